@@ -1,0 +1,32 @@
+# Marshrut: the commands a person runs.
+GO        ?= go
+BIN       := bin/marshrut
+VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+
+.PHONY: run build test test-short bench lint clean
+
+## run: build and start the demo region on embedded SQLite (marshrut.db)
+run: build
+	./$(BIN) demo
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/marshrut
+
+## test: every test; store tests also run on PostgreSQL when MARSHRUT_TEST_POSTGRES_DSN is set
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## bench: the benchmarks whose figures are in BENCHMARKS.md
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./...
+
+## lint: formatting, vet and staticcheck
+lint:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+clean:
+	rm -rf bin marshrut.db marshrut.db-wal marshrut.db-shm

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"marshrut/internal/auth"
+	"marshrut/internal/config"
+	"marshrut/internal/demo"
+	"marshrut/internal/learner"
+	"marshrut/internal/store"
+)
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	cfg := config.Default()
+	fs := flags("demo", e, &cfg)
+	cfg.RegisterServe(fs)
+	seed := fs.Uint64("seed", 1, "зерно генератора: одно и то же зерно даёт один и тот же регион")
+	n := fs.Int("learners", 0, fmt.Sprintf("число обучающихся (0 — как в Камчатском крае, %d)", demo.DefaultLearners))
+	only := fs.Bool("generate-only", false, "только создать данные, не запускать сервер")
+	if err := cfg.Parse(fs, args, e.getenv); err != nil {
+		return err
+	}
+	if *n < 0 {
+		return fmt.Errorf("--learners: число обучающихся не может быть отрицательным")
+	}
+	log := cfg.Logger()
+	st, err := openStore(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	// A demo goes into a region without people; it never mixes with real data.
+	if _, total, err := learner.NewService(st, time.Now).List(ctx, auth.SystemScope(cfg.Region), learner.Filter{Limit: 1}); err != nil {
+		return err
+	} else if total > 0 {
+		fmt.Fprintf(e.stdout, "В базе %s уже есть обучающиеся региона (%d); демонстрационные данные не добавлены.\n", cfg.DatabaseURL, total)
+	} else {
+		if err := generate(ctx, e, &cfg, st, *seed, *n); err != nil {
+			return err
+		}
+	}
+	if *only {
+		return nil
+	}
+	return serve(ctx, e, &cfg, st, nil)
+}
+
+func generate(ctx context.Context, e *env, cfg *config.Config, st *store.Store, seed uint64, n int) error {
+	fmt.Fprintf(e.stdout, "Создаётся демонстрационный регион (зерно %d) в %s…\n", seed, cfg.DatabaseURL)
+	last := time.Now()
+	opt := demo.Options{Seed: seed, Learners: n, Region: cfg.Region, Now: time.Now(),
+		Progress: func(step string, done, total int) {
+			if time.Since(last) > 2*time.Second || done == total {
+				last = time.Now()
+				fmt.Fprintf(e.stdout, "  %s: %d из %d (%.0f%%)\n", step, done, total, 100*float64(done)/float64(max(total, 1)))
+			}
+		}}
+	var sum demo.Summary
+	err := st.Load(ctx, func(l *store.Loader) error {
+		var err error
+		sum, err = demo.Generate(ctx, l, opt)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("демонстрационный регион не создан, база не изменена: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "Готово за %s: %d муниципальных образований, %d школ, %d колледжей, %d вузов, %d работодателей, %d центров занятости;\n"+
+		"  %d школьников, %d студентов, %d выпускников; %d этапов маршрутов, %d записей о занятости.\n",
+		sum.Duration.Round(time.Millisecond), sum.Municipalities, sum.Schools, sum.Colleges, sum.Universities, sum.Employers, sum.CZN,
+		sum.Pupils, sum.Students, sum.Graduates, sum.Stages, sum.Outcomes)
+	return nil
+}

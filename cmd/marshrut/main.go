@@ -1,0 +1,77 @@
+// Command marshrut is the whole of Marshrut in one binary: the web server, the
+// database migrations, the demo region and the long jobs run from a shell.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// command is one subcommand of the binary.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, e *env, args []string) error
+}
+
+// env is what a command gets from the outside world; tests pass their own.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "запустить веб-сервер", runServe},
+		{"migrate", "применить миграции базы данных", runMigrate},
+		{"demo", "создать демонстрационный регион и запустить сервер", runDemo},
+		{"version", "показать версию", runVersion},
+		{"help", "список команд", nil},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
+}
+
+func run(ctx context.Context, args []string, e *env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] && c.run != nil {
+			err := c.run(ctx, e, args[1:])
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, context.Canceled):
+				return 130
+			}
+			fmt.Fprintf(e.stderr, "marshrut %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(e.stderr, "marshrut: неизвестная команда «%s»\n\n", args[0])
+	usage(e.stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Маршрут — региональная система сопровождения молодёжи от школы до работы.")
+	fmt.Fprintln(w, "\nИспользование: marshrut <команда> [флаги]\n\nКоманды:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nФлаги команды: marshrut <команда> -h. Настройки также читаются из переменных MARSHRUT_*.")
+}

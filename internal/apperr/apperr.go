@@ -1,0 +1,118 @@
+// Package apperr defines the one error type the application shows to people:
+// a code that maps to an HTTP status and a Russian message that names what is wrong.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the caller; it decides the HTTP status.
+type Code string
+
+const (
+	Invalid      Code = "invalid"
+	NotFound     Code = "not_found"
+	Conflict     Code = "conflict"
+	Forbidden    Code = "forbidden"
+	Unauthorized Code = "unauthorized"
+	TooMany      Code = "too_many_requests"
+	Internal     Code = "internal"
+)
+
+// Error is an error meant to be shown: Message is Russian and safe to display.
+// Field names the input at fault when there is one; Err keeps the cause for logs.
+type Error struct {
+	Code    Code
+	Field   string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
+	}
+	if e.Err != nil {
+		return msg + ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New returns an error with a code and a formatted Russian message.
+func New(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Field returns an Invalid error that names the field at fault.
+func Field(field, format string, args ...any) *Error {
+	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap keeps err as the cause of a displayable error.
+func Wrap(err error, code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// CodeOf returns the code of the first *Error in err's chain, Internal otherwise.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// Is reports whether err carries the given code.
+func Is(err error, code Code) bool { return err != nil && CodeOf(err) == code }
+
+// Message returns the text to show a person: the Russian message of an *Error,
+// or a generic one for anything else, whose details belong in the log only.
+func Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Code != Internal {
+		if e.Field != "" {
+			return fmt.Sprintf("%s: %s", e.Field, e.Message)
+		}
+		return e.Message
+	}
+	return "Внутренняя ошибка сервера. Попробуйте позже; если ошибка повторится, сообщите администратору."
+}
+
+// List gathers several field errors so that a form or an import row reports all of them at once.
+type List []*Error
+
+// Add appends a field error.
+func (l *List) Add(field, format string, args ...any) {
+	*l = append(*l, Field(field, format, args...))
+}
+
+// Err returns nil when the list is empty, the single error when there is one,
+// and otherwise an Invalid error whose message joins all of them.
+func (l List) Err() error {
+	switch len(l) {
+	case 0:
+		return nil
+	case 1:
+		return l[0]
+	}
+	msg := ""
+	for i, e := range l {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += e.Field + ": " + e.Message
+	}
+	return &Error{Code: Invalid, Message: msg, Err: errors.Join(l.errs()...)}
+}
+
+func (l List) errs() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}

@@ -1,0 +1,119 @@
+// Package config reads Marshrut's settings from MARSHRUT_* environment variables
+// and command-line flags into one validated Config that is passed down; there
+// are no globals. A flag given on the command line wins over the environment.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the program.
+type Config struct {
+	DatabaseURL string        // postgres://… selects PostgreSQL; anything else is a SQLite file
+	Addr        string        // address serve listens on
+	Region      string        // two-digit code of the installation's region
+	LogLevel    slog.Level    // debug, info, warn, error
+	LogFormat   string        // text or json
+	BaseURL     string        // public address, for links and Secure cookies behind TLS
+	SessionTTL  time.Duration // how long a login lasts without activity
+}
+
+// Default is the configuration before environment and flags.
+func Default() Config {
+	return Config{
+		DatabaseURL: "marshrut.db",
+		Addr:        "127.0.0.1:8080",
+		Region:      "41",
+		LogLevel:    slog.LevelInfo,
+		LogFormat:   "text",
+		SessionTTL:  12 * time.Hour,
+	}
+}
+
+// EnvName is the environment variable behind a flag: MARSHRUT_ and the flag's
+// name in capitals («log-level» → MARSHRUT_LOG_LEVEL); --db is MARSHRUT_DATABASE_URL.
+func EnvName(flagName string) string {
+	if flagName == "db" {
+		return "MARSHRUT_DATABASE_URL"
+	}
+	return "MARSHRUT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Register adds the flags every subcommand shares.
+func (c *Config) Register(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "база данных: путь к файлу SQLite или postgres://… (MARSHRUT_DATABASE_URL)")
+	fs.StringVar(&c.Region, "region", c.Region, "двузначный код региона установки (MARSHRUT_REGION)")
+	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "уровень журнала: debug, info, warn, error (MARSHRUT_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "формат журнала: text или json (MARSHRUT_LOG_FORMAT)")
+}
+
+// RegisterServe adds the flags of the commands that serve HTTP.
+func (c *Config) RegisterServe(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "адрес HTTP-сервера (MARSHRUT_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "внешний адрес, например https://marshrut.example.ru (MARSHRUT_BASE_URL)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "срок жизни сеанса без активности (MARSHRUT_SESSION_TTL)")
+}
+
+// Parse parses args, then fills every flag not given on the command line from
+// its environment variable, and validates the result.
+func (c *Config) Parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := EnvName(f.Name)
+		if v := getenv(name); v != "" && !given[f.Name] && err == nil {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s: недопустимое значение «%s»: %v", name, v, e)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.Validate()
+}
+
+// Validate checks the settings and names the first one that is wrong.
+func (c *Config) Validate() error {
+	if strings.TrimSpace(c.DatabaseURL) == "" {
+		return fmt.Errorf("не задана база данных: укажите --db или MARSHRUT_DATABASE_URL")
+	}
+	if len(c.Region) != 2 || strings.Trim(c.Region, "0123456789") != "" {
+		return fmt.Errorf("код региона «%s» должен состоять из двух цифр, например 41", c.Region)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("адрес сервера «%s» должен иметь вид хост:порт, например 127.0.0.1:8080", c.Addr)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("формат журнала «%s»: допустимы text и json", c.LogFormat)
+	}
+	if c.SessionTTL < time.Minute {
+		return fmt.Errorf("срок жизни сеанса %s слишком мал: не меньше минуты", c.SessionTTL)
+	}
+	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return fmt.Errorf("внешний адрес «%s» должен начинаться с http:// или https://", c.BaseURL)
+	}
+	return nil
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Logger builds the program's logger.
+func (c *Config) Logger() *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

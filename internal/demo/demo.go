@@ -1,0 +1,401 @@
+// Package demo generates a synthetic region that looks like a real one: its
+// municipalities, schools, colleges, universities and employers, pupils of every
+// grade, students of every course and graduates of the last three years with
+// their employment at six and twelve months. The same seed gives the same region.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"marshrut/internal/classifier"
+	"marshrut/internal/learner"
+	"marshrut/internal/org"
+)
+
+// Options shape the generated region.
+type Options struct {
+	Seed     uint64
+	Learners int       // total learners; 0 gives the calibrated default (DefaultLearners)
+	Region   string    // two-digit code; the calibration is Kamchatka's whatever the code
+	Now      time.Time // the day the region is generated on
+	// Progress, when set, is told how far the generation has come.
+	Progress func(step string, done, total int)
+}
+
+// Default sizes of the calibrated region.
+const (
+	defaultPupils       = 36000
+	defaultCollegeYear  = 2250 // admissions per year to colleges
+	defaultUniversityYr = 1050 // admissions per year to universities
+	collegeCourses      = 4
+	universityCourses   = 4
+	graduateYears       = 3
+	pupilsPerSchool     = 330
+	learnersPerEmployer = 200
+	minEmployers        = 300
+)
+
+// DefaultLearners is the size of the calibrated region.
+var DefaultLearners = defaultPupils + (defaultCollegeYear*collegeCourses + defaultUniversityYr*universityCourses) +
+	graduateYears*int(float64(defaultCollegeYear)*0.8+float64(defaultUniversityYr)*0.8)
+
+// Loader is where the region is written, in one transaction; store.Loader is one.
+type Loader interface {
+	NextID(table string) (int64, error)
+	Municipalities([]classifier.Municipality) error
+	Organisations([]org.Organisation) error
+	Learners([]learner.Learner) error
+	Stages(region string, st []learner.Stage) error
+	Outcomes(region string, os []learner.Outcome) error
+}
+
+// Summary counts what was generated.
+type Summary struct {
+	Municipalities, Schools, Colleges, Universities, Employers, CZN int
+	Pupils, Students, Graduates, Stages, Outcomes                   int
+	Duration                                                        time.Duration
+}
+
+// Learners is the total of people generated.
+func (s Summary) Learners() int { return s.Pupils + s.Students + s.Graduates }
+
+type gen struct {
+	opt        Options
+	rng        *rand.Rand
+	sum        Summary
+	load       Loader
+	ctx        context.Context
+	scale      float64
+	schoolYear int // the year the current school year began
+
+	munis      []classifier.Municipality
+	muniWeight []float64
+	schools    [][]org.Organisation // by municipality
+	edu        []eduOrg
+	employers  []employer
+	byGroup    map[string][]int // specialty group → employer indexes
+	innSeq     int
+	snilsSeq   int
+
+	nextLearner, nextStage, nextOutcome int64
+	batch                               batch
+}
+
+type eduOrg struct {
+	org.Organisation
+	specialties []string
+	female      float64
+	university  bool
+}
+
+type employer struct {
+	org.Organisation
+	demand float64
+}
+
+type batch struct {
+	learners []learner.Learner
+	stages   []learner.Stage
+	outcomes []learner.Outcome
+}
+
+const batchSize = 20000
+
+// Generate writes a region through load and returns what it wrote.
+func Generate(ctx context.Context, load Loader, opt Options) (Summary, error) {
+	start := time.Now()
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.Region == "" {
+		opt.Region = "41"
+	}
+	if opt.Learners < 0 {
+		return Summary{}, fmt.Errorf("число обучающихся не может быть отрицательным: %d", opt.Learners)
+	}
+	if opt.Learners == 0 {
+		opt.Learners = DefaultLearners
+	}
+	g := &gen{
+		opt:   opt,
+		rng:   rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)),
+		load:  load,
+		ctx:   ctx,
+		scale: float64(opt.Learners) / float64(DefaultLearners),
+	}
+	g.schoolYear = opt.Now.Year()
+	if opt.Now.Month() < time.September {
+		g.schoolYear--
+	}
+	steps := []func() error{g.municipalities, g.organisations, g.people}
+	for _, step := range steps {
+		if err := ctx.Err(); err != nil {
+			return g.sum, err
+		}
+		if err := step(); err != nil {
+			return g.sum, err
+		}
+	}
+	g.sum.Duration = time.Since(start)
+	return g.sum, nil
+}
+
+func (g *gen) progress(step string, done, total int) {
+	if g.opt.Progress != nil {
+		g.opt.Progress(step, done, total)
+	}
+}
+
+func (g *gen) pick(n int) int { return g.rng.IntN(n) }
+
+func (g *gen) chance(p float64) bool { return g.rng.Float64() < p }
+
+// weighted picks an index with probability proportional to w.
+func (g *gen) weighted(w []float64) int {
+	total := 0.0
+	for _, x := range w {
+		total += x
+	}
+	r := g.rng.Float64() * total
+	for i, x := range w {
+		r -= x
+		if r < 0 {
+			return i
+		}
+	}
+	return len(w) - 1
+}
+
+func (g *gen) municipalities() error {
+	id, err := g.load.NextID("municipality")
+	if err != nil {
+		return err
+	}
+	for i, m := range kamchatka {
+		g.munis = append(g.munis, classifier.Municipality{ID: id + int64(i), RegionCode: g.opt.Region, Name: m.name, Kind: m.kind, Lat: m.lat, Lon: m.lon})
+		g.muniWeight = append(g.muniWeight, m.share)
+	}
+	g.sum.Municipalities = len(g.munis)
+	return g.load.Municipalities(g.munis)
+}
+
+// inn makes a valid 10-digit ИНН of a legal entity registered in the region.
+func (g *gen) inn() string {
+	g.innSeq++
+	var p [9]int
+	s := fmt.Sprintf("%s%02d%05d", g.opt.Region, 1+g.innSeq%3, g.innSeq)
+	for i := range p {
+		p[i] = int(s[i] - '0')
+	}
+	return s + string(rune('0'+org.INNCheckDigit(p)))
+}
+
+// ogrn makes a valid 13-digit ОГРН: sign 1, year of registration, region, office, number.
+func (g *gen) ogrn() string {
+	var p [12]int
+	s := fmt.Sprintf("1%02d%s%02d%05d", 2+g.pick(23), g.opt.Region, 1+g.innSeq%3, g.innSeq)
+	for i := range p {
+		p[i] = int(s[i] - '0')
+	}
+	return s + string(rune('0'+org.OGRNCheckDigit(p)))
+}
+
+func (g *gen) jitter(lat, lon float64) (float64, float64) {
+	return round6(lat + (g.rng.Float64()-0.5)*0.04), round6(lon + (g.rng.Float64()-0.5)*0.06)
+}
+
+func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+
+func (g *gen) organisations() error {
+	next, err := g.load.NextID("organisation")
+	if err != nil {
+		return err
+	}
+	var all []org.Organisation
+	add := func(o org.Organisation) org.Organisation {
+		o.ID = next
+		next++
+		o.RegionCode = g.opt.Region
+		if o.INN == "" {
+			o.INN, o.OGRN = g.inn(), g.ogrn()
+		}
+		spec := kamchatka[g.muniIndex(o.MunicipalityID)]
+		o.Lat, o.Lon = g.jitter(spec.lat, spec.lon)
+		all = append(all, o)
+		return o
+	}
+	muniID := func(i int) int64 { return g.munis[i].ID }
+
+	// Schools: in the regional centre by number, elsewhere by settlement.
+	nSchools := max(len(kamchatka), int(math.Round(float64(defaultPupils)*g.scale/pupilsPerSchool)))
+	g.schools = make([][]org.Organisation, len(kamchatka))
+	counts := g.spread(nSchools)
+	for mi, n := range counts {
+		spec := kamchatka[mi]
+		for k := 0; k < n; k++ {
+			var name, addr string
+			if len(spec.villages) == 1 {
+				name = fmt.Sprintf("МБОУ «Средняя школа № %d» г. %s", k+1, spec.villages[0])
+				if strings.HasPrefix(spec.villages[0], "Палана") || strings.HasPrefix(spec.villages[0], "Никольское") {
+					name = fmt.Sprintf("МБОУ «%s средняя школа № %d»", adjective(spec.villages[0]), k+1)
+				}
+				addr = fmt.Sprintf("%s, ул. %s, д. %d", spec.villages[0], streets[g.pick(len(streets))], 1+g.pick(60))
+			} else {
+				v := spec.villages[k%len(spec.villages)]
+				if k < len(spec.villages) {
+					name = fmt.Sprintf("МБОУ «%s средняя школа»", adjective(v))
+				} else {
+					name = fmt.Sprintf("МБОУ «%s средняя школа № %d»", adjective(v), k/len(spec.villages)+1)
+				}
+				addr = fmt.Sprintf("%s, ул. %s, д. %d", v, streets[g.pick(len(streets))], 1+g.pick(40))
+			}
+			o := add(org.Organisation{Kind: org.School, Name: name, MunicipalityID: muniID(mi), Address: addr, OKVED: "85.14"})
+			g.schools[mi] = append(g.schools[mi], o)
+			g.sum.Schools++
+		}
+	}
+
+	// Colleges and universities; a larger region gets branches of them.
+	branches := max(1, int(math.Ceil(g.scale)))
+	for _, list := range []struct {
+		specs []schoolSpec
+		uni   bool
+	}{{colleges, false}, {universities, true}} {
+		for _, c := range list.specs {
+			for b := 0; b < branches; b++ {
+				name, mi := c.name, c.municipality
+				if b > 0 {
+					mi = g.weighted(g.muniWeight)
+					name = fmt.Sprintf("%s — филиал № %d (%s)", c.name, b, kamchatka[mi].villages[0])
+				}
+				kind := org.College
+				okved := "85.21"
+				prefix := "КГПОБУ «"
+				if list.uni {
+					kind, okved, prefix = org.University, "85.22", "ФГБОУ ВО «"
+				}
+				o := add(org.Organisation{Kind: kind, Name: prefix + name + "»", ShortName: name, MunicipalityID: muniID(mi), OKVED: okved,
+					Address: fmt.Sprintf("%s, ул. %s, д. %d", kamchatka[mi].villages[0], streets[g.pick(len(streets))], 1+g.pick(80))})
+				g.edu = append(g.edu, eduOrg{Organisation: o, specialties: c.specialties, female: c.female, university: list.uni})
+				if list.uni {
+					g.sum.Universities++
+				} else {
+					g.sum.Colleges++
+				}
+			}
+		}
+	}
+
+	// Employment centres: one in each municipality; the regional HR centre.
+	for mi, m := range kamchatka {
+		add(org.Organisation{Kind: org.CZN, Name: "КГКУ «Центр занятости населения " + czName(m.name) + "»", MunicipalityID: muniID(mi),
+			Address: kamchatka[mi].villages[0] + ", ул. " + streets[g.pick(len(streets))] + ", д. " + fmt.Sprint(1+g.pick(30)), OKVED: "84.12"})
+		g.sum.CZN++
+	}
+	add(org.Organisation{Kind: org.HRCentre, Name: "Региональный кадровый центр Камчатского края", MunicipalityID: muniID(0),
+		Address: "Петропавловск-Камчатский, пл. Ленина, д. 1", OKVED: "84.11"})
+
+	// Employers by branch of the economy, placed where people live.
+	nEmp := max(minEmployers, int(math.Round(float64(g.opt.Learners)/learnersPerEmployer)))
+	sw := make([]float64, len(sectors))
+	for i, s := range sectors {
+		sw[i] = s.weight
+	}
+	g.byGroup = map[string][]int{}
+	used := map[string]bool{}
+	for k := 0; k < nEmp; k++ {
+		si := g.weighted(sw)
+		s := sectors[si]
+		mi := g.weighted(g.muniWeight)
+		var name string
+		for try := 0; ; try++ {
+			brand := brands[g.pick(len(brands))]
+			if s.okved == "84.11" {
+				brand = czName(kamchatka[mi].name)
+			}
+			name = fmt.Sprintf(s.forms[g.pick(len(s.forms))], brand)
+			if try > 3 {
+				name = fmt.Sprintf("%s (%d)", name, k+1)
+			}
+			if !used[name] {
+				break
+			}
+		}
+		used[name] = true
+		o := add(org.Organisation{Kind: org.Employer, Name: name, MunicipalityID: muniID(mi), OKVED: s.okved,
+			Address: fmt.Sprintf("%s, ул. %s, д. %d", kamchatka[mi].villages[g.pick(len(kamchatka[mi].villages))], streets[g.pick(len(streets))], 1+g.pick(120))})
+		for _, grp := range s.groups {
+			g.byGroup[grp] = append(g.byGroup[grp], len(g.employers))
+		}
+		g.employers = append(g.employers, employer{Organisation: o, demand: s.demand})
+	}
+	g.sum.Employers = len(g.employers)
+	g.progress("организации", len(all), len(all))
+	return g.load.Organisations(all)
+}
+
+// spread divides n among municipalities by population, at least one each.
+func (g *gen) spread(n int) []int {
+	out := make([]int, len(kamchatka))
+	left := n
+	for i, m := range kamchatka {
+		out[i] = max(1, int(math.Floor(float64(n)*m.share)))
+		left -= out[i]
+	}
+	for i := 0; left > 0; i = (i + 1) % len(out) {
+		out[i]++
+		left--
+	}
+	return out
+}
+
+func (g *gen) muniIndex(id int64) int {
+	return slices.IndexFunc(g.munis, func(m classifier.Municipality) bool { return m.ID == id })
+}
+
+// adjective turns a settlement into the adjective schools are named with.
+func adjective(v string) string {
+	switch {
+	case strings.HasSuffix(v, "ово"), strings.HasSuffix(v, "ево"):
+		return strings.TrimSuffix(v, "о") + "ская"
+	case strings.HasSuffix(v, "ки"), strings.HasSuffix(v, "чи"):
+		return strings.TrimSuffix(v, "и") + "ская"
+	case strings.HasSuffix(v, "ое"):
+		return strings.TrimSuffix(v, "ое") + "ская"
+	case strings.HasSuffix(v, "ий"):
+		return strings.TrimSuffix(v, "ий") + "ая"
+	case strings.HasSuffix(v, "ый"):
+		return strings.TrimSuffix(v, "ый") + "ая"
+	case strings.HasSuffix(v, "а"), strings.HasSuffix(v, "я"):
+		return v[:len(v)-len("а")] + "ская"
+	}
+	return v + "ская"
+}
+
+// czName is the genitive form used in the names of employment centres:
+// «Елизовский муниципальный район» → «Елизовского района».
+func czName(m string) string {
+	switch {
+	case strings.HasPrefix(m, "Петропавловск"):
+		return "города Петропавловска-Камчатского"
+	case strings.HasPrefix(m, "Вилючинский"):
+		return "города Вилючинска"
+	case strings.HasPrefix(m, "Городской округ"):
+		return "посёлка Паланы"
+	}
+	w := strings.Fields(m)
+	adj := strings.TrimSuffix(w[0], "ий") + "ого"
+	return adj + " " + map[string]string{"район": "района", "округ": "округа"}[w[len(w)-1]]
+}
+
+var streets = []string{
+	"Ленинская", "Советская", "Пограничная", "Океанская", "Мишенная", "Вулканная", "Ключевская", "Строительная",
+	"Школьная", "Рябиковская", "Дальняя", "Садовая", "Лесная", "Молодёжная", "Набережная", "Ломоносова",
+	"Пушкинская", "Академика Королёва", "Тушканова", "Звёздная", "Морская", "Северная", "Крашенинникова", "Беринга",
+}

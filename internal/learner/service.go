@@ -1,0 +1,133 @@
+package learner
+
+import (
+	"context"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+)
+
+// Filter selects learners in a list.
+type Filter struct {
+	Status         Status
+	OrgID          int64
+	MunicipalityID int64
+	SpecialtyCode  string
+	Grade          int
+	GraduationYear int
+	Query          string // start of the surname, or «Фамилия Имя»
+	Sort           string // name, birth_date, org, graduation_year
+	Desc           bool
+	Limit, Offset  int
+}
+
+// Store is what learners need from storage. Every method that can return a person
+// takes the caller's scope and applies it in its query: a learner outside the
+// scope is NotFound, exactly as a missing one.
+type Store interface {
+	CreateLearner(ctx context.Context, sc auth.Scope, l *Learner) error
+	UpdateLearner(ctx context.Context, sc auth.Scope, l *Learner) error
+	Learner(ctx context.Context, sc auth.Scope, id int64) (Learner, error)
+	Learners(ctx context.Context, sc auth.Scope, f Filter) ([]Learner, int, error)
+	Stages(ctx context.Context, sc auth.Scope, learnerID int64) ([]Stage, error)
+	AddStage(ctx context.Context, sc auth.Scope, s *Stage) error
+	Outcomes(ctx context.Context, sc auth.Scope, learnerID int64) ([]Outcome, error)
+	AddOutcome(ctx context.Context, sc auth.Scope, o *Outcome) error
+}
+
+// Service is the logic of learners and their routes.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns a Service on the given store; now is the clock.
+func NewService(s Store, now func() time.Time) *Service { return &Service{store: s, now: now} }
+
+// Create validates and stores a new learner within the caller's scope.
+func (s *Service) Create(ctx context.Context, sc auth.Scope, l *Learner) error {
+	if !sc.CanEditLearners() {
+		return apperr.New(apperr.Forbidden, "недостаточно прав для добавления обучающихся")
+	}
+	if !sc.WholeRegion() && l.OrgID != sc.OrgID {
+		return apperr.Field("org_id", "можно добавлять только обучающихся своей организации")
+	}
+	l.RegionCode = sc.RegionCode
+	if err := l.Validate(s.now()); err != nil {
+		return err
+	}
+	return s.store.CreateLearner(ctx, sc, l)
+}
+
+// Update validates and stores changes within the caller's scope.
+func (s *Service) Update(ctx context.Context, sc auth.Scope, l *Learner) error {
+	if !sc.CanEditLearners() {
+		return apperr.New(apperr.Forbidden, "недостаточно прав для изменения сведений об обучающихся")
+	}
+	if !sc.WholeRegion() && l.OrgID != sc.OrgID {
+		return apperr.Field("org_id", "нельзя перевести обучающегося в чужую организацию")
+	}
+	l.RegionCode = sc.RegionCode
+	if err := l.Validate(s.now()); err != nil {
+		return err
+	}
+	return s.store.UpdateLearner(ctx, sc, l)
+}
+
+// Card is everything shown on a learner's card.
+type Card struct {
+	Learner  Learner
+	Stages   []Stage
+	Outcomes []Outcome
+}
+
+// Get returns a learner's card within the caller's scope.
+func (s *Service) Get(ctx context.Context, sc auth.Scope, id int64) (Card, error) {
+	l, err := s.store.Learner(ctx, sc, id)
+	if err != nil {
+		return Card{}, err
+	}
+	st, err := s.store.Stages(ctx, sc, id)
+	if err != nil {
+		return Card{}, err
+	}
+	out, err := s.store.Outcomes(ctx, sc, id)
+	if err != nil {
+		return Card{}, err
+	}
+	return Card{Learner: l, Stages: st, Outcomes: out}, nil
+}
+
+// List returns a page of learners within the caller's scope and the total count.
+func (s *Service) List(ctx context.Context, sc auth.Scope, f Filter) ([]Learner, int, error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return nil, 0, apperr.Field("status", "неизвестный статус «%s»", f.Status)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	return s.store.Learners(ctx, sc, f)
+}
+
+// AddStage validates and records a stage of a learner's route.
+func (s *Service) AddStage(ctx context.Context, sc auth.Scope, st *Stage) error {
+	if !sc.CanEditLearners() {
+		return apperr.New(apperr.Forbidden, "недостаточно прав для изменения маршрута")
+	}
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	return s.store.AddStage(ctx, sc, st)
+}
+
+// AddOutcome validates and records an employment outcome.
+func (s *Service) AddOutcome(ctx context.Context, sc auth.Scope, o *Outcome) error {
+	if !sc.CanRecordOutcomes() {
+		return apperr.New(apperr.Forbidden, "недостаточно прав для записи сведений о трудоустройстве")
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return s.store.AddOutcome(ctx, sc, o)
+}

@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"marshrut/internal/classifier"
+	"marshrut/internal/learner"
+	"marshrut/internal/org"
+)
+
+// Loader writes many rows at once inside one transaction: the demo generator
+// and imports use it, so that a load is applied whole or not at all. Rows come
+// with their IDs already set (see NextID); multi-row INSERTs keep the round
+// trips few on both engines.
+type Loader struct {
+	s   *Store
+	ctx context.Context
+	tx  *sql.Tx
+	now string
+}
+
+// Load runs fn with a Loader in one transaction and commits when fn succeeds.
+func (s *Store) Load(ctx context.Context, fn func(*Loader) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		l := &Loader{s: s, ctx: ctx, tx: tx, now: tsArg(s.now())}
+		if err := fn(l); err != nil {
+			return err
+		}
+		return l.resetSequences()
+	})
+}
+
+// NextID returns the first free id of a table (municipality, organisation,
+// learner, learner_stage, outcome).
+func (l *Loader) NextID(table string) (int64, error) {
+	switch table {
+	case "municipality", "organisation", "learner", "learner_stage", "outcome":
+	default:
+		return 0, fmt.Errorf("store: NextID of unknown table %q", table)
+	}
+	var id int64
+	err := l.tx.QueryRowContext(l.ctx, `SELECT COALESCE(max(id), 0) + 1 FROM `+table).Scan(&id)
+	return id, err
+}
+
+// resetSequences moves PostgreSQL's identity sequences past the ids the load set
+// by hand; SQLite takes max(id)+1 on its own.
+func (l *Loader) resetSequences() error {
+	if l.s.engine != Postgres {
+		return nil
+	}
+	for _, t := range []string{"municipality", "organisation", "learner", "learner_stage", "outcome"} {
+		_, err := l.tx.ExecContext(l.ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), COALESCE((SELECT max(id) FROM `+t+`), 0) + 1, false)`)
+		if err != nil {
+			return fmt.Errorf("store: reset sequence of %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// insert writes n rows into table. SQLite runs one prepared single-row
+// statement per row: within a transaction that is its fastest path, and its
+// parser slows down badly on statements with thousands of $n parameters.
+// PostgreSQL gets multi-row statements under its limit of parameters, which
+// saves round trips.
+func (l *Loader) insert(table string, cols []string, n int, row func(i int) []any) error {
+	ph := make([]string, len(cols))
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	if l.s.engine == SQLite {
+		stmt, err := l.tx.PrepareContext(l.ctx, head+"("+strings.Join(ph, ", ")+")")
+		if err != nil {
+			return fmt.Errorf("store: load %s: %w", table, err)
+		}
+		defer stmt.Close()
+		for i := 0; i < n; i++ {
+			if _, err := stmt.ExecContext(l.ctx, row(i)...); err != nil {
+				return fmt.Errorf("store: load %s row %d: %w", table, i+1, err)
+			}
+		}
+		return nil
+	}
+	per := max(1, 30000/len(cols))
+	var b strings.Builder
+	vals := make([]any, 0, per*len(cols))
+	for start := 0; start < n; start += per {
+		end := min(n, start+per)
+		b.Reset()
+		b.WriteString(head)
+		vals = vals[:0]
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j, v := range row(i) {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				vals = append(vals, v)
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(len(vals)))
+			}
+			b.WriteByte(')')
+		}
+		if _, err := l.tx.ExecContext(l.ctx, b.String(), vals...); err != nil {
+			return fmt.Errorf("store: load %s rows %d–%d: %w", table, start+1, end, err)
+		}
+	}
+	return nil
+}
+
+// Municipalities writes municipalities with their ids set.
+func (l *Loader) Municipalities(ms []classifier.Municipality) error {
+	return l.insert("municipality", []string{"id", "region_code", "name", "kind", "lat", "lon"}, len(ms), func(i int) []any {
+		m := ms[i]
+		return []any{m.ID, m.RegionCode, m.Name, m.Kind, m.Lat, m.Lon}
+	})
+}
+
+// Organisations writes organisations with their ids set.
+func (l *Loader) Organisations(os []org.Organisation) error {
+	return l.insert("organisation", []string{"id", "region_code", "kind", "name", "short_name", "inn", "ogrn", "municipality_id",
+		"address", "lat", "lon", "okved", "search_name", "created_at"}, len(os), func(i int) []any {
+		o := os[i]
+		return []any{o.ID, o.RegionCode, o.Kind, o.Name, o.ShortName, o.INN, o.OGRN, o.MunicipalityID,
+			o.Address, o.Lat, o.Lon, o.OKVED, searchKey(o.Name), l.now}
+	})
+}
+
+// Learners writes learners with their ids set; Current is kept as the
+// learner's current outcome.
+func (l *Loader) Learners(ls []learner.Learner) error {
+	return l.insert("learner", []string{"id", "region_code", "last_name", "first_name", "middle_name", "sex", "birth_date", "snils",
+		"status", "org_id", "municipality_id", "grade", "specialty_code", "course", "study_form", "graduation_year", "disability",
+		"current_outcome", "search_name", "created_at", "updated_at"}, len(ls), func(i int) []any {
+		p := &ls[i]
+		return []any{p.ID, p.RegionCode, p.LastName, p.FirstName, p.MiddleName, p.Sex, dateArg(p.BirthDate), nullText(p.SNILS),
+			p.Status, p.OrgID, p.MunicipalityID, p.Grade, nullText(p.SpecialtyCode), p.Course, p.Form, p.GraduationYear, p.Disability,
+			p.Current, searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, l.now}
+	})
+}
+
+// Stages writes route stages with their ids set.
+func (l *Loader) Stages(region string, st []learner.Stage) error {
+	return l.insert("learner_stage", []string{"id", "region_code", "learner_id", "kind", "org_id", "specialty_code", "started_on", "ended_on", "note"},
+		len(st), func(i int) []any {
+			s := &st[i]
+			return []any{s.ID, region, s.LearnerID, s.Kind, nullID(s.OrgID), nullText(s.SpecialtyCode), dateArg(s.Start), dateArg(s.End), s.Note}
+		})
+}
+
+// Outcomes writes employment outcomes with their ids set.
+func (l *Loader) Outcomes(region string, os []learner.Outcome) error {
+	return l.insert("outcome", []string{"id", "region_code", "learner_id", "status", "employer_id", "employer_name", "started_on", "ended_on",
+		"source", "note", "created_at"}, len(os), func(i int) []any {
+		o := &os[i]
+		return []any{o.ID, region, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End),
+			o.Source, o.Note, l.now}
+	})
+}

@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/learner"
+)
+
+const learnerCols = `l.id, l.region_code, l.last_name, l.first_name, l.middle_name, l.sex, l.birth_date, l.snils, l.status,
+	l.org_id, o.name, l.municipality_id, m.name, l.grade, l.specialty_code, sp.name, l.course, l.study_form, l.graduation_year,
+	l.disability, l.current_outcome, l.created_at, l.updated_at`
+
+const learnerFrom = ` FROM learner l
+	JOIN organisation o ON o.id = l.org_id
+	JOIN municipality m ON m.id = l.municipality_id
+	LEFT JOIN specialty sp ON sp.code = l.specialty_code`
+
+func scanLearner(sc interface{ Scan(...any) error }, l *learner.Learner) error {
+	var snils, spec, specName sql.NullString
+	err := sc.Scan(&l.ID, &l.RegionCode, &l.LastName, &l.FirstName, &l.MiddleName, &l.Sex, timeScan{&l.BirthDate}, &snils, &l.Status,
+		&l.OrgID, &l.OrgName, &l.MunicipalityID, &l.Municipality, &l.Grade, &spec, &specName, &l.Course, &l.Form, &l.GraduationYear,
+		&l.Disability, &l.Current, timeScan{&l.CreatedAt}, timeScan{&l.UpdatedAt})
+	l.SNILS, l.SpecialtyCode, l.SpecialtyName = snils.String, spec.String, specName.String
+	return err
+}
+
+// checkLearnerRefs checks, inside the write, that the organisation, municipality
+// and specialty a learner points to exist in the region, so that the caller
+// gets a message naming the field instead of a constraint failure.
+func checkLearnerRefs(ctx context.Context, tx *sql.Tx, l *learner.Learner) error {
+	var errs apperr.List
+	var kind string
+	err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, l.OrgID, l.RegionCode).Scan(&kind)
+	switch {
+	case err == sql.ErrNoRows:
+		errs.Add("org_id", "образовательная организация %d не найдена в регионе", l.OrgID)
+	case err != nil:
+		return err
+	case l.Status == learner.Pupil && kind != "school":
+		errs.Add("org_id", "школьник должен быть приписан к школе")
+	case l.Status != learner.Pupil && kind != "college" && kind != "university":
+		errs.Add("org_id", "студент и выпускник должны быть приписаны к колледжу или вузу")
+	}
+	if err := checkMunicipality(ctx, tx, l.RegionCode, l.MunicipalityID); err != nil {
+		if e, ok := err.(*apperr.Error); ok {
+			errs = append(errs, e)
+		} else {
+			return err
+		}
+	}
+	if l.SpecialtyCode != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM specialty WHERE code = $1`, l.SpecialtyCode).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			errs.Add("specialty_code", "специальность «%s» не найдена в справочнике ОКСО", l.SpecialtyCode)
+		}
+	}
+	return errs.Err()
+}
+
+// CreateLearner stores a new learner and sets its ID.
+func (s *Store) CreateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
+	if !sc.SeesPersons() {
+		return apperr.New(apperr.Forbidden, "недостаточно прав")
+	}
+	now := tsArg(s.now())
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkLearnerRefs(ctx, tx, l); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO learner (region_code, last_name, first_name, middle_name, sex, birth_date, snils,
+			status, org_id, municipality_id, grade, specialty_code, course, study_form, graduation_year, disability, search_name,
+			created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
+			l.RegionCode, l.LastName, l.FirstName, l.MiddleName, l.Sex, dateArg(l.BirthDate), nullText(l.SNILS), l.Status,
+			l.OrgID, l.MunicipalityID, l.Grade, nullText(l.SpecialtyCode), l.Course, l.Form, l.GraduationYear, l.Disability,
+			searchKey(l.LastName, l.FirstName, l.MiddleName), now, now).Scan(&l.ID)
+		if isUniqueViolation(err) {
+			return apperr.Field("snils", "обучающийся с СНИЛС %s уже есть в регионе", learner.FormatSNILS(l.SNILS))
+		}
+		return err
+	})
+}
+
+// UpdateLearner stores changes to a learner the caller sees.
+func (s *Store) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkLearnerRefs(ctx, tx, l); err != nil {
+			return err
+		}
+		var a args
+		set := `last_name = ` + a.add(l.LastName) + `, first_name = ` + a.add(l.FirstName) + `, middle_name = ` + a.add(l.MiddleName) +
+			`, sex = ` + a.add(l.Sex) + `, birth_date = ` + a.add(dateArg(l.BirthDate)) + `, snils = ` + a.add(nullText(l.SNILS)) +
+			`, status = ` + a.add(l.Status) + `, org_id = ` + a.add(l.OrgID) + `, municipality_id = ` + a.add(l.MunicipalityID) +
+			`, grade = ` + a.add(l.Grade) + `, specialty_code = ` + a.add(nullText(l.SpecialtyCode)) + `, course = ` + a.add(l.Course) +
+			`, study_form = ` + a.add(l.Form) + `, graduation_year = ` + a.add(l.GraduationYear) + `, disability = ` + a.add(l.Disability) +
+			`, search_name = ` + a.add(searchKey(l.LastName, l.FirstName, l.MiddleName)) + `, updated_at = ` + a.add(tsArg(s.now()))
+		id := a.add(l.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE learner SET `+set+` WHERE id = `+id+
+			` AND id IN (SELECT l.id FROM learner l WHERE l.id = `+id+` AND `+learnerScope(sc, "l", &a)+`)`, a...)
+		if isUniqueViolation(err) {
+			return apperr.Field("snils", "обучающийся с СНИЛС %s уже есть в регионе", learner.FormatSNILS(l.SNILS))
+		}
+		if err != nil {
+			return fmt.Errorf("store: update learner: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errLearnerNotFound
+		}
+		return nil
+	})
+}
+
+var errLearnerNotFound = apperr.New(apperr.NotFound, "обучающийся не найден")
+
+// Learner returns one learner within the scope; outside it, NotFound.
+func (s *Store) Learner(ctx context.Context, sc auth.Scope, id int64) (learner.Learner, error) {
+	var a args
+	q := `SELECT ` + learnerCols + learnerFrom + ` WHERE l.id = ` + a.add(id) + ` AND ` + learnerScope(sc, "l", &a)
+	var l learner.Learner
+	if err := scanLearner(s.read.QueryRowContext(ctx, q, a...), &l); err != nil {
+		if err == sql.ErrNoRows {
+			return l, errLearnerNotFound
+		}
+		return l, fmt.Errorf("store: learner: %w", err)
+	}
+	return l, nil
+}
+
+var learnerSort = map[string]string{
+	"name":            "l.search_name",
+	"birth_date":      "l.birth_date",
+	"org":             "o.search_name, l.search_name",
+	"graduation_year": "l.graduation_year, l.search_name",
+}
+
+// Learners returns a page of the learners in scope that match f, and their total.
+func (s *Store) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) ([]learner.Learner, int, error) {
+	var a args
+	where := learnerScope(sc, "l", &a)
+	if f.Status != "" {
+		where += " AND l.status = " + a.add(f.Status)
+	}
+	if f.OrgID != 0 {
+		where += " AND l.org_id = " + a.add(f.OrgID)
+	}
+	if f.MunicipalityID != 0 {
+		where += " AND l.municipality_id = " + a.add(f.MunicipalityID)
+	}
+	if f.SpecialtyCode != "" {
+		where += " AND l.specialty_code = " + a.add(f.SpecialtyCode)
+	}
+	if f.Grade != 0 {
+		where += " AND l.grade = " + a.add(f.Grade)
+	}
+	if f.GraduationYear != 0 {
+		where += " AND l.graduation_year = " + a.add(f.GraduationYear)
+	}
+	if q := searchKey(f.Query); q != "" {
+		if digits := strings.Map(keepDigit, q); len(digits) == 11 && len(digits) >= len(q)-3 {
+			where += " AND l.snils = " + a.add(digits)
+		} else {
+			lo, hi := prefixRange(q)
+			where += " AND l.search_name >= " + a.add(lo) + " AND l.search_name < " + a.add(hi)
+		}
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count learners: %w", err)
+	}
+	order, ok := learnerSort[f.Sort]
+	if !ok {
+		order = learnerSort["name"]
+	}
+	if f.Desc {
+		order = strings.ReplaceAll(order, ",", " DESC,") + " DESC"
+	}
+	q := `SELECT ` + learnerCols + learnerFrom + ` WHERE ` + where + ` ORDER BY ` + order + `, l.id LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list learners: %w", err)
+	}
+	defer rows.Close()
+	var out []learner.Learner
+	for rows.Next() {
+		var l learner.Learner
+		if err := scanLearner(rows, &l); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, l)
+	}
+	return out, total, rows.Err()
+}
+
+func keepDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
+}
+
+// inScope checks inside a transaction that learner id is visible to sc.
+func inScope(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, sc auth.Scope, id int64) error {
+	var a args
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE l.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errLearnerNotFound
+	}
+	return nil
+}
+
+// Stages returns a learner's route in date order.
+func (s *Store) Stages(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Stage, error) {
+	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
+		return nil, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT st.id, st.learner_id, st.kind, COALESCE(st.org_id, 0), COALESCE(o.name, ''),
+		COALESCE(st.specialty_code, ''), st.started_on, st.ended_on, st.note
+		FROM learner_stage st LEFT JOIN organisation o ON o.id = st.org_id
+		WHERE st.learner_id = $1 ORDER BY st.started_on, st.id`, learnerID)
+	if err != nil {
+		return nil, fmt.Errorf("store: stages: %w", err)
+	}
+	defer rows.Close()
+	var out []learner.Stage
+	for rows.Next() {
+		var st learner.Stage
+		if err := rows.Scan(&st.ID, &st.LearnerID, &st.Kind, &st.OrgID, &st.OrgName, &st.SpecialtyCode,
+			timeScan{&st.Start}, timeScan{&st.End}, &st.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// AddStage records a stage of the route of a learner in scope.
+func (s *Store) AddStage(ctx context.Context, sc auth.Scope, st *learner.Stage) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := inScope(ctx, tx, sc, st.LearnerID); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO learner_stage (region_code, learner_id, kind, org_id, specialty_code, started_on, ended_on, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			sc.RegionCode, st.LearnerID, st.Kind, nullID(st.OrgID), nullText(st.SpecialtyCode), dateArg(st.Start), dateArg(st.End), st.Note).Scan(&st.ID)
+		if isForeignKeyViolation(err) {
+			return apperr.New(apperr.Invalid, "организация или специальность этапа не найдена в справочниках")
+		}
+		return err
+	})
+}
+
+// Outcomes returns a learner's employment history in date order.
+func (s *Store) Outcomes(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Outcome, error) {
+	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
+		return nil, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
+		COALESCE(o.name, oc.employer_name), oc.started_on, oc.ended_on, oc.source, oc.note
+		FROM outcome oc LEFT JOIN organisation o ON o.id = oc.employer_id
+		WHERE oc.learner_id = $1 ORDER BY oc.started_on, oc.id`, learnerID)
+	if err != nil {
+		return nil, fmt.Errorf("store: outcomes: %w", err)
+	}
+	defer rows.Close()
+	var out []learner.Outcome
+	for rows.Next() {
+		var o learner.Outcome
+		if err := rows.Scan(&o.ID, &o.LearnerID, &o.Status, &o.EmployerID, &o.EmployerName,
+			timeScan{&o.Start}, timeScan{&o.End}, &o.Source, &o.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// AddOutcome records an employment outcome of a learner in scope and keeps the
+// learner's current status in step with the latest entry.
+func (s *Store) AddOutcome(ctx context.Context, sc auth.Scope, o *learner.Outcome) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := inScope(ctx, tx, sc, o.LearnerID); err != nil {
+			return err
+		}
+		if o.EmployerID != 0 {
+			var kind string
+			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, o.EmployerID, sc.RegionCode).Scan(&kind)
+			if err == sql.ErrNoRows || (err == nil && kind != "employer") {
+				return apperr.Field("employer_id", "работодатель %d не найден в реестре региона", o.EmployerID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO outcome (region_code, learner_id, status, employer_id, employer_name, started_on, ended_on, source, note, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			sc.RegionCode, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End), o.Source, o.Note,
+			tsArg(s.now())).Scan(&o.ID)
+		if err != nil {
+			return fmt.Errorf("store: add outcome: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE learner SET current_outcome = (SELECT status FROM outcome WHERE learner_id = $1
+			ORDER BY started_on DESC, id DESC LIMIT 1), updated_at = $2 WHERE id = $1`, o.LearnerID, tsArg(s.now()))
+		return err
+	})
+}

@@ -1,0 +1,186 @@
+// Package store implements every domain's Store on database/sql, with one SQL
+// dialect written by hand ($n placeholders) for the embedded SQLite and for
+// PostgreSQL. Where the engines differ, the twin texts stand side by side.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"marshrut/internal/apperr"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// EngineOf tells the engine from a database URL: postgres:// or postgresql://
+// is PostgreSQL, anything else is a SQLite file path.
+func EngineOf(url string) Engine {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Store is the database. On SQLite it keeps two pools: one connection for
+// writes, so that writers queue in Go instead of meeting "database is locked",
+// and several for reads, which WAL lets run beside the writer.
+type Store struct {
+	engine Engine
+	read   *sql.DB
+	write  *sql.DB
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// Open connects to the database named by dsn and checks that it answers.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+	s := &Store{engine: EngineOf(dsn), log: log, now: time.Now}
+	switch s.engine {
+	case Postgres:
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
+		db.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.read, s.write = db, db
+	default:
+		write, err := sql.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		write.SetMaxOpenConns(1)
+		read, err := sql.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			write.Close()
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+		s.read, s.write = read, write
+	}
+	if err := s.write.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, apperr.Wrap(err, apperr.Internal, "база данных недоступна")
+	}
+	return s, nil
+}
+
+// sqliteDSN adds the pragmas every connection needs: WAL, a busy timeout,
+// foreign keys and synchronous=NORMAL, which is safe under WAL.
+func sqliteDSN(path string) string {
+	path = strings.TrimPrefix(path, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-32000)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return "file:" + path + sep + q.Encode()
+}
+
+// Engine reports which engine the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// Close closes the pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers; /readyz uses it.
+func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
+
+// Migrate applies every pending migration of the engine.
+func (s *Store) Migrate(ctx context.Context) error {
+	dir, err := fs.Sub(migrations, "migrations/"+string(s.engine))
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	if s.engine == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, s.write, dir)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	for _, r := range res {
+		s.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+	}
+	return nil
+}
+
+// Version returns the schema version in the database.
+func (s *Store) Version(ctx context.Context) (int64, error) {
+	dir, err := fs.Sub(migrations, "migrations/"+string(s.engine))
+	if err != nil {
+		return 0, err
+	}
+	dialect := goose.DialectSQLite3
+	if s.engine == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, s.write, dir)
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// tx runs fn in one write transaction: everything or nothing.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// notFound turns sql.ErrNoRows into the displayable NotFound error with msg.
+func notFound(err error, msg string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.New(apperr.NotFound, "%s", msg)
+	}
+	return err
+}
