@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 
 	// A demo goes into a region without people; it never mixes with real data.
-	if _, total, err := learner.NewService(st, time.Now).List(ctx, auth.SystemScope(cfg.Region), learner.Filter{Limit: 1}); err != nil {
+	if _, total, err := st.Learners(ctx, auth.SystemScope(cfg.Region), learner.Filter{Limit: 1}); err != nil {
 		return err
 	} else if total > 0 {
 		fmt.Fprintf(e.stdout, "В базе %s уже есть обучающиеся региона (%d); демонстрационные данные не добавлены.\n", cfg.DatabaseURL, total)

@@ -3,17 +3,136 @@
 // an organisation. It reads aggregates only and never returns a person.
 package analytics
 
-import "context"
+import (
+	"context"
+	"time"
 
-// Overview is the size of the region's data.
+	"marshrut/internal/auth"
+	"marshrut/internal/learner"
+)
+
+// Overview is the size of the data a scope sees.
 type Overview struct {
-	Organisations map[string]int // by org kind
-	Learners      map[string]int // by learner status
-	Stages        int
-	Outcomes      int
+	Organisations map[string]int // by org kind, the whole region
+	Learners      map[string]int // by learner status, within the scope
 }
 
-// Store is what analytics needs from storage.
+// Cohort is the employment of one graduation year.
+type Cohort struct {
+	Year      int
+	Graduates int
+	// Employed6 and Employed12 count graduates employed, self-employed, studying
+	// or serving six and twelve months after graduation; Known6 and Known12 those
+	// whose status then is known at all.
+	Employed6, Known6   int
+	Employed12, Known12 int
+}
+
+// Store is what analytics needs from storage; every figure is computed within the scope.
 type Store interface {
-	Overview(ctx context.Context, region string) (Overview, error)
+	Overview(ctx context.Context, sc auth.Scope) (Overview, error)
+	Cohorts(ctx context.Context, sc auth.Scope, years []int) ([]Cohort, error)
+}
+
+// KPI is one headline figure with its goal.
+type KPI struct {
+	Key    string
+	Title  string
+	Num    int // those who count
+	Den    int // all who are counted
+	Goal   float64
+	Note   string // what exactly is counted
+	NoData string // when set, the figure cannot be computed yet, and this says why
+}
+
+// Rate is Num ÷ Den, 0 when there is nobody to count.
+func (k KPI) Rate() float64 {
+	if k.Den == 0 {
+		return 0
+	}
+	return float64(k.Num) / float64(k.Den)
+}
+
+// Met reports whether the goal is reached.
+func (k KPI) Met() bool { return k.NoData == "" && k.Den > 0 && k.Rate() >= k.Goal }
+
+// Dashboard is what the first page shows.
+type Dashboard struct {
+	Overview Overview
+	KPIs     []KPI
+	Cohorts  []Cohort
+	AsOf     time.Time
+}
+
+// Service computes dashboards.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns a Service on the given store.
+func NewService(s Store, now func() time.Time) *Service { return &Service{store: s, now: now} }
+
+// Dashboard computes the headline figures within the caller's scope.
+func (s *Service) Dashboard(ctx context.Context, sc auth.Scope) (Dashboard, error) {
+	now := s.now()
+	ov, err := s.store.Overview(ctx, sc)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	// The last three cohorts whose six months have passed, and the current one.
+	last := now.Year()
+	if learner.GraduationDay(last).AddDate(0, 6, 0).After(now) {
+		last--
+	}
+	years := []int{last - 2, last - 1, last}
+	if last < now.Year() {
+		years = append(years, now.Year())
+	}
+	cohorts, err := s.store.Cohorts(ctx, sc, years)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d := Dashboard{Overview: ov, Cohorts: cohorts, AsOf: now}
+	pupils := ov.Learners[string(learner.Pupil)]
+	students := ov.Learners[string(learner.Student)]
+
+	employment := KPI{Key: "employment", Title: "Трудоустройство выпускников через 6 месяцев", Goal: 0.85,
+		Note: "выпускники, которые через полгода после выпуска работают (в том числе самозанятые), учатся дальше или служат, — от всех выпускников года"}
+	for _, c := range cohorts {
+		if c.Year == last {
+			employment.Num, employment.Den = c.Employed6, c.Graduates
+			employment.Note += " " + itoa(c.Year) + " года"
+		}
+	}
+	if employment.Den == 0 {
+		employment.NoData = "Нет выпускников " + itoa(last) + " года: загрузите сведения о выпускниках и их трудоустройстве."
+	}
+	d.KPIs = []KPI{
+		{Key: "guidance", Title: "Охват профориентацией", Goal: 1, Den: pupils,
+			Note:   "школьники 6–11 классов, участвовавшие хотя бы в одном профориентационном мероприятии в этом учебном году",
+			NoData: "Мероприятия профориентации ещё не учитываются: данных об участии школьников пока нет."},
+		employment,
+		{Key: "target", Title: "Информирование о целевом обучении", Goal: 1, Den: pupils,
+			Note:   "школьники 9–11 классов, проинформированные о целевом обучении",
+			NoData: "Сведения об информировании о целевом обучении ещё не вносились."},
+		{Key: "mentorship", Title: "Охват наставничеством", Goal: 0.65, Den: students,
+			Note:   "студенты очной формы, у которых есть действующий наставник",
+			NoData: "Наставнические пары ещё не учитываются: данных о наставничестве пока нет."},
+	}
+	return d, nil
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
 }

@@ -116,3 +116,22 @@ func (l List) errs() []error {
 	}
 	return out
 }
+
+// HTTPStatus maps a code to its HTTP status.
+func HTTPStatus(c Code) int {
+	switch c {
+	case Invalid:
+		return 400
+	case Unauthorized:
+		return 401
+	case Forbidden:
+		return 403
+	case NotFound:
+		return 404
+	case Conflict:
+		return 409
+	case TooMany:
+		return 429
+	}
+	return 500
+}

@@ -81,6 +81,7 @@ type Scope struct {
 	OrgID          int64   // school, college, university, employer, czn
 	Municipalities []int64 // czn: the municipalities the centre serves
 	LearnerID      int64   // learner: the person themself
+	From           string  // the client's address, for the audit log
 }
 
 // SystemScope is the scope of the program's own work from the command line.

@@ -225,7 +225,9 @@ func (g *gen) graduate(ei, year, courses int) {
 		g.stage(&l, learner.StagePractice, emp.ID, l.SpecialtyCode, start, start.AddDate(0, 0, 28+g.pick(30)))
 		practice = true
 	}
+	first := len(g.batch.outcomes)
 	g.outcomes(&l, grad, emp, hasEmp, practice)
+	l.Current, l.After6, l.After12 = learner.Milestones(g.batch.outcomes[first:], year)
 	g.batch.learners = append(g.batch.learners, l)
 	g.sum.Graduates++
 }
@@ -259,7 +261,6 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp,
 		g.batch.outcomes = append(g.batch.outcomes, learner.Outcome{ID: g.nextOutcome, LearnerID: l.ID, Status: st, EmployerID: empID,
 			Start: start, End: end, Source: source})
 		g.nextOutcome++
-		l.Current = st
 		if st == learner.Employed && empID != 0 {
 			g.stage(l, learner.StageWork, empID, "", start, end)
 		}

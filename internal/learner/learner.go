@@ -87,8 +87,10 @@ type Learner struct {
 	Disability     bool // ОВЗ
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
-	// Current is the latest outcome of a graduate, filled on reads.
-	Current OutcomeStatus
+	// Current is the latest outcome of a graduate; After6 and After12 the
+	// statuses six and twelve months after graduation. The store keeps them in
+	// step with the outcome history.
+	Current, After6, After12 OutcomeStatus
 }
 
 // FullName is «Фамилия Имя Отчество».

@@ -187,3 +187,19 @@ func StatusAt(history []Outcome, d time.Time) OutcomeStatus {
 	}
 	return st
 }
+
+// GraduationDay is the day a cohort is taken to graduate: 30 June of the year.
+func GraduationDay(year int) time.Time { return time.Date(year, time.June, 30, 0, 0, 0, 0, time.UTC) }
+
+// Milestones returns the current status and the statuses six and twelve months
+// after graduation in the given year, from a history sorted by Start.
+func Milestones(history []Outcome, graduationYear int) (current, after6, after12 OutcomeStatus) {
+	if len(history) > 0 {
+		current = history[len(history)-1].Status
+	}
+	if graduationYear == 0 {
+		return current, "", ""
+	}
+	g := GraduationDay(graduationYear)
+	return current, StatusAt(history, g.AddDate(0, 6, 0)), StatusAt(history, g.AddDate(0, 12, 0))
+}

@@ -36,14 +36,23 @@ type Store interface {
 	AddOutcome(ctx context.Context, sc auth.Scope, o *Outcome) error
 }
 
+// Auditor records who read whose record.
+type Auditor interface {
+	Audit(ctx context.Context, e auth.AuditEntry) error
+}
+
 // Service is the logic of learners and their routes.
 type Service struct {
 	store Store
+	audit Auditor
 	now   func() time.Time
 }
 
-// NewService returns a Service on the given store; now is the clock.
-func NewService(s Store, now func() time.Time) *Service { return &Service{store: s, now: now} }
+// NewService returns a Service on the given store; every read of a card is
+// written to audit; now is the clock.
+func NewService(s Store, audit Auditor, now func() time.Time) *Service {
+	return &Service{store: s, audit: audit, now: now}
+}
 
 // Create validates and stores a new learner within the caller's scope.
 func (s *Service) Create(ctx context.Context, sc auth.Scope, l *Learner) error {
@@ -82,10 +91,14 @@ type Card struct {
 	Outcomes []Outcome
 }
 
-// Get returns a learner's card within the caller's scope.
+// Get returns a learner's card within the caller's scope and writes the read
+// to the audit log; a read that cannot be audited is not served.
 func (s *Service) Get(ctx context.Context, sc auth.Scope, id int64) (Card, error) {
 	l, err := s.store.Learner(ctx, sc, id)
 	if err != nil {
+		return Card{}, err
+	}
+	if err := s.audit.Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.read", LearnerID: id, From: sc.From}); err != nil {
 		return Card{}, err
 	}
 	st, err := s.store.Stages(ctx, sc, id)

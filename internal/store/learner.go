@@ -13,7 +13,7 @@ import (
 
 const learnerCols = `l.id, l.region_code, l.last_name, l.first_name, l.middle_name, l.sex, l.birth_date, l.snils, l.status,
 	l.org_id, o.name, l.municipality_id, m.name, l.grade, l.specialty_code, sp.name, l.course, l.study_form, l.graduation_year,
-	l.disability, l.current_outcome, l.created_at, l.updated_at`
+	l.disability, l.current_outcome, l.outcome_6m, l.outcome_12m, l.created_at, l.updated_at`
 
 const learnerFrom = ` FROM learner l
 	JOIN organisation o ON o.id = l.org_id
@@ -24,7 +24,7 @@ func scanLearner(sc interface{ Scan(...any) error }, l *learner.Learner) error {
 	var snils, spec, specName sql.NullString
 	err := sc.Scan(&l.ID, &l.RegionCode, &l.LastName, &l.FirstName, &l.MiddleName, &l.Sex, timeScan{&l.BirthDate}, &snils, &l.Status,
 		&l.OrgID, &l.OrgName, &l.MunicipalityID, &l.Municipality, &l.Grade, &spec, &specName, &l.Course, &l.Form, &l.GraduationYear,
-		&l.Disability, &l.Current, timeScan{&l.CreatedAt}, timeScan{&l.UpdatedAt})
+		&l.Disability, &l.Current, &l.After6, &l.After12, timeScan{&l.CreatedAt}, timeScan{&l.UpdatedAt})
 	l.SNILS, l.SpecialtyCode, l.SpecialtyName = snils.String, spec.String, specName.String
 	return err
 }
@@ -114,7 +114,7 @@ func (s *Store) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Lea
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errLearnerNotFound
 		}
-		return nil
+		return s.updateMilestones(ctx, tx, l.ID)
 	})
 }
 
@@ -207,9 +207,7 @@ func keepDigit(r rune) rune {
 }
 
 // inScope checks inside a transaction that learner id is visible to sc.
-func inScope(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, sc auth.Scope, id int64) error {
+func inScope(ctx context.Context, q querier, sc auth.Scope, id int64) error {
 	var a args
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE l.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&n)
@@ -268,7 +266,37 @@ func (s *Store) Outcomes(ctx context.Context, sc auth.Scope, learnerID int64) ([
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
+	return outcomes(ctx, s.read, learnerID)
+}
+
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+// updateMilestones recomputes a learner's current status and the statuses six
+// and twelve months after graduation from the whole history.
+func (s *Store) updateMilestones(ctx context.Context, tx *sql.Tx, learnerID int64) error {
+	hist, err := outcomes(ctx, tx, learnerID)
+	if err != nil {
+		return err
+	}
+	var year int
+	var status learner.Status
+	if err := tx.QueryRowContext(ctx, `SELECT graduation_year, status FROM learner WHERE id = $1`, learnerID).Scan(&year, &status); err != nil {
+		return err
+	}
+	if status != learner.Graduate {
+		year = 0
+	}
+	cur, m6, m12 := learner.Milestones(hist, year)
+	_, err = tx.ExecContext(ctx, `UPDATE learner SET current_outcome = $1, outcome_6m = $2, outcome_12m = $3, updated_at = $4 WHERE id = $5`,
+		cur, m6, m12, tsArg(s.now()), learnerID)
+	return err
+}
+
+func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcome, error) {
+	rows, err := q.QueryContext(ctx, `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
 		COALESCE(o.name, oc.employer_name), oc.started_on, oc.ended_on, oc.source, oc.note
 		FROM outcome oc LEFT JOIN organisation o ON o.id = oc.employer_id
 		WHERE oc.learner_id = $1 ORDER BY oc.started_on, oc.id`, learnerID)
@@ -312,8 +340,6 @@ func (s *Store) AddOutcome(ctx context.Context, sc auth.Scope, o *learner.Outcom
 		if err != nil {
 			return fmt.Errorf("store: add outcome: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE learner SET current_outcome = (SELECT status FROM outcome WHERE learner_id = $1
-			ORDER BY started_on DESC, id DESC LIMIT 1), updated_at = $2 WHERE id = $1`, o.LearnerID, tsArg(s.now()))
-		return err
+		return s.updateMilestones(ctx, tx, o.LearnerID)
 	})
 }

@@ -72,6 +72,10 @@ CREATE TABLE learner (
     graduation_year INTEGER NOT NULL DEFAULT 0,
     disability      BOOLEAN NOT NULL DEFAULT FALSE,
     current_outcome TEXT NOT NULL DEFAULT '',
+    -- Status six and twelve months after graduation (30 June of the year),
+    -- kept in step with the outcome history on every write.
+    outcome_6m      TEXT NOT NULL DEFAULT '',
+    outcome_12m     TEXT NOT NULL DEFAULT '',
     search_name     TEXT NOT NULL,
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
@@ -79,7 +83,7 @@ CREATE TABLE learner (
 CREATE UNIQUE INDEX learner_snils ON learner (region_code, snils);
 CREATE INDEX learner_org ON learner (org_id, status, search_name);
 CREATE INDEX learner_municipality ON learner (municipality_id, status);
-CREATE INDEX learner_status ON learner (region_code, status, graduation_year);
+CREATE INDEX learner_status ON learner (region_code, status, graduation_year, outcome_6m);
 CREATE INDEX learner_search ON learner (region_code, search_name);
 
 CREATE TABLE learner_stage (

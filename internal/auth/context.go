@@ -1,0 +1,21 @@
+package auth
+
+import "context"
+
+type ctxKey struct{}
+
+type caller struct {
+	user  User
+	scope Scope
+}
+
+// WithCaller returns a context that carries the authenticated user and scope.
+func WithCaller(ctx context.Context, u User, sc Scope) context.Context {
+	return context.WithValue(ctx, ctxKey{}, caller{u, sc})
+}
+
+// Caller returns the authenticated user and scope of the request, if any.
+func Caller(ctx context.Context) (User, Scope, bool) {
+	c, ok := ctx.Value(ctxKey{}).(caller)
+	return c.user, c.scope, ok
+}

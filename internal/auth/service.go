@@ -1,0 +1,164 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+)
+
+// Service logs people in and out and tells who is behind a cookie or a token.
+type Service struct {
+	store   Store
+	now     func() time.Time
+	ttl     time.Duration
+	byIP    *limiter
+	byLogin *limiter
+}
+
+// NewService returns a Service; ttl is how long a session lasts without activity.
+func NewService(s Store, ttl time.Duration, now func() time.Time) *Service {
+	return &Service{store: s, now: now, ttl: ttl,
+		byIP:    newLimiter(20, 15*time.Minute),
+		byLogin: newLimiter(5, 15*time.Minute)}
+}
+
+// ErrBadCredentials is the one answer to a wrong login or password: it does
+// not say which of the two was wrong.
+var ErrBadCredentials = apperr.New(apperr.Unauthorized, "Неверный логин или пароль.")
+
+// Login checks the credentials and opens a session; it returns the cookie token.
+func (s *Service) Login(ctx context.Context, login, password, ip string) (string, Session, User, error) {
+	now := s.now()
+	login = strings.ToLower(strings.TrimSpace(login))
+	for _, k := range []struct {
+		l   *limiter
+		key string
+	}{{s.byIP, ip}, {s.byLogin, login}} {
+		if blocked, wait := k.l.blocked(k.key, now); blocked {
+			return "", Session{}, User{}, apperr.New(apperr.TooMany, "Слишком много неудачных попыток входа. Повторите через %d мин.", int(math.Ceil(wait.Minutes())))
+		}
+	}
+	u, hash, err := s.store.UserByLogin(ctx, login)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return "", Session{}, User{}, err
+	}
+	if err != nil {
+		VerifyPassword(dummyHash, password)
+	}
+	if err != nil || u.Disabled || !VerifyPassword(hash, password) {
+		s.byIP.fail(ip, now)
+		s.byLogin.fail(login, now)
+		return "", Session{}, User{}, ErrBadCredentials
+	}
+	s.byLogin.reset(login)
+	token := NewSecret()
+	sess := Session{TokenHash: HashSecret(token), UserID: u.ID, CSRF: NewSecret(), CreatedAt: now, ExpiresAt: now.Add(s.ttl), IP: ip}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return "", Session{}, User{}, err
+	}
+	return token, sess, u, nil
+}
+
+// errNoSession is the answer to a missing, expired or unknown session.
+var errNoSession = apperr.New(apperr.Unauthorized, "Сеанс завершён. Войдите снова.")
+
+// Authenticate returns the session and user behind a cookie token and extends
+// the session when a good part of its life has passed.
+func (s *Service) Authenticate(ctx context.Context, token string) (Session, User, error) {
+	if token == "" {
+		return Session{}, User{}, errNoSession
+	}
+	sess, err := s.store.Session(ctx, HashSecret(token))
+	if apperr.Is(err, apperr.NotFound) {
+		return Session{}, User{}, errNoSession
+	}
+	if err != nil {
+		return Session{}, User{}, err
+	}
+	now := s.now()
+	if !now.Before(sess.ExpiresAt) {
+		s.store.DeleteSession(ctx, sess.TokenHash)
+		return Session{}, User{}, errNoSession
+	}
+	u, err := s.store.User(ctx, sess.UserID)
+	if err != nil || u.Disabled {
+		return Session{}, User{}, errNoSession
+	}
+	if sess.ExpiresAt.Sub(now) < s.ttl*3/4 {
+		sess.ExpiresAt = now.Add(s.ttl)
+		if err := s.store.ExtendSession(ctx, sess.TokenHash, sess.ExpiresAt); err != nil {
+			return Session{}, User{}, err
+		}
+	}
+	return sess, u, nil
+}
+
+// Logout ends the session behind a cookie token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.store.DeleteSession(ctx, HashSecret(token))
+}
+
+// TokenPrefix starts every API token, so that a leaked one is easy to recognise.
+const TokenPrefix = "mrt_"
+
+// AuthenticateToken returns the user behind an API token.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, error) {
+	bad := apperr.New(apperr.Unauthorized, "API-токен недействителен или отозван.")
+	if !strings.HasPrefix(token, TokenPrefix) {
+		return User{}, bad
+	}
+	t, err := s.store.TokenByHash(ctx, HashSecret(token))
+	if apperr.Is(err, apperr.NotFound) || (err == nil && t.Revoked) {
+		return User{}, bad
+	}
+	if err != nil {
+		return User{}, err
+	}
+	u, err := s.store.User(ctx, t.UserID)
+	if err != nil || u.Disabled {
+		return User{}, bad
+	}
+	if now := s.now(); now.Sub(t.LastUsed) > time.Minute {
+		if err := s.store.TouchToken(ctx, t.ID, now); err != nil {
+			return User{}, err
+		}
+	}
+	return u, nil
+}
+
+// CreateToken makes a personal API token for u; the secret is shown once.
+func (s *Service) CreateToken(ctx context.Context, u User, name string) (string, Token, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 100 {
+		return "", Token{}, apperr.Field("name", "назовите токен (до 100 знаков), например «Выгрузка для 1С»")
+	}
+	secret := TokenPrefix + NewSecret()
+	t := Token{UserID: u.ID, Name: name, Hash: HashSecret(secret), Prefix: secret[:len(TokenPrefix)+6], CreatedAt: s.now()}
+	if err := s.store.CreateToken(ctx, &t); err != nil {
+		return "", Token{}, err
+	}
+	return secret, t, nil
+}
+
+// AddUser validates and creates a user with a password.
+func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if err := CheckPassword(password); err != nil {
+		return err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return fmt.Errorf("auth: hash: %w", err)
+	}
+	u.CreatedAt = s.now()
+	return s.store.CreateUser(ctx, u, hash)
+}

@@ -1,0 +1,134 @@
+package auth
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+)
+
+// User is a person or a body that logs in.
+type User struct {
+	ID             int64
+	Login          string
+	Name           string
+	Role           Role
+	RegionCode     string
+	OrgID          int64
+	OrgName        string
+	Municipalities []int64 // czn: the municipalities it serves
+	LearnerID      int64   // learner: their own record
+	Disabled       bool
+	CreatedAt      time.Time
+}
+
+// Scope is what the user may see, seen from the address from.
+func (u User) Scope(from string) Scope {
+	return Scope{UserID: u.ID, Role: u.Role, RegionCode: u.RegionCode, OrgID: u.OrgID, Municipalities: u.Municipalities,
+		LearnerID: u.LearnerID, From: from}
+}
+
+var reLogin = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{2,63}$`)
+
+// Validate checks a user before it is stored.
+func (u *User) Validate() error {
+	u.Login = strings.ToLower(strings.TrimSpace(u.Login))
+	u.Name = strings.TrimSpace(u.Name)
+	var errs apperr.List
+	if !reLogin.MatchString(u.Login) {
+		errs.Add("login", "логин «%s» должен состоять из 3–64 латинских строчных букв, цифр и знаков . _ @ -", u.Login)
+	}
+	if !u.Role.Valid() {
+		errs.Add("role", "неизвестная роль «%s»; допустимы: admin, region, czn, school, college, university, employer, expert, learner, federal", u.Role)
+	}
+	if u.Role.NeedsOrg() && u.OrgID <= 0 {
+		errs.Add("org_id", "для роли «%s» укажите организацию", u.Role.Name())
+	}
+	if u.Role == Learner && u.LearnerID <= 0 {
+		errs.Add("learner_id", "для роли «Обучающийся» укажите его запись")
+	}
+	if u.Name == "" {
+		u.Name = u.Login
+	}
+	return errs.Err()
+}
+
+// MinPassword is the shortest password accepted.
+const MinPassword = 10
+
+// CheckPassword refuses passwords too short to resist guessing.
+func CheckPassword(p string) error {
+	if len([]rune(p)) < MinPassword {
+		return apperr.Field("password", "пароль должен быть не короче %d знаков", MinPassword)
+	}
+	return nil
+}
+
+// Session is a login in a browser. The cookie holds a random token; the
+// database holds only its hash, so a copy of the database opens no session.
+type Session struct {
+	TokenHash string
+	UserID    int64
+	CSRF      string // the token every form of the session carries
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	IP        string
+}
+
+// Token is a personal API token; like a session, only its hash is stored.
+type Token struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	Hash      string
+	Prefix    string // the first characters, shown so the owner can tell tokens apart
+	CreatedAt time.Time
+	LastUsed  time.Time
+	Revoked   bool
+}
+
+// AuditEntry is one read of a person's record.
+type AuditEntry struct {
+	ID        int64
+	At        time.Time
+	UserID    int64
+	UserLogin string
+	Role      Role
+	Action    string // learner.read, learner.update, …
+	LearnerID int64
+	From      string // the client's address
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	UserID        int64
+	LearnerID     int64
+	Since, Until  time.Time
+	Limit, Offset int
+}
+
+// Store is what authentication needs from storage.
+type Store interface {
+	CreateUser(ctx context.Context, u *User, passwordHash string) error
+	UserByLogin(ctx context.Context, login string) (User, string, error)
+	User(ctx context.Context, id int64) (User, error)
+	Users(ctx context.Context) ([]User, error)
+	SetPassword(ctx context.Context, userID int64, hash string) error
+
+	CreateSession(ctx context.Context, s Session) error
+	Session(ctx context.Context, tokenHash string) (Session, error)
+	ExtendSession(ctx context.Context, tokenHash string, until time.Time) error
+	DeleteSession(ctx context.Context, tokenHash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	CreateToken(ctx context.Context, t *Token) error
+	Tokens(ctx context.Context, userID int64) ([]Token, error)
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+	RevokeToken(ctx context.Context, userID, id int64) error
+
+	Audit(ctx context.Context, e AuditEntry) error
+	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, int, error)
+}

@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+)
+
+const userCols = `u.id, u.login, u.name, u.role, u.region_code, COALESCE(u.org_id, 0), COALESCE(o.name, ''),
+	COALESCE(u.learner_id, 0), u.disabled, u.created_at`
+
+const userFrom = ` FROM app_user u LEFT JOIN organisation o ON o.id = u.org_id`
+
+func scanUser(sc interface{ Scan(...any) error }, u *auth.User, extra ...any) error {
+	return sc.Scan(append([]any{&u.ID, &u.Login, &u.Name, &u.Role, &u.RegionCode, &u.OrgID, &u.OrgName, &u.LearnerID, &u.Disabled,
+		timeScan{&u.CreatedAt}}, extra...)...)
+}
+
+// CreateUser stores a user with the municipalities it serves.
+func (s *Store) CreateUser(ctx context.Context, u *auth.User, hash string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if u.OrgID != 0 {
+			var kind string
+			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, u.OrgID, u.RegionCode).Scan(&kind)
+			if err == sql.ErrNoRows {
+				return apperr.Field("org_id", "организация %d не найдена в регионе %s", u.OrgID, u.RegionCode)
+			}
+			if err != nil {
+				return err
+			}
+			if want := orgKindOfRole[u.Role]; want != "" && kind != want {
+				return apperr.Field("org_id", "пользователь с ролью «%s» должен быть приписан к организации вида %s, а не %s", u.Role.Name(), want, kind)
+			}
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO app_user (login, name, role, region_code, org_id, learner_id, password_hash, disabled, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			u.Login, u.Name, u.Role, u.RegionCode, nullID(u.OrgID), nullID(u.LearnerID), hash, u.Disabled, tsArg(u.CreatedAt)).Scan(&u.ID)
+		if isUniqueViolation(err) {
+			return apperr.Field("login", "логин «%s» уже занят", u.Login)
+		}
+		if isForeignKeyViolation(err) {
+			return apperr.New(apperr.Invalid, "запись обучающегося или организация пользователя не найдена")
+		}
+		if err != nil {
+			return fmt.Errorf("store: create user: %w", err)
+		}
+		// An employment centre serves its own municipality unless told otherwise.
+		if u.Role == auth.CZN && len(u.Municipalities) == 0 {
+			var m int64
+			if err := tx.QueryRowContext(ctx, `SELECT municipality_id FROM organisation WHERE id = $1`, u.OrgID).Scan(&m); err != nil {
+				return err
+			}
+			u.Municipalities = []int64{m}
+		}
+		for _, m := range u.Municipalities {
+			if err := checkMunicipality(ctx, tx, u.RegionCode, m); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO user_municipality (user_id, municipality_id) VALUES ($1, $2)`, u.ID, m); err != nil {
+				return fmt.Errorf("store: user municipality: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+var orgKindOfRole = map[auth.Role]string{
+	auth.School: "school", auth.College: "college", auth.University: "university", auth.Employer: "employer", auth.CZN: "czn",
+}
+
+func (s *Store) municipalitiesOf(ctx context.Context, u *auth.User) error {
+	if u.Role != auth.CZN {
+		return nil
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT municipality_id FROM user_municipality WHERE user_id = $1 ORDER BY municipality_id`, u.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m int64
+		if err := rows.Scan(&m); err != nil {
+			return err
+		}
+		u.Municipalities = append(u.Municipalities, m)
+	}
+	return rows.Err()
+}
+
+// UserByLogin returns a user and its password hash.
+func (s *Store) UserByLogin(ctx context.Context, login string) (auth.User, string, error) {
+	var u auth.User
+	var hash string
+	err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash`+userFrom+` WHERE u.login = $1`, login), &u, &hash)
+	if err != nil {
+		return u, "", notFound(err, "пользователь не найден")
+	}
+	return u, hash, s.municipalitiesOf(ctx, &u)
+}
+
+// User returns a user by id.
+func (s *Store) User(ctx context.Context, id int64) (auth.User, error) {
+	var u auth.User
+	if err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = $1`, id), &u); err != nil {
+		return u, notFound(err, "пользователь не найден")
+	}
+	return u, s.municipalitiesOf(ctx, &u)
+}
+
+// Users returns every user by login.
+func (s *Store) Users(ctx context.Context) ([]auth.User, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+userCols+userFrom+` ORDER BY u.login`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []auth.User
+	for rows.Next() {
+		var u auth.User
+		if err := scanUser(rows, &u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SetPassword replaces a user's password hash and ends the user's sessions.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE app_user SET password_hash = $1 WHERE id = $2`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "пользователь не найден")
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM session WHERE user_id = $1`, userID)
+		return err
+	})
+}
+
+// CreateSession stores a new session.
+func (s *Store) CreateSession(ctx context.Context, se auth.Session) error {
+	_, err := s.write.ExecContext(ctx, `INSERT INTO session (token_hash, user_id, csrf, created_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6)`,
+		se.TokenHash, se.UserID, se.CSRF, tsArg(se.CreatedAt), tsArg(se.ExpiresAt), se.IP)
+	return err
+}
+
+// Session returns a session by the hash of its token.
+func (s *Store) Session(ctx context.Context, tokenHash string) (auth.Session, error) {
+	var se auth.Session
+	err := s.read.QueryRowContext(ctx, `SELECT token_hash, user_id, csrf, created_at, expires_at, ip FROM session WHERE token_hash = $1`, tokenHash).
+		Scan(&se.TokenHash, &se.UserID, &se.CSRF, timeScan{&se.CreatedAt}, timeScan{&se.ExpiresAt}, &se.IP)
+	return se, notFound(err, "сеанс не найден")
+}
+
+// ExtendSession moves a session's expiry.
+func (s *Store) ExtendSession(ctx context.Context, tokenHash string, until time.Time) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE session SET expires_at = $1 WHERE token_hash = $2`, tsArg(until), tokenHash)
+	return err
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := s.write.ExecContext(ctx, `DELETE FROM session WHERE token_hash = $1`, tokenHash)
+	return err
+}
+
+// DeleteExpiredSessions removes sessions past their expiry.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM session WHERE expires_at < $1`, tsArg(now))
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// CreateToken stores a new API token.
+func (s *Store) CreateToken(ctx context.Context, t *auth.Token) error {
+	return s.write.QueryRowContext(ctx, `INSERT INTO api_token (user_id, name, hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		t.UserID, t.Name, t.Hash, t.Prefix, tsArg(t.CreatedAt)).Scan(&t.ID)
+}
+
+const tokenCols = `id, user_id, name, hash, prefix, created_at, last_used, revoked`
+
+func scanToken(sc interface{ Scan(...any) error }, t *auth.Token) error {
+	return sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.Prefix, timeScan{&t.CreatedAt}, timeScan{&t.LastUsed}, &t.Revoked)
+}
+
+// Tokens returns a user's API tokens, newest first.
+func (s *Store) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []auth.Token
+	for rows.Next() {
+		var t auth.Token
+		if err := scanToken(rows, &t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// TokenByHash returns a token by the hash of its secret.
+func (s *Store) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
+	var t auth.Token
+	err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_token WHERE hash = $1`, hash), &t)
+	return t, notFound(err, "токен не найден")
+}
+
+// TouchToken records when a token was last used.
+func (s *Store) TouchToken(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE api_token SET last_used = $1 WHERE id = $2`, tsArg(at), id)
+	return err
+}
+
+// RevokeToken revokes one of the user's tokens.
+func (s *Store) RevokeToken(ctx context.Context, userID, id int64) error {
+	res, err := s.write.ExecContext(ctx, `UPDATE api_token SET revoked = TRUE WHERE id = $1 AND user_id = $2`, id, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "токен не найден")
+	}
+	return nil
+}
+
+// Audit writes one entry of the audit log.
+func (s *Store) Audit(ctx context.Context, e auth.AuditEntry) error {
+	// The login is copied so that the entry still names the user after the account is gone.
+	_, err := s.write.ExecContext(ctx, `INSERT INTO audit_log (region_code, at, user_id, user_login, role, action, learner_id, ip)
+		VALUES ((SELECT region_code FROM learner WHERE id = $1), $2, $3,
+		COALESCE((SELECT login FROM app_user WHERE id = $3), $4), $5, $6, $1, $7)`,
+		e.LearnerID, tsArg(e.At), e.UserID, "система", e.Role, e.Action, e.From)
+	if err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	return nil
+}
+
+// AuditLog returns a page of the audit log, newest first, and the total.
+func (s *Store) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEntry, int, error) {
+	var a args
+	where := "1 = 1"
+	if f.UserID != 0 {
+		where += " AND user_id = " + a.add(f.UserID)
+	}
+	if f.LearnerID != 0 {
+		where += " AND learner_id = " + a.add(f.LearnerID)
+	}
+	if !f.Since.IsZero() {
+		where += " AND at >= " + a.add(tsArg(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where += " AND at < " + a.add(tsArg(f.Until))
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT id, at, user_id, user_login, role, action, learner_id, ip FROM audit_log WHERE `+where+
+		` ORDER BY at DESC, id DESC LIMIT `+a.add(limit)+` OFFSET `+a.add(max(0, f.Offset)), a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []auth.AuditEntry
+	for rows.Next() {
+		var e auth.AuditEntry
+		if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.UserID, &e.UserLogin, &e.Role, &e.Action, &e.LearnerID, &e.From); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}
