@@ -41,6 +41,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if err := generate(ctx, e, &cfg, st, *seed, *n); err != nil {
 			return err
 		}
+		if err := demoUsers(ctx, e.stdout, &cfg, st); err != nil {
+			return err
+		}
 	}
 	if *only {
 		return nil

@@ -31,6 +31,7 @@ func commands() []command {
 		{"serve", "запустить веб-сервер", runServe},
 		{"migrate", "применить миграции базы данных", runMigrate},
 		{"demo", "создать демонстрационный регион и запустить сервер", runDemo},
+		{"user", "добавить пользователя: marshrut user add …", runUser},
 		{"version", "показать версию", runVersion},
 		{"help", "список команд", nil},
 	}

@@ -76,6 +76,10 @@ func NewService(s Store, now func() time.Time) *Service { return &Service{store:
 // Dashboard computes the headline figures within the caller's scope.
 func (s *Service) Dashboard(ctx context.Context, sc auth.Scope) (Dashboard, error) {
 	now := s.now()
+	if !sc.SeesPersons() {
+		// Federal operators and experts see the region's figures, which carry no person.
+		sc = auth.SystemScope(sc.RegionCode)
+	}
 	ov, err := s.store.Overview(ctx, sc)
 	if err != nil {
 		return Dashboard{}, err
@@ -135,4 +139,10 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b[i:])
+}
+
+// OrgDashboard computes the employment of one college's or university's
+// graduates. It is an aggregate: it carries no person, so anyone may see it.
+func (s *Service) OrgDashboard(ctx context.Context, region string, orgID int64) (Dashboard, error) {
+	return s.Dashboard(ctx, auth.Scope{Role: auth.College, RegionCode: region, OrgID: orgID})
 }

@@ -19,3 +19,16 @@ func Caller(ctx context.Context) (User, Scope, bool) {
 	c, ok := ctx.Value(ctxKey{}).(caller)
 	return c.user, c.scope, ok
 }
+
+type sessionKey struct{}
+
+// WithSession returns a context that carries the browser session of the request.
+func WithSession(ctx context.Context, s Session) context.Context {
+	return context.WithValue(ctx, sessionKey{}, s)
+}
+
+// SessionFrom returns the browser session of the request, if any.
+func SessionFrom(ctx context.Context) (Session, bool) {
+	s, ok := ctx.Value(sessionKey{}).(Session)
+	return s, ok
+}

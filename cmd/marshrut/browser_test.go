@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"marshrut/internal/auth"
+	"marshrut/internal/config"
+	"marshrut/internal/learner"
+	"marshrut/internal/store"
+)
+
+// browser starts headless Chromium, or skips the test when it is absent and
+// MARSHRUT_TEST_BROWSER is unset; with the variable set, a missing browser fails.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("MARSHRUT_TEST_BROWSER") != "" {
+			t.Fatal("MARSHRUT_TEST_BROWSER is set but chromium is not installed")
+		}
+		t.Skip("chromium is not installed and MARSHRUT_TEST_BROWSER is unset: browser tests skipped")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// demoServer generates a small demo region with its users and serves it.
+func demoServer(t *testing.T) (*httptest.Server, *store.Store, *config.Config) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := config.Default()
+	cfg.DatabaseURL = filepath.Join(t.TempDir(), "browser.db")
+	cfg.LogLevel = 8 // quiet
+	st, err := openStore(ctx, &cfg, cfg.Logger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := &env{stdout: io.Discard, stderr: io.Discard}
+	if err := generate(ctx, e, &cfg, st, 11, 4000); err != nil {
+		t.Fatal(err)
+	}
+	if err := demoUsers(ctx, io.Discard, &cfg, st); err != nil {
+		t.Fatal(err)
+	}
+	h, err := handler(&cfg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, st, &cfg
+}
+
+type css = chromedp.CSS
+
+func login(base, user string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(css(`input[name=login]`)),
+		chromedp.SendKeys(css(`input[name=login]`), user),
+		chromedp.SendKeys(css(`input[name=password]`), DemoPassword),
+		chromedp.Click(css(`button[type=submit]`)),
+		chromedp.WaitVisible(css(`header.top`)),
+	)
+}
+
+func logout() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Click(css(`header.top form button`)), chromedp.WaitVisible(css(`input[name=login]`)))
+}
+
+// textOf returns the text of the first element matching sel.
+func textOf(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// do runs steps and fails the test on an error.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	ctx := browser(t)
+	srv, st, cfg := demoServer(t)
+	bg := context.Background()
+	collegeUser, _, err := st.UserByLogin(bg, "college")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := auth.SystemScope(cfg.Region)
+	mine, _, err := st.Learners(bg, sys, learner.Filter{OrgID: collegeUser.OrgID, Status: learner.Student, Limit: 1})
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("a student of the college: %v", err)
+	}
+	all, _, err := st.Learners(bg, sys, learner.Filter{Status: learner.Student, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var foreign learner.Learner
+	for _, l := range all {
+		if l.OrgID != collegeUser.OrgID && l.LastName != mine[0].LastName {
+			foreign = l
+			break
+		}
+	}
+	if foreign.ID == 0 {
+		t.Fatal("no student of another college")
+	}
+
+	t.Run("region", func(t *testing.T) {
+		do(t, ctx, login(srv.URL, "region"))
+		text := textOf(t, ctx, "main")
+		for _, want := range []string{"Ключевые показатели", "Трудоустройство выпускников через 6 месяцев", "Охват профориентацией", "Мероприятия профориентации ещё не учитываются"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("region dashboard lacks %q", want)
+			}
+		}
+		// Search a learner of any college and open the card.
+		do(t, ctx,
+			chromedp.Navigate(srv.URL+"/learners"),
+			chromedp.SendKeys(css(`input[name=q]`), foreign.LastName+" "+foreign.FirstName),
+			chromedp.Submit(css(`input[name=q]`)),
+			chromedp.WaitVisible(css(`a[href="/learners/`+strconv.FormatInt(foreign.ID, 10)+`"]`)),
+			chromedp.Click(css(`a[href="/learners/`+strconv.FormatInt(foreign.ID, 10)+`"]`)),
+			chromedp.WaitVisible(css(`#route-h`)))
+		text = textOf(t, ctx, "main")
+		do(t, ctx, logout())
+		if !strings.Contains(text, foreign.FullName()) || !strings.Contains(text, "Маршрут") {
+			t.Errorf("card of %s not shown: %q", foreign.FullName(), text[:min(200, len(text))])
+		}
+	})
+
+	t.Run("college", func(t *testing.T) {
+		do(t, ctx, login(srv.URL, "college"),
+			chromedp.Navigate(srv.URL+"/learners"),
+			chromedp.SendKeys(css(`input[name=q]`), mine[0].LastName),
+			chromedp.Submit(css(`input[name=q]`)),
+			chromedp.WaitVisible(css(`a[href="/learners/`+strconv.FormatInt(mine[0].ID, 10)+`"]`)))
+		text := textOf(t, ctx, "main")
+		if !strings.Contains(text, mine[0].FullName()) {
+			t.Errorf("own student %s not found", mine[0].FullName())
+		}
+		// A student of another college: not in search, and the card is «not found».
+		do(t, ctx,
+			chromedp.Navigate(srv.URL+"/learners?q="+url.QueryEscape(foreign.LastName+" "+foreign.FirstName)),
+			chromedp.WaitVisible(css(`#found`)))
+		text = textOf(t, ctx, "#found")
+		if !strings.Contains(text, "Никого не найдено") {
+			t.Errorf("search for a foreign student: %q", text)
+		}
+		do(t, ctx, chromedp.Navigate(srv.URL+"/learners/"+strconv.FormatInt(foreign.ID, 10)), chromedp.WaitVisible(css(`main h1`)))
+		text = textOf(t, ctx, "main")
+		do(t, ctx, logout())
+		if !strings.Contains(text, "Не найдено") || strings.Contains(text, foreign.LastName) {
+			t.Errorf("foreign card: %q", text)
+		}
+	})
+
+	t.Run("czn", func(t *testing.T) {
+		do(t, ctx, login(srv.URL, "czn"))
+		text := textOf(t, ctx, "main")
+		if !strings.Contains(text, "центра занятости") {
+			t.Errorf("czn dashboard: %q", text[:min(300, len(text))])
+		}
+		nav := textOf(t, ctx, "header.top nav")
+		do(t, ctx, logout())
+		if strings.Contains(nav, "Журнал доступа") || !strings.Contains(nav, "Обучающиеся") {
+			t.Errorf("czn navigation: %q", nav)
+		}
+	})
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"marshrut/internal/auth"
+	"marshrut/internal/config"
+	"marshrut/internal/learner"
+	"marshrut/internal/org"
+	"marshrut/internal/store"
+)
+
+// DemoPassword is the password of every demo user; the demo is for showing, not for real data.
+const DemoPassword = "marshrut-demo"
+
+// demoUsers creates one user of every role in the demo region and prints their logins.
+func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.Store) error {
+	first := func(kind org.Kind, q string) (org.Organisation, error) {
+		list, _, err := st.Organisations(ctx, org.Filter{Kind: kind, Query: q, Limit: 1})
+		if err != nil {
+			return org.Organisation{}, err
+		}
+		if len(list) == 0 {
+			return org.Organisation{}, fmt.Errorf("в демонстрационном регионе нет организации вида %s", kind)
+		}
+		return list[0], nil
+	}
+	college, err := first(org.College, "политехнический")
+	if err != nil {
+		return err
+	}
+	university, err := first(org.University, "")
+	if err != nil {
+		return err
+	}
+	school, err := first(org.School, "")
+	if err != nil {
+		return err
+	}
+	czn, err := first(org.CZN, "петропавловска")
+	if err != nil {
+		return err
+	}
+	sys := auth.SystemScope(cfg.Region)
+	grads, _, err := st.Learners(ctx, sys, learner.Filter{OrgID: college.ID, Status: learner.Graduate, Limit: 1})
+	if err != nil || len(grads) == 0 {
+		return fmt.Errorf("в демонстрационном колледже нет выпускников: %v", err)
+	}
+	// The employer is the one where that graduate works, so that its page is not empty.
+	card, err := st.Outcomes(ctx, sys, grads[0].ID)
+	if err != nil {
+		return err
+	}
+	var employer org.Organisation
+	for _, o := range card {
+		if o.EmployerID != 0 {
+			employer, err = st.Organisation(ctx, o.EmployerID)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if employer.ID == 0 {
+		if employer, err = first(org.Employer, ""); err != nil {
+			return err
+		}
+	}
+	users := []auth.User{
+		{Login: "admin", Name: "Администратор", Role: auth.Admin},
+		{Login: "region", Name: "Министерство образования края", Role: auth.Region},
+		{Login: "czn", Name: "Специалист ЦЗН", Role: auth.CZN, OrgID: czn.ID},
+		{Login: "school", Name: "Педагог-навигатор", Role: auth.School, OrgID: school.ID},
+		{Login: "college", Name: "Центр карьеры колледжа", Role: auth.College, OrgID: college.ID},
+		{Login: "university", Name: "Центр карьеры вуза", Role: auth.University, OrgID: university.ID},
+		{Login: "employer", Name: "Отдел кадров", Role: auth.Employer, OrgID: employer.ID},
+		{Login: "expert", Name: "Эксперт комиссии", Role: auth.Expert},
+		{Login: "learner", Name: grads[0].FirstName + " " + grads[0].LastName, Role: auth.Learner, LearnerID: grads[0].ID},
+		{Login: "federal", Name: "Федеральный оператор", Role: auth.Federal},
+	}
+	svc := auth.NewService(st, cfg.SessionTTL, time.Now)
+	fmt.Fprintf(w, "Пользователи демонстрационного региона (пароль у всех — %s):\n", DemoPassword)
+	for i := range users {
+		u := &users[i]
+		u.RegionCode = cfg.Region
+		if err := svc.AddUser(ctx, u, DemoPassword); err != nil {
+			return fmt.Errorf("пользователь %s: %w", u.Login, err)
+		}
+		where := ""
+		switch {
+		case u.OrgID == college.ID:
+			where = college.ShortName
+		case u.OrgID != 0:
+			o, _ := st.Organisation(ctx, u.OrgID)
+			where = o.Name
+		}
+		fmt.Fprintf(w, "  %-11s %s%s\n", u.Login, u.Role.Name(), map[bool]string{true: " — " + where, false: ""}[where != ""])
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+// Package api is the JSON API of Marshrut under /api/v1 and its OpenAPI
+// document. It turns requests into calls of the domain services with the
+// caller's scope and their results into JSON; it holds no rules of its own
+// beyond the shape of requests.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/learner"
+	"marshrut/internal/org"
+)
+
+// Prefix is the path under which the API is mounted.
+const Prefix = "/api/v1"
+
+// Deps is what the API needs from the rest of the program.
+type Deps struct {
+	Learners *learner.Service
+	Orgs     *org.Service
+	Log      *slog.Logger
+}
+
+// caller is who is asking, as the server's authentication put it in the context.
+type caller struct {
+	user  auth.User
+	scope auth.Scope
+}
+
+// handler serves one route; a returned error becomes the JSON error response.
+type handler func(w http.ResponseWriter, r *http.Request, c caller) error
+
+// route is one line of the table of routes. public routes are served without a
+// caller; every other one answers 401 when the server let a request through
+// without one.
+type route struct {
+	method  string
+	pattern string // full path with {name} wildcards, as in the OpenAPI document after the server URL
+	summary string // the same text as the operation's summary in openapi.json
+	public  bool
+	handle  handler
+}
+
+type api struct {
+	d   Deps
+	mux *http.ServeMux
+}
+
+// routes is the whole API in one table; a test compares it with openapi.json.
+func (a *api) routes() []route {
+	return []route{
+		{"GET", "/openapi.json", "Описание API в формате OpenAPI 3.0", true, a.openapi},
+		{"GET", "/me", "Текущий пользователь", false, a.me},
+
+		{"GET", "/organisations", "Список организаций", false, a.listOrganisations},
+		{"POST", "/organisations", "Добавить организацию", false, a.createOrganisation},
+		{"GET", "/organisations/{id}", "Организация", false, a.getOrganisation},
+		{"PUT", "/organisations/{id}", "Изменить организацию", false, a.updateOrganisation},
+
+		{"GET", "/learners", "Список обучающихся", false, a.listLearners},
+		{"POST", "/learners", "Добавить обучающегося", false, a.createLearner},
+		{"GET", "/learners/{id}", "Карточка обучающегося", false, a.getLearner},
+		{"PUT", "/learners/{id}", "Изменить сведения об обучающемся", false, a.updateLearner},
+
+		{"GET", "/learners/{id}/stages", "Этапы маршрута обучающегося", false, a.listStages},
+		{"POST", "/learners/{id}/stages", "Добавить этап маршрута", false, a.addStage},
+		{"GET", "/learners/{id}/outcomes", "История занятости обучающегося", false, a.listOutcomes},
+		{"POST", "/learners/{id}/outcomes", "Добавить сведения о занятости", false, a.addOutcome},
+	}
+}
+
+// New returns the handler of every path under /api/v1/. Authentication happens
+// before it: the server puts the caller into the request context with auth.WithCaller.
+func New(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	a := &api{d: d, mux: http.NewServeMux()}
+	for _, rt := range a.routes() {
+		a.mux.Handle(rt.method+" "+Prefix+rt.pattern, a.serve(rt))
+	}
+	a.mux.HandleFunc(Prefix+"/", a.unmatched)
+	return a.mux
+}
+
+// serve wraps a route: it finds the caller and renders the handler's error.
+func (a *api) serve(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var c caller
+		if !rt.public {
+			u, sc, ok := auth.Caller(r.Context())
+			if !ok {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="marshrut"`)
+				a.fail(w, r, apperr.New(apperr.Unauthorized, "Требуется вход: передайте личный токен в заголовке Authorization: Bearer mrt_…"))
+				return
+			}
+			c = caller{user: u, scope: sc}
+		}
+		if err := rt.handle(w, r, c); err != nil {
+			a.fail(w, r, err)
+		}
+	})
+}
+
+// unmatched answers a path no route serves: 405 with Allow when the path
+// exists for other methods, 404 otherwise, both in JSON like every other error.
+func (a *api) unmatched(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{"GET", "POST", "PUT"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := a.mux.Handler(probe); p != "" && p != Prefix+"/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		if slices.Contains(allow, "GET") {
+			allow = append(allow, "HEAD")
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		a.failStatus(w, r, http.StatusMethodNotAllowed,
+			apperr.New(apperr.Invalid, "Метод %s не поддерживается для %s; допустимы: %s", r.Method, r.URL.Path, strings.Join(allow, ", ")))
+		return
+	}
+	a.fail(w, r, apperr.New(apperr.NotFound, "Адрес %s не найден в API", r.URL.Path))
+}
+
+// me answers who the caller is.
+func (a *api) me(w http.ResponseWriter, r *http.Request, c caller) error {
+	writeJSON(w, http.StatusOK, fromUser(c.user))
+	return nil
+}

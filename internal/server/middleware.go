@@ -1,0 +1,169 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/web"
+)
+
+var (
+	errNotFound    = apperr.New(apperr.NotFound, "Страница не найдена.")
+	errCrossOrigin = apperr.New(apperr.Forbidden, "Запрос с чужого сайта отклонён.")
+	errCSRF        = apperr.New(apperr.Forbidden, "Форма устарела или подделана: обновите страницу и повторите действие.")
+	errNoToken     = apperr.New(apperr.Unauthorized, "Нужен API-токен: передайте его в заголовке Authorization: Bearer mrt_…")
+	errForbidden   = apperr.New(apperr.Forbidden, "Этот раздел недоступен для вашей роли.")
+	errTooLarge    = apperr.New(apperr.Invalid, "Тело запроса слишком велико.")
+)
+
+// maxBody is the largest request body a page or the API accepts.
+const maxBody = 1 << 20
+
+// limitBody caps every request body, so that a huge one cannot exhaust memory.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBody {
+			w.Header().Set("Connection", "close")
+			http.Error(w, errTooLarge.Message, http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.d.Log.Error("panic", "path", r.URL.Path, "value", v, "stack", string(debug.Stack()))
+				s.fail(w, r, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// identify finds the caller behind the session cookie or the API token and
+// puts them into the request's context; it does not refuse anyone (require does).
+func (s *Server) identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if h := r.Header.Get("Authorization"); h != "" {
+			tok, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				s.fail(w, r, errNoToken)
+				return
+			}
+			u, err := s.d.Auth.AuthenticateToken(ctx, strings.TrimSpace(tok))
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(auth.WithCaller(ctx, u, u.Scope(web.ClientIP(r)))))
+			return
+		}
+		if c, err := r.Cookie(web.SessionCookie); err == nil && c.Value != "" {
+			sess, u, err := s.d.Auth.Authenticate(ctx, c.Value)
+			switch {
+			case err == nil:
+				ctx = auth.WithSession(auth.WithCaller(ctx, u, u.Scope(web.ClientIP(r))), sess)
+			case apperr.Is(err, apperr.Unauthorized):
+				http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Path: "/", MaxAge: -1})
+			default:
+				s.fail(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// require lets through only the callers that have the access a route needs,
+// and checks the CSRF token of every state-changing request of a session.
+func (s *Server) require(need access, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		routed(w, r.Pattern)
+		if need == public {
+			next.ServeHTTP(w, r)
+			return
+		}
+		_, sc, ok := auth.Caller(r.Context())
+		sess, hasSession := auth.SessionFrom(r.Context())
+		if !ok {
+			if need == token || wantsJSON(r) {
+				s.fail(w, r, errNoToken)
+				return
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if need == token && hasSession {
+			// The API takes tokens only: a cookie sent along by a browser opens nothing there.
+			s.fail(w, r, errNoToken)
+			return
+		}
+		if hasSession && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			got := r.Header.Get("X-CSRF-Token")
+			if got == "" {
+				got = r.PostFormValue("csrf")
+			}
+			var tooLarge *http.MaxBytesError
+			if errors.As(r.Context().Err(), &tooLarge) {
+				s.fail(w, r, errTooLarge)
+				return
+			}
+			if got == "" || got != sess.CSRF {
+				s.fail(w, r, errCSRF)
+				return
+			}
+		}
+		switch {
+		case need == persons && !sc.SeesPersons(),
+			need == auditor && !web.CanSeeAudit(sc):
+			s.fail(w, r, errForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// fail writes err as the response: its code decides the status; the message is
+// Russian; an internal error is logged in full and shown only as a generic text.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if wantsJSON(r) {
+		code := apperr.CodeOf(err)
+		if code == apperr.Internal {
+			s.d.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(apperr.HTTPStatus(code))
+		json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": string(code), "message": apperr.Message(err)}})
+		return
+	}
+	s.d.Web.Error(w, r, err)
+}

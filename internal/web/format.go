@@ -1,0 +1,78 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Number writes an integer the Russian way, thousands apart by a narrow
+// no-break space: 36 000.
+func Number(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune('\u202f')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "−" + b.String()
+	}
+	return b.String()
+}
+
+// Percent writes a share as «84,6 %».
+func Percent(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	return strings.Replace(fmt.Sprintf("%.1f", x*100), ".", ",", 1) + "\u00a0%"
+}
+
+// Date writes a date as 02.01.2006, or a dash for the zero time.
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("02.01.2006")
+}
+
+// DateTime writes a moment as 02.01.2006 15:04 in the given zone.
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Local().Format("02.01.2006 15:04")
+}
+
+// Plural picks the Russian form for n: one (1, 21), few (2–4, 22–24), many (5–20, 25…).
+func Plural(n int, one, few, many string) string {
+	n = abs(n)
+	switch {
+	case n%100 >= 11 && n%100 <= 14:
+		return many
+	case n%10 == 1:
+		return one
+	case n%10 >= 2 && n%10 <= 4:
+		return few
+	}
+	return many
+}
+
+// Count writes «36 000 школьников».
+func Count(n int, one, few, many string) string {
+	return Number(n) + "\u00a0" + Plural(n, one, few, many)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

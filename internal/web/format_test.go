@@ -1,0 +1,29 @@
+package web
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFormat(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1\u202f000", 36000: "36\u202f000", 1234567: "1\u202f234\u202f567", -5000: "−5\u202f000"} {
+		if got := Number(n); got != want {
+			t.Errorf("Number(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for n, want := range map[int]string{1: "школьник", 2: "школьника", 4: "школьника", 5: "школьников", 11: "школьников",
+		12: "школьников", 14: "школьников", 21: "школьник", 22: "школьника", 25: "школьников", 101: "школьник", 111: "школьников"} {
+		if got := Plural(n, "школьник", "школьника", "школьников"); got != want {
+			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := Percent(0.8462); got != "84,6\u00a0%" {
+		t.Errorf("Percent = %q", got)
+	}
+	if got := Date(time.Date(2006, 1, 2, 0, 0, 0, 0, time.UTC)); got != "02.01.2006" {
+		t.Errorf("Date = %q", got)
+	}
+	if Date(time.Time{}) != "—" {
+		t.Error("zero date")
+	}
+}

@@ -1,0 +1,309 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
+	"marshrut/internal/learner"
+	"marshrut/internal/org"
+)
+
+// Dashboard is the first page: the headline figures of what the caller sees.
+func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
+	u, sc, _ := auth.Caller(r.Context())
+	d, err := w.d.Analytics.Dashboard(r.Context(), sc)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	heading := "Регион: ключевые показатели"
+	switch {
+	case sc.Role == auth.CZN:
+		heading = "Молодёжь муниципальных образований центра занятости"
+	case u.OrgName != "":
+		heading = u.OrgName
+	case sc.Role == auth.Federal || sc.Role == auth.Expert:
+		heading = "Обезличенные показатели региона"
+	}
+	w.render(rw, r, http.StatusOK, "dashboard", "dashboard", map[string]any{"Dashboard": d, "Heading": heading})
+}
+
+// Learners is the list of learners the caller sees, with search, filters,
+// sorting and pages.
+func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	q := r.URL.Query()
+	f := learner.Filter{
+		Status:        learner.Status(q.Get("status")),
+		SpecialtyCode: strings.TrimSpace(q.Get("specialty")),
+		Query:         strings.TrimSpace(q.Get("q")),
+		Sort:          q.Get("sort"),
+		Desc:          q.Get("desc") == "1",
+		Limit:         perPage,
+		Offset:        (pageOf(r) - 1) * perPage,
+	}
+	var errs apperr.List
+	ints := []struct {
+		name, label string
+		into        *int
+	}{{"grade", "класс", &f.Grade}, {"year", "год выпуска", &f.GraduationYear}}
+	for _, p := range ints {
+		n, err := intParam(q, p.name, p.label)
+		if err != nil {
+			errs = append(errs, err.(*apperr.Error))
+		}
+		*p.into = n
+	}
+	for _, p := range []struct {
+		name, label string
+		into        *int64
+	}{{"org", "организация", &f.OrgID}, {"municipality", "муниципальное образование", &f.MunicipalityID}} {
+		n, err := intParam(q, p.name, p.label)
+		if err != nil {
+			errs = append(errs, err.(*apperr.Error))
+		}
+		*p.into = int64(n)
+	}
+	if f.SpecialtyCode != "" {
+		if err := classifier.CheckSpecialtyCode("specialty", f.SpecialtyCode); err != nil {
+			errs = append(errs, err.(*apperr.Error))
+			f.SpecialtyCode = ""
+		}
+	}
+	data := map[string]any{"Filter": f, "Statuses": learner.Statuses}
+	status := http.StatusOK
+	if err := errs.Err(); err != nil {
+		data["Error"] = apperr.Message(err)
+		status = http.StatusBadRequest
+	} else {
+		items, total, err := w.d.Learners.List(r.Context(), sc, f)
+		if apperr.Is(err, apperr.Invalid) {
+			data["Error"] = apperr.Message(err)
+			status = http.StatusBadRequest
+		} else if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	}
+	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
+		data["Municipalities"] = ms
+	}
+	if sc.WholeRegion() {
+		var orgs []org.Organisation
+		for _, k := range []org.Kind{org.College, org.University} {
+			list, _, err := w.d.Orgs.List(r.Context(), org.Filter{Kind: k, Limit: 500})
+			if err != nil {
+				w.Error(rw, r, err)
+				return
+			}
+			orgs = append(orgs, list...)
+		}
+		data["Orgs"] = orgs
+	}
+	w.render(rw, r, status, "learners", "learners", data)
+}
+
+// Learner is a learner's card; the read is audited by the service.
+func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		w.Error(rw, r, apperr.New(apperr.NotFound, "обучающийся не найден"))
+		return
+	}
+	card, err := w.d.Learners.Get(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "learner", "learners", map[string]any{"Card": card})
+}
+
+// Organisations is the registry of the region's organisations.
+func (w *Web) Organisations(rw http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := org.Filter{Kind: org.Kind(q.Get("kind")), Query: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"),
+		Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	data := map[string]any{"Kinds": org.Kinds}
+	status := http.StatusOK
+	m, err := intParam(q, "municipality", "муниципальное образование")
+	f.MunicipalityID = int64(m)
+	if err == nil {
+		var items []org.Organisation
+		var total int
+		items, total, err = w.d.Orgs.List(r.Context(), f)
+		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	}
+	if apperr.Is(err, apperr.Invalid) {
+		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+	} else if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data["Filter"] = f
+	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
+		data["Municipalities"] = ms
+	}
+	w.render(rw, r, status, "organisations", "organisations", data)
+}
+
+// Organisation is an organisation's card, with the employment of its graduates
+// for colleges and universities.
+func (w *Web) Organisation(rw http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		w.Error(rw, r, apperr.New(apperr.NotFound, "организация не найдена"))
+		return
+	}
+	o, err := w.d.Orgs.Get(r.Context(), id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data := map[string]any{"Org": o}
+	if o.Kind == org.College || o.Kind == org.University {
+		d, err := w.d.Analytics.OrgDashboard(r.Context(), o.RegionCode, o.ID)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Dashboard"] = d
+	}
+	w.render(rw, r, http.StatusOK, "organisation", "organisations", data)
+}
+
+// auditFilter reads the audit log's filter from the query.
+func auditFilter(r *http.Request) (auth.AuditFilter, url.Values, error) {
+	q := r.URL.Query()
+	f := auth.AuditFilter{Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	n, err := intParam(q, "learner", "номер записи обучающегося")
+	if err != nil {
+		return f, q, err
+	}
+	f.LearnerID = int64(n)
+	for _, p := range []struct {
+		name string
+		into *time.Time
+		add  int
+	}{{"since", &f.Since, 0}, {"until", &f.Until, 1}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.ParseInLocation("2006-01-02", v, time.Local)
+			if err != nil {
+				return f, q, apperr.Field(p.name, "дата «%s» должна иметь вид ГГГГ-ММ-ДД", v)
+			}
+			*p.into = t.AddDate(0, 0, p.add)
+		}
+	}
+	return f, q, nil
+}
+
+// Audit is the log of reads of personal records.
+func (w *Web) Audit(rw http.ResponseWriter, r *http.Request) {
+	f, q, err := auditFilter(r)
+	data := map[string]any{"Filter": f, "Since": q.Get("since"), "Until": q.Get("until")}
+	eq := url.Values{}
+	for _, k := range []string{"learner", "since", "until"} {
+		if v := q.Get(k); v != "" {
+			eq.Set(k, v)
+		}
+	}
+	data["Query"] = eq.Encode()
+	status := http.StatusOK
+	if err != nil {
+		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+	} else {
+		items, total, err := w.d.Users.AuditLog(r.Context(), f)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	}
+	w.render(rw, r, status, "audit", "audit", data)
+}
+
+// AuditCSV exports the audit log as CSV that Excel opens (UTF-8 with BOM, «;»).
+func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
+	f, _, err := auditFilter(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	rw.Header().Set("Content-Disposition", `attachment; filename="audit-`+time.Now().Format("2006-01-02")+`.csv"`)
+	rw.Write([]byte("\ufeff"))
+	cw := csv.NewWriter(rw)
+	cw.Comma = ';'
+	cw.Write([]string{"Когда", "Пользователь", "Роль", "Действие", "Обучающийся (№ записи)", "Адрес"})
+	f.Offset = 0
+	for {
+		f.Limit = 1000
+		items, _, err := w.d.Users.AuditLog(r.Context(), f)
+		if err != nil {
+			w.d.Log.Error("audit export", "err", err)
+			return
+		}
+		for _, e := range items {
+			cw.Write([]string{DateTime(e.At), e.UserLogin, e.Role.Name(), e.Action, strconv.FormatInt(e.LearnerID, 10), e.From})
+		}
+		cw.Flush()
+		if len(items) < f.Limit {
+			return
+		}
+		f.Offset += len(items)
+	}
+}
+
+// Tokens lists the caller's API tokens and makes new ones.
+func (w *Web) Tokens(rw http.ResponseWriter, r *http.Request) {
+	w.tokensPage(rw, r, http.StatusOK, map[string]any{})
+}
+
+func (w *Web) tokensPage(rw http.ResponseWriter, r *http.Request, status int, data map[string]any) {
+	u, _, _ := auth.Caller(r.Context())
+	list, err := w.d.Users.Tokens(r.Context(), u.ID)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data["Tokens"] = list
+	rw.Header().Set("Cache-Control", "no-store")
+	w.render(rw, r, status, "tokens", "tokens", data)
+}
+
+// CreateToken makes a token and shows its secret once.
+func (w *Web) CreateToken(rw http.ResponseWriter, r *http.Request) {
+	u, _, _ := auth.Caller(r.Context())
+	secret, _, err := w.d.Auth.CreateToken(r.Context(), u, r.PostFormValue("name"))
+	if apperr.Is(err, apperr.Invalid) {
+		w.tokensPage(rw, r, http.StatusBadRequest, map[string]any{"Error": apperr.Message(err)})
+		return
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.tokensPage(rw, r, http.StatusCreated, map[string]any{"Secret": secret})
+}
+
+// RevokeToken revokes one of the caller's tokens.
+func (w *Web) RevokeToken(rw http.ResponseWriter, r *http.Request) {
+	u, _, _ := auth.Caller(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err == nil {
+		err = w.d.Users.RevokeToken(r.Context(), u.ID, id)
+	}
+	if err != nil {
+		w.Error(rw, r, apperr.New(apperr.NotFound, "токен не найден"))
+		return
+	}
+	w.tokensPage(rw, r, http.StatusOK, map[string]any{"Done": "Токен отозван."})
+}

@@ -1,0 +1,222 @@
+// Package web serves Marshrut's pages: server-rendered html/template in Russian,
+// usable without JavaScript. Templates are parsed once at start, so a broken
+// template stops the start, not a user's request.
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"marshrut/internal/analytics"
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
+	"marshrut/internal/learner"
+	"marshrut/internal/org"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Static serves the stylesheet and other assets.
+func Static() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// Municipalities lists the municipalities of a region for filters.
+type Municipalities interface {
+	Municipalities(ctx context.Context, regionCode string) ([]classifier.Municipality, error)
+}
+
+// Deps is what the pages need.
+type Deps struct {
+	Learners       *learner.Service
+	Orgs           *org.Service
+	Analytics      *analytics.Service
+	Auth           *auth.Service
+	Users          auth.Store
+	Municipalities Municipalities
+	Region         string
+	SecureCookies  bool
+	SessionTTL     time.Duration
+	Log            *slog.Logger
+}
+
+// Web holds the parsed templates and the handlers of every page.
+type Web struct {
+	d     Deps
+	pages map[string]*template.Template
+}
+
+// New parses the templates.
+func New(d Deps) (*Web, error) {
+	funcs := template.FuncMap{
+		"number":   Number,
+		"percent":  Percent,
+		"date":     Date,
+		"datetime": DateTime,
+		"count":    Count,
+		"share": func(a, b int) string {
+			if b == 0 {
+				return "—"
+			}
+			return Percent(float64(a) / float64(b))
+		},
+		"width":   func(x float64) string { return strconv.FormatFloat(math.Min(100, math.Max(0, x*100)), 'f', 1, 64) },
+		"age":     func(b time.Time) int { return learner.YearsBetween(b, time.Now()) },
+		"snils":   learner.FormatSNILS,
+		"outcome": func(s learner.OutcomeStatus) string { return s.Name() },
+		"source": func(s string) string {
+			switch s {
+			case "college":
+				return "образовательная организация"
+			case "czn":
+				return "центр занятости"
+			case "survey":
+				return "опрос выпускника"
+			case "import":
+				return "загрузка данных"
+			}
+			return s
+		},
+		"action": func(a string) string {
+			switch a {
+			case "learner.read":
+				return "просмотр карточки"
+			}
+			return a
+		},
+	}
+	w := &Web{d: d, pages: map[string]*template.Template{}}
+	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: layout: %w", err)
+	}
+	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error"} {
+		t, err := layout.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(templateFS, "templates/"+p+".html"); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", p, err)
+		}
+		w.pages[p] = t
+	}
+	return w, nil
+}
+
+// view is what every page template gets.
+type view struct {
+	User        auth.User
+	CSRF        string
+	Nav         string
+	SeesPersons bool
+	SeesAudit   bool
+	Data        any
+}
+
+// render writes a page; it renders into a buffer first, so that a failed
+// render becomes an error page rather than half a page.
+func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page, nav string, data any) {
+	v := view{Nav: nav, Data: data}
+	if u, sc, ok := auth.Caller(r.Context()); ok {
+		v.User, v.SeesPersons, v.SeesAudit = u, sc.SeesPersons(), CanSeeAudit(sc)
+	}
+	if s, ok := auth.SessionFrom(r.Context()); ok {
+		v.CSRF = s.CSRF
+	}
+	w.renderView(rw, status, page, v)
+}
+
+func (w *Web) renderView(rw http.ResponseWriter, status int, page string, v view) {
+	var buf bytes.Buffer
+	if err := w.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+		w.d.Log.Error("render", "page", page, "err", err)
+		http.Error(rw, "Не удалось показать страницу.", http.StatusInternalServerError)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.WriteHeader(status)
+	buf.WriteTo(rw)
+}
+
+// Error renders an error page with the status of err's code.
+func (w *Web) Error(rw http.ResponseWriter, r *http.Request, err error) {
+	code := apperr.CodeOf(err)
+	status := apperr.HTTPStatus(code)
+	if code == apperr.Internal {
+		w.d.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	title := map[int]string{400: "Неверный запрос", 401: "Нужен вход", 403: "Доступ запрещён", 404: "Не найдено", 409: "Конфликт", 429: "Слишком много запросов"}[status]
+	if title == "" {
+		title = "Ошибка"
+	}
+	w.render(rw, r, status, "error", "", map[string]string{"Title": title, "Message": apperr.Message(err)})
+}
+
+// CanSeeAudit reports whether the scope may read the audit log.
+func CanSeeAudit(sc auth.Scope) bool { return sc.Role == auth.Admin || sc.Role == auth.Region }
+
+// pager is the navigation between pages of a list.
+type pager struct {
+	Page, Pages int
+	Prev, Next  string
+}
+
+const perPage = 50
+
+func newPager(r *http.Request, total int) pager {
+	page := pageOf(r)
+	p := pager{Page: page, Pages: max(1, (total+perPage-1)/perPage)}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < p.Pages {
+		p.Next = link(page + 1)
+	}
+	return p
+}
+
+func pageOf(r *http.Request) int {
+	p, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || p < 1 {
+		return 1
+	}
+	return p
+}
+
+// intParam reads an optional integer query parameter, naming it when it is wrong.
+func intParam(q url.Values, name, label string) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, apperr.Field(name, "%s: «%s» не является целым положительным числом", label, v)
+	}
+	return n, nil
+}
