@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 
 	// A demo goes into a region without people; it never mixes with real data.
-	if _, total, err := st.Learners(ctx, auth.SystemScope(cfg.Region), learner.Filter{Limit: 1}); err != nil {
+	if _, total, err := st.Learners(ctx, auth.SystemScope(cfg.Region), learnerFilterOne); err != nil {
 		return err
 	} else if total > 0 {
 		fmt.Fprintf(e.stdout, "В базе %s уже есть обучающиеся региона (%d); демонстрационные данные не добавлены.\n", cfg.DatabaseURL, total)
@@ -76,3 +76,6 @@ func generate(ctx context.Context, e *env, cfg *config.Config, st *store.Store, 
 		sum.Pupils, sum.Students, sum.Graduates, sum.Stages, sum.Outcomes)
 	return nil
 }
+
+// learnerFilterOne asks only whether there is anyone at all.
+var learnerFilterOne = learner.Filter{Limit: 1}

@@ -27,7 +27,7 @@ func TestListLearners(t *testing.T) {
 		as     string
 		query  string
 		want   []int64 // in order
-		total  int    // -1: len(want)
+		total  int     // -1: len(want)
 		limit  int
 		offset int
 	}{

@@ -128,7 +128,7 @@ type Filter struct {
 	Kind           Kind
 	MunicipalityID int64
 	Query          string // part of the name, INN or OGRN
-	Sort           string // name, kind, municipality, learners
+	Sort           string // name, kind, municipality
 	Desc           bool
 	Limit, Offset  int
 }

@@ -19,18 +19,18 @@ var (
 	errCSRF        = apperr.New(apperr.Forbidden, "Форма устарела или подделана: обновите страницу и повторите действие.")
 	errNoToken     = apperr.New(apperr.Unauthorized, "Нужен API-токен: передайте его в заголовке Authorization: Bearer mrt_…")
 	errForbidden   = apperr.New(apperr.Forbidden, "Этот раздел недоступен для вашей роли.")
-	errTooLarge    = apperr.New(apperr.Invalid, "Тело запроса слишком велико.")
+	errTooLarge    = apperr.New(apperr.Invalid, "Тело запроса больше 1 МиБ.")
 )
 
 // maxBody is the largest request body a page or the API accepts.
 const maxBody = 1 << 20
 
 // limitBody caps every request body, so that a huge one cannot exhaust memory.
-func limitBody(next http.Handler) http.Handler {
+func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBody {
 			w.Header().Set("Connection", "close")
-			http.Error(w, errTooLarge.Message, http.StatusRequestEntityTooLarge)
+			s.fail(w, r, errTooLarge)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)

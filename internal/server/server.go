@@ -84,7 +84,7 @@ func New(d Deps) *Server {
 	protect.SetDenyHandler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		s.fail(rw, r, errCrossOrigin)
 	}))
-	s.handler = s.recover(s.metrics.wrap(securityHeaders(limitBody(protect.Handler(s.identify(s.mux))))))
+	s.handler = s.recover(s.metrics.wrap(securityHeaders(s.limitBody(protect.Handler(s.identify(s.mux))))))
 	return s
 }
 

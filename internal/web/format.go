@@ -32,7 +32,8 @@ func Percent(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "—"
 	}
-	return strings.Replace(fmt.Sprintf("%.1f", x*100), ".", ",", 1) + "\u00a0%"
+	s := strings.TrimSuffix(fmt.Sprintf("%.1f", x*100), ".0")
+	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
 }
 
 // Date writes a date as 02.01.2006, or a dash for the zero time.

@@ -17,8 +17,10 @@ func TestFormat(t *testing.T) {
 			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
 		}
 	}
-	if got := Percent(0.8462); got != "84,6\u00a0%" {
-		t.Errorf("Percent = %q", got)
+	for x, want := range map[float64]string{0.8462: "84,6\u00a0%", 1: "100\u00a0%", 0.85: "85\u00a0%", 0: "0\u00a0%"} {
+		if got := Percent(x); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", x, got, want)
+		}
 	}
 	if got := Date(time.Date(2006, 1, 2, 0, 0, 0, 0, time.UTC)); got != "02.01.2006" {
 		t.Errorf("Date = %q", got)
