@@ -32,10 +32,41 @@ func (s *Store) Overview(ctx context.Context, sc auth.Scope) (analytics.Overview
 		return ov, err
 	}
 	a = nil
-	if err := count(`SELECT l.status, count(*) FROM learner l WHERE `+learnerScope(sc, "l", &a)+` GROUP BY l.status`, ov.Learners); err != nil {
+	q := `SELECT l.status, count(*) FROM learner l WHERE ` + learnerScope(sc, "l", &a) + ` GROUP BY l.status`
+	if tallied(sc) {
+		a = nil
+		q = `SELECT t.status, sum(t.n) FROM learner_tally t WHERE ` + tallyScope(sc, "t", &a) + ` GROUP BY t.status`
+	}
+	if err := count(q, ov.Learners); err != nil {
 		return ov, err
 	}
 	return ov, nil
+}
+
+// tallied reports whether the learner_tally can count within the scope: it
+// knows organisations and municipalities, not an employer's people or a
+// learner themself, whose scopes count from the learner table instead.
+func tallied(sc auth.Scope) bool {
+	switch sc.Role {
+	case auth.Admin, auth.Region, auth.System, auth.School, auth.College, auth.University, auth.CZN:
+		return true
+	}
+	return false
+}
+
+// tallyScope is learnerScope for the learner_tally table, for the scopes tallied accepts.
+func tallyScope(sc auth.Scope, t string, a *args) string {
+	if sc.Role == auth.CZN && len(sc.Municipalities) == 0 {
+		return "1 = 0"
+	}
+	region := t + ".region_code = " + a.add(sc.RegionCode)
+	switch sc.Role {
+	case auth.School, auth.College, auth.University:
+		return region + " AND " + t + ".org_id = " + a.add(sc.OrgID)
+	case auth.CZN:
+		return region + " AND " + t + ".municipality_id IN (" + a.in(sc.Municipalities) + ")"
+	}
+	return region
 }
 
 // positive lists the statuses that count as employed in SQL.
@@ -52,12 +83,20 @@ func (s *Store) Cohorts(ctx context.Context, sc auth.Scope, years []int) ([]anal
 	for i, y := range years {
 		ys[i] = int64(y)
 	}
-	q := `SELECT l.graduation_year, count(*),
-		sum(CASE WHEN l.outcome_6m IN ` + positive + ` THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_6m NOT IN ('', 'unknown') THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_12m IN ` + positive + ` THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_12m NOT IN ('', 'unknown') THEN 1 ELSE 0 END)
-		FROM learner l WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'graduate' AND l.graduation_year IN (` + a.in(ys) + `)
+	// From the tally where the scope allows, each row weighing n learners;
+	// otherwise from the learners themselves, each weighing one.
+	from, n, where := "learner l", "1", ""
+	if tallied(sc) {
+		from, n, where = "learner_tally l", "l.n", tallyScope(sc, "l", &a)
+	} else {
+		where = learnerScope(sc, "l", &a)
+	}
+	q := `SELECT l.graduation_year, sum(` + n + `),
+		sum(CASE WHEN l.outcome_6m IN ` + positive + ` THEN ` + n + ` ELSE 0 END),
+		sum(CASE WHEN l.outcome_6m NOT IN ('', 'unknown') THEN ` + n + ` ELSE 0 END),
+		sum(CASE WHEN l.outcome_12m IN ` + positive + ` THEN ` + n + ` ELSE 0 END),
+		sum(CASE WHEN l.outcome_12m NOT IN ('', 'unknown') THEN ` + n + ` ELSE 0 END)
+		FROM ` + from + ` WHERE ` + where + ` AND l.status = 'graduate' AND l.graduation_year IN (` + a.in(ys) + `)
 		GROUP BY l.graduation_year`
 	rows, err := s.read.QueryContext(ctx, q, a...)
 	if err != nil {

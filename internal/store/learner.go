@@ -251,11 +251,20 @@ func (s *Store) AddStage(ctx context.Context, sc auth.Scope, st *learner.Stage) 
 		if err := inScope(ctx, tx, sc, st.LearnerID); err != nil {
 			return err
 		}
+		if st.OrgID != 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organisation WHERE id = $1 AND region_code = $2`, st.OrgID, sc.RegionCode).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Field("org_id", "организация %d не найдена в регионе", st.OrgID)
+			}
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO learner_stage (region_code, learner_id, kind, org_id, specialty_code, started_on, ended_on, note)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			sc.RegionCode, st.LearnerID, st.Kind, nullID(st.OrgID), nullText(st.SpecialtyCode), dateArg(st.Start), dateArg(st.End), st.Note).Scan(&st.ID)
 		if isForeignKeyViolation(err) {
-			return apperr.New(apperr.Invalid, "организация или специальность этапа не найдена в справочниках")
+			return apperr.Field("specialty_code", "специальность «%s» не найдена в справочнике ОКСО", st.SpecialtyCode)
 		}
 		return err
 	})
