@@ -30,7 +30,14 @@ func (s *Store) Load(ctx context.Context, fn func(*Loader) error) error {
 		if err := fn(l); err != nil {
 			return err
 		}
-		return l.resetSequences()
+		if err := l.resetSequences(); err != nil {
+			return err
+		}
+		// Fresh statistics, so that the planner knows the new rows' shape.
+		if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
+			return fmt.Errorf("store: analyze: %w", err)
+		}
+		return nil
 	})
 }
 

@@ -182,7 +182,15 @@ func (s *Store) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) (
 	if f.Desc {
 		order = strings.ReplaceAll(order, ",", " DESC,") + " DESC"
 	}
-	q := `SELECT ` + learnerCols + learnerFrom + ` WHERE ` + where + ` ORDER BY ` + order + `, l.id LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
+	// The page is chosen on the learner table alone (joining the organisation
+	// only to sort by it), and only its rows are joined for display: a
+	// million-learner region then sorts ids, not whole joined rows.
+	page := `SELECT l.id FROM learner l`
+	if f.Sort == "org" {
+		page += ` JOIN organisation o ON o.id = l.org_id`
+	}
+	page += ` WHERE ` + where + ` ORDER BY ` + order + `, l.id LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
+	q := `SELECT ` + learnerCols + learnerFrom + ` JOIN (` + page + `) p ON p.id = l.id ORDER BY ` + order + `, l.id`
 	rows, err := s.read.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list learners: %w", err)

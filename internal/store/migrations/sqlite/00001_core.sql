@@ -85,6 +85,7 @@ CREATE INDEX learner_org ON learner (org_id, status, search_name);
 CREATE INDEX learner_municipality ON learner (municipality_id, status);
 CREATE INDEX learner_status ON learner (region_code, status, graduation_year, outcome_6m, outcome_12m);
 CREATE INDEX learner_search ON learner (region_code, search_name);
+CREATE INDEX learner_status_name ON learner (region_code, status, search_name);
 
 CREATE TABLE learner_stage (
     id             INTEGER PRIMARY KEY,
