@@ -108,6 +108,14 @@ func TestDefaultRegionLooksLikeKamchatka(t *testing.T) {
 			t.Errorf("learner %d (%s) invalid: %v", l.ID, l.Status, err)
 		}
 	}
+	// The tally, filled at the end of the load, agrees with the learners.
+	ov, err := s.Overview(ctx, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ov.Learners["pupil"] != sum.Pupils || ov.Learners["student"] != sum.Students || ov.Learners["graduate"] != sum.Graduates {
+		t.Errorf("tally %v, generated %+v", ov.Learners, sum)
+	}
 	grads, _, err := s.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, Limit: 500})
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,27 @@ func (s *Store) Load(ctx context.Context, fn func(*Loader) error) error {
 func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		l := &Loader{s: s, ctx: ctx, tx: tx, now: tsArg(s.now())}
+		// Per-row triggers would double the work of a load: they stand aside
+		// while bulk_load has a row, and the new learners are tallied at the end.
+		firstLearner, err := l.NextID("learner")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO bulk_load (started_at) VALUES ($1)`, l.now); err != nil {
+			return fmt.Errorf("store: mark bulk load: %w", err)
+		}
 		if err := fn(l); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_tally
+			SELECT region_code, org_id, municipality_id, status, graduation_year, outcome_6m, outcome_12m, count(*)
+			FROM learner WHERE id >= $1
+			GROUP BY region_code, org_id, municipality_id, status, graduation_year, outcome_6m, outcome_12m
+			ON CONFLICT (region_code, org_id, municipality_id, status, graduation_year, outcome_6m, outcome_12m)
+			DO UPDATE SET n = learner_tally.n + excluded.n`, firstLearner); err != nil {
+			return fmt.Errorf("store: tally loaded learners: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM bulk_load`); err != nil {
 			return err
 		}
 		if err := l.resetSequences(); err != nil {
