@@ -32,6 +32,7 @@ func commands() []command {
 		{"migrate", "применить миграции базы данных", runMigrate},
 		{"demo", "создать демонстрационный регион и запустить сервер", runDemo},
 		{"user", "добавить пользователя: marshrut user add …", runUser},
+		{"import", "загрузить обучающихся из CSV или XLSX: marshrut import learners ФАЙЛ", runImport},
 		{"version", "показать версию", runVersion},
 		{"help", "список команд", nil},
 	}
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, e *env) int {
 				return 0
 			case errors.Is(err, context.Canceled):
 				return 130
+			case errors.Is(err, errRejected):
+				return 3
 			}
 			fmt.Fprintf(e.stderr, "marshrut %s: %v\n", c.name, err)
 			return 1

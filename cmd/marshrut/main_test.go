@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func TestCommands(t *testing.T) {
 		{"no command", "", nil, 0, "Использование: marshrut <команда>", ""},
 		{"unknown", "", []string{"fly"}, 2, "", "неизвестная команда «fly»"},
 		{"version", "", []string{"version"}, 0, "marshrut ", ""},
-		{"migrate", "", []string{"migrate", "--db", db}, 0, "в версии 3", ""},
+		{"migrate", "", []string{"migrate", "--db", db}, 0, "в версии 4", ""},
 		{"bad region", "", []string{"migrate", "--db", db, "--region", "4x"}, 1, "", "код региона «4x»"},
 		{"user without stdin flag", "", []string{"user", "add", "--db", db, "--login", "ivanova", "--role", "region"}, 1, "", "--password-stdin"},
 		{"user short password", "short\n", []string{"user", "add", "--db", db, "--login", "ivanova", "--role", "region", "--password-stdin"}, 1, "", "не короче 10"},
@@ -90,5 +91,47 @@ func TestServeShutsDown(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "imp.db")
+	if code, _, errs := runCmd(t, "", "demo", "--db", db, "--learners", "2000", "--generate-only"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	good := "Фамилия;Имя;Отчество;Дата рождения;СНИЛС;Образовательная организация;Код специальности;Курс\n" +
+		"Орлова;Мария;Ивановна;02.01.2008;112-233-445 95;Камчатский медицинский колледж;34.02.01;2\n"
+	bad := good + "Орлов;Пётр;Иванович;2008-01-02;920-000-003 01;Камчатский политехнический техникум;15.02.08;2\n"
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		out  string
+	}{
+		{"dry run", []string{"import", "learners", write("good.csv", good), "--db", db, "--dry-run"}, 0, "создано 1"},
+		{"apply", []string{"import", "learners", write("good.csv", good), "--db", db}, 0, "Загружено"},
+		{"again", []string{"import", "learners", write("good.csv", good), "--db", db}, 0, "без изменений 1"},
+		{"rejected rows exit 3", []string{"import", "learners", write("bad.csv", bad), "--db", db, "--report", filepath.Join(dir, "r.xlsx")}, 3, "строка 3, столбец «СНИЛС»"},
+		{"empty file", []string{"import", "learners", write("empty.csv", ""), "--db", db}, 1, ""},
+		{"unknown kind", []string{"import", "planets", "x.csv", "--db", db}, 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCmd(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.out) {
+				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "r.xlsx")); err != nil {
+		t.Errorf("the rejected rows' report was not saved: %v", err)
 	}
 }

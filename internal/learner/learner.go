@@ -84,7 +84,8 @@ type Learner struct {
 	Course         int // students: 1–6
 	Form           Form
 	GraduationYear int  // students: expected; graduates: actual
-	Disability     bool // ОВЗ
+	Disability     bool   // ОВЗ
+	ExternalID     string // the learner's number in the organisation's own records
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	// Current is the latest outcome of a graduate; After6 and After12 the
@@ -243,4 +244,32 @@ func FormatSNILS(d string) string {
 		return d
 	}
 	return d[:3] + "-" + d[3:6] + "-" + d[6:9] + " " + d[9:]
+}
+
+// Key identifies a learner in an import: by СНИЛС when there is one, otherwise
+// by the organisation and the learner's number in its records.
+type Key struct {
+	SNILS      string
+	OrgID      int64
+	ExternalID string
+}
+
+// KeyOf returns the import key of a learner, and false when it has none.
+func KeyOf(l Learner) (Key, bool) {
+	switch {
+	case l.SNILS != "":
+		return Key{SNILS: l.SNILS}, true
+	case l.ExternalID != "":
+		return Key{OrgID: l.OrgID, ExternalID: l.ExternalID}, true
+	}
+	return Key{}, false
+}
+
+// SameRecord reports whether an import would change nothing in stored.
+func SameRecord(stored, in Learner) bool {
+	return stored.LastName == in.LastName && stored.FirstName == in.FirstName && stored.MiddleName == in.MiddleName &&
+		stored.Sex == in.Sex && stored.BirthDate.Equal(in.BirthDate) && stored.SNILS == in.SNILS && stored.Status == in.Status &&
+		stored.OrgID == in.OrgID && stored.MunicipalityID == in.MunicipalityID && stored.Grade == in.Grade &&
+		stored.SpecialtyCode == in.SpecialtyCode && stored.Course == in.Course && stored.Form == in.Form &&
+		stored.GraduationYear == in.GraduationYear && stored.Disability == in.Disability && stored.ExternalID == in.ExternalID
 }

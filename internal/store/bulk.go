@@ -180,11 +180,11 @@ func (l *Loader) Organisations(os []org.Organisation) error {
 func (l *Loader) Learners(ls []learner.Learner) error {
 	return l.insert("learner", []string{"id", "region_code", "last_name", "first_name", "middle_name", "sex", "birth_date", "snils",
 		"status", "org_id", "municipality_id", "grade", "specialty_code", "course", "study_form", "graduation_year", "disability",
-		"current_outcome", "outcome_6m", "outcome_12m", "search_name", "created_at", "updated_at"}, len(ls), func(i int) []any {
+		"current_outcome", "outcome_6m", "outcome_12m", "external_id", "search_name", "created_at", "updated_at"}, len(ls), func(i int) []any {
 		p := &ls[i]
 		return []any{p.ID, p.RegionCode, p.LastName, p.FirstName, p.MiddleName, p.Sex, dateArg(p.BirthDate), nullText(p.SNILS),
 			p.Status, p.OrgID, p.MunicipalityID, p.Grade, nullText(p.SpecialtyCode), p.Course, p.Form, p.GraduationYear, p.Disability,
-			p.Current, p.After6, p.After12, searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, l.now}
+			p.Current, p.After6, p.After12, nullText(p.ExternalID), searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, l.now}
 	})
 }
 
@@ -205,4 +205,92 @@ func (l *Loader) Outcomes(region string, os []learner.Outcome) error {
 		return []any{o.ID, region, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End),
 			o.Source, o.Note, l.now}
 	})
+}
+
+// FindLearners returns the stored learners of the region that carry any of keys,
+// under every key they carry.
+func (l *Loader) FindLearners(region string, keys []learner.Key) (map[learner.Key]learner.Learner, error) {
+	out := map[learner.Key]learner.Learner{}
+	var snils []string
+	byOrg := map[int64][]string{}
+	for _, k := range keys {
+		if k.SNILS != "" {
+			snils = append(snils, k.SNILS)
+		} else if k.ExternalID != "" {
+			byOrg[k.OrgID] = append(byOrg[k.OrgID], k.ExternalID)
+		}
+	}
+	find := func(cond string, a args) error {
+		rows, err := l.tx.QueryContext(l.ctx, `SELECT `+learnerCols+learnerFrom+` WHERE l.region_code = `+a.add(region)+` AND `+cond, a...)
+		if err != nil {
+			return fmt.Errorf("store: find learners: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p learner.Learner
+			if err := scanLearner(rows, &p); err != nil {
+				return err
+			}
+			if p.SNILS != "" {
+				out[learner.Key{SNILS: p.SNILS}] = p
+			}
+			if p.ExternalID != "" {
+				out[learner.Key{OrgID: p.OrgID, ExternalID: p.ExternalID}] = p
+			}
+		}
+		return rows.Err()
+	}
+	for start := 0; start < len(snils); start += 500 {
+		var a args
+		ph := make([]string, 0, 500)
+		for _, s := range snils[start:min(len(snils), start+500)] {
+			ph = append(ph, a.add(s))
+		}
+		if err := find(`l.snils IN (`+strings.Join(ph, ", ")+`)`, a); err != nil {
+			return nil, err
+		}
+	}
+	for org, ids := range byOrg {
+		for start := 0; start < len(ids); start += 500 {
+			var a args
+			cond := `l.org_id = ` + a.add(org) + ` AND l.external_id IN (`
+			for i, id := range ids[start:min(len(ids), start+500)] {
+				if i > 0 {
+					cond += ", "
+				}
+				cond += a.add(id)
+			}
+			if err := find(cond+`)`, a); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// UpdateLearners rewrites learners by id and keeps their employment milestones
+// in step with a changed status or graduation year.
+func (l *Loader) UpdateLearners(ls []learner.Learner) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	stmt, err := l.tx.PrepareContext(l.ctx, `UPDATE learner SET last_name = $1, first_name = $2, middle_name = $3, sex = $4,
+		birth_date = $5, snils = $6, status = $7, org_id = $8, municipality_id = $9, grade = $10, specialty_code = $11, course = $12,
+		study_form = $13, graduation_year = $14, disability = $15, external_id = $16, search_name = $17, updated_at = $18 WHERE id = $19`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i := range ls {
+		p := &ls[i]
+		if _, err := stmt.ExecContext(l.ctx, p.LastName, p.FirstName, p.MiddleName, p.Sex, dateArg(p.BirthDate), nullText(p.SNILS), p.Status,
+			p.OrgID, p.MunicipalityID, p.Grade, nullText(p.SpecialtyCode), p.Course, p.Form, p.GraduationYear, p.Disability,
+			nullText(p.ExternalID), searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, p.ID); err != nil {
+			return fmt.Errorf("store: update learner %d: %w", p.ID, err)
+		}
+		if err := l.s.updateMilestones(l.ctx, l.tx, p.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,0 +1,175 @@
+// Package imports brings tables of people and organisations into the region:
+// it maps each row of an exchange.Table to a domain record, validates it as a
+// form would, checks its references (organisation, municipality, specialty),
+// finds duplicates inside the file and in the database, and writes every
+// accepted row in one transaction. A dry run is the same run rolled back, so
+// its report is exactly what applying would do.
+package imports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/classifier"
+	"marshrut/internal/exchange"
+	"marshrut/internal/learner"
+	"marshrut/internal/org"
+)
+
+// Issue is one reason a row was rejected.
+type Issue struct {
+	Line   int
+	Column string // the column's title in the file, empty for the row as a whole
+	Reason string
+}
+
+// MaxIssues caps the reasons a report keeps; the counts stay exact beyond it.
+const MaxIssues = 10000
+
+// Report is what an import did, or would do in a dry run.
+type Report struct {
+	Kind                        string
+	DryRun                      bool
+	Rows                        int
+	Created, Updated, Unchanged  int
+	Rejected                    int
+	Issues                      []Issue
+	Truncated                   bool // more issues than MaxIssues
+	Duration                    time.Duration
+}
+
+func (r *Report) reject(line int, issues []Issue) {
+	r.Rejected++
+	for _, is := range issues {
+		if len(r.Issues) >= MaxIssues {
+			r.Truncated = true
+			return
+		}
+		is.Line = line
+		r.Issues = append(r.Issues, is)
+	}
+}
+
+// Reference is where the importer looks up what rows refer to.
+type Reference interface {
+	Municipalities(ctx context.Context, regionCode string) ([]classifier.Municipality, error)
+	Specialties(ctx context.Context, level string) ([]classifier.Specialty, error)
+	Organisations(ctx context.Context, f org.Filter) ([]org.Organisation, int, error)
+}
+
+// Loader writes inside the import's transaction; store.Loader is one.
+type Loader interface {
+	NextID(table string) (int64, error)
+	FindLearners(region string, keys []learner.Key) (map[learner.Key]learner.Learner, error)
+	Learners([]learner.Learner) error
+	UpdateLearners([]learner.Learner) error
+}
+
+// Load runs fn in one transaction, committed when fn returns nil.
+type Load func(ctx context.Context, fn func(Loader) error) error
+
+// Options shape one import.
+type Options struct {
+	Region string
+	// OrgID is the organisation of the uploader (a school, college or
+	// university user): rows without an organisation belong to it, and rows
+	// of any other are refused. Zero for the region's own users.
+	OrgID    int64
+	DryRun   bool
+	Now      time.Time
+	Progress func(rows int)
+}
+
+// Importer imports tables.
+type Importer struct {
+	ref  Reference
+	load Load
+}
+
+// New returns an Importer.
+func New(ref Reference, load Load) *Importer { return &Importer{ref: ref, load: load} }
+
+var errDryRun = errors.New("dry run")
+
+// batchSize is how many rows are looked up and written together.
+const batchSize = 2000
+
+// directory holds what rows are resolved against.
+type directory struct {
+	orgByINN, orgByName map[string]org.Organisation
+	orgByID             map[int64]org.Organisation
+	muniByName          map[string]int64
+	specialties         map[string]bool
+	specialtyByName     map[string]string
+}
+
+func (im *Importer) directory(ctx context.Context, region string) (*directory, error) {
+	d := &directory{orgByINN: map[string]org.Organisation{}, orgByName: map[string]org.Organisation{}, orgByID: map[int64]org.Organisation{},
+		muniByName: map[string]int64{}, specialties: map[string]bool{}, specialtyByName: map[string]string{}}
+	for _, k := range []org.Kind{org.School, org.College, org.University} {
+		for off := 0; ; off += 500 {
+			list, _, err := im.ref.Organisations(ctx, org.Filter{Kind: k, Limit: 500, Offset: off})
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range list {
+				if o.RegionCode != region {
+					continue
+				}
+				d.orgByID[o.ID] = o
+				if o.INN != "" {
+					d.orgByINN[o.INN] = o
+				}
+				d.orgByName[exchange.Normalise(o.Name)] = o
+				if o.ShortName != "" {
+					d.orgByName[exchange.Normalise(o.ShortName)] = o
+				}
+			}
+			if len(list) < 500 {
+				break
+			}
+		}
+	}
+	ms, err := im.ref.Municipalities(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		d.muniByName[exchange.Normalise(m.Name)] = m.ID
+		// «Елизовский» alone names «Елизовский муниципальный район».
+		if w := strings.Fields(m.Name); len(w) > 1 {
+			d.muniByName[exchange.Normalise(w[0])] = m.ID
+		}
+	}
+	sps, err := im.ref.Specialties(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sps {
+		d.specialties[s.Code] = true
+		d.specialtyByName[exchange.Normalise(s.Name)] = s.Code
+	}
+	return d, nil
+}
+
+// fieldErrors splits a validation error into its field errors.
+func fieldErrors(err error) []*apperr.Error {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		return []*apperr.Error{{Message: err.Error()}}
+	}
+	if j, ok := e.Err.(interface{ Unwrap() []error }); ok && e.Field == "" {
+		var out []*apperr.Error
+		for _, x := range j.Unwrap() {
+			out = append(out, fieldErrors(x)...)
+		}
+		return out
+	}
+	return []*apperr.Error{e}
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
