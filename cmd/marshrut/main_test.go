@@ -35,7 +35,7 @@ func TestCommands(t *testing.T) {
 		{"no command", "", nil, 0, "Использование: marshrut <команда>", ""},
 		{"unknown", "", []string{"fly"}, 2, "", "неизвестная команда «fly»"},
 		{"version", "", []string{"version"}, 0, "marshrut ", ""},
-		{"migrate", "", []string{"migrate", "--db", db}, 0, "в версии 4", ""},
+		{"migrate", "", []string{"migrate", "--db", db}, 0, "схема базы данных (sqlite) в версии", ""},
 		{"bad region", "", []string{"migrate", "--db", db, "--region", "4x"}, 1, "", "код региона «4x»"},
 		{"user without stdin flag", "", []string{"user", "add", "--db", db, "--login", "ivanova", "--role", "region"}, 1, "", "--password-stdin"},
 		{"user short password", "short\n", []string{"user", "add", "--db", db, "--login", "ivanova", "--role", "region", "--password-stdin"}, 1, "", "не короче 10"},

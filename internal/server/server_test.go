@@ -300,3 +300,39 @@ func TestBadRequests(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestExports(t *testing.T) {
+	e := setup(t)
+	rc, _, _ := e.login(t, "region", password)
+	resp, err := rc.Get(e.srv.URL + "/learners/export?format=csv&q=" + url.QueryEscape(e.foreign.LastName+" "+e.foreign.FirstName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeffФамилия;Имя;Отчество;Дата рождения") || !strings.Contains(string(body), e.foreign.LastName) {
+		t.Errorf("region CSV: %d %q", resp.StatusCode, string(body[:min(len(body), 120)]))
+	}
+	if !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("no attachment header: %q", resp.Header.Get("Content-Disposition"))
+	}
+	code, body2 := get(t, rc, e.srv.URL+"/organisations/export?format=xlsx&kind=college")
+	if code != 200 || !strings.HasPrefix(body2, "PK") {
+		t.Errorf("organisations XLSX: %d", code)
+	}
+	if code, _ := get(t, rc, e.srv.URL+"/learners/export?format=pdf"); code != 400 {
+		t.Errorf("unknown format: %d", code)
+	}
+	// A college's export holds its own students and never another college's.
+	cc, _, _ := e.login(t, "college", password)
+	code, csv := get(t, cc, e.srv.URL+"/learners/export?format=csv&status=student")
+	if code != 200 || !strings.Contains(csv, e.mine.LastName+";"+e.mine.FirstName) {
+		t.Errorf("college CSV: %d", code)
+	}
+	if strings.Contains(csv, e.foreign.OrgName) {
+		t.Errorf("a college's export holds another college's students")
+	}
+	if code, body := get(t, cc, e.srv.URL+"/cohorts/export?format=csv"); code != 200 || !strings.Contains(body, "Год выпуска;Выпускники") {
+		t.Errorf("cohorts CSV: %d", code)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,10 +36,9 @@ func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "dashboard", "dashboard", map[string]any{"Dashboard": d, "Heading": heading})
 }
 
-// Learners is the list of learners the caller sees, with search, filters,
-// sorting and pages.
-func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
-	_, sc, _ := auth.Caller(r.Context())
+// learnerFilter reads the learners' filter from the query, naming every
+// parameter that is wrong.
+func learnerFilter(r *http.Request) (learner.Filter, error) {
 	q := r.URL.Query()
 	f := learner.Filter{
 		Status:        learner.Status(q.Get("status")),
@@ -77,10 +77,18 @@ func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
 			f.SpecialtyCode = ""
 		}
 	}
-	data := map[string]any{"Filter": f, "Statuses": learner.Statuses}
+	return f, errs.Err()
+}
+
+// Learners is the list of learners the caller sees, with search, filters,
+// sorting and pages.
+func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	f, ferr := learnerFilter(r)
+	data := map[string]any{"Filter": f, "Statuses": learner.Statuses, "Export": exportLinks(r, "/learners/export")}
 	status := http.StatusOK
-	if err := errs.Err(); err != nil {
-		data["Error"] = apperr.Message(err)
+	if ferr != nil {
+		data["Error"] = apperr.Message(ferr)
 		status = http.StatusBadRequest
 	} else {
 		items, total, err := w.d.Learners.List(r.Context(), sc, f)
@@ -129,13 +137,10 @@ func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
 
 // Organisations is the registry of the region's organisations.
 func (w *Web) Organisations(rw http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := org.Filter{Kind: org.Kind(q.Get("kind")), Query: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"),
-		Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
-	data := map[string]any{"Kinds": org.Kinds}
+	f, err := orgFilter(r)
+	f.Limit, f.Offset = perPage, (pageOf(r)-1)*perPage
+	data := map[string]any{"Kinds": org.Kinds, "Export": exportLinks(r, "/organisations/export")}
 	status := http.StatusOK
-	m, err := intParam(q, "municipality", "муниципальное образование")
-	f.MunicipalityID = int64(m)
 	if err == nil {
 		var items []org.Organisation
 		var total int
@@ -215,7 +220,7 @@ func (w *Web) Audit(rw http.ResponseWriter, r *http.Request) {
 			eq.Set(k, v)
 		}
 	}
-	data["Query"] = eq.Encode()
+	data["Export"] = template.URL("/audit.csv?" + eq.Encode())
 	status := http.StatusOK
 	if err != nil {
 		data["Error"], status = apperr.Message(err), http.StatusBadRequest
@@ -306,4 +311,16 @@ func (w *Web) RevokeToken(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.tokensPage(rw, r, http.StatusOK, map[string]any{"Done": "Токен отозван."})
+}
+
+// exportLinks are the download links of a list with the page's filter.
+func exportLinks(r *http.Request, path string) map[string]template.URL {
+	q := r.URL.Query()
+	q.Del("page")
+	out := map[string]template.URL{}
+	for _, f := range []string{"xlsx", "csv"} {
+		q.Set("format", f)
+		out[f] = template.URL(path + "?" + q.Encode())
+	}
+	return out
 }
