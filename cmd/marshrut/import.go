@@ -41,7 +41,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	format := fs.String("format", "", "формат файла: csv или xlsx (по умолчанию — по содержимому)")
 	sheet := fs.String("sheet", "", "лист книги XLSX (по умолчанию первый)")
 	orgID := fs.Int64("org", 0, "номер организации, к которой относятся строки без неё, и единственной, чьи строки принимаются")
-	mapping := fs.String("map", "", "сопоставление столбцов, например «snils=C,birth_date=4»")
+	mapping := fs.String("map", "", "сопоставление столбцов целиком вместо распознанного: поле=номер столбца с нуля, например «last_name=0,first_name=1,birth_date=3»")
 	report := fs.String("report", "", "сохранить отклонённые строки с причинами в файл XLSX")
 	rest := args[1:]
 	var file string

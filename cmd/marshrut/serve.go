@@ -15,6 +15,7 @@ import (
 	"marshrut/internal/api"
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
+	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/server"
@@ -37,25 +38,44 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return serve(ctx, e, &cfg, st, nil)
 }
 
-// handler wires the services, pages and API of the program on the store.
-func handler(cfg *config.Config, st *store.Store) (http.Handler, error) {
+// app is the program wired on its store: the HTTP handler and what runs beside it.
+type app struct {
+	handler http.Handler
+	web     *web.Web
+	jobs    *jobs.Runner
+}
+
+// newApp wires the services, pages and API of the program on the store.
+func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	log := cfg.Logger()
 	now := time.Now
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	authSvc := auth.NewService(st, cfg.SessionTTL, now)
 	learners := learner.NewService(st, st, now)
 	orgs := org.NewService(st)
+	runner := jobs.NewRunner(st, log, reg)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(st, now), Auth: authSvc, Users: st,
-		Municipalities: st, Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
+		Municipalities: st, Importer: newImporter(st), Jobs: runner,
+		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return server.New(server.Deps{
+	h := server.New(server.Deps{
 		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
-	}), nil
+	})
+	return &app{handler: h, web: w, jobs: runner}, nil
+}
+
+// handler is the HTTP side of the program alone, for tests and benchmarks.
+func handler(cfg *config.Config, st *store.Store) (http.Handler, error) {
+	a, err := newApp(cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	return a.handler, nil
 }
 
 // serve listens on cfg.Addr until ctx is cancelled, then shuts down gracefully,
@@ -63,10 +83,14 @@ func handler(cfg *config.Config, st *store.Store) (http.Handler, error) {
 // server listens.
 func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, ready func(addr string)) error {
 	log := cfg.Logger()
-	h, err := handler(cfg, st)
+	a, err := newApp(cfg, st)
 	if err != nil {
 		return err
 	}
+	if err := st.FailInterrupted(ctx, time.Now()); err != nil {
+		return err
+	}
+	h := a.handler
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("не удалось открыть адрес %s: %w", cfg.Addr, err)
@@ -88,6 +112,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 			case <-ctx.Done():
 				return
 			case now := <-t.C:
+				a.web.SweepUploads(now)
 				if n, err := st.DeleteExpiredSessions(ctx, now); err != nil {
 					log.Warn("sweep sessions", "err", err)
 				} else if n > 0 {
@@ -115,6 +140,8 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	if err := hs.Shutdown(shutdown); err != nil {
 		return err
 	}
+	// Jobs in flight finish before the store closes.
+	a.jobs.Wait()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

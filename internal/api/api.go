@@ -12,6 +12,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/imports"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 )
@@ -23,6 +24,9 @@ const Prefix = "/api/v1"
 type Deps struct {
 	Learners *learner.Service
 	Orgs     *org.Service
+	// Importer loads files of learners (POST /imports/learners); without it
+	// that route answers 500.
+	Importer *imports.Importer
 	Log      *slog.Logger
 }
 
@@ -71,6 +75,8 @@ func (a *api) routes() []route {
 		{"POST", "/learners/{id}/stages", "Добавить этап маршрута", false, a.addStage},
 		{"GET", "/learners/{id}/outcomes", "История занятости обучающегося", false, a.listOutcomes},
 		{"POST", "/learners/{id}/outcomes", "Добавить сведения о занятости", false, a.addOutcome},
+
+		{"POST", "/imports/learners", "Загрузить обучающихся из файла", false, a.importLearners},
 	}
 }
 

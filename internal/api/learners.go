@@ -14,6 +14,8 @@ import (
 
 var learnerSorts = []string{"name", "birth_date", "org", "graduation_year"}
 
+// listLearners answers a page of the list, or with ?format= the whole list as
+// a CSV or XLSX file (limit and offset are then ignored).
 func (a *api) listLearners(w http.ResponseWriter, r *http.Request, c caller) error {
 	q := newQuery(r)
 	f := learner.Filter{
@@ -30,9 +32,15 @@ func (a *api) listLearners(w http.ResponseWriter, r *http.Request, c caller) err
 		q.check(classifier.CheckSpecialtyCode("specialty_code", code))
 		f.SpecialtyCode = code
 	}
-	f.Limit, f.Offset = q.page()
+	format := q.exportFormat()
+	if format == "" {
+		f.Limit, f.Offset = q.page()
+	}
 	if err := q.err(); err != nil {
 		return err
+	}
+	if format != "" {
+		return a.exportLearners(w, r, c, format, f)
 	}
 	ls, total, err := a.d.Learners.List(r.Context(), c.scope, f)
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 
 var organisationSorts = []string{"name", "kind", "municipality"}
 
+// listOrganisations answers a page of the list, or with ?format= the whole
+// list as a CSV or XLSX file (limit and offset are then ignored).
 func (a *api) listOrganisations(w http.ResponseWriter, r *http.Request, c caller) error {
 	q := newQuery(r)
 	f := org.Filter{
@@ -21,9 +23,15 @@ func (a *api) listOrganisations(w http.ResponseWriter, r *http.Request, c caller
 		Sort:           q.oneOf("sort", organisationSorts...),
 		Desc:           q.bool("desc"),
 	}
-	f.Limit, f.Offset = q.page()
+	format := q.exportFormat()
+	if format == "" {
+		f.Limit, f.Offset = q.page()
+	}
 	if err := q.err(); err != nil {
 		return err
+	}
+	if format != "" {
+		return a.exportOrganisations(w, r, c, format, f)
 	}
 	os, total, err := a.d.Orgs.List(r.Context(), f)
 	if err != nil {

@@ -59,6 +59,7 @@ type Loader interface {
 type Summary struct {
 	Municipalities, Schools, Colleges, Universities, Employers, CZN int
 	Pupils, Students, Graduates, Stages, Outcomes                   int
+	Vacancies                                                       int
 	Duration                                                        time.Duration
 }
 
@@ -133,7 +134,7 @@ func Generate(ctx context.Context, load Loader, opt Options) (Summary, error) {
 	if opt.Now.Month() < time.September {
 		g.schoolYear--
 	}
-	steps := []func() error{g.municipalities, g.organisations, g.people}
+	steps := []func() error{g.municipalities, g.organisations, g.people, g.vacancies}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return g.sum, err

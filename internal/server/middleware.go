@@ -25,15 +25,42 @@ var (
 // maxBody is the largest request body a page or the API accepts.
 const maxBody = 1 << 20
 
+// uploads are the paths that take files, and the size each accepts.
+var uploads = map[string]int64{
+	"/imports/learners":        web.MaxUpload,
+	"/api/v1/imports/learners": web.MaxUpload,
+}
+
+// tooLargeError is the answer to a body over the limit of its path.
+func tooLargeError(path string) error {
+	if n, ok := uploads[path]; ok {
+		return apperr.New(apperr.Invalid, "Файл больше %d МиБ: разбейте его на части или загрузите через marshrut import.", n>>20)
+	}
+	return errTooLarge
+}
+
+// parseForm reads a form body, multipart or not; files of a multipart form
+// past 8 MiB go to temporary files rather than memory.
+func parseForm(r *http.Request) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return r.ParseMultipartForm(8 << 20)
+	}
+	return r.ParseForm()
+}
+
 // limitBody caps every request body, so that a huge one cannot exhaust memory.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBody {
+		limit := int64(maxBody)
+		if n, ok := uploads[r.URL.Path]; ok {
+			limit = n
+		}
+		if r.ContentLength > limit {
 			w.Header().Set("Connection", "close")
-			s.fail(w, r, errTooLarge)
+			s.fail(w, r, tooLargeError(r.URL.Path))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -126,12 +153,14 @@ func (s *Server) require(need access, next http.Handler) http.Handler {
 		if hasSession && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			got := r.Header.Get("X-CSRF-Token")
 			if got == "" {
+				if err := parseForm(r); err != nil {
+					var tooLarge *http.MaxBytesError
+					if errors.As(err, &tooLarge) {
+						s.fail(w, r, tooLargeError(r.URL.Path))
+						return
+					}
+				}
 				got = r.PostFormValue("csrf")
-			}
-			var tooLarge *http.MaxBytesError
-			if errors.As(r.Context().Err(), &tooLarge) {
-				s.fail(w, r, errTooLarge)
-				return
 			}
 			if got == "" || got != sess.CSRF {
 				s.fail(w, r, errCSRF)

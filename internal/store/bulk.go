@@ -31,7 +31,7 @@ func (s *Store) Load(ctx context.Context, fn func(*Loader) error) error {
 		return err
 	}
 	if s.engine == Postgres {
-		if _, err := s.write.ExecContext(ctx, `VACUUM (ANALYZE) municipality, organisation, learner, learner_stage, outcome, learner_tally`); err != nil {
+		if _, err := s.write.ExecContext(ctx, `VACUUM (ANALYZE) municipality, organisation, learner, learner_stage, outcome, learner_tally, vacancy, vacancy_link`); err != nil {
 			return fmt.Errorf("store: vacuum after load: %w", err)
 		}
 	}

@@ -21,6 +21,8 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
+	"marshrut/internal/imports"
+	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 )
@@ -54,6 +56,8 @@ type Deps struct {
 	Auth           *auth.Service
 	Users          auth.Store
 	Municipalities Municipalities
+	Importer       *imports.Importer
+	Jobs           *jobs.Runner
 	Region         string
 	SecureCookies  bool
 	SessionTTL     time.Duration
@@ -110,7 +114,7 @@ func New(d Deps) (*Web, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}
-	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error"} {
+	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err
@@ -125,12 +129,13 @@ func New(d Deps) (*Web, error) {
 
 // view is what every page template gets.
 type view struct {
-	User        auth.User
-	CSRF        string
-	Nav         string
-	SeesPersons bool
-	SeesAudit   bool
-	Data        any
+	User          auth.User
+	CSRF          string
+	Nav           string
+	SeesPersons   bool
+	SeesAudit     bool
+	EditsLearners bool
+	Data          any
 }
 
 // render writes a page; it renders into a buffer first, so that a failed
@@ -138,7 +143,7 @@ type view struct {
 func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page, nav string, data any) {
 	v := view{Nav: nav, Data: data}
 	if u, sc, ok := auth.Caller(r.Context()); ok {
-		v.User, v.SeesPersons, v.SeesAudit = u, sc.SeesPersons(), CanSeeAudit(sc)
+		v.User, v.SeesPersons, v.SeesAudit, v.EditsLearners = u, sc.SeesPersons(), CanSeeAudit(sc), sc.CanEditLearners()
 	}
 	if s, ok := auth.SessionFrom(r.Context()); ok {
 		v.CSRF = s.CSRF

@@ -1,0 +1,249 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/exchange"
+	"marshrut/internal/imports"
+)
+
+// maxImport is the largest file the import takes; the server must let this
+// route's body through past the 1 MiB of the others.
+const maxImport = 50 << 20
+
+// multipartSlack is what a multipart body may carry beyond its file: the
+// boundaries and the headers of the parts.
+const multipartSlack = 1 << 20
+
+// An upload of 50 MiB on a slow line outlasts the server's read timeout, and
+// the import of so many rows its write timeout: this route gets its own.
+const (
+	importReadTimeout  = 10 * time.Minute
+	importWriteTimeout = 15 * time.Minute
+)
+
+func errImportTooLarge() error {
+	return apperr.New(apperr.Invalid, "Файл больше %d МиБ: разбейте его на части или загрузите через marshrut import", maxImport>>20)
+}
+
+// uploadTypes are the Content-Types of a raw body and the format each
+// declares ("" leaves it to the content).
+var uploadTypes = map[string]exchange.Format{
+	"text/csv":                 exchange.CSV,
+	xlsxType:                   exchange.XLSX,
+	"application/octet-stream": "",
+}
+
+// importReportDTO is what an import did, or would do in a dry run.
+type importReportDTO struct {
+	DryRun    bool             `json:"dry_run"`
+	Rows      int              `json:"rows"`
+	Created   int              `json:"created"`
+	Updated   int              `json:"updated"`
+	Unchanged int              `json:"unchanged"`
+	Rejected  int              `json:"rejected"`
+	Issues    []importIssueDTO `json:"issues"`
+	Truncated bool             `json:"truncated"`
+	// Mapping gives the title of the file's column each field was read from.
+	Mapping map[string]string `json:"mapping"`
+	// UnknownColumns are the titles of the columns nothing was read from.
+	UnknownColumns []string `json:"unknown_columns"`
+}
+
+// importIssueDTO is one reason a row was rejected.
+type importIssueDTO struct {
+	Line   int    `json:"line"`
+	Column string `json:"column"` // "" for the row as a whole
+	Reason string `json:"reason"`
+}
+
+func fromReport(rep imports.Report, m exchange.Mapping, unknown []exchange.Unknown) importReportDTO {
+	out := importReportDTO{DryRun: rep.DryRun, Rows: rep.Rows, Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged,
+		Rejected: rep.Rejected, Truncated: rep.Truncated, Mapping: map[string]string{}, UnknownColumns: []string{},
+		Issues: mapSlice(rep.Issues, func(is imports.Issue) importIssueDTO {
+			return importIssueDTO{Line: is.Line, Column: is.Column, Reason: is.Reason}
+		})}
+	for _, f := range m.Fields() {
+		if c := m.Col(f.Key); c >= 0 && c < len(m.Header()) {
+			out.Mapping[f.Key] = m.Header()[c]
+		}
+	}
+	for _, u := range unknown {
+		out.UnknownColumns = append(out.UnknownColumns, u.Title)
+	}
+	return out
+}
+
+// importLearners reads a file of learners from the body and imports it in one
+// transaction (rolled back in a dry run). The answer is 200 with the report
+// whenever the file could be read, rejected rows or not; a file that cannot be
+// read at all is a 400 with the reason.
+func (a *api) importLearners(w http.ResponseWriter, r *http.Request, c caller) error {
+	sc := c.scope
+	if !sc.CanEditLearners() {
+		return apperr.New(apperr.Forbidden, "недостаточно прав для загрузки обучающихся: загружать списки могут школы, колледжи, вузы и регион")
+	}
+	// A school, college or university loads its own learners; the region anyone's.
+	var orgID int64
+	if !sc.WholeRegion() {
+		if sc.OrgID == 0 {
+			return apperr.New(apperr.Forbidden, "недостаточно прав для загрузки обучающихся: пользователь не привязан к организации")
+		}
+		orgID = sc.OrgID
+	}
+	if a.d.Importer == nil {
+		return errors.New("api: Deps.Importer is not set")
+	}
+	q := newQuery(r)
+	dry := q.bool("dry_run")
+	format := exchange.Format(q.oneOf("format", exportFormats...))
+	sheet := q.text("sheet", 100)
+	mapping := q.text("map", 2000)
+	if err := q.err(); err != nil {
+		return err
+	}
+	if r.ContentLength > maxImport+multipartSlack {
+		w.Header().Set("Connection", "close")
+		a.failStatus(w, r, http.StatusRequestEntityTooLarge, errImportTooLarge())
+		return nil
+	}
+	multipart, declared, err := uploadType(r)
+	if err != nil {
+		return err
+	}
+	if format == "" {
+		format = declared
+	} else if declared != "" && declared != format {
+		return apperr.Field("format", "параметр format=%s противоречит заголовку Content-Type: %s", format, r.Header.Get("Content-Type"))
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(importReadTimeout)) // unsupported under a wrapper without Unwrap: the server's timeout stays
+	_ = rc.SetWriteDeadline(time.Now().Add(importWriteTimeout))
+
+	file, name, err := spoolUpload(w, r, multipart)
+	if file != nil {
+		defer os.Remove(file.Name())
+		defer file.Close()
+	}
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.Is(err, errUploadTooLarge) || errors.As(err, &mb) {
+			w.Header().Set("Connection", "close")
+			a.failStatus(w, r, http.StatusRequestEntityTooLarge, errImportTooLarge())
+			return nil
+		}
+		return err
+	}
+
+	tab, err := exchange.Open(file, name, exchange.Options{Format: format, Sheet: sheet})
+	if err != nil {
+		return err
+	}
+	defer tab.Close()
+	m, unknown := exchange.Recognise(tab.Header(), exchange.LearnerFields)
+	if mapping != "" {
+		if err := m.Parse(mapping); err != nil {
+			return apperr.Field("map", "%s", apperr.Message(err))
+		}
+	}
+	rep, err := a.d.Importer.Learners(r.Context(), tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now()})
+	if err != nil {
+		return err
+	}
+	a.d.Log.Info("api import", "kind", rep.Kind, "user", c.user.ID, "login", c.user.Login, "dry_run", rep.DryRun, "rows", rep.Rows,
+		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "rejected", rep.Rejected, "duration", rep.Duration)
+	writeJSON(w, http.StatusOK, fromReport(rep, m, unknown))
+	return nil
+}
+
+var errUploadTooLarge = errors.New("api: upload over the limit")
+
+// uploadType reads the Content-Type of an upload: a multipart form, or a raw
+// body and the format its type declares ("" leaves it to the content).
+func uploadType(r *http.Request) (multipart bool, declared exchange.Format, err error) {
+	ct := r.Header.Get("Content-Type")
+	mt, _, perr := mime.ParseMediaType(ct)
+	if perr == nil && mt == "multipart/form-data" {
+		return true, "", nil
+	}
+	declared, raw := uploadTypes[mt]
+	if perr != nil || !raw {
+		if ct == "" {
+			ct = "не указан"
+		}
+		return false, "", apperr.New(apperr.Invalid, "Файл передаётся телом запроса с заголовком Content-Type: text/csv, %s или application/octet-stream, "+
+			"либо полем «file» формы multipart/form-data (получен Content-Type «%s»)", xlsxType, ct)
+	}
+	return false, declared, nil
+}
+
+// spoolUpload copies the file of the request into a temporary file, so that
+// the import's transaction never waits on a slow client: the raw body, or the
+// part «file» of a multipart form. It returns the file at its start and the
+// name the client gave it (for messages; "" for a raw body). The caller
+// removes the file, which comes back with some errors too.
+func spoolUpload(w http.ResponseWriter, r *http.Request, multipart bool) (*os.File, string, error) {
+	if !multipart {
+		r.Body = http.MaxBytesReader(w, r.Body, maxImport+1)
+		f, err := spool(r.Body)
+		return f, "", err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxImport+multipartSlack)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, "", apperr.Wrap(err, apperr.Invalid, "Тело multipart/form-data не удалось прочитать")
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, "", apperr.Field("file", "в теле multipart/form-data нет поля «file» с файлом")
+		}
+		if err != nil {
+			var mb *http.MaxBytesError
+			if errors.As(err, &mb) {
+				return nil, "", err
+			}
+			return nil, "", apperr.Wrap(err, apperr.Invalid, "Тело multipart/form-data не удалось прочитать")
+		}
+		if part.FormName() != "file" {
+			continue // NextPart skips the rest of it
+		}
+		// The part's own Content-Type is what the browser guessed from the
+		// extension (a CSV is often «application/vnd.ms-excel»): the content decides.
+		name := filepath.Base(part.FileName())
+		if name == "." || name == string(filepath.Separator) {
+			name = ""
+		}
+		f, err := spool(part)
+		return f, name, err
+	}
+}
+
+// spool copies r into a temporary file of at most maxImport bytes.
+func spool(r io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "marshrut-api-upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("api: spool upload: %w", err)
+	}
+	n, err := io.Copy(f, io.LimitReader(r, maxImport+1))
+	switch {
+	case err != nil:
+		var mb *http.MaxBytesError
+		if !errors.As(err, &mb) {
+			err = apperr.Wrap(err, apperr.Invalid, "Файл не удалось принять: передача оборвалась")
+		}
+	case n > maxImport:
+		err = errUploadTooLarge
+	default:
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	return f, err
+}

@@ -1,0 +1,282 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/exchange"
+	"marshrut/internal/imports"
+	"marshrut/internal/jobs"
+)
+
+// MaxUpload is the largest file a page accepts.
+const MaxUpload = 50 << 20
+
+var reToken = regexp.MustCompile(`^[A-Za-z0-9_-]{20,64}$`)
+
+// importResult is what an import job leaves for its page.
+type importResult struct {
+	Token    string
+	File     string
+	DryRun   bool
+	Report   imports.Report
+	Header   []string
+	Mapping  map[string]int // field key → column, −1 when absent
+	Unknown  []string
+	Encoding string
+	Sheet    string
+}
+
+// ImportForm shows the upload form for learners.
+func (w *Web) ImportForm(rw http.ResponseWriter, r *http.Request) {
+	w.render(rw, r, http.StatusOK, "import", "import", map[string]any{"Max": MaxUpload >> 20})
+}
+
+func (w *Web) importFormError(rw http.ResponseWriter, r *http.Request, err error) {
+	w.render(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "import", "import", map[string]any{"Max": MaxUpload >> 20, "Error": apperr.Message(err)})
+}
+
+// ImportUpload keeps the uploaded file and starts its check (or its import).
+func (w *Web) ImportUpload(rw http.ResponseWriter, r *http.Request) {
+	u, sc, _ := auth.Caller(r.Context())
+	if !sc.CanEditLearners() {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "загружать списки обучающихся могут школы, колледжи, вузы и регион"))
+		return
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			w.importFormError(rw, r, apperr.New(apperr.Invalid, "Файл больше %d МиБ: разбейте его на части или загрузите через marshrut import.", MaxUpload>>20))
+			return
+		}
+		w.importFormError(rw, r, apperr.Field("file", "выберите файл CSV или XLSX"))
+		return
+	}
+	defer file.Close()
+	if hdr.Size == 0 {
+		w.importFormError(rw, r, apperr.Field("file", "файл «%s» пуст (0 байт)", hdr.Filename))
+		return
+	}
+	token := auth.NewSecret()
+	if err := os.MkdirAll(w.uploads(), 0o700); err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	dst, err := os.OpenFile(w.upload(token), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	if _, err := io.Copy(dst, file); err != nil {
+		dst.Close()
+		os.Remove(dst.Name())
+		w.Error(rw, r, err)
+		return
+	}
+	if err := dst.Close(); err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	// The name travels beside the file, for the report.
+	os.WriteFile(w.upload(token)+".name", []byte(filepath.Base(hdr.Filename)), 0o600)
+	w.startImport(rw, r, u, sc, token, r.PostFormValue("apply") != "1", r.PostFormValue("sheet"), nil)
+}
+
+// ImportRun checks an uploaded file again with a corrected mapping, or imports it.
+func (w *Web) ImportRun(rw http.ResponseWriter, r *http.Request) {
+	u, sc, _ := auth.Caller(r.Context())
+	token := r.PostFormValue("token")
+	if !reToken.MatchString(token) {
+		w.Error(rw, r, apperr.New(apperr.NotFound, "загруженный файл не найден: загрузите его снова"))
+		return
+	}
+	w.startImport(rw, r, u, sc, token, r.PostFormValue("apply") != "1", r.PostFormValue("sheet"), r.PostForm)
+}
+
+func (w *Web) uploads() string { return filepath.Join(os.TempDir(), "marshrut-uploads") }
+
+func (w *Web) upload(token string) string { return filepath.Join(w.uploads(), token) }
+
+// startImport runs the import of an uploaded file as a job and sends the
+// browser to the job's page.
+func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, sc auth.Scope, token string, dry bool, sheet string, form map[string][]string) {
+	path := w.upload(token)
+	info, err := os.Stat(path)
+	if err != nil {
+		w.Error(rw, r, apperr.New(apperr.NotFound, "загруженный файл не найден: загрузите его снова"))
+		return
+	}
+	name, _ := os.ReadFile(path + ".name")
+	// Open once here, so that a file that is not a table is refused at once.
+	tab, m, unknown, err := openUpload(path, string(name), sheet, form)
+	if err != nil {
+		w.importFormError(rw, r, err)
+		return
+	}
+	tab.Close()
+	title := "Проверка файла «" + string(name) + "»"
+	if !dry {
+		title = "Загрузка файла «" + string(name) + "»"
+	}
+	orgID := int64(0)
+	if !sc.WholeRegion() {
+		orgID = sc.OrgID
+	}
+	job := &jobs.Job{Kind: "import.learners", Title: title, UserID: u.ID}
+	err = w.d.Jobs.Start(r.Context(), job, func(ctx context.Context, p jobs.Progress) (any, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		counter := &countingReader{r: f}
+		tab, err := exchange.Open(counter, string(name), exchange.Options{Sheet: sheet})
+		if err != nil {
+			return nil, err
+		}
+		defer tab.Close()
+		rep, err := w.d.Importer.Learners(ctx, tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now(),
+			Progress: func(rows int) { p(int(counter.n*1000/max(info.Size(), 1)), 1000) }})
+		if err != nil {
+			return nil, err
+		}
+		res := importResult{Token: token, File: string(name), DryRun: dry, Report: rep, Header: tab.Header(), Mapping: map[string]int{},
+			Encoding: tab.Encoding(), Sheet: tab.Sheet()}
+		for _, f := range m.Fields() {
+			res.Mapping[f.Key] = m.Col(f.Key)
+		}
+		for _, u := range unknown {
+			res.Unknown = append(res.Unknown, u.String())
+		}
+		return res, nil
+	})
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, "/jobs/"+strconv.FormatInt(job.ID, 10), http.StatusSeeOther)
+}
+
+// openUpload opens an uploaded table and maps its columns, applying the
+// corrections of a form when there is one.
+func openUpload(path, name, sheet string, form map[string][]string) (*exchange.Table, exchange.Mapping, []exchange.Unknown, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, exchange.Mapping{}, nil, err
+	}
+	defer f.Close()
+	tab, err := exchange.Open(f, name, exchange.Options{Sheet: sheet})
+	if err != nil {
+		return nil, exchange.Mapping{}, nil, err
+	}
+	m, unknown := exchange.Recognise(tab.Header(), exchange.LearnerFields)
+	if form != nil {
+		if err := m.ParseForm(form, "map_"); err != nil {
+			tab.Close()
+			return nil, m, nil, err
+		}
+	}
+	if err := m.Check(); err != nil {
+		tab.Close()
+		return nil, m, nil, err
+	}
+	return tab, m, unknown, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// job returns a job of the caller's; another user's job is NotFound.
+func (w *Web) job(r *http.Request) (jobs.Job, error) {
+	u, _, _ := auth.Caller(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return jobs.Job{}, apperr.New(apperr.NotFound, "задание не найдено")
+	}
+	j, err := w.d.Jobs.Job(r.Context(), id)
+	if err != nil {
+		return j, err
+	}
+	if j.UserID != u.ID {
+		return jobs.Job{}, apperr.New(apperr.NotFound, "задание не найдено")
+	}
+	return j, nil
+}
+
+// Job shows a job's progress while it runs (the page refreshes itself) and
+// its report when it ends.
+func (w *Web) Job(rw http.ResponseWriter, r *http.Request) {
+	j, err := w.job(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data := map[string]any{"Job": j, "Fields": exchange.LearnerFields}
+	if j.Status == jobs.Done && j.Kind == "import.learners" {
+		var res importResult
+		if err := json.Unmarshal(j.Result, &res); err != nil {
+			w.Error(rw, r, fmt.Errorf("job %d result: %w", j.ID, err))
+			return
+		}
+		data["Result"] = res
+		_, err := os.Stat(w.upload(res.Token))
+		data["FileKept"] = err == nil
+	}
+	w.render(rw, r, http.StatusOK, "job", "import", data)
+}
+
+// JobIssues downloads the rejected rows of an import as XLSX.
+func (w *Web) JobIssues(rw http.ResponseWriter, r *http.Request) {
+	j, err := w.job(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	var res importResult
+	if err := json.Unmarshal(j.Result, &res); err != nil || j.Status != jobs.Done {
+		w.Error(rw, r, apperr.New(apperr.NotFound, "отчёт ещё не готов"))
+		return
+	}
+	cols := []exchange.Column{{Title: "Строка", Kind: exchange.Int, Width: 9}, {Title: "Столбец", Width: 30}, {Title: "Причина", Width: 90}}
+	w.export(rw, r, "otklonennye-stroki", cols, func(write func([]any) error) error {
+		for _, is := range res.Report.Issues {
+			if err := write([]any{is.Line, is.Column, is.Reason}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SweepUploads removes uploaded files older than a day.
+func (w *Web) SweepUploads(now time.Time) {
+	entries, err := os.ReadDir(w.uploads())
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > 24*time.Hour {
+			os.Remove(filepath.Join(w.uploads(), e.Name()))
+		}
+	}
+}
