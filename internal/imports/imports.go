@@ -35,7 +35,7 @@ type Report struct {
 	Kind                        string
 	DryRun                      bool
 	Rows                        int
-	Created, Updated, Unchanged  int
+	Created, Updated, Unchanged int
 	Rejected                    int
 	Issues                      []Issue
 	Truncated                   bool // more issues than MaxIssues

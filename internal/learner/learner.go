@@ -83,7 +83,7 @@ type Learner struct {
 	SpecialtyName  string
 	Course         int // students: 1–6
 	Form           Form
-	GraduationYear int  // students: expected; graduates: actual
+	GraduationYear int    // students: expected; graduates: actual
 	Disability     bool   // ОВЗ
 	ExternalID     string // the learner's number in the organisation's own records
 	CreatedAt      time.Time
