@@ -13,6 +13,7 @@ import (
 
 	"marshrut/internal/config"
 	"marshrut/internal/exchange"
+	"marshrut/internal/exchange/trudvsem"
 	"marshrut/internal/imports"
 	"marshrut/internal/store"
 )
@@ -28,12 +29,16 @@ func newImporter(st *store.Store) *imports.Importer {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(e.stderr, "Использование: marshrut import learners ФАЙЛ [--dry-run] [--format csv|xlsx] [--sheet ЛИСТ] [--org НОМЕР] [--map поле=столбец,…] [--report ОТЧЁТ.xlsx]")
+		fmt.Fprintln(e.stderr, "Использование:\n  marshrut import learners ФАЙЛ [--dry-run] [--format csv|xlsx] [--sheet ЛИСТ] [--org НОМЕР] [--map поле=столбец,…] [--report ОТЧЁТ.xlsx]\n  marshrut import vacancies ФАЙЛ [--dry-run] [--format trudvsem-json|trudvsem-dataset|trudvsem-csv] [--report ОТЧЁТ.xlsx]")
 		return flag.ErrHelp
 	}
 	kind := args[0]
-	if kind != "learners" {
-		return fmt.Errorf("загрузка «%s» не поддерживается; доступно: learners", kind)
+	switch kind {
+	case "learners":
+	case "vacancies":
+		return runImportVacancies(ctx, e, args[1:])
+	default:
+		return fmt.Errorf("загрузка «%s» не поддерживается; доступно: learners, vacancies", kind)
 	}
 	cfg := config.Default()
 	fs := flags("import "+kind, e, &cfg)
@@ -130,13 +135,72 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
+// runImportVacancies loads vacancies of «Работа России» in any of its three formats.
+func runImportVacancies(ctx context.Context, e *env, args []string) error {
+	cfg := config.Default()
+	fs := flags("import vacancies", e, &cfg)
+	dry := fs.Bool("dry-run", false, "только проверить, ничего не записывая")
+	format := fs.String("format", "", "формат: trudvsem-json (ответ API), trudvsem-dataset (открытые данные), trudvsem-csv; по умолчанию — по содержимому")
+	report := fs.String("report", "", "сохранить отклонённые записи с причинами в файл XLSX")
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := cfg.Parse(fs, args, e.getenv); err != nil {
+		return err
+	}
+	if file == "" {
+		return errors.New("укажите файл: marshrut import vacancies ФАЙЛ")
+	}
+	formats := map[string]trudvsem.Format{"": "", "trudvsem-json": trudvsem.API, "trudvsem-dataset": trudvsem.Dataset, "trudvsem-csv": trudvsem.CSV}
+	tf, ok := formats[*format]
+	if !ok {
+		return fmt.Errorf("--format: «%s» — допустимы trudvsem-json, trudvsem-dataset, trudvsem-csv", *format)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("файл не открывается: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, &cfg, cfg.Logger())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	counter := &countingReader{r: f}
+	bar := newProgress(e.stderr, info.Size(), counter)
+	rep, err := newImporter(st).Vacancies(ctx, counter, file, tf, imports.Options{Region: cfg.Region, DryRun: *dry, Now: time.Now(), Progress: bar.update})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	printReport(e.stdout, rep)
+	if *report != "" && rep.Rejected > 0 {
+		if err := saveIssues(*report, rep); err != nil {
+			return err
+		}
+	}
+	if rep.Rejected > 0 {
+		return errRejected
+	}
+	return nil
+}
+
 func printReport(w io.Writer, rep imports.Report) {
 	verb := "Загружено"
 	if rep.DryRun {
 		verb = "Проверка (ничего не записано): было бы"
 	}
-	fmt.Fprintf(w, "%s за %s: строк %d; создано %d, изменено %d, без изменений %d, отклонено %d.\n",
-		verb, rep.Duration.Round(time.Millisecond), rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
+	rows := "строк"
+	if rep.Kind == "vacancies" {
+		rows = "записей"
+	}
+	fmt.Fprintf(w, "%s за %s: %s %d; создано %d, изменено %d, без изменений %d, отклонено %d.\n",
+		verb, rep.Duration.Round(time.Millisecond), rows, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
 	for i, is := range rep.Issues {
 		if i == 30 {
 			fmt.Fprintf(w, "  … и ещё %d причин; полный список — с флагом --report\n", len(rep.Issues)-i)
@@ -146,7 +210,11 @@ func printReport(w io.Writer, rep imports.Report) {
 		if is.Column != "" {
 			col = ", столбец «" + is.Column + "»"
 		}
-		fmt.Fprintf(w, "  строка %d%s: %s\n", is.Line, col, is.Reason)
+		unit := "строка"
+		if rep.Kind == "vacancies" {
+			unit = "запись"
+		}
+		fmt.Fprintf(w, "  %s %d%s: %s\n", unit, is.Line, col, is.Reason)
 	}
 }
 

@@ -57,7 +57,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	runner := jobs.NewRunner(st, log, reg)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(st, now), Auth: authSvc, Users: st,
-		Municipalities: st, Importer: newImporter(st), Jobs: runner,
+		Municipalities: st, Vacancies: st, Importer: newImporter(st), Jobs: runner,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {

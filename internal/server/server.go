@@ -66,6 +66,8 @@ func New(d Deps) *Server {
 		{"GET /organisations/export", session, w.OrganisationsExport},
 		{"GET /cohorts/export", session, w.CohortsExport},
 		{"GET /organisations/{id}", session, w.Organisation},
+		{"GET /vacancies", session, w.Vacancies},
+		{"GET /vacancies/{id}", session, w.Vacancy},
 		{"GET /learners", persons, w.Learners},
 		{"GET /learners/export", persons, w.LearnersExport},
 		{"GET /learners/{id}", persons, w.Learner},

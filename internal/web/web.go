@@ -25,6 +25,7 @@ import (
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/vacancy"
 )
 
 //go:embed templates/*.html
@@ -56,6 +57,7 @@ type Deps struct {
 	Auth           *auth.Service
 	Users          auth.Store
 	Municipalities Municipalities
+	Vacancies      vacancy.Store
 	Importer       *imports.Importer
 	Jobs           *jobs.Runner
 	Region         string
@@ -84,9 +86,22 @@ func New(d Deps) (*Web, error) {
 			}
 			return Percent(float64(a) / float64(b))
 		},
-		"width":   func(x float64) string { return strconv.FormatFloat(math.Min(100, math.Max(0, x*100)), 'f', 1, 64) },
-		"age":     func(b time.Time) int { return learner.YearsBetween(b, time.Now()) },
-		"snils":   learner.FormatSNILS,
+		"width": func(x float64) string { return strconv.FormatFloat(math.Min(100, math.Max(0, x*100)), 'f', 1, 64) },
+		"age":   func(b time.Time) int { return learner.YearsBetween(b, time.Now()) },
+		"snils": learner.FormatSNILS,
+		"salary": func(lo, hi int) string {
+			switch {
+			case lo == 0 && hi == 0:
+				return "не указана"
+			case hi == 0:
+				return "от " + Number(lo)
+			case lo == 0:
+				return "до " + Number(hi)
+			case lo == hi:
+				return Number(lo)
+			}
+			return Number(lo) + "–" + Number(hi)
+		},
 		"outcome": func(s learner.OutcomeStatus) string { return s.Name() },
 		"source": func(s string) string {
 			switch s {
@@ -114,7 +129,7 @@ func New(d Deps) (*Web, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}
-	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job"} {
+	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job", "vacancies", "vacancy"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

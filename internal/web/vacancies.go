@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/classifier"
+	"marshrut/internal/vacancy"
+)
+
+// Vacancies is the list of the region's vacancies with the specialties they suit.
+func (w *Web) Vacancies(rw http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := vacancy.Filter{RegionCode: w.d.Region, Query: strings.TrimSpace(q.Get("q")), SpecialtyCode: strings.TrimSpace(q.Get("specialty")),
+		WithClosed: q.Get("closed") == "1", Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	data := map[string]any{"Filter": f}
+	status := http.StatusOK
+	var err error
+	if f.SpecialtyCode != "" {
+		err = classifier.CheckSpecialtyCode("specialty", f.SpecialtyCode)
+	}
+	if err == nil {
+		var items []vacancy.Vacancy
+		var total int
+		items, total, err = w.d.Vacancies.Vacancies(r.Context(), f)
+		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	}
+	if apperr.Is(err, apperr.Invalid) {
+		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+	} else if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, status, "vacancies", "vacancies", data)
+}
+
+// Vacancy is a vacancy's card with the specialties it is linked to and why.
+func (w *Web) Vacancy(rw http.ResponseWriter, r *http.Request) {
+	v, err := w.d.Vacancies.Vacancy(r.Context(), r.PathValue("id"))
+	if err == nil && v.RegionCode != w.d.Region {
+		err = apperr.New(apperr.NotFound, "вакансия не найдена")
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	links, err := w.d.Vacancies.Links(r.Context(), v.ID)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "vacancy", "vacancies", map[string]any{"Vacancy": v, "Links": links})
+}
