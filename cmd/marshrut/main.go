@@ -32,7 +32,8 @@ func commands() []command {
 		{"migrate", "применить миграции базы данных", runMigrate},
 		{"demo", "создать демонстрационный регион и запустить сервер", runDemo},
 		{"user", "добавить пользователя: marshrut user add …", runUser},
-		{"import", "загрузить обучающихся из CSV или XLSX: marshrut import learners ФАЙЛ", runImport},
+		{"import", "загрузить обучающихся или вакансии: marshrut import learners|vacancies ФАЙЛ", runImport},
+		{"export", "выгрузить обучающихся или организации в XLSX или CSV", runExport},
 		{"version", "показать версию", runVersion},
 		{"help", "список команд", nil},
 	}

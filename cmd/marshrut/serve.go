@@ -55,16 +55,17 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	learners := learner.NewService(st, st, now)
 	orgs := org.NewService(st)
 	runner := jobs.NewRunner(st, log, reg)
+	importer := newImporter(st)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(st, now), Auth: authSvc, Users: st,
-		Municipalities: st, Vacancies: st, Importer: newImporter(st), Jobs: runner,
+		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
 	})
 	return &app{handler: h, web: w, jobs: runner}, nil
 }

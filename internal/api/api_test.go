@@ -17,6 +17,7 @@ import (
 
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
+	"marshrut/internal/imports"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/store"
@@ -44,6 +45,7 @@ type env struct {
 	srv   *httptest.Server
 	f     *fixture
 	log   *syncBuffer
+	deps  Deps // what the API was built with
 }
 
 func newEnv(t *testing.T) *env {
@@ -67,12 +69,16 @@ func newEnv(t *testing.T) *env {
 		t.Fatalf("seed classifiers: %v", err)
 	}
 	e := &env{t: t, store: s, f: seed(t, s), log: logs}
-	h := New(Deps{
+	e.deps = Deps{
 		Learners: learner.NewService(s, s, func() time.Time { return today }),
 		Orgs:     org.NewService(s),
-		Log:      log,
-	})
-	e.srv = httptest.NewServer(asCaller(e.f.users, h))
+		// As cmd/marshrut builds it.
+		Importer: imports.New(s, func(ctx context.Context, fn func(imports.Loader) error) error {
+			return s.Load(ctx, func(l *store.Loader) error { return fn(l) })
+		}),
+		Log: log,
+	}
+	e.srv = httptest.NewServer(asCaller(e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)
 	return e
 }

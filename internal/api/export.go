@@ -13,6 +13,7 @@ import (
 	"marshrut/internal/exchange"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/tables"
 )
 
 // A list answered with ?format=csv or ?format=xlsx is the whole filtered list
@@ -28,80 +29,19 @@ func (q *query) exportFormat() exchange.Format {
 	return exchange.Format(q.oneOf("format", exportFormats...))
 }
 
-var learnerColumns = []exchange.Column{
-	{Title: "Фамилия", Width: 18}, {Title: "Имя", Width: 14}, {Title: "Отчество", Width: 18},
-	{Title: "Дата рождения", Kind: exchange.Date, Width: 13}, {Title: "СНИЛС", Width: 15}, {Title: "Статус", Width: 11},
-	{Title: "Организация", Width: 45}, {Title: "Муниципальное образование", Width: 32}, {Title: "Класс", Kind: exchange.Int, Width: 7},
-	{Title: "Код специальности", Width: 11}, {Title: "Специальность", Width: 40}, {Title: "Курс", Kind: exchange.Int, Width: 6},
-	{Title: "Форма обучения", Width: 14}, {Title: "Год выпуска", Kind: exchange.Int, Width: 8}, {Title: "ОВЗ", Width: 6},
-	{Title: "Занятость сейчас", Width: 22}, {Title: "Через 6 месяцев", Width: 22}, {Title: "Через 12 месяцев", Width: 22},
-}
+// LearnerColumns are the columns of an exported list of learners.
+func LearnerColumns() []exchange.Column { return slices.Clone(tables.LearnerColumns) }
 
-// LearnerColumns are the columns of an export of learners; LearnerRow gives
-// the values of one learner in them. The slice is a copy.
-func LearnerColumns() []exchange.Column { return slices.Clone(learnerColumns) }
+// LearnerRow is a learner as a row of LearnerColumns.
+func LearnerRow(l learner.Learner) []any { return tables.LearnerRow(l) }
 
-// LearnerRow is one learner as a row of LearnerColumns: what is not filled is
-// an empty cell, the СНИЛС is written 000-000-000 00, enumerations by their
-// Russian names.
-func LearnerRow(l learner.Learner) []any {
-	var snils, dis string
-	if l.SNILS != "" {
-		snils = learner.FormatSNILS(l.SNILS)
-	}
-	if l.Disability {
-		dis = "да"
-	}
-	return []any{l.LastName, l.FirstName, l.MiddleName, l.BirthDate, snils, l.Status.Name(), l.OrgName, l.Municipality,
-		positive(l.Grade), l.SpecialtyCode, l.SpecialtyName, positive(l.Course), formName(l.Form), positive(l.GraduationYear), dis,
-		outcomeName(l.Current), outcomeName(l.After6), outcomeName(l.After12)}
-}
+// OrganisationColumns are the columns of an exported registry of organisations.
+func OrganisationColumns() []exchange.Column { return slices.Clone(tables.OrgColumns) }
 
-var organisationColumns = []exchange.Column{
-	{Title: "Наименование", Width: 60}, {Title: "Вид", Width: 22}, {Title: "Муниципальное образование", Width: 32},
-	{Title: "Адрес", Width: 40}, {Title: "ИНН", Width: 13}, {Title: "ОГРН", Width: 16}, {Title: "ОКВЭД2", Width: 9},
-	{Title: "Обучающиеся", Kind: exchange.Int, Width: 12},
-}
+// OrganisationRow is an organisation as a row of OrganisationColumns.
+func OrganisationRow(o org.Organisation) []any { return tables.OrgRow(o) }
 
-// OrganisationColumns are the columns of an export of organisations;
-// OrganisationRow gives the values of one organisation in them. The slice is a copy.
-func OrganisationColumns() []exchange.Column { return slices.Clone(organisationColumns) }
-
-// OrganisationRow is one organisation as a row of OrganisationColumns; the
-// number of learners is left empty for organisations that teach nobody.
-func OrganisationRow(o org.Organisation) []any {
-	var n any
-	if o.Kind.Educates() {
-		n = o.Learners
-	}
-	return []any{o.Name, o.Kind.Name(), o.Municipality, o.Address, o.INN, o.OGRN, o.OKVED, n}
-}
-
-// positive is n, or nil (an empty cell) when it is not set.
-func positive(n int) any {
-	if n > 0 {
-		return n
-	}
-	return nil
-}
-
-func formName(f learner.Form) string {
-	if f == "" {
-		return ""
-	}
-	return f.Name()
-}
-
-func outcomeName(s learner.OutcomeStatus) string {
-	if s == "" {
-		return ""
-	}
-	return s.Name()
-}
-
-// exportLearners and exportOrganisations read the list a page at a time;
-// the pages as the pages of the site read them.
-const (
+var (
 	exportLearnerPage      = 1000
 	exportOrganisationPage = 500
 )
@@ -112,7 +52,7 @@ func (a *api) exportLearners(w http.ResponseWriter, r *http.Request, c caller, f
 		ls, _, err := a.d.Learners.List(ctx, c.scope, f)
 		return ls, err
 	}
-	return export(a, w, r, c, format, "obuchayushchiesya", learnerColumns, exportLearnerPage, page, LearnerRow)
+	return export(a, w, r, c, format, "obuchayushchiesya", tables.LearnerColumns, exportLearnerPage, page, LearnerRow)
 }
 
 func (a *api) exportOrganisations(w http.ResponseWriter, r *http.Request, c caller, format exchange.Format, f org.Filter) error {
@@ -121,7 +61,7 @@ func (a *api) exportOrganisations(w http.ResponseWriter, r *http.Request, c call
 		list, _, err := a.d.Orgs.List(ctx, f)
 		return list, err
 	}
-	return export(a, w, r, c, format, "organizacii", organisationColumns, exportOrganisationPage, page, OrganisationRow)
+	return export(a, w, r, c, format, "organizacii", tables.OrgColumns, exportOrganisationPage, page, OrganisationRow)
 }
 
 // export streams the list page reads as a file download named after name and

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"marshrut/internal/apperr"
@@ -65,19 +67,35 @@ type importIssueDTO struct {
 	Reason string `json:"reason"`
 }
 
-func fromReport(rep imports.Report, m exchange.Mapping, unknown []exchange.Unknown) importReportDTO {
+// fromReport is the report of an import that read the file with m and left
+// out the columns skipped.
+func fromReport(rep imports.Report, m exchange.Mapping, skipped []int) importReportDTO {
+	header := m.Header()
 	out := importReportDTO{DryRun: rep.DryRun, Rows: rep.Rows, Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged,
 		Rejected: rep.Rejected, Truncated: rep.Truncated, Mapping: map[string]string{}, UnknownColumns: []string{},
 		Issues: mapSlice(rep.Issues, func(is imports.Issue) importIssueDTO {
 			return importIssueDTO{Line: is.Line, Column: is.Column, Reason: is.Reason}
 		})}
 	for _, f := range m.Fields() {
-		if c := m.Col(f.Key); c >= 0 && c < len(m.Header()) {
-			out.Mapping[f.Key] = m.Header()[c]
+		if c := m.Col(f.Key); c >= 0 && c < len(header) {
+			out.Mapping[f.Key] = header[c]
 		}
 	}
-	for _, u := range unknown {
-		out.UnknownColumns = append(out.UnknownColumns, u.Title)
+	for _, c := range skipped {
+		if c >= 0 && c < len(header) {
+			out.UnknownColumns = append(out.UnknownColumns, header[c])
+		}
+	}
+	return out
+}
+
+// usedColumns is the set of columns some field of m reads.
+func usedColumns(m exchange.Mapping) map[int]bool {
+	out := map[int]bool{}
+	for _, f := range m.Fields() {
+		if c := m.Col(f.Key); c >= 0 {
+			out[c] = true
+		}
 	}
 	return out
 }
@@ -149,10 +167,20 @@ func (a *api) importLearners(w http.ResponseWriter, r *http.Request, c caller) e
 	}
 	defer tab.Close()
 	m, unknown := exchange.Recognise(tab.Header(), exchange.LearnerFields)
+	skipped := make([]int, 0, len(unknown))
+	for _, u := range unknown {
+		skipped = append(skipped, u.Col)
+	}
 	if mapping != "" {
+		// The columns left out now are those no field reads any more: the
+		// unrecognised ones map did not take, and the recognised ones it dropped.
+		was := usedColumns(m)
 		if err := m.Parse(mapping); err != nil {
 			return apperr.Field("map", "%s", apperr.Message(err))
 		}
+		now := usedColumns(m)
+		skipped = slices.DeleteFunc(append(skipped, slices.Collect(maps.Keys(was))...), func(c int) bool { return now[c] })
+		slices.Sort(skipped)
 	}
 	rep, err := a.d.Importer.Learners(r.Context(), tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now()})
 	if err != nil {
@@ -160,7 +188,7 @@ func (a *api) importLearners(w http.ResponseWriter, r *http.Request, c caller) e
 	}
 	a.d.Log.Info("api import", "kind", rep.Kind, "user", c.user.ID, "login", c.user.Login, "dry_run", rep.DryRun, "rows", rep.Rows,
 		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "rejected", rep.Rejected, "duration", rep.Duration)
-	writeJSON(w, http.StatusOK, fromReport(rep, m, unknown))
+	writeJSON(w, http.StatusOK, fromReport(rep, m, skipped))
 	return nil
 }
 

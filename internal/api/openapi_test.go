@@ -12,8 +12,10 @@ import (
 	"testing"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/exchange"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/tables"
 )
 
 // doc is openapi.json as generic JSON.
@@ -217,6 +219,8 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"OrganisationPage": list[organisationDTO]{},
 		"StageList":        items[stageDTO]{},
 		"OutcomeList":      items[outcomeDTO]{},
+		"ImportReport":     importReportDTO{},
+		"ImportIssue":      importIssueDTO{},
 	} {
 		t.Run(schema, func(t *testing.T) {
 			got := properties(t, d, lookup(d, "#/components/schemas/"+schema))
@@ -325,5 +329,74 @@ func TestOpenAPIServed(t *testing.T) {
 	res := e.get(t, "", Prefix+"/openapi.json")
 	if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "application/json") || !bytes.Equal(res.body, openapiDoc) {
 		t.Errorf("served %d %s, %d bytes", res.status, res.header.Get("Content-Type"), len(res.body))
+	}
+}
+
+// TestOpenAPIFiles keeps the description of the exports and the import in
+// step with the code: the formats, the columns of the files, the fields a
+// mapping may name, the media types.
+func TestOpenAPIFiles(t *testing.T) {
+	d := loadDoc(t)
+	ops := operations(d)
+	enumOf := func(p map[string]any) []string {
+		var out []string
+		for _, v := range resolve(t, d, p["schema"])["enum"].([]any) {
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	param := func(key, name string) map[string]any {
+		for _, p := range ops[key]["parameters"].([]any) {
+			if p := resolve(t, d, p); p["name"] == name {
+				return p
+			}
+		}
+		t.Fatalf("%s has no parameter %s", key, name)
+		return nil
+	}
+	for key, cols := range map[string][]exchange.Column{"GET /learners": tables.LearnerColumns, "GET /organisations": tables.OrgColumns} {
+		if got := enumOf(param(key, "format")); !slices.Equal(got, exportFormats) {
+			t.Errorf("%s: format %v, the code %v", key, got, exportFormats)
+		}
+		ok := resolve(t, d, ops[key]["responses"].(map[string]any)["200"])
+		desc, _ := ok["description"].(string)
+		for _, c := range cols {
+			if !strings.Contains(desc, c.Title) {
+				t.Errorf("%s: the 200 response does not name the column «%s»", key, c.Title)
+			}
+		}
+		content, _ := ok["content"].(map[string]any)
+		for _, mt := range []string{"application/json", "text/csv", xlsxType} {
+			if content[mt] == nil {
+				t.Errorf("%s: no %s response", key, mt)
+			}
+		}
+	}
+	const imp = "POST /imports/learners"
+	if got := enumOf(param(imp, "format")); !slices.Equal(got, exportFormats) {
+		t.Errorf("import format %v", got)
+	}
+	mapDesc := param(imp, "map")["description"].(string)
+	for _, f := range exchange.LearnerFields {
+		if !strings.Contains(mapDesc, f.Key+" — "+f.Title) {
+			t.Errorf("the map parameter does not name the field %s — %s", f.Key, f.Title)
+		}
+	}
+	content := ops[imp]["requestBody"].(map[string]any)["content"].(map[string]any)
+	want := []string{"multipart/form-data"}
+	for mt := range uploadTypes {
+		want = append(want, mt)
+	}
+	var got []string
+	for mt := range content {
+		got = append(got, mt)
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("request media types %v, the code takes %v", got, want)
+	}
+	if ops[imp]["responses"].(map[string]any)["413"] == nil {
+		t.Error("the import does not document 413")
 	}
 }

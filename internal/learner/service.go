@@ -20,6 +20,11 @@ type Filter struct {
 	Sort           string // name, birth_date, org, graduation_year
 	Desc           bool
 	Limit, Offset  int
+	// ByID pages by id instead of by offset: the learners with an id larger
+	// than AfterID, in id order, and no total is counted. Exports walk a whole
+	// region this way in time that does not grow with the page number.
+	ByID    bool
+	AfterID int64
 }
 
 // Store is what learners need from storage. Every method that can return a person

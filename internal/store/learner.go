@@ -180,9 +180,11 @@ func (s *Store) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) (
 			where += " AND l.search_name >= " + a.add(lo) + " AND l.search_name < " + a.add(hi)
 		}
 	}
-	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count learners: %w", err)
+	total := -1
+	if !f.ByID {
+		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE `+where, a...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: count learners: %w", err)
+		}
 	}
 	order, ok := learnerSort[f.Sort]
 	if !ok {
@@ -190,6 +192,10 @@ func (s *Store) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) (
 	}
 	if f.Desc {
 		order = strings.ReplaceAll(order, ",", " DESC,") + " DESC"
+	}
+	if f.ByID {
+		where += " AND l.id > " + a.add(f.AfterID)
+		order, f.Offset = "l.id", 0
 	}
 	// The page is chosen on the learner table alone (joining the organisation
 	// only to sort by it), and only its rows are joined for display: a

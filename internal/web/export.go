@@ -10,8 +10,8 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/exchange"
-	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/tables"
 )
 
 // export streams a table as XLSX or CSV (by ?format=), row by row, so that a
@@ -48,15 +48,6 @@ func (w *Web) export(rw http.ResponseWriter, r *http.Request, name string, cols 
 	}
 }
 
-var learnerColumns = []exchange.Column{
-	{Title: "Фамилия", Width: 18}, {Title: "Имя", Width: 14}, {Title: "Отчество", Width: 18},
-	{Title: "Дата рождения", Kind: exchange.Date, Width: 13}, {Title: "СНИЛС", Width: 15}, {Title: "Статус", Width: 11},
-	{Title: "Организация", Width: 45}, {Title: "Муниципальное образование", Width: 32}, {Title: "Класс", Kind: exchange.Int, Width: 7},
-	{Title: "Код специальности", Width: 11}, {Title: "Специальность", Width: 40}, {Title: "Курс", Kind: exchange.Int, Width: 6},
-	{Title: "Форма обучения", Width: 14}, {Title: "Год выпуска", Kind: exchange.Int, Width: 8}, {Title: "ОВЗ", Width: 6},
-	{Title: "Занятость сейчас", Width: 22}, {Title: "Через 6 месяцев", Width: 22}, {Title: "Через 12 месяцев", Width: 22},
-}
-
 // LearnersExport downloads the filtered list of learners the caller sees.
 func (w *Web) LearnersExport(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -65,63 +56,24 @@ func (w *Web) LearnersExport(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.export(rw, r, "obuchayushchiesya", learnerColumns, func(write func([]any) error) error {
-		f.Limit = 1000
-		for f.Offset = 0; ; f.Offset += f.Limit {
+	w.export(rw, r, "obuchayushchiesya", tables.LearnerColumns, func(write func([]any) error) error {
+		f.Limit, f.ByID = 500, true
+		for {
 			list, _, err := w.d.Learners.List(r.Context(), sc, f)
 			if err != nil {
 				return err
 			}
 			for _, l := range list {
-				var grade, course, year any
-				if l.Grade > 0 {
-					grade = l.Grade
-				}
-				if l.Course > 0 {
-					course = l.Course
-				}
-				if l.GraduationYear > 0 {
-					year = l.GraduationYear
-				}
-				dis := ""
-				if l.Disability {
-					dis = "да"
-				}
-				snils := ""
-				if l.SNILS != "" {
-					snils = learner.FormatSNILS(l.SNILS)
-				}
-				if err := write([]any{l.LastName, l.FirstName, l.MiddleName, l.BirthDate, snils, l.Status.Name(), l.OrgName, l.Municipality,
-					grade, l.SpecialtyCode, l.SpecialtyName, course, formName(l.Form), year, dis,
-					outcomeName(l.Current), outcomeName(l.After6), outcomeName(l.After12)}); err != nil {
+				if err := write(tables.LearnerRow(l)); err != nil {
 					return err
 				}
+				f.AfterID = l.ID
 			}
 			if len(list) < f.Limit {
 				return nil
 			}
 		}
 	})
-}
-
-func formName(f learner.Form) string {
-	if f == "" {
-		return ""
-	}
-	return f.Name()
-}
-
-func outcomeName(s learner.OutcomeStatus) string {
-	if s == "" {
-		return ""
-	}
-	return s.Name()
-}
-
-var orgColumns = []exchange.Column{
-	{Title: "Наименование", Width: 60}, {Title: "Вид", Width: 22}, {Title: "Муниципальное образование", Width: 32},
-	{Title: "Адрес", Width: 40}, {Title: "ИНН", Width: 13}, {Title: "ОГРН", Width: 16}, {Title: "ОКВЭД2", Width: 9},
-	{Title: "Обучающиеся", Kind: exchange.Int, Width: 12},
 }
 
 // OrganisationsExport downloads the filtered registry of organisations.
@@ -131,7 +83,7 @@ func (w *Web) OrganisationsExport(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.export(rw, r, "organizacii", orgColumns, func(write func([]any) error) error {
+	w.export(rw, r, "organizacii", tables.OrgColumns, func(write func([]any) error) error {
 		f.Limit = 500
 		for f.Offset = 0; ; f.Offset += f.Limit {
 			list, _, err := w.d.Orgs.List(r.Context(), f)
@@ -139,11 +91,7 @@ func (w *Web) OrganisationsExport(rw http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			for _, o := range list {
-				var n any
-				if o.Kind.Educates() {
-					n = o.Learners
-				}
-				if err := write([]any{o.Name, o.Kind.Name(), o.Municipality, o.Address, o.INN, o.OGRN, o.OKVED, n}); err != nil {
+				if err := write(tables.OrgRow(o)); err != nil {
 					return err
 				}
 			}
