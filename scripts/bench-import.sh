@@ -33,7 +33,7 @@ cols=$(head -1 "$W/learners.csv" | tr ';' '\n' | wc -l)
 bare="CREATE TABLE bare ($(seq -s, 1 "$cols" | sed 's/\([0-9]*\)/c\1 text/g'));"
 
 rate() { awk -v n="$rows" -v s="$1" 'BEGIN { printf "%.0f rows/s", n / s }'; }
-timed() { /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/out" 2>&1 || true; read -r secs kb <"$W/time"; }
+timed() { /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/out" 2>&1 || true; read -r secs kb < <(tail -n 1 "$W/time"); }
 
 echo "== SQLite"
 cp "$W/region.db" "$W/import.db"; empty "$W/import.db"
