@@ -48,7 +48,7 @@ db=bench_import_$$
 psql "$PG/postgres" -qc "CREATE DATABASE $db"
 trap 'psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
 "$M" demo --db "$PG/$db?sslmode=disable" --learners "$N" --generate-only --log-level warn >/dev/null
-psql "$PG/$db" -qc "DELETE FROM app_user WHERE learner_id IS NOT NULL; DELETE FROM audit_log; TRUNCATE learner_stage, outcome, learner_tally; DELETE FROM learner; VACUUM ANALYZE;"
+psql "$PG/$db" -qc "DELETE FROM app_user WHERE learner_id IS NOT NULL; DELETE FROM audit_log; TRUNCATE learner_stage, outcome, learner_tally; DELETE FROM learner;" -c "VACUUM ANALYZE"
 timed "$M" import learners "$W/learners.csv" --db "$PG/$db?sslmode=disable" --log-level warn
 echo "marshrut import: ${secs} s, $(rate "$secs"), peak RSS $((kb / 1024)) MB; $(grep -o 'создано [0-9]*.*' "$W/out" | head -1)"
 psql "$PG/$db" -qc "$bare"

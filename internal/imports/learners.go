@@ -2,6 +2,7 @@ package imports
 
 import (
 	"context"
+	"hash/fnv"
 	"errors"
 	"fmt"
 	"io"
@@ -43,7 +44,10 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 		}
 	}
 	p := &learnerParser{m: m, d: dir, opt: opt}
-	seen := map[string]int{} // import key → line where it first appeared
+	// Import keys seen so far → the line where each first appeared. Keys are
+	// kept as 64-bit hashes: a million rows then take tens of megabytes, not
+	// hundreds, and a collision among a million keys has odds of 1 in 10^7.
+	seen := map[uint64]int{}
 	err = im.load(ctx, func(ld Loader) error {
 		next, err := ld.NextID("learner")
 		if err != nil {
@@ -115,10 +119,10 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 				key, ok := importKey(l)
 				if !ok {
 					issues = []Issue{{Reason: "нет ни СНИЛС, ни идентификатора обучающегося: строку не с чем сопоставить при повторной загрузке"}}
-				} else if first, dup := seen[key]; dup {
+				} else if first, dup := seen[hashKey(key)]; dup {
 					issues = []Issue{{Column: p.keyTitle(l), Reason: fmt.Sprintf("повторяет строку %d: тот же обучающийся указан дважды", first)}}
 				} else {
-					seen[key] = cells.Line
+					seen[hashKey(key)] = cells.Line
 				}
 			}
 			if len(issues) > 0 {
@@ -151,6 +155,12 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 		return rep, apperr.New(apperr.Invalid, "в файле нет строк с данными")
 	}
 	return rep, nil
+}
+
+func hashKey(k string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(k))
+	return h.Sum64()
 }
 
 func importKey(l learner.Learner) (string, bool) {
