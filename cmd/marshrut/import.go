@@ -29,16 +29,16 @@ func newImporter(st *store.Store) *imports.Importer {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(e.stderr, "Использование:\n  marshrut import learners ФАЙЛ [--dry-run] [--format csv|xlsx] [--sheet ЛИСТ] [--org НОМЕР] [--map поле=столбец,…] [--report ОТЧЁТ.xlsx]\n  marshrut import vacancies ФАЙЛ [--dry-run] [--format trudvsem-json|trudvsem-dataset|trudvsem-csv] [--report ОТЧЁТ.xlsx]")
+		fmt.Fprintln(e.stderr, "Использование:\n  marshrut import learners|orgs|outcomes ФАЙЛ [--dry-run] [--format csv|xlsx] [--sheet ЛИСТ] [--org НОМЕР] [--map поле=столбец,…] [--report ОТЧЁТ.xlsx]\n  marshrut import vacancies ФАЙЛ [--dry-run] [--format trudvsem-json|trudvsem-dataset|trudvsem-csv] [--report ОТЧЁТ.xlsx]")
 		return flag.ErrHelp
 	}
 	kind := args[0]
-	switch kind {
-	case "learners":
-	case "vacancies":
+	if kind == "vacancies" {
 		return runImportVacancies(ctx, e, args[1:])
-	default:
-		return fmt.Errorf("загрузка «%s» не поддерживается; доступно: learners, vacancies", kind)
+	}
+	table, ok := imports.Kinds[kind]
+	if !ok {
+		return fmt.Errorf("загрузка «%s» не поддерживается; доступно: learners, orgs, outcomes, vacancies", kind)
 	}
 	cfg := config.Default()
 	fs := flags("import "+kind, e, &cfg)
@@ -60,7 +60,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		file = fs.Arg(0)
 	}
 	if file == "" {
-		return errors.New("укажите файл: marshrut import learners ФАЙЛ")
+		return errors.New("укажите файл: marshrut import " + kind + " ФАЙЛ")
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -81,7 +81,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer tab.Close()
-	m, unknown := exchange.Recognise(tab.Header(), exchange.LearnerFields)
+	m, unknown := exchange.Recognise(tab.Header(), table.Fields)
 	if *mapping != "" {
 		if err := m.Parse(*mapping); err != nil {
 			return err
@@ -107,7 +107,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 
 	bar := newProgress(e.stderr, info.Size(), counter)
-	rep, err := newImporter(st).Learners(ctx, tab, m, imports.Options{Region: cfg.Region, OrgID: *orgID, DryRun: *dry, Now: time.Now(),
+	rep, err := table.Run(ctx, newImporter(st), tab, m, imports.Options{Region: cfg.Region, OrgID: *orgID, DryRun: *dry, Now: time.Now(),
 		Progress: bar.update})
 	bar.done()
 	if err != nil {

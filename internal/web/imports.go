@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"marshrut/internal/apperr"
@@ -27,6 +28,7 @@ var reToken = regexp.MustCompile(`^[A-Za-z0-9_-]{20,64}$`)
 
 // importResult is what an import job leaves for its page.
 type importResult struct {
+	Kind     string
 	Token    string
 	File     string
 	DryRun   bool
@@ -40,11 +42,34 @@ type importResult struct {
 
 // ImportForm shows the upload form for learners.
 func (w *Web) ImportForm(rw http.ResponseWriter, r *http.Request) {
-	w.render(rw, r, http.StatusOK, "import", "import", map[string]any{"Max": MaxUpload >> 20})
+	w.render(rw, r, http.StatusOK, "import", "import", w.importFormData(r, nil))
+}
+
+// uploadKinds are what the upload page takes, in the order it offers them.
+var uploadKinds = []struct{ Name, Title string }{
+	{"learners", "Обучающиеся (школьники, студенты, выпускники)"},
+	{"outcomes", "Сведения о занятости выпускников"},
+	{"orgs", "Организации (только регион)"},
+	{"vacancies", "Вакансии «Работы России» (только регион)"},
+}
+
+func (w *Web) importFormData(r *http.Request, err error) map[string]any {
+	_, sc, _ := auth.Caller(r.Context())
+	var kinds []struct{ Name, Title string }
+	for _, k := range uploadKinds {
+		if sc.WholeRegion() || (k.Name != "orgs" && k.Name != "vacancies") {
+			kinds = append(kinds, k)
+		}
+	}
+	data := map[string]any{"Max": MaxUpload >> 20, "Kinds": kinds, "Kind": r.FormValue("kind")}
+	if err != nil {
+		data["Error"] = apperr.Message(err)
+	}
+	return data
 }
 
 func (w *Web) importFormError(rw http.ResponseWriter, r *http.Request, err error) {
-	w.render(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "import", "import", map[string]any{"Max": MaxUpload >> 20, "Error": apperr.Message(err)})
+	w.render(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "import", "import", w.importFormData(r, err))
 }
 
 // ImportUpload keeps the uploaded file and starts its check (or its import).
@@ -91,7 +116,7 @@ func (w *Web) ImportUpload(rw http.ResponseWriter, r *http.Request) {
 	}
 	// The name travels beside the file, for the report.
 	os.WriteFile(w.upload(token)+".name", []byte(filepath.Base(hdr.Filename)), 0o600)
-	w.startImport(rw, r, u, sc, token, r.PostFormValue("apply") != "1", r.PostFormValue("sheet"), nil)
+	w.startImport(rw, r, u, sc, r.PostFormValue("kind"), token, r.PostFormValue("apply") != "1", r.PostFormValue("sheet"), nil)
 }
 
 // ImportRun checks an uploaded file again with a corrected mapping, or imports it.
@@ -102,7 +127,7 @@ func (w *Web) ImportRun(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, apperr.New(apperr.NotFound, "загруженный файл не найден: загрузите его снова"))
 		return
 	}
-	w.startImport(rw, r, u, sc, token, r.PostFormValue("apply") != "1", r.PostFormValue("sheet"), r.PostForm)
+	w.startImport(rw, r, u, sc, r.PostFormValue("kind"), token, r.PostFormValue("apply") != "1", r.PostFormValue("sheet"), r.PostForm)
 }
 
 func (w *Web) uploads() string { return filepath.Join(os.TempDir(), "marshrut-uploads") }
@@ -111,7 +136,19 @@ func (w *Web) upload(token string) string { return filepath.Join(w.uploads(), to
 
 // startImport runs the import of an uploaded file as a job and sends the
 // browser to the job's page.
-func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, sc auth.Scope, token string, dry bool, sheet string, form map[string][]string) {
+func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, sc auth.Scope, kind, token string, dry bool, sheet string, form map[string][]string) {
+	if kind == "" {
+		kind = "learners"
+	}
+	table, tabular := imports.Kinds[kind]
+	if !tabular && kind != "vacancies" {
+		w.importFormError(rw, r, apperr.Field("kind", "неизвестный вид списка «%s»", kind))
+		return
+	}
+	if (table.Regional || kind == "vacancies") && !sc.WholeRegion() {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "загружать этот вид списков может только регион"))
+		return
+	}
 	path := w.upload(token)
 	info, err := os.Stat(path)
 	if err != nil {
@@ -119,13 +156,18 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 		return
 	}
 	name, _ := os.ReadFile(path + ".name")
-	// Open once here, so that a file that is not a table is refused at once.
-	tab, m, unknown, err := openUpload(path, string(name), sheet, form)
-	if err != nil {
-		w.importFormError(rw, r, err)
-		return
+	var m exchange.Mapping
+	var unknown []exchange.Unknown
+	if tabular {
+		// Open once here, so that a file that is not a table is refused at once.
+		var tab *exchange.Table
+		tab, m, unknown, err = openUpload(path, string(name), sheet, table.Fields, form)
+		if err != nil {
+			w.importFormError(rw, r, err)
+			return
+		}
+		tab.Close()
 	}
-	tab.Close()
 	title := "Проверка файла «" + string(name) + "»"
 	if !dry {
 		title = "Загрузка файла «" + string(name) + "»"
@@ -134,7 +176,7 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 	if !sc.WholeRegion() {
 		orgID = sc.OrgID
 	}
-	job := &jobs.Job{Kind: "import.learners", Title: title, UserID: u.ID}
+	job := &jobs.Job{Kind: "import." + kind, Title: title, UserID: u.ID}
 	err = w.d.Jobs.Start(r.Context(), job, func(ctx context.Context, p jobs.Progress) (any, error) {
 		f, err := os.Open(path)
 		if err != nil {
@@ -142,18 +184,22 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 		}
 		defer f.Close()
 		counter := &countingReader{r: f}
+		opt := imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now(),
+			Progress: func(rows int) { p(int(counter.n*1000/max(info.Size(), 1)), 1000) }}
+		res := importResult{Kind: kind, Token: token, File: string(name), DryRun: dry, Mapping: map[string]int{}}
+		if !tabular {
+			res.Report, err = w.d.Importer.Vacancies(ctx, counter, string(name), "", opt)
+			return res, err
+		}
 		tab, err := exchange.Open(counter, string(name), exchange.Options{Sheet: sheet})
 		if err != nil {
 			return nil, err
 		}
 		defer tab.Close()
-		rep, err := w.d.Importer.Learners(ctx, tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now(),
-			Progress: func(rows int) { p(int(counter.n*1000/max(info.Size(), 1)), 1000) }})
-		if err != nil {
+		if res.Report, err = table.Run(ctx, w.d.Importer, tab, m, opt); err != nil {
 			return nil, err
 		}
-		res := importResult{Token: token, File: string(name), DryRun: dry, Report: rep, Header: tab.Header(), Mapping: map[string]int{},
-			Encoding: tab.Encoding(), Sheet: tab.Sheet()}
+		res.Header, res.Encoding, res.Sheet = tab.Header(), tab.Encoding(), tab.Sheet()
 		for _, f := range m.Fields() {
 			res.Mapping[f.Key] = m.Col(f.Key)
 		}
@@ -171,7 +217,7 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 
 // openUpload opens an uploaded table and maps its columns, applying the
 // corrections of a form when there is one.
-func openUpload(path, name, sheet string, form map[string][]string) (*exchange.Table, exchange.Mapping, []exchange.Unknown, error) {
+func openUpload(path, name, sheet string, fields []exchange.Field, form map[string][]string) (*exchange.Table, exchange.Mapping, []exchange.Unknown, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, exchange.Mapping{}, nil, err
@@ -181,7 +227,7 @@ func openUpload(path, name, sheet string, form map[string][]string) (*exchange.T
 	if err != nil {
 		return nil, exchange.Mapping{}, nil, err
 	}
-	m, unknown := exchange.Recognise(tab.Header(), exchange.LearnerFields)
+	m, unknown := exchange.Recognise(tab.Header(), fields)
 	if form != nil {
 		if err := m.ParseForm(form, "map_"); err != nil {
 			tab.Close()
@@ -231,14 +277,17 @@ func (w *Web) Job(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Job": j, "Fields": exchange.LearnerFields}
-	if j.Status == jobs.Done && j.Kind == "import.learners" {
+	data := map[string]any{"Job": j}
+	if j.Status == jobs.Done && strings.HasPrefix(j.Kind, "import.") {
 		var res importResult
 		if err := json.Unmarshal(j.Result, &res); err != nil {
 			w.Error(rw, r, fmt.Errorf("job %d result: %w", j.ID, err))
 			return
 		}
 		data["Result"] = res
+		if k, ok := imports.Kinds[res.Kind]; ok {
+			data["Fields"] = k.Fields
+		}
 		_, err := os.Stat(w.upload(res.Token))
 		data["FileKept"] = err == nil
 	}

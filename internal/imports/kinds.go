@@ -1,0 +1,28 @@
+package imports
+
+import (
+	"context"
+
+	"marshrut/internal/exchange"
+)
+
+// Kind is a kind of table the importer takes from CSV or XLSX.
+type Kind struct {
+	Name     string // learners, orgs, outcomes
+	Title    string // what a person reads: «обучающиеся»
+	Fields   []exchange.Field
+	Regional bool // only region-wide users may load it
+	run      func(im *Importer, ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error)
+}
+
+// Run imports t as a table of this kind.
+func (k Kind) Run(ctx context.Context, im *Importer, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
+	return k.run(im, ctx, t, m, opt)
+}
+
+// Kinds are the tables the importer takes, by name.
+var Kinds = map[string]Kind{
+	"learners": {Name: "learners", Title: "обучающиеся", Fields: exchange.LearnerFields, run: (*Importer).Learners},
+	"orgs":     {Name: "orgs", Title: "организации", Fields: exchange.OrganisationFields, Regional: true, run: (*Importer).Organisations},
+	"outcomes": {Name: "outcomes", Title: "сведения о занятости выпускников", Fields: exchange.OutcomeFields, run: (*Importer).Outcomes},
+}
