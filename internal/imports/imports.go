@@ -173,3 +173,30 @@ func fieldErrors(err error) []*apperr.Error {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// run does an import's work in one transaction: fn reads the rows and writes
+// them through the loader. A dry run is the same work rolled back at the end,
+// so its report is exactly what applying would do.
+func (im *Importer) run(ctx context.Context, rep *Report, opt Options, fn func(Loader) error) error {
+	start := time.Now()
+	err := im.load(ctx, func(ld Loader) error {
+		if err := fn(ld); err != nil {
+			return err
+		}
+		if opt.Progress != nil {
+			opt.Progress(rep.Rows)
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	rep.Duration = time.Since(start)
+	if err != nil && !errors.Is(err, errDryRun) {
+		return err
+	}
+	if rep.Rows == 0 {
+		return apperr.New(apperr.Invalid, "в файле нет строк с данными")
+	}
+	return nil
+}

@@ -2,7 +2,6 @@ package imports
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -26,7 +25,6 @@ type row struct {
 // Rows are matched to stored learners by СНИЛС, or by organisation and own
 // id; a stored learner is updated only in the columns the file has.
 func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
-	start := time.Now()
 	rep := Report{Kind: "learners", DryRun: opt.DryRun}
 	if err := m.Check(); err != nil {
 		return rep, err
@@ -48,7 +46,7 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 	// kept as 64-bit hashes: a million rows then take tens of megabytes, not
 	// hundreds, and a collision among a million keys has odds of 1 in 10^7.
 	seen := map[uint64]int{}
-	err = im.load(ctx, func(ld Loader) error {
+	err = im.run(ctx, &rep, opt, func(ld Loader) error {
 		next, err := ld.NextID("learner")
 		if err != nil {
 			return err
@@ -136,25 +134,9 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 				}
 			}
 		}
-		if err := flush(); err != nil {
-			return err
-		}
-		if opt.Progress != nil {
-			opt.Progress(rep.Rows)
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return nil
+		return flush()
 	})
-	rep.Duration = time.Since(start)
-	if err != nil && !errors.Is(err, errDryRun) {
-		return rep, err
-	}
-	if rep.Rows == 0 {
-		return rep, apperr.New(apperr.Invalid, "в файле нет строк с данными")
-	}
-	return rep, nil
+	return rep, err
 }
 
 func hashKey(k string) uint64 {

@@ -2,11 +2,9 @@ package imports
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/exchange"
@@ -40,7 +38,6 @@ type orgRow struct {
 // never erases what is stored. A row without a kind is an employer when it
 // has an ИНН.
 func (im *Importer) Organisations(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
-	start := time.Now()
 	rep := Report{Kind: "organisations", DryRun: opt.DryRun}
 	if opt.OrgID != 0 {
 		return rep, apperr.New(apperr.Forbidden, "загружать организации может только регион")
@@ -57,7 +54,7 @@ func (im *Importer) Organisations(ctx context.Context, t *exchange.Table, m exch
 	}
 	p := &orgParser{m: m, munis: munis, opt: opt}
 	seen := map[string]int{} // key in the file → line where it first appeared
-	err = im.load(ctx, func(ld Loader) error {
+	err = im.run(ctx, &rep, opt, func(ld Loader) error {
 		ol, ok := ld.(OrgLoader)
 		if !ok {
 			return apperr.New(apperr.Internal, "загрузка организаций невозможна: хранилище (%T) не умеет записывать организации", ld)
@@ -169,25 +166,9 @@ func (im *Importer) Organisations(ctx context.Context, t *exchange.Table, m exch
 				}
 			}
 		}
-		if err := flush(); err != nil {
-			return err
-		}
-		if opt.Progress != nil {
-			opt.Progress(rep.Rows)
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return nil
+		return flush()
 	})
-	rep.Duration = time.Since(start)
-	if err != nil && !errors.Is(err, errDryRun) {
-		return rep, err
-	}
-	if rep.Rows == 0 {
-		return rep, apperr.New(apperr.Invalid, "в файле нет строк с данными")
-	}
-	return rep, nil
+	return rep, err
 }
 
 // municipalities maps the normalised names of the region's municipalities to

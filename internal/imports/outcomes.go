@@ -46,7 +46,6 @@ type outcomeRow struct {
 // learners' current status and statuses six and twelve months after
 // graduation follow the new history.
 func (im *Importer) Outcomes(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
-	start := time.Now()
 	rep := Report{Kind: "outcomes", DryRun: opt.DryRun}
 	if opt.Region == "" {
 		return rep, apperr.Field("region", "не указан регион, сведения о занятости которого загружаются")
@@ -59,7 +58,7 @@ func (im *Importer) Outcomes(ctx context.Context, t *exchange.Table, m exchange.
 	}
 	p := &outcomeParser{m: m, opt: opt, employers: map[string]org.Organisation{}}
 	seen := map[string]int{} // entry key → line where it first appeared
-	err := im.load(ctx, func(ld Loader) error {
+	err := im.run(ctx, &rep, opt, func(ld Loader) error {
 		ol, ok := ld.(OutcomeLoader)
 		if !ok {
 			return apperr.New(apperr.Internal, "загрузка сведений о занятости невозможна: хранилище (%T) не умеет записывать их", ld)
@@ -173,25 +172,9 @@ func (im *Importer) Outcomes(ctx context.Context, t *exchange.Table, m exchange.
 				}
 			}
 		}
-		if err := flush(); err != nil {
-			return err
-		}
-		if opt.Progress != nil {
-			opt.Progress(rep.Rows)
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return nil
+		return flush()
 	})
-	rep.Duration = time.Since(start)
-	if err != nil && !errors.Is(err, errDryRun) {
-		return rep, err
-	}
-	if rep.Rows == 0 {
-		return rep, apperr.New(apperr.Invalid, "в файле нет строк с данными")
-	}
-	return rep, nil
+	return rep, err
 }
 
 // employerKey is how an entry's employer is compared: the registry's id, or
