@@ -4,7 +4,7 @@
 # file into a bare table, on SQLite and on PostgreSQL. Needs sqlite3, psql and
 # GNU time; PostgreSQL at $PG (default: local, trust auth).
 #
-#   scripts/bench-import.sh [WORKDIR]
+#   scripts/bench-import.sh [WORKDIR]        (ENGINES="sqlite" or "postgres" for one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${1:-/tmp/marshrut-bench-import}
@@ -35,6 +35,8 @@ bare="CREATE TABLE bare ($(seq -s, 1 "$cols" | sed 's/\([0-9]*\)/c\1 text/g'));"
 rate() { awk -v n="$rows" -v s="$1" 'BEGIN { printf "%.0f rows/s", n / s }'; }
 timed() { /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/out" 2>&1 || true; read -r secs kb < <(tail -n 1 "$W/time"); }
 
+ENGINES=${ENGINES:-"sqlite postgres"}
+if [[ " $ENGINES " == *" sqlite "* ]]; then
 echo "== SQLite"
 cp "$W/region.db" "$W/import.db"; empty "$W/import.db"
 timed "$M" import learners "$W/learners.csv" --db "$W/import.db" --log-level warn
@@ -43,6 +45,8 @@ rm -f "$W/raw.db"; sqlite3 "$W/raw.db" "$bare"
 timed sqlite3 "$W/raw.db" ".mode csv" ".separator ;" ".import --skip 1 $W/learners.csv bare"
 echo "sqlite3 .import: ${secs} s, $(rate "$secs")"
 
+fi
+[[ " $ENGINES " == *" postgres "* ]] || exit 0
 echo "== PostgreSQL"
 db=bench_import_$$
 psql "$PG/postgres" -qc "CREATE DATABASE $db"
