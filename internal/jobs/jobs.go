@@ -68,6 +68,7 @@ type Store interface {
 	CreateJob(ctx context.Context, j *Job) error
 	FinishJob(ctx context.Context, id int64, status Status, result json.RawMessage, errMsg string, at time.Time) error
 	Job(ctx context.Context, id int64) (Job, error)
+	Jobs(ctx context.Context, userID int64, limit int) ([]Job, error)
 }
 
 // Progress reports how far a job has come.
@@ -168,6 +169,11 @@ func (r *Runner) Job(ctx context.Context, id int64) (Job, error) {
 	}
 	r.mu.Unlock()
 	return j, nil
+}
+
+// Recent returns a user's latest jobs, newest first.
+func (r *Runner) Recent(ctx context.Context, userID int64, limit int) ([]Job, error) {
+	return r.store.Jobs(ctx, userID, limit)
 }
 
 // Wait blocks until every started job has ended.

@@ -49,6 +49,14 @@ func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		l := &Loader{s: s, ctx: ctx, tx: tx, now: tsArg(s.now())}
+		if s.engine == Postgres {
+			// The planner's statistics know nothing of the rows this transaction
+			// adds; to them a table being filled looks empty, and every lookup of a
+			// key would scan it whole. The lookups of a load are by indexed keys.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+		}
 		// Per-row triggers would double the work of a load: they stand aside
 		// while bulk_load has a row, and the new learners are tallied at the end.
 		firstLearner, err := l.NextID("learner")

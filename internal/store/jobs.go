@@ -44,3 +44,23 @@ func (s *Store) FailInterrupted(ctx context.Context, at time.Time) error {
 		jobs.Failed, "Задание прервано остановкой программы: запустите его снова.", tsArg(at), jobs.Running)
 	return err
 }
+
+// Jobs returns a user's latest jobs, newest first.
+func (s *Store) Jobs(ctx context.Context, userID int64, limit int) ([]jobs.Job, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, title, user_id, status, done, total, error, created_at, finished_at
+		FROM job WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, userID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []jobs.Job
+	for rows.Next() {
+		var j jobs.Job
+		if err := rows.Scan(&j.ID, &j.Kind, &j.Title, &j.UserID, &j.Status, &j.Done, &j.Total, &j.Error,
+			timeScan{&j.CreatedAt}, timeScan{&j.FinishedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}

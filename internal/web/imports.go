@@ -42,7 +42,15 @@ type importResult struct {
 
 // ImportForm shows the upload form for learners.
 func (w *Web) ImportForm(rw http.ResponseWriter, r *http.Request) {
-	w.render(rw, r, http.StatusOK, "import", "import", w.importFormData(r, nil))
+	data := w.importFormData(r, nil)
+	u, _, _ := auth.Caller(r.Context())
+	recent, err := w.d.Jobs.Recent(r.Context(), u.ID, 10)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data["Recent"] = recent
+	w.render(rw, r, http.StatusOK, "import", "import", data)
 }
 
 // uploadKinds are what the upload page takes, in the order it offers them.
