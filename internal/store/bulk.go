@@ -49,14 +49,6 @@ func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		l := &Loader{s: s, ctx: ctx, tx: tx, now: tsArg(s.now())}
-		if s.engine == Postgres {
-			// The planner's statistics know nothing of the rows this transaction
-			// adds; to them a table being filled looks empty, and every lookup of a
-			// key would scan it whole. The lookups of a load are by indexed keys.
-			if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
-				return err
-			}
-		}
 		// Per-row triggers would double the work of a load: they stand aside
 		// while bulk_load has a row, and the new learners are tallied at the end.
 		firstLearner, err := l.NextID("learner")
@@ -241,6 +233,15 @@ func (l *Loader) FindLearners(region string, keys []learner.Key) (map[learner.Ke
 		} else if k.ExternalID != "" {
 			byOrg[k.OrgID] = append(byOrg[k.OrgID], k.ExternalID)
 		}
+	}
+	if l.s.engine == Postgres {
+		// The planner's statistics know nothing of the rows this transaction
+		// has added; to them a table being filled looks empty, and each lookup
+		// would scan it whole. These lookups are by unique keys: use the index.
+		if _, err := l.tx.ExecContext(l.ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+			return nil, err
+		}
+		defer l.tx.ExecContext(l.ctx, `SET LOCAL enable_seqscan = on`)
 	}
 	find := func(cond string, a args) error {
 		rows, err := l.tx.QueryContext(l.ctx, `SELECT `+learnerCols+learnerFrom+` WHERE l.region_code = `+a.add(region)+` AND `+cond, a...)
