@@ -9,7 +9,6 @@ package imports
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -172,7 +171,6 @@ func fieldErrors(err error) []*apperr.Error {
 	return []*apperr.Error{e}
 }
 
-func itoa(n int) string { return fmt.Sprint(n) }
 
 // run does an import's work in one transaction: fn reads the rows and writes
 // them through the loader. A dry run is the same work rolled back at the end,

@@ -23,12 +23,6 @@ type OrgLoader interface {
 	UpdateOrganisations([]org.Organisation) error
 }
 
-// orgRow is an organisation read from a row, with the line it came from.
-type orgRow struct {
-	line int
-	o    org.Organisation
-}
-
 // Organisations imports a register of organisations (schools, colleges,
 // universities, employers, employment centres) from t with the columns m.
 // Only the region's own users may: opt.OrgID must be zero. A row is matched
