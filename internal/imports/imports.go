@@ -171,7 +171,6 @@ func fieldErrors(err error) []*apperr.Error {
 	return []*apperr.Error{e}
 }
 
-
 // run does an import's work in one transaction: fn reads the rows and writes
 // them through the loader. A dry run is the same work rolled back at the end,
 // so its report is exactly what applying would do.
