@@ -1,0 +1,63 @@
+package analytics
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"marshrut/internal/auth"
+)
+
+type fakeStore struct {
+	years []int
+	scope auth.Scope
+}
+
+func (f *fakeStore) Overview(_ context.Context, sc auth.Scope) (Overview, error) {
+	f.scope = sc
+	return Overview{Learners: map[string]int{"pupil": 100, "student": 40}}, nil
+}
+
+func (f *fakeStore) Cohorts(_ context.Context, _ auth.Scope, years []int) ([]Cohort, error) {
+	f.years = years
+	out := make([]Cohort, len(years))
+	for i, y := range years {
+		out[i] = Cohort{Year: y, Graduates: 100, Employed6: 80 + i}
+	}
+	return out, nil
+}
+
+func TestDashboard(t *testing.T) {
+	f := &fakeStore{}
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	d, err := NewService(f, func() time.Time { return now }).Dashboard(context.Background(), auth.Scope{Role: auth.Region, RegionCode: "41"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In November 2026 the 2026 cohort has not reached six months: the figure is 2025's.
+	if len(f.years) != 4 || f.years[2] != 2025 || f.years[3] != 2026 {
+		t.Errorf("cohorts asked: %v", f.years)
+	}
+	var emp KPI
+	for _, k := range d.KPIs {
+		if k.Key == "employment" {
+			emp = k
+		}
+		if k.Key == "guidance" && (k.NoData == "" || k.Den != 100) {
+			t.Errorf("guidance: %+v", k)
+		}
+	}
+	if emp.Num != 82 || emp.Den != 100 || emp.Met() || emp.Rate() != 0.82 {
+		t.Errorf("employment KPI %+v", emp)
+	}
+	// A federal operator's figures are the region's, counted without persons.
+	NewService(f, func() time.Time { return now }).Dashboard(context.Background(), auth.Scope{Role: auth.Federal, RegionCode: "41"})
+	if f.scope.Role != auth.System {
+		t.Errorf("federal dashboard counted in scope %s", f.scope.Role)
+	}
+	// In January the last cohort is the year before last's.
+	NewService(f, func() time.Time { return time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC) }).Dashboard(context.Background(), auth.Scope{Role: auth.Region, RegionCode: "41"})
+	if f.years[2] != 2025 || len(f.years) != 4 {
+		t.Errorf("January cohorts: %v", f.years)
+	}
+}
