@@ -42,7 +42,7 @@ func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
 	if s.engine == SQLite {
 		// Index pages of a large load are touched in no order: a bigger page
 		// cache for the writer while it loads saves most of the re-reads.
-		if _, err := s.write.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
+		if _, err := s.write.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
 			return err
 		}
 		defer s.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -8000`)
