@@ -210,7 +210,7 @@ func (p *learnerParser) parse(r exchange.Row) (learner.Learner, []Issue) {
 		issues = append(issues, Issue{Column: p.title(key), Reason: fmt.Sprintf(format, args...)})
 	}
 	get := func(key string) string { return exchange.Clean(p.m.Get(r, key)) }
-	l := learner.Learner{RegionCode: p.opt.Region, ExternalID: get("external_id")}
+	l := learner.Learner{RegionCode: p.opt.Region, ExternalID: get("external_id"), Group: get("group")}
 	l.LastName, l.FirstName, l.MiddleName = get("last_name"), get("first_name"), get("middle_name")
 	if l.LastName == "" && l.FirstName == "" && p.m.Has("full_name") {
 		l.LastName, l.FirstName, l.MiddleName = exchange.SplitFullName(get("full_name"))
@@ -402,6 +402,7 @@ func (p *learnerParser) merge(old, in learner.Learner) learner.Learner {
 	set("birth_date", func() { out.BirthDate = in.BirthDate })
 	set("snils", func() { out.SNILS = in.SNILS })
 	set("external_id", func() { out.ExternalID = in.ExternalID })
+	set("group", func() { out.Group = in.Group })
 	set("grade", func() { out.Grade = in.Grade })
 	set("course", func() { out.Course = in.Course })
 	set("graduation_year", func() { out.GraduationYear = in.GraduationYear })

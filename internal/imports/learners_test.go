@@ -173,9 +173,9 @@ func TestLearnersImport(t *testing.T) {
 
 func TestLearnersImportScope(t *testing.T) {
 	f := newFixture(t)
-	csv := "Фамилия,Имя,Отчество,Дата рождения,СНИЛС,Образовательная организация,Код специальности,Курс\n" +
-		"Орлова,Мария,Ивановна,2008-01-02,112-233-445 95,Камчатский медицинский колледж,34.02.01,2\n" +
-		"Орлов,Пётр,Иванович,2008-01-02,920-000-003 00,Камчатский политехнический техникум,15.02.08,2\n"
+	csv := "Фамилия,Имя,Отчество,Дата рождения,СНИЛС,Образовательная организация,Код специальности,Курс,Группа\n" +
+		"Орлова,Мария,Ивановна,2008-01-02,112-233-445 95,Камчатский медицинский колледж,34.02.01,2,СД-24\n" +
+		"Орлов,Пётр,Иванович,2008-01-02,920-000-003 00,Камчатский политехнический техникум,15.02.08,2,ТМ-24\n"
 	rep := f.run(t, []byte(csv), imports.Options{OrgID: f.college.ID})
 	if rep.Created != 1 || rep.Rejected != 1 || !strings.Contains(rep.Issues[0].Reason, "только обучающихся своей организации") || rep.Issues[0].Line != 2 {
 		t.Errorf("college importing another's student: %+v", rep)
@@ -184,5 +184,9 @@ func TestLearnersImportScope(t *testing.T) {
 	rep = f.run(t, []byte(csv), imports.Options{})
 	if rep.Created != 1 || rep.Unchanged != 1 {
 		t.Errorf("region import %+v", rep)
+	}
+	list, _, err := f.st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Query: "орлов пётр", Limit: 1})
+	if err != nil || len(list) != 1 || list[0].Group != "ТМ-24" {
+		t.Errorf("the study group was not kept: %v %+v", err, list)
 	}
 }

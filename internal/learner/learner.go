@@ -81,7 +81,8 @@ type Learner struct {
 	Grade          int    // pupils: 1–11
 	SpecialtyCode  string // students and graduates
 	SpecialtyName  string
-	Course         int // students: 1–6
+	Course         int    // students: 1–6
+	Group          string // students: the study group, «ТМ-24»
 	Form           Form
 	GraduationYear int    // students: expected; graduates: actual
 	Disability     bool   // ОВЗ
@@ -271,5 +272,6 @@ func SameRecord(stored, in Learner) bool {
 		stored.Sex == in.Sex && stored.BirthDate.Equal(in.BirthDate) && stored.SNILS == in.SNILS && stored.Status == in.Status &&
 		stored.OrgID == in.OrgID && stored.MunicipalityID == in.MunicipalityID && stored.Grade == in.Grade &&
 		stored.SpecialtyCode == in.SpecialtyCode && stored.Course == in.Course && stored.Form == in.Form &&
-		stored.GraduationYear == in.GraduationYear && stored.Disability == in.Disability && stored.ExternalID == in.ExternalID
+		stored.GraduationYear == in.GraduationYear && stored.Disability == in.Disability && stored.ExternalID == in.ExternalID &&
+		stored.Group == in.Group
 }

@@ -194,11 +194,11 @@ func (l *Loader) Organisations(os []org.Organisation) error {
 func (l *Loader) Learners(ls []learner.Learner) error {
 	return l.insert("learner", []string{"id", "region_code", "last_name", "first_name", "middle_name", "sex", "birth_date", "snils",
 		"status", "org_id", "municipality_id", "grade", "specialty_code", "course", "study_form", "graduation_year", "disability",
-		"current_outcome", "outcome_6m", "outcome_12m", "external_id", "search_name", "created_at", "updated_at"}, len(ls), func(i int) []any {
+		"current_outcome", "outcome_6m", "outcome_12m", "external_id", "study_group", "search_name", "created_at", "updated_at"}, len(ls), func(i int) []any {
 		p := &ls[i]
 		return []any{p.ID, p.RegionCode, p.LastName, p.FirstName, p.MiddleName, p.Sex, dateArg(p.BirthDate), nullText(p.SNILS),
 			p.Status, p.OrgID, p.MunicipalityID, p.Grade, nullText(p.SpecialtyCode), p.Course, p.Form, p.GraduationYear, p.Disability,
-			p.Current, p.After6, p.After12, nullText(p.ExternalID), searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, l.now}
+			p.Current, p.After6, p.After12, nullText(p.ExternalID), p.Group, searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, l.now}
 	})
 }
 
@@ -299,7 +299,8 @@ func (l *Loader) UpdateLearners(ls []learner.Learner) error {
 	}
 	stmt, err := l.tx.PrepareContext(l.ctx, `UPDATE learner SET last_name = $1, first_name = $2, middle_name = $3, sex = $4,
 		birth_date = $5, snils = $6, status = $7, org_id = $8, municipality_id = $9, grade = $10, specialty_code = $11, course = $12,
-		study_form = $13, graduation_year = $14, disability = $15, external_id = $16, search_name = $17, updated_at = $18 WHERE id = $19`)
+		study_form = $13, graduation_year = $14, disability = $15, external_id = $16, search_name = $17, updated_at = $18,
+		study_group = $19 WHERE id = $20`)
 	if err != nil {
 		return err
 	}
@@ -308,7 +309,7 @@ func (l *Loader) UpdateLearners(ls []learner.Learner) error {
 		p := &ls[i]
 		if _, err := stmt.ExecContext(l.ctx, p.LastName, p.FirstName, p.MiddleName, p.Sex, dateArg(p.BirthDate), nullText(p.SNILS), p.Status,
 			p.OrgID, p.MunicipalityID, p.Grade, nullText(p.SpecialtyCode), p.Course, p.Form, p.GraduationYear, p.Disability,
-			nullText(p.ExternalID), searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, p.ID); err != nil {
+			nullText(p.ExternalID), searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, p.Group, p.ID); err != nil {
 			return fmt.Errorf("store: update learner %d: %w", p.ID, err)
 		}
 		if err := l.s.updateMilestones(l.ctx, l.tx, p.ID); err != nil {

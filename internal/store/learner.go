@@ -13,7 +13,7 @@ import (
 
 const learnerCols = `l.id, l.region_code, l.last_name, l.first_name, l.middle_name, l.sex, l.birth_date, l.snils, l.status,
 	l.org_id, o.name, l.municipality_id, m.name, l.grade, l.specialty_code, sp.name, l.course, l.study_form, l.graduation_year,
-	l.disability, l.current_outcome, l.outcome_6m, l.outcome_12m, COALESCE(l.external_id, ''), l.created_at, l.updated_at`
+	l.disability, l.current_outcome, l.outcome_6m, l.outcome_12m, COALESCE(l.external_id, ''), l.study_group, l.created_at, l.updated_at`
 
 const learnerFrom = ` FROM learner l
 	JOIN organisation o ON o.id = l.org_id
@@ -24,7 +24,7 @@ func scanLearner(sc interface{ Scan(...any) error }, l *learner.Learner) error {
 	var snils, spec, specName sql.NullString
 	err := sc.Scan(&l.ID, &l.RegionCode, &l.LastName, &l.FirstName, &l.MiddleName, &l.Sex, timeScan{&l.BirthDate}, &snils, &l.Status,
 		&l.OrgID, &l.OrgName, &l.MunicipalityID, &l.Municipality, &l.Grade, &spec, &specName, &l.Course, &l.Form, &l.GraduationYear,
-		&l.Disability, &l.Current, &l.After6, &l.After12, &l.ExternalID, timeScan{&l.CreatedAt}, timeScan{&l.UpdatedAt})
+		&l.Disability, &l.Current, &l.After6, &l.After12, &l.ExternalID, &l.Group, timeScan{&l.CreatedAt}, timeScan{&l.UpdatedAt})
 	l.SNILS, l.SpecialtyCode, l.SpecialtyName = snils.String, spec.String, specName.String
 	return err
 }
@@ -77,11 +77,11 @@ func (s *Store) CreateLearner(ctx context.Context, sc auth.Scope, l *learner.Lea
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO learner (region_code, last_name, first_name, middle_name, sex, birth_date, snils,
 			status, org_id, municipality_id, grade, specialty_code, course, study_form, graduation_year, disability, search_name,
-			created_at, updated_at, external_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
+			created_at, updated_at, external_id, study_group)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`,
 			l.RegionCode, l.LastName, l.FirstName, l.MiddleName, l.Sex, dateArg(l.BirthDate), nullText(l.SNILS), l.Status,
 			l.OrgID, l.MunicipalityID, l.Grade, nullText(l.SpecialtyCode), l.Course, l.Form, l.GraduationYear, l.Disability,
-			searchKey(l.LastName, l.FirstName, l.MiddleName), now, now, nullText(l.ExternalID)).Scan(&l.ID)
+			searchKey(l.LastName, l.FirstName, l.MiddleName), now, now, nullText(l.ExternalID), l.Group).Scan(&l.ID)
 		if isUniqueViolation(err) {
 			return duplicateLearner(l)
 		}
@@ -110,7 +110,7 @@ func (s *Store) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Lea
 			`, grade = ` + a.add(l.Grade) + `, specialty_code = ` + a.add(nullText(l.SpecialtyCode)) + `, course = ` + a.add(l.Course) +
 			`, study_form = ` + a.add(l.Form) + `, graduation_year = ` + a.add(l.GraduationYear) + `, disability = ` + a.add(l.Disability) +
 			`, search_name = ` + a.add(searchKey(l.LastName, l.FirstName, l.MiddleName)) + `, updated_at = ` + a.add(tsArg(s.now())) +
-			`, external_id = ` + a.add(nullText(l.ExternalID))
+			`, external_id = ` + a.add(nullText(l.ExternalID)) + `, study_group = ` + a.add(l.Group)
 		id := a.add(l.ID)
 		res, err := tx.ExecContext(ctx, `UPDATE learner SET `+set+` WHERE id = `+id+
 			` AND id IN (SELECT l.id FROM learner l WHERE l.id = `+id+` AND `+learnerScope(sc, "l", &a)+`)`, a...)

@@ -16,7 +16,7 @@ var LearnerColumns = []exchange.Column{
 	{Title: "Дата рождения", Kind: exchange.Date, Width: 13}, {Title: "СНИЛС", Width: 15}, {Title: "Статус", Width: 11},
 	{Title: "Образовательная организация", Width: 45}, {Title: "Муниципальное образование", Width: 32}, {Title: "Класс", Kind: exchange.Int, Width: 7},
 	{Title: "Код специальности", Width: 11}, {Title: "Специальность", Width: 40}, {Title: "Курс", Kind: exchange.Int, Width: 6},
-	{Title: "Форма обучения", Width: 14}, {Title: "Год выпуска", Kind: exchange.Int, Width: 8}, {Title: "ОВЗ", Width: 6},
+	{Title: "Группа", Width: 10}, {Title: "Форма обучения", Width: 14}, {Title: "Год выпуска", Kind: exchange.Int, Width: 8}, {Title: "ОВЗ", Width: 6},
 	{Title: "Занятость сейчас", Width: 22}, {Title: "Через 6 месяцев", Width: 22}, {Title: "Через 12 месяцев", Width: 22},
 }
 
@@ -43,7 +43,7 @@ func LearnerRow(l learner.Learner) []any {
 		form = l.Form.Name()
 	}
 	return []any{l.LastName, l.FirstName, l.MiddleName, l.BirthDate, snils, l.Status.Name(), l.OrgName, l.Municipality,
-		grade, l.SpecialtyCode, l.SpecialtyName, course, form, year, dis, outcome(l.Current), outcome(l.After6), outcome(l.After12)}
+		grade, l.SpecialtyCode, l.SpecialtyName, course, l.Group, form, year, dis, outcome(l.Current), outcome(l.After6), outcome(l.After12)}
 }
 
 func outcome(s learner.OutcomeStatus) string {
