@@ -77,6 +77,8 @@ func (a *api) routes() []route {
 		{"POST", "/learners/{id}/outcomes", "Добавить сведения о занятости", false, a.addOutcome},
 
 		{"POST", "/imports/learners", "Загрузить обучающихся из файла", false, a.importLearners},
+		{"POST", "/imports/orgs", "Загрузить организации из файла", false, a.importOrganisations},
+		{"POST", "/imports/outcomes", "Загрузить сведения о занятости из файла", false, a.importOutcomes},
 	}
 }
 

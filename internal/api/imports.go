@@ -105,9 +105,27 @@ func usedColumns(m exchange.Mapping) map[int]bool {
 // whenever the file could be read, rejected rows or not; a file that cannot be
 // read at all is a 400 with the reason.
 func (a *api) importLearners(w http.ResponseWriter, r *http.Request, c caller) error {
+	return a.importTable(w, r, c, imports.Kinds["learners"])
+}
+
+// importOrganisations loads a register of organisations; only the region may.
+func (a *api) importOrganisations(w http.ResponseWriter, r *http.Request, c caller) error {
+	return a.importTable(w, r, c, imports.Kinds["orgs"])
+}
+
+// importOutcomes loads graduates' employment outcomes.
+func (a *api) importOutcomes(w http.ResponseWriter, r *http.Request, c caller) error {
+	return a.importTable(w, r, c, imports.Kinds["outcomes"])
+}
+
+// importTable reads a table of the given kind from the body and imports it.
+func (a *api) importTable(w http.ResponseWriter, r *http.Request, c caller, kind imports.Kind) error {
 	sc := c.scope
 	if !sc.CanEditLearners() {
 		return apperr.New(apperr.Forbidden, "недостаточно прав для загрузки обучающихся: загружать списки могут школы, колледжи, вузы и регион")
+	}
+	if kind.Regional && !sc.WholeRegion() {
+		return apperr.New(apperr.Forbidden, "загружать %s может только регион", kind.Title)
 	}
 	// A school, college or university loads its own learners; the region anyone's.
 	var orgID int64
@@ -166,7 +184,7 @@ func (a *api) importLearners(w http.ResponseWriter, r *http.Request, c caller) e
 		return err
 	}
 	defer tab.Close()
-	m, unknown := exchange.Recognise(tab.Header(), exchange.LearnerFields)
+	m, unknown := exchange.Recognise(tab.Header(), kind.Fields)
 	skipped := make([]int, 0, len(unknown))
 	for _, u := range unknown {
 		skipped = append(skipped, u.Col)
@@ -182,7 +200,7 @@ func (a *api) importLearners(w http.ResponseWriter, r *http.Request, c caller) e
 		skipped = slices.DeleteFunc(append(skipped, slices.Collect(maps.Keys(was))...), func(c int) bool { return now[c] })
 		slices.Sort(skipped)
 	}
-	rep, err := a.d.Importer.Learners(r.Context(), tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now()})
+	rep, err := kind.Run(r.Context(), a.d.Importer, tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now()})
 	if err != nil {
 		return err
 	}

@@ -362,3 +362,30 @@ func (r *repeater) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// Organisations and outcomes load through their own routes with the same report.
+func TestImportOtherTables(t *testing.T) {
+	e := newEnv(t)
+	orgs := "Наименование;Вид;ИНН;Муниципальное образование\nООО «Ромашка»;работодатель;7707083893;" + e.f.muni1.Name + "\n"
+	post := func(as, path string, body []byte) response {
+		return e.do(t, req{as: as, method: "POST", path: Prefix + path, body: body, header: map[string]string{"Content-Type": "text/csv"}})
+	}
+	if res := post("kpt", "/imports/orgs", []byte(orgs)); res.status != http.StatusForbidden || !strings.Contains(string(res.body), "может только регион") {
+		t.Errorf("a college loading organisations: %d %s", res.status, res.body)
+	}
+	res := post("minobr", "/imports/orgs", []byte(orgs))
+	if res.status != http.StatusOK {
+		t.Fatalf("region loading organisations: %d %s", res.status, res.body)
+	}
+	if rep := decodeJSON[importReportDTO](t, res); rep.Created != 1 || rep.Rejected != 0 {
+		t.Errorf("organisations report %+v", rep)
+	}
+	outcomes := "СНИЛС;Статус занятости;Дата начала\n000-000-000 00;трудоустроен;01.09.2025\n"
+	res = post("minobr", "/imports/outcomes", []byte(outcomes))
+	if res.status != http.StatusOK {
+		t.Fatalf("outcomes: %d %s", res.status, res.body)
+	}
+	if rep := decodeJSON[importReportDTO](t, res); rep.Rejected != 1 || len(rep.Issues) != 1 {
+		t.Errorf("an unknown СНИЛС: %+v", rep)
+	}
+}

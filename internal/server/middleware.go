@@ -30,6 +30,8 @@ const maxBody = 1 << 20
 var uploads = map[string]int64{
 	"/imports/learners":        web.MaxUpload + 1<<20,
 	"/api/v1/imports/learners": web.MaxUpload + 1<<20,
+	"/api/v1/imports/orgs":     web.MaxUpload + 1<<20,
+	"/api/v1/imports/outcomes": web.MaxUpload + 1<<20,
 }
 
 // tooLargeError is the answer to a body over the limit of its path.
