@@ -9,6 +9,7 @@ package imports
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"time"
 
@@ -196,4 +197,28 @@ func (im *Importer) run(ctx context.Context, rep *Report, opt Options, fn func(L
 		return apperr.New(apperr.Invalid, "в файле нет строк с данными")
 	}
 	return nil
+}
+
+// eachRow reads the rows of t one by one into fn, counting them in rep and
+// reporting progress, until the table ends or the context is cancelled.
+func eachRow(ctx context.Context, t *exchange.Table, rep *Report, opt Options, fn func(exchange.Row) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		row, err := t.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rep.Rows++
+		if opt.Progress != nil && rep.Rows%1000 == 0 {
+			opt.Progress(rep.Rows)
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"strings"
 	"time"
 
@@ -97,21 +96,7 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 			}
 			return ld.UpdateLearners(updates)
 		}
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			cells, err := t.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			rep.Rows++
-			if opt.Progress != nil && rep.Rows%1000 == 0 {
-				opt.Progress(rep.Rows)
-			}
+		err = eachRow(ctx, t, &rep, opt, func(cells exchange.Row) error {
 			l, issues := p.parse(cells)
 			if len(issues) == 0 {
 				key, ok := importKey(l)
@@ -125,7 +110,7 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 			}
 			if len(issues) > 0 {
 				rep.reject(cells.Line, issues)
-				continue
+				return nil
 			}
 			batch = append(batch, row{cells.Line, l})
 			if len(batch) >= batchSize {
@@ -133,6 +118,10 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 					return err
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return flush()
 	})

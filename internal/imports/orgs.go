@@ -3,7 +3,6 @@ package imports
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"marshrut/internal/apperr"
@@ -74,25 +73,11 @@ func (im *Importer) Organisations(ctx context.Context, t *exchange.Table, m exch
 			creates, updates = creates[:0], updates[:0]
 			return nil
 		}
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			cells, err := t.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			rep.Rows++
-			if opt.Progress != nil && rep.Rows%1000 == 0 {
-				opt.Progress(rep.Rows)
-			}
+		err = eachRow(ctx, t, &rep, opt, func(cells exchange.Row) error {
 			in, issues := p.parse(cells)
 			if len(issues) > 0 {
 				rep.reject(cells.Line, issues)
-				continue
+				return nil
 			}
 			key, keyCol := "n"+exchange.Normalise(in.Name)+"|"+fmt.Sprint(in.MunicipalityID), "name"
 			if in.INN != "" {
@@ -100,30 +85,30 @@ func (im *Importer) Organisations(ctx context.Context, t *exchange.Table, m exch
 			}
 			if first, dup := seen[key]; dup {
 				rep.reject(cells.Line, []Issue{{Column: p.title(keyCol), Reason: fmt.Sprintf("повторяет строку %d: та же организация указана дважды", first)}})
-				continue
+				return nil
 			}
 			seen[key] = cells.Line
 			old, found, amb := reg.match(in)
 			if amb != "" {
 				rep.reject(cells.Line, []Issue{{Column: p.title("name"), Reason: amb}})
-				continue
+				return nil
 			}
 			if !found {
 				o := in
 				if o.Kind == "" {
 					if o.INN == "" {
 						rep.reject(cells.Line, []Issue{{Column: p.title("kind"), Reason: "не указан вид организации: школа, колледж, вуз, работодатель, центр занятости или кадровый центр"}})
-						continue
+						return nil
 					}
 					o.Kind = org.Employer
 				}
 				if o.MunicipalityID == 0 && !p.m.Has("municipality") {
 					rep.reject(cells.Line, []Issue{{Column: p.title("municipality"), Reason: "не указано муниципальное образование новой организации: добавьте столбец «Муниципальное образование»"}})
-					continue
+					return nil
 				}
 				if err := o.Validate(); err != nil {
 					rep.reject(cells.Line, p.issues(err))
-					continue
+					return nil
 				}
 				o.ID = next
 				next++
@@ -133,22 +118,22 @@ func (im *Importer) Organisations(ctx context.Context, t *exchange.Table, m exch
 			} else {
 				if first, dup := matched[old.ID]; dup {
 					rep.reject(cells.Line, []Issue{{Reason: fmt.Sprintf("повторяет строку %d: обе строки относятся к организации «%s»", first, old.Name)}})
-					continue
+					return nil
 				}
 				matched[old.ID] = cells.Line
 				merged := mergeOrg(old, in)
 				if merged.Kind != old.Kind && old.Kind.Educates() {
 					rep.reject(cells.Line, []Issue{{Column: p.title("kind"), Reason: fmt.Sprintf("вид организации «%s» (%s) не меняется загрузкой: у образовательной организации есть обучающиеся; измените его в карточке организации",
 						old.Name, strings.ToLower(old.Kind.Name()))}})
-					continue
+					return nil
 				}
 				if err := merged.Validate(); err != nil {
 					rep.reject(cells.Line, p.issues(err))
-					continue
+					return nil
 				}
 				if sameOrg(old, merged) {
 					rep.Unchanged++
-					continue
+					return nil
 				}
 				reg.replace(old, merged)
 				updates = append(updates, merged)
@@ -159,6 +144,10 @@ func (im *Importer) Organisations(ctx context.Context, t *exchange.Table, m exch
 					return err
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return flush()
 	})

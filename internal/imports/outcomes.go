@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -137,21 +136,7 @@ func (im *Importer) Outcomes(ctx context.Context, t *exchange.Table, m exchange.
 			batch = batch[:0]
 			return ol.SaveOutcomes(opt.Region, add, change)
 		}
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			cells, err := t.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			rep.Rows++
-			if opt.Progress != nil && rep.Rows%1000 == 0 {
-				opt.Progress(rep.Rows)
-			}
+		err = eachRow(ctx, t, &rep, opt, func(cells exchange.Row) error {
 			r, issues := p.parse(cells)
 			if len(issues) == 0 {
 				key := r.snils + "|" + string(r.o.Status) + "|" + r.o.Start.Format(time.DateOnly) + "|" + employerKey(r.o)
@@ -163,7 +148,7 @@ func (im *Importer) Outcomes(ctx context.Context, t *exchange.Table, m exchange.
 			}
 			if len(issues) > 0 {
 				rep.reject(cells.Line, issues)
-				continue
+				return nil
 			}
 			batch = append(batch, r)
 			if len(batch) >= batchSize {
@@ -171,6 +156,10 @@ func (im *Importer) Outcomes(ctx context.Context, t *exchange.Table, m exchange.
 					return err
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return flush()
 	})
