@@ -17,11 +17,24 @@ import (
 // with their IDs already set (see NextID); multi-row INSERTs keep the round
 // trips few on both engines.
 type Loader struct {
-	s   *Store
-	ctx context.Context
-	tx  *sql.Tx
-	now string
+	s    *Store
+	ctx  context.Context
+	tx   *sql.Tx
+	conn *sql.Conn // the transaction's connection, for COPY on PostgreSQL; nil outside Load
+	now  string
+
+	// before is how many learners the region's database held when the load
+	// began, added how many it has inserted since; deferred holds the
+	// definitions of the learner indexes dropped for the load (see Learners).
+	before, added int64
+	deferred      []string
 }
+
+// deferAfter is the number of new learners after which a load that at least
+// doubles the table drops the learner's secondary indexes and builds them
+// again at its end: one sorted build of each index costs a fraction of a
+// million inserts at random places in it.
+const deferAfter = 20000
 
 // Load runs fn with a Loader in one transaction and commits when fn succeeds.
 // On PostgreSQL the loaded tables are then vacuumed, which sets the visibility
@@ -47,8 +60,30 @@ func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
 		}
 		defer s.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -8000`)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		l := &Loader{s: s, ctx: ctx, tx: tx, now: tsArg(s.now())}
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: connect: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	l := &Loader{s: s, ctx: ctx, tx: tx, conn: conn, now: tsArg(s.now())}
+	if err := l.run(fn); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// run does the work of a load inside its transaction.
+func (l *Loader) run(fn func(*Loader) error) error {
+	s, ctx, tx := l.s, l.ctx, l.tx
+	{
 		// Per-row triggers would double the work of a load: they stand aside
 		// while bulk_load has a row, and the new learners are tallied at the end.
 		firstLearner, err := l.NextID("learner")
@@ -58,8 +93,31 @@ func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO bulk_load (started_at) VALUES ($1)`, l.now); err != nil {
 			return fmt.Errorf("store: mark bulk load: %w", err)
 		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(sum(n), 0) FROM learner_tally`).Scan(&l.before); err != nil {
+			return fmt.Errorf("store: count learners: %w", err)
+		}
+		// On SQLite a trigger, even one whose WHEN clause is false, makes every
+		// INSERT keep a statement journal; the load takes it off for its
+		// transaction, which no other connection sees.
+		var insertTrigger string
+		if s.engine == SQLite {
+			if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'learner_tally_insert'`).Scan(&insertTrigger); err != nil {
+				return fmt.Errorf("store: tally trigger: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `DROP TRIGGER learner_tally_insert`); err != nil {
+				return err
+			}
+		}
 		if err := fn(l); err != nil {
 			return err
+		}
+		if err := l.rebuildIndexes(); err != nil {
+			return err
+		}
+		if insertTrigger != "" {
+			if _, err := tx.ExecContext(ctx, insertTrigger); err != nil {
+				return fmt.Errorf("store: tally trigger: %w", err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_tally
 			SELECT region_code, org_id, municipality_id, status, graduation_year, outcome_6m, outcome_12m, count(*)
@@ -86,7 +144,7 @@ func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
 			return fmt.Errorf("store: analyze: %w", err)
 		}
 		return nil
-	})
+	}
 }
 
 // NextID returns the first free id of a table (municipality, organisation,
@@ -120,8 +178,8 @@ func (l *Loader) resetSequences() error {
 // insert writes n rows into table. SQLite runs one prepared single-row
 // statement per row: within a transaction that is its fastest path, and its
 // parser slows down badly on statements with thousands of $n parameters.
-// PostgreSQL gets multi-row statements under its limit of parameters, which
-// saves round trips.
+// PostgreSQL gets the rows by COPY inside a load, and by multi-row
+// statements under its limit of parameters elsewhere.
 func (l *Loader) insert(table string, cols []string, n int, row func(i int) []any) error {
 	ph := make([]string, len(cols))
 	for i := range ph {
@@ -140,6 +198,9 @@ func (l *Loader) insert(table string, cols []string, n int, row func(i int) []an
 			}
 		}
 		return nil
+	}
+	if l.conn != nil {
+		return l.copy(table, cols, n, row)
 	}
 	per := max(1, 30000/len(cols))
 	var b strings.Builder
@@ -190,8 +251,19 @@ func (l *Loader) Organisations(os []org.Organisation) error {
 }
 
 // Learners writes learners with their ids set; Current is kept as the
-// learner's current outcome.
+// learner's current outcome. Once a load has added deferAfter learners and at
+// least as many as the table held before, the learner's secondary indexes
+// are dropped until the end of the load (the unique ones stay: lookups and
+// duplicates need them). Readers are not held up on SQLite, where they read
+// the last committed state; on PostgreSQL the dropped indexes lock the table
+// against readers until the load commits.
 func (l *Loader) Learners(ls []learner.Learner) error {
+	if l.deferred == nil && l.added >= deferAfter && l.added >= l.before {
+		if err := l.deferIndexes(); err != nil {
+			return err
+		}
+	}
+	l.added += int64(len(ls))
 	return l.insert("learner", []string{"id", "region_code", "last_name", "first_name", "middle_name", "sex", "birth_date", "snils",
 		"status", "org_id", "municipality_id", "grade", "specialty_code", "course", "study_form", "graduation_year", "disability",
 		"current_outcome", "outcome_6m", "outcome_12m", "external_id", "study_group", "search_name", "created_at", "updated_at"}, len(ls), func(i int) []any {
@@ -200,6 +272,59 @@ func (l *Loader) Learners(ls []learner.Learner) error {
 			p.Status, p.OrgID, p.MunicipalityID, p.Grade, nullText(p.SpecialtyCode), p.Course, p.Form, p.GraduationYear, p.Disability,
 			p.Current, p.After6, p.After12, nullText(p.ExternalID), p.Group, searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, l.now}
 	})
+}
+
+// deferIndexes drops the non-unique indexes of learner and keeps their
+// definitions for rebuildIndexes; the catalog is their one source.
+func (l *Loader) deferIndexes() error {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'learner'
+		AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name`
+	if l.s.engine == Postgres {
+		q = `SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+			WHERE x.indrelid = 'learner'::regclass AND NOT x.indisunique ORDER BY c.relname`
+	}
+	rows, err := l.tx.QueryContext(l.ctx, q)
+	if err != nil {
+		return fmt.Errorf("store: learner indexes: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return err
+		}
+		names = append(names, name)
+		l.deferred = append(l.deferred, def)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range names {
+		if _, err := l.tx.ExecContext(l.ctx, `DROP INDEX `+name); err != nil {
+			return fmt.Errorf("store: defer index %s: %w", name, err)
+		}
+	}
+	if l.deferred == nil {
+		l.deferred = []string{}
+	}
+	return nil
+}
+
+// rebuildIndexes builds again the indexes deferIndexes dropped.
+func (l *Loader) rebuildIndexes() error {
+	if l.s.engine == Postgres && len(l.deferred) > 0 {
+		if _, err := l.tx.ExecContext(l.ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
+			return err
+		}
+	}
+	for _, def := range l.deferred {
+		if _, err := l.tx.ExecContext(l.ctx, def); err != nil {
+			return fmt.Errorf("store: rebuild index: %w", err)
+		}
+	}
+	return nil
 }
 
 // Stages writes route stages with their ids set.
