@@ -1,0 +1,670 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/guidance"
+	"marshrut/internal/org"
+)
+
+const eventCols = `e.id, e.region_code, e.organiser_id, COALESCE(NULLIF(o.short_name, ''), o.name), e.kind, e.title, e.held_on, e.place,
+	e.grade_from, e.grade_to, e.capacity, e.specialty_code, sp.name, e.hours, e.ticket, e.bookable, e.created_at,
+	(SELECT count(*) FROM guidance_participation p WHERE p.event_id = e.id),
+	(SELECT COALESCE(sum(b.seats), 0) FROM guidance_booking b WHERE b.event_id = e.id)`
+
+const eventFrom = ` FROM guidance_event e JOIN organisation o ON o.id = e.organiser_id LEFT JOIN specialty sp ON sp.code = e.specialty_code`
+
+func scanEvent(r interface{ Scan(...any) error }, e *guidance.Event) error {
+	var spec, specName sql.NullString
+	err := r.Scan(&e.ID, &e.RegionCode, &e.OrganiserID, &e.Organiser, &e.Kind, &e.Title, timeScan{&e.HeldOn}, &e.Place,
+		&e.GradeFrom, &e.GradeTo, &e.Capacity, &spec, &specName, &e.Hours, &e.Ticket, &e.Bookable, timeScan{&e.CreatedAt},
+		&e.Participants, &e.Booked)
+	e.SpecialtyCode, e.Specialty = spec.String, specName.String
+	return err
+}
+
+// CreateEvent stores a new guidance event. Its organiser must be a school,
+// college, university, employer or employment centre of the event's region.
+func (s *Store) CreateEvent(ctx context.Context, e *guidance.Event) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var kind org.Kind
+		err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, e.OrganiserID, e.RegionCode).Scan(&kind)
+		if err == sql.ErrNoRows {
+			return apperr.Field("organiser_id", "организатор %d не найден в регионе", e.OrganiserID)
+		}
+		if err != nil {
+			return err
+		}
+		if !kind.Valid() {
+			return apperr.Field("organiser_id", "организатор не может проводить мероприятия")
+		}
+		if e.SpecialtyCode != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM specialty WHERE code = $1`, e.SpecialtyCode).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Field("specialty_code", "специальность или профессия «%s» не найдена в справочнике ОКСО", e.SpecialtyCode)
+			}
+		}
+		e.CreatedAt = s.now()
+		return tx.QueryRowContext(ctx, `INSERT INTO guidance_event (region_code, organiser_id, kind, title, held_on, school_year, place,
+			grade_from, grade_to, capacity, specialty_code, hours, ticket, bookable, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			e.RegionCode, e.OrganiserID, e.Kind, e.Title, dateArg(e.HeldOn), int(guidance.YearOf(e.HeldOn)), e.Place,
+			e.GradeFrom, e.GradeTo, e.Capacity, nullText(e.SpecialtyCode), e.Hours, e.Ticket, e.Bookable, tsArg(e.CreatedAt)).Scan(&e.ID)
+	})
+}
+
+// Event returns one event of the region.
+func (s *Store) Event(ctx context.Context, region string, id int64) (guidance.Event, error) {
+	var e guidance.Event
+	err := scanEvent(s.read.QueryRowContext(ctx, `SELECT `+eventCols+eventFrom+` WHERE e.id = $1 AND e.region_code = $2`, id, region), &e)
+	return e, notFound(err, "мероприятие не найдено")
+}
+
+// Events returns a page of the region's events, newest first, and their total.
+func (s *Store) Events(ctx context.Context, region string, f guidance.EventFilter) ([]guidance.Event, int, error) {
+	var a args
+	where := `e.region_code = ` + a.add(region)
+	if f.Year != 0 {
+		where += ` AND e.school_year = ` + a.add(int(f.Year))
+	}
+	if f.OrganiserID != 0 {
+		where += ` AND e.organiser_id = ` + a.add(f.OrganiserID)
+	}
+	if f.Kind != "" {
+		where += ` AND e.kind = ` + a.add(f.Kind)
+	}
+	if f.Bookable {
+		where += ` AND e.bookable`
+	}
+	if f.BookedBy != 0 {
+		where += ` AND EXISTS (SELECT 1 FROM guidance_booking b WHERE b.event_id = e.id AND b.school_id = ` + a.add(f.BookedBy) + `)`
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM guidance_event e WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT ` + eventCols + eventFrom + ` WHERE ` + where + ` ORDER BY e.held_on DESC, e.id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
+	}
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []guidance.Event
+	for rows.Next() {
+		var e guidance.Event
+		if err := scanEvent(rows, &e); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}
+
+// Book reserves seats of a bookable event for a school of the region; a
+// second booking by the same school replaces the first.
+func (s *Store) Book(ctx context.Context, region string, eventID, schoolID int64, seats int) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var capacity, others int
+		var bookable bool
+		err := tx.QueryRowContext(ctx, `SELECT e.capacity, e.bookable, (SELECT COALESCE(sum(b.seats), 0) FROM guidance_booking b
+			WHERE b.event_id = e.id AND b.school_id <> $3) FROM guidance_event e WHERE e.id = $1 AND e.region_code = $2`,
+			eventID, region, schoolID).Scan(&capacity, &bookable, &others)
+		if err != nil {
+			return notFound(err, "мероприятие не найдено")
+		}
+		if !bookable {
+			return apperr.Field("event_id", "на это мероприятие места не бронируются")
+		}
+		if capacity > 0 && others+seats > capacity {
+			return apperr.Field("seats", "свободно %d мест из %d, запрошено %d", max(0, capacity-others), capacity, seats)
+		}
+		var kind org.Kind
+		if err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, schoolID, region).Scan(&kind); err != nil || kind != org.School {
+			return apperr.Field("school_id", "места бронирует школа региона")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO guidance_booking (event_id, school_id, seats, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (event_id, school_id) DO UPDATE SET seats = excluded.seats`, eventID, schoolID, seats, tsArg(s.now()))
+		return err
+	})
+}
+
+// Bookings lists the schools that booked an event.
+func (s *Store) Bookings(ctx context.Context, eventID int64) ([]guidance.Booking, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT b.school_id, COALESCE(NULLIF(o.short_name, ''), o.name), b.seats,
+		(SELECT count(*) FROM guidance_participation p JOIN learner l ON l.id = p.learner_id WHERE p.event_id = b.event_id AND l.org_id = b.school_id)
+		FROM guidance_booking b JOIN organisation o ON o.id = b.school_id WHERE b.event_id = $1 ORDER BY o.search_name`, eventID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []guidance.Booking
+	for rows.Next() {
+		var b guidance.Booking
+		if err := rows.Scan(&b.SchoolID, &b.School, &b.Seats, &b.Came); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// AddParticipants records that the pupils took part in the event, all of
+// them or none: every pupil must be within the caller's scope, a pupil, in a
+// grade the event admits; a school records its own pupils, and on another
+// organiser's bookable event only after booking places, within them.
+// Pupils already recorded are left as they are. It returns how many were added.
+func (s *Store) AddParticipants(ctx context.Context, sc auth.Scope, eventID int64, ids []int64) (int, error) {
+	if !sc.SeesPersons() {
+		return 0, apperr.New(apperr.Forbidden, "недостаточно прав")
+	}
+	if len(ids) == 0 {
+		return 0, apperr.Field("learner_ids", "отметьте хотя бы одного обучающегося")
+	}
+	added := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var e guidance.Event
+		if err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventCols+eventFrom+` WHERE e.id = $1 AND e.region_code = $2`, eventID, sc.RegionCode), &e); err != nil {
+			return notFound(err, "мероприятие не найдено")
+		}
+		pupils, err := scopedPupils(ctx, tx, sc, ids)
+		if err != nil {
+			return err
+		}
+		var errs apperr.List
+		known, err := participantSet(ctx, tx, eventID, ids)
+		if err != nil {
+			return err
+		}
+		var fresh []int64
+		perSchool := map[int64]int{}
+		for _, id := range ids {
+			p, ok := pupils[id]
+			switch {
+			case !ok:
+				errs.Add("learner_ids", "обучающийся %d не найден среди обучающихся, доступных вам", id)
+			case p.status != "pupil":
+				errs.Add("learner_ids", "%s — не школьник: в профориентационных мероприятиях отмечаются школьники", p.name)
+			case p.grade < e.GradeFrom || p.grade > e.GradeTo:
+				errs.Add("learner_ids", "%s учится в %d классе, а мероприятие для %d–%d классов", p.name, p.grade, e.GradeFrom, e.GradeTo)
+			case known[id]:
+			default:
+				if !known[id] {
+					known[id] = true
+					fresh = append(fresh, id)
+					perSchool[p.org]++
+				}
+			}
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if e.Capacity > 0 && e.Participants+len(fresh) > e.Capacity {
+			return apperr.Field("learner_ids", "на мероприятии %d мест, уже отмечено %d, добавить %d нельзя", e.Capacity, e.Participants, len(fresh))
+		}
+		if e.Bookable {
+			for school, n := range perSchool {
+				if school == e.OrganiserID {
+					continue
+				}
+				var seats, came int
+				err := tx.QueryRowContext(ctx, `SELECT b.seats, (SELECT count(*) FROM guidance_participation p JOIN learner l ON l.id = p.learner_id
+					WHERE p.event_id = b.event_id AND l.org_id = b.school_id) FROM guidance_booking b WHERE b.event_id = $1 AND b.school_id = $2`,
+					eventID, school).Scan(&seats, &came)
+				if err == sql.ErrNoRows {
+					return apperr.Field("learner_ids", "школа не бронировала места на это мероприятие: сначала забронируйте места")
+				}
+				if err != nil {
+					return err
+				}
+				if came+n > seats {
+					return apperr.Field("learner_ids", "школа забронировала %d мест, уже отмечено %d, добавить %d нельзя", seats, came, n)
+				}
+			}
+		}
+		now := tsArg(s.now())
+		for _, id := range fresh {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO guidance_participation (event_id, learner_id, recorded_by, recorded_at)
+				VALUES ($1, $2, $3, $4)`, eventID, id, nullID(sc.UserID), now); err != nil {
+				return err
+			}
+		}
+		added = len(fresh)
+		return refreshReach(ctx, tx, fresh)
+	})
+	return added, err
+}
+
+// RemoveParticipant takes a pupil off an event's list.
+func (s *Store) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID, learnerID int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := scopedPupils(ctx, tx, sc, []int64{learnerID}); err != nil {
+			return err
+		}
+		var a args
+		res, err := tx.ExecContext(ctx, `DELETE FROM guidance_participation WHERE event_id = `+a.add(eventID)+` AND learner_id = `+a.add(learnerID)+
+			` AND EXISTS (SELECT 1 FROM learner l WHERE l.id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+`)`, a...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "обучающийся не отмечен на этом мероприятии")
+		}
+		return refreshReach(ctx, tx, []int64{learnerID})
+	})
+}
+
+// Participants lists the pupils of an event the caller sees.
+func (s *Store) Participants(ctx context.Context, sc auth.Scope, eventID int64) ([]guidance.Pupil, error) {
+	var a args
+	q := `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.grade, l.study_group, l.org_id
+		FROM guidance_participation p JOIN learner l ON l.id = p.learner_id
+		WHERE p.event_id = ` + a.add(eventID) + ` AND ` + learnerScope(sc, "l", &a) + ` ORDER BY l.grade, l.study_group, l.search_name`
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []guidance.Pupil
+	for rows.Next() {
+		var p guidance.Pupil
+		if err := rows.Scan(&p.LearnerID, &p.Name, &p.Grade, &p.Group, &p.OrgID); err != nil {
+			return nil, err
+		}
+		p.Name = strings.TrimSpace(p.Name)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Inform records informing about targeted education, all records or none;
+// every learner must be a pupil within the caller's scope.
+func (s *Store) Inform(ctx context.Context, sc auth.Scope, recs []guidance.Informing) error {
+	if !sc.SeesPersons() {
+		return apperr.New(apperr.Forbidden, "недостаточно прав")
+	}
+	if len(recs) == 0 {
+		return apperr.Field("learner_ids", "отметьте хотя бы одного обучающегося")
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		ids := make([]int64, len(recs))
+		for i, r := range recs {
+			ids[i] = r.LearnerID
+		}
+		pupils, err := scopedPupils(ctx, tx, sc, ids)
+		if err != nil {
+			return err
+		}
+		var errs apperr.List
+		for _, r := range recs {
+			if p, ok := pupils[r.LearnerID]; !ok {
+				errs.Add("learner_ids", "обучающийся %d не найден среди обучающихся, доступных вам", r.LearnerID)
+			} else if p.status != "pupil" {
+				errs.Add("learner_ids", "%s — не школьник", p.name)
+			}
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		now := tsArg(s.now())
+		for _, r := range recs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO targeted_informing (region_code, learner_id, org_id, informed_on, school_year, method, note,
+				recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, sc.RegionCode, r.LearnerID, r.OrgID, dateArg(r.On),
+				int(guidance.YearOf(r.On)), r.Method, r.Note, nullID(sc.UserID), now); err != nil {
+				return err
+			}
+		}
+		return refreshReach(ctx, tx, ids)
+	})
+}
+
+// Informings lists a learner's informing records, newest first.
+func (s *Store) Informings(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Informing, error) {
+	var a args
+	rows, err := s.read.QueryContext(ctx, `SELECT i.id, i.region_code, i.learner_id, i.org_id, i.informed_on, i.method, i.note
+		FROM targeted_informing i JOIN learner l ON l.id = i.learner_id WHERE i.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
+		` ORDER BY i.informed_on DESC, i.id DESC`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []guidance.Informing
+	for rows.Next() {
+		var i guidance.Informing
+		if err := rows.Scan(&i.ID, &i.RegionCode, &i.LearnerID, &i.OrgID, timeScan{&i.On}, &i.Method, &i.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// LearnerEvents lists the events a learner took part in, newest first.
+func (s *Store) LearnerEvents(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Event, error) {
+	var a args
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+eventFrom+` JOIN guidance_participation gp ON gp.event_id = e.id
+		JOIN learner l ON l.id = gp.learner_id WHERE gp.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
+		` ORDER BY e.held_on DESC, e.id DESC`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []guidance.Event
+	for rows.Next() {
+		var e guidance.Event
+		if err := scanEvent(rows, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SetLevel records the профминимум level a school chose for a school year.
+func (s *Store) SetLevel(ctx context.Context, region string, orgID int64, year guidance.SchoolYear, level guidance.Level) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var kind org.Kind
+		if err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, orgID, region).Scan(&kind); err != nil || kind != org.School {
+			return apperr.Field("org_id", "уровень профминимума выбирает школа региона")
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO profminimum_level (org_id, school_year, level) VALUES ($1, $2, $3)
+			ON CONFLICT (org_id, school_year) DO UPDATE SET level = excluded.level`, orgID, int(year), level)
+		return err
+	})
+}
+
+// Level returns the level a school chose for a year; базовый when it chose none.
+func (s *Store) Level(ctx context.Context, orgID int64, year guidance.SchoolYear) (guidance.Level, bool, error) {
+	var l guidance.Level
+	err := s.read.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, int(year)).Scan(&l)
+	if err == sql.ErrNoRows {
+		return guidance.Basic, false, nil
+	}
+	return l, err == nil, err
+}
+
+// pupilRef is what checks of a participation need to know of a learner.
+type pupilRef struct {
+	status string
+	grade  int
+	org    int64
+	name   string
+}
+
+// scopedPupils returns the learners among ids the caller sees.
+func scopedPupils(ctx context.Context, tx *sql.Tx, sc auth.Scope, ids []int64) (map[int64]pupilRef, error) {
+	out := make(map[int64]pupilRef, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		var a args
+		rows, err := tx.QueryContext(ctx, `SELECT l.id, l.status, l.grade, l.org_id, l.last_name || ' ' || l.first_name FROM learner l
+			WHERE l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`) AND `+learnerScope(sc, "l", &a), a...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var p pupilRef
+			if err := rows.Scan(&id, &p.status, &p.grade, &p.org, &p.name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if len(ids) == 1 && len(out) == 0 {
+		return nil, apperr.New(apperr.NotFound, "обучающийся не найден")
+	}
+	return out, nil
+}
+
+func participantSet(ctx context.Context, tx *sql.Tx, eventID int64, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for start := 0; start < len(ids); start += 500 {
+		var a args
+		rows, err := tx.QueryContext(ctx, `SELECT learner_id FROM guidance_participation WHERE event_id = `+a.add(eventID)+
+			` AND learner_id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)`, a...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// refreshReach rebuilds the guidance_reach rows of the learners from their
+// participations and informing.
+func refreshReach(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	for start := 0; start < len(ids); start += 500 {
+		var a args
+		in := a.in(ids[start:min(len(ids), start+500)])
+		if err := rebuildReach(ctx, tx, `learner_id IN (`+in+`)`, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rebuildReach rebuilds the guidance_reach rows whose learner_id meets cond.
+func rebuildReach(ctx context.Context, tx *sql.Tx, cond string, a args) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM guidance_reach WHERE `+cond, a...); err != nil {
+		return fmt.Errorf("store: guidance reach: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO guidance_reach (learner_id, school_year, region_code, activities, hours, ticket, first_on)
+		SELECT p.learner_id, e.school_year, e.region_code, count(*), sum(e.hours), sum(CASE WHEN e.ticket THEN 1 ELSE 0 END), min(e.held_on)
+		FROM guidance_participation p JOIN guidance_event e ON e.id = p.event_id WHERE p.`+cond+`
+		GROUP BY p.learner_id, e.school_year, e.region_code`, a...); err != nil {
+		return fmt.Errorf("store: guidance reach: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO guidance_reach (learner_id, school_year, region_code, informed_on)
+		SELECT i.learner_id, i.school_year, i.region_code, min(i.informed_on) FROM targeted_informing i WHERE i.`+cond+`
+		GROUP BY i.learner_id, i.school_year, i.region_code
+		ON CONFLICT (learner_id, school_year) DO UPDATE SET informed_on = excluded.informed_on`, a...); err != nil {
+		return fmt.Errorf("store: guidance reach: %w", err)
+	}
+	return nil
+}
+
+// RebuildReach rebuilds the coverage rows of a whole region; loads call it
+// once at their end instead of once per pupil.
+func (s *Store) RebuildReach(ctx context.Context, region string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var a args
+		return rebuildReach(ctx, tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a)
+	})
+}
+
+// coverageScope keeps a coverage query within the caller's reach: persons'
+// roles by their scope, and roles that see no person (the federal operator,
+// experts) the whole region's counts, which carry no person.
+func coverageScope(sc auth.Scope, a *args) string {
+	if !sc.SeesPersons() && sc.RegionCode != "" {
+		return `l.region_code = ` + a.add(sc.RegionCode)
+	}
+	return learnerScope(sc, "l", a)
+}
+
+// levelHours is the SQL of the hours the school's level asks for.
+const levelHours = `CASE pl.level WHEN 'main' THEN 60 WHEN 'advanced' THEN 80 ELSE 40 END`
+
+// Coverage counts the pupils reached by guidance and informed about targeted
+// education in a school year, by school or by municipality (of the school),
+// and the total over all the caller sees.
+func (s *Store) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
+	var a args
+	y := a.add(int(year))
+	key, name, join := `l.org_id`, `COALESCE(NULLIF(o.short_name, ''), o.name)`, `JOIN organisation o ON o.id = l.org_id`
+	if by == "municipality" {
+		key, name, join = `o.municipality_id`, `m.name`, `JOIN organisation o ON o.id = l.org_id JOIN municipality m ON m.id = o.municipality_id`
+	}
+	q := `SELECT ` + key + `, ` + name + `, count(*),
+		sum(CASE WHEN r.activities > 0 THEN 1 ELSE 0 END),
+		sum(CASE WHEN l.grade >= 9 THEN 1 ELSE 0 END),
+		sum(CASE WHEN l.grade >= 9 AND r.informed_on IS NOT NULL THEN 1 ELSE 0 END),
+		sum(CASE WHEN r.hours >= ` + levelHours + ` THEN 1 ELSE 0 END),
+		sum(CASE WHEN r.ticket > 0 THEN 1 ELSE 0 END)
+		FROM learner l ` + join + `
+		LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = ` + y + `
+		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + `
+		WHERE ` + coverageScope(sc, &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11
+		GROUP BY ` + key + `, ` + name + ` ORDER BY ` + name
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, guidance.Coverage{}, err
+	}
+	defer rows.Close()
+	var out []guidance.Coverage
+	total := guidance.Coverage{Name: "Всего"}
+	for rows.Next() {
+		var c guidance.Coverage
+		if err := rows.Scan(&c.ID, &c.Name, &c.Pupils, &c.Reached, &c.Seniors, &c.Informed, &c.HoursMet, &c.Ticket); err != nil {
+			return nil, total, err
+		}
+		total.Add(c)
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// Trend counts, for each month of the school year up to now, the pupils
+// reached and informed by its end.
+func (s *Store) Trend(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, now time.Time) ([]guidance.MonthPoint, error) {
+	months := year.Months(now)
+	out := make([]guidance.MonthPoint, len(months))
+	for i, m := range months {
+		out[i].Month = m
+	}
+	for _, col := range []string{"first_on", "informed_on"} {
+		var a args
+		grade := "6"
+		if col == "informed_on" {
+			grade = "9"
+		}
+		rows, err := s.read.QueryContext(ctx, `SELECT r.`+col+`, count(*) FROM guidance_reach r JOIN learner l ON l.id = r.learner_id
+			WHERE r.school_year = `+a.add(int(year))+` AND r.`+col+` IS NOT NULL AND `+coverageScope(sc, &a)+`
+			AND l.status = 'pupil' AND l.grade BETWEEN `+grade+` AND 11 GROUP BY r.`+col, a...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var day time.Time
+			var n int
+			if err := rows.Scan(timeScan{&day}, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			for i, m := range months {
+				if day.Before(m.AddDate(0, 1, 0)) {
+					if col == "first_on" {
+						out[i].Reached += n
+					} else {
+						out[i].Informed += n
+					}
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Pupils returns a page of pupils of grades 6–11 the caller sees with their
+// guidance in a school year, and the total: the lists of pupils not yet
+// reached or not yet informed, and a class's hours against its level.
+func (s *Store) Pupils(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, f guidance.PupilFilter) ([]guidance.Pupil, int, error) {
+	if !sc.SeesPersons() {
+		return nil, 0, apperr.New(apperr.Forbidden, "списки обучающихся вам недоступны")
+	}
+	var a args
+	y := a.add(int(year))
+	where := learnerScope(sc, "l", &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11`
+	if f.OrgID != 0 {
+		where += ` AND l.org_id = ` + a.add(f.OrgID)
+	}
+	if f.Grade != 0 {
+		where += ` AND l.grade = ` + a.add(f.Grade)
+	}
+	if f.Group != "" {
+		where += ` AND l.study_group = ` + a.add(f.Group)
+	}
+	switch f.Not {
+	case "reached":
+		where += ` AND COALESCE(r.activities, 0) = 0`
+	case "informed":
+		where += ` AND l.grade >= 9 AND r.informed_on IS NULL`
+	case "hours":
+		where += ` AND COALESCE(r.hours, 0) < ` + levelHours
+	}
+	from := ` FROM learner l LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = ` + y + `
+		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + ` JOIN organisation o ON o.id = l.org_id`
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+from+` WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.grade, l.study_group, l.org_id,
+		COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(r.activities, 0), COALESCE(r.hours, 0), COALESCE(pl.level, 'basic'), r.informed_on` +
+		from + ` WHERE ` + where + ` ORDER BY o.search_name, l.grade, l.study_group, l.search_name, l.id`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
+	}
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []guidance.Pupil
+	for rows.Next() {
+		var p guidance.Pupil
+		if err := rows.Scan(&p.LearnerID, &p.Name, &p.Grade, &p.Group, &p.OrgID, &p.School, &p.Activities, &p.Hours, &p.Level, timeScan{&p.InformedOn}); err != nil {
+			return nil, 0, err
+		}
+		p.Name = strings.TrimSpace(p.Name)
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// Classes lists the classes of a school's pupils of grades 6–11 with their sizes.
+func (s *Store) Classes(ctx context.Context, sc auth.Scope, orgID int64) ([]guidance.Class, error) {
+	var a args
+	rows, err := s.read.QueryContext(ctx, `SELECT l.grade, l.study_group, count(*) FROM learner l WHERE l.org_id = `+a.add(orgID)+
+		` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND `+learnerScope(sc, "l", &a)+` GROUP BY l.grade, l.study_group ORDER BY l.grade, l.study_group`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []guidance.Class
+	for rows.Next() {
+		var c guidance.Class
+		if err := rows.Scan(&c.Grade, &c.Group, &c.Pupils); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
