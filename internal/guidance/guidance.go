@@ -256,10 +256,14 @@ func YearOf(t time.Time) SchoolYear {
 }
 
 // Start is the first day of the year.
-func (y SchoolYear) Start() time.Time { return time.Date(int(y), time.September, 1, 0, 0, 0, 0, time.UTC) }
+func (y SchoolYear) Start() time.Time {
+	return time.Date(int(y), time.September, 1, 0, 0, 0, 0, time.UTC)
+}
 
 // End is the day after the last day of the year.
-func (y SchoolYear) End() time.Time { return time.Date(int(y)+1, time.September, 1, 0, 0, 0, 0, time.UTC) }
+func (y SchoolYear) End() time.Time {
+	return time.Date(int(y)+1, time.September, 1, 0, 0, 0, 0, time.UTC)
+}
 
 // String is the year as schools write it: «2026/27».
 func (y SchoolYear) String() string { return fmt.Sprintf("%d/%02d", int(y), (int(y)+1)%100) }
