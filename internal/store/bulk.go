@@ -96,9 +96,10 @@ func (l *Loader) run(fn func(*Loader) error) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(sum(n), 0) FROM learner_tally`).Scan(&l.before); err != nil {
 			return fmt.Errorf("store: count learners: %w", err)
 		}
-		// On SQLite a trigger, even one whose WHEN clause is false, makes every
-		// INSERT keep a statement journal; the load takes it off for its
-		// transaction, which no other connection sees.
+		// The tally's per-row insert trigger stands aside for the load's
+		// transaction, which no other connection sees: on SQLite a trigger, even
+		// one whose WHEN clause is false, makes every INSERT keep a statement
+		// journal; on PostgreSQL it queues an event per row and runs PL/pgSQL.
 		var insertTrigger string
 		if s.engine == SQLite {
 			if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'learner_tally_insert'`).Scan(&insertTrigger); err != nil {
@@ -107,6 +108,13 @@ func (l *Loader) run(fn func(*Loader) error) error {
 			if _, err := tx.ExecContext(ctx, `DROP TRIGGER learner_tally_insert`); err != nil {
 				return err
 			}
+		} else {
+			// Loads insert and update learners, never delete them: the trigger
+			// that counts inserts and deletions can rest.
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE learner DISABLE TRIGGER learner_tally_change`); err != nil {
+				return fmt.Errorf("store: tally trigger: %w", err)
+			}
+			insertTrigger = `ALTER TABLE learner ENABLE TRIGGER learner_tally_change`
 		}
 		if err := fn(l); err != nil {
 			return err
