@@ -141,15 +141,17 @@ func (l *Loader) run(fn func(*Loader) error) error {
 		if err := l.resetSequences(); err != nil {
 			return err
 		}
-		// Fresh statistics, so that the planner knows the new rows' shape;
-		// on SQLite from a sample of each index, which is enough for the planner.
+		// Fresh statistics, so that the planner knows the new rows' shape: on
+		// SQLite from a sample of each index, which is enough for the planner;
+		// on PostgreSQL Load analyses the loaded tables after the commit, as a
+		// database-wide ANALYZE here would wait on every other writer's locks.
 		if s.engine == SQLite {
 			if _, err := tx.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
 				return err
 			}
-		}
-		if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
-			return fmt.Errorf("store: analyze: %w", err)
+			if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
+				return fmt.Errorf("store: analyze: %w", err)
+			}
 		}
 		return nil
 	}
