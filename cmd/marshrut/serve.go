@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"marshrut/internal/guidance"
 	"net"
 	"net/http"
 	"time"
@@ -59,7 +60,8 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(st, now), Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
+		Guidance: guidance.NewService(st, now),
+		Region:   cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err

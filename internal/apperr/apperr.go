@@ -135,3 +135,21 @@ func HTTPStatus(c Code) int {
 	}
 	return 500
 }
+
+// Fields splits an error into the errors of its fields: the parts of a
+// List's joined error, or the error itself; an error from outside this
+// package becomes one Invalid error with its text.
+func Fields(err error) []*Error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return []*Error{Wrap(err, Invalid, "%s", err.Error())}
+	}
+	if j, ok := e.Err.(interface{ Unwrap() []error }); ok && e.Field == "" {
+		var out []*Error
+		for _, x := range j.Unwrap() {
+			out = append(out, Fields(x)...)
+		}
+		return out
+	}
+	return []*Error{e}
+}

@@ -156,21 +156,6 @@ func (im *Importer) directory(ctx context.Context, region string) (*directory, e
 	return d, nil
 }
 
-// fieldErrors splits a validation error into its field errors.
-func fieldErrors(err error) []*apperr.Error {
-	var e *apperr.Error
-	if !errors.As(err, &e) {
-		return []*apperr.Error{{Message: err.Error()}}
-	}
-	if j, ok := e.Err.(interface{ Unwrap() []error }); ok && e.Field == "" {
-		var out []*apperr.Error
-		for _, x := range j.Unwrap() {
-			out = append(out, fieldErrors(x)...)
-		}
-		return out
-	}
-	return []*apperr.Error{e}
-}
 
 // run does an import's work in one transaction: fn reads the rows and writes
 // them through the loader. A dry run is the same work rolled back at the end,

@@ -178,7 +178,7 @@ var columnOf = map[string]string{
 
 func (p *learnerParser) issues(err error) []Issue {
 	var out []Issue
-	for _, e := range fieldErrors(err) {
+	for _, e := range apperr.Fields(err) {
 		key := e.Field
 		if k, ok := columnOf[key]; ok {
 			key = k

@@ -304,7 +304,7 @@ var orgColumnOf = map[string]string{"municipality_id": "municipality", "coordina
 
 func (p *orgParser) issues(err error) []Issue {
 	var out []Issue
-	for _, e := range fieldErrors(err) {
+	for _, e := range apperr.Fields(err) {
 		key, ok := orgColumnOf[e.Field]
 		if !ok {
 			key = e.Field

@@ -220,7 +220,7 @@ var outcomeColumnOf = map[string]string{"start": "start_date", "end": "end_date"
 
 func (p *outcomeParser) issues(err error) []Issue {
 	var out []Issue
-	for _, e := range fieldErrors(err) {
+	for _, e := range apperr.Fields(err) {
 		col := ""
 		if e.Field != "" {
 			key := e.Field

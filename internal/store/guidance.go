@@ -9,6 +9,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/ddo"
 	"marshrut/internal/guidance"
 	"marshrut/internal/org"
 )
@@ -319,6 +320,9 @@ func (s *Store) Inform(ctx context.Context, sc auth.Scope, recs []guidance.Infor
 		}
 		now := tsArg(s.now())
 		for _, r := range recs {
+			if r.OrgID == 0 { // the region informs on behalf of the pupil's school
+				r.OrgID = pupils[r.LearnerID].org
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO targeted_informing (region_code, learner_id, org_id, informed_on, school_year, method, note,
 				recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, sc.RegionCode, r.LearnerID, r.OrgID, dateArg(r.On),
 				int(guidance.YearOf(r.On)), r.Method, r.Note, nullID(sc.UserID), now); err != nil {
@@ -665,6 +669,46 @@ func (s *Store) Classes(ctx context.Context, sc auth.Scope, orgID int64) ([]guid
 			return nil, err
 		}
 		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SaveDiagnostic stores a ДДО result of a learner the caller sees.
+func (s *Store) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidance.Diagnostic) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := scopedPupils(ctx, tx, sc, []int64{d.LearnerID}); err != nil {
+			return err
+		}
+		p := d.Result.Points
+		return tx.QueryRowContext(ctx, `INSERT INTO ddo_result (region_code, learner_id, taken_on, answers, nature, technics, human, sign, art,
+			source, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			sc.RegionCode, d.LearnerID, dateArg(d.TakenOn), d.Answers.String(), p[ddo.Nature], p[ddo.Technics], p[ddo.Human], p[ddo.Sign], p[ddo.Art],
+			d.Source, nullID(sc.UserID), tsArg(s.now())).Scan(&d.ID)
+	})
+}
+
+// Diagnostics lists a learner's ДДО results, newest first.
+func (s *Store) Diagnostics(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Diagnostic, error) {
+	var a args
+	rows, err := s.read.QueryContext(ctx, `SELECT d.id, d.learner_id, d.taken_on, d.answers, d.source FROM ddo_result d
+		JOIN learner l ON l.id = d.learner_id WHERE d.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
+		` ORDER BY d.taken_on DESC, d.id DESC`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []guidance.Diagnostic
+	for rows.Next() {
+		var d guidance.Diagnostic
+		var answers string
+		if err := rows.Scan(&d.ID, &d.LearnerID, timeScan{&d.TakenOn}, &answers, &d.Source); err != nil {
+			return nil, err
+		}
+		if d.Answers, err = ddo.ParseAnswers(answers); err != nil {
+			return nil, fmt.Errorf("store: ddo result %d: %w", d.ID, err)
+		}
+		d.Result = ddo.Score(d.Answers)
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }

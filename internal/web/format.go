@@ -77,3 +77,8 @@ func abs(n int) int {
 	}
 	return n
 }
+
+var monthNames = [...]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
+
+// Month writes a month as «сентябрь 2026».
+func Month(t time.Time) string { return monthNames[t.Month()-1] + " " + strconv.Itoa(t.Year()) }

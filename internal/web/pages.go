@@ -12,6 +12,8 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
+	"marshrut/internal/ddo"
+	"marshrut/internal/guidance"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 )
@@ -132,7 +134,22 @@ func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "learner", "learners", map[string]any{"Card": card})
+	data := map[string]any{"Card": card}
+	if card.Learner.Status == learner.Pupil && w.d.Guidance != nil {
+		g, err := w.d.Guidance.ForLearner(r.Context(), sc, id)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Guidance"], data["DDOTypes"], data["CanEnterDDO"] = g, ddo.Types(), guidance.CanRecord(sc)
+		if len(g.Diagnostics) > 0 {
+			data["DDOPoints"] = g.Diagnostics[0].Result.Points
+		}
+		if lv, ok, err := w.d.Guidance.Level(r.Context(), card.Learner.OrgID); err == nil && ok {
+			data["Level"] = lv
+		}
+	}
+	w.render(rw, r, http.StatusOK, "learner", "learners", data)
 }
 
 // Organisations is the registry of the region's organisations.

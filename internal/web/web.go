@@ -15,12 +15,15 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
+	"marshrut/internal/ddo"
+	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
@@ -59,6 +62,7 @@ type Deps struct {
 	Municipalities Municipalities
 	Vacancies      vacancy.Store
 	Importer       *imports.Importer
+	Guidance       *guidance.Service
 	Jobs           *jobs.Runner
 	Region         string
 	SecureCookies  bool
@@ -75,11 +79,20 @@ type Web struct {
 // New parses the templates.
 func New(d Deps) (*Web, error) {
 	funcs := template.FuncMap{
-		"number":   Number,
-		"percent":  Percent,
-		"date":     Date,
-		"datetime": DateTime,
-		"count":    Count,
+		"number":     Number,
+		"percent":    Percent,
+		"date":       Date,
+		"datetime":   DateTime,
+		"count":      Count,
+		"trimPrefix": strings.TrimPrefix,
+		"ratio": func(a, b int) float64 {
+			if b == 0 {
+				return 0
+			}
+			return float64(a) / float64(b)
+		},
+		"month":  Month,
+		"groups": ddo.Groups,
 		"share": func(a, b int) string {
 			if b == 0 {
 				return "—"
@@ -129,7 +142,8 @@ func New(d Deps) (*Web, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}
-	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job", "vacancies", "vacancy"} {
+	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job", "vacancies", "vacancy",
+		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

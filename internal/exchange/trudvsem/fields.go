@@ -211,7 +211,7 @@ func (r *record) cover(field string) {
 // if any, as an *apperr.Error.
 func (r *record) finish() (vacancy.Vacancy, error) {
 	if err := r.v.Validate(); err != nil {
-		for _, e := range fieldErrors(err) {
+		for _, e := range apperr.Fields(err) {
 			if !r.covered[e.Field] {
 				r.errs = append(r.errs, message(e))
 			}
@@ -239,21 +239,6 @@ func ogrnOf(code string) string {
 	return ""
 }
 
-// fieldErrors splits an error of apperr.List into the errors of its fields.
-func fieldErrors(err error) []*apperr.Error {
-	var e *apperr.Error
-	if !errors.As(err, &e) {
-		return []*apperr.Error{apperr.Wrap(err, apperr.Invalid, "%s", err.Error())}
-	}
-	if j, ok := e.Err.(interface{ Unwrap() []error }); ok && e.Field == "" {
-		var out []*apperr.Error
-		for _, x := range j.Unwrap() {
-			out = append(out, fieldErrors(x)...)
-		}
-		return out
-	}
-	return []*apperr.Error{e}
-}
 
 // message is the Russian text of an error without the name of a cause.
 func message(err error) string {

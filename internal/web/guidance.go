@@ -1,0 +1,489 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/ddo"
+	"marshrut/internal/exchange"
+	"marshrut/internal/guidance"
+)
+
+// Guidance is the list of guidance events of the school year with the
+// coverage at a glance.
+func (w *Web) Guidance(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	q := r.URL.Query()
+	f := guidance.EventFilter{Year: w.d.Guidance.Year(), Kind: guidance.Kind(q.Get("kind")), Bookable: q.Get("bookable") == "1",
+		Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	if q.Get("mine") == "1" && sc.OrgID != 0 {
+		f.OrganiserID = sc.OrgID
+	}
+	data := map[string]any{"Filter": f, "Kinds": guidance.Kinds, "CanOrganise": guidance.CanOrganise(sc), "Mine": q.Get("mine") == "1"}
+	items, total, err := w.d.Guidance.Events(r.Context(), sc, f)
+	status := http.StatusOK
+	if apperr.Is(err, apperr.Invalid) {
+		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+	} else if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	if rep, err := w.d.Guidance.Coverage(r.Context(), sc, 0, "school"); err == nil {
+		data["Coverage"] = rep
+	}
+	w.render(rw, r, status, "guidance", "guidance", data)
+}
+
+// EventForm is the form of a new event.
+func (w *Web) EventForm(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	if !guidance.CanOrganise(sc) {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "недостаточно прав для создания мероприятий"))
+		return
+	}
+	e := guidance.Event{Kind: guidance.Proba, HeldOn: w.d.Guidance.Now(), GradeFrom: 6, GradeTo: 11, Hours: 2, OrganiserID: sc.OrgID}
+	w.renderEventForm(rw, r, http.StatusOK, e, nil)
+}
+
+func (w *Web) renderEventForm(rw http.ResponseWriter, r *http.Request, status int, e guidance.Event, err error) {
+	_, sc, _ := auth.Caller(r.Context())
+	data := map[string]any{"Event": e, "Kinds": guidance.Kinds, "WholeRegion": sc.WholeRegion()}
+	if err != nil {
+		data["Error"], data["Fields"] = apperr.Message(err), fieldMessages(err)
+	}
+	w.render(rw, r, status, "event_new", "guidance", data)
+}
+
+// CreateEvent creates an event from the form.
+func (w *Web) CreateEvent(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k))); return n }
+	e := guidance.Event{Kind: guidance.Kind(r.PostFormValue("kind")), Title: r.PostFormValue("title"), Place: r.PostFormValue("place"),
+		GradeFrom: atoi("grade_from"), GradeTo: atoi("grade_to"), Capacity: atoi("capacity"), Hours: atoi("hours"),
+		SpecialtyCode: strings.TrimSpace(r.PostFormValue("specialty_code")), Ticket: r.PostFormValue("ticket") == "1",
+		Bookable: r.PostFormValue("bookable") == "1", OrganiserID: int64(atoi("organiser_id"))}
+	var err error
+	if e.HeldOn, err = exchange.ParseDate(r.PostFormValue("held_on")); err != nil {
+		err = apperr.Field("held_on", "дата проведения: %s", apperr.Message(err))
+	} else {
+		err = w.d.Guidance.CreateEvent(r.Context(), sc, &e)
+	}
+	if err != nil {
+		if apperr.Is(err, apperr.Invalid) {
+			w.renderEventForm(rw, r, http.StatusBadRequest, e, err)
+			return
+		}
+		w.Error(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/guidance/events/%d?done=created", e.ID), http.StatusSeeOther)
+}
+
+// Event is an event's card: its bookings, and for a school its pupils and
+// the entry of participation by class.
+func (w *Web) Event(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	e, bookings, err := w.d.Guidance.Event(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data := map[string]any{"Event": e, "Bookings": bookings, "CanRecord": guidance.CanRecord(sc),
+		"CanBook": sc.Role == auth.School && e.Bookable && e.OrganiserID != sc.OrgID, "Done": r.URL.Query().Get("done")}
+	for _, b := range bookings {
+		if b.SchoolID == sc.OrgID {
+			data["MyBooking"] = b
+		}
+	}
+	if sc.SeesPersons() {
+		if data["Participants"], err = w.d.Guidance.Participants(r.Context(), sc, id); err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+	}
+	if sc.Role == auth.School {
+		w.classPicker(r, sc, data)
+	}
+	if msg := r.URL.Query().Get("error"); msg != "" {
+		data["Error"] = msg
+	}
+	w.render(rw, r, http.StatusOK, "event", "guidance", data)
+}
+
+// classPicker puts the school's classes and, when one is chosen, its pupils into data.
+func (w *Web) classPicker(r *http.Request, sc auth.Scope, data map[string]any) {
+	classes, err := w.d.Guidance.Classes(r.Context(), sc, sc.OrgID)
+	if err != nil {
+		return
+	}
+	data["Classes"] = classes
+	chosen := r.URL.Query().Get("class")
+	for _, c := range classes {
+		if classKey(c) == chosen {
+			data["Class"] = c
+			data["ClassPupils"], _ = w.d.Guidance.ClassPupils(r.Context(), sc, sc.OrgID, c)
+		}
+	}
+}
+
+func classKey(c guidance.Class) string { return strconv.Itoa(c.Grade) + "|" + c.Group }
+
+// Book books places on an event for the caller's school.
+func (w *Web) Book(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	seats, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("seats")))
+	w.afterPost(rw, r, fmt.Sprintf("/guidance/events/%d", id), "booked", w.d.Guidance.Book(r.Context(), sc, id, seats))
+}
+
+// Record marks the chosen pupils as taking part in an event.
+func (w *Web) Record(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	ids, err := idList(r.PostForm["learner_id"])
+	var n int
+	if err == nil {
+		n, err = w.d.Guidance.Record(r.Context(), sc, id, ids)
+	}
+	w.afterPost(rw, r, fmt.Sprintf("/guidance/events/%d", id), "recorded:"+strconv.Itoa(n), err)
+}
+
+// Unrecord takes a pupil off an event's list.
+func (w *Web) Unrecord(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	lid, _ := strconv.ParseInt(r.PathValue("learner"), 10, 64)
+	w.afterPost(rw, r, fmt.Sprintf("/guidance/events/%d", id), "removed", w.d.Guidance.Unrecord(r.Context(), sc, id, lid))
+}
+
+// afterPost redirects back to the page with the outcome: done, or the
+// refusal's message for a wrong input; other errors are error pages.
+func (w *Web) afterPost(rw http.ResponseWriter, r *http.Request, back, done string, err error) {
+	switch {
+	case err == nil:
+		http.Redirect(rw, r, back+"?done="+url.QueryEscape(done), http.StatusSeeOther)
+	case apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict):
+		http.Redirect(rw, r, back+"?error="+url.QueryEscape(apperr.Message(err)), http.StatusSeeOther)
+	default:
+		w.Error(rw, r, err)
+	}
+}
+
+func idList(vals []string) ([]int64, error) {
+	out := make([]int64, 0, len(vals))
+	for _, v := range vals {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, apperr.Field("learner_id", "«%s» не является номером обучающегося", v)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// Coverage is the coverage of pupils by guidance and informing this school
+// year, by school or municipality, with the monthly trend.
+func (w *Web) Coverage(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	rep, err := w.d.Guidance.Coverage(r.Context(), sc, 0, r.URL.Query().Get("by"))
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data := map[string]any{"Report": rep, "Export": exportLinks(r, "/guidance/coverage/export"), "Levels": guidance.Levels,
+		"Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
+	if sc.Role == auth.School {
+		lv, chosen, err := w.d.Guidance.Level(r.Context(), sc.OrgID)
+		if err == nil {
+			data["Level"], data["LevelChosen"] = lv, chosen
+		}
+	}
+	w.render(rw, r, http.StatusOK, "coverage", "guidance", data)
+}
+
+var coverageColumns = []exchange.Column{
+	{Title: "Организация или территория", Width: 48}, {Title: "Школьники 6–11 классов", Kind: exchange.Int, Width: 14},
+	{Title: "Охвачены профориентацией", Kind: exchange.Int, Width: 14}, {Title: "Доля охвата", Kind: exchange.Percent, Width: 12},
+	{Title: "Школьники 9–11 классов", Kind: exchange.Int, Width: 14}, {Title: "Проинформированы о целевом обучении", Kind: exchange.Int, Width: 18},
+	{Title: "Доля проинформированных", Kind: exchange.Percent, Width: 14},
+	{Title: "Набрали часы своего уровня профминимума", Kind: exchange.Int, Width: 18}, {Title: "Доля", Kind: exchange.Percent, Width: 10},
+	{Title: "Участники «Билета в будущее»", Kind: exchange.Int, Width: 16},
+}
+
+// CoverageExport downloads the coverage table: the report a school or the
+// region submits, made of what was entered once.
+func (w *Web) CoverageExport(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	rep, err := w.d.Guidance.Coverage(r.Context(), sc, 0, r.URL.Query().Get("by"))
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.export(rw, r, "proforientaciya-"+strconv.Itoa(int(rep.Year)), coverageColumns, func(write func([]any) error) error {
+		for _, c := range append(rep.Rows, rep.Total) {
+			if err := write([]any{c.Name, c.Pupils, c.Reached, ratio(c.Reached, c.Pupils), c.Seniors, c.Informed, ratio(c.Informed, c.Seniors),
+				c.HoursMet, ratio(c.HoursMet, c.Pupils), c.Ticket}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func ratio(n, of int) any {
+	if of == 0 {
+		return nil
+	}
+	return float64(n) / float64(of)
+}
+
+// SetLevel records the school's профминимум level for the year.
+func (w *Web) SetLevel(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	err := w.d.Guidance.SetLevel(r.Context(), sc, sc.OrgID, guidance.Level(r.PostFormValue("level")))
+	w.afterPost(rw, r, "/guidance/coverage", "level", err)
+}
+
+// GuidancePupils lists pupils with their guidance this year: those not
+// reached, not informed or short of hours.
+func (w *Web) GuidancePupils(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	f, err := pupilFilter(r)
+	f.Limit, f.Offset = perPage, (pageOf(r)-1)*perPage
+	data := map[string]any{"Filter": f, "Export": exportLinks(r, "/guidance/pupils/export")}
+	status := http.StatusOK
+	if err == nil {
+		var items []guidance.Pupil
+		var total int
+		items, total, err = w.d.Guidance.Pupils(r.Context(), sc, f)
+		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	}
+	if apperr.Is(err, apperr.Invalid) {
+		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+	} else if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, status, "pupils", "guidance", data)
+}
+
+func pupilFilter(r *http.Request) (guidance.PupilFilter, error) {
+	q := r.URL.Query()
+	f := guidance.PupilFilter{Not: q.Get("not"), Group: strings.TrimSpace(q.Get("group"))}
+	g, err := intParam(q, "grade", "класс")
+	f.Grade = g
+	if err == nil {
+		var o int
+		o, err = intParam(q, "org", "школа")
+		f.OrgID = int64(o)
+	}
+	return f, err
+}
+
+var pupilColumns = []exchange.Column{
+	{Title: "Школа", Width: 40}, {Title: "Класс", Width: 8}, {Title: "ФИО", Width: 36}, {Title: "Мероприятий", Kind: exchange.Int},
+	{Title: "Часов", Kind: exchange.Int}, {Title: "Уровень школы", Width: 14}, {Title: "Часов по уровню", Kind: exchange.Int},
+	{Title: "Проинформирован о целевом обучении", Kind: exchange.Date, Width: 18},
+}
+
+// GuidancePupilsExport downloads the filtered list of pupils.
+func (w *Web) GuidancePupilsExport(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	f, err := pupilFilter(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.export(rw, r, "shkolniki-proforientaciya", pupilColumns, func(write func([]any) error) error {
+		for f.Offset = 0; ; f.Offset += 1000 {
+			f.Limit = 1000
+			items, _, err := w.d.Guidance.Pupils(r.Context(), sc, f)
+			if err != nil {
+				return err
+			}
+			for _, p := range items {
+				var informed any
+				if !p.InformedOn.IsZero() {
+					informed = p.InformedOn
+				}
+				class := p.Group
+				if class == "" {
+					class = strconv.Itoa(p.Grade)
+				}
+				if err := write([]any{p.School, class, p.Name, p.Activities, p.Hours, p.Level.Name(), p.Level.Hours(), informed}); err != nil {
+					return err
+				}
+			}
+			if len(items) < 1000 {
+				return nil
+			}
+		}
+	})
+}
+
+// InformForm is the entry of informing about targeted education for a class.
+func (w *Web) InformForm(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	if !guidance.CanRecord(sc) || sc.OrgID == 0 {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "информирование отмечает школа"))
+		return
+	}
+	data := map[string]any{"Methods": guidance.Methods, "Today": w.d.Guidance.Now(), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
+	w.classPicker(r, sc, data)
+	w.render(rw, r, http.StatusOK, "inform", "guidance", data)
+}
+
+// Inform records informing of the chosen pupils.
+func (w *Web) Inform(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	ids, err := idList(r.PostForm["learner_id"])
+	back := "/guidance/inform?class=" + url.QueryEscape(r.PostFormValue("class"))
+	if err == nil {
+		var on time.Time
+		if on, err = exchange.ParseDate(r.PostFormValue("on")); err != nil {
+			err = apperr.Field("on", "дата информирования: %s", apperr.Message(err))
+		} else {
+			err = w.d.Guidance.Inform(r.Context(), sc, ids, on, guidance.Method(r.PostFormValue("method")), r.PostFormValue("note"))
+		}
+	}
+	if err == nil {
+		http.Redirect(rw, r, back+"&done="+strconv.Itoa(len(ids)), http.StatusSeeOther)
+		return
+	}
+	if apperr.Is(err, apperr.Invalid) {
+		http.Redirect(rw, r, back+"&error="+url.QueryEscape(apperr.Message(err)), http.StatusSeeOther)
+		return
+	}
+	w.Error(rw, r, err)
+}
+
+// DDO is the questionnaire a pupil takes one pair per screen: the answers
+// so far ride in the form, nothing is stored until the last pair.
+func (w *Web) DDO(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	if sc.Role != auth.Learner {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "опросник проходит сам обучающийся; результаты с бумажного бланка вносят на его карточке"))
+		return
+	}
+	w.renderDDO(rw, r, "", "")
+}
+
+func (w *Web) renderDDO(rw http.ResponseWriter, r *http.Request, so string, msg string) {
+	sheet := ddo.Questionnaire()
+	n := len(so)
+	data := map[string]any{"Sheet": sheet, "So": so, "N": n + 1, "Total": len(sheet.Items), "Error": msg}
+	if n < len(sheet.Items) {
+		data["Item"] = sheet.Items[n]
+	}
+	data["Percent"] = n * 100 / len(sheet.Items)
+	w.render(rw, r, http.StatusOK, "ddo", "ddo", data)
+}
+
+// DDOAnswer takes one answer; after the last it scores and stores the
+// result and shows it.
+func (w *Web) DDOAnswer(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	if sc.Role != auth.Learner {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "опросник проходит сам обучающийся"))
+		return
+	}
+	so := r.PostFormValue("so")
+	if r.PostFormValue("back") == "1" && len(so) > 0 {
+		w.renderDDO(rw, r, so[:len(so)-1], "")
+		return
+	}
+	choice := r.PostFormValue("choice")
+	if (choice != "a" && choice != "b") || len(so) >= ddo.Items || strings.Trim(so, "ab") != "" {
+		w.renderDDO(rw, r, strings.Map(func(c rune) rune {
+			if c == 'a' || c == 'b' {
+				return c
+			}
+			return -1
+		}, so), "Выберите один из двух вариантов.")
+		return
+	}
+	so += choice
+	if len(so) < ddo.Items {
+		w.renderDDO(rw, r, so, "")
+		return
+	}
+	if _, err := w.d.Guidance.TakeDiagnostic(r.Context(), sc, sc.LearnerID, so); err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, "/ddo/result", http.StatusSeeOther)
+}
+
+// DDOResult shows the learner's latest ДДО result.
+func (w *Web) DDOResult(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	if sc.Role != auth.Learner {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "страница результата — для самого обучающегося"))
+		return
+	}
+	g, err := w.d.Guidance.ForLearner(r.Context(), sc, sc.LearnerID)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data := map[string]any{"Types": ddo.Types()}
+	if len(g.Diagnostics) > 0 {
+		data["Result"] = g.Diagnostics[0]
+	}
+	w.render(rw, r, http.StatusOK, "ddo_result", "ddo", data)
+}
+
+// DDOPaper is the entry of a paper ДДО sheet for a learner.
+func (w *Web) DDOPaper(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	card, err := w.d.Learners.Get(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "ddo_paper", "learners", map[string]any{"Card": card, "Sheet": ddo.Questionnaire(), "Error": r.URL.Query().Get("error")})
+}
+
+// DDOPaperSave scores and stores a paper sheet; a sheet with a missing pair is refused whole.
+func (w *Web) DDOPaperSave(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var b strings.Builder
+	for i := 1; i <= ddo.Items; i++ {
+		v := r.PostFormValue("q" + strconv.Itoa(i))
+		if v == "" {
+			v = "-"
+		}
+		b.WriteString(v)
+	}
+	_, err := w.d.Guidance.TakeDiagnostic(r.Context(), sc, id, b.String())
+	if apperr.Is(err, apperr.Invalid) {
+		http.Redirect(rw, r, fmt.Sprintf("/learners/%d/ddo?error=%s", id, url.QueryEscape(apperr.Message(err))), http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/learners/%d#ddo", id), http.StatusSeeOther)
+}
+
+// fieldMessages maps a form's fields to their messages.
+func fieldMessages(err error) map[string]string {
+	out := map[string]string{}
+	for _, e := range apperr.Fields(err) {
+		if e.Field != "" {
+			out[e.Field] = e.Message
+		}
+	}
+	return out
+}
