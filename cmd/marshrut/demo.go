@@ -71,9 +71,11 @@ func generate(ctx context.Context, e *env, cfg *config.Config, st *store.Store, 
 		return fmt.Errorf("демонстрационный регион не создан, база не изменена: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "Готово за %s: %d муниципальных образований, %d школ, %d колледжей, %d вузов, %d работодателей, %d центров занятости;\n"+
-		"  %d школьников, %d студентов, %d выпускников; %d этапов маршрутов, %d записей о занятости; %d вакансий.\n",
+		"  %d школьников, %d студентов, %d выпускников; %d этапов маршрутов, %d записей о занятости; %d вакансий;\n"+
+		"  %d профориентационных мероприятий, %d отметок участия, %d проинформированных о целевом обучении, %d результатов ДДО.\n",
 		sum.Duration.Round(time.Millisecond), sum.Municipalities, sum.Schools, sum.Colleges, sum.Universities, sum.Employers, sum.CZN,
-		sum.Pupils, sum.Students, sum.Graduates, sum.Stages, sum.Outcomes, sum.Vacancies)
+		sum.Pupils, sum.Students, sum.Graduates, sum.Stages, sum.Outcomes, sum.Vacancies,
+		sum.Events, sum.Participations, sum.Informed, sum.Diagnostics)
 	return nil
 }
 

@@ -49,6 +49,10 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 	if err != nil || len(grads) == 0 {
 		return fmt.Errorf("в демонстрационном колледже нет выпускников: %v", err)
 	}
+	pupils, _, err := st.Learners(ctx, sys, learner.Filter{OrgID: school.ID, Status: learner.Pupil, Grade: 9, Limit: 1})
+	if err != nil || len(pupils) == 0 {
+		return fmt.Errorf("в демонстрационной школе нет девятиклассников: %v", err)
+	}
 	// The employer is the one where that graduate works, so that its page is not empty.
 	card, err := st.Outcomes(ctx, sys, grads[0].ID)
 	if err != nil {
@@ -78,6 +82,7 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		{Login: "employer", Name: "Отдел кадров", Role: auth.Employer, OrgID: employer.ID},
 		{Login: "expert", Name: "Эксперт комиссии", Role: auth.Expert},
 		{Login: "learner", Name: grads[0].FirstName + " " + grads[0].LastName, Role: auth.Learner, LearnerID: grads[0].ID},
+		{Login: "pupil", Name: pupils[0].FirstName + " " + pupils[0].LastName, Role: auth.Learner, LearnerID: pupils[0].ID},
 		{Login: "federal", Name: "Федеральный оператор", Role: auth.Federal},
 	}
 	svc := auth.NewService(st, cfg.SessionTTL, time.Now)

@@ -60,6 +60,7 @@ type Summary struct {
 	Municipalities, Schools, Colleges, Universities, Employers, CZN int
 	Pupils, Students, Graduates, Stages, Outcomes                   int
 	Vacancies                                                       int
+	Events, Participations, Informed, Diagnostics                   int
 	Duration                                                        time.Duration
 }
 
@@ -81,6 +82,8 @@ type gen struct {
 	edu        []eduOrg
 	employers  []employer
 	byGroup    map[string][]int // specialty group → employer indexes
+	czn        []org.Organisation // by municipality
+	seniors    []pupilRef         // pupils of grades 6–11, for guidance
 	innSeq     int
 	snilsSeq   int
 
@@ -134,7 +137,7 @@ func Generate(ctx context.Context, load Loader, opt Options) (Summary, error) {
 	if opt.Now.Month() < time.September {
 		g.schoolYear--
 	}
-	steps := []func() error{g.municipalities, g.organisations, g.people, g.vacancies}
+	steps := []func() error{g.municipalities, g.organisations, g.people, g.guidance, g.vacancies}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return g.sum, err
@@ -295,8 +298,8 @@ func (g *gen) organisations() error {
 
 	// Employment centres: one in each municipality; the regional HR centre.
 	for mi, m := range kamchatka {
-		add(org.Organisation{Kind: org.CZN, Name: "КГКУ «Центр занятости населения " + czName(m.name) + "»", MunicipalityID: muniID(mi),
-			Address: kamchatka[mi].villages[0] + ", ул. " + streets[g.pick(len(streets))] + ", д. " + fmt.Sprint(1+g.pick(30)), OKVED: "84.12"})
+		g.czn = append(g.czn, add(org.Organisation{Kind: org.CZN, Name: "КГКУ «Центр занятости населения " + czName(m.name) + "»", MunicipalityID: muniID(mi),
+			Address: kamchatka[mi].villages[0] + ", ул. " + streets[g.pick(len(streets))] + ", д. " + fmt.Sprint(1+g.pick(30)), OKVED: "84.12"}))
 		g.sum.CZN++
 	}
 	add(org.Organisation{Kind: org.HRCentre, Name: "Региональный кадровый центр Камчатского края", MunicipalityID: muniID(0),

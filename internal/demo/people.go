@@ -133,6 +133,10 @@ func (g *gen) pupil() {
 	}
 	l := g.person(g.chance(0.49), g.schoolYear-grade-6)
 	l.Status, l.OrgID, l.Grade, l.MunicipalityID = learner.Pupil, school.ID, grade, school.MunicipalityID
+	l.Group = fmt.Sprintf("%d%c", grade, []rune("АБВ")[g.pick(3)])
+	if grade >= 6 {
+		g.seniors = append(g.seniors, pupilRef{id: l.ID, school: school.ID, muni: mi, grade: grade})
+	}
 	g.batch.learners = append(g.batch.learners, l)
 	g.stage(&l, learner.StageSchool, school.ID, "", date(g.schoolYear-grade+1, time.September, 1), time.Time{})
 	g.sum.Pupils++

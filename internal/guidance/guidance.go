@@ -365,6 +365,7 @@ type EventFilter struct {
 
 // Booking is a school's booking of places on an event.
 type Booking struct {
+	EventID  int64
 	SchoolID int64
 	School   string
 	Seats    int
@@ -395,4 +396,17 @@ func (c Class) Name() string {
 		return c.Group
 	}
 	return fmt.Sprintf("%d класс", c.Grade)
+}
+
+// Participation is a pupil's taking part in an event, as loads write it.
+type Participation struct {
+	EventID   int64
+	LearnerID int64
+}
+
+// LevelChoice is the level a school chose for a year, as loads write it.
+type LevelChoice struct {
+	OrgID int64
+	Year  SchoolYear
+	Level Level
 }
