@@ -79,6 +79,7 @@ func (a *api) routes() []route {
 		{"POST", "/imports/learners", "Загрузить обучающихся из файла", false, a.importLearners},
 		{"POST", "/imports/orgs", "Загрузить организации из файла", false, a.importOrganisations},
 		{"POST", "/imports/outcomes", "Загрузить сведения о занятости из файла", false, a.importOutcomes},
+		{"POST", "/imports/vacancies", "Загрузить вакансии «Работы России»", false, a.importVacancies},
 	}
 }
 

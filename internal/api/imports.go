@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
 	"marshrut/internal/exchange"
+	"marshrut/internal/exchange/trudvsem"
 	"marshrut/internal/imports"
 )
 
@@ -292,4 +294,65 @@ func spool(r io.Reader) (*os.File, error) {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	return f, err
+}
+
+// vacancyFormats are the formats of «Работа России» the vacancy import takes.
+var vacancyFormats = map[string]trudvsem.Format{"trudvsem-json": trudvsem.API, "trudvsem-dataset": trudvsem.Dataset, "trudvsem-csv": trudvsem.CSV}
+
+// importVacancies loads vacancies of «Работа России» from the body: the
+// /api/v1 answer, the open-data records or the flattened CSV; the region and
+// employment centres may.
+func (a *api) importVacancies(w http.ResponseWriter, r *http.Request, c caller) error {
+	sc := c.scope
+	if !sc.WholeRegion() && sc.Role != auth.CZN {
+		return apperr.New(apperr.Forbidden, "загружать вакансии могут регион и центры занятости")
+	}
+	if a.d.Importer == nil {
+		return errors.New("api: Deps.Importer is not set")
+	}
+	q := newQuery(r)
+	dry := q.bool("dry_run")
+	format := vacancyFormats[q.oneOf("format", "trudvsem-json", "trudvsem-dataset", "trudvsem-csv")]
+	if err := q.err(); err != nil {
+		return err
+	}
+	if r.ContentLength > maxImport+multipartSlack {
+		w.Header().Set("Connection", "close")
+		a.failStatus(w, r, http.StatusRequestEntityTooLarge, errImportTooLarge())
+		return nil
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	multipart := mt == "multipart/form-data"
+	if !multipart && mt != "application/json" && mt != "application/x-ndjson" && mt != "text/csv" && mt != "application/octet-stream" {
+		return apperr.New(apperr.Invalid, "Вакансии передаются телом запроса с заголовком Content-Type: application/json, application/x-ndjson, text/csv "+
+			"или application/octet-stream, либо полем «file» формы multipart/form-data")
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(importReadTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(importWriteTimeout))
+	file, name, err := spoolUpload(w, r, multipart)
+	if file != nil {
+		defer os.Remove(file.Name())
+		defer file.Close()
+	}
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.Is(err, errUploadTooLarge) || errors.As(err, &mb) {
+			w.Header().Set("Connection", "close")
+			a.failStatus(w, r, http.StatusRequestEntityTooLarge, errImportTooLarge())
+			return nil
+		}
+		return err
+	}
+	if format == "" && mt == "text/csv" {
+		format = trudvsem.CSV
+	}
+	rep, err := a.d.Importer.Vacancies(r.Context(), file, name, format, imports.Options{Region: sc.RegionCode, DryRun: dry, Now: time.Now()})
+	if err != nil {
+		return err
+	}
+	a.d.Log.Info("api import", "kind", rep.Kind, "user", c.user.ID, "dry_run", rep.DryRun, "rows", rep.Rows,
+		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "rejected", rep.Rejected, "duration", rep.Duration)
+	writeJSON(w, http.StatusOK, fromReport(rep, exchange.Mapping{}, nil))
+	return nil
 }

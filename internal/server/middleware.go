@@ -28,10 +28,11 @@ const maxBody = 1 << 20
 // uploads are the paths that take files, and the size each accepts.
 // A multipart form carries a little more than its file.
 var uploads = map[string]int64{
-	"/imports/learners":        web.MaxUpload + 1<<20,
-	"/api/v1/imports/learners": web.MaxUpload + 1<<20,
-	"/api/v1/imports/orgs":     web.MaxUpload + 1<<20,
-	"/api/v1/imports/outcomes": web.MaxUpload + 1<<20,
+	"/imports/learners":         web.MaxUpload + 1<<20,
+	"/api/v1/imports/learners":  web.MaxUpload + 1<<20,
+	"/api/v1/imports/orgs":      web.MaxUpload + 1<<20,
+	"/api/v1/imports/outcomes":  web.MaxUpload + 1<<20,
+	"/api/v1/imports/vacancies": web.MaxUpload + 1<<20,
 }
 
 // tooLargeError is the answer to a body over the limit of its path.
