@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
+	"marshrut/internal/ddo"
 	"marshrut/internal/learner"
 	"marshrut/internal/store"
 )
@@ -148,7 +150,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("region", func(t *testing.T) {
 		do(t, ctx, login(srv.URL, "region"))
 		text := textOf(t, ctx, "main")
-		for _, want := range []string{"Ключевые показатели", "Трудоустройство выпускников через 6 месяцев", "Охват профориентацией", "Мероприятия профориентации ещё не учитываются"} {
+		for _, want := range []string{"Ключевые показатели", "Трудоустройство выпускников через 6 месяцев", "Охват профориентацией", "Информирование о целевом обучении"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("region dashboard lacks %q", want)
 			}
@@ -204,6 +206,58 @@ func TestBrowser(t *testing.T) {
 		do(t, ctx, logout())
 		if strings.Contains(nav, "Журнал доступа") || !strings.Contains(nav, "Обучающиеся") {
 			t.Errorf("czn navigation: %q", nav)
+		}
+	})
+
+	t.Run("guidance", func(t *testing.T) {
+		// A pupil takes the ДДО one pair per screen and sees the result.
+		do(t, ctx, login(srv.URL, "pupil"), chromedp.Navigate(srv.URL+"/ddo"), chromedp.WaitVisible(css(`form.ddo`)))
+		for i := 1; i <= ddo.Items; i++ {
+			// Each screen carries the answers so far: wait for this one's.
+			do(t, ctx, chromedp.WaitReady(css(`input[name=so][value="`+strings.Repeat("a", i-1)+`"]`)))
+			if step := textOf(t, ctx, "p.step"); step != fmt.Sprintf("Пара %d из %d", i, ddo.Items) {
+				t.Fatalf("screen %d shows %q", i, step)
+			}
+			do(t, ctx, chromedp.Click(css(`button[value=a]`)))
+		}
+		do(t, ctx, chromedp.WaitVisible(css(`#ddo-result`)))
+		text := textOf(t, ctx, "main")
+		all, _ := ddo.ParseAnswers(strings.Repeat("a", ddo.Items))
+		res := ddo.Score(all)
+		for _, ty := range res.Leading() {
+			if !strings.Contains(text, ty.Title()) || !strings.Contains(text, ty.About()) {
+				t.Errorf("result lacks the leading type %s: %q", ty.Title(), text[:min(400, len(text))])
+			}
+		}
+		points := textOf(t, ctx, `#ddo-result tr[data-type=technics] td`)
+		do(t, ctx, logout())
+		if points != strconv.Itoa(res.Points[ddo.Technics]) {
+			t.Errorf("technics points %s, want %d", points, res.Points[ddo.Technics])
+		}
+
+		// A school informs a class about targeted education and sees its coverage change.
+		informed := func() int {
+			do(t, ctx, chromedp.Navigate(srv.URL+"/guidance/coverage"), chromedp.WaitVisible(css(`#coverage`)))
+			v, err := chromedp.Run(ctx, chromedp.AttributeValue(css(`td[data-informed]`), "data-informed"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, _ := strconv.Atoi(v.Value)
+			return n
+		}
+		do(t, ctx, login(srv.URL, "school"))
+		before := informed()
+		do(t, ctx, chromedp.Navigate(srv.URL+"/guidance/inform"), chromedp.WaitVisible(css(`select[name=class]`)),
+			chromedp.Click(css(`form.filters button`)), chromedp.WaitVisible(css(`ul.checklist`)))
+		fresh, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('ul.checklist li')].filter(li => !li.querySelector('.muted')).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, ctx, chromedp.Click(css(`form[method=post][action="/guidance/inform"] button[type=submit]`)), chromedp.WaitVisible(css(`p.notice.ok`)))
+		after := informed()
+		do(t, ctx, logout())
+		if after != before+fresh || fresh == 0 {
+			t.Errorf("informed %d → %d after informing %d pupils not yet informed", before, after, fresh)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/guidance"
 	"marshrut/internal/learner"
 )
 
@@ -32,6 +33,9 @@ type Cohort struct {
 type Store interface {
 	Overview(ctx context.Context, sc auth.Scope) (Overview, error)
 	Cohorts(ctx context.Context, sc auth.Scope, years []int) ([]Cohort, error)
+	// Coverage counts pupils reached by guidance and informed about targeted
+	// education in a school year; by "" gives the total alone.
+	Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error)
 }
 
 // KPI is one headline figure with its goal.
@@ -98,7 +102,6 @@ func (s *Service) Dashboard(ctx context.Context, sc auth.Scope) (Dashboard, erro
 		return Dashboard{}, err
 	}
 	d := Dashboard{Overview: ov, Cohorts: cohorts, AsOf: now}
-	pupils := ov.Learners[string(learner.Pupil)]
 	students := ov.Learners[string(learner.Student)]
 
 	employment := KPI{Key: "employment", Title: "Трудоустройство выпускников через 6 месяцев", Goal: 0.85,
@@ -112,14 +115,27 @@ func (s *Service) Dashboard(ctx context.Context, sc auth.Scope) (Dashboard, erro
 	if employment.Den == 0 {
 		employment.NoData = "Нет выпускников " + itoa(last) + " года: загрузите сведения о выпускниках и их трудоустройстве."
 	}
+	_, cov, err := s.store.Coverage(ctx, sc, guidance.YearOf(now), "")
+	if err != nil {
+		return Dashboard{}, err
+	}
+	year := guidance.YearOf(now).String()
+	reach := KPI{Key: "guidance", Title: "Охват профориентацией", Goal: 1, Num: cov.Reached, Den: cov.Pupils,
+		Note: "Школьники 6–11 классов, участвовавшие хотя бы в одном профориентационном мероприятии в " + year + " учебном году"}
+	inform := KPI{Key: "target", Title: "Информирование о целевом обучении", Goal: 1, Num: cov.Informed, Den: cov.Seniors,
+		Note: "Школьники 9–11 классов, проинформированные о целевом обучении в " + year + " учебном году"}
+	switch {
+	case cov.Pupils == 0:
+		reach.NoData = "Нет школьников 6–11 классов: загрузите списки учеников."
+		inform.NoData = reach.NoData
+	case cov.Reached == 0 && cov.Informed == 0:
+		reach.NoData = "Участие школьников в профориентации в этом учебном году ещё не отмечено."
+		inform.NoData = "Сведения об информировании о целевом обучении в этом учебном году ещё не вносились."
+	}
 	d.KPIs = []KPI{
-		{Key: "guidance", Title: "Охват профориентацией", Goal: 1, Den: pupils,
-			Note:   "Школьники 6–11 классов, участвовавшие хотя бы в одном профориентационном мероприятии в этом учебном году",
-			NoData: "Мероприятия профориентации ещё не учитываются: данных об участии школьников пока нет."},
+		reach,
 		employment,
-		{Key: "target", Title: "Информирование о целевом обучении", Goal: 1, Den: pupils,
-			Note:   "Школьники 9–11 классов, проинформированные о целевом обучении",
-			NoData: "Сведения об информировании о целевом обучении ещё не вносились."},
+		inform,
 		{Key: "mentorship", Title: "Охват наставничеством", Goal: 0.65, Den: students,
 			Note:   "Студенты очной формы, у которых есть действующий наставник",
 			NoData: "Наставнические пары ещё не учитываются: данных о наставничестве пока нет."},

@@ -2,13 +2,17 @@ package analytics
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/guidance"
 )
 
 type fakeStore struct {
+	year  guidance.SchoolYear
+	by    string
 	years []int
 	scope auth.Scope
 }
@@ -27,12 +31,20 @@ func (f *fakeStore) Cohorts(_ context.Context, _ auth.Scope, years []int) ([]Coh
 	return out, nil
 }
 
+func (f *fakeStore) Coverage(_ context.Context, _ auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
+	f.year, f.by = year, by
+	return nil, guidance.Coverage{Pupils: 60, Reached: 45, Seniors: 30, Informed: 12}, nil
+}
+
 func TestDashboard(t *testing.T) {
 	f := &fakeStore{}
 	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	d, err := NewService(f, func() time.Time { return now }).Dashboard(context.Background(), auth.Scope{Role: auth.Region, RegionCode: "41"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if f.year != 2026 || f.by != "" {
+		t.Errorf("coverage asked for %d by %q", f.year, f.by)
 	}
 	// In November 2026 the 2026 cohort has not reached six months: the figure is 2025's.
 	if len(f.years) != 4 || f.years[2] != 2025 || f.years[3] != 2026 {
@@ -43,8 +55,11 @@ func TestDashboard(t *testing.T) {
 		if k.Key == "employment" {
 			emp = k
 		}
-		if k.Key == "guidance" && (k.NoData == "" || k.Den != 100) {
+		if k.Key == "guidance" && (k.NoData != "" || k.Num != 45 || k.Den != 60 || k.Met()) {
 			t.Errorf("guidance: %+v", k)
+		}
+		if k.Key == "target" && (k.Num != 12 || k.Den != 30 || !strings.Contains(k.Note, "2026/27")) {
+			t.Errorf("informing: %+v", k)
 		}
 	}
 	if emp.Num != 82 || emp.Den != 100 || emp.Met() || emp.Rate() != 0.82 {

@@ -81,7 +81,7 @@ type gen struct {
 	schools    [][]org.Organisation // by municipality
 	edu        []eduOrg
 	employers  []employer
-	byGroup    map[string][]int // specialty group → employer indexes
+	byGroup    map[string][]int   // specialty group → employer indexes
 	czn        []org.Organisation // by municipality
 	seniors    []pupilRef         // pupils of grades 6–11, for guidance
 	innSeq     int

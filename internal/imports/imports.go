@@ -156,7 +156,6 @@ func (im *Importer) directory(ctx context.Context, region string) (*directory, e
 	return d, nil
 }
 
-
 // run does an import's work in one transaction: fn reads the rows and writes
 // them through the loader. A dry run is the same work rolled back at the end,
 // so its report is exactly what applying would do.

@@ -520,20 +520,25 @@ func (s *Store) Coverage(ctx context.Context, sc auth.Scope, year guidance.Schoo
 	var a args
 	y := a.add(int(year))
 	key, name, join := `l.org_id`, `COALESCE(NULLIF(o.short_name, ''), o.name)`, `JOIN organisation o ON o.id = l.org_id`
-	if by == "municipality" {
+	group := ` GROUP BY ` + key + `, ` + name + ` ORDER BY ` + name
+	switch by {
+	case "municipality":
 		key, name, join = `o.municipality_id`, `m.name`, `JOIN organisation o ON o.id = l.org_id JOIN municipality m ON m.id = o.municipality_id`
+		group = ` GROUP BY ` + key + `, ` + name + ` ORDER BY ` + name
+	case "":
+		// The total alone, for dashboards.
+		key, name, join, group = `0`, `'Всего'`, ``, ``
 	}
 	q := `SELECT ` + key + `, ` + name + `, count(*),
-		sum(CASE WHEN r.activities > 0 THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.grade >= 9 THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.grade >= 9 AND r.informed_on IS NOT NULL THEN 1 ELSE 0 END),
-		sum(CASE WHEN r.hours >= ` + levelHours + ` THEN 1 ELSE 0 END),
-		sum(CASE WHEN r.ticket > 0 THEN 1 ELSE 0 END)
+		COALESCE(sum(CASE WHEN r.activities > 0 THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN l.grade >= 9 THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN l.grade >= 9 AND r.informed_on IS NOT NULL THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN r.hours >= ` + levelHours + ` THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN r.ticket > 0 THEN 1 ELSE 0 END), 0)
 		FROM learner l ` + join + `
 		LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = ` + y + `
 		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + `
-		WHERE ` + coverageScope(sc, &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11
-		GROUP BY ` + key + `, ` + name + ` ORDER BY ` + name
+		WHERE ` + coverageScope(sc, &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11` + group
 	rows, err := s.read.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, guidance.Coverage{}, err

@@ -239,7 +239,6 @@ func ogrnOf(code string) string {
 	return ""
 }
 
-
 // message is the Russian text of an error without the name of a cause.
 func message(err error) string {
 	var e *apperr.Error
