@@ -167,3 +167,21 @@ func AddYears(t time.Time, n int) time.Time {
 	last := time.Date(y+n, m+1, 0, 0, 0, 0, 0, t.Location()).Day()
 	return time.Date(y+n, m, min(d, last), h, mi, s, t.Nanosecond(), t.Location())
 }
+
+// ApplicationView is an application with what lists show of its learner and offer.
+type ApplicationView struct {
+	Application
+	Learner       string // full name
+	EmployerID    int64
+	Employer      string
+	SpecialtyCode string
+	OrgID         int64
+}
+
+// ApplicationFilter selects applications in a list.
+type ApplicationFilter struct {
+	OfferID       int64
+	LearnerID     int64
+	Status        Status
+	Limit, Offset int
+}

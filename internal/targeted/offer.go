@@ -172,6 +172,9 @@ type Offer struct {
 	Status         OfferStatus
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// Read back with the offer: its applications and the contracts among them.
+	Applications int
+	Contracts    int
 }
 
 // Open reports whether the offer takes applications on the date of now: it is
@@ -279,4 +282,15 @@ func dayBefore(a, b time.Time) bool {
 		return am < bm
 	}
 	return ad < bd
+}
+
+// OfferFilter selects offers in a list.
+type OfferFilter struct {
+	EmployerID    int64
+	OrgID         int64
+	SpecialtyCode string
+	Year          int
+	Status        OfferStatus
+	Drafts        bool // include drafts (for their employer and the region)
+	Limit, Offset int
 }

@@ -1,0 +1,343 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/org"
+	"marshrut/internal/targeted"
+)
+
+// signedStatuses are the application statuses that mean a contract was signed.
+const signedStatuses = `('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken')`
+
+const offerCols = `t.id, t.region_code, t.employer_id, e.name, t.org_id, COALESCE(NULLIF(c.short_name, ''), c.name), t.specialty_code, sp.name,
+	t.level, t.places, t.stipend, t.housing, t.paid_practice, t.support_other, t.work_years, t.municipality_id, m.name, t.requirements,
+	t.deadline, t.year, t.status, t.created_at, t.updated_at,
+	(SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id),
+	(SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.status IN ` + signedStatuses + `)`
+
+const offerFrom = ` FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id JOIN organisation c ON c.id = t.org_id
+	JOIN specialty sp ON sp.code = t.specialty_code JOIN municipality m ON m.id = t.municipality_id`
+
+func scanOffer(r interface{ Scan(...any) error }, o *targeted.Offer) error {
+	return r.Scan(&o.ID, &o.RegionCode, &o.EmployerID, &o.EmployerName, &o.OrgID, &o.OrgName, &o.SpecialtyCode, &o.SpecialtyName,
+		&o.Level, &o.Places, &o.Support.Stipend, &o.Support.Housing, &o.Support.PaidPractice, &o.Support.Other, &o.WorkYears,
+		&o.MunicipalityID, &o.Municipality, &o.Requirements, timeScan{&o.Deadline}, &o.Year, &o.Status, timeScan{&o.CreatedAt},
+		timeScan{&o.UpdatedAt}, &o.Applications, &o.Contracts)
+}
+
+// Teaches reports whether an education organisation teaches a specialty:
+// whether any of its learners, current or past, studies or studied it.
+func (s *Store) Teaches(ctx context.Context, orgID int64, specialty string) (bool, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM learner WHERE org_id = $1 AND specialty_code = $2 LIMIT 1) x`,
+		orgID, specialty).Scan(&n)
+	return n > 0, err
+}
+
+// SaveOffer creates an offer (ID 0) or rewrites one of the region. The
+// employer must be an employer and the organisation a college or university
+// of the region.
+func (s *Store) SaveOffer(ctx context.Context, o *targeted.Offer) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		kinds := map[int64]org.Kind{}
+		rows, err := tx.QueryContext(ctx, `SELECT id, kind FROM organisation WHERE id IN ($1, $2) AND region_code = $3`, o.EmployerID, o.OrgID, o.RegionCode)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var k org.Kind
+			if err := rows.Scan(&id, &k); err != nil {
+				rows.Close()
+				return err
+			}
+			kinds[id] = k
+		}
+		rows.Close()
+		var errs apperr.List
+		if kinds[o.EmployerID] != org.Employer {
+			errs.Add("employer_id", "заказчик целевого обучения должен быть работодателем региона")
+		}
+		if k := kinds[o.OrgID]; k != org.College && k != org.University {
+			errs.Add("org_id", "обучение ведёт колледж или вуз региона")
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		o.UpdatedAt = now
+		if o.ID == 0 {
+			o.CreatedAt = now
+			err = tx.QueryRowContext(ctx, `INSERT INTO targeted_offer (region_code, employer_id, org_id, specialty_code, level, places, stipend,
+				housing, paid_practice, support_other, work_years, municipality_id, requirements, deadline, year, status, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+				o.RegionCode, o.EmployerID, o.OrgID, o.SpecialtyCode, o.Level, o.Places, o.Support.Stipend, o.Support.Housing, o.Support.PaidPractice,
+				o.Support.Other, o.WorkYears, o.MunicipalityID, o.Requirements, dateArg(o.Deadline), o.Year, o.Status, tsArg(now), tsArg(now)).Scan(&o.ID)
+		} else {
+			var res sql.Result
+			res, err = tx.ExecContext(ctx, `UPDATE targeted_offer SET employer_id = $1, org_id = $2, specialty_code = $3, level = $4, places = $5,
+				stipend = $6, housing = $7, paid_practice = $8, support_other = $9, work_years = $10, municipality_id = $11, requirements = $12,
+				deadline = $13, year = $14, status = $15, updated_at = $16 WHERE id = $17 AND region_code = $18`,
+				o.EmployerID, o.OrgID, o.SpecialtyCode, o.Level, o.Places, o.Support.Stipend, o.Support.Housing, o.Support.PaidPractice,
+				o.Support.Other, o.WorkYears, o.MunicipalityID, o.Requirements, dateArg(o.Deadline), o.Year, o.Status, tsArg(now), o.ID, o.RegionCode)
+			if err == nil {
+				if n, _ := res.RowsAffected(); n == 0 {
+					return apperr.New(apperr.NotFound, "предложение не найдено")
+				}
+			}
+		}
+		if isForeignKeyViolation(err) {
+			return apperr.Field("municipality_id", "муниципальное образование или специальность не найдены в справочниках")
+		}
+		return err
+	})
+}
+
+// Offer returns an offer of the region.
+func (s *Store) Offer(ctx context.Context, region string, id int64) (targeted.Offer, error) {
+	var o targeted.Offer
+	err := scanOffer(s.read.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE t.id = $1 AND t.region_code = $2`, id, region), &o)
+	return o, notFound(err, "предложение целевого обучения не найдено")
+}
+
+// Offers returns a page of the region's offers and their total. Drafts are
+// seen by their employer and the region only (f.Drafts).
+func (s *Store) Offers(ctx context.Context, region string, f targeted.OfferFilter) ([]targeted.Offer, int, error) {
+	var a args
+	where := `t.region_code = ` + a.add(region)
+	if f.EmployerID != 0 {
+		where += ` AND t.employer_id = ` + a.add(f.EmployerID)
+	}
+	if f.OrgID != 0 {
+		where += ` AND t.org_id = ` + a.add(f.OrgID)
+	}
+	if f.SpecialtyCode != "" {
+		where += ` AND t.specialty_code = ` + a.add(f.SpecialtyCode)
+	}
+	if f.Year != 0 {
+		where += ` AND t.year = ` + a.add(f.Year)
+	}
+	if f.Status != "" {
+		where += ` AND t.status = ` + a.add(f.Status)
+	} else if !f.Drafts {
+		where += ` AND t.status <> 'draft'`
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM targeted_offer t WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT ` + offerCols + offerFrom + ` WHERE ` + where + ` ORDER BY t.year DESC, t.deadline DESC, t.id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
+	}
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []targeted.Offer
+	for rows.Next() {
+		var o targeted.Offer
+		if err := scanOffer(rows, &o); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, o)
+	}
+	return out, total, rows.Err()
+}
+
+const appCols = `a.id, a.offer_id, a.learner_id, a.status, a.status_reason, a.submitted_at, a.contract_no, a.contract_signed_on, a.study_start,
+	a.graduated_on, a.obligation_start, a.obligation_end, a.updated_at, l.last_name || ' ' || l.first_name || ' ' || l.middle_name,
+	t.employer_id, e.name, t.specialty_code, t.org_id`
+
+const appFrom = ` FROM targeted_application a JOIN learner l ON l.id = a.learner_id JOIN targeted_offer t ON t.id = a.offer_id
+	JOIN organisation e ON e.id = t.employer_id`
+
+func scanApplication(r interface{ Scan(...any) error }, x *targeted.ApplicationView) error {
+	a := &x.Application
+	err := r.Scan(&a.ID, &a.OfferID, &a.LearnerID, &a.Status, &a.StatusReason, timeScan{&a.SubmittedAt}, &a.ContractNo,
+		timeScan{&a.ContractSignedOn}, timeScan{&a.StudyStart}, timeScan{&a.GraduatedOn}, timeScan{&a.ObligationStart},
+		timeScan{&a.ObligationEnd}, timeScan{&a.UpdatedAt}, &x.Learner, &x.EmployerID, &x.Employer, &x.SpecialtyCode, &x.OrgID)
+	x.Learner = strings.TrimSpace(x.Learner)
+	return err
+}
+
+// applicationScope keeps a query on applications (a) of offers (t) of
+// learners (l) within the caller's reach: the learners the caller sees, and
+// for an employer the applications to its own offers.
+func applicationScope(sc auth.Scope, a *args) string {
+	cond := learnerScope(sc, "l", a)
+	if sc.Role == auth.Employer && sc.OrgID != 0 {
+		cond = `(` + cond + ` OR (t.region_code = ` + a.add(sc.RegionCode) + ` AND t.employer_id = ` + a.add(sc.OrgID) + `))`
+	}
+	return cond
+}
+
+// CreateApplication stores a new application of a learner the caller sees.
+func (s *Store) CreateApplication(ctx context.Context, sc auth.Scope, x *targeted.Application) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := scopedPupils(ctx, tx, sc, []int64{x.LearnerID}); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO targeted_application (region_code, offer_id, learner_id, status, status_reason, submitted_at, updated_at)
+			VALUES ($1, $2, $3, $4, '', $5, $6) RETURNING id`, sc.RegionCode, x.OfferID, x.LearnerID, x.Status, tsArg(x.SubmittedAt), tsArg(x.UpdatedAt)).Scan(&x.ID)
+		if isUniqueViolation(err) {
+			return apperr.New(apperr.Conflict, "заявка на это предложение уже подана")
+		}
+		if err != nil {
+			return err
+		}
+		return insertSteps(ctx, tx, x.ID, x.History)
+	})
+}
+
+func insertSteps(ctx context.Context, tx *sql.Tx, appID int64, steps []targeted.Step) error {
+	for _, st := range steps {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO targeted_step (application_id, status, at, reason, user_id) VALUES ($1, $2, $3, $4, $5)`,
+			appID, st.Status, tsArg(st.At), st.Reason, nullID(st.UserID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Application returns an application the caller may see, with its history.
+func (s *Store) Application(ctx context.Context, sc auth.Scope, id int64) (targeted.ApplicationView, error) {
+	var x targeted.ApplicationView
+	var a args
+	err := scanApplication(s.read.QueryRowContext(ctx, `SELECT `+appCols+appFrom+` WHERE a.id = `+a.add(id)+` AND `+applicationScope(sc, &a), a...), &x)
+	if err != nil {
+		return x, notFound(err, "заявка не найдена")
+	}
+	x.History, err = history(ctx, s.read, id)
+	return x, err
+}
+
+func history(ctx context.Context, db querier, id int64) ([]targeted.Step, error) {
+	rows, err := db.QueryContext(ctx, `SELECT status, at, reason, COALESCE(user_id, 0) FROM targeted_step WHERE application_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []targeted.Step
+	for rows.Next() {
+		var st targeted.Step
+		if err := rows.Scan(&st.Status, timeScan{&st.At}, &st.Reason, &st.UserID); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// Applications returns a page of the applications the caller may see and their total.
+func (s *Store) Applications(ctx context.Context, sc auth.Scope, f targeted.ApplicationFilter) ([]targeted.ApplicationView, int, error) {
+	var a args
+	where := `a.region_code = ` + a.add(sc.RegionCode) + ` AND ` + applicationScope(sc, &a)
+	if f.OfferID != 0 {
+		where += ` AND a.offer_id = ` + a.add(f.OfferID)
+	}
+	if f.LearnerID != 0 {
+		where += ` AND a.learner_id = ` + a.add(f.LearnerID)
+	}
+	if f.Status != "" {
+		where += ` AND a.status = ` + a.add(f.Status)
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+appFrom+` WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT ` + appCols + appFrom + ` WHERE ` + where + ` ORDER BY a.updated_at DESC, a.id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
+	}
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []targeted.ApplicationView
+	for rows.Next() {
+		var x targeted.ApplicationView
+		if err := scanApplication(rows, &x); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, x)
+	}
+	return out, total, rows.Err()
+}
+
+// MoveApplication changes an application the caller may see in one
+// transaction: move gets it with its history and its offer, changes it, and
+// the changed fields and the new steps are written; an error leaves it as it was.
+func (s *Store) MoveApplication(ctx context.Context, sc auth.Scope, id int64, move func(*targeted.ApplicationView, targeted.Offer) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var x targeted.ApplicationView
+		var a args
+		err := scanApplication(tx.QueryRowContext(ctx, `SELECT `+appCols+appFrom+` WHERE a.id = `+a.add(id)+` AND `+applicationScope(sc, &a), a...), &x)
+		if err != nil {
+			return notFound(err, "заявка не найдена")
+		}
+		if x.History, err = history(ctx, tx, id); err != nil {
+			return err
+		}
+		var o targeted.Offer
+		if err := scanOffer(tx.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE t.id = $1`, x.OfferID), &o); err != nil {
+			return err
+		}
+		had := len(x.History)
+		if err := move(&x, o); err != nil {
+			return err
+		}
+		ap := &x.Application
+		if _, err := tx.ExecContext(ctx, `UPDATE targeted_application SET status = $1, status_reason = $2, contract_no = $3, contract_signed_on = $4,
+			study_start = $5, graduated_on = $6, obligation_start = $7, obligation_end = $8, updated_at = $9 WHERE id = $10`,
+			ap.Status, ap.StatusReason, ap.ContractNo, dateArg(ap.ContractSignedOn), dateArg(ap.StudyStart), dateArg(ap.GraduatedOn),
+			dateArg(ap.ObligationStart), dateArg(ap.ObligationEnd), tsArg(ap.UpdatedAt), id); err != nil {
+			return err
+		}
+		return insertSteps(ctx, tx, id, ap.History[had:])
+	})
+}
+
+// TargetedFigures returns the region's offers (but drafts) and the statuses
+// of their applications, from which targeted.Count makes the figures.
+func (s *Store) TargetedFigures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
+	offers, _, err := s.Offers(ctx, region, targeted.OfferFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, region)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var apps []targeted.Application
+	for rows.Next() {
+		var a targeted.Application
+		if err := rows.Scan(&a.ID, &a.OfferID, &a.LearnerID, &a.Status); err != nil {
+			return nil, nil, err
+		}
+		apps = append(apps, a)
+	}
+	return offers, apps, rows.Err()
+}
+
+// ContractsOfGraduates counts the region's graduates of a year and those of
+// them who had a targeted-education contract.
+func (s *Store) ContractsOfGraduates(ctx context.Context, region string, year int) (graduates, under int, err error) {
+	err = s.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM targeted_application a
+		WHERE a.learner_id = l.id AND a.status IN `+signedStatuses+`) THEN 1 ELSE 0 END), 0)
+		FROM learner l WHERE l.region_code = $1 AND l.status = 'graduate' AND l.graduation_year = $2`, region, year).Scan(&graduates, &under)
+	if err != nil {
+		err = fmt.Errorf("store: contracts of graduates: %w", err)
+	}
+	return graduates, under, err
+}
+
