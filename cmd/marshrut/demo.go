@@ -72,10 +72,11 @@ func generate(ctx context.Context, e *env, cfg *config.Config, st *store.Store, 
 	}
 	fmt.Fprintf(e.stdout, "Готово за %s: %d муниципальных образований, %d школ, %d колледжей, %d вузов, %d работодателей, %d центров занятости;\n"+
 		"  %d школьников, %d студентов, %d выпускников; %d этапов маршрутов, %d записей о занятости; %d вакансий;\n"+
-		"  %d профориентационных мероприятий, %d отметок участия, %d проинформированных о целевом обучении, %d результатов ДДО.\n",
+		"  %d профориентационных мероприятий, %d отметок участия, %d проинформированных о целевом обучении, %d результатов ДДО;\n"+
+		"  %d предложений целевого обучения, %d заявок, %d договоров.\n",
 		sum.Duration.Round(time.Millisecond), sum.Municipalities, sum.Schools, sum.Colleges, sum.Universities, sum.Employers, sum.CZN,
 		sum.Pupils, sum.Students, sum.Graduates, sum.Stages, sum.Outcomes, sum.Vacancies,
-		sum.Events, sum.Participations, sum.Informed, sum.Diagnostics)
+		sum.Events, sum.Participations, sum.Informed, sum.Diagnostics, sum.Offers, sum.Applications, sum.Contracts)
 	return nil
 }
 

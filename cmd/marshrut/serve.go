@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"marshrut/internal/guidance"
+	"marshrut/internal/targeted"
 	"net"
 	"net/http"
 	"time"
@@ -60,8 +61,8 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(st, now), Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guidance.NewService(st, now),
-		Region:   cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
+		Guidance: guidance.NewService(st, now), Targeted: targeted.NewService(st, now),
+		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err

@@ -61,6 +61,7 @@ type Summary struct {
 	Pupils, Students, Graduates, Stages, Outcomes                   int
 	Vacancies                                                       int
 	Events, Participations, Informed, Diagnostics                   int
+	Offers, Applications, Contracts                                 int
 	Duration                                                        time.Duration
 }
 
@@ -84,6 +85,7 @@ type gen struct {
 	byGroup    map[string][]int   // specialty group → employer indexes
 	czn        []org.Organisation // by municipality
 	seniors    []pupilRef         // pupils of grades 6–11, for guidance
+	contracts  []contractRef      // learners under targeted-education contracts
 	innSeq     int
 	snilsSeq   int
 
@@ -137,7 +139,7 @@ func Generate(ctx context.Context, load Loader, opt Options) (Summary, error) {
 	if opt.Now.Month() < time.September {
 		g.schoolYear--
 	}
-	steps := []func() error{g.municipalities, g.organisations, g.people, g.guidance, g.vacancies}
+	steps := []func() error{g.municipalities, g.organisations, g.people, g.guidance, g.targeted, g.vacancies}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return g.sum, err

@@ -195,6 +195,12 @@ func (g *gen) student(ei, course, courses int) {
 			g.stage(&l, learner.StagePractice, emp.ID, l.SpecialtyCode, start, start.AddDate(0, 0, 28+g.pick(30)))
 		}
 	}
+	// Some students study under a targeted-education contract with an employer of their field.
+	if g.chance(0.04) {
+		if emp, ok := g.employerFor(l.SpecialtyCode, l.MunicipalityID); ok {
+			g.contracts = append(g.contracts, contractRef{learner: l.ID, edu: ei, spec: l.SpecialtyCode, entered: g.schoolYear - course + 1, employer: emp.ID})
+		}
+	}
 	g.batch.learners = append(g.batch.learners, l)
 	g.sum.Students++
 }
@@ -232,6 +238,19 @@ func (g *gen) graduate(ei, year, courses int) {
 	first := len(g.batch.outcomes)
 	g.outcomes(&l, grad, emp, hasEmp, practice)
 	l.Current, l.After6, l.After12 = learner.Milestones(g.batch.outcomes[first:], year)
+	// One in eight of those who went to work where they had their practice did
+	// so under a targeted-education contract; a few broke theirs.
+	if hasEmp {
+		c := contractRef{learner: l.ID, edu: ei, spec: l.SpecialtyCode, entered: year - courses, employer: emp.ID, graduated: grad}
+		for _, o := range g.batch.outcomes[first:] {
+			if o.EmployerID == emp.ID && o.Status == learner.Employed && c.workFrom.IsZero() {
+				c.workFrom = o.Start
+			}
+		}
+		if !c.workFrom.IsZero() && g.chance(0.12) || c.workFrom.IsZero() && g.chance(0.015) {
+			g.contracts = append(g.contracts, c)
+		}
+	}
 	g.batch.learners = append(g.batch.learners, l)
 	g.sum.Graduates++
 }

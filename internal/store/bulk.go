@@ -45,7 +45,7 @@ func (s *Store) Load(ctx context.Context, fn func(*Loader) error) error {
 	}
 	if s.engine == Postgres {
 		if _, err := s.write.ExecContext(ctx, `VACUUM (ANALYZE) municipality, organisation, learner, learner_stage, outcome, learner_tally, vacancy, vacancy_link,
-			guidance_event, guidance_participation, guidance_reach, targeted_informing, ddo_result`); err != nil {
+			guidance_event, guidance_participation, guidance_reach, targeted_informing, ddo_result, targeted_offer, targeted_application, targeted_step`); err != nil {
 			return fmt.Errorf("store: vacuum after load: %w", err)
 		}
 	}
@@ -162,7 +162,7 @@ func (l *Loader) run(fn func(*Loader) error) error {
 // learner, learner_stage, outcome).
 func (l *Loader) NextID(table string) (int64, error) {
 	switch table {
-	case "municipality", "organisation", "learner", "learner_stage", "outcome", "guidance_event", "targeted_informing", "ddo_result":
+	case "municipality", "organisation", "learner", "learner_stage", "outcome", "guidance_event", "targeted_informing", "ddo_result", "targeted_offer", "targeted_application":
 	default:
 		return 0, fmt.Errorf("store: NextID of unknown table %q", table)
 	}
@@ -177,7 +177,7 @@ func (l *Loader) resetSequences() error {
 	if l.s.engine != Postgres {
 		return nil
 	}
-	for _, t := range []string{"municipality", "organisation", "learner", "learner_stage", "outcome", "guidance_event", "targeted_informing", "ddo_result"} {
+	for _, t := range []string{"municipality", "organisation", "learner", "learner_stage", "outcome", "guidance_event", "targeted_informing", "ddo_result", "targeted_offer", "targeted_application"} {
 		_, err := l.tx.ExecContext(l.ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), COALESCE((SELECT max(id) FROM `+t+`), 0) + 1, false)`)
 		if err != nil {
 			return fmt.Errorf("store: reset sequence of %s: %w", t, err)

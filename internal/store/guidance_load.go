@@ -3,6 +3,7 @@ package store
 import (
 	"marshrut/internal/ddo"
 	"marshrut/internal/guidance"
+	"marshrut/internal/targeted"
 )
 
 // Events writes guidance events with their ids set.
@@ -62,4 +63,42 @@ func (l *Loader) Diagnostics(region string, ds []guidance.Diagnostic) error {
 func (l *Loader) RebuildReach(region string) error {
 	var a args
 	return rebuildReach(l.ctx, l.tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a)
+}
+
+// Offers writes offers of targeted education with their ids set.
+func (l *Loader) Offers(os []targeted.Offer) error {
+	return l.insert("targeted_offer", []string{"id", "region_code", "employer_id", "org_id", "specialty_code", "level", "places", "stipend",
+		"housing", "paid_practice", "support_other", "work_years", "municipality_id", "requirements", "deadline", "year", "status",
+		"created_at", "updated_at"}, len(os), func(i int) []any {
+		o := &os[i]
+		return []any{o.ID, o.RegionCode, o.EmployerID, o.OrgID, o.SpecialtyCode, o.Level, o.Places, o.Support.Stipend, o.Support.Housing,
+			o.Support.PaidPractice, o.Support.Other, o.WorkYears, o.MunicipalityID, o.Requirements, dateArg(o.Deadline), o.Year, o.Status, l.now, l.now}
+	})
+}
+
+// Applications writes applications with their ids set, and their histories.
+func (l *Loader) Applications(region string, as []targeted.Application) error {
+	err := l.insert("targeted_application", []string{"id", "region_code", "offer_id", "learner_id", "status", "status_reason", "submitted_at",
+		"contract_no", "contract_signed_on", "study_start", "graduated_on", "obligation_start", "obligation_end", "updated_at"}, len(as), func(i int) []any {
+		a := &as[i]
+		return []any{a.ID, region, a.OfferID, a.LearnerID, a.Status, a.StatusReason, tsArg(a.SubmittedAt), a.ContractNo, dateArg(a.ContractSignedOn),
+			dateArg(a.StudyStart), dateArg(a.GraduatedOn), dateArg(a.ObligationStart), dateArg(a.ObligationEnd), tsArg(a.UpdatedAt)}
+	})
+	if err != nil {
+		return err
+	}
+	type step struct {
+		app int64
+		targeted.Step
+	}
+	var steps []step
+	for _, a := range as {
+		for _, s := range a.History {
+			steps = append(steps, step{a.ID, s})
+		}
+	}
+	return l.insert("targeted_step", []string{"application_id", "status", "at", "reason", "user_id"}, len(steps), func(i int) []any {
+		s := &steps[i]
+		return []any{s.app, s.Status, tsArg(s.At), s.Reason, nullID(s.UserID)}
+	})
 }

@@ -27,6 +27,7 @@ import (
 	"marshrut/internal/imports"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
+	"marshrut/internal/targeted"
 	"marshrut/internal/org"
 	"marshrut/internal/vacancy"
 )
@@ -63,6 +64,7 @@ type Deps struct {
 	Vacancies      vacancy.Store
 	Importer       *imports.Importer
 	Guidance       *guidance.Service
+	Targeted       *targeted.Service
 	Jobs           *jobs.Runner
 	Region         string
 	SecureCookies  bool
@@ -143,7 +145,8 @@ func New(d Deps) (*Web, error) {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}
 	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job", "vacancies", "vacancy",
-		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper"} {
+		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper",
+		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

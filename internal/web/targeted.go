@@ -1,0 +1,272 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/exchange"
+	"marshrut/internal/targeted"
+)
+
+// Targeted is the list of offers of targeted education; a learner sees the
+// offers that suit them first, an employer its own with drafts.
+func (w *Web) Targeted(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	q := r.URL.Query()
+	f := targeted.OfferFilter{SpecialtyCode: strings.TrimSpace(q.Get("specialty")), Status: targeted.OfferStatus(q.Get("status")),
+		Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	if q.Get("mine") == "1" && sc.Role == auth.Employer {
+		f.EmployerID = sc.OrgID
+	}
+	data := map[string]any{"Filter": f, "Statuses": targeted.OfferStatuses(), "CanOffer": targeted.CanOffer(sc), "Mine": f.EmployerID != 0,
+		"Done": q.Get("done"), "Error": q.Get("error")}
+	status := http.StatusOK
+	items, total, err := w.d.Targeted.Offers(r.Context(), sc, f)
+	if apperr.Is(err, apperr.Invalid) {
+		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+	} else if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	if sc.Role == auth.Learner {
+		if data["Suitable"], err = w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID); err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Mine"], _, _ = w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{LearnerID: sc.LearnerID})
+	}
+	w.render(rw, r, status, "targeted", "targeted", data)
+}
+
+// OfferForm is the form of a new offer.
+func (w *Web) OfferForm(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	if !targeted.CanOffer(sc) {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "предложения целевого обучения публикуют работодатели и регион"))
+		return
+	}
+	now := w.d.Targeted.Now()
+	o := targeted.Offer{Places: 1, WorkYears: 3, Year: now.Year() + 1, Status: targeted.Published, Deadline: now.AddDate(0, 3, 0)}
+	w.renderOfferForm(rw, r, http.StatusOK, o, nil)
+}
+
+func (w *Web) renderOfferForm(rw http.ResponseWriter, r *http.Request, status int, o targeted.Offer, err error) {
+	_, sc, _ := auth.Caller(r.Context())
+	data := map[string]any{"Offer": o, "WholeRegion": sc.WholeRegion(), "Statuses": targeted.OfferStatuses()}
+	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
+		data["Municipalities"] = ms
+	}
+	if err != nil {
+		data["Error"], data["Fields"] = apperr.Message(err), fieldMessages(err)
+	}
+	w.render(rw, r, status, "offer_new", "targeted", data)
+}
+
+// CreateOffer saves a new offer from the form.
+func (w *Web) CreateOffer(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k))); return n }
+	o := targeted.Offer{EmployerID: int64(atoi("employer_id")), OrgID: int64(atoi("org_id")), SpecialtyCode: strings.TrimSpace(r.PostFormValue("specialty_code")),
+		Places: atoi("places"), WorkYears: atoi("work_years"), MunicipalityID: int64(atoi("municipality_id")), Requirements: r.PostFormValue("requirements"),
+		Year: atoi("year"), Status: targeted.OfferStatus(r.PostFormValue("status")),
+		Support: targeted.Support{Stipend: atoi("stipend"), Housing: r.PostFormValue("housing") == "1", PaidPractice: r.PostFormValue("paid_practice") == "1",
+			Other: r.PostFormValue("support_other")}}
+	var err error
+	if v := strings.TrimSpace(r.PostFormValue("deadline")); v != "" {
+		if o.Deadline, err = exchange.ParseDate(v); err != nil {
+			err = apperr.Field("deadline", "срок подачи заявок: %s", apperr.Message(err))
+		}
+	}
+	if err == nil {
+		err = w.d.Targeted.SaveOffer(r.Context(), sc, &o)
+	}
+	if err != nil {
+		if apperr.Is(err, apperr.Invalid) {
+			w.renderOfferForm(rw, r, http.StatusBadRequest, o, err)
+			return
+		}
+		w.Error(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/targeted/offers/%d?done=created", o.ID), http.StatusSeeOther)
+}
+
+// Offer is an offer's card with its applications.
+func (w *Web) Offer(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	o, err := w.d.Targeted.Offer(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	q := r.URL.Query()
+	data := map[string]any{"Offer": o, "Done": q.Get("done"), "Error": q.Get("error"), "Open": o.Open(w.d.Targeted.Now()),
+		"Owner": sc.WholeRegion() || sc.Role == auth.Employer && sc.OrgID == o.EmployerID}
+	if sc.Role == auth.Learner {
+		l, _, _ := w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{OfferID: id, LearnerID: sc.LearnerID})
+		data["Applied"] = len(l) > 0
+		if s, err := w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID); err == nil {
+			for _, x := range s {
+				if x.Offer.ID == id {
+					data["Why"] = x.Why
+				}
+			}
+		}
+	} else if sc.SeesPersons() || sc.Role == auth.Employer {
+		data["Applications"], _, err = w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{OfferID: id, Limit: 500})
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+	}
+	w.render(rw, r, http.StatusOK, "offer", "targeted", data)
+}
+
+// OfferStatus publishes or closes an offer.
+func (w *Web) OfferStatus(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	_, err := w.d.Targeted.SetStatus(r.Context(), sc, id, targeted.OfferStatus(r.PostFormValue("status")))
+	w.afterPost(rw, r, fmt.Sprintf("/targeted/offers/%d", id), "status", err)
+}
+
+// Apply submits the learner's application to an offer.
+func (w *Web) Apply(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	lid := sc.LearnerID
+	if v := r.PostFormValue("learner_id"); v != "" {
+		lid, _ = strconv.ParseInt(v, 10, 64)
+	}
+	_, err := w.d.Targeted.Apply(r.Context(), sc, id, lid)
+	w.afterPost(rw, r, fmt.Sprintf("/targeted/offers/%d", id), "applied", err)
+}
+
+// Applications is the list of applications the caller may see.
+func (w *Web) Applications(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	f := targeted.ApplicationFilter{Status: targeted.Status(r.URL.Query().Get("status")), Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	data := map[string]any{"Filter": f, "Statuses": targeted.Statuses()}
+	status := http.StatusOK
+	items, total, err := w.d.Targeted.Applications(r.Context(), sc, f)
+	if apperr.Is(err, apperr.Invalid) {
+		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+	} else if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	w.render(rw, r, status, "applications", "targeted", data)
+}
+
+// Application is an application's card: its history and the moves the caller may make.
+func (w *Web) Application(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	a, err := w.d.Targeted.Application(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	q := r.URL.Query()
+	w.render(rw, r, http.StatusOK, "application", "targeted", map[string]any{"App": a, "Moves": targeted.Moves(sc, a),
+		"Today": w.d.Targeted.Now(), "Done": q.Get("done"), "Error": q.Get("error")})
+}
+
+// MoveApplication moves an application to the chosen status.
+func (w *Web) MoveApplication(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var d targeted.Transition
+	var err error
+	parse := func(key, label string) time.Time {
+		v := strings.TrimSpace(r.PostFormValue(key))
+		if v == "" || err != nil {
+			return time.Time{}
+		}
+		t, e := exchange.ParseDate(v)
+		if e != nil {
+			err = apperr.Field(key, "%s: %s", label, apperr.Message(e))
+		}
+		return t
+	}
+	d.ContractNo = strings.TrimSpace(r.PostFormValue("contract_no"))
+	d.ContractSignedOn = parse("contract_signed_on", "дата договора")
+	d.GraduatedOn = parse("graduated_on", "дата выпуска")
+	d.ObligationStart = parse("obligation_start", "начало работы")
+	if err == nil {
+		err = w.d.Targeted.Move(r.Context(), sc, id, targeted.Status(r.PostFormValue("to")), r.PostFormValue("reason"), d)
+	}
+	w.afterPost(rw, r, fmt.Sprintf("/targeted/applications/%d", id), "moved", err)
+}
+
+// TargetedFigures is the region's figures of targeted education.
+func (w *Web) TargetedFigures(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	f, err := w.d.Targeted.Figures(r.Context(), sc)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "targeted_figures", "targeted", map[string]any{"F": f, "Names": w.employerNames(r, f),
+		"Export": exportLinks(r, "/targeted/figures/export")})
+}
+
+// employerNames maps the employer ids of the figures to names.
+func (w *Web) employerNames(r *http.Request, f targeted.Summary) map[string]string {
+	out := map[string]string{}
+	for _, row := range f.ByEmployer {
+		id, _ := strconv.ParseInt(row.Key, 10, 64)
+		if o, err := w.d.Orgs.Get(r.Context(), id); err == nil {
+			out[row.Key] = o.Name
+		}
+	}
+	return out
+}
+
+var targetedColumns = []exchange.Column{
+	{Title: "Разрез", Width: 14}, {Title: "Работодатель, специальность или год", Width: 44},
+	{Title: "Предложений", Kind: exchange.Int}, {Title: "Мест", Kind: exchange.Int}, {Title: "Заявок", Kind: exchange.Int},
+	{Title: "Заявок на место", Kind: exchange.Float}, {Title: "Договоров", Kind: exchange.Int}, {Title: "Обязательство выполнено", Kind: exchange.Int},
+	{Title: "Обязательство нарушено", Kind: exchange.Int}, {Title: "Доля выполнения", Kind: exchange.Percent},
+}
+
+// TargetedFiguresExport downloads the figures by employer, specialty and year.
+func (w *Web) TargetedFiguresExport(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	f, err := w.d.Targeted.Figures(r.Context(), sc)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	names := w.employerNames(r, f)
+	w.export(rw, r, "celevoe-obuchenie", targetedColumns, func(write func([]any) error) error {
+		put := func(cut, key string, x targeted.Figures) error {
+			return write([]any{cut, key, x.Offers, x.Places, x.Applications, math.Round(x.PerPlace*100) / 100, x.Contracts, x.Fulfilled, x.Broken, x.FulfilmentShare})
+		}
+		for _, row := range f.ByEmployer {
+			if err := put("работодатель", names[row.Key], row.Figures); err != nil {
+				return err
+			}
+		}
+		for _, row := range f.BySpecialty {
+			if err := put("специальность", row.Key, row.Figures); err != nil {
+				return err
+			}
+		}
+		for _, row := range f.ByYear {
+			if err := put("год приёма", row.Key, row.Figures); err != nil {
+				return err
+			}
+		}
+		return put("всего", "", f.Total)
+	})
+}
