@@ -1,15 +1,18 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/ddo"
 	"marshrut/internal/exchange"
 	"marshrut/internal/targeted"
 )
@@ -36,10 +39,12 @@ func (w *Web) Targeted(rw http.ResponseWriter, r *http.Request) {
 	}
 	data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
 	if sc.Role == auth.Learner {
-		if data["Suitable"], err = w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID); err != nil {
+		suitable, err := w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID)
+		if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
+		data["Suitable"] = w.byInclination(r, sc, suitable)
 		data["Mine"], _, _ = w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{LearnerID: sc.LearnerID})
 	}
 	w.render(rw, r, status, "targeted", "targeted", data)
@@ -269,4 +274,25 @@ func (w *Web) TargetedFiguresExport(rw http.ResponseWriter, r *http.Request) {
 		}
 		return put("всего", "", f.Total)
 	})
+}
+
+// byInclination puts first the offers whose specialty suits the learner's
+// latest ДДО result best, and says so; without a result the order stays.
+func (w *Web) byInclination(r *http.Request, sc auth.Scope, list []targeted.Suitable) []targeted.Suitable {
+	g, err := w.d.Guidance.ForLearner(r.Context(), sc, sc.LearnerID)
+	if err != nil || len(g.Diagnostics) == 0 {
+		return list
+	}
+	res := g.Diagnostics[0].Result
+	fit := func(s targeted.Suitable) float64 { return ddo.Fit(res, s.Offer.SpecialtyCode) }
+	slices.SortStableFunc(list, func(a, b targeted.Suitable) int { return cmp.Compare(fit(b), fit(a)) })
+	for i := range list {
+		for _, t := range res.Leading() {
+			if slices.Contains(ddo.TypesOf(list[i].Offer.SpecialtyCode), t) {
+				list[i].Why += "; подходит вашему типу «" + t.Title() + "»"
+				break
+			}
+		}
+	}
+	return list
 }
