@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"marshrut/internal/guidance"
-	"marshrut/internal/targeted"
 	"net"
 	"net/http"
 	"time"
@@ -17,11 +15,13 @@ import (
 	"marshrut/internal/api"
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
+	"marshrut/internal/guidance"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/server"
 	"marshrut/internal/store"
+	"marshrut/internal/targeted"
 	"marshrut/internal/web"
 )
 

@@ -64,7 +64,7 @@ func (g *gen) targeted() error {
 		}
 		o := targeted.Offer{ID: nextOffer, RegionCode: g.opt.Region, EmployerID: k.employer, OrgID: k.org, SpecialtyCode: k.spec,
 			Level: targeted.LevelOf(k.spec), WorkYears: 3, MunicipalityID: muni, Year: k.year, Status: status, Deadline: deadline,
-			Support: targeted.Support{Stipend: 3000 + 500*g.pick(15), Housing: g.chance(0.3), PaidPractice: g.chance(0.6)},
+			Support:      targeted.Support{Stipend: 3000 + 500*g.pick(15), Housing: g.chance(0.3), PaidPractice: g.chance(0.6)},
 			Requirements: "Средний балл аттестата не ниже 3,8; собеседование с наставником предприятия."}
 		nextOffer++
 		index[k] = len(offers)

@@ -340,4 +340,3 @@ func (s *Store) ContractsOfGraduates(ctx context.Context, region string, year in
 	}
 	return graduates, under, err
 }
-

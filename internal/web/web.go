@@ -27,8 +27,8 @@ import (
 	"marshrut/internal/imports"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
-	"marshrut/internal/targeted"
 	"marshrut/internal/org"
+	"marshrut/internal/targeted"
 	"marshrut/internal/vacancy"
 )
 
