@@ -58,10 +58,11 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	orgs := org.NewService(st)
 	runner := jobs.NewRunner(st, log, reg)
 	importer := newImporter(st)
+	guide := guidance.NewService(st, now)
 	w, err := web.New(web.Deps{
-		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(st, now), Auth: authSvc, Users: st,
+		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(dashboardStore{st, guide}, now), Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guidance.NewService(st, now), Targeted: targeted.NewService(st, now),
+		Guidance: guide, Targeted: targeted.NewService(st, now),
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
@@ -150,4 +151,15 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 		return err
 	}
 	return nil
+}
+
+// dashboardStore is what dashboards read: the store, with coverage counted
+// through the guidance service, whose recent counts are reused.
+type dashboardStore struct {
+	*store.Store
+	guide *guidance.Service
+}
+
+func (d dashboardStore) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
+	return d.guide.CountCoverage(ctx, sc, year, by)
 }

@@ -49,6 +49,7 @@ type Diagnostic struct {
 type Service struct {
 	store Store
 	now   func() time.Time
+	cache coverageCache
 }
 
 // NewService returns a Service on the store; now is the clock.
@@ -131,7 +132,9 @@ func (s *Service) Record(ctx context.Context, sc auth.Scope, eventID int64, ids 
 	if !CanRecord(sc) {
 		return 0, apperr.New(apperr.Forbidden, "участие отмечает школа или региональный оператор")
 	}
-	return s.store.AddParticipants(ctx, sc, eventID, ids)
+	n, err := s.store.AddParticipants(ctx, sc, eventID, ids)
+	s.cache.forget()
+	return n, err
 }
 
 // Unrecord takes a pupil off an event's list.
@@ -139,6 +142,7 @@ func (s *Service) Unrecord(ctx context.Context, sc auth.Scope, eventID, learnerI
 	if !CanRecord(sc) {
 		return apperr.New(apperr.Forbidden, "участие отмечает школа или региональный оператор")
 	}
+	defer s.cache.forget()
 	return s.store.RemoveParticipant(ctx, sc, eventID, learnerID)
 }
 
@@ -169,6 +173,7 @@ func (s *Service) Inform(ctx context.Context, sc auth.Scope, ids []int64, on tim
 		}
 		recs = append(recs, i)
 	}
+	defer s.cache.forget()
 	return s.store.Inform(ctx, sc, recs)
 }
 
@@ -184,6 +189,7 @@ func (s *Service) SetLevel(ctx context.Context, sc auth.Scope, orgID int64, leve
 	default:
 		return apperr.New(apperr.Forbidden, "уровень профминимума выбирает сама школа")
 	}
+	defer s.cache.forget()
 	return s.store.SetLevel(ctx, sc.RegionCode, orgID, s.Year(), level)
 }
 
@@ -212,11 +218,20 @@ func (s *Service) Coverage(ctx context.Context, sc auth.Scope, year SchoolYear, 
 	}
 	rep := CoverageReport{Year: year, By: by}
 	var err error
-	if rep.Rows, rep.Total, err = s.store.Coverage(ctx, sc, year, by); err != nil {
+	if rep.Rows, rep.Total, err = s.CountCoverage(ctx, sc, year, by); err != nil {
 		return rep, err
 	}
 	rep.Trend, err = s.store.Trend(ctx, sc, year, s.now())
 	return rep, err
+}
+
+// CountCoverage counts the coverage of a school year by school,
+// municipality or ("") in total, from a count at most two minutes old that
+// no write through this Service has made stale.
+func (s *Service) CountCoverage(ctx context.Context, sc auth.Scope, year SchoolYear, by string) ([]Coverage, Coverage, error) {
+	return s.cache.get(ctx, coverageKey(sc, year, by), s.now(), func() ([]Coverage, Coverage, error) {
+		return s.store.Coverage(context.WithoutCancel(ctx), sc, year, by)
+	})
 }
 
 // Pupils returns a page of pupils with their guidance this school year.
