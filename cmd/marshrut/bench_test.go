@@ -22,6 +22,7 @@ import (
 
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
+	"marshrut/internal/guidance"
 	"marshrut/internal/store"
 )
 
@@ -102,7 +103,28 @@ func BenchmarkPages(b *testing.B) {
 		{"learners/region-filtered", "region", "/learners?status=graduate&year=2025&sort=name&page=3"},
 		{"learners/region-search", "region", "/learners?q=" + url.QueryEscape("Иванова Мария")},
 		{"learners/college-filtered", "college", "/learners?status=student&sort=birth_date&desc=1"},
+		{"guidance/coverage-region", "region", "/guidance/coverage?by=municipality"},
+		{"guidance/coverage-school", "school", "/guidance/coverage"},
+		{"guidance/not-reached-school", "school", "/guidance/pupils?not=reached"},
+		{"targeted/offers", "region", "/targeted"},
+		{"targeted/figures", "region", "/targeted/figures"},
 	}
+	// The coverage of the whole region counted afresh, as the first dashboard
+	// after a write sees it; later ones reuse the count for two minutes.
+	b.Run("coverage/region-uncached", func(b *testing.B) {
+		year := guidance.YearOf(time.Now())
+		var times []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			if _, _, err := st.Coverage(context.Background(), auth.SystemScope(cfg.Region), year, ""); err != nil {
+				b.Fatal(err)
+			}
+			times = append(times, time.Since(start))
+		}
+		slices.Sort(times)
+		b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+		b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+	})
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {
 			cookie := session(b, h, p.user)

@@ -15,60 +15,59 @@ import (
 // what was counted, so a school sees its own entry at once.
 const coverageTTL = 2 * time.Minute
 
-type coverageEntry struct {
-	at    time.Time
-	rows  []Coverage
-	total Coverage
-	done  chan struct{} // closed when the count is ready
-	err   error
+type cacheEntry[T any] struct {
+	at   time.Time
+	val  T
+	err  error
+	done chan struct{} // closed when the value is ready
 }
 
-// coverageCache keeps recent coverage counts by scope, year and cut.
-type coverageCache struct {
+// cache keeps recent counts by key; callers that come while a count is
+// being made wait for it instead of making their own.
+type cache[T any] struct {
 	mu      sync.Mutex
-	entries map[string]*coverageEntry
+	entries map[string]*cacheEntry[T]
 }
 
 func coverageKey(sc auth.Scope, year SchoolYear, by string) string {
 	return fmt.Sprintf("%s|%s|%d|%d|%v|%d|%s", sc.Role, sc.RegionCode, sc.OrgID, sc.LearnerID, sc.Municipalities, year, by)
 }
 
-// get returns the count for the key, computing it with count when it is
-// missing or stale; callers that come while it is being computed wait for it.
-func (c *coverageCache) get(ctx context.Context, key string, now time.Time, count func() ([]Coverage, Coverage, error)) ([]Coverage, Coverage, error) {
+// get returns the value of the key, computing it with count when it is
+// missing, stale or failed.
+func (c *cache[T]) get(ctx context.Context, key string, now time.Time, count func() (T, error)) (T, error) {
 	c.mu.Lock()
 	if c.entries == nil {
-		c.entries = map[string]*coverageEntry{}
+		c.entries = map[string]*cacheEntry[T]{}
 	}
 	e, ok := c.entries[key]
 	if ok {
 		select {
 		case <-e.done:
-			if e.err != nil || now.Sub(e.at) > coverageTTL {
-				ok = false
-			}
+			ok = e.err == nil && now.Sub(e.at) <= coverageTTL
 		default: // being computed: wait below
 		}
 	}
 	if !ok {
-		e = &coverageEntry{at: now, done: make(chan struct{})}
+		e = &cacheEntry[T]{at: now, done: make(chan struct{})}
 		c.entries[key] = e
 		c.mu.Unlock()
-		e.rows, e.total, e.err = count()
+		e.val, e.err = count()
 		close(e.done)
-		return e.rows, e.total, e.err
+		return e.val, e.err
 	}
 	c.mu.Unlock()
 	select {
 	case <-e.done:
-		return e.rows, e.total, e.err
+		return e.val, e.err
 	case <-ctx.Done():
-		return nil, Coverage{}, ctx.Err()
+		var zero T
+		return zero, ctx.Err()
 	}
 }
 
-// forget drops every count: something was written.
-func (c *coverageCache) forget() {
+// forget drops every value: something was written.
+func (c *cache[T]) forget() {
 	c.mu.Lock()
 	c.entries = nil
 	c.mu.Unlock()

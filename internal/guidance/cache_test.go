@@ -9,20 +9,20 @@ import (
 )
 
 func TestCoverageCache(t *testing.T) {
-	var c coverageCache
+	var c cache[Coverage]
 	var calls atomic.Int32
 	release := make(chan struct{})
-	count := func() ([]Coverage, Coverage, error) {
+	count := func() (Coverage, error) {
 		calls.Add(1)
 		<-release
-		return nil, Coverage{Pupils: 10, Reached: int(calls.Load())}, nil
+		return Coverage{Pupils: 10, Reached: int(calls.Load())}, nil
 	}
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	// Ten dashboards at once count once.
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
-			if _, tot, err := c.get(context.Background(), "k", now, count); err != nil || tot.Pupils != 10 {
+			if tot, err := c.get(context.Background(), "k", now, count); err != nil || tot.Pupils != 10 {
 				t.Errorf("waiter got %+v, %v", tot, err)
 			}
 		})

@@ -47,9 +47,16 @@ type Diagnostic struct {
 
 // Service is the logic of guidance: who may do what.
 type Service struct {
-	store Store
-	now   func() time.Time
-	cache coverageCache
+	store  Store
+	now    func() time.Time
+	counts cache[counted]
+	trends cache[[]MonthPoint]
+}
+
+// counted is a coverage count: its rows and their total.
+type counted struct {
+	rows  []Coverage
+	total Coverage
 }
 
 // NewService returns a Service on the store; now is the clock.
@@ -133,7 +140,7 @@ func (s *Service) Record(ctx context.Context, sc auth.Scope, eventID int64, ids 
 		return 0, apperr.New(apperr.Forbidden, "участие отмечает школа или региональный оператор")
 	}
 	n, err := s.store.AddParticipants(ctx, sc, eventID, ids)
-	s.cache.forget()
+	s.forget()
 	return n, err
 }
 
@@ -142,7 +149,7 @@ func (s *Service) Unrecord(ctx context.Context, sc auth.Scope, eventID, learnerI
 	if !CanRecord(sc) {
 		return apperr.New(apperr.Forbidden, "участие отмечает школа или региональный оператор")
 	}
-	defer s.cache.forget()
+	defer s.forget()
 	return s.store.RemoveParticipant(ctx, sc, eventID, learnerID)
 }
 
@@ -173,7 +180,7 @@ func (s *Service) Inform(ctx context.Context, sc auth.Scope, ids []int64, on tim
 		}
 		recs = append(recs, i)
 	}
-	defer s.cache.forget()
+	defer s.forget()
 	return s.store.Inform(ctx, sc, recs)
 }
 
@@ -189,7 +196,7 @@ func (s *Service) SetLevel(ctx context.Context, sc auth.Scope, orgID int64, leve
 	default:
 		return apperr.New(apperr.Forbidden, "уровень профминимума выбирает сама школа")
 	}
-	defer s.cache.forget()
+	defer s.forget()
 	return s.store.SetLevel(ctx, sc.RegionCode, orgID, s.Year(), level)
 }
 
@@ -221,17 +228,27 @@ func (s *Service) Coverage(ctx context.Context, sc auth.Scope, year SchoolYear, 
 	if rep.Rows, rep.Total, err = s.CountCoverage(ctx, sc, year, by); err != nil {
 		return rep, err
 	}
-	rep.Trend, err = s.store.Trend(ctx, sc, year, s.now())
+	rep.Trend, err = s.trends.get(ctx, coverageKey(sc, year, ""), s.now(), func() ([]MonthPoint, error) {
+		return s.store.Trend(context.WithoutCancel(ctx), sc, year, s.now())
+	})
 	return rep, err
+}
+
+// forget drops the counts: something was written.
+func (s *Service) forget() {
+	s.counts.forget()
+	s.trends.forget()
 }
 
 // CountCoverage counts the coverage of a school year by school,
 // municipality or ("") in total, from a count at most two minutes old that
 // no write through this Service has made stale.
 func (s *Service) CountCoverage(ctx context.Context, sc auth.Scope, year SchoolYear, by string) ([]Coverage, Coverage, error) {
-	return s.cache.get(ctx, coverageKey(sc, year, by), s.now(), func() ([]Coverage, Coverage, error) {
-		return s.store.Coverage(context.WithoutCancel(ctx), sc, year, by)
+	c, err := s.counts.get(ctx, coverageKey(sc, year, by), s.now(), func() (counted, error) {
+		rows, total, err := s.store.Coverage(context.WithoutCancel(ctx), sc, year, by)
+		return counted{rows, total}, err
 	})
+	return c.rows, c.total, err
 }
 
 // Pupils returns a page of pupils with their guidance this school year.

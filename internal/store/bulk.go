@@ -147,7 +147,15 @@ func (l *Loader) run(fn func(*Loader) error) error {
 		// on PostgreSQL Load analyses the loaded tables after the commit, as a
 		// database-wide ANALYZE here would wait on every other writer's locks.
 		if s.engine == SQLite {
-			if _, err := tx.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
+			// A sample of each index is enough after a small load; after a large
+			// one, whose rows make a good part of the table, the statistics are
+			// counted whole: sampled ones mislead the planner on the leading
+			// columns that a whole region shares.
+			limit := `PRAGMA analysis_limit = 1000`
+			if len(l.deferred) > 0 {
+				limit = `PRAGMA analysis_limit = 0`
+			}
+			if _, err := tx.ExecContext(ctx, limit); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {

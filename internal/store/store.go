@@ -142,6 +142,17 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for _, r := range res {
 		s.log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
 	}
+	if len(res) > 0 {
+		// A new index without statistics can look best to the planner for
+		// queries it does not suit: let the statistics catch up.
+		q := `ANALYZE`
+		if s.engine == SQLite {
+			q = `PRAGMA analysis_limit = 0; ANALYZE`
+		}
+		if _, err := s.write.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("store: analyze after migrations: %w", err)
+		}
+	}
 	return nil
 }
 

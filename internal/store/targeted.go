@@ -132,10 +132,13 @@ func (s *Store) Offers(ctx context.Context, region string, f targeted.OfferFilte
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM targeted_offer t WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT ` + offerCols + offerFrom + ` WHERE ` + where + ` ORDER BY t.year DESC, t.deadline DESC, t.id DESC`
+	// The page's ids first, from the offers alone; then the page's rows with
+	// their names and counts, which are not worth making for offers not shown.
+	page := `SELECT t.id FROM targeted_offer t WHERE ` + where + ` ORDER BY t.year DESC, t.deadline DESC, t.id DESC`
 	if f.Limit > 0 {
-		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
+		page += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
+	q := `SELECT ` + offerCols + offerFrom + ` JOIN (` + page + `) pg ON pg.id = t.id ORDER BY t.year DESC, t.deadline DESC, t.id DESC`
 	rows, err := s.read.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, 0, err
@@ -309,11 +312,25 @@ func (s *Store) MoveApplication(ctx context.Context, sc auth.Scope, id int64, mo
 // TargetedFigures returns the region's offers (but drafts) and the statuses
 // of their applications, from which targeted.Count makes the figures.
 func (s *Store) TargetedFigures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
-	offers, _, err := s.Offers(ctx, region, targeted.OfferFilter{})
+	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.employer_id, e.name, t.specialty_code, t.year, t.places, t.status
+		FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id WHERE t.region_code = $1 AND t.status <> 'draft'`, region)
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, region)
+	var offers []targeted.Offer
+	for rows.Next() {
+		var o targeted.Offer
+		if err := rows.Scan(&o.ID, &o.EmployerID, &o.EmployerName, &o.SpecialtyCode, &o.Year, &o.Places, &o.Status); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		offers = append(offers, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	rows, err = s.read.QueryContext(ctx, `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, region)
 	if err != nil {
 		return nil, nil, err
 	}

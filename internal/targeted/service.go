@@ -2,6 +2,7 @@ package targeted
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"marshrut/internal/apperr"
@@ -222,7 +223,8 @@ func (s *Service) Move(ctx context.Context, sc auth.Scope, id int64, to Status, 
 // Summary is the region's figures of targeted education.
 type Summary struct {
 	Report
-	Year          int // graduation year of the contract share
+	Employers     map[string]string // employer ids of ByEmployer → names
+	Year          int               // graduation year of the contract share
 	Graduates     int
 	UnderContract int
 	ContractShare float64
@@ -235,7 +237,10 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	f := Summary{Report: Count(offers, apps), Year: s.now().Year()}
+	f := Summary{Report: Count(offers, apps), Year: s.now().Year(), Employers: map[string]string{}}
+	for _, o := range offers {
+		f.Employers[strconv.FormatInt(o.EmployerID, 10)] = o.EmployerName
+	}
 	if s.now().Month() < time.July {
 		f.Year--
 	}

@@ -221,20 +221,8 @@ func (w *Web) TargetedFigures(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "targeted_figures", "targeted", map[string]any{"F": f, "Names": w.employerNames(r, f),
+	w.render(rw, r, http.StatusOK, "targeted_figures", "targeted", map[string]any{"F": f, "Names": f.Employers,
 		"Export": exportLinks(r, "/targeted/figures/export")})
-}
-
-// employerNames maps the employer ids of the figures to names.
-func (w *Web) employerNames(r *http.Request, f targeted.Summary) map[string]string {
-	out := map[string]string{}
-	for _, row := range f.ByEmployer {
-		id, _ := strconv.ParseInt(row.Key, 10, 64)
-		if o, err := w.d.Orgs.Get(r.Context(), id); err == nil {
-			out[row.Key] = o.Name
-		}
-	}
-	return out
 }
 
 var targetedColumns = []exchange.Column{
@@ -252,7 +240,7 @@ func (w *Web) TargetedFiguresExport(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	names := w.employerNames(r, f)
+	names := f.Employers
 	w.export(rw, r, "celevoe-obuchenie", targetedColumns, func(write func([]any) error) error {
 		put := func(cut, key string, x targeted.Figures) error {
 			return write([]any{cut, key, x.Offers, x.Places, x.Applications, math.Round(x.PerPlace*100) / 100, x.Contracts, x.Fulfilled, x.Broken, x.FulfilmentShare})
