@@ -59,17 +59,18 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	runner := jobs.NewRunner(st, log, reg)
 	importer := newImporter(st)
 	guide := guidance.NewService(st, now)
+	offers := targeted.NewService(st, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(dashboardStore{st, guide}, now), Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: targeted.NewService(st, now),
+		Guidance: guide, Targeted: offers,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
 	})
 	return &app{handler: h, web: w, jobs: runner}, nil
 }

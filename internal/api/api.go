@@ -5,6 +5,7 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -12,9 +13,11 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/targeted"
 )
 
 // Prefix is the path under which the API is mounted.
@@ -27,6 +30,10 @@ type Deps struct {
 	// Importer loads files of learners (POST /imports/learners); without it
 	// that route answers 500.
 	Importer *imports.Importer
+	// Guidance serves /guidance/… and /learners/{id}/ddo, Targeted serves
+	// /targeted/…; without them those routes answer 500.
+	Guidance *guidance.Service
+	Targeted *targeted.Service
 	Log      *slog.Logger
 }
 
@@ -80,6 +87,30 @@ func (a *api) routes() []route {
 		{"POST", "/imports/orgs", "Загрузить организации из файла", false, a.importOrganisations},
 		{"POST", "/imports/outcomes", "Загрузить сведения о занятости из файла", false, a.importOutcomes},
 		{"POST", "/imports/vacancies", "Загрузить вакансии «Работы России»", false, a.importVacancies},
+
+		{"GET", "/guidance/events", "Список профориентационных мероприятий", false, a.withGuidance(a.listEvents)},
+		{"POST", "/guidance/events", "Добавить профориентационное мероприятие", false, a.withGuidance(a.createEvent)},
+		{"GET", "/guidance/events/{id}", "Профориентационное мероприятие", false, a.withGuidance(a.getEvent)},
+		{"POST", "/guidance/events/{id}/bookings", "Забронировать места на мероприятии", false, a.withGuidance(a.bookEvent)},
+		{"GET", "/guidance/events/{id}/participants", "Участники мероприятия", false, a.withGuidance(a.listParticipants)},
+		{"POST", "/guidance/events/{id}/participants", "Отметить участников мероприятия", false, a.withGuidance(a.addParticipants)},
+		{"DELETE", "/guidance/events/{id}/participants/{learner_id}", "Снять отметку об участии", false, a.withGuidance(a.removeParticipant)},
+		{"GET", "/guidance/coverage", "Охват профориентацией", false, a.withGuidance(a.coverage)},
+		{"GET", "/guidance/pupils", "Школьники и их профориентация", false, a.withGuidance(a.listPupils)},
+		{"POST", "/guidance/informing", "Отметить информирование о целевом обучении", false, a.withGuidance(a.inform)},
+		{"PUT", "/guidance/level", "Выбрать уровень профминимума", false, a.withGuidance(a.setLevel)},
+		{"GET", "/learners/{id}/ddo", "Результаты ДДО обучающегося", false, a.withGuidance(a.listDiagnostics)},
+		{"POST", "/learners/{id}/ddo", "Записать результат ДДО", false, a.withGuidance(a.takeDiagnostic)},
+
+		{"GET", "/targeted/offers", "Список предложений целевого обучения", false, a.withTargeted(a.listOffers)},
+		{"POST", "/targeted/offers", "Добавить предложение целевого обучения", false, a.withTargeted(a.createOffer)},
+		{"GET", "/targeted/offers/{id}", "Предложение целевого обучения", false, a.withTargeted(a.getOffer)},
+		{"PUT", "/targeted/offers/{id}", "Изменить предложение целевого обучения", false, a.withTargeted(a.updateOffer)},
+		{"POST", "/targeted/offers/{id}/applications", "Подать заявку на целевое обучение", false, a.withTargeted(a.apply)},
+		{"GET", "/targeted/applications", "Список заявок на целевое обучение", false, a.withTargeted(a.listApplications)},
+		{"GET", "/targeted/applications/{id}", "Заявка на целевое обучение", false, a.withTargeted(a.getApplication)},
+		{"POST", "/targeted/applications/{id}/moves", "Перевести заявку в другое состояние", false, a.withTargeted(a.moveApplication)},
+		{"GET", "/targeted/figures", "Показатели целевого обучения", false, a.withTargeted(a.targetedFigures)},
 	}
 }
 
@@ -120,7 +151,7 @@ func (a *api) serve(rt route) http.Handler {
 // exists for other methods, 404 otherwise, both in JSON like every other error.
 func (a *api) unmatched(w http.ResponseWriter, r *http.Request) {
 	var allow []string
-	for _, m := range []string{"GET", "POST", "PUT"} {
+	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
 		if _, p := a.mux.Handler(probe); p != "" && p != Prefix+"/" {
@@ -143,4 +174,25 @@ func (a *api) unmatched(w http.ResponseWriter, r *http.Request) {
 func (a *api) me(w http.ResponseWriter, r *http.Request, c caller) error {
 	writeJSON(w, http.StatusOK, fromUser(c.user))
 	return nil
+}
+
+// withGuidance serves h only when the API was given the guidance service; a
+// program wired without it answers 500 on these routes rather than crashing.
+func (a *api) withGuidance(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) error {
+		if a.d.Guidance == nil {
+			return errors.New("api: Deps.Guidance is not set")
+		}
+		return h(w, r, c)
+	}
+}
+
+// withTargeted is withGuidance for the service of targeted education.
+func (a *api) withTargeted(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) error {
+		if a.d.Targeted == nil {
+			return errors.New("api: Deps.Targeted is not set")
+		}
+		return h(w, r, c)
+	}
 }

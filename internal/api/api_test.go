@@ -17,10 +17,12 @@ import (
 
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
+	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/store"
+	"marshrut/internal/targeted"
 )
 
 // today is the clock of the learner service in tests, so that ages and years
@@ -28,7 +30,8 @@ import (
 var today = time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 
 // fixture is a small region: two municipalities, a school, two colleges, an
-// employer, an employment centre, a few learners and a user of each role.
+// employer, an employment centre, a few learners and a user of each role
+// ("smirnov" is the learner user of the student).
 type fixture struct {
 	muni1, muni2                         classifier.Municipality
 	school, college, college2, empl, czn org.Organisation
@@ -69,14 +72,17 @@ func newEnv(t *testing.T) *env {
 		t.Fatalf("seed classifiers: %v", err)
 	}
 	e := &env{t: t, store: s, f: seed(t, s), log: logs}
+	clock := func() time.Time { return today }
 	e.deps = Deps{
-		Learners: learner.NewService(s, s, func() time.Time { return today }),
+		Learners: learner.NewService(s, s, clock),
 		Orgs:     org.NewService(s),
 		// As cmd/marshrut builds it.
 		Importer: imports.New(s, func(ctx context.Context, fn func(imports.Loader) error) error {
 			return s.Load(ctx, func(l *store.Loader) error { return fn(l) })
 		}),
-		Log: log,
+		Guidance: guidance.NewService(s, clock),
+		Targeted: targeted.NewService(s, clock),
+		Log:      log,
 	}
 	e.srv = httptest.NewServer(asCaller(e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)
@@ -160,6 +166,7 @@ func seed(t *testing.T, s *store.Store) *fixture {
 		{Login: "rybprom", Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID},
 		{Login: "czn-elizovo", Role: auth.CZN, RegionCode: "41", OrgID: f.czn.ID},
 		{Login: "federal", Role: auth.Federal, RegionCode: "41"},
+		{Login: "smirnov", Name: "Смирнов Артём", Role: auth.Learner, RegionCode: "41", LearnerID: f.student.ID},
 	} {
 		if err := u.Validate(); err != nil {
 			t.Fatalf("fixture user %s: %v", u.Login, err)

@@ -36,6 +36,32 @@ func parseDate(errs *apperr.List, field, s string) time.Time {
 	return t
 }
 
+// nullDate writes a date of the types of guidance and targeted education,
+// which show every field: the date, or null when it is unknown.
+func nullDate(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(isoDate)
+	return &s
+}
+
+// parseNullDate reads an optional date that may come as null.
+func parseNullDate(errs *apperr.List, field string, s *string) time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	return parseDate(errs, field, *s)
+}
+
+// formatTime writes a moment (not a date) in RFC 3339, in UTC.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
 type learnerDTO struct {
 	ID             int64  `json:"id"`
 	LastName       string `json:"last_name"`

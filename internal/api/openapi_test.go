@@ -12,10 +12,13 @@ import (
 	"testing"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/ddo"
 	"marshrut/internal/exchange"
+	"marshrut/internal/guidance"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/tables"
+	"marshrut/internal/targeted"
 )
 
 // doc is openapi.json as generic JSON.
@@ -221,6 +224,41 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"OutcomeList":      items[outcomeDTO]{},
 		"ImportReport":     importReportDTO{},
 		"ImportIssue":      importIssueDTO{},
+
+		"Event":               eventDTO{},
+		"EventCard":           eventCardDTO{},
+		"EventPage":           list[eventDTO]{},
+		"Booking":             bookingDTO{},
+		"BookingRequest":      bookingRequest{},
+		"ParticipantsRequest": learnerIDsRequest{},
+		"ParticipantsAdded":   addedDTO{},
+		"Participant":         participantDTO{},
+		"ParticipantList":     items[participantDTO]{},
+		"Pupil":               pupilDTO{},
+		"PupilPage":           list[pupilDTO]{},
+		"Coverage":            coverageDTO{},
+		"CoverageRow":         coverageRowDTO{},
+		"CoverageMonth":       monthDTO{},
+		"InformingRequest":    informingRequest{},
+		"LevelRequest":        levelRequest{},
+		"DdoRequest":          ddoRequest{},
+		"DdoPoints":           ddoPointsDTO{},
+		"DdoLevels":           ddoLevelsDTO{},
+		"DdoResult":           ddoDTO{},
+		"DdoResultList":       items[ddoDTO]{},
+
+		"Offer":           offerDTO{},
+		"OfferSupport":    supportDTO{},
+		"OfferPage":       list[offerDTO]{},
+		"ApplyRequest":    applyRequest{},
+		"Application":     applicationDTO{},
+		"ApplicationCard": applicationCardDTO{},
+		"ApplicationStep": stepDTO{},
+		"ApplicationPage": list[applicationDTO]{},
+		"MoveRequest":     moveRequest{},
+		"Figures":         figuresDTO{},
+		"FiguresRow":      figuresRowDTO{},
+		"TargetedFigures": targetedFiguresDTO{},
 	} {
 		t.Run(schema, func(t *testing.T) {
 			got := properties(t, d, lookup(d, "#/components/schemas/"+schema))
@@ -311,8 +349,18 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"OutcomeStatus", enum("#/components/schemas/OutcomeStatus"), names(learner.OutcomeStatuses)},
 		{"OrganisationKind", enum("#/components/schemas/OrganisationKind"), names(org.Kinds)},
 		{"Role", enum("#/components/schemas/Role"), names(auth.Roles)},
+		{"EventKind", enum("#/components/schemas/EventKind"), names(guidance.Kinds)},
+		{"InformMethod", enum("#/components/schemas/InformMethod"), names(guidance.Methods)},
+		{"ProfminimumLevel", enum("#/components/schemas/ProfminimumLevel"), names(guidance.Levels)},
+		{"DdoType", enum("#/components/schemas/DdoType"), names(ddo.Types())},
+		{"DdoLevel", enum("#/components/schemas/DdoLevel"), names([]ddo.Level{ddo.Low, ddo.Medium, ddo.High})},
+		{"OfferStatus", enum("#/components/schemas/OfferStatus"), names(targeted.OfferStatuses())},
+		{"ApplicationStatus", enum("#/components/schemas/ApplicationStatus"), names(targeted.Statuses())},
+		{"EducationLevel", enum("#/components/schemas/EducationLevel"), names([]targeted.Level{targeted.SPO, targeted.VO})},
 		{"learner sort", paramEnum("/learners", "sort"), learnerSorts},
 		{"organisation sort", paramEnum("/organisations", "sort"), organisationSorts},
+		{"coverage by", paramEnum("/guidance/coverage", "by"), coverageCuts},
+		{"pupils not", paramEnum("/guidance/pupils", "not"), pupilGaps},
 	} {
 		if !slices.Equal(c.got, c.want) {
 			t.Errorf("%s: openapi.json has %v, the code %v", c.name, c.got, c.want)

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/classifier"
 )
 
 // maxBody is the largest request body read; a learner or an organisation is a
@@ -224,6 +225,15 @@ func (q *query) text(name string, max int) string {
 		return ""
 	}
 	return s
+}
+
+// specialty reads an optional ОКСО code of a list's filter.
+func (q *query) specialty(name string) string {
+	code := q.v.Get(name)
+	if code != "" {
+		q.check(classifier.CheckSpecialtyCode(name, code))
+	}
+	return code
 }
 
 // check adds the fault a domain validator found in a parameter.

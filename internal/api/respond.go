@@ -41,6 +41,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v) // the status is sent; a failed write means the client is gone
 }
 
+// noContent answers 204: the request did what it asked and has nothing to say.
+func noContent(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
+}
+
 // fail writes err as the JSON error: its code decides the status; an internal
 // error is logged in full and shown only as the generic message.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {

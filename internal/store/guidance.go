@@ -250,7 +250,7 @@ func (s *Store) AddParticipants(ctx context.Context, sc auth.Scope, eventID int6
 // RemoveParticipant takes a pupil off an event's list.
 func (s *Store) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID, learnerID int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := scopedPupils(ctx, tx, sc, []int64{learnerID}); err != nil {
+		if _, err := scopedLearner(ctx, tx, sc, learnerID); err != nil {
 			return err
 		}
 		var a args
@@ -430,10 +430,20 @@ func scopedPupils(ctx context.Context, tx *sql.Tx, sc auth.Scope, ids []int64) (
 			return nil, err
 		}
 	}
-	if len(ids) == 1 && len(out) == 0 {
-		return nil, apperr.New(apperr.NotFound, "обучающийся не найден")
-	}
 	return out, nil
+}
+
+// scopedLearner checks that the caller sees one learner.
+func scopedLearner(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64) (pupilRef, error) {
+	m, err := scopedPupils(ctx, tx, sc, []int64{id})
+	if err != nil {
+		return pupilRef{}, err
+	}
+	p, ok := m[id]
+	if !ok {
+		return p, apperr.New(apperr.NotFound, "обучающийся не найден")
+	}
+	return p, nil
 }
 
 func participantSet(ctx context.Context, tx *sql.Tx, eventID int64, ids []int64) (map[int64]bool, error) {
@@ -681,7 +691,7 @@ func (s *Store) Classes(ctx context.Context, sc auth.Scope, orgID int64) ([]guid
 // SaveDiagnostic stores a ДДО result of a learner the caller sees.
 func (s *Store) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidance.Diagnostic) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := scopedPupils(ctx, tx, sc, []int64{d.LearnerID}); err != nil {
+		if _, err := scopedLearner(ctx, tx, sc, d.LearnerID); err != nil {
 			return err
 		}
 		p := d.Result.Points

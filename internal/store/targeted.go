@@ -185,7 +185,7 @@ func applicationScope(sc auth.Scope, a *args) string {
 // CreateApplication stores a new application of a learner the caller sees.
 func (s *Store) CreateApplication(ctx context.Context, sc auth.Scope, x *targeted.Application) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := scopedPupils(ctx, tx, sc, []int64{x.LearnerID}); err != nil {
+		if _, err := scopedLearner(ctx, tx, sc, x.LearnerID); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO targeted_application (region_code, offer_id, learner_id, status, status_reason, submitted_at, updated_at)
