@@ -1,0 +1,292 @@
+// Package routing scores the pairs of graduates and vacancies: which
+// vacancies a graduate can take, and how much each side would want the other,
+// as named components that pages show as reasons. Matching runs feed these
+// scores to the matching engine.
+package routing
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"marshrut/internal/ddo"
+	"marshrut/internal/vacancy"
+)
+
+// Candidate is a graduate or final-year student as routing sees them.
+type Candidate struct {
+	LearnerID      int64
+	Name           string
+	SpecialtyCode  string
+	University     bool // studies or studied at a university (ВО), else a college (СПО)
+	OrgID          int64
+	MunicipalityID int64
+	Lat, Lon       float64 // the municipality's centre
+	// Preferences; zero values mean «not stated».
+	Relocate  bool   // would move to another municipality
+	MinSalary int    // roubles a month expected at least
+	Schedule  string // preferred schedule, as vacancies name it
+	// What the employer side weighs.
+	AvgGrade     float64  // 3.0–5.0; 0 unknown
+	DemoExam     int      // demonstration exam score 0–100; 0 not taken
+	PracticeINNs []string // employers (INN) where the candidate had practice
+	MentorINNs   []string // employers (INN) of the candidate's mentors
+	ContractINN  string   // employer (INN) of a targeted-education contract
+	DDO          *ddo.Result
+}
+
+// Place is a vacancy as routing sees it.
+type Place struct {
+	VacancyID      string
+	Title          string
+	EmployerName   string
+	EmployerINN    string
+	MunicipalityID int64 // 0 when unknown
+	Lat, Lon       float64
+	SalaryMin      int
+	SalaryMax      int
+	Schedule       string
+	Education      vacancy.Education
+	WorkPlaces     int
+	Links          []vacancy.Link // the specialties the vacancy suits
+}
+
+// Travel is how far a place is for a candidate.
+type Travel int
+
+const (
+	SameMunicipality Travel = iota
+	Neighbouring            // the centres are within NeighbourKM
+	Relocation              // farther: the candidate must move
+)
+
+// NeighbourKM is the distance between municipal centres within which a
+// daily or weekly commute is counted as possible.
+const NeighbourKM = 120
+
+// Component is one named part of a score.
+type Component struct {
+	Key    string // pay, distance, specialty, ddo, grades, practice, exam, mentor, contract
+	Title  string
+	Points int // 0..Max
+	Max    int
+	Why    string // plain Russian
+}
+
+// Score is a side's view of a pair: the sum of its components, 0..1000.
+type Score struct {
+	Total      int
+	Components []Component
+}
+
+func (s *Score) add(c Component) {
+	c.Points = max(0, min(c.Points, c.Max))
+	s.Components = append(s.Components, c)
+	s.Total += c.Points
+}
+
+// Reasons is the score's components with points, as a short Russian text.
+func (s Score) Reasons() string {
+	var parts []string
+	for _, c := range s.Components {
+		if c.Points > 0 && c.Why != "" {
+			parts = append(parts, c.Why)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Pair is a compatible candidate and place with both sides' scores.
+type Pair struct {
+	Candidate *Candidate
+	Place     *Place
+	Fit       vacancy.Link // the link that makes the pair compatible
+	Travel    Travel
+	KM        float64
+	Graduate  Score // the graduate's view: pay, distance, specialty, ДДО
+	Employer  Score // the employer's view: specialty, grades, practice, exam, mentor, contract
+}
+
+// Compatible reports whether the candidate can take the place, and why not.
+// The specialty must be linked to the vacancy (itself or its group), the
+// education the vacancy asks for must not exceed the candidate's, and the
+// place must be within reach: the same or a neighbouring municipality, or
+// farther for one who would move.
+func Compatible(c *Candidate, p *Place) (Pair, bool, string) {
+	pair := Pair{Candidate: c, Place: p}
+	if p.WorkPlaces <= 0 {
+		return pair, false, "у вакансии нет свободных мест"
+	}
+	fit, ok := linkFor(c.SpecialtyCode, p.Links)
+	if !ok {
+		return pair, false, "вакансия не связана со специальностью " + c.SpecialtyCode
+	}
+	pair.Fit = fit
+	if p.Education == vacancy.EduHigher && !c.University {
+		return pair, false, "вакансия требует высшего образования"
+	}
+	pair.Travel, pair.KM = travel(c, p)
+	if pair.Travel == Relocation && !c.Relocate {
+		return pair, false, fmt.Sprintf("вакансия в %.0f км, а переезд не рассматривается", pair.KM)
+	}
+	return pair, true, ""
+}
+
+// linkFor finds the vacancy's link to the specialty, the exact one first.
+func linkFor(spec string, links []vacancy.Link) (vacancy.Link, bool) {
+	if len(spec) < 2 {
+		return vacancy.Link{}, false
+	}
+	group := spec[:2] + ".00.00"
+	var best vacancy.Link
+	found := false
+	for _, l := range links {
+		switch {
+		case l.SpecialtyCode == spec:
+			return l, true
+		case l.GroupCode == group && (!found || l.Score > best.Score):
+			best, found = l, true
+		}
+	}
+	return best, found
+}
+
+func travel(c *Candidate, p *Place) (Travel, float64) {
+	if p.MunicipalityID != 0 && p.MunicipalityID == c.MunicipalityID {
+		return SameMunicipality, 0
+	}
+	if (p.Lat == 0 && p.Lon == 0) || (c.Lat == 0 && c.Lon == 0) {
+		return Neighbouring, 0 // unknown: not held against the pair
+	}
+	km := Distance(c.Lat, c.Lon, p.Lat, p.Lon)
+	if km <= NeighbourKM {
+		return Neighbouring, km
+	}
+	return Relocation, km
+}
+
+// Distance is the great-circle distance in kilometres.
+func Distance(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371.0
+	rad := math.Pi / 180
+	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// Score fills both sides' scores of a compatible pair; median is the
+// region's median offered salary, against which pay is judged when the
+// graduate states no expectation.
+func (pair *Pair) Score(median int) {
+	c, p := pair.Candidate, pair.Place
+	pair.Graduate, pair.Employer = Score{}, Score{}
+
+	// The graduate's view: pay 0..350, distance 0..250, specialty 0..250, ДДО 0..150.
+	pay := p.SalaryMin
+	if p.SalaryMax > pay {
+		pay = (pay + p.SalaryMax) / 2
+	}
+	want := c.MinSalary
+	if want == 0 {
+		want = median
+	}
+	switch {
+	case pay == 0:
+		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: 100, Max: 350, Why: ""})
+	case want == 0:
+		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: 175, Max: 350, Why: fmt.Sprintf("зарплата %d ₽", pay)})
+	default:
+		ratio := float64(pay) / float64(want)
+		pts := int(math.Round(350 * math.Min(1, math.Max(0, (ratio-0.6)/0.8))))
+		why := fmt.Sprintf("зарплата %d ₽", pay)
+		switch {
+		case c.MinSalary > 0 && pay >= c.MinSalary:
+			why += " — не ниже ожидаемой"
+		case c.MinSalary > 0:
+			why += fmt.Sprintf(" — ниже ожидаемой %d ₽", c.MinSalary)
+		case pay >= median:
+			why += " — выше средней по региону"
+		}
+		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: pts, Max: 350, Why: why})
+	}
+	switch pair.Travel {
+	case SameMunicipality:
+		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 250, Max: 250, Why: "в своём муниципалитете"})
+	case Neighbouring:
+		why := "в соседнем муниципалитете"
+		if pair.KM > 0 {
+			why = fmt.Sprintf("в соседнем муниципалитете, %.0f км", pair.KM)
+		}
+		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 150, Max: 250, Why: why})
+	default:
+		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 40, Max: 250, Why: fmt.Sprintf("с переездом, %.0f км", pair.KM)})
+	}
+	spec := specialtyComponent(c, pair.Fit, 250)
+	pair.Graduate.add(spec)
+	if c.DDO != nil {
+		f := ddo.Fit(*c.DDO, c.SpecialtyCode)
+		if vf := bestFit(*c.DDO, p.Links); vf > f {
+			f = vf
+		}
+		why := ""
+		if f >= 0.75 {
+			why = "по душе: совпадает с ведущим типом по опроснику Климова"
+		}
+		pair.Graduate.add(Component{Key: "ddo", Title: "Склонности (ДДО)", Points: int(math.Round(150 * f)), Max: 150, Why: why})
+	} else {
+		pair.Graduate.add(Component{Key: "ddo", Title: "Склонности (ДДО)", Points: 75, Max: 150})
+	}
+
+	// The employer's view: specialty 0..300, grades 0..200, practice 0..200,
+	// exam 0..100, mentor 0..100, contract 0..100.
+	pair.Employer.add(specialtyComponent(c, pair.Fit, 300))
+	if c.AvgGrade > 0 {
+		pts := int(math.Round(200 * math.Min(1, math.Max(0, (c.AvgGrade-3)/2))))
+		pair.Employer.add(Component{Key: "grades", Title: "Успеваемость", Points: pts, Max: 200, Why: fmt.Sprintf("средний балл %.1f", c.AvgGrade)})
+	} else {
+		pair.Employer.add(Component{Key: "grades", Title: "Успеваемость", Points: 100, Max: 200})
+	}
+	if p.EmployerINN != "" && slices.Contains(c.PracticeINNs, p.EmployerINN) {
+		pair.Employer.add(Component{Key: "practice", Title: "Практика", Points: 200, Max: 200, Why: "проходил практику у этого работодателя"})
+	} else {
+		pair.Employer.add(Component{Key: "practice", Title: "Практика", Max: 200})
+	}
+	if c.DemoExam > 0 {
+		pair.Employer.add(Component{Key: "exam", Title: "Демонстрационный экзамен", Points: c.DemoExam, Max: 100, Why: fmt.Sprintf("демонстрационный экзамен — %d баллов", c.DemoExam)})
+	} else {
+		pair.Employer.add(Component{Key: "exam", Title: "Демонстрационный экзамен", Max: 100})
+	}
+	if p.EmployerINN != "" && slices.Contains(c.MentorINNs, p.EmployerINN) {
+		pair.Employer.add(Component{Key: "mentor", Title: "Наставник", Points: 100, Max: 100, Why: "наставник — сотрудник этого работодателя"})
+	} else {
+		pair.Employer.add(Component{Key: "mentor", Title: "Наставник", Max: 100})
+	}
+	if p.EmployerINN != "" && c.ContractINN == p.EmployerINN {
+		pair.Employer.add(Component{Key: "contract", Title: "Целевой договор", Points: 100, Max: 100, Why: "целевой договор с этим работодателем"})
+	} else {
+		pair.Employer.add(Component{Key: "contract", Title: "Целевой договор", Max: 100})
+	}
+}
+
+func specialtyComponent(c *Candidate, fit vacancy.Link, max int) Component {
+	if fit.SpecialtyCode == c.SpecialtyCode {
+		return Component{Key: "specialty", Title: "Специальность", Points: max, Max: max, Why: "по специальности " + c.SpecialtyCode + ": " + fit.Reason}
+	}
+	return Component{Key: "specialty", Title: "Специальность", Points: int(math.Round(float64(max) * 0.6 * math.Max(0.5, fit.Score))), Max: max,
+		Why: "по укрупнённой группе " + fit.GroupCode + ": " + fit.Reason}
+}
+
+func bestFit(r ddo.Result, links []vacancy.Link) float64 {
+	best := 0.0
+	for _, l := range links {
+		best = math.Max(best, ddo.Fit(r, l.Code()))
+	}
+	return best
+}
+
+// Holds reports whether the candidate holds a target contract with the
+// place's employer: such a graduate is placed there first.
+func (pair *Pair) Holds() bool {
+	return pair.Candidate.ContractINN != "" && pair.Candidate.ContractINN == pair.Place.EmployerINN
+}
