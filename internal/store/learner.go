@@ -351,27 +351,30 @@ func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcom
 // AddOutcome records an employment outcome of a learner in scope and keeps the
 // learner's current status in step with the latest entry.
 func (s *Store) AddOutcome(ctx context.Context, sc auth.Scope, o *learner.Outcome) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if err := inScope(ctx, tx, sc, o.LearnerID); err != nil {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.addOutcomeTx(ctx, tx, sc, o) })
+}
+
+// addOutcomeTx adds an outcome within a transaction.
+func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *learner.Outcome) error {
+	if err := inScope(ctx, tx, sc, o.LearnerID); err != nil {
+		return err
+	}
+	if o.EmployerID != 0 {
+		var kind string
+		err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, o.EmployerID, sc.RegionCode).Scan(&kind)
+		if err == sql.ErrNoRows || (err == nil && kind != "employer") {
+			return apperr.Field("employer_id", "работодатель %d не найден в реестре региона", o.EmployerID)
+		}
+		if err != nil {
 			return err
 		}
-		if o.EmployerID != 0 {
-			var kind string
-			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, o.EmployerID, sc.RegionCode).Scan(&kind)
-			if err == sql.ErrNoRows || (err == nil && kind != "employer") {
-				return apperr.Field("employer_id", "работодатель %d не найден в реестре региона", o.EmployerID)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO outcome (region_code, learner_id, status, employer_id, employer_name, started_on, ended_on, source, note, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			sc.RegionCode, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End), o.Source, o.Note,
-			tsArg(s.now())).Scan(&o.ID)
-		if err != nil {
-			return fmt.Errorf("store: add outcome: %w", err)
-		}
-		return s.updateMilestones(ctx, tx, o.LearnerID)
-	})
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO outcome (region_code, learner_id, status, employer_id, employer_name, started_on, ended_on, source, note, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		sc.RegionCode, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End), o.Source, o.Note,
+		tsArg(s.now())).Scan(&o.ID)
+	if err != nil {
+		return fmt.Errorf("store: add outcome: %w", err)
+	}
+	return s.updateMilestones(ctx, tx, o.LearnerID)
 }

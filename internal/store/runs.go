@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/learner"
+	"marshrut/internal/routing"
+)
+
+// StartRun records a new run of the region, refusing when one is running.
+func (s *Store) StartRun(ctx context.Context, r *routing.Run) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var busy int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM match_run WHERE region_code = $1 AND status = 'running'`, r.RegionCode).Scan(&busy); err != nil {
+			return err
+		}
+		if busy > 0 {
+			return apperr.New(apperr.Conflict, "уже идёт другой расчёт распределения: дождитесь его окончания")
+		}
+		r.Status, r.CreatedAt = routing.Running, s.now()
+		return tx.QueryRowContext(ctx, `INSERT INTO match_run (region_code, round, mode, seed, graduation_year, status, job_id, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, r.RegionCode, r.Round, r.Mode, int64(r.Seed), r.GraduationYear, r.Status,
+			nullID(r.JobID), nullID(r.CreatedBy), tsArg(r.CreatedAt)).Scan(&r.ID)
+	})
+}
+
+// SetRunJob ties a run to the job that computes it.
+func (s *Store) SetRunJob(ctx context.Context, runID, jobID int64) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE match_run SET job_id = $1 WHERE id = $2`, jobID, runID)
+	return err
+}
+
+// FinishRun writes a run's figures and proposals in one transaction; a
+// failed run keeps its error and no proposals.
+func (s *Store) FinishRun(ctx context.Context, r *routing.Run, props []routing.Proposal) error {
+	r.FinishedAt = s.now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE match_run SET status = $1, candidates = $2, vacancies = $3, places = $4, edges = $5, matched = $6,
+			first_choice = $7, welfare = $8, optimal_welfare = $9, optimal_matched = $10, blocking = $11, contracts_placed = $12, seconds = $13,
+			error = $14, finished_at = $15 WHERE id = $16`, r.Status, r.Candidates, r.Vacancies, r.Places, r.Edges, r.Matched, r.FirstChoice,
+			r.Welfare, r.OptimalWelfare, r.OptimalMatched, r.Blocking, r.Contracts, r.Seconds, r.Error, tsArg(r.FinishedAt), r.ID); err != nil {
+			return err
+		}
+		if len(props) == 0 {
+			return nil
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO match_proposal (run_id, region_code, learner_id, vacancy_id, choice, graduate_score,
+			employer_score, contract, reasons, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, p := range props {
+			if _, err := stmt.ExecContext(ctx, r.ID, r.RegionCode, p.LearnerID, nullText(p.VacancyID), p.Choice, p.GraduateScore, p.EmployerScore,
+				p.Contract, p.Reasons, p.Status); err != nil {
+				return fmt.Errorf("store: proposal: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// FailInterruptedRuns marks the runs left running by a stopped server as failed.
+func (s *Store) FailInterruptedRuns(ctx context.Context) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE match_run SET status = 'failed', error = 'расчёт прерван остановкой сервера', finished_at = $1
+		WHERE status = 'running'`, tsArg(s.now()))
+	return err
+}
+
+const runCols = `r.id, r.region_code, r.round, r.mode, r.seed, r.graduation_year, r.status, COALESCE(r.job_id, 0), r.candidates, r.vacancies, r.places,
+	r.edges, r.matched, r.first_choice, r.welfare, r.optimal_welfare, r.optimal_matched, r.blocking, r.contracts_placed, r.seconds, r.error,
+	COALESCE(r.created_by, 0), r.created_at, r.finished_at,
+	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.status = 'sent'),
+	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.status = 'accepted'),
+	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.status = 'declined')`
+
+func scanRun(row interface{ Scan(...any) error }, r *routing.Run) error {
+	var seed int64
+	err := row.Scan(&r.ID, &r.RegionCode, &r.Round, &r.Mode, &seed, &r.GraduationYear, &r.Status, &r.JobID, &r.Candidates, &r.Vacancies,
+		&r.Places, &r.Edges, &r.Matched, &r.FirstChoice, &r.Welfare, &r.OptimalWelfare, &r.OptimalMatched, &r.Blocking, &r.Contracts,
+		&r.Seconds, &r.Error, &r.CreatedBy, timeScan{&r.CreatedAt}, timeScan{&r.FinishedAt}, &r.Sent, &r.Accepted, &r.Declined)
+	r.Seed = uint64(seed)
+	return err
+}
+
+// MatchRun returns a run of the region.
+func (s *Store) MatchRun(ctx context.Context, region string, id int64) (routing.Run, error) {
+	var r routing.Run
+	err := scanRun(s.read.QueryRowContext(ctx, `SELECT `+runCols+` FROM match_run r WHERE r.id = $1 AND r.region_code = $2`, id, region), &r)
+	return r, notFound(err, "расчёт распределения не найден")
+}
+
+// MatchRuns returns the region's latest runs, newest first.
+func (s *Store) MatchRuns(ctx context.Context, region string, limit int) ([]routing.Run, error) {
+	var out []routing.Run
+	err := eachRow(ctx, s.read, `SELECT `+runCols+` FROM match_run r WHERE r.region_code = $1 ORDER BY r.id DESC LIMIT $2`, args{region, limit},
+		func(rows *sql.Rows) error {
+			var r routing.Run
+			if err := scanRun(rows, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	return out, err
+}
+
+// Placed returns the learners and the vacancy places already taken by the
+// region's proposals that were sent or accepted: a later round leaves them out.
+func (s *Store) Placed(ctx context.Context, region string) (map[int64]bool, map[string]int, error) {
+	learners, seats := map[int64]bool{}, map[string]int{}
+	err := eachRow(ctx, s.read, `SELECT learner_id, COALESCE(vacancy_id, '') FROM match_proposal WHERE region_code = $1 AND status IN ('sent', 'accepted')`,
+		args{region}, func(r *sql.Rows) error {
+			var id int64
+			var v string
+			if err := r.Scan(&id, &v); err != nil {
+				return err
+			}
+			learners[id] = true
+			if v != "" {
+				seats[v]++
+			}
+			return nil
+		})
+	return learners, seats, err
+}
+
+const proposalCols = `p.id, p.run_id, p.learner_id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, COALESCE(NULLIF(o.short_name, ''), o.name),
+	COALESCE(l.specialty_code, ''), COALESCE(p.vacancy_id, ''), COALESCE(v.title, ''), COALESCE(v.employer_name, ''), p.choice, p.graduate_score,
+	p.employer_score, p.contract, p.reasons, p.status, p.decided_at`
+
+const proposalFrom = ` FROM match_proposal p JOIN learner l ON l.id = p.learner_id JOIN organisation o ON o.id = l.org_id
+	LEFT JOIN vacancy v ON v.id = p.vacancy_id`
+
+func scanProposal(row interface{ Scan(...any) error }, p *routing.Proposal) error {
+	err := row.Scan(&p.ID, &p.RunID, &p.LearnerID, &p.Learner, &p.OrgName, &p.SpecialtyCode, &p.VacancyID, &p.Vacancy, &p.Employer, &p.Choice,
+		&p.GraduateScore, &p.EmployerScore, &p.Contract, &p.Reasons, &p.Status, timeScan{&p.DecidedAt})
+	p.Learner = strings.TrimSpace(p.Learner)
+	return err
+}
+
+// Proposals returns a page of a run's proposals of the learners the caller
+// sees, and their total.
+func (s *Store) Proposals(ctx context.Context, sc auth.Scope, f routing.ProposalFilter) ([]routing.Proposal, int, error) {
+	var a args
+	where := `p.run_id = ` + a.add(f.RunID) + ` AND ` + learnerScope(sc, "l", &a)
+	if f.Status != "" {
+		where += ` AND p.status = ` + a.add(f.Status)
+	}
+	if f.LearnerID != 0 {
+		where += ` AND p.learner_id = ` + a.add(f.LearnerID)
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+proposalFrom+` WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT ` + proposalCols + proposalFrom + ` WHERE ` + where + ` ORDER BY p.status = 'unmatched', o.search_name, l.search_name, p.id`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
+	}
+	var out []routing.Proposal
+	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
+		var p routing.Proposal
+		if err := scanProposal(r, &p); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, total, err
+}
+
+// DecideProposal moves a proposal the caller sees: proposed → sent → accepted
+// or declined. An accepted proposal becomes the graduate's employment outcome
+// with the vacancy's employer from that day.
+func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to routing.ProposalStatus) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var p routing.Proposal
+		var a args
+		err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalCols+proposalFrom+` WHERE p.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...), &p)
+		if err != nil {
+			return notFound(err, "предложение не найдено")
+		}
+		legal := map[routing.ProposalStatus][]routing.ProposalStatus{
+			routing.Proposed: {routing.Sent, routing.Declined},
+			routing.Sent:     {routing.Accepted, routing.Declined},
+		}
+		ok := false
+		for _, n := range legal[p.Status] {
+			ok = ok || n == to
+		}
+		if !ok {
+			return apperr.New(apperr.Conflict, "предложение в состоянии «%s» нельзя перевести в «%s»", p.Status.Name(), to.Name())
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE match_proposal SET status = $1, decided_at = $2, decided_by = $3 WHERE id = $4`,
+			to, tsArg(now), nullID(sc.UserID), id); err != nil {
+			return err
+		}
+		if to != routing.Accepted {
+			return nil
+		}
+		// The graduate is hired: the outcome names the employer, an
+		// organisation of the region when its INN is known.
+		var employerID int64
+		err = tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
+			AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' LIMIT 1`, p.VacancyID).Scan(&employerID)
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		o := learner.Outcome{LearnerID: p.LearnerID, Status: learner.Employed, EmployerID: employerID, EmployerName: p.Employer,
+			Start: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), Source: "czn", Note: "по предложению распределения: " + p.Vacancy}
+		if employerID != 0 {
+			o.EmployerName = ""
+		}
+		return s.addOutcomeTx(ctx, tx, sc, &o)
+	})
+}
