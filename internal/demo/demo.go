@@ -16,6 +16,7 @@ import (
 	"marshrut/internal/classifier"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/routing"
 )
 
 // Options shape the generated region.
@@ -55,6 +56,11 @@ type Loader interface {
 	Outcomes(region string, os []learner.Outcome) error
 }
 
+// PreferenceLoader writes graduates' wishes of a job.
+type PreferenceLoader interface {
+	Preferences([]routing.Preference) error
+}
+
 // Summary counts what was generated.
 type Summary struct {
 	Municipalities, Schools, Colleges, Universities, Employers, CZN int
@@ -86,6 +92,7 @@ type gen struct {
 	czn        []org.Organisation // by municipality
 	seniors    []pupilRef         // pupils of grades 6–11, for guidance
 	contracts  []contractRef      // learners under targeted-education contracts
+	prefs      []routing.Preference
 	innSeq     int
 	snilsSeq   int
 

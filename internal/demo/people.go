@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"marshrut/internal/learner"
+	"marshrut/internal/routing"
 )
 
 func (g *gen) people() error {
@@ -86,6 +87,12 @@ func (g *gen) flush(force bool, total int) error {
 	if err := g.load.Outcomes(g.opt.Region, g.batch.outcomes); err != nil {
 		return err
 	}
+	if pl, ok := g.load.(PreferenceLoader); ok && len(g.prefs) > 0 {
+		if err := pl.Preferences(g.prefs); err != nil {
+			return err
+		}
+		g.prefs = g.prefs[:0]
+	}
 	g.sum.Stages += len(g.batch.stages)
 	g.sum.Outcomes += len(g.batch.outcomes)
 	g.batch.learners, g.batch.stages, g.batch.outcomes = g.batch.learners[:0], g.batch.stages[:0], g.batch.outcomes[:0]
@@ -153,6 +160,7 @@ func (g *gen) enrol(ei int, entered int) learner.Learner {
 	}
 	l := g.person(g.chance(e.female), entered-age)
 	l.OrgID = e.ID
+	l.AvgGrade = math.Round(math.Max(3, math.Min(5, 4+0.45*g.rng.NormFloat64()))*10) / 10
 	l.SpecialtyCode = e.specialties[g.pick(len(e.specialties))]
 	l.Form = learner.FullTime
 	if e.university {
@@ -188,6 +196,9 @@ func (g *gen) student(ei, course, courses int) {
 	l := g.enrol(ei, g.schoolYear-course+1)
 	l.Status, l.Course = learner.Student, course
 	l.GraduationYear = g.schoolYear - course + 1 + courses
+	if course == courses {
+		g.wishes(&l)
+	}
 	// Senior students had their practice last spring.
 	if course >= 3 && g.chance(0.6) {
 		if emp, ok := g.employerFor(l.SpecialtyCode, l.MunicipalityID); ok {
@@ -224,6 +235,7 @@ func (g *gen) employerFor(spec string, muni int64) (employer, bool) {
 func (g *gen) graduate(ei, year, courses int) {
 	l := g.enrol(ei, year-courses)
 	l.Status, l.GraduationYear = learner.Graduate, year
+	g.wishes(&l)
 	// The education stage ended with graduation.
 	last := &g.batch.stages[len(g.batch.stages)-1]
 	grad := date(year, time.June, 30)
@@ -354,4 +366,15 @@ func (g *gen) eduIndex(orgID int64) int {
 		}
 	}
 	return 0
+}
+
+// wishes gives a final-year student or a graduate a demonstration exam
+// result (colleges) and what they want of a job.
+func (g *gen) wishes(l *learner.Learner) {
+	if !g.edu[g.eduIndex(l.OrgID)].university && g.chance(0.65) {
+		l.DemoExam = 40 + g.pick(61)
+	}
+	if g.chance(0.7) {
+		g.prefs = append(g.prefs, routing.Preference{LearnerID: l.ID, Relocate: g.chance(0.2), MinSalary: 1000 * (45 + g.pick(50))})
+	}
 }

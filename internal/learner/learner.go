@@ -87,6 +87,8 @@ type Learner struct {
 	GraduationYear int    // students: expected; graduates: actual
 	Disability     bool   // ОВЗ
 	ExternalID     string // the learner's number in the organisation's own records
+	AvgGrade       float64 // students and graduates: average grade 2.0–5.0; 0 unknown
+	DemoExam       int     // students and graduates: demonstration exam score 1–100; 0 not taken
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	// Current is the latest outcome of a graduate; After6 and After12 the
@@ -175,6 +177,12 @@ func (l *Learner) Validate(now time.Time) error {
 		l.Grade = 0
 	default:
 		errs.Add("status", "статус должен быть pupil, student или graduate, указано «%s»", l.Status)
+	}
+	if l.AvgGrade != 0 && (l.AvgGrade < 2 || l.AvgGrade > 5) {
+		errs.Add("avg_grade", "средний балл должен быть от 2 до 5, указано %.2f", l.AvgGrade)
+	}
+	if l.DemoExam < 0 || l.DemoExam > 100 {
+		errs.Add("demo_exam", "балл демонстрационного экзамена должен быть от 1 до 100, указано %d", l.DemoExam)
 	}
 	return errs.Err()
 }

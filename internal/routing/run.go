@@ -134,3 +134,11 @@ type ProposalFilter struct {
 	LearnerID     int64
 	Limit, Offset int
 }
+
+// Preference is what a graduate wants of a job.
+type Preference struct {
+	LearnerID int64
+	Relocate  bool
+	MinSalary int
+	Schedule  string
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"marshrut/internal/ddo"
 	"marshrut/internal/guidance"
+	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
 )
 
@@ -100,5 +101,13 @@ func (l *Loader) Applications(region string, as []targeted.Application) error {
 	return l.insert("targeted_step", []string{"application_id", "status", "at", "reason", "user_id"}, len(steps), func(i int) []any {
 		s := &steps[i]
 		return []any{s.app, s.Status, tsArg(s.At), s.Reason, nullID(s.UserID)}
+	})
+}
+
+// Preferences writes graduates' wishes of a job.
+func (l *Loader) Preferences(ps []routing.Preference) error {
+	return l.insert("learner_preference", []string{"learner_id", "relocate", "min_salary", "schedule", "updated_at"}, len(ps), func(i int) []any {
+		p := &ps[i]
+		return []any{p.LearnerID, p.Relocate, p.MinSalary, p.Schedule, l.now}
 	})
 }

@@ -13,7 +13,8 @@ import (
 
 const learnerCols = `l.id, l.region_code, l.last_name, l.first_name, l.middle_name, l.sex, l.birth_date, l.snils, l.status,
 	l.org_id, o.name, l.municipality_id, m.name, l.grade, l.specialty_code, sp.name, l.course, l.study_form, l.graduation_year,
-	l.disability, l.current_outcome, l.outcome_6m, l.outcome_12m, COALESCE(l.external_id, ''), l.study_group, l.created_at, l.updated_at`
+	l.disability, l.current_outcome, l.outcome_6m, l.outcome_12m, COALESCE(l.external_id, ''), l.study_group, l.created_at, l.updated_at,
+	l.avg_grade, l.demo_exam`
 
 const learnerFrom = ` FROM learner l
 	JOIN organisation o ON o.id = l.org_id
@@ -24,7 +25,8 @@ func scanLearner(sc interface{ Scan(...any) error }, l *learner.Learner) error {
 	var snils, spec, specName sql.NullString
 	err := sc.Scan(&l.ID, &l.RegionCode, &l.LastName, &l.FirstName, &l.MiddleName, &l.Sex, timeScan{&l.BirthDate}, &snils, &l.Status,
 		&l.OrgID, &l.OrgName, &l.MunicipalityID, &l.Municipality, &l.Grade, &spec, &specName, &l.Course, &l.Form, &l.GraduationYear,
-		&l.Disability, &l.Current, &l.After6, &l.After12, &l.ExternalID, &l.Group, timeScan{&l.CreatedAt}, timeScan{&l.UpdatedAt})
+		&l.Disability, &l.Current, &l.After6, &l.After12, &l.ExternalID, &l.Group, timeScan{&l.CreatedAt}, timeScan{&l.UpdatedAt},
+		&l.AvgGrade, &l.DemoExam)
 	l.SNILS, l.SpecialtyCode, l.SpecialtyName = snils.String, spec.String, specName.String
 	return err
 }

@@ -23,12 +23,13 @@ const candidateCols = `l.id, l.last_name || ' ' || l.first_name || ' ' || l.midd
 const candidateFrom = ` FROM learner l JOIN organisation o ON o.id = l.org_id JOIN municipality m ON m.id = l.municipality_id
 	LEFT JOIN learner_preference p ON p.learner_id = l.id`
 
-// Candidates returns the region's candidates of a graduation year: final-year
-// students and graduates of that year not yet at work, in study or in service.
+// Candidates returns the region's candidates around a graduation year: the
+// students who graduate in it or the next one and the graduates of those
+// years not yet at work, in study or in service.
 func (s *Store) Candidates(ctx context.Context, region string, year int) ([]routing.Candidate, error) {
-	return s.candidates(ctx, `l.region_code = $1 AND l.graduation_year = $2 AND l.specialty_code IS NOT NULL
+	return s.candidates(ctx, `l.region_code = $1 AND l.graduation_year IN ($2, $3) AND l.specialty_code IS NOT NULL
 		AND (l.status = 'student' OR l.status = 'graduate' AND l.current_outcome NOT IN ('employed', 'self_employed', 'studying', 'military'))`,
-		args{region, year})
+		args{region, year, year + 1})
 }
 
 // Candidate returns one learner the caller sees as a routing candidate.
@@ -212,4 +213,25 @@ func (s *Store) Places(ctx context.Context, region string) ([]routing.Place, int
 		median = pays[len(pays)/2]
 	}
 	return out, median, nil
+}
+
+// VisibleLearners returns which of the learners the caller sees.
+func (s *Store) VisibleLearners(ctx context.Context, sc auth.Scope, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for start := 0; start < len(ids); start += 500 {
+		var a args
+		err := eachRow(ctx, s.read, `SELECT l.id FROM learner l WHERE l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`) AND `+
+			learnerScope(sc, "l", &a), a, func(r *sql.Rows) error {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
