@@ -19,6 +19,7 @@ import (
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/routing"
 	"marshrut/internal/server"
 	"marshrut/internal/store"
 	"marshrut/internal/targeted"
@@ -63,7 +64,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(dashboardStore{st, guide}, now), Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers,
+		Guidance: guide, Targeted: offers, Routing: routing.NewService(st, runner, now),
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
@@ -94,6 +95,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 		return err
 	}
 	if err := st.FailInterrupted(ctx, time.Now()); err != nil {
+		return err
+	}
+	if err := st.FailInterruptedRuns(ctx); err != nil {
 		return err
 	}
 	h := a.handler

@@ -36,6 +36,8 @@ type Store interface {
 	// Coverage counts pupils reached by guidance and informed about targeted
 	// education in a school year; by "" gives the total alone.
 	Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error)
+	Employment(ctx context.Context, sc auth.Scope, by string, years []int) ([]EmploymentRow, error)
+	Rating(ctx context.Context, sc auth.Scope, by string, year int) ([]RatingRow, error)
 }
 
 // KPI is one headline figure with its goal.

@@ -36,6 +36,33 @@ func (f *fakeStore) Coverage(_ context.Context, _ auth.Scope, year guidance.Scho
 	return nil, guidance.Coverage{Pupils: 60, Reached: 45, Seniors: 30, Informed: 12}, nil
 }
 
+func (f *fakeStore) Employment(context.Context, auth.Scope, string, []int) ([]EmploymentRow, error) {
+	return []EmploymentRow{{Key: "1", Name: "Колледж", Year: 2025, Graduates: 10, Employed6: 8}, {Key: "2", Name: "Вуз", Year: 2025, Graduates: 10, Employed6: 9}}, nil
+}
+
+func (f *fakeStore) Rating(_ context.Context, _ auth.Scope, by string, year int) ([]RatingRow, error) {
+	f.by, f.year = by, guidance.SchoolYear(year)
+	return nil, nil
+}
+
+func TestEmploymentReport(t *testing.T) {
+	f := &fakeStore{}
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	rep, err := NewService(f, func() time.Time { return now }).Employment(context.Background(), auth.Scope{Role: auth.Region, RegionCode: "41"}, "municipality")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Years[2] != 2025 || rep.RatingYear != 2025 || f.by != "org" {
+		t.Errorf("years %v, rating year %d by %q", rep.Years, rep.RatingYear, f.by)
+	}
+	if tot := rep.Total[2]; tot.Graduates != 20 || tot.Employed6 != 17 || tot.Share6() != 0.85 {
+		t.Errorf("total %+v", tot)
+	}
+	if _, err := NewService(f, func() time.Time { return now }).Employment(context.Background(), auth.Scope{}, "planet"); err == nil {
+		t.Error("an unknown cut accepted")
+	}
+}
+
 func TestDashboard(t *testing.T) {
 	f := &fakeStore{}
 	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)

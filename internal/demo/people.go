@@ -293,8 +293,12 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp,
 		if !end.IsZero() && end.After(g.opt.Now) {
 			end = time.Time{}
 		}
-		g.batch.outcomes = append(g.batch.outcomes, learner.Outcome{ID: g.nextOutcome, LearnerID: l.ID, Status: st, EmployerID: empID,
-			Start: start, End: end, Source: source})
+		o := learner.Outcome{ID: g.nextOutcome, LearnerID: l.ID, Status: st, EmployerID: empID, Start: start, End: end, Source: source}
+		// Salaries are known for the jobs reported by colleges and surveys, not all.
+		if (st == learner.Employed || st == learner.SelfEmployed) && source != "czn" && g.chance(0.7) {
+			o.Salary = 1000 * int(math.Round(math.Max(25, 62+18*g.rng.NormFloat64())))
+		}
+		g.batch.outcomes = append(g.batch.outcomes, o)
 		g.nextOutcome++
 		if st == learner.Employed && empID != 0 {
 			g.stage(l, learner.StageWork, empID, "", start, end)

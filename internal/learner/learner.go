@@ -84,9 +84,9 @@ type Learner struct {
 	Course         int    // students: 1–6
 	Group          string // students: the study group, «ТМ-24»
 	Form           Form
-	GraduationYear int    // students: expected; graduates: actual
-	Disability     bool   // ОВЗ
-	ExternalID     string // the learner's number in the organisation's own records
+	GraduationYear int     // students: expected; graduates: actual
+	Disability     bool    // ОВЗ
+	ExternalID     string  // the learner's number in the organisation's own records
 	AvgGrade       float64 // students and graduates: average grade 2.0–5.0; 0 unknown
 	DemoExam       int     // students and graduates: demonstration exam score 1–100; 0 not taken
 	CreatedAt      time.Time

@@ -151,6 +151,7 @@ type Outcome struct {
 	End          time.Time
 	Source       string // who or what reported it: college, czn, import, survey
 	Note         string
+	Salary       int // roubles a month, when known; 0 unknown
 }
 
 // Validate checks an outcome.

@@ -16,10 +16,13 @@ type Filter struct {
 	SpecialtyCode  string
 	Grade          int
 	GraduationYear int
-	Query          string // start of the surname, or «Фамилия Имя»
-	Sort           string // name, birth_date, org, graduation_year
-	Desc           bool
-	Limit, Offset  int
+	// Unknown is 3, 6 or 12: graduates whose status that many months after
+	// graduation is not known, for someone to find out (3 needs GraduationYear).
+	Unknown       int
+	Query         string // start of the surname, or «Фамилия Имя»
+	Sort          string // name, birth_date, org, graduation_year
+	Desc          bool
+	Limit, Offset int
 	// ByID pages by id instead of by offset: the learners with an id larger
 	// than AfterID, in id order, and no total is counted. Exports walk a whole
 	// region this way in time that does not grow with the page number.

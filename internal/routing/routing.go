@@ -128,7 +128,7 @@ func Compatible(c *Candidate, p *Place) (Pair, bool, string) {
 	}
 	pair.Travel, pair.KM = travel(c, p)
 	if pair.Travel == Relocation && !c.Relocate {
-		return pair, false, fmt.Sprintf("вакансия в %.0f км, а переезд не рассматривается", pair.KM)
+		return pair, false, "вакансия далеко от дома, а переезд не рассматривается"
 	}
 	return pair, true, ""
 }
@@ -175,12 +175,22 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
-// Score fills both sides' scores of a compatible pair; median is the
-// region's median offered salary, against which pay is judged when the
-// graduate states no expectation.
-func (pair *Pair) Score(median int) {
+// Score fills both sides' scores of a compatible pair with the reasons;
+// median is the region's median offered salary, against which pay is judged
+// when the graduate states no expectation.
+func (pair *Pair) Score(median int) { pair.score(median, true) }
+
+// Rate fills both sides' scores without the reasons, for runs over many pairs
+// of which few are shown.
+func (pair *Pair) Rate(median int) { pair.score(median, false) }
+
+func (pair *Pair) score(median int, explain bool) {
 	c, p := pair.Candidate, pair.Place
 	pair.Graduate, pair.Employer = Score{}, Score{}
+	sprintf := fmt.Sprintf
+	if !explain {
+		sprintf = func(string, ...any) string { return "" }
+	}
 
 	// The graduate's view: pay 0..350, distance 0..250, specialty 0..250, ДДО 0..150.
 	pay := p.SalaryMin
@@ -195,16 +205,17 @@ func (pair *Pair) Score(median int) {
 	case pay == 0:
 		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: 100, Max: 350, Why: ""})
 	case want == 0:
-		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: 175, Max: 350, Why: fmt.Sprintf("зарплата %d ₽", pay)})
+		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: 175, Max: 350, Why: sprintf("зарплата %d ₽", pay)})
 	default:
 		ratio := float64(pay) / float64(want)
 		pts := int(math.Round(350 * math.Min(1, math.Max(0, (ratio-0.6)/0.8))))
-		why := fmt.Sprintf("зарплата %d ₽", pay)
+		why := sprintf("зарплата %d ₽", pay)
 		switch {
+		case !explain:
 		case c.MinSalary > 0 && pay >= c.MinSalary:
 			why += " — не ниже ожидаемой"
 		case c.MinSalary > 0:
-			why += fmt.Sprintf(" — ниже ожидаемой %d ₽", c.MinSalary)
+			why += sprintf(" — ниже ожидаемой %d ₽", c.MinSalary)
 		case pay >= median:
 			why += " — выше средней по региону"
 		}
@@ -215,15 +226,14 @@ func (pair *Pair) Score(median int) {
 		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 250, Max: 250, Why: "в своём муниципалитете"})
 	case Neighbouring:
 		why := "в соседнем муниципалитете"
-		if pair.KM > 0 {
-			why = fmt.Sprintf("в соседнем муниципалитете, %.0f км", pair.KM)
+		if pair.KM > 0 && explain {
+			why = sprintf("в соседнем муниципалитете, %.0f км", pair.KM)
 		}
 		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 150, Max: 250, Why: why})
 	default:
-		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 40, Max: 250, Why: fmt.Sprintf("с переездом, %.0f км", pair.KM)})
+		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 40, Max: 250, Why: sprintf("с переездом, %.0f км", pair.KM)})
 	}
-	spec := specialtyComponent(c, pair.Fit, 250)
-	pair.Graduate.add(spec)
+	pair.Graduate.add(specialtyComponent(c, pair.Fit, 250, explain, true))
 	if c.DDO != nil {
 		f := ddo.Fit(*c.DDO, c.SpecialtyCode)
 		if vf := bestFit(*c.DDO, p.Links); vf > f {
@@ -240,10 +250,10 @@ func (pair *Pair) Score(median int) {
 
 	// The employer's view: specialty 0..300, grades 0..200, practice 0..200,
 	// exam 0..100, mentor 0..100, contract 0..100.
-	pair.Employer.add(specialtyComponent(c, pair.Fit, 300))
+	pair.Employer.add(specialtyComponent(c, pair.Fit, 300, explain, false))
 	if c.AvgGrade > 0 {
 		pts := int(math.Round(200 * math.Min(1, math.Max(0, (c.AvgGrade-3)/2))))
-		pair.Employer.add(Component{Key: "grades", Title: "Успеваемость", Points: pts, Max: 200, Why: fmt.Sprintf("средний балл %.1f", c.AvgGrade)})
+		pair.Employer.add(Component{Key: "grades", Title: "Успеваемость", Points: pts, Max: 200, Why: sprintf("средний балл %.1f", c.AvgGrade)})
 	} else {
 		pair.Employer.add(Component{Key: "grades", Title: "Успеваемость", Points: 100, Max: 200})
 	}
@@ -253,7 +263,7 @@ func (pair *Pair) Score(median int) {
 		pair.Employer.add(Component{Key: "practice", Title: "Практика", Max: 200})
 	}
 	if c.DemoExam > 0 {
-		pair.Employer.add(Component{Key: "exam", Title: "Демонстрационный экзамен", Points: c.DemoExam, Max: 100, Why: fmt.Sprintf("демонстрационный экзамен — %d баллов", c.DemoExam)})
+		pair.Employer.add(Component{Key: "exam", Title: "Демонстрационный экзамен", Points: c.DemoExam, Max: 100, Why: sprintf("демонстрационный экзамен — %d баллов", c.DemoExam)})
 	} else {
 		pair.Employer.add(Component{Key: "exam", Title: "Демонстрационный экзамен", Max: 100})
 	}
@@ -269,12 +279,26 @@ func (pair *Pair) Score(median int) {
 	}
 }
 
-func specialtyComponent(c *Candidate, fit vacancy.Link, max int) Component {
-	if fit.SpecialtyCode == c.SpecialtyCode {
-		return Component{Key: "specialty", Title: "Специальность", Points: max, Max: max, Why: "по специальности " + c.SpecialtyCode + ": " + fit.Reason}
+// specialtyComponent rates the fit of the specialty; the graduate's view
+// (full) carries the link's own reason, the employer's a short one.
+func specialtyComponent(c *Candidate, fit vacancy.Link, max int, explain, full bool) Component {
+	comp := Component{Key: "specialty", Title: "Специальность", Points: max, Max: max}
+	exact := fit.SpecialtyCode == c.SpecialtyCode
+	if !exact {
+		comp.Points = int(math.Round(float64(max) * 0.6 * math.Max(0.5, fit.Score)))
 	}
-	return Component{Key: "specialty", Title: "Специальность", Points: int(math.Round(float64(max) * 0.6 * math.Max(0.5, fit.Score))), Max: max,
-		Why: "по укрупнённой группе " + fit.GroupCode + ": " + fit.Reason}
+	switch {
+	case !explain:
+	case exact && full:
+		comp.Why = "по специальности " + c.SpecialtyCode + ": " + fit.Reason
+	case exact:
+		comp.Why = "специальность " + c.SpecialtyCode + " совпадает"
+	case full:
+		comp.Why = "по укрупнённой группе " + fit.GroupCode + ": " + fit.Reason
+	default:
+		comp.Why = "родственная специальность (группа " + fit.GroupCode + ")"
+	}
+	return comp
 }
 
 func bestFit(r ddo.Result, links []vacancy.Link) float64 {

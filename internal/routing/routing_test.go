@@ -39,7 +39,7 @@ func TestCompatible(t *testing.T) {
 	}{
 		{"same municipality, exact specialty", place(1, ppk, exact), true, "", SameMunicipality},
 		{"neighbouring", place(2, elizov, group), true, "", Neighbouring},
-		{"far without relocation", place(3, ust, exact), false, "переезд", 0},
+		{"far without relocation", place(3, ust, exact), false, "переезд не рассматривается", 0},
 		{"no link", place(1, ppk, vacancy.Link{GroupCode: "34.00.00"}), false, "не связана", 0},
 		{"higher education", func() *Place { p := place(1, ppk, exact); p.Education = vacancy.EduHigher; return p }(), false, "высшего", 0},
 		{"no places", func() *Place { p := place(1, ppk, exact); p.WorkPlaces = 0; return p }(), false, "нет свободных мест", 0},

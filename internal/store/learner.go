@@ -174,6 +174,18 @@ func (s *Store) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) (
 	if f.GraduationYear != 0 {
 		where += " AND l.graduation_year = " + a.add(f.GraduationYear)
 	}
+	switch f.Unknown {
+	case 3:
+		// Nothing recorded by three months after graduation (30 September).
+		if f.GraduationYear != 0 {
+			where += " AND l.status = 'graduate' AND NOT EXISTS (SELECT 1 FROM outcome oc WHERE oc.learner_id = l.id AND oc.started_on <= " +
+				a.add(dateArg(learner.GraduationDay(f.GraduationYear).AddDate(0, 3, 0))) + ")"
+		}
+	case 6:
+		where += " AND l.status = 'graduate' AND l.outcome_6m IN ('', 'unknown')"
+	case 12:
+		where += " AND l.status = 'graduate' AND l.outcome_12m IN ('', 'unknown')"
+	}
 	if q := searchKey(f.Query); q != "" {
 		if digits := strings.Map(keepDigit, q); len(digits) == 11 && len(digits) >= len(q)-3 {
 			where += " AND l.snils = " + a.add(digits)
@@ -331,7 +343,7 @@ func (s *Store) updateMilestones(ctx context.Context, tx *sql.Tx, learnerID int6
 
 func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcome, error) {
 	rows, err := q.QueryContext(ctx, `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
-		COALESCE(o.name, oc.employer_name), oc.started_on, oc.ended_on, oc.source, oc.note
+		COALESCE(o.name, oc.employer_name), oc.started_on, oc.ended_on, oc.source, oc.note, oc.salary
 		FROM outcome oc LEFT JOIN organisation o ON o.id = oc.employer_id
 		WHERE oc.learner_id = $1 ORDER BY oc.started_on, oc.id`, learnerID)
 	if err != nil {
@@ -342,7 +354,7 @@ func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcom
 	for rows.Next() {
 		var o learner.Outcome
 		if err := rows.Scan(&o.ID, &o.LearnerID, &o.Status, &o.EmployerID, &o.EmployerName,
-			timeScan{&o.Start}, timeScan{&o.End}, &o.Source, &o.Note); err != nil {
+			timeScan{&o.Start}, timeScan{&o.End}, &o.Source, &o.Note, &o.Salary); err != nil {
 			return nil, err
 		}
 		out = append(out, o)
@@ -371,10 +383,10 @@ func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *
 			return err
 		}
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO outcome (region_code, learner_id, status, employer_id, employer_name, started_on, ended_on, source, note, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+	err := tx.QueryRowContext(ctx, `INSERT INTO outcome (region_code, learner_id, status, employer_id, employer_name, started_on, ended_on, source, note,
+		created_at, salary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		sc.RegionCode, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End), o.Source, o.Note,
-		tsArg(s.now())).Scan(&o.ID)
+		tsArg(s.now()), o.Salary).Scan(&o.ID)
 	if err != nil {
 		return fmt.Errorf("store: add outcome: %w", err)
 	}

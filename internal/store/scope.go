@@ -54,3 +54,12 @@ func learnerScope(sc auth.Scope, l string, a *args) string {
 	}
 	return "1 = 0"
 }
+
+// inInts returns a placeholder list for integers.
+func (a *args) inInts(ns []int) string {
+	ph := make([]string, len(ns))
+	for i, n := range ns {
+		ph[i] = a.add(n)
+	}
+	return strings.Join(ph, ", ")
+}

@@ -55,7 +55,7 @@ func learnerFilter(r *http.Request) (learner.Filter, error) {
 	ints := []struct {
 		name, label string
 		into        *int
-	}{{"grade", "класс", &f.Grade}, {"year", "год выпуска", &f.GraduationYear}}
+	}{{"grade", "класс", &f.Grade}, {"year", "год выпуска", &f.GraduationYear}, {"unknown", "статус через … месяцев неизвестен", &f.Unknown}}
 	for _, p := range ints {
 		n, err := intParam(q, p.name, p.label)
 		if err != nil {

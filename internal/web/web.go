@@ -28,6 +28,7 @@ import (
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
 	"marshrut/internal/vacancy"
 )
@@ -65,6 +66,7 @@ type Deps struct {
 	Importer       *imports.Importer
 	Guidance       *guidance.Service
 	Targeted       *targeted.Service
+	Routing        *routing.Service
 	Jobs           *jobs.Runner
 	Region         string
 	SecureCookies  bool
@@ -93,8 +95,9 @@ func New(d Deps) (*Web, error) {
 			}
 			return float64(a) / float64(b)
 		},
-		"month":  Month,
-		"groups": ddo.Groups,
+		"month":    Month,
+		"number64": func(n int64) string { return Number(int(n)) },
+		"groups":   ddo.Groups,
 		"share": func(a, b int) string {
 			if b == 0 {
 				return "—"
@@ -146,7 +149,8 @@ func New(d Deps) (*Web, error) {
 	}
 	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job", "vacancies", "vacancy",
 		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper",
-		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures"} {
+		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures",
+		"routing", "match_run", "recommend", "applicants", "employment"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

@@ -1,0 +1,471 @@
+package routing
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
+	"marshrut/internal/engine/match"
+	"marshrut/internal/jobs"
+)
+
+// Store is what routing needs from storage.
+type Store interface {
+	Candidates(ctx context.Context, region string, year int) ([]Candidate, error)
+	Candidate(ctx context.Context, sc auth.Scope, id int64) (Candidate, error)
+	Places(ctx context.Context, region string) ([]Place, int, error)
+	Municipalities(ctx context.Context, region string) ([]classifier.Municipality, error)
+	VisibleLearners(ctx context.Context, sc auth.Scope, ids []int64) (map[int64]bool, error)
+	StartRun(ctx context.Context, r *Run) error
+	SetRunJob(ctx context.Context, runID, jobID int64) error
+	FinishRun(ctx context.Context, r *Run, props []Proposal) error
+	MatchRun(ctx context.Context, region string, id int64) (Run, error)
+	MatchRuns(ctx context.Context, region string, limit int) ([]Run, error)
+	Placed(ctx context.Context, region string) (map[int64]bool, map[string]int, error)
+	Proposals(ctx context.Context, sc auth.Scope, f ProposalFilter) ([]Proposal, int, error)
+	DecideProposal(ctx context.Context, sc auth.Scope, id int64, to ProposalStatus) error
+}
+
+// Jobs starts long work in the background.
+type Jobs interface {
+	Start(ctx context.Context, j *jobs.Job, fn func(ctx context.Context, p jobs.Progress) (any, error)) error
+}
+
+// EdgesPerCandidate is how many of a candidate's best compatible vacancies
+// a run considers.
+const EdgesPerCandidate = 30
+
+// Service recommends vacancies and graduates and runs the matching.
+type Service struct {
+	store Store
+	jobs  Jobs
+	now   func() time.Time
+
+	mu     sync.Mutex
+	places placesCache
+}
+
+type placesCache struct {
+	at     time.Time
+	region string
+	list   []Place
+	median int
+	index  map[string][]int // specialty or group code → places linked to it
+	// near holds, by code and municipality, the places within a commute of
+	// the municipality's centre or in it: those whose candidates do not move.
+	near map[nearKey][]int
+}
+
+type nearKey struct {
+	code string
+	muni int64
+}
+
+// NewService returns a Service.
+func NewService(s Store, j Jobs, now func() time.Time) *Service {
+	return &Service{store: s, jobs: j, now: now}
+}
+
+// Year is the graduation year the routing is about: this year's from July,
+// last year's before.
+func (s *Service) Year() int {
+	n := s.now()
+	if n.Month() >= time.July {
+		return n.Year()
+	}
+	return n.Year() - 1
+}
+
+// regionPlaces returns the region's places, read at most two minutes ago.
+func (s *Service) regionPlaces(ctx context.Context, region string) (placesCache, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.places.region == region && s.now().Sub(s.places.at) < 2*time.Minute {
+		return s.places, nil
+	}
+	list, median, err := s.store.Places(ctx, region)
+	if err != nil {
+		return placesCache{}, err
+	}
+	munis, err := s.store.Municipalities(ctx, region)
+	if err != nil {
+		return placesCache{}, err
+	}
+	pc := placesCache{at: s.now(), region: region, list: list, median: median, index: map[string][]int{}, near: map[nearKey][]int{}}
+	for i, p := range list {
+		var reach []int64
+		for _, m := range munis {
+			within := p.Lat == 0 && p.Lon == 0 || Distance(m.Lat, m.Lon, p.Lat, p.Lon) <= NeighbourKM
+			if m.ID == p.MunicipalityID || within {
+				reach = append(reach, m.ID)
+			}
+		}
+		seen := map[string]bool{}
+		for _, l := range p.Links {
+			for _, code := range []string{l.SpecialtyCode, l.GroupCode} {
+				if code != "" && !seen[code] {
+					seen[code] = true
+					pc.index[code] = append(pc.index[code], i)
+					for _, m := range reach {
+						pc.near[nearKey{code, m}] = append(pc.near[nearKey{code, m}], i)
+					}
+				}
+			}
+		}
+	}
+	s.places = pc
+	return pc, nil
+}
+
+// pairsOf scores the candidate against the places linked to their
+// specialty or its group; the incompatible ones are counted by reason.
+func pairsOf(c *Candidate, pc placesCache) ([]Pair, map[string]int) {
+	var out []Pair
+	why := map[string]int{}
+	if len(c.SpecialtyCode) < 2 {
+		why["не указана специальность"]++
+		return nil, why
+	}
+	seen := map[int]bool{}
+	for _, code := range []string{c.SpecialtyCode, c.SpecialtyCode[:2] + ".00.00"} {
+		places := pc.index[code]
+		if !c.Relocate {
+			places = pc.near[nearKey{code, c.MunicipalityID}]
+			if far := len(pc.index[code]) - len(places); far > 0 {
+				why["вакансия далеко от дома, а переезд не рассматривается"] += far
+			}
+		}
+		for _, i := range places {
+			if seen[i] {
+				continue
+			}
+			seen[i] = true
+			pair, ok, reason := Compatible(c, &pc.list[i])
+			if !ok {
+				why[reason]++
+				continue
+			}
+			pair.Rate(pc.median)
+			out = append(out, pair)
+		}
+	}
+	return out, why
+}
+
+// Recommendations are the vacancies that suit a candidate, best first by the
+// candidate's view, and how many linked ones do not, by reason.
+type Recommendations struct {
+	Candidate  Candidate
+	Pairs      []Pair
+	Unsuitable map[string]int
+}
+
+// ForLearner recommends vacancies to a graduate or student the caller sees.
+func (s *Service) ForLearner(ctx context.Context, sc auth.Scope, learnerID int64, limit int) (Recommendations, error) {
+	c, err := s.store.Candidate(ctx, sc, learnerID)
+	if err != nil {
+		return Recommendations{}, err
+	}
+	pc, err := s.regionPlaces(ctx, sc.RegionCode)
+	if err != nil {
+		return Recommendations{}, err
+	}
+	pairs, why := pairsOf(&c, pc)
+	slices.SortStableFunc(pairs, func(a, b Pair) int {
+		return cmp.Or(cmp.Compare(b.Graduate.Total, a.Graduate.Total), cmp.Compare(b.Employer.Total, a.Employer.Total))
+	})
+	if limit > 0 && len(pairs) > limit {
+		pairs = pairs[:limit]
+	}
+	for i := range pairs {
+		pairs[i].Score(pc.median)
+	}
+	return Recommendations{Candidate: c, Pairs: pairs, Unsuitable: why}, nil
+}
+
+// Applicants are the candidates a vacancy suits, best first by the
+// employer's view; those the caller may not see are shown without a name.
+type Applicants struct {
+	Place   Place
+	Pairs   []Pair
+	Visible map[int64]bool
+}
+
+// ForVacancy ranks the region's candidates for a vacancy.
+func (s *Service) ForVacancy(ctx context.Context, sc auth.Scope, vacancyID string, limit int) (Applicants, error) {
+	pc, err := s.regionPlaces(ctx, sc.RegionCode)
+	if err != nil {
+		return Applicants{}, err
+	}
+	var place *Place
+	for i := range pc.list {
+		if pc.list[i].VacancyID == vacancyID {
+			place = &pc.list[i]
+		}
+	}
+	if place == nil {
+		return Applicants{}, apperr.New(apperr.NotFound, "открытая вакансия не найдена")
+	}
+	cands, err := s.store.Candidates(ctx, sc.RegionCode, s.Year())
+	if err != nil {
+		return Applicants{}, err
+	}
+	var pairs []Pair
+	for i := range cands {
+		pair, ok, _ := Compatible(&cands[i], place)
+		if !ok {
+			continue
+		}
+		pair.Rate(pc.median)
+		pairs = append(pairs, pair)
+	}
+	slices.SortStableFunc(pairs, func(a, b Pair) int {
+		return cmp.Or(cmp.Compare(b.Employer.Total, a.Employer.Total), cmp.Compare(b.Graduate.Total, a.Graduate.Total))
+	})
+	if limit > 0 && len(pairs) > limit {
+		pairs = pairs[:limit]
+	}
+	for i := range pairs {
+		pairs[i].Score(pc.median)
+	}
+	ids := make([]int64, len(pairs))
+	for i, p := range pairs {
+		ids[i] = p.Candidate.LearnerID
+	}
+	vis := map[int64]bool{}
+	if sc.SeesPersons() && len(ids) > 0 {
+		if vis, err = s.store.VisibleLearners(ctx, sc, ids); err != nil {
+			return Applicants{}, err
+		}
+	}
+	return Applicants{Place: *place, Pairs: pairs, Visible: vis}, nil
+}
+
+// CanRun reports whether the scope starts matching runs and works their
+// proposals: the region and employment centres.
+func CanRun(sc auth.Scope) bool { return sc.WholeRegion() || sc.Role == auth.CZN && sc.OrgID != 0 }
+
+// Start starts a matching run of the region as a job; round 2 and later
+// place those the earlier rounds left without a sent or accepted proposal.
+func (s *Service) Start(ctx context.Context, sc auth.Scope, mode Mode, round int, seed uint64) (Run, error) {
+	if !CanRun(sc) {
+		return Run{}, apperr.New(apperr.Forbidden, "распределение запускают региональный оператор и центры занятости")
+	}
+	if mode != Stable && mode != Optimal {
+		return Run{}, apperr.Field("mode", "неизвестный режим «%s»: stable или optimal", mode)
+	}
+	if round < 1 {
+		round = 1
+	}
+	if seed == 0 {
+		seed = uint64(s.now().UnixNano())
+	}
+	r := Run{RegionCode: sc.RegionCode, Round: round, Mode: mode, Seed: seed, GraduationYear: s.Year(), CreatedBy: sc.UserID}
+	if err := s.store.StartRun(ctx, &r); err != nil {
+		return r, err
+	}
+	job := &jobs.Job{Kind: "routing.match", Title: fmt.Sprintf("Распределение выпускников, тур %d", round), UserID: sc.UserID}
+	err := s.jobs.Start(ctx, job, func(ctx context.Context, p jobs.Progress) (any, error) {
+		props, err := s.compute(ctx, &r, p)
+		if err != nil {
+			r.Status, r.Error = Failed, apperr.Message(err)
+			props = nil
+		} else {
+			r.Status = Finished
+		}
+		if ferr := s.store.FinishRun(context.WithoutCancel(ctx), &r, props); ferr != nil {
+			return nil, ferr
+		}
+		return map[string]any{"run": r.ID, "matched": r.Matched}, err
+	})
+	if err != nil {
+		r.Status, r.Error = Failed, apperr.Message(err)
+		_ = s.store.FinishRun(context.WithoutCancel(ctx), &r, nil)
+		return r, err
+	}
+	r.JobID = job.ID
+	if err := s.store.SetRunJob(ctx, r.ID, job.ID); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// compute builds the instance of the run, matches it in both modes (the
+// other for comparison) and makes the proposals.
+func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) ([]Proposal, error) {
+	start := time.Now()
+	cands, err := s.store.Candidates(ctx, r.RegionCode, r.GraduationYear)
+	if err != nil {
+		return nil, err
+	}
+	pc, err := s.regionPlaces(ctx, r.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	placedLearners, takenSeats, err := s.store.Placed(ctx, r.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	b := match.NewBuilder()
+	vacIndex := map[string]bool{}
+	for _, p := range pc.list {
+		left := p.WorkPlaces - takenSeats[p.VacancyID]
+		if left <= 0 {
+			continue
+		}
+		if _, err := b.AddVacancy(p.VacancyID, left); err != nil {
+			return nil, err
+		}
+		vacIndex[p.VacancyID] = true
+		r.Vacancies++
+		r.Places += left
+	}
+	type chosen struct {
+		c     *Candidate
+		pairs []Pair // best first by the candidate's view
+		why   map[string]int
+	}
+	var list []chosen
+	for i := range cands {
+		c := &cands[i]
+		if placedLearners[c.LearnerID] {
+			continue
+		}
+		pairs, why := pairsOf(c, pc)
+		pairs = slices.DeleteFunc(pairs, func(p Pair) bool { return !vacIndex[p.Place.VacancyID] })
+		slices.SortStableFunc(pairs, func(a, b Pair) int { return cmp.Compare(b.Graduate.Total, a.Graduate.Total) })
+		if len(pairs) > EdgesPerCandidate {
+			pairs = pairs[:EdgesPerCandidate]
+		}
+		id := strconv.FormatInt(c.LearnerID, 10)
+		if _, err := b.AddGraduate(id); err != nil {
+			return nil, err
+		}
+		for _, p := range pairs {
+			if err := b.AddEdge(id, p.Place.VacancyID, p.Graduate.Total, p.Employer.Total); err != nil {
+				return nil, err
+			}
+		}
+		for _, p := range pairs {
+			if p.Holds() {
+				if err := b.AddTarget(id, p.Place.VacancyID); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
+		list = append(list, chosen{c, pairs, why})
+		r.Edges += len(pairs)
+		if i%1024 == 0 {
+			progress(i, 2*len(cands))
+		}
+	}
+	r.Candidates = len(list)
+	if r.Candidates == 0 {
+		return nil, apperr.New(apperr.Invalid, "в регионе нет выпускников и студентов выпускного курса, которых нужно распределить")
+	}
+	inst, err := b.Build()
+	if err != nil {
+		return nil, err
+	}
+	step := func(done, total int) { progress(len(cands)+done*len(cands)/max(1, total)/2, 2*len(cands)) }
+	main, err := match.Run(ctx, inst, match.Options{Mode: match.Mode(r.Mode), Seed: r.Seed, Progress: step})
+	if err != nil {
+		return nil, err
+	}
+	other := match.Optimal
+	if r.Mode == Optimal {
+		other = match.Stable
+	}
+	cmpRes, err := match.Run(ctx, inst, match.Options{Mode: other, Seed: r.Seed})
+	if err != nil {
+		return nil, err
+	}
+	opt := cmpRes
+	if r.Mode == Optimal {
+		opt = main
+	}
+	r.Matched, r.FirstChoice, r.Welfare, r.Blocking, r.Contracts = main.Matched, main.FirstChoice, main.Welfare, int(main.Blocking), main.Targeted
+	r.OptimalWelfare, r.OptimalMatched = opt.Welfare, opt.Matched
+	props := make([]Proposal, 0, len(list))
+	for g, ch := range list {
+		p := Proposal{LearnerID: ch.c.LearnerID, Status: Unmatched}
+		v := main.Assignment[g]
+		if v < 0 {
+			p.Reasons = main.Reasons[g].String()
+			if len(ch.pairs) == 0 {
+				p.Reasons = unsuitable(ch.why)
+			}
+			props = append(props, p)
+			continue
+		}
+		vid := inst.VacancyID(int(v))
+		for rank, pair := range ch.pairs {
+			if pair.Place.VacancyID == vid {
+				pair.Score(pc.median)
+				p.VacancyID, p.Choice, p.Status = vid, rank+1, Proposed
+				p.GraduateScore, p.EmployerScore, p.Contract = pair.Graduate.Total, pair.Employer.Total, pair.Holds()
+				p.Reasons = pair.Graduate.Reasons()
+				if e := pair.Employer.Reasons(); e != "" {
+					p.Reasons += " · работодателю: " + e
+				}
+			}
+		}
+		props = append(props, p)
+	}
+	r.Seconds = time.Since(start).Seconds()
+	progress(2*len(cands), 2*len(cands))
+	return props, nil
+}
+
+// unsuitable says why a candidate has no compatible vacancy at all.
+func unsuitable(why map[string]int) string {
+	if len(why) == 0 {
+		return "нет вакансий, связанных со специальностью"
+	}
+	best, n := "", 0
+	for k, v := range why {
+		if v > n || v == n && k < best {
+			best, n = k, v
+		}
+	}
+	return "нет совместимых вакансий: " + best
+}
+
+// Run returns a run of the caller's region.
+func (s *Service) Run(ctx context.Context, sc auth.Scope, id int64) (Run, error) {
+	return s.store.MatchRun(ctx, sc.RegionCode, id)
+}
+
+// Runs returns the region's latest runs.
+func (s *Service) Runs(ctx context.Context, sc auth.Scope) ([]Run, error) {
+	return s.store.MatchRuns(ctx, sc.RegionCode, 20)
+}
+
+// Proposals returns a page of a run's proposals the caller sees.
+func (s *Service) Proposals(ctx context.Context, sc auth.Scope, f ProposalFilter) ([]Proposal, int, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	return s.store.Proposals(ctx, sc, f)
+}
+
+// Decide sends a proposal, or records it accepted or declined.
+func (s *Service) Decide(ctx context.Context, sc auth.Scope, id int64, to ProposalStatus) error {
+	if !CanRun(sc) {
+		return apperr.New(apperr.Forbidden, "предложения рассматривают специалисты центра занятости и региона")
+	}
+	switch to {
+	case Sent, Accepted, Declined:
+	default:
+		return apperr.Field("status", "неизвестное решение «%s»", to)
+	}
+	return s.store.DecideProposal(ctx, sc, id, to)
+}

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/exchange"
+	"marshrut/internal/routing"
+)
+
+// Routing is the page of matching runs: the latest runs and a new one.
+func (w *Web) Routing(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	if sc.Role == auth.Learner {
+		http.Redirect(rw, r, fmt.Sprintf("/routing/learners/%d", sc.LearnerID), http.StatusSeeOther)
+		return
+	}
+	runs, err := w.d.Routing.Runs(r.Context(), sc)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "routing", "routing", map[string]any{"Runs": runs, "CanRun": routing.CanRun(sc), "Year": w.d.Routing.Year(),
+		"Error": r.URL.Query().Get("error")})
+}
+
+// StartRun starts a matching run.
+func (w *Web) StartRun(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	round, _ := strconv.Atoi(r.PostFormValue("round"))
+	seed, _ := strconv.ParseUint(r.PostFormValue("seed"), 10, 64)
+	run, err := w.d.Routing.Start(r.Context(), sc, routing.Mode(r.PostFormValue("mode")), round, seed)
+	if err != nil {
+		w.afterPost(rw, r, "/routing", "", err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/routing/runs/%d", run.ID), http.StatusSeeOther)
+}
+
+// MatchRun is a run's result and its proposals to review.
+func (w *Web) MatchRun(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	run, err := w.d.Routing.Run(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := routing.ProposalFilter{RunID: id, Status: routing.ProposalStatus(q.Get("status")), Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	data := map[string]any{"Run": run, "Filter": f, "CanRun": routing.CanRun(sc), "Done": q.Get("done"), "Error": q.Get("error"),
+		"Statuses": []routing.ProposalStatus{routing.Proposed, routing.Sent, routing.Accepted, routing.Declined, routing.Unmatched}}
+	if run.Status == routing.Running && run.JobID != 0 {
+		if j, err := w.d.Jobs.Job(r.Context(), run.JobID); err == nil {
+			data["Job"] = j
+		}
+	}
+	if run.Status == routing.Finished && sc.SeesPersons() {
+		items, total, err := w.d.Routing.Proposals(r.Context(), sc, f)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	}
+	w.render(rw, r, http.StatusOK, "match_run", "routing", data)
+}
+
+// Decide sends a proposal or records the answer.
+func (w *Web) Decide(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	back := "/routing/runs/" + r.PostFormValue("run")
+	if st := r.PostFormValue("filter"); st != "" {
+		back += "?status=" + st
+	}
+	err := w.d.Routing.Decide(r.Context(), sc, id, routing.ProposalStatus(r.PostFormValue("to")))
+	sep := "?"
+	if r.PostFormValue("filter") != "" {
+		sep = "&"
+	}
+	switch {
+	case err == nil:
+		http.Redirect(rw, r, back+sep+"done=1", http.StatusSeeOther)
+	case apperr.Is(err, apperr.Conflict) || apperr.Is(err, apperr.Invalid):
+		http.Redirect(rw, r, back+sep+"error="+url.QueryEscape(apperr.Message(err)), http.StatusSeeOther)
+	default:
+		w.Error(rw, r, err)
+	}
+}
+
+// Recommend is the vacancies recommended to a graduate, with the reasons.
+func (w *Web) Recommend(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	rec, err := w.d.Routing.ForLearner(r.Context(), sc, id, 20)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "recommend", "routing", map[string]any{"Rec": rec, "Self": sc.Role == auth.Learner})
+}
+
+// Applicants is the graduates a vacancy suits, best first for the employer.
+func (w *Web) Applicants(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	app, err := w.d.Routing.ForVacancy(r.Context(), sc, r.PathValue("id"), 30)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "applicants", "vacancies", map[string]any{"App": app})
+}
+
+// Employment is graduate employment by organisation, specialty or
+// municipality over three years, with the national rating's indicators.
+func (w *Web) Employment(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	rep, err := w.d.Analytics.Employment(r.Context(), sc, r.URL.Query().Get("by"))
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "employment", "employment", map[string]any{"Rep": rep, "Export": exportLinks(r, "/employment/export")})
+}
+
+var employmentColumns = []exchange.Column{
+	{Title: "Организация, специальность или территория", Width: 44}, {Title: "Год выпуска", Kind: exchange.Int},
+	{Title: "Выпускники", Kind: exchange.Int}, {Title: "Заняты через 6 мес.", Kind: exchange.Int}, {Title: "Доля", Kind: exchange.Percent},
+	{Title: "Заняты через 12 мес.", Kind: exchange.Int}, {Title: "Доля", Kind: exchange.Percent}, {Title: "Закрепились", Kind: exchange.Percent},
+	{Title: "Статус через 6 мес. неизвестен", Kind: exchange.Int}, {Title: "Статус через 12 мес. неизвестен", Kind: exchange.Int},
+}
+
+// EmploymentExport downloads the employment table.
+func (w *Web) EmploymentExport(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	rep, err := w.d.Analytics.Employment(r.Context(), sc, r.URL.Query().Get("by"))
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.export(rw, r, "trudoustroystvo-"+rep.By, employmentColumns, func(write func([]any) error) error {
+		for _, x := range append(rep.Rows, rep.Total...) {
+			if err := write([]any{x.Name, x.Year, x.Graduates, x.Employed6, ratio(x.Employed6, x.Graduates), x.Employed12, ratio(x.Employed12, x.Graduates),
+				ratio(x.Retained, x.Employed6), x.Unknown6, x.Unknown12}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
