@@ -61,17 +61,19 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	importer := newImporter(st)
 	guide := guidance.NewService(st, now)
 	offers := targeted.NewService(st, now)
+	stats := analytics.NewService(dashboardStore{st, guide}, now)
+	routes := routing.NewService(st, runner, now)
 	w, err := web.New(web.Deps{
-		Learners: learners, Orgs: orgs, Analytics: analytics.NewService(dashboardStore{st, guide}, now), Auth: authSvc, Users: st,
+		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routing.NewService(st, runner, now),
+		Guidance: guide, Targeted: offers, Routing: routes,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Analytics: stats, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
 	})
 	return &app{handler: h, web: w, jobs: runner}, nil
 }

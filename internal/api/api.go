@@ -11,12 +11,14 @@ import (
 	"slices"
 	"strings"
 
+	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
 )
 
@@ -34,7 +36,12 @@ type Deps struct {
 	// /targeted/…; without them those routes answer 500.
 	Guidance *guidance.Service
 	Targeted *targeted.Service
-	Log      *slog.Logger
+	// Routing serves /routing/…, /learners/{id}/recommendations and
+	// /vacancies/{id}/applicants, Analytics serves /employment; without them
+	// those routes answer 500.
+	Routing   *routing.Service
+	Analytics *analytics.Service
+	Log       *slog.Logger
 }
 
 // caller is who is asking, as the server's authentication put it in the context.
@@ -111,6 +118,16 @@ func (a *api) routes() []route {
 		{"GET", "/targeted/applications/{id}", "Заявка на целевое обучение", false, a.withTargeted(a.getApplication)},
 		{"POST", "/targeted/applications/{id}/moves", "Перевести заявку в другое состояние", false, a.withTargeted(a.moveApplication)},
 		{"GET", "/targeted/figures", "Показатели целевого обучения", false, a.withTargeted(a.targetedFigures)},
+
+		{"GET", "/learners/{id}/recommendations", "Вакансии, рекомендованные обучающемуся", false, a.withRouting(a.recommend)},
+		{"GET", "/vacancies/{id}/applicants", "Кандидаты на вакансию", false, a.withRouting(a.applicants)},
+		{"GET", "/routing/runs", "Расчёты распределения", false, a.withRouting(a.listRuns)},
+		{"POST", "/routing/runs", "Запустить расчёт распределения", false, a.withRouting(a.startRun)},
+		{"GET", "/routing/runs/{id}", "Расчёт распределения", false, a.withRouting(a.getRun)},
+		{"GET", "/routing/runs/{id}/proposals", "Предложения расчёта распределения", false, a.withRouting(a.listProposals)},
+		{"POST", "/routing/proposals/{id}", "Решение по предложению распределения", false, a.withRouting(a.decideProposal)},
+
+		{"GET", "/employment", "Трудоустройство выпускников", false, a.withAnalytics(a.employment)},
 	}
 }
 
@@ -192,6 +209,26 @@ func (a *api) withTargeted(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) error {
 		if a.d.Targeted == nil {
 			return errors.New("api: Deps.Targeted is not set")
+		}
+		return h(w, r, c)
+	}
+}
+
+// withRouting is withGuidance for the service of the routing of graduates.
+func (a *api) withRouting(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) error {
+		if a.d.Routing == nil {
+			return errors.New("api: Deps.Routing is not set")
+		}
+		return h(w, r, c)
+	}
+}
+
+// withAnalytics is withGuidance for the service of reports.
+func (a *api) withAnalytics(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) error {
+		if a.d.Analytics == nil {
+			return errors.New("api: Deps.Analytics is not set")
 		}
 		return h(w, r, c)
 	}

@@ -15,12 +15,15 @@ import (
 	"testing"
 	"time"
 
+	"marshrut/internal/analytics"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
+	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/routing"
 	"marshrut/internal/store"
 	"marshrut/internal/targeted"
 )
@@ -80,13 +83,33 @@ func newEnv(t *testing.T) *env {
 		Importer: imports.New(s, func(ctx context.Context, fn func(imports.Loader) error) error {
 			return s.Load(ctx, func(l *store.Loader) error { return fn(l) })
 		}),
-		Guidance: guidance.NewService(s, clock),
-		Targeted: targeted.NewService(s, clock),
-		Log:      log,
+		Guidance:  guidance.NewService(s, clock),
+		Targeted:  targeted.NewService(s, clock),
+		Routing:   routing.NewService(s, &syncJobs{}, clock),
+		Analytics: analytics.NewService(s, clock),
+		Log:       log,
 	}
 	e.srv = httptest.NewServer(asCaller(e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// syncJobs stands in for the job runner: it runs a job at once, in the
+// caller's goroutine, so that a matching run has finished when POST answers.
+// Like the runner, it leaves the job's own failure to the job (a run records
+// it as failed) and reports nothing to the caller of Start.
+type syncJobs struct {
+	mu   sync.Mutex
+	next int64
+}
+
+func (j *syncJobs) Start(ctx context.Context, job *jobs.Job, fn func(context.Context, jobs.Progress) (any, error)) error {
+	j.mu.Lock()
+	j.next++
+	job.ID = j.next
+	j.mu.Unlock()
+	fn(context.WithoutCancel(ctx), func(int, int) {})
+	return nil
 }
 
 // asCaller stands in for the server's authentication.

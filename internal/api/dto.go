@@ -62,6 +62,16 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// nullTime writes a moment that may not have come yet (a run still running,
+// a proposal not yet decided): RFC 3339 in UTC, or null.
+func nullTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := formatTime(t)
+	return &s
+}
+
 type learnerDTO struct {
 	ID             int64  `json:"id"`
 	LastName       string `json:"last_name"`
@@ -171,11 +181,12 @@ type outcomeDTO struct {
 	End          string `json:"end,omitempty"`
 	Source       string `json:"source,omitempty"`
 	Note         string `json:"note,omitempty"`
+	Salary       int    `json:"salary,omitempty"` // roubles a month, when known
 }
 
 func fromOutcome(o learner.Outcome) outcomeDTO {
 	return outcomeDTO{ID: o.ID, LearnerID: o.LearnerID, Status: string(o.Status), EmployerID: o.EmployerID, EmployerName: o.EmployerName,
-		Start: formatDate(o.Start), End: formatDate(o.End), Source: o.Source, Note: o.Note}
+		Start: formatDate(o.Start), End: formatDate(o.End), Source: o.Source, Note: o.Note, Salary: o.Salary}
 }
 
 func (d outcomeDTO) outcome(learnerID int64) (learner.Outcome, error) {
@@ -184,7 +195,7 @@ func (d outcomeDTO) outcome(learnerID int64) (learner.Outcome, error) {
 	checkID(&errs, "learner_id", d.LearnerID, learnerID)
 	o := learner.Outcome{LearnerID: learnerID, Status: learner.OutcomeStatus(d.Status), EmployerID: d.EmployerID,
 		EmployerName: d.EmployerName, Start: parseDate(&errs, "start", d.Start), End: parseDate(&errs, "end", d.End),
-		Source: d.Source, Note: d.Note}
+		Source: d.Source, Note: d.Note, Salary: d.Salary}
 	return o, errs.Err()
 }
 

@@ -406,15 +406,16 @@ func merged(base, over map[string]any) map[string]any {
 	return out
 }
 
-// TestWithoutServices: a program wired without the services of guidance and
-// targeted education answers 500 on their routes, logged, and does not crash.
+// TestWithoutServices: a program wired without the services of guidance,
+// targeted education, routing and analytics answers 500 on their routes,
+// logged, and does not crash.
 func TestWithoutServices(t *testing.T) {
 	e := newEnv(t)
 	d := e.deps
-	d.Guidance, d.Targeted = nil, nil
+	d.Guidance, d.Targeted, d.Routing, d.Analytics = nil, nil, nil, nil
 	srv := httptest.NewServer(asCaller(e.f.users, New(d)))
 	t.Cleanup(srv.Close)
-	for _, path := range []string{"/guidance/events", "/targeted/offers"} {
+	for _, path := range []string{"/guidance/events", "/targeted/offers", "/routing/runs", "/employment"} {
 		r, err := http.NewRequest("GET", srv.URL+Prefix+path, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -429,7 +430,9 @@ func TestWithoutServices(t *testing.T) {
 			t.Errorf("%s without its service: %d", path, res.StatusCode)
 		}
 	}
-	if logged := e.log.String(); !strings.Contains(logged, "Deps.Guidance is not set") || !strings.Contains(logged, "Deps.Targeted is not set") {
-		t.Errorf("not logged: %q", logged)
+	for _, dep := range []string{"Guidance", "Targeted", "Routing", "Analytics"} {
+		if logged := e.log.String(); !strings.Contains(logged, "Deps."+dep+" is not set") {
+			t.Errorf("Deps.%s not logged: %q", dep, logged)
+		}
 	}
 }

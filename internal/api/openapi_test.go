@@ -259,6 +259,22 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"Figures":         figuresDTO{},
 		"FiguresRow":      figuresRowDTO{},
 		"TargetedFigures": targetedFiguresDTO{},
+
+		"ScoreComponent":  componentDTO{},
+		"Score":           scoreDTO{},
+		"Recommendation":  recommendationDTO{},
+		"Recommendations": recommendationsDTO{},
+		"Applicant":       applicantDTO{},
+		"Applicants":      applicantsDTO{},
+		"Run":             runDTO{},
+		"RunList":         items[runDTO]{},
+		"StartRunRequest": startRunRequest{},
+		"Proposal":        proposalDTO{},
+		"ProposalPage":    list[proposalDTO]{},
+		"DecisionRequest": decisionRequest{},
+		"EmploymentRow":   employmentRowDTO{},
+		"RatingRow":       ratingRowDTO{},
+		"Employment":      employmentDTO{},
 	} {
 		t.Run(schema, func(t *testing.T) {
 			got := properties(t, d, lookup(d, "#/components/schemas/"+schema))
@@ -339,6 +355,16 @@ func TestOpenAPIEnums(t *testing.T) {
 		}
 		return out
 	}
+	propEnum := func(schema, prop string) []string {
+		var out []string
+		props, _ := lookup(d, "#/components/schemas/"+schema)["properties"].(map[string]any)
+		p := resolve(t, d, props[prop])
+		vs, _ := p["enum"].([]any)
+		for _, v := range vs {
+			out = append(out, v.(string))
+		}
+		return out
+	}
 	for _, c := range []struct {
 		name      string
 		got, want []string
@@ -361,6 +387,13 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"organisation sort", paramEnum("/organisations", "sort"), organisationSorts},
 		{"coverage by", paramEnum("/guidance/coverage", "by"), coverageCuts},
 		{"pupils not", paramEnum("/guidance/pupils", "not"), pupilGaps},
+		{"RunMode", enum("#/components/schemas/RunMode"), names(runModes)},
+		{"RunStatus", enum("#/components/schemas/RunStatus"), names(runStatuses)},
+		{"ProposalStatus", enum("#/components/schemas/ProposalStatus"), names(proposalStatuses)},
+		{"ProposalDecision", enum("#/components/schemas/ProposalDecision"), names(decisions)},
+		{"Travel", enum("#/components/schemas/Travel"), travelNames},
+		{"employment by", paramEnum("/employment", "by"), employmentCuts},
+		{"Employment.by", propEnum("Employment", "by"), employmentCuts},
 	} {
 		if !slices.Equal(c.got, c.want) {
 			t.Errorf("%s: openapi.json has %v, the code %v", c.name, c.got, c.want)

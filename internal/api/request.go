@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"marshrut/internal/apperr"
@@ -155,6 +156,20 @@ func pathID(r *http.Request) (int64, error) {
 		return 0, apperr.Field("id", "идентификатор в адресе должен быть целым положительным числом, указано «%s»", s)
 	}
 	return id, nil
+}
+
+// pathVacancyID reads the {id} of a vacancy: its id at the source (a UUID at
+// «Работа России»), up to 100 printable characters without spaces.
+func pathVacancyID(r *http.Request) (string, error) {
+	s := r.PathValue("id")
+	if s == "" || len(s) > 100 || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) >= 0 {
+		shown := []rune(strings.ToValidUTF8(s, "?"))
+		if len(shown) > 60 {
+			shown = append(shown[:60], '…')
+		}
+		return "", apperr.Field("id", "идентификатор вакансии в адресе должен быть строкой до 100 знаков без пробелов, указано «%s»", string(shown))
+	}
+	return s, nil
 }
 
 // query reads the parameters of a list, gathering every fault so that one

@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error for the caller; it decides the HTTP status.
@@ -152,4 +153,21 @@ func Fields(err error) []*Error {
 		return out
 	}
 	return []*Error{e}
+}
+
+// Text is the message for a page: like Message, without the fields' keys,
+// since a page names what is wrong in words.
+func Text(err error) string {
+	var e *Error
+	if !errors.As(err, &e) || e.Code == Internal {
+		return Message(err)
+	}
+	if j, ok := e.Err.(interface{ Unwrap() []error }); ok && e.Field == "" {
+		var parts []string
+		for _, x := range j.Unwrap() {
+			parts = append(parts, Text(x))
+		}
+		return strings.Join(parts, "; ")
+	}
+	return e.Message
 }

@@ -170,6 +170,9 @@ func (o *Outcome) Validate() error {
 		errs.Add("employer_id", "работодатель указывается только для статуса «трудоустроен»")
 	}
 	o.Note = strings.TrimSpace(o.Note)
+	if o.Salary < 0 || o.Salary > 10_000_000 {
+		errs.Add("salary", "зарплата %d ₽ вне разумных пределов", o.Salary)
+	}
 	return errs.Err()
 }
 

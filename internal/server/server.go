@@ -71,6 +71,7 @@ func New(d Deps) *Server {
 		{"GET /learners", persons, w.Learners},
 		{"GET /learners/export", persons, w.LearnersExport},
 		{"GET /learners/{id}", persons, w.Learner},
+		{"POST /learners/{id}/outcomes", persons, w.AddOutcome},
 		{"GET /audit", auditor, w.Audit},
 		{"GET /audit.csv", auditor, w.AuditCSV},
 		{"GET /imports/learners", session, w.ImportForm},

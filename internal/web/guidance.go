@@ -29,7 +29,7 @@ func (w *Web) Guidance(rw http.ResponseWriter, r *http.Request) {
 	items, total, err := w.d.Guidance.Events(r.Context(), sc, f)
 	status := http.StatusOK
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+		data["Error"], status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
@@ -56,7 +56,7 @@ func (w *Web) renderEventForm(rw http.ResponseWriter, r *http.Request, status in
 	_, sc, _ := auth.Caller(r.Context())
 	data := map[string]any{"Event": e, "Kinds": guidance.Kinds, "WholeRegion": sc.WholeRegion()}
 	if err != nil {
-		data["Error"], data["Fields"] = apperr.Message(err), fieldMessages(err)
+		data["Error"], data["Fields"] = apperr.Text(err), fieldMessages(err)
 	}
 	w.render(rw, r, status, "event_new", "guidance", data)
 }
@@ -71,7 +71,7 @@ func (w *Web) CreateEvent(rw http.ResponseWriter, r *http.Request) {
 		Bookable: r.PostFormValue("bookable") == "1", OrganiserID: int64(atoi("organiser_id"))}
 	var err error
 	if e.HeldOn, err = exchange.ParseDate(r.PostFormValue("held_on")); err != nil {
-		err = apperr.Field("held_on", "дата проведения: %s", apperr.Message(err))
+		err = apperr.Field("held_on", "дата проведения: %s", apperr.Text(err))
 	} else {
 		err = w.d.Guidance.CreateEvent(r.Context(), sc, &e)
 	}
@@ -171,7 +171,7 @@ func (w *Web) afterPost(rw http.ResponseWriter, r *http.Request, back, done stri
 	case err == nil:
 		http.Redirect(rw, r, back+"?done="+url.QueryEscape(done), http.StatusSeeOther)
 	case apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict):
-		http.Redirect(rw, r, back+"?error="+url.QueryEscape(apperr.Message(err)), http.StatusSeeOther)
+		http.Redirect(rw, r, back+"?error="+url.QueryEscape(apperr.Text(err)), http.StatusSeeOther)
 	default:
 		w.Error(rw, r, err)
 	}
@@ -267,7 +267,7 @@ func (w *Web) GuidancePupils(rw http.ResponseWriter, r *http.Request) {
 		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+		data["Error"], status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
@@ -349,7 +349,7 @@ func (w *Web) Inform(rw http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var on time.Time
 		if on, err = exchange.ParseDate(r.PostFormValue("on")); err != nil {
-			err = apperr.Field("on", "дата информирования: %s", apperr.Message(err))
+			err = apperr.Field("on", "дата информирования: %s", apperr.Text(err))
 		} else {
 			err = w.d.Guidance.Inform(r.Context(), sc, ids, on, guidance.Method(r.PostFormValue("method")), r.PostFormValue("note"))
 		}
@@ -359,7 +359,7 @@ func (w *Web) Inform(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		http.Redirect(rw, r, back+"&error="+url.QueryEscape(apperr.Message(err)), http.StatusSeeOther)
+		http.Redirect(rw, r, back+"&error="+url.QueryEscape(apperr.Text(err)), http.StatusSeeOther)
 		return
 	}
 	w.Error(rw, r, err)
@@ -467,7 +467,7 @@ func (w *Web) DDOPaperSave(rw http.ResponseWriter, r *http.Request) {
 	}
 	_, err := w.d.Guidance.TakeDiagnostic(r.Context(), sc, id, b.String())
 	if apperr.Is(err, apperr.Invalid) {
-		http.Redirect(rw, r, fmt.Sprintf("/learners/%d/ddo?error=%s", id, url.QueryEscape(apperr.Message(err))), http.StatusSeeOther)
+		http.Redirect(rw, r, fmt.Sprintf("/learners/%d/ddo?error=%s", id, url.QueryEscape(apperr.Text(err))), http.StatusSeeOther)
 		return
 	}
 	if err != nil {

@@ -71,7 +71,7 @@ func (w *Web) importFormData(r *http.Request, err error) map[string]any {
 	}
 	data := map[string]any{"Max": MaxUpload >> 20, "Kinds": kinds, "Kind": r.FormValue("kind")}
 	if err != nil {
-		data["Error"] = apperr.Message(err)
+		data["Error"] = apperr.Text(err)
 	}
 	return data
 }

@@ -45,7 +45,7 @@ func (w *Web) Login(rw http.ResponseWriter, r *http.Request) {
 	login := r.PostFormValue("login")
 	token, sess, _, err := w.d.Auth.Login(r.Context(), login, r.PostFormValue("password"), ClientIP(r))
 	if err != nil {
-		w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), login, apperr.Message(err))
+		w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), login, apperr.Text(err))
 		return
 	}
 	http.SetCookie(rw, &http.Cookie{Name: loginCSRFCookie, Path: "/login", MaxAge: -1})

@@ -13,6 +13,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 	"marshrut/internal/ddo"
+	"marshrut/internal/exchange"
 	"marshrut/internal/guidance"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
@@ -90,12 +91,12 @@ func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
 	data := map[string]any{"Filter": f, "Statuses": learner.Statuses, "Export": exportLinks(r, "/learners/export")}
 	status := http.StatusOK
 	if ferr != nil {
-		data["Error"] = apperr.Message(ferr)
+		data["Error"] = apperr.Text(ferr)
 		status = http.StatusBadRequest
 	} else {
 		items, total, err := w.d.Learners.List(r.Context(), sc, f)
 		if apperr.Is(err, apperr.Invalid) {
-			data["Error"] = apperr.Message(err)
+			data["Error"] = apperr.Text(err)
 			status = http.StatusBadRequest
 		} else if err != nil {
 			w.Error(rw, r, err)
@@ -134,7 +135,9 @@ func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Card": card}
+	q := r.URL.Query()
+	data := map[string]any{"Card": card, "CanRecordOutcomes": sc.CanRecordOutcomes(), "OutcomeStatuses": learner.OutcomeStatuses,
+		"Done": q.Get("done"), "Error": q.Get("error")}
 	if card.Learner.Status == learner.Pupil && w.d.Guidance != nil {
 		g, err := w.d.Guidance.ForLearner(r.Context(), sc, id)
 		if err != nil {
@@ -165,7 +168,7 @@ func (w *Web) Organisations(rw http.ResponseWriter, r *http.Request) {
 		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+		data["Error"], status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
@@ -240,7 +243,7 @@ func (w *Web) Audit(rw http.ResponseWriter, r *http.Request) {
 	data["Export"] = template.URL("/audit.csv?" + eq.Encode())
 	status := http.StatusOK
 	if err != nil {
-		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+		data["Error"], status = apperr.Text(err), http.StatusBadRequest
 	} else {
 		items, total, err := w.d.Users.AuditLog(r.Context(), f)
 		if err != nil {
@@ -306,7 +309,7 @@ func (w *Web) CreateToken(rw http.ResponseWriter, r *http.Request) {
 	u, _, _ := auth.Caller(r.Context())
 	secret, _, err := w.d.Auth.CreateToken(r.Context(), u, r.PostFormValue("name"))
 	if apperr.Is(err, apperr.Invalid) {
-		w.tokensPage(rw, r, http.StatusBadRequest, map[string]any{"Error": apperr.Message(err)})
+		w.tokensPage(rw, r, http.StatusBadRequest, map[string]any{"Error": apperr.Text(err)})
 		return
 	}
 	if err != nil {
@@ -340,4 +343,34 @@ func exportLinks(r *http.Request, path string) map[string]template.URL {
 		out[f] = template.URL(path + "?" + q.Encode())
 	}
 	return out
+}
+
+// AddOutcome records an employment outcome from the form on the card.
+func (w *Web) AddOutcome(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	o := learner.Outcome{LearnerID: id, Status: learner.OutcomeStatus(r.PostFormValue("status")), EmployerName: strings.TrimSpace(r.PostFormValue("employer_name")),
+		Source: r.PostFormValue("source")}
+	o.EmployerID, _ = strconv.ParseInt(strings.TrimSpace(r.PostFormValue("employer_id")), 10, 64)
+	o.Salary, _ = strconv.Atoi(strings.TrimSpace(r.PostFormValue("salary")))
+	var err error
+	if o.Start, err = exchange.ParseDate(r.PostFormValue("start")); err != nil {
+		err = apperr.Field("start", "дата начала: %s", apperr.Text(err))
+	} else if v := strings.TrimSpace(r.PostFormValue("end")); v != "" {
+		if o.End, err = exchange.ParseDate(v); err != nil {
+			err = apperr.Field("end", "дата окончания: %s", apperr.Text(err))
+		}
+	}
+	if err == nil {
+		err = w.d.Learners.AddOutcome(r.Context(), sc, &o)
+	}
+	back := "/learners/" + strconv.FormatInt(id, 10)
+	switch {
+	case err == nil:
+		http.Redirect(rw, r, back+"?done=1#hist-h", http.StatusSeeOther)
+	case apperr.Is(err, apperr.Invalid):
+		http.Redirect(rw, r, back+"?error="+url.QueryEscape(apperr.Text(err))+"#hist-h", http.StatusSeeOther)
+	default:
+		w.Error(rw, r, err)
+	}
 }

@@ -87,7 +87,7 @@ func (w *Web) Decide(rw http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		http.Redirect(rw, r, back+sep+"done=1", http.StatusSeeOther)
 	case apperr.Is(err, apperr.Conflict) || apperr.Is(err, apperr.Invalid):
-		http.Redirect(rw, r, back+sep+"error="+url.QueryEscape(apperr.Message(err)), http.StatusSeeOther)
+		http.Redirect(rw, r, back+sep+"error="+url.QueryEscape(apperr.Text(err)), http.StatusSeeOther)
 	default:
 		w.Error(rw, r, err)
 	}

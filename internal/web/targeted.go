@@ -32,7 +32,7 @@ func (w *Web) Targeted(rw http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	items, total, err := w.d.Targeted.Offers(r.Context(), sc, f)
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+		data["Error"], status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
@@ -69,7 +69,7 @@ func (w *Web) renderOfferForm(rw http.ResponseWriter, r *http.Request, status in
 		data["Municipalities"] = ms
 	}
 	if err != nil {
-		data["Error"], data["Fields"] = apperr.Message(err), fieldMessages(err)
+		data["Error"], data["Fields"] = apperr.Text(err), fieldMessages(err)
 	}
 	w.render(rw, r, status, "offer_new", "targeted", data)
 }
@@ -86,7 +86,7 @@ func (w *Web) CreateOffer(rw http.ResponseWriter, r *http.Request) {
 	var err error
 	if v := strings.TrimSpace(r.PostFormValue("deadline")); v != "" {
 		if o.Deadline, err = exchange.ParseDate(v); err != nil {
-			err = apperr.Field("deadline", "срок подачи заявок: %s", apperr.Message(err))
+			err = apperr.Field("deadline", "срок подачи заявок: %s", apperr.Text(err))
 		}
 	}
 	if err == nil {
@@ -163,7 +163,7 @@ func (w *Web) Applications(rw http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	items, total, err := w.d.Targeted.Applications(r.Context(), sc, f)
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+		data["Error"], status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
@@ -199,7 +199,7 @@ func (w *Web) MoveApplication(rw http.ResponseWriter, r *http.Request) {
 		}
 		t, e := exchange.ParseDate(v)
 		if e != nil {
-			err = apperr.Field(key, "%s: %s", label, apperr.Message(e))
+			err = apperr.Field(key, "%s: %s", label, apperr.Text(e))
 		}
 		return t
 	}

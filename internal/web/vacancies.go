@@ -27,7 +27,7 @@ func (w *Web) Vacancies(rw http.ResponseWriter, r *http.Request) {
 		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Message(err), http.StatusBadRequest
+		data["Error"], status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return

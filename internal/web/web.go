@@ -210,7 +210,7 @@ func (w *Web) Error(rw http.ResponseWriter, r *http.Request, err error) {
 	if title == "" {
 		title = "Ошибка"
 	}
-	w.render(rw, r, status, "error", "", map[string]string{"Title": title, "Message": apperr.Message(err)})
+	w.render(rw, r, status, "error", "", map[string]string{"Title": title, "Message": apperr.Text(err)})
 }
 
 // CanSeeAudit reports whether the scope may read the audit log.

