@@ -9,6 +9,7 @@ import (
 	"marshrut/internal/config"
 	"marshrut/internal/demo"
 	"marshrut/internal/learner"
+	"marshrut/internal/routing"
 	"marshrut/internal/store"
 )
 
@@ -42,6 +43,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if err := demoUsers(ctx, e.stdout, &cfg, st); err != nil {
+			return err
+		}
+		if err := demoRun(ctx, e, &cfg, st, *seed); err != nil {
 			return err
 		}
 	}
@@ -82,3 +86,43 @@ func generate(ctx context.Context, e *env, cfg *config.Config, st *store.Store, 
 
 // learnerFilterOne asks only whether there is anyone at all.
 var learnerFilterOne = learner.Filter{Limit: 1}
+
+// demoRun makes the first matching of the demo region and works a part of
+// its proposals as an employment centre would: some sent, of those some
+// accepted (they become jobs) and some declined.
+func demoRun(ctx context.Context, e *env, cfg *config.Config, st *store.Store, seed uint64) error {
+	sys := auth.SystemScope(cfg.Region)
+	svc := routing.NewService(st, inline{}, time.Now)
+	run, err := svc.Start(ctx, sys, routing.Stable, 1, seed)
+	if err != nil {
+		return fmt.Errorf("распределение в демонстрационном регионе: %w", err)
+	}
+	props, _, err := st.Proposals(ctx, sys, routing.ProposalFilter{RunID: run.ID, Status: routing.Proposed, Limit: 400})
+	if err != nil {
+		return err
+	}
+	for i, p := range props {
+		if i%3 != 0 {
+			continue
+		}
+		if err := st.DecideProposal(ctx, sys, p.ID, routing.Sent); err != nil {
+			return err
+		}
+		switch i % 9 {
+		case 0:
+			err = st.DecideProposal(ctx, sys, p.ID, routing.Accepted)
+		case 3:
+			err = st.DecideProposal(ctx, sys, p.ID, routing.Declined)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	run, err = svc.Run(ctx, sys, run.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Распределение выпускников: кандидатов %d, распределено %d, блокирующих пар %d (%.1f с).\n",
+		run.Candidates, run.Matched, run.Blocking, run.Seconds)
+	return nil
+}

@@ -86,6 +86,9 @@ func (s *Score) add(c Component) {
 	s.Total += c.Points
 }
 
+// sum adds a component's points alone: runs rate many pairs and explain few.
+func (s *Score) sum(c Component) { s.Total += max(0, min(c.Points, c.Max)) }
+
 // Reasons is the score's components with points, as a short Russian text.
 func (s Score) Reasons() string {
 	var parts []string
@@ -188,8 +191,10 @@ func (pair *Pair) score(median int, explain bool) {
 	c, p := pair.Candidate, pair.Place
 	pair.Graduate, pair.Employer = Score{}, Score{}
 	sprintf := fmt.Sprintf
+	gAdd, eAdd := pair.Graduate.add, pair.Employer.add
 	if !explain {
 		sprintf = func(string, ...any) string { return "" }
+		gAdd, eAdd = pair.Graduate.sum, pair.Employer.sum
 	}
 
 	// The graduate's view: pay 0..350, distance 0..250, specialty 0..250, ДДО 0..150.
@@ -203,9 +208,9 @@ func (pair *Pair) score(median int, explain bool) {
 	}
 	switch {
 	case pay == 0:
-		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: 100, Max: 350, Why: ""})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: 100, Max: 350, Why: ""})
 	case want == 0:
-		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: 175, Max: 350, Why: sprintf("зарплата %d ₽", pay)})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: 175, Max: 350, Why: sprintf("зарплата %d ₽", pay)})
 	default:
 		ratio := float64(pay) / float64(want)
 		pts := int(math.Round(350 * math.Min(1, math.Max(0, (ratio-0.6)/0.8))))
@@ -219,21 +224,21 @@ func (pair *Pair) score(median int, explain bool) {
 		case pay >= median:
 			why += " — выше средней по региону"
 		}
-		pair.Graduate.add(Component{Key: "pay", Title: "Зарплата", Points: pts, Max: 350, Why: why})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: pts, Max: 350, Why: why})
 	}
 	switch pair.Travel {
 	case SameMunicipality:
-		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 250, Max: 250, Why: "в своём муниципалитете"})
+		gAdd(Component{Key: "distance", Title: "Расстояние", Points: 250, Max: 250, Why: "в своём муниципалитете"})
 	case Neighbouring:
 		why := "в соседнем муниципалитете"
 		if pair.KM > 0 && explain {
 			why = sprintf("в соседнем муниципалитете, %.0f км", pair.KM)
 		}
-		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 150, Max: 250, Why: why})
+		gAdd(Component{Key: "distance", Title: "Расстояние", Points: 150, Max: 250, Why: why})
 	default:
-		pair.Graduate.add(Component{Key: "distance", Title: "Расстояние", Points: 40, Max: 250, Why: sprintf("с переездом, %.0f км", pair.KM)})
+		gAdd(Component{Key: "distance", Title: "Расстояние", Points: 40, Max: 250, Why: sprintf("с переездом, %.0f км", pair.KM)})
 	}
-	pair.Graduate.add(specialtyComponent(c, pair.Fit, 250, explain, true))
+	gAdd(specialtyComponent(c, pair.Fit, 250, explain, true))
 	if c.DDO != nil {
 		f := ddo.Fit(*c.DDO, c.SpecialtyCode)
 		if vf := bestFit(*c.DDO, p.Links); vf > f {
@@ -243,39 +248,39 @@ func (pair *Pair) score(median int, explain bool) {
 		if f >= 0.75 {
 			why = "по душе: совпадает с ведущим типом по опроснику Климова"
 		}
-		pair.Graduate.add(Component{Key: "ddo", Title: "Склонности (ДДО)", Points: int(math.Round(150 * f)), Max: 150, Why: why})
+		gAdd(Component{Key: "ddo", Title: "Склонности (ДДО)", Points: int(math.Round(150 * f)), Max: 150, Why: why})
 	} else {
-		pair.Graduate.add(Component{Key: "ddo", Title: "Склонности (ДДО)", Points: 75, Max: 150})
+		gAdd(Component{Key: "ddo", Title: "Склонности (ДДО)", Points: 75, Max: 150})
 	}
 
 	// The employer's view: specialty 0..300, grades 0..200, practice 0..200,
 	// exam 0..100, mentor 0..100, contract 0..100.
-	pair.Employer.add(specialtyComponent(c, pair.Fit, 300, explain, false))
+	eAdd(specialtyComponent(c, pair.Fit, 300, explain, false))
 	if c.AvgGrade > 0 {
 		pts := int(math.Round(200 * math.Min(1, math.Max(0, (c.AvgGrade-3)/2))))
-		pair.Employer.add(Component{Key: "grades", Title: "Успеваемость", Points: pts, Max: 200, Why: sprintf("средний балл %.1f", c.AvgGrade)})
+		eAdd(Component{Key: "grades", Title: "Успеваемость", Points: pts, Max: 200, Why: sprintf("средний балл %.1f", c.AvgGrade)})
 	} else {
-		pair.Employer.add(Component{Key: "grades", Title: "Успеваемость", Points: 100, Max: 200})
+		eAdd(Component{Key: "grades", Title: "Успеваемость", Points: 100, Max: 200})
 	}
 	if p.EmployerINN != "" && slices.Contains(c.PracticeINNs, p.EmployerINN) {
-		pair.Employer.add(Component{Key: "practice", Title: "Практика", Points: 200, Max: 200, Why: "проходил практику у этого работодателя"})
+		eAdd(Component{Key: "practice", Title: "Практика", Points: 200, Max: 200, Why: "проходил практику у этого работодателя"})
 	} else {
-		pair.Employer.add(Component{Key: "practice", Title: "Практика", Max: 200})
+		eAdd(Component{Key: "practice", Title: "Практика", Max: 200})
 	}
 	if c.DemoExam > 0 {
-		pair.Employer.add(Component{Key: "exam", Title: "Демонстрационный экзамен", Points: c.DemoExam, Max: 100, Why: sprintf("демонстрационный экзамен — %d баллов", c.DemoExam)})
+		eAdd(Component{Key: "exam", Title: "Демонстрационный экзамен", Points: c.DemoExam, Max: 100, Why: sprintf("демонстрационный экзамен — %d баллов", c.DemoExam)})
 	} else {
-		pair.Employer.add(Component{Key: "exam", Title: "Демонстрационный экзамен", Max: 100})
+		eAdd(Component{Key: "exam", Title: "Демонстрационный экзамен", Max: 100})
 	}
 	if p.EmployerINN != "" && slices.Contains(c.MentorINNs, p.EmployerINN) {
-		pair.Employer.add(Component{Key: "mentor", Title: "Наставник", Points: 100, Max: 100, Why: "наставник — сотрудник этого работодателя"})
+		eAdd(Component{Key: "mentor", Title: "Наставник", Points: 100, Max: 100, Why: "наставник — сотрудник этого работодателя"})
 	} else {
-		pair.Employer.add(Component{Key: "mentor", Title: "Наставник", Max: 100})
+		eAdd(Component{Key: "mentor", Title: "Наставник", Max: 100})
 	}
 	if p.EmployerINN != "" && c.ContractINN == p.EmployerINN {
-		pair.Employer.add(Component{Key: "contract", Title: "Целевой договор", Points: 100, Max: 100, Why: "целевой договор с этим работодателем"})
+		eAdd(Component{Key: "contract", Title: "Целевой договор", Points: 100, Max: 100, Why: "целевой договор с этим работодателем"})
 	} else {
-		pair.Employer.add(Component{Key: "contract", Title: "Целевой договор", Max: 100})
+		eAdd(Component{Key: "contract", Title: "Целевой договор", Max: 100})
 	}
 }
 

@@ -340,7 +340,9 @@ func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) (
 		}
 		pairs, why := pairsOf(c, pc)
 		pairs = slices.DeleteFunc(pairs, func(p Pair) bool { return !vacIndex[p.Place.VacancyID] })
-		slices.SortStableFunc(pairs, func(a, b Pair) int { return cmp.Compare(b.Graduate.Total, a.Graduate.Total) })
+		slices.SortFunc(pairs, func(a, b Pair) int {
+			return cmp.Or(cmp.Compare(b.Graduate.Total, a.Graduate.Total), cmp.Compare(a.Place.VacancyID, b.Place.VacancyID))
+		})
 		if len(pairs) > EdgesPerCandidate {
 			pairs = pairs[:EdgesPerCandidate]
 		}
