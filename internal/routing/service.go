@@ -167,8 +167,22 @@ type Recommendations struct {
 	Unsuitable map[string]int
 }
 
+// Filter narrows recommendations: the farthest travel accepted and the
+// least pay (by the vacancy's upper figure).
+type Filter struct {
+	Travel Travel // SameMunicipality, Neighbouring or Relocation (all)
+	MinPay int
+	Limit  int
+}
+
 // ForLearner recommends vacancies to a graduate or student the caller sees.
 func (s *Service) ForLearner(ctx context.Context, sc auth.Scope, learnerID int64, limit int) (Recommendations, error) {
+	return s.Recommend(ctx, sc, learnerID, Filter{Travel: Relocation, Limit: limit})
+}
+
+// Recommend recommends vacancies to a graduate or student the caller sees, filtered.
+func (s *Service) Recommend(ctx context.Context, sc auth.Scope, learnerID int64, f Filter) (Recommendations, error) {
+	limit := f.Limit
 	c, err := s.store.Candidate(ctx, sc, learnerID)
 	if err != nil {
 		return Recommendations{}, err
@@ -178,6 +192,9 @@ func (s *Service) ForLearner(ctx context.Context, sc auth.Scope, learnerID int64
 		return Recommendations{}, err
 	}
 	pairs, why := pairsOf(&c, pc)
+	pairs = slices.DeleteFunc(pairs, func(p Pair) bool {
+		return p.Travel > f.Travel || f.MinPay > 0 && max(p.Place.SalaryMin, p.Place.SalaryMax) < f.MinPay
+	})
 	slices.SortStableFunc(pairs, func(a, b Pair) int {
 		return cmp.Or(cmp.Compare(b.Graduate.Total, a.Graduate.Total), cmp.Compare(b.Employer.Total, a.Employer.Total))
 	})

@@ -97,12 +97,22 @@ func (w *Web) Decide(rw http.ResponseWriter, r *http.Request) {
 func (w *Web) Recommend(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	rec, err := w.d.Routing.ForLearner(r.Context(), sc, id, 20)
+	q := r.URL.Query()
+	f := routing.Filter{Travel: routing.Relocation, Limit: 20}
+	switch q.Get("travel") {
+	case "same":
+		f.Travel = routing.SameMunicipality
+	case "near":
+		f.Travel = routing.Neighbouring
+	}
+	f.MinPay, _ = strconv.Atoi(q.Get("pay"))
+	rec, err := w.d.Routing.Recommend(r.Context(), sc, id, f)
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "recommend", "routing", map[string]any{"Rec": rec, "Self": sc.Role == auth.Learner})
+	w.render(rw, r, http.StatusOK, "recommend", "routing", map[string]any{"Rec": rec, "Self": sc.Role == auth.Learner,
+		"Travel": q.Get("travel"), "Pay": f.MinPay})
 }
 
 // Applicants is the graduates a vacancy suits, best first for the employer.
