@@ -125,7 +125,16 @@ func Compatible(c *Candidate, p *Place) (Pair, bool, string) {
 	if !ok {
 		return pair, false, "вакансия не связана со специальностью " + c.SpecialtyCode
 	}
-	pair.Fit = fit
+	return compatibleVia(c, p, fit)
+}
+
+// compatibleVia is Compatible for a place already known to be linked to the
+// candidate's specialty by fit.
+func compatibleVia(c *Candidate, p *Place, fit vacancy.Link) (Pair, bool, string) {
+	pair := Pair{Candidate: c, Place: p, Fit: fit}
+	if p.WorkPlaces <= 0 {
+		return pair, false, "у вакансии нет свободных мест"
+	}
 	if p.Education == vacancy.EduHigher && !c.University {
 		return pair, false, "вакансия требует высшего образования"
 	}

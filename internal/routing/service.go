@@ -14,6 +14,7 @@ import (
 	"marshrut/internal/classifier"
 	"marshrut/internal/engine/match"
 	"marshrut/internal/jobs"
+	"marshrut/internal/vacancy"
 )
 
 // Store is what routing needs from storage.
@@ -40,7 +41,7 @@ type Jobs interface {
 
 // EdgesPerCandidate is how many of a candidate's best compatible vacancies
 // a run considers.
-const EdgesPerCandidate = 30
+const EdgesPerCandidate = 60
 
 // Service recommends vacancies and graduates and runs the matching.
 type Service struct {
@@ -57,10 +58,17 @@ type placesCache struct {
 	region string
 	list   []Place
 	median int
-	index  map[string][]int // specialty or group code → places linked to it
+	index  map[string][]entry // specialty or group code → places linked to it
 	// near holds, by code and municipality, the places within a commute of
 	// the municipality's centre or in it: those whose candidates do not move.
-	near map[nearKey][]int
+	near map[nearKey][]entry
+}
+
+// entry is a place in an index with the link by which it is there: the
+// link to the specialty itself, or the surest link to the group.
+type entry struct {
+	place int
+	link  vacancy.Link
 }
 
 type nearKey struct {
@@ -98,7 +106,7 @@ func (s *Service) regionPlaces(ctx context.Context, region string) (placesCache,
 	if err != nil {
 		return placesCache{}, err
 	}
-	pc := placesCache{at: s.now(), region: region, list: list, median: median, index: map[string][]int{}, near: map[nearKey][]int{}}
+	pc := placesCache{at: s.now(), region: region, list: list, median: median, index: map[string][]entry{}, near: map[nearKey][]entry{}}
 	for i, p := range list {
 		var reach []int64
 		for _, m := range munis {
@@ -107,31 +115,51 @@ func (s *Service) regionPlaces(ctx context.Context, region string) (placesCache,
 				reach = append(reach, m.ID)
 			}
 		}
-		seen := map[string]bool{}
+		best := map[string]vacancy.Link{}
 		for _, l := range p.Links {
-			for _, code := range []string{l.SpecialtyCode, l.GroupCode} {
-				if code != "" && !seen[code] {
-					seen[code] = true
-					pc.index[code] = append(pc.index[code], i)
-					for _, m := range reach {
-						pc.near[nearKey{code, m}] = append(pc.near[nearKey{code, m}], i)
-					}
-				}
+			if l.SpecialtyCode != "" {
+				best[l.SpecialtyCode] = l
+			}
+			if b, ok := best[l.GroupCode]; !ok || l.Score > b.Score {
+				best[l.GroupCode] = l
 			}
 		}
+		for code, l := range best {
+			e := entry{place: i, link: l}
+			pc.index[code] = append(pc.index[code], e)
+			for _, m := range reach {
+				pc.near[nearKey{code, m}] = append(pc.near[nearKey{code, m}], e)
+			}
+		}
+	}
+	// Map order must not leak into the results: entries by place.
+	for _, list := range pc.index {
+		slices.SortFunc(list, func(a, b entry) int { return cmp.Compare(a.place, b.place) })
+	}
+	for _, list := range pc.near {
+		slices.SortFunc(list, func(a, b entry) int { return cmp.Compare(a.place, b.place) })
 	}
 	s.places = pc
 	return pc, nil
 }
 
 // pairsOf scores the candidate against the places linked to their
-// specialty or its group; the incompatible ones are counted by reason.
-func pairsOf(c *Candidate, pc placesCache) ([]Pair, map[string]int) {
+// specialty or its group and keeps the best k by the candidate's view (all
+// when k is 0) for which keep holds; the incompatible ones are counted by
+// reason. The best are kept in a short sorted list as they come, so a
+// candidate with thousands of compatible places costs no sorting of them.
+func pairsOf(c *Candidate, pc placesCache, k int, keep func(i int) bool) ([]Pair, map[string]int) {
 	var out []Pair
 	why := map[string]int{}
 	if len(c.SpecialtyCode) < 2 {
 		why["не указана специальность"]++
 		return nil, why
+	}
+	better := func(a, b *Pair) bool {
+		if a.Graduate.Total != b.Graduate.Total {
+			return a.Graduate.Total > b.Graduate.Total
+		}
+		return a.Place.VacancyID < b.Place.VacancyID
 	}
 	seen := map[int]bool{}
 	for _, code := range []string{c.SpecialtyCode, c.SpecialtyCode[:2] + ".00.00"} {
@@ -142,19 +170,48 @@ func pairsOf(c *Candidate, pc placesCache) ([]Pair, map[string]int) {
 				why["вакансия далеко от дома, а переезд не рассматривается"] += far
 			}
 		}
-		for _, i := range places {
-			if seen[i] {
+		for _, e := range places {
+			if seen[e.place] {
 				continue
 			}
-			seen[i] = true
-			pair, ok, reason := Compatible(c, &pc.list[i])
+			seen[e.place] = true
+			if keep != nil && !keep(e.place) {
+				continue
+			}
+			pair, ok, reason := compatibleVia(c, &pc.list[e.place], e.link)
 			if !ok {
 				why[reason]++
 				continue
 			}
 			pair.Rate(pc.median)
-			out = append(out, pair)
+			if k == 0 {
+				out = append(out, pair)
+				continue
+			}
+			if len(out) == k && !better(&pair, &out[k-1]) {
+				continue
+			}
+			// Insert in order.
+			at := len(out)
+			for at > 0 && better(&pair, &out[at-1]) {
+				at--
+			}
+			if len(out) == k {
+				out = out[:k-1]
+			}
+			out = slices.Insert(out, at, pair)
 		}
+	}
+	if k == 0 {
+		slices.SortFunc(out, func(a, b Pair) int {
+			if better(&a, &b) {
+				return -1
+			}
+			if better(&b, &a) {
+				return 1
+			}
+			return 0
+		})
 	}
 	return out, why
 }
@@ -191,10 +248,11 @@ func (s *Service) Recommend(ctx context.Context, sc auth.Scope, learnerID int64,
 	if err != nil {
 		return Recommendations{}, err
 	}
-	pairs, why := pairsOf(&c, pc)
-	pairs = slices.DeleteFunc(pairs, func(p Pair) bool {
-		return p.Travel > f.Travel || f.MinPay > 0 && max(p.Place.SalaryMin, p.Place.SalaryMax) < f.MinPay
+	pairs, why := pairsOf(&c, pc, 0, func(i int) bool {
+		p := &pc.list[i]
+		return f.MinPay == 0 || max(p.SalaryMin, p.SalaryMax) >= f.MinPay
 	})
+	pairs = slices.DeleteFunc(pairs, func(p Pair) bool { return p.Travel > f.Travel })
 	slices.SortStableFunc(pairs, func(a, b Pair) int {
 		return cmp.Or(cmp.Compare(b.Graduate.Total, a.Graduate.Total), cmp.Compare(b.Employer.Total, a.Employer.Total))
 	})
@@ -331,8 +389,8 @@ func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) (
 		return nil, err
 	}
 	b := match.NewBuilder()
-	vacIndex := map[string]bool{}
-	for _, p := range pc.list {
+	open := make([]bool, len(pc.list))
+	for i, p := range pc.list {
 		left := p.WorkPlaces - takenSeats[p.VacancyID]
 		if left <= 0 {
 			continue
@@ -340,7 +398,7 @@ func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) (
 		if _, err := b.AddVacancy(p.VacancyID, left); err != nil {
 			return nil, err
 		}
-		vacIndex[p.VacancyID] = true
+		open[i] = true
 		r.Vacancies++
 		r.Places += left
 	}
@@ -355,14 +413,7 @@ func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) (
 		if placedLearners[c.LearnerID] {
 			continue
 		}
-		pairs, why := pairsOf(c, pc)
-		pairs = slices.DeleteFunc(pairs, func(p Pair) bool { return !vacIndex[p.Place.VacancyID] })
-		slices.SortFunc(pairs, func(a, b Pair) int {
-			return cmp.Or(cmp.Compare(b.Graduate.Total, a.Graduate.Total), cmp.Compare(a.Place.VacancyID, b.Place.VacancyID))
-		})
-		if len(pairs) > EdgesPerCandidate {
-			pairs = pairs[:EdgesPerCandidate]
-		}
+		pairs, why := pairsOf(c, pc, EdgesPerCandidate, func(i int) bool { return open[i] })
 		id := strconv.FormatInt(c.LearnerID, 10)
 		if _, err := b.AddGraduate(id); err != nil {
 			return nil, err

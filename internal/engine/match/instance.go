@@ -219,25 +219,34 @@ func (b *Builder) AddTarget(graduateID, vacancyID string) error {
 // Build returns the instance. It refuses a repeated edge, naming the pair.
 // The builder must not be used afterwards.
 func (b *Builder) Build() (*Instance, error) {
-	in := &b.in
 	if len(b.edges) > math.MaxInt32 {
 		return nil, apperr.New(apperr.Invalid, "слишком много рёбер: %d", len(b.edges))
 	}
-	in.start, in.edges = csr(len(in.graduates), b.from, b.edges, b.grouped)
-	b.from, b.edges = nil, nil
-	if g, v, ok := in.duplicate(); ok {
-		return nil, apperr.New(apperr.Invalid, "повторное ребро: выпускник «%s» — вакансия «%s»", in.graduates[g], in.vacancies[v])
+	b.index()
+	if g, v, ok := b.in.duplicate(); ok {
+		return nil, apperr.New(apperr.Invalid, "повторное ребро: выпускник «%s» — вакансия «%s»", b.in.graduates[g], b.in.vacancies[v])
 	}
+	b.resolveTargets()
+	return &b.in, nil
+}
+
+// index turns the edges added into the instance's CSR arrays.
+func (b *Builder) index() {
+	b.in.start, b.in.edges = csr(len(b.in.graduates), b.from, b.edges, b.grouped)
+	b.from, b.edges = nil, nil
+}
+
+// resolveTargets gives the contracts their vacancies' indices, -1 for an
+// unknown one, and lets go of what only building needed.
+func (b *Builder) resolveTargets() {
 	for _, t := range b.targets {
-		v, ok := b.vIndex[t.vID]
 		vi := -1
-		if ok {
+		if v, ok := b.vIndex[t.vID]; ok {
 			vi = int(v)
 		}
-		in.targets = append(in.targets, Target{Graduate: int(t.g), Vacancy: vi, VacancyID: t.vID})
+		b.in.targets = append(b.in.targets, Target{Graduate: int(t.g), Vacancy: vi, VacancyID: t.vID})
 	}
 	b.gIndex, b.vIndex, b.targets = nil, nil, nil
-	return in, nil
 }
 
 // csr turns edges listed with their graduates into CSR by graduate, each

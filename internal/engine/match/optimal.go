@@ -1,7 +1,5 @@
 package match
 
-import "os"
-
 // optimal finds a matching of the market of maximum welfare, the sum over the
 // matched pairs of w = utility + score, by the Hungarian method (successive
 // shortest paths with potentials) for many-to-one matching with unmatched
@@ -22,19 +20,16 @@ import "os"
 //     search from v ends at a graduate out (it comes in) or where some
 //     vacancy's price reaches 0 (it gives up a graduate).
 //
-// Where the places are at least as many as the graduates, prices start at 0
-// and the graduates are added one by one in lottery order. Where graduates
-// are more, as in a regional market, searches for a free place in an almost
-// full market grow long (minutes at 200 000 graduates); so prices start at
-// the highest weight into each vacancy, where nobody wants anything, each
-// graduate takes at once a place it values at that price, and then the
-// vacancies are lowered one by one, each search ending soon at one of the
-// many graduates out. Weights are at most 2000, and so are the distances: the
-// searches keep their frontier in an array of buckets (Dial's algorithm), not
-// a heap.
+// The start is the auction's: its prices, and its places where they are a
+// graduate's best at those prices. From near-optimal prices few violations
+// are left and their searches are short; from zero prices, in a market with
+// about as many graduates as places, the searches for the last free places
+// cross the whole market, and the run takes minutes instead of seconds.
+// Weights are at most 2000, and so are the distances: the searches keep their
+// frontier in an array of buckets (Dial's algorithm), not a heap.
 //
-// Equal-welfare alternatives are settled by the lottery: graduates enter in
-// rank order, and at equal cost whoever holds a place keeps it.
+// Equal-welfare alternatives are settled by the lottery: graduates bid and
+// enter in rank order, and at equal cost whoever holds a place keeps it.
 func (mk *market) optimal() error {
 	in := mk.in
 	n, m := len(in.graduates), len(in.vacancies)
@@ -54,28 +49,39 @@ func (mk *market) optimal() error {
 		predV:   make([]int32, m),
 		buckets: make([][]int32, 2*MaxScore+1),
 	}
+	total := 2*len(order) + m
+	prices, at, err := mk.auction(order, off, size, total)
+	if err != nil {
+		return err
+	}
 	top := s.adjacency(mk.targeted)
-	places := int64(0)
-	for _, c := range size {
-		places += int64(c)
+	for v := range s.p {
+		s.p[v] = min(prices[v], top[v])
 	}
-	if (places < int64(len(order))) != (os.Getenv("FLIP") != "") {
-		// More graduates than places: start from the other end, every price
-		// at the highest weight into its vacancy and no graduate wanting
-		// anything, so that the places, not the graduates, are brought in
-		// one by one (by lower). Searches for a free place in a full market
-		// grow long; searches for a graduate to take a place, with many
-		// graduates out, stay short.
-		copy(s.p, top)
+	// Each graduate's y is its best net value at these prices; it keeps the
+	// auction's place if that place is a best one.
+	for _, g := range order {
+		best, own := int32(0), int32(-1)
+		for _, x := range in.edges[in.start[g]:in.start[g+1]] {
+			v := edgeVac(x)
+			net := weight(x) - s.p[v]
+			best = max(best, net)
+			if v == at[g] {
+				own = net
+			}
+		}
+		s.y[g] = best
+		if own == best {
+			s.attach(g, at[g])
+		}
 	}
-	total := len(order) + m
 	for done, g := range order {
 		if done%checkEvery == 0 {
 			if err := mk.ctx.Err(); err != nil {
 				return err
 			}
 			if done%progressEvery == 0 {
-				mk.report(done, total)
+				mk.report(len(order)+done, total)
 			}
 		}
 		s.add(g)
@@ -86,13 +92,14 @@ func (mk *market) optimal() error {
 				return err
 			}
 			if v%progressEvery == 0 {
-				mk.report(len(order)+int(v), total)
+				mk.report(2*len(order)+int(v), total)
 			}
 		}
 		for s.p[v] > 0 && s.held[v] < mk.free[v] {
 			s.lower(v)
 		}
 	}
+	mk.report(total, total)
 	return nil
 }
 
@@ -178,6 +185,9 @@ func (s *hungarian) detach(g int32) {
 // add brings graduate g0 into the market.
 func (s *hungarian) add(g0 int32) {
 	in := s.in
+	if s.assign[g0] >= 0 {
+		return // kept its place from the auction
+	}
 	es := in.edges[in.start[g0]:in.start[g0+1]]
 	y0 := int32(0)
 	for _, x := range es {

@@ -77,8 +77,10 @@ func (b *Builder) readFiles(files map[string]io.Reader, reopen func() (io.Reader
 			return lineErr(GraduatesFile, line, "пустой идентификатор выпускника")
 		}
 		gLine[id] = line
-		_, err := b.AddGraduate(id)
-		return err
+		if _, err := b.AddGraduate(id); err != nil {
+			return lineErr(GraduatesFile, line, "%s", apperr.Message(err))
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -97,8 +99,10 @@ func (b *Builder) readFiles(files map[string]io.Reader, reopen func() (io.Reader
 			return lineErr(VacanciesFile, line, "capacity (число мест) должно быть целым неотрицательным числом, а не «%s»", f[1])
 		}
 		vLine[id] = line
-		_, err := b.AddVacancy(id, c)
-		return err
+		if _, err := b.AddVacancy(id, c); err != nil {
+			return lineErr(VacanciesFile, line, "%s", apperr.Message(err))
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -148,20 +152,11 @@ func (b *Builder) readFiles(files map[string]io.Reader, reopen func() (io.Reader
 			return err
 		}
 	}
-	n := len(b.in.graduates)
-	b.in.start, b.in.edges = csr(n, b.from, b.edges, b.grouped)
-	b.from, b.edges = nil, nil
+	b.index()
 	if _, _, dup := b.in.duplicate(); dup {
 		return b.duplicateLines(reopen)
 	}
-	for _, t := range b.targets {
-		vi := -1
-		if v, ok := b.vIndex[t.vID]; ok {
-			vi = int(v)
-		}
-		b.in.targets = append(b.in.targets, Target{Graduate: int(t.g), Vacancy: vi, VacancyID: t.vID})
-	}
-	b.gIndex, b.vIndex, b.targets = nil, nil, nil
+	b.resolveTargets()
 	return nil
 }
 

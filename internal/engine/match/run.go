@@ -1,7 +1,6 @@
 package match
 
 import (
-	"os"
 	"context"
 	"math/rand/v2"
 
@@ -34,7 +33,9 @@ func ParseMode(s string) (Mode, error) {
 // Options set up a run. Seed draws the lottery that breaks ties; the same
 // instance, mode and seed give the same result. Progress, when set, is called
 // now and then with the graduates done so far and the total, from the
-// goroutine that called Run, and once at the end with done == total.
+// goroutine that called Run, and once at the end of the matching with
+// done == total. The unit of total depends on the mode; only the ratio means
+// anything.
 type Options struct {
 	Mode     Mode
 	Seed     uint64
@@ -81,19 +82,12 @@ func Run(ctx context.Context, in *Instance, opts Options) (Result, error) {
 	case Stable:
 		err = mk.stable()
 	case Optimal:
-		if os.Getenv("AUC") != "" {
-			err = mk.auction()
-		} else {
-			err = mk.optimal()
-		}
+		err = mk.optimal()
 	}
 	if err != nil {
 		return Result{}, err
 	}
 	r.summarise(in, free, targeted)
-	if opts.Progress != nil {
-		opts.Progress(n, n)
-	}
 	return r, nil
 }
 

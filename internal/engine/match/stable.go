@@ -87,6 +87,7 @@ func (mk *market) stable() error {
 			g = gByRank[^uint32(out)]
 		}
 	}
+	mk.report(total, total)
 	for v := range int32(m) {
 		for _, hk := range heap[off[v] : off[v]+held[v]] {
 			mk.assign[gByRank[^uint32(hk)]] = v
