@@ -51,6 +51,17 @@ type Service struct {
 
 	mu     sync.Mutex
 	places placesCache
+	cands  candidatesCache
+}
+
+// candidatesCache keeps the region's candidates for the pages that rank
+// them for a vacancy; reading them joins practice, contracts and ДДО results
+// for tens of thousands of learners at a region's scale.
+type candidatesCache struct {
+	at     time.Time
+	region string
+	year   int
+	list   []Candidate
 }
 
 type placesCache struct {
@@ -141,6 +152,22 @@ func (s *Service) regionPlaces(ctx context.Context, region string) (placesCache,
 	}
 	s.places = pc
 	return pc, nil
+}
+
+// regionCandidates returns the region's candidates, read at most two minutes ago.
+func (s *Service) regionCandidates(ctx context.Context, region string) ([]Candidate, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	year := s.Year()
+	if s.cands.region == region && s.cands.year == year && s.now().Sub(s.cands.at) < 2*time.Minute {
+		return s.cands.list, nil
+	}
+	list, err := s.store.Candidates(ctx, region, year)
+	if err != nil {
+		return nil, err
+	}
+	s.cands = candidatesCache{at: s.now(), region: region, year: year, list: list}
+	return list, nil
 }
 
 // pairsOf scores the candidate against the places linked to their
@@ -288,7 +315,7 @@ func (s *Service) ForVacancy(ctx context.Context, sc auth.Scope, vacancyID strin
 	if place == nil {
 		return Applicants{}, apperr.New(apperr.NotFound, "открытая вакансия не найдена")
 	}
-	cands, err := s.store.Candidates(ctx, sc.RegionCode, s.Year())
+	cands, err := s.regionCandidates(ctx, sc.RegionCode)
 	if err != nil {
 		return Applicants{}, err
 	}

@@ -199,13 +199,11 @@ func (s *Store) AddParticipants(ctx context.Context, sc auth.Scope, eventID int6
 				errs.Add("learner_ids", "%s — не школьник: в профориентационных мероприятиях отмечаются школьники", p.name)
 			case p.grade < e.GradeFrom || p.grade > e.GradeTo:
 				errs.Add("learner_ids", "%s учится в %d классе, а мероприятие для %d–%d классов", p.name, p.grade, e.GradeFrom, e.GradeTo)
-			case known[id]:
+			case known[id]: // already recorded, or repeated in the list
 			default:
-				if !known[id] {
-					known[id] = true
-					fresh = append(fresh, id)
-					perSchool[p.org]++
-				}
+				known[id] = true
+				fresh = append(fresh, id)
+				perSchool[p.org]++
 			}
 		}
 		if err := errs.Err(); err != nil {

@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-const uciPath = "/work/shared/data/dropout/data.csv"
+// uciPath is the project's copy of the UCI data (see testdata/dropout/README.md).
+const uciPath = "testdata/dropout/data.csv"
 
 func readUCIOrSkip(t testing.TB) *uci {
 	t.Helper()
