@@ -48,6 +48,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if err := demoRun(ctx, e, &cfg, st, *seed); err != nil {
 			return err
 		}
+		if err := demoRisk(ctx, e, st, cfg.Region, *seed); err != nil {
+			return err
+		}
 	}
 	if *only {
 		return nil

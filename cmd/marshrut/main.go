@@ -34,7 +34,7 @@ func commands() []command {
 		{"user", "добавить пользователя: marshrut user add …", runUser},
 		{"import", "загрузить обучающихся или вакансии: marshrut import learners|vacancies ФАЙЛ", runImport},
 		{"export", "выгрузить обучающихся или организации в XLSX или CSV", runExport},
-		{"risk", "модели раннего предупреждения: marshrut risk bench --uci ФАЙЛ", runRisk},
+		{"risk", "раннее предупреждение: marshrut risk train | score | bench --uci ФАЙЛ", runRisk},
 		{"match", "распределить выпускников по вакансиям: marshrut match [--mode stable|optimal] или --instance КАТАЛОГ", runMatch},
 		{"version", "показать версию", runVersion},
 		{"help", "список команд", nil},

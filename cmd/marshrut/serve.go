@@ -19,6 +19,7 @@ import (
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 	"marshrut/internal/server"
 	"marshrut/internal/store"
@@ -63,17 +64,18 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	offers := targeted.NewService(st, now)
 	stats := analytics.NewService(dashboardStore{st, guide}, now)
 	routes := routing.NewService(st, runner, now)
+	warn := risk.NewService(st, runner, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Analytics: stats, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Analytics: stats, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
 	})
 	return &app{handler: h, web: w, jobs: runner}, nil
 }

@@ -18,6 +18,7 @@ import (
 	"marshrut/internal/imports"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
 )
@@ -41,7 +42,9 @@ type Deps struct {
 	// those routes answer 500.
 	Routing   *routing.Service
 	Analytics *analytics.Service
-	Log       *slog.Logger
+	// Risk serves /risk/… and /learners/{id}/risk.
+	Risk *risk.Service
+	Log  *slog.Logger
 }
 
 // caller is who is asking, as the server's authentication put it in the context.
@@ -128,6 +131,18 @@ func (a *api) routes() []route {
 		{"POST", "/routing/proposals/{id}", "Решение по предложению распределения", false, a.withRouting(a.decideProposal)},
 
 		{"GET", "/employment", "Трудоустройство выпускников", false, a.withAnalytics(a.employment)},
+
+		{"GET", "/risk/scores", "Обучающиеся с оценкой риска остаться без работы", false, a.withRisk(a.listRisk)},
+		{"GET", "/risk/figures", "Показатели раннего предупреждения", false, a.withRisk(a.riskFigures)},
+		{"GET", "/risk/model", "Модель риска и её точность", false, a.withRisk(a.riskModel)},
+		{"POST", "/risk/train", "Обучить модель риска и пересчитать оценки", false, a.withRisk(a.trainRisk)},
+		{"POST", "/risk/score", "Пересчитать оценки риска", false, a.withRisk(a.scoreRisk)},
+		{"GET", "/learners/{id}/risk", "Риск обучающегося остаться без работы", false, a.withRisk(a.learnerRisk)},
+		{"GET", "/risk/cases", "Случаи центров занятости", false, a.withRisk(a.listCases)},
+		{"POST", "/risk/cases", "Открыть случай", false, a.withRisk(a.openCase)},
+		{"GET", "/risk/cases/{id}", "Случай центра занятости", false, a.withRisk(a.getCase)},
+		{"POST", "/risk/cases/{id}/actions", "Записать действие по случаю", false, a.withRisk(a.addAction)},
+		{"POST", "/risk/cases/{id}/close", "Закрыть случай", false, a.withRisk(a.closeCase)},
 	}
 }
 

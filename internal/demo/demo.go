@@ -16,6 +16,7 @@ import (
 	"marshrut/internal/classifier"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 )
 
@@ -96,6 +97,11 @@ type gen struct {
 	innSeq     int
 	snilsSeq   int
 
+	// diligence and social are those of the student enrolled last, for
+	// their outcomes after graduation.
+	diligence float64
+	social    risk.Social
+
 	nextLearner, nextStage, nextOutcome int64
 	batch                               batch
 }
@@ -113,6 +119,7 @@ type employer struct {
 }
 
 type batch struct {
+	records  []risk.StudyRecord
 	learners []learner.Learner
 	stages   []learner.Stage
 	outcomes []learner.Outcome

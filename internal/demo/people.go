@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"marshrut/internal/learner"
+	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 )
 
@@ -87,6 +88,12 @@ func (g *gen) flush(force bool, total int) error {
 	if err := g.load.Outcomes(g.opt.Region, g.batch.outcomes); err != nil {
 		return err
 	}
+	if rl, ok := g.load.(RecordLoader); ok && len(g.batch.records) > 0 {
+		if err := rl.Records(g.batch.records); err != nil {
+			return err
+		}
+	}
+	g.batch.records = g.batch.records[:0]
 	if pl, ok := g.load.(PreferenceLoader); ok && len(g.prefs) > 0 {
 		if err := pl.Preferences(g.prefs); err != nil {
 			return err
@@ -160,7 +167,16 @@ func (g *gen) enrol(ei int, entered int) learner.Learner {
 	}
 	l := g.person(g.chance(e.female), entered-age)
 	l.OrgID = e.ID
-	l.AvgGrade = math.Round(math.Max(3, math.Min(5, 4+0.45*g.rng.NormFloat64()))*10) / 10
+	// Diligence moves grades, attendance, debts and, later, the chance of work.
+	z := g.rng.NormFloat64()
+	g.diligence = z
+	l.AvgGrade = math.Round(math.Max(3, math.Min(5, 4+0.45*(0.8*z+0.6*g.rng.NormFloat64())))*10) / 10
+	if rec, ok := g.study(l.ID, z, e.university); ok {
+		g.batch.records = append(g.batch.records, rec)
+		g.social = rec.Social
+	} else {
+		g.social = ""
+	}
 	l.SpecialtyCode = e.specialties[g.pick(len(e.specialties))]
 	l.Form = learner.FullTime
 	if e.university {
@@ -279,6 +295,13 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp,
 	}
 	if l.Disability {
 		p -= 0.2
+	}
+	p += 0.09 * g.diligence
+	if g.social != "" && g.social != risk.SocialNone {
+		p -= 0.08
+	}
+	if l.DemoExam > 0 {
+		p += float64(l.DemoExam-70) / 400
 	}
 	if kamchatka[g.muniIndex(l.MunicipalityID)].remote {
 		p -= 0.1

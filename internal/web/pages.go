@@ -152,6 +152,10 @@ func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
 			data["Level"] = lv
 		}
 	}
+	if err := w.learnerRisk(r, sc, card.Learner, data); err != nil {
+		w.Error(rw, r, err)
+		return
+	}
 	w.render(rw, r, http.StatusOK, "learner", "learners", data)
 }
 

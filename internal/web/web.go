@@ -28,6 +28,7 @@ import (
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
 	"marshrut/internal/vacancy"
@@ -67,6 +68,7 @@ type Deps struct {
 	Guidance       *guidance.Service
 	Targeted       *targeted.Service
 	Routing        *routing.Service
+	Risk           *risk.Service
 	Jobs           *jobs.Runner
 	Region         string
 	SecureCookies  bool
@@ -95,9 +97,12 @@ func New(d Deps) (*Web, error) {
 			}
 			return float64(a) / float64(b)
 		},
-		"month":    Month,
-		"number64": func(n int64) string { return Number(int(n)) },
-		"groups":   ddo.Groups,
+		"month":     Month,
+		"sub":       func(a, b int) int { return a - b },
+		"riskLabel": risk.Label,
+		"mul100":    func(x float64) float64 { return x * 100 },
+		"number64":  func(n int64) string { return Number(int(n)) },
+		"groups":    ddo.Groups,
 		"share": func(a, b int) string {
 			if b == 0 {
 				return "—"
@@ -150,7 +155,8 @@ func New(d Deps) (*Web, error) {
 	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job", "vacancies", "vacancy",
 		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper",
 		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures",
-		"routing", "match_run", "recommend", "applicants", "employment"} {
+		"routing", "match_run", "recommend", "applicants", "employment",
+		"risk", "risk_model", "risk_cases", "risk_case"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err
@@ -171,6 +177,7 @@ type view struct {
 	SeesPersons   bool
 	SeesAudit     bool
 	EditsLearners bool
+	SeesRisk      bool
 	Data          any
 }
 
@@ -180,6 +187,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page, 
 	v := view{Nav: nav, Data: data}
 	if u, sc, ok := auth.Caller(r.Context()); ok {
 		v.User, v.SeesPersons, v.SeesAudit, v.EditsLearners = u, sc.SeesPersons(), CanSeeAudit(sc), sc.CanEditLearners()
+		v.SeesRisk = risk.CanSee(sc)
 	}
 	if s, ok := auth.SessionFrom(r.Context()); ok {
 		v.CSRF = s.CSRF

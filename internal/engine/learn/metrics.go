@@ -101,10 +101,11 @@ func LogLoss(y []bool, p []float64) float64 {
 // Bin is a row of a calibration table: the rows whose predicted probability
 // falls in [Lo, Hi), the last bin including 1.
 type Bin struct {
-	Lo, Hi    float64
-	Count     int
-	Predicted float64 // mean predicted probability; 0 for an empty bin
-	Observed  float64 // share of positives; 0 for an empty bin
+	Lo        float64 `json:"lo"`
+	Hi        float64 `json:"hi"`
+	Count     int     `json:"count"`
+	Predicted float64 `json:"predicted"` // mean predicted probability; 0 for an empty bin
+	Observed  float64 `json:"observed"`  // share of positives; 0 for an empty bin
 }
 
 // CalibrationBins is the number of bins of a calibration table.
@@ -135,11 +136,13 @@ func Calibration(y []bool, p []float64) []Bin {
 
 // Metrics are the measures of a model's predictions on a set of rows.
 type Metrics struct {
-	Rows, Positives int
-	AUC             float64 // ROC-AUC
-	PRAUC           float64 // average precision
-	Brier, LogLoss  float64
-	Calibration     []Bin
+	Rows        int     `json:"rows"`
+	Positives   int     `json:"positives"`
+	AUC         float64 `json:"roc_auc"`
+	PRAUC       float64 `json:"pr_auc"` // average precision
+	Brier       float64 `json:"brier"`
+	LogLoss     float64 `json:"log_loss"`
+	Calibration []Bin   `json:"calibration"`
 }
 
 // Evaluate computes all metrics.
@@ -155,7 +158,7 @@ func Evaluate(y []bool, p []float64) Metrics {
 
 // Group is the metrics of one group of rows.
 type Group struct {
-	Name string
+	Name string `json:"name"`
 	Metrics
 }
 

@@ -1,0 +1,181 @@
+package risk
+
+import (
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/learner"
+)
+
+// ActionKind is what a specialist did in a case.
+type ActionKind string
+
+const (
+	ActContact    ActionKind = "contact"      // звонок, письмо, встреча
+	ActConsult    ActionKind = "consultation" // профконсультация
+	ActVacancy    ActionKind = "vacancy"      // предложение вакансии
+	ActTraining   ActionKind = "training"     // направление на обучение
+	ActMentor     ActionKind = "mentor"       // наставник
+	ActPsychology ActionKind = "psychology"   // психологическая помощь
+)
+
+// ActionKinds are the kinds in the order forms list them.
+var ActionKinds = []ActionKind{ActContact, ActConsult, ActVacancy, ActTraining, ActMentor, ActPsychology}
+
+// Name is the Russian name of the kind.
+func (k ActionKind) Name() string {
+	switch k {
+	case ActContact:
+		return "контакт (звонок, письмо, встреча)"
+	case ActConsult:
+		return "профконсультация"
+	case ActVacancy:
+		return "предложение вакансии"
+	case ActTraining:
+		return "направление на обучение"
+	case ActMentor:
+		return "наставник"
+	case ActPsychology:
+		return "психологическая помощь"
+	}
+	return string(k)
+}
+
+// Valid reports whether k is a known kind.
+func (k ActionKind) Valid() bool {
+	for _, v := range ActionKinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// CaseOutcome is how a case ended.
+type CaseOutcome string
+
+const (
+	EndEmployed CaseOutcome = "employed"     // трудоустроен
+	EndTraining CaseOutcome = "training"     // направлен на обучение
+	EndStudying CaseOutcome = "studying"     // продолжает образование
+	EndMilitary CaseOutcome = "military"     // призван на военную службу
+	EndRefused  CaseOutcome = "refused"      // отказался от помощи
+	EndMoved    CaseOutcome = "moved"        // уехал из региона
+	EndNoJob    CaseOutcome = "not_employed" // не трудоустроен
+)
+
+// CaseOutcomes are the outcomes in the order forms list them.
+var CaseOutcomes = []CaseOutcome{EndEmployed, EndTraining, EndStudying, EndMilitary, EndRefused, EndMoved, EndNoJob}
+
+// Name is the Russian name of the outcome.
+func (o CaseOutcome) Name() string {
+	switch o {
+	case EndEmployed:
+		return "трудоустроен(а)"
+	case EndTraining:
+		return "направлен(а) на обучение"
+	case EndStudying:
+		return "продолжает образование"
+	case EndMilitary:
+		return "призван(а) на военную службу"
+	case EndRefused:
+		return "отказался(ась) от помощи"
+	case EndMoved:
+		return "уехал(а) из региона"
+	case EndNoJob:
+		return "не трудоустроен(а)"
+	}
+	return string(o)
+}
+
+// Good reports whether the outcome is work, training or study.
+func (o CaseOutcome) Good() bool {
+	return o == EndEmployed || o == EndTraining || o == EndStudying || o == EndMilitary
+}
+
+// Status is the employment status a closed case records for a graduate; ok
+// is false for outcomes that are not one (training, refusal, moving away).
+func (o CaseOutcome) Status() (learner.OutcomeStatus, bool) {
+	switch o {
+	case EndEmployed:
+		return learner.Employed, true
+	case EndStudying:
+		return learner.Studying, true
+	case EndMilitary:
+		return learner.Military, true
+	case EndNoJob:
+		return learner.NotEmployed, true
+	}
+	return "", false
+}
+
+// Valid reports whether o is a known outcome.
+func (o CaseOutcome) Valid() bool {
+	for _, v := range CaseOutcomes {
+		if o == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Case statuses.
+const (
+	CaseOpen   = "open"
+	CaseClosed = "closed"
+)
+
+// Case is the work of an employment centre with one at-risk student.
+type Case struct {
+	ID           int64
+	RegionCode   string
+	LearnerID    int64
+	LearnerName  string
+	OrgName      string // the student's college or university
+	CZNID        int64
+	CZNName      string
+	Probability  float64 // at opening
+	Status       string
+	Outcome      CaseOutcome
+	Note         string
+	OpenedBy     int64
+	OpenedByName string
+	OpenedAt     time.Time
+	ClosedAt     time.Time
+	Actions      []Action
+	LastAction   time.Time
+}
+
+// Open reports whether the case is still being worked.
+func (c Case) Open() bool { return c.Status == CaseOpen }
+
+// Action is one thing done in a case.
+type Action struct {
+	ID        int64
+	CaseID    int64
+	Kind      ActionKind
+	On        time.Time
+	Note      string
+	By        int64
+	ByName    string
+	CreatedAt time.Time
+}
+
+// Validate checks an action against the day it is recorded.
+func (a *Action) Validate(now time.Time) error {
+	var errs apperr.List
+	if !a.Kind.Valid() {
+		errs.Add("kind", "выберите вид действия: контакт, профконсультация, вакансия, обучение, наставник или психологическая помощь")
+	}
+	if a.On.IsZero() {
+		errs.Add("on", "укажите дату действия")
+	} else if a.On.After(now.AddDate(0, 0, 1)) {
+		errs.Add("on", "дата действия %s ещё не наступила", a.On.Format("02.01.2006"))
+	}
+	a.Note = strings.TrimSpace(a.Note)
+	if len([]rune(a.Note)) > 2000 {
+		errs.Add("note", "комментарий длиннее 2000 знаков")
+	}
+	return errs.Err()
+}
