@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
 	"marshrut/internal/risk"
@@ -20,6 +21,11 @@ func demoRisk(ctx context.Context, e *env, st *store.Store, region string, seed 
 	svc := risk.NewService(st, inline{}, func() time.Time { return now })
 	sys := auth.SystemScope(region)
 	m, err := svc.Train(ctx, sys, "", seed)
+	if apperr.Is(err, apperr.Invalid) {
+		// A small region may have too few graduates without work to learn from.
+		fmt.Fprintf(e.stdout, "Раннее предупреждение: модель не обучена — %s\n", apperr.Text(err))
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("модель риска в демонстрационном регионе: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -285,7 +286,14 @@ func (w *Web) Job(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Job": j}
+	if j.Status == jobs.Done && strings.HasPrefix(j.Kind, "risk.") {
+		http.Redirect(rw, r, "/risk?done="+url.QueryEscape(riskJobDone(j)), http.StatusSeeOther)
+		return
+	}
+	data := map[string]any{"Job": j, "Back": "/imports/learners", "BackTitle": "Загрузка списков"}
+	if strings.HasPrefix(j.Kind, "risk.") {
+		data["Back"], data["BackTitle"] = "/risk/model", "Модель риска"
+	}
 	if j.Status == jobs.Done && strings.HasPrefix(j.Kind, "import.") {
 		var res importResult
 		if err := json.Unmarshal(j.Result, &res); err != nil {

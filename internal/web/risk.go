@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/engine/learn"
 	"marshrut/internal/exchange"
+	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/risk"
 )
@@ -377,4 +379,22 @@ func (w *Web) learnerRisk(r *http.Request, sc auth.Scope, l learner.Learner, dat
 	data["Risk"], data["RiskThreshold"], data["CanWorkCases"], data["Socials"] = lr, th, risk.CanWorkCases(sc), risk.Socials
 	data["CanEditRecord"] = sc.CanEditLearners()
 	return nil
+}
+
+// riskJobDone says what a finished training or scoring job did.
+func riskJobDone(j jobs.Job) string {
+	var res struct {
+		ModelID int64   `json:"model_id"`
+		AUC     float64 `json:"roc_auc"`
+		Scored  int     `json:"scored"`
+		AtRisk  int     `json:"at_risk"`
+	}
+	if err := json.Unmarshal(j.Result, &res); err != nil {
+		return "Задание завершено."
+	}
+	msg := fmt.Sprintf("Оценено обучающихся: %s, в зоне риска: %s.", Number(res.Scored), Number(res.AtRisk))
+	if j.Kind == risk.JobTrain {
+		msg = fmt.Sprintf("Модель № %d обучена, ROC-AUC на проверочном выпуске %s. ", res.ModelID, strings.Replace(strconv.FormatFloat(res.AUC, 'f', 3, 64), ".", ",", 1)) + msg
+	}
+	return msg
 }
