@@ -20,12 +20,16 @@ import (
 // runExport writes a list of the region to a file, streaming it page by page.
 func runExport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(e.stderr, "Использование: marshrut export learners|orgs ФАЙЛ.xlsx|ФАЙЛ.csv [--status pupil|student|graduate] [--org НОМЕР]")
+		fmt.Fprintln(e.stderr, "Использование: marshrut export learners|orgs ФАЙЛ.xlsx|ФАЙЛ.csv [--status pupil|student|graduate] [--org НОМЕР]\n"+
+			"               marshrut export rollup --key КЛЮЧ.pem --out ПАКЕТ.json")
 		return flag.ErrHelp
 	}
 	kind := args[0]
+	if kind == "rollup" {
+		return exportRollup(ctx, e, args[1:])
+	}
 	if kind != "learners" && kind != "orgs" {
-		return fmt.Errorf("выгрузка «%s» не поддерживается; доступно: learners, orgs", kind)
+		return fmt.Errorf("выгрузка «%s» не поддерживается; доступно: learners, orgs, rollup", kind)
 	}
 	cfg := config.Default()
 	fs := flags("export "+kind, e, &cfg)

@@ -33,9 +33,10 @@ func commands() []command {
 		{"demo", "создать демонстрационный регион и запустить сервер", runDemo},
 		{"user", "добавить пользователя: marshrut user add …", runUser},
 		{"import", "загрузить обучающихся или вакансии: marshrut import learners|vacancies ФАЙЛ", runImport},
-		{"export", "выгрузить обучающихся или организации в XLSX или CSV", runExport},
+		{"export", "выгрузить обучающихся или организации в XLSX или CSV, сводку региона: marshrut export rollup", runExport},
 		{"risk", "раннее предупреждение: marshrut risk train | score | bench --uci ФАЙЛ", runRisk},
 		{"match", "распределить выпускников по вакансиям: marshrut match [--mode stable|optimal] или --instance КАТАЛОГ", runMatch},
+		{"rollup", "федеральная сводка: marshrut rollup keygen | trust | import", runRollup},
 		{"version", "показать версию", runVersion},
 		{"help", "список команд", nil},
 	}

@@ -20,6 +20,7 @@ import (
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/risk"
+	"marshrut/internal/rollup"
 	"marshrut/internal/routing"
 	"marshrut/internal/server"
 	"marshrut/internal/store"
@@ -68,7 +69,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now),
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {

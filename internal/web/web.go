@@ -29,6 +29,7 @@ import (
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/risk"
+	"marshrut/internal/rollup"
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
 	"marshrut/internal/vacancy"
@@ -69,6 +70,7 @@ type Deps struct {
 	Targeted       *targeted.Service
 	Routing        *routing.Service
 	Risk           *risk.Service
+	Rollup         *rollup.Service
 	Jobs           *jobs.Runner
 	Region         string
 	SecureCookies  bool
@@ -101,6 +103,8 @@ func New(d Deps) (*Web, error) {
 		"sub":       func(a, b int) int { return a - b },
 		"riskLabel": risk.Label,
 		"mul100":    func(x float64) float64 { return x * 100 },
+		"deref":     func(p *int) int { return *p },
+		"inc":       func(i int) int { return i + 1 },
 		"number64":  func(n int64) string { return Number(int(n)) },
 		"groups":    ddo.Groups,
 		"share": func(a, b int) string {
@@ -156,7 +160,8 @@ func New(d Deps) (*Web, error) {
 		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper",
 		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures",
 		"routing", "match_run", "recommend", "applicants", "employment",
-		"risk", "risk_model", "risk_cases", "risk_case"} {
+		"risk", "risk_model", "risk_cases", "risk_case",
+		"federal", "federal_region", "federal_cell"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

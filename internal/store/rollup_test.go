@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/demo"
+	"marshrut/internal/learner"
+	"marshrut/internal/rollup"
+)
+
+// TestRollupCarriesNoPerson builds the bundle of a demo region, proves that
+// no person's name, СНИЛС or birth date is in it and that every count is of
+// five persons or more, then imports it into a federal installation, where a
+// replay, an older bundle and a drill into a suppressed row are refused.
+func TestRollupCarriesNoPerson(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		if err := s.Load(ctx, func(l *Loader) error {
+			_, err := demo.Generate(ctx, l, demo.Options{Seed: 5, Learners: 6000, Region: "41", Now: now})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := rollup.Build(ctx, s, "41", "Камчатский край", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, priv, _ := ed25519.GenerateKey(nil)
+		signed, err := rollup.Sign(b, priv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var env rollup.Signed
+		if err := json.Unmarshal(signed, &env); err != nil {
+			t.Fatal(err)
+		}
+		payload, _ := base64.StdEncoding.DecodeString(env.Payload)
+		text := string(signed) + string(payload)
+		people, _, err := s.Learners(ctx, auth.SystemScope("41"), learner.Filter{Limit: 500})
+		if err != nil || len(people) == 0 {
+			t.Fatal(err)
+		}
+		for _, p := range people {
+			for _, field := range []string{p.LastName + " " + p.FirstName, p.FirstName + " " + p.MiddleName, p.SNILS, p.BirthDate.Format("2006-01-02"),
+				p.BirthDate.Format("02.01.2006")} {
+				if strings.TrimSpace(field) != "" && strings.Contains(text, field) {
+					t.Fatalf("the bundle holds %q of a learner", field)
+				}
+			}
+		}
+		var generic map[string]any
+		json.Unmarshal(payload, &generic)
+		for key := range generic {
+			switch key {
+			case "format", "version", "id", "region", "region_name", "period", "created_at", "threshold", "tables":
+			default:
+				t.Errorf("unexpected field %q in the bundle", key)
+			}
+		}
+		suppressed, published := 0, 0
+		for _, tab := range b.Tables {
+			for _, r := range tab.Rows {
+				for _, v := range r.Values {
+					switch {
+					case v == nil:
+						suppressed++
+					case *v > 0 && *v < rollup.Threshold:
+						t.Fatalf("table %s holds %d", tab.Name, *v)
+					default:
+						published++
+					}
+				}
+			}
+		}
+		if suppressed == 0 || published == 0 {
+			t.Errorf("suppressed %d, published %d: a demo region has both", suppressed, published)
+		}
+
+		// The federal installation: the key registered, the bundle imported once.
+		fed := openTest(t, t.TempDir()+"/federal.db")
+		svc := rollup.NewService(fed, func() time.Time { return now.Add(time.Hour) })
+		admin := auth.Scope{Role: auth.Admin, RegionCode: "77", UserID: 1}
+		federal := auth.Scope{Role: auth.Federal, RegionCode: "77", UserID: 2}
+		if _, err := svc.Import(ctx, admin, signed); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Text(err), "не зарегистрирован") {
+			t.Fatalf("import before the key: %v", err)
+		}
+		if err := svc.Trust(ctx, federal, "41", base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey))); !apperr.Is(err, apperr.Forbidden) {
+			t.Errorf("a federal user registers keys: %v", err)
+		}
+		if err := svc.Trust(ctx, admin, "41", base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Import(ctx, admin, signed); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Import(ctx, admin, signed); !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("replay: %v", err)
+		}
+		older := b
+		older.ID, older.CreatedAt = rollup.NewID(), b.CreatedAt.Add(-24*time.Hour)
+		oldSigned, _ := rollup.Sign(older, priv)
+		if _, err := svc.Import(ctx, admin, oldSigned); !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("an older bundle: %v", err)
+		}
+		rows, err := svc.Compare(ctx, federal)
+		if err != nil || len(rows) != 1 || rows[0].Code != "41" || rows[0].Guidance == nil || rows[0].Employment == nil || rows[0].Learners == 0 {
+			t.Fatalf("comparison %+v, %v", rows, err)
+		}
+		if _, err := svc.Compare(ctx, auth.Scope{Role: auth.Region, RegionCode: "41"}); !apperr.Is(err, apperr.Forbidden) {
+			t.Errorf("a region compares regions: %v", err)
+		}
+		// Drilling into a suppressed row is refused; a published one opens.
+		region, _, err := svc.Region(ctx, federal, "41")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tried := 0
+		for _, tab := range region.Tables {
+			for i, r := range tab.Rows {
+				_, err := svc.Drill(ctx, federal, "41", tab.Name, i)
+				if r.Values[0] == nil {
+					tried++
+					if !apperr.Is(err, apperr.Forbidden) || !strings.Contains(apperr.Text(err), "меньше 5") {
+						t.Errorf("drill into a suppressed row of %s: %v", tab.Name, err)
+					}
+				} else if err != nil {
+					t.Errorf("drill into a published row of %s: %v", tab.Name, err)
+				}
+			}
+		}
+		if tried == 0 {
+			t.Error("no suppressed row to drill into")
+		}
+	})
+}
