@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/cluster"
 	"marshrut/internal/config"
+	"marshrut/internal/demo"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/store"
@@ -81,6 +83,8 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		{Login: "university", Name: "Центр карьеры вуза", Role: auth.University, OrgID: university.ID},
 		{Login: "employer", Name: "Отдел кадров", Role: auth.Employer, OrgID: employer.ID},
 		{Login: "expert", Name: "Эксперт комиссии", Role: auth.Expert},
+		{Login: "expert2", Name: "Соколова Ирина Петровна", Role: auth.Expert},
+		{Login: "expert3", Name: "Лебедев Андрей Викторович", Role: auth.Expert},
 		{Login: "learner", Name: grads[0].FirstName + " " + grads[0].LastName, Role: auth.Learner, LearnerID: grads[0].ID},
 		{Login: "pupil", Name: pupils[0].FirstName + " " + pupils[0].LastName, Role: auth.Learner, LearnerID: pupils[0].ID},
 		{Login: "federal", Name: "Федеральный оператор", Role: auth.Federal},
@@ -102,6 +106,15 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 			where = o.Name
 		}
 		fmt.Fprintf(w, "  %-11s %s%s\n", u.Login, u.Role.Name(), map[bool]string{true: " — " + where, false: ""}[where != ""])
+	}
+	// The defences of clusters need the experts, who exist only now.
+	byLogin := map[string]auth.User{}
+	for _, u := range users {
+		byLogin[u.Login] = u
+	}
+	if err := demo.Commission(ctx, cluster.NewService(st, time.Now), byLogin["region"], byLogin["expert"],
+		[]auth.User{byLogin["expert2"], byLogin["expert3"]}, 11); err != nil {
+		return fmt.Errorf("защиты кластеров: %w", err)
 	}
 	return nil
 }

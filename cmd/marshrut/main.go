@@ -37,6 +37,8 @@ func commands() []command {
 		{"risk", "раннее предупреждение: marshrut risk train | score | bench --uci ФАЙЛ", runRisk},
 		{"match", "распределить выпускников по вакансиям: marshrut match [--mode stable|optimal] или --instance КАТАЛОГ", runMatch},
 		{"rollup", "федеральная сводка: marshrut rollup keygen | trust | import", runRollup},
+		{"backup", "резервная копия базы данных: marshrut backup ФАЙЛ", runBackup},
+		{"restore", "восстановить базу данных из копии: marshrut restore ФАЙЛ", runRestore},
 		{"version", "показать версию", runVersion},
 		{"help", "список команд", nil},
 	}

@@ -14,10 +14,12 @@ import (
 	"marshrut/internal/analytics"
 	"marshrut/internal/api"
 	"marshrut/internal/auth"
+	"marshrut/internal/cluster"
 	"marshrut/internal/config"
 	"marshrut/internal/guidance"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
+	"marshrut/internal/mentor"
 	"marshrut/internal/org"
 	"marshrut/internal/risk"
 	"marshrut/internal/rollup"
@@ -66,17 +68,20 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	stats := analytics.NewService(dashboardStore{st, guide}, now)
 	routes := routing.NewService(st, runner, now)
 	warn := risk.NewService(st, runner, now)
+	// Proposals of mentors weigh the risk of not finding work once a mentor.Risks is given here.
+	pairs := mentor.NewService(st, nil, now)
+	clusters := cluster.NewService(st, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now),
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Mentor: pairs, Cluster: clusters,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Analytics: stats, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Mentor: pairs, Cluster: clusters, Analytics: stats, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 	})
 	return &app{handler: h, web: w, jobs: runner}, nil
 }

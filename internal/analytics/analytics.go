@@ -138,11 +138,39 @@ func (s *Service) Dashboard(ctx context.Context, sc auth.Scope) (Dashboard, erro
 		reach,
 		employment,
 		inform,
-		{Key: "mentorship", Title: "Охват наставничеством", Goal: 0.65, Den: students,
-			Note:   "Студенты очной формы, у которых есть действующий наставник",
-			NoData: "Наставнические пары ещё не учитываются: данных о наставничестве пока нет."},
+		s.mentorship(ctx, sc, students),
 	}
 	return d, nil
+}
+
+// MentorshipCounter counts the full-time students in scope and those of them
+// with an active mentor; a Store that has it fills the mentorship figure.
+type MentorshipCounter interface {
+	MentorshipCoverage(ctx context.Context, sc auth.Scope) (mentored, fullTime int, err error)
+}
+
+// mentorship is the coverage of full-time students by mentorship; without
+// the counts, or without any pair yet, it says why it is empty.
+func (s *Service) mentorship(ctx context.Context, sc auth.Scope, students int) KPI {
+	k := KPI{Key: "mentorship", Title: "Охват наставничеством", Goal: 0.65, Den: students,
+		Note:   "Студенты очной формы, у которых есть действующий наставник",
+		NoData: "Наставнические пары ещё не учитываются: данных о наставничестве пока нет."}
+	mc, ok := s.store.(MentorshipCounter)
+	if !ok {
+		return k
+	}
+	num, den, err := mc.MentorshipCoverage(ctx, sc)
+	switch {
+	case err != nil:
+		k.NoData = "Охват наставничеством не удалось посчитать: попробуйте обновить страницу позже."
+	case den == 0:
+		k.NoData = "Нет студентов очной формы: загрузите списки студентов."
+	case num == 0:
+		k.NoData = "Действующих наставнических пар пока нет: их составляют координаторы программ в разделе «Наставничество»."
+	default:
+		k.Num, k.Den, k.NoData = num, den, ""
+	}
+	return k
 }
 
 func itoa(n int) string {

@@ -14,9 +14,11 @@ import (
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/cluster"
 	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
 	"marshrut/internal/learner"
+	"marshrut/internal/mentor"
 	"marshrut/internal/org"
 	"marshrut/internal/risk"
 	"marshrut/internal/routing"
@@ -44,7 +46,11 @@ type Deps struct {
 	Analytics *analytics.Service
 	// Risk serves /risk/… and /learners/{id}/risk.
 	Risk *risk.Service
-	Log  *slog.Logger
+	// Mentor serves /mentorship/…, Cluster serves /clusters/…; without them
+	// those routes answer 500.
+	Mentor  *mentor.Service
+	Cluster *cluster.Service
+	Log     *slog.Logger
 }
 
 // caller is who is asking, as the server's authentication put it in the context.
@@ -131,6 +137,34 @@ func (a *api) routes() []route {
 		{"POST", "/routing/proposals/{id}", "Решение по предложению распределения", false, a.withRouting(a.decideProposal)},
 
 		{"GET", "/employment", "Трудоустройство выпускников", false, a.withAnalytics(a.employment)},
+
+		{"GET", "/mentorship/programmes", "Программы наставничества", false, a.withMentor(a.listProgrammes)},
+		{"POST", "/mentorship/programmes", "Добавить программу наставничества", false, a.withMentor(a.createProgramme)},
+		{"GET", "/mentorship/programmes/{id}/proposals", "Предложения наставнических пар", false, a.withMentor(a.listPairProposals)},
+		{"POST", "/mentorship/programmes/{id}/pairs", "Составить наставнические пары", false, a.withMentor(a.makePairs)},
+		{"GET", "/mentorship/mentors", "Наставники", false, a.withMentor(a.listMentors)},
+		{"POST", "/mentorship/mentors", "Зарегистрировать наставника", false, a.withMentor(a.createMentor)},
+		{"GET", "/mentorship/pairs", "Наставнические пары", false, a.withMentor(a.listPairs)},
+		{"GET", "/mentorship/pairs/{id}", "Наставническая пара", false, a.withMentor(a.getPair)},
+		{"POST", "/mentorship/pairs/{id}/meetings", "Внести встречу в журнал", false, a.withMentor(a.addMeeting)},
+		{"POST", "/mentorship/pairs/{id}/feedback", "Оставить отзыв о работе пары", false, a.withMentor(a.addFeedback)},
+		{"POST", "/mentorship/pairs/{id}/finish", "Завершить наставническую пару", false, a.withMentor(a.finishPair)},
+		{"GET", "/mentorship/figures", "Показатели наставничества", false, a.withMentor(a.mentorFigures)},
+
+		{"GET", "/clusters", "Реестр кластеров", false, a.withCluster(a.listClusters)},
+		{"POST", "/clusters", "Добавить кластер", false, a.withCluster(a.createCluster)},
+		{"GET", "/clusters/{id}", "Кластер", false, a.withCluster(a.getCluster)},
+		{"PUT", "/clusters/{id}", "Изменить кластер", false, a.withCluster(a.updateCluster)},
+		{"GET", "/clusters/{id}/kpis", "Ключевые показатели кластера", false, a.withCluster(a.clusterKPIs)},
+		{"PUT", "/clusters/{id}/values", "Внести значение показателя кластера", false, a.withCluster(a.setClusterValue)},
+		{"GET", "/cluster-criteria", "Критерии оценки кластеров", false, a.withCluster(a.getCriteria)},
+		{"POST", "/cluster-criteria", "Утвердить новую версию критериев", false, a.withCluster(a.saveCriteria)},
+		{"GET", "/cluster-defences", "Защиты кластеров", false, a.withCluster(a.listDefences)},
+		{"POST", "/cluster-defences", "Открыть защиты кластеров", false, a.withCluster(a.openDefence)},
+		{"GET", "/cluster-defences/{id}", "Защиты кластеров: комиссия, оценки и рейтинг", false, a.withCluster(a.getDefence)},
+		{"PUT", "/cluster-defences/{id}/commission", "Состав комиссии и назначения", false, a.withCluster(a.setCommission)},
+		{"PUT", "/cluster-defences/{id}/scores", "Выставить оценки кластеру", false, a.withCluster(a.scoreCluster)},
+		{"POST", "/cluster-defences/{id}/sign", "Подписать протокол защит", false, a.withCluster(a.signDefence)},
 
 		{"GET", "/risk/scores", "Обучающиеся с оценкой риска остаться без работы", false, a.withRisk(a.listRisk)},
 		{"GET", "/risk/figures", "Показатели раннего предупреждения", false, a.withRisk(a.riskFigures)},

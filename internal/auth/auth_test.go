@@ -32,7 +32,7 @@ func TestPassword(t *testing.T) {
 			t.Errorf("VerifyPassword(%q, %q) = %v", tt.hash, tt.pw, got)
 		}
 	}
-	if err := CheckPassword("short"); err == nil {
+	if err := CheckPassword("ivanova", "short"); err == nil {
 		t.Error("a short password passed")
 	}
 }

@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"math"
 	"sync"
 	"time"
+
+	"marshrut/internal/apperr"
 )
 
 // limiter counts failed logins per key (an address, a login) in a sliding
@@ -55,4 +58,22 @@ func (l *limiter) prune(key string, now time.Time) []time.Time {
 	}
 	l.fails[key] = f
 	return f
+}
+
+// Account lockout, kept in the database so that it survives a restart and
+// holds across addresses: after LockAfter failed logins in a row an account
+// refuses every login, even with the right password, for LockFor, or until
+// an administrator unlocks it on the «Пользователи» page. The limiters above
+// slow a guesser down; the lockout stops a slow one that spreads its guesses
+// over hours and addresses.
+const (
+	LockAfter = 10
+	LockFor   = 30 * time.Minute
+)
+
+// errLocked is the answer to a login into a locked account. It gives the
+// minutes left rather than a clock time: the region's zone is not the server's.
+func errLocked(until, now time.Time) error {
+	return apperr.New(apperr.TooMany, "Учётная запись заблокирована после %d неудачных попыток входа подряд. "+
+		"Повторите через %d мин. или обратитесь к администратору.", LockAfter, int(math.Ceil(until.Sub(now).Minutes())))
 }

@@ -8,8 +8,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"marshrut/internal/apperr"
 )
 
 // Passwords are hashed with argon2id at OWASP's recommended parameters
@@ -77,3 +80,61 @@ func HashSecret(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
 }
+
+// MinPassword is the shortest password accepted, and MaxPassword the longest:
+// a password of megabytes would make every login a long hash.
+const (
+	MinPassword = 10
+	MaxPassword = 256
+)
+
+// CheckPassword applies the password policy: at least MinPassword characters,
+// not the login and not containing it, not one of the passwords that every
+// guessing list starts with, and more than a few distinct characters.
+func CheckPassword(login, p string) error {
+	n := utf8.RuneCountInString(p)
+	switch {
+	case n < MinPassword:
+		return apperr.Field("password", "пароль должен быть не короче %d знаков", MinPassword)
+	case n > MaxPassword:
+		return apperr.Field("password", "пароль должен быть не длиннее %d знаков", MaxPassword)
+	}
+	low := strings.ToLower(p)
+	if login = strings.ToLower(strings.TrimSpace(login)); login != "" && strings.Contains(low, login) {
+		return apperr.Field("password", "пароль не должен совпадать с логином или содержать его")
+	}
+	if _, ok := commonPasswords[low]; ok {
+		return apperr.Field("password", "этот пароль слишком распространён и подбирается первым: придумайте другой")
+	}
+	distinct := map[rune]bool{}
+	for _, r := range low {
+		distinct[r] = true
+	}
+	if len(distinct) < 4 {
+		return apperr.Field("password", "пароль из повторов нескольких знаков легко подобрать: используйте больше разных знаков")
+	}
+	return nil
+}
+
+// commonPasswords are passwords of ten characters or more that head the
+// published lists of leaked passwords, Russian keyboards included; shorter
+// ones are refused by length already. Compared in lower case.
+var commonPasswords = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, p := range strings.Fields(`
+		1234567890 0987654321 12345678910 123456789a 1234567890a 1234567890q 123456789q
+		1q2w3e4r5t 1q2w3e4r5t6y 1qaz2wsx3edc qwertyuiop qwerty1234 qwerty12345 qwerty123456
+		qwertyuiop1 asdfghjkl1 zxcvbnm123 1qazxsw23edc 1q2w3e4r5t6y7u q1w2e3r4t5 q1w2e3r4t5y6
+		password12 password123 password1234 passw0rd123 password01 password2024 password2025 password2026
+		iloveyou12 iloveyou123 sunshine123 football123 baseball123 princess123 superman123 welcome123
+		admin12345 admin123456 administrator letmein123 changeme123 default123 test123456 user123456
+		1111111111 0000000000 1234512345 1122334455 1212121212 5555555555 9876543210 1029384756
+		abcdefghij abc1234567 abcd123456 a1b2c3d4e5 aaaaaaaaaa
+		йцукенгшщз йцукенгшщзх фывапролдж ячсмитьбю пароль1234 пароль12345 пароль123456
+		gfhjkm1234 gfhjkm12345 ghbdtn1234
+		marshrut123 marshrut2026 marshrut12345 qwerty2026 kamchatka123
+	`) {
+		m[p] = struct{}{}
+	}
+	return m
+}()

@@ -49,12 +49,29 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 	if err != nil {
 		VerifyPassword(dummyHash, password)
 	}
+	if err == nil && u.Locked(now) {
+		return "", Session{}, User{}, errLocked(u.LockedUntil, now)
+	}
 	if err != nil || u.Disabled || !VerifyPassword(hash, password) {
 		s.byIP.fail(ip, now)
 		s.byLogin.fail(login, now)
+		if err == nil {
+			until, ferr := s.store.LoginFailed(ctx, u.ID, LockAfter, now.Add(LockFor))
+			if ferr != nil {
+				return "", Session{}, User{}, ferr
+			}
+			if now.Before(until) {
+				return "", Session{}, User{}, errLocked(until, now)
+			}
+		}
 		return "", Session{}, User{}, ErrBadCredentials
 	}
 	s.byLogin.reset(login)
+	if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
+		if err := s.store.Unlock(ctx, u.ID); err != nil {
+			return "", Session{}, User{}, err
+		}
+	}
 	token := NewSecret()
 	sess := Session{TokenHash: HashSecret(token), UserID: u.ID, CSRF: NewSecret(), CreatedAt: now, ExpiresAt: now.Add(s.ttl), IP: ip}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
@@ -152,7 +169,7 @@ func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if err := CheckPassword(password); err != nil {
+	if err := CheckPassword(u.Login, password); err != nil {
 		return err
 	}
 	hash, err := HashPassword(password)
@@ -161,4 +178,27 @@ func (s *Service) AddUser(ctx context.Context, u *User, password string) error {
 	}
 	u.CreatedAt = s.now()
 	return s.store.CreateUser(ctx, u, hash)
+}
+
+// Unlock lifts the lockout of an account and forgets its recent failures,
+// also those counted in memory, so that its owner can log in at once.
+func (s *Service) Unlock(ctx context.Context, userID int64) error {
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := s.store.Unlock(ctx, userID); err != nil {
+		return err
+	}
+	s.byLogin.reset(u.Login)
+	return nil
+}
+
+// EndSessions logs a user out of every browser at once: after a lost laptop,
+// a leaked password or a change of duties. It returns how many sessions ended.
+func (s *Service) EndSessions(ctx context.Context, userID int64) (int, error) {
+	if _, err := s.store.User(ctx, userID); err != nil {
+		return 0, err
+	}
+	return s.store.DeleteUserSessions(ctx, userID)
 }

@@ -22,7 +22,12 @@ type User struct {
 	LearnerID      int64   // learner: their own record
 	Disabled       bool
 	CreatedAt      time.Time
+	FailedLogins   int       // failed logins in a row since the last success or lock
+	LockedUntil    time.Time // zero, or until when logins are refused after too many failures
 }
+
+// Locked reports whether the account refuses logins at now.
+func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
 
 // Scope is what the user may see, seen from the address from.
 func (u User) Scope(from string) Scope {
@@ -53,17 +58,6 @@ func (u *User) Validate() error {
 		u.Name = u.Login
 	}
 	return errs.Err()
-}
-
-// MinPassword is the shortest password accepted.
-const MinPassword = 10
-
-// CheckPassword refuses passwords too short to resist guessing.
-func CheckPassword(p string) error {
-	if len([]rune(p)) < MinPassword {
-		return apperr.Field("password", "пароль должен быть не короче %d знаков", MinPassword)
-	}
-	return nil
 }
 
 // Session is a login in a browser. The cookie holds a random token; the
@@ -116,12 +110,22 @@ type Store interface {
 	User(ctx context.Context, id int64) (User, error)
 	Users(ctx context.Context) ([]User, error)
 	SetPassword(ctx context.Context, userID int64, hash string) error
+	// LoginFailed counts a failed login; at the max-th in a row it locks the
+	// account until the given time and starts the count anew. It returns
+	// until when the account is locked (zero when it is not).
+	LoginFailed(ctx context.Context, userID int64, max int, lockUntil time.Time) (time.Time, error)
+	// Unlock clears the failures and the lock of an account.
+	Unlock(ctx context.Context, userID int64) error
 
 	CreateSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, tokenHash string) (Session, error)
 	ExtendSession(ctx context.Context, tokenHash string, until time.Time) error
 	DeleteSession(ctx context.Context, tokenHash string) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+	// DeleteUserSessions ends every session of a user and says how many.
+	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
+	// SessionCounts is the number of open sessions of each user with any.
+	SessionCounts(ctx context.Context, now time.Time) (map[int64]int, error)
 
 	CreateToken(ctx context.Context, t *Token) error
 	Tokens(ctx context.Context, userID int64) ([]Token, error)

@@ -153,7 +153,7 @@ func Generate(ctx context.Context, load Loader, opt Options) (Summary, error) {
 	if opt.Now.Month() < time.September {
 		g.schoolYear--
 	}
-	steps := []func() error{g.municipalities, g.organisations, g.people, g.guidance, g.targeted, g.vacancies}
+	steps := []func() error{g.municipalities, g.organisations, g.people, g.guidance, g.targeted, g.vacancies, g.mentorship, g.clusters}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return g.sum, err

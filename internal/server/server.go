@@ -24,6 +24,7 @@ type Deps struct {
 	Ping     func(context.Context) error
 	Log      *slog.Logger
 	Registry *prometheus.Registry
+	HSTS     bool // the program is reached over TLS: browsers are told to keep to it
 }
 
 // Server serves Marshrut over HTTP.
@@ -74,6 +75,9 @@ func New(d Deps) *Server {
 		{"POST /learners/{id}/outcomes", persons, w.AddOutcome},
 		{"GET /audit", auditor, w.Audit},
 		{"GET /audit.csv", auditor, w.AuditCSV},
+		{"GET /users", auditor, w.Users},
+		{"POST /users/{id}/sessions/end", auditor, w.EndSessions},
+		{"POST /users/{id}/unlock", auditor, w.UnlockUser},
 		{"GET /imports/learners", session, w.ImportForm},
 		{"POST /imports/learners", session, w.ImportUpload},
 		{"POST /imports/learners/run", session, w.ImportRun},
@@ -128,6 +132,34 @@ func New(d Deps) *Server {
 		{"GET /risk/cases/{id}", persons, w.Case},
 		{"POST /risk/cases/{id}/actions", persons, w.AddAction},
 		{"POST /risk/cases/{id}/close", persons, w.CloseCase},
+		{"GET /mentorship", session, w.Mentorship},
+		{"POST /mentorship/programmes", session, w.CreateProgramme},
+		{"GET /mentorship/programmes/{id}", session, w.Programme},
+		{"POST /mentorship/programmes/{id}/pairs", persons, w.MakePairs},
+		{"GET /mentorship/mentors", session, w.Mentors},
+		{"POST /mentorship/mentors", session, w.CreateMentor},
+		{"GET /mentorship/pairs/{id}", persons, w.MentorPair},
+		{"POST /mentorship/pairs/{id}/meetings", persons, w.AddMeeting},
+		{"POST /mentorship/pairs/{id}/feedback", persons, w.AddFeedback},
+		{"POST /mentorship/pairs/{id}/finish", persons, w.FinishPair},
+		{"GET /mentorship/figures", session, w.MentorFigures},
+		{"GET /mentorship/figures/export", session, w.MentorFiguresExport},
+		{"GET /clusters", session, w.Clusters},
+		{"GET /clusters/new", session, w.ClusterForm},
+		{"POST /clusters", session, w.SaveCluster},
+		{"GET /clusters/criteria", session, w.ClusterCriteria},
+		{"POST /clusters/criteria", session, w.SaveClusterCriteria},
+		{"GET /clusters/defences", session, w.Defences},
+		{"POST /clusters/defences", session, w.OpenDefence},
+		{"GET /clusters/defences/{id}", session, w.Defence},
+		{"POST /clusters/defences/{id}/commission", session, w.SetCommission},
+		{"POST /clusters/defences/{id}/sign", session, w.SignDefence},
+		{"GET /clusters/defences/{id}/protocol", session, w.Protocol},
+		{"GET /clusters/defences/{id}/protocol/export", session, w.ProtocolExport},
+		{"GET /clusters/defences/{id}/clusters/{cluster}", session, w.ScoreForm},
+		{"POST /clusters/defences/{id}/clusters/{cluster}", session, w.Score},
+		{"GET /clusters/{id}", session, w.Cluster},
+		{"POST /clusters/{id}/values", session, w.SetClusterValue},
 		{"POST /learners/{id}/record", persons, w.SaveRecord},
 		{"GET /federal", session, w.Federal},
 		{"POST /federal/import", session, w.FederalImport},
@@ -150,7 +182,7 @@ func New(d Deps) *Server {
 	protect.SetDenyHandler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		s.fail(rw, r, errCrossOrigin)
 	}))
-	s.handler = s.recover(s.metrics.wrap(securityHeaders(s.limitBody(protect.Handler(s.identify(s.mux))))))
+	s.handler = s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.mux))))))
 	return s
 }
 

@@ -11,13 +11,13 @@ import (
 )
 
 const userCols = `u.id, u.login, u.name, u.role, u.region_code, COALESCE(u.org_id, 0), COALESCE(o.name, ''),
-	COALESCE(u.learner_id, 0), u.disabled, u.created_at`
+	COALESCE(u.learner_id, 0), u.disabled, u.created_at, u.failed_logins, u.locked_until`
 
 const userFrom = ` FROM app_user u LEFT JOIN organisation o ON o.id = u.org_id`
 
 func scanUser(sc interface{ Scan(...any) error }, u *auth.User, extra ...any) error {
 	return sc.Scan(append([]any{&u.ID, &u.Login, &u.Name, &u.Role, &u.RegionCode, &u.OrgID, &u.OrgName, &u.LearnerID, &u.Disabled,
-		timeScan{&u.CreatedAt}}, extra...)...)
+		timeScan{&u.CreatedAt}, &u.FailedLogins, timeScan{&u.LockedUntil}}, extra...)...)
 }
 
 // CreateUser stores a user with the municipalities it serves.
@@ -142,6 +142,62 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) erro
 		_, err = tx.ExecContext(ctx, `DELETE FROM session WHERE user_id = $1`, userID)
 		return err
 	})
+}
+
+// LoginFailed counts a failed login of a user; the max-th failure in a row
+// locks the account until lockUntil and starts the count anew, in one
+// statement, so that concurrent failures cannot slip past the limit.
+func (s *Store) LoginFailed(ctx context.Context, userID int64, max int, lockUntil time.Time) (time.Time, error) {
+	var until time.Time
+	err := s.write.QueryRowContext(ctx, `UPDATE app_user SET
+		locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END,
+		failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END
+		WHERE id = $1 RETURNING locked_until`, userID, max, tsArg(lockUntil)).Scan(timeScan{&until})
+	if err != nil {
+		return time.Time{}, notFound(err, "пользователь не найден")
+	}
+	return until, nil
+}
+
+// Unlock clears a user's failed logins and lock.
+func (s *Store) Unlock(ctx context.Context, userID int64) error {
+	res, err := s.write.ExecContext(ctx, `UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1`, userID)
+	if err != nil {
+		return fmt.Errorf("store: unlock: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "пользователь не найден")
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM session WHERE user_id = $1`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("store: end sessions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// SessionCounts returns the number of unexpired sessions of each user that has any.
+func (s *Store) SessionCounts(ctx context.Context, now time.Time) (map[int64]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT user_id, count(*) FROM session WHERE expires_at > $1 GROUP BY user_id`, tsArg(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // CreateSession stores a new session.

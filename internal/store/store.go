@@ -48,6 +48,7 @@ func EngineOf(url string) Engine {
 // and several for reads, which WAL lets run beside the writer.
 type Store struct {
 	engine Engine
+	dsn    string // for pg_dump and pg_restore, which connect on their own
 	read   *sql.DB
 	write  *sql.DB
 	log    *slog.Logger
@@ -56,7 +57,7 @@ type Store struct {
 
 // Open connects to the database named by dsn and checks that it answers.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
-	s := &Store{engine: EngineOf(dsn), log: log, now: time.Now}
+	s := &Store{engine: EngineOf(dsn), dsn: dsn, log: log, now: time.Now}
 	switch s.engine {
 	case Postgres:
 		db, err := sql.Open("pgx", dsn)

@@ -22,11 +22,13 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
+	"marshrut/internal/cluster"
 	"marshrut/internal/ddo"
 	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
+	"marshrut/internal/mentor"
 	"marshrut/internal/org"
 	"marshrut/internal/risk"
 	"marshrut/internal/rollup"
@@ -71,6 +73,8 @@ type Deps struct {
 	Routing        *routing.Service
 	Risk           *risk.Service
 	Rollup         *rollup.Service
+	Mentor         *mentor.Service
+	Cluster        *cluster.Service
 	Jobs           *jobs.Runner
 	Region         string
 	SecureCookies  bool
@@ -106,6 +110,7 @@ func New(d Deps) (*Web, error) {
 		"deref":     func(p *int) int { return *p },
 		"inc":       func(i int) int { return i + 1 },
 		"number64":  func(n int64) string { return Number(int(n)) },
+		"decimal":   Decimal,
 		"groups":    ddo.Groups,
 		"share": func(a, b int) string {
 			if b == 0 {
@@ -156,12 +161,14 @@ func New(d Deps) (*Web, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}
-	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "tokens", "error", "import", "job", "vacancies", "vacancy",
+	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "users", "tokens", "error", "import", "job", "vacancies", "vacancy",
 		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper",
 		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures",
 		"routing", "match_run", "recommend", "applicants", "employment",
 		"risk", "risk_model", "risk_cases", "risk_case",
-		"federal", "federal_region", "federal_cell"} {
+		"federal", "federal_region", "federal_cell",
+		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
+		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

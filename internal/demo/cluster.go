@@ -1,0 +1,209 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+
+	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
+	"marshrut/internal/cluster"
+)
+
+// ClusterLoader is where clusters are written.
+type ClusterLoader interface {
+	Clusters(cs []cluster.Cluster, values []cluster.EnteredValue) error
+}
+
+// clusterSpec is a cluster the region could have: its industry, the
+// specialty group its programmes come from, and its name.
+type clusterSpec struct {
+	industry cluster.Industry
+	group    string
+	name     string
+	kind     cluster.Kind
+}
+
+var clusterSpecs = []clusterSpec{
+	{"fishery", "35", "Рыбохозяйственный кластер Камчатки", cluster.EduIndustrial},
+	{"shipbuilding", "26", "Кластер судоремонта и морского транспорта", cluster.EduIndustrial},
+	{"mechanical", "15", "Кластер машиностроения и металлообработки", cluster.EduIndustrial},
+	{"tourism", "43", "Кластер туризма и гостеприимства «Камчатка»", cluster.EduIndustrial},
+	{"health", "31", "Кластер здравоохранения", cluster.Educational},
+	{"it", "09", "Кластер информационных технологий", cluster.Educational},
+}
+
+var equipmentNames = []string{
+	"Токарный станок с ЧПУ", "Сварочный тренажёр виртуальный", "Учебный тренажёр судового машинного отделения", "Комплект лабораторного оборудования",
+	"Мобильный класс ноутбуков", "Симулятор пациента", "Линия переработки рыбы учебная", "Стенд электромонтажа", "Кухонное оборудование учебного ресторана",
+	"Навигационный тренажёр", "3D-принтер промышленный",
+}
+
+// clusters generates the region's clusters of «Профессионалитет»: one for
+// each industry the region's colleges teach, with their members, anchor
+// employers, programmes, money by year, equipment, and the entered figures
+// of the past year.
+func (g *gen) clusters() error {
+	cl, ok := g.load.(ClusterLoader)
+	if !ok {
+		return nil
+	}
+	var out []cluster.Cluster
+	var values []cluster.EnteredValue
+	for _, spec := range clusterSpecs {
+		c, ok := g.cluster(spec, int64(len(out)+1))
+		if !ok {
+			continue
+		}
+		out = append(out, c)
+		for past := max(c.Year, g.schoolYear-1); past <= g.schoolYear; past++ {
+			values = append(values,
+				cluster.EnteredValue{ClusterID: c.ID, Year: past, Indicator: cluster.DemoExam, Value: float64(55+g.pick(40)) / 100, At: g.opt.Now},
+				cluster.EnteredValue{ClusterID: c.ID, Year: past, Indicator: cluster.IndustryTeachers, Value: float64(4 + g.pick(18)), At: g.opt.Now})
+		}
+	}
+	if err := cl.Clusters(out, values); err != nil {
+		return err
+	}
+	g.progress("кластеры", len(out), len(out))
+	return nil
+}
+
+// cluster makes the cluster of a spec from the colleges that teach its
+// group; ok is false when none does.
+func (g *gen) cluster(spec clusterSpec, id int64) (cluster.Cluster, bool) {
+	type teacher struct {
+		e     eduOrg
+		specs []string
+	}
+	var teaching []teacher
+	for _, e := range g.edu {
+		if e.university {
+			continue
+		}
+		var specs []string
+		for _, sp := range e.specialties {
+			if sp[:2] == spec.group && (classifier.Specialty{Level: classifier.LevelOfCode(sp)}).IsSPO() {
+				specs = append(specs, sp)
+			}
+		}
+		if len(specs) > 0 {
+			teaching = append(teaching, teacher{e, specs})
+		}
+	}
+	emps := g.byGroup[spec.group]
+	if len(teaching) == 0 || len(emps) == 0 {
+		return cluster.Cluster{}, false
+	}
+	slices.SortStableFunc(teaching, func(a, b teacher) int { return len(b.specs) - len(a.specs) })
+	created := g.schoolYear - g.pick(3)
+	c := cluster.Cluster{ID: id, RegionCode: g.opt.Region, Name: spec.name, Industry: spec.industry, Kind: spec.kind, Year: created,
+		BaseOrgID: teaching[0].e.ID}
+	seen := map[string]bool{}
+	for i, t := range teaching {
+		if i > 0 && i <= 2 {
+			c.Members = append(c.Members, cluster.Org{ID: t.e.ID})
+		}
+		for _, sp := range t.specs {
+			if !seen[sp] && i <= 2 {
+				seen[sp] = true
+				c.Specialties = append(c.Specialties, cluster.Specialty{Code: sp})
+			}
+		}
+	}
+	picked := map[int64]bool{}
+	for n := 3 + g.pick(4); n > 0; n-- {
+		e := g.employers[emps[g.pick(len(emps))]]
+		if !picked[e.ID] {
+			picked[e.ID] = true
+			c.Employers = append(c.Employers, cluster.Org{ID: e.ID})
+		}
+	}
+	for y := created; y <= g.schoolYear; y++ {
+		f := cluster.Funding{Year: y, Federal: 100_000_000 * int64(1+g.pick(2)), Regional: 5_000_000 * int64(2+g.pick(8))}
+		if spec.kind == cluster.EduIndustrial {
+			f.Employers = 1_000_000 * int64(4+g.pick(40))
+		}
+		c.Funding = append(c.Funding, f)
+	}
+	for n := 3 + g.pick(4); n > 0; n-- {
+		c.Equipment = append(c.Equipment, cluster.Equipment{Name: equipmentNames[g.pick(len(equipmentNames))], Quantity: 1 + g.pick(12),
+			Cost: 500_000 * int64(1+g.pick(40)), Year: created + g.pick(g.schoolYear-created+1)})
+	}
+	return c, true
+}
+
+// Commission sets up the defences of the demo region once its users exist:
+// the criteria of last year and this one (two versions, to show that they
+// change), last year's defence scored by two experts and signed, and this
+// year's defence open, with the demo expert assigned to score two clusters
+// whose other experts have scored already, so that the ranking moves when
+// the demo expert scores.
+func Commission(ctx context.Context, svc *cluster.Service, region auth.User, expert auth.User, others []auth.User, seed uint64) error {
+	if len(others) < 2 {
+		return fmt.Errorf("для демонстрационной комиссии нужны ещё два эксперта, указано %d", len(others))
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x51ed2701))
+	sc := region.Scope("")
+	clusters, err := svc.Clusters(ctx, sc, cluster.Filter{})
+	if err != nil || len(clusters) == 0 {
+		return err
+	}
+	year := svc.Now().Year()
+	for _, y := range []int{year - 1, year} {
+		set := cluster.DefaultCriteria(y)
+		if err := svc.SaveCriteria(ctx, sc, &set); err != nil {
+			return fmt.Errorf("критерии %d года: %w", y, err)
+		}
+	}
+	// This year the region weighs employment more and the defence itself less.
+	set := cluster.DefaultCriteria(year)
+	set.Criteria[0].Weight, set.Criteria[6].Weight = 30, 5
+	if err := svc.SaveCriteria(ctx, sc, &set); err != nil {
+		return fmt.Errorf("критерии %d года, версия 2: %w", year, err)
+	}
+	for _, y := range []int{year - 1, year} {
+		d, err := svc.OpenDefence(ctx, sc, y)
+		if err != nil {
+			return fmt.Errorf("защиты %d года: %w", y, err)
+		}
+		members := []int64{others[0].ID, others[1].ID}
+		var as []cluster.Assignment
+		for _, c := range clusters {
+			as = append(as, cluster.Assignment{ClusterID: c.ID, UserID: others[0].ID}, cluster.Assignment{ClusterID: c.ID, UserID: others[1].ID})
+		}
+		if y == year {
+			members = append(members, expert.ID)
+			for _, c := range clusters[:min(2, len(clusters))] {
+				as = append(as, cluster.Assignment{ClusterID: c.ID, UserID: expert.ID})
+			}
+		}
+		if err := svc.SetCommission(ctx, sc, d.ID, members, as); err != nil {
+			return fmt.Errorf("комиссия %d года: %w", y, err)
+		}
+		for _, u := range others[:2] {
+			for _, c := range clusters {
+				if err := svc.Score(ctx, u.Scope(""), d.ID, demoSheet(rng, d.Criteria, c.ID)); err != nil {
+					return fmt.Errorf("оценки %d года: %w", y, err)
+				}
+			}
+		}
+		if y < year {
+			if err := svc.Sign(ctx, sc, d.ID, region.Name); err != nil {
+				return fmt.Errorf("протокол %d года: %w", y, err)
+			}
+		}
+	}
+	return nil
+}
+
+// demoSheet scores every criterion of a cluster between half and full marks.
+func demoSheet(rng *rand.Rand, set cluster.Criteria, clusterID int64) cluster.Sheet {
+	sh := cluster.Sheet{ClusterID: clusterID}
+	comments := []string{"Показатель подтверждён документами", "Есть резерв роста", "Представлен план развития", ""}
+	for _, c := range set.Criteria {
+		sh.Marks = append(sh.Marks, cluster.Mark{Criterion: c.Key, Score: c.Max/2 + rng.IntN(c.Max/2+1), Comment: comments[rng.IntN(len(comments))]})
+	}
+	return sh
+}
