@@ -68,8 +68,8 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	stats := analytics.NewService(dashboardStore{st, guide}, now)
 	routes := routing.NewService(st, runner, now)
 	warn := risk.NewService(st, runner, now)
-	// Proposals of mentors weigh the risk of not finding work once a mentor.Risks is given here.
-	pairs := mentor.NewService(st, nil, now)
+	// Proposals of mentors give students at higher risk of staying without work a mentor first.
+	pairs := mentor.NewService(st, st, now)
 	clusters := cluster.NewService(st, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,

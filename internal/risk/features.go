@@ -86,7 +86,7 @@ type Record struct {
 	Debts          float64 // academic debts; NaN not recorded
 	Social         Social
 	Practice       bool // had practice at an employer
-	Mentor         float64
+	Mentor         float64 // 1 with a mentor now or before, else 0
 	Contract       bool // under a targeted-education contract
 	DDO            *ddo.Result
 	HasSNILS       bool

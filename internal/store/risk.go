@@ -67,7 +67,6 @@ func (s *Store) records(ctx context.Context, cond string, a args) ([]risk.Record
 		r.Name = strings.TrimSpace(r.Name)
 		r.Attendance, r.Debts = nullNaN(att), nullNaN(debts)
 		r.After6 = learner.OutcomeStatus(after6)
-		r.Mentor = math.NaN()
 		out = append(out, r)
 		return nil
 	})
@@ -84,8 +83,8 @@ func nullNaN(v sql.NullFloat64) float64 {
 	return v.Float64
 }
 
-// enrichRecords adds practice, contracts, the latest ДДО and the answers to
-// proposals, a chunk of learners at a time.
+// enrichRecords adds practice, contracts, the latest ДДО, mentors and the
+// answers to proposals, a chunk of learners at a time.
 func (s *Store) enrichRecords(ctx context.Context, out []risk.Record) error {
 	index := make(map[int64]int, len(out))
 	ids := make([]int64, len(out))
@@ -125,6 +124,13 @@ func (s *Store) enrichRecords(ctx context.Context, out []risk.Record) error {
 						out[index[id]].DDO = &res
 					}
 					return nil
+				}},
+			{`SELECT DISTINCT learner_id FROM mentor_pair WHERE learner_id IN (` + in + `)`,
+				func(r *sql.Rows) error {
+					var id int64
+					err := r.Scan(&id)
+					out[index[id]].Mentor = 1
+					return err
 				}},
 			{`SELECT learner_id, count(*) FROM match_proposal WHERE status = 'declined' AND learner_id IN (` + in + `) GROUP BY learner_id`,
 				func(r *sql.Rows) error {
@@ -660,4 +666,26 @@ func (s *Store) SaveRecord(ctx context.Context, sc auth.Scope, r risk.StudyRecor
 			r.LearnerID, nullFloat(r.Attendance), nullFloat(r.Debts), string(r.Social), tsArg(s.now()))
 		return err
 	})
+}
+
+// Risk returns the latest risk scores of the given learners that have one;
+// mentorship proposals give those at higher risk a mentor first.
+func (s *Store) Risk(ctx context.Context, ids []int64) (map[int64]float64, error) {
+	out := make(map[int64]float64, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		var a args
+		in := a.in(ids[start:min(len(ids), start+500)])
+		if err := eachRow(ctx, s.read, `SELECT learner_id, probability FROM risk_score WHERE learner_id IN (`+in+`)`, a, func(r *sql.Rows) error {
+			var id int64
+			var p float64
+			if err := r.Scan(&id, &p); err != nil {
+				return err
+			}
+			out[id] = p
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("store: risk of learners: %w", err)
+		}
+	}
+	return out, nil
 }

@@ -67,6 +67,10 @@ func TestEarlyWarning(t *testing.T) {
 			t.Fatalf("scored %+v", res)
 		}
 
+		// Mentorship reads the scores of its candidates.
+		if probs, err := s.Risk(ctx, []int64{all0(t, svc, region).LearnerID, -1}); err != nil || len(probs) != 1 {
+			t.Errorf("risk of learners %v, %v", probs, err)
+		}
 		// The model read back is the one trained: same scores.
 		stored, err := s.ActiveRiskModel(ctx, "41")
 		if err != nil {
@@ -221,4 +225,13 @@ func TestEarlyWarning(t *testing.T) {
 			}
 		}
 	})
+}
+
+func all0(t *testing.T, svc *risk.Service, sc auth.Scope) risk.Row {
+	t.Helper()
+	rows, _, err := svc.List(context.Background(), sc, risk.Filter{Threshold: 1e-9, Limit: 1})
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("no scored learner: %v", err)
+	}
+	return rows[0]
 }

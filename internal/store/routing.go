@@ -74,7 +74,7 @@ func (s *Store) candidates(ctx context.Context, cond string, a args) ([]routing.
 	for i, c := range out {
 		index[c.LearnerID], ids[i] = i, c.LearnerID
 	}
-	// Practice, target contracts and the latest ДДО, a chunk of learners at a time.
+	// Practice, mentors at enterprises, target contracts and the latest ДДО, a chunk of learners at a time.
 	for start := 0; start < len(ids); start += 500 {
 		var b args
 		in := b.in(ids[start:min(len(ids), start+500)])
@@ -89,6 +89,19 @@ func (s *Store) candidates(ctx context.Context, cond string, a args) ([]routing.
 			if !slices.Contains(c.PracticeINNs, inn) {
 				c.PracticeINNs = append(c.PracticeINNs, inn)
 			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		if err := eachRow(ctx, s.read, `SELECT DISTINCT p.learner_id, o.inn FROM mentor_pair p JOIN mentor m ON m.id = p.mentor_id
+			JOIN organisation o ON o.id = m.employer_id WHERE o.inn <> '' AND p.learner_id IN (`+in+`)`, b, func(r *sql.Rows) error {
+			var id int64
+			var inn string
+			if err := r.Scan(&id, &inn); err != nil {
+				return err
+			}
+			c := &out[index[id]]
+			c.MentorINNs = append(c.MentorINNs, inn)
 			return nil
 		}); err != nil {
 			return nil, err
