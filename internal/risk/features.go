@@ -85,9 +85,9 @@ type Record struct {
 	Attendance     float64 // share of classes attended; NaN not recorded
 	Debts          float64 // academic debts; NaN not recorded
 	Social         Social
-	Practice       bool // had practice at an employer
+	Practice       bool    // had practice at an employer
 	Mentor         float64 // 1 with a mentor now or before, else 0
-	Contract       bool // under a targeted-education contract
+	Contract       bool    // under a targeted-education contract
 	DDO            *ddo.Result
 	HasSNILS       bool
 	HasPreference  bool
