@@ -66,6 +66,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	guide := guidance.NewService(st, now)
 	offers := targeted.NewService(st, now)
 	stats := analytics.NewService(dashboardStore{st, guide}, now)
+	monitor := analytics.NewMonitor(st, now)
 	routes := routing.NewService(st, runner, now)
 	warn := risk.NewService(st, runner, now)
 	// Proposals of mentors give students at higher risk of staying without work a mentor first.
@@ -74,7 +75,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Mentor: pairs, Cluster: clusters,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, Mentor: pairs, Cluster: clusters,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {

@@ -18,7 +18,10 @@ type Filter struct {
 	GraduationYear int
 	// Unknown is 3, 6 or 12: graduates whose status that many months after
 	// graduation is not known, for someone to find out (3 needs GraduationYear).
-	Unknown       int
+	Unknown int
+	// NoWork6 keeps the graduates known to be neither at work, in study nor
+	// in service six months after graduation.
+	NoWork6       bool
 	Query         string // start of the surname, or «Фамилия Имя»
 	Sort          string // name, birth_date, org, graduation_year
 	Desc          bool

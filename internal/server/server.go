@@ -161,6 +161,8 @@ func New(d Deps) *Server {
 		{"GET /clusters/{id}", session, w.Cluster},
 		{"POST /clusters/{id}/values", session, w.SetClusterValue},
 		{"POST /learners/{id}/record", persons, w.SaveRecord},
+		{"GET /monitoring", session, w.Monitoring},
+		{"GET /monitoring/export", session, w.MonitoringExport},
 		{"GET /federal", session, w.Federal},
 		{"POST /federal/import", session, w.FederalImport},
 		{"POST /federal/keys", session, w.FederalTrust},

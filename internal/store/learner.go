@@ -186,6 +186,9 @@ func (s *Store) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) (
 	case 12:
 		where += " AND l.status = 'graduate' AND l.outcome_12m IN ('', 'unknown')"
 	}
+	if f.NoWork6 {
+		where += " AND l.status = 'graduate' AND l.outcome_6m NOT IN ('', 'unknown') AND l.outcome_6m NOT IN " + positive
+	}
 	if q := searchKey(f.Query); q != "" {
 		if digits := strings.Map(keepDigit, q); len(digits) == 11 && len(digits) >= len(q)-3 {
 			where += " AND l.snils = " + a.add(digits)

@@ -51,6 +51,7 @@ func learnerFilter(r *http.Request) (learner.Filter, error) {
 		Desc:          q.Get("desc") == "1",
 		Limit:         perPage,
 		Offset:        (pageOf(r) - 1) * perPage,
+		NoWork6:       q.Get("nowork6") == "1",
 	}
 	var errs apperr.List
 	ints := []struct {

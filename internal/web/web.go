@@ -73,6 +73,7 @@ type Deps struct {
 	Routing        *routing.Service
 	Risk           *risk.Service
 	Rollup         *rollup.Service
+	Monitor        *analytics.Monitor
 	Mentor         *mentor.Service
 	Cluster        *cluster.Service
 	Jobs           *jobs.Runner
@@ -109,6 +110,9 @@ func New(d Deps) (*Web, error) {
 		"mul100":    func(x float64) float64 { return x * 100 },
 		"deref":     func(p *int) int { return *p },
 		"inc":       func(i int) int { return i + 1 },
+		"mul22":     func(n int) int { return 22*n + 4 },
+		"add250":    func(x float64) float64 { return 250 + x },
+		"kpis":      kpisOf,
 		"number64":  func(n int64) string { return Number(int(n)) },
 		"decimal":   Decimal,
 		"groups":    ddo.Groups,
@@ -167,6 +171,7 @@ func New(d Deps) (*Web, error) {
 		"routing", "match_run", "recommend", "applicants", "employment",
 		"risk", "risk_model", "risk_cases", "risk_case",
 		"federal", "federal_region", "federal_cell",
+		"monitoring", "monitoring_print",
 		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol"} {
 		t, err := layout.Clone()

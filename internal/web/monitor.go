@@ -1,0 +1,283 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"marshrut/internal/analytics"
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/exchange"
+)
+
+// measure is one headline figure of monitoring: how it is read from the counts.
+type measure struct {
+	Key, Title, Note string
+	Goal             float64
+	num, den         func(f analytics.Figures) int
+}
+
+var measures = []measure{
+	{"guidance", "Охват профориентацией", "школьники 6–11 классов хотя бы с одним мероприятием в этом учебном году", 1,
+		func(f analytics.Figures) int { return f.Reached }, func(f analytics.Figures) int { return f.Pupils }},
+	{"informed", "Информированы о целевом обучении", "школьники 9–11 классов, проинформированные в этом учебном году", 1,
+		func(f analytics.Figures) int { return f.Informed }, func(f analytics.Figures) int { return f.Seniors }},
+	{"employment", "Трудоустройство через 6 месяцев", "выпускники последнего года, которые работают, учатся дальше или служат", 0.85,
+		func(f analytics.Figures) int { return f.Working }, func(f analytics.Figures) int { return f.Graduates }},
+	{"retention", "Сохранили занятость к 12 месяцам", "из занятых через 6 месяцев — заняты и через 12", 0.9,
+		func(f analytics.Figures) int { return f.Retained }, func(f analytics.Figures) int { return f.Employed }},
+	{"contract", "Учатся по целевым договорам", "студенты с договором о целевом обучении", 0,
+		func(f analytics.Figures) int { return f.Contract }, func(f analytics.Figures) int { return f.Students }},
+	{"mentor", "Охват наставничеством", "студенты очной формы с действующим наставником", 0,
+		func(f analytics.Figures) int { return f.Mentored }, func(f analytics.Figures) int { return f.FullTime }},
+	{"risk", "В зоне риска — со случаем", "студенты и выпускники в зоне риска, по которым центр занятости открыл случай", 0,
+		func(f analytics.Figures) int { return f.WithCase }, func(f analytics.Figures) int { return f.AtRisk }},
+}
+
+func measureOf(key string) measure {
+	for _, m := range measures {
+		if m.Key == key {
+			return m
+		}
+	}
+	return measures[2]
+}
+
+// kpi is a measure's value on a page.
+type kpi struct {
+	measure
+	Num, Den int
+}
+
+func (k kpi) Rate() float64 {
+	if k.Den == 0 {
+		return 0
+	}
+	return float64(k.Num) / float64(k.Den)
+}
+
+func (k kpi) Met() bool { return k.Goal > 0 && k.Den > 0 && k.Rate() >= k.Goal }
+
+func kpisOf(f analytics.Figures) []kpi {
+	out := make([]kpi, len(measures))
+	for i, m := range measures {
+		out[i] = kpi{measure: m, Num: m.num(f), Den: m.den(f)}
+	}
+	return out
+}
+
+// bar is one bar of a horizontal bar chart drawn on the server.
+type bar struct {
+	Label string
+	Value float64 // 0–1
+	Width float64 // in the chart's units
+	Y     float64
+	Text  string
+}
+
+// barChart lays out shares as bars of a chart width wide.
+func barChart(labels []string, values []float64, texts []string) []bar {
+	const width, step = 360.0, 22.0
+	out := make([]bar, len(values))
+	for i, v := range values {
+		out[i] = bar{Label: labels[i], Value: v, Width: math.Round(width*math.Max(0, math.Min(1, v))*10) / 10, Y: float64(i) * step, Text: texts[i]}
+	}
+	return out
+}
+
+// linePoint is a point of a line chart.
+type linePoint struct{ X, Y float64 }
+
+// Monitoring is a level's page: the headline figures, the table of the
+// level's parts with a chart, the funnel by cohort and the trend by month.
+func (w *Web) Monitoring(rw http.ResponseWriter, r *http.Request) {
+	v, err := w.monitorView(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, w.monitorPage(r), "monitoring", w.monitorData(r, v))
+}
+
+// monitorPage is the screen page or, with ?print=1, the report to print.
+func (w *Web) monitorPage(r *http.Request) string {
+	if r.URL.Query().Get("print") == "1" {
+		return "monitoring_print"
+	}
+	return "monitoring"
+}
+
+func (w *Web) monitorView(r *http.Request) (analytics.View, error) {
+	_, sc, _ := auth.Caller(r.Context())
+	q := r.URL.Query()
+	var id int64
+	if s := q.Get("id"); s != "" {
+		var err error
+		if id, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return analytics.View{}, apperr.Field("id", "«%s» не является номером", s)
+		}
+	}
+	return w.d.Monitor.View(r.Context(), sc, q.Get("level"), id)
+}
+
+func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
+	m := measureOf(r.URL.Query().Get("figure"))
+	labels, values, texts := []string{}, []float64{}, []string{}
+	for _, c := range v.Children {
+		n, d := m.num(c.Figures), m.den(c.Figures)
+		if d == 0 {
+			continue
+		}
+		labels = append(labels, c.Level.Name)
+		values = append(values, float64(n)/float64(d))
+		texts = append(texts, Percent(float64(n)/float64(d))+" ("+Number(n)+" из "+Number(d)+")")
+	}
+	funnelBars := []bar{}
+	if len(v.Funnels) > 0 {
+		f := v.Funnels[0]
+		for _, x := range v.Funnels {
+			if x.Graduated > 0 && x.Year <= v.Year {
+				f = x
+				break
+			}
+		}
+		steps := funnelSteps(f)
+		ls, vs, ts := make([]string, len(steps)), make([]float64, len(steps)), make([]string, len(steps))
+		for i, s := range steps {
+			ls[i], ts[i] = s.Title, Number(s.N)
+			if f.Admitted > 0 {
+				vs[i] = float64(s.N) / float64(f.Admitted)
+				ts[i] += " · " + Percent(vs[i])
+			}
+		}
+		funnelBars = barChart(ls, vs, ts)
+	}
+	var line, line2 []linePoint
+	most := 1
+	for _, p := range v.Months {
+		most = max(most, p.Reached, p.Informed)
+	}
+	for i, p := range v.Months {
+		x := 40 + float64(i)*320/math.Max(1, float64(len(v.Months)-1))
+		line = append(line, linePoint{X: math.Round(x), Y: math.Round(180 - 160*float64(p.Reached)/float64(most))})
+		line2 = append(line2, linePoint{X: math.Round(x), Y: math.Round(180 - 160*float64(p.Informed)/float64(most))})
+	}
+	exports := map[string]map[string]string{}
+	for _, t := range []string{"parts", "funnel", "months"} {
+		q := r.URL.Query()
+		q.Set("table", t)
+		q.Del("print")
+		exports[t] = map[string]string{"xlsx": "/monitoring/export?" + q.Encode() + "&format=xlsx", "csv": "/monitoring/export?" + q.Encode() + "&format=csv"}
+	}
+	printQ := r.URL.Query()
+	printQ.Set("print", "1")
+	return map[string]any{"View": v, "KPIs": kpisOf(v.Figures), "Measures": measures, "Figure": m, "Bars": barChart(labels, values, texts),
+		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most,
+		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Extra": v.Extra}
+}
+
+func points(ps []linePoint) string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%.0f,%.0f", p.X, p.Y)
+	}
+	return b.String()
+}
+
+// funnelStep is a stage of the way from school to work.
+type funnelStep struct {
+	Title string
+	N     int
+}
+
+func funnelSteps(f analytics.Funnel) []funnelStep {
+	return []funnelStep{
+		{"Учились в колледже или вузе региона", f.Admitted},
+		{"Пришли из школ региона", f.FromSchool},
+		{"Были охвачены профориентацией в школе", f.Guided},
+		{"Прошли практику у работодателя", f.Practice},
+		{"Имели наставника", f.Mentor},
+		{"Учились по целевому договору", f.Contract},
+		{"Окончили обучение", f.Graduated},
+		{"Заняты через 6 месяцев", f.Working6},
+		{"Заняты через 12 месяцев", f.Working12},
+	}
+}
+
+// funnelRow is a cohort's funnel as a table row.
+type funnelRow struct {
+	Year  int
+	Steps []funnelStep
+}
+
+func funnelRows(fs []analytics.Funnel) []funnelRow {
+	out := make([]funnelRow, len(fs))
+	for i, f := range fs {
+		out[i] = funnelRow{Year: f.Year, Steps: funnelSteps(f)}
+	}
+	return out
+}
+
+// MonitoringExport downloads a table of a level's page.
+func (w *Web) MonitoringExport(rw http.ResponseWriter, r *http.Request) {
+	v, err := w.monitorView(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	switch r.URL.Query().Get("table") {
+	case "funnel":
+		cols := []exchange.Column{{Title: "Год выпуска", Kind: exchange.Int}}
+		for _, s := range funnelSteps(analytics.Funnel{}) {
+			cols = append(cols, exchange.Column{Title: s.Title, Kind: exchange.Int, Width: 16})
+		}
+		w.export(rw, r, "funnel", cols, func(write func([]any) error) error {
+			for _, row := range funnelRows(v.Funnels) {
+				vals := []any{row.Year}
+				for _, s := range row.Steps {
+					vals = append(vals, s.N)
+				}
+				if err := write(vals); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	case "months":
+		cols := []exchange.Column{{Title: "Месяц", Kind: exchange.Date}, {Title: "Охвачено профориентацией", Kind: exchange.Int},
+			{Title: "Проинформировано о целевом обучении", Kind: exchange.Int}, {Title: "Открыто случаев ЦЗН", Kind: exchange.Int}, {Title: "Из них закрыто", Kind: exchange.Int}}
+		w.export(rw, r, "trend", cols, func(write func([]any) error) error {
+			for _, p := range v.Months {
+				if err := write([]any{p.Month, p.Reached, p.Informed, p.Cases, p.Closed}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	default:
+		cols := []exchange.Column{{Title: "Часть", Width: 40}}
+		for _, m := range measures {
+			cols = append(cols, exchange.Column{Title: m.Title + ": число", Kind: exchange.Int}, exchange.Column{Title: m.Title + ": из", Kind: exchange.Int},
+				exchange.Column{Title: m.Title, Kind: exchange.Percent})
+		}
+		w.export(rw, r, "monitoring", cols, func(write func([]any) error) error {
+			rows := append([]analytics.Child{{Level: v.Level, Figures: v.Figures}}, v.Children...)
+			for _, c := range rows {
+				vals := []any{c.Level.Name}
+				for _, k := range kpisOf(c.Figures) {
+					vals = append(vals, k.Num, k.Den, k.Rate())
+				}
+				if err := write(vals); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+}
