@@ -20,7 +20,7 @@ type measure struct {
 	num, den         func(f analytics.Figures) int
 }
 
-var measures = []measure{
+var monitorMeasures = []measure{
 	{"guidance", "Охват профориентацией", "школьники 6–11 классов хотя бы с одним мероприятием в этом учебном году", 1,
 		func(f analytics.Figures) int { return f.Reached }, func(f analytics.Figures) int { return f.Pupils }},
 	{"informed", "Информированы о целевом обучении", "школьники 9–11 классов, проинформированные в этом учебном году", 1,
@@ -38,12 +38,12 @@ var measures = []measure{
 }
 
 func measureOf(key string) measure {
-	for _, m := range measures {
+	for _, m := range monitorMeasures {
 		if m.Key == key {
 			return m
 		}
 	}
-	return measures[2]
+	return monitorMeasures[2]
 }
 
 // kpi is a measure's value on a page.
@@ -62,15 +62,15 @@ func (k kpi) Rate() float64 {
 func (k kpi) Met() bool { return k.Goal > 0 && k.Den > 0 && k.Rate() >= k.Goal }
 
 func kpisOf(f analytics.Figures) []kpi {
-	out := make([]kpi, len(measures))
-	for i, m := range measures {
+	out := make([]kpi, len(monitorMeasures))
+	for i, m := range monitorMeasures {
 		out[i] = kpi{measure: m, Num: m.num(f), Den: m.den(f)}
 	}
 	return out
 }
 
-// bar is one bar of a horizontal bar chart drawn on the server.
-type bar struct {
+// hbar is one hbar of a horizontal hbar chart drawn on the server.
+type hbar struct {
 	Label string
 	Value float64 // 0–1
 	Width float64 // in the chart's units
@@ -78,12 +78,12 @@ type bar struct {
 	Text  string
 }
 
-// barChart lays out shares as bars of a chart width wide.
-func barChart(labels []string, values []float64, texts []string) []bar {
+// hbars lays out shares as bars of a chart width wide.
+func hbars(labels []string, values []float64, texts []string) []hbar {
 	const width, step = 360.0, 22.0
-	out := make([]bar, len(values))
+	out := make([]hbar, len(values))
 	for i, v := range values {
-		out[i] = bar{Label: labels[i], Value: v, Width: math.Round(width*math.Max(0, math.Min(1, v))*10) / 10, Y: float64(i) * step, Text: texts[i]}
+		out[i] = hbar{Label: labels[i], Value: v, Width: math.Round(width*math.Max(0, math.Min(1, v))*10) / 10, Y: float64(i) * step, Text: texts[i]}
 	}
 	return out
 }
@@ -135,7 +135,7 @@ func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
 		values = append(values, float64(n)/float64(d))
 		texts = append(texts, Percent(float64(n)/float64(d))+" ("+Number(n)+" из "+Number(d)+")")
 	}
-	funnelBars := []bar{}
+	funnelBars := []hbar{}
 	if len(v.Funnels) > 0 {
 		f := v.Funnels[0]
 		for _, x := range v.Funnels {
@@ -153,7 +153,7 @@ func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
 				ts[i] += " · " + Percent(vs[i])
 			}
 		}
-		funnelBars = barChart(ls, vs, ts)
+		funnelBars = hbars(ls, vs, ts)
 	}
 	var line, line2 []linePoint
 	most := 1
@@ -174,7 +174,7 @@ func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
 	}
 	printQ := r.URL.Query()
 	printQ.Set("print", "1")
-	return map[string]any{"View": v, "KPIs": kpisOf(v.Figures), "Measures": measures, "Figure": m, "Bars": barChart(labels, values, texts),
+	return map[string]any{"View": v, "KPIs": kpisOf(v.Figures), "Measures": monitorMeasures, "Figure": m, "Bars": hbars(labels, values, texts),
 		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most,
 		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Extra": v.Extra}
 }
@@ -262,7 +262,7 @@ func (w *Web) MonitoringExport(rw http.ResponseWriter, r *http.Request) {
 		})
 	default:
 		cols := []exchange.Column{{Title: "Часть", Width: 40}}
-		for _, m := range measures {
+		for _, m := range monitorMeasures {
 			cols = append(cols, exchange.Column{Title: m.Title + ": число", Kind: exchange.Int}, exchange.Column{Title: m.Title + ": из", Kind: exchange.Int},
 				exchange.Column{Title: m.Title, Kind: exchange.Percent})
 		}
