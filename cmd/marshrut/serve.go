@@ -21,6 +21,7 @@ import (
 	"marshrut/internal/learner"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
+	"marshrut/internal/report"
 	"marshrut/internal/risk"
 	"marshrut/internal/rollup"
 	"marshrut/internal/routing"
@@ -50,6 +51,8 @@ type app struct {
 	handler http.Handler
 	web     *web.Web
 	jobs    *jobs.Runner
+	monitor *analytics.Monitor
+	reports *report.Service
 }
 
 // newApp wires the services, pages and API of the program on the store.
@@ -67,6 +70,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	offers := targeted.NewService(st, now)
 	stats := analytics.NewService(dashboardStore{st, guide}, now)
 	monitor := analytics.NewMonitor(st, now)
+	reports := report.NewService(st, monitor, runner, now)
 	routes := routing.NewService(st, runner, now)
 	warn := risk.NewService(st, runner, now)
 	// Proposals of mentors give students at higher risk of staying without work a mentor first.
@@ -75,7 +79,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, Mentor: pairs, Cluster: clusters,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, Reports: reports, Mentor: pairs, Cluster: clusters,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
@@ -84,7 +88,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	h := server.New(server.Deps{
 		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Mentor: pairs, Cluster: clusters, Analytics: stats, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 	})
-	return &app{handler: h, web: w, jobs: runner}, nil
+	return &app{handler: h, web: w, jobs: runner, monitor: monitor, reports: reports}, nil
 }
 
 // handler is the HTTP side of the program alone, for tests and benchmarks.
@@ -111,6 +115,10 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	if err := st.FailInterruptedRuns(ctx); err != nil {
 		return err
 	}
+	// The monitoring figures are counted before the first page asks for
+	// them, and the month's report is made once the month begins.
+	go a.monitor.Snapshot(ctx, cfg.Region)
+	go a.reports.Schedule(ctx, cfg.Region, time.Hour, log)
 	h := a.handler
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

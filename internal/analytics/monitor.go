@@ -382,3 +382,64 @@ func LastYears(now time.Time) (six, twelve int) {
 	}
 	return six, twelve
 }
+
+// Measure is one headline figure of monitoring: how it is read from the counts.
+type Measure struct {
+	Key, Title, Note string
+	Goal             float64 // 0: no goal is set
+	Num, Den         func(f Figures) int
+}
+
+// Measures are the headline figures, in the order pages show them.
+var Measures = []Measure{
+	{"guidance", "Охват профориентацией", "школьники 6–11 классов хотя бы с одним мероприятием в этом учебном году", 1,
+		func(f Figures) int { return f.Reached }, func(f Figures) int { return f.Pupils }},
+	{"informed", "Информированы о целевом обучении", "школьники 9–11 классов, проинформированные в этом учебном году", 1,
+		func(f Figures) int { return f.Informed }, func(f Figures) int { return f.Seniors }},
+	{"employment", "Трудоустройство через 6 месяцев", "выпускники последнего года, которые работают, учатся дальше или служат", 0.85,
+		func(f Figures) int { return f.Working }, func(f Figures) int { return f.Graduates }},
+	{"retention", "Сохранили занятость к 12 месяцам", "из занятых через 6 месяцев — заняты и через 12", 0.9,
+		func(f Figures) int { return f.Retained }, func(f Figures) int { return f.Employed }},
+	{"contract", "Учатся по целевым договорам", "студенты с договором о целевом обучении", 0,
+		func(f Figures) int { return f.Contract }, func(f Figures) int { return f.Students }},
+	{"mentor", "Охват наставничеством", "студенты очной формы с действующим наставником", 0,
+		func(f Figures) int { return f.Mentored }, func(f Figures) int { return f.FullTime }},
+	{"risk", "В зоне риска — со случаем", "студенты и выпускники в зоне риска, по которым центр занятости открыл случай", 0,
+		func(f Figures) int { return f.WithCase }, func(f Figures) int { return f.AtRisk }},
+}
+
+// MeasureOf returns the measure of a key, employment for an unknown one.
+func MeasureOf(key string) Measure {
+	for _, m := range Measures {
+		if m.Key == key {
+			return m
+		}
+	}
+	return Measures[2]
+}
+
+// Value is a measure's value on some counts.
+type Value struct {
+	Measure
+	N, Of int
+}
+
+// Rate is N of Of, 0 when there is nobody to count.
+func (v Value) Rate() float64 {
+	if v.Of == 0 {
+		return 0
+	}
+	return float64(v.N) / float64(v.Of)
+}
+
+// Met reports whether a goal is set and reached.
+func (v Value) Met() bool { return v.Goal > 0 && v.Of > 0 && v.Rate() >= v.Goal }
+
+// Values computes every measure on the counts.
+func Values(f Figures) []Value {
+	out := make([]Value, len(Measures))
+	for i, m := range Measures {
+		out[i] = Value{Measure: m, N: m.Num(f), Of: m.Den(f)}
+	}
+	return out
+}

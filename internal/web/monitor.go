@@ -13,63 +13,7 @@ import (
 	"marshrut/internal/exchange"
 )
 
-// measure is one headline figure of monitoring: how it is read from the counts.
-type measure struct {
-	Key, Title, Note string
-	Goal             float64
-	num, den         func(f analytics.Figures) int
-}
-
-var monitorMeasures = []measure{
-	{"guidance", "Охват профориентацией", "школьники 6–11 классов хотя бы с одним мероприятием в этом учебном году", 1,
-		func(f analytics.Figures) int { return f.Reached }, func(f analytics.Figures) int { return f.Pupils }},
-	{"informed", "Информированы о целевом обучении", "школьники 9–11 классов, проинформированные в этом учебном году", 1,
-		func(f analytics.Figures) int { return f.Informed }, func(f analytics.Figures) int { return f.Seniors }},
-	{"employment", "Трудоустройство через 6 месяцев", "выпускники последнего года, которые работают, учатся дальше или служат", 0.85,
-		func(f analytics.Figures) int { return f.Working }, func(f analytics.Figures) int { return f.Graduates }},
-	{"retention", "Сохранили занятость к 12 месяцам", "из занятых через 6 месяцев — заняты и через 12", 0.9,
-		func(f analytics.Figures) int { return f.Retained }, func(f analytics.Figures) int { return f.Employed }},
-	{"contract", "Учатся по целевым договорам", "студенты с договором о целевом обучении", 0,
-		func(f analytics.Figures) int { return f.Contract }, func(f analytics.Figures) int { return f.Students }},
-	{"mentor", "Охват наставничеством", "студенты очной формы с действующим наставником", 0,
-		func(f analytics.Figures) int { return f.Mentored }, func(f analytics.Figures) int { return f.FullTime }},
-	{"risk", "В зоне риска — со случаем", "студенты и выпускники в зоне риска, по которым центр занятости открыл случай", 0,
-		func(f analytics.Figures) int { return f.WithCase }, func(f analytics.Figures) int { return f.AtRisk }},
-}
-
-func measureOf(key string) measure {
-	for _, m := range monitorMeasures {
-		if m.Key == key {
-			return m
-		}
-	}
-	return monitorMeasures[2]
-}
-
-// kpi is a measure's value on a page.
-type kpi struct {
-	measure
-	Num, Den int
-}
-
-func (k kpi) Rate() float64 {
-	if k.Den == 0 {
-		return 0
-	}
-	return float64(k.Num) / float64(k.Den)
-}
-
-func (k kpi) Met() bool { return k.Goal > 0 && k.Den > 0 && k.Rate() >= k.Goal }
-
-func kpisOf(f analytics.Figures) []kpi {
-	out := make([]kpi, len(monitorMeasures))
-	for i, m := range monitorMeasures {
-		out[i] = kpi{measure: m, Num: m.num(f), Den: m.den(f)}
-	}
-	return out
-}
-
-// hbar is one hbar of a horizontal hbar chart drawn on the server.
+// hbar is one bar of a horizontal bar chart drawn on the server.
 type hbar struct {
 	Label string
 	Value float64 // 0–1
@@ -124,10 +68,10 @@ func (w *Web) monitorView(r *http.Request) (analytics.View, error) {
 }
 
 func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
-	m := measureOf(r.URL.Query().Get("figure"))
+	m := analytics.MeasureOf(r.URL.Query().Get("figure"))
 	labels, values, texts := []string{}, []float64{}, []string{}
 	for _, c := range v.Children {
-		n, d := m.num(c.Figures), m.den(c.Figures)
+		n, d := m.Num(c.Figures), m.Den(c.Figures)
 		if d == 0 {
 			continue
 		}
@@ -174,7 +118,7 @@ func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
 	}
 	printQ := r.URL.Query()
 	printQ.Set("print", "1")
-	return map[string]any{"View": v, "KPIs": kpisOf(v.Figures), "Measures": monitorMeasures, "Figure": m, "Bars": hbars(labels, values, texts),
+	return map[string]any{"View": v, "KPIs": analytics.Values(v.Figures), "Measures": analytics.Measures, "Figure": m, "Bars": hbars(labels, values, texts),
 		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most,
 		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Extra": v.Extra}
 }
@@ -262,7 +206,7 @@ func (w *Web) MonitoringExport(rw http.ResponseWriter, r *http.Request) {
 		})
 	default:
 		cols := []exchange.Column{{Title: "Часть", Width: 40}}
-		for _, m := range monitorMeasures {
+		for _, m := range analytics.Measures {
 			cols = append(cols, exchange.Column{Title: m.Title + ": число", Kind: exchange.Int}, exchange.Column{Title: m.Title + ": из", Kind: exchange.Int},
 				exchange.Column{Title: m.Title, Kind: exchange.Percent})
 		}
@@ -270,8 +214,8 @@ func (w *Web) MonitoringExport(rw http.ResponseWriter, r *http.Request) {
 			rows := append([]analytics.Child{{Level: v.Level, Figures: v.Figures}}, v.Children...)
 			for _, c := range rows {
 				vals := []any{c.Level.Name}
-				for _, k := range kpisOf(c.Figures) {
-					vals = append(vals, k.Num, k.Den, k.Rate())
+				for _, k := range analytics.Values(c.Figures) {
+					vals = append(vals, k.N, k.Of, k.Rate())
 				}
 				if err := write(vals); err != nil {
 					return err
@@ -280,4 +224,43 @@ func (w *Web) MonitoringExport(rw http.ResponseWriter, r *http.Request) {
 			return nil
 		})
 	}
+}
+
+// Reports is the list of the region's monthly reports.
+func (w *Web) Reports(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	list, err := w.d.Reports.Reports(r.Context(), sc)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	q := r.URL.Query()
+	w.render(rw, r, http.StatusOK, "reports", "monitoring", map[string]any{"Reports": list, "Done": q.Get("done"), "Error": q.Get("error")})
+}
+
+// StartReport generates the current month's report in the background.
+func (w *Web) StartReport(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, err := w.d.Reports.Start(r.Context(), sc)
+	if err != nil {
+		w.afterPost(rw, r, "/monitoring/reports", "", err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/jobs/%d", id), http.StatusSeeOther)
+}
+
+// ReportFile downloads a report as it was generated.
+func (w *Web) ReportFile(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	rep, err := w.d.Reports.Report(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	name := "marshrut-" + rep.RegionCode + "-" + rep.Period + ".xlsx"
+	rw.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	rw.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.Write(rep.Content)
 }

@@ -30,6 +30,7 @@ import (
 	"marshrut/internal/learner"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
+	"marshrut/internal/report"
 	"marshrut/internal/risk"
 	"marshrut/internal/rollup"
 	"marshrut/internal/routing"
@@ -74,6 +75,7 @@ type Deps struct {
 	Risk           *risk.Service
 	Rollup         *rollup.Service
 	Monitor        *analytics.Monitor
+	Reports        *report.Service
 	Mentor         *mentor.Service
 	Cluster        *cluster.Service
 	Jobs           *jobs.Runner
@@ -112,7 +114,8 @@ func New(d Deps) (*Web, error) {
 		"inc":       func(i int) int { return i + 1 },
 		"mul22":     func(n int) int { return 22*n + 4 },
 		"add250":    func(x float64) float64 { return 250 + x },
-		"kpis":      kpisOf,
+		"kpis":      analytics.Values,
+		"kb":        func(n int) int { return (n + 1023) / 1024 },
 		"number64":  func(n int64) string { return Number(int(n)) },
 		"decimal":   Decimal,
 		"groups":    ddo.Groups,
@@ -171,7 +174,7 @@ func New(d Deps) (*Web, error) {
 		"routing", "match_run", "recommend", "applicants", "employment",
 		"risk", "risk_model", "risk_cases", "risk_case",
 		"federal", "federal_region", "federal_cell",
-		"monitoring", "monitoring_print",
+		"monitoring", "monitoring_print", "reports",
 		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol"} {
 		t, err := layout.Clone()

@@ -1,0 +1,166 @@
+// Package report makes the reports the ministry takes to its meetings: the
+// monthly report of the region's figures by municipality, generated as a
+// background job once a month and kept as the file it was.
+package report
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"time"
+
+	"marshrut/internal/analytics"
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/exchange"
+	"marshrut/internal/jobs"
+)
+
+// Monthly is the kind of the monthly report.
+const Monthly = "monthly"
+
+// Report is a generated report.
+type Report struct {
+	ID         int64
+	RegionCode string
+	Kind       string
+	Period     string // YYYY-MM
+	Content    []byte // XLSX; empty in lists
+	Size       int
+	JobID      int64
+	CreatedAt  time.Time
+}
+
+// Store keeps reports.
+type Store interface {
+	SaveReport(ctx context.Context, r *Report) error
+	Reports(ctx context.Context, region string, limit int) ([]Report, error)
+	Report(ctx context.Context, region string, id int64) (Report, error)
+	HasReport(ctx context.Context, region, kind, period string) (bool, error)
+}
+
+// Jobs starts long work in the background.
+type Jobs interface {
+	Start(ctx context.Context, j *jobs.Job, fn func(ctx context.Context, p jobs.Progress) (any, error)) error
+}
+
+// Service generates and keeps reports.
+type Service struct {
+	store   Store
+	monitor *analytics.Monitor
+	jobs    Jobs
+	now     func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(s Store, m *analytics.Monitor, j Jobs, now func() time.Time) *Service {
+	return &Service{store: s, monitor: m, jobs: j, now: now}
+}
+
+// CanSee reports whether the scope reads and generates the region's reports.
+func CanSee(sc auth.Scope) bool { return sc.WholeRegion() }
+
+// Build writes the monthly report of the region as XLSX: the region's
+// headline figures and each municipality's, with counts and shares.
+func (s *Service) Build(ctx context.Context, region string) ([]byte, error) {
+	v, err := s.monitor.View(ctx, auth.SystemScope(region), "region", 0)
+	if err != nil {
+		return nil, err
+	}
+	cols := []exchange.Column{{Title: "Муниципальное образование", Width: 40}}
+	for _, m := range analytics.Measures {
+		cols = append(cols, exchange.Column{Title: m.Title + ": число", Kind: exchange.Int, Width: 12},
+			exchange.Column{Title: m.Title + ": из", Kind: exchange.Int, Width: 12},
+			exchange.Column{Title: m.Title, Kind: exchange.Percent, Width: 14})
+	}
+	var buf bytes.Buffer
+	w, err := exchange.NewXLSX(&buf, "Показатели "+s.now().Format("01.2006"), cols)
+	if err != nil {
+		return nil, err
+	}
+	rows := append([]analytics.Child{{Level: analytics.Level{Name: "Регион в целом"}, Figures: v.Figures}}, v.Children...)
+	for _, c := range rows {
+		vals := []any{c.Level.Name}
+		for _, x := range analytics.Values(c.Figures) {
+			vals = append(vals, x.N, x.Of, x.Rate())
+		}
+		if err := w.Write(vals); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Generate builds and keeps the monthly report of the current month;
+// a month's report, once made, is not made again.
+func (s *Service) Generate(ctx context.Context, region string, jobID int64) (Report, error) {
+	period := s.now().Format("2006-01")
+	if ok, err := s.store.HasReport(ctx, region, Monthly, period); err != nil || ok {
+		if ok {
+			err = apperr.New(apperr.Conflict, "отчёт за %s уже сформирован", period)
+		}
+		return Report{}, err
+	}
+	content, err := s.Build(ctx, region)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{RegionCode: region, Kind: Monthly, Period: period, Content: content, Size: len(content), JobID: jobID, CreatedAt: s.now()}
+	return r, s.store.SaveReport(ctx, &r)
+}
+
+// Start generates the current month's report as a background job.
+func (s *Service) Start(ctx context.Context, sc auth.Scope) (int64, error) {
+	if !CanSee(sc) {
+		return 0, apperr.New(apperr.Forbidden, "отчёты региона формирует региональный оператор")
+	}
+	period := s.now().Format("2006-01")
+	if ok, err := s.store.HasReport(ctx, sc.RegionCode, Monthly, period); err != nil || ok {
+		if ok {
+			err = apperr.New(apperr.Conflict, "отчёт за %s уже сформирован", period)
+		}
+		return 0, err
+	}
+	j := &jobs.Job{Kind: "report.monthly", Title: "Ежемесячный отчёт за " + period, UserID: sc.UserID}
+	err := s.jobs.Start(context.WithoutCancel(ctx), j, func(ctx context.Context, p jobs.Progress) (any, error) {
+		r, err := s.Generate(ctx, sc.RegionCode, j.ID)
+		return map[string]any{"report_id": r.ID, "period": r.Period, "bytes": r.Size}, err
+	})
+	return j.ID, err
+}
+
+// Reports lists the region's reports, newest first.
+func (s *Service) Reports(ctx context.Context, sc auth.Scope) ([]Report, error) {
+	if !CanSee(sc) {
+		return nil, apperr.New(apperr.Forbidden, "отчёты региона видит региональный оператор")
+	}
+	return s.store.Reports(ctx, sc.RegionCode, 36)
+}
+
+// Report returns a report with its file.
+func (s *Service) Report(ctx context.Context, sc auth.Scope, id int64) (Report, error) {
+	if !CanSee(sc) {
+		return Report{}, apperr.New(apperr.Forbidden, "отчёты региона видит региональный оператор")
+	}
+	return s.store.Report(ctx, sc.RegionCode, id)
+}
+
+// Schedule makes the month's report once the month has begun, checking every
+// interval until ctx ends: the job of a report that already exists is not started.
+func (s *Service) Schedule(ctx context.Context, region string, interval time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		if _, err := s.Start(ctx, auth.SystemScope(region)); err != nil && !apperr.Is(err, apperr.Conflict) {
+			log.Warn("monthly report", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
