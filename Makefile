@@ -4,7 +4,7 @@ BIN       := bin/marshrut
 VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build test test-short bench lint clean
+.PHONY: run build test test-short bench fuzz lint clean
 
 ## run: build and start the demo region on embedded SQLite (marshrut.db)
 run: build
@@ -21,6 +21,15 @@ test:
 ## bench: the benchmarks whose figures are in BENCHMARKS.md
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./...
+
+## fuzz: every fuzz target for FUZZTIME each, one after another (their seeds run in make test)
+FUZZTIME ?= 45s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
 
 ## lint: formatting, vet and staticcheck
 lint:

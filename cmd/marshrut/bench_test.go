@@ -108,7 +108,21 @@ func BenchmarkPages(b *testing.B) {
 		{"guidance/not-reached-school", "school", "/guidance/pupils?not=reached"},
 		{"targeted/offers", "region", "/targeted"},
 		{"targeted/figures", "region", "/targeted/figures"},
+		{"monitoring/region", "region", "/monitoring"},
+		{"monitoring/municipality-czn", "czn", "/monitoring"},
+		{"monitoring/college", "college", "/monitoring"},
+		{"risk/region-list", "region", "/risk"},
+		{"risk/college-list", "college", "/risk"},
 	}
+	// The snapshot behind the monitoring pages, counted afresh as it is
+	// every five minutes in the background.
+	b.Run("monitoring/snapshot", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := st.MonitorSnapshot(context.Background(), cfg.Region, time.Now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	// The coverage of the whole region counted afresh, as the first dashboard
 	// after a write sees it; later ones reuse the count for two minutes.
 	b.Run("coverage/region-uncached", func(b *testing.B) {

@@ -51,6 +51,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if err := demoRisk(ctx, e, st, cfg.Region, *seed); err != nil {
 			return err
 		}
+		if err := demoMeasures(ctx, e, st, cfg.Region, *seed); err != nil {
+			return err
+		}
 	}
 	if *only {
 		return nil

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"marshrut/internal/apperr"
 )
 
 // command is one subcommand of the binary.
@@ -34,6 +36,7 @@ func commands() []command {
 		{"user", "добавить пользователя: marshrut user add …", runUser},
 		{"import", "загрузить обучающихся или вакансии: marshrut import learners|vacancies ФАЙЛ", runImport},
 		{"export", "выгрузить обучающихся или организации в XLSX или CSV, сводку региона: marshrut export rollup", runExport},
+		{"forecast", "баланс кадров и прогноз: marshrut forecast balance | import … | bench --m3 ФАЙЛ", runForecast},
 		{"risk", "раннее предупреждение: marshrut risk train | score | bench --uci ФАЙЛ", runRisk},
 		{"match", "распределить выпускников по вакансиям: marshrut match [--mode stable|optimal] или --instance КАТАЛОГ", runMatch},
 		{"rollup", "федеральная сводка: marshrut rollup keygen | trust | import", runRollup},
@@ -67,6 +70,11 @@ func run(ctx context.Context, args []string, e *env) int {
 				return 130
 			case errors.Is(err, errRejected):
 				return 3
+			}
+			if apperr.CodeOf(err) == apperr.Unavailable {
+				// A full disk or a lost database: the Russian words first, the cause for the administrator after.
+				fmt.Fprintf(e.stderr, "marshrut %s: %s\n(%v)\n", c.name, apperr.Message(err), err)
+				return 1
 			}
 			fmt.Fprintf(e.stderr, "marshrut %s: %v\n", c.name, err)
 			return 1

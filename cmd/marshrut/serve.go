@@ -14,11 +14,13 @@ import (
 	"marshrut/internal/analytics"
 	"marshrut/internal/api"
 	"marshrut/internal/auth"
+	"marshrut/internal/balance"
 	"marshrut/internal/cluster"
 	"marshrut/internal/config"
 	"marshrut/internal/guidance"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
+	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
 	"marshrut/internal/report"
@@ -76,17 +78,19 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	// Proposals of mentors give students at higher risk of staying without work a mentor first.
 	pairs := mentor.NewService(st, st, now)
 	clusters := cluster.NewService(st, now)
+	programmes := measures.NewService(st, now)
+	workforce := balance.NewService(st, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, Reports: reports, Mentor: pairs, Cluster: clusters,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, Reports: reports, Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes,
 		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Mentor: pairs, Cluster: clusters, Analytics: stats, Log: log}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, Log: log, Measures: programmes}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 	})
 	return &app{handler: h, web: w, jobs: runner, monitor: monitor, reports: reports}, nil
 }

@@ -14,10 +14,12 @@ import (
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/balance"
 	"marshrut/internal/cluster"
 	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
 	"marshrut/internal/learner"
+	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
 	"marshrut/internal/risk"
@@ -46,11 +48,16 @@ type Deps struct {
 	Analytics *analytics.Service
 	// Risk serves /risk/… and /learners/{id}/risk.
 	Risk *risk.Service
+	// Balance serves /balance/….
+	Balance *balance.Service
 	// Mentor serves /mentorship/…, Cluster serves /clusters/…; without them
 	// those routes answer 500.
 	Mentor  *mentor.Service
 	Cluster *cluster.Service
 	Log     *slog.Logger
+
+	// Measures serves /measures/…; without it those routes answer 500.
+	Measures *measures.Service
 }
 
 // caller is who is asking, as the server's authentication put it in the context.
@@ -172,11 +179,32 @@ func (a *api) routes() []route {
 		{"POST", "/risk/train", "Обучить модель риска и пересчитать оценки", false, a.withRisk(a.trainRisk)},
 		{"POST", "/risk/score", "Пересчитать оценки риска", false, a.withRisk(a.scoreRisk)},
 		{"GET", "/learners/{id}/risk", "Риск обучающегося остаться без работы", false, a.withRisk(a.learnerRisk)},
+
+		{"GET", "/balance", "Баланс кадров по группам специальностей", false, a.withBalance(a.getBalance)},
+		{"GET", "/balance/groups/{key}", "Группа специальностей в балансе кадров", false, a.withBalance(a.getBalanceGroup)},
+		{"GET", "/balance/proposals", "Предложения по приёму", false, a.withBalance(a.listAdmissionProposals)},
+		{"GET", "/balance/needs", "Заявленная потребность работодателей", false, a.withBalance(a.listNeeds)},
+		{"POST", "/balance/needs", "Заявить потребность в специалистах", false, a.withBalance(a.declareNeed)},
+		{"DELETE", "/balance/needs/{id}", "Удалить заявленную потребность", false, a.withBalance(a.deleteNeed)},
+		{"GET", "/balance/scenarios", "Сценарии баланса кадров", false, a.withBalance(a.listScenarios)},
+		{"POST", "/balance/scenarios", "Создать сценарий баланса кадров", false, a.withBalance(a.createScenario)},
 		{"GET", "/risk/cases", "Случаи центров занятости", false, a.withRisk(a.listCases)},
 		{"POST", "/risk/cases", "Открыть случай", false, a.withRisk(a.openCase)},
 		{"GET", "/risk/cases/{id}", "Случай центра занятости", false, a.withRisk(a.getCase)},
 		{"POST", "/risk/cases/{id}/actions", "Записать действие по случаю", false, a.withRisk(a.addAction)},
 		{"POST", "/risk/cases/{id}/close", "Закрыть случай", false, a.withRisk(a.closeCase)},
+
+		{"GET", "/measures/programmes", "Программы активных мер содействия занятости", false, a.withMeasures(a.listMeasureProgrammes)},
+		{"POST", "/measures/programmes", "Добавить программу содействия занятости", false, a.withMeasures(a.createMeasureProgramme)},
+		{"GET", "/measures/programmes/{id}", "Программа содействия занятости с группами", false, a.withMeasures(a.getMeasureProgramme)},
+		{"POST", "/measures/programmes/{id}/groups", "Добавить группу обучения", false, a.withMeasures(a.createMeasureGroup)},
+		{"GET", "/measures/groups/{id}", "Группа обучения с зачисленными", false, a.withMeasures(a.getMeasureGroup)},
+		{"POST", "/measures/groups/{id}/enrolments", "Зачислить в группу", false, a.withMeasures(a.enrol)},
+		{"GET", "/measures/enrolments/{id}", "Зачисление", false, a.withMeasures(a.getEnrolment)},
+		{"POST", "/measures/enrolments/{id}/complete", "Отметить завершение обучения", false, a.withMeasures(a.completeEnrolment)},
+		{"POST", "/measures/enrolments/{id}/drop", "Отметить отчисление", false, a.withMeasures(a.dropEnrolment)},
+		{"POST", "/measures/enrolments/{id}/employment", "Записать трудоустройство после обучения", false, a.withMeasures(a.recordEmployment)},
+		{"GET", "/measures/figures", "Показатели программ содействия занятости", false, a.withMeasures(a.measureFigures)},
 	}
 }
 

@@ -3,9 +3,13 @@
 package apperr
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 )
 
 // Code classifies an error for the caller; it decides the HTTP status.
@@ -18,6 +22,7 @@ const (
 	Forbidden    Code = "forbidden"
 	Unauthorized Code = "unauthorized"
 	TooMany      Code = "too_many_requests"
+	Unavailable  Code = "unavailable" // the database does not answer: try again shortly
 	Internal     Code = "internal"
 )
 
@@ -58,13 +63,59 @@ func Wrap(err error, code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
-// CodeOf returns the code of the first *Error in err's chain, Internal otherwise.
+// CodeOf returns the code of the first *Error in err's chain; Unavailable
+// for a lost connection to the database; Internal otherwise.
 func CodeOf(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
 	}
+	if lostConnection(err) || diskFull(err) {
+		return Unavailable
+	}
 	return Internal
+}
+
+// diskFullMessage is what a person reads when the database cannot grow.
+const diskFullMessage = "На сервере закончилось место для базы данных: изменения не сохранены, прежние данные целы. Сообщите администратору."
+
+// diskFull reports a write refused for want of space: SQLite's SQLITE_FULL
+// ("database or disk is full"), ENOSPC, or PostgreSQL's disk_full (53100).
+func diskFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), "database or disk is full") {
+		return true
+	}
+	var st interface{ SQLState() string }
+	return errors.As(err, &st) && st.SQLState() == "53100"
+}
+
+// unavailableMessage is what a person reads while the database is down.
+const unavailableMessage = "База данных временно недоступна. Повторите попытку через минуту; если ошибка не пройдёт, сообщите администратору."
+
+// lostConnection reports an error that means the database cannot be reached
+// rather than that the request is wrong: a refused or broken connection (a
+// connection cut mid-answer reads as an unexpected EOF; uploads cut short are
+// reported by their parsers as bad input before they get here), or
+// PostgreSQL's connection errors (class 08) and shutdown errors (57P01–57P03),
+// recognised by their SQLSTATE so that this package needs no driver.
+func lostConnection(err error) bool {
+	if err == nil {
+		return false
+	}
+	var op *net.OpError
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &op) {
+		return true
+	}
+	var st interface{ SQLState() string }
+	if errors.As(err, &st) {
+		c := st.SQLState()
+		return strings.HasPrefix(c, "08") || c == "57P01" || c == "57P02" || c == "57P03"
+	}
+	return false
 }
 
 // Is reports whether err carries the given code.
@@ -79,6 +130,12 @@ func Message(err error) string {
 			return fmt.Sprintf("%s: %s", e.Field, e.Message)
 		}
 		return e.Message
+	}
+	if diskFull(err) {
+		return diskFullMessage
+	}
+	if lostConnection(err) {
+		return unavailableMessage
 	}
 	return "Внутренняя ошибка сервера. Попробуйте позже; если ошибка повторится, сообщите администратору."
 }
@@ -133,6 +190,8 @@ func HTTPStatus(c Code) int {
 		return 409
 	case TooMany:
 		return 429
+	case Unavailable:
+		return 503
 	}
 	return 500
 }

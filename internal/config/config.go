@@ -6,8 +6,10 @@ package config
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -19,6 +21,7 @@ type Config struct {
 	Addr        string        // address serve listens on
 	Region      string        // two-digit code of the installation's region
 	LogLevel    slog.Level    // debug, info, warn, error
+	LogTo       io.Writer     // where the log goes: os.Stderr when nil; tests read it
 	LogFormat   string        // text or json
 	BaseURL     string        // public address, for links and Secure cookies behind TLS
 	SessionTTL  time.Duration // how long a login lasts without activity
@@ -68,6 +71,10 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string, getenv func(string) stri
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if given["db"] && hasPassword(c.DatabaseURL) {
+		return fmt.Errorf("пароль базы данных нельзя передавать флагом --db: командную строку видят все пользователи машины; " +
+			"задайте адрес в MARSHRUT_DATABASE_URL или пароль в PGPASSWORD")
+	}
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		name := EnvName(f.Name)
@@ -106,14 +113,29 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// hasPassword reports whether a postgres:// address carries a password.
+// Secrets come only from the environment, never from the command line.
+func hasPassword(dsn string) bool {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return false
+	}
+	_, ok := u.User.Password()
+	return ok || u.Query().Get("password") != ""
+}
+
 // SecureCookies reports whether cookies must carry the Secure flag.
 func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
 // Logger builds the program's logger.
 func (c *Config) Logger() *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
-	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	var to io.Writer = os.Stderr
+	if c.LogTo != nil {
+		to = c.LogTo
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(to, opts))
+	}
+	return slog.New(slog.NewTextHandler(to, opts))
 }

@@ -69,6 +69,7 @@ type Summary struct {
 	Vacancies                                                       int
 	Events, Participations, Informed, Diagnostics                   int
 	Offers, Applications, Contracts                                 int
+	VacancyHistory, Capacities, Needs                               int
 	Duration                                                        time.Duration
 }
 
@@ -153,7 +154,7 @@ func Generate(ctx context.Context, load Loader, opt Options) (Summary, error) {
 	if opt.Now.Month() < time.September {
 		g.schoolYear--
 	}
-	steps := []func() error{g.municipalities, g.organisations, g.people, g.guidance, g.targeted, g.vacancies, g.mentorship, g.clusters}
+	steps := []func() error{g.municipalities, g.organisations, g.people, g.guidance, g.targeted, g.vacancies, g.balance, g.mentorship, g.clusters}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return g.sum, err

@@ -21,6 +21,7 @@ import (
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/balance"
 	"marshrut/internal/classifier"
 	"marshrut/internal/cluster"
 	"marshrut/internal/ddo"
@@ -28,6 +29,7 @@ import (
 	"marshrut/internal/imports"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
+	activemeasures "marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
 	"marshrut/internal/report"
@@ -78,6 +80,8 @@ type Deps struct {
 	Reports        *report.Service
 	Mentor         *mentor.Service
 	Cluster        *cluster.Service
+	Measures       *activemeasures.Service
+	Balance        *balance.Service
 	Jobs           *jobs.Runner
 	Region         string
 	SecureCookies  bool
@@ -176,7 +180,9 @@ func New(d Deps) (*Web, error) {
 		"federal", "federal_region", "federal_cell",
 		"monitoring", "monitoring_print", "reports",
 		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
-		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol"} {
+		"balance", "balance_group", "balance_data", "balance_scenario",
+		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
+		"measures", "measures_programme", "measures_group", "measures_figures"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err
@@ -234,7 +240,7 @@ func (w *Web) Error(rw http.ResponseWriter, r *http.Request, err error) {
 	if code == apperr.Internal {
 		w.d.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	title := map[int]string{400: "Неверный запрос", 401: "Нужен вход", 403: "Доступ запрещён", 404: "Не найдено", 409: "Конфликт", 429: "Слишком много запросов"}[status]
+	title := map[int]string{400: "Неверный запрос", 401: "Нужен вход", 403: "Доступ запрещён", 404: "Не найдено", 409: "Конфликт", 429: "Слишком много запросов", 503: "Сервис временно недоступен"}[status]
 	if title == "" {
 		title = "Ошибка"
 	}
@@ -269,12 +275,16 @@ func newPager(r *http.Request, total int) pager {
 	return p
 }
 
+// maxPage bounds the page number of a list, so that its offset (page × 50)
+// cannot overflow into a negative number, which PostgreSQL refuses.
+const maxPage = 1_000_000
+
 func pageOf(r *http.Request) int {
 	p, err := strconv.Atoi(r.URL.Query().Get("page"))
 	if err != nil || p < 1 {
 		return 1
 	}
-	return p
+	return min(p, maxPage)
 }
 
 // intParam reads an optional integer query parameter, naming it when it is wrong.

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -61,7 +62,8 @@ func readSeries(r io.Reader) ([]named, error) {
 			return nil, apperr.Wrap(err, apperr.Invalid, "файл рядов не читается как CSV")
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(rec[val]), 64)
-		if err != nil {
+		// ParseFloat takes "NaN" and "Inf": a forecast of them is no forecast.
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, apperr.New(apperr.Invalid, "строка %d: значение %q не число", line, rec[val])
 		}
 		i, ok := index[rec[id]]

@@ -1,0 +1,444 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/exchange"
+	activemeasures "marshrut/internal/measures"
+	"marshrut/internal/org"
+)
+
+// The pages of the programmes of active employment measures: the list of
+// programmes, a programme with its groups, a group with its people and the
+// forms to enrol and record completion, and the figures with their chart.
+
+// measuresFilter reads the list's filter from the query.
+func measuresFilter(r *http.Request) (activemeasures.Filter, error) {
+	q := r.URL.Query()
+	f := activemeasures.Filter{Query: strings.TrimSpace(q.Get("q")), Customer: activemeasures.Customer(q.Get("customer")),
+		Format: activemeasures.Format(q.Get("format")), Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	p, err := intParam(q, "provider", "организация, которая обучает")
+	f.ProviderID = int64(p)
+	return f, err
+}
+
+// Measures is the list of programmes with filters and, for those who
+// manage, the form of a new programme.
+func (w *Web) Measures(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	if !activemeasures.CanSee(sc) {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "программы содействия занятости видят регион, центры занятости и организации, которые по ним обучают"))
+		return
+	}
+	q := r.URL.Query()
+	data := map[string]any{"CanManage": activemeasures.CanManage(sc), "Done": q.Get("done"), "Error": q.Get("error"), "Query": q,
+		"Customers": activemeasures.Customers, "Formats": activemeasures.Formats}
+	f, err := measuresFilter(r)
+	if err != nil {
+		data["Error"] = apperr.Text(err)
+		f = activemeasures.Filter{Limit: perPage}
+	}
+	list, total, err := w.d.Measures.Programmes(r.Context(), sc, f)
+	if apperr.Is(err, apperr.Invalid) {
+		data["Error"] = apperr.Text(err)
+		list, total, err = w.d.Measures.Programmes(r.Context(), sc, activemeasures.Filter{Limit: perPage})
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data["Items"], data["Total"], data["Pager"], data["Filter"] = list, total, newPager(r, total), f
+	data["Filtered"] = f.Query != "" || f.Customer != "" || f.Format != "" || f.ProviderID != 0
+	if activemeasures.CanManage(sc) {
+		data["Providers"] = w.providers(r)
+	}
+	w.render(rw, r, http.StatusOK, "measures", "measures", data)
+}
+
+// providers lists the organisations of the region that may teach a programme.
+func (w *Web) providers(r *http.Request) []org.Organisation {
+	var out []org.Organisation
+	for _, k := range []org.Kind{org.College, org.University, org.HRCentre, org.Employer} {
+		list, _, err := w.d.Orgs.List(r.Context(), org.Filter{Kind: k, Limit: 500})
+		if err == nil {
+			out = append(out, list...)
+		}
+	}
+	return out
+}
+
+// CreateMeasureProgramme saves a new programme from the form.
+func (w *Web) CreateMeasureProgramme(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	p := activemeasures.Programme{Name: r.PostFormValue("name"), ProviderID: formID(r, "provider_id"), ProviderName: r.PostFormValue("provider_name"),
+		Customer: activemeasures.Customer(r.PostFormValue("customer")), CustomerName: r.PostFormValue("customer_name"),
+		Profession: r.PostFormValue("profession"), Format: activemeasures.Format(r.PostFormValue("format"))}
+	var err error
+	if p.Hours, err = formNumber(r, "hours", "объём, часов"); err == nil {
+		p.Price, err = formNumber(r, "price", "стоимость обучения одного человека")
+	}
+	if err == nil {
+		err = w.d.Measures.CreateProgramme(r.Context(), sc, &p)
+	}
+	if err != nil {
+		w.afterPost(rw, r, "/measures", "", err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/measures/programmes/%d?done=%s", p.ID, url.QueryEscape("Программа добавлена.")), http.StatusSeeOther)
+}
+
+// formNumber reads a whole number of a form written with spaces between
+// thousands; an empty field is 0, anything else not a number is a field error.
+func formNumber(r *http.Request, key, label string) (int, error) {
+	v := strings.Map(func(c rune) rune {
+		if c == ' ' || c == '\u00a0' || c == '\u202f' {
+			return -1
+		}
+		return c
+	}, r.PostFormValue(key))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, apperr.Field(key, "%s: «%s» — не целое число", label, r.PostFormValue(key))
+	}
+	return n, nil
+}
+
+// MeasureProgramme is a programme with its groups and, for those who
+// manage, the form of a new group.
+func (w *Web) MeasureProgramme(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	p, groups, err := w.d.Measures.Programme(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	now := w.d.Measures.Now()
+	w.render(rw, r, http.StatusOK, "measures_programme", "measures", map[string]any{"P": p, "Groups": groups,
+		"CanManage": activemeasures.CanManage(sc), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error"),
+		"Today": now.Format("2006-01-02"), "Later": now.AddDate(0, 3, 0).Format("2006-01-02")})
+}
+
+// CreateMeasureGroup saves a new group of a programme from the form.
+func (w *Web) CreateMeasureGroup(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	back := fmt.Sprintf("/measures/programmes/%d", id)
+	g := activemeasures.Group{ProgrammeID: id, Name: r.PostFormValue("name")}
+	var err error
+	if g.Capacity, err = formNumber(r, "capacity", "число мест"); err == nil {
+		if g.Start, err = formDate(r, "starts_on", "начало обучения"); err == nil {
+			g.End, err = formDate(r, "ends_on", "окончание обучения")
+		}
+	}
+	if err == nil {
+		err = w.d.Measures.CreateGroup(r.Context(), sc, &g)
+	}
+	if err != nil {
+		w.afterPost(rw, r, back, "", err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/measures/groups/%d?done=%s", g.ID, url.QueryEscape("Группа добавлена.")), http.StatusSeeOther)
+}
+
+// MeasureGroup is a group with the people the caller sees in it and the
+// forms to enrol, complete and drop.
+func (w *Web) MeasureGroup(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	g, list, err := w.d.Measures.Group(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data := map[string]any{"G": g, "Items": list, "CanEnrol": activemeasures.CanEnrol(sc), "Categories": activemeasures.Categories,
+		"Today": w.d.Measures.Now().Format("2006-01-02"), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error"),
+		"Partial": sc.Role == auth.CZN && len(list) < g.Studying+g.Completed+g.Dropped}
+	if munis, err := w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err == nil {
+		data["Municipalities"] = munis
+	}
+	w.render(rw, r, http.StatusOK, "measures_group", "measures", data)
+}
+
+// Enrol enrols a person from the group's form: a learner by number, or a
+// person by name, birth year and SNILS.
+func (w *Web) Enrol(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	back := fmt.Sprintf("/measures/groups/%d", id)
+	e := activemeasures.Enrolment{GroupID: id, Category: activemeasures.Category(r.PostFormValue("category")), LearnerID: formID(r, "learner_id"),
+		Person: activemeasures.Person{LastName: r.PostFormValue("last_name"), FirstName: r.PostFormValue("first_name"),
+			MiddleName: r.PostFormValue("middle_name"), SNILS: r.PostFormValue("snils"), MunicipalityID: formID(r, "municipality_id")}}
+	var err error
+	if strings.TrimSpace(r.PostFormValue("learner_id")) != "" && e.LearnerID <= 0 {
+		err = apperr.Field("learner_id", "номер обучающегося «%s» — не целое положительное число", r.PostFormValue("learner_id"))
+	}
+	if err == nil && e.LearnerID == 0 {
+		e.Person.BirthYear, err = formNumber(r, "birth_year", "год рождения")
+	}
+	if err == nil {
+		e.Enrolled, err = formDate(r, "enrolled_on", "дата зачисления")
+	}
+	if err == nil {
+		err = w.d.Measures.Enrol(r.Context(), sc, &e)
+	}
+	w.afterPost(rw, r, back, "Зачисление записано.", err)
+}
+
+// enrolmentAction runs an action on an enrolment and returns to its group.
+func (w *Web) enrolmentAction(rw http.ResponseWriter, r *http.Request, done string, act func(sc auth.Scope, id int64) error) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	e, err := w.d.Measures.Enrolment(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.afterPost(rw, r, fmt.Sprintf("/measures/groups/%d", e.GroupID), done, act(sc, id))
+}
+
+// CompleteEnrolment records the completion of training, with the job of a
+// person who is not a learner when it is known.
+func (w *Web) CompleteEnrolment(rw http.ResponseWriter, r *http.Request) {
+	w.enrolmentAction(rw, r, "Завершение обучения записано.", func(sc auth.Scope, id int64) error {
+		on, err := formDate(r, "completed_on", "дата завершения")
+		if err != nil {
+			return err
+		}
+		employed, err := formDate(r, "employed_on", "дата трудоустройства")
+		if err != nil {
+			return err
+		}
+		return w.d.Measures.Complete(r.Context(), sc, id, on, employed, r.PostFormValue("employer"))
+	})
+}
+
+// DropEnrolment records that a person dropped out; the form asks to confirm.
+func (w *Web) DropEnrolment(rw http.ResponseWriter, r *http.Request) {
+	w.enrolmentAction(rw, r, "Отчисление записано.", func(sc auth.Scope, id int64) error {
+		if r.PostFormValue("confirm") != "1" {
+			return apperr.Field("confirm", "подтвердите отчисление: отметьте «подтверждаю»")
+		}
+		on, err := formDate(r, "dropped_on", "дата отчисления")
+		if err != nil {
+			return err
+		}
+		return w.d.Measures.Drop(r.Context(), sc, id, on)
+	})
+}
+
+// RecordEmployment records the job found by a person who is not a learner.
+func (w *Web) RecordEmployment(rw http.ResponseWriter, r *http.Request) {
+	w.enrolmentAction(rw, r, "Трудоустройство записано.", func(sc auth.Scope, id int64) error {
+		on, err := formDate(r, "employed_on", "дата трудоустройства")
+		if err != nil {
+			return err
+		}
+		return w.d.Measures.RecordEmployment(r.Context(), sc, id, on, r.PostFormValue("employer"))
+	})
+}
+
+// figureFilter reads the figures' filter from the query.
+func figureFilter(r *http.Request) (activemeasures.FigureFilter, error) {
+	q := r.URL.Query()
+	var f activemeasures.FigureFilter
+	y, err := intParam(q, "year", "год зачисления")
+	if err != nil {
+		return f, err
+	}
+	m, err := intParam(q, "municipality", "муниципальное образование")
+	f.Year, f.MunicipalityID = y, int64(m)
+	return f, err
+}
+
+// measureRow is a row of the figures as the page shows it.
+type measureRow struct {
+	activemeasures.Row
+	PerEmployed string
+}
+
+// measureTable is a table of figures with its first column's title.
+type measureTable struct {
+	ID, Title string
+	Rows      []measureRow
+}
+
+func measureRows(rows []activemeasures.Row) []measureRow {
+	out := make([]measureRow, len(rows))
+	for i, r := range rows {
+		out[i] = measureRow{Row: r, PerEmployed: "—"}
+		if c, ok := r.CostPerEmployed(); ok {
+			out[i].PerEmployed = Number(int(math.Round(c))) + "\u00a0₽"
+		}
+	}
+	return out
+}
+
+// MeasureFigures is the page of figures: the totals, a chart by category
+// with its table beside it, and the tables by programme and by provider.
+func (w *Web) MeasureFigures(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	data := map[string]any{"Query": r.URL.Query(), "Export": exportLinks(r, "/measures/figures/export")}
+	f, err := figureFilter(r)
+	if err != nil {
+		data["Error"] = apperr.Text(err)
+		f = activemeasures.FigureFilter{}
+	}
+	figs, err := w.d.Measures.Figures(r.Context(), sc, f)
+	if apperr.Is(err, apperr.Invalid) {
+		data["Error"] = apperr.Text(err)
+		f = activemeasures.FigureFilter{}
+		figs, err = w.d.Measures.Figures(r.Context(), sc, f)
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	now := w.d.Measures.Now().Year()
+	years := []int{}
+	for y := now; y >= now-4; y-- {
+		years = append(years, y)
+	}
+	data["F"], data["Filter"], data["Years"] = figs, f, years
+	data["Total"] = measureRows([]activemeasures.Row{figs.Total})[0]
+	data["ByCategory"] = measureTable{ID: "by-category", Title: "Категория", Rows: measureRows(figs.ByCategory)}
+	data["ByProgramme"] = measureTable{ID: "by-programme", Title: "Программа", Rows: measureRows(figs.ByProgramme)}
+	data["ByProvider"] = measureTable{ID: "by-provider", Title: "Организация", Rows: measureRows(figs.ByProvider)}
+	data["Chart"] = categoryChart(figs.ByCategory)
+	if sc.WholeRegion() {
+		if munis, err := w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err == nil {
+			data["Municipalities"] = munis
+		}
+	}
+	w.render(rw, r, http.StatusOK, "measures_figures", "measures", data)
+}
+
+var measureColumns = []exchange.Column{
+	{Title: "Разрез", Width: 14}, {Title: "Наименование", Width: 44}, {Title: "Зачислено", Kind: exchange.Int, Width: 11},
+	{Title: "Обучаются", Kind: exchange.Int, Width: 11}, {Title: "Завершили", Kind: exchange.Int, Width: 11},
+	{Title: "Отчислены", Kind: exchange.Int, Width: 11}, {Title: "Доля завершивших", Kind: exchange.Percent, Width: 14},
+	{Title: "Трудоустроены в течение 3 мес.", Kind: exchange.Int, Width: 16}, {Title: "Ждут итога (3 мес. не прошло)", Kind: exchange.Int, Width: 16},
+	{Title: "Доля трудоустроенных", Kind: exchange.Percent, Width: 14}, {Title: "Затраты, ₽", Kind: exchange.Int, Width: 14},
+	{Title: "Затраты на одного трудоустроенного, ₽", Kind: exchange.Int, Width: 18},
+}
+
+// MeasureFiguresExport downloads the figures by programme, provider and category.
+func (w *Web) MeasureFiguresExport(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	f, err := figureFilter(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	figs, err := w.d.Measures.Figures(r.Context(), sc, f)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.export(rw, r, "aktivnye-mery", measureColumns, func(write func([]any) error) error {
+		put := func(cut string, x activemeasures.Row) error {
+			var completion, employment, per any
+			if x.Finished() > 0 {
+				completion = x.CompletionShare()
+			}
+			if x.Known() > 0 {
+				employment = x.EmploymentShare()
+			}
+			if c, ok := x.CostPerEmployed(); ok {
+				per = math.Round(c)
+			}
+			return write([]any{cut, x.Name, x.Enrolled, x.Studying, x.Completed, x.Dropped, completion, x.Employed, x.Waiting, employment, x.Cost, per})
+		}
+		for _, part := range []struct {
+			cut  string
+			rows []activemeasures.Row
+		}{{"программа", figs.ByProgramme}, {"организация", figs.ByProvider}, {"категория", figs.ByCategory}, {"итого", []activemeasures.Row{figs.Total}}} {
+			for _, x := range part.rows {
+				if err := put(part.cut, x); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// measureChart is a horizontal bar chart drawn on the server as SVG: for each
+// row, a bar of those enrolled, of those who completed and of those at work.
+type measureChart struct {
+	Width, Height int
+	Rows          []measureBarRow
+	Ticks         []plotTick
+	Legend        []measureLegend
+	Label         string // what the chart shows, for screen readers
+}
+
+type measureBarRow struct {
+	Label string
+	Y     float64 // the baseline of the label
+	Bars  []measureBar
+}
+
+type measureBar struct {
+	X, Y, W, H float64
+	Fill       string
+	Title      string
+	Value      string
+	TextX      float64
+}
+
+type measureLegend struct {
+	X    float64
+	Fill string
+	Text string
+}
+
+// The chart's colours: enrolled, completed, employed.
+var measureFills = []string{"#9db7d5", "#1f5fa8", "#2e7d4f"}
+
+// categoryChart draws enrolled, completed and employed by category.
+func categoryChart(rows []activemeasures.Row) measureChart {
+	const labelW, width, barH, gap, top = 250.0, 720.0, 12.0, 14.0, 34.0
+	span := width - labelW - 60
+	most := 1
+	for _, r := range rows {
+		most = max(most, r.Enrolled)
+	}
+	c := measureChart{Width: int(width), Label: "Зачислены, завершили обучение и трудоустроены в течение трёх месяцев по категориям"}
+	names := []string{"зачислены", "завершили", "трудоустроены"}
+	for i, n := range names {
+		c.Legend = append(c.Legend, measureLegend{X: labelW + float64(i)*140, Fill: measureFills[i], Text: n})
+	}
+	y := top
+	for _, r := range rows {
+		row := measureBarRow{Label: r.Name, Y: round1(y + 1.5*barH + 4)}
+		for i, v := range []int{r.Enrolled, r.Completed, r.Employed} {
+			w := span * float64(v) / float64(most)
+			row.Bars = append(row.Bars, measureBar{X: labelW, Y: round1(y + float64(i)*barH), W: round1(w), H: barH - 2, Fill: measureFills[i],
+				Title: fmt.Sprintf("%s: %s — %s", r.Name, names[i], Number(v)), Value: Number(v), TextX: round1(labelW + w + 4)})
+		}
+		c.Rows = append(c.Rows, row)
+		y += 3*barH + gap
+	}
+	c.Height = int(y + 20)
+	last := -1
+	for i := 0; i <= 4; i++ {
+		v := int(math.Round(float64(most) * float64(i) / 4))
+		if v == last {
+			continue // a small scale has fewer ticks than five
+		}
+		last = v
+		c.Ticks = append(c.Ticks, plotTick{At: round1(labelW + span*float64(v)/float64(most)), Label: Number(v)})
+	}
+	return c
+}
