@@ -71,8 +71,6 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	guide := guidance.NewService(st, now)
 	offers := targeted.NewService(st, now)
 	stats := analytics.NewService(dashboardStore{st, guide}, now)
-	monitor := analytics.NewMonitor(st, now)
-	reports := report.NewService(st, monitor, runner, now)
 	routes := routing.NewService(st, runner, now)
 	warn := risk.NewService(st, runner, now)
 	// Proposals of mentors give students at higher risk of staying without work a mentor first.
@@ -80,6 +78,8 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	clusters := cluster.NewService(st, now)
 	programmes := measures.NewService(st, now)
 	workforce := balance.NewService(st, now)
+	monitor := analytics.NewMonitor(st, now, demandClosure(workforce), measuresEmployment(programmes))
+	reports := report.NewService(st, monitor, runner, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,

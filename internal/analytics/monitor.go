@@ -230,7 +230,7 @@ type View struct {
 	Children []Child
 	Funnels  []Funnel
 	Months   []MonthFigures
-	Extra    map[string]Ratio
+	Extra    map[string]Ratio // on the region's level only
 	// Persons tells whether the caller may open the lists of persons behind
 	// the numbers of an organisation.
 	Persons bool
@@ -254,7 +254,7 @@ func (m *Monitor) View(ctx context.Context, sc auth.Scope, kind string, id int64
 	if kind == "" {
 		kind, id = defaultLevel(sc, s)
 	}
-	v := View{At: s.At, Year: s.Year, Year12: s.Year12, Extra: s.Extra}
+	v := View{At: s.At, Year: s.Year, Year12: s.Year12}
 	region := Level{Kind: "region", Name: "Регион"}
 	switch kind {
 	case "region":
@@ -263,6 +263,7 @@ func (m *Monitor) View(ctx context.Context, sc auth.Scope, kind string, id int64
 		}
 		v.Level = region
 		v.Months = s.Months
+		v.Extra = s.Extra // region-wide figures of other parts
 	case "municipality":
 		name, ok := municipalityName(s, id)
 		if !ok || !seesMunicipality(sc, id) {
