@@ -114,15 +114,7 @@ func BenchmarkPages(b *testing.B) {
 		{"risk/region-list", "region", "/risk"},
 		{"risk/college-list", "college", "/risk"},
 	}
-	// The snapshot behind the monitoring pages, counted afresh as it is
-	// every five minutes in the background.
-	b.Run("monitoring/snapshot", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := st.MonitorSnapshot(context.Background(), cfg.Region, time.Now()); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+
 	// The coverage of the whole region counted afresh, as the first dashboard
 	// after a write sees it; later ones reuse the count for two minutes.
 	b.Run("coverage/region-uncached", func(b *testing.B) {
@@ -266,6 +258,19 @@ func BenchmarkServeRSS(b *testing.B) {
 				kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
 				b.ReportMetric(float64(kb)/1024, "MB-rss-peak")
 			}
+		}
+	}
+}
+
+// BenchmarkMonitorSnapshot counts the snapshot behind the monitoring pages
+// afresh, as the server does in the background every five minutes:
+//
+//	MARSHRUT_BENCH_DB=big.db go test ./cmd/marshrut -run '^$' -bench MonitorSnapshot -benchtime 3x
+func BenchmarkMonitorSnapshot(b *testing.B) {
+	cfg, st := benchRegion(b, 1_000_000)
+	for b.Loop() {
+		if _, err := st.MonitorSnapshot(context.Background(), cfg.Region, time.Now()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

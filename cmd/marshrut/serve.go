@@ -70,7 +70,6 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	importer := newImporter(st)
 	guide := guidance.NewService(st, now)
 	offers := targeted.NewService(st, now)
-	stats := analytics.NewService(dashboardStore{st, guide}, now)
 	routes := routing.NewService(st, runner, now)
 	warn := risk.NewService(st, runner, now)
 	// Proposals of mentors give students at higher risk of staying without work a mentor first.
@@ -79,6 +78,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	programmes := measures.NewService(st, now)
 	workforce := balance.NewService(st, now)
 	monitor := analytics.NewMonitor(st, now, demandClosure(workforce), measuresEmployment(programmes))
+	stats := analytics.NewService(dashboardStore{st, guide, monitor}, now)
 	reports := report.NewService(st, monitor, runner, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
@@ -185,7 +185,25 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 // through the guidance service, whose recent counts are reused.
 type dashboardStore struct {
 	*store.Store
-	guide *guidance.Service
+	guide   *guidance.Service
+	monitor *analytics.Monitor
+}
+
+// MentorshipCoverage reads the region's or an organisation's coverage from
+// the monitoring snapshot, which counts it in the background; other scopes
+// (a centre's municipalities, an employer) count it afresh.
+func (d dashboardStore) MentorshipCoverage(ctx context.Context, sc auth.Scope) (mentored, fullTime int, err error) {
+	switch {
+	case d.monitor != nil && sc.WholeRegion():
+		if v, err := d.monitor.View(ctx, sc, "region", 0); err == nil {
+			return v.Figures.Mentored, v.Figures.FullTime, nil
+		}
+	case d.monitor != nil && (sc.Role == auth.College || sc.Role == auth.University || sc.Role == auth.School):
+		if v, err := d.monitor.View(ctx, sc, "organisation", sc.OrgID); err == nil {
+			return v.Figures.Mentored, v.Figures.FullTime, nil
+		}
+	}
+	return d.Store.MentorshipCoverage(ctx, sc)
 }
 
 func (d dashboardStore) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {

@@ -3,7 +3,9 @@ package risk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"marshrut/internal/apperr"
@@ -136,6 +138,32 @@ type Service struct {
 	store Store
 	jobs  Jobs
 	now   func() time.Time
+
+	// figures keeps the figures of each scope for FiguresTTL: at a
+	// region's scale they count every scored learner and every case.
+	mu      sync.Mutex
+	figures map[string]cachedFigures
+}
+
+type cachedFigures struct {
+	at time.Time
+	f  Figures
+}
+
+// FiguresTTL is how long the figures of a scope are reused; every write
+// through the service forgets them at once.
+const FiguresTTL = 2 * time.Minute
+
+// scopeKey names what a scope sees, for the cache.
+func scopeKey(sc auth.Scope) string {
+	return fmt.Sprint(sc.RegionCode, "|", sc.Role, "|", sc.OrgID, "|", sc.Municipalities)
+}
+
+// forget drops the cached figures after a write.
+func (s *Service) forget() {
+	s.mu.Lock()
+	s.figures = nil
+	s.mu.Unlock()
 }
 
 // NewService returns a Service; jobs may be nil when nothing runs in the background.
@@ -260,6 +288,7 @@ func (s *Service) Score(ctx context.Context, sc auth.Scope, progress func(done, 
 	if err := s.store.SaveRiskScores(ctx, sc.RegionCode, mi.ID, scores, now); err != nil {
 		return ScoreResult{}, err
 	}
+	s.forget()
 	th, err := s.Threshold(ctx, sc.RegionCode)
 	if err != nil {
 		return ScoreResult{}, err
@@ -351,6 +380,7 @@ func (s *Service) SetThreshold(ctx context.Context, sc auth.Scope, t float64) er
 	if err := checkThreshold(t); err != nil {
 		return err
 	}
+	defer s.forget()
 	return s.store.SetRiskThreshold(ctx, sc.RegionCode, t, s.now())
 }
 
@@ -468,6 +498,7 @@ func (s *Service) OpenCase(ctx context.Context, sc auth.Scope, learnerID int64, 
 	if len([]rune(note)) > 2000 {
 		return c, apperr.Field("note", "комментарий длиннее 2000 знаков")
 	}
+	defer s.forget()
 	return c, s.store.OpenCase(ctx, sc, &c)
 }
 
@@ -504,6 +535,7 @@ func (s *Service) AddAction(ctx context.Context, sc auth.Scope, a *Action) error
 		return err
 	}
 	a.By, a.CreatedAt = sc.UserID, s.now()
+	defer s.forget()
 	return s.store.AddAction(ctx, sc, a)
 }
 
@@ -518,6 +550,7 @@ func (s *Service) CloseCase(ctx context.Context, sc auth.Scope, id int64, outcom
 	if len([]rune(note)) > 2000 {
 		return apperr.Field("note", "комментарий длиннее 2000 знаков")
 	}
+	defer s.forget()
 	return s.store.CloseCase(ctx, sc, id, outcome, note, s.now())
 }
 
@@ -526,11 +559,28 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Figures, error) {
 	if !CanSee(sc) {
 		return Figures{}, notAllowed()
 	}
+	key := scopeKey(sc)
+	s.mu.Lock()
+	c, ok := s.figures[key]
+	s.mu.Unlock()
+	if ok && s.now().Sub(c.at) < FiguresTTL {
+		return c.f, nil
+	}
 	t, err := s.Threshold(ctx, sc.RegionCode)
 	if err != nil {
 		return Figures{}, err
 	}
-	return s.store.RiskFigures(ctx, sc, t)
+	f, err := s.store.RiskFigures(ctx, sc, t)
+	if err != nil {
+		return f, err
+	}
+	s.mu.Lock()
+	if s.figures == nil {
+		s.figures = map[string]cachedFigures{}
+	}
+	s.figures[key] = cachedFigures{at: s.now(), f: f}
+	s.mu.Unlock()
+	return f, nil
 }
 
 // SaveRecord writes a student's attendance, debts and social status; those
