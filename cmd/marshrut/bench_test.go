@@ -113,6 +113,10 @@ func BenchmarkPages(b *testing.B) {
 		{"monitoring/college", "college", "/monitoring"},
 		{"risk/region-list", "region", "/risk"},
 		{"risk/college-list", "college", "/risk"},
+		{"balance/region", "region", "/balance"},
+		{"measures/figures-region", "region", "/measures/figures"},
+		{"mentorship/figures-region", "region", "/mentorship/figures"},
+		{"federal/regions", "federal", "/federal"},
 	}
 
 	// The coverage of the whole region counted afresh, as the first dashboard

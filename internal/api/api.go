@@ -208,6 +208,22 @@ func (a *api) routes() []route {
 	}
 }
 
+// Route is one route of the API, for tests that walk every route.
+type Route struct {
+	Method  string
+	Pattern string // full path under Prefix with {name} wildcards
+	Public  bool   // served without a caller
+}
+
+// Routes returns the table of routes New registers, in its order.
+func Routes() []Route {
+	var out []Route
+	for _, rt := range (&api{}).routes() {
+		out = append(out, Route{Method: rt.method, Pattern: rt.pattern, Public: rt.public})
+	}
+	return out
+}
+
 // New returns the handler of every path under /api/v1/. Authentication happens
 // before it: the server puts the caller into the request context with auth.WithCaller.
 func New(d Deps) http.Handler {

@@ -47,15 +47,17 @@ type Risks interface {
 
 // Service is the logic of mentorship: who may do what.
 type Service struct {
-	store Store
-	risks Risks
-	now   func() time.Time
+	store  Store
+	risks  Risks
+	now    func() time.Time
+	counts *countsCache
 }
 
 // NewService returns a Service on the store; risks may be nil, and then
 // proposals do without the risk; now is the clock.
 func NewService(s Store, risks Risks, now func() time.Time) *Service {
-	return &Service{store: s, risks: risks, now: now}
+	cache := &countsCache{}
+	return &Service{store: forgetting{Store: s, cache: cache}, risks: risks, now: now, counts: cache}
 }
 
 // Now is the service's clock.
@@ -358,9 +360,14 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Figures, error) {
 	if learner.GraduationDay(year).AddDate(0, 6, 0).After(now) {
 		year--
 	}
-	c, err := s.store.MentorshipCounts(ctx, sc, year)
-	if err != nil {
-		return Figures{}, err
+	key := countsKey(sc, year)
+	c, ok := s.counts.get(key, now)
+	if !ok {
+		var err error
+		if c, err = s.store.MentorshipCounts(ctx, sc, year); err != nil {
+			return Figures{}, err
+		}
+		s.counts.put(key, c, now)
 	}
 	c.Year = year
 	return Compute(c), nil

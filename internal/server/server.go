@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,22 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	metrics *metrics
+	table   []Route
+}
+
+// Route is one line of the table of routes as registered, for tests that
+// walk every route: the mux pattern and the access it requires.
+type Route struct {
+	Pattern string // "GET /learners/{id}", or "/api/v1/" for the API's subtree
+	Access  string // public, session, persons, auditor or token
+}
+
+// Routes returns the table of routes New registered, in its order.
+func (s *Server) Routes() []Route { return slices.Clone(s.table) }
+
+// String is the name of the access, as Route.Access gives it.
+func (a access) String() string {
+	return [...]string{"public", "session", "persons", "auditor", "token"}[a]
 }
 
 // access is what a route requires of the caller.
@@ -206,6 +223,7 @@ func New(d Deps) *Server {
 	}
 	for _, rt := range routes {
 		s.mux.Handle(rt.pattern, s.require(rt.need, rt.h))
+		s.table = append(s.table, Route{Pattern: rt.pattern, Access: rt.need.String()})
 	}
 	s.mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
 		s.fail(rw, r, errNotFound)

@@ -54,7 +54,8 @@ func (w *Web) EventForm(rw http.ResponseWriter, r *http.Request) {
 
 func (w *Web) renderEventForm(rw http.ResponseWriter, r *http.Request, status int, e guidance.Event, err error) {
 	_, sc, _ := auth.Caller(r.Context())
-	data := map[string]any{"Event": e, "Kinds": guidance.Kinds, "WholeRegion": sc.WholeRegion()}
+	// Fields is never nil: the template indexes it, and index of nil fails the page.
+	data := map[string]any{"Event": e, "Kinds": guidance.Kinds, "WholeRegion": sc.WholeRegion(), "Fields": map[string]string{}}
 	if err != nil {
 		data["Error"], data["Fields"] = apperr.Text(err), fieldMessages(err)
 	}

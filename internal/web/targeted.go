@@ -64,7 +64,8 @@ func (w *Web) OfferForm(rw http.ResponseWriter, r *http.Request) {
 
 func (w *Web) renderOfferForm(rw http.ResponseWriter, r *http.Request, status int, o targeted.Offer, err error) {
 	_, sc, _ := auth.Caller(r.Context())
-	data := map[string]any{"Offer": o, "WholeRegion": sc.WholeRegion(), "Statuses": targeted.OfferStatuses()}
+	// Fields is never nil: the template indexes it, and index of nil fails the page.
+	data := map[string]any{"Offer": o, "WholeRegion": sc.WholeRegion(), "Statuses": targeted.OfferStatuses(), "Fields": map[string]string{}}
 	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
 		data["Municipalities"] = ms
 	}
