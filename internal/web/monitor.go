@@ -43,15 +43,7 @@ func (w *Web) Monitoring(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, w.monitorPage(r), "monitoring", w.monitorData(r, v))
-}
-
-// monitorPage is the screen page or, with ?print=1, the report to print.
-func (w *Web) monitorPage(r *http.Request) string {
-	if r.URL.Query().Get("print") == "1" {
-		return "monitoring_print"
-	}
-	return "monitoring"
+	w.render(rw, r, http.StatusOK, "monitoring", "monitoring", w.monitorData(r, v))
 }
 
 func (w *Web) monitorView(r *http.Request) (analytics.View, error) {
@@ -120,7 +112,9 @@ func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
 	printQ.Set("print", "1")
 	return map[string]any{"View": v, "KPIs": analytics.Values(v.Figures), "Measures": analytics.Measures, "Figure": m, "Bars": hbars(labels, values, texts),
 		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most,
-		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Extra": v.Extra}
+		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Extra": v.Extra,
+		// With ?print=1 the page is the report to print: a title of its own, no links between levels.
+		"Printing": r.URL.Query().Get("print") == "1"}
 }
 
 func points(ps []linePoint) string {

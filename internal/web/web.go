@@ -178,7 +178,7 @@ func New(d Deps) (*Web, error) {
 		"routing", "match_run", "recommend", "applicants", "employment",
 		"risk", "risk_model", "risk_cases", "risk_case",
 		"federal", "federal_region", "federal_cell",
-		"monitoring", "monitoring_print", "reports",
+		"monitoring", "reports",
 		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
 		"balance", "balance_group", "balance_data", "balance_scenario",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
