@@ -75,9 +75,7 @@ func TestBackupRestoreCommands(t *testing.T) {
 	}
 	for engine, db := range testDatabases(t) {
 		t.Run(engine, func(t *testing.T) {
-			if code, _, errs := runCmd(t, "", "demo", "--db", db, "--learners", "300", "--generate-only"); code != 0 {
-				t.Fatalf("demo: %s", errs)
-			}
+			demoRegion(t, db, 300)
 			before := checksums(t, db)
 			file := filepath.Join(t.TempDir(), "region.backup")
 			code, out, errs := runCmd(t, "", "backup", file, "--db", db)

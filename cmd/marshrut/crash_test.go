@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -34,6 +35,17 @@ func buildBinary(t *testing.T) string {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// demoRegion generates a demo region of n learners into db with a built
+// binary: generated in the test's own process under -race, the pure-Go SQLite
+// takes minutes instead of a second.
+func demoRegion(t *testing.T, db string, n int) {
+	t.Helper()
+	out, err := exec.Command(buildBinary(t), "demo", "--db", db, "--learners", strconv.Itoa(n), "--generate-only").CombinedOutput()
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
 }
 
 // killAfter starts the program, sends it SIGKILL after delay and reports
@@ -302,24 +314,23 @@ func (p *proxy) down() {
 // While PostgreSQL is gone, readiness answers 503 and every page and API call
 // fails fast with 503 and a Russian message; when it is back, the same
 // process serves again without a restart. The outage is made by a proxy; with
-// MARSHRUT_TEST_PG_RESTART=1 the local PostgreSQL cluster itself is stopped
-// and started (it serves other tests too: only on a machine of one's own).
+// MARSHRUT_TEST_PG_RESTART=1 the local PostgreSQL cluster «main» itself is
+// stopped and started (it serves other tests too: only on a machine of one's
+// own), with MARSHRUT_TEST_PG_RESTART=15/name the cluster «name» of version 15.
 func TestPostgresOutage(t *testing.T) {
 	dsn := os.Getenv("MARSHRUT_TEST_POSTGRES_DSN")
 	if dsn == "" {
 		t.Skip("MARSHRUT_TEST_POSTGRES_DSN is not set")
 	}
 	schemaDSN := pgSchema(t, dsn)
-	if code, _, errs := runCmd(t, "", "demo", "--db", schemaDSN, "--learners", "300", "--generate-only"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
+	demoRegion(t, schemaDSN, 300)
 	u, _ := url.Parse(schemaDSN)
 	var down, up func()
-	if os.Getenv("MARSHRUT_TEST_PG_RESTART") == "1" {
-		cluster := pgCluster(t)
-		down = func() { pgctl(t, cluster, "stop", "-m", "fast") }
-		up = func() { pgctl(t, cluster, "start") }
-		t.Cleanup(up) // whatever happens, the shared server comes back
+	if which := os.Getenv("MARSHRUT_TEST_PG_RESTART"); which != "" {
+		version, cluster := pgCluster(t, which)
+		down = func() { pgctl(t, version, cluster, "stop", "-m", "fast") }
+		up = func() { pgctl(t, version, cluster, "start") }
+		t.Cleanup(up) // whatever happens, the server comes back
 	} else {
 		p := newProxy(t, u.Host)
 		u.Host = p.addr
@@ -408,19 +419,24 @@ func TestPostgresOutage(t *testing.T) {
 	}
 }
 
-// pgCluster is the version of the local PostgreSQL cluster «main».
-func pgCluster(t *testing.T) string {
+// pgCluster names the local PostgreSQL cluster to stop: «1» is the cluster
+// «main» of the installed version; «15/other» is the cluster «other» of
+// version 15, for a run against a cluster of one's own.
+func pgCluster(t *testing.T, which string) (version, cluster string) {
 	t.Helper()
+	if v, c, ok := strings.Cut(which, "/"); ok {
+		return v, c
+	}
 	dirs, _ := filepath.Glob("/etc/postgresql/*/main")
 	if len(dirs) == 0 {
 		t.Skip("no local PostgreSQL cluster to stop")
 	}
-	return filepath.Base(filepath.Dir(dirs[0]))
+	return filepath.Base(filepath.Dir(dirs[0])), "main"
 }
 
-func pgctl(t *testing.T, version string, args ...string) {
+func pgctl(t *testing.T, version, cluster string, args ...string) {
 	t.Helper()
-	cmd := exec.Command("pg_ctlcluster", append([]string{"--skip-systemctl-redirect", version, "main"}, args...)...)
+	cmd := exec.Command("pg_ctlcluster", append([]string{"--skip-systemctl-redirect", version, cluster}, args...)...)
 	if out, err := cmd.CombinedOutput(); err != nil && !strings.Contains(string(out), "already running") {
 		t.Errorf("pg_ctlcluster %v: %v\n%s", args, err, out)
 	}

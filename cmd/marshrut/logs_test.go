@@ -49,9 +49,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	}
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "logs.db")
-	if code, _, errs := runCmd(t, "", "demo", "--db", db, "--learners", "400", "--generate-only"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
+	demoRegion(t, db, 400)
 	var logs syncBuffer
 	cfg := config.Default()
 	cfg.DatabaseURL, cfg.LogLevel, cfg.LogTo = db, slog.LevelDebug, &logs

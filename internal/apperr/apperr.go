@@ -50,17 +50,24 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // New returns an error with a code and a formatted Russian message.
 func New(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: text(format, args...)}
+}
+
+// text formats a message. Messages quote what a person sent, which may be
+// any bytes: invalid UTF-8 becomes U+FFFD, so that a message is always text
+// fit for a page, a JSON answer, a report file or a log line.
+func text(format string, args ...any) string {
+	return strings.ToValidUTF8(fmt.Sprintf(format, args...), "\uFFFD")
 }
 
 // Field returns an Invalid error that names the field at fault.
 func Field(field, format string, args ...any) *Error {
-	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: Invalid, Field: field, Message: text(format, args...)}
 }
 
 // Wrap keeps err as the cause of a displayable error.
 func Wrap(err error, code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+	return &Error{Code: code, Message: text(format, args...), Err: err}
 }
 
 // CodeOf returns the code of the first *Error in err's chain; Unavailable

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode/utf8"
 )
 
 // sqlStateError stands for a driver's error that carries a SQLSTATE.
@@ -45,5 +46,14 @@ func TestUnavailable(t *testing.T) {
 	full := fmt.Errorf("store: commit: %w", errors.New("database or disk is full (13)"))
 	if !strings.Contains(Message(full), "закончилось место") {
 		t.Errorf("disk full: %q", Message(full))
+	}
+}
+
+// A message quoting invalid UTF-8 is still valid text.
+func TestMessageIsValidUTF8(t *testing.T) {
+	for _, err := range []error{New(Invalid, "дата «%s»", "\xff"), Field("date", "«%s»", "a\xc3"), Wrap(nil, Invalid, "%s", "\xed\xa0\x80")} {
+		if m := Message(err); !utf8.ValidString(m) || !strings.Contains(m, "\uFFFD") {
+			t.Errorf("message %q", m)
+		}
 	}
 }

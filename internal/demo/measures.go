@@ -218,6 +218,9 @@ func (g *measuresGen) graduates() error {
 func (g *measuresGen) group(p measures.Programme, k int, centre auth.Scope) error {
 	weeks := max(2, p.Hours/36)
 	start := dateOnly(g.now.AddDate(0, -1-g.rng.IntN(23), -g.rng.IntN(28)))
+	if k == 0 && g.rng.Float64() < 0.3 {
+		start = dateOnly(g.now.AddDate(0, 0, -g.rng.IntN(40))) // a group studying now
+	}
 	end := start.AddDate(0, 0, 7*weeks+g.rng.IntN(10))
 	gr := measures.Group{ProgrammeID: p.ID, Name: fmt.Sprintf("%s-%02d/%d", groupCode(p.Profession), k+1, start.Year()%100),
 		Start: start, End: end, Capacity: 12 + g.rng.IntN(14)}
@@ -242,8 +245,10 @@ func groupCode(s string) string {
 		return string(r[:min(2, len(r))])
 	}
 	var b strings.Builder
-	for _, w := range words[:min(3, len(words))] {
-		b.WriteString(strings.ToUpper(string([]rune(w)[:1])))
+	for _, w := range words {
+		if r := []rune(w); len(r) > 2 && b.Len() < 9 { // skip «и», «по», «в»
+			b.WriteString(strings.ToUpper(string(r[:1])))
+		}
 	}
 	return b.String()
 }

@@ -498,3 +498,7 @@ func (e Enrolment) EmployedInTime() bool {
 	_, ok := EmployedWithin(e.Completed, []Span{{Start: e.EmployedOn}})
 	return ok
 }
+
+// HasJob reports whether a job is known: recorded for a person, found in
+// the outcome history within three months for a learner.
+func (e Enrolment) HasJob() bool { return !e.EmployedOn.IsZero() }

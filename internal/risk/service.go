@@ -143,6 +143,38 @@ type Service struct {
 	// region's scale they count every scored learner and every case.
 	mu      sync.Mutex
 	figures map[string]cachedFigures
+	demand  map[string]cachedDemand
+}
+
+type cachedDemand struct {
+	at time.Time
+	d  Demand
+}
+
+// DemandTTL is how long the region's demand is reused: it changes with the
+// vacancy data, and reading it aggregates every open vacancy, which a card
+// should not do on every view.
+const DemandTTL = 5 * time.Minute
+
+// regionDemand returns the region's demand, reused for DemandTTL.
+func (s *Service) regionDemand(ctx context.Context, region string) (Demand, error) {
+	s.mu.Lock()
+	c, ok := s.demand[region]
+	s.mu.Unlock()
+	if ok && s.now().Sub(c.at) < DemandTTL {
+		return c.d, nil
+	}
+	d, err := s.store.RiskDemand(ctx, region)
+	if err != nil {
+		return d, err
+	}
+	s.mu.Lock()
+	if s.demand == nil {
+		s.demand = map[string]cachedDemand{}
+	}
+	s.demand[region] = cachedDemand{at: s.now(), d: d}
+	s.mu.Unlock()
+	return d, nil
 }
 
 type cachedFigures struct {
@@ -474,7 +506,7 @@ func (s *Service) ForLearner(ctx context.Context, sc auth.Scope, id int64) (Lear
 	case !apperr.Is(err, apperr.NotFound):
 		return out, err
 	}
-	d, err := s.store.RiskDemand(ctx, sc.RegionCode)
+	d, err := s.regionDemand(ctx, sc.RegionCode)
 	if err != nil {
 		return out, err
 	}

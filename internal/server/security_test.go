@@ -268,3 +268,40 @@ func loginClient(t *testing.T, e *lockEnv, login string) browser {
 	}
 	return browser{c: c, csrf: m[1]}
 }
+
+// The session cookie is HttpOnly and SameSite=Lax always, and Secure when the
+// program is reached over TLS.
+func TestSessionCookieFlags(t *testing.T) {
+	e := lockSetup(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, secure := range []bool{false, true} {
+		w, err := web.New(web.Deps{Auth: e.auth, Users: e.st, Region: "41", SessionTTL: time.Hour, SecureCookies: secure, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := server.New(server.Deps{Web: w, API: http.NotFoundHandler(), Auth: e.auth, Ping: e.st.Ping, Log: log, Registry: prometheus.NewRegistry(), HSTS: secure})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/login", nil))
+		m := reCSRF.FindStringSubmatch(rec.Body.String())
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"login": {"region"}, "password": {password}, "csrf": {m[1]}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for _, c := range rec.Result().Cookies() {
+			req.AddCookie(c)
+		}
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var found bool
+		for _, c := range rec.Result().Cookies() {
+			if c.Name != web.SessionCookie {
+				continue
+			}
+			found = true
+			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != secure || c.Path != "/" {
+				t.Errorf("secure %v: session cookie %+v", secure, c)
+			}
+		}
+		if !found {
+			t.Fatalf("secure %v: no session cookie after the login (%d)", secure, rec.Code)
+		}
+	}
+}

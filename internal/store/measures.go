@@ -231,6 +231,12 @@ func (s *Store) MeasureGroup(ctx context.Context, sc auth.Scope, id int64) (meas
 // SNILS is reused.
 func (s *Store) Enrol(ctx context.Context, sc auth.Scope, e *measures.Enrolment, check func(g measures.Group) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		// Lock the group's row first (PostgreSQL keeps the lock to the end of
+		// the transaction, SQLite has one writer anyway), so that two centres
+		// enrolling at once cannot both take the last place.
+		if _, err := tx.ExecContext(ctx, `UPDATE measure_group SET capacity = capacity WHERE id = $1`, e.GroupID); err != nil {
+			return fmt.Errorf("store: enrol: %w", err)
+		}
 		g, err := measureGroup(ctx, tx, sc, e.GroupID)
 		if err != nil {
 			return err

@@ -380,7 +380,8 @@ type measureChart struct {
 	Rows          []measureBarRow
 	Ticks         []plotTick
 	Legend        []measureLegend
-	Label         string // what the chart shows, for screen readers
+	Label         string  // what the chart shows, for screen readers
+	LabelX        float64 // where the rows' labels end
 }
 
 type measureBarRow struct {
@@ -408,22 +409,24 @@ var measureFills = []string{"#9db7d5", "#1f5fa8", "#2e7d4f"}
 
 // categoryChart draws enrolled, completed and employed by category.
 func categoryChart(rows []activemeasures.Row) measureChart {
-	const labelW, width, barH, gap, top = 250.0, 720.0, 12.0, 14.0, 34.0
+	const labelW, width, barH, gap, first = 300.0, 760.0, 12.0, 14.0, 34.0
 	span := width - labelW - 60
 	most := 1
 	for _, r := range rows {
 		most = max(most, r.Enrolled)
 	}
-	c := measureChart{Width: int(width), Label: "Зачислены, завершили обучение и трудоустроены в течение трёх месяцев по категориям"}
+	step := measureStep(most)
+	top := step * ((most + step - 1) / step) // the axis ends on a round tick
+	c := measureChart{Width: int(width), LabelX: labelW - 6, Label: "Зачислены, завершили обучение и трудоустроены в течение трёх месяцев по категориям"}
 	names := []string{"зачислены", "завершили", "трудоустроены"}
 	for i, n := range names {
 		c.Legend = append(c.Legend, measureLegend{X: labelW + float64(i)*140, Fill: measureFills[i], Text: n})
 	}
-	y := top
+	y := first
 	for _, r := range rows {
 		row := measureBarRow{Label: r.Name, Y: round1(y + 1.5*barH + 4)}
 		for i, v := range []int{r.Enrolled, r.Completed, r.Employed} {
-			w := span * float64(v) / float64(most)
+			w := span * float64(v) / float64(top)
 			row.Bars = append(row.Bars, measureBar{X: labelW, Y: round1(y + float64(i)*barH), W: round1(w), H: barH - 2, Fill: measureFills[i],
 				Title: fmt.Sprintf("%s: %s — %s", r.Name, names[i], Number(v)), Value: Number(v), TextX: round1(labelW + w + 4)})
 		}
@@ -431,14 +434,20 @@ func categoryChart(rows []activemeasures.Row) measureChart {
 		y += 3*barH + gap
 	}
 	c.Height = int(y + 20)
-	last := -1
-	for i := 0; i <= 4; i++ {
-		v := int(math.Round(float64(most) * float64(i) / 4))
-		if v == last {
-			continue // a small scale has fewer ticks than five
-		}
-		last = v
-		c.Ticks = append(c.Ticks, plotTick{At: round1(labelW + span*float64(v)/float64(most)), Label: Number(v)})
+	for v := 0; v <= top; v += step {
+		c.Ticks = append(c.Ticks, plotTick{At: round1(labelW + span*float64(v)/float64(top)), Label: Number(v)})
 	}
 	return c
+}
+
+// measureStep is a round step (1, 2 or 5 times a power of ten) that cuts 0…most
+// into at most five parts.
+func measureStep(most int) int {
+	for p := 1; ; p *= 10 {
+		for _, m := range []int{1, 2, 5} {
+			if m*p*5 >= most {
+				return m * p
+			}
+		}
+	}
 }

@@ -288,6 +288,12 @@ func split(fields [][]byte, b []byte) ([][]byte, error) {
 			b = b[i+1:]
 		}
 	}
+	// encoding/csv would drop a carriage return at the end of the line, a
+	// stray one left after the line's own: refuse it, as the unquoted path
+	// above does (its last field then holds the CR and does not parse).
+	if bytes.HasSuffix(b, []byte{'\r'}) {
+		return nil, errors.New("лишний символ возврата каретки в конце строки")
+	}
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
 	rec, err := cr.Read()
