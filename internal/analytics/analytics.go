@@ -91,10 +91,7 @@ func (s *Service) Dashboard(ctx context.Context, sc auth.Scope) (Dashboard, erro
 		return Dashboard{}, err
 	}
 	// The last three cohorts whose six months have passed, and the current one.
-	last := now.Year()
-	if learner.GraduationDay(last).AddDate(0, 6, 0).After(now) {
-		last--
-	}
+	last, _ := LastYears(now)
 	years := []int{last - 2, last - 1, last}
 	if last < now.Year() {
 		years = append(years, now.Year())

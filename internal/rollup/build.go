@@ -53,10 +53,7 @@ func Build(ctx context.Context, src Source, region, regionName string, now time.
 		cov.Rows = append(cov.Rows, Row{Dims: []string{c.Name}, Values: []*int{n(c.Pupils), n(c.Reached), n(c.Seniors), n(c.Informed), n(c.HoursMet), n(c.Ticket)}})
 	}
 
-	last := now.Year()
-	if learner.GraduationDay(last).AddDate(0, 6, 0).After(now) {
-		last--
-	}
+	last, _ := analytics.LastYears(now)
 	years := []int{last - 2, last - 1, last}
 	employment := func(name, by string) (Table, error) {
 		t := Table{Name: name, Dims: schema[name].dims, Measures: schema[name].measures}

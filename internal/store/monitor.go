@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/analytics"
 	"marshrut/internal/auth"
 	"marshrut/internal/guidance"
+	"marshrut/internal/risk"
 )
 
 // MonitorSnapshot counts the region's figures by organisation: guidance this
@@ -130,7 +131,7 @@ func (s *Store) MonitorSnapshot(ctx context.Context, region string, now time.Tim
 		{"risk", `SELECT l.org_id, count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM risk_case c WHERE c.learner_id = l.id) THEN 1 ELSE 0 END), 0)
 			FROM risk_score rs JOIN learner l ON l.id = rs.learner_id
 			WHERE rs.region_code = $1 AND rs.probability >= COALESCE((SELECT threshold FROM risk_setting WHERE region_code = $1), $2)
-			GROUP BY l.org_id`, args{region, riskDefaultThreshold},
+			GROUP BY l.org_id`, args{region, risk.DefaultThreshold},
 			func(r *sql.Rows) error {
 				var org int64
 				var n, c int
@@ -186,9 +187,6 @@ func (s *Store) MonitorSnapshot(ctx context.Context, region string, now time.Tim
 	snap.Months, err = s.monitorMonths(ctx, region, now)
 	return snap, err
 }
-
-// riskDefaultThreshold mirrors risk.DefaultThreshold for regions that have not chosen theirs.
-const riskDefaultThreshold = 0.3
 
 // monitorMonths is the region's trend: guidance reach and informing by the
 // end of each month of the school year, and employment-centre cases opened
