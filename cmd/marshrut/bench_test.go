@@ -273,7 +273,7 @@ func BenchmarkServeRSS(b *testing.B) {
 func BenchmarkMonitorSnapshot(b *testing.B) {
 	cfg, st := benchRegion(b, 1_000_000)
 	for b.Loop() {
-		if _, err := st.MonitorSnapshot(context.Background(), cfg.Region, time.Now()); err != nil {
+		if _, err := st.MonitorSnapshot(context.Background(), cfg.Region, time.Now(), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

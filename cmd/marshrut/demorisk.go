@@ -73,7 +73,11 @@ func demoRisk(ctx context.Context, e *env, st *store.Store, region string, seed 
 		}
 		if i%3 == 0 && r.Status == "graduate" {
 			out := []risk.CaseOutcome{risk.EndEmployed, risk.EndTraining, risk.EndEmployed, risk.EndNoJob}[(i/3)%4]
-			if err := svc.CloseCase(ctx, czn, c.ID, out, ""); err != nil {
+			cl := risk.Closing{Outcome: out, Since: learner.Day(now.AddDate(0, 0, -3-i%9))}
+			if out == risk.EndEmployed {
+				cl.EmployerName = demoHirers[(i/3)%len(demoHirers)]
+			}
+			if err := svc.CloseCase(ctx, czn, c.ID, cl); err != nil {
 				return err
 			}
 		}
@@ -91,3 +95,6 @@ var demoNotes = []string{
 	"Предложено обучение по программе содействия занятости.",
 	"",
 }
+
+// demoHirers are the employers the demo's closed cases found work with.
+var demoHirers = []string{"ООО «Камчатская рыбная компания»", "ИП Ковалёв А. С.", "МУП «Елизовский водоканал»", "ООО «Северо-Восточный ремонтный центр»"}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // the region's time zone on machines without a zoneinfo database
 
 	"marshrut/internal/apperr"
 )

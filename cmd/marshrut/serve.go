@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"marshrut/internal/config"
 	"marshrut/internal/guidance"
 	"marshrut/internal/jobs"
+	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
@@ -78,19 +80,21 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	programmes := measures.NewService(st, now)
 	workforce := balance.NewService(st, now)
 	monitor := analytics.NewMonitor(st, now, demandClosure(workforce), measuresEmployment(programmes))
-	stats := analytics.NewService(dashboardStore{st, guide, monitor}, now)
-	reports := report.NewService(st, monitor, runner, now)
+	figures := kpi.NewService(monitor, st, now, cfg.Location())
+	stats := analytics.NewService(st, now)
+	reports := report.NewService(st, figures, runner, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, Reports: reports, Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes,
-		Region: cfg.Region, SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes,
+		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, Log: log, Measures: programmes}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes}), Auth: authSvc,
+		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 	})
 	return &app{handler: h, web: w, jobs: runner, monitor: monitor, reports: reports}, nil
 }
@@ -119,8 +123,16 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	if err := st.FailInterruptedRuns(ctx); err != nil {
 		return err
 	}
-	// The monitoring figures are counted before the first page asks for
-	// them, and the month's report is made once the month begins.
+	// Statuses whose period began or ended since the last run are read
+	// again, now and every night; then the monitoring figures are counted
+	// before the first page asks for them, and the month's report is made
+	// once the month begins.
+	if n, err := st.RefreshStatuses(ctx, cfg.Region); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("statuses read again", "learners", n)
+	}
+	go refreshStatuses(ctx, st, a.monitor, cfg.Region, cfg.Location(), log)
 	go a.monitor.Snapshot(ctx, cfg.Region)
 	go a.reports.Schedule(ctx, cfg.Region, time.Hour, log)
 	h := a.handler
@@ -181,31 +193,37 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	return nil
 }
 
-// dashboardStore is what dashboards read: the store, with coverage counted
-// through the guidance service, whose recent counts are reused.
-type dashboardStore struct {
-	*store.Store
-	guide   *guidance.Service
-	monitor *analytics.Monitor
+// touch tells the monitoring snapshot what a write by the scope may have
+// changed: an organisation's own staff change their organisation; everyone
+// else (the region, an employment centre, an employer) may change any.
+func touch(m *analytics.Monitor, sc auth.Scope) {
+	switch sc.Role {
+	case auth.School, auth.College, auth.University:
+		m.Touch(sc.RegionCode, sc.OrgID)
+	default:
+		m.Touch(sc.RegionCode)
+	}
 }
 
-// MentorshipCoverage reads the region's or an organisation's coverage from
-// the monitoring snapshot, which counts it in the background; other scopes
-// (a centre's municipalities, an employer) count it afresh.
-func (d dashboardStore) MentorshipCoverage(ctx context.Context, sc auth.Scope) (mentored, fullTime int, err error) {
-	switch {
-	case d.monitor != nil && sc.WholeRegion():
-		if v, err := d.monitor.View(ctx, sc, "region", 0); err == nil {
-			return v.Figures.Mentored, v.Figures.FullTime, nil
+// refreshStatuses reads again, shortly after each midnight of the region,
+// the statuses of learners whose period began or ended.
+func refreshStatuses(ctx context.Context, st *store.Store, m *analytics.Monitor, region string, loc *time.Location, log *slog.Logger) {
+	for {
+		now := time.Now().In(loc)
+		next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 5, 0, 0, loc)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(next)):
 		}
-	case d.monitor != nil && (sc.Role == auth.College || sc.Role == auth.University || sc.Role == auth.School):
-		if v, err := d.monitor.View(ctx, sc, "organisation", sc.OrgID); err == nil {
-			return v.Figures.Mentored, v.Figures.FullTime, nil
+		n, err := st.RefreshStatuses(ctx, region)
+		if err != nil {
+			log.Warn("refresh statuses", "err", err)
+			continue
+		}
+		if n > 0 {
+			m.Touch(region)
+			log.Info("statuses read again", "learners", n)
 		}
 	}
-	return d.Store.MentorshipCoverage(ctx, sc)
-}
-
-func (d dashboardStore) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
-	return d.guide.CountCoverage(ctx, sc, year, by)
 }

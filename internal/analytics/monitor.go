@@ -3,6 +3,7 @@ package analytics
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -12,34 +13,69 @@ import (
 	"marshrut/internal/learner"
 )
 
-// Figures are the counts behind the headline figures of one organisation,
-// or of any sum of organisations: a municipality, the region.
+// Figures are the counts behind the headline measures of one organisation,
+// or of any sum of organisations: a municipality, the region. The catalogue
+// of measures (package kpi) says which counts make each measure.
 type Figures struct {
-	Pupils, Reached    int // pupils of grades 6–11; reached by guidance this school year
-	Seniors, Informed  int // pupils of grades 9–11; informed about targeted education
-	Graduates, Working int // graduates of the latest year six months on; at work, in study or service
-	Employed, Retained int // of the latest year twelve months on: at work six months on; still so at twelve
-	Students, Contract int // students; under a targeted-education contract
-	FullTime, Mentored int // full-time students; with an active mentor
-	AtRisk, WithCase   int // students and recent graduates at risk; with an employment-centre case
+	Pupils, Reached     int // pupils of grades 6–11; reached by guidance this school year
+	HoursMet            int // of the pupils, those whose профминимум hours meet their school's level
+	Seniors, Informed   int // pupils of grades 9–11; informed about targeted education
+	Graduates, Working  int // graduates of the latest year six months on; occupied then
+	Unknown6            int // of Graduates, those whose status six months on is not known
+	Graduates12         int // graduates of the latest year twelve months on
+	Working12           int // of them, occupied twelve months on
+	Unknown12           int // of them, status twelve months on not known
+	Employed, Retained  int // of the latest year twelve months on: occupied six months on; still so at twelve
+	Hired, SameEmployer int // of the latest year twelve months on: at work for an employer six months on; with the same one at twelve
+	RatingGraduates     int // graduates of the rating's year (the year before the current one)
+	RatingWorking       int // of them, at work at some time in the year after graduation
+	Students, Contract  int // students; under a targeted-education contract
+	FullTime, Mentored  int // full-time students; with an active mentor
+	MentoredEnterprise  int // of Mentored, with a mentor at an enterprise
+	ContractsEnded      int // targeted contracts whose obligation to work came to an end
+	ContractsFulfilled  int // of them, fulfilled
+	AtRisk, WithCase    int // students and recent graduates at risk; with an employment-centre case
+	// Region-wide counts from other parts, on the region's level only.
+	ProgrammeDone     int // completed an active-employment programme three or more months ago
+	ProgrammeEmployed int // of them, at work within three months of completion
+	ProgrammeUnknown  int // of them, with no known result
+	DemandNeed        int // the region's forecast need for workers in the first year ahead
+	DemandClosed      int // of it, what the graduates of the year close
 }
 
 // Add adds o's counts to f.
 func (f *Figures) Add(o Figures) {
 	f.Pupils += o.Pupils
 	f.Reached += o.Reached
+	f.HoursMet += o.HoursMet
 	f.Seniors += o.Seniors
 	f.Informed += o.Informed
 	f.Graduates += o.Graduates
 	f.Working += o.Working
+	f.Unknown6 += o.Unknown6
+	f.Graduates12 += o.Graduates12
+	f.Working12 += o.Working12
+	f.Unknown12 += o.Unknown12
 	f.Employed += o.Employed
 	f.Retained += o.Retained
+	f.Hired += o.Hired
+	f.SameEmployer += o.SameEmployer
+	f.RatingGraduates += o.RatingGraduates
+	f.RatingWorking += o.RatingWorking
 	f.Students += o.Students
 	f.Contract += o.Contract
 	f.FullTime += o.FullTime
 	f.Mentored += o.Mentored
+	f.MentoredEnterprise += o.MentoredEnterprise
+	f.ContractsEnded += o.ContractsEnded
+	f.ContractsFulfilled += o.ContractsFulfilled
 	f.AtRisk += o.AtRisk
 	f.WithCase += o.WithCase
+	f.ProgrammeDone += o.ProgrammeDone
+	f.ProgrammeEmployed += o.ProgrammeEmployed
+	f.ProgrammeUnknown += o.ProgrammeUnknown
+	f.DemandNeed += o.DemandNeed
+	f.DemandClosed += o.DemandClosed
 }
 
 // Funnel is one graduation cohort's way from school to a job that lasts.
@@ -69,6 +105,16 @@ func (f *Funnel) Add(o Funnel) {
 	f.Working12 += o.Working12
 }
 
+// Cell is where a count stands: the organisation a learner belongs to and
+// the municipality the learner lives in. An organisation's figures are the
+// sum of its cells; a municipality's, of the cells of those who live there
+// (the youth of the municipality, as an employment centre serves it).
+type Cell struct{ Org, Municipality int64 }
+
+// RatingYear is the graduation year the national rating counts on day now:
+// the year before, whose second year after graduation is under way.
+func RatingYear(now time.Time) int { return now.Year() - 1 }
+
 // Unit is an organisation as monitoring sees it.
 type Unit struct {
 	ID             int64
@@ -80,15 +126,22 @@ type Unit struct {
 
 // Snapshot is the region's figures by organisation at one moment.
 type Snapshot struct {
-	Region  string
-	At      time.Time
-	Year    int // the latest graduation year six months on
-	Year12  int // the latest graduation year twelve months on
-	Units   map[int64]Unit
-	Figures map[int64]Figures        // by organisation
-	Funnels map[int64]map[int]Funnel // by organisation, then graduation year
-	Months  []MonthFigures           // the region's trend by month
-	Extra   map[string]Ratio         // region-wide figures from other parts: measures, demand
+	Region string
+	At     time.Time
+	Year   int // the latest graduation year six months on
+	Year12 int // the latest graduation year twelve months on
+	Units  map[int64]Unit
+	// Municipalities names the region's municipalities by id.
+	Municipalities map[int64]string
+	Figures        map[Cell]Figures        // by organisation and municipality of residence
+	Funnels        map[Cell]map[int]Funnel // by cell, then graduation year
+	Months         []MonthFigures          // the region's trend by month
+	Extra          Figures                 // region-wide counts from other parts: programmes, demand
+	// Fresh is when the snapshot was last brought up to date: the full count,
+	// or a recount of the organisations a write touched since.
+	Fresh time.Time
+	// RatingYear is the graduation year the national rating counts.
+	RatingYear int
 }
 
 // MonthFigures is the region's trend for one month.
@@ -100,27 +153,24 @@ type MonthFigures struct {
 	Closed   int // of them closed since
 }
 
-// Ratio is a region-wide figure that has a numerator and a denominator.
-type Ratio struct {
-	Title    string
-	Num, Den int
-	Note     string
-}
-
-// MonitorStore computes a snapshot from the data.
+// MonitorStore computes a snapshot from the data: of the whole region, or,
+// when orgs is not empty, of those organisations alone.
 type MonitorStore interface {
-	MonitorSnapshot(ctx context.Context, region string, now time.Time) (Snapshot, error)
+	MonitorSnapshot(ctx context.Context, region string, now time.Time, orgs []int64) (Snapshot, error)
 }
 
-// ExtraSource adds a region-wide figure to the snapshot (the balance's
-// closure of demand, programmes of employment measures).
-type ExtraSource func(ctx context.Context, region string) (key string, r Ratio, ok bool, err error)
+// ExtraSource adds region-wide counts to the snapshot (the balance's closure
+// of demand, programmes of employment measures), as of the day given.
+type ExtraSource func(ctx context.Context, region string, at time.Time) (Figures, error)
 
-// Monitor serves the monitoring pages from a snapshot of the region's
-// figures by organisation, kept for SnapshotTTL: every level, from the
-// region to an organisation, is a sum of the same rows, so the pages read
-// no learner at request time. A stale snapshot is served while a fresh one
-// is computed in the background.
+// Monitor serves every page that shows the region's figures from one
+// snapshot of counts by organisation: every level, from the region to an
+// organisation, is a sum of the same rows, so no two pages disagree and no
+// page reads learners at request time. A write marks what it touched
+// (Touch); the next read recounts those organisations before it answers, so
+// the scope that wrote sees its write at once. The whole region is counted
+// again in the background when the snapshot is older than SnapshotTTL, and
+// the stale one is served meanwhile.
 type Monitor struct {
 	store  MonitorStore
 	extras []ExtraSource
@@ -130,6 +180,9 @@ type Monitor struct {
 	snap    map[string]*Snapshot
 	running map[string]bool
 	wait    map[string]chan struct{}
+	dirty   map[string]map[int64]bool // organisations to recount, by region
+	all     map[string]bool           // the whole region to recount before the next read
+	recount sync.Mutex                // one recount of touched organisations at a time
 }
 
 // SnapshotTTL is how long a snapshot is served before it is computed again.
@@ -137,29 +190,56 @@ const SnapshotTTL = 5 * time.Minute
 
 // NewMonitor returns a Monitor on the store.
 func NewMonitor(s MonitorStore, now func() time.Time, extras ...ExtraSource) *Monitor {
-	return &Monitor{store: s, now: now, extras: extras, snap: map[string]*Snapshot{}, running: map[string]bool{}, wait: map[string]chan struct{}{}}
+	return &Monitor{store: s, now: now, extras: extras, snap: map[string]*Snapshot{}, running: map[string]bool{},
+		wait: map[string]chan struct{}{}, dirty: map[string]map[int64]bool{}, all: map[string]bool{}}
 }
 
-// Snapshot returns the region's snapshot: the one in memory when it is
-// fresh; a stale one at once while a new one is computed; and, when there is
-// none yet, the new one when it is ready.
+// Touch marks organisations whose figures a write changed; with none, the
+// whole region. The next read counts them again.
+func (m *Monitor) Touch(region string, orgs ...int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(orgs) == 0 {
+		m.all[region] = true
+		return
+	}
+	if m.dirty[region] == nil {
+		m.dirty[region] = map[int64]bool{}
+	}
+	for _, id := range orgs {
+		m.dirty[region][id] = true
+	}
+}
+
+// Snapshot returns the region's snapshot up to date with every write: the
+// one in memory with the touched organisations recounted; a stale one at
+// once while a new one is computed; and, when there is none yet (or a write
+// touched the whole region), the new one when it is ready.
 func (m *Monitor) Snapshot(ctx context.Context, region string) (*Snapshot, error) {
 	m.mu.Lock()
 	s := m.snap[region]
-	if s != nil && m.now().Sub(s.At) < SnapshotTTL {
+	if m.all[region] {
+		m.all[region] = false
+		delete(m.dirty, region)
+		s = nil
+		delete(m.snap, region)
+	}
+	if s != nil && m.now().Sub(s.At) < SnapshotTTL && len(m.dirty[region]) == 0 {
 		m.mu.Unlock()
 		return s, nil
 	}
-	if !m.running[region] {
-		m.running[region] = true
-		done := make(chan struct{})
-		m.wait[region] = done
-		go m.refresh(context.WithoutCancel(ctx), region, done)
+	if s == nil || m.now().Sub(s.At) >= SnapshotTTL {
+		if !m.running[region] {
+			m.running[region] = true
+			done := make(chan struct{})
+			m.wait[region] = done
+			go m.refresh(context.WithoutCancel(ctx), region, done)
+		}
 	}
 	done := m.wait[region]
 	m.mu.Unlock()
 	if s != nil {
-		return s, nil
+		return m.recountTouched(ctx, region)
 	}
 	select {
 	case <-done:
@@ -167,36 +247,91 @@ func (m *Monitor) Snapshot(ctx context.Context, region string) (*Snapshot, error
 		return nil, ctx.Err()
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if s := m.snap[region]; s != nil {
+	s = m.snap[region]
+	m.mu.Unlock()
+	if s == nil {
+		return nil, apperr.New(apperr.Internal, "показатели региона не удалось посчитать: подробности в журнале сервера")
+	}
+	return m.recountTouched(ctx, region)
+}
+
+// recountTouched counts again the organisations writes touched and puts
+// their rows into a copy of the snapshot.
+func (m *Monitor) recountTouched(ctx context.Context, region string) (*Snapshot, error) {
+	m.recount.Lock()
+	defer m.recount.Unlock()
+	m.mu.Lock()
+	s := m.snap[region]
+	var orgs []int64
+	for id := range m.dirty[region] {
+		orgs = append(orgs, id)
+	}
+	delete(m.dirty, region)
+	m.mu.Unlock()
+	if len(orgs) == 0 || s == nil {
 		return s, nil
 	}
-	return nil, apperr.New(apperr.Internal, "показатели региона не удалось посчитать: подробности в журнале сервера")
+	slices.Sort(orgs)
+	part, err := m.store.MonitorSnapshot(ctx, region, m.now(), orgs)
+	if err != nil {
+		m.Touch(region, orgs...) // not counted: try again on the next read
+		return nil, err
+	}
+	next := *s
+	next.Figures = maps.Clone(s.Figures)
+	next.Funnels = maps.Clone(s.Funnels)
+	next.Units = maps.Clone(s.Units)
+	touched := map[int64]bool{}
+	for _, id := range orgs {
+		touched[id] = true
+	}
+	maps.DeleteFunc(next.Figures, func(c Cell, _ Figures) bool { return touched[c.Org] })
+	maps.DeleteFunc(next.Funnels, func(c Cell, _ map[int]Funnel) bool { return touched[c.Org] })
+	maps.Copy(next.Units, part.Units)
+	maps.Copy(next.Figures, part.Figures)
+	maps.Copy(next.Funnels, part.Funnels)
+	next.Fresh = part.At
+	m.mu.Lock()
+	if m.snap[region] == s {
+		m.snap[region] = &next
+	}
+	m.mu.Unlock()
+	return &next, nil
 }
 
 // Forget drops the region's snapshot, so that the next page computes a new one.
-func (m *Monitor) Forget(region string) {
-	m.mu.Lock()
-	delete(m.snap, region)
-	m.mu.Unlock()
+func (m *Monitor) Forget(region string) { m.Touch(region) }
+
+// At counts the region's snapshot as of a past day, without keeping it:
+// cohorts, school year and events are those of that day.
+func (m *Monitor) At(ctx context.Context, region string, day time.Time) (*Snapshot, error) {
+	s, err := m.count(ctx, region, day)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func (m *Monitor) count(ctx context.Context, region string, at time.Time) (Snapshot, error) {
+	s, err := m.store.MonitorSnapshot(ctx, region, at, nil)
+	if err != nil {
+		return s, err
+	}
+	s.Fresh = s.At
+	for _, x := range m.extras {
+		f, err := x(ctx, region, at)
+		if err != nil {
+			return s, err
+		}
+		s.Extra.Add(f)
+	}
+	return s, nil
 }
 
 func (m *Monitor) refresh(ctx context.Context, region string, done chan struct{}) {
 	defer close(done)
-	s, err := m.store.MonitorSnapshot(ctx, region, m.now())
-	if err == nil {
-		s.Extra = map[string]Ratio{}
-		for _, x := range m.extras {
-			key, r, ok, xerr := x(ctx, region)
-			if xerr != nil {
-				err = xerr
-				break
-			}
-			if ok {
-				s.Extra[key] = r
-			}
-		}
-	}
+	// Writes after this moment are recounted on top of the new snapshot.
+	s, err := m.count(ctx, region, m.now())
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.running[region] = false
@@ -222,15 +357,16 @@ type Child struct {
 
 // View is a monitoring page's content.
 type View struct {
-	Level    Level
-	At       time.Time
-	Year     int
-	Year12   int
-	Figures  Figures
-	Children []Child
-	Funnels  []Funnel
-	Months   []MonthFigures
-	Extra    map[string]Ratio // on the region's level only
+	Level      Level
+	At         time.Time
+	Year       int
+	Year12     int
+	Figures    Figures
+	Children   []Child
+	Funnels    []Funnel
+	Months     []MonthFigures
+	Fresh      time.Time // when the figures were last brought up to date
+	RatingYear int
 	// Persons tells whether the caller may open the lists of persons behind
 	// the numbers of an organisation.
 	Persons bool
@@ -251,26 +387,42 @@ func (m *Monitor) View(ctx context.Context, sc auth.Scope, kind string, id int64
 	if err != nil {
 		return View{}, err
 	}
+	return view(s, sc, kind, id)
+}
+
+// ViewAt is View on the figures as of a past moment, counted afresh.
+func (m *Monitor) ViewAt(ctx context.Context, sc auth.Scope, kind string, id int64, at time.Time) (View, error) {
+	if !CanMonitor(sc) {
+		return View{}, apperr.New(apperr.Forbidden, "мониторинг видят сотрудники организаций и органов власти")
+	}
+	s, err := m.At(ctx, sc.RegionCode, at)
+	if err != nil {
+		return View{}, err
+	}
+	return view(s, sc, kind, id)
+}
+
+func view(s *Snapshot, sc auth.Scope, kind string, id int64) (View, error) {
 	if kind == "" {
 		kind, id = defaultLevel(sc, s)
 	}
-	v := View{At: s.At, Year: s.Year, Year12: s.Year12}
+	v := View{At: s.At, Fresh: s.Fresh, Year: s.Year, Year12: s.Year12, RatingYear: s.RatingYear}
 	region := Level{Kind: "region", Name: "Регион"}
 	switch kind {
 	case "region":
-		if !sc.WholeRegion() && sc.Role != auth.Federal && sc.Role != auth.Expert {
+		if !seesRegion(sc) {
 			return View{}, apperr.New(apperr.Forbidden, "показатели всего региона видит региональный оператор")
 		}
 		v.Level = region
 		v.Months = s.Months
-		v.Extra = s.Extra // region-wide figures of other parts
+		v.Figures.Add(s.Extra) // region-wide counts of other parts
 	case "municipality":
 		name, ok := municipalityName(s, id)
 		if !ok || !seesMunicipality(sc, id) {
 			return View{}, apperr.New(apperr.NotFound, "муниципальное образование не найдено")
 		}
 		v.Level = Level{Kind: kind, ID: id, Name: name}
-		if sc.WholeRegion() || sc.Role == auth.Federal || sc.Role == auth.Expert {
+		if seesRegion(sc) {
 			v.Level.Up = &region
 		}
 	case "organisation":
@@ -287,27 +439,33 @@ func (m *Monitor) View(ctx context.Context, sc auth.Scope, kind string, id int64
 		return View{}, apperr.Field("level", "уровень «%s» неизвестен: region, municipality или organisation", kind)
 	}
 	byMuni := map[int64]*Child{}
+	byOrg := map[int64]*Child{}
 	funnels := map[int]*Funnel{}
-	for orgID, f := range s.Figures {
-		u := s.Units[orgID]
-		if !inLevel(v.Level, u) {
+	for c, f := range s.Figures {
+		if !inLevel(v.Level, c) {
 			continue
 		}
 		v.Figures.Add(f)
 		switch v.Level.Kind {
 		case "region":
-			c := byMuni[u.MunicipalityID]
-			if c == nil {
-				c = &Child{Level: Level{Kind: "municipality", ID: u.MunicipalityID, Name: u.Municipality}}
-				byMuni[u.MunicipalityID] = c
+			ch := byMuni[c.Municipality]
+			if ch == nil {
+				ch = &Child{Level: Level{Kind: "municipality", ID: c.Municipality, Name: s.Municipalities[c.Municipality]}}
+				byMuni[c.Municipality] = ch
 			}
-			c.Figures.Add(f)
+			ch.Figures.Add(f)
 		case "municipality":
-			v.Children = append(v.Children, Child{Level: Level{Kind: "organisation", ID: orgID, Name: u.Name}, Kind: u.Kind, Figures: f})
+			ch := byOrg[c.Org]
+			if ch == nil {
+				u := s.Units[c.Org]
+				ch = &Child{Level: Level{Kind: "organisation", ID: c.Org, Name: u.Name}, Kind: u.Kind}
+				byOrg[c.Org] = ch
+			}
+			ch.Figures.Add(f)
 		}
 	}
-	for orgID, byYear := range s.Funnels {
-		if !inLevel(v.Level, s.Units[orgID]) {
+	for c, byYear := range s.Funnels {
+		if !inLevel(v.Level, c) {
 			continue
 		}
 		for y, f := range byYear {
@@ -316,6 +474,9 @@ func (m *Monitor) View(ctx context.Context, sc auth.Scope, kind string, id int64
 			}
 			funnels[y].Add(f)
 		}
+	}
+	for _, c := range byOrg {
+		v.Children = append(v.Children, *c)
 	}
 	for _, c := range byMuni {
 		v.Children = append(v.Children, *c)
@@ -330,9 +491,16 @@ func (m *Monitor) View(ctx context.Context, sc auth.Scope, kind string, id int64
 	return v, nil
 }
 
+// seesRegion reports whether the scope sees the region's figures: its own
+// staff, and those who see them depersonalised (federal operator, experts,
+// employers).
+func seesRegion(sc auth.Scope) bool {
+	return sc.WholeRegion() || sc.Role == auth.Federal || sc.Role == auth.Expert || sc.Role == auth.Employer
+}
+
 func defaultLevel(sc auth.Scope, s *Snapshot) (string, int64) {
 	switch {
-	case sc.WholeRegion() || sc.Role == auth.Federal || sc.Role == auth.Expert:
+	case seesRegion(sc):
 		return "region", 0
 	case sc.Role == auth.CZN && len(sc.Municipalities) > 0:
 		return "municipality", sc.Municipalities[0]
@@ -341,12 +509,8 @@ func defaultLevel(sc auth.Scope, s *Snapshot) (string, int64) {
 }
 
 func municipalityName(s *Snapshot, id int64) (string, bool) {
-	for _, u := range s.Units {
-		if u.MunicipalityID == id {
-			return u.Municipality, true
-		}
-	}
-	return "", false
+	name, ok := s.Municipalities[id]
+	return name, ok
 }
 
 func seesMunicipality(sc auth.Scope, id int64) bool {
@@ -360,12 +524,12 @@ func seesOrganisation(sc auth.Scope, u Unit) bool {
 	return seesMunicipality(sc, u.MunicipalityID) || sc.OrgID == u.ID && sc.OrgID != 0
 }
 
-func inLevel(l Level, u Unit) bool {
+func inLevel(l Level, c Cell) bool {
 	switch l.Kind {
 	case "municipality":
-		return u.MunicipalityID == l.ID
+		return c.Municipality == l.ID
 	case "organisation":
-		return u.ID == l.ID
+		return c.Org == l.ID
 	}
 	return true
 }
@@ -382,65 +546,4 @@ func LastYears(now time.Time) (six, twelve int) {
 		twelve--
 	}
 	return six, twelve
-}
-
-// Measure is one headline figure of monitoring: how it is read from the counts.
-type Measure struct {
-	Key, Title, Note string
-	Goal             float64 // 0: no goal is set
-	Num, Den         func(f Figures) int
-}
-
-// Measures are the headline figures, in the order pages show them.
-var Measures = []Measure{
-	{"guidance", "Охват профориентацией", "школьники 6–11 классов хотя бы с одним мероприятием в этом учебном году", 1,
-		func(f Figures) int { return f.Reached }, func(f Figures) int { return f.Pupils }},
-	{"informed", "Информированы о целевом обучении", "школьники 9–11 классов, проинформированные в этом учебном году", 1,
-		func(f Figures) int { return f.Informed }, func(f Figures) int { return f.Seniors }},
-	{"employment", "Трудоустройство через 6 месяцев", "выпускники последнего года, которые работают, учатся дальше или служат", 0.85,
-		func(f Figures) int { return f.Working }, func(f Figures) int { return f.Graduates }},
-	{"retention", "Сохранили занятость к 12 месяцам", "из занятых через 6 месяцев — заняты и через 12", 0.9,
-		func(f Figures) int { return f.Retained }, func(f Figures) int { return f.Employed }},
-	{"contract", "Учатся по целевым договорам", "студенты с договором о целевом обучении", 0,
-		func(f Figures) int { return f.Contract }, func(f Figures) int { return f.Students }},
-	{"mentor", "Охват наставничеством", "студенты очной формы с действующим наставником", 0,
-		func(f Figures) int { return f.Mentored }, func(f Figures) int { return f.FullTime }},
-	{"risk", "В зоне риска — со случаем", "студенты и выпускники в зоне риска, по которым центр занятости открыл случай", 0,
-		func(f Figures) int { return f.WithCase }, func(f Figures) int { return f.AtRisk }},
-}
-
-// MeasureOf returns the measure of a key, employment for an unknown one.
-func MeasureOf(key string) Measure {
-	for _, m := range Measures {
-		if m.Key == key {
-			return m
-		}
-	}
-	return Measures[2]
-}
-
-// Value is a measure's value on some counts.
-type Value struct {
-	Measure
-	N, Of int
-}
-
-// Rate is N of Of, 0 when there is nobody to count.
-func (v Value) Rate() float64 {
-	if v.Of == 0 {
-		return 0
-	}
-	return float64(v.N) / float64(v.Of)
-}
-
-// Met reports whether a goal is set and reached.
-func (v Value) Met() bool { return v.Goal > 0 && v.Of > 0 && v.Rate() >= v.Goal }
-
-// Values computes every measure on the counts.
-func Values(f Figures) []Value {
-	out := make([]Value, len(Measures))
-	for i, m := range Measures {
-		out[i] = Value{Measure: m, N: m.Num(f), Of: m.Den(f)}
-	}
-	return out
 }

@@ -18,6 +18,7 @@ import (
 	"marshrut/internal/cluster"
 	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
+	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
@@ -58,6 +59,8 @@ type Deps struct {
 
 	// Measures serves /measures/…; without it those routes answer 500.
 	Measures *measures.Service
+	// KPI serves /measures, the catalogue of headline measures.
+	KPI *kpi.Service
 }
 
 // caller is who is asking, as the server's authentication put it in the context.
@@ -144,6 +147,7 @@ func (a *api) routes() []route {
 		{"POST", "/routing/proposals/{id}", "Решение по предложению распределения", false, a.withRouting(a.decideProposal)},
 
 		{"GET", "/employment", "Трудоустройство выпускников", false, a.withAnalytics(a.employment)},
+		{"GET", "/measures", "Ключевые показатели", false, a.withKPI(a.measuresDoc)},
 
 		{"GET", "/mentorship/programmes", "Программы наставничества", false, a.withMentor(a.listProgrammes)},
 		{"POST", "/mentorship/programmes", "Добавить программу наставничества", false, a.withMentor(a.createProgramme)},

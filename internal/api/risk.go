@@ -315,8 +315,11 @@ func (a *api) addAction(w http.ResponseWriter, r *http.Request, c caller) error 
 
 // closeRequest is the body that closes a case.
 type closeRequest struct {
-	Outcome string `json:"outcome"`
-	Note    string `json:"note,omitempty"`
+	Outcome      string `json:"outcome"`
+	Note         string `json:"note,omitempty"`
+	Since        string `json:"since,omitempty"` // ГГГГ-ММ-ДД: the day the new status began
+	EmployerID   int64  `json:"employer_id,omitempty"`
+	EmployerName string `json:"employer_name,omitempty"`
 }
 
 // closeCase closes a case with its outcome.
@@ -329,7 +332,13 @@ func (a *api) closeCase(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if err := a.d.Risk.CloseCase(r.Context(), c.scope, id, risk.CaseOutcome(in.Outcome), in.Note); err != nil {
+	cl := risk.Closing{Outcome: risk.CaseOutcome(in.Outcome), Note: in.Note, EmployerID: in.EmployerID, EmployerName: in.EmployerName}
+	if in.Since != "" {
+		if cl.Since, err = time.Parse("2006-01-02", in.Since); err != nil {
+			return apperr.Field("since", "дата «%s» не распознана: укажите ГГГГ-ММ-ДД", in.Since)
+		}
+	}
+	if err := a.d.Risk.CloseCase(r.Context(), c.scope, id, cl); err != nil {
 		return err
 	}
 	cs, err := a.d.Risk.Case(r.Context(), c.scope, id)

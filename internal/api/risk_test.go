@@ -81,6 +81,11 @@ func TestRiskCaseByAPI(t *testing.T) {
 		t.Fatalf("action: %d %s", res.status, res.body)
 	}
 	res = e.do(t, req{as: "czn-elizovo", method: "POST", path: path + "/close", body: map[string]any{"outcome": "employed"}})
+	if res.status != http.StatusBadRequest || !strings.Contains(string(res.body), "employer_name") {
+		t.Errorf("closed as employed without the employer: %d %s", res.status, res.body)
+	}
+	res = e.do(t, req{as: "czn-elizovo", method: "POST", path: path + "/close", body: map[string]any{"outcome": "employed",
+		"employer_name": "ООО «Камчатка-Строй»", "since": today.AddDate(0, 0, -1).Format("2006-01-02")}})
 	if res.status != http.StatusOK {
 		t.Fatalf("close: %d %s", res.status, res.body)
 	}

@@ -25,6 +25,16 @@ type Config struct {
 	LogFormat   string        // text or json
 	BaseURL     string        // public address, for links and Secure cookies behind TLS
 	SessionTTL  time.Duration // how long a login lasts without activity
+	TimeZone    string        // the region's time zone (IANA name): every time shown is in it
+}
+
+// Location is the region's time zone; UTC when TimeZone is empty.
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // Default is the configuration before environment and flags.
@@ -36,6 +46,7 @@ func Default() Config {
 		LogLevel:    slog.LevelInfo,
 		LogFormat:   "text",
 		SessionTTL:  12 * time.Hour,
+		TimeZone:    "Asia/Kamchatka",
 	}
 }
 
@@ -54,6 +65,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Region, "region", c.Region, "двузначный код региона установки (MARSHRUT_REGION)")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "уровень журнала: debug, info, warn, error (MARSHRUT_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "формат журнала: text или json (MARSHRUT_LOG_FORMAT)")
+	fs.StringVar(&c.TimeZone, "timezone", c.TimeZone, "часовой пояс региона, например Asia/Kamchatka или Europe/Moscow (MARSHRUT_TIMEZONE)")
 }
 
 // RegisterServe adds the flags of the commands that serve HTTP.
@@ -103,6 +115,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("формат журнала «%s»: допустимы text и json", c.LogFormat)
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
+		return fmt.Errorf("часовой пояс «%s» неизвестен: укажите имя из базы IANA, например Asia/Kamchatka", c.TimeZone)
 	}
 	if c.SessionTTL < time.Minute {
 		return fmt.Errorf("срок жизни сеанса %s слишком мал: не меньше минуты", c.SessionTTL)

@@ -125,7 +125,7 @@ func TestDefaultRegionLooksLikeKamchatka(t *testing.T) {
 		if err := g.Validate(genDay); err != nil {
 			t.Errorf("graduate %d invalid: %v", g.ID, err)
 		}
-		if g.Current.CountsAsEmployed() {
+		if g.Current.Occupied() {
 			employed++
 		}
 	}

@@ -265,7 +265,7 @@ func (g *gen) graduate(ei, year, courses int) {
 	}
 	first := len(g.batch.outcomes)
 	g.outcomes(&l, grad, emp, hasEmp, practice)
-	l.Current, l.After6, l.After12 = learner.Milestones(g.batch.outcomes[first:], year)
+	l.SetMilestones(learner.MilestonesOf(g.batch.outcomes[first:], year, g.opt.Now))
 	// One in eight of those who went to work where they had their practice did
 	// so under a targeted-education contract; a few broke theirs.
 	if hasEmp {
@@ -313,8 +313,8 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp,
 		if start.After(g.opt.Now) {
 			return false
 		}
-		if !end.IsZero() && end.After(g.opt.Now) {
-			end = time.Time{}
+		if !end.IsZero() && end.After(g.opt.Now) && st != learner.Military {
+			end = time.Time{} // a job's end is not known ahead; a term of service is
 		}
 		o := learner.Outcome{ID: g.nextOutcome, LearnerID: l.ID, Status: st, EmployerID: empID, Start: start, End: end, Source: source}
 		// Salaries are known for the jobs reported by colleges and surveys, not all.
@@ -354,7 +354,18 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp,
 	}
 	switch r := g.rng.Float64(); {
 	case r < 0.1 && l.Sex == "м":
-		add(learner.Military, 0, first, first.AddDate(1, 0, 0), src)
+		// A year of service; those back from it look for work, most find it.
+		end := first.AddDate(1, 0, 0)
+		add(learner.Military, 0, first, end, src)
+		back := end.AddDate(0, 1+g.pick(3), 0)
+		switch {
+		case hasEmp && g.chance(0.6):
+			add(learner.Employed, emp.ID, back, time.Time{}, src)
+		case g.chance(0.5):
+			add(learner.Employed, 0, back, time.Time{}, "survey")
+		case g.chance(0.5):
+			add(learner.Unemployed, 0, end.AddDate(0, 0, 10+g.pick(20)), time.Time{}, "czn")
+		}
 		return
 	case r < 0.2:
 		add(learner.Studying, 0, date(grad.Year(), time.September, 1), time.Time{}, src)

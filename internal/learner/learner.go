@@ -95,6 +95,15 @@ type Learner struct {
 	// statuses six and twelve months after graduation. The store keeps them in
 	// step with the outcome history.
 	Current, After6, After12 OutcomeStatus
+	// StatusNext is the day Current may next change; SameEmployer tells that
+	// a graduate at work six months on works for the same employer at twelve.
+	StatusNext   time.Time
+	SameEmployer bool
+}
+
+// SetMilestones keeps the learner's statuses as m reads them.
+func (l *Learner) SetMilestones(m Milestones) {
+	l.Current, l.After6, l.After12, l.StatusNext, l.SameEmployer = m.Current, m.After6, m.After12, m.Next, m.SameEmployer()
 }
 
 // FullName is «Фамилия Имя Отчество».

@@ -1,6 +1,7 @@
 package learner
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,7 +104,10 @@ func TestStatusAt(t *testing.T) {
 		{day(2025, 7, 1), Unknown},
 		{day(2025, 8, 1), Unemployed},
 		{day(2025, 12, 31), Employed},
-		{day(2026, 6, 1), NotEmployed},
+		{day(2026, 3, 1), Employed},
+		// The job ended: what follows is the next period or «нет сведений»,
+		// not the registration the job had ended.
+		{day(2026, 6, 1), Unknown},
 	} {
 		if got := StatusAt(h, tt.at); got != tt.want {
 			t.Errorf("StatusAt(%s) = %s, want %s", tt.at.Format("02.01.2006"), got, tt.want)
@@ -113,5 +117,78 @@ func TestStatusAt(t *testing.T) {
 	msg := apperr.Message(o.Validate())
 	if !strings.Contains(msg, "employer_id") || !strings.Contains(msg, "end: дата окончания 01.01.2024 раньше даты начала 01.01.2025") {
 		t.Errorf("outcome message %q", msg)
+	}
+}
+
+// TestPeriods walks the cases of the rule of periods one by one.
+func TestPeriods(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		h    []Outcome
+		at   time.Time
+		want OutcomeStatus
+	}{
+		{"service that ended ends its status",
+			[]Outcome{{Status: Military, Start: day(2025, 7, 20), End: day(2026, 7, 20), Source: SourceCollege}},
+			day(2026, 8, 1), Unknown},
+		{"service still under way",
+			[]Outcome{{Status: Military, Start: day(2025, 7, 20), End: day(2026, 7, 20), Source: SourceCollege}},
+			day(2026, 7, 20), Military},
+		{"what follows service counts after it",
+			[]Outcome{{Status: Military, Start: day(2025, 7, 20), End: day(2026, 7, 20)}, {Status: Employed, Start: day(2026, 9, 1)}},
+			day(2026, 10, 1), Employed},
+		{"a known status beats a later «нет сведений»",
+			[]Outcome{{Status: Employed, Start: day(2025, 9, 1), Source: SourceCollege}, {Status: Unknown, Start: day(2026, 1, 15), Source: SourceSurvey}},
+			day(2026, 6, 1), Employed},
+		{"a later record of equal rank closes an open one",
+			[]Outcome{{Status: Unemployed, Start: day(2025, 8, 1), Source: SourceCZN}, {Status: Employed, Start: day(2026, 2, 1), Source: SourceCollege}},
+			day(2026, 6, 1), Employed},
+		{"a college's record does not close the social fund's",
+			[]Outcome{{Status: Employed, Start: day(2025, 9, 1), Source: SourceSFR}, {Status: NotEmployed, Start: day(2026, 2, 1), Source: SourceCollege}},
+			day(2026, 6, 1), Employed},
+		{"the social fund's period that ended no longer overrides",
+			[]Outcome{{Status: Employed, Start: day(2025, 9, 1), End: day(2026, 1, 31), Source: SourceSFR}, {Status: SelfEmployed, Start: day(2025, 9, 1), Source: SourceCollege}},
+			day(2026, 6, 1), SelfEmployed},
+		{"overlapping records: the social fund's counts",
+			[]Outcome{{Status: NotEmployed, Start: day(2025, 9, 1), Source: SourceCollege}, {Status: Employed, Start: day(2025, 8, 1), End: day(2026, 12, 31), Source: SourceSFR}},
+			day(2026, 6, 1), Employed},
+	} {
+		h := append([]Outcome(nil), tt.h...)
+		slices.SortStableFunc(h, func(a, b Outcome) int { return a.Start.Compare(b.Start) })
+		if got := StatusAt(h, tt.at); got != tt.want {
+			t.Errorf("%s: StatusAt(%s) = %s, want %s", tt.name, tt.at.Format("02.01.2006"), got, tt.want)
+		}
+	}
+}
+
+func TestMilestonesOf(t *testing.T) {
+	h := []Outcome{
+		{Status: Military, Start: day(2025, 7, 20), End: day(2026, 7, 20)},
+		{Status: Employed, Start: day(2026, 9, 1), EmployerINN: "4101000010"},
+	}
+	m := MilestonesOf(h, 2025, day(2026, 8, 10))
+	if m.Current != Unknown || m.After6 != Military || m.After12 != Military || !m.Next.Equal(day(2026, 9, 1)) {
+		t.Errorf("after service: %+v", m)
+	}
+	m = MilestonesOf(h, 2025, day(2026, 5, 1))
+	if m.Current != Military || !m.Next.Equal(day(2026, 7, 21)) {
+		t.Errorf("during service: %+v (the status changes the day after it ends)", m)
+	}
+	m = MilestonesOf(h, 2025, day(2026, 12, 1))
+	if m.Current != Employed || !m.Next.IsZero() {
+		t.Errorf("at work: %+v", m)
+	}
+	// The same employer six and twelve months on, by INN.
+	w := []Outcome{{Status: Employed, Start: day(2025, 8, 1), End: day(2026, 2, 1), EmployerINN: "4101000010"},
+		{Status: Employed, Start: day(2026, 2, 2), EmployerID: 7, EmployerINN: "4101000010"}}
+	if m := MilestonesOf(w, 2025, day(2026, 12, 1)); !m.SameEmployer() {
+		t.Errorf("same employer by INN: %+v", m)
+	}
+	w[1].EmployerINN = "4101999999"
+	if m := MilestonesOf(w, 2025, day(2026, 12, 1)); m.SameEmployer() || m.After12 != Employed {
+		t.Errorf("another employer: %+v", m)
+	}
+	if !Parental.Occupied() || Parental.Working() || !SelfEmployed.Working() || Unemployed.Occupied() {
+		t.Error("the sets of occupied and working statuses")
 	}
 }

@@ -100,6 +100,37 @@ type Card struct {
 	Learner  Learner
 	Stages   []Stage
 	Outcomes []Outcome
+	// Periods are the outcomes as Resolve reads them today, in the same order.
+	Periods []Period
+	// Now is the status in force today, read from the history (not the
+	// stored column, which the nightly pass may not have reached yet).
+	Now Milestones
+}
+
+// Period is an outcome with how the rule of periods reads it on a day.
+type Period struct {
+	Outcome
+	Until   time.Time // the last day it is in force; zero while it lasts
+	InForce bool      // in force on the day
+	Counts  bool      // the record that counts on the day
+	// Over is the record that counts instead while this one is in force.
+	Over *Outcome
+}
+
+// PeriodsOn reads a history sorted by Start on day d.
+func PeriodsOn(history []Outcome, d time.Time) []Period {
+	d = Day(d)
+	out := make([]Period, len(history))
+	win := Resolve(history, d)
+	for i, o := range history {
+		p := Period{Outcome: o, Until: Until(history, i), InForce: InForce(history, i, d), Counts: i == win}
+		if p.InForce && !p.Counts && win >= 0 {
+			w := history[win]
+			p.Over = &w
+		}
+		out[i] = p
+	}
+	return out
 }
 
 // Get returns a learner's card within the caller's scope and writes the read
@@ -120,7 +151,12 @@ func (s *Service) Get(ctx context.Context, sc auth.Scope, id int64) (Card, error
 	if err != nil {
 		return Card{}, err
 	}
-	return Card{Learner: l, Stages: st, Outcomes: out}, nil
+	year := 0
+	if l.Status == Graduate {
+		year = l.GraduationYear
+	}
+	now := s.now()
+	return Card{Learner: l, Stages: st, Outcomes: out, Periods: PeriodsOn(out, now), Now: MilestonesOf(out, year, now)}, nil
 }
 
 // List returns a page of learners within the caller's scope and the total count.

@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"time"
 
-	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/exchange"
 	"marshrut/internal/jobs"
+	"marshrut/internal/kpi"
 )
 
 // Monthly is the kind of the monthly report.
@@ -46,15 +46,15 @@ type Jobs interface {
 
 // Service generates and keeps reports.
 type Service struct {
-	store   Store
-	monitor *analytics.Monitor
-	jobs    Jobs
+	store    Store
+	measures *kpi.Service
+	jobs     Jobs
 	now     func() time.Time
 }
 
 // NewService returns a Service.
-func NewService(s Store, m *analytics.Monitor, j Jobs, now func() time.Time) *Service {
-	return &Service{store: s, monitor: m, jobs: j, now: now}
+func NewService(s Store, m *kpi.Service, j Jobs, now func() time.Time) *Service {
+	return &Service{store: s, measures: m, jobs: j, now: now}
 }
 
 // CanSee reports whether the scope reads and generates the region's reports.
@@ -63,28 +63,47 @@ func CanSee(sc auth.Scope) bool { return sc.WholeRegion() }
 // Build writes the monthly report of the region as XLSX: the region's
 // headline figures and each municipality's, with counts and shares.
 func (s *Service) Build(ctx context.Context, region string) ([]byte, error) {
-	v, err := s.monitor.View(ctx, auth.SystemScope(region), "region", 0)
+	sc := auth.SystemScope(region)
+	d, err := s.measures.Document(ctx, sc, kpi.Scope{Kind: "region"}, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	targets, err := s.measures.Targets(ctx, region, d.TargetYear)
 	if err != nil {
 		return nil, err
 	}
 	cols := []exchange.Column{{Title: "Муниципальное образование", Width: 40}}
-	for _, m := range analytics.Measures {
-		cols = append(cols, exchange.Column{Title: m.Title + ": число", Kind: exchange.Int, Width: 12},
-			exchange.Column{Title: m.Title + ": из", Kind: exchange.Int, Width: 12},
-			exchange.Column{Title: m.Title, Kind: exchange.Percent, Width: 14})
+	for _, m := range d.Items {
+		cols = append(cols, exchange.Column{Title: m.Name + ": число", Kind: exchange.Int, Width: 12},
+			exchange.Column{Title: m.Name + ": из", Kind: exchange.Int, Width: 12},
+			exchange.Column{Title: m.Name, Kind: exchange.Percent, Width: 14})
 	}
 	var buf bytes.Buffer
-	w, err := exchange.NewXLSX(&buf, "Показатели "+s.now().Format("01.2006"), cols)
+	w, err := exchange.NewXLSX(&buf, "Показатели "+d.AsOf.Format("01.2006"), cols)
 	if err != nil {
 		return nil, err
 	}
-	rows := append([]analytics.Child{{Level: analytics.Level{Name: "Регион в целом"}, Figures: v.Figures}}, v.Children...)
-	for _, c := range rows {
-		vals := []any{c.Level.Name}
-		for _, x := range analytics.Values(c.Figures) {
-			vals = append(vals, x.N, x.Of, x.Rate())
+	write := func(name string, items []kpi.Item) error {
+		vals := []any{name}
+		byCode := map[string]kpi.Item{}
+		for _, it := range items {
+			byCode[it.Code] = it
 		}
-		if err := w.Write(vals); err != nil {
+		for _, m := range d.Items {
+			it, ok := byCode[m.Code]
+			if !ok {
+				vals = append(vals, nil, nil, nil)
+				continue
+			}
+			vals = append(vals, it.Numerator, it.Denominator, it.Rate())
+		}
+		return w.Write(vals)
+	}
+	if err := write("Регион в целом", d.Items); err != nil {
+		return nil, err
+	}
+	for _, c := range d.View.Children {
+		if err := write(c.Level.Name, kpi.Evaluate(c.Figures, false, targets)); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"strings"
 	"context"
 	"errors"
 	"fmt"
@@ -119,7 +120,7 @@ type Store interface {
 	Cases(ctx context.Context, sc auth.Scope, f CaseFilter) ([]Case, int, error)
 	CasesOf(ctx context.Context, sc auth.Scope, learnerID int64) ([]Case, error)
 	AddAction(ctx context.Context, sc auth.Scope, a *Action) error
-	CloseCase(ctx context.Context, sc auth.Scope, id int64, outcome CaseOutcome, note string, at time.Time) error
+	CloseCase(ctx context.Context, sc auth.Scope, id int64, c Closing, at time.Time) error
 	SaveRecord(ctx context.Context, sc auth.Scope, r StudyRecord) error
 	RiskFigures(ctx context.Context, sc auth.Scope, threshold float64) (Figures, error)
 }
@@ -571,19 +572,50 @@ func (s *Service) AddAction(ctx context.Context, sc auth.Scope, a *Action) error
 	return s.store.AddAction(ctx, sc, a)
 }
 
-// CloseCase closes an open case with its outcome.
-func (s *Service) CloseCase(ctx context.Context, sc auth.Scope, id int64, outcome CaseOutcome, note string) error {
+// Closing is how a case ends: its outcome and, when the young person went
+// to work, the employer and the day the work began, which become a period
+// of the person's employment history.
+type Closing struct {
+	Outcome      CaseOutcome
+	Note         string
+	Since        time.Time // the day the new status began; zero: the day of closing
+	EmployerID   int64     // an employer of the region's registry
+	EmployerName string    // or its name
+}
+
+// CloseCase closes an open case with its outcome; an outcome that is a
+// status (work, study, service, no work) is written into the person's
+// employment history as a period that starts on c.Since. Work asks for the
+// employer and the day it began.
+func (s *Service) CloseCase(ctx context.Context, sc auth.Scope, id int64, c Closing) error {
 	if !CanWorkCases(sc) {
 		return apperr.New(apperr.Forbidden, "случаи ведут специалисты центров занятости")
 	}
-	if !outcome.Valid() {
-		return apperr.Field("outcome", "выберите, чем закончился случай")
+	var errs apperr.List
+	if !c.Outcome.Valid() {
+		errs.Add("outcome", "выберите, чем закончился случай")
 	}
-	if len([]rune(note)) > 2000 {
-		return apperr.Field("note", "комментарий длиннее 2000 знаков")
+	if len([]rune(c.Note)) > 2000 {
+		errs.Add("note", "комментарий длиннее 2000 знаков")
+	}
+	c.EmployerName = strings.TrimSpace(c.EmployerName)
+	now := s.now()
+	if c.Outcome == EndEmployed {
+		if c.EmployerID == 0 && c.EmployerName == "" {
+			errs.Add("employer_name", "укажите работодателя, у которого человек начал работать")
+		}
+		if c.Since.IsZero() {
+			errs.Add("since", "укажите дату начала работы")
+		}
+	}
+	if !c.Since.IsZero() && c.Since.After(now) {
+		errs.Add("since", "дата %s ещё не наступила", c.Since.Format("02.01.2006"))
+	}
+	if err := errs.Err(); err != nil {
+		return err
 	}
 	defer s.forget()
-	return s.store.CloseCase(ctx, sc, id, outcome, note, s.now())
+	return s.store.CloseCase(ctx, sc, id, c, now)
 }
 
 // Figures are the early-warning figures of what the caller sees.

@@ -26,6 +26,9 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry
 	HSTS     bool // the program is reached over TLS: browsers are told to keep to it
+	// OnWrite, when set, hears of every write that succeeded, with the
+	// writer's scope, so that the figures that scope sees count it at once.
+	OnWrite func(ctx context.Context, sc auth.Scope)
 }
 
 // Server serves Marshrut over HTTP.
@@ -207,6 +210,9 @@ func New(d Deps) *Server {
 		{"POST /balance/scenarios/{id}/delete", session, w.DeleteScenario},
 		{"GET /monitoring", session, w.Monitoring},
 		{"GET /monitoring/export", session, w.MonitoringExport},
+		{"GET /monitoring/measures", session, w.MeasureCatalogue},
+		{"GET /monitoring/measures/{code}", session, w.MeasurePage},
+		{"POST /monitoring/targets", session, w.SetTarget},
 		{"GET /monitoring/reports", session, w.Reports},
 		{"POST /monitoring/reports", session, w.StartReport},
 		{"GET /monitoring/reports/{id}", session, w.ReportFile},
@@ -232,12 +238,44 @@ func New(d Deps) *Server {
 	protect.SetDenyHandler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		s.fail(rw, r, errCrossOrigin)
 	}))
-	s.handler = s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.mux))))))
+	s.handler = s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.written(s.mux)))))))
 	return s
 }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// written tells Deps.OnWrite of every request that may have written and
+// succeeded (any method but GET and HEAD, answered below 400).
+func (s *Server) written(next http.Handler) http.Handler {
+	if s.d.OnWrite == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &writeRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if _, sc, ok := auth.Caller(r.Context()); ok && rec.status < http.StatusBadRequest {
+			s.d.OnWrite(r.Context(), sc)
+		}
+	})
+}
+
+// writeRecorder keeps the status a handler answered with.
+type writeRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *writeRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *writeRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"marshrut/internal/analytics"
 	"marshrut/internal/auth"
+	"marshrut/internal/learner"
 )
 
 // Overview counts the region's organisations and the learners in scope.
@@ -69,8 +71,17 @@ func tallyScope(sc auth.Scope, t string, a *args) string {
 	return region
 }
 
-// positive lists the statuses that count as employed in SQL.
-const positive = `('employed', 'self_employed', 'studying', 'military')`
+// positive is learner.OccupiedStatuses as SQL.
+var positive = func() string {
+	var b strings.Builder
+	for i, st := range learner.OccupiedStatuses {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + string(st) + "'")
+	}
+	return "(" + b.String() + ")"
+}()
 
 // Cohorts counts graduates of the given years in scope and their employment
 // six and twelve months after graduation.

@@ -285,13 +285,14 @@ func (l *Loader) Learners(ls []learner.Learner) error {
 	l.added += int64(len(ls))
 	return l.insert("learner", []string{"id", "region_code", "last_name", "first_name", "middle_name", "sex", "birth_date", "snils",
 		"status", "org_id", "municipality_id", "grade", "specialty_code", "course", "study_form", "graduation_year", "disability",
-		"current_outcome", "outcome_6m", "outcome_12m", "external_id", "study_group", "search_name", "created_at", "updated_at", "avg_grade", "demo_exam"},
+		"current_outcome", "outcome_6m", "outcome_12m", "external_id", "study_group", "search_name", "created_at", "updated_at", "avg_grade", "demo_exam",
+		"status_next", "same_employer_12m"},
 		len(ls), func(i int) []any {
 			p := &ls[i]
 			return []any{p.ID, p.RegionCode, p.LastName, p.FirstName, p.MiddleName, p.Sex, dateArg(p.BirthDate), nullText(p.SNILS),
 				p.Status, p.OrgID, p.MunicipalityID, p.Grade, nullText(p.SpecialtyCode), p.Course, p.Form, p.GraduationYear, p.Disability,
 				p.Current, p.After6, p.After12, nullText(p.ExternalID), p.Group, searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, l.now,
-				p.AvgGrade, p.DemoExam}
+				p.AvgGrade, p.DemoExam, dateArg(p.StatusNext), p.SameEmployer}
 		})
 }
 

@@ -123,7 +123,7 @@ func TestLoaderSaveOutcomes(t *testing.T) {
 			t.Errorf("student %s/%s", st.Current, st.After6)
 		}
 
-		// The job ended in October and the service began in January: not employed at six months.
+		// The job ended in October and the service began in January: at six months nothing is known.
 		err = s.Load(ctx, func(l *Loader) error {
 			hist, err := l.LearnerOutcomes([]int64{g})
 			if err != nil {
@@ -136,7 +136,7 @@ func TestLoaderSaveOutcomes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		check(learner.Military, learner.NotEmployed, learner.Military)
+		check(learner.Military, learner.Unknown, learner.Military)
 		if hist, _ := s.Outcomes(ctx, sys, g); len(hist) != 2 || !hist[0].End.Equal(day(2025, 10, 31)) || hist[0].EmployerID != f.empl.ID {
 			t.Errorf("history after the change %+v", hist)
 		}

@@ -323,8 +323,9 @@ type querier interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }
 
-// updateMilestones recomputes a learner's current status and the statuses six
-// and twelve months after graduation from the whole history.
+// updateMilestones recomputes a learner's current status, the day it may next
+// change and the statuses six and twelve months after graduation from the
+// whole history, by learner.Resolve.
 func (s *Store) updateMilestones(ctx context.Context, tx *sql.Tx, learnerID int64) error {
 	hist, err := outcomes(ctx, tx, learnerID)
 	if err != nil {
@@ -333,20 +334,63 @@ func (s *Store) updateMilestones(ctx context.Context, tx *sql.Tx, learnerID int6
 	var year int
 	var status learner.Status
 	if err := tx.QueryRowContext(ctx, `SELECT graduation_year, status FROM learner WHERE id = $1`, learnerID).Scan(&year, &status); err != nil {
-		return err
+		return fmt.Errorf("store: milestones: %w", err)
 	}
 	if status != learner.Graduate {
 		year = 0
 	}
-	cur, m6, m12 := learner.Milestones(hist, year)
-	_, err = tx.ExecContext(ctx, `UPDATE learner SET current_outcome = $1, outcome_6m = $2, outcome_12m = $3, updated_at = $4 WHERE id = $5`,
-		cur, m6, m12, tsArg(s.now()), learnerID)
-	return err
+	m := learner.MilestonesOf(hist, year, s.now())
+	_, err = tx.ExecContext(ctx, `UPDATE learner SET current_outcome = $1, outcome_6m = $2, outcome_12m = $3, status_next = $4,
+		same_employer_12m = $5, updated_at = $6 WHERE id = $7`,
+		m.Current, m.After6, m.After12, dateArg(m.Next), m.SameEmployer(), tsArg(s.now()), learnerID)
+	if err != nil {
+		return fmt.Errorf("store: milestones: %w", err)
+	}
+	return nil
+}
+
+// RefreshStatuses reads again the statuses of the region's learners whose
+// current status may have changed by today (a period began or ended), and
+// reports how many were read. The server runs it at start and every night;
+// a matching run and a risk scoring run it before they choose candidates.
+func (s *Store) RefreshStatuses(ctx context.Context, region string) (int, error) {
+	today := learner.Day(s.now())
+	n := 0
+	for {
+		var ids []int64
+		err := eachRow(ctx, s.write, `SELECT id FROM learner WHERE region_code = $1 AND status_next IS NOT NULL AND status_next <= $2
+			ORDER BY id LIMIT 2000`, args{region, dateArg(today)}, func(r *sql.Rows) error {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("store: refresh statuses: %w", err)
+		}
+		if len(ids) == 0 {
+			return n, nil
+		}
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			for _, id := range ids {
+				if err := s.updateMilestones(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n += len(ids)
+	}
 }
 
 func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcome, error) {
 	rows, err := q.QueryContext(ctx, `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
-		COALESCE(o.name, oc.employer_name), oc.started_on, oc.ended_on, oc.source, oc.note, oc.salary
+		COALESCE(o.name, oc.employer_name), COALESCE(NULLIF(oc.employer_inn, ''), o.inn, ''), oc.started_on, oc.ended_on, oc.source, oc.note, oc.salary
 		FROM outcome oc LEFT JOIN organisation o ON o.id = oc.employer_id
 		WHERE oc.learner_id = $1 ORDER BY oc.started_on, oc.id`, learnerID)
 	if err != nil {
@@ -356,7 +400,7 @@ func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcom
 	var out []learner.Outcome
 	for rows.Next() {
 		var o learner.Outcome
-		if err := rows.Scan(&o.ID, &o.LearnerID, &o.Status, &o.EmployerID, &o.EmployerName,
+		if err := rows.Scan(&o.ID, &o.LearnerID, &o.Status, &o.EmployerID, &o.EmployerName, &o.EmployerINN,
 			timeScan{&o.Start}, timeScan{&o.End}, &o.Source, &o.Note, &o.Salary); err != nil {
 			return nil, err
 		}
@@ -387,9 +431,9 @@ func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *
 		}
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO outcome (region_code, learner_id, status, employer_id, employer_name, started_on, ended_on, source, note,
-		created_at, salary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		created_at, salary, employer_inn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 		sc.RegionCode, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End), o.Source, o.Note,
-		tsArg(s.now()), o.Salary).Scan(&o.ID)
+		tsArg(s.now()), o.Salary, o.EmployerINN).Scan(&o.ID)
 	if err != nil {
 		return fmt.Errorf("store: add outcome: %w", err)
 	}

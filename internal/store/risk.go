@@ -36,7 +36,7 @@ func (s *Store) PastGraduates(ctx context.Context, region string, lastYear int) 
 // finalYear) and the graduates of recentYear without work, study or service.
 func (s *Store) ToScore(ctx context.Context, region string, finalYear, recentYear int) ([]risk.Record, error) {
 	return s.records(ctx, `l.region_code = $1 AND (l.status = 'student' AND l.graduation_year = $2
-		OR l.status = 'graduate' AND l.graduation_year = $3 AND l.current_outcome NOT IN ('employed', 'self_employed', 'studying', 'military', 'parental_leave'))`,
+		OR l.status = 'graduate' AND l.graduation_year = $3 AND l.current_outcome NOT IN `+positive+`)`,
 		args{region, finalYear, recentYear})
 }
 
@@ -531,25 +531,34 @@ func (s *Store) AddAction(ctx context.Context, sc auth.Scope, x *risk.Action) er
 	})
 }
 
-// CloseCase closes an open case of the scope's centre with its outcome.
-func (s *Store) CloseCase(ctx context.Context, sc auth.Scope, id int64, outcome risk.CaseOutcome, note string, at time.Time) error {
+// CloseCase closes an open case of the scope's centre with its outcome; a
+// status it names becomes a period of the person's employment history,
+// recorded as the case's.
+func (s *Store) CloseCase(ctx context.Context, sc auth.Scope, id int64, c risk.Closing, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		learnerID, status, err := caseForWork(ctx, tx, sc, id)
 		if err != nil {
 			return err
 		}
-		note = strings.TrimSpace(note)
+		note := strings.TrimSpace(c.Note)
 		if _, err := tx.ExecContext(ctx, `UPDATE risk_case SET status = 'closed', outcome = $1, closed_at = $2,
 			note = CASE WHEN $3 = '' THEN note WHEN note = '' THEN $3 ELSE note || ' / ' || $3 END WHERE id = $4`,
-			string(outcome), tsArg(at), note, id); err != nil {
-			return err
+			string(c.Outcome), tsArg(at), note, id); err != nil {
+			return fmt.Errorf("store: close case: %w", err)
 		}
-		// A graduate's outcome goes into the employment history as the centre's record.
-		st, ok := outcome.Status()
-		if !ok || status != learner.Graduate {
+		st, ok := c.Outcome.Status()
+		if !ok || status == learner.Pupil {
 			return nil
 		}
-		o := learner.Outcome{LearnerID: learnerID, Status: st, Start: at, Source: "czn", Note: fmt.Sprintf("по итогам случая № %d", id)}
+		start := c.Since
+		if start.IsZero() {
+			start = at
+		}
+		o := learner.Outcome{LearnerID: learnerID, Status: st, Start: learner.Day(start), Source: learner.SourceCase,
+			Note: fmt.Sprintf("по итогам случая № %d", id)}
+		if st == learner.Employed {
+			o.EmployerID, o.EmployerName = c.EmployerID, c.EmployerName
+		}
 		return s.addOutcomeTx(ctx, tx, sc, &o)
 	})
 }

@@ -173,10 +173,16 @@ func TestEarlyWarning(t *testing.T) {
 		if err := svc.AddAction(ctx, other, &risk.Action{CaseID: c.ID, Kind: risk.ActContact, On: now}); !apperr.Is(err, apperr.Forbidden) {
 			t.Errorf("another centre works the case: %v", err)
 		}
-		if err := svc.CloseCase(ctx, czn, c.ID, "lost", ""); !apperr.Is(err, apperr.Invalid) {
+		if err := svc.CloseCase(ctx, czn, c.ID, risk.Closing{Outcome: "lost"}); !apperr.Is(err, apperr.Invalid) {
 			t.Errorf("an unknown outcome: %v", err)
 		}
-		if err := svc.CloseCase(ctx, czn, c.ID, risk.EndEmployed, "вышел на работу"); err != nil {
+		// Work asks for the employer and the day it began.
+		if err := svc.CloseCase(ctx, czn, c.ID, risk.Closing{Outcome: risk.EndEmployed, Note: "вышел на работу"}); !apperr.Is(err, apperr.Invalid) ||
+			!strings.Contains(apperr.Message(err), "работодателя") || !strings.Contains(apperr.Message(err), "дату начала работы") {
+			t.Errorf("a case closed as employed without employer or date: %v", err)
+		}
+		if err := svc.CloseCase(ctx, czn, c.ID, risk.Closing{Outcome: risk.EndEmployed, Note: "вышел на работу",
+			EmployerName: "ООО «Камчатка-Строй»", Since: now.AddDate(0, 0, -2)}); err != nil {
 			t.Fatal(err)
 		}
 		if err := svc.AddAction(ctx, czn, &risk.Action{CaseID: c.ID, Kind: risk.ActContact, On: now}); !apperr.Is(err, apperr.Conflict) {

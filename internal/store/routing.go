@@ -28,7 +28,7 @@ const candidateFrom = ` FROM learner l JOIN organisation o ON o.id = l.org_id JO
 // years not yet at work, in study or in service.
 func (s *Store) Candidates(ctx context.Context, region string, year int) ([]routing.Candidate, error) {
 	return s.candidates(ctx, `l.region_code = $1 AND l.graduation_year IN ($2, $3) AND l.specialty_code IS NOT NULL
-		AND (l.status = 'student' OR l.status = 'graduate' AND l.current_outcome NOT IN ('employed', 'self_employed', 'studying', 'military'))`,
+		AND (l.status = 'student' OR l.status = 'graduate' AND l.current_outcome NOT IN `+positive+`)`,
 		args{region, year, year + 1})
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
@@ -215,7 +214,7 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 			return err
 		}
 		o := learner.Outcome{LearnerID: p.LearnerID, Status: learner.Employed, EmployerID: employerID, EmployerName: p.Employer,
-			Start: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), Source: "czn", Note: "по предложению распределения: " + p.Vacancy}
+			Start: learner.Day(now), Source: learner.SourceMatching, Note: "по предложению распределения: " + p.Vacancy}
 		if employerID != 0 {
 			o.EmployerName = ""
 		}

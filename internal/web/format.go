@@ -44,12 +44,19 @@ func Date(t time.Time) string {
 	return t.Format("02.01.2006")
 }
 
-// DateTime writes a moment as 02.01.2006 15:04 in the given zone.
-func DateTime(t time.Time) string {
+// DateTime writes a moment as 02.01.2006 15:04 in the machine's zone.
+func DateTime(t time.Time) string { return DateTimeIn(t, time.Local) }
+
+// DateTimeIn writes a moment as 02.01.2006 15:04 in the zone loc (the
+// region's); the machine's zone when loc is nil.
+func DateTimeIn(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format("02.01.2006 15:04")
+	if loc == nil {
+		loc = time.Local
+	}
+	return t.In(loc).Format("02.01.2006 15:04")
 }
 
 // Plural picks the Russian form for n: one (1, 21), few (2–4, 22–24), many (5–20, 25…).

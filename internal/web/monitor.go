@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/exchange"
+	"marshrut/internal/kpi"
 )
 
 // hbar is one bar of a horizontal bar chart drawn on the server.
@@ -46,30 +48,54 @@ func (w *Web) Monitoring(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "monitoring", "monitoring", w.monitorData(r, v))
 }
 
-func (w *Web) monitorView(r *http.Request) (analytics.View, error) {
+func (w *Web) monitorView(r *http.Request) (kpi.Document, error) {
 	_, sc, _ := auth.Caller(r.Context())
 	q := r.URL.Query()
-	var id int64
+	scope := kpi.Scope{Kind: q.Get("level")}
 	if s := q.Get("id"); s != "" {
 		var err error
-		if id, err = strconv.ParseInt(s, 10, 64); err != nil {
-			return analytics.View{}, apperr.Field("id", "«%s» не является номером", s)
+		if scope.ID, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return kpi.Document{}, apperr.Field("id", "«%s» не является номером", s)
 		}
 	}
-	return w.d.Monitor.View(r.Context(), sc, q.Get("level"), id)
+	return w.d.KPI.Document(r.Context(), sc, scope, time.Time{})
 }
 
-func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
-	m := analytics.MeasureOf(r.URL.Query().Get("figure"))
+// partRow is a part of a level (a municipality or an organisation) with
+// its measures.
+type partRow struct {
+	analytics.Child
+	Items []kpi.Item
+}
+
+func (w *Web) monitorData(r *http.Request, d kpi.Document) map[string]any {
+	v := d.View
+	m, ok := kpi.Lookup(r.URL.Query().Get("figure"))
+	if !ok || m.Region {
+		m, _ = kpi.Lookup("employment6")
+	}
+	targets, _ := w.d.KPI.Targets(r.Context(), w.d.Region, d.TargetYear)
 	labels, values, texts := []string{}, []float64{}, []string{}
+	var parts []partRow
 	for _, c := range v.Children {
-		n, d := m.Num(c.Figures), m.Den(c.Figures)
-		if d == 0 {
+		parts = append(parts, partRow{Child: c, Items: kpi.Evaluate(c.Figures, false, targets)})
+		n, den := m.Num(c.Figures), m.Den(c.Figures)
+		if den == 0 {
 			continue
 		}
 		labels = append(labels, c.Level.Name)
-		values = append(values, float64(n)/float64(d))
-		texts = append(texts, Percent(float64(n)/float64(d))+" ("+Number(n)+" из "+Number(d)+")")
+		values = append(values, float64(n)/float64(den))
+		texts = append(texts, Percent(float64(n)/float64(den))+" ("+Number(n)+" из "+Number(den)+")")
+	}
+	var columns []kpi.Measure
+	for _, x := range kpi.Catalogue {
+		if !x.Region {
+			columns = append(columns, x)
+		}
+	}
+	var target *float64
+	if t, ok := targets[m.Code]; ok {
+		target = t.Value
 	}
 	funnelBars := []hbar{}
 	if len(v.Funnels) > 0 {
@@ -110,9 +136,9 @@ func (w *Web) monitorData(r *http.Request, v analytics.View) map[string]any {
 	}
 	printQ := r.URL.Query()
 	printQ.Set("print", "1")
-	return map[string]any{"View": v, "KPIs": analytics.Values(v.Figures), "Measures": analytics.Measures, "Figure": m, "Bars": hbars(labels, values, texts),
+	return map[string]any{"View": v, "Doc": d, "Measures": columns, "Figure": m, "Target": target, "Parts": parts, "Bars": hbars(labels, values, texts),
 		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most,
-		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Extra": v.Extra,
+		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(),
 		// With ?print=1 the page is the report to print: a title of its own, no links between levels.
 		"Printing": r.URL.Query().Get("print") == "1"}
 }
@@ -164,11 +190,12 @@ func funnelRows(fs []analytics.Funnel) []funnelRow {
 
 // MonitoringExport downloads a table of a level's page.
 func (w *Web) MonitoringExport(rw http.ResponseWriter, r *http.Request) {
-	v, err := w.monitorView(r)
+	d, err := w.monitorView(r)
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
+	v := d.View
 	switch r.URL.Query().Get("table") {
 	case "funnel":
 		cols := []exchange.Column{{Title: "Год выпуска", Kind: exchange.Int}}
@@ -200,18 +227,37 @@ func (w *Web) MonitoringExport(rw http.ResponseWriter, r *http.Request) {
 		})
 	default:
 		cols := []exchange.Column{{Title: "Часть", Width: 40}}
-		for _, m := range analytics.Measures {
-			cols = append(cols, exchange.Column{Title: m.Title + ": число", Kind: exchange.Int}, exchange.Column{Title: m.Title + ": из", Kind: exchange.Int},
-				exchange.Column{Title: m.Title, Kind: exchange.Percent})
+		for _, m := range d.Items {
+			cols = append(cols, exchange.Column{Title: m.Name + ": число", Kind: exchange.Int}, exchange.Column{Title: m.Name + ": из", Kind: exchange.Int},
+				exchange.Column{Title: m.Name, Kind: exchange.Percent})
+		}
+		targets, err := w.d.KPI.Targets(r.Context(), w.d.Region, d.TargetYear)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
 		}
 		w.export(rw, r, "monitoring", cols, func(write func([]any) error) error {
-			rows := append([]analytics.Child{{Level: v.Level, Figures: v.Figures}}, v.Children...)
-			for _, c := range rows {
-				vals := []any{c.Level.Name}
-				for _, k := range analytics.Values(c.Figures) {
-					vals = append(vals, k.N, k.Of, k.Rate())
+			row := func(name string, items []kpi.Item) error {
+				vals := []any{name}
+				byCode := map[string]kpi.Item{}
+				for _, it := range items {
+					byCode[it.Code] = it
 				}
-				if err := write(vals); err != nil {
+				for _, m := range d.Items {
+					it, ok := byCode[m.Code]
+					if !ok {
+						vals = append(vals, nil, nil, nil)
+						continue
+					}
+					vals = append(vals, it.Numerator, it.Denominator, it.Rate())
+				}
+				return write(vals)
+			}
+			if err := row(v.Level.Name, d.Items); err != nil {
+				return err
+			}
+			for _, c := range v.Children {
+				if err := row(c.Level.Name, kpi.Evaluate(c.Figures, false, targets)); err != nil {
 					return err
 				}
 			}

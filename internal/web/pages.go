@@ -9,12 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 	"marshrut/internal/ddo"
 	"marshrut/internal/exchange"
 	"marshrut/internal/guidance"
+	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 )
@@ -36,7 +38,18 @@ func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 	case sc.Role == auth.Federal || sc.Role == auth.Expert:
 		heading = "Обезличенные показатели региона"
 	}
-	w.render(rw, r, http.StatusOK, "dashboard", "dashboard", map[string]any{"Dashboard": d, "Heading": heading})
+	data := map[string]any{"Dashboard": d, "Heading": heading}
+	if analytics.CanMonitor(sc) {
+		doc, err := w.d.KPI.Document(r.Context(), sc, kpi.Scope{}, time.Time{})
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			w.Error(rw, r, err)
+			return
+		}
+		if err == nil {
+			data["Measures"] = doc
+		}
+	}
+	w.render(rw, r, http.StatusOK, "dashboard", "dashboard", data)
 }
 
 // learnerFilter reads the learners' filter from the query, naming every
@@ -137,7 +150,7 @@ func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	data := map[string]any{"Card": card, "CanRecordOutcomes": sc.CanRecordOutcomes(), "OutcomeStatuses": learner.OutcomeStatuses,
+	data := map[string]any{"Card": card, "CanRecordOutcomes": sc.CanRecordOutcomes(), "OutcomeStatuses": learner.OutcomeStatuses, "Rule": learner.Rule,
 		"Done": q.Get("done"), "Error": q.Get("error")}
 	if card.Learner.Status == learner.Pupil && w.d.Guidance != nil {
 		g, err := w.d.Guidance.ForLearner(r.Context(), sc, id)
@@ -199,13 +212,16 @@ func (w *Web) Organisation(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"Org": o}
-	if o.Kind == org.College || o.Kind == org.University {
-		d, err := w.d.Analytics.OrgDashboard(r.Context(), o.RegionCode, o.ID)
-		if err != nil {
+	if o.Kind == org.College || o.Kind == org.University || o.Kind == org.School {
+		// Figures carry no person: anyone who opens the card sees them.
+		doc, err := w.d.KPI.Document(r.Context(), auth.SystemScope(o.RegionCode), kpi.Scope{Kind: "organisation", ID: o.ID}, time.Time{})
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Dashboard"] = d
+		if err == nil {
+			data["Measures"] = doc
+		}
 	}
 	w.render(rw, r, http.StatusOK, "organisation", "organisations", data)
 }
@@ -282,7 +298,7 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, e := range items {
-			cw.Write([]string{DateTime(e.At), e.UserLogin, e.Role.Name(), e.Action, strconv.FormatInt(e.LearnerID, 10), e.From})
+			cw.Write([]string{DateTimeIn(e.At, w.d.Location), e.UserLogin, e.Role.Name(), e.Action, strconv.FormatInt(e.LearnerID, 10), e.From})
 		}
 		cw.Flush()
 		if len(items) < f.Limit {

@@ -333,7 +333,21 @@ func (w *Web) AddAction(rw http.ResponseWriter, r *http.Request) {
 func (w *Web) CloseCase(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	err := w.d.Risk.CloseCase(r.Context(), sc, id, risk.CaseOutcome(r.PostFormValue("outcome")), r.PostFormValue("note"))
+	c := risk.Closing{Outcome: risk.CaseOutcome(r.PostFormValue("outcome")), Note: r.PostFormValue("note"), EmployerName: r.PostFormValue("employer_name")}
+	var err error
+	if v := strings.TrimSpace(r.PostFormValue("employer_id")); v != "" {
+		if c.EmployerID, err = strconv.ParseInt(v, 10, 64); err != nil || c.EmployerID <= 0 {
+			err = apperr.Field("employer_id", "работодатель «%s» не найден: выберите из списка", v)
+		}
+	}
+	if v := strings.TrimSpace(r.PostFormValue("since")); v != "" && err == nil {
+		if c.Since, err = time.Parse("2006-01-02", v); err != nil {
+			err = apperr.Field("since", "дата «%s» не распознана", v)
+		}
+	}
+	if err == nil {
+		err = w.d.Risk.CloseCase(r.Context(), sc, id, c)
+	}
 	w.afterPost(rw, r, fmt.Sprintf("/risk/cases/%d", id), "Случай закрыт.", err)
 }
 

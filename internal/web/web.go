@@ -28,6 +28,7 @@ import (
 	"marshrut/internal/guidance"
 	"marshrut/internal/imports"
 	"marshrut/internal/jobs"
+	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	activemeasures "marshrut/internal/measures"
 	"marshrut/internal/mentor"
@@ -77,6 +78,7 @@ type Deps struct {
 	Risk           *risk.Service
 	Rollup         *rollup.Service
 	Monitor        *analytics.Monitor
+	KPI            *kpi.Service
 	Reports        *report.Service
 	Mentor         *mentor.Service
 	Cluster        *cluster.Service
@@ -84,6 +86,7 @@ type Deps struct {
 	Balance        *balance.Service
 	Jobs           *jobs.Runner
 	Region         string
+	Location       *time.Location // the region's time zone: every time on a page is in it
 	SecureCookies  bool
 	SessionTTL     time.Duration
 	Log            *slog.Logger
@@ -101,7 +104,7 @@ func New(d Deps) (*Web, error) {
 		"number":     Number,
 		"percent":    Percent,
 		"date":       Date,
-		"datetime":   DateTime,
+		"datetime":   func(t time.Time) string { return DateTimeIn(t, d.Location) },
 		"count":      Count,
 		"trimPrefix": strings.TrimPrefix,
 		"ratio": func(a, b int) float64 {
@@ -115,10 +118,10 @@ func New(d Deps) (*Web, error) {
 		"riskLabel": risk.Label,
 		"mul100":    func(x float64) float64 { return x * 100 },
 		"deref":     func(p *int) int { return *p },
+		"deref64":   func(p *float64) float64 { return *p },
 		"inc":       func(i int) int { return i + 1 },
 		"mul22":     func(n int) int { return 22*n + 4 },
 		"add250":    func(x float64) float64 { return 250 + x },
-		"kpis":      analytics.Values,
 		"kb":        func(n int) int { return (n + 1023) / 1024 },
 		"number64":  func(n int64) string { return Number(int(n)) },
 		"decimal":   Decimal,
@@ -146,19 +149,7 @@ func New(d Deps) (*Web, error) {
 			return Number(lo) + "–" + Number(hi)
 		},
 		"outcome": func(s learner.OutcomeStatus) string { return s.Name() },
-		"source": func(s string) string {
-			switch s {
-			case "college":
-				return "образовательная организация"
-			case "czn":
-				return "центр занятости"
-			case "survey":
-				return "опрос выпускника"
-			case "import":
-				return "загрузка данных"
-			}
-			return s
-		},
+		"source": learner.SourceName,
 		"action": func(a string) string {
 			switch a {
 			case "learner.read":
@@ -178,7 +169,7 @@ func New(d Deps) (*Web, error) {
 		"routing", "match_run", "recommend", "applicants", "employment",
 		"risk", "risk_model", "risk_cases", "risk_case",
 		"federal", "federal_region", "federal_cell",
-		"monitoring", "reports",
+		"monitoring", "reports", "kpi", "kpi_measure",
 		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
 		"balance", "balance_group", "balance_data", "balance_scenario",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
