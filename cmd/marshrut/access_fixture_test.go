@@ -147,7 +147,9 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	must(err)
 	key, err := rollup.ParsePrivateKey(pemKey)
 	must(err)
-	signed, _, err := buildRollup(ctx, st, homeRegion, key)
+	rcfg := config.Default()
+	rcfg.Region = homeRegion
+	signed, _, err := buildRollup(ctx, &rcfg, st, key)
 	must(err)
 	roll := rollup.NewService(st, time.Now)
 	must(roll.Trust(ctx, auth.SystemScope(homeRegion), homeRegion, rollupKeyText(pub)))

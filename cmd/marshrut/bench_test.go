@@ -64,7 +64,7 @@ func benchRegion(b *testing.B, n int) (*config.Config, *store.Store) {
 var reCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // session logs a user in and returns the cookie of the session.
-func session(b *testing.B, h http.Handler, login string) *http.Cookie {
+func session(b testing.TB, h http.Handler, login string) *http.Cookie {
 	b.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/login", nil))

@@ -40,6 +40,7 @@ func commands() []command {
 		{"forecast", "баланс кадров и прогноз: marshrut forecast balance | import … | bench --m3 ФАЙЛ", runForecast},
 		{"risk", "раннее предупреждение: marshrut risk train | score | bench --uci ФАЙЛ", runRisk},
 		{"match", "распределить выпускников по вакансиям: marshrut match [--mode stable|optimal] или --instance КАТАЛОГ", runMatch},
+		{"measures", "ключевые показатели: marshrut measures [--scope region|municipality:N|org:N] [--as-of ГГГГ-ММ-ДД] [--format table|json]", runMeasures},
 		{"rollup", "федеральная сводка: marshrut rollup keygen | trust | import", runRollup},
 		{"backup", "резервная копия базы данных: marshrut backup ФАЙЛ", runBackup},
 		{"restore", "восстановить базу данных из копии: marshrut restore ФАЙЛ", runRestore},

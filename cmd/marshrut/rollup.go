@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/balance"
 	"marshrut/internal/config"
+	"marshrut/internal/kpi"
+	"marshrut/internal/measures"
 	"marshrut/internal/rollup"
 	"marshrut/internal/store"
 )
@@ -141,7 +144,7 @@ func exportRollup(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	start := time.Now()
-	signed, b, err := buildRollup(ctx, st, cfg.Region, key)
+	signed, b, err := buildRollup(ctx, &cfg, st, key)
 	if err != nil {
 		return err
 	}
@@ -163,13 +166,23 @@ func exportRollup(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// buildRollup gathers and signs the region's bundle.
-func buildRollup(ctx context.Context, st *store.Store, region string, key ed25519.PrivateKey) ([]byte, rollup.Bundle, error) {
+// buildRollup gathers and signs the region's bundle, with the headline
+// measures as the region's pages show them.
+func buildRollup(ctx context.Context, cfg *config.Config, st *store.Store, key ed25519.PrivateKey) ([]byte, rollup.Bundle, error) {
+	region := cfg.Region
 	r, err := st.Region(ctx, region)
 	if err != nil {
 		return nil, rollup.Bundle{}, err
 	}
-	b, err := rollup.Build(ctx, st, region, r.Name, time.Now())
+	if _, err := st.RefreshStatuses(ctx, region); err != nil {
+		return nil, rollup.Bundle{}, err
+	}
+	_, figures := newFigures(cfg, st, balance.NewService(st, time.Now), measures.NewService(st, time.Now), time.Now)
+	doc, err := figures.Document(ctx, auth.SystemScope(region), kpi.Scope{Kind: "region"}, time.Time{})
+	if err != nil {
+		return nil, rollup.Bundle{}, err
+	}
+	b, err := rollup.Build(ctx, st, region, r.Name, time.Now(), doc.Items)
 	if err != nil {
 		return nil, b, err
 	}

@@ -79,8 +79,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	clusters := cluster.NewService(st, now)
 	programmes := measures.NewService(st, now)
 	workforce := balance.NewService(st, now)
-	monitor := analytics.NewMonitor(st, now, demandClosure(workforce), measuresEmployment(programmes))
-	figures := kpi.NewService(monitor, st, now, cfg.Location())
+	monitor, figures := newFigures(cfg, st, workforce, programmes, now)
 	stats := analytics.NewService(st, now)
 	reports := report.NewService(st, figures, runner, now)
 	w, err := web.New(web.Deps{
@@ -191,6 +190,15 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 		return err
 	}
 	return nil
+}
+
+// newFigures is the region's figures as every page, the command line and
+// the rollup read them: one monitoring snapshot, with the region-wide counts
+// of the workforce balance and of the employment programmes, under the
+// catalogue of measures.
+func newFigures(cfg *config.Config, st *store.Store, workforce *balance.Service, programmes *measures.Service, now func() time.Time) (*analytics.Monitor, *kpi.Service) {
+	monitor := analytics.NewMonitor(st, now, demandClosure(workforce), measuresEmployment(programmes))
+	return monitor, kpi.NewService(monitor, st, now, cfg.Location())
 }
 
 // touch tells the monitoring snapshot what a write by the scope may have

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
+	"marshrut/internal/kpi"
 	"strconv"
 	"time"
 
@@ -29,8 +30,10 @@ type Source interface {
 
 func n(v int) *int { return &v }
 
-// Build gathers a region's figures into a bundle, every small count suppressed.
-func Build(ctx context.Context, src Source, region, regionName string, now time.Time) (Bundle, error) {
+// Build gathers a region's figures into a bundle, every small count
+// suppressed; measures are the region's headline measures from the
+// catalogue, as its pages show them.
+func Build(ctx context.Context, src Source, region, regionName string, now time.Time, measures []kpi.Item) (Bundle, error) {
 	sc := auth.SystemScope(region)
 	b := Bundle{Format: Format, Version: FormatVersion, ID: NewID(), Region: region, RegionName: regionName,
 		Period: now.Format("2006-01"), CreatedAt: now.UTC().Truncate(time.Second), Threshold: Threshold}
@@ -95,7 +98,16 @@ func Build(ctx context.Context, src Source, region, regionName string, now time.
 		Rows: []Row{{Dims: []string{}, Values: []*int{n(f.Scored), n(f.AtRisk), n(f.WithCase.Total), n(f.WithCase.Working),
 			n(f.WithoutCase.Total), n(f.WithoutCase.Working), n(f.Open), n(f.Closed)}}}}
 
-	b.Tables = []Table{learners, cov, byMuni, bySpec, warn}
+	kt := Table{Name: "measures", Dims: schema["measures"].dims, Measures: schema["measures"].measures}
+	for _, it := range measures {
+		unknown := n(it.Unknown)
+		if !it.Status {
+			unknown = nil
+		}
+		kt.Rows = append(kt.Rows, Row{Dims: []string{it.Code}, Values: []*int{n(it.Denominator), n(it.Numerator), unknown}})
+	}
+
+	b.Tables = []Table{learners, cov, byMuni, bySpec, warn, kt}
 	for i := range b.Tables {
 		b.Tables[i].Suppress(b.Threshold)
 	}

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"marshrut/internal/kpi"
 	"regexp"
 	"slices"
 	"time"
@@ -68,6 +69,8 @@ var schema = map[string]struct{ dims, measures []string }{
 	"employment":    {[]string{"year", "municipality"}, []string{"graduates", "employed6", "employed12", "retained", "unknown6"}},
 	"specialties":   {[]string{"year", "specialty"}, []string{"graduates", "employed6", "employed12", "retained", "unknown6"}},
 	"early_warning": {[]string{}, []string{"scored", "at_risk", "with_case", "with_case_working", "without_case", "without_case_working", "open", "closed"}},
+	// The region's headline measures from the catalogue, as every page shows them.
+	"measures": {[]string{"measure"}, []string{"denominator", "numerator", "unknown"}},
 }
 
 // dimension values: a year, a specialty code, a status, or a municipality's name.
@@ -76,6 +79,7 @@ var dimValue = map[string]*regexp.Regexp{
 	"specialty":    regexp.MustCompile(`^\d\d\.\d\d\.\d\d$`),
 	"status":       regexp.MustCompile(`^(pupil|student|graduate)$`),
 	"municipality": regexp.MustCompile(`^[А-ЯЁа-яё«»"().\- ]{1,120}$`),
+	"measure":      regexp.MustCompile(`^[a-z][a-z0-9_]{1,40}$`),
 }
 
 // municipalKind is a word every municipality's official name holds; a
@@ -87,6 +91,10 @@ func validDim(dim, d string) bool {
 	re, ok := dimValue[dim]
 	if !ok || !re.MatchString(d) {
 		return false
+	}
+	if dim == "measure" {
+		_, ok := kpi.Lookup(d)
+		return ok
 	}
 	return dim != "municipality" || municipalKind.MatchString(d)
 }

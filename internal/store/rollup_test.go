@@ -30,7 +30,7 @@ func TestRollupCarriesNoPerson(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		b, err := rollup.Build(ctx, s, "41", "Камчатский край", now)
+		b, err := rollup.Build(ctx, s, "41", "Камчатский край", now, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

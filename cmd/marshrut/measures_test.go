@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"marshrut/internal/auth"
+	"marshrut/internal/balance"
+	"marshrut/internal/config"
+	"marshrut/internal/exchange"
+	"marshrut/internal/kpi"
+	"marshrut/internal/measures"
+	"marshrut/internal/report"
+	"marshrut/internal/rollup"
+	"marshrut/internal/store"
+)
+
+// pair is a measure's numerator and denominator as one place shows them.
+type pair struct{ num, den int }
+
+func (p pair) String() string { return fmt.Sprintf("%d из %d", p.num, p.den) }
+
+var reMeasure = regexp.MustCompile(`data-measure="([a-z0-9_]+)" data-num="(\d+)" data-den="(\d+)"`)
+
+// cardsOf reads the measures' cards of a page (the block «kpis»).
+func cardsOf(t *testing.T, page string) map[string]pair {
+	t.Helper()
+	i := strings.Index(page, `id="kpis"`)
+	if i < 0 {
+		t.Fatalf("no measures on the page: %.300s", page)
+	}
+	block := page[i:]
+	block = block[:strings.Index(block, "</div>")]
+	out := map[string]pair{}
+	for _, m := range reMeasure.FindAllStringSubmatch(block, -1) {
+		n, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		out[m[1]] = pair{n, d}
+	}
+	return out
+}
+
+// measuresSite is a small demo region served in memory, with a session and
+// an API token for each demo login.
+type measuresSite struct {
+	cfg    *config.Config
+	st     *store.Store
+	h      http.Handler
+	cookie map[string]*http.Cookie
+	token  map[string]string
+}
+
+func newMeasuresSite(t *testing.T) *measuresSite {
+	t.Helper()
+	ctx := context.Background()
+	cfg := config.Default()
+	cfg.DatabaseURL = filepath.Join(t.TempDir(), "measures.db")
+	cfg.LogLevel = 8 // quiet
+	st, err := openStore(ctx, &cfg, cfg.Logger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := &env{stdout: io.Discard, stderr: io.Discard}
+	if err := generate(ctx, e, &cfg, st, 5, 4000); err != nil {
+		t.Fatal(err)
+	}
+	if err := demoUsers(ctx, io.Discard, &cfg, st); err != nil {
+		t.Fatal(err)
+	}
+	h, err := handler(&cfg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &measuresSite{cfg: &cfg, st: st, h: h, cookie: map[string]*http.Cookie{}, token: map[string]string{}}
+	authSvc := auth.NewService(st, cfg.SessionTTL, time.Now)
+	for _, login := range []string{"region", "czn", "college", "school", "federal"} {
+		s.cookie[login] = session(t, h, login)
+		u, _, err := st.UserByLogin(ctx, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := authSvc.CreateToken(ctx, u, "проверка показателей")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.token[login] = secret
+	}
+	return s
+}
+
+func (s *measuresSite) get(t *testing.T, login, path string) []byte {
+	t.Helper()
+	r := httptest.NewRequest("GET", path, nil)
+	if strings.HasPrefix(path, "/api/") {
+		r.Header.Set("Authorization", "Bearer "+s.token[login])
+		r.Header.Set("Accept", "application/json")
+	} else {
+		r.AddCookie(s.cookie[login])
+	}
+	rec := httptest.NewRecorder()
+	s.h.ServeHTTP(rec, r)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s as %s: %d %.300s", path, login, rec.Code, rec.Body.String())
+	}
+	return rec.Body.Bytes()
+}
+
+// apiPairs reads the measures of an API or command-line document.
+func apiPairs(t *testing.T, body []byte) (kpi.JSON, map[string]pair) {
+	t.Helper()
+	var d kpi.JSON
+	if err := json.Unmarshal(body, &d); err != nil {
+		t.Fatalf("measures document: %v: %.300s", err, body)
+	}
+	out := map[string]pair{}
+	for _, it := range d.Items {
+		out[it.Code] = pair{it.Numerator, it.Denominator}
+	}
+	return d, out
+}
+
+// tablePairs reads a row of an exported table whose columns come in
+// threes: «name: число», «name: из», «name».
+func tablePairs(t *testing.T, data []byte, name, row string) map[string]pair {
+	t.Helper()
+	tb, err := exchange.Open(bytes.NewReader(data), name, exchange.Options{HeaderRow: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	codes := map[string]string{}
+	for _, m := range kpi.Catalogue {
+		codes[m.Name] = m.Code
+	}
+	header := tb.Header()
+	for r, err := range tb.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Cell(0) != row {
+			continue
+		}
+		out := map[string]pair{}
+		for i := 1; i+1 < len(header); i += 3 {
+			code := codes[strings.TrimSuffix(header[i], ": число")]
+			if r.Cell(i) == "" {
+				continue // a region-wide measure in a municipality's row
+			}
+			n, _ := strconv.Atoi(r.Cell(i))
+			d, _ := strconv.Atoi(r.Cell(i + 1))
+			out[code] = pair{n, d}
+		}
+		return out
+	}
+	t.Fatalf("no row «%s» in %s", row, name)
+	return nil
+}
+
+// agree fails on every measure where got differs from want.
+func agree(t *testing.T, where string, want, got map[string]pair, needAll bool) {
+	t.Helper()
+	for code, w := range want {
+		g, ok := got[code]
+		switch {
+		case !ok && needAll:
+			t.Errorf("%s: no measure %s", where, code)
+		case ok && g != w:
+			t.Errorf("%s: %s is %s, the catalogue says %s", where, code, g, w)
+		}
+	}
+}
+
+// TestMeasuresAgree finds the same numerator and denominator of every
+// measure for the region, a municipality and an organisation on the home
+// page, «Мониторинг», the API, the command line, the exports, the monthly
+// report and the federal rollup.
+func TestMeasuresAgree(t *testing.T) {
+	s := newMeasuresSite(t)
+	ctx := context.Background()
+	czn, _, err := s.st.UserByLogin(ctx, "czn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	college, _, err := s.st.UserByLogin(ctx, "college")
+	if err != nil {
+		t.Fatal(err)
+	}
+	muni := czn.Scope("").Municipalities[0]
+	scopes := []struct {
+		name, login, scope, level string
+		id                        int64
+	}{
+		{"region", "region", "region", "region", 0},
+		{"municipality", "czn", "municipality:" + strconv.FormatInt(muni, 10), "municipality", muni},
+		{"organisation", "college", "org:" + strconv.FormatInt(college.OrgID, 10), "organisation", college.OrgID},
+	}
+	for _, sc := range scopes {
+		t.Run(sc.name, func(t *testing.T) {
+			doc, want := apiPairs(t, s.get(t, sc.login, "/api/v1/measures?scope="+sc.scope))
+			if len(want) < 10 || want["employment6"].den == 0 || want["guidance"].den == 0 && sc.level != "organisation" {
+				t.Fatalf("the catalogue's document is too thin: %+v", want)
+			}
+			// The home page of the login whose own level it is.
+			agree(t, "home page of "+sc.login, want, cardsOf(t, string(s.get(t, sc.login, "/"))), true)
+			// «Мониторинг» of the level, as its own login and as the region.
+			q := fmt.Sprintf("/monitoring?level=%s&id=%d", sc.level, sc.id)
+			agree(t, "monitoring as "+sc.login, want, cardsOf(t, string(s.get(t, sc.login, q))), true)
+			agree(t, "monitoring as region", want, cardsOf(t, string(s.get(t, "region", q))), true)
+			// The catalogue's page of the login.
+			catalogue := map[string]pair{}
+			for _, m := range reMeasure.FindAllStringSubmatch(string(s.get(t, sc.login, "/monitoring/measures")), -1) {
+				n, _ := strconv.Atoi(m[2])
+				d, _ := strconv.Atoi(m[3])
+				catalogue[m[1]] = pair{n, d}
+			}
+			agree(t, "catalogue page of "+sc.login, want, catalogue, true)
+			// The export of the level's table: its first row is the level itself.
+			exp := strings.Replace(q, "/monitoring?", "/monitoring/export?", 1)
+			csv := s.get(t, sc.login, exp+"&table=parts&format=csv")
+			agree(t, "CSV export", want, tablePairs(t, csv, "monitoring.csv", doc.ScopeName), true)
+			xlsx := s.get(t, sc.login, exp+"&table=parts&format=xlsx")
+			agree(t, "XLSX export", want, tablePairs(t, xlsx, "monitoring.xlsx", doc.ScopeName), true)
+			// The command line.
+			var out bytes.Buffer
+			e := &env{stdout: &out, stderr: io.Discard, getenv: func(string) string { return "" }}
+			if code := run(ctx, []string{"measures", "--db", s.cfg.DatabaseURL, "--scope", sc.scope, "--format", "json"}, e); code != 0 {
+				t.Fatalf("marshrut measures: exit %d", code)
+			}
+			_, cli := apiPairs(t, out.Bytes())
+			agree(t, "command line", want, cli, true)
+		})
+	}
+
+	// The monthly report: the region's row and the municipality's.
+	_, region := apiPairs(t, s.get(t, "region", "/api/v1/measures?scope=region"))
+	muniDoc, muniWant := apiPairs(t, s.get(t, "region", fmt.Sprintf("/api/v1/measures?scope=municipality:%d", muni)))
+	now := time.Now
+	_, figures := newFigures(s.cfg, s.st, balance.NewService(s.st, now), measures.NewService(s.st, now), now)
+	rep := report.NewService(s.st, figures, inline{}, now)
+	book, err := rep.Build(ctx, s.cfg.Region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree(t, "monthly report, region", region, tablePairs(t, book, "report.xlsx", "Регион в целом"), true)
+	agree(t, "monthly report, municipality", muniWant, tablePairs(t, book, "report.xlsx", muniDoc.ScopeName), false)
+
+	// The federal rollup carries the region's measures, small counts hidden.
+	pemKey, _, err := rollup.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := rollup.ParsePrivateKey(pemKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, b, err := buildRollup(ctx, s.cfg, s.st, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rolled := map[string]pair{}
+	for _, tb := range b.Tables {
+		if tb.Name != "measures" {
+			continue
+		}
+		for _, r := range tb.Rows {
+			if r.Values[0] == nil || r.Values[1] == nil {
+				continue // suppressed: fewer than five
+			}
+			rolled[r.Dims[0]] = pair{*r.Values[1], *r.Values[0]}
+		}
+	}
+	if len(rolled) < 8 {
+		t.Errorf("the rollup carries %d measures", len(rolled))
+	}
+	agree(t, "rollup", rolled, region, true)
+}
