@@ -139,7 +139,7 @@ var Catalogue = []Measure{
 		Numerator:  "выпускники года, но не больше потребности", Denominator: "прогноз потребности на год (вакансии, заявленная потребность работодателей, замещение уходящих)",
 		CountedOn: "ближайший год прогноза баланса кадров", Source: "баланс трудовых ресурсов: история вакансий, потребность работодателей, прогноз выпуска",
 		Region: true,
-		num: func(f analytics.Figures) int { return f.DemandClosed }, den: func(f analytics.Figures) int { return f.DemandNeed }},
+		num:    func(f analytics.Figures) int { return f.DemandClosed }, den: func(f analytics.Figures) int { return f.DemandNeed }},
 }
 
 // Lookup returns the measure of a code.

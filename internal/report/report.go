@@ -49,7 +49,7 @@ type Service struct {
 	store    Store
 	measures *kpi.Service
 	jobs     Jobs
-	now     func() time.Time
+	now      func() time.Time
 }
 
 // NewService returns a Service.

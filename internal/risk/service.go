@@ -1,11 +1,11 @@
 package risk
 
 import (
-	"strings"
 	"context"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 

@@ -15,12 +15,12 @@ import (
 // measuresPage is the catalogue of headline measures: each with its value
 // in the caller's scope, its target for the year and the form to set it.
 type measuresPage struct {
-	Doc        kpi.Document
-	Targets    map[string]kpi.Target
-	CanSet     bool
-	Years      []int
-	Done       bool
-	Fail       string
+	Doc     kpi.Document
+	Targets map[string]kpi.Target
+	CanSet  bool
+	Years   []int
+	Done    bool
+	Fail    string
 }
 
 // MeasureCatalogue lists every headline measure with its value and target.

@@ -149,7 +149,7 @@ func New(d Deps) (*Web, error) {
 			return Number(lo) + "–" + Number(hi)
 		},
 		"outcome": func(s learner.OutcomeStatus) string { return s.Name() },
-		"source": learner.SourceName,
+		"source":  learner.SourceName,
 		"action": func(a string) string {
 			switch a {
 			case "learner.read":
