@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -78,6 +80,15 @@ func newMeasuresSite(t *testing.T) *measuresSite {
 	}
 	if err := demoUsers(ctx, io.Discard, &cfg, st); err != nil {
 		t.Fatal(err)
+	}
+	for _, step := range []func() error{
+		func() error { return demoRun(ctx, e, &cfg, st, 5) },
+		func() error { return demoRisk(ctx, e, st, cfg.Region, 5) },
+		func() error { return demoMeasures(ctx, e, st, cfg.Region, 5) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	h, err := handler(&cfg, st)
 	if err != nil {
@@ -285,4 +296,50 @@ func TestMeasuresAgree(t *testing.T) {
 		t.Errorf("the rollup carries %d measures", len(rolled))
 	}
 	agree(t, "rollup", rolled, region, true)
+}
+
+// TestWriteShowsAtOnce: a college records a graduate's work, and its next
+// home page counts it, although the region's snapshot is minutes fresh.
+func TestWriteShowsAtOnce(t *testing.T) {
+	s := newMeasuresSite(t)
+	ctx := context.Background()
+	doc, before := apiPairs(t, s.get(t, "college", "/api/v1/measures"))
+	home := cardsOf(t, string(s.get(t, "college", "/")))
+	agree(t, "home page before", before, home, true)
+	college, _, err := s.st.UserByLogin(ctx, "college")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A graduate of the counted year whose status six months on is not known.
+	var id int64
+	db, err := sql.Open("sqlite", "file:"+s.cfg.DatabaseURL+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.QueryRowContext(ctx, `SELECT id FROM learner WHERE org_id = $1 AND status = 'graduate' AND graduation_year = $2
+		AND outcome_6m IN ('', 'unknown') ORDER BY id LIMIT 1`, college.OrgID, doc.Year6m).Scan(&id); err != nil {
+		t.Fatalf("no graduate without a known status: %v", err)
+	}
+	page := string(s.get(t, "college", "/learners/"+strconv.FormatInt(id, 10)))
+	m := reCSRF.FindStringSubmatch(page)
+	form := url.Values{"csrf": {m[1]}, "status": {"employed"}, "start": {fmt.Sprintf("%d-09-01", doc.Year6m)}, "employer_name": {"ООО «Камчатская верфь»"}, "source": {"college"}}
+	r := httptest.NewRequest("POST", "/learners/"+strconv.FormatInt(id, 10)+"/outcomes", strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.AddCookie(s.cookie["college"])
+	rec := httptest.NewRecorder()
+	s.h.ServeHTTP(rec, r)
+	if rec.Code != http.StatusSeeOther || strings.Contains(rec.Header().Get("Location"), "error") {
+		t.Fatalf("record work: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	card := string(s.get(t, "college", "/learners/"+strconv.FormatInt(id, 10)))
+	if !strings.Contains(card, `data-status="now">Трудоустроен`) || !strings.Contains(card, `data-status="6m">Трудоустроен`) {
+		t.Errorf("the card does not read the new period: %s", card[strings.Index(card, "Сейчас"):][:300])
+	}
+	after := cardsOf(t, string(s.get(t, "college", "/")))
+	if a, b := after["employment6"], before["employment6"]; a.num != b.num+1 || a.den != b.den {
+		t.Errorf("employment six months on: %s before, %s after the write", b, a)
+	}
+	_, api := apiPairs(t, s.get(t, "college", "/api/v1/measures"))
+	agree(t, "API after the write", api, after, true)
 }

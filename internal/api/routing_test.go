@@ -292,13 +292,14 @@ func TestRoutingRun(t *testing.T) {
 		t.Fatalf("accept: %d %s", res.status, res.body)
 	}
 	card := decodeJSON[cardDTO](t, e.get(t, "minobr", Prefix+"/learners/"+itoa(e.f.other.ID)))
-	if card.CurrentOutcome != "employed" || len(card.Outcomes) != 1 || card.Outcomes[0].EmployerName != hospital {
+	if card.CurrentOutcome != "employed" || len(card.Outcomes) != 1 || card.Outcomes[0].EmployerName != hospital || card.Outcomes[0].Source != "matching" {
 		t.Errorf("accepted graduate's card: current %q, outcomes %+v", card.CurrentOutcome, card.Outcomes)
 	}
 	if res := decide("minobr", p.ID, "declined"); res.status != http.StatusConflict {
 		t.Errorf("declined after acceptance: %d %s", res.status, res.body)
 	}
-	if got := decodeJSON[runDTO](t, e.get(t, "minobr", Prefix+"/routing/runs/"+itoa(run.ID))); got.Accepted != 1 || got.Sent != 0 {
+	// «Направлено» counts every proposal sent, accepted ones too: never fewer than those hired.
+	if got := decodeJSON[runDTO](t, e.get(t, "minobr", Prefix+"/routing/runs/"+itoa(run.ID))); got.Accepted != 1 || got.Sent != 1 {
 		t.Errorf("run after acceptance: %+v", got)
 	}
 

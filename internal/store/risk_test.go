@@ -195,11 +195,18 @@ func TestEarlyWarning(t *testing.T) {
 		if _, err := svc.Case(ctx, away, c.ID); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("a centre of other municipalities reads the case: %v", err)
 		}
-		if target.Status == string(learner.Graduate) {
-			l, err := s.Learner(ctx, sys, target.LearnerID)
-			if err != nil || l.Current != learner.Employed {
-				t.Errorf("graduate's status after an «employed» case: %q, %v", l.Current, err)
-			}
+		// Closing as employed records the period of work, of a student as of a graduate.
+		l, err := s.Learner(ctx, sys, target.LearnerID)
+		if err != nil || l.Current != learner.Employed {
+			t.Errorf("status after an «employed» case: %q, %v", l.Current, err)
+		}
+		hist, err := s.Outcomes(ctx, sys, target.LearnerID)
+		if err != nil || len(hist) == 0 {
+			t.Fatalf("history after the case: %+v, %v", hist, err)
+		}
+		if last := hist[len(hist)-1]; last.Source != learner.SourceCase || last.EmployerName != "ООО «Камчатка-Строй»" ||
+			!last.Start.Equal(learner.Day(now.AddDate(0, 0, -2))) || last.Status != learner.Employed {
+			t.Errorf("the case's period of work: %+v", last)
 		}
 		figs, err := svc.Figures(ctx, region)
 		if err != nil {

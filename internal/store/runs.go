@@ -75,7 +75,7 @@ func (s *Store) FailInterruptedRuns(ctx context.Context) error {
 const runCols = `r.id, r.region_code, r.round, r.mode, r.seed, r.graduation_year, r.status, COALESCE(r.job_id, 0), r.candidates, r.vacancies, r.places,
 	r.edges, r.matched, r.first_choice, r.welfare, r.optimal_welfare, r.optimal_matched, r.blocking, r.contracts_placed, r.seconds, r.error,
 	COALESCE(r.created_by, 0), r.created_at, r.finished_at,
-	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.status = 'sent'),
+	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.sent_at IS NOT NULL),
 	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.status = 'accepted'),
 	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.status = 'declined')`
 
@@ -198,7 +198,8 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 			return apperr.New(apperr.Conflict, "предложение в состоянии «%s» нельзя перевести в «%s»", p.Status.Name(), to.Name())
 		}
 		now := s.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE match_proposal SET status = $1, decided_at = $2, decided_by = $3 WHERE id = $4`,
+		if _, err := tx.ExecContext(ctx, `UPDATE match_proposal SET status = $1, decided_at = $2, decided_by = $3,
+			sent_at = CASE WHEN $1 = 'sent' THEN $2 ELSE sent_at END WHERE id = $4`,
 			to, tsArg(now), nullID(sc.UserID), id); err != nil {
 			return err
 		}

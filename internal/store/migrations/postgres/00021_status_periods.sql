@@ -11,6 +11,11 @@ CREATE INDEX learner_status_next ON learner (region_code, status_next) WHERE sta
 -- Every learner with a history is read again under the rule of periods.
 UPDATE learner SET status_next = DATE '1970-01-01' WHERE EXISTS (SELECT 1 FROM outcome o WHERE o.learner_id = learner.id);
 
+-- When a matching proposal was sent: «направлено» counts every proposal sent,
+-- whatever the graduate and the employer decided since.
+ALTER TABLE match_proposal ADD COLUMN sent_at TIMESTAMPTZ;
+UPDATE match_proposal SET sent_at = decided_at WHERE status IN ('sent', 'accepted');
+
 -- Targets of the headline measures, set by the region per year. Rows are
 -- never changed: a new row is a new target, and the latest one counts.
 CREATE TABLE measure_target (
@@ -28,6 +33,7 @@ CREATE INDEX measure_target_code ON measure_target (region_code, code, year, id)
 
 -- +goose Down
 DROP TABLE measure_target;
+ALTER TABLE match_proposal DROP COLUMN sent_at;
 DROP INDEX learner_status_next;
 ALTER TABLE outcome DROP COLUMN employer_inn;
 ALTER TABLE learner DROP COLUMN same_employer_12m;
