@@ -8,6 +8,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
 	"marshrut/internal/demo"
+	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	"marshrut/internal/routing"
 	"marshrut/internal/store"
@@ -52,6 +53,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if err := demoMeasures(ctx, e, st, cfg.Region, *seed); err != nil {
+			return err
+		}
+		if err := demoTargets(ctx, e, st, cfg.Region); err != nil {
 			return err
 		}
 	}
@@ -130,5 +134,35 @@ func demoRun(ctx context.Context, e *env, cfg *config.Config, st *store.Store, s
 	}
 	fmt.Fprintf(e.stdout, "Распределение выпускников: кандидатов %d, распределено %d, блокирующих пар %d (%.1f с).\n",
 		run.Candidates, run.Matched, run.Blocking, run.Seconds)
+	return nil
+}
+
+// demoTargets sets the targets a regional ministry would: last year's and
+// this year's, with what they rest on, so that the catalogue shows a history.
+func demoTargets(ctx context.Context, e *env, st *store.Store, region string) error {
+	u, _, err := st.UserByLogin(ctx, "region")
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	year := now.Year()
+	pct := func(v float64) *float64 { return &v }
+	for i, t := range []kpi.Target{
+		{Code: "employment6", Year: year - 1, Value: pct(0.8), Note: "Региональная программа «Кадры для Камчатки», первый год"},
+		{Code: "employment6", Year: year, Value: pct(0.85), Note: "Соглашение с Минпросвещения России о трудоустройстве выпускников"},
+		{Code: "mentorship", Year: year, Value: pct(0.65), Note: "Целевая модель наставничества, региональный план"},
+		{Code: "contract", Year: year, Value: pct(0.1), Note: "План целевого обучения по заявкам работодателей края"},
+		{Code: "retention_employer", Year: year, Value: pct(0.7), Note: ""},
+		{Code: "demand_closure", Year: year, Value: pct(0.75), Note: "Прогноз баланса трудовых ресурсов на год"},
+	} {
+		t.SetBy, t.SetAt = u.ID, now.AddDate(0, -11+i, 0)
+		if t.Year < year {
+			t.SetAt = time.Date(t.Year, time.January, 20, 10, 0, 0, 0, time.UTC)
+		}
+		if err := st.AddTarget(ctx, region, &t); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(e.stdout, "Цели показателей: установлены министерством на текущий и прошлый год (раздел «Мониторинг» → «Показатели и цели»).")
 	return nil
 }
