@@ -278,3 +278,58 @@ func BenchmarkMonitorSnapshot(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMeasures times GET /api/v1/measures for the region server-side:
+// as read from the snapshot, and after a write of a college touched its
+// figures (recounted before the answer), and reports p50 and p95.
+//
+//	MARSHRUT_BENCH_DB=big.db go test ./cmd/marshrut -run '^$' -bench Measures -benchtime 200x
+func BenchmarkMeasures(b *testing.B) {
+	cfg, st := benchRegion(b, 1_000_000)
+	ctx := context.Background()
+	a, err := newApp(cfg, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, _, err := st.UserByLogin(ctx, "region")
+	if err != nil {
+		b.Fatal(err)
+	}
+	secret, _, err := auth.NewService(st, time.Hour, time.Now).CreateToken(ctx, u, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	college, _, err := st.UserByLogin(ctx, "college")
+	if err != nil {
+		b.Fatal(err)
+	}
+	get := func() time.Duration {
+		req := httptest.NewRequest("GET", "/api/v1/measures?scope=region", nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		a.handler.ServeHTTP(rec, req)
+		d := time.Since(start)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("measures: %d %s", rec.Code, rec.Body.String())
+		}
+		return d
+	}
+	start := time.Now()
+	get() // the first count of the snapshot
+	b.ReportMetric(time.Since(start).Seconds(), "first-s")
+	for _, mode := range []string{"read", "after-write"} {
+		b.Run(mode, func(b *testing.B) {
+			var times []time.Duration
+			for b.Loop() {
+				if mode == "after-write" {
+					a.monitor.Touch(cfg.Region, college.OrgID)
+				}
+				times = append(times, get())
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+		})
+	}
+}

@@ -62,6 +62,10 @@ func riskRun(ctx context.Context, e *env, cmd string, args []string) error {
 		return err
 	}
 	defer st.Close()
+	// Who is still without work is read from statuses as of today.
+	if _, err := st.RefreshStatuses(ctx, cfg.Region); err != nil {
+		return err
+	}
 	svc := risk.NewService(st, inline{}, time.Now)
 	sc := auth.SystemScope(cfg.Region)
 	if cmd == "train" {

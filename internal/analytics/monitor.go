@@ -182,6 +182,8 @@ type Monitor struct {
 	wait    map[string]chan struct{}
 	dirty   map[string]map[int64]bool // organisations to recount, by region
 	all     map[string]bool           // the whole region to recount before the next read
+	again   map[string]bool           // a count to begin when the one under way ends
+	next    map[string]chan struct{}  // closed when that count ends
 	recount sync.Mutex                // one recount of touched organisations at a time
 }
 
@@ -191,7 +193,8 @@ const SnapshotTTL = 5 * time.Minute
 // NewMonitor returns a Monitor on the store.
 func NewMonitor(s MonitorStore, now func() time.Time, extras ...ExtraSource) *Monitor {
 	return &Monitor{store: s, now: now, extras: extras, snap: map[string]*Snapshot{}, running: map[string]bool{},
-		wait: map[string]chan struct{}{}, dirty: map[string]map[int64]bool{}, all: map[string]bool{}}
+		wait: map[string]chan struct{}{}, dirty: map[string]map[int64]bool{}, all: map[string]bool{},
+		again: map[string]bool{}, next: map[string]chan struct{}{}}
 }
 
 // Touch marks organisations whose figures a write changed; with none, the
@@ -211,40 +214,41 @@ func (m *Monitor) Touch(region string, orgs ...int64) {
 	}
 }
 
+// FreshWait is how long a page waits for the recount of the whole region
+// after a write that may have touched any of it; a recount that takes longer
+// (a region of a million) lands in the background, and the page says how
+// old its figures are.
+const FreshWait = 2 * time.Second
+
 // Snapshot returns the region's snapshot up to date with every write: the
-// one in memory with the touched organisations recounted; a stale one at
-// once while a new one is computed; and, when there is none yet (or a write
-// touched the whole region), the new one when it is ready.
+// one in memory with the touched organisations recounted; after a write that
+// may have touched any organisation, the region recounted (waiting up to
+// FreshWait for it); a stale one at once while a new one is computed; and,
+// when there is none yet, the new one when it is ready.
 func (m *Monitor) Snapshot(ctx context.Context, region string) (*Snapshot, error) {
 	m.mu.Lock()
 	s := m.snap[region]
-	if m.all[region] {
+	whole := m.all[region]
+	var done chan struct{}
+	if s == nil || whole || m.now().Sub(s.At) >= SnapshotTTL {
 		m.all[region] = false
-		delete(m.dirty, region)
-		s = nil
-		delete(m.snap, region)
+		done = m.startLocked(ctx, region, whole)
 	}
-	if s != nil && m.now().Sub(s.At) < SnapshotTTL && len(m.dirty[region]) == 0 {
-		m.mu.Unlock()
-		return s, nil
-	}
-	if s == nil || m.now().Sub(s.At) >= SnapshotTTL {
-		if !m.running[region] {
-			m.running[region] = true
-			done := make(chan struct{})
-			m.wait[region] = done
-			go m.refresh(context.WithoutCancel(ctx), region, done)
-		}
-	}
-	done := m.wait[region]
 	m.mu.Unlock()
-	if s != nil {
-		return m.recountTouched(ctx, region)
-	}
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	switch {
+	case s == nil:
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	case whole:
+		select {
+		case <-done:
+		case <-time.After(FreshWait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	m.mu.Lock()
 	s = m.snap[region]
@@ -253,6 +257,28 @@ func (m *Monitor) Snapshot(ctx context.Context, region string) (*Snapshot, error
 		return nil, apperr.New(apperr.Internal, "показатели региона не удалось посчитать: подробности в журнале сервера")
 	}
 	return m.recountTouched(ctx, region)
+}
+
+// startLocked starts counting the region in the background unless a count
+// runs already; again asks for a count that begins after this moment, so a
+// count under way is followed by another. It returns the channel closed
+// when the count asked for is done.
+func (m *Monitor) startLocked(ctx context.Context, region string, again bool) chan struct{} {
+	if m.running[region] {
+		if again {
+			m.again[region] = true
+			if m.next[region] == nil {
+				m.next[region] = make(chan struct{})
+			}
+			return m.next[region]
+		}
+		return m.wait[region]
+	}
+	m.running[region] = true
+	done := make(chan struct{})
+	m.wait[region] = done
+	go m.refresh(context.WithoutCancel(ctx), region, done)
+	return done
 }
 
 // recountTouched counts again the organisations writes touched and puts
@@ -329,15 +355,23 @@ func (m *Monitor) count(ctx context.Context, region string, at time.Time) (Snaps
 }
 
 func (m *Monitor) refresh(ctx context.Context, region string, done chan struct{}) {
-	defer close(done)
-	// Writes after this moment are recounted on top of the new snapshot.
 	s, err := m.count(ctx, region, m.now())
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.running[region] = false
 	if err == nil {
 		m.snap[region] = &s
 	}
+	close(done)
+	m.running[region] = false
+	if m.again[region] {
+		// A write asked for a count after this one began.
+		m.again[region] = false
+		next := m.next[region]
+		m.next[region] = nil
+		m.running[region] = true
+		m.wait[region] = next
+		go m.refresh(ctx, region, next)
+	}
+	m.mu.Unlock()
 }
 
 // Level is where a monitoring page stands: the region, a municipality or an organisation.

@@ -428,12 +428,13 @@ func CheckDrop(e Enrolment, on, now time.Time) error {
 	return nil
 }
 
-// CheckEmployment checks the job recorded for a person who is not a learner:
-// the enrolment is completed, the day is after the enrolment and not in the
-// future. A learner's job comes from the outcome history instead.
+// CheckEmployment checks the job recorded after a programme: the enrolment
+// is completed, the day is after the enrolment and not in the future. A
+// learner's job becomes a period of the learner's employment history, so
+// the employer must be named.
 func CheckEmployment(e Enrolment, on time.Time, employer string, now time.Time) error {
-	if e.Learner() {
-		return apperr.New(apperr.Conflict, "трудоустройство обучающегося региона берётся из его истории занятости: внесите её в карточке обучающегося")
+	if e.Learner() && strings.TrimSpace(employer) == "" {
+		return apperr.Field("employer", "укажите работодателя: работа обучающегося региона записывается в его историю занятости")
 	}
 	if e.Status != Completed {
 		return apperr.New(apperr.Conflict, "трудоустройство записывают после завершения обучения, а человек %s", e.Status.Name())

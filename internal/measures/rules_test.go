@@ -172,8 +172,11 @@ func TestCompleteAndDrop(t *testing.T) {
 	}
 	learnerOne := done
 	learnerOne.LearnerID = 5
-	if err := CheckEmployment(learnerOne, d(2026, 11, 22), "", now); !apperr.Is(err, apperr.Conflict) || !strings.Contains(err.Error(), "истории занятости") {
-		t.Errorf("a learner's job recorded on the enrolment: %v", err)
+	if err := CheckEmployment(learnerOne, d(2026, 11, 22), "", now); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "истори") {
+		t.Errorf("a learner's job without its employer: %v", err)
+	}
+	if err := CheckEmployment(learnerOne, d(2026, 11, 22), "ООО «Ромашка»", now); err != nil {
+		t.Errorf("a learner's job after the programme: %v", err)
 	}
 	if err := CheckEmployment(e, d(2026, 11, 22), "", now); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("a job before completion recorded: %v", err)

@@ -467,13 +467,20 @@ func (s *Store) ChangeEnrolment(ctx context.Context, sc auth.Scope, id int64, ch
 		if err != nil {
 			return err
 		}
-		was := e.Status
+		was, hired := e.Status, e.EmployedOn
 		if err := change(&e); err != nil {
 			return err
 		}
 		employed := e.EmployedOn
 		if e.LearnerID != 0 {
 			employed = time.Time{} // a learner's job lives in the outcome history
+			if !e.EmployedOn.IsZero() && !e.EmployedOn.Equal(hired) {
+				o := learner.Outcome{LearnerID: e.LearnerID, Status: learner.Employed, EmployerName: e.Employer, Start: e.EmployedOn,
+					Source: learner.SourceProgramme, Note: "после программы содействия занятости"}
+				if err := s.addOutcomeTx(ctx, tx, auth.SystemScope(sc.RegionCode), &o); err != nil {
+					return err
+				}
+			}
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE measure_enrolment SET status = $1, completed_on = $2, dropped_on = $3, employed_on = $4,
 			employer_name = $5, updated_at = $6 WHERE id = $7 AND status = $8`, string(e.Status), dateArg(e.Completed), dateArg(e.Dropped),

@@ -154,10 +154,6 @@ func TestMeasures(t *testing.T) {
 		if err := svc.Complete(ctx, centre, adult.ID, day(2026, 10, 1), day(2026, 10, 20), "ИП Сомов"); err != nil {
 			t.Fatal(err)
 		}
-		// A learner's job comes from the outcome history.
-		if err := svc.RecordEmployment(ctx, centre, grad.ID, day(2026, 10, 5), "ООО"); !apperr.Is(err, apperr.Conflict) {
-			t.Errorf("a learner's job on the enrolment: %v", err)
-		}
 		figs, err := svc.Figures(ctx, region, measures.FigureFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -165,12 +161,19 @@ func TestMeasures(t *testing.T) {
 		if tot := figs.Total; tot.Enrolled != 2 || tot.Completed != 2 || tot.Employed != 1 || tot.Waiting != 1 {
 			t.Errorf("before the graduate's job: %+v", tot)
 		}
-		o := learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, Start: day(2026, 11, 2), Source: "czn", EmployerName: "ООО «Камчатрыбпром»"}
-		if err := s.AddOutcome(ctx, auth.SystemScope("41"), &o); err != nil {
+		// A learner's job recorded after the programme becomes a period of the learner's history.
+		if err := svc.RecordEmployment(ctx, centre, grad.ID, day(2026, 10, 5), ""); !apperr.Is(err, apperr.Invalid) {
+			t.Errorf("a learner's job without its employer: %v", err)
+		}
+		if err := svc.RecordEmployment(ctx, centre, grad.ID, day(2026, 10, 5), "ООО «Камчатрыбпром»"); err != nil {
 			t.Fatal(err)
 		}
+		hist, err := s.Outcomes(ctx, auth.SystemScope("41"), f.graduate.ID)
+		if err != nil || len(hist) == 0 || hist[len(hist)-1].Source != learner.SourceProgramme || !hist[len(hist)-1].Start.Equal(day(2026, 10, 5)) {
+			t.Errorf("the programme's period of work: %+v, %v", hist, err)
+		}
 		e, err := svc.Enrolment(ctx, college, grad.ID)
-		if err != nil || !e.EmployedOn.Equal(day(2026, 11, 2)) {
+		if err != nil || !e.EmployedOn.Equal(day(2026, 10, 5)) {
 			t.Errorf("graduate's job from the outcome: %v %v", err, e.EmployedOn)
 		}
 
