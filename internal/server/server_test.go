@@ -21,6 +21,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 	"marshrut/internal/demo"
+	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/server"
@@ -91,7 +92,7 @@ func setup(t *testing.T) *env {
 	}
 	learners := learner.NewService(st, st, time.Now)
 	w, err := web.New(web.Deps{Learners: learners, Orgs: org.NewService(st), Analytics: analytics.NewService(st, time.Now),
-		Auth: authSvc, Users: st, Municipalities: st, Region: "41", SessionTTL: time.Hour, Log: log})
+		KPI: kpi.NewService(analytics.NewMonitor(st, time.Now), st, time.Now, time.UTC), Auth: authSvc, Users: st, Municipalities: st, Region: "41", SessionTTL: time.Hour, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestLoginAndScope(t *testing.T) {
 		t.Fatalf("login: %d", code)
 	}
 	code, page := get(t, c, e.srv.URL+"/")
-	if code != 200 || !strings.Contains(page, e.college.Name) || !strings.Contains(page, "Трудоустройство выпускников через 6 месяцев") {
+	if code != 200 || !strings.Contains(page, e.college.Name) || !strings.Contains(page, "Занятость выпускников через 6 месяцев") {
 		t.Fatalf("dashboard: %d", code)
 	}
 	code, page = get(t, c, e.srv.URL+"/learners?q="+url.QueryEscape(e.mine.LastName))

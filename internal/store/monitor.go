@@ -74,7 +74,8 @@ func (s *Store) MonitorSnapshot(ctx context.Context, region string, now time.Tim
 	}
 	year := int(guidance.YearOf(now))
 	day := dateArg(learner.Day(now))
-	ratingFrom, ratingTo := dateArg(time.Date(snap.RatingYear+1, 1, 1, 0, 0, 0, 0, time.UTC)), day
+	// The rating counts work at any time in the calendar year after graduation, as store.Rating does.
+	ratingFrom, ratingTo := dateArg(time.Date(snap.RatingYear+1, 1, 1, 0, 0, 0, 0, time.UTC)), dateArg(time.Date(snap.RatingYear+1, 12, 31, 0, 0, 0, 0, time.UTC))
 	type step struct {
 		what, q string
 		a       args

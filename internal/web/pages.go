@@ -39,7 +39,7 @@ func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 		heading = "Обезличенные показатели региона"
 	}
 	data := map[string]any{"Dashboard": d, "Heading": heading}
-	if analytics.CanMonitor(sc) {
+	if w.d.KPI != nil && analytics.CanMonitor(sc) {
 		doc, err := w.d.KPI.Document(r.Context(), sc, kpi.Scope{}, time.Time{})
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
 			w.Error(rw, r, err)
@@ -212,7 +212,7 @@ func (w *Web) Organisation(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"Org": o}
-	if o.Kind == org.College || o.Kind == org.University || o.Kind == org.School {
+	if w.d.KPI != nil && (o.Kind == org.College || o.Kind == org.University || o.Kind == org.School) {
 		// Figures carry no person: anyone who opens the card sees them.
 		doc, err := w.d.KPI.Document(r.Context(), auth.SystemScope(o.RegionCode), kpi.Scope{Kind: "organisation", ID: o.ID}, time.Time{})
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
