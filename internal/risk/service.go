@@ -256,7 +256,7 @@ func (s *Service) Train(ctx context.Context, sc auth.Scope, kind learn.Kind, see
 	}
 	data, err := learn.Marshal(t.Model)
 	if err != nil {
-		return ModelInfo{}, err
+		return ModelInfo{}, apperr.Input(err)
 	}
 	m := ModelInfo{RegionCode: sc.RegionCode, Kind: t.Model.Kind(), Report: t.Report, Data: data, Active: true, CreatedBy: sc.UserID, CreatedAt: now}
 	return m, s.store.SaveRiskModel(ctx, &m)
@@ -301,7 +301,7 @@ func (s *Service) Score(ctx context.Context, sc auth.Scope, progress func(done, 
 	}
 	m, err := learn.Unmarshal(mi.Data)
 	if err != nil {
-		return ScoreResult{}, err
+		return ScoreResult{}, apperr.Input(err)
 	}
 	now := s.now()
 	final, recent := Years(now)

@@ -137,7 +137,7 @@ func Train(ctx context.Context, recs []Record, d Demand, opt TrainOptions) (Trai
 		start := time.Now()
 		m, err := learn.Fit(ctx, xt, yt, learn.Options{Kind: k, Seed: opt.Seed})
 		if err != nil {
-			return Trained{}, err
+			return Trained{}, apperr.Input(err)
 		}
 		p := learn.PredictAll(m, xv)
 		c := Candidate{Kind: k, Metrics: learn.Evaluate(yv, p), Seconds: time.Since(start).Seconds()}

@@ -3,7 +3,7 @@ package learn
 import (
 	"math/rand/v2"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // Fold is one split of cross-validation: row indices to train on and to test on,
@@ -18,10 +18,10 @@ type Fold struct {
 func StratifiedKFold(y []bool, k int, seed uint64) ([]Fold, error) {
 	pos, neg := counts(y)
 	if k < 2 {
-		return nil, apperr.New(apperr.Invalid, "для перекрёстной проверки нужно не меньше двух частей, а задано %d", k)
+		return nil, fault.New("для перекрёстной проверки нужно не меньше двух частей, а задано %d", k)
 	}
 	if pos < k || neg < k {
-		return nil, apperr.New(apperr.Invalid, "для перекрёстной проверки на %d частей нужно не меньше %d примеров каждого класса: положительных %d, отрицательных %d", k, k, pos, neg)
+		return nil, fault.New("для перекрёстной проверки на %d частей нужно не меньше %d примеров каждого класса: положительных %d, отрицательных %d", k, k, pos, neg)
 	}
 	fold := foldOf(y, k, seed)
 	out := make([]Fold, k)
