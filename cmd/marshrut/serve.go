@@ -29,6 +29,7 @@ import (
 	"marshrut/internal/routing"
 	"marshrut/internal/server"
 	"marshrut/internal/store"
+	"marshrut/internal/tables"
 	"marshrut/internal/targeted"
 	"marshrut/internal/web"
 )
@@ -79,7 +80,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	workforce := balance.NewService(st, now)
 	monitor := analytics.NewMonitor(st, now, demandClosure(workforce), measuresEmployment(programmes))
 	stats := analytics.NewService(dashboardStore{st, guide, monitor}, now)
-	reports := report.NewService(st, monitor, runner, now)
+	reports := report.NewService(st, monitor, runner, tables.ReportXLSX, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,

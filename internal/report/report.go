@@ -4,7 +4,6 @@
 package report
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
-	"marshrut/internal/exchange"
 	"marshrut/internal/jobs"
 )
 
@@ -44,17 +42,44 @@ type Jobs interface {
 	Start(ctx context.Context, j *jobs.Job, fn func(ctx context.Context, p jobs.Progress) (any, error)) error
 }
 
+// ColumnKind is what a column of a report holds.
+type ColumnKind int
+
+const (
+	Text  ColumnKind = iota // a name
+	Count                   // a whole number
+	Share                   // a fraction, shown as a percentage
+)
+
+// Column is a column of a report's table; Width is in characters.
+type Column struct {
+	Title string
+	Kind  ColumnKind
+	Width float64
+}
+
+// Table is a report as plain values, before it becomes the file kept.
+type Table struct {
+	Sheet   string
+	Columns []Column
+	Rows    [][]any
+}
+
+// Writer makes the file of a table; the program writes XLSX (tables.ReportXLSX).
+type Writer func(Table) ([]byte, error)
+
 // Service generates and keeps reports.
 type Service struct {
 	store   Store
 	monitor *analytics.Monitor
 	jobs    Jobs
+	write   Writer
 	now     func() time.Time
 }
 
 // NewService returns a Service.
-func NewService(s Store, m *analytics.Monitor, j Jobs, now func() time.Time) *Service {
-	return &Service{store: s, monitor: m, jobs: j, now: now}
+func NewService(s Store, m *analytics.Monitor, j Jobs, w Writer, now func() time.Time) *Service {
+	return &Service{store: s, monitor: m, jobs: j, write: w, now: now}
 }
 
 // CanSee reports whether the scope reads and generates the region's reports.
@@ -67,16 +92,11 @@ func (s *Service) Build(ctx context.Context, region string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := []exchange.Column{{Title: "Муниципальное образование", Width: 40}}
+	t := Table{Sheet: "Показатели " + s.now().Format("01.2006"), Columns: []Column{{Title: "Муниципальное образование", Width: 40}}}
 	for _, m := range analytics.Measures {
-		cols = append(cols, exchange.Column{Title: m.Title + ": число", Kind: exchange.Int, Width: 12},
-			exchange.Column{Title: m.Title + ": из", Kind: exchange.Int, Width: 12},
-			exchange.Column{Title: m.Title, Kind: exchange.Percent, Width: 14})
-	}
-	var buf bytes.Buffer
-	w, err := exchange.NewXLSX(&buf, "Показатели "+s.now().Format("01.2006"), cols)
-	if err != nil {
-		return nil, err
+		t.Columns = append(t.Columns, Column{Title: m.Title + ": число", Kind: Count, Width: 12},
+			Column{Title: m.Title + ": из", Kind: Count, Width: 12},
+			Column{Title: m.Title, Kind: Share, Width: 14})
 	}
 	rows := append([]analytics.Child{{Level: analytics.Level{Name: "Регион в целом"}, Figures: v.Figures}}, v.Children...)
 	for _, c := range rows {
@@ -84,14 +104,9 @@ func (s *Service) Build(ctx context.Context, region string) ([]byte, error) {
 		for _, x := range analytics.Values(c.Figures) {
 			vals = append(vals, x.N, x.Of, x.Rate())
 		}
-		if err := w.Write(vals); err != nil {
-			return nil, err
-		}
+		t.Rows = append(t.Rows, vals)
 	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return s.write(t)
 }
 
 // Generate builds and keeps the monthly report of the current month;

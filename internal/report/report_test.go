@@ -20,6 +20,7 @@ import (
 	"marshrut/internal/jobs"
 	"marshrut/internal/report"
 	"marshrut/internal/store"
+	"marshrut/internal/tables"
 )
 
 type syncJobs struct{ next int64 }
@@ -54,7 +55,7 @@ func TestMonthlyReport(t *testing.T) {
 	}
 	clock := func() time.Time { return now }
 	m := analytics.NewMonitor(s, clock)
-	svc := report.NewService(s, m, &syncJobs{}, clock)
+	svc := report.NewService(s, m, &syncJobs{}, tables.ReportXLSX, clock)
 	college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: 1}
 	if _, err := svc.Start(ctx, college); !apperr.Is(err, apperr.Forbidden) {
 		t.Errorf("a college makes the region's report: %v", err)
