@@ -13,7 +13,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"slices"
 	"time"
@@ -244,6 +243,3 @@ func ParseKey(s string) (ed25519.PublicKey, error) {
 	}
 	return ed25519.PublicKey(b), nil
 }
-
-// Fingerprint is a short form of a key for people: the first 8 bytes in hex.
-func Fingerprint(k ed25519.PublicKey) string { return fmt.Sprintf("%x", []byte(k)[:8]) }
