@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,12 +85,13 @@ func matches(p string, patterns []string) bool {
 }
 
 type pkg struct {
-	ImportPath  string
-	Dir         string
-	GoFiles     []string
-	TestGoFiles []string
-	Imports     []string
-	TestImports []string
+	ImportPath   string
+	Dir          string
+	GoFiles      []string
+	TestGoFiles  []string
+	XTestGoFiles []string
+	Imports      []string
+	TestImports  []string
 }
 
 // list returns the project's packages as `go list` sees them.
@@ -100,7 +102,7 @@ func list(t *testing.T) (root string, pkgs []pkg) {
 		t.Fatalf("go env GOMOD: %v", err)
 	}
 	root = filepath.Dir(strings.TrimSpace(string(out)))
-	cmd := exec.Command("go", "list", "-json=ImportPath,Dir,GoFiles,TestGoFiles,Imports,TestImports", "./...")
+	cmd := exec.Command("go", "list", "-json=ImportPath,Dir,GoFiles,TestGoFiles,XTestGoFiles,Imports,TestImports", "./...")
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -121,7 +123,30 @@ func list(t *testing.T) (root string, pkgs []pkg) {
 	if len(pkgs) == 0 {
 		t.Fatal("go list found no packages")
 	}
+	touch(t, root, pkgs)
 	return root, pkgs
+}
+
+// touch opens the folders and the Go files that go list read, so that the
+// go command's test cache, which sees only what this process opens, runs the
+// test again when an import or a package changes.
+func touch(t *testing.T, root string, pkgs []pkg) {
+	t.Helper()
+	for _, top := range []string{"cmd", "internal"} {
+		err := filepath.WalkDir(filepath.Join(root, top), func(string, fs.DirEntry, error) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range pkgs {
+		for _, files := range [][]string{p.GoFiles, p.TestGoFiles, p.XTestGoFiles} {
+			for _, f := range files {
+				if _, err := os.ReadFile(filepath.Join(p.Dir, f)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
 }
 
 // rel is the project-relative path of an import path, "" outside the project.
