@@ -37,12 +37,15 @@ var layers = map[string][]string{
 }
 
 // rule forbids the packages matching From to import those matching Deny,
-// except those matching Allow (checked first).
+// except those matching Allow (checked first). A rule binds a package's
+// tests too, unless CodeOnly: then its tests may, say, run against the real
+// store.
 type rule struct {
-	Name  string
-	From  []string
-	Deny  []string
-	Allow []string
+	Name     string
+	From     []string
+	Deny     []string
+	Allow    []string
+	CodeOnly bool
 }
 
 var rules = []rule{
@@ -61,6 +64,23 @@ var rules = []rule{
 		Name: "domain packages import neither web, api, server, store nor exchange: they get plain values and declare the Store they need",
 		From: layers["domain"],
 		Deny: []string{"internal/web", "internal/api", "internal/server", "internal/store", "internal/exchange", "internal/imports", "internal/tables"},
+	},
+	{
+		Name:     "web, api and server import no store: they take services and the interfaces the domains declare",
+		From:     layers["edge"],
+		Deny:     layers["store"],
+		CodeOnly: true,
+	},
+	{
+		Name: "exchange, imports and tables import no store, web, api or server: they read and write files of plain values",
+		From: layers["exchange"],
+		Deny: []string{"internal/store", "internal/web", "internal/api", "internal/server"},
+	},
+	{
+		Name:  "apperr, auth, config and jobs import nothing of the project but each other: every layer above may use them",
+		From:  layers["base"],
+		Deny:  []string{""},
+		Allow: layers["base"],
 	},
 	{
 		Name: "store imports no web, api or server: it implements the domains' interfaces",
@@ -161,14 +181,14 @@ func TestImportRules(t *testing.T) {
 	root, pkgs := list(t)
 	for _, p := range pkgs {
 		from, _ := rel(p.ImportPath)
-		check := func(imports, files []string) {
+		check := func(imports, files []string, tests bool) {
 			for _, imp := range imports {
 				to, ok := rel(imp)
 				if !ok {
 					continue
 				}
 				for _, r := range rules {
-					if !matches(from, r.From) || !matches(to, r.Deny) || matches(to, r.Allow) {
+					if (tests && r.CodeOnly) || !matches(from, r.From) || !matches(to, r.Deny) || matches(to, r.Allow) {
 						continue
 					}
 					t.Errorf("%s imports %s, against the rule: %s (%s)", from, to, r.Name, importingFiles(root, p.Dir, files, imp))
@@ -178,8 +198,8 @@ func TestImportRules(t *testing.T) {
 		// A package's tests count as the package; an external test package
 		// (package x_test) is a package of its own that may drive the
 		// domain against the real store, as integration tests do.
-		check(p.Imports, p.GoFiles)
-		check(p.TestImports, p.TestGoFiles)
+		check(p.Imports, p.GoFiles, false)
+		check(p.TestImports, p.TestGoFiles, true)
 	}
 }
 
