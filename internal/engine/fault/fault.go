@@ -20,15 +20,17 @@ type Error struct {
 	Err     error
 }
 
+// Error is the field, the message and the cause, those there are, joined by
+// colons: the text for logs.
 func (e *Error) Error() string {
-	msg := e.Message
+	parts := []string{e.Message}
 	if e.Field != "" {
-		msg = e.Field + ": " + msg
+		parts = []string{e.Field, e.Message}
 	}
 	if e.Err != nil {
-		return msg + ": " + e.Err.Error()
+		parts = append(parts, e.Err.Error())
 	}
-	return msg
+	return strings.Join(parts, ": ")
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -213,13 +213,7 @@ func allRows(n int) []int {
 func holdOut(y []bool, share float64, rng *rand.Rand) (train, valid []int) {
 	in := make([]bool, len(y))
 	for _, class := range []bool{true, false} {
-		var rows []int
-		for i, v := range y {
-			if v == class {
-				rows = append(rows, i)
-			}
-		}
-		rng.Shuffle(len(rows), func(a, b int) { rows[a], rows[b] = rows[b], rows[a] })
+		rows := shuffled(y, class, rng)
 		for _, i := range rows[:int(math.Round(share*float64(len(rows))))] {
 			in[i] = true
 		}
