@@ -14,6 +14,7 @@ import (
 	"marshrut/internal/balance"
 	"marshrut/internal/config"
 	"marshrut/internal/engine/ts"
+	"marshrut/internal/imports"
 )
 
 const forecastUsage = `Использование:
@@ -86,7 +87,7 @@ func forecastBalance(ctx context.Context, e *env, args []string) error {
 		head += fmt.Sprintf("спрос %d\tвыпуск %d\tразрыв %d\t", y, y, y)
 	}
 	fmt.Fprintln(tw, head+"ошибка за год, %\tOWA\t")
-	line := func(group, level string, cells []balance.Cell, acc *ts.Accuracy, annual *balance.Annual) {
+	line := func(group, level string, cells []balance.Cell, acc *balance.Accuracy, annual *balance.Annual) {
 		s := group + "\t" + level + "\t"
 		for _, a := range ahead {
 			c := cells[a-1]
@@ -149,7 +150,7 @@ func forecastImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rep, err := balance.NewService(st, time.Now).Import(ctx, auth.SystemScope(cfg.Region), rest[0], f, rest[1])
+	rep, err := imports.Balance(ctx, balance.NewService(st, time.Now), auth.SystemScope(cfg.Region), rest[0], f, rest[1])
 	if err != nil {
 		return err
 	}

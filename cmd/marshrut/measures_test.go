@@ -26,6 +26,7 @@ import (
 	"marshrut/internal/report"
 	"marshrut/internal/rollup"
 	"marshrut/internal/store"
+	"marshrut/internal/tables"
 )
 
 // pair is a measure's numerator and denominator as one place shows them.
@@ -259,7 +260,7 @@ func TestMeasuresAgree(t *testing.T) {
 	muniDoc, muniWant := apiPairs(t, s.get(t, "region", fmt.Sprintf("/api/v1/measures?scope=municipality:%d", muni)))
 	now := time.Now
 	_, figures := newFigures(s.cfg, s.st, balance.NewService(s.st, now), measures.NewService(s.st, now), now)
-	rep := report.NewService(s.st, figures, inline{}, now)
+	rep := report.NewService(s.st, figures, inline{}, tables.ReportXLSX, now)
 	book, err := rep.Build(ctx, s.cfg.Region)
 	if err != nil {
 		t.Fatal(err)

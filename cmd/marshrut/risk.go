@@ -70,7 +70,7 @@ func riskRun(ctx context.Context, e *env, cmd string, args []string) error {
 	sc := auth.SystemScope(cfg.Region)
 	if cmd == "train" {
 		start := time.Now()
-		m, err := svc.Train(ctx, sc, learn.Kind(*kind), *seed)
+		m, err := svc.Train(ctx, sc, risk.Kind(*kind), *seed)
 		if err != nil {
 			return err
 		}

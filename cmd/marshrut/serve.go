@@ -31,6 +31,7 @@ import (
 	"marshrut/internal/routing"
 	"marshrut/internal/server"
 	"marshrut/internal/store"
+	"marshrut/internal/tables"
 	"marshrut/internal/targeted"
 	"marshrut/internal/web"
 )
@@ -81,7 +82,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	workforce := balance.NewService(st, now)
 	monitor, figures := newFigures(cfg, st, workforce, programmes, now)
 	stats := analytics.NewService(st, now)
-	reports := report.NewService(st, figures, runner, now)
+	reports := report.NewService(st, figures, runner, tables.ReportXLSX, now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,

@@ -190,7 +190,7 @@ func TestClusterAPI(t *testing.T) {
 	if res := e.do(t, req{as: "expert1", method: "PUT", path: dpath + "/scores", body: sheet(5)}); res.status != http.StatusOK {
 		t.Fatalf("scores: %d %s", res.status, res.body)
 	}
-	if got := decodeJSON[defenceDTO](t, e.get(t, "expert1", dpath)); got.Results != nil && len(got.Results) != 0 {
+	if got := decodeJSON[defenceDTO](t, e.get(t, "expert1", dpath)); len(got.Results) != 0 {
 		t.Errorf("the expert sees the ranking before signing: %+v", got.Results)
 	}
 	res = e.do(t, req{as: "minobr", method: "POST", path: dpath + "/sign", body: map[string]any{"chair": "Иванов И. И."}})

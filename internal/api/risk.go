@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"marshrut/internal/apperr"
-	"marshrut/internal/engine/learn"
 	"marshrut/internal/risk"
 )
 
@@ -162,12 +161,12 @@ func (a *api) trainRisk(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	switch learn.Kind(in.Kind) {
-	case "", learn.KindGBT, learn.KindLogistic:
+	switch risk.Kind(in.Kind) {
+	case "", risk.KindGBT, risk.KindLogistic:
 	default:
 		return apperr.Field("kind", "неизвестный вид модели «%s»; допустимы: gbt, logreg", in.Kind)
 	}
-	id, err := a.d.Risk.StartTrain(r.Context(), c.scope, learn.Kind(in.Kind), in.Seed)
+	id, err := a.d.Risk.StartTrain(r.Context(), c.scope, risk.Kind(in.Kind), in.Seed)
 	if err != nil {
 		return err
 	}

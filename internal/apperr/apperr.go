@@ -70,12 +70,45 @@ func Wrap(err error, code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: text(format, args...), Err: err}
 }
 
-// CodeOf returns the code of the first *Error in err's chain; Unavailable
-// for a lost connection to the database; Internal otherwise.
+// inputError is bad input said by a package that cannot import this one (the
+// engine): a Russian message fit to show, and whether the input is missing
+// rather than wrong. It is shown as Invalid, or NotFound when missing.
+type inputError interface {
+	error
+	InputError() (field, message string, missing bool)
+}
+
+// Input translates the engine's bad input in err's chain into an *Error with
+// the same field and message, so that a domain calling the engine returns the
+// application's one error; any other error is returned as it is.
+func Input(err error) error {
+	var e *Error
+	var in inputError
+	if err == nil || errors.As(err, &e) || !errors.As(err, &in) {
+		return err
+	}
+	field, msg, missing := in.InputError()
+	code := Invalid
+	if missing {
+		code = NotFound
+	}
+	return &Error{Code: code, Field: field, Message: msg, Err: err}
+}
+
+// CodeOf returns the code of the first *Error in err's chain; Invalid or
+// NotFound for the engine's bad input; Unavailable for a lost connection to
+// the database; Internal otherwise.
 func CodeOf(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
+	}
+	var in inputError
+	if errors.As(err, &in) {
+		if _, _, missing := in.InputError(); missing {
+			return NotFound
+		}
+		return Invalid
 	}
 	if lostConnection(err) || diskFull(err) {
 		return Unavailable
@@ -137,6 +170,14 @@ func Message(err error) string {
 			return fmt.Sprintf("%s: %s", e.Field, e.Message)
 		}
 		return e.Message
+	}
+	var in inputError
+	if e == nil && errors.As(err, &in) {
+		field, msg, _ := in.InputError()
+		if field != "" {
+			return field + ": " + msg
+		}
+		return msg
 	}
 	if diskFull(err) {
 		return diskFullMessage

@@ -57,3 +57,39 @@ func TestMessageIsValidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// engineFault stands for the engine's bad input, which cannot import this package.
+type engineFault struct {
+	field, msg string
+	missing    bool
+}
+
+func (f *engineFault) Error() string { return f.field + ": " + f.msg + ": cause" }
+func (f *engineFault) InputError() (string, string, bool) {
+	return f.field, f.msg, f.missing
+}
+
+func TestInputError(t *testing.T) {
+	bad := fmt.Errorf("wrapped: %w", &engineFault{field: "mode", msg: "неизвестный режим"})
+	if CodeOf(bad) != Invalid || Message(bad) != "mode: неизвестный режим" {
+		t.Errorf("bad input: %s, %q", CodeOf(bad), Message(bad))
+	}
+	missing := &engineFault{msg: "не найден файл", missing: true}
+	if CodeOf(missing) != NotFound || Message(missing) != "не найден файл" {
+		t.Errorf("missing input: %s, %q", CodeOf(missing), Message(missing))
+	}
+	var e *Error
+	if err := Input(bad); !errors.As(err, &e) || e.Code != Invalid || e.Field != "mode" || e.Message != "неизвестный режим" {
+		t.Errorf("Input(bad) = %#v", err)
+	}
+	if err := Input(missing); CodeOf(err) != NotFound {
+		t.Errorf("Input(missing) code %s", CodeOf(err))
+	}
+	plain := errors.New("plain")
+	if Input(plain) != plain || Input(nil) != nil {
+		t.Error("Input changed an error that is not bad input")
+	}
+	if Message(Wrap(bad, Internal, "x")) == "mode: неизвестный режим" {
+		t.Error("an internal error shows the message of its cause")
+	}
+}

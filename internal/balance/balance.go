@@ -2,8 +2,6 @@ package balance
 
 import (
 	"time"
-
-	"marshrut/internal/engine/ts"
 )
 
 // MaxHorizon is the furthest year the balance looks at: seven years ahead.
@@ -290,7 +288,7 @@ type Row struct {
 	// Note says what was done differently from what was asked: a fallback
 	// to a simpler method for a short series, or no forecast at all.
 	Note     string
-	Accuracy *ts.Accuracy // nil when the history is too short to check
+	Accuracy *Accuracy // nil when the history is too short to check
 	// AccuracyNote says why there is no accuracy, or what the check met.
 	AccuracyNote string
 	// Annual is the accuracy of the forecast of a year's total; nil with Accuracy.

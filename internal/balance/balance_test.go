@@ -2,13 +2,13 @@ package balance
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
-	"marshrut/internal/exchange"
 )
 
 // fixture is a region with one college teaching welding (15.02.08, four
@@ -251,7 +251,6 @@ func TestBacktestOnLongHistory(t *testing.T) {
 }
 
 func TestRows(t *testing.T) {
-	m, _ := exchange.Recognise([]string{"ИНН работодателя", "Код специальности", "Горизонт, лет", "Потребность, чел."}, Fields[ImportNeeds])
 	in := fixture()
 	orgs := map[string]Org{"4101000001": {ID: 3, Name: "Завод", Kind: "employer"}}
 	now := time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)
@@ -267,7 +266,7 @@ func TestRows(t *testing.T) {
 		{[]string{"4101000009", "15.02.08", "3", "5"}, "не найдена в регионе"},
 	}
 	for _, c := range cases {
-		n, err := needRow(systemScope(), in, m, exchange.Row{Line: 2, Cells: c.cells}, orgs, now)
+		n, err := needRow(systemScope(), in, fileRow(2, []string{"inn", "specialty", "horizon", "count"}, c.cells), orgs, now)
 		switch {
 		case c.want == "" && (err != nil || n.Count != 12 || n.BaseYear != 2026 || n.EmployerID != 3):
 			t.Errorf("%v: %+v %v", c.cells, n, err)
@@ -283,6 +282,23 @@ func TestRows(t *testing.T) {
 	if _, err := ParseBand("старики"); err == nil {
 		t.Error("an unknown band was read")
 	}
+}
+
+// fileRow is a row as a reader hands it over, with its whole numbers read.
+func fileRow(line int, keys, cells []string) FileRow {
+	r := FileRow{Line: line, Cells: map[string]string{}, Ints: map[string]int{}, NotInt: map[string]error{}}
+	for i, k := range keys {
+		r.Cells[k] = cells[i]
+		if cells[i] == "" {
+			continue
+		}
+		if n, err := strconv.Atoi(cells[i]); err != nil {
+			r.NotInt[k] = err
+		} else {
+			r.Ints[k] = n
+		}
+	}
+	return r
 }
 
 func systemScope() auth.Scope { return auth.SystemScope("41") }

@@ -11,7 +11,28 @@ import (
 
 // Method is the forecasting method of the vacancy flow: the combination of
 // ETS, Theta and the damped trend, the best of engine/ts on M3 (BENCH.md).
-const Method = ts.Comb
+const Method = string(ts.Comb)
+
+// method is Method as the engine takes it.
+const method = ts.Comb
+
+// Accuracy is how the forecast would have done on the series' own past:
+// Origins forecasts of Horizon steps compared with what happened.
+type Accuracy struct {
+	Method  string
+	Horizon int
+	Origins int
+	// The method's sMAPE (percent) and MASE, the mean over the steps and the
+	// origins, and Naive2's on the same origins. MASE is +Inf when a training
+	// window is constant and the forecast still erred.
+	SMAPE, MASE             float64
+	Naive2SMAPE, Naive2MASE float64
+	// OWA is the overall weighted average against Naive2: below 1 the method
+	// beat carrying the last value forward. NaN when Naive2 was exact.
+	OWA float64
+	// Note tells in how many windows the forecast had a note and quotes the first.
+	Note string
+}
 
 // checkHorizon and checkOrigins are the backtest of a monthly series: twelve
 // months ahead from up to twelve origins, each with at least two years behind it.
@@ -77,7 +98,7 @@ func vacancyForecast(row *Row, y []float64, first int, years []int) []Interval {
 		row.Note = "истории вакансий нет: спрос по вакансиям принят равным нулю"
 		return out
 	}
-	fc, err := ts.Predict(y, h, Method, ts.Options{Period: 12, MaxHorizon: h})
+	fc, err := ts.Predict(y, h, method, ts.Options{Period: 12, MaxHorizon: h})
 	if err != nil {
 		row.Note = "прогноз не построен: " + err.Error()
 		return out
@@ -106,17 +127,18 @@ func vacancyForecast(row *Row, y []float64, first int, years []int) []Interval {
 
 // backtest measures the method on the series' own past: twelve months
 // ahead from up to twelve origins, each with at least two years behind it.
-func backtest(y []float64) (*ts.Accuracy, string) {
+func backtest(y []float64) (*Accuracy, string) {
 	origins := min(checkOrigins, len(y)-checkHorizon-checkMinLen+1)
 	if origins < 1 {
 		return nil, fmt.Sprintf("точность не проверена: история из %d мес. коротка — нужно не меньше %d (два года на обучение и год на проверку)",
 			len(y), checkMinLen+checkHorizon)
 	}
-	a, err := ts.Backtest(y, checkHorizon, origins, Method, ts.Options{Period: 12})
+	a, err := ts.Backtest(y, checkHorizon, origins, method, ts.Options{Period: 12})
 	if err != nil {
 		return nil, "точность не проверена: " + err.Error()
 	}
-	return &a, a.Note
+	return &Accuracy{Method: string(a.Method), Horizon: a.Horizon, Origins: a.Origins, SMAPE: a.SMAPE, MASE: a.MASE,
+		Naive2SMAPE: a.Naive2SMAPE, Naive2MASE: a.Naive2MASE, OWA: a.OWA, Note: a.Note}, a.Note
 }
 
 // declared sums the employers' declared needs of each specialty by year of
@@ -203,9 +225,6 @@ func replacement(ages []Age, years []int) map[Key][]float64 {
 	return out
 }
 
-// round1 keeps one decimal, for figures shown and compared.
-func round1(x float64) float64 { return math.Round(x*10) / 10 }
-
 // Annual is how well the forecast of a year's total did on the history: the
 // sum of the next twelve months forecast from each origin against what
 // happened, beside the same for "as in the last twelve months".
@@ -229,7 +248,7 @@ func annualBacktest(y []float64) *Annual {
 	a := &Annual{Origins: origins}
 	n := len(y)
 	for t := n - checkHorizon - origins + 1; t <= n-checkHorizon; t++ {
-		fc, err := ts.Predict(y[:t], checkHorizon, Method, ts.Options{Period: 12, MaxHorizon: checkHorizon})
+		fc, err := ts.Predict(y[:t], checkHorizon, method, ts.Options{Period: 12, MaxHorizon: checkHorizon})
 		if err != nil {
 			return nil
 		}

@@ -3,14 +3,13 @@ package balance
 import (
 	"context"
 	"fmt"
-	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
-	"marshrut/internal/exchange"
 )
 
 // The kinds of files the balance loads.
@@ -27,30 +26,18 @@ var ImportKinds = []struct{ Kind, Title string }{
 	{ImportAges, "Возрастная структура занятых"},
 }
 
-// Fields are the columns of each kind of file.
-var Fields = map[string][]exchange.Field{
-	ImportNeeds: {
-		{Key: "inn", Title: "ИНН работодателя", Aliases: []string{"ИНН", "ИНН организации"}},
-		{Key: "specialty", Title: "Код специальности", Aliases: []string{"Специальность", "Код ОКСО", "Код профессии, специальности"}, Required: true},
-		{Key: "horizon", Title: "Горизонт, лет", Aliases: []string{"Горизонт", "Через лет", "Срок, лет"}, Required: true},
-		{Key: "count", Title: "Потребность, чел.", Aliases: []string{"Потребность", "Количество", "Численность"}, Required: true},
-		{Key: "year", Title: "Год заявки", Aliases: []string{"Год"}},
-		{Key: "note", Title: "Примечание", Aliases: []string{"Комментарий"}},
-	},
-	ImportCapacity: {
-		{Key: "inn", Title: "ИНН организации", Aliases: []string{"ИНН", "ИНН образовательной организации"}},
-		{Key: "specialty", Title: "Код специальности", Aliases: []string{"Специальность", "Код ОКСО"}, Required: true},
-		{Key: "capacity", Title: "Вместимость, мест в год", Aliases: []string{"Вместимость", "Мест в год", "Мощность"}, Required: true},
-		{Key: "plan", Title: "План приёма", Aliases: []string{"КЦП", "Контрольные цифры приёма", "План"}},
-	},
-	ImportAges: {
-		{Key: "group", Title: "Код УГС", Aliases: []string{"УГС", "Укрупнённая группа"}, Required: true},
-		{Key: "level", Title: "Уровень образования", Aliases: []string{"Уровень"}, Required: true},
-		{Key: "band", Title: "Возраст", Aliases: []string{"Возрастная группа"}, Required: true},
-		{Key: "employed", Title: "Занято, чел.", Aliases: []string{"Занято", "Численность занятых", "Численность"}, Required: true},
-		{Key: "year", Title: "Год данных", Aliases: []string{"Год"}},
-	},
+// FileRow is a row of a loaded file as the balance reads it: its line, its cells
+// by the key of their column, and the whole numbers the reader found in
+// them; a cell that holds no whole number has the reason in NotInt.
+type FileRow struct {
+	Line   int
+	Cells  map[string]string
+	Ints   map[string]int
+	NotInt map[string]error
 }
+
+// Get is the text of a cell, "" when the file has no such column.
+func (r FileRow) Get(key string) string { return r.Cells[key] }
 
 // Rejected is a row of a file that was not loaded, and why.
 type Rejected struct {
@@ -69,40 +56,32 @@ type Report struct {
 // maxRejected is how many rejected rows a report names.
 const maxRejected = 200
 
-// Import loads a file of needs, capacities or the age structure: the rows
-// it accepts in one transaction, with a report of those it rejects and why;
-// when none is accepted nothing changes.
-func (s *Service) Import(ctx context.Context, sc auth.Scope, kind string, r io.Reader, name string) (Report, error) {
+// CheckImport refuses a kind of file the caller may not load or that does
+// not exist, before the file is read.
+func CheckImport(sc auth.Scope, kind string) error {
 	switch {
 	case kind == ImportNeeds && !CanDeclare(sc),
 		kind == ImportCapacity && !CanSetCapacity(sc),
 		kind == ImportAges && !CanPlan(sc):
-		return Report{}, apperr.New(apperr.Forbidden, "загружать этот вид данных вам не разрешено")
-	case Fields[kind] == nil:
-		return Report{}, apperr.Field("kind", "неизвестный вид данных «%s»: ожидается needs, capacity или ages", kind)
+		return apperr.New(apperr.Forbidden, "загружать этот вид данных вам не разрешено")
+	case !slices.ContainsFunc(ImportKinds, func(k struct{ Kind, Title string }) bool { return k.Kind == kind }):
+		return apperr.Field("kind", "неизвестный вид данных «%s»: ожидается needs, capacity или ages", kind)
 	}
-	tab, err := exchange.Open(r, name, exchange.Options{})
-	if err != nil {
-		return Report{}, err
-	}
-	defer tab.Close()
-	m, _ := exchange.Recognise(tab.Header(), Fields[kind])
-	if err := m.Check(); err != nil {
+	return nil
+}
+
+// Import loads the rows of a file of needs, capacities or the age
+// structure: the rows it accepts in one transaction, with a report of those
+// it rejects and why; when none is accepted nothing changes.
+func (s *Service) Import(ctx context.Context, sc auth.Scope, kind string, rows []FileRow) (Report, error) {
+	if err := CheckImport(sc, kind); err != nil {
 		return Report{}, err
 	}
 	in, err := s.input(ctx, sc.RegionCode)
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Kind: kind}
-	var rows []exchange.Row
-	for row, err := range tab.All() {
-		if err != nil {
-			return rep, err
-		}
-		rows = append(rows, row)
-	}
-	rep.Rows = len(rows)
+	rep := Report{Kind: kind, Rows: len(rows)}
 	reject := func(line int, err error) {
 		if len(rep.Rejected) < maxRejected {
 			rep.Rejected = append(rep.Rejected, Rejected{Line: line, Reason: apperr.Text(err)})
@@ -110,11 +89,11 @@ func (s *Service) Import(ctx context.Context, sc auth.Scope, kind string, r io.R
 	}
 	switch kind {
 	case ImportNeeds:
-		err = s.importNeeds(ctx, sc, in, m, rows, &rep, reject)
+		err = s.importNeeds(ctx, sc, in, rows, &rep, reject)
 	case ImportCapacity:
-		err = s.importCapacity(ctx, sc, in, m, rows, &rep, reject)
+		err = s.importCapacity(ctx, sc, in, rows, &rep, reject)
 	case ImportAges:
-		err = s.importAges(ctx, sc, in, m, rows, &rep, reject)
+		err = s.importAges(ctx, sc, in, rows, &rep, reject)
 	}
 	if err != nil {
 		return rep, err
@@ -126,10 +105,10 @@ func (s *Service) Import(ctx context.Context, sc auth.Scope, kind string, r io.R
 }
 
 // orgsByINN finds the organisations the rows name by ИНН.
-func (s *Service) orgsByINN(ctx context.Context, sc auth.Scope, m exchange.Mapping, rows []exchange.Row) (map[string]Org, error) {
+func (s *Service) orgsByINN(ctx context.Context, sc auth.Scope, rows []FileRow) (map[string]Org, error) {
 	var inns []string
 	for _, r := range rows {
-		if v := strings.TrimSpace(m.Get(r, "inn")); v != "" {
+		if v := strings.TrimSpace(r.Get("inn")); v != "" {
 			inns = append(inns, v)
 		}
 	}
@@ -138,8 +117,8 @@ func (s *Service) orgsByINN(ctx context.Context, sc auth.Scope, m exchange.Mappi
 
 // orgOf is the organisation of a row: the caller's own for an organisation,
 // the one named by ИНН for the region.
-func orgOf(sc auth.Scope, m exchange.Mapping, r exchange.Row, orgs map[string]Org, kind string) (int64, error) {
-	inn := strings.TrimSpace(m.Get(r, "inn"))
+func orgOf(sc auth.Scope, r FileRow, orgs map[string]Org, kind string) (int64, error) {
+	inn := strings.TrimSpace(r.Get("inn"))
 	if !sc.WholeRegion() {
 		if inn != "" {
 			if o, ok := orgs[inn]; !ok || o.ID != sc.OrgID {
@@ -161,33 +140,33 @@ func orgOf(sc auth.Scope, m exchange.Mapping, r exchange.Row, orgs map[string]Or
 	return o.ID, nil
 }
 
-func intCell(m exchange.Mapping, r exchange.Row, key, title string, required bool) (int, error) {
-	v := strings.TrimSpace(m.Get(r, key))
+func intCell(r FileRow, key, title string, required bool) (int, error) {
+	v := strings.TrimSpace(r.Get(key))
 	if v == "" {
 		if required {
 			return 0, apperr.Field(key, "не указано: %s", title)
 		}
 		return 0, nil
 	}
-	n, err := exchange.ParseInt(v)
-	if err != nil {
+	if err := r.NotInt[key]; err != nil {
 		return 0, apperr.Field(key, "%s: %s", title, apperr.Text(err))
 	}
+	n := r.Ints[key]
 	if n < 0 {
 		return 0, apperr.Field(key, "%s не может быть отрицательным: %d", title, n)
 	}
 	return n, nil
 }
 
-func (s *Service) importNeeds(ctx context.Context, sc auth.Scope, in Input, m exchange.Mapping, rows []exchange.Row, rep *Report, reject func(int, error)) error {
-	orgs, err := s.orgsByINN(ctx, sc, m, rows)
+func (s *Service) importNeeds(ctx context.Context, sc auth.Scope, in Input, rows []FileRow, rep *Report, reject func(int, error)) error {
+	orgs, err := s.orgsByINN(ctx, sc, rows)
 	if err != nil {
 		return err
 	}
 	now := s.now()
 	var ok []Need
 	for _, r := range rows {
-		n, err := needRow(sc, in, m, r, orgs, now)
+		n, err := needRow(sc, in, r, orgs, now)
 		if err != nil {
 			reject(r.Line, err)
 			continue
@@ -202,29 +181,29 @@ func (s *Service) importNeeds(ctx context.Context, sc auth.Scope, in Input, m ex
 	return s.store.SaveNeeds(ctx, sc, ok)
 }
 
-func needRow(sc auth.Scope, in Input, m exchange.Mapping, r exchange.Row, orgs map[string]Org, now time.Time) (Need, error) {
+func needRow(sc auth.Scope, in Input, r FileRow, orgs map[string]Org, now time.Time) (Need, error) {
 	var n Need
 	var err error
-	if n.EmployerID, err = orgOf(sc, m, r, orgs, "employer"); err != nil {
+	if n.EmployerID, err = orgOf(sc, r, orgs, "employer"); err != nil {
 		return n, err
 	}
-	n.Specialty = strings.TrimSpace(m.Get(r, "specialty"))
+	n.Specialty = strings.TrimSpace(r.Get("specialty"))
 	if _, ok := in.Specialties[n.Specialty]; !ok {
 		return n, apperr.Field("specialty", "специальность «%s» не найдена в классификаторе", n.Specialty)
 	}
-	if n.Horizon, err = intCell(m, r, "horizon", "горизонт", true); err != nil {
+	if n.Horizon, err = intCell(r, "horizon", "горизонт", true); err != nil {
 		return n, err
 	}
-	if n.Count, err = intCell(m, r, "count", "потребность", true); err != nil {
+	if n.Count, err = intCell(r, "count", "потребность", true); err != nil {
 		return n, err
 	}
-	if n.BaseYear, err = intCell(m, r, "year", "год заявки", false); err != nil {
+	if n.BaseYear, err = intCell(r, "year", "год заявки", false); err != nil {
 		return n, err
 	}
 	if n.BaseYear == 0 {
 		n.BaseYear = now.Year()
 	}
-	n.Note = m.Get(r, "note")
+	n.Note = r.Get("note")
 	if err := checkCountHorizon(n.Count, n.Horizon); err != nil {
 		return n, err
 	}
@@ -234,14 +213,14 @@ func needRow(sc auth.Scope, in Input, m exchange.Mapping, r exchange.Row, orgs m
 	return n, nil
 }
 
-func (s *Service) importCapacity(ctx context.Context, sc auth.Scope, in Input, m exchange.Mapping, rows []exchange.Row, rep *Report, reject func(int, error)) error {
-	orgs, err := s.orgsByINN(ctx, sc, m, rows)
+func (s *Service) importCapacity(ctx context.Context, sc auth.Scope, in Input, rows []FileRow, rep *Report, reject func(int, error)) error {
+	orgs, err := s.orgsByINN(ctx, sc, rows)
 	if err != nil {
 		return err
 	}
 	var ok []Capacity
 	for _, r := range rows {
-		c, err := capacityRow(sc, in, m, r, orgs)
+		c, err := capacityRow(sc, in, r, orgs)
 		if err != nil {
 			reject(r.Line, err)
 			continue
@@ -256,26 +235,26 @@ func (s *Service) importCapacity(ctx context.Context, sc auth.Scope, in Input, m
 	return s.store.SaveCapacities(ctx, sc, ok)
 }
 
-func capacityRow(sc auth.Scope, in Input, m exchange.Mapping, r exchange.Row, orgs map[string]Org) (Capacity, error) {
+func capacityRow(sc auth.Scope, in Input, r FileRow, orgs map[string]Org) (Capacity, error) {
 	var c Capacity
 	var err error
-	if c.OrgID, err = orgOf(sc, m, r, orgs, "college university"); err != nil {
+	if c.OrgID, err = orgOf(sc, r, orgs, "college university"); err != nil {
 		return c, err
 	}
-	c.Specialty = strings.TrimSpace(m.Get(r, "specialty"))
+	c.Specialty = strings.TrimSpace(r.Get("specialty"))
 	if _, ok := in.Specialties[c.Specialty]; !ok {
 		return c, apperr.Field("specialty", "специальность «%s» не найдена в классификаторе", c.Specialty)
 	}
-	if c.Capacity, err = intCell(m, r, "capacity", "вместимость", true); err != nil {
+	if c.Capacity, err = intCell(r, "capacity", "вместимость", true); err != nil {
 		return c, err
 	}
-	if c.Plan, err = intCell(m, r, "plan", "план приёма", false); err != nil {
+	if c.Plan, err = intCell(r, "plan", "план приёма", false); err != nil {
 		return c, err
 	}
 	return c, c.Check()
 }
 
-func (s *Service) importAges(ctx context.Context, sc auth.Scope, in Input, m exchange.Mapping, rows []exchange.Row, rep *Report, reject func(int, error)) error {
+func (s *Service) importAges(ctx context.Context, sc auth.Scope, in Input, rows []FileRow, rep *Report, reject func(int, error)) error {
 	groups := map[string]string{}
 	for _, sp := range in.Specialties {
 		groups[sp.Group] = sp.GroupName
@@ -283,7 +262,7 @@ func (s *Service) importAges(ctx context.Context, sc auth.Scope, in Input, m exc
 	year := s.now().Year()
 	var ok []Age
 	for _, r := range rows {
-		a, err := ageRow(m, r, groups, year)
+		a, err := ageRow(r, groups, year)
 		if err != nil {
 			reject(r.Line, err)
 			continue
@@ -301,9 +280,9 @@ func (s *Service) importAges(ctx context.Context, sc auth.Scope, in Input, m exc
 // ageRow reads a row of the age structure. The group may be written as
 // «15.00.00» or «15»; the level as «СПО» or «ВО»; the band as the pages
 // write it or as «60+», «до 30».
-func ageRow(m exchange.Mapping, r exchange.Row, groups map[string]string, year int) (Age, error) {
+func ageRow(r FileRow, groups map[string]string, year int) (Age, error) {
 	var a Age
-	g := strings.TrimSpace(m.Get(r, "group"))
+	g := strings.TrimSpace(r.Get("group"))
 	if len(g) == 2 {
 		g += ".00.00"
 	}
@@ -312,23 +291,23 @@ func ageRow(m exchange.Mapping, r exchange.Row, groups map[string]string, year i
 		return a, apperr.Field("group", "укрупнённая группа «%s» не найдена в классификаторе", g)
 	}
 	a.Key.Group, a.GroupName = g, name
-	switch strings.ToLower(strings.TrimSpace(m.Get(r, "level"))) {
+	switch strings.ToLower(strings.TrimSpace(r.Get("level"))) {
 	case "спо", "среднее профессиональное", "spo":
 		a.Key.Level = SPO
 	case "во", "высшее", "higher":
 		a.Key.Level = Higher
 	default:
-		return a, apperr.Field("level", "уровень «%s»: ожидается СПО или ВО", m.Get(r, "level"))
+		return a, apperr.Field("level", "уровень «%s»: ожидается СПО или ВО", r.Get("level"))
 	}
-	b, err := ParseBand(m.Get(r, "band"))
+	b, err := ParseBand(r.Get("band"))
 	if err != nil {
 		return a, err
 	}
 	a.Band = b
-	if a.Employed, err = intCell(m, r, "employed", "число занятых", true); err != nil {
+	if a.Employed, err = intCell(r, "employed", "число занятых", true); err != nil {
 		return a, err
 	}
-	if a.Year, err = intCell(m, r, "year", "год данных", false); err != nil {
+	if a.Year, err = intCell(r, "year", "год данных", false); err != nil {
 		return a, err
 	}
 	if a.Year == 0 {
@@ -361,16 +340,6 @@ func ParseBand(s string) (Band, error) {
 		return Over60, nil
 	}
 	return "", apperr.Field("band", "возрастная группа «%s»: ожидается одна из: до 30, 30–44, 45–54, 55–59, 60+", strings.TrimSpace(s))
-}
-
-// Template is the header of an empty file of a kind, for the download the
-// form offers.
-func Template(kind string) []string {
-	var out []string
-	for _, f := range Fields[kind] {
-		out = append(out, f.Title)
-	}
-	return out
 }
 
 // String writes a report for the command line and the flash of a page.

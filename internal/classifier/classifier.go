@@ -131,6 +131,12 @@ func RegionFromKladr(kladr string) (string, error) {
 	return kladr[:2], nil
 }
 
+// Municipalities lists the municipalities of a region, as the filters of
+// pages offer them.
+type Municipalities interface {
+	Municipalities(ctx context.Context, regionCode string) ([]Municipality, error)
+}
+
 // Store is what the classifier needs from storage.
 type Store interface {
 	Region(ctx context.Context, code string) (Region, error)

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"context"
+	"strings"
 
 	"marshrut/internal/exchange"
 )
@@ -25,4 +26,23 @@ var Kinds = map[string]Kind{
 	"learners": {Name: "learners", Title: "обучающиеся", Fields: exchange.LearnerFields, run: (*Importer).Learners},
 	"orgs":     {Name: "orgs", Title: "организации", Fields: exchange.OrganisationFields, Regional: true, run: (*Importer).Organisations},
 	"outcomes": {Name: "outcomes", Title: "сведения о занятости выпускников", Fields: exchange.OutcomeFields, run: (*Importer).Outcomes},
+}
+
+// named finds the value of a closed list that the normalised text n names:
+// by its code, spaces standing for underscores, or by its Russian name.
+func named[T interface {
+	~string
+	Valid() bool
+	Name() string
+}](n string, all []T) (T, bool) {
+	if v := T(strings.ReplaceAll(n, " ", "_")); v.Valid() {
+		return v, true
+	}
+	for _, v := range all {
+		if exchange.Normalise(v.Name()) == n {
+			return v, true
+		}
+	}
+	var zero T
+	return zero, false
 }

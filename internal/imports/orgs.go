@@ -382,13 +382,8 @@ func (p *orgParser) parse(r exchange.Row) (org.Organisation, []Issue) {
 // kind's code or Russian name, a word for it («техникум», «СОШ», «ЦЗН»).
 func parseKind(v string) org.Kind {
 	n := exchange.Normalise(v)
-	if k := org.Kind(strings.ReplaceAll(n, " ", "_")); k.Valid() {
+	if k, ok := named(n, org.Kinds); ok {
 		return k
-	}
-	for _, k := range org.Kinds {
-		if exchange.Normalise(k.Name()) == n {
-			return k
-		}
 	}
 	words := strings.Fields(n)
 	// stem is true when a word of the cell starts with one of stems; an

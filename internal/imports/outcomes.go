@@ -333,13 +333,8 @@ func (p *outcomeParser) parse(r exchange.Row) (outcomeRow, []Issue) {
 // parseOutcomeStatus reads a status of employment as reports write it.
 func parseOutcomeStatus(v string) learner.OutcomeStatus {
 	n := exchange.Normalise(v)
-	if s := learner.OutcomeStatus(strings.ReplaceAll(n, " ", "_")); s.Valid() {
+	if s, ok := named(n, learner.OutcomeStatuses); ok {
 		return s
-	}
-	for _, s := range learner.OutcomeStatuses {
-		if exchange.Normalise(s.Name()) == n {
-			return s
-		}
 	}
 	has := func(parts ...string) bool {
 		for _, p := range parts {

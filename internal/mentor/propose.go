@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"marshrut/internal/apperr"
 	"marshrut/internal/engine/match"
 )
 
@@ -127,7 +128,7 @@ func Propose(ctx context.Context, prog Programme, mentors []Mentor, cands []Cand
 	}
 	res, err := match.Run(ctx, in, match.Options{Mode: match.Stable, Seed: uint64(prog.ID)})
 	if err != nil {
-		return nil, err
+		return nil, apperr.Input(err)
 	}
 	var out []Proposal
 	for ci, v := range res.Assignment {

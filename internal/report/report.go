@@ -4,14 +4,12 @@
 package report
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
-	"marshrut/internal/exchange"
 	"marshrut/internal/jobs"
 	"marshrut/internal/kpi"
 )
@@ -44,17 +42,44 @@ type Jobs interface {
 	Start(ctx context.Context, j *jobs.Job, fn func(ctx context.Context, p jobs.Progress) (any, error)) error
 }
 
+// ColumnKind is what a column of a report holds.
+type ColumnKind int
+
+const (
+	Text  ColumnKind = iota // a name
+	Count                   // a whole number
+	Share                   // a fraction, shown as a percentage
+)
+
+// Column is a column of a report's table; Width is in characters.
+type Column struct {
+	Title string
+	Kind  ColumnKind
+	Width float64
+}
+
+// Table is a report as plain values, before it becomes the file kept.
+type Table struct {
+	Sheet   string
+	Columns []Column
+	Rows    [][]any
+}
+
+// Writer makes the file of a table; the program writes XLSX (tables.ReportXLSX).
+type Writer func(Table) ([]byte, error)
+
 // Service generates and keeps reports.
 type Service struct {
 	store    Store
 	measures *kpi.Service
 	jobs     Jobs
+	write    Writer
 	now      func() time.Time
 }
 
-// NewService returns a Service.
-func NewService(s Store, m *kpi.Service, j Jobs, now func() time.Time) *Service {
-	return &Service{store: s, measures: m, jobs: j, now: now}
+// NewService returns a Service; w makes the file of a report.
+func NewService(s Store, m *kpi.Service, j Jobs, w Writer, now func() time.Time) *Service {
+	return &Service{store: s, measures: m, jobs: j, write: w, now: now}
 }
 
 // CanSee reports whether the scope reads and generates the region's reports.
@@ -72,18 +97,13 @@ func (s *Service) Build(ctx context.Context, region string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := []exchange.Column{{Title: "Муниципальное образование", Width: 40}}
+	t := Table{Sheet: "Показатели " + d.AsOf.Format("01.2006"), Columns: []Column{{Title: "Муниципальное образование", Width: 40}}}
 	for _, m := range d.Items {
-		cols = append(cols, exchange.Column{Title: m.Name + ": число", Kind: exchange.Int, Width: 12},
-			exchange.Column{Title: m.Name + ": из", Kind: exchange.Int, Width: 12},
-			exchange.Column{Title: m.Name, Kind: exchange.Percent, Width: 14})
+		t.Columns = append(t.Columns, Column{Title: m.Name + ": число", Kind: Count, Width: 12},
+			Column{Title: m.Name + ": из", Kind: Count, Width: 12},
+			Column{Title: m.Name, Kind: Share, Width: 14})
 	}
-	var buf bytes.Buffer
-	w, err := exchange.NewXLSX(&buf, "Показатели "+d.AsOf.Format("01.2006"), cols)
-	if err != nil {
-		return nil, err
-	}
-	write := func(name string, items []kpi.Item) error {
+	row := func(name string, items []kpi.Item) {
 		vals := []any{name}
 		byCode := map[string]kpi.Item{}
 		for _, it := range items {
@@ -97,20 +117,13 @@ func (s *Service) Build(ctx context.Context, region string) ([]byte, error) {
 			}
 			vals = append(vals, it.Numerator, it.Denominator, it.Rate())
 		}
-		return w.Write(vals)
+		t.Rows = append(t.Rows, vals)
 	}
-	if err := write("Регион в целом", d.Items); err != nil {
-		return nil, err
-	}
+	row("Регион в целом", d.Items)
 	for _, c := range d.View.Children {
-		if err := write(c.Level.Name, kpi.Evaluate(c.Figures, false, targets)); err != nil {
-			return nil, err
-		}
+		row(c.Level.Name, kpi.Evaluate(c.Figures, false, targets))
 	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return s.write(t)
 }
 
 // Generate builds and keeps the monthly report of the current month;

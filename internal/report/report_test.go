@@ -21,6 +21,7 @@ import (
 	"marshrut/internal/kpi"
 	"marshrut/internal/report"
 	"marshrut/internal/store"
+	"marshrut/internal/tables"
 )
 
 type syncJobs struct{ next int64 }
@@ -55,7 +56,7 @@ func TestMonthlyReport(t *testing.T) {
 	}
 	clock := func() time.Time { return now }
 	m := analytics.NewMonitor(s, clock)
-	svc := report.NewService(s, kpi.NewService(m, s, clock, time.UTC), &syncJobs{}, clock)
+	svc := report.NewService(s, kpi.NewService(m, s, clock, time.UTC), &syncJobs{}, tables.ReportXLSX, clock)
 	college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: 1}
 	if _, err := svc.Start(ctx, college); !apperr.Is(err, apperr.Forbidden) {
 		t.Errorf("a college makes the region's report: %v", err)

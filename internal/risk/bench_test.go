@@ -3,8 +3,6 @@ package risk
 import (
 	"context"
 	"testing"
-
-	"marshrut/internal/engine/learn"
 )
 
 // BenchmarkTrainRegion trains both models on a region of a million past
@@ -23,7 +21,7 @@ func BenchmarkTrainRegion(b *testing.B) {
 // gradient-boosted model, whose exact contributions cost the most.
 func BenchmarkScoreRegion(b *testing.B) {
 	recs := cohorts(12, 20000, 2024, 2025)
-	t, err := Train(context.Background(), recs, Demand{}, TrainOptions{Kind: learn.KindGBT, Seed: 1, Now: now})
+	t, err := Train(context.Background(), recs, Demand{}, TrainOptions{Kind: KindGBT, Seed: 1, Now: now})
 	if err != nil {
 		b.Fatal(err)
 	}

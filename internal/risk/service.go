@@ -19,7 +19,7 @@ import (
 type ModelInfo struct {
 	ID            int64
 	RegionCode    string
-	Kind          learn.Kind
+	Kind          Kind
 	Report        Report
 	Data          []byte // learn.Marshal; empty in lists
 	Active        bool
@@ -238,7 +238,7 @@ func Years(now time.Time) (final, recent int) {
 
 // Train trains a model on the region's past cohorts and makes it the one in
 // use. A refusal keeps the previous model.
-func (s *Service) Train(ctx context.Context, sc auth.Scope, kind learn.Kind, seed uint64) (ModelInfo, error) {
+func (s *Service) Train(ctx context.Context, sc auth.Scope, kind Kind, seed uint64) (ModelInfo, error) {
 	if !CanTrain(sc) {
 		return ModelInfo{}, apperr.New(apperr.Forbidden, "обучать модель может только региональный оператор")
 	}
@@ -257,9 +257,9 @@ func (s *Service) Train(ctx context.Context, sc auth.Scope, kind learn.Kind, see
 	}
 	data, err := learn.Marshal(t.Model)
 	if err != nil {
-		return ModelInfo{}, err
+		return ModelInfo{}, apperr.Input(err)
 	}
-	m := ModelInfo{RegionCode: sc.RegionCode, Kind: t.Model.Kind(), Report: t.Report, Data: data, Active: true, CreatedBy: sc.UserID, CreatedAt: now}
+	m := ModelInfo{RegionCode: sc.RegionCode, Kind: Kind(t.Model.Kind()), Report: t.Report, Data: data, Active: true, CreatedBy: sc.UserID, CreatedAt: now}
 	return m, s.store.SaveRiskModel(ctx, &m)
 }
 
@@ -302,7 +302,7 @@ func (s *Service) Score(ctx context.Context, sc auth.Scope, progress func(done, 
 	}
 	m, err := learn.Unmarshal(mi.Data)
 	if err != nil {
-		return ScoreResult{}, err
+		return ScoreResult{}, apperr.Input(err)
 	}
 	now := s.now()
 	final, recent := Years(now)
@@ -342,7 +342,7 @@ const (
 )
 
 // StartTrain trains in the background: training, then scoring with the new model.
-func (s *Service) StartTrain(ctx context.Context, sc auth.Scope, kind learn.Kind, seed uint64) (int64, error) {
+func (s *Service) StartTrain(ctx context.Context, sc auth.Scope, kind Kind, seed uint64) (int64, error) {
 	if !CanTrain(sc) {
 		return 0, apperr.New(apperr.Forbidden, "обучать модель может только региональный оператор")
 	}

@@ -16,7 +16,7 @@ import (
 type TrainOptions struct {
 	// Kind is the model to train; empty trains both and keeps the one with
 	// the better ROC-AUC on the validation cohort.
-	Kind learn.Kind
+	Kind Kind
 	Seed uint64
 	// Now decides which cohorts have a known status six months after
 	// graduation (31 December of the graduation year).
@@ -25,9 +25,9 @@ type TrainOptions struct {
 
 // Candidate is one kind of model as the validation cohort judged it.
 type Candidate struct {
-	Kind    learn.Kind    `json:"kind"`
-	Metrics learn.Metrics `json:"metrics"`
-	Seconds float64       `json:"seconds"`
+	Kind    Kind    `json:"kind"`
+	Metrics Metrics `json:"metrics"`
+	Seconds float64 `json:"seconds"`
 }
 
 // Importance is a feature's mean absolute contribution on the validation
@@ -40,16 +40,16 @@ type Importance struct {
 // Report tells how a model was trained and how well it did on the cohort it
 // did not see.
 type Report struct {
-	TrainYears     []int                    `json:"train_years"`
-	ValidYear      int                      `json:"valid_year"`
-	TrainRows      int                      `json:"train_rows"`
-	TrainPositives int                      `json:"train_positives"`
-	ValidRows      int                      `json:"valid_rows"`
-	Chosen         learn.Kind               `json:"chosen"`
-	Candidates     []Candidate              `json:"candidates"`
-	Metrics        learn.Metrics            `json:"metrics"` // the chosen model on the validation cohort
-	Groups         map[string][]learn.Group `json:"groups"`  // "sex", "municipality", "disability"
-	Importance     []Importance             `json:"importance"`
+	TrainYears     []int              `json:"train_years"`
+	ValidYear      int                `json:"valid_year"`
+	TrainRows      int                `json:"train_rows"`
+	TrainPositives int                `json:"train_positives"`
+	ValidRows      int                `json:"valid_rows"`
+	Chosen         Kind               `json:"chosen"`
+	Candidates     []Candidate        `json:"candidates"`
+	Metrics        Metrics            `json:"metrics"` // the chosen model on the validation cohort
+	Groups         map[string][]Group `json:"groups"`  // "sex", "municipality", "disability"
+	Importance     []Importance       `json:"importance"`
 	// Missing is, per feature, the share of training rows that lack it.
 	Missing map[string]float64 `json:"missing"`
 	Seed    uint64             `json:"seed"`
@@ -118,12 +118,12 @@ func Train(ctx context.Context, recs []Record, d Demand, opt TrainOptions) (Trai
 	if err := enough(yv, validYear); err != nil {
 		return Trained{}, err
 	}
-	kinds := []learn.Kind{learn.KindLogistic, learn.KindGBT}
+	kinds := []Kind{KindLogistic, KindGBT}
 	if opt.Kind != "" {
-		if opt.Kind != learn.KindLogistic && opt.Kind != learn.KindGBT {
+		if opt.Kind != KindLogistic && opt.Kind != KindGBT {
 			return Trained{}, apperr.Field("kind", "неизвестный вид модели «%s»: ожидается logreg или gbt", opt.Kind)
 		}
-		kinds = []learn.Kind{opt.Kind}
+		kinds = []Kind{opt.Kind}
 	}
 	rep := Report{TrainYears: years, ValidYear: validYear, TrainRows: len(train), ValidRows: len(valid), Seed: opt.Seed}
 	for _, v := range yt {
@@ -135,26 +135,26 @@ func Train(ctx context.Context, recs []Record, d Demand, opt TrainOptions) (Trai
 	var bestP []float64
 	for _, k := range kinds {
 		start := time.Now()
-		m, err := learn.Fit(ctx, xt, yt, learn.Options{Kind: k, Seed: opt.Seed})
+		m, err := learn.Fit(ctx, xt, yt, learn.Options{Kind: learn.Kind(k), Seed: opt.Seed})
 		if err != nil {
-			return Trained{}, err
+			return Trained{}, apperr.Input(err)
 		}
 		p := learn.PredictAll(m, xv)
-		c := Candidate{Kind: k, Metrics: learn.Evaluate(yv, p), Seconds: time.Since(start).Seconds()}
+		c := Candidate{Kind: k, Metrics: metricsOf(learn.Evaluate(yv, p)), Seconds: time.Since(start).Seconds()}
 		rep.Candidates = append(rep.Candidates, c)
 		if best == nil || c.Metrics.AUC > rep.Metrics.AUC {
 			best, bestP, rep.Metrics, rep.Chosen = m, p, c.Metrics, k
 		}
 	}
-	rep.Groups = map[string][]learn.Group{
-		"sex":          learn.EvaluateGroups(yv, bestP, groupBy(valid, func(r Record) string { return sexName(r.Sex) })),
-		"municipality": learn.EvaluateGroups(yv, bestP, groupBy(valid, func(r Record) string { return r.Municipality })),
-		"disability": learn.EvaluateGroups(yv, bestP, groupBy(valid, func(r Record) string {
+	rep.Groups = map[string][]Group{
+		"sex":          groupsOf(learn.EvaluateGroups(yv, bestP, groupBy(valid, func(r Record) string { return sexName(r.Sex) }))),
+		"municipality": groupsOf(learn.EvaluateGroups(yv, bestP, groupBy(valid, func(r Record) string { return r.Municipality }))),
+		"disability": groupsOf(learn.EvaluateGroups(yv, bestP, groupBy(valid, func(r Record) string {
 			if r.Disability {
 				return "с ОВЗ"
 			}
 			return "без ОВЗ"
-		})),
+		}))),
 	}
 	for _, gs := range rep.Groups {
 		for i := range gs {
@@ -293,7 +293,7 @@ func ScoreAll(ctx context.Context, m learn.Model, recs []Record, d Demand, progr
 
 // finite replaces the metrics a group of one class cannot have (NaN) with
 // zero, so that the report can be stored; pages show a dash for such groups.
-func finite(m *learn.Metrics) {
+func finite(m *Metrics) {
 	for _, v := range []*float64{&m.AUC, &m.PRAUC, &m.Brier, &m.LogLoss} {
 		if math.IsNaN(*v) || math.IsInf(*v, 0) {
 			*v = 0

@@ -78,7 +78,7 @@ func TestSplitKeepsCohortsApart(t *testing.T) {
 func TestNoLeakageAcrossCohorts(t *testing.T) {
 	ctx := context.Background()
 	recs := cohorts(2, 400, 2023, 2024, 2025)
-	for _, kind := range []learn.Kind{learn.KindLogistic, learn.KindGBT} {
+	for _, kind := range []Kind{KindLogistic, KindGBT} {
 		a, err := Train(ctx, recs, Demand{}, TrainOptions{Kind: kind, Seed: 5, Now: now})
 		if err != nil {
 			t.Fatal(err)
@@ -136,7 +136,7 @@ func TestTrainDeterministicAndChooses(t *testing.T) {
 			best = c
 		}
 	}
-	if a.Report.Chosen != best.Kind || a.Model.Kind() != best.Kind {
+	if a.Report.Chosen != best.Kind || Kind(a.Model.Kind()) != best.Kind {
 		t.Errorf("chose %s, the better AUC is %s's", a.Report.Chosen, best.Kind)
 	}
 	for _, key := range []string{"sex", "municipality", "disability"} {
@@ -179,7 +179,7 @@ func TestTrainRefusesOneClass(t *testing.T) {
 func TestReasonsSumToScore(t *testing.T) {
 	ctx := context.Background()
 	recs := cohorts(5, 400, 2024, 2025)
-	tr, err := Train(ctx, recs, Demand{}, TrainOptions{Kind: learn.KindLogistic, Now: now})
+	tr, err := Train(ctx, recs, Demand{}, TrainOptions{Kind: KindLogistic, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

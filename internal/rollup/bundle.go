@@ -13,13 +13,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"marshrut/internal/kpi"
 	"regexp"
 	"slices"
 	"time"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/kpi"
 )
 
 // Format names a signed bundle and its payload.
@@ -252,6 +251,3 @@ func ParseKey(s string) (ed25519.PublicKey, error) {
 	}
 	return ed25519.PublicKey(b), nil
 }
-
-// Fingerprint is a short form of a key for people: the first 8 bytes in hex.
-func Fingerprint(k ed25519.PublicKey) string { return fmt.Sprintf("%x", []byte(k)[:8]) }

@@ -475,7 +475,7 @@ func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) (
 	step := func(done, total int) { progress(len(cands)+done*len(cands)/max(1, total)/2, 2*len(cands)) }
 	main, err := match.Run(ctx, inst, match.Options{Mode: match.Mode(r.Mode), Seed: r.Seed, Progress: step})
 	if err != nil {
-		return nil, err
+		return nil, apperr.Input(err)
 	}
 	other := match.Optimal
 	if r.Mode == Optimal {
@@ -483,7 +483,7 @@ func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) (
 	}
 	cmpRes, err := match.Run(ctx, inst, match.Options{Mode: other, Seed: r.Seed})
 	if err != nil {
-		return nil, err
+		return nil, apperr.Input(err)
 	}
 	opt := cmpRes
 	if r.Mode == Optimal {

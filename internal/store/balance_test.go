@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/balance"
 	"marshrut/internal/demo"
+	"marshrut/internal/imports"
 	"marshrut/internal/org"
 )
 
@@ -181,7 +182,7 @@ func TestBalance(t *testing.T) {
 		// A file of needs: the good row is loaded, the bad one reported.
 		file := "ИНН работодателя;Код специальности;Горизонт, лет;Потребность, чел.\n" +
 			employers[1].INN + ";15.02.08;5;7\n" + employers[1].INN + ";15.02.08;9;7\n"
-		rep, err := svc.Import(ctx, region, balance.ImportNeeds, strings.NewReader(file), "needs.csv")
+		rep, err := imports.Balance(ctx, svc, region, balance.ImportNeeds, strings.NewReader(file), "needs.csv")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -80,7 +80,7 @@ func TestEarlyWarning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if back.Kind() != m.Kind || stored.Report.Metrics.AUC != m.Report.Metrics.AUC {
+		if risk.Kind(back.Kind()) != m.Kind || stored.Report.Metrics.AUC != m.Report.Metrics.AUC {
 			t.Errorf("stored model %s %.4f, trained %s %.4f", back.Kind(), stored.Report.Metrics.AUC, m.Kind, m.Report.Metrics.AUC)
 		}
 

@@ -127,9 +127,6 @@ func (m *Matcher) weight(w word) float64 {
 	return unknownWeight
 }
 
-// Crosswalk returns the curated tables the matcher uses.
-func (m *Matcher) Crosswalk() *Crosswalk { return m.cw }
-
 // Links returns the links of a vacancy: the УГС of its sphere, the specialties
 // of the occupations its title names, and the specialties whose names its title
 // resembles best. A specialty or group reached by several kinds of evidence

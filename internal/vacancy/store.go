@@ -33,6 +33,12 @@ type Store interface {
 	// inserted, a known one is replaced by the rule of Merge, and the links of
 	// every inserted or replaced vacancy are replaced by the item's links.
 	UpsertVacancies(ctx context.Context, items []Item) (Upserted, error)
+	Reader
+}
+
+// Reader is what the pages of vacancies read: a vacancy, a page of them and
+// a vacancy's links to specialties.
+type Reader interface {
 	// Vacancy returns one vacancy, or an apperr.NotFound error.
 	Vacancy(ctx context.Context, id string) (Vacancy, error)
 	// Vacancies returns a page of the filter's vacancies, newest first, and

@@ -13,8 +13,8 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/balance"
-	"marshrut/internal/engine/ts"
 	"marshrut/internal/exchange"
+	"marshrut/internal/imports"
 )
 
 // The workforce balance: the table of groups by year with the accuracy of
@@ -54,7 +54,7 @@ type rowView struct {
 	Cells                  []cellView // the shown years on the main page, all on the group's
 	Students               int
 	Model, Note            string
-	Accuracy               *ts.Accuracy
+	Accuracy               *balance.Accuracy
 	AccuracyNote           string
 	Annual                 *balance.Annual
 }
@@ -679,7 +679,7 @@ func (w *Web) BalanceImport(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
-	rep, err := w.d.Balance.Import(r.Context(), sc, r.FormValue("kind"), file, hdr.Filename)
+	rep, err := imports.Balance(r.Context(), w.d.Balance, sc, r.FormValue("kind"), file, hdr.Filename)
 	if err == nil && rep.Loaded == 0 && len(rep.Rejected) > 0 {
 		err = apperr.New(apperr.Invalid, "ни одна строка не загружена; %s", rejectedText(rep))
 	}

@@ -12,7 +12,6 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
-	"marshrut/internal/engine/learn"
 	"marshrut/internal/exchange"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
@@ -200,7 +199,7 @@ type plotTick struct {
 
 // calibrationPlot places each non-empty bin at (predicted, observed); the
 // area of a point follows the number of students in it.
-func calibrationPlot(bins []learn.Bin) plot {
+func calibrationPlot(bins []risk.Bin) plot {
 	const size, pad = 320.0, 36.0
 	span := size - 2*pad
 	p := plot{Size: int(size)}
@@ -232,7 +231,7 @@ func round1(x float64) float64 { return math.Round(x*10) / 10 }
 func (w *Web) RiskTrain(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	seed, _ := strconv.ParseUint(r.PostFormValue("seed"), 10, 64)
-	id, err := w.d.Risk.StartTrain(r.Context(), sc, learn.Kind(r.PostFormValue("kind")), seed)
+	id, err := w.d.Risk.StartTrain(r.Context(), sc, risk.Kind(r.PostFormValue("kind")), seed)
 	if err != nil {
 		w.afterPost(rw, r, "/risk/model", "", err)
 		return

@@ -5,7 +5,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -57,20 +56,15 @@ func Static() http.Handler {
 	})
 }
 
-// Municipalities lists the municipalities of a region for filters.
-type Municipalities interface {
-	Municipalities(ctx context.Context, regionCode string) ([]classifier.Municipality, error)
-}
-
 // Deps is what the pages need.
 type Deps struct {
 	Learners       *learner.Service
 	Orgs           *org.Service
 	Analytics      *analytics.Service
 	Auth           *auth.Service
-	Users          auth.Store
-	Municipalities Municipalities
-	Vacancies      vacancy.Store
+	Users          auth.Directory
+	Municipalities classifier.Municipalities
+	Vacancies      vacancy.Reader
 	Importer       *imports.Importer
 	Guidance       *guidance.Service
 	Targeted       *targeted.Service

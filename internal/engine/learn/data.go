@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // Matrix is a dense table of features, one row per person, stored row-major:
@@ -78,13 +78,13 @@ func (m Matrix) featureNames() []string {
 func (m Matrix) check(y []bool) error {
 	switch {
 	case m.Rows < 0 || m.Cols <= 0:
-		return apperr.New(apperr.Invalid, "в данных для обучения нет ни одного признака")
+		return fault.New("в данных для обучения нет ни одного признака")
 	case len(m.Data) != m.Rows*m.Cols:
-		return apperr.New(apperr.Invalid, "размер таблицы признаков (%d значений) не равен %d строк × %d столбцов", len(m.Data), m.Rows, m.Cols)
+		return fault.New("размер таблицы признаков (%d значений) не равен %d строк × %d столбцов", len(m.Data), m.Rows, m.Cols)
 	case len(y) != m.Rows:
-		return apperr.New(apperr.Invalid, "число ответов (%d) не равно числу строк (%d)", len(y), m.Rows)
+		return fault.New("число ответов (%d) не равно числу строк (%d)", len(y), m.Rows)
 	case len(m.Names) != 0 && len(m.Names) != m.Cols:
-		return apperr.New(apperr.Invalid, "названий признаков %d, а столбцов %d", len(m.Names), m.Cols)
+		return fault.New("названий признаков %d, а столбцов %d", len(m.Names), m.Cols)
 	}
 	return nil
 }
@@ -103,15 +103,15 @@ func checkClasses(y []bool, minClass int) error {
 	neg := len(y) - pos
 	switch {
 	case len(y) == 0:
-		return apperr.New(apperr.Invalid, "нет данных для обучения")
+		return fault.New("нет данных для обучения")
 	case pos == 0:
-		return apperr.New(apperr.Invalid, "для обучения нужны примеры обоих классов, а все %d примеров отрицательные", len(y))
+		return fault.New("для обучения нужны примеры обоих классов, а все %d примеров отрицательные", len(y))
 	case neg == 0:
-		return apperr.New(apperr.Invalid, "для обучения нужны примеры обоих классов, а все %d примеров положительные", len(y))
+		return fault.New("для обучения нужны примеры обоих классов, а все %d примеров положительные", len(y))
 	case pos < minClass:
-		return apperr.New(apperr.Invalid, "для обучения нужно не меньше %d примеров каждого класса: положительных %d", minClass, pos)
+		return fault.New("для обучения нужно не меньше %d примеров каждого класса: положительных %d", minClass, pos)
 	case neg < minClass:
-		return apperr.New(apperr.Invalid, "для обучения нужно не меньше %d примеров каждого класса: отрицательных %d", minClass, neg)
+		return fault.New("для обучения нужно не меньше %d примеров каждого класса: отрицательных %d", minClass, neg)
 	}
 	return nil
 }

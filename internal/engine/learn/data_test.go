@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 func TestMatrix(t *testing.T) {
@@ -31,7 +31,7 @@ func TestMatrix(t *testing.T) {
 	if Missing(0) || Missing(-1e308) {
 		t.Error("a number counted as missing")
 	}
-	if err := (Matrix{Rows: 2, Cols: 2, Data: make([]float64, 3)}).check([]bool{true, false}); !apperr.Is(err, apperr.Invalid) {
+	if err := (Matrix{Rows: 2, Cols: 2, Data: make([]float64, 3)}).check([]bool{true, false}); !fault.Is(err) {
 		t.Errorf("a short matrix: %v", err)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 func TestStratifiedKFold(t *testing.T) {
@@ -48,7 +48,7 @@ func TestStratifiedKFold(t *testing.T) {
 	if slices.EqualFunc(folds, other, func(a, b Fold) bool { return slices.Equal(a.Test, b.Test) }) {
 		t.Error("other seed, same folds")
 	}
-	if _, err := StratifiedKFold(y[:12], 5, 1); !apperr.Is(err, apperr.Invalid) {
+	if _, err := StratifiedKFold(y[:12], 5, 1); !fault.Is(err) {
 		t.Errorf("3 positives in 5 folds: %v", err)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // FormatName marks a model document of this package.
@@ -47,14 +47,14 @@ func Unmarshal(b []byte) (Model, error) {
 		Version int    `json:"version"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil || head.Format != FormatName {
-		return nil, apperr.Wrap(err, apperr.Invalid, "файл не является моделью прогноза Маршрута")
+		return nil, fault.Wrap(err, "файл не является моделью прогноза Маршрута")
 	}
 	if head.Version != FormatVersion {
-		return nil, apperr.New(apperr.Invalid, "модель записана в формате версии %d, а эта версия программы читает только формат версии %d: обучите модель заново", head.Version, FormatVersion)
+		return nil, fault.New("модель записана в формате версии %d, а эта версия программы читает только формат версии %d: обучите модель заново", head.Version, FormatVersion)
 	}
 	var d document
 	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, apperr.Wrap(err, apperr.Invalid, "файл модели повреждён")
+		return nil, fault.Wrap(err, "файл модели повреждён")
 	}
 	switch {
 	case d.Kind == KindLogistic && d.Logistic != nil:
@@ -68,11 +68,11 @@ func Unmarshal(b []byte) (Model, error) {
 		}
 		return &GBT{m: *d.GBT}, nil
 	}
-	return nil, apperr.New(apperr.Invalid, "в файле модели неизвестный вид модели %q", d.Kind)
+	return nil, fault.New("в файле модели неизвестный вид модели %q", d.Kind)
 }
 
 func damaged(what string) error {
-	return apperr.New(apperr.Invalid, "файл модели повреждён: %s", what)
+	return fault.New("файл модели повреждён: %s", what)
 }
 
 func (m *logisticParams) valid() error {

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // FuzzUnmarshal feeds damaged model documents to Unmarshal: it must refuse
@@ -40,7 +40,7 @@ func FuzzUnmarshal(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Unmarshal(b)
 		if err != nil {
-			if apperr.CodeOf(err) != apperr.Invalid || apperr.Message(err) == "" {
+			if !fault.Is(err) || fault.Message(err) == "" {
 				t.Fatalf("refusal %v is not a message for a person", err)
 			}
 			return

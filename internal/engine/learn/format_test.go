@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 func TestMarshalRoundTrip(t *testing.T) {
@@ -56,17 +56,17 @@ func TestUnmarshalVersion(t *testing.T) {
 		t.Fatal("no version field in the document")
 	}
 	_, err = Unmarshal(future)
-	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Message(err), "модель записана в формате версии 2") ||
+	if !fault.Is(err) || !strings.Contains(fault.Message(err), "модель записана в формате версии 2") ||
 		!strings.Contains(err.Error(), "читает только формат версии 1") {
 		t.Errorf("version 2: %v", err)
 	}
 	for _, junk := range []string{``, `{}`, `[1,2]`, `{"format":"other","version":1}`} {
-		if _, err := Unmarshal([]byte(junk)); apperr.Message(err) != "файл не является моделью прогноза Маршрута" {
+		if _, err := Unmarshal([]byte(junk)); fault.Message(err) != "файл не является моделью прогноза Маршрута" {
 			t.Errorf("%q: %v", junk, err)
 		}
 	}
 	broken := bytes.Replace(b, []byte(`"scale":[`), []byte(`"scale":[0,`), 1)
-	if _, err := Unmarshal(broken); !strings.Contains(apperr.Message(err), "файл модели повреждён") {
+	if _, err := Unmarshal(broken); !strings.Contains(fault.Message(err), "файл модели повреждён") {
 		t.Errorf("damaged: %v", err)
 	}
 }
@@ -76,7 +76,7 @@ func TestUnmarshalDamagedTree(t *testing.T) {
 	m := fitGBT(t, x, y, Options{GBT: GBTOptions{Trees: 2}})
 	m.m.Trees[1][0].Left = 0 // a loop
 	b, _ := Marshal(m)
-	if _, err := Unmarshal(b); !strings.Contains(apperr.Message(err), "дерево 2, узел 1") {
+	if _, err := Unmarshal(b); !strings.Contains(fault.Message(err), "дерево 2, узел 1") {
 		t.Errorf("a tree with a loop: %v", err)
 	}
 }

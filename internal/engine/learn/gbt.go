@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"slices"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // Stopping says whether boosting stops early on a held-out validation split.
@@ -95,23 +95,23 @@ func (o GBTOptions) withDefaults() (GBTOptions, error) {
 	o.L2 = max(o.L2, 0)
 	switch {
 	case o.Trees < 0:
-		return o, apperr.New(apperr.Invalid, "число деревьев не может быть отрицательным: %d", o.Trees)
+		return o, fault.New("число деревьев не может быть отрицательным: %d", o.Trees)
 	case !(o.LearningRate > 0 && o.LearningRate <= 1):
-		return o, apperr.New(apperr.Invalid, "скорость обучения должна быть больше 0 и не больше 1: %g", o.LearningRate)
+		return o, fault.New("скорость обучения должна быть больше 0 и не больше 1: %g", o.LearningRate)
 	case o.MaxLeaves < 2:
-		return o, apperr.New(apperr.Invalid, "в дереве должно быть не меньше двух листьев: %d", o.MaxLeaves)
+		return o, fault.New("в дереве должно быть не меньше двух листьев: %d", o.MaxLeaves)
 	case o.MinLeaf < 1:
-		return o, apperr.New(apperr.Invalid, "в листе должен быть хотя бы один пример: %d", o.MinLeaf)
+		return o, fault.New("в листе должен быть хотя бы один пример: %d", o.MinLeaf)
 	case o.MaxBins < 2 || o.MaxBins > MaxBins:
-		return o, apperr.New(apperr.Invalid, "число интервалов признака должно быть от 2 до %d: %d", MaxBins, o.MaxBins)
+		return o, fault.New("число интервалов признака должно быть от 2 до %d: %d", MaxBins, o.MaxBins)
 	case !(o.ColSample > 0 && o.ColSample <= 1):
-		return o, apperr.New(apperr.Invalid, "доля признаков для дерева должна быть больше 0 и не больше 1: %g", o.ColSample)
+		return o, fault.New("доля признаков для дерева должна быть больше 0 и не больше 1: %g", o.ColSample)
 	case !(o.Validation > 0 && o.Validation < 1):
-		return o, apperr.New(apperr.Invalid, "доля проверочной выборки должна быть больше 0 и меньше 1: %g", o.Validation)
+		return o, fault.New("доля проверочной выборки должна быть больше 0 и меньше 1: %g", o.Validation)
 	case o.Patience < 1:
-		return o, apperr.New(apperr.Invalid, "терпение ранней остановки должно быть положительным: %d", o.Patience)
+		return o, fault.New("терпение ранней остановки должно быть положительным: %d", o.Patience)
 	case o.Stopping < StopAuto || o.Stopping > StopOff:
-		return o, apperr.New(apperr.Invalid, "неизвестный режим ранней остановки: %d", o.Stopping)
+		return o, fault.New("неизвестный режим ранней остановки: %d", o.Stopping)
 	}
 	return o, nil
 }
@@ -213,13 +213,7 @@ func allRows(n int) []int {
 func holdOut(y []bool, share float64, rng *rand.Rand) (train, valid []int) {
 	in := make([]bool, len(y))
 	for _, class := range []bool{true, false} {
-		var rows []int
-		for i, v := range y {
-			if v == class {
-				rows = append(rows, i)
-			}
-		}
-		rng.Shuffle(len(rows), func(a, b int) { rows[a], rows[b] = rows[b], rows[a] })
+		rows := shuffled(y, class, rng)
 		for _, i := range rows[:int(math.Round(share*float64(len(rows))))] {
 			in[i] = true
 		}

@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"sync"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // LogisticOptions are the settings of the logistic regression.
@@ -50,7 +50,7 @@ func FitLogistic(ctx context.Context, x Matrix, y []bool, opts Options) (*Logist
 	}
 	o := opts.Logistic
 	if o.Lambda < 0 || math.IsNaN(o.Lambda) {
-		return nil, apperr.New(apperr.Invalid, "штраф регуляризации не может быть отрицательным: %g", o.Lambda)
+		return nil, fault.New("штраф регуляризации не может быть отрицательным: %g", o.Lambda)
 	}
 	if o.Lambda == 0 {
 		o.Lambda = 1

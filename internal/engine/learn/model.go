@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strconv"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // Kind names a type of model.
@@ -55,7 +55,7 @@ func Fit(ctx context.Context, x Matrix, y []bool, opts Options) (Model, error) {
 	case KindGBT, "":
 		return FitGBT(ctx, x, y, opts)
 	}
-	return nil, apperr.New(apperr.Invalid, "неизвестный вид модели %q: ожидается %q или %q", opts.Kind, KindLogistic, KindGBT)
+	return nil, fault.New("неизвестный вид модели %q: ожидается %q или %q", opts.Kind, KindLogistic, KindGBT)
 }
 
 // checkData is the common validation of training data.

@@ -109,15 +109,5 @@ func sklearnFolds(y []bool, k int, seed uint32) []Fold {
 			}
 		}
 	}
-	out := make([]Fold, k)
-	for i, f := range test {
-		for j := range out {
-			if j == f {
-				out[j].Test = append(out[j].Test, i)
-			} else {
-				out[j].Train = append(out[j].Train, i)
-			}
-		}
-	}
-	return out
+	return foldsOf(test, k)
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // uci is the UCI data set "Predict Students' Dropout and Academic Success"
@@ -26,17 +26,17 @@ type uci struct {
 func readUCI(path string) (*uci, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Invalid, "не удалось прочитать файл данных %s", path)
+		return nil, fault.Wrap(err, "не удалось прочитать файл данных %s", path)
 	}
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	r := csv.NewReader(bytes.NewReader(b))
 	r.Comma = ';'
 	recs, err := r.ReadAll()
 	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Invalid, "файл данных %s не читается как CSV", path)
+		return nil, fault.Wrap(err, "файл данных %s не читается как CSV", path)
 	}
 	if len(recs) < 2 {
-		return nil, apperr.New(apperr.Invalid, "в файле данных %s нет строк", path)
+		return nil, fault.New("в файле данных %s нет строк", path)
 	}
 	head := recs[0]
 	target := -1
@@ -49,7 +49,7 @@ func readUCI(path string) (*uci, error) {
 		}
 	}
 	if target < 0 {
-		return nil, apperr.New(apperr.Invalid, "в файле данных %s нет столбца Target", path)
+		return nil, fault.New("в файле данных %s нет столбца Target", path)
 	}
 	d := &uci{x: NewMatrix(len(recs)-1, len(names), names), y: make([]bool, len(recs)-1)}
 	for i, rec := range recs[1:] {
@@ -61,7 +61,7 @@ func readUCI(path string) (*uci, error) {
 			}
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
-				return nil, apperr.Wrap(err, apperr.Invalid, "строка %d, столбец %q: не число", i+2, head[j])
+				return nil, fault.Wrap(err, "строка %d, столбец %q: не число", i+2, head[j])
 			}
 			row[k] = f
 			k++

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // FuzzReadInstance feeds the reader arbitrary files. It must never panic; an
@@ -33,8 +33,8 @@ func FuzzReadInstance(f *testing.F) {
 			EdgesFile:     strings.NewReader(edges),
 		}, func() (io.Reader, error) { return strings.NewReader(edges), nil })
 		if err != nil {
-			var e *apperr.Error
-			if !errors.As(err, &e) || apperr.CodeOf(err) == apperr.Internal || e.Message == "" {
+			var e *fault.Error
+			if !errors.As(err, &e) || e.Message == "" {
 				t.Fatalf("not a displayable error: %#v", err)
 			}
 			return

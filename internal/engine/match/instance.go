@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // MaxScore bounds both scores of an edge: 0..MaxScore.
@@ -131,13 +131,13 @@ func NewBuilder() *Builder {
 // AddGraduate adds a graduate and returns its index.
 func (b *Builder) AddGraduate(id string) (int, error) {
 	if id == "" || strings.ContainsAny(id, "\r\n") {
-		return 0, apperr.Field("graduate_id", "идентификатор выпускника должен быть непустой строкой без переводов строки")
+		return 0, fault.Field("graduate_id", "идентификатор выпускника должен быть непустой строкой без переводов строки")
 	}
 	if _, dup := b.gIndex[id]; dup {
-		return 0, apperr.Field("graduate_id", "выпускник «%s» уже добавлен", id)
+		return 0, fault.Field("graduate_id", "выпускник «%s» уже добавлен", id)
 	}
 	if len(b.in.graduates) >= math.MaxInt32 {
-		return 0, apperr.New(apperr.Invalid, "слишком много выпускников")
+		return 0, fault.New("слишком много выпускников")
 	}
 	g := int32(len(b.in.graduates))
 	b.gIndex[id] = g
@@ -148,16 +148,16 @@ func (b *Builder) AddGraduate(id string) (int, error) {
 // AddVacancy adds a vacancy with its number of work places and returns its index.
 func (b *Builder) AddVacancy(id string, capacity int) (int, error) {
 	if id == "" || strings.ContainsAny(id, "\r\n") {
-		return 0, apperr.Field("vacancy_id", "идентификатор вакансии должен быть непустой строкой без переводов строки")
+		return 0, fault.Field("vacancy_id", "идентификатор вакансии должен быть непустой строкой без переводов строки")
 	}
 	if _, dup := b.vIndex[id]; dup {
-		return 0, apperr.Field("vacancy_id", "вакансия «%s» уже добавлена", id)
+		return 0, fault.Field("vacancy_id", "вакансия «%s» уже добавлена", id)
 	}
 	if capacity < 0 || capacity > math.MaxInt32 {
-		return 0, apperr.Field("capacity", "число мест вакансии «%s» должно быть неотрицательным, а не %d", id, capacity)
+		return 0, fault.Field("capacity", "число мест вакансии «%s» должно быть неотрицательным, а не %d", id, capacity)
 	}
 	if len(b.in.vacancies) >= math.MaxInt32 {
-		return 0, apperr.New(apperr.Invalid, "слишком много вакансий")
+		return 0, fault.New("слишком много вакансий")
 	}
 	v := int32(len(b.in.vacancies))
 	b.vIndex[id] = v
@@ -172,11 +172,11 @@ func (b *Builder) AddVacancy(id string, capacity int) (int, error) {
 func (b *Builder) AddEdge(graduateID, vacancyID string, utility, score int) error {
 	g, ok := b.gIndex[graduateID]
 	if !ok {
-		return apperr.Field("graduate_id", "неизвестный выпускник «%s»", graduateID)
+		return fault.Field("graduate_id", "неизвестный выпускник «%s»", graduateID)
 	}
 	v, ok := b.vIndex[vacancyID]
 	if !ok {
-		return apperr.Field("vacancy_id", "неизвестная вакансия «%s»", vacancyID)
+		return fault.Field("vacancy_id", "неизвестная вакансия «%s»", vacancyID)
 	}
 	if err := checkScores(utility, score); err != nil {
 		return err
@@ -187,10 +187,10 @@ func (b *Builder) AddEdge(graduateID, vacancyID string, utility, score int) erro
 
 func checkScores(utility, score int) error {
 	if utility < 0 || utility > MaxScore {
-		return apperr.Field("graduate_utility", "полезность для выпускника должна быть от 0 до %d, а не %d", MaxScore, utility)
+		return fault.Field("graduate_utility", "полезность для выпускника должна быть от 0 до %d, а не %d", MaxScore, utility)
 	}
 	if score < 0 || score > MaxScore {
-		return apperr.Field("employer_score", "оценка работодателя должна быть от 0 до %d, а не %d", MaxScore, score)
+		return fault.Field("employer_score", "оценка работодателя должна быть от 0 до %d, а не %d", MaxScore, score)
 	}
 	return nil
 }
@@ -210,7 +210,7 @@ func (b *Builder) addEdge(g, v int32, utility, score int) {
 func (b *Builder) AddTarget(graduateID, vacancyID string) error {
 	g, ok := b.gIndex[graduateID]
 	if !ok {
-		return apperr.Field("graduate_id", "неизвестный выпускник «%s» в целевом договоре", graduateID)
+		return fault.Field("graduate_id", "неизвестный выпускник «%s» в целевом договоре", graduateID)
 	}
 	b.targets = append(b.targets, pendingTarget{g: g, vID: vacancyID})
 	return nil
@@ -220,11 +220,11 @@ func (b *Builder) AddTarget(graduateID, vacancyID string) error {
 // The builder must not be used afterwards.
 func (b *Builder) Build() (*Instance, error) {
 	if len(b.edges) > math.MaxInt32 {
-		return nil, apperr.New(apperr.Invalid, "слишком много рёбер: %d", len(b.edges))
+		return nil, fault.New("слишком много рёбер: %d", len(b.edges))
 	}
 	b.index()
 	if g, v, ok := b.in.duplicate(); ok {
-		return nil, apperr.New(apperr.Invalid, "повторное ребро: выпускник «%s» — вакансия «%s»", b.in.graduates[g], b.in.vacancies[v])
+		return nil, fault.New("повторное ребро: выпускник «%s» — вакансия «%s»", b.in.graduates[g], b.in.vacancies[v])
 	}
 	b.resolveTargets()
 	return &b.in, nil

@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // The files of an instance directory, as /work/shared/peers/match_instance.py
@@ -48,9 +48,9 @@ func ReadInstance(dir string) (*Instance, error) {
 				continue
 			}
 			if errors.Is(err, fs.ErrNotExist) {
-				return nil, apperr.Wrap(err, apperr.NotFound, "не найден файл %s в каталоге %s", name, dir)
+				return nil, fault.NotFound(err, "не найден файл %s в каталоге %s", name, dir)
 			}
-			return nil, apperr.Wrap(err, apperr.Invalid, "не удалось открыть файл %s", name)
+			return nil, fault.Wrap(err, "не удалось открыть файл %s", name)
 		}
 		defer f.Close()
 		files[name] = f
@@ -78,7 +78,7 @@ func (b *Builder) readFiles(files map[string]io.Reader, reopen func() (io.Reader
 		}
 		gLine[id] = line
 		if _, err := b.AddGraduate(id); err != nil {
-			return lineErr(GraduatesFile, line, "%s", apperr.Message(err))
+			return lineErr(GraduatesFile, line, "%s", fault.Message(err))
 		}
 		return nil
 	})
@@ -100,7 +100,7 @@ func (b *Builder) readFiles(files map[string]io.Reader, reopen func() (io.Reader
 		}
 		vLine[id] = line
 		if _, err := b.AddVacancy(id, c); err != nil {
-			return lineErr(VacanciesFile, line, "%s", apperr.Message(err))
+			return lineErr(VacanciesFile, line, "%s", fault.Message(err))
 		}
 		return nil
 	})
@@ -175,7 +175,7 @@ func (b *Builder) duplicateLines(reopen func() (io.Reader, error)) error {
 	}
 	r, err := reopen()
 	if err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "не удалось повторно открыть %s", EdgesFile)
+		return fault.Wrap(err, "не удалось повторно открыть %s", EdgesFile)
 	}
 	if c, ok := r.(io.Closer); ok {
 		defer c.Close()
@@ -193,13 +193,13 @@ func (b *Builder) duplicateLines(reopen func() (io.Reader, error)) error {
 		return nil
 	})
 	if err == nil { // the file changed under us
-		err = apperr.New(apperr.Invalid, "%s: повторные рёбра", EdgesFile)
+		err = fault.New("%s: повторные рёбра", EdgesFile)
 	}
 	return err
 }
 
 func lineErr(file string, line int, format string, args ...any) error {
-	return apperr.Field(fmt.Sprintf("%s, строка %d", file, line), format, args...)
+	return fault.Field(fmt.Sprintf("%s, строка %d", file, line), format, args...)
 }
 
 // atoi parses a decimal integer with an optional minus sign and nothing else.
@@ -238,7 +238,7 @@ func scan(r io.Reader, name string, header []string, row func(line int, fields [
 			return lineErr(name, line, "слишком длинная строка")
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return apperr.Wrap(err, apperr.Invalid, "не удалось прочитать %s", name)
+			return fault.Wrap(err, "не удалось прочитать %s", name)
 		}
 		if len(b) == 0 && err != nil {
 			if line == 1 {
@@ -335,12 +335,12 @@ func plural(n int, one, few, many string) string {
 // application's records be replayed, and the peers be run on the same data.
 func WriteInstance(dir string, in *Instance) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return apperr.Wrap(err, apperr.Internal, "не удалось создать каталог %s", dir)
+		return fmt.Errorf("не удалось создать каталог %s: %w", dir, err)
 	}
 	write := func(name string, header []string, rows func(w *csv.Writer) error) error {
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
-			return apperr.Wrap(err, apperr.Internal, "не удалось создать %s", name)
+			return fmt.Errorf("не удалось создать %s: %w", name, err)
 		}
 		bw := bufio.NewWriterSize(f, 1<<20)
 		w := csv.NewWriter(bw)
@@ -359,7 +359,7 @@ func WriteInstance(dir string, in *Instance) error {
 			err = cerr
 		}
 		if err != nil {
-			return apperr.Wrap(err, apperr.Internal, "не удалось записать %s", name)
+			return fmt.Errorf("не удалось записать %s: %w", name, err)
 		}
 		return nil
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 func writeDir(t *testing.T, files map[string]string) string {
@@ -107,7 +107,7 @@ func TestReadErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if msg := apperr.Message(err); !strings.Contains(msg, tt.want) {
+			if msg := fault.Message(err); !strings.Contains(msg, tt.want) {
 				t.Errorf("got  %q\nwant %q", msg, tt.want)
 			}
 		})

@@ -4,7 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // Mode is what a run optimises.
@@ -27,7 +27,7 @@ func ParseMode(s string) (Mode, error) {
 	case Optimal:
 		return Optimal, nil
 	}
-	return "", apperr.Field("mode", "неизвестный режим распределения «%s»: ожидается stable или optimal", s)
+	return "", fault.Field("mode", "неизвестный режим распределения «%s»: ожидается stable или optimal", s)
 }
 
 // Options set up a run. Seed draws the lottery that breaks ties; the same

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 func run(t *testing.T, in *Instance, mode Mode, seed uint64) Result {
@@ -297,7 +297,7 @@ func TestSummaryAndPrice(t *testing.T) {
 
 func TestModeAndCancel(t *testing.T) {
 	in := generate(t, 3000, 800, 15, 2)
-	if _, err := Run(context.Background(), in, Options{Mode: "best"}); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Message(err), "«best»") {
+	if _, err := Run(context.Background(), in, Options{Mode: "best"}); !fault.Is(err) || !strings.Contains(fault.Message(err), "«best»") {
 		t.Errorf("unknown mode: %v", err)
 	}
 	if m, err := ParseMode(""); m != Stable || err != nil {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // Accuracy is how well a method would have forecast a series' own past.
@@ -40,11 +40,11 @@ func Backtest(y []float64, h, origins int, m Method, opt Options) (Accuracy, err
 		return Accuracy{}, err
 	}
 	if origins < 1 {
-		return Accuracy{}, apperr.New(apperr.Invalid, "число точек проверки должно быть не меньше 1, а задано %d", origins)
+		return Accuracy{}, fault.New("число точек проверки должно быть не меньше 1, а задано %d", origins)
 	}
 	n := len(y)
 	if need := h + origins + 1; n < need {
-		return Accuracy{}, apperr.New(apperr.Invalid, "ряд из %d %s короток для проверки: с горизонтом %d и числом точек проверки %d нужно не меньше %d значений",
+		return Accuracy{}, fault.New("ряд из %d %s короток для проверки: с горизонтом %d и числом точек проверки %d нужно не меньше %d значений",
 			n, values(n), h, origins, need)
 	}
 	period := max(opt.Period, 1)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // TestBacktestByHand: Naive on 1..6, two steps, two origins. From 1, 2, 3
@@ -57,11 +57,11 @@ func TestBacktestRefuses(t *testing.T) {
 		{7, 1, "горизонт прогноза 7 больше допустимого (6)"},
 	} {
 		_, err := Backtest(y, c.h, c.origins, Comb, Options{})
-		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Message(err), c.want) {
+		if !fault.Is(err) || !strings.Contains(fault.Message(err), c.want) {
 			t.Errorf("h %d origins %d: %v, want %q", c.h, c.origins, err, c.want)
 		}
 	}
-	if _, err := Backtest([]float64{1, 2, -3, 4, 5}, 1, 1, Comb, Options{}); !strings.Contains(apperr.Message(err), "№3 отрицательное") {
+	if _, err := Backtest([]float64{1, 2, -3, 4, 5}, 1, 1, Comb, Options{}); !strings.Contains(fault.Message(err), "№3 отрицательное") {
 		t.Errorf("negative: %v", err)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // benchHorizon is the holdout of the M3 yearly protocol: the last six values.
@@ -66,11 +66,11 @@ func benchSeries(ctx context.Context, series []named, methods []Method) ([]bench
 	const h = benchHorizon
 	for _, s := range series {
 		if len(s.values) < h+2 {
-			return nil, apperr.New(apperr.Invalid, "в ряду %s %d %s: для проверки на последних %d нужно не меньше %d",
+			return nil, fault.New("в ряду %s %d %s: для проверки на последних %d нужно не меньше %d",
 				s.id, len(s.values), values(len(s.values)), h, h+2)
 		}
 		if err := check(s.values[:len(s.values)-h], h, Naive, Options{MaxHorizon: h}); err != nil {
-			return nil, apperr.Wrap(err, apperr.Invalid, "ряд %s", s.id)
+			return nil, fault.Wrap(err, "ряд %s", s.id)
 		}
 	}
 	out := make([]benchResult, len(methods))

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // Run with: go test ./internal/engine/ts -run '^$' -bench . -benchtime 3x
@@ -55,7 +55,7 @@ func TestBenchOutput(t *testing.T) {
 		!strings.HasPrefix(lines[1], "method=theta smape=16.74 mase=2.772 owa=0.905 seconds=") {
 		t.Errorf("output:\n%s", out.String())
 	}
-	if err := Bench(context.Background(), "testdata/none.csv", &out); !apperr.Is(err, apperr.Invalid) {
+	if err := Bench(context.Background(), "testdata/none.csv", &out); !fault.Is(err) {
 		t.Errorf("missing file: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -82,7 +82,7 @@ func TestReadSeries(t *testing.T) {
 		"series_id,value\nA,1,2\n": "не читается как CSV",
 		"series_id,value\n\"A,1\n": "не читается как CSV",
 	} {
-		if _, err := readSeries(strings.NewReader(in)); !strings.Contains(apperr.Message(err), want) {
+		if _, err := readSeries(strings.NewReader(in)); !strings.Contains(fault.Message(err), want) {
 			t.Errorf("%q: %v, want %q", in, err, want)
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // Options are the settings of Predict and Backtest.
@@ -145,19 +145,19 @@ func check(y []float64, h int, m Method, opt Options) error {
 		return unknown(m)
 	}
 	if opt.Period < 0 {
-		return apperr.New(apperr.Invalid, "число наблюдений в сезонном цикле не может быть отрицательным: %d", opt.Period)
+		return fault.New("число наблюдений в сезонном цикле не может быть отрицательным: %d", opt.Period)
 	}
 	if len(y) < 2 {
-		return apperr.New(apperr.Invalid, "для прогноза нужно не меньше двух значений ряда, а их %d", len(y))
+		return fault.New("для прогноза нужно не меньше двух значений ряда, а их %d", len(y))
 	}
 	for i, v := range y {
 		switch {
 		case math.IsNaN(v):
-			return apperr.New(apperr.Invalid, "значение №%d пропущено (NaN): заполните его или укоротите ряд", i+1)
+			return fault.New("значение №%d пропущено (NaN): заполните его или укоротите ряд", i+1)
 		case math.IsInf(v, 0):
-			return apperr.New(apperr.Invalid, "значение №%d бесконечно", i+1)
+			return fault.New("значение №%d бесконечно", i+1)
 		case v < 0:
-			return apperr.New(apperr.Invalid, "значение №%d отрицательное (%g): ряд должен состоять из неотрицательных количеств", i+1, v)
+			return fault.New("значение №%d отрицательное (%g): ряд должен состоять из неотрицательных количеств", i+1, v)
 		}
 	}
 	limit := opt.MaxHorizon
@@ -165,10 +165,10 @@ func check(y []float64, h int, m Method, opt Options) error {
 		limit = len(y)
 	}
 	if h < 1 {
-		return apperr.New(apperr.Invalid, "горизонт прогноза должен быть не меньше 1, а задан %d", h)
+		return fault.New("горизонт прогноза должен быть не меньше 1, а задан %d", h)
 	}
 	if h > limit {
-		return apperr.New(apperr.Invalid, "горизонт прогноза %d больше допустимого (%d)", h, limit)
+		return fault.New("горизонт прогноза %d больше допустимого (%d)", h, limit)
 	}
 	return nil
 }
@@ -188,5 +188,5 @@ func unknown(m Method) error {
 	for _, x := range Methods() {
 		names = append(names, string(x))
 	}
-	return apperr.New(apperr.Invalid, "неизвестный метод прогноза %q: ожидается один из %s", string(m), strings.Join(names, ", "))
+	return fault.New("неизвестный метод прогноза %q: ожидается один из %s", string(m), strings.Join(names, ", "))
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 func TestPredictRefuses(t *testing.T) {
@@ -32,14 +32,14 @@ func TestPredictRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := Predict(tt.y, tt.h, tt.m, tt.opt)
-		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Message(err), tt.want) {
+		if !fault.Is(err) || !strings.Contains(fault.Message(err), tt.want) {
 			t.Errorf("%s: error %v, want one with %q", tt.name, err, tt.want)
 		}
 	}
 	if _, err := ParseMethod(" Comb "); err != nil {
 		t.Errorf("ParseMethod(Comb): %v", err)
 	}
-	if _, err := ParseMethod("prophet"); !strings.Contains(apperr.Message(err), `"prophet": ожидается один из naive2, naive, ses`) {
+	if _, err := ParseMethod("prophet"); !strings.Contains(fault.Message(err), `"prophet": ожидается один из naive2, naive, ses`) {
 		t.Errorf("ParseMethod(prophet): %v", err)
 	}
 }

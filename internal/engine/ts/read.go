@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // named is one series of a collection, such as the M3 competition's.
@@ -34,10 +34,10 @@ func readSeries(r io.Reader) ([]named, error) {
 	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, apperr.New(apperr.Invalid, "файл рядов пуст")
+		return nil, fault.New("файл рядов пуст")
 	}
 	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Invalid, "файл рядов не читается как CSV")
+		return nil, fault.Wrap(err, "файл рядов не читается как CSV")
 	}
 	id, val := -1, -1
 	for j, h := range head {
@@ -49,7 +49,7 @@ func readSeries(r io.Reader) ([]named, error) {
 		}
 	}
 	if id < 0 || val < 0 {
-		return nil, apperr.New(apperr.Invalid, "в заголовке файла рядов нет столбцов series_id и value: %q", strings.Join(head, ","))
+		return nil, fault.New("в заголовке файла рядов нет столбцов series_id и value: %q", strings.Join(head, ","))
 	}
 	var out []named
 	index := map[string]int{}
@@ -59,12 +59,12 @@ func readSeries(r io.Reader) ([]named, error) {
 			break
 		}
 		if err != nil {
-			return nil, apperr.Wrap(err, apperr.Invalid, "файл рядов не читается как CSV")
+			return nil, fault.Wrap(err, "файл рядов не читается как CSV")
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(rec[val]), 64)
 		// ParseFloat takes "NaN" and "Inf": a forecast of them is no forecast.
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, apperr.New(apperr.Invalid, "строка %d: значение %q не число", line, rec[val])
+			return nil, fault.New("строка %d: значение %q не число", line, rec[val])
 		}
 		i, ok := index[rec[id]]
 		if !ok {
@@ -75,7 +75,7 @@ func readSeries(r io.Reader) ([]named, error) {
 		out[i].values = append(out[i].values, v)
 	}
 	if len(out) == 0 {
-		return nil, apperr.New(apperr.Invalid, "в файле рядов нет ни одного значения")
+		return nil, fault.New("в файле рядов нет ни одного значения")
 	}
 	return out, nil
 }
@@ -85,14 +85,14 @@ func readSeries(r io.Reader) ([]named, error) {
 func readSeriesFile(path string) ([]named, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Invalid, "не удалось открыть файл рядов %s", path)
+		return nil, fault.Wrap(err, "не удалось открыть файл рядов %s", path)
 	}
 	defer f.Close()
 	var r io.Reader = f
 	if strings.HasSuffix(path, ".gz") {
 		z, err := gzip.NewReader(f)
 		if err != nil {
-			return nil, apperr.Wrap(err, apperr.Invalid, "файл рядов %s не читается как gzip", path)
+			return nil, fault.Wrap(err, "файл рядов %s не читается как gzip", path)
 		}
 		defer z.Close()
 		r = z

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 )
 
 // FuzzReadSeries feeds arbitrary text to the series reader: it must refuse
@@ -29,7 +29,7 @@ func FuzzReadSeries(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, err := readSeries(bytes.NewReader(b))
 		if err != nil {
-			if apperr.CodeOf(err) != apperr.Invalid || apperr.Message(err) == "" {
+			if !fault.Is(err) || fault.Message(err) == "" {
 				t.Fatalf("refusal %v is not a message for a person", err)
 			}
 			return

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 	"marshrut/internal/engine/match"
 )
 
@@ -29,7 +29,7 @@ func main() {
 	t := time.Now()
 	in, err := match.ReadInstance(flag.Arg(0))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, apperr.Message(err))
+		fmt.Fprintln(os.Stderr, fault.Message(err))
 		os.Exit(1)
 	}
 	runtime.GC()
@@ -41,7 +41,7 @@ func main() {
 	for _, s := range strings.Split(*modes, ",") {
 		mode, err := match.ParseMode(s)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, apperr.Message(err))
+			fmt.Fprintln(os.Stderr, fault.Message(err))
 			os.Exit(2)
 		}
 		t := time.Now()

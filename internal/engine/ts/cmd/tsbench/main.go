@@ -14,7 +14,7 @@ import (
 	"os"
 	"strings"
 
-	"marshrut/internal/apperr"
+	"marshrut/internal/engine/fault"
 	"marshrut/internal/engine/ts"
 )
 
@@ -31,14 +31,14 @@ func main() {
 		for _, s := range strings.Split(*list, ",") {
 			m, err := ts.ParseMethod(s)
 			if err != nil {
-				fmt.Fprintln(os.Stderr, apperr.Message(err))
+				fmt.Fprintln(os.Stderr, fault.Message(err))
 				os.Exit(2)
 			}
 			methods = append(methods, m)
 		}
 	}
 	if err := ts.BenchWith(context.Background(), path, os.Stdout, methods); err != nil {
-		fmt.Fprintln(os.Stderr, apperr.Message(err))
+		fmt.Fprintln(os.Stderr, fault.Message(err))
 		os.Exit(1)
 	}
 }
