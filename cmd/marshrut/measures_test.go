@@ -197,7 +197,7 @@ func agree(t *testing.T, where string, want, got map[string]pair, needAll bool) 
 // TestMeasuresAgree finds the same numerator and denominator of every
 // measure for the region, a municipality and an organisation on the home
 // page, «Мониторинг», the API, the command line, the exports, the monthly
-// report and the federal rollup.
+// report and the federal rollup; then a write is seen on the next page.
 func TestMeasuresAgree(t *testing.T) {
 	s := newMeasuresSite(t)
 	ctx := context.Background()
@@ -297,12 +297,14 @@ func TestMeasuresAgree(t *testing.T) {
 		t.Errorf("the rollup carries %d measures", len(rolled))
 	}
 	agree(t, "rollup", rolled, region, true)
+
+	// Last, as it changes the data: a write shows on the writer's next page.
+	t.Run("write", func(t *testing.T) { writeShowsAtOnce(t, s) })
 }
 
-// TestWriteShowsAtOnce: a college records a graduate's work, and its next
-// home page counts it, although the region's snapshot is minutes fresh.
-func TestWriteShowsAtOnce(t *testing.T) {
-	s := newMeasuresSite(t)
+// writeShowsAtOnce: a college records a graduate's work, and its next home
+// page counts it, although the region's snapshot is minutes fresh.
+func writeShowsAtOnce(t *testing.T, s *measuresSite) {
 	ctx := context.Background()
 	doc, before := apiPairs(t, s.get(t, "college", "/api/v1/measures"))
 	home := cardsOf(t, string(s.get(t, "college", "/")))
