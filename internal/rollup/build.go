@@ -98,14 +98,7 @@ func Build(ctx context.Context, src Source, region, regionName string, now time.
 		Rows: []Row{{Dims: []string{}, Values: []*int{n(f.Scored), n(f.AtRisk), n(f.WithCase.Total), n(f.WithCase.Working),
 			n(f.WithoutCase.Total), n(f.WithoutCase.Working), n(f.Open), n(f.Closed)}}}}
 
-	kt := Table{Name: "measures", Dims: schema["measures"].dims, Measures: schema["measures"].measures}
-	for _, it := range measures {
-		unknown := n(it.Unknown)
-		if !it.Status {
-			unknown = nil
-		}
-		kt.Rows = append(kt.Rows, Row{Dims: []string{it.Code}, Values: []*int{n(it.Denominator), n(it.Numerator), unknown}})
-	}
+	kt := measureTable(measures)
 
 	b.Tables = []Table{learners, cov, byMuni, bySpec, warn, kt}
 	for i := range b.Tables {
@@ -142,4 +135,24 @@ func ParsePrivateKey(data []byte) (ed25519.PrivateKey, error) {
 		return nil, apperr.New(apperr.Invalid, "ключ не ed25519: создайте ключ командой marshrut rollup keygen")
 	}
 	return priv, nil
+}
+
+// measureTable is the region's headline measures: denominator, numerator
+// and those without a known status. A numerator that leaves fewer than
+// Threshold persons outside it is blanked, so that no small count follows by
+// subtraction.
+func measureTable(items []kpi.Item) Table {
+	t := Table{Name: "measures", Dims: schema["measures"].dims, Measures: schema["measures"].measures}
+	for _, it := range items {
+		unknown := n(it.Unknown)
+		if !it.Status {
+			unknown = nil
+		}
+		num := n(it.Numerator)
+		if gap := it.Denominator - it.Numerator; gap > 0 && gap < Threshold {
+			num = nil
+		}
+		t.Rows = append(t.Rows, Row{Dims: []string{it.Code}, Values: []*int{n(it.Denominator), num, unknown}})
+	}
+	return t
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/kpi"
 )
 
 func sample(t *testing.T) Bundle {
@@ -136,5 +137,33 @@ func TestKeys(t *testing.T) {
 	}
 	if _, err := ParseKey("abc"); err == nil {
 		t.Error("short public key accepted")
+	}
+}
+
+func TestMeasureTable(t *testing.T) {
+	guidance, _ := kpi.Lookup("guidance")
+	work, _ := kpi.Lookup("employment6")
+	tb := measureTable([]kpi.Item{
+		{Measure: guidance, Numerator: 18351, Denominator: 18352},
+		{Measure: work, Numerator: 2123, Denominator: 2640, Unknown: 139},
+		{Measure: work, Numerator: 3, Denominator: 40, Unknown: 2},
+	})
+	tb.Suppress(Threshold)
+	if r := tb.Rows[0]; r.Values[1] != nil || r.Values[2] != nil || *r.Values[0] != 18352 {
+		t.Errorf("one pupil outside the numerator would follow by subtraction: %v", r.Values)
+	}
+	if r := tb.Rows[1]; *r.Values[1] != 2123 || *r.Values[2] != 139 {
+		t.Errorf("employment: %v", r.Values)
+	}
+	if r := tb.Rows[2]; r.Values[1] != nil || r.Values[2] != nil {
+		t.Errorf("small counts kept: %v", r.Values)
+	}
+	b := Bundle{Format: Format, Version: FormatVersion, Region: "41", ID: NewID(), CreatedAt: time.Now(), Period: "2026-12", Threshold: Threshold, Tables: []Table{tb}}
+	if err := b.Check(); err != nil {
+		t.Errorf("a measures table refused: %v", err)
+	}
+	tb.Rows[0].Dims[0] = "ivanov_ivan"
+	if err := (&Bundle{Format: Format, Version: FormatVersion, Region: "41", ID: NewID(), CreatedAt: time.Now(), Period: "2026-12", Threshold: Threshold, Tables: []Table{tb}}).Check(); err == nil {
+		t.Error("a measure outside the catalogue accepted")
 	}
 }
