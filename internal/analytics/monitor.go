@@ -376,10 +376,12 @@ func (m *Monitor) refresh(ctx context.Context, region string, done chan struct{}
 
 // Level is where a monitoring page stands: the region, a municipality or an organisation.
 type Level struct {
-	Kind string // region, municipality, organisation
+	Kind string // region, centre (an employment centre's municipalities), municipality, organisation
 	ID   int64
 	Name string
 	Up   *Level // the level above, for the way back
+	// Municipalities are a centre's municipalities.
+	Municipalities []int64
 }
 
 // Child is one row of the table under a level.
@@ -459,6 +461,12 @@ func view(s *Snapshot, sc auth.Scope, kind string, id int64) (View, error) {
 		if seesRegion(sc) {
 			v.Level.Up = &region
 		}
+	case "centre":
+		// The municipalities an employment centre serves, together.
+		if sc.Role != auth.CZN || len(sc.Municipalities) == 0 {
+			return View{}, apperr.New(apperr.NotFound, "муниципальные образования центра занятости не найдены")
+		}
+		v.Level = Level{Kind: kind, Name: "Муниципальные образования центра занятости", Municipalities: sc.Municipalities}
 	case "organisation":
 		u, ok := s.Units[id]
 		if !ok || !seesOrganisation(sc, u) {
@@ -470,7 +478,7 @@ func view(s *Snapshot, sc auth.Scope, kind string, id int64) (View, error) {
 		}
 		v.Persons = sc.SeesPersons() && (sc.WholeRegion() || sc.OrgID == id || sc.Role == auth.CZN)
 	default:
-		return View{}, apperr.Field("level", "уровень «%s» неизвестен: region, municipality или organisation", kind)
+		return View{}, apperr.Field("level", "уровень «%s» неизвестен: region, centre, municipality или organisation", kind)
 	}
 	byMuni := map[int64]*Child{}
 	byOrg := map[int64]*Child{}
@@ -481,7 +489,7 @@ func view(s *Snapshot, sc auth.Scope, kind string, id int64) (View, error) {
 		}
 		v.Figures.Add(f)
 		switch v.Level.Kind {
-		case "region":
+		case "region", "centre":
 			ch := byMuni[c.Municipality]
 			if ch == nil {
 				ch = &Child{Level: Level{Kind: "municipality", ID: c.Municipality, Name: s.Municipalities[c.Municipality]}}
@@ -536,8 +544,10 @@ func defaultLevel(sc auth.Scope, s *Snapshot) (string, int64) {
 	switch {
 	case seesRegion(sc):
 		return "region", 0
-	case sc.Role == auth.CZN && len(sc.Municipalities) > 0:
+	case sc.Role == auth.CZN && len(sc.Municipalities) == 1:
 		return "municipality", sc.Municipalities[0]
+	case sc.Role == auth.CZN && len(sc.Municipalities) > 1:
+		return "centre", 0
 	}
 	return "organisation", sc.OrgID
 }
@@ -560,6 +570,8 @@ func seesOrganisation(sc auth.Scope, u Unit) bool {
 
 func inLevel(l Level, c Cell) bool {
 	switch l.Kind {
+	case "centre":
+		return slices.Contains(l.Municipalities, c.Municipality)
 	case "municipality":
 		return c.Municipality == l.ID
 	case "organisation":

@@ -87,21 +87,24 @@ func (s Scope) String() string {
 		return "municipality:" + strconv.FormatInt(s.ID, 10)
 	case "organisation":
 		return "org:" + strconv.FormatInt(s.ID, 10)
+	case "centre":
+		return "centre"
 	case "":
 		return ""
 	}
 	return "region"
 }
 
-// ParseScope reads «region», «municipality:ID» or «org:ID»; an empty string
-// is the caller's own default level.
+// ParseScope reads «region», «centre» (an employment centre's
+// municipalities), «municipality:ID» or «org:ID»; an empty string is the
+// caller's own default level.
 func ParseScope(s string) (Scope, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Scope{}, nil
 	}
-	if s == "region" {
-		return Scope{Kind: "region"}, nil
+	if s == "region" || s == "centre" {
+		return Scope{Kind: s}, nil
 	}
 	kind, id, ok := strings.Cut(s, ":")
 	n, err := strconv.ParseInt(id, 10, 64)
