@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
@@ -20,37 +19,6 @@ import (
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 )
-
-// Dashboard is the first page: the headline figures of what the caller sees.
-func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
-	u, sc, _ := auth.Caller(r.Context())
-	d, err := w.d.Analytics.Dashboard(r.Context(), sc)
-	if err != nil {
-		w.Error(rw, r, err)
-		return
-	}
-	heading := "Регион: ключевые показатели"
-	switch {
-	case sc.Role == auth.CZN:
-		heading = "Молодёжь муниципальных образований центра занятости"
-	case u.OrgName != "":
-		heading = u.OrgName
-	case sc.Role == auth.Federal || sc.Role == auth.Expert:
-		heading = "Обезличенные показатели региона"
-	}
-	data := map[string]any{"Dashboard": d, "Heading": heading}
-	if w.d.KPI != nil && analytics.CanMonitor(sc) {
-		doc, err := w.d.KPI.Document(r.Context(), sc, kpi.Scope{}, time.Time{})
-		if err != nil && !apperr.Is(err, apperr.NotFound) {
-			w.Error(rw, r, err)
-			return
-		}
-		if err == nil {
-			data["Measures"] = doc
-		}
-	}
-	w.render(rw, r, http.StatusOK, "dashboard", "dashboard", data)
-}
 
 // learnerFilter reads the learners' filter from the query, naming every
 // parameter that is wrong.

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"marshrut/internal/analytics"
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/guidance"
+	"marshrut/internal/kpi"
+	"marshrut/internal/mentor"
+	"marshrut/internal/risk"
+	"marshrut/internal/routing"
+	"marshrut/internal/targeted"
+)
+
+// homePage is the first page of every role: its own work first, then the
+// headline measures of its level, then the size of its data.
+type homePage struct {
+	Heading   string
+	Tasks     []task
+	Measures  *kpi.Document
+	Dashboard analytics.Dashboard
+}
+
+// task is one line of a role's work: how many wait and where they are.
+type task struct {
+	Title  string
+	Count  int
+	Note   string
+	Link   string
+	Urgent bool // something waits for this role's action
+}
+
+// Dashboard is the first page: what waits for the caller, and the headline
+// figures of what the caller sees.
+func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
+	u, sc, _ := auth.Caller(r.Context())
+	d, err := w.d.Analytics.Dashboard(r.Context(), sc)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	p := homePage{Dashboard: d, Heading: "Регион: ключевые показатели"}
+	switch {
+	case sc.Role == auth.CZN:
+		p.Heading = "Молодёжь муниципальных образований центра занятости"
+	case u.OrgName != "":
+		p.Heading = u.OrgName
+	case sc.Role == auth.Federal || sc.Role == auth.Expert:
+		p.Heading = "Обезличенные показатели региона"
+	}
+	if w.d.KPI != nil && analytics.CanMonitor(sc) {
+		doc, err := w.d.KPI.Document(r.Context(), sc, kpi.Scope{}, time.Time{})
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			w.Error(rw, r, err)
+			return
+		}
+		if err == nil {
+			p.Measures = &doc
+		}
+	}
+	if p.Tasks, err = w.tasks(r.Context(), sc, p.Measures); err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "dashboard", "dashboard", p)
+}
+
+// tasks lists what waits for the caller's role, each with its count and the
+// page where it is done.
+func (w *Web) tasks(ctx context.Context, sc auth.Scope, doc *kpi.Document) ([]task, error) {
+	var out []task
+	item := func(code string) (kpi.Item, bool) {
+		if doc == nil {
+			return kpi.Item{}, false
+		}
+		return doc.Item(code)
+	}
+	unknown := func(note string) {
+		if it, ok := item("employment6"); ok && it.Unknown > 0 {
+			out = append(out, task{Title: "Выпускники " + strconv.Itoa(doc.Year) + " года без сведений о занятости", Count: it.Unknown,
+				Note: note, Link: "/learners?status=graduate&year=" + strconv.Itoa(doc.Year) + "&unknown=6", Urgent: true})
+		}
+	}
+	withoutCase := func(link string) {
+		if it, ok := item("risk_case"); ok && it.Denominator > it.Numerator {
+			out = append(out, task{Title: "В зоне риска — без случая в центре занятости", Count: it.Denominator - it.Numerator,
+				Note: "кто может остаться без работы и кому ещё не помогают", Link: link})
+		}
+	}
+	switch sc.Role {
+	case auth.Region, auth.Admin:
+		if w.d.Routing != nil {
+			_, n, err := count3(w.d.Routing.Proposals(ctx, sc, routing.ProposalFilter{Status: routing.Proposed, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				out = append(out, task{Title: "Предложения распределения ждут отправки", Count: n, Link: "/routing", Urgent: true})
+			}
+		}
+		unknown("занятость через 6 месяцев считается по ним как неизвестная")
+		withoutCase("/risk?case=without")
+	case auth.CZN:
+		if w.d.Risk != nil {
+			_, n, err := count3(w.d.Risk.Cases(ctx, sc, risk.CaseFilter{Status: "open", Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Открытые случаи центра", Count: n, Note: "ведите действия и закрывайте с исходом", Link: "/risk/cases?status=open", Urgent: n > 0})
+		}
+		withoutCase("/risk?case=without")
+		unknown("узнайте, чем заняты молодые люди ваших муниципальных образований")
+	case auth.College, auth.University:
+		unknown("срок мониторинга — " + lastDay(doc, 6) + ": внесите сведения в карточках или загрузите файл")
+		withoutCase("/risk?org=" + strconv.FormatInt(sc.OrgID, 10) + "&case=without")
+		if w.d.Targeted != nil {
+			_, n, err := count3(w.d.Targeted.Applications(ctx, sc, targeted.ApplicationFilter{Status: targeted.Submitted, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				out = append(out, task{Title: "Заявки на целевое обучение ваших студентов на рассмотрении", Count: n, Link: "/targeted/applications?status=submitted"})
+			}
+		}
+	case auth.School:
+		if it, ok := item("guidance"); ok && it.Denominator > it.Numerator {
+			out = append(out, task{Title: "Ученики 6–11 классов, не охваченные профориентацией", Count: it.Denominator - it.Numerator,
+				Link: "/guidance/pupils?org=" + strconv.FormatInt(sc.OrgID, 10) + "&not=reached", Urgent: true})
+		}
+		if it, ok := item("informed"); ok && it.Denominator > it.Numerator {
+			out = append(out, task{Title: "Ученики 9–11 классов, не проинформированные о целевом обучении", Count: it.Denominator - it.Numerator,
+				Link: "/guidance/inform"})
+		}
+		if w.d.Guidance != nil {
+			_, n, err := count3(w.d.Guidance.Events(ctx, sc, guidance.EventFilter{Year: w.d.Guidance.Year(), Bookable: true, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Профпробы и мероприятия с записью в этом учебном году", Count: n, Link: "/guidance"})
+		}
+	case auth.Employer:
+		if w.d.Targeted != nil {
+			_, offers, err := count3(w.d.Targeted.Offers(ctx, sc, targeted.OfferFilter{EmployerID: sc.OrgID, Drafts: true, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Ваши предложения целевого обучения", Count: offers, Link: "/targeted"})
+			_, apps, err := count3(w.d.Targeted.Applications(ctx, sc, targeted.ApplicationFilter{Status: targeted.Submitted, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Заявки ждут вашего отбора", Count: apps, Link: "/targeted/applications?status=submitted", Urgent: apps > 0})
+		}
+		if w.d.Mentor != nil {
+			_, n, err := count3(w.d.Mentor.Mentors(ctx, sc, mentor.MentorFilter{EmployerID: sc.OrgID, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			_, pairs, err := count3(w.d.Mentor.Pairs(ctx, sc, mentor.PairFilter{Status: mentor.Active, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Наставники предприятия", Count: n, Note: "действующих пар — " + Number(pairs), Link: "/mentorship/mentors"})
+		}
+	}
+	return out, nil
+}
+
+// count3 keeps the total of a list call.
+func count3[T any](items []T, total int, err error) ([]T, int, error) { return items, total, err }
+
+// lastDay is the day the status of the counted cohort is taken: six or
+// twelve months after 30 June of its year.
+func lastDay(doc *kpi.Document, months int) string {
+	if doc == nil {
+		return "31 декабря"
+	}
+	y := doc.Year
+	if months == 12 {
+		y = doc.Year12
+	}
+	return Date(time.Date(y, time.June, 30, 0, 0, 0, 0, time.UTC).AddDate(0, months, 0))
+}
