@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -32,7 +31,15 @@ func Percent(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "—"
 	}
-	s := strings.TrimSuffix(fmt.Sprintf("%.1f", x*100), ".0")
+	v := math.Round(x*1000) / 10
+	switch {
+	case x < 1 && v >= 100:
+		// Not everyone: 18 351 of 18 352 is not «100 %».
+		v = math.Floor(x*1000) / 10
+	case x > 0 && v == 0:
+		return "менее 0,1\u00a0%"
+	}
+	s := strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
 	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
 }
 

@@ -17,7 +17,8 @@ func TestFormat(t *testing.T) {
 			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
 		}
 	}
-	for x, want := range map[float64]string{0.8462: "84,6\u00a0%", 1: "100\u00a0%", 0.85: "85\u00a0%", 0: "0\u00a0%"} {
+	for x, want := range map[float64]string{0.8462: "84,6\u00a0%", 1: "100\u00a0%", 0.85: "85\u00a0%", 0: "0\u00a0%",
+		18351.0 / 18352: "99,9\u00a0%", 0.0004: "менее 0,1\u00a0%"} {
 		if got := Percent(x); got != want {
 			t.Errorf("Percent(%v) = %q, want %q", x, got, want)
 		}
