@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -51,6 +53,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // app is the program wired on its store: the HTTP handler and what runs beside it.
 type app struct {
 	handler http.Handler
+	metrics http.Handler // /metrics alone, for --metrics-addr
 	web     *web.Web
 	jobs    *jobs.Runner
 	monitor *analytics.Monitor
@@ -91,8 +94,9 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	}
 	h := server.New(server.Deps{
 		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, Log: log, Measures: programmes}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
+		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})
-	return &app{handler: h, web: w, jobs: runner, monitor: monitor, reports: reports}, nil
+	return &app{handler: h, metrics: h.Metrics(), web: w, jobs: runner, monitor: monitor, reports: reports}, nil
 }
 
 // handler is the HTTP side of the program alone, for tests and benchmarks.
@@ -136,7 +140,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	// Expired sessions are swept once an hour.
+	// Expired sessions are swept once an hour, and audit entries past the
+	// retention period removed: now, and then hourly with the sessions.
+	pruneAudit(ctx, st, cfg, time.Now(), log)
 	go func() {
 		t := time.NewTicker(time.Hour)
 		defer t.Stop()
@@ -151,12 +157,33 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 				} else if n > 0 {
 					log.Info("expired sessions removed", "count", n)
 				}
+				pruneAudit(ctx, st, cfg, now, log)
 			}
 		}
 	}()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	addr := "http://" + ln.Addr().String()
+	errc := make(chan error, 2)
+	scheme := "http://"
+	if cfg.TLS() {
+		scheme = "https://"
+		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		go func() { errc <- hs.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) }()
+	} else {
+		go func() { errc <- hs.Serve(ln) }()
+	}
+	var ms *http.Server
+	if cfg.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.metrics)
+		ms = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: time.Minute}
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("не удалось открыть адрес метрик %s: %w", cfg.MetricsAddr, err)
+		}
+		go func() { errc <- ms.Serve(mln) }()
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
+	addr := scheme + ln.Addr().String()
 	log.Info("serving", "addr", addr, "db", st.Engine())
 	fmt.Fprintf(e.stdout, "Маршрут работает: %s\n", addr)
 	if ready != nil {
@@ -170,6 +197,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	log.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	if ms != nil {
+		ms.Shutdown(shutdown)
+	}
 	if err := hs.Shutdown(shutdown); err != nil {
 		return err
 	}
@@ -179,6 +209,17 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 		return err
 	}
 	return nil
+}
+
+// pruneAudit removes the audit entries older than the retention period.
+func pruneAudit(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time, log *slog.Logger) {
+	n, err := st.PruneAudit(ctx, now.AddDate(-cfg.AuditYears, 0, 0))
+	switch {
+	case err != nil:
+		log.Warn("prune audit log", "err", err)
+	case n > 0:
+		log.Info("old audit entries removed", "count", n, "years", cfg.AuditYears)
+	}
 }
 
 // dashboardStore is what dashboards read: the store, with coverage counted

@@ -304,7 +304,7 @@ func (w *Web) tokensPage(rw http.ResponseWriter, r *http.Request, status int, da
 		w.Error(rw, r, err)
 		return
 	}
-	data["Tokens"] = list
+	data["Tokens"], data["Now"] = list, time.Now()
 	rw.Header().Set("Cache-Control", "no-store")
 	w.render(rw, r, status, "tokens", "tokens", data)
 }
@@ -312,7 +312,17 @@ func (w *Web) tokensPage(rw http.ResponseWriter, r *http.Request, status int, da
 // CreateToken makes a token and shows its secret once.
 func (w *Web) CreateToken(rw http.ResponseWriter, r *http.Request) {
 	u, _, _ := auth.Caller(r.Context())
-	secret, _, err := w.d.Auth.CreateToken(r.Context(), u, r.PostFormValue("name"))
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
+	if strings.TrimSpace(r.PostFormValue("days")) == "" {
+		days, err = 0, nil
+	}
+	var secret string
+	var tok auth.Token
+	if err != nil {
+		err = apperr.Field("days", "срок действия токена — число дней от 1 до %d", auth.MaxTokenDays)
+	} else {
+		secret, tok, err = w.d.Auth.CreateTokenFor(r.Context(), u, r.PostFormValue("name"), days)
+	}
 	if apperr.Is(err, apperr.Invalid) {
 		w.tokensPage(rw, r, http.StatusBadRequest, map[string]any{"Error": apperr.Text(err)})
 		return
@@ -321,7 +331,7 @@ func (w *Web) CreateToken(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.tokensPage(rw, r, http.StatusCreated, map[string]any{"Secret": secret})
+	w.tokensPage(rw, r, http.StatusCreated, map[string]any{"Secret": secret, "Expires": tok.Expiry()})
 }
 
 // RevokeToken revokes one of the caller's tokens.

@@ -172,7 +172,7 @@ func New(d Deps) (*Web, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}
-	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "users", "tokens", "error", "import", "job", "vacancies", "vacancy",
+	for _, p := range []string{"login", "password", "reset", "user", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "users", "tokens", "error", "import", "job", "vacancies", "vacancy",
 		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper",
 		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures",
 		"routing", "match_run", "recommend", "applicants", "employment",
