@@ -5,11 +5,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
@@ -58,6 +60,39 @@ type Deps struct {
 
 	// Measures serves /measures/…; without it those routes answer 500.
 	Measures *measures.Service
+
+	// Audit records reads of many people (list pages) and attempts on
+	// another organisation's СНИЛС; without it nothing is recorded.
+	Audit Auditor
+}
+
+// Auditor writes entries of the audit log.
+type Auditor interface {
+	Audit(ctx context.Context, e auth.AuditEntry) error
+}
+
+// audit writes an entry for the caller; a failure is logged, not shown: the
+// caller's read has already happened.
+func (a *api) audit(r *http.Request, c caller, e auth.AuditEntry) {
+	if a.d.Audit == nil {
+		return
+	}
+	e.At, e.UserID, e.Role, e.From = time.Now(), c.user.ID, c.scope.Role, c.scope.From
+	if e.RegionCode == "" {
+		e.RegionCode = c.scope.RegionCode
+	}
+	if err := a.d.Audit.Audit(context.WithoutCancel(r.Context()), e); err != nil && a.d.Log != nil {
+		a.d.Log.Error("audit", "action", e.Action, "err", err)
+	}
+}
+
+// auditList records a list page of people: what was asked (the query, less
+// the paging) and how many people the page held.
+func (a *api) auditList(r *http.Request, c caller, action string, n int) {
+	if n == 0 || !c.scope.SeesPersons() {
+		return
+	}
+	a.audit(r, c, auth.AuditEntry{Action: action, Filter: auth.FilterText(r.URL.Query()), Persons: n})
 }
 
 // caller is who is asking, as the server's authentication put it in the context.

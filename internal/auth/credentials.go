@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"fmt"
+	"maps"
+	"net/url"
 	"strings"
 	"time"
 
@@ -160,4 +162,18 @@ func (s *Service) CompleteReset(ctx context.Context, login, code, password, ip s
 	}
 	s.byLogin.reset(login)
 	return s.store.Unlock(ctx, u.ID)
+}
+
+// FilterText is the query of a bulk read as the audit log keeps it: the
+// parameters in order, without paging and export format, at most 500 bytes.
+func FilterText(q url.Values) string {
+	q = maps.Clone(q)
+	for _, k := range []string{"page", "offset", "cursor", "format", "limit", "sig", "done", "error"} {
+		delete(q, k)
+	}
+	s := q.Encode()
+	if len(s) > 500 {
+		s = strings.ToValidUTF8(s[:500], "") + "…"
+	}
+	return s
 }

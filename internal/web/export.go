@@ -56,7 +56,7 @@ func (w *Web) LearnersExport(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.export(rw, r, "obuchayushchiesya", tables.LearnerColumns, func(write func([]any) error) error {
+	w.exportPersons(rw, r, "learners.export", "obuchayushchiesya", tables.LearnerColumns, func(write func([]any) error) error {
 		f.Limit, f.ByID = 500, true
 		for {
 			list, _, err := w.d.Learners.List(r.Context(), sc, f)

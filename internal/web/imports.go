@@ -193,8 +193,13 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 		}
 		defer f.Close()
 		counter := &countingReader{r: f}
+		var clashes []int64
 		opt := imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now(),
-			Progress: func(rows int) { p(int(counter.n*1000/max(info.Size(), 1)), 1000) }}
+			Progress: func(rows int) { p(int(counter.n*1000/max(info.Size(), 1)), 1000) },
+			Conflict: func(id int64) { clashes = append(clashes, id) }}
+		// Rows that named another organisation's learner are audited once the
+		// import's transaction is over.
+		defer w.auditClashes(context.WithoutCancel(ctx), sc, &clashes)
 		res := importResult{Kind: kind, Token: token, File: string(name), DryRun: dry, Mapping: map[string]int{}}
 		if !tabular {
 			res.Report, err = w.d.Importer.Vacancies(ctx, counter, string(name), "", opt)
@@ -342,6 +347,17 @@ func (w *Web) SweepUploads(now time.Time) {
 	for _, e := range entries {
 		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > 24*time.Hour {
 			os.Remove(filepath.Join(w.uploads(), e.Name()))
+		}
+	}
+}
+
+// auditClashes writes an audit entry for each learner of another
+// organisation whose СНИЛС an import named.
+func (w *Web) auditClashes(ctx context.Context, sc auth.Scope, ids *[]int64) {
+	for _, id := range *ids {
+		if err := w.d.Users.Audit(ctx, auth.AuditEntry{At: time.Now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.snils_conflict",
+			LearnerID: id, From: sc.From}); err != nil {
+			w.d.Log.Error("audit", "err", err)
 		}
 	}
 }

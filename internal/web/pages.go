@@ -104,6 +104,7 @@ func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		w.auditBulk(r, "learners.list", len(items))
 	}
 	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
 		data["Municipalities"] = ms
@@ -219,6 +220,16 @@ func auditFilter(r *http.Request) (auth.AuditFilter, url.Values, error) {
 		return f, q, err
 	}
 	f.LearnerID = int64(n)
+	if n, err = intParam(q, "user", "номер пользователя"); err != nil {
+		return f, q, err
+	}
+	f.UserID = int64(n)
+	if k := q.Get("kind"); k != "" {
+		if _, ok := AuditKinds[k]; !ok {
+			return f, q, apperr.Field("kind", "вид записи «%s» неизвестен", k)
+		}
+		f.Action = k
+	}
 	for _, p := range []struct {
 		name string
 		into *time.Time
@@ -238,9 +249,12 @@ func auditFilter(r *http.Request) (auth.AuditFilter, url.Values, error) {
 // Audit is the log of reads of personal records.
 func (w *Web) Audit(rw http.ResponseWriter, r *http.Request) {
 	f, q, err := auditFilter(r)
-	data := map[string]any{"Filter": f, "Since": q.Get("since"), "Until": q.Get("until")}
+	data := map[string]any{"Filter": f, "Since": q.Get("since"), "Until": q.Get("until"), "Kinds": auditKindList()}
+	if users, err := w.d.Users.Users(r.Context()); err == nil {
+		data["Users"] = users
+	}
 	eq := url.Values{}
-	for _, k := range []string{"learner", "since", "until"} {
+	for _, k := range []string{"learner", "since", "until", "user", "kind"} {
 		if v := q.Get(k); v != "" {
 			eq.Set(k, v)
 		}
@@ -272,7 +286,7 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 	rw.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(rw)
 	cw.Comma = ';'
-	cw.Write([]string{"Когда", "Пользователь", "Роль", "Действие", "Обучающийся (№ записи)", "Адрес"})
+	cw.Write([]string{"Когда", "Пользователь", "Роль", "Действие", "Обучающийся (№ записи)", "Отбор", "Людей", "Адрес"})
 	f.Offset = 0
 	for {
 		f.Limit = 1000
@@ -282,7 +296,11 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, e := range items {
-			cw.Write([]string{DateTime(e.At), e.UserLogin, e.Role.Name(), e.Action, strconv.FormatInt(e.LearnerID, 10), e.From})
+			learner := ""
+			if e.LearnerID != 0 {
+				learner = strconv.FormatInt(e.LearnerID, 10)
+			}
+			cw.Write([]string{DateTime(e.At), e.UserLogin, e.Role.Name(), AuditKindName(e.Action), learner, e.Filter, strconv.Itoa(e.Persons), e.From})
 		}
 		cw.Flush()
 		if len(items) < f.Limit {

@@ -159,13 +159,7 @@ func New(d Deps) (*Web, error) {
 			}
 			return s
 		},
-		"action": func(a string) string {
-			switch a {
-			case "learner.read":
-				return "просмотр карточки"
-			}
-			return a
-		},
+		"action": AuditKindName,
 	}
 	w := &Web{d: d, pages: map[string]*template.Template{}}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
