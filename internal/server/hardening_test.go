@@ -538,3 +538,36 @@ func TestSignedNoticeShows(t *testing.T) {
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;").Replace(s)
 }
+
+// An export of people and a list page are audited with who, the filter and
+// how many; the audit page filters by user and kind and exports the same.
+func TestBulkReadsAudited(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	rc, _, _ := e.login(t, "region", password)
+	code, csv := get(t, rc, e.srv.URL+"/learners/export?format=csv&status=student")
+	if code != 200 {
+		t.Fatalf("export: %d", code)
+	}
+	rows := strings.Count(csv, "\n") - 1
+	entries, _, err := e.st.AuditLog(ctx, auth.AuditFilter{Action: "learners.export"})
+	if err != nil || len(entries) != 1 || entries[0].Persons != rows || entries[0].Filter != "status=student" || entries[0].UserLogin != "region" {
+		t.Fatalf("export audit: %+v %v (rows %d)", entries, err, rows)
+	}
+	get(t, rc, e.srv.URL+"/learners?status=graduate")
+	if _, n, _ := e.st.AuditLog(ctx, auth.AuditFilter{Action: "learners.list"}); n != 1 {
+		t.Errorf("list page entries: %d, want 1", n)
+	}
+	region, _, _ := e.st.UserByLogin(ctx, "region")
+	_, page := get(t, rc, e.srv.URL+"/audit?kind=learners.export&user="+itoa(region.ID))
+	if !strings.Contains(page, "выгрузка обучающихся") || !strings.Contains(page, "status=student") || strings.Contains(page, "список обучающихся</td>") {
+		t.Errorf("the audit page by kind:\n%s", page)
+	}
+	_, export := get(t, rc, e.srv.URL+"/audit.csv?kind=learners.export")
+	if !strings.Contains(export, "выгрузка обучающихся;;status=student;"+itoa(int64(rows))) {
+		t.Errorf("the audit export:\n%s", export)
+	}
+	if code, _ := get(t, rc, e.srv.URL+"/audit?kind=nonsense"); code != 400 {
+		t.Errorf("an unknown kind: %d", code)
+	}
+}
