@@ -93,7 +93,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, Log: log, Measures: programmes, Audit: st}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, Log: log, Measures: programmes, Audit: st, Auth: authSvc, Users: st}), Auth: authSvc, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})
 	return &app{handler: h, metrics: h.Metrics(), web: w, jobs: runner, monitor: monitor, reports: reports}, nil

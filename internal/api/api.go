@@ -61,6 +61,10 @@ type Deps struct {
 	// Measures serves /measures/…; without it those routes answer 500.
 	Measures *measures.Service
 
+	// Auth and Users serve /users/…, /tokens/… and /me/password.
+	Auth  *auth.Service
+	Users auth.Store
+
 	// Audit records reads of many people (list pages) and attempts on
 	// another organisation's СНИЛС; without it nothing is recorded.
 	Audit Auditor
@@ -125,6 +129,14 @@ func (a *api) routes() []route {
 	return []route{
 		{"GET", "/openapi.json", "Описание API в формате OpenAPI 3.0", true, a.openapi},
 		{"GET", "/me", "Текущий пользователь", false, a.me},
+		{"PUT", "/me/password", "Сменить свой пароль", false, a.withUsers(a.changePassword)},
+		{"GET", "/tokens", "Мои API-токены", false, a.withUsers(a.listTokens)},
+		{"DELETE", "/tokens/{id}", "Отозвать свой API-токен", false, a.withUsers(a.revokeToken)},
+		{"GET", "/users", "Учётные записи", false, a.withUsers(a.listUsers)},
+		{"PUT", "/users/{id}/state", "Отключить или включить учётную запись", false, a.withUsers(a.setUserState)},
+		{"POST", "/users/{id}/password-reset", "Сбросить пароль: одноразовый код", false, a.withUsers(a.resetUserPassword)},
+		{"GET", "/users/{id}/tokens", "API-токены учётной записи", false, a.withUsers(a.listUserTokens)},
+		{"DELETE", "/users/{id}/tokens/{token_id}", "Отозвать API-токен учётной записи", false, a.withUsers(a.revokeUserToken)},
 
 		{"GET", "/organisations", "Список организаций", false, a.listOrganisations},
 		{"POST", "/organisations", "Добавить организацию", false, a.createOrganisation},

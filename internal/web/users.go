@@ -55,17 +55,8 @@ func (w *Web) usersPage(rw http.ResponseWriter, r *http.Request, status int, dat
 	w.render(rw, r, status, "users", "users", data)
 }
 
-// managesUser reports whether the caller may act on u: an administrator on
-// anyone, the regional ministry on the users of its region except administrators.
-func managesUser(sc auth.Scope, u auth.User) bool {
-	switch sc.Role {
-	case auth.Admin:
-		return true
-	case auth.Region:
-		return u.RegionCode == sc.RegionCode && u.Role != auth.Admin
-	}
-	return false
-}
+// managesUser reports whether the caller may act on u.
+func managesUser(sc auth.Scope, u auth.User) bool { return auth.Manages(sc, u) }
 
 // target is the user a form on the page acts on, refused when the caller may not act on it.
 func (w *Web) target(r *http.Request) (auth.User, error) {
