@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"marshrut/internal/auth"
 	"marshrut/internal/config"
 )
 
@@ -68,12 +69,22 @@ func TestServeTLSAndMetricsAddr(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	// An audit entry past the retention period (three years by default) and
+	// one within it: serve's retention job removes the first only.
+	for _, at := range []time.Time{time.Now().AddDate(-4, 0, 0), time.Now().AddDate(-2, 0, 0)} {
+		if err := st.Audit(ctx, auth.AuditEntry{At: at, Role: auth.Region, Action: "learners.list", RegionCode: cfg.Region, Persons: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
 		done <- serve(ctx, &env{stdout: io.Discard, stderr: io.Discard}, &cfg, st, func(addr string) { ready <- addr })
 	}()
 	addr := <-ready
+	if entries, _, _ := st.AuditLog(ctx, auth.AuditFilter{}); len(entries) != 1 || entries[0].At.Before(time.Now().AddDate(-3, 0, 0)) {
+		t.Errorf("after the retention job: %+v", entries)
+	}
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	resp, err := c.Get("https://" + addr + "/login")
 	if err != nil {
