@@ -138,13 +138,10 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 		if m == nil {
 			t.Fatal("no CSRF token on the login form")
 		}
-		form := url.Values{"login": {"region"}, "password": {password}, "csrf": {m[1]}}
-		if nv := regexp.MustCompile(`name="next" value="([^"]*)"`).FindStringSubmatch(page); nv != nil {
-			form.Set("next", htmlUnescape(nv[1]))
-		}
-		// The form is sent as the attacker would: with the raw next, too.
+		// The form carries next as the attacker's link put it, whatever the
+		// form on the page holds.
 		raw, _ := url.QueryUnescape(next)
-		form.Set("next", raw)
+		form := url.Values{"login": {"region"}, "password": {password}, "csrf": {m[1]}, "next": {raw}}
 		req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := c.Do(req)
@@ -156,10 +153,6 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 			t.Errorf("next=%s: %d → %q, want %q", next, resp.StatusCode, resp.Header.Get("Location"), want)
 		}
 	}
-}
-
-func htmlUnescape(s string) string {
-	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'").Replace(s)
 }
 
 func TestPasswordPolicyRefusesDecoratedWords(t *testing.T) {
@@ -475,20 +468,9 @@ func TestTrustedProxies(t *testing.T) {
 	}
 }
 
-// ?done= and ?error= show only what the program itself said after a form.
-func TestNoticesAreSigned(t *testing.T) {
-	e := hardSetup(t, nil)
-	admin := loginClient(t, &e.lockEnv, "admin")
-	for _, q := range []string{"?done=Ваш+пароль+истёк%2C+введите+его+на+evil.example", "?error=Ваш+пароль+истёк%2C+введите+его+на+evil.example"} {
-		_, page := get(t, admin.c, e.srv.URL+"/audit"+q)
-		if strings.Contains(page, "evil.example") {
-			t.Errorf("/audit%s prints the text of the link", q)
-		}
-	}
-}
-
-// A redirect of the program carries the signature of its notice, good only
-// for the session that got it.
+// ?done= and ?error= show only what the program itself said after a form: a
+// redirect of the program carries the signature of its notice, good only for
+// the session that got it.
 func TestSignedNoticeShows(t *testing.T) {
 	e := setup(t)
 	rc, _, _ := e.login(t, "region", password)
@@ -496,6 +478,12 @@ func TestSignedNoticeShows(t *testing.T) {
 	m := reCSRF.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatal("no CSRF token on the card")
+	}
+	// A link with a text of its own shows nothing of it.
+	for _, q := range []string{"?done=Ваш+пароль+истёк%2C+введите+его+на+evil.example", "?error=Ваш+пароль+истёк%2C+введите+его+на+evil.example"} {
+		if _, page := get(t, rc, e.srv.URL+"/learners/"+itoa(e.mine.ID)+q); strings.Contains(page, "evil.example") {
+			t.Errorf("the card prints the text of the link %s", q)
+		}
 	}
 	req, _ := http.NewRequest("POST", e.srv.URL+"/learners/"+itoa(e.mine.ID)+"/outcomes",
 		strings.NewReader(url.Values{"csrf": {m[1]}, "status": {"employed"}, "start": {"не дата"}}.Encode()))
