@@ -328,6 +328,9 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 		return idPair{own: strconv.FormatInt(f.spareUser[homeRegion], 10), foreign: strconv.FormatInt(f.spareUser[foreignRegion], 10)}
 	case "token":
 		return idPair{own: strconv.FormatInt(f.spareToken[login], 10), foreign: strconv.FormatInt(f.spareUserToken, 10)}
+	case "usertoken":
+		// A token of the spare user, whose account the user pages act on.
+		return idPair{own: strconv.FormatInt(f.spareUserToken, 10)}
 	case "job":
 		return idPair{own: strconv.FormatInt(f.jobOf[login], 10), foreign: strconv.FormatInt(f.jobOf["spare"+homeRegion], 10)}
 	case "event":

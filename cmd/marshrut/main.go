@@ -34,7 +34,7 @@ func commands() []command {
 		{"serve", "запустить веб-сервер", runServe},
 		{"migrate", "применить миграции базы данных", runMigrate},
 		{"demo", "создать демонстрационный регион и запустить сервер", runDemo},
-		{"user", "добавить пользователя: marshrut user add …", runUser},
+		{"user", "пользователи: marshrut user add|passwd|disable|enable|list …", runUser},
 		{"import", "загрузить обучающихся или вакансии: marshrut import learners|vacancies ФАЙЛ", runImport},
 		{"export", "выгрузить обучающихся или организации в XLSX или CSV, сводку региона: marshrut export rollup", runExport},
 		{"forecast", "баланс кадров и прогноз: marshrut forecast balance | import … | bench --m3 ФАЙЛ", runForecast},

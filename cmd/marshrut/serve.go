@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -54,6 +55,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // app is the program wired on its store: the HTTP handler and what runs beside it.
 type app struct {
 	handler http.Handler
+	metrics http.Handler // /metrics alone, for --metrics-addr
 	web     *web.Web
 	jobs    *jobs.Runner
 	monitor *analytics.Monitor
@@ -93,10 +95,11 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes}), Auth: authSvc,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Audit: st, Auth: authSvc, Users: st}), Auth: authSvc,
 		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
+		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})
-	return &app{handler: h, web: w, jobs: runner, monitor: monitor, reports: reports}, nil
+	return &app{handler: h, metrics: h.Metrics(), web: w, jobs: runner, monitor: monitor, reports: reports}, nil
 }
 
 // handler is the HTTP side of the program alone, for tests and benchmarks.
@@ -148,7 +151,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	// Expired sessions are swept once an hour.
+	// Expired sessions are swept once an hour, and audit entries past the
+	// retention period removed: now, and then hourly with the sessions.
+	pruneAudit(ctx, st, cfg, time.Now(), log)
 	go func() {
 		t := time.NewTicker(time.Hour)
 		defer t.Stop()
@@ -163,12 +168,33 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 				} else if n > 0 {
 					log.Info("expired sessions removed", "count", n)
 				}
+				pruneAudit(ctx, st, cfg, now, log)
 			}
 		}
 	}()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	addr := "http://" + ln.Addr().String()
+	errc := make(chan error, 2)
+	scheme := "http://"
+	if cfg.TLS() {
+		scheme = "https://"
+		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		go func() { errc <- hs.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) }()
+	} else {
+		go func() { errc <- hs.Serve(ln) }()
+	}
+	var ms *http.Server
+	if cfg.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.metrics)
+		ms = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: time.Minute}
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("не удалось открыть адрес метрик %s: %w", cfg.MetricsAddr, err)
+		}
+		go func() { errc <- ms.Serve(mln) }()
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
+	addr := scheme + ln.Addr().String()
 	log.Info("serving", "addr", addr, "db", st.Engine())
 	fmt.Fprintf(e.stdout, "Маршрут работает: %s\n", addr)
 	if ready != nil {
@@ -182,6 +208,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	log.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	if ms != nil {
+		ms.Shutdown(shutdown)
+	}
 	if err := hs.Shutdown(shutdown); err != nil {
 		return err
 	}
@@ -200,6 +229,17 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 func newFigures(cfg *config.Config, st *store.Store, workforce *balance.Service, programmes *measures.Service, now func() time.Time) (*analytics.Monitor, *kpi.Service) {
 	monitor := analytics.NewMonitor(st, now, demandClosure(workforce), measuresEmployment(programmes))
 	return monitor, kpi.NewService(monitor, st, now, cfg.Location())
+}
+
+// pruneAudit removes the audit entries older than the retention period.
+func pruneAudit(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time, log *slog.Logger) {
+	n, err := st.PruneAudit(ctx, now.AddDate(-cfg.AuditYears, 0, 0))
+	switch {
+	case err != nil:
+		log.Warn("prune audit log", "err", err)
+	case n > 0:
+		log.Info("old audit entries removed", "count", n, "years", cfg.AuditYears)
+	}
 }
 
 // touch tells the monitoring snapshot what a write by the scope may have

@@ -5,11 +5,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
@@ -61,6 +63,43 @@ type Deps struct {
 	Measures *measures.Service
 	// KPI serves /measures, the catalogue of headline measures.
 	KPI *kpi.Service
+
+	// Auth and Users serve /users/…, /tokens/… and /me/password.
+	Auth  *auth.Service
+	Users auth.Store
+
+	// Audit records reads of many people (list pages) and attempts on
+	// another organisation's СНИЛС; without it nothing is recorded.
+	Audit Auditor
+}
+
+// Auditor writes entries of the audit log.
+type Auditor interface {
+	Audit(ctx context.Context, e auth.AuditEntry) error
+}
+
+// audit writes an entry for the caller; a failure is logged, not shown: the
+// caller's read has already happened.
+func (a *api) audit(r *http.Request, c caller, e auth.AuditEntry) {
+	if a.d.Audit == nil {
+		return
+	}
+	e.At, e.UserID, e.Role, e.From = time.Now(), c.user.ID, c.scope.Role, c.scope.From
+	if e.RegionCode == "" {
+		e.RegionCode = c.scope.RegionCode
+	}
+	if err := a.d.Audit.Audit(context.WithoutCancel(r.Context()), e); err != nil && a.d.Log != nil {
+		a.d.Log.Error("audit", "action", e.Action, "err", err)
+	}
+}
+
+// auditList records a list page of people: what was asked (the query, less
+// the paging) and how many people the page held.
+func (a *api) auditList(r *http.Request, c caller, action string, n int) {
+	if n == 0 || !c.scope.SeesPersons() {
+		return
+	}
+	a.audit(r, c, auth.AuditEntry{Action: action, Filter: auth.FilterText(r.URL.Query()), Persons: n})
 }
 
 // caller is who is asking, as the server's authentication put it in the context.
@@ -93,6 +132,14 @@ func (a *api) routes() []route {
 	return []route{
 		{"GET", "/openapi.json", "Описание API в формате OpenAPI 3.0", true, a.openapi},
 		{"GET", "/me", "Текущий пользователь", false, a.me},
+		{"PUT", "/me/password", "Сменить свой пароль", false, a.withUsers(a.changePassword)},
+		{"GET", "/tokens", "Мои API-токены", false, a.withUsers(a.listTokens)},
+		{"DELETE", "/tokens/{id}", "Отозвать свой API-токен", false, a.withUsers(a.revokeToken)},
+		{"GET", "/users", "Учётные записи", false, a.withUsers(a.listUsers)},
+		{"PUT", "/users/{id}/state", "Отключить или включить учётную запись", false, a.withUsers(a.setUserState)},
+		{"POST", "/users/{id}/password-reset", "Сбросить пароль: одноразовый код", false, a.withUsers(a.resetUserPassword)},
+		{"GET", "/users/{id}/tokens", "API-токены учётной записи", false, a.withUsers(a.listUserTokens)},
+		{"DELETE", "/users/{id}/tokens/{token_id}", "Отозвать API-токен учётной записи", false, a.withUsers(a.revokeUserToken)},
 
 		{"GET", "/organisations", "Список организаций", false, a.listOrganisations},
 		{"POST", "/organisations", "Добавить организацию", false, a.createOrganisation},

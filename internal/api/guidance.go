@@ -338,6 +338,7 @@ func (a *api) listParticipants(w http.ResponseWriter, r *http.Request, c caller)
 	if err != nil {
 		return err
 	}
+	a.auditList(r, c, "participants.list", len(ps))
 	writeJSON(w, http.StatusOK, items[participantDTO]{mapSlice(ps, fromParticipant)})
 	return nil
 }
@@ -413,6 +414,7 @@ func (a *api) listPupils(w http.ResponseWriter, r *http.Request, c caller) error
 	if err != nil {
 		return err
 	}
+	a.auditList(r, c, "pupils.list", len(ps))
 	writeJSON(w, http.StatusOK, list[pupilDTO]{Items: mapSlice(ps, fromPupil), Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }

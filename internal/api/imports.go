@@ -202,7 +202,14 @@ func (a *api) importTable(w http.ResponseWriter, r *http.Request, c caller, kind
 		skipped = slices.DeleteFunc(append(skipped, slices.Collect(maps.Keys(was))...), func(c int) bool { return now[c] })
 		slices.Sort(skipped)
 	}
-	rep, err := kind.Run(r.Context(), a.d.Importer, tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now()})
+	var clashes []int64
+	rep, err := kind.Run(r.Context(), a.d.Importer, tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now(),
+		Conflict: func(id int64) { clashes = append(clashes, id) }})
+	// Rows that named another organisation's learner are audited, after the
+	// import's transaction.
+	for _, id := range clashes {
+		a.audit(r, c, auth.AuditEntry{Action: "learner.snils_conflict", LearnerID: id})
+	}
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,7 @@ func (a *api) listLearners(w http.ResponseWriter, r *http.Request, c caller) err
 	if err != nil {
 		return err
 	}
+	a.auditList(r, c, "learners.list", len(ls))
 	writeJSON(w, http.StatusOK, list[learnerDTO]{Items: mapSlice(ls, fromLearner), Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }

@@ -277,7 +277,8 @@ func TestCreateLearner(t *testing.T) {
 	}{
 		{"bad SNILS check", "kpt", with(base, "snils", "123-456-789 00"), 400, "snils", "snils: СНИЛС «123-456-789 00» не проходит проверку контрольного числа"},
 		{"SNILS too short", "kpt", with(base, "snils", "123-456"), 400, "snils", "должен состоять из 11 цифр"},
-		{"duplicate SNILS", "kpt", with(base, "snils", f.pupil.SNILS), 400, "snils", "уже есть в регионе"},
+		{"another organisation's SNILS", "kpt", with(base, "snils", f.pupil.SNILS), 400, "snils", "нельзя записать за вашей организацией"},
+		{"duplicate SNILS for the region", "minobr", with(base, "snils", f.pupil.SNILS), 400, "snils", "уже есть в регионе"},
 		{"specialty shape", "kpt", with(base, "specialty_code", "15-02-08"), 400, "specialty_code", "должен иметь вид 00.00.00"},
 		{"specialty not in ОКСО", "kpt", with(base, "specialty_code", "99.02.99"), 400, "specialty_code", "не найдена в справочнике ОКСО"},
 		{"birth date shape", "kpt", with(base, "birth_date", "03.02.2009"), 400, "birth_date", "ГГГГ-ММ-ДД"},

@@ -232,6 +232,7 @@ func (a *api) getMeasureGroup(w http.ResponseWriter, r *http.Request, c caller) 
 	if err != nil {
 		return err
 	}
+	a.auditList(r, c, "enrolments.list", len(es))
 	writeJSON(w, http.StatusOK, measureGroupCardDTO{Group: fromMeasureGroup(g), Enrolments: mapSlice(es, fromEnrolment)})
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
 	"marshrut/internal/risk"
 )
 
@@ -87,6 +88,7 @@ func (a *api) listRisk(w http.ResponseWriter, r *http.Request, c caller) error {
 	if err != nil {
 		return err
 	}
+	a.auditList(r, c, "risk.list", len(rows))
 	writeJSON(w, http.StatusOK, list[riskScoreDTO]{Items: mapSlice(rows, fromRiskRow), Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }
@@ -236,6 +238,7 @@ func (a *api) listCases(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err != nil {
 		return err
 	}
+	a.auditList(r, c, "cases.list", len(cs))
 	writeJSON(w, http.StatusOK, list[caseDTO]{Items: mapSlice(cs, fromCase), Total: total, Limit: f.Limit, Offset: f.Offset})
 	return nil
 }
@@ -278,6 +281,7 @@ func (a *api) getCase(w http.ResponseWriter, r *http.Request, c caller) error {
 	if err != nil {
 		return err
 	}
+	a.audit(r, c, auth.AuditEntry{Action: "case.read", LearnerID: cs.LearnerID})
 	writeJSON(w, http.StatusOK, fromCase(cs))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
 	"marshrut/internal/routing"
 )
 
@@ -274,6 +275,11 @@ func (a *api) recommend(w http.ResponseWriter, r *http.Request, c caller) error 
 	return nil
 }
 
+var (
+	errApplicantsForbidden = apperr.New(apperr.Forbidden, "кандидатов на вакансию видят работодатель этой вакансии, регион и центры занятости")
+	errNoOpenVacancy       = apperr.New(apperr.NotFound, "открытая вакансия не найдена")
+)
+
 // applicants answers the region's candidates for an open vacancy.
 func (a *api) applicants(w http.ResponseWriter, r *http.Request, c caller) error {
 	id, err := pathVacancyID(r)
@@ -285,9 +291,24 @@ func (a *api) applicants(w http.ResponseWriter, r *http.Request, c caller) error
 	if err := q.err(); err != nil {
 		return err
 	}
+	if !routing.MayAskApplicants(c.scope) {
+		return errApplicantsForbidden
+	}
 	app, err := a.d.Routing.ForVacancy(r.Context(), c.scope, id, limit)
 	if err != nil {
 		return err
+	}
+	var inn string
+	if c.scope.Role == auth.Employer {
+		o, err := a.d.Orgs.Get(r.Context(), c.scope.OrgID)
+		if err != nil {
+			return err
+		}
+		inn = o.INN
+	}
+	if !routing.MaySeeApplicants(c.scope, inn, app.Place) {
+		// Another employer's vacancy is answered as a missing one.
+		return errNoOpenVacancy
 	}
 	writeJSON(w, http.StatusOK, fromApplicants(app))
 	return nil

@@ -15,6 +15,8 @@ type Directory interface {
 	Tokens(ctx context.Context, userID int64) ([]Token, error)
 	RevokeToken(ctx context.Context, userID, id int64) error
 	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, int, error)
+	// Audit writes an entry: the pages record reads of many people with it.
+	Audit(ctx context.Context, e AuditEntry) error
 }
 
 var _ Directory = Store(nil)

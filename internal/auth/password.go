@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -106,6 +107,9 @@ func CheckPassword(login, p string) error {
 	if _, ok := commonPasswords[low]; ok {
 		return apperr.Field("password", "этот пароль слишком распространён и подбирается первым: придумайте другой")
 	}
+	if weakBase(low) {
+		return apperr.Field("password", "пароль из распространённого слова или ряда клавиатуры с цифрами и знаками подбирается первым: придумайте другой")
+	}
 	distinct := map[rune]bool{}
 	for _, r := range low {
 		distinct[r] = true
@@ -135,6 +139,46 @@ var commonPasswords = func() map[string]struct{} {
 		marshrut123 marshrut2026 marshrut12345 qwerty2026 kamchatka123
 	`) {
 		m[p] = struct{}{}
+	}
+	return m
+}()
+
+// weakBase reports whether the letters of a password (lower case) are a
+// common word or a run of the keyboard or the alphabet, the rest being
+// digits and signs: «Qwerty123!», «Password2026#», «Йцукен12345».
+func weakBase(low string) bool {
+	var letters []rune
+	for _, r := range low {
+		if unicode.IsLetter(r) {
+			letters = append(letters, r)
+		}
+	}
+	core := string(letters)
+	if len(letters) < 3 {
+		return false
+	}
+	if _, ok := weakWords[core]; ok {
+		return true
+	}
+	for _, run := range keyboardRuns {
+		if strings.Contains(run, core) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyboardRuns are rows of the Latin and Russian keyboards and the alphabets.
+var keyboardRuns = []string{"qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz", "qazwsxedcrfvtgbyhnujmikolp",
+	"йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю", "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"}
+
+var weakWords = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, w := range strings.Fields(`password passw passwd pass admin administrator root user login welcome letmein iloveyou
+		love monkey dragon master shadow sunshine princess football baseball superman batman qwerty qwertz azerty
+		secret changeme default test guest hello marshrut kamchatka russia moscow пароль привет админ россия
+		gfhjkm ghbdtn`) {
+		m[w] = struct{}{}
 	}
 	return m
 }()

@@ -122,3 +122,16 @@ func (s Scope) CanRecordOutcomes() bool {
 	}
 	return false
 }
+
+// Manages reports whether the scope may act on u's account (disable, reset,
+// revoke tokens, end sessions): an administrator on anyone, the regional
+// ministry on the users of its region except administrators.
+func Manages(sc Scope, u User) bool {
+	switch sc.Role {
+	case Admin:
+		return true
+	case Region:
+		return u.RegionCode == sc.RegionCode && u.Role != Admin
+	}
+	return false
+}

@@ -17,6 +17,7 @@ type Service struct {
 	ttl     time.Duration
 	byIP    *limiter
 	byLogin *limiter
+	events  func(Event)
 }
 
 // NewService returns a Service; ttl is how long a session lasts without activity.
@@ -39,6 +40,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 		key string
 	}{{s.byIP, ip}, {s.byLogin, login}} {
 		if blocked, wait := k.l.blocked(k.key, now); blocked {
+			s.event(EventLoginThrottled, 0, ip)
 			return "", Session{}, User{}, apperr.New(apperr.TooMany, "Слишком много неудачных попыток входа. Повторите через %d мин.", int(math.Ceil(wait.Minutes())))
 		}
 	}
@@ -49,8 +51,14 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 	if err != nil {
 		VerifyPassword(dummyHash, password)
 	}
+	// A locked account answers as a wrong password does, after as long a
+	// check: the answer must not tell a guesser that the login exists.
 	if err == nil && u.Locked(now) {
-		return "", Session{}, User{}, errLocked(u.LockedUntil, now)
+		VerifyPassword(dummyHash, password)
+		s.byIP.fail(ip, now)
+		s.byLogin.fail(login, now)
+		s.event(EventLoginLocked, u.ID, ip)
+		return "", Session{}, User{}, ErrBadCredentials
 	}
 	if err != nil || u.Disabled || !VerifyPassword(hash, password) {
 		s.byIP.fail(ip, now)
@@ -61,9 +69,11 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 				return "", Session{}, User{}, ferr
 			}
 			if now.Before(until) {
-				return "", Session{}, User{}, errLocked(until, now)
+				s.event(EventLoginLocked, u.ID, ip)
+				return "", Session{}, User{}, ErrBadCredentials
 			}
 		}
+		s.event(EventLoginFailed, u.ID, ip)
 		return "", Session{}, User{}, ErrBadCredentials
 	}
 	s.byLogin.reset(login)
@@ -125,24 +135,38 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // TokenPrefix starts every API token, so that a leaked one is easy to recognise.
 const TokenPrefix = "mrt_"
 
-// AuthenticateToken returns the user behind an API token.
-func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, error) {
-	bad := apperr.New(apperr.Unauthorized, "API-токен недействителен или отозван.")
+// TokenTTL is how long an API token works unless its maker chose otherwise.
+const TokenTTL = 90 * 24 * time.Hour
+
+// AuthenticateToken returns the user behind an API token; ip is the client's
+// address, for the security log when a revoked or expired token is tried.
+func (s *Service) AuthenticateToken(ctx context.Context, token, ip string) (User, error) {
+	bad := apperr.New(apperr.Unauthorized, "API-токен недействителен, истёк или отозван.")
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return User{}, bad
 	}
 	t, err := s.store.TokenByHash(ctx, HashSecret(token))
-	if apperr.Is(err, apperr.NotFound) || (err == nil && t.Revoked) {
+	if apperr.Is(err, apperr.NotFound) {
 		return User{}, bad
 	}
 	if err != nil {
 		return User{}, err
 	}
-	u, err := s.store.User(ctx, t.UserID)
-	if err != nil || u.Disabled {
+	now := s.now()
+	switch {
+	case t.Revoked:
+		s.event(EventTokenRevoked, t.UserID, ip)
+		return User{}, bad
+	case t.Expired(now):
+		s.event(EventTokenExpired, t.UserID, ip)
 		return User{}, bad
 	}
-	if now := s.now(); now.Sub(t.LastUsed) > time.Minute {
+	u, err := s.store.User(ctx, t.UserID)
+	if err != nil || u.Disabled {
+		s.event(EventTokenRevoked, t.UserID, ip)
+		return User{}, bad
+	}
+	if now.Sub(t.LastUsed) > time.Minute {
 		if err := s.store.TouchToken(ctx, t.ID, now); err != nil {
 			return User{}, err
 		}
@@ -150,14 +174,32 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, er
 	return u, nil
 }
 
-// CreateToken makes a personal API token for u; the secret is shown once.
+// MaxTokenDays is the longest life of an API token a user may choose.
+const MaxTokenDays = 365
+
+// CreateToken makes a personal API token for u that works for TokenTTL;
+// the secret is shown once.
 func (s *Service) CreateToken(ctx context.Context, u User, name string) (string, Token, error) {
+	return s.CreateTokenFor(ctx, u, name, 0)
+}
+
+// CreateTokenFor makes a personal API token for u that works for days days
+// (zero: TokenTTL); the secret is shown once.
+func (s *Service) CreateTokenFor(ctx context.Context, u User, name string, days int) (string, Token, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 100 {
 		return "", Token{}, apperr.Field("name", "назовите токен (до 100 знаков), например «Выгрузка для 1С»")
 	}
+	if days < 0 || days > MaxTokenDays {
+		return "", Token{}, apperr.Field("days", "срок действия токена — от 1 до %d дней", MaxTokenDays)
+	}
+	ttl := TokenTTL
+	if days > 0 {
+		ttl = time.Duration(days) * 24 * time.Hour
+	}
 	secret := TokenPrefix + NewSecret()
-	t := Token{UserID: u.ID, Name: name, Hash: HashSecret(secret), Prefix: secret[:len(TokenPrefix)+6], CreatedAt: s.now()}
+	now := s.now()
+	t := Token{UserID: u.ID, Name: name, Hash: HashSecret(secret), Prefix: secret[:len(TokenPrefix)+6], CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := s.store.CreateToken(ctx, &t); err != nil {
 		return "", Token{}, err
 	}
@@ -194,10 +236,14 @@ func (s *Service) Unlock(ctx context.Context, userID int64) error {
 	return nil
 }
 
-// EndSessions logs a user out of every browser at once: after a lost laptop,
-// a leaked password or a change of duties. It returns how many sessions ended.
+// EndSessions logs a user out of every browser and revokes every API token
+// at once: after a lost laptop, a leaked password or a change of duties. It
+// returns how many sessions ended.
 func (s *Service) EndSessions(ctx context.Context, userID int64) (int, error) {
 	if _, err := s.store.User(ctx, userID); err != nil {
+		return 0, err
+	}
+	if _, err := s.store.RevokeTokens(ctx, userID); err != nil {
 		return 0, err
 	}
 	return s.store.DeleteUserSessions(ctx, userID)

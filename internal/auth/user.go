@@ -79,26 +79,44 @@ type Token struct {
 	Hash      string
 	Prefix    string // the first characters, shown so the owner can tell tokens apart
 	CreatedAt time.Time
+	ExpiresAt time.Time // zero for a token made before tokens expired: then CreatedAt + TokenTTL
 	LastUsed  time.Time
 	Revoked   bool
 }
 
-// AuditEntry is one read of a person's record.
+// Expiry is when the token stops working.
+func (t Token) Expiry() time.Time {
+	if t.ExpiresAt.IsZero() {
+		return t.CreatedAt.Add(TokenTTL)
+	}
+	return t.ExpiresAt
+}
+
+// Expired reports whether the token no longer works at now.
+func (t Token) Expired(now time.Time) bool { return !now.Before(t.Expiry()) }
+
+// AuditEntry is one read of a person's record, or one read of many people
+// at once (a list page, an export): then LearnerID is zero, Filter says what
+// was asked for and Persons how many people the answer held.
 type AuditEntry struct {
-	ID        int64
-	At        time.Time
-	UserID    int64
-	UserLogin string
-	Role      Role
-	Action    string // learner.read, learner.update, …
-	LearnerID int64
-	From      string // the client's address
+	ID         int64
+	At         time.Time
+	UserID     int64
+	UserLogin  string
+	Role       Role
+	Action     string // learner.read, learners.export, risk.list, …
+	LearnerID  int64
+	From       string // the client's address
+	RegionCode string // the region of a bulk read; a single read takes the learner's
+	Filter     string // the query of a bulk read, without personal fields
+	Persons    int    // how many people the read showed
 }
 
 // AuditFilter selects audit entries.
 type AuditFilter struct {
 	UserID        int64
 	LearnerID     int64
+	Action        string // one kind of entry, or a prefix ending in «.» for a family
 	Since, Until  time.Time
 	Limit, Offset int
 }
@@ -109,7 +127,18 @@ type Store interface {
 	UserByLogin(ctx context.Context, login string) (User, string, error)
 	User(ctx context.Context, id int64) (User, error)
 	Users(ctx context.Context) ([]User, error)
+	// SetPassword replaces a user's password hash and ends every session and
+	// API token of the user; it clears a pending reset.
 	SetPassword(ctx context.Context, userID int64, hash string) error
+	// SetDisabled disables or enables a user; disabling ends every session
+	// and API token of the user.
+	SetDisabled(ctx context.Context, userID int64, disabled bool) error
+	// StartReset replaces the password with one that opens nothing, keeps the
+	// hash of a one-time code until the given time, and ends every session
+	// and API token of the user.
+	StartReset(ctx context.Context, userID int64, codeHash string, until time.Time) error
+	// Reset is the pending reset of a user: the code's hash and its expiry.
+	Reset(ctx context.Context, userID int64) (string, time.Time, error)
 	// LoginFailed counts a failed login; at the max-th in a row it locks the
 	// account until the given time and starts the count anew. It returns
 	// until when the account is locked (zero when it is not).
@@ -131,8 +160,14 @@ type Store interface {
 	Tokens(ctx context.Context, userID int64) ([]Token, error)
 	TokenByHash(ctx context.Context, hash string) (Token, error)
 	TouchToken(ctx context.Context, id int64, at time.Time) error
+	// RevokeToken revokes a token of userID; userID zero revokes any user's.
 	RevokeToken(ctx context.Context, userID, id int64) error
+	// RevokeTokens revokes every token of a user and says how many.
+	RevokeTokens(ctx context.Context, userID int64) (int, error)
 
 	Audit(ctx context.Context, e AuditEntry) error
 	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, int, error)
+	// PruneAudit removes the audit entries older than before, the one way
+	// an entry ever leaves the log, and says how many.
+	PruneAudit(ctx context.Context, before time.Time) (int, error)
 }

@@ -4,13 +4,16 @@
 package config
 
 import (
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,6 +29,16 @@ type Config struct {
 	BaseURL     string        // public address, for links and Secure cookies behind TLS
 	SessionTTL  time.Duration // how long a login lasts without activity
 	TimeZone    string        // the region's time zone (IANA name): every time shown is in it
+
+	// TrustedProxies is the comma-separated CIDR list of reverse proxies whose
+	// X-Forwarded-For is believed; Proxies is it parsed by Validate.
+	TrustedProxies string
+	Proxies        []netip.Prefix
+	TLSCert        string // certificate file (PEM): serve speaks HTTPS itself
+	TLSKey         string // its private key file (PEM)
+	MetricsAddr    string // a separate address for /metrics alone
+	MetricsToken   string // opens /metrics on the main address; from MARSHRUT_METRICS_TOKEN only
+	AuditYears     int    // how many years the audit log is kept
 }
 
 // Location is the region's time zone; UTC when TimeZone is empty.
@@ -47,6 +60,7 @@ func Default() Config {
 		LogFormat:   "text",
 		SessionTTL:  12 * time.Hour,
 		TimeZone:    "Asia/Kamchatka",
+		AuditYears:  3,
 	}
 }
 
@@ -73,6 +87,11 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "адрес HTTP-сервера (MARSHRUT_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "внешний адрес, например https://marshrut.example.ru (MARSHRUT_BASE_URL)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "срок жизни сеанса без активности (MARSHRUT_SESSION_TTL)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "обратные прокси, которым верится X-Forwarded-For: CIDR через запятую, например 10.0.0.5/32 (MARSHRUT_TRUSTED_PROXIES)")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "файл сертификата (PEM): сервер сам работает по HTTPS (MARSHRUT_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "файл закрытого ключа сертификата (PEM) (MARSHRUT_TLS_KEY)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "отдельный адрес для /metrics, например 127.0.0.1:9100 (MARSHRUT_METRICS_ADDR)")
+	fs.IntVar(&c.AuditYears, "audit-years", c.AuditYears, "сколько лет хранится журнал доступа (MARSHRUT_AUDIT_YEARS)")
 }
 
 // Parse parses args, then fills every flag not given on the command line from
@@ -99,6 +118,9 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
+	// A secret comes only from the environment: the command line is seen by
+	// every user of the machine.
+	c.MetricsToken = getenv("MARSHRUT_METRICS_TOKEN")
 	return c.Validate()
 }
 
@@ -125,8 +147,46 @@ func (c *Config) Validate() error {
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("внешний адрес «%s» должен начинаться с http:// или https://", c.BaseURL)
 	}
+	c.Proxies = nil
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil {
+				p += "/" + strconv.Itoa(a.BitLen())
+			}
+		}
+		pref, err := netip.ParsePrefix(p)
+		if err != nil {
+			return fmt.Errorf("доверенный прокси «%s»: нужен адрес или сеть CIDR, например 10.0.0.5 или 10.0.0.0/24", p)
+		}
+		c.Proxies = append(c.Proxies, pref.Masked())
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("для HTTPS нужны оба файла: --tls-cert и --tls-key")
+	}
+	if c.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			return fmt.Errorf("сертификат %s и ключ %s не читаются как пара PEM: %v", c.TLSCert, c.TLSKey, err)
+		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("адрес метрик «%s» должен иметь вид хост:порт, например 127.0.0.1:9100", c.MetricsAddr)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return fmt.Errorf("MARSHRUT_METRICS_TOKEN короче 16 знаков: такой токен легко подобрать")
+	}
+	if c.AuditYears < 1 || c.AuditYears > 75 {
+		return fmt.Errorf("срок хранения журнала доступа %d лет: допустимо от 1 до 75", c.AuditYears)
+	}
 	return nil
 }
+
+// TLS reports whether serve speaks HTTPS itself.
+func (c *Config) TLS() bool { return c.TLSCert != "" }
 
 // hasPassword reports whether a postgres:// address carries a password.
 // Secrets come only from the environment, never from the command line.
@@ -139,8 +199,10 @@ func hasPassword(dsn string) bool {
 	return ok || u.Query().Get("password") != ""
 }
 
-// SecureCookies reports whether cookies must carry the Secure flag.
-func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+// SecureCookies reports whether cookies must carry the Secure flag (and
+// browsers be told by HSTS to keep to HTTPS): the program is reached over
+// TLS, its own or its proxy's.
+func (c *Config) SecureCookies() bool { return c.TLS() || strings.HasPrefix(c.BaseURL, "https://") }
 
 // Logger builds the program's logger.
 func (c *Config) Logger() *slog.Logger {

@@ -1,11 +1,21 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"flag"
 	"io"
 	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParse(t *testing.T) {
@@ -50,4 +60,73 @@ func TestParse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The settings of hardening: trusted proxies as CIDR or single addresses,
+// TLS from both files or neither, the metrics token only from the
+// environment, and the retention of the audit log.
+func TestParseHardening(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := selfSignedFiles(t, dir)
+	parse := func(args []string, env map[string]string) (Config, error) {
+		c := Default()
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		c.Register(fs)
+		c.RegisterServe(fs)
+		err := c.Parse(fs, args, func(k string) string { return env[k] })
+		return c, err
+	}
+	c, err := parse([]string{"--trusted-proxies", "10.0.0.5, 192.168.1.0/24,::1"}, nil)
+	if err != nil || len(c.Proxies) != 3 || c.Proxies[0].String() != "10.0.0.5/32" || c.Proxies[1].String() != "192.168.1.0/24" || c.Proxies[2].String() != "::1/128" {
+		t.Errorf("proxies %v, %v", c.Proxies, err)
+	}
+	if c.AuditYears != 3 || c.SecureCookies() || c.TLS() {
+		t.Errorf("defaults: %+v", c)
+	}
+	c, err = parse([]string{"--tls-cert", cert, "--tls-key", key}, map[string]string{"MARSHRUT_METRICS_TOKEN": "a-long-metrics-token", "MARSHRUT_AUDIT_YEARS": "5"})
+	if err != nil || !c.TLS() || !c.SecureCookies() || c.MetricsToken != "a-long-metrics-token" || c.AuditYears != 5 {
+		t.Errorf("TLS: %+v, %v", c, err)
+	}
+	for _, tt := range []struct {
+		args    []string
+		env     map[string]string
+		wantErr string
+	}{
+		{[]string{"--trusted-proxies", "10.0.0.0/33"}, nil, "доверенный прокси «10.0.0.0/33»"},
+		{[]string{"--trusted-proxies", "proxy.local"}, nil, "нужен адрес или сеть CIDR"},
+		{[]string{"--tls-cert", cert}, nil, "нужны оба файла"},
+		{[]string{"--tls-cert", key, "--tls-key", key}, nil, "не читаются как пара PEM"},
+		{[]string{"--metrics-addr", "9100"}, nil, "адрес метрик «9100»"},
+		{nil, map[string]string{"MARSHRUT_METRICS_TOKEN": "short"}, "короче 16 знаков"},
+		{[]string{"--audit-years", "0"}, nil, "срок хранения журнала доступа 0 лет"},
+	} {
+		if _, err := parse(tt.args, tt.env); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("%v %v: %v, want %q", tt.args, tt.env, err, tt.wantErr)
+		}
+	}
+	// The metrics token is a secret: there is no flag for it.
+	if _, err := parse([]string{"--metrics-token", "a-long-metrics-token"}, nil); err == nil {
+		t.Error("a metrics token was taken from the command line")
+	}
+}
+
+// selfSignedFiles writes a certificate and its key into dir.
+func selfSignedFiles(t *testing.T, dir string) (cert, key string) {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "marshrut-test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalECPrivateKey(k)
+	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	return cert, key
 }

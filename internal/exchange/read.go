@@ -49,9 +49,16 @@ type Options struct {
 	Comma rune
 	// TempDir is where an XLSX upload is spooled and unpacked; empty means os.TempDir().
 	TempDir string
-	// MaxUnpacked caps the unpacked size of an XLSX book, a guard against
-	// zip bombs; zero means 4 GiB. Unpacked sheets go to TempDir, not memory.
+	// MaxUnpacked caps the unpacked size of an XLSX book, and MaxPart that of
+	// each of its parts (a sheet, the shared strings), guards against zip
+	// bombs checked before anything is unpacked; zero means 512 and 256 MiB.
+	// Unpacked sheets go to TempDir, not memory.
 	MaxUnpacked int64
+	MaxPart     int64
+	// MaxRows and MaxColumns cap the rows of a sheet (empty ones between
+	// included) and the cells of a row; zero means 1 000 000 and 1 024.
+	MaxRows    int
+	MaxColumns int
 }
 
 // Row is one line of data.

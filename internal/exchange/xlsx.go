@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"archive/zip"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -12,13 +14,46 @@ import (
 	"marshrut/internal/apperr"
 )
 
-// defaultMaxUnpacked caps the unpacked size of a book unless Options say otherwise.
-const defaultMaxUnpacked = 4 << 30
+// The limits of a book unless Options say otherwise: a zip of a megabyte can
+// unpack to gigabytes, and a sheet of a few kilobytes can name a million
+// rows or a cell in the 16 384th column.
+const (
+	defaultMaxUnpacked = 512 << 20
+	defaultMaxPart     = 256 << 20
+	defaultMaxRows     = 1_000_000
+	defaultMaxColumns  = 1024
+)
 
 type xlsxSource struct {
-	book *excelize.File
-	rows *excelize.Rows
-	row  int // the row number Rows.Next stands on: one Next per sheet row, gaps included
+	book    *excelize.File
+	rows    *excelize.Rows
+	row     int // the row number Rows.Next stands on: one Next per sheet row, gaps included
+	maxRows int
+	maxCols int
+}
+
+// checkZip reads the directory of the book and refuses it when a part or the
+// whole would unpack past the limits, before a byte is unpacked. The sizes
+// in the directory bind: archive/zip fails a part that unpacks to more than
+// its entry says, so a lying directory cannot slip past.
+func checkZip(path, name string, maxTotal, maxPart int64) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "Файл не похож на XLSX: %sне открывается как книга Excel. Сохраните его в Excel как «Книга Excel (*.xlsx)» и загрузите снова", quoteNameSp(name))
+	}
+	defer zr.Close()
+	var total uint64
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > uint64(maxPart) {
+			return apperr.New(apperr.Invalid, "Книга %sне принята: её часть «%s» в распакованном виде больше %d МиБ. Такие книги не бывают у обычных списков; "+
+				"сохраните лист как CSV или разделите книгу на части", quoteNameSp(name), f.Name, maxPart>>20)
+		}
+		total += f.UncompressedSize64
+		if total > uint64(maxTotal) {
+			return apperr.New(apperr.Invalid, "Книга %sв распакованном виде больше %d МиБ: разделите её на части или сохраните как CSV", quoteNameSp(name), maxTotal>>20)
+		}
+	}
+	return nil
 }
 
 // openXLSX spools r to a temporary file, opens it with excelize and starts the
@@ -39,9 +74,10 @@ func openXLSX(r io.Reader, name string, opt Options) (*xlsxSource, string, error
 	if err != nil {
 		return nil, "", apperr.Wrap(err, apperr.Invalid, "Не удалось принять файл %s", quoteName(name))
 	}
-	limit := opt.MaxUnpacked
-	if limit <= 0 {
-		limit = defaultMaxUnpacked
+	limit := cmp.Or(max(opt.MaxUnpacked, 0), defaultMaxUnpacked)
+	part := cmp.Or(max(opt.MaxPart, 0), defaultMaxPart)
+	if err := checkZip(path, name, limit, part); err != nil {
+		return nil, "", err
 	}
 	book, err := excelize.OpenFile(path, excelize.Options{
 		UnzipSizeLimit:    limit,
@@ -70,7 +106,8 @@ func openXLSX(r io.Reader, name string, opt Options) (*xlsxSource, string, error
 		_ = book.Close()
 		return nil, "", apperr.Wrap(err, apperr.Invalid, "Не удалось прочитать лист «%s» книги %s", sheet, quoteName(name))
 	}
-	return &xlsxSource{book: book, rows: rows}, sheet, nil
+	return &xlsxSource{book: book, rows: rows, maxRows: cmp.Or(max(opt.MaxRows, 0), defaultMaxRows),
+		maxCols: cmp.Or(max(opt.MaxColumns, 0), defaultMaxColumns)}, sheet, nil
 }
 
 // pickSheet finds the asked sheet by name, forgiving case and spaces, or the
@@ -109,9 +146,15 @@ func (s *xlsxSource) next() (int, []string, error) {
 		return 0, nil, io.EOF
 	}
 	s.row++
+	if s.row > s.maxRows {
+		return 0, nil, apperr.New(apperr.Invalid, "В листе больше %d строк (считая пустые между ними): разделите список на части или сохраните как CSV", s.maxRows)
+	}
 	cells, err := s.rows.Columns()
 	if err != nil {
 		return 0, nil, s.fail(err)
+	}
+	if len(cells) > s.maxCols {
+		return 0, nil, apperr.New(apperr.Invalid, "В строке %d листа больше %d столбцов: удалите лишние столбцы справа от таблицы или сохраните лист как CSV", s.row, s.maxCols)
 	}
 	return s.row, cells, nil
 }

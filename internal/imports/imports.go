@@ -82,6 +82,10 @@ type Options struct {
 	DryRun   bool
 	Now      time.Time
 	Progress func(rows int)
+	// Conflict hears of each row whose СНИЛС belongs to a learner of another
+	// organisation, with that learner's id, so that the caller audits the
+	// attempt: a list of guessed СНИЛС is a search for people.
+	Conflict func(learnerID int64)
 }
 
 // Importer imports tables.

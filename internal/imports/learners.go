@@ -14,6 +14,10 @@ import (
 	"marshrut/internal/org"
 )
 
+// ErrSNILSTaken is the one answer to a СНИЛС an organisation may not take:
+// it does not say whether the number belongs to anybody.
+const ErrSNILSTaken = "этот СНИЛС нельзя записать за вашей организацией: проверьте номер; если обучающийся переходит к вам из другой организации, перевод оформляет регион"
+
 // row is a learner read from a row, with the line it came from.
 type row struct {
 	line int
@@ -74,8 +78,16 @@ func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.
 					next++
 					creates = append(creates, r.l)
 					rep.Created++
+				case opt.OrgID != 0 && old.OrgID != opt.OrgID && opt.DryRun:
+					// A check says nothing of other organisations' people: the
+					// row reads as a new learner. Only the real import, which
+					// writes and is audited, finds the clash.
+					rep.Created++
 				case opt.OrgID != 0 && old.OrgID != opt.OrgID:
-					rep.reject(r.line, []Issue{{Column: p.title("snils"), Reason: "обучающийся с этим СНИЛС числится в другой организации; перевод оформляет регион"}})
+					if opt.Conflict != nil {
+						opt.Conflict(old.ID)
+					}
+					rep.reject(r.line, []Issue{{Column: p.title("snils"), Reason: ErrSNILSTaken}})
 				default:
 					merged := p.merge(old, r.l)
 					if err := merged.Validate(opt.Now); err != nil {

@@ -190,3 +190,31 @@ func TestLearnersImportScope(t *testing.T) {
 		t.Errorf("the study group was not kept: %v %+v", err, list)
 	}
 }
+
+// A college cannot learn whether a СНИЛС belongs to anybody in the region: a
+// check reads another college's student as a new row, the real import refuses
+// the row in words that do not say why and tells the caller, who audits it.
+func TestLearnersImportNoSNILSOracle(t *testing.T) {
+	f := newFixture(t)
+	theirs := "Фамилия,Имя,Отчество,Дата рождения,СНИЛС,Код специальности,Курс\n" +
+		"Орлова,Мария,Ивановна,2008-01-02,112-233-445 95,34.02.01,2\n"
+	if rep := f.run(t, []byte(theirs), imports.Options{OrgID: f.college2.ID}); rep.Created != 1 {
+		t.Fatalf("the other college's import: %+v", rep)
+	}
+	probe := "Фамилия,Имя,Отчество,Дата рождения,СНИЛС,Код специальности,Курс\n" +
+		"Пробная,Анна,Ивановна,2008-01-02,112-233-445 95,15.02.08,2\n" +
+		"Пробная,Вера,Ивановна,2008-01-02,920-000-003 00,15.02.08,2\n"
+	dry := f.run(t, []byte(probe), imports.Options{OrgID: f.college.ID, DryRun: true})
+	if dry.Created != 2 || dry.Rejected != 0 {
+		t.Errorf("a check tells a taken СНИЛС from a free one: %+v", dry)
+	}
+	var heard []int64
+	rep := f.run(t, []byte(probe), imports.Options{OrgID: f.college.ID, Conflict: func(id int64) { heard = append(heard, id) }})
+	if rep.Created != 1 || rep.Rejected != 1 || len(heard) != 1 {
+		t.Fatalf("the real import: %+v, heard %v", rep, heard)
+	}
+	reason := rep.Issues[0].Reason
+	if strings.Contains(reason, "числится") || strings.Contains(reason, "другой организации;") || !strings.Contains(reason, "нельзя записать за вашей организацией") {
+		t.Errorf("the refusal says why: %q", reason)
+	}
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -86,7 +87,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", csp)
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if s.d.HSTS {
+		if s.d.HSTS || r.TLS != nil {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
@@ -113,17 +114,20 @@ func (s *Server) recover(next http.Handler) http.Handler {
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if h := r.Header.Get("Authorization"); h != "" {
+		// /metrics carries the metrics token, not a user's.
+		if h := r.Header.Get("Authorization"); h != "" && r.URL.Path != "/metrics" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
 				s.fail(w, r, errNoToken)
 				return
 			}
-			u, err := s.d.Auth.AuthenticateToken(ctx, strings.TrimSpace(tok))
+			u, err := s.d.Auth.AuthenticateToken(ctx, strings.TrimSpace(tok), web.ClientIP(r))
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
+			identified(w, u.ID)
+			w.Header().Set("Cache-Control", "no-store")
 			next.ServeHTTP(w, r.WithContext(auth.WithCaller(ctx, u, u.Scope(web.ClientIP(r)))))
 			return
 		}
@@ -131,6 +135,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			sess, u, err := s.d.Auth.Authenticate(ctx, c.Value)
 			switch {
 			case err == nil:
+				identified(w, u.ID)
 				ctx = auth.WithSession(auth.WithCaller(ctx, u, u.Scope(web.ClientIP(r))), sess)
 			case apperr.Is(err, apperr.Unauthorized):
 				http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Path: "/", MaxAge: -1})
@@ -154,6 +159,9 @@ func (s *Server) require(need access, next http.Handler) http.Handler {
 		}
 		_, sc, ok := auth.Caller(r.Context())
 		sess, hasSession := auth.SessionFrom(r.Context())
+		// Nothing a signed-in user sees is kept by a browser or a proxy:
+		// the back button on a shared computer must not show a list of people.
+		w.Header().Set("Cache-Control", "no-store")
 		if !ok {
 			if need == token || wantsJSON(r) {
 				s.fail(w, r, errNoToken)
@@ -179,7 +187,8 @@ func (s *Server) require(need access, next http.Handler) http.Handler {
 				}
 				got = r.PostFormValue("csrf")
 			}
-			if got == "" || got != sess.CSRF {
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) != 1 {
+				flag(w, auth.EventCSRF)
 				s.fail(w, r, errCSRF)
 				return
 			}
@@ -187,6 +196,7 @@ func (s *Server) require(need access, next http.Handler) http.Handler {
 		switch {
 		case need == persons && !sc.SeesPersons(),
 			need == auditor && !web.CanSeeAudit(sc):
+			flag(w, auth.EventForbidden)
 			s.fail(w, r, errForbidden)
 			return
 		}

@@ -5,9 +5,12 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,6 +32,13 @@ type Deps struct {
 	// OnWrite, when set, hears of every write that succeeded, with the
 	// writer's scope, so that the figures that scope sees count it at once.
 	OnWrite func(ctx context.Context, sc auth.Scope)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client; from any other address the header is ignored.
+	TrustedProxies []netip.Prefix
+	// MetricsToken opens /metrics on the main address to a scraper that
+	// sends it as a bearer token; without it /metrics there answers 404 (the
+	// metrics are then served only on their own address, see Metrics).
+	MetricsToken string
 }
 
 // Server serves Marshrut over HTTP.
@@ -37,6 +47,7 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	metrics *metrics
+	prom    http.Handler
 	table   []Route
 }
 
@@ -68,7 +79,11 @@ const (
 
 // New builds the server: the routes below are the whole access map.
 func New(d Deps) *Server {
-	s := &Server{d: d, mux: http.NewServeMux(), metrics: newMetrics(d.Registry)}
+	s := &Server{d: d, mux: http.NewServeMux(), metrics: newMetrics(d.Registry),
+		prom: promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})}
+	if d.Auth != nil {
+		d.Auth.OnEvent(s.securityEvent)
+	}
 	w := d.Web
 	routes := []struct {
 		pattern string
@@ -77,11 +92,15 @@ func New(d Deps) *Server {
 	}{
 		{"GET /healthz", public, s.healthz},
 		{"GET /readyz", public, s.readyz},
-		{"GET /metrics", public, promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{}).ServeHTTP},
+		{"GET /metrics", public, s.metricsPage},
 		{"GET /static/", public, web.Static().ServeHTTP},
 		{"GET /login", public, w.LoginForm},
 		{"POST /login", public, w.Login},
 		{"POST /logout", session, w.Logout},
+		{"GET /password", session, w.PasswordForm},
+		{"POST /password", session, w.ChangePassword},
+		{"GET /password/reset", public, w.ResetForm},
+		{"POST /password/reset", public, w.CompleteReset},
 		{"GET /{$}", session, w.Dashboard},
 		{"GET /organisations", session, w.Organisations},
 		{"GET /organisations/export", session, w.OrganisationsExport},
@@ -98,6 +117,11 @@ func New(d Deps) *Server {
 		{"GET /users", auditor, w.Users},
 		{"POST /users/{id}/sessions/end", auditor, w.EndSessions},
 		{"POST /users/{id}/unlock", auditor, w.UnlockUser},
+		{"GET /users/{id}", auditor, w.User},
+		{"POST /users/{id}/disable", auditor, w.DisableUser},
+		{"POST /users/{id}/enable", auditor, w.EnableUser},
+		{"POST /users/{id}/reset", auditor, w.ResetUserPassword},
+		{"POST /users/{id}/tokens/{token}/revoke", auditor, w.RevokeUserToken},
 		{"GET /imports/learners", session, w.ImportForm},
 		{"POST /imports/learners", session, w.ImportUpload},
 		{"POST /imports/learners/run", session, w.ImportRun},
@@ -236,10 +260,39 @@ func New(d Deps) *Server {
 	})
 	protect := http.NewCrossOriginProtection()
 	protect.SetDenyHandler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		flag(rw, auth.EventCSRF)
 		s.fail(rw, r, errCrossOrigin)
 	}))
-	s.handler = s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.written(s.mux)))))))
+	s.handler = s.clientAddr(s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.notices(s.written(s.mux)))))), s.securityEvent)))
 	return s
+}
+
+// Metrics serves the metrics alone, for a separate address (--metrics-addr)
+// that only the monitoring system reaches.
+func (s *Server) Metrics() http.Handler { return s.prom }
+
+// metricsPage serves /metrics on the main address to a scraper with the
+// metrics token; without a token set it is not there.
+func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
+	if s.d.MetricsToken == "" {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.d.MetricsToken)) != 1 {
+		flag(w, auth.EventForbidden)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+		http.Error(w, "Нужен токен метрик: Authorization: Bearer …", http.StatusUnauthorized)
+		return
+	}
+	s.prom.ServeHTTP(w, r)
+}
+
+// securityEvent writes a security event to the log, with the user's id and
+// the client's address only, and counts it for /metrics.
+func (s *Server) securityEvent(e auth.Event) {
+	s.d.Log.Warn("security event", "event", e.Kind, "user", e.UserID, "ip", e.IP)
+	s.metrics.events.WithLabelValues(e.Kind).Inc()
 }
 
 // ServeHTTP serves a request.

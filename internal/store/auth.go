@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"marshrut/internal/apperr"
@@ -129,19 +130,87 @@ func (s *Store) Users(ctx context.Context) ([]auth.User, error) {
 	return out, rows.Err()
 }
 
-// SetPassword replaces a user's password hash and ends the user's sessions.
+// SetPassword replaces a user's password hash, clears a pending reset and
+// ends the user's sessions and API tokens, in one transaction.
 func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE app_user SET password_hash = $1 WHERE id = $2`, hash, userID)
+		res, err := tx.ExecContext(ctx, `UPDATE app_user SET password_hash = $1, reset_hash = '', reset_until = NULL WHERE id = $2`, hash, userID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "пользователь не найден")
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM session WHERE user_id = $1`, userID)
-		return err
+		return endAccess(ctx, tx, userID)
 	})
+}
+
+// endAccess ends every session and revokes every API token of a user.
+func endAccess(ctx context.Context, tx *sql.Tx, userID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM session WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("store: end sessions: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE api_token SET revoked = TRUE WHERE user_id = $1 AND NOT revoked`, userID); err != nil {
+		return fmt.Errorf("store: revoke tokens: %w", err)
+	}
+	return nil
+}
+
+// SetDisabled disables or enables a user; disabling ends its sessions and tokens.
+func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE app_user SET disabled = $1 WHERE id = $2`, disabled, userID)
+		if err != nil {
+			return fmt.Errorf("store: disable user: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "пользователь не найден")
+		}
+		if !disabled {
+			return nil
+		}
+		return endAccess(ctx, tx, userID)
+	})
+}
+
+// unusableHash is a password hash that no password matches: it is not a PHC string.
+const unusableHash = "!reset"
+
+// StartReset replaces the password with one nothing matches, keeps the hash
+// of a one-time code until until and ends the user's sessions and tokens.
+func (s *Store) StartReset(ctx context.Context, userID int64, codeHash string, until time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE app_user SET password_hash = $1, reset_hash = $2, reset_until = $3 WHERE id = $4`,
+			unusableHash, codeHash, tsArg(until), userID)
+		if err != nil {
+			return fmt.Errorf("store: start reset: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "пользователь не найден")
+		}
+		return endAccess(ctx, tx, userID)
+	})
+}
+
+// Reset returns the pending reset of a user: the code's hash ("" for none) and its expiry.
+func (s *Store) Reset(ctx context.Context, userID int64) (string, time.Time, error) {
+	var hash string
+	var until time.Time
+	err := s.read.QueryRowContext(ctx, `SELECT reset_hash, reset_until FROM app_user WHERE id = $1`, userID).Scan(&hash, timeScan{&until})
+	if err != nil {
+		return "", time.Time{}, notFound(err, "пользователь не найден")
+	}
+	return hash, until, nil
+}
+
+// RevokeTokens revokes every token of a user.
+func (s *Store) RevokeTokens(ctx context.Context, userID int64) (int, error) {
+	res, err := s.write.ExecContext(ctx, `UPDATE api_token SET revoked = TRUE WHERE user_id = $1 AND NOT revoked`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("store: revoke tokens: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // LoginFailed counts a failed login of a user; the max-th failure in a row
@@ -239,14 +308,22 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, 
 
 // CreateToken stores a new API token.
 func (s *Store) CreateToken(ctx context.Context, t *auth.Token) error {
-	return s.write.QueryRowContext(ctx, `INSERT INTO api_token (user_id, name, hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		t.UserID, t.Name, t.Hash, t.Prefix, tsArg(t.CreatedAt)).Scan(&t.ID)
+	return s.write.QueryRowContext(ctx, `INSERT INTO api_token (user_id, name, hash, prefix, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		t.UserID, t.Name, t.Hash, t.Prefix, tsArg(t.CreatedAt), nullTime(t.ExpiresAt)).Scan(&t.ID)
 }
 
-const tokenCols = `id, user_id, name, hash, prefix, created_at, last_used, revoked`
+const tokenCols = `id, user_id, name, hash, prefix, created_at, last_used, revoked, expires_at`
 
 func scanToken(sc interface{ Scan(...any) error }, t *auth.Token) error {
-	return sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.Prefix, timeScan{&t.CreatedAt}, timeScan{&t.LastUsed}, &t.Revoked)
+	return sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.Prefix, timeScan{&t.CreatedAt}, timeScan{&t.LastUsed}, &t.Revoked, timeScan{&t.ExpiresAt})
+}
+
+// nullTime is a time parameter: NULL for the zero time.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return tsArg(t)
 }
 
 // Tokens returns a user's API tokens, newest first.
@@ -280,9 +357,9 @@ func (s *Store) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	return err
 }
 
-// RevokeToken revokes one of the user's tokens.
+// RevokeToken revokes one of the user's tokens; userID zero revokes any user's.
 func (s *Store) RevokeToken(ctx context.Context, userID, id int64) error {
-	res, err := s.write.ExecContext(ctx, `UPDATE api_token SET revoked = TRUE WHERE id = $1 AND user_id = $2`, id, userID)
+	res, err := s.write.ExecContext(ctx, `UPDATE api_token SET revoked = TRUE WHERE id = $1 AND ($2 = 0 OR user_id = $2)`, id, userID)
 	if err != nil {
 		return err
 	}
@@ -292,13 +369,18 @@ func (s *Store) RevokeToken(ctx context.Context, userID, id int64) error {
 	return nil
 }
 
-// Audit writes one entry of the audit log.
+// Audit writes one entry of the audit log. A single read takes the region
+// of the learner read; a bulk read (no learner) the region it names.
 func (s *Store) Audit(ctx context.Context, e auth.AuditEntry) error {
+	persons := e.Persons
+	if e.LearnerID != 0 && persons == 0 {
+		persons = 1
+	}
 	// The login is copied so that the entry still names the user after the account is gone.
-	_, err := s.write.ExecContext(ctx, `INSERT INTO audit_log (region_code, at, user_id, user_login, role, action, learner_id, ip)
-		VALUES ((SELECT region_code FROM learner WHERE id = $1), $2, $3,
-		COALESCE((SELECT login FROM app_user WHERE id = $3), $4), $5, $6, $1, $7)`,
-		e.LearnerID, tsArg(e.At), e.UserID, "система", e.Role, e.Action, e.From)
+	_, err := s.write.ExecContext(ctx, `INSERT INTO audit_log (region_code, at, user_id, user_login, role, action, learner_id, ip, filter, persons)
+		VALUES (COALESCE((SELECT region_code FROM learner WHERE id = $1), $8), $2, $3,
+		COALESCE((SELECT login FROM app_user WHERE id = $3), $4), $5, $6, $1, $7, $9, $10)`,
+		e.LearnerID, tsArg(e.At), e.UserID, "система", e.Role, e.Action, e.From, e.RegionCode, e.Filter, persons)
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
@@ -315,6 +397,12 @@ func (s *Store) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditE
 	if f.LearnerID != 0 {
 		where += " AND learner_id = " + a.add(f.LearnerID)
 	}
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		where += " AND action LIKE " + a.add(f.Action+"%")
+	case f.Action != "":
+		where += " AND action = " + a.add(f.Action)
+	}
 	if !f.Since.IsZero() {
 		where += " AND at >= " + a.add(tsArg(f.Since))
 	}
@@ -329,7 +417,7 @@ func (s *Store) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditE
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, at, user_id, user_login, role, action, learner_id, ip FROM audit_log WHERE `+where+
+	rows, err := s.read.QueryContext(ctx, `SELECT id, at, user_id, user_login, role, action, learner_id, ip, region_code, filter, persons FROM audit_log WHERE `+where+
 		` ORDER BY at DESC, id DESC LIMIT `+a.add(limit)+` OFFSET `+a.add(max(0, f.Offset)), a...)
 	if err != nil {
 		return nil, 0, err
@@ -338,10 +426,22 @@ func (s *Store) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditE
 	var out []auth.AuditEntry
 	for rows.Next() {
 		var e auth.AuditEntry
-		if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.UserID, &e.UserLogin, &e.Role, &e.Action, &e.LearnerID, &e.From); err != nil {
+		if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.UserID, &e.UserLogin, &e.Role, &e.Action, &e.LearnerID, &e.From,
+			&e.RegionCode, &e.Filter, &e.Persons); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, e)
 	}
 	return out, total, rows.Err()
+}
+
+// PruneAudit removes audit entries older than before: the retention period
+// of the installation. It is the only statement that deletes from the log.
+func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM audit_log WHERE at < $1`, tsArg(before))
+	if err != nil {
+		return 0, fmt.Errorf("store: prune audit: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }

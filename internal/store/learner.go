@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -73,7 +74,7 @@ func (s *Store) CreateLearner(ctx context.Context, sc auth.Scope, l *learner.Lea
 		return apperr.New(apperr.Forbidden, "недостаточно прав")
 	}
 	now := tsArg(s.now())
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.learnerTx(ctx, sc, l, func(tx *sql.Tx) error {
 		if err := checkLearnerRefs(ctx, tx, l); err != nil {
 			return err
 		}
@@ -85,10 +86,48 @@ func (s *Store) CreateLearner(ctx context.Context, sc auth.Scope, l *learner.Lea
 			l.OrgID, l.MunicipalityID, l.Grade, nullText(l.SpecialtyCode), l.Course, l.Form, l.GraduationYear, l.Disability,
 			searchKey(l.LastName, l.FirstName, l.MiddleName), now, now, nullText(l.ExternalID), l.Group).Scan(&l.ID)
 		if isUniqueViolation(err) {
-			return duplicateLearner(l)
+			return errDuplicate
 		}
 		return err
 	})
+}
+
+// errDuplicate marks a learner that collides with a stored one on its key.
+var errDuplicate = errors.New("store: duplicate learner")
+
+// learnerTx runs fn in a transaction and, when it reports a duplicate,
+// answers it once the transaction is over (the answer may write to the
+// audit log, which must not wait for the transaction's own connection).
+func (s *Store) learnerTx(ctx context.Context, sc auth.Scope, l *learner.Learner, fn func(*sql.Tx) error) error {
+	err := s.tx(ctx, fn)
+	if errors.Is(err, errDuplicate) {
+		return s.duplicateLearner(ctx, sc, l)
+	}
+	return err
+}
+
+// errSNILSTaken answers a СНИЛС that belongs to a learner the caller does
+// not see, in the words of the import's refusal: whether the number belongs
+// to anybody is not the caller's to learn.
+var errSNILSTaken = apperr.Field("snils", "этот СНИЛС нельзя записать за вашей организацией: проверьте номер; "+
+	"если обучающийся переходит к вам из другой организации, перевод оформляет регион")
+
+// duplicateLearner names the key a new or changed learner collides on. A
+// СНИЛС of a learner outside the caller's organisation is not named; the
+// attempt is audited against that learner.
+func (s *Store) duplicateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
+	if l.SNILS != "" && !sc.WholeRegion() {
+		var id, orgID int64
+		err := s.read.QueryRowContext(ctx, `SELECT id, org_id FROM learner WHERE region_code = $1 AND snils = $2`, l.RegionCode, l.SNILS).Scan(&id, &orgID)
+		if err == nil && (sc.OrgID == 0 || orgID != sc.OrgID) {
+			if aerr := s.Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.snils_conflict",
+				LearnerID: id, From: sc.From}); aerr != nil {
+				return aerr
+			}
+			return errSNILSTaken
+		}
+	}
+	return duplicateLearner(l)
 }
 
 // duplicateLearner names the key a new or changed learner collides on.
@@ -101,7 +140,7 @@ func duplicateLearner(l *learner.Learner) error {
 
 // UpdateLearner stores changes to a learner the caller sees.
 func (s *Store) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.learnerTx(ctx, sc, l, func(tx *sql.Tx) error {
 		if err := checkLearnerRefs(ctx, tx, l); err != nil {
 			return err
 		}
@@ -117,7 +156,7 @@ func (s *Store) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Lea
 		res, err := tx.ExecContext(ctx, `UPDATE learner SET `+set+` WHERE id = `+id+
 			` AND id IN (SELECT l.id FROM learner l WHERE l.id = `+id+` AND `+learnerScope(sc, "l", &a)+`)`, a...)
 		if isUniqueViolation(err) {
-			return duplicateLearner(l)
+			return errDuplicate
 		}
 		if err != nil {
 			return fmt.Errorf("store: update learner: %w", err)

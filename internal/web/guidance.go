@@ -266,6 +266,7 @@ func (w *Web) GuidancePupils(rw http.ResponseWriter, r *http.Request) {
 		var total int
 		items, total, err = w.d.Guidance.Pupils(r.Context(), sc, f)
 		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		w.auditBulk(r, "pupils.list", len(items))
 	}
 	if apperr.Is(err, apperr.Invalid) {
 		data["Error"], status = apperr.Text(err), http.StatusBadRequest
@@ -303,7 +304,7 @@ func (w *Web) GuidancePupilsExport(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.export(rw, r, "shkolniki-proforientaciya", pupilColumns, func(write func([]any) error) error {
+	w.exportPersons(rw, r, "pupils.export", "shkolniki-proforientaciya", pupilColumns, func(write func([]any) error) error {
 		for f.Offset = 0; ; f.Offset += 1000 {
 			f.Limit = 1000
 			items, _, err := w.d.Guidance.Pupils(r.Context(), sc, f)

@@ -123,8 +123,13 @@ func (w *Web) ImportUpload(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	// The name travels beside the file, for the report.
+	// The name travels beside the file, for the report, and so does whose it is.
 	os.WriteFile(w.upload(token)+".name", []byte(filepath.Base(hdr.Filename)), 0o600)
+	if err := os.WriteFile(w.upload(token)+".owner", []byte(uploadOwner(sc)), 0o600); err != nil {
+		os.Remove(w.upload(token))
+		w.Error(rw, r, err)
+		return
+	}
 	w.startImport(rw, r, u, sc, r.PostFormValue("kind"), token, r.PostFormValue("apply") != "1", r.PostFormValue("sheet"), nil)
 }
 
@@ -140,6 +145,15 @@ func (w *Web) ImportRun(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) uploads() string { return filepath.Join(os.TempDir(), "marshrut-uploads") }
+
+// uploadOwner is whose an upload is: the organisation of an organisation's
+// user, the user themself for the region's users.
+func uploadOwner(sc auth.Scope) string {
+	if sc.OrgID != 0 {
+		return fmt.Sprintf("region=%s org=%d", sc.RegionCode, sc.OrgID)
+	}
+	return fmt.Sprintf("region=%s user=%d", sc.RegionCode, sc.UserID)
+}
 
 func (w *Web) upload(token string) string { return filepath.Join(w.uploads(), token) }
 
@@ -160,6 +174,11 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 	}
 	path := w.upload(token)
 	info, err := os.Stat(path)
+	if owner, oerr := os.ReadFile(path + ".owner"); err == nil && (oerr != nil || string(owner) != uploadOwner(sc)) {
+		// Another organisation's upload is answered as a missing one, even
+		// to a user who learnt its token.
+		err = os.ErrNotExist
+	}
 	if err != nil {
 		w.Error(rw, r, apperr.New(apperr.NotFound, "загруженный файл не найден: загрузите его снова"))
 		return
@@ -193,8 +212,13 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 		}
 		defer f.Close()
 		counter := &countingReader{r: f}
+		var clashes []int64
 		opt := imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now(),
-			Progress: func(rows int) { p(int(counter.n*1000/max(info.Size(), 1)), 1000) }}
+			Progress: func(rows int) { p(int(counter.n*1000/max(info.Size(), 1)), 1000) },
+			Conflict: func(id int64) { clashes = append(clashes, id) }}
+		// Rows that named another organisation's learner are audited once the
+		// import's transaction is over.
+		defer w.auditClashes(context.WithoutCancel(ctx), sc, &clashes)
 		res := importResult{Kind: kind, Token: token, File: string(name), DryRun: dry, Mapping: map[string]int{}}
 		if !tabular {
 			res.Report, err = w.d.Importer.Vacancies(ctx, counter, string(name), "", opt)
@@ -342,6 +366,17 @@ func (w *Web) SweepUploads(now time.Time) {
 	for _, e := range entries {
 		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > 24*time.Hour {
 			os.Remove(filepath.Join(w.uploads(), e.Name()))
+		}
+	}
+}
+
+// auditClashes writes an audit entry for each learner of another
+// organisation whose СНИЛС an import named.
+func (w *Web) auditClashes(ctx context.Context, sc auth.Scope, ids *[]int64) {
+	for _, id := range *ids {
+		if err := w.d.Users.Audit(ctx, auth.AuditEntry{At: time.Now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.snils_conflict",
+			LearnerID: id, From: sc.From}); err != nil {
+			w.d.Log.Error("audit", "err", err)
 		}
 	}
 }

@@ -3,8 +3,10 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
@@ -66,9 +68,21 @@ func (w *Web) Logout(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, "/login", http.StatusSeeOther)
 }
 
-// safeNext keeps a redirect after login inside the site.
+// safeNext keeps a redirect after login inside the site: a path of this
+// site only, never one a browser reads as another host. Browsers drop tabs
+// and line breaks from a URL and read «\» as «/», so «/\t/evil.example»
+// would become «//evil.example»: any control character or backslash refuses.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' || unicode.IsSpace(c) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next

@@ -167,6 +167,7 @@ func (w *Web) MeasureGroup(rw http.ResponseWriter, r *http.Request) {
 	if munis, err := w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err == nil {
 		data["Municipalities"] = munis
 	}
+	w.auditBulk(r, "enrolments.list", len(list))
 	w.render(rw, r, http.StatusOK, "measures_group", "measures", data)
 }
 

@@ -85,6 +85,7 @@ func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		w.auditBulk(r, "learners.list", len(items))
 	}
 	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
 		data["Municipalities"] = ms
@@ -203,6 +204,16 @@ func auditFilter(r *http.Request) (auth.AuditFilter, url.Values, error) {
 		return f, q, err
 	}
 	f.LearnerID = int64(n)
+	if n, err = intParam(q, "user", "номер пользователя"); err != nil {
+		return f, q, err
+	}
+	f.UserID = int64(n)
+	if k := q.Get("kind"); k != "" {
+		if _, ok := AuditKinds[k]; !ok {
+			return f, q, apperr.Field("kind", "вид записи «%s» неизвестен", k)
+		}
+		f.Action = k
+	}
 	for _, p := range []struct {
 		name string
 		into *time.Time
@@ -222,9 +233,12 @@ func auditFilter(r *http.Request) (auth.AuditFilter, url.Values, error) {
 // Audit is the log of reads of personal records.
 func (w *Web) Audit(rw http.ResponseWriter, r *http.Request) {
 	f, q, err := auditFilter(r)
-	data := map[string]any{"Filter": f, "Since": q.Get("since"), "Until": q.Get("until")}
+	data := map[string]any{"Filter": f, "Since": q.Get("since"), "Until": q.Get("until"), "Kinds": auditKindList()}
+	if users, err := w.d.Users.Users(r.Context()); err == nil {
+		data["Users"] = users
+	}
 	eq := url.Values{}
-	for _, k := range []string{"learner", "since", "until"} {
+	for _, k := range []string{"learner", "since", "until", "user", "kind"} {
 		if v := q.Get(k); v != "" {
 			eq.Set(k, v)
 		}
@@ -256,7 +270,7 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 	rw.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(rw)
 	cw.Comma = ';'
-	cw.Write([]string{"Когда", "Пользователь", "Роль", "Действие", "Обучающийся (№ записи)", "Адрес"})
+	cw.Write([]string{"Когда", "Пользователь", "Роль", "Действие", "Обучающийся (№ записи)", "Отбор", "Людей", "Адрес"})
 	f.Offset = 0
 	for {
 		f.Limit = 1000
@@ -266,7 +280,11 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, e := range items {
-			cw.Write([]string{DateTimeIn(e.At, w.d.Location), e.UserLogin, e.Role.Name(), e.Action, strconv.FormatInt(e.LearnerID, 10), e.From})
+			learner := ""
+			if e.LearnerID != 0 {
+				learner = strconv.FormatInt(e.LearnerID, 10)
+			}
+			cw.Write([]string{DateTimeIn(e.At, w.d.Location), e.UserLogin, e.Role.Name(), AuditKindName(e.Action), learner, e.Filter, strconv.Itoa(e.Persons), e.From})
 		}
 		cw.Flush()
 		if len(items) < f.Limit {
@@ -288,7 +306,7 @@ func (w *Web) tokensPage(rw http.ResponseWriter, r *http.Request, status int, da
 		w.Error(rw, r, err)
 		return
 	}
-	data["Tokens"] = list
+	data["Tokens"], data["Now"] = list, time.Now()
 	rw.Header().Set("Cache-Control", "no-store")
 	w.render(rw, r, status, "tokens", "tokens", data)
 }
@@ -296,7 +314,17 @@ func (w *Web) tokensPage(rw http.ResponseWriter, r *http.Request, status int, da
 // CreateToken makes a token and shows its secret once.
 func (w *Web) CreateToken(rw http.ResponseWriter, r *http.Request) {
 	u, _, _ := auth.Caller(r.Context())
-	secret, _, err := w.d.Auth.CreateToken(r.Context(), u, r.PostFormValue("name"))
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
+	if strings.TrimSpace(r.PostFormValue("days")) == "" {
+		days, err = 0, nil
+	}
+	var secret string
+	var tok auth.Token
+	if err != nil {
+		err = apperr.Field("days", "срок действия токена — число дней от 1 до %d", auth.MaxTokenDays)
+	} else {
+		secret, tok, err = w.d.Auth.CreateTokenFor(r.Context(), u, r.PostFormValue("name"), days)
+	}
 	if apperr.Is(err, apperr.Invalid) {
 		w.tokensPage(rw, r, http.StatusBadRequest, map[string]any{"Error": apperr.Text(err)})
 		return
@@ -305,7 +333,7 @@ func (w *Web) CreateToken(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.tokensPage(rw, r, http.StatusCreated, map[string]any{"Secret": secret})
+	w.tokensPage(rw, r, http.StatusCreated, map[string]any{"Secret": secret, "Expires": tok.Expiry()})
 }
 
 // RevokeToken revokes one of the caller's tokens.

@@ -88,6 +88,7 @@ func (w *Web) Risk(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data["Items"], data["Total"], data["Pager"], data["Filter"], data["Figures"] = items, total, newPager(r, total), f, figs
+	w.auditBulk(r, "risk.list", len(items))
 	data["Outcomes"], data["Actions"] = risk.CaseOutcomes, risk.ActionKinds
 	if sc.WholeRegion() || sc.Role == auth.CZN {
 		if munis, err := w.d.Municipalities.Municipalities(ctx, sc.RegionCode); err == nil {
@@ -113,7 +114,7 @@ func (w *Web) RiskExport(rw http.ResponseWriter, r *http.Request) {
 	cols := []exchange.Column{{Title: "ФИО", Width: 34}, {Title: "Организация", Width: 30}, {Title: "Муниципалитет", Width: 22},
 		{Title: "Специальность", Width: 34}, {Title: "Год выпуска", Kind: exchange.Int, Width: 10}, {Title: "Вероятность остаться без работы", Kind: exchange.Percent, Width: 14},
 		{Title: "Главные причины", Width: 70}, {Title: "Случай в центре занятости", Width: 18}}
-	w.export(rw, r, "risk", cols, func(write func([]any) error) error {
+	w.exportPersons(rw, r, "risk.export", "risk", cols, func(write func([]any) error) error {
 		for off := 0; ; off += f.Limit {
 			f.Offset = off
 			items, _, err := w.d.Risk.List(r.Context(), sc, f)
@@ -270,6 +271,7 @@ func (w *Web) Cases(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
+	w.auditBulk(r, "cases.list", len(items))
 	w.render(rw, r, http.StatusOK, "risk_cases", "risk", map[string]any{"Items": items, "Total": total, "Pager": newPager(r, total),
 		"Filter": f, "CanWork": risk.CanWorkCases(sc)})
 }
@@ -311,6 +313,7 @@ func (w *Web) Case(rw http.ResponseWriter, r *http.Request) {
 	if l, err := w.d.Risk.ForLearner(r.Context(), sc, c.LearnerID); err == nil {
 		data["Risk"] = l
 	}
+	w.auditRead(r, "case.read", c.LearnerID)
 	w.render(rw, r, http.StatusOK, "risk_case", "risk", data)
 }
 

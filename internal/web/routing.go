@@ -118,9 +118,27 @@ func (w *Web) Recommend(rw http.ResponseWriter, r *http.Request) {
 // Applicants is the graduates a vacancy suits, best first for the employer.
 func (w *Web) Applicants(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
+	if !routing.MayAskApplicants(sc) {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "Кандидатов на вакансию видят работодатель этой вакансии, регион и центры занятости."))
+		return
+	}
 	app, err := w.d.Routing.ForVacancy(r.Context(), sc, r.PathValue("id"), 30)
 	if err != nil {
 		w.Error(rw, r, err)
+		return
+	}
+	var inn string
+	if sc.Role == auth.Employer {
+		o, err := w.d.Orgs.Get(r.Context(), sc.OrgID)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		inn = o.INN
+	}
+	if !routing.MaySeeApplicants(sc, inn, app.Place) {
+		// Another employer's vacancy is answered as a missing one.
+		w.Error(rw, r, apperr.New(apperr.NotFound, "открытая вакансия не найдена"))
 		return
 	}
 	w.render(rw, r, http.StatusOK, "applicants", "vacancies", map[string]any{"App": app})

@@ -55,17 +55,8 @@ func (w *Web) usersPage(rw http.ResponseWriter, r *http.Request, status int, dat
 	w.render(rw, r, status, "users", "users", data)
 }
 
-// managesUser reports whether the caller may act on u: an administrator on
-// anyone, the regional ministry on the users of its region except administrators.
-func managesUser(sc auth.Scope, u auth.User) bool {
-	switch sc.Role {
-	case auth.Admin:
-		return true
-	case auth.Region:
-		return u.RegionCode == sc.RegionCode && u.Role != auth.Admin
-	}
-	return false
-}
+// managesUser reports whether the caller may act on u.
+func managesUser(sc auth.Scope, u auth.User) bool { return auth.Manages(sc, u) }
 
 // target is the user a form on the page acts on, refused when the caller may not act on it.
 func (w *Web) target(r *http.Request) (auth.User, error) {
@@ -118,4 +109,181 @@ func (w *Web) UnlockUser(rw http.ResponseWriter, r *http.Request) {
 	me, _, _ := auth.Caller(r.Context())
 	w.d.Log.Info("account unlocked by administrator", "by", me.ID, "user", u.ID)
 	w.usersPage(rw, r, http.StatusOK, map[string]any{"Done": "Учётная запись " + u.Login + " разблокирована."})
+}
+
+// User is the page of one account: its state, sessions and API tokens, with
+// the forms that disable it, reset its password and revoke its tokens.
+func (w *Web) User(rw http.ResponseWriter, r *http.Request) {
+	u, err := w.target(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.userPage(rw, r, http.StatusOK, u, map[string]any{})
+}
+
+func (w *Web) userPage(rw http.ResponseWriter, r *http.Request, status int, u auth.User, data map[string]any) {
+	ctx := r.Context()
+	u, err := w.d.Users.User(ctx, u.ID)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	tokens, err := w.d.Users.Tokens(ctx, u.ID)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	now := time.Now()
+	counts, err := w.d.Users.SessionCounts(ctx, now)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	me, _, _ := auth.Caller(ctx)
+	data["Account"], data["Tokens"], data["Sessions"], data["Now"] = userRow{User: u, Sessions: counts[u.ID], Locked: u.Locked(now), CanAct: true}, tokens, counts[u.ID], now
+	data["Self"] = me.ID == u.ID
+	rw.Header().Set("Cache-Control", "no-store")
+	w.render(rw, r, status, "user", "users", data)
+}
+
+// DisableUser disables an account: its sessions and tokens end at once.
+func (w *Web) DisableUser(rw http.ResponseWriter, r *http.Request) { w.setDisabled(rw, r, true) }
+
+// EnableUser enables a disabled account again.
+func (w *Web) EnableUser(rw http.ResponseWriter, r *http.Request) { w.setDisabled(rw, r, false) }
+
+func (w *Web) setDisabled(rw http.ResponseWriter, r *http.Request, disabled bool) {
+	u, err := w.target(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	me, _, _ := auth.Caller(r.Context())
+	if disabled && u.ID == me.ID {
+		w.userPage(rw, r, http.StatusConflict, u, map[string]any{"Error": "Свою учётную запись отключить нельзя: это сделает другой администратор."})
+		return
+	}
+	if err := w.d.Auth.SetDisabled(r.Context(), u.ID, disabled); err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	msg := "Учётная запись " + u.Login + " включена."
+	if disabled {
+		msg = "Учётная запись " + u.Login + " отключена: её сеансы завершены, API-токены отозваны."
+	}
+	w.d.Log.Info("account state changed by administrator", "by", me.ID, "user", u.ID, "disabled", disabled)
+	w.userPage(rw, r, http.StatusOK, u, map[string]any{"Done": msg})
+}
+
+// ResetUserPassword makes a one-time code with which the user chooses a new
+// password; the old one stops working. The code is shown once, here.
+func (w *Web) ResetUserPassword(rw http.ResponseWriter, r *http.Request) {
+	u, err := w.target(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	code, until, err := w.d.Auth.ResetPassword(r.Context(), u.ID)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	me, _, _ := auth.Caller(r.Context())
+	w.d.Log.Info("password reset by administrator", "by", me.ID, "user", u.ID)
+	w.userPage(rw, r, http.StatusOK, u, map[string]any{"Code": code, "CodeUntil": until})
+}
+
+// RevokeUserToken revokes any token of a user the caller manages.
+func (w *Web) RevokeUserToken(rw http.ResponseWriter, r *http.Request) {
+	u, err := w.target(r)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("token"), 10, 64)
+	if err == nil {
+		err = w.d.Users.RevokeToken(r.Context(), u.ID, id)
+	}
+	if err != nil {
+		w.Error(rw, r, apperr.New(apperr.NotFound, "токен не найден"))
+		return
+	}
+	me, _, _ := auth.Caller(r.Context())
+	w.d.Log.Info("token revoked by administrator", "by", me.ID, "user", u.ID, "token", id)
+	w.userPage(rw, r, http.StatusOK, u, map[string]any{"Done": "Токен отозван."})
+}
+
+// PasswordForm is the form that changes one's own password.
+func (w *Web) PasswordForm(rw http.ResponseWriter, r *http.Request) {
+	rw.Header().Set("Cache-Control", "no-store")
+	w.render(rw, r, http.StatusOK, "password", "password", map[string]any{"Min": auth.MinPassword})
+}
+
+// ChangePassword changes one's own password. Every session and token of the
+// user ends with it, this browser's too: the user logs in with the new one.
+func (w *Web) ChangePassword(rw http.ResponseWriter, r *http.Request) {
+	u, _, _ := auth.Caller(r.Context())
+	next := r.PostFormValue("password")
+	err := error(nil)
+	if next != r.PostFormValue("password2") {
+		err = apperr.Field("password2", "пароли не совпадают")
+	} else {
+		err = w.d.Auth.ChangePassword(r.Context(), u, r.PostFormValue("current"), next, ClientIP(r))
+	}
+	if apperr.Is(err, apperr.Invalid) {
+		rw.Header().Set("Cache-Control", "no-store")
+		w.render(rw, r, http.StatusBadRequest, "password", "password", map[string]any{"Min": auth.MinPassword, "Error": apperr.Text(err)})
+		return
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.d.Log.Info("password changed", "user", u.ID)
+	http.SetCookie(rw, &http.Cookie{Name: SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: w.d.SecureCookies, SameSite: http.SameSiteLaxMode})
+	w.loginNotice(rw, r, "Пароль изменён. Все сеансы и API-токены завершены: войдите с новым паролем.")
+}
+
+// loginNotice shows the login form with a notice of what just happened.
+func (w *Web) loginNotice(rw http.ResponseWriter, r *http.Request, msg string) {
+	token := auth.NewSecret()
+	http.SetCookie(rw, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/login", HttpOnly: true, Secure: w.d.SecureCookies,
+		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	rw.Header().Set("Cache-Control", "no-store")
+	w.renderView(rw, http.StatusOK, "login", view{CSRF: token, Data: map[string]string{"Next": "/", "Done": msg}})
+}
+
+// ResetForm is the form in which a user sets a new password with the
+// one-time code an administrator gave.
+func (w *Web) ResetForm(rw http.ResponseWriter, r *http.Request) {
+	w.resetPage(rw, r, http.StatusOK, "", "")
+}
+
+func (w *Web) resetPage(rw http.ResponseWriter, r *http.Request, status int, login, msg string) {
+	token := auth.NewSecret()
+	http.SetCookie(rw, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/password/reset", HttpOnly: true, Secure: w.d.SecureCookies,
+		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	rw.Header().Set("Cache-Control", "no-store")
+	w.renderView(rw, status, "reset", view{CSRF: token, Data: map[string]any{"Login": login, "Error": msg, "Min": auth.MinPassword}})
+}
+
+// CompleteReset sets the new password with the one-time code.
+func (w *Web) CompleteReset(rw http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(loginCSRFCookie)
+	if err != nil || c.Value == "" || r.PostFormValue("csrf") != c.Value {
+		w.resetPage(rw, r, http.StatusForbidden, "", "Форма устарела или подделана. Попробуйте ещё раз.")
+		return
+	}
+	login := r.PostFormValue("login")
+	if r.PostFormValue("password") != r.PostFormValue("password2") {
+		w.resetPage(rw, r, http.StatusBadRequest, login, "пароли не совпадают")
+		return
+	}
+	if err := w.d.Auth.CompleteReset(r.Context(), login, r.PostFormValue("code"), r.PostFormValue("password"), ClientIP(r)); err != nil {
+		w.resetPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), login, apperr.Text(err))
+		return
+	}
+	http.SetCookie(rw, &http.Cookie{Name: loginCSRFCookie, Path: "/password/reset", MaxAge: -1})
+	w.loginNotice(rw, r, "Новый пароль сохранён: войдите с ним.")
 }

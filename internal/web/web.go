@@ -90,6 +90,9 @@ type Deps struct {
 type Web struct {
 	d     Deps
 	pages map[string]*template.Template
+	// masked are the same pages for the roles that may not see persons:
+	// their numbers hide counts under the rollup's threshold.
+	masked map[string]*template.Template
 }
 
 // New parses the templates.
@@ -144,20 +147,14 @@ func New(d Deps) (*Web, error) {
 		},
 		"outcome": func(s learner.OutcomeStatus) string { return s.Name() },
 		"source":  learner.SourceName,
-		"action": func(a string) string {
-			switch a {
-			case "learner.read":
-				return "просмотр карточки"
-			}
-			return a
-		},
+		"action":  AuditKindName,
 	}
-	w := &Web{d: d, pages: map[string]*template.Template{}}
+	w := &Web{d: d, pages: map[string]*template.Template{}, masked: map[string]*template.Template{}}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}
-	for _, p := range []string{"login", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "users", "tokens", "error", "import", "job", "vacancies", "vacancy",
+	for _, p := range []string{"login", "password", "reset", "user", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "users", "tokens", "error", "import", "job", "vacancies", "vacancy",
 		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper",
 		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures",
 		"routing", "match_run", "recommend", "applicants", "employment",
@@ -176,6 +173,11 @@ func New(d Deps) (*Web, error) {
 			return nil, fmt.Errorf("web: template %s: %w", p, err)
 		}
 		w.pages[p] = t
+		m, err := t.Clone()
+		if err != nil {
+			return nil, err
+		}
+		w.masked[p] = m.Funcs(maskedFuncs)
 	}
 	return w, nil
 }
@@ -208,7 +210,11 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page, 
 
 func (w *Web) renderView(rw http.ResponseWriter, status int, page string, v view) {
 	var buf bytes.Buffer
-	if err := w.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+	t := w.pages[page]
+	if v.User.ID != 0 && !v.SeesPersons {
+		t = w.masked[page]
+	}
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		w.d.Log.Error("render", "page", page, "err", err)
 		http.Error(rw, "Не удалось показать страницу.", http.StatusInternalServerError)
 		return
