@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -47,9 +48,18 @@ func TestBrowserRisk(t *testing.T) {
 	if text := textOf(t, ctx, "#actions"); !strings.Contains(text, "профконсультация") || !strings.Contains(text, "вакансиям района") {
 		t.Errorf("actions: %q", text)
 	}
-	// With an outcome chosen the case closes.
+	// Closed as employed, the case asks for the employer and the day work began.
 	do(t, ctx,
 		chromedp.SetValue(css(`form[action$="/close"] select[name=outcome]`), "employed"),
+		chromedp.Click(css(`form[action$="/close"] button`)),
+		chromedp.WaitVisible(css(`p.notice.error`)))
+	if text := textOf(t, ctx, "p.notice.error"); !strings.Contains(text, "работодателя") {
+		t.Errorf("closing as employed without the employer: %q", text)
+	}
+	do(t, ctx,
+		chromedp.SetValue(css(`form[action$="/close"] select[name=outcome]`), "employed"),
+		chromedp.SetValue(css(`form[action$="/close"] input[name=since]`), time.Now().AddDate(0, 0, -1).Format("2006-01-02")),
+		chromedp.SendKeys(css(`form[action$="/close"] input[name=employer_name]`), "ООО «Камчатская верфь»"),
 		chromedp.Click(css(`form[action$="/close"] button`)),
 		// The page after closing has no forms to work the case.
 		chromedp.WaitNotPresent(css(`form[action$="/close"]`)))

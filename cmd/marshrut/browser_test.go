@@ -150,7 +150,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("region", func(t *testing.T) {
 		do(t, ctx, login(srv.URL, "region"))
 		text := textOf(t, ctx, "main")
-		for _, want := range []string{"Ключевые показатели", "Трудоустройство выпускников через 6 месяцев", "Охват профориентацией", "Информирование о целевом обучении"} {
+		for _, want := range []string{"Ключевые показатели", "Занятость выпускников через 6 месяцев", "Охват профориентацией", "Информирование о целевом обучении", "Ваши дела"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("region dashboard lacks %q", want)
 			}
