@@ -227,7 +227,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 // of the workforce balance and of the employment programmes, under the
 // catalogue of measures.
 func newFigures(cfg *config.Config, st *store.Store, workforce *balance.Service, programmes *measures.Service, now func() time.Time) (*analytics.Monitor, *kpi.Service) {
-	monitor := analytics.NewMonitor(st, now, demandClosure(workforce), measuresEmployment(programmes))
+	monitor := analytics.NewMonitor(st, now, kpi.DemandClosure(workforce), kpi.ProgrammeEmployment(programmes))
 	return monitor, kpi.NewService(monitor, st, now, cfg.Location())
 }
 

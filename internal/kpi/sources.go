@@ -1,4 +1,4 @@
-package main
+package kpi
 
 import (
 	"context"
@@ -12,11 +12,11 @@ import (
 	"marshrut/internal/measures"
 )
 
-// demandClosure is the monitoring figure of the workforce balance: how much
+// DemandClosure is the region-wide count of the workforce balance: how much
 // of the region's forecast demand for the first year the graduates close.
 // A region whose balance cannot be computed yet (no vacancy history) shows
 // no such figure rather than no monitoring.
-func demandClosure(b *balance.Service) analytics.ExtraSource {
+func DemandClosure(b *balance.Service) analytics.ExtraSource {
 	return func(ctx context.Context, region string, _ time.Time) (analytics.Figures, error) {
 		res, err := b.Balance(ctx, auth.SystemScope(region), 0)
 		if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.NotFound) {
@@ -31,9 +31,9 @@ func demandClosure(b *balance.Service) analytics.ExtraSource {
 	}
 }
 
-// measuresEmployment is the monitoring figure of the active employment
+// ProgrammeEmployment is the region-wide count of the active employment
 // measures: those who completed a programme and work within three months.
-func measuresEmployment(m *measures.Service) analytics.ExtraSource {
+func ProgrammeEmployment(m *measures.Service) analytics.ExtraSource {
 	return func(ctx context.Context, region string, _ time.Time) (analytics.Figures, error) {
 		figs, err := m.Figures(ctx, auth.SystemScope(region), measures.FigureFilter{})
 		if err != nil {
