@@ -29,7 +29,7 @@ func TestAccessMatrix(t *testing.T) {
 	f := newAccessFixture(t)
 	t.Logf("fixture: %s", time.Since(start).Round(time.Millisecond))
 	leaks := newLeakScanner(f)
-	w := &walker{f: f, leaks: leaks, t: t, ids: map[string]idPair{}}
+	w := &walker{f: f, leaks: leaks, words: newWordScanner(), t: t, ids: map[string]idPair{}}
 	before := f.checksums()
 
 	var web, apis []string
@@ -69,6 +69,9 @@ func TestAccessMatrix(t *testing.T) {
 		if !slices.Contains(apis, p) {
 			t.Errorf("apiRules has %q, which the API does not serve", p)
 		}
+	}
+	for _, p := range w.words.report() {
+		t.Errorf("page text: %s", p)
 	}
 	f.waitJobs()
 	after := f.checksums()
@@ -110,6 +113,7 @@ type walker struct {
 	t        *testing.T
 	f        *accessFixture
 	leaks    *leakScanner
+	words    *wordScanner
 	ids      map[string]idPair // kind of object/login → ids
 	requests int
 	matrix   []string
@@ -338,6 +342,7 @@ func (w *walker) route(isAPI bool, pattern string, rl rule) {
 		o := w.send(isAPI, method, fill(func(n string) string { return pick(n, "own") }), login)
 		w.note(pattern, login, "own", o)
 		w.leaks.check(w, pattern, login, "own", o)
+		w.words.check(pattern, login, o)
 		if !own && len(names) > 0 {
 			missing = true
 		}
@@ -353,6 +358,7 @@ func (w *walker) route(isAPI bool, pattern string, rl rule) {
 			o := w.send(isAPI, method, fill(func(n string) string { return pick(n, "foreign") }), login)
 			w.note(pattern, login, "foreign", o)
 			w.leaks.check(w, pattern, login, "foreign", o)
+			w.words.check(pattern, login, o)
 			w.expectAsMissing(isAPI, method, fill(func(n string) string { return pick(n, "missing") }), pattern, login, "foreign", rl, o)
 		}
 		if missing {
@@ -362,6 +368,7 @@ func (w *walker) route(isAPI bool, pattern string, rl rule) {
 			o := w.send(isAPI, method, fill(func(n string) string { return pick(n, "neighbour") }), login)
 			w.note(pattern, login, "neighbour", o)
 			w.leaks.check(w, pattern, login, "neighbour", o)
+			w.words.check(pattern, login, o)
 			if rl.neighbour != "" && !strings.Contains(" "+rl.neighbour+" ", " "+o.class+" ") {
 				w.fail(pattern, login, "neighbour", o, "another organisation's object: want "+rl.neighbour)
 			}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"io"
+	"marshrut/internal/kpi"
+	"marshrut/internal/learner"
 	"net/http"
 	"strconv"
 
@@ -21,11 +23,25 @@ var measureTitles = map[string]string{
 	"unknown6": "нет сведений через 6 месяцев", "scored": "оценено", "at_risk": "в зоне риска", "with_case": "со случаем",
 	"with_case_working": "со случаем: работают", "without_case": "без случая", "without_case_working": "без случая: работают",
 	"open": "случаев открыто", "closed": "случаев закрыто",
+	"denominator": "база показателя", "numerator": "в числителе", "unknown": "нет сведений о статусе",
+}
+
+// dimValue is a dimension's value as a person reads it: a status or a
+// measure by its name, anything else as it is.
+func dimValue(v string) string {
+	if st := learner.Status(v); st.Valid() {
+		return st.Name()
+	}
+	if m, ok := kpi.Lookup(v); ok {
+		return m.Name
+	}
+	return v
 }
 
 var tableTitles = map[string]string{
 	"learners": "Обучающиеся", "guidance": "Профориентация по муниципалитетам", "employment": "Трудоустройство по муниципалитетам",
 	"specialties": "Трудоустройство по специальностям", "early_warning": "Раннее предупреждение",
+	"measures": "Ключевые показатели",
 }
 
 // Federal is the comparison of the regions whose bundles the installation holds.

@@ -116,6 +116,7 @@ func New(d Deps) (*Web, error) {
 		"mul100":    func(x float64) float64 { return x * 100 },
 		"deref":     func(p *int) int { return *p },
 		"deref64":   func(p *float64) float64 { return *p },
+		"dim":       dimValue,
 		"inc":       func(i int) int { return i + 1 },
 		"mul22":     func(n int) int { return 22*n + 4 },
 		"add250":    func(x float64) float64 { return 250 + x },
