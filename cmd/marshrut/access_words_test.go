@@ -18,7 +18,7 @@ type wordScanner struct {
 func newWordScanner() *wordScanner { return &wordScanner{found: map[string][]string{}} }
 
 var (
-	reMain     = regexp.MustCompile(`(?s)<main.*</main>`)
+	reMain = regexp.MustCompile(`(?s)<main.*</main>`)
 	// Code, and the expert's words kept one click away in <details>, are not read.
 	reCodeLike = regexp.MustCompile(`(?s)<(script|style|code|pre|kbd|samp|details)\b[^>]*>.*?</(script|style|code|pre|kbd|samp|details)>|<[^>]+\btranslate="no"[^>]*>[^<]*`)
 	reTag      = regexp.MustCompile(`<[^>]+>`)

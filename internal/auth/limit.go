@@ -1,11 +1,8 @@
 package auth
 
 import (
-	"math"
 	"sync"
 	"time"
-
-	"marshrut/internal/apperr"
 )
 
 // limiter counts failed logins per key (an address, a login) in a sliding
@@ -70,10 +67,3 @@ const (
 	LockAfter = 10
 	LockFor   = 30 * time.Minute
 )
-
-// errLocked is the answer to a login into a locked account. It gives the
-// minutes left rather than a clock time: the region's zone is not the server's.
-func errLocked(until, now time.Time) error {
-	return apperr.New(apperr.TooMany, "Учётная запись заблокирована после %d неудачных попыток входа подряд. "+
-		"Повторите через %d мин. или обратитесь к администратору.", LockAfter, int(math.Ceil(until.Sub(now).Minutes())))
-}
