@@ -1,0 +1,250 @@
+package routing
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strconv"
+
+	"marshrut/internal/engine/match"
+)
+
+// Unplaced is why a candidate is left without a place, as the run page
+// counts it.
+type Unplaced int
+
+const (
+	// NoVacancy: no open vacancy linked to the specialty within reach.
+	NoVacancy Unplaced = iota + 1
+	// Wishes: linked vacancies exist, but only where the candidate will not
+	// move; pay is not a wish that excludes a place, it only ranks them.
+	Wishes
+	// TakenEarlier: the compatible vacancies' places went to proposals of
+	// earlier rounds.
+	TakenEarlier
+	// Outranked: every compatible place went to candidates the employers
+	// rank higher (or to holders of target contracts).
+	Outranked
+)
+
+// farReason is the reason pairsOf gives for a place beyond reach.
+const farReason = "вакансия далеко от дома, а переезд не рассматривается"
+
+// proofRounds bounds the rounds of the optimal mode's check: each adds the
+// pairs that break the proof and solves again.
+const proofRounds = 12
+
+// openLists makes the lists of a run over the places still open after the
+// earlier rounds, and the places of each of them.
+func openLists(pc placesCache, taken map[string]int, cands []*Candidate) (*lists, []int32) {
+	vac := make([]int32, len(pc.list))
+	var capacity, place []int32
+	for i, p := range pc.list {
+		vac[i] = -1
+		if left := p.WorkPlaces - taken[p.VacancyID]; left > 0 {
+			vac[i] = int32(len(capacity))
+			capacity = append(capacity, int32(left))
+			place = append(place, int32(i))
+		}
+	}
+	l := newLists(pc, vac, cands)
+	l.place = place
+	return l, capacity
+}
+
+// outcome is what a run computes: the stable matching over the complete
+// lists, the optimal one, whether the optimal one is proved optimal over
+// every compatible pair, the most that could be placed, and the number of
+// compatible pairs.
+type outcome struct {
+	Stable, Optimal match.Result
+	Proven          bool
+	Most, Edges     int64
+	optEdges        [][]match.Edge
+}
+
+// match runs both modes and the maximum over the lists.
+func (l *lists) match(ctx context.Context, capacity []int32, seed uint64, progress func(done, total int)) (outcome, error) {
+	var out outcome
+	n := len(l.cands)
+	step := func(done, total int) { progress(done*n/max(1, total), 3*n) }
+	var err error
+	out.Stable, err = match.Defer(ctx, match.Market{Graduates: n, Capacity: capacity, Lists: l}, match.Options{Seed: seed, Progress: step})
+	if err != nil {
+		return out, err
+	}
+	gr := l.graph(capacity)
+	for i, size := range gr.Size {
+		out.Edges += int64(size) * int64(gr.Start[i+1]-gr.Start[i])
+	}
+	if out.Most, err = match.MostPlaced(ctx, gr); err != nil {
+		return out, err
+	}
+	progress(2*n, 3*n)
+	if err := l.optimal(ctx, capacity, seed, &out); err != nil {
+		return out, err
+	}
+	progress(3*n, 3*n)
+	return out, nil
+}
+
+// optimal finds the matching of the most welfare over every compatible pair
+// with the contracts placed as the stable run placed them, without scoring
+// every pair. It solves over the pairs the stable run produced and takes the
+// solver's prices as a proof: the solution is optimal over all pairs when no
+// pair left out weighs more than its graduate's value and its vacancy's
+// price (linear-programming duality; the prices and the welfare already
+// agree). The lists produced on demand bound the pairs not yet scored, so the
+// check scores only those that might break the proof; any that do are added
+// and the market solved again. Proven says whether the proof held within
+// proofRounds rounds.
+func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out *outcome) error {
+	n := len(l.cands)
+	target := make([]int32, n) // the vacancy of a contract placement, -1 none
+	edges := make([][]match.Edge, n)
+	for g := range n {
+		target[g] = -1
+		edges[g] = slices.Clone(l.emitted[g])
+		if v := out.Stable.Assignment[g]; v >= 0 {
+			for _, e := range edges[g] {
+				if e.Vacancy == int(v) && e.Priority {
+					target[g] = v
+				}
+			}
+		}
+	}
+	vid := make([]string, len(capacity))
+	for v := range vid {
+		vid[v] = strconv.Itoa(v)
+	}
+	for round := 0; ; round++ {
+		b := match.NewBuilder()
+		for v, c := range capacity {
+			if _, err := b.AddVacancy(vid[v], int(c)); err != nil {
+				return err
+			}
+		}
+		for g := range n {
+			id := strconv.Itoa(g)
+			if _, err := b.AddGraduate(id); err != nil {
+				return err
+			}
+			for _, e := range edges[g] {
+				if err := b.AddEdge(id, vid[e.Vacancy], e.Utility, e.Score); err != nil {
+					return err
+				}
+			}
+			if target[g] >= 0 {
+				if err := b.AddTarget(id, vid[target[g]]); err != nil {
+					return err
+				}
+			}
+		}
+		in, err := b.Build()
+		if err != nil {
+			return err
+		}
+		res, err := match.Run(ctx, in, match.Options{Mode: match.Optimal, Seed: seed})
+		if err != nil {
+			return err
+		}
+		out.Optimal, out.optEdges = res, edges
+		broken := 0
+		for g := range n {
+			if target[g] >= 0 {
+				continue // bound by the contract, out of the market
+			}
+			y := res.Value[g]
+			l.rest(g, employerMax(l.cands[g]), int(y), func(v int32) int { return int(y + res.Price[v]) }, func(e match.Edge) {
+				edges[g] = append(edges[g], e)
+				broken++
+			})
+		}
+		if broken == 0 {
+			out.Proven = true
+			return nil
+		}
+		if round+1 == proofRounds {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// choice is the place's position in the candidate's list, 1 first: the
+// stable run knows it; for the optimal one it is counted among the pairs the
+// run scored for the candidate.
+func (o *outcome) choice(r match.Result, g int) int {
+	if r.Choice != nil {
+		return int(r.Choice[g])
+	}
+	v := r.Assignment[g]
+	own := -1
+	for _, e := range o.optEdges[g] {
+		if e.Vacancy == int(v) {
+			own = e.Utility
+		}
+	}
+	k := 1
+	for _, e := range o.optEdges[g] {
+		if e.Utility > own {
+			k++
+		}
+	}
+	return k
+}
+
+// unplaced says why candidate g has no place, for the counts and in words.
+func (l *lists) unplaced(g int, reason match.Reason) (Unplaced, string) {
+	if reason != match.NoEdges {
+		return Outranked, reason.String()
+	}
+	c := l.cands[g]
+	all, why := pairsOf(c, l.pc, 1, nil)
+	switch {
+	case len(all) > 0:
+		return TakenEarlier, "места на совместимых вакансиях заняты предложениями прежних туров"
+	case why[farReason] > 0:
+		return Wishes, "нет совместимых вакансий рядом с домом, а переезд не рассматривается"
+	}
+	return NoVacancy, unsuitable(why)
+}
+
+// contractNote says why a holder of a target contract is not placed with the
+// employer.
+func (l *lists) contractNote(g int, taken map[string]int) string {
+	c := l.cands[g]
+	name := "ИНН " + c.ContractINN
+	var places []*Place
+	for i := range l.pc.list {
+		if p := &l.pc.list[i]; p.EmployerINN == c.ContractINN {
+			places = append(places, p)
+			name = p.EmployerName
+		}
+	}
+	if len(places) == 0 {
+		return "у работодателя по целевому договору (" + name + ") нет открытых вакансий в регионе"
+	}
+	why := map[string]int{}
+	compatible := 0
+	for _, p := range places {
+		_, ok, reason := Compatible(c, p)
+		switch {
+		case !ok:
+			why[reason]++
+		case p.WorkPlaces-taken[p.VacancyID] <= 0:
+			why["места заняты предложениями прежних туров"]++
+		default:
+			compatible++
+		}
+	}
+	if compatible > 0 {
+		return "места на вакансиях работодателя по целевому договору (" + name + ") заняты другими выпускниками с целевыми договорами"
+	}
+	keys := slices.Collect(maps.Keys(why))
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(why[b], why[a]), cmp.Compare(a, b)) })
+	return "у работодателя по целевому договору (" + name + ") нет совместимой вакансии: " + keys[0]
+}
