@@ -76,8 +76,9 @@ type candState struct {
 	want    int
 	ddoMax  int
 	cursors []cursor
-	heap    []scoredPair // scored and not handed out, a max-heap by utility
-	skip    []int32      // places handed out with the contract first
+	heap    []scoredPair    // scored and not handed out, a max-heap by utility
+	skip    []int32         // places handed out with the contract first
+	memo    map[int32]rated // pairs scored by rest, by place
 }
 
 func newLists(pc placesCache, vac []int32, cands []*Candidate) *lists {
@@ -369,9 +370,11 @@ func (l *lists) graph(capacity []int32) match.Graph {
 // rest calls visit with every compatible place of candidate g not yet handed
 // out whose weight (both scores) might exceed limit(place): those scored
 // and waiting, and those of the streams until the bound of a stream falls to
-// limit. eMax bounds the employer's score of the candidate. The candidate's
-// lists are left as they were.
-func (l *lists) rest(g int, eMax int, floor int, limit func(v int32) int, visit func(e match.Edge)) {
+// floor. A pair is scored only when its bound (the stream's bound of the
+// graduate's score and the employer's score of the place at most) exceeds
+// its limit, and once: later calls take the score from memory. The
+// candidate's lists are left as they were.
+func (l *lists) rest(g int, floor int, limit func(v int32) int, visit func(e match.Edge)) {
 	c, st := l.cands[g], &l.state[g]
 	if !st.started {
 		l.start(g)
@@ -381,6 +384,7 @@ func (l *lists) rest(g int, eMax int, floor int, limit func(v int32) int, visit 
 			visit(match.Edge{Vacancy: int(l.vac[x.place]), Utility: int(x.u), Score: int(x.e)})
 		}
 	}
+	eMax := employerMax(c)
 	for _, cu := range st.cursors {
 		for ; int(cu.i) < len(cu.s.items); cu.i++ {
 			if st.bound(cu)+eMax <= floor {
@@ -392,14 +396,43 @@ func (l *lists) rest(g int, eMax int, floor int, limit func(v int32) int, visit 
 				continue
 			}
 			v := l.vac[it.place]
-			if st.bound(cu)+eMax <= limit(v) {
+			if st.bound(cu)+employerAt(c, p, it.link) <= limit(v) {
 				continue
 			}
-			if x, ok := l.rate(c, it); ok && x.u+x.e > limit(v) {
+			x, ok := st.memo[it.place]
+			if !ok {
+				if x, ok = l.rate(c, it); !ok {
+					x = rated{-1, -1}
+				}
+				if st.memo == nil {
+					st.memo = map[int32]rated{}
+				}
+				st.memo[it.place] = x
+			}
+			if x.u >= 0 && x.u+x.e > limit(v) {
 				visit(match.Edge{Vacancy: int(v), Utility: x.u, Score: x.e})
 			}
 		}
 	}
+}
+
+// employerAt bounds the employer's score of the candidate at a place: the
+// specialty as linked, the candidate's grades and exam, and practice, mentor
+// and contract where they are with this employer.
+func employerAt(c *Candidate, p *Place, link *vacancy.Link) int {
+	e := specialtyComponent(c, *link, 300, false, false).Points + gradePoints(c) + max(0, min(c.DemoExam, 100))
+	if p.EmployerINN != "" {
+		if slices.Contains(c.PracticeINNs, p.EmployerINN) {
+			e += 200
+		}
+		if slices.Contains(c.MentorINNs, p.EmployerINN) {
+			e += 100
+		}
+		if c.ContractINN == p.EmployerINN {
+			e += 100
+		}
+	}
+	return e
 }
 
 // employerMax bounds the employer's score of the candidate for any place:

@@ -94,6 +94,7 @@ type fullLists struct {
 	pairs [][]Pair
 	vac   []int32
 	step  []int
+	place func(p Pair) int // the place index of a pair; nil: from its identifier
 }
 
 func newFullLists(pc placesCache, vac []int32, cands []*Candidate) *fullLists {
@@ -111,7 +112,13 @@ func (f *fullLists) Next(g int, buf []match.Edge) []match.Edge {
 		f.step[g]++
 		for _, p := range f.pairs[g] {
 			if p.Holds() == first {
-				buf = append(buf, match.Edge{Vacancy: int(f.vac[indexOf(p)]), Utility: p.Graduate.Total, Score: p.Employer.Total, Priority: first})
+				i := 0
+				if f.place != nil {
+					i = f.place(p)
+				} else {
+					i = indexOf(p)
+				}
+				buf = append(buf, match.Edge{Vacancy: int(f.vac[i]), Utility: p.Graduate.Total, Score: p.Employer.Total, Priority: first})
 			}
 		}
 		if len(buf) > 0 {

@@ -156,7 +156,7 @@ func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out 
 				continue // bound by the contract, out of the market
 			}
 			y := res.Value[g]
-			l.rest(g, employerMax(l.cands[g]), int(y), func(v int32) int { return int(y + res.Price[v]) }, func(e match.Edge) {
+			l.rest(g, int(y), func(v int32) int { return int(y + res.Price[v]) }, func(e match.Edge) {
 				edges[g] = append(edges[g], e)
 				broken++
 			})

@@ -1,0 +1,86 @@
+package routing
+
+import (
+	"context"
+	"strconv"
+
+	"marshrut/internal/engine/match"
+)
+
+// Complete is a run computed the plain way, for tests to check runs by: every
+// compatible pair of every candidate scored at once, deferred acceptance over
+// the complete lists with the employer's vacancies first for a holder of a
+// target contract, and the most placed over the complete graph.
+type Complete struct {
+	Result   match.Result
+	Most     int64
+	Learners []int64         // of each graduate index
+	Vacancy  []string        // of each vacancy index
+	Capacity []int32         // of each vacancy index
+	Employer map[int64][]int // a holder's employer's compatible open vacancies
+	Holds    func(g, v int) bool
+}
+
+// CompleteRun computes the region's run of the year the plain way.
+func CompleteRun(ctx context.Context, s *Service, region string, year int, seed uint64) (Complete, error) {
+	cands, err := s.store.Candidates(ctx, region, year)
+	if err != nil {
+		return Complete{}, err
+	}
+	pc, err := s.regionPlaces(ctx, region)
+	if err != nil {
+		return Complete{}, err
+	}
+	placed, taken, err := s.store.Placed(ctx, region)
+	if err != nil {
+		return Complete{}, err
+	}
+	var list []*Candidate
+	for i := range cands {
+		if !placed[cands[i].LearnerID] {
+			list = append(list, &cands[i])
+		}
+	}
+	lx, capacity := openLists(pc, taken, list)
+	index := make(map[*Place]int, len(pc.list))
+	for i := range pc.list {
+		index[&pc.list[i]] = i
+	}
+	placeIndex := func(p *Place) int { return index[p] }
+	full := &fullLists{vac: lx.vac, step: make([]int, len(list))}
+	out := Complete{Capacity: capacity, Employer: map[int64][]int{}}
+	b := match.NewBuilder()
+	for v, c := range capacity {
+		out.Vacancy = append(out.Vacancy, pc.list[lx.place[v]].VacancyID)
+		b.AddVacancy(strconv.Itoa(v), int(c))
+	}
+	for g, c := range list {
+		pairs, _ := pairsOf(c, pc, 0, func(i int) bool { return lx.vac[i] >= 0 })
+		full.pairs = append(full.pairs, pairs)
+		out.Learners = append(out.Learners, c.LearnerID)
+		id := strconv.Itoa(g)
+		b.AddGraduate(id)
+		for _, p := range pairs {
+			v := lx.vac[placeIndex(p.Place)]
+			b.AddEdge(id, strconv.Itoa(int(v)), p.Graduate.Total, p.Employer.Total)
+			if p.Holds() {
+				out.Employer[c.LearnerID] = append(out.Employer[c.LearnerID], int(v))
+			}
+		}
+	}
+	full.place = func(p Pair) int { return placeIndex(p.Place) }
+	if out.Result, err = match.Defer(ctx, match.Market{Graduates: len(list), Capacity: capacity, Lists: full}, match.Options{Seed: seed}); err != nil {
+		return Complete{}, err
+	}
+	in, err := b.Build()
+	if err != nil {
+		return Complete{}, err
+	}
+	if out.Most, err = match.MostPlaced(ctx, match.GraphOf(in)); err != nil {
+		return Complete{}, err
+	}
+	out.Holds = func(g, v int) bool {
+		return list[g].ContractINN != "" && list[g].ContractINN == pc.list[lx.place[v]].EmployerINN
+	}
+	return out, nil
+}
