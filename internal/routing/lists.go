@@ -2,38 +2,52 @@ package routing
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
+	"marshrut/internal/ddo"
 	"marshrut/internal/engine/match"
 	"marshrut/internal/vacancy"
 )
 
 // lists produces the candidates' preference lists for a run on demand, over
 // every compatible vacancy, in the candidate's order (the graduate's score
-// down), scoring only what a candidate reaches.
+// down), scoring only the pairs handed out.
 //
-// The open places linked to a code (a specialty or its group) and within
-// reach of a home (a municipality and its centre, and whether the candidate
-// would move) are kept in streams: one per travel class, per whether the
-// vacancy names its pay, and per whether it asks for higher education, each
-// sorted by pay down. Along a stream the graduate's score is bounded from
-// above by the pay points of the next place (pay points never fall as pay
-// rises), the stream's distance points, the highest specialty points left
-// in it, and the most the ДДО can give. A candidate's next group is the
-// places scored so far with the highest score, once that score is above the
-// bound of every stream: nothing not yet scored can reach it, so the group is
-// exactly the next piece of the complete list.
+// The graduate's score of a place is the sum of pay points (which never fall
+// as the pay rises, for a given wish), distance points (by travel class),
+// specialty points (by the link) and ДДО points (by the types of work the
+// vacancy's links belong to). So the open places linked to a code and within
+// reach of a home (a municipality, its centre, and whether the candidate
+// would move) are kept in streams, one per travel class, pay named or not,
+// higher education asked or not, specialty points and ДДО types, each sorted
+// by pay down: along a stream the score falls, and its next place's score is
+// a few additions. A candidate's list is the merge of its streams by that
+// score; the next group is every place of the highest score left, scored in
+// full only then (reasons and the employer's side).
 type lists struct {
 	pc    placesCache
 	vac   []int32 // engine index of each place, -1 when not open
 	place []int32 // place of each engine index
 	cands []*Candidate
 	homes map[homeKey][]*stream
+	mask  []uint8 // ДДО types of each place's links
 	state []candState
 	// emitted keeps every edge handed out, by candidate, for the optimal
 	// mode and the check of its proof.
-	emitted [][]match.Edge
+	emitted [][]edge
 	scored  int64
+}
+
+// edge is a pair handed out, kept small: there are millions at a region's scale.
+type edge struct {
+	v    int32
+	u, e int16
+	prio bool
+}
+
+func (e edge) engine() match.Edge {
+	return match.Edge{Vacancy: int(e.v), Utility: int(e.u), Score: int(e.e), Priority: e.prio}
 }
 
 // homeKey is what decides which places a candidate reaches by a code.
@@ -44,46 +58,77 @@ type homeKey struct {
 	relocate bool
 }
 
-// stream is places of one travel class, pay known or not and education,
-// sorted by pay down.
+// stream is the places of one kind, sorted by pay down.
 type stream struct {
 	travel Travel
-	higher bool // the places ask for higher education
+	higher bool  // the places ask for higher education
+	paid   bool  // the places name their pay
+	spec   int16 // specialty points of the links for a candidate of the stream's code
+	mask   uint8 // ДДО types of the places' links
 	items  []item
 }
 
 type item struct {
-	place   int32
-	pay     int32
-	spec    int16 // specialty points of the link
-	specMax int16 // the most specialty points from here to the end
-	link    *vacancy.Link
+	place int32
+	pay   int32
+	link  *vacancy.Link
 }
 
 type cursor struct {
 	s     *stream
 	i     int32
-	group bool // the stream is of the specialty's group, not of the specialty
-}
-
-type scoredPair struct {
-	place int32
-	u, e  int16
+	base  int16 // the score of the stream's places but for the pay
+	group bool  // the stream is of the specialty's group, not of the specialty
 }
 
 type candState struct {
 	started bool
 	want    int
-	ddoMax  int
-	cursors []cursor
-	heap    []scoredPair    // scored and not handed out, a max-heap by utility
-	skip    []int32         // places handed out with the contract first
-	memo    map[int32]rated // pairs scored by rest, by place
+	cursors []cursor // a max-heap by the score of the next place
+	skip    []int32  // places handed out with the contract first
+	memo    map[int32]rated
 }
 
 func newLists(pc placesCache, vac []int32, cands []*Candidate) *lists {
-	return &lists{pc: pc, vac: vac, cands: cands, homes: map[homeKey][]*stream{}, state: make([]candState, len(cands)),
-		emitted: make([][]match.Edge, len(cands))}
+	l := &lists{pc: pc, vac: vac, cands: cands, homes: map[homeKey][]*stream{}, state: make([]candState, len(cands)),
+		emitted: make([][]edge, len(cands)), mask: make([]uint8, len(pc.list))}
+	for i := range pc.list {
+		for _, link := range pc.list[i].Links {
+			l.mask[i] |= typeMask(link.Code())
+		}
+	}
+	return l
+}
+
+// typeMask is the ДДО types of a code, one bit each in ddoTypes order.
+func typeMask(code string) uint8 {
+	var m uint8
+	for _, t := range ddo.TypesOf(code) {
+		m |= 1 << slices.Index(ddoTypes, t)
+	}
+	return m
+}
+
+var ddoTypes = []ddo.Type{ddo.Nature, ddo.Technics, ddo.Human, ddo.Sign, ddo.Art}
+
+// ddoPoints is the ДДО points of a place whose links have the types of mask,
+// as score counts them: the better of the fit of the candidate's own
+// specialty and of the vacancy's links.
+func ddoPoints(c *Candidate, mask uint8) int {
+	if c.DDO == nil {
+		return 75
+	}
+	f := ddo.Fit(*c.DDO, c.SpecialtyCode)
+	best := 0
+	for i, t := range ddoTypes {
+		if mask&(1<<i) != 0 {
+			best = max(best, c.DDO.Points[t])
+		}
+	}
+	if vf := float64(min(best, ddo.MaxPoints)) / ddo.MaxPoints; vf > f {
+		f = vf
+	}
+	return int(math.Round(150 * f))
 }
 
 // codes are the codes a candidate's places are linked by: the specialty
@@ -99,6 +144,14 @@ func codes(c *Candidate) []string {
 	return []string{c.SpecialtyCode, group}
 }
 
+// streamKind tells streams apart.
+type streamKind struct {
+	travel       Travel
+	higher, paid bool
+	spec         int16
+	mask         uint8
+}
+
 // streams returns the streams of a home, built on first use.
 func (l *lists) streams(k homeKey) []*stream {
 	if ss, ok := l.homes[k]; ok {
@@ -109,7 +162,7 @@ func (l *lists) streams(k homeKey) []*stream {
 		entries = l.pc.near[nearKey{k.code, k.muni}]
 	}
 	home := &Candidate{SpecialtyCode: k.code, MunicipalityID: k.muni, Lat: k.lat, Lon: k.lon}
-	byKind := map[[3]int]*stream{}
+	byKind := map[streamKind]*stream{}
 	for i := range entries {
 		e := &entries[i]
 		if l.vac[e.place] < 0 {
@@ -124,39 +177,24 @@ func (l *lists) streams(k homeKey) []*stream {
 			continue
 		}
 		pay := payOf(p)
-		higher := p.Education == vacancy.EduHigher
-		kind := [3]int{int(t), min(pay, 1), b2i(higher)}
+		kind := streamKind{travel: t, higher: p.Education == vacancy.EduHigher, paid: pay > 0,
+			spec: int16(specialtyComponent(home, e.link, 250, false, true).Points), mask: l.mask[e.place]}
 		s := byKind[kind]
 		if s == nil {
-			s = &stream{travel: t, higher: higher}
+			s = &stream{travel: t, higher: kind.higher, paid: kind.paid, spec: kind.spec, mask: kind.mask}
 			byKind[kind] = s
 		}
-		spec := specialtyComponent(home, e.link, 250, false, true).Points
-		s.items = append(s.items, item{place: int32(e.place), pay: int32(pay), spec: int16(spec), link: &e.link})
+		s.items = append(s.items, item{place: int32(e.place), pay: int32(pay), link: &e.link})
 	}
 	var ss []*stream
 	for _, s := range byKind {
 		slices.SortFunc(s.items, func(a, b item) int { return cmp.Or(cmp.Compare(b.pay, a.pay), cmp.Compare(a.place, b.place)) })
-		top := int16(0)
-		for i := len(s.items) - 1; i >= 0; i-- {
-			top = max(top, s.items[i].spec)
-			s.items[i].specMax = top
-		}
 		ss = append(ss, s)
 	}
 	// Map order must not matter: streams in a fixed order.
-	slices.SortFunc(ss, func(a, b *stream) int {
-		return cmp.Or(cmp.Compare(a.travel, b.travel), cmp.Compare(b2i(a.higher), b2i(b.higher)), cmp.Compare(a.items[0].place, b.items[0].place))
-	})
+	slices.SortFunc(ss, func(a, b *stream) int { return cmp.Compare(a.items[0].place, b.items[0].place) })
 	l.homes[k] = ss
 	return ss
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // reach calls visit with every stream a candidate takes places from, and
@@ -172,17 +210,15 @@ func (l *lists) reach(c *Candidate, visit func(s *stream, group bool)) {
 	}
 }
 
-// linkedExactly tells whether the place is linked to the specialty itself: then it
-// is in the specialty's streams, and its group's streams pass it by.
+// linkedExactly tells whether the place is linked to the specialty itself:
+// then it is in the specialty's streams, and its group's streams pass it by.
 func linkedExactly(p *Place, spec string) bool {
 	return slices.ContainsFunc(p.Links, func(l vacancy.Link) bool { return l.SpecialtyCode == spec })
 }
 
-// bound is the most the graduate's score can be for the places of a stream
-// from position i on.
-func (st *candState) bound(cu cursor) int {
-	it := &cu.s.items[cu.i]
-	return payPoints(int(it.pay), st.want) + travelPoints[cu.s.travel] + int(it.specMax) + st.ddoMax
+// head is the graduate's score of the cursor's next place.
+func (st *candState) head(cu *cursor) int {
+	return payPoints(int(cu.s.items[cu.i].pay), st.want) + int(cu.base)
 }
 
 func (l *lists) start(g int) {
@@ -192,11 +228,55 @@ func (l *lists) start(g int) {
 	if st.want == 0 {
 		st.want = l.pc.median
 	}
-	st.ddoMax = 75
-	if c.DDO != nil {
-		st.ddoMax = 150
+	l.reach(c, func(s *stream, group bool) {
+		// The stream's specialty points are the candidate's: by the
+		// specialty itself in its own streams (an exact link), by the
+		// group in the group's (a place linked exactly is passed by).
+		base := travelPoints[s.travel] + int(s.spec) + ddoPoints(c, s.mask)
+		st.cursors = append(st.cursors, cursor{s: s, base: int16(base), group: group})
+	})
+	for i := len(st.cursors)/2 - 1; i >= 0; i-- {
+		st.down(i)
 	}
-	l.reach(c, func(s *stream, group bool) { st.cursors = append(st.cursors, cursor{s: s, group: group}) })
+}
+
+// higher orders the cursors' heap: the higher next score first, then the
+// lower place index (any fixed order will do: a group is sorted again).
+func (st *candState) higher(i, j int) bool {
+	a, b := &st.cursors[i], &st.cursors[j]
+	ha, hb := st.head(a), st.head(b)
+	return ha > hb || ha == hb && a.s.items[a.i].place < b.s.items[b.i].place
+}
+
+func (st *candState) down(i int) {
+	n := len(st.cursors)
+	for {
+		c := 2*i + 1
+		if c >= n {
+			return
+		}
+		if c+1 < n && st.higher(c+1, c) {
+			c++
+		}
+		if !st.higher(c, i) {
+			return
+		}
+		st.cursors[i], st.cursors[c] = st.cursors[c], st.cursors[i]
+		i = c
+	}
+}
+
+// advance moves the top cursor to its next place, dropping a stream done.
+func (st *candState) advance() {
+	cu := &st.cursors[0]
+	if cu.i++; int(cu.i) == len(cu.s.items) {
+		last := len(st.cursors) - 1
+		st.cursors[0] = st.cursors[last]
+		st.cursors = st.cursors[:last]
+	}
+	if len(st.cursors) > 0 {
+		st.down(0)
+	}
 }
 
 // Next hands out candidate g's next group: first, for a holder of a target
@@ -214,50 +294,45 @@ func (l *lists) Next(g int, buf []match.Edge) []match.Edge {
 					if p.EmployerINN != c.ContractINN || slices.Contains(st.skip, it.place) || cu.group && linkedExactly(p, c.SpecialtyCode) {
 						continue
 					}
-					if pair, ok := l.rate(c, it); ok {
+					if x, ok := l.rate(c, it); ok {
 						st.skip = append(st.skip, it.place)
-						buf = append(buf, match.Edge{Vacancy: int(l.vac[it.place]), Utility: pair.u, Score: pair.e, Priority: true})
+						buf = append(buf, match.Edge{Vacancy: int(l.vac[it.place]), Utility: x.u, Score: x.e, Priority: true})
 					}
 				}
 			}
 			if len(buf) > 0 {
-				l.emitted[g] = append(l.emitted[g], buf...)
+				l.keep(g, buf)
 				return buf
 			}
 		}
 	}
-	for {
-		best, at := -1, -1
-		for i, cu := range st.cursors {
-			if b := st.bound(cu); b > best {
-				best, at = b, i
-			}
+	top := -1
+	for len(st.cursors) > 0 {
+		cu := &st.cursors[0]
+		u := st.head(cu)
+		if top >= 0 && u < top {
+			break
 		}
-		if len(st.heap) > 0 && int(st.heap[0].u) > best {
-			u := st.heap[0].u
-			for len(st.heap) > 0 && st.heap[0].u == u {
-				x := popScored(&st.heap)
-				buf = append(buf, match.Edge{Vacancy: int(l.vac[x.place]), Utility: int(x.u), Score: int(x.e)})
-			}
-			l.emitted[g] = append(l.emitted[g], buf...)
-			return buf
-		}
-		if at < 0 {
-			return buf // nothing left
-		}
-		cu := &st.cursors[at]
 		it := &cu.s.items[cu.i]
 		group := cu.group
-		if cu.i++; int(cu.i) == len(cu.s.items) {
-			st.cursors = slices.Delete(st.cursors, at, at+1)
-		}
+		st.advance()
 		p := &l.pc.list[it.place]
 		if group && linkedExactly(p, c.SpecialtyCode) || slices.Contains(st.skip, it.place) {
 			continue
 		}
 		if x, ok := l.rate(c, it); ok {
-			pushScored(&st.heap, scoredPair{place: it.place, u: int16(x.u), e: int16(x.e)})
+			top = u
+			buf = append(buf, match.Edge{Vacancy: int(l.vac[it.place]), Utility: x.u, Score: x.e})
 		}
+	}
+	l.keep(g, buf)
+	return buf
+}
+
+// keep records the edges handed out.
+func (l *lists) keep(g int, buf []match.Edge) {
+	for _, e := range buf {
+		l.emitted[g] = append(l.emitted[g], edge{v: int32(e.Vacancy), u: int16(e.Utility), e: int16(e.Score), prio: e.Priority})
 	}
 }
 
@@ -272,53 +347,6 @@ func (l *lists) rate(c *Candidate, it *item) (rated, bool) {
 	pair.Rate(l.pc.median)
 	l.scored++
 	return rated{pair.Graduate.Total, pair.Employer.Total}, true
-}
-
-// The heap of scored pairs: the highest utility on top, of equal utility
-// the lowest place index (any fixed order will do: a group is sorted again).
-func higherScored(a, b scoredPair) bool { return a.u > b.u || a.u == b.u && a.place < b.place }
-
-func pushScored(h *[]scoredPair, x scoredPair) {
-	*h = append(*h, x)
-	s := *h
-	i := len(s) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !higherScored(x, s[p]) {
-			break
-		}
-		s[i] = s[p]
-		i = p
-	}
-	s[i] = x
-}
-
-func popScored(h *[]scoredPair) scoredPair {
-	s := *h
-	top := s[0]
-	x := s[len(s)-1]
-	s = s[:len(s)-1]
-	*h = s
-	if len(s) == 0 {
-		return top
-	}
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= len(s) {
-			break
-		}
-		if c+1 < len(s) && higherScored(s[c+1], s[c]) {
-			c++
-		}
-		if !higherScored(s[c], x) {
-			break
-		}
-		s[i] = s[c]
-		i = c
-	}
-	s[i] = x
-	return top
 }
 
 // compatibleKey is what decides a candidate's compatible places: candidates
@@ -368,26 +396,21 @@ func (l *lists) graph(capacity []int32) match.Graph {
 }
 
 // rest calls visit with every compatible place of candidate g not yet handed
-// out whose weight (both scores) might exceed limit(place): those scored
-// and waiting, and those of the streams until the bound of a stream falls to
-// floor. A pair is scored only when its bound (the stream's bound of the
-// graduate's score and the employer's score of the place at most) exceeds
-// its limit, and once: later calls take the score from memory. The
-// candidate's lists are left as they were.
+// out whose weight (both scores) exceeds limit(place). A stream is followed
+// while its graduate's score and the employer's at most can exceed floor;
+// a pair is scored only when its graduate's score and the employer's score
+// of the place at most exceed its limit, and once: later calls take the
+// score from memory. The candidate's lists are left as they were.
 func (l *lists) rest(g int, floor int, limit func(v int32) int, visit func(e match.Edge)) {
 	c, st := l.cands[g], &l.state[g]
 	if !st.started {
 		l.start(g)
 	}
-	for _, x := range st.heap {
-		if int(x.u)+int(x.e) > limit(l.vac[x.place]) {
-			visit(match.Edge{Vacancy: int(l.vac[x.place]), Utility: int(x.u), Score: int(x.e)})
-		}
-	}
 	eMax := employerMax(c)
 	for _, cu := range st.cursors {
 		for ; int(cu.i) < len(cu.s.items); cu.i++ {
-			if st.bound(cu)+eMax <= floor {
+			u := st.head(&cu)
+			if u+eMax <= floor {
 				break // the stream can give nothing above the candidate's value
 			}
 			it := &cu.s.items[cu.i]
@@ -396,7 +419,7 @@ func (l *lists) rest(g int, floor int, limit func(v int32) int, visit func(e mat
 				continue
 			}
 			v := l.vac[it.place]
-			if st.bound(cu)+employerAt(c, p, it.link) <= limit(v) {
+			if u+employerAt(c, p, it.link) <= limit(v) {
 				continue
 			}
 			x, ok := st.memo[it.place]

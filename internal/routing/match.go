@@ -105,12 +105,10 @@ func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out 
 	edges := make([][]match.Edge, n)
 	for g := range n {
 		target[g] = -1
-		edges[g] = slices.Clone(l.emitted[g])
-		if v := out.Stable.Assignment[g]; v >= 0 {
-			for _, e := range edges[g] {
-				if e.Vacancy == int(v) && e.Priority {
-					target[g] = v
-				}
+		for _, e := range l.emitted[g] {
+			edges[g] = append(edges[g], e.engine())
+			if e.v == out.Stable.Assignment[g] && e.prio {
+				target[g] = e.v
 			}
 		}
 	}
