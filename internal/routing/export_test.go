@@ -84,3 +84,53 @@ func CompleteRun(ctx context.Context, s *Service, region string, year int, seed 
 	}
 	return out, nil
 }
+
+// Prepared is a run's input read once, for benchmarks of the computation
+// alone.
+type Prepared struct {
+	pc    placesCache
+	cands []*Candidate
+	taken map[string]int
+}
+
+// Prepare reads what a run of the region's year computes on.
+func Prepare(ctx context.Context, s *Service, region string, year int) (Prepared, error) {
+	cands, err := s.store.Candidates(ctx, region, year)
+	if err != nil {
+		return Prepared{}, err
+	}
+	pc, err := s.regionPlaces(ctx, region)
+	if err != nil {
+		return Prepared{}, err
+	}
+	placed, taken, err := s.store.Placed(ctx, region)
+	if err != nil {
+		return Prepared{}, err
+	}
+	p := Prepared{pc: pc, taken: taken}
+	for i := range cands {
+		if !placed[cands[i].LearnerID] {
+			p.cands = append(p.cands, &cands[i])
+		}
+	}
+	return p, nil
+}
+
+// Figures are what a computation found.
+type Figures struct {
+	Candidates, Placed, Most, OptimalPlaced int
+	Scored, Pairs, Proposals                int64
+	Proven                                  bool
+}
+
+// Match computes the run in memory as a run does: the stable mode over the
+// complete lists, the most placed and the optimal mode with its proof.
+func (p Prepared) Match(ctx context.Context, seed uint64) (Figures, error) {
+	lx, capacity := openLists(p.pc, p.taken, p.cands)
+	out, err := lx.match(ctx, capacity, seed, func(int, int) {})
+	if err != nil {
+		return Figures{}, err
+	}
+	return Figures{Candidates: len(p.cands), Placed: out.Stable.Matched, Most: int(out.Most), OptimalPlaced: out.Optimal.Matched,
+		Scored: lx.scored, Pairs: out.Edges, Proposals: out.Stable.Proposals, Proven: out.Proven}, nil
+}

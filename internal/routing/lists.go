@@ -33,10 +33,31 @@ type lists struct {
 	homes map[homeKey][]*stream
 	mask  []uint8 // ДДО types of each place's links
 	state []candState
+	vRank []int32 // the lottery rank of each engine vacancy; nil before Rank
+	// first caches each stream's first run by the pay wished: the well-paid
+	// places every candidate of a wish values alike, often hundreds.
+	first map[firstKey][]int32
 	// emitted keeps every edge handed out, by candidate, for the optimal
 	// mode and the check of its proof.
 	emitted [][]edge
 	scored  int64
+}
+
+type firstKey struct {
+	s    *stream
+	want int
+}
+
+// Rank takes the lottery's ranks of the vacancies: ties are then handed out
+// in the lottery's order, a place at a time.
+func (l *lists) Rank(vacancy []int32) { l.vRank = vacancy }
+
+// rankOf is the lottery rank of a place; the place's index before Rank.
+func (l *lists) rankOf(place int32) int32 {
+	if l.vRank == nil {
+		return place
+	}
+	return l.vRank[l.vac[place]]
 }
 
 // edge is a pair handed out, kept small: there are millions at a region's scale.
@@ -74,11 +95,15 @@ type item struct {
 	link  *vacancy.Link
 }
 
+// cursor walks a stream for a candidate a run at a time: a run is the
+// places of one score (one pay points), in the lottery's order.
 type cursor struct {
 	s     *stream
-	i     int32
-	base  int16 // the score of the stream's places but for the pay
-	group bool  // the stream is of the specialty's group, not of the specialty
+	i     int32   // where the current run starts in the stream
+	run   []int32 // the current run: indices into the stream, by lottery rank
+	pos   int32   // the next place of the run
+	base  int16   // the score of the stream's places but for the pay
+	group bool    // the stream is of the specialty's group, not of the specialty
 }
 
 type candState struct {
@@ -218,7 +243,44 @@ func linkedExactly(p *Place, spec string) bool {
 
 // head is the graduate's score of the cursor's next place.
 func (st *candState) head(cu *cursor) int {
-	return payPoints(int(cu.s.items[cu.i].pay), st.want) + int(cu.base)
+	return payPoints(int(cu.next().pay), st.want) + int(cu.base)
+}
+
+// next is the cursor's next place.
+func (cu *cursor) next() *item { return &cu.s.items[cu.i+cu.run[cu.pos]] }
+
+// load makes the run that starts at cu.i, of the places with its pay points,
+// ordered by lottery rank; the first run of a stream is shared by the
+// candidates of one wish.
+func (l *lists) load(cu *cursor, want int) {
+	items := cu.s.items[cu.i:]
+	pts := payPoints(int(items[0].pay), want)
+	k := 1
+	for k < len(items) && payPoints(int(items[k].pay), want) == pts {
+		k++
+	}
+	cu.pos = 0
+	key := firstKey{cu.s, want}
+	if cu.i == 0 {
+		if run, ok := l.first[key]; ok {
+			cu.run = run
+			return
+		}
+	}
+	run := make([]int32, k)
+	for j := range run {
+		run[j] = int32(j)
+	}
+	if k > 1 {
+		slices.SortFunc(run, func(a, b int32) int { return cmp.Compare(l.rankOf(items[a].place), l.rankOf(items[b].place)) })
+	}
+	if cu.i == 0 {
+		if l.first == nil {
+			l.first = map[firstKey][]int32{}
+		}
+		l.first[key] = run
+	}
+	cu.run = run
 }
 
 func (l *lists) start(g int) {
@@ -233,32 +295,34 @@ func (l *lists) start(g int) {
 		// specialty itself in its own streams (an exact link), by the
 		// group in the group's (a place linked exactly is passed by).
 		base := travelPoints[s.travel] + int(s.spec) + ddoPoints(c, s.mask)
-		st.cursors = append(st.cursors, cursor{s: s, base: int16(base), group: group})
+		cu := cursor{s: s, base: int16(base), group: group}
+		l.load(&cu, st.want)
+		st.cursors = append(st.cursors, cu)
 	})
 	for i := len(st.cursors)/2 - 1; i >= 0; i-- {
-		st.down(i)
+		l.down(st, i)
 	}
 }
 
 // higher orders the cursors' heap: the higher next score first, then the
-// lower place index (any fixed order will do: a group is sorted again).
-func (st *candState) higher(i, j int) bool {
+// lower lottery rank, the candidate's own order.
+func (l *lists) higher(st *candState, i, j int) bool {
 	a, b := &st.cursors[i], &st.cursors[j]
 	ha, hb := st.head(a), st.head(b)
-	return ha > hb || ha == hb && a.s.items[a.i].place < b.s.items[b.i].place
+	return ha > hb || ha == hb && l.rankOf(a.next().place) < l.rankOf(b.next().place)
 }
 
-func (st *candState) down(i int) {
+func (l *lists) down(st *candState, i int) {
 	n := len(st.cursors)
 	for {
 		c := 2*i + 1
 		if c >= n {
 			return
 		}
-		if c+1 < n && st.higher(c+1, c) {
+		if c+1 < n && l.higher(st, c+1, c) {
 			c++
 		}
-		if !st.higher(c, i) {
+		if !l.higher(st, c, i) {
 			return
 		}
 		st.cursors[i], st.cursors[c] = st.cursors[c], st.cursors[i]
@@ -267,15 +331,20 @@ func (st *candState) down(i int) {
 }
 
 // advance moves the top cursor to its next place, dropping a stream done.
-func (st *candState) advance() {
+func (l *lists) advance(st *candState) {
 	cu := &st.cursors[0]
-	if cu.i++; int(cu.i) == len(cu.s.items) {
-		last := len(st.cursors) - 1
-		st.cursors[0] = st.cursors[last]
-		st.cursors = st.cursors[:last]
+	if cu.pos++; int(cu.pos) == len(cu.run) {
+		cu.i += int32(len(cu.run))
+		if int(cu.i) == len(cu.s.items) {
+			last := len(st.cursors) - 1
+			st.cursors[0] = st.cursors[last]
+			st.cursors = st.cursors[:last]
+		} else {
+			l.load(cu, st.want)
+		}
 	}
 	if len(st.cursors) > 0 {
-		st.down(0)
+		l.down(st, 0)
 	}
 }
 
@@ -306,16 +375,17 @@ func (l *lists) Next(g int, buf []match.Edge) []match.Edge {
 			}
 		}
 	}
+	// Without the lottery a group is a whole tie; with it, one place.
 	top := -1
 	for len(st.cursors) > 0 {
 		cu := &st.cursors[0]
 		u := st.head(cu)
-		if top >= 0 && u < top {
+		if top >= 0 && (u < top || l.vRank != nil) {
 			break
 		}
-		it := &cu.s.items[cu.i]
+		it := cu.next()
 		group := cu.group
-		st.advance()
+		l.advance(st)
 		p := &l.pc.list[it.place]
 		if group && linkedExactly(p, c.SpecialtyCode) || slices.Contains(st.skip, it.place) {
 			continue
@@ -406,19 +476,24 @@ func (l *lists) rest(g int, floor int, limit func(v int32) int, visit func(e mat
 	if !st.started {
 		l.start(g)
 	}
+	out := make(map[int32]bool, len(l.emitted[g])) // engine vacancies handed out
+	for _, e := range l.emitted[g] {
+		out[e.v] = true
+	}
 	eMax := employerMax(c)
 	for _, cu := range st.cursors {
-		for ; int(cu.i) < len(cu.s.items); cu.i++ {
-			u := st.head(&cu)
+		// From the start of the current run: part of it may be out.
+		for i := int(cu.i); i < len(cu.s.items); i++ {
+			it := &cu.s.items[i]
+			u := payPoints(int(it.pay), st.want) + int(cu.base)
 			if u+eMax <= floor {
 				break // the stream can give nothing above the candidate's value
 			}
-			it := &cu.s.items[cu.i]
 			p := &l.pc.list[it.place]
-			if cu.group && linkedExactly(p, c.SpecialtyCode) || slices.Contains(st.skip, it.place) {
+			v := l.vac[it.place]
+			if out[v] || cu.group && linkedExactly(p, c.SpecialtyCode) || slices.Contains(st.skip, it.place) {
 				continue
 			}
-			v := l.vac[it.place]
 			if u+employerAt(c, p, it.link) <= limit(v) {
 				continue
 			}

@@ -149,46 +149,65 @@ func TestListsAreCompleteLists(t *testing.T) {
 		lx, capacity := openLists(pc, taken, cands)
 		full := newFullLists(pc, lx.vac, cands)
 
-		// The lists themselves, drained on a copy.
-		drain, _ := openLists(pc, taken, cands)
-		for g, c := range cands {
-			var got []match.Edge
-			prio := true
-			last := 1 << 30
-			for {
-				group := drain.Next(g, nil)
-				if len(group) == 0 {
-					break
-				}
-				hi, lo := -1, 1<<30
-				for _, e := range group {
-					hi, lo = max(hi, e.Utility), min(lo, e.Utility)
-					if e.Priority != (group[0].Priority) {
-						t.Fatalf("region %d, candidate %d: a group mixes contract and other places", i, g)
-					}
-				}
-				if group[0].Priority {
-					if !prio {
-						t.Fatalf("region %d, candidate %d: contract places after others", i, g)
-					}
-				} else {
-					if hi != lo || hi >= last {
-						t.Fatalf("region %d, candidate %d: a group of utilities %d..%d after %d", i, g, lo, hi, last)
-					}
-					last = lo
-				}
-				prio = group[0].Priority
-				got = append(got, group...)
+		// The lists themselves, drained on copies: without the lottery a
+		// group is a whole tie, each strictly below the one before; with it
+		// the places come in the order utility down, then rank up.
+		for _, ranked := range []bool{false, true} {
+			drain, capacity := openLists(pc, taken, cands)
+			rank := make([]int32, len(capacity))
+			for v, r := range rng.Perm(len(capacity)) {
+				rank[v] = int32(r)
 			}
-			var want []match.Edge
-			for _, p := range full.pairs[g] {
-				want = append(want, match.Edge{Vacancy: int(lx.vac[indexOf(p)]), Utility: p.Graduate.Total, Score: p.Employer.Total, Priority: p.Holds()})
+			if ranked {
+				drain.Rank(rank)
 			}
-			byVac := func(a, b match.Edge) int { return a.Vacancy - b.Vacancy }
-			slices.SortFunc(got, byVac)
-			slices.SortFunc(want, byVac)
-			if !slices.Equal(got, want) {
-				t.Fatalf("region %d, candidate %d (%s): %d edges on demand, %d compatible pairs", i, g, c.SpecialtyCode, len(got), len(want))
+			for g, c := range cands {
+				var got []match.Edge
+				prio := true
+				last, lastRank := 1<<30, int32(-1)
+				for {
+					group := drain.Next(g, nil)
+					if len(group) == 0 {
+						break
+					}
+					hi, lo := -1, 1<<30
+					for _, e := range group {
+						hi, lo = max(hi, e.Utility), min(lo, e.Utility)
+						if e.Priority != (group[0].Priority) {
+							t.Fatalf("region %d, candidate %d: a group mixes contract and other places", i, g)
+						}
+					}
+					switch {
+					case group[0].Priority:
+						if !prio {
+							t.Fatalf("region %d, candidate %d: contract places after others", i, g)
+						}
+					case ranked:
+						e := group[0]
+						if len(group) != 1 || e.Utility > last || e.Utility == last && rank[e.Vacancy] <= lastRank {
+							t.Fatalf("region %d, candidate %d: %d places of utility %d rank %d after utility %d rank %d", i, g, len(group),
+								e.Utility, rank[e.Vacancy], last, lastRank)
+						}
+						last, lastRank = e.Utility, rank[e.Vacancy]
+					default:
+						if hi != lo || hi >= last {
+							t.Fatalf("region %d, candidate %d: a group of utilities %d..%d after %d", i, g, lo, hi, last)
+						}
+						last = lo
+					}
+					prio = group[0].Priority
+					got = append(got, group...)
+				}
+				var want []match.Edge
+				for _, p := range full.pairs[g] {
+					want = append(want, match.Edge{Vacancy: int(lx.vac[indexOf(p)]), Utility: p.Graduate.Total, Score: p.Employer.Total, Priority: p.Holds()})
+				}
+				byVac := func(a, b match.Edge) int { return a.Vacancy - b.Vacancy }
+				slices.SortFunc(got, byVac)
+				slices.SortFunc(want, byVac)
+				if !slices.Equal(got, want) {
+					t.Fatalf("region %d, candidate %d (%s): %d edges on demand, %d compatible pairs", i, g, c.SpecialtyCode, len(got), len(want))
+				}
 			}
 		}
 

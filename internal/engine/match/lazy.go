@@ -22,6 +22,15 @@ type Lists interface {
 	Next(g int, buf []Edge) []Edge
 }
 
+// Ranked is Lists that knows the lottery: Defer calls Rank with the
+// vacancies' lottery ranks before any Next. A group may then end inside a
+// tie: it is enough that every edge of a group comes before every edge of
+// the later groups in the order utility down, then rank up. Long ties
+// (many places a graduate values alike) then cost only the part proposed to.
+type Ranked interface {
+	Rank(vacancy []int32)
+}
+
 // Market is a matching problem whose lists are generated on demand: the
 // number of graduates, the places of each vacancy and the lists.
 type Market struct {
@@ -65,6 +74,9 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 	n, m := mk.Graduates, len(mk.Capacity)
 	r := Result{Mode: Stable, Seed: opts.Seed, Assignment: make([]int32, n), Choice: make([]int32, n)}
 	r.GraduateRank, r.VacancyRank = lottery(opts.Seed, n, m)
+	if rk, ok := mk.Lists.(Ranked); ok {
+		rk.Rank(r.VacancyRank)
+	}
 	lists := make([][]genEdge, n)
 	done := make([]bool, n) // the list has said it has no more
 	next := make([]int32, n)

@@ -47,6 +47,40 @@ func (l *byUtility) Next(g int, buf []Edge) []Edge {
 	return append(buf, rest[:i]...)
 }
 
+// oneByOne hands out each graduate's list one edge at a time in the order
+// utility down, lottery rank up, after the priority edges: Ranked lists.
+type oneByOne struct {
+	*byUtility
+	rank []int32
+	left [][]Edge
+}
+
+func (l *oneByOne) Rank(v []int32) { l.rank = v }
+
+func (l *oneByOne) Next(g int, buf []Edge) []Edge {
+	if l.left == nil {
+		l.left = make([][]Edge, l.in.NumGraduates())
+	}
+	if !l.started[g] {
+		buf = l.byUtility.Next(g, buf)
+		if len(buf) > 0 && buf[0].Priority {
+			return buf
+		}
+		l.left[g] = append(buf[:0:0], buf...)
+		buf = buf[:0]
+	}
+	if len(l.left[g]) == 0 {
+		l.left[g] = l.byUtility.Next(g, nil)
+	}
+	left := l.left[g]
+	if len(left) == 0 {
+		return buf
+	}
+	slices.SortFunc(left, func(a, b Edge) int { return int(l.rank[a.Vacancy]) - int(l.rank[b.Vacancy]) })
+	l.left[g] = left[1:]
+	return append(buf, left[0])
+}
+
 func deferRun(t *testing.T, in *Instance, lists Lists, seed uint64) Result {
 	t.Helper()
 	r, err := Defer(context.Background(), Market{Graduates: in.NumGraduates(), Capacity: in.capacity, Lists: lists}, Options{Seed: seed})
@@ -69,7 +103,8 @@ func TestDeferEqualsFullLists(t *testing.T) {
 		full := run(t, in, Stable, seed)
 		whole := deferRun(t, in, ListsOf(in, nil), seed)
 		lazy := deferRun(t, in, newByUtility(in, nil), seed)
-		for name, r := range map[string]Result{"whole lists": whole, "lazy lists": lazy} {
+		one := deferRun(t, in, &oneByOne{byUtility: newByUtility(in, nil)}, seed)
+		for name, r := range map[string]Result{"whole lists": whole, "lazy lists": lazy, "one edge at a time": one} {
 			if !slices.Equal(r.Assignment, full.Assignment) {
 				t.Fatalf("instance %d, %s: the assignment differs from the stable mode", i, name)
 			}
@@ -121,6 +156,10 @@ func TestDeferPriority(t *testing.T) {
 		seed := rng.Uint64()
 		whole := deferRun(t, in, ListsOf(in, prio), seed)
 		lazy := deferRun(t, in, newByUtility(in, prio), seed)
+		if one := deferRun(t, in, &oneByOne{byUtility: newByUtility(in, prio)}, seed); !slices.Equal(one.Assignment, whole.Assignment) ||
+			one.Blocking != whole.Blocking || one.FirstChoice != whole.FirstChoice {
+			t.Fatalf("instance %d: one edge at a time differs from whole lists", i)
+		}
 		if !slices.Equal(whole.Assignment, lazy.Assignment) || whole.Welfare != lazy.Welfare || whole.Blocking != lazy.Blocking ||
 			whole.Targeted != lazy.Targeted || whole.FirstChoice != lazy.FirstChoice {
 			t.Fatalf("instance %d: lazy and whole lists differ: welfare %d/%d blocking %d/%d", i, lazy.Welfare, whole.Welfare, lazy.Blocking, whole.Blocking)
