@@ -19,6 +19,7 @@ type Complete struct {
 	Capacity []int32         // of each vacancy index
 	Employer map[int64][]int // a holder's employer's compatible open vacancies
 	Holds    func(g, v int) bool
+	Instance *match.Instance // the complete lists, without the contracts
 }
 
 // CompleteRun computes the region's run of the year the plain way.
@@ -76,6 +77,7 @@ func CompleteRun(ctx context.Context, s *Service, region string, year int, seed 
 	if err != nil {
 		return Complete{}, err
 	}
+	out.Instance = in
 	if out.Most, err = match.MostPlaced(ctx, match.GraphOf(in)); err != nil {
 		return Complete{}, err
 	}

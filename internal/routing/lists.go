@@ -34,18 +34,10 @@ type lists struct {
 	mask  []uint8 // ДДО types of each place's links
 	state []candState
 	vRank []int32 // the lottery rank of each engine vacancy; nil before Rank
-	// first caches each stream's first run by the pay wished: the well-paid
-	// places every candidate of a wish values alike, often hundreds.
-	first map[firstKey][]int32
 	// emitted keeps every edge handed out, by candidate, for the optimal
 	// mode and the check of its proof.
 	emitted [][]edge
 	scored  int64
-}
-
-type firstKey struct {
-	s    *stream
-	want int
 }
 
 // Rank takes the lottery's ranks of the vacancies: ties are then handed out
@@ -87,6 +79,7 @@ type stream struct {
 	spec   int16 // specialty points of the links for a candidate of the stream's code
 	mask   uint8 // ДДО types of the places' links
 	items  []item
+	byRank []int32 // the places by lottery rank, made when a long run needs it
 }
 
 type item struct {
@@ -96,15 +89,23 @@ type item struct {
 }
 
 // cursor walks a stream for a candidate a run at a time: a run is the
-// places of one score (one pay points), in the lottery's order.
+// places of one score (one pay points), handed out in the lottery's order.
+// A short run is sorted by rank on the spot; a long one (the well-paid
+// places a candidate values alike, often hundreds) is read from the
+// stream's own order by rank, passing over the places of other runs.
 type cursor struct {
 	s     *stream
-	i     int32   // where the current run starts in the stream
-	run   []int32 // the current run: indices into the stream, by lottery rank
-	pos   int32   // the next place of the run
+	i, k  int32   // the current run is the stream's places i..i+k-1
+	left  int32   // places of the run not yet handed out
+	pos   int32   // the next place: in own for a short run, else in s.byRank
+	short bool    // own holds the run
+	own   []int32 // a short run's places by rank
 	base  int16   // the score of the stream's places but for the pay
 	group bool    // the stream is of the specialty's group, not of the specialty
 }
+
+// shortRun is the longest run sorted on the spot.
+const shortRun = 32
 
 type candState struct {
 	started bool
@@ -247,11 +248,33 @@ func (st *candState) head(cu *cursor) int {
 }
 
 // next is the cursor's next place.
-func (cu *cursor) next() *item { return &cu.s.items[cu.i+cu.run[cu.pos]] }
+func (cu *cursor) next() *item {
+	if cu.short {
+		return &cu.s.items[cu.own[cu.pos]]
+	}
+	return &cu.s.items[cu.s.byRank[cu.pos]]
+}
 
-// load makes the run that starts at cu.i, of the places with its pay points,
-// ordered by lottery rank; the first run of a stream is shared by the
-// candidates of one wish.
+// seek moves pos to the next place of the run in s.byRank.
+func (cu *cursor) seek() {
+	for j := cu.s.byRank[cu.pos]; j < cu.i || j >= cu.i+cu.k; j = cu.s.byRank[cu.pos] {
+		cu.pos++
+	}
+}
+
+// step moves to the run's next place; false when the run is done.
+func (cu *cursor) step() bool {
+	if cu.left--; cu.left == 0 {
+		return false
+	}
+	cu.pos++
+	if !cu.short {
+		cu.seek()
+	}
+	return true
+}
+
+// load starts the run at cu.i: the places with its pay points.
 func (l *lists) load(cu *cursor, want int) {
 	items := cu.s.items[cu.i:]
 	pts := payPoints(int(items[0].pay), want)
@@ -259,28 +282,27 @@ func (l *lists) load(cu *cursor, want int) {
 	for k < len(items) && payPoints(int(items[k].pay), want) == pts {
 		k++
 	}
-	cu.pos = 0
-	key := firstKey{cu.s, want}
-	if cu.i == 0 {
-		if run, ok := l.first[key]; ok {
-			cu.run = run
-			return
+	cu.k, cu.left, cu.pos = int32(k), int32(k), 0
+	byRank := func(a, b int32) int {
+		return cmp.Compare(l.rankOf(cu.s.items[a].place), l.rankOf(cu.s.items[b].place))
+	}
+	if cu.short = k <= shortRun; cu.short {
+		cu.own = cu.own[:0]
+		for j := range int32(k) {
+			cu.own = append(cu.own, cu.i+j)
 		}
+		slices.SortFunc(cu.own, byRank)
+		return
 	}
-	run := make([]int32, k)
-	for j := range run {
-		run[j] = int32(j)
-	}
-	if k > 1 {
-		slices.SortFunc(run, func(a, b int32) int { return cmp.Compare(l.rankOf(items[a].place), l.rankOf(items[b].place)) })
-	}
-	if cu.i == 0 {
-		if l.first == nil {
-			l.first = map[firstKey][]int32{}
+	if cu.s.byRank == nil {
+		order := make([]int32, len(cu.s.items))
+		for j := range order {
+			order[j] = int32(j)
 		}
-		l.first[key] = run
+		slices.SortFunc(order, byRank)
+		cu.s.byRank = order
 	}
-	cu.run = run
+	cu.seek()
 }
 
 func (l *lists) start(g int) {
@@ -333,8 +355,8 @@ func (l *lists) down(st *candState, i int) {
 // advance moves the top cursor to its next place, dropping a stream done.
 func (l *lists) advance(st *candState) {
 	cu := &st.cursors[0]
-	if cu.pos++; int(cu.pos) == len(cu.run) {
-		cu.i += int32(len(cu.run))
+	if !cu.step() {
+		cu.i += cu.k
 		if int(cu.i) == len(cu.s.items) {
 			last := len(st.cursors) - 1
 			st.cursors[0] = st.cursors[last]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 	"marshrut/internal/demo"
+	"marshrut/internal/engine/match"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/routing"
@@ -227,6 +229,12 @@ func TestDemoRun(t *testing.T) {
 	want, err := routing.CompleteRun(ctx, svc, "41", svc.Year(), seed)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// For the peers of BENCHMARKS.md: the complete lists as instance files.
+	if dir := os.Getenv("MARSHRUT_WRITE_DEMO_INSTANCE"); dir != "" {
+		if err := match.WriteInstance(dir, want.Instance); err != nil {
+			t.Fatal(err)
+		}
 	}
 	run, err := svc.Start(ctx, reg, routing.Stable, 1, seed)
 	if err != nil {
