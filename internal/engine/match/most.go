@@ -63,8 +63,8 @@ func MostPlaced(ctx context.Context, gr Graph) (int64, error) {
 	fill := append([]int32(nil), head[:nodes]...)
 	to := make([]int32, arcs)
 	rev := make([]int32, arcs)
-	capa := make([]int64, arcs)
-	link := func(a, b int32, c int64) {
+	capa := make([]int32, arcs) // a group's size or a vacancy's places: int32 will do
+	link := func(a, b int32, c int32) {
 		i, j := fill[a], fill[b]
 		fill[a]++
 		fill[b]++
@@ -72,23 +72,23 @@ func MostPlaced(ctx context.Context, gr Graph) (int64, error) {
 		to[j], capa[j], rev[j] = a, 0, i
 	}
 	for i := range groups {
-		link(src, int32(i), int64(gr.Size[i]))
+		link(src, int32(i), gr.Size[i])
 		for _, v := range gr.Adj[gr.Start[i]:gr.Start[i+1]] {
-			link(int32(i), int32(groups)+v, int64(gr.Size[i]))
+			link(int32(i), int32(groups)+v, gr.Size[i])
 		}
 	}
 	for v := range m {
-		link(int32(groups+v), sink, int64(max(0, gr.Capacity[v])))
+		link(int32(groups+v), sink, max(0, gr.Capacity[v]))
 	}
 	// push sends x along arc a.
-	push := func(a int32, x int64) {
+	push := func(a int32, x int32) {
 		capa[a] -= x
 		capa[rev[a]] += x
 	}
 	var flow int64
 	// Greedy start: each group takes what room it finds on its arcs.
 	for i := int32(0); i < int32(groups); i++ {
-		left := int64(gr.Size[i])
+		left := gr.Size[i]
 		for a := head[i]; a < head[i+1] && left > 0; a++ {
 			v := to[a]
 			if v == src {
@@ -105,9 +105,9 @@ func MostPlaced(ctx context.Context, gr Graph) (int64, error) {
 				left -= x
 			}
 		}
-		if sent := int64(gr.Size[i]) - left; sent > 0 {
+		if sent := gr.Size[i] - left; sent > 0 {
 			push(head[src]+i, sent) // the source's arcs were made in group order
-			flow += sent
+			flow += int64(sent)
 		}
 	}
 	level := make([]int32, nodes)
@@ -149,7 +149,7 @@ func MostPlaced(ctx context.Context, gr Graph) (int64, error) {
 				for _, e := range stack {
 					push(e, x)
 				}
-				flow += x
+				flow += int64(x)
 				// Back to the tail of the first saturated arc.
 				k := 0
 				for k < len(stack) && capa[stack[k]] > 0 {
