@@ -33,7 +33,12 @@ const farReason = "вакансия далеко от дома, а переез�
 
 // proofRounds bounds the rounds of the optimal mode's check: each adds the
 // pairs that break the proof and solves again.
-const proofRounds = 12
+const proofRounds = 16
+
+// startPairs is how many of the pairs a candidate's list handed out the
+// optimal mode starts with: the best ones, where the optimum mostly is; a
+// candidate rejected down a long list would otherwise bring thousands.
+const startPairs = 12
 
 // openLists makes the lists of a run over the places still open after the
 // earlier rounds, and the places of each of them.
@@ -91,7 +96,7 @@ func (l *lists) match(ctx context.Context, capacity []int32, seed uint64, progre
 
 // optimal finds the matching of the most welfare over every compatible pair
 // with the contracts placed as the stable run placed them, without scoring
-// every pair. It solves over the pairs the stable run produced and takes the
+// every pair. It solves over a few of the pairs the stable run produced and takes the
 // solver's prices as a proof: the solution is optimal over all pairs when no
 // pair left out weighs more than its graduate's value and its vacancy's
 // price (linear-programming duality; the prices and the welfare already
@@ -102,12 +107,21 @@ func (l *lists) match(ctx context.Context, capacity []int32, seed uint64, progre
 func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out *outcome) error {
 	n := len(l.cands)
 	target := make([]int32, n) // the vacancy of a contract placement, -1 none
+	// The first pairs: each candidate's contract places, its place in the
+	// stable run and the first startPairs of its list; the other pairs the
+	// stable run handed out wait in later, checked like the rest.
 	edges := make([][]match.Edge, n)
+	later := make([][]edge, n)
 	for g := range n {
 		target[g] = -1
-		for _, e := range l.emitted[g] {
-			edges[g] = append(edges[g], e.engine())
-			if e.v == out.Stable.Assignment[g] && e.prio {
+		own := out.Stable.Assignment[g]
+		for i, e := range l.emitted[g] {
+			if e.prio || e.v == own || i < startPairs {
+				edges[g] = append(edges[g], e.engine())
+			} else {
+				later[g] = append(later[g], e)
+			}
+			if e.v == own && e.prio {
 				target[g] = e.v
 			}
 		}
@@ -154,6 +168,16 @@ func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out 
 				continue // bound by the contract, out of the market
 			}
 			y := res.Value[g]
+			kept := later[g][:0]
+			for _, e := range later[g] {
+				if int32(e.u)+int32(e.e) > y+res.Price[e.v] {
+					edges[g] = append(edges[g], e.engine())
+					broken++
+				} else {
+					kept = append(kept, e)
+				}
+			}
+			later[g] = kept
 			l.rest(g, int(y), func(v int32) int { return int(y + res.Price[v]) }, func(e match.Edge) {
 				edges[g] = append(edges[g], e)
 				broken++
