@@ -40,6 +40,11 @@ const proofRounds = 16
 // candidate rejected down a long list would otherwise bring thousands.
 const startPairs = 12
 
+// addPerRound is how many of a candidate's pairs that break the proof a
+// round adds, the worst first: the solution moves, and most of the others
+// stop breaking it.
+const addPerRound = 4
+
 // openLists makes the lists of a run over the places still open after the
 // earlier rounds, and the places of each of them.
 func openLists(pc placesCache, taken map[string]int, cands []*Candidate) (*lists, []int32) {
@@ -168,20 +173,39 @@ func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out 
 				continue // bound by the contract, out of the market
 			}
 			y := res.Value[g]
+			// The pairs that break the proof, the worst first; a few a
+			// round, so that a candidate rejected down a long list does not
+			// bring all of it at once.
+			type breaking struct {
+				e     match.Edge
+				later bool // handed out by the stable run: kept in later until added
+			}
+			var bad []breaking
 			kept := later[g][:0]
 			for _, e := range later[g] {
 				if int32(e.u)+int32(e.e) > y+res.Price[e.v] {
-					edges[g] = append(edges[g], e.engine())
-					broken++
+					bad = append(bad, breaking{e.engine(), true})
 				} else {
 					kept = append(kept, e)
 				}
 			}
 			later[g] = kept
-			l.rest(g, int(y), func(v int32) int { return int(y + res.Price[v]) }, func(e match.Edge) {
-				edges[g] = append(edges[g], e)
-				broken++
-			})
+			l.rest(g, int(y), func(v int32) int { return int(y + res.Price[v]) }, func(e match.Edge) { bad = append(bad, breaking{e, false}) })
+			if len(bad) == 0 {
+				continue
+			}
+			broken += len(bad)
+			excess := func(b breaking) int32 { return int32(b.e.Utility+b.e.Score) - y - res.Price[b.e.Vacancy] }
+			slices.SortFunc(bad, func(a, b breaking) int { return cmp.Compare(excess(b), excess(a)) })
+			for i, b := range bad {
+				switch {
+				case i < addPerRound:
+					edges[g] = append(edges[g], b.e)
+				case b.later:
+					later[g] = append(later[g], edge{v: int32(b.e.Vacancy), u: int16(b.e.Utility), e: int16(b.e.Score)})
+				}
+				// The others rest finds again, scored already, if they still break it.
+			}
 		}
 		if broken == 0 {
 			out.Proven = true
