@@ -38,6 +38,9 @@ type lists struct {
 	// mode and the check of its proof.
 	emitted [][]edge
 	scored  int64
+	// budget bounds the places the optimal mode's check may look at; when
+	// it runs out the check stops and the optimum is left unproved.
+	budget int64
 }
 
 // Rank takes the lottery's ranks of the vacancies: ties are then handed out
@@ -506,6 +509,9 @@ func (l *lists) rest(g int, floor int, limit func(v int32) int, visit func(e mat
 	for _, cu := range st.cursors {
 		// From the start of the current run: part of it may be out.
 		for i := int(cu.i); i < len(cu.s.items); i++ {
+			if l.budget--; l.budget < 0 {
+				return
+			}
 			it := &cu.s.items[i]
 			u := payPoints(int(it.pay), st.want) + int(cu.base)
 			if u+eMax <= floor {

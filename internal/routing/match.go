@@ -35,6 +35,12 @@ const farReason = "вакансия далеко от дома, а переез�
 // pairs that break the proof and solves again.
 const proofRounds = 16
 
+// checkBudget bounds the optimal mode's check: it may look at this many
+// places per pair the stable run handed out. A region's comparison must not
+// outlast its run many times over; past the budget the optimum is reported
+// as not proved.
+const checkBudget = 40
+
 // startPairs is how many of the pairs a candidate's list handed out the
 // optimal mode starts with: the best ones, where the optimum mostly is; a
 // candidate rejected down a long list would otherwise bring thousands.
@@ -131,6 +137,7 @@ func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out 
 			}
 		}
 	}
+	l.budget = checkBudget * (out.Stable.Proposals + int64(n))
 	vid := make([]string, len(capacity))
 	for v := range vid {
 		vid[v] = strconv.Itoa(v)
@@ -206,6 +213,9 @@ func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out 
 				}
 				// The others rest finds again, scored already, if they still break it.
 			}
+		}
+		if l.budget < 0 {
+			return nil // the check ran out: the best found, not proved
 		}
 		if broken == 0 {
 			out.Proven = true
