@@ -135,34 +135,39 @@ func fromApplicants(app routing.Applicants) applicantsDTO {
 
 // runDTO is a matching run with its figures.
 type runDTO struct {
-	ID               int64   `json:"id"`
-	Round            int     `json:"round"`
-	Mode             string  `json:"mode"`
-	Seed             uint64  `json:"seed"`
-	GraduationYear   int     `json:"graduation_year"`
-	Status           string  `json:"status"`
-	Error            string  `json:"error,omitempty"`
-	JobID            int64   `json:"job_id,omitempty"`
-	Candidates       int     `json:"candidates"`
-	Vacancies        int     `json:"vacancies"`
-	Places           int     `json:"places"`
-	Edges            int     `json:"edges"`
-	Matched          int     `json:"matched"`
-	FirstChoice      int     `json:"first_choice"`
-	FirstChoiceShare float64 `json:"first_choice_share"`
-	Welfare          int64   `json:"welfare"`
-	OptimalWelfare   int64   `json:"optimal_welfare"`
-	OptimalMatched   int     `json:"optimal_matched"`
-	PriceOfStability float64 `json:"price_of_stability"`
-	Blocking         int     `json:"blocking"`
-	Contracts        int     `json:"contracts"`
-	Seconds          float64 `json:"seconds"`
-	Sent             int     `json:"sent"`
-	Accepted         int     `json:"accepted"`
-	Declined         int     `json:"declined"`
-	CreatedBy        int64   `json:"created_by,omitempty"`
-	CreatedAt        string  `json:"created_at"`
-	FinishedAt       *string `json:"finished_at"`
+	ID               int64       `json:"id"`
+	Round            int         `json:"round"`
+	Mode             string      `json:"mode"`
+	Seed             uint64      `json:"seed"`
+	GraduationYear   int         `json:"graduation_year"`
+	Status           string      `json:"status"`
+	Error            string      `json:"error,omitempty"`
+	JobID            int64       `json:"job_id,omitempty"`
+	Candidates       int         `json:"candidates"`
+	Vacancies        int         `json:"vacancies"`
+	Places           int         `json:"places"`
+	Edges            int         `json:"edges"`
+	Matched          int         `json:"matched"`
+	FirstChoice      int         `json:"first_choice"`
+	FirstChoiceShare float64     `json:"first_choice_share"`
+	Welfare          int64       `json:"welfare"`
+	OptimalWelfare   int64       `json:"optimal_welfare"`
+	OptimalMatched   int         `json:"optimal_matched"`
+	PriceOfStability float64     `json:"price_of_stability"`
+	Blocking         int         `json:"blocking"`
+	Contracts        int         `json:"contracts"`
+	Holders          int         `json:"holders"`
+	MaxMatched       int         `json:"max_matched"`
+	Unplaced         unplacedDTO `json:"unplaced"`
+	Scored           int64       `json:"scored"`
+	OptimalProven    bool        `json:"optimal_proven"`
+	Seconds          float64     `json:"seconds"`
+	Sent             int         `json:"sent"`
+	Accepted         int         `json:"accepted"`
+	Declined         int         `json:"declined"`
+	CreatedBy        int64       `json:"created_by,omitempty"`
+	CreatedAt        string      `json:"created_at"`
+	FinishedAt       *string     `json:"finished_at"`
 }
 
 func fromRun(r routing.Run) runDTO {
@@ -170,8 +175,18 @@ func fromRun(r routing.Run) runDTO {
 		Error: r.Error, JobID: r.JobID, Candidates: r.Candidates, Vacancies: r.Vacancies, Places: r.Places, Edges: r.Edges,
 		Matched: r.Matched, FirstChoice: r.FirstChoice, FirstChoiceShare: r.FirstChoiceShare(), Welfare: r.Welfare,
 		OptimalWelfare: r.OptimalWelfare, OptimalMatched: r.OptimalMatched, PriceOfStability: r.PriceOfStability(),
-		Blocking: r.Blocking, Contracts: r.Contracts, Seconds: r.Seconds, Sent: r.Sent, Accepted: r.Accepted, Declined: r.Declined,
+		Blocking: r.Blocking, Contracts: r.Contracts, Holders: r.Holders, MaxMatched: r.MaxMatched,
+		Unplaced: unplacedDTO{NoVacancy: r.UnplacedNone, Wishes: r.UnplacedWishes, TakenEarlier: r.UnplacedTaken, Outranked: r.UnplacedOutranked},
+		Scored:   r.Scored, OptimalProven: r.OptimalProven, Seconds: r.Seconds, Sent: r.Sent, Accepted: r.Accepted, Declined: r.Declined,
 		CreatedBy: r.CreatedBy, CreatedAt: formatTime(r.CreatedAt), FinishedAt: nullTime(r.FinishedAt)}
+}
+
+// unplacedDTO counts the candidates a run left without a place, by why.
+type unplacedDTO struct {
+	NoVacancy    int `json:"no_vacancy"`
+	Wishes       int `json:"wishes"`
+	TakenEarlier int `json:"taken_earlier"`
+	Outranked    int `json:"outranked"`
 }
 
 // startRunRequest is the body that starts a run.
@@ -222,6 +237,7 @@ type proposalDTO struct {
 	GraduateScore int     `json:"graduate_score"`
 	EmployerScore int     `json:"employer_score"`
 	Contract      bool    `json:"contract"`
+	ContractNote  string  `json:"contract_note,omitempty"`
 	Reasons       string  `json:"reasons"`
 	Status        string  `json:"status"`
 	DecidedAt     *string `json:"decided_at"`
@@ -230,7 +246,7 @@ type proposalDTO struct {
 func fromProposal(p routing.Proposal) proposalDTO {
 	d := proposalDTO{ID: p.ID, RunID: p.RunID, LearnerID: p.LearnerID, Learner: p.Learner, OrgName: p.OrgName, SpecialtyCode: p.SpecialtyCode,
 		Vacancy: p.Vacancy, Employer: p.Employer, Choice: p.Choice, GraduateScore: p.GraduateScore, EmployerScore: p.EmployerScore,
-		Contract: p.Contract, Reasons: p.Reasons, Status: string(p.Status), DecidedAt: nullTime(p.DecidedAt)}
+		Contract: p.Contract, ContractNote: p.ContractNote, Reasons: p.Reasons, Status: string(p.Status), DecidedAt: nullTime(p.DecidedAt)}
 	if p.VacancyID != "" {
 		v := p.VacancyID
 		d.VacancyID = &v
@@ -374,6 +390,7 @@ func (a *api) listProposals(w http.ResponseWriter, r *http.Request, c caller) er
 		RunID:     id,
 		Status:    routing.ProposalStatus(q.oneOf("status", names(proposalStatuses)...)),
 		LearnerID: q.id("learner_id"),
+		Holders:   q.bool("holders"),
 	}
 	f.Limit, f.Offset = q.page()
 	if err := q.err(); err != nil {

@@ -207,22 +207,18 @@ func (pair *Pair) score(median int, explain bool) {
 	}
 
 	// The graduate's view: pay 0..350, distance 0..250, specialty 0..250, ДДО 0..150.
-	pay := p.SalaryMin
-	if p.SalaryMax > pay {
-		pay = (pay + p.SalaryMax) / 2
-	}
+	pay := payOf(p)
 	want := c.MinSalary
 	if want == 0 {
 		want = median
 	}
 	switch {
 	case pay == 0:
-		gAdd(Component{Key: "pay", Title: "Зарплата", Points: 100, Max: 350, Why: ""})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 350, Why: ""})
 	case want == 0:
-		gAdd(Component{Key: "pay", Title: "Зарплата", Points: 175, Max: 350, Why: sprintf("зарплата %d ₽", pay)})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 350, Why: sprintf("зарплата %d ₽", pay)})
 	default:
-		ratio := float64(pay) / float64(want)
-		pts := int(math.Round(350 * math.Min(1, math.Max(0, (ratio-0.6)/0.8))))
+		pts := payPoints(pay, want)
 		why := sprintf("зарплата %d ₽", pay)
 		switch {
 		case !explain:
@@ -237,15 +233,15 @@ func (pair *Pair) score(median int, explain bool) {
 	}
 	switch pair.Travel {
 	case SameMunicipality:
-		gAdd(Component{Key: "distance", Title: "Расстояние", Points: 250, Max: 250, Why: "в своём муниципалитете"})
+		gAdd(Component{Key: "distance", Title: "Расстояние", Points: travelPoints[SameMunicipality], Max: 250, Why: "в своём муниципалитете"})
 	case Neighbouring:
 		why := "в соседнем муниципалитете"
 		if pair.KM > 0 && explain {
 			why = sprintf("в соседнем муниципалитете, %.0f км", pair.KM)
 		}
-		gAdd(Component{Key: "distance", Title: "Расстояние", Points: 150, Max: 250, Why: why})
+		gAdd(Component{Key: "distance", Title: "Расстояние", Points: travelPoints[Neighbouring], Max: 250, Why: why})
 	default:
-		gAdd(Component{Key: "distance", Title: "Расстояние", Points: 40, Max: 250, Why: sprintf("с переездом, %.0f км", pair.KM)})
+		gAdd(Component{Key: "distance", Title: "Расстояние", Points: travelPoints[Relocation], Max: 250, Why: sprintf("с переездом, %.0f км", pair.KM)})
 	}
 	gAdd(specialtyComponent(c, pair.Fit, 250, explain, true))
 	if c.DDO != nil {
@@ -266,10 +262,9 @@ func (pair *Pair) score(median int, explain bool) {
 	// exam 0..100, mentor 0..100, contract 0..100.
 	eAdd(specialtyComponent(c, pair.Fit, 300, explain, false))
 	if c.AvgGrade > 0 {
-		pts := int(math.Round(200 * math.Min(1, math.Max(0, (c.AvgGrade-3)/2))))
-		eAdd(Component{Key: "grades", Title: "Успеваемость", Points: pts, Max: 200, Why: sprintf("средний балл %.1f", c.AvgGrade)})
+		eAdd(Component{Key: "grades", Title: "Успеваемость", Points: gradePoints(c), Max: 200, Why: sprintf("средний балл %.1f", c.AvgGrade)})
 	} else {
-		eAdd(Component{Key: "grades", Title: "Успеваемость", Points: 100, Max: 200})
+		eAdd(Component{Key: "grades", Title: "Успеваемость", Points: gradePoints(c), Max: 200})
 	}
 	if p.EmployerINN != "" && slices.Contains(c.PracticeINNs, p.EmployerINN) {
 		eAdd(Component{Key: "practice", Title: "Практика", Points: 200, Max: 200, Why: "проходил практику у этого работодателя"})
@@ -291,6 +286,43 @@ func (pair *Pair) score(median int, explain bool) {
 	} else {
 		eAdd(Component{Key: "contract", Title: "Целевой договор", Max: 100})
 	}
+}
+
+// payOf is the pay a vacancy offers: the middle of its range, or its lower
+// figure alone.
+func payOf(p *Place) int {
+	pay := p.SalaryMin
+	if p.SalaryMax > pay {
+		pay = (pay + p.SalaryMax) / 2
+	}
+	return pay
+}
+
+// payPoints rates pay against what the graduate wants (the region's median
+// when the graduate states nothing): 100 when the vacancy names no pay, 175
+// when there is nothing to compare with, else up to 350 at 1.4 times the
+// wish. For a given wish it never falls as the pay rises, which lists
+// produced on demand rely on.
+func payPoints(pay, want int) int {
+	switch {
+	case pay == 0:
+		return 100
+	case want == 0:
+		return 175
+	}
+	ratio := float64(pay) / float64(want)
+	return int(math.Round(350 * math.Min(1, math.Max(0, (ratio-0.6)/0.8))))
+}
+
+// travelPoints rates the distance for the graduate.
+var travelPoints = [...]int{SameMunicipality: 250, Neighbouring: 150, Relocation: 40}
+
+// gradePoints rates the average grade for the employer; 100 when unknown.
+func gradePoints(c *Candidate) int {
+	if c.AvgGrade <= 0 {
+		return 100
+	}
+	return int(math.Round(200 * math.Min(1, math.Max(0, (c.AvgGrade-3)/2))))
 }
 
 // specialtyComponent rates the fit of the specialty; the graduate's view

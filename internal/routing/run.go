@@ -53,11 +53,17 @@ type Run struct {
 	OptimalMatched int
 	Blocking       int
 	Contracts      int // holders of target contracts placed with their employer
-	Seconds        float64
-	Error          string
-	CreatedBy      int64
-	CreatedAt      time.Time
-	FinishedAt     time.Time
+	Holders        int // candidates holding a target contract
+	MaxMatched     int // the most that could be placed at all: a maximum matching of the compatibility graph
+	// Why the candidates not placed are not, by Unplaced.
+	UnplacedNone, UnplacedWishes, UnplacedTaken, UnplacedOutranked int
+	Scored                                                         int64 // candidate–vacancy pairs the run scored
+	OptimalProven                                                  bool  // the optimal mode's prices prove it optimal over every compatible pair
+	Seconds                                                        float64
+	Error                                                          string
+	CreatedBy                                                      int64
+	CreatedAt                                                      time.Time
+	FinishedAt                                                     time.Time
 	// Counted over the proposals, read back.
 	Sent, Accepted, Declined int
 }
@@ -68,6 +74,14 @@ func (r Run) FirstChoiceShare() float64 {
 		return 0
 	}
 	return float64(r.FirstChoice) / float64(r.Matched)
+}
+
+// MaxShare is the placed over the most that could be placed; 0 when unknown.
+func (r Run) MaxShare() float64 {
+	if r.MaxMatched == 0 {
+		return 0
+	}
+	return float64(r.Matched) / float64(r.MaxMatched)
 }
 
 // PriceOfStability is the optimal welfare over the stable one, ≥ 1; 0 when unknown.
@@ -121,7 +135,8 @@ type Proposal struct {
 	Choice        int    // the rank of the vacancy in the candidate's list, 1 first; 0 when unmatched
 	GraduateScore int
 	EmployerScore int
-	Contract      bool // a target-contract placement
+	Contract      bool   // a target-contract placement
+	ContractNote  string // why a holder of a target contract is not placed with the employer
 	Reasons       string
 	Status        ProposalStatus
 	DecidedAt     time.Time
@@ -132,6 +147,7 @@ type ProposalFilter struct {
 	RunID         int64
 	Status        ProposalStatus
 	LearnerID     int64
+	Holders       bool // only holders of target contracts not placed with the employer
 	Limit, Offset int
 }
 

@@ -5,14 +5,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
-	"marshrut/internal/engine/match"
 	"marshrut/internal/jobs"
 	"marshrut/internal/vacancy"
 )
@@ -38,10 +36,6 @@ type Store interface {
 type Jobs interface {
 	Start(ctx context.Context, j *jobs.Job, fn func(ctx context.Context, p jobs.Progress) (any, error)) error
 }
-
-// EdgesPerCandidate is how many of a candidate's best compatible vacancies
-// a run considers.
-const EdgesPerCandidate = 60
 
 // Service recommends vacancies and graduates and runs the matching.
 type Service struct {
@@ -117,7 +111,16 @@ func (s *Service) regionPlaces(ctx context.Context, region string) (placesCache,
 	if err != nil {
 		return placesCache{}, err
 	}
-	pc := placesCache{at: s.now(), region: region, list: list, median: median, index: map[string][]entry{}, near: map[nearKey][]entry{}}
+	pc := indexPlaces(list, median, munis)
+	pc.at, pc.region = s.now(), region
+	s.places = pc
+	return pc, nil
+}
+
+// indexPlaces indexes places by the codes they are linked to, and by code
+// and municipality for those within a commute of it.
+func indexPlaces(list []Place, median int, munis []classifier.Municipality) placesCache {
+	pc := placesCache{list: list, median: median, index: map[string][]entry{}, near: map[nearKey][]entry{}}
 	for i, p := range list {
 		var reach []int64
 		for _, m := range munis {
@@ -150,8 +153,7 @@ func (s *Service) regionPlaces(ctx context.Context, region string) (placesCache,
 	for _, list := range pc.near {
 		slices.SortFunc(list, func(a, b entry) int { return cmp.Compare(a.place, b.place) })
 	}
-	s.places = pc
-	return pc, nil
+	return pc
 }
 
 // regionCandidates returns the region's candidates, read at most two minutes ago.
@@ -399,8 +401,9 @@ func (s *Service) Start(ctx context.Context, sc auth.Scope, mode Mode, round int
 	return r, nil
 }
 
-// compute builds the instance of the run, matches it in both modes (the
-// other for comparison) and makes the proposals.
+// compute matches the region's candidates over their complete lists of
+// compatible vacancies in both modes (the other for comparison), finds the
+// most that could be placed at all, and makes the proposals with the reasons.
 func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) ([]Proposal, error) {
 	start := time.Now()
 	cands, err := s.store.Candidates(ctx, r.RegionCode, r.GraduationYear)
@@ -415,110 +418,68 @@ func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) (
 	if err != nil {
 		return nil, err
 	}
-	b := match.NewBuilder()
-	open := make([]bool, len(pc.list))
-	for i, p := range pc.list {
-		left := p.WorkPlaces - takenSeats[p.VacancyID]
-		if left <= 0 {
-			continue
-		}
-		if _, err := b.AddVacancy(p.VacancyID, left); err != nil {
-			return nil, err
-		}
-		open[i] = true
-		r.Vacancies++
-		r.Places += left
-	}
-	type chosen struct {
-		c     *Candidate
-		pairs []Pair // best first by the candidate's view
-		why   map[string]int
-	}
-	var list []chosen
+	var list []*Candidate
 	for i := range cands {
-		c := &cands[i]
-		if placedLearners[c.LearnerID] {
-			continue
-		}
-		pairs, why := pairsOf(c, pc, EdgesPerCandidate, func(i int) bool { return open[i] })
-		id := strconv.FormatInt(c.LearnerID, 10)
-		if _, err := b.AddGraduate(id); err != nil {
-			return nil, err
-		}
-		for _, p := range pairs {
-			if err := b.AddEdge(id, p.Place.VacancyID, p.Graduate.Total, p.Employer.Total); err != nil {
-				return nil, err
-			}
-		}
-		for _, p := range pairs {
-			if p.Holds() {
-				if err := b.AddTarget(id, p.Place.VacancyID); err != nil {
-					return nil, err
-				}
-				break
-			}
-		}
-		list = append(list, chosen{c, pairs, why})
-		r.Edges += len(pairs)
-		if i%1024 == 0 {
-			progress(i, 2*len(cands))
+		if !placedLearners[cands[i].LearnerID] {
+			list = append(list, &cands[i])
 		}
 	}
-	r.Candidates = len(list)
+	lx, capacity := openLists(pc, takenSeats, list)
+	r.Candidates, r.Vacancies = len(list), len(capacity)
+	for _, c := range capacity {
+		r.Places += int(c)
+	}
 	if r.Candidates == 0 {
 		return nil, apperr.New(apperr.Invalid, "в регионе нет выпускников и студентов выпускного курса, которых нужно распределить")
 	}
-	inst, err := b.Build()
+	out, err := lx.match(ctx, capacity, r.Seed, r.Mode == Optimal, func(done, total int) { progress(done, total) })
 	if err != nil {
 		return nil, err
 	}
-	step := func(done, total int) { progress(len(cands)+done*len(cands)/max(1, total)/2, 2*len(cands)) }
-	main, err := match.Run(ctx, inst, match.Options{Mode: match.Mode(r.Mode), Seed: r.Seed, Progress: step})
-	if err != nil {
-		return nil, apperr.Input(err)
-	}
-	other := match.Optimal
+	main := out.Stable
 	if r.Mode == Optimal {
-		other = match.Stable
-	}
-	cmpRes, err := match.Run(ctx, inst, match.Options{Mode: other, Seed: r.Seed})
-	if err != nil {
-		return nil, apperr.Input(err)
-	}
-	opt := cmpRes
-	if r.Mode == Optimal {
-		opt = main
+		main = out.Optimal
 	}
 	r.Matched, r.FirstChoice, r.Welfare, r.Blocking, r.Contracts = main.Matched, main.FirstChoice, main.Welfare, int(main.Blocking), main.Targeted
-	r.OptimalWelfare, r.OptimalMatched = opt.Welfare, opt.Matched
+	r.OptimalWelfare, r.OptimalMatched, r.OptimalProven = out.Optimal.Welfare, out.Optimal.Matched, out.Proven
+	r.MaxMatched, r.Edges, r.Scored = int(out.Most), int(out.Edges), lx.scored
 	props := make([]Proposal, 0, len(list))
-	for g, ch := range list {
-		p := Proposal{LearnerID: ch.c.LearnerID, Status: Unmatched}
-		v := main.Assignment[g]
-		if v < 0 {
-			p.Reasons = main.Reasons[g].String()
-			if len(ch.pairs) == 0 {
-				p.Reasons = unsuitable(ch.why)
-			}
-			props = append(props, p)
-			continue
+	for g, c := range list {
+		p := Proposal{LearnerID: c.LearnerID, Status: Unmatched}
+		if c.ContractINN != "" {
+			r.Holders++
 		}
-		vid := inst.VacancyID(int(v))
-		for rank, pair := range ch.pairs {
-			if pair.Place.VacancyID == vid {
-				pair.Score(pc.median)
-				p.VacancyID, p.Choice, p.Status = vid, rank+1, Proposed
-				p.GraduateScore, p.EmployerScore, p.Contract = pair.Graduate.Total, pair.Employer.Total, pair.Holds()
-				p.Reasons = pair.Graduate.Reasons()
-				if e := pair.Employer.Reasons(); e != "" {
-					p.Reasons += " · работодателю: " + e
-				}
+		v := main.Assignment[g]
+		if v >= 0 {
+			place := &pc.list[lx.place[v]]
+			pair, _, _ := Compatible(c, place)
+			pair.Score(pc.median)
+			p.VacancyID, p.Choice, p.Status = place.VacancyID, out.choice(main, g), Proposed
+			p.GraduateScore, p.EmployerScore, p.Contract = pair.Graduate.Total, pair.Employer.Total, pair.Holds()
+			p.Reasons = pair.Graduate.Reasons()
+			if e := pair.Employer.Reasons(); e != "" {
+				p.Reasons += " · работодателю: " + e
 			}
+		} else {
+			var why Unplaced
+			why, p.Reasons = lx.unplaced(g, main.Reasons[g])
+			switch why {
+			case NoVacancy:
+				r.UnplacedNone++
+			case Wishes:
+				r.UnplacedWishes++
+			case TakenEarlier:
+				r.UnplacedTaken++
+			default:
+				r.UnplacedOutranked++
+			}
+		}
+		if c.ContractINN != "" && !p.Contract {
+			p.ContractNote = lx.contractNote(g, takenSeats)
 		}
 		props = append(props, p)
 	}
 	r.Seconds = time.Since(start).Seconds()
-	progress(2*len(cands), 2*len(cands))
 	return props, nil
 }
 

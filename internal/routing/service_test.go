@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 	"marshrut/internal/demo"
+	"marshrut/internal/engine/match"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/routing"
@@ -185,5 +187,138 @@ func TestSecondRunRefused(t *testing.T) {
 	if _, err := svc.Start(ctx, auth.Scope{Role: auth.Region, RegionCode: "41"}, routing.Stable, 1, 1); !apperr.Is(err, apperr.Conflict) ||
 		!strings.Contains(apperr.Message(err), "уже идёт") {
 		t.Errorf("a second run while one runs: %v", err)
+	}
+}
+
+// TestDemoRun: on the demo region at its calibrated size a run places as
+// many as deferred acceptance over the complete lists, computed here by
+// scoring every compatible pair, with the same assignment and welfare and
+// no blocking pair; the most placeable is that of the complete graph; every
+// holder of a target contract with a compatible open vacancy at the employer
+// is placed there unless all of its places went to other holders, and the
+// others are listed with why; every candidate not placed is counted by why.
+func TestDemoRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo region at its calibrated size")
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := classifier.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SeedClassifiers(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(ctx, func(l *store.Loader) error {
+		_, err := demo.Generate(ctx, l, demo.Options{Seed: 1, Region: "41", Now: today})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	svc := routing.NewService(s, &syncJobs{}, func() time.Time { return today })
+	reg := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
+	const seed = 1
+	want, err := routing.CompleteRun(ctx, svc, "41", svc.Year(), seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// For the peers of BENCHMARKS.md: the complete lists as instance files.
+	if dir := os.Getenv("MARSHRUT_WRITE_DEMO_INSTANCE"); dir != "" {
+		if err := match.WriteInstance(dir, want.Instance); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, err := svc.Start(ctx, reg, routing.Stable, 1, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err = svc.Run(ctx, reg, run.ID); err != nil || run.Status != routing.Finished {
+		t.Fatalf("run %+v, %v", run, err)
+	}
+	w := want.Result
+	t.Logf("demo: %d candidates, %d placed (%d by contract), most %d, %d pairs, %d scored", run.Candidates, run.Matched, run.Contracts,
+		run.MaxMatched, run.Edges, run.Scored)
+	if run.Candidates != len(want.Learners) || run.Matched != w.Matched || run.Welfare != w.Welfare || run.Contracts != w.Targeted ||
+		run.FirstChoice != w.FirstChoice || run.Blocking != 0 || w.Blocking != 0 {
+		t.Fatalf("run: %d candidates, placed %d, welfare %d, contracts %d, first %d, blocking %d; complete lists: %d, %d, %d, %d, %d, %d",
+			run.Candidates, run.Matched, run.Welfare, run.Contracts, run.FirstChoice, run.Blocking,
+			len(want.Learners), w.Matched, w.Welfare, w.Targeted, w.FirstChoice, w.Blocking)
+	}
+	if int64(run.MaxMatched) != want.Most || run.MaxMatched < run.Matched || run.Scored >= int64(run.Edges) {
+		t.Errorf("most placed %d, complete graph %d, placed %d; scored %d of %d pairs", run.MaxMatched, want.Most, run.Matched, run.Scored, run.Edges)
+	}
+	if n := run.UnplacedNone + run.UnplacedWishes + run.UnplacedTaken + run.UnplacedOutranked; n != run.Candidates-run.Matched {
+		t.Errorf("%d unplaced counted by why, %d unplaced", n, run.Candidates-run.Matched)
+	}
+	if !run.OptimalProven || run.OptimalWelfare < run.Welfare || run.OptimalMatched > run.MaxMatched {
+		t.Errorf("optimal welfare %d (proved %v), stable %d; optimal placed %d of the most %d", run.OptimalWelfare, run.OptimalProven,
+			run.Welfare, run.OptimalMatched, run.MaxMatched)
+	}
+	props, total, err := svc.Proposals(ctx, reg, routing.ProposalFilter{RunID: run.ID, Limit: 500, Offset: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byLearner := map[int64]routing.Proposal{}
+	for off := 0; off < total; off += 500 {
+		if off > 0 {
+			if props, _, err = svc.Proposals(ctx, reg, routing.ProposalFilter{RunID: run.ID, Limit: 500, Offset: off}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range props {
+			byLearner[p.LearnerID] = p
+		}
+	}
+	// Holders: at the employer, or every compatible place of the employer
+	// went to other holders; the others with a note.
+	byHolder := map[int]int{} // holders placed at each vacancy by contract
+	for g, v := range w.Assignment {
+		if v >= 0 && want.Holds(g, int(v)) {
+			byHolder[int(v)]++
+		}
+	}
+	atEmployer, noted := 0, 0
+	for g, id := range want.Learners {
+		p := byLearner[id]
+		places, holder := want.Employer[id]
+		if p.Contract {
+			atEmployer++
+		}
+		if !holder {
+			continue
+		}
+		if !p.Contract {
+			for _, v := range places {
+				if byHolder[v] < int(want.Capacity[v]) {
+					t.Errorf("holder %d not placed at the employer's vacancy %s with %d of %d places taken by holders", id, want.Vacancy[v],
+						byHolder[v], want.Capacity[v])
+				}
+			}
+			if p.ContractNote == "" {
+				t.Errorf("holder %d not at the employer without a note", id)
+			}
+		}
+		_ = g
+	}
+	notes, n, err := svc.Proposals(ctx, reg, routing.ProposalFilter{RunID: run.ID, Holders: true, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range notes {
+		if p.ContractNote == "" || p.Contract {
+			t.Errorf("listed holder %d: contract %v, note %q", p.LearnerID, p.Contract, p.ContractNote)
+		}
+		noted++
+	}
+	if atEmployer != run.Contracts || n != noted || run.Holders < run.Contracts+noted {
+		t.Errorf("%d placed at the employer, run says %d; %d holders listed of %d; %d holders", atEmployer, run.Contracts, noted, n, run.Holders)
 	}
 }

@@ -42,22 +42,24 @@ func (s *Store) FinishRun(ctx context.Context, r *routing.Run, props []routing.P
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE match_run SET status = $1, candidates = $2, vacancies = $3, places = $4, edges = $5, matched = $6,
 			first_choice = $7, welfare = $8, optimal_welfare = $9, optimal_matched = $10, blocking = $11, contracts_placed = $12, seconds = $13,
-			error = $14, finished_at = $15 WHERE id = $16`, r.Status, r.Candidates, r.Vacancies, r.Places, r.Edges, r.Matched, r.FirstChoice,
-			r.Welfare, r.OptimalWelfare, r.OptimalMatched, r.Blocking, r.Contracts, r.Seconds, r.Error, tsArg(r.FinishedAt), r.ID); err != nil {
+			error = $14, finished_at = $15, max_matched = $16, holders = $17, unplaced_none = $18, unplaced_wishes = $19, unplaced_taken = $20,
+			unplaced_outranked = $21, scored = $22, optimal_proven = $23 WHERE id = $24`, r.Status, r.Candidates, r.Vacancies, r.Places, r.Edges,
+			r.Matched, r.FirstChoice, r.Welfare, r.OptimalWelfare, r.OptimalMatched, r.Blocking, r.Contracts, r.Seconds, r.Error, tsArg(r.FinishedAt),
+			r.MaxMatched, r.Holders, r.UnplacedNone, r.UnplacedWishes, r.UnplacedTaken, r.UnplacedOutranked, r.Scored, r.OptimalProven, r.ID); err != nil {
 			return err
 		}
 		if len(props) == 0 {
 			return nil
 		}
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO match_proposal (run_id, region_code, learner_id, vacancy_id, choice, graduate_score,
-			employer_score, contract, reasons, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
+			employer_score, contract, reasons, status, contract_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for _, p := range props {
 			if _, err := stmt.ExecContext(ctx, r.ID, r.RegionCode, p.LearnerID, nullText(p.VacancyID), p.Choice, p.GraduateScore, p.EmployerScore,
-				p.Contract, p.Reasons, p.Status); err != nil {
+				p.Contract, p.Reasons, p.Status, p.ContractNote); err != nil {
 				return fmt.Errorf("store: proposal: %w", err)
 			}
 		}
@@ -74,7 +76,8 @@ func (s *Store) FailInterruptedRuns(ctx context.Context) error {
 
 const runCols = `r.id, r.region_code, r.round, r.mode, r.seed, r.graduation_year, r.status, COALESCE(r.job_id, 0), r.candidates, r.vacancies, r.places,
 	r.edges, r.matched, r.first_choice, r.welfare, r.optimal_welfare, r.optimal_matched, r.blocking, r.contracts_placed, r.seconds, r.error,
-	COALESCE(r.created_by, 0), r.created_at, r.finished_at,
+	COALESCE(r.created_by, 0), r.created_at, r.finished_at, r.max_matched, r.holders, r.unplaced_none, r.unplaced_wishes, r.unplaced_taken,
+	r.unplaced_outranked, r.scored, r.optimal_proven,
 	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.sent_at IS NOT NULL),
 	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.status = 'accepted'),
 	(SELECT count(*) FROM match_proposal p WHERE p.run_id = r.id AND p.status = 'declined')`
@@ -83,7 +86,8 @@ func scanRun(row interface{ Scan(...any) error }, r *routing.Run) error {
 	var seed int64
 	err := row.Scan(&r.ID, &r.RegionCode, &r.Round, &r.Mode, &seed, &r.GraduationYear, &r.Status, &r.JobID, &r.Candidates, &r.Vacancies,
 		&r.Places, &r.Edges, &r.Matched, &r.FirstChoice, &r.Welfare, &r.OptimalWelfare, &r.OptimalMatched, &r.Blocking, &r.Contracts,
-		&r.Seconds, &r.Error, &r.CreatedBy, timeScan{&r.CreatedAt}, timeScan{&r.FinishedAt}, &r.Sent, &r.Accepted, &r.Declined)
+		&r.Seconds, &r.Error, &r.CreatedBy, timeScan{&r.CreatedAt}, timeScan{&r.FinishedAt}, &r.MaxMatched, &r.Holders, &r.UnplacedNone,
+		&r.UnplacedWishes, &r.UnplacedTaken, &r.UnplacedOutranked, &r.Scored, &r.OptimalProven, &r.Sent, &r.Accepted, &r.Declined)
 	r.Seed = uint64(seed)
 	return err
 }
@@ -132,14 +136,14 @@ func (s *Store) Placed(ctx context.Context, region string) (map[int64]bool, map[
 
 const proposalCols = `p.id, p.run_id, p.learner_id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, COALESCE(NULLIF(o.short_name, ''), o.name),
 	COALESCE(l.specialty_code, ''), COALESCE(p.vacancy_id, ''), COALESCE(v.title, ''), COALESCE(v.employer_name, ''), p.choice, p.graduate_score,
-	p.employer_score, p.contract, p.reasons, p.status, p.decided_at`
+	p.employer_score, p.contract, p.reasons, p.status, p.decided_at, p.contract_note`
 
 const proposalFrom = ` FROM match_proposal p JOIN learner l ON l.id = p.learner_id JOIN organisation o ON o.id = l.org_id
 	LEFT JOIN vacancy v ON v.id = p.vacancy_id`
 
 func scanProposal(row interface{ Scan(...any) error }, p *routing.Proposal) error {
 	err := row.Scan(&p.ID, &p.RunID, &p.LearnerID, &p.Learner, &p.OrgName, &p.SpecialtyCode, &p.VacancyID, &p.Vacancy, &p.Employer, &p.Choice,
-		&p.GraduateScore, &p.EmployerScore, &p.Contract, &p.Reasons, &p.Status, timeScan{&p.DecidedAt})
+		&p.GraduateScore, &p.EmployerScore, &p.Contract, &p.Reasons, &p.Status, timeScan{&p.DecidedAt}, &p.ContractNote)
 	p.Learner = strings.TrimSpace(p.Learner)
 	return err
 }
@@ -154,6 +158,9 @@ func (s *Store) Proposals(ctx context.Context, sc auth.Scope, f routing.Proposal
 	}
 	if f.LearnerID != 0 {
 		where += ` AND p.learner_id = ` + a.add(f.LearnerID)
+	}
+	if f.Holders {
+		where += ` AND p.contract_note <> ''`
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+proposalFrom+` WHERE `+where, a...).Scan(&total); err != nil {

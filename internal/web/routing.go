@@ -66,6 +66,12 @@ func (w *Web) MatchRun(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		holders, _, err := w.d.Routing.Proposals(r.Context(), sc, routing.ProposalFilter{RunID: id, Holders: true, Limit: 500})
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Holders"] = holders
 	}
 	w.render(rw, r, http.StatusOK, "match_run", "routing", data)
 }

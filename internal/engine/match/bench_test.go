@@ -62,3 +62,37 @@ func BenchmarkReadInstance(b *testing.B) { benchRead(b, defaultInstance(b)) }
 func BenchmarkLargeStable(b *testing.B)       { benchRun(b, large(b), Stable) }
 func BenchmarkLargeOptimal(b *testing.B)      { benchRun(b, large(b), Optimal) }
 func BenchmarkLargeReadInstance(b *testing.B) { benchRead(b, large(b)) }
+
+// benchDefer runs deferred acceptance over lists produced a utility at a time.
+func benchDefer(b *testing.B, in *Instance) {
+	b.ReportAllocs()
+	var r Result
+	for b.Loop() {
+		var err error
+		r, err = Defer(context.Background(), Market{Graduates: in.NumGraduates(), Capacity: in.capacity, Lists: newByUtility(in, nil)}, Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(r.Matched), "matched")
+	b.ReportMetric(float64(r.Proposals), "proposals")
+}
+
+// benchMost finds the most placeable of the instance's graph.
+func benchMost(b *testing.B, in *Instance) {
+	g := GraphOf(in)
+	b.ReportAllocs()
+	var most int64
+	for b.Loop() {
+		var err error
+		if most, err = MostPlaced(context.Background(), g); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(most), "most")
+}
+
+func BenchmarkDefer(b *testing.B)           { benchDefer(b, defaultInstance(b)) }
+func BenchmarkMostPlaced(b *testing.B)      { benchMost(b, defaultInstance(b)) }
+func BenchmarkLargeDefer(b *testing.B)      { benchDefer(b, large(b)) }
+func BenchmarkLargeMostPlaced(b *testing.B) { benchMost(b, large(b)) }

@@ -10,6 +10,13 @@
 // broken by a lottery drawn from the run's seed and kept in the result, so a
 // run can be repeated exactly.
 //
+// Defer runs the stable mode over lists the caller produces on demand
+// (Lists), so that a graduate's list of every compatible vacancy costs only
+// the part proposed to, with the same result as over the complete lists;
+// MostPlaced is the most graduates any matching could place (a maximum flow
+// over groups of graduates alike in what they can take); the optimal mode's
+// result carries the dual prices that prove it optimal.
+//
 // The package is pure: no storage, no HTTP. An instance comes from a Builder
 // filled by the application or from ReadInstance on a directory of CSV files;
 // Run matches it. It is made for regional sizes and beyond: 200 000

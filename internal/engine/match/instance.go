@@ -45,6 +45,9 @@ type Edge struct {
 	Vacancy int
 	Utility int // how much the graduate wants the vacancy, 0..1000
 	Score   int // how much the employer wants the graduate, 0..1000
+	// Priority marks, in Lists, an edge to a vacancy of the employer of the
+	// graduate's target contract: the employer ranks it above every other.
+	Priority bool
 }
 
 func pack(v int32, u, e int) uint64 { return uint64(v)<<32 | uint64(u)<<16 | uint64(e) }

@@ -100,6 +100,7 @@ func (mk *market) optimal() error {
 		}
 	}
 	mk.report(total, total)
+	mk.value, mk.price = s.y, s.p
 	return nil
 }
 

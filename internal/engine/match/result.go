@@ -29,6 +29,8 @@ type Result struct {
 	FirstChoiceShare float64
 
 	Assignment []int32  // vacancy of each graduate, -1 when unplaced
+	Choice     []int32  // Defer only: the place's position in the graduate's list, 1 first; 0 unplaced
+	Proposals  int64    // Defer only: edges the lists produced
 	Fills      []int32  // graduates placed at each vacancy, contracts included
 	Reasons    []Reason // why each graduate is unplaced; NoReason when placed
 	Conflicts  []Conflict
@@ -39,6 +41,16 @@ type Result struct {
 	// of lower rank.
 	GraduateRank []int32
 	VacancyRank  []int32
+
+	// Optimal mode only: the dual prices the result is proved optimal by.
+	// Value[g] >= 0 for a graduate of the market, Price[v] >= 0 for a
+	// vacancy; Value[g] + Price[v] >= utility + score on every edge of the
+	// market, and the sum of the values and of each vacancy's price times
+	// its places left for the market equals the market's welfare. An edge
+	// left out of the instance with utility + score <= Value[g] + Price[v]
+	// cannot raise the welfare: the prices remain a proof with it added.
+	Value []int32
+	Price []int32
 }
 
 // Reason says why a graduate is left without a place.

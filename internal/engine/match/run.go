@@ -88,6 +88,7 @@ func Run(ctx context.Context, in *Instance, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	r.summarise(in, free, targeted)
+	r.Value, r.Price = mk.value, mk.price
 	return r, nil
 }
 
@@ -102,6 +103,8 @@ type market struct {
 	gRank    []int32
 	vRank    []int32
 	progress func(done, total int)
+	// The optimal mode's dual prices.
+	value, price []int32
 }
 
 // byRank lists the market's graduates in the lottery's order, rank 0 first.

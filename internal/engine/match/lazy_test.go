@@ -1,0 +1,364 @@
+package match
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// byUtility hands out each graduate's list one utility at a time, highest
+// first, after a group of its priority edges: the laziest lists allowed.
+type byUtility struct {
+	in       *Instance
+	priority func(g, v int) bool
+	sorted   [][]Edge // the rest of each graduate's list, utility down
+	started  []bool
+}
+
+func newByUtility(in *Instance, priority func(g, v int) bool) *byUtility {
+	return &byUtility{in: in, priority: priority, sorted: make([][]Edge, in.NumGraduates()), started: make([]bool, in.NumGraduates())}
+}
+
+func (l *byUtility) Next(g int, buf []Edge) []Edge {
+	if !l.started[g] {
+		l.started[g] = true
+		var rest []Edge
+		for _, e := range l.in.Edges(g) {
+			if l.priority != nil && l.priority(g, e.Vacancy) {
+				e.Priority = true
+				buf = append(buf, e)
+			} else {
+				rest = append(rest, e)
+			}
+		}
+		slices.SortFunc(rest, func(a, b Edge) int { return b.Utility - a.Utility })
+		l.sorted[g] = rest
+		if len(buf) > 0 {
+			return buf
+		}
+	}
+	rest := l.sorted[g]
+	i := 0
+	for i < len(rest) && rest[i].Utility == rest[0].Utility {
+		i++
+	}
+	l.sorted[g] = rest[i:]
+	return append(buf, rest[:i]...)
+}
+
+// oneByOne hands out each graduate's list one edge at a time in the order
+// utility down, lottery rank up, after the priority edges: Ranked lists.
+type oneByOne struct {
+	*byUtility
+	rank []int32
+	left [][]Edge
+}
+
+func (l *oneByOne) Rank(v []int32) { l.rank = v }
+
+func (l *oneByOne) Next(g int, buf []Edge) []Edge {
+	if l.left == nil {
+		l.left = make([][]Edge, l.in.NumGraduates())
+	}
+	if !l.started[g] {
+		buf = l.byUtility.Next(g, buf)
+		if len(buf) > 0 && buf[0].Priority {
+			return buf
+		}
+		l.left[g] = append(buf[:0:0], buf...)
+		buf = buf[:0]
+	}
+	if len(l.left[g]) == 0 {
+		l.left[g] = l.byUtility.Next(g, nil)
+	}
+	left := l.left[g]
+	if len(left) == 0 {
+		return buf
+	}
+	slices.SortFunc(left, func(a, b Edge) int { return int(l.rank[a.Vacancy]) - int(l.rank[b.Vacancy]) })
+	l.left[g] = left[1:]
+	return append(buf, left[0])
+}
+
+func deferRun(t *testing.T, in *Instance, lists Lists, seed uint64) Result {
+	t.Helper()
+	r, err := Defer(context.Background(), Market{Graduates: in.NumGraduates(), Capacity: in.capacity, Lists: lists}, Options{Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestDeferEqualsFullLists: on random instances, with many ties and
+// without, deferred acceptance over lists produced one utility at a time
+// gives the same assignment, welfare, first choices and blocking pairs as
+// the stable mode over the complete lists, and proposes no more edges.
+func TestDeferEqualsFullLists(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for i := range 80 {
+		n, m := 10+rng.IntN(150), 3+rng.IntN(50)
+		in := random(t, rng, n, m, rng.IntN(4), 0.05+0.4*rng.Float64(), []int{3, 20, 1001}[i%3])
+		seed := rng.Uint64()
+		full := run(t, in, Stable, seed)
+		whole := deferRun(t, in, ListsOf(in, nil), seed)
+		lazy := deferRun(t, in, newByUtility(in, nil), seed)
+		one := deferRun(t, in, &oneByOne{byUtility: newByUtility(in, nil)}, seed)
+		for name, r := range map[string]Result{"whole lists": whole, "lazy lists": lazy, "one edge at a time": one} {
+			if !slices.Equal(r.Assignment, full.Assignment) {
+				t.Fatalf("instance %d, %s: the assignment differs from the stable mode", i, name)
+			}
+			if r.Matched != full.Matched || r.Welfare != full.Welfare || r.FirstChoice != full.FirstChoice || r.Blocking != full.Blocking {
+				t.Errorf("instance %d, %s: matched %d/%d welfare %d/%d first %d/%d blocking %d/%d", i, name,
+					r.Matched, full.Matched, r.Welfare, full.Welfare, r.FirstChoice, full.FirstChoice, r.Blocking, full.Blocking)
+			}
+			if r.Blocking != 0 {
+				t.Errorf("instance %d, %s: %d blocking pairs", i, name, r.Blocking)
+			}
+			for g, v := range r.Assignment {
+				if (v < 0) != (r.Reasons[g] != NoReason) || r.Reasons[g] != full.Reasons[g] {
+					t.Errorf("instance %d, %s: graduate %d at %d with reason %v, full lists %v", i, name, g, v, r.Reasons[g], full.Reasons[g])
+				}
+				if v >= 0 && in.Edges(g)[slices.IndexFunc(in.Edges(g), func(e Edge) bool { return e.Vacancy == int(v) })].Vacancy != int(v) {
+					t.Errorf("instance %d: graduate %d placed without an edge", i, g)
+				}
+			}
+		}
+		if lazy.Proposals > whole.Proposals {
+			t.Errorf("instance %d: lazy lists produced %d edges, whole lists %d", i, lazy.Proposals, whole.Proposals)
+		}
+	}
+}
+
+// TestDeferPriority: with contracts (each graduate's priority vacancies are
+// those of one employer), lazy and whole lists agree; no graduate of the
+// market and vacancy block each other over the complete lists, counted
+// naively; and a holder is left without a priority vacancy only when each
+// of them is full of holders the employer ranks higher.
+func TestDeferPriority(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 80 {
+		n, m := 10+rng.IntN(120), 3+rng.IntN(40)
+		in := random(t, rng, n, m, rng.IntN(4), 0.05+0.4*rng.Float64(), []int{3, 20, 1001}[i%3])
+		employers := 1 + rng.IntN(5)
+		employer := make([]int, m)
+		for v := range employer {
+			employer[v] = rng.IntN(employers)
+		}
+		contract := make([]int, n) // employer of the graduate's contract, -1 none
+		for g := range contract {
+			contract[g] = -1
+			if rng.IntN(3) == 0 {
+				contract[g] = rng.IntN(employers)
+			}
+		}
+		prio := func(g, v int) bool { return contract[g] >= 0 && employer[v] == contract[g] }
+		seed := rng.Uint64()
+		whole := deferRun(t, in, ListsOf(in, prio), seed)
+		lazy := deferRun(t, in, newByUtility(in, prio), seed)
+		if one := deferRun(t, in, &oneByOne{byUtility: newByUtility(in, prio)}, seed); !slices.Equal(one.Assignment, whole.Assignment) ||
+			one.Blocking != whole.Blocking || one.FirstChoice != whole.FirstChoice {
+			t.Fatalf("instance %d: one edge at a time differs from whole lists", i)
+		}
+		if !slices.Equal(whole.Assignment, lazy.Assignment) || whole.Welfare != lazy.Welfare || whole.Blocking != lazy.Blocking ||
+			whole.Targeted != lazy.Targeted || whole.FirstChoice != lazy.FirstChoice {
+			t.Fatalf("instance %d: lazy and whole lists differ: welfare %d/%d blocking %d/%d", i, lazy.Welfare, whole.Welfare, lazy.Blocking, whole.Blocking)
+		}
+		if b := naivePriorityBlocking(in, lazy, prio); b != 0 || lazy.Blocking != 0 {
+			t.Errorf("instance %d: blocking pairs %d, counted %d", i, lazy.Blocking, b)
+		}
+		// Holders at their employer, and why the others are not.
+		held := make([]int, m) // holders placed by contract at each vacancy
+		targeted := 0
+		for g, v := range lazy.Assignment {
+			if v >= 0 && prio(g, int(v)) {
+				held[v]++
+				targeted++
+			}
+		}
+		if targeted != lazy.Targeted {
+			t.Errorf("instance %d: %d placed by contract, result says %d", i, targeted, lazy.Targeted)
+		}
+		for g, v := range lazy.Assignment {
+			if v >= 0 && prio(g, int(v)) {
+				continue
+			}
+			for _, e := range in.Edges(g) {
+				if prio(g, e.Vacancy) && held[e.Vacancy] < in.Capacity(e.Vacancy) {
+					t.Errorf("instance %d: holder %d not at vacancy %d of its employer with %d of %d places taken by holders",
+						i, g, e.Vacancy, held[e.Vacancy], in.Capacity(e.Vacancy))
+				}
+			}
+		}
+	}
+}
+
+// naivePriorityBlocking counts, over the complete lists, the pairs of a
+// graduate not placed by contract and a vacancy that would both rather have
+// each other, a holder of a contract with the vacancy's employer counting as
+// preferred by it to every other graduate.
+func naivePriorityBlocking(in *Instance, r Result, prio func(g, v int) bool) int {
+	type key struct{ prio, score, rank int }
+	rank := func(g, v int) key {
+		x, _ := in.edge(int32(g), int32(v))
+		p := 0
+		if prio(g, v) {
+			p = 1
+		}
+		return key{p, int(edgeScore(x)), -int(r.GraduateRank[g])}
+	}
+	less := func(a, b key) bool {
+		if a.prio != b.prio {
+			return a.prio < b.prio
+		}
+		if a.score != b.score {
+			return a.score < b.score
+		}
+		return a.rank < b.rank
+	}
+	holders := make([][]int, in.NumVacancies())
+	for g, v := range r.Assignment {
+		if v >= 0 {
+			holders[v] = append(holders[v], g)
+		}
+	}
+	n := 0
+	for g := range in.NumGraduates() {
+		own := r.Assignment[g]
+		if own >= 0 && prio(g, int(own)) {
+			continue
+		}
+		// g's order: priority edges first, then utility, then lottery.
+		better := func(v int) bool {
+			if own < 0 {
+				return true
+			}
+			if prio(g, v) != prio(g, int(own)) {
+				return prio(g, v)
+			}
+			x, _ := in.edge(int32(g), int32(v))
+			y, _ := in.edge(int32(g), own)
+			if edgeUtil(x) != edgeUtil(y) {
+				return edgeUtil(x) > edgeUtil(y)
+			}
+			return r.VacancyRank[v] < r.VacancyRank[own]
+		}
+		for _, e := range in.Edges(g) {
+			v := e.Vacancy
+			if int32(v) == own || !better(v) || in.Capacity(v) == 0 {
+				continue
+			}
+			if len(holders[v]) < in.Capacity(v) {
+				n++
+				continue
+			}
+			for _, h := range holders[v] {
+				if less(rank(h, v), rank(g, v)) {
+					n++
+					break
+				}
+			}
+		}
+	}
+	return n
+}
+
+// TestMostPlaced: the maximum flow equals the largest matching found by
+// enumeration on small instances, bounds both modes' placements, and does
+// not change when graduates with the same edges are merged into groups.
+func TestMostPlaced(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	ctx := context.Background()
+	for i := range 120 {
+		n, m := 1+rng.IntN(7), 1+rng.IntN(5)
+		if i >= 60 {
+			n, m = 20+rng.IntN(300), 5+rng.IntN(80)
+		}
+		in := random(t, rng, n, m, rng.IntN(4), 0.05+0.5*rng.Float64(), 1001)
+		most, err := MostPlaced(ctx, GraphOf(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < 60 {
+			best := 0
+			brute(in, func(a []int32) {
+				k := 0
+				for _, v := range a {
+					if v >= 0 {
+						k++
+					}
+				}
+				best = max(best, k)
+			})
+			if int64(best) != most {
+				t.Errorf("instance %d: most placed %d, enumeration %d", i, most, best)
+			}
+		}
+		for _, mode := range []Mode{Stable, Optimal} {
+			if r := run(t, in, mode, 1); int64(r.Matched) > most {
+				t.Errorf("instance %d: %s placed %d, more than the most %d", i, mode, r.Matched, most)
+			}
+		}
+		// Two copies of every graduate, as groups of two and one by one.
+		b := NewBuilder()
+		for v := range m {
+			b.AddVacancy(in.VacancyID(v), in.Capacity(v))
+		}
+		gr := Graph{Start: []int32{0}, Capacity: append([]int32(nil), in.capacity...)}
+		for g := range n {
+			for c := range 2 {
+				id := in.GraduateID(g) + string(rune('a'+c))
+				b.AddGraduate(id)
+				for _, e := range in.Edges(g) {
+					b.AddEdge(id, in.VacancyID(e.Vacancy), e.Utility, e.Score)
+				}
+			}
+			gr.Size = append(gr.Size, 2)
+			for _, e := range in.Edges(g) {
+				gr.Adj = append(gr.Adj, int32(e.Vacancy))
+			}
+			gr.Start = append(gr.Start, int32(len(gr.Adj)))
+		}
+		twice, err := b.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		one, err1 := MostPlaced(ctx, GraphOf(twice))
+		grouped, err2 := MostPlaced(ctx, gr)
+		if err1 != nil || err2 != nil || one != grouped || one < most {
+			t.Errorf("instance %d: doubled %d, grouped %d, single %d (%v, %v)", i, one, grouped, most, err1, err2)
+		}
+	}
+}
+
+// TestOptimalCertificate: the optimal mode's prices are a proof: feasible on
+// every edge of the market, and their sum equals the market's welfare.
+func TestOptimalCertificate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for i := range 60 {
+		n, m := 10+rng.IntN(150), 3+rng.IntN(50)
+		in := random(t, rng, n, m, rng.IntN(4), 0.05+0.4*rng.Float64(), []int{3, 30, 1001}[i%3])
+		r := run(t, in, Optimal, rng.Uint64())
+		var dual int64
+		for g := range n {
+			if r.Value[g] < 0 {
+				t.Fatalf("instance %d: negative value %d", i, r.Value[g])
+			}
+			dual += int64(r.Value[g])
+			for _, e := range in.Edges(g) {
+				if int32(e.Utility+e.Score) > r.Value[g]+r.Price[e.Vacancy] {
+					t.Fatalf("instance %d: edge %d–%d of weight %d above its prices %d + %d", i, g, e.Vacancy, e.Utility+e.Score, r.Value[g], r.Price[e.Vacancy])
+				}
+			}
+		}
+		for v := range m {
+			if r.Price[v] < 0 {
+				t.Fatalf("instance %d: negative price", i)
+			}
+			dual += int64(r.Price[v]) * int64(in.Capacity(v))
+		}
+		if dual != r.Welfare {
+			t.Errorf("instance %d: the prices sum to %d, the welfare is %d", i, dual, r.Welfare)
+		}
+	}
+}

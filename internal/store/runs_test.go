@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	"marshrut/internal/auth"
+	"marshrut/internal/routing"
+)
+
+// TestRunFigures: a run's figures — the most placeable, why the others are
+// not placed, the pairs scored, the optimal mode's proof — and a proposal's
+// contract note come back as written, and the holders' filter keeps only
+// the proposals with a note.
+func TestRunFigures(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := seed(t, s)
+		r := routing.Run{RegionCode: "41", Round: 1, Mode: routing.Stable, Seed: 7, GraduationYear: 2026}
+		if err := s.StartRun(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		r.Status, r.Candidates, r.Matched, r.MaxMatched, r.Holders, r.Contracts = routing.Finished, 2, 0, 1, 1, 0
+		r.UnplacedNone, r.UnplacedWishes, r.UnplacedTaken, r.UnplacedOutranked = 1, 0, 0, 1
+		r.Scored, r.OptimalProven, r.Edges = 5_000_000_000, true, 3
+		props := []routing.Proposal{
+			{LearnerID: f.graduate.ID, Status: routing.Unmatched, Reasons: "все подходящие места заняты",
+				ContractNote: "у работодателя по целевому договору (ООО «Камчатрыбпром») нет открытых вакансий в регионе"},
+			{LearnerID: f.student.ID, Status: routing.Unmatched, Reasons: "нет совместимых вакансий"},
+		}
+		if err := s.FinishRun(ctx, &r, props); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.MatchRun(ctx, "41", r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.MaxMatched != 1 || got.Holders != 1 || got.UnplacedNone != 1 || got.UnplacedOutranked != 1 || got.UnplacedWishes != 0 ||
+			got.Scored != 5_000_000_000 || !got.OptimalProven || got.Edges != 3 {
+			t.Errorf("run read back: %+v", got)
+		}
+		sys := auth.SystemScope("41")
+		all, total, err := s.Proposals(ctx, sys, routing.ProposalFilter{RunID: r.ID, Limit: 10})
+		if err != nil || total != 2 || len(all) != 2 {
+			t.Fatalf("proposals: %d of %d, %v", len(all), total, err)
+		}
+		notes, n, err := s.Proposals(ctx, sys, routing.ProposalFilter{RunID: r.ID, Holders: true, Limit: 10})
+		if err != nil || n != 1 || len(notes) != 1 || notes[0].LearnerID != f.graduate.ID || notes[0].ContractNote != props[0].ContractNote {
+			t.Errorf("holders: %+v (%d), %v", notes, n, err)
+		}
+	})
+}
