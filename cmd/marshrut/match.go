@@ -66,17 +66,20 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 	if r.Status != routing.Finished {
 		return errors.New("расчёт не удался: " + r.Error)
 	}
-	proven := "не доказана"
-	if r.OptimalProven {
-		proven = "доказана по всем парам"
+	optimal := fmt.Sprintf("в распределении с наибольшей пользой %d (оптимальность не доказана)", r.OptimalWelfare)
+	switch {
+	case r.OptimalProven:
+		optimal = fmt.Sprintf("в распределении с наибольшей пользой %d (оптимальность доказана по всем парам)", r.OptimalWelfare)
+	case r.OptimalWelfare == 0:
+		optimal = "сравнение с распределением наибольшей пользы для региона такого размера не считалось"
 	}
 	fmt.Fprintf(e.stdout, "Расчёт № %d, тур %d: кандидатов %d, мест %d в %d вакансиях, распределено %d из наибольших возможных %d "+
 		"(первый выбор %.1f%%, по целевым договорам %d из %d держателей договоров); "+
-		"польза %d, в распределении с наибольшей пользой %d (оптимальность %s); блокирующих пар %d; "+
+		"польза %d, %s; блокирующих пар %d; "+
 		"без места: нет совместимых вакансий %d, пожелания исключают все места %d, места заняты в прежних турах %d, "+
 		"места заняты кандидатами выше в списках работодателей %d; совместимых пар %d, оценено %d; %.1f с.\n",
 		r.ID, r.Round, r.Candidates, r.Places, r.Vacancies, r.Matched, r.MaxMatched, 100*r.FirstChoiceShare(), r.Contracts, r.Holders,
-		r.Welfare, r.OptimalWelfare, proven, r.Blocking, r.UnplacedNone, r.UnplacedWishes, r.UnplacedTaken, r.UnplacedOutranked,
+		r.Welfare, optimal, r.Blocking, r.UnplacedNone, r.UnplacedWishes, r.UnplacedTaken, r.UnplacedOutranked,
 		r.Edges, r.Scored, r.Seconds)
 	if *explain != "" {
 		n, err := writeExplain(ctx, st, auth.SystemScope(cfg.Region), r.ID, *explain)

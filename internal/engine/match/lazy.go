@@ -84,25 +84,25 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 	var buf []Edge
 	// more produces graduate g's next group; false when the list is done.
 	more := func(g int32) bool {
-		for !done[g] {
-			buf = mk.Lists.Next(int(g), buf[:0])
-			if len(buf) == 0 {
-				done[g] = true
-				break
-			}
-			slices.SortFunc(buf, func(a, b Edge) int {
-				if a.Utility != b.Utility {
-					return b.Utility - a.Utility
-				}
-				return int(r.VacancyRank[a.Vacancy]) - int(r.VacancyRank[b.Vacancy])
-			})
-			for _, e := range buf {
-				lists[g] = append(lists[g], genEdge{v: int32(e.Vacancy), u: int16(e.Utility), s: int16(e.Score), prio: e.Priority})
-			}
-			r.Proposals += int64(len(buf))
-			return true
+		if done[g] {
+			return false
 		}
-		return false
+		buf = mk.Lists.Next(int(g), buf[:0])
+		if len(buf) == 0 {
+			done[g] = true
+			return false
+		}
+		slices.SortFunc(buf, func(a, b Edge) int {
+			if a.Utility != b.Utility {
+				return b.Utility - a.Utility
+			}
+			return int(r.VacancyRank[a.Vacancy]) - int(r.VacancyRank[b.Vacancy])
+		})
+		for _, e := range buf {
+			lists[g] = append(lists[g], genEdge{v: int32(e.Vacancy), u: int16(e.Utility), s: int16(e.Score), prio: e.Priority})
+		}
+		r.Proposals += int64(len(buf))
+		return true
 	}
 	gByRank := make([]int32, n)
 	for g, rk := range r.GraduateRank {
