@@ -121,6 +121,8 @@ func TestImportCommand(t *testing.T) {
 		{"again", []string{"import", "learners", write("good.csv", good), "--db", db}, 0, "без изменений 1"},
 		{"rejected rows exit 3", []string{"import", "learners", write("bad.csv", bad), "--db", db, "--report", filepath.Join(dir, "r.xlsx")}, 3, "строка 3, столбец «СНИЛС»"},
 		{"empty file", []string{"import", "learners", write("empty.csv", ""), "--db", db}, 1, ""},
+		{"national file: other regions skipped, exit 0", []string{"import", "vacancies", "../../internal/imports/testdata/trudvsem_vacancies_sample.csv", "--db", db}, 0, "пропущено 88 (другие регионы)"},
+		{"federal ИНН failing its check kept, flagged", []string{"import", "vacancies", "../../internal/imports/testdata/trudvsem_api_bad_inn.json", "--db", db}, 0, "принято с замечаниями 3"},
 		{"unknown kind", []string{"import", "planets", "x.csv", "--db", db}, 1, ""},
 	}
 	for _, tt := range tests {
