@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"marshrut/internal/auth"
 	"marshrut/internal/exchange/trudvsem"
 	"marshrut/internal/imports"
+	"marshrut/internal/learner"
 	"marshrut/internal/store"
 )
 
@@ -40,4 +42,36 @@ func TestVacanciesBadINNKept(t *testing.T) {
 			t.Errorf("again: %+v", got)
 		}
 	})
+}
+
+// A roster without a sex column: «Ким Алина» has no patronymic, and loads
+// with sex unknown; names of any language are names; a sex given but not
+// understood is still refused.
+func TestLearnersSexOptional(t *testing.T) {
+	f := newFixture(t)
+	csv := "Фамилия;Имя;Отчество;Дата рождения;СНИЛС;Код специальности;Курс\n" +
+		"Ким;Алина;;01.11.2005;141-000-101 52;15.02.08;3\n" +
+		"Орлова;Мария;Ивановна;02.01.2008;141-000-102 53;15.02.08;2\n" +
+		"O'Connor;Siobhán;;03.03.2007;141-000-103 54;15.02.08;2\n" +
+		"Сен-Жюст;Мари-Од Ж.;;04.04.2007;141-000-104 55;15.02.08;2\n"
+	rep := f.run(t, []byte(csv), imports.Options{OrgID: f.college.ID})
+	if rep.Created != 4 || rep.Rejected != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	sex := map[string]string{}
+	list, _, err := f.st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range list {
+		sex[l.LastName] = l.Sex
+	}
+	if s, ok := sex["Ким"]; !ok || s != "" || sex["Орлова"] != "ж" {
+		t.Errorf("sexes %q", sex)
+	}
+	bad := "Фамилия;Имя;Пол;Дата рождения;СНИЛС;Код специальности;Курс\nКим;Алина;неизвестно;01.11.2005;141-000-105 56;15.02.08;3\n"
+	rep = f.run(t, []byte(bad), imports.Options{OrgID: f.college.ID})
+	if rep.Rejected != 1 || len(rep.Issues) == 0 || rep.Issues[0].Column != "Пол" || !strings.Contains(rep.Issues[0].Reason, "не распознан") {
+		t.Errorf("a sex not understood: %+v", rep)
+	}
 }
