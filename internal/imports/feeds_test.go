@@ -1,12 +1,14 @@
 package imports_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"strings"
 	"testing"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/exchange"
 	"marshrut/internal/exchange/trudvsem"
 	"marshrut/internal/imports"
 	"marshrut/internal/learner"
@@ -73,5 +75,154 @@ func TestLearnersSexOptional(t *testing.T) {
 	rep = f.run(t, []byte(bad), imports.Options{OrgID: f.college.ID})
 	if rep.Rejected != 1 || len(rep.Issues) == 0 || rep.Issues[0].Column != "Пол" || !strings.Contains(rep.Issues[0].Reason, "не распознан") {
 		t.Errorf("a sex not understood: %+v", rep)
+	}
+}
+
+// runKind imports data as a table of the named kind.
+func (f *fixture) runKind(t *testing.T, kind string, data []byte, opt imports.Options) imports.Report {
+	t.Helper()
+	tab, err := exchange.Open(bytes.NewReader(data), kind+".csv", exchange.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	k := imports.Kinds[kind]
+	m, _ := exchange.Recognise(tab.Header(), k.Fields)
+	opt.Region, opt.Now = "41", today
+	rep, err := k.Run(context.Background(), f.im, tab, m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// cohort loads two graduates of 2025 and a student of the college.
+func (f *fixture) cohort(t *testing.T) map[string]learner.Learner {
+	t.Helper()
+	roster := "Фамилия;Имя;Отчество;Дата рождения;СНИЛС;Код специальности;Статус;Год выпуска;Курс\n" +
+		"Ким;Алина;;01.11.2005;141-000-101 52;15.02.08;выпускник;2025;\n" +
+		"Орлова;Мария;Ивановна;02.01.2006;141-000-102 53;15.02.08;выпускник;2025;\n" +
+		"Лавров;Денис;Олегович;03.03.2007;141-000-103 54;15.02.08;студент;2027;3\n"
+	if rep := f.run(t, []byte(roster), imports.Options{OrgID: f.college.ID}); rep.Created != 3 {
+		t.Fatalf("roster: %+v", rep)
+	}
+	list, _, err := f.st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]learner.Learner{}
+	for _, l := range list {
+		out[l.LastName] = l
+	}
+	return out
+}
+
+// The fund's periods of work outrank the college's entry by the one rule:
+// the graduate the college reports as not employed works six months on.
+func TestSFRAnswer(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	people := f.cohort(t)
+	college := "СНИЛС;Статус занятости;Дата начала\n141-000-101 52;не трудоустроен;01.07.2025\n"
+	if rep := f.runKind(t, "outcomes", []byte(college), imports.Options{OrgID: f.college.ID}); rep.Created != 1 {
+		t.Fatalf("college's entry: %+v", rep)
+	}
+	if l, _ := f.st.Learner(ctx, auth.SystemScope("41"), people["Ким"].ID); l.After6 != learner.NotEmployed {
+		t.Fatalf("before the fund's answer: six months on %q", l.After6)
+	}
+	answer := "СНИЛС;ИНН страхователя;Наименование страхователя;Дата начала периода работы;Дата окончания периода работы\n" +
+		"141-000-101 52;7707083893;ПАО Сбербанк;01.09.2025;\n" +
+		"141-000-102 53;4101011783;ООО «Океанрыбфлот»;15.08.2025;31.10.2025\n" +
+		"141-000-102 53;7707083893;ПАО Сбербанк;01.11.2025;\n" +
+		"141-000-105 56;7707083893;ПАО Сбербанк;01.11.2025;\n" +
+		"999-999-999 99;7707083893;ПАО Сбербанк;01.11.2025;\n" +
+		"141-000-103 54;7707083893;ПАО Сбербанк;01.12.2025;01.11.2025\n" +
+		"141-000-101 52;7707083893;ПАО Сбербанк;01.09.2025;\n"
+	dry := f.runKind(t, "sfr", []byte(answer), imports.Options{DryRun: true})
+	rep := f.runKind(t, "sfr", []byte(answer), imports.Options{})
+	if rep.Rows != 7 || rep.Created != 3 || rep.Rejected != 4 || rep.Flagged != 1 || dry.Created != rep.Created || dry.Rejected != rep.Rejected {
+		t.Fatalf("answer: %+v\ndry run: %+v", rep, dry)
+	}
+	want := map[int]string{5: "не найден в регионе", 6: "СНИЛС", 7: "раньше даты начала", 8: "повторяет строку 2"}
+	for _, is := range rep.Issues {
+		if w, ok := want[is.Line]; ok && strings.Contains(is.Column+" "+is.Reason, w) {
+			delete(want, is.Line)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("issues %+v; missing %v", rep.Issues, want)
+	}
+	if rep.Notes[0].Line != 3 || !strings.Contains(rep.Notes[0].Reason, "без ИНН") {
+		t.Errorf("note %+v", rep.Notes)
+	}
+	kim, _ := f.st.Learner(ctx, auth.SystemScope("41"), people["Ким"].ID)
+	if kim.After6 != learner.Employed || kim.Current != learner.Employed {
+		t.Errorf("after the fund's answer: six months on %q, now %q; want employed", kim.After6, kim.Current)
+	}
+	hist, err := f.st.Outcomes(ctx, auth.SystemScope("41"), people["Ким"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sfr := 0
+	for _, o := range hist {
+		if o.Source == learner.SourceSFR {
+			sfr++
+			if o.EmployerINN != "7707083893" || o.Status != learner.Employed {
+				t.Errorf("the fund's entry %+v", o)
+			}
+		}
+	}
+	if sfr != 1 || len(hist) != 2 {
+		t.Errorf("history %+v", hist)
+	}
+	again := f.runKind(t, "sfr", []byte(answer), imports.Options{})
+	if again.Created != 0 || again.Updated != 0 || again.Unchanged != 3 {
+		t.Errorf("again: %+v", again)
+	}
+	// The end of a period, reported later, closes the stored one.
+	closed := "СНИЛС;ИНН страхователя;Наименование страхователя;Дата начала периода работы;Дата окончания периода работы\n" +
+		"141-000-101 52;7707083893;ПАО Сбербанк;01.09.2025;30.04.2026\n"
+	if rep := f.runKind(t, "sfr", []byte(closed), imports.Options{}); rep.Updated != 1 || rep.Created != 0 {
+		t.Errorf("closing a period: %+v", rep)
+	}
+}
+
+// ФИС ФРДО: the registry's file makes the students it names graduates.
+func TestFRDO(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	people := f.cohort(t)
+	file := "Название документа;Вид документа;Серия документа;Номер документа;Дата выдачи;Регистрационный номер;" +
+		"Код специальности, направления подготовки;Наименование специальности, направления подготовки;Наименование квалификации;" +
+		"Год поступления;Год окончания;Фамилия получателя;Имя получателя;Отчество получателя;Дата рождения получателя;СНИЛС\n" +
+		"Диплом о среднем профессиональном образовании;Оригинал;114124;0012345;30.06.2026;123;15.02.08;Технология машиностроения;Техник;2023;2026;Лавров;Денис;Олегович;03.03.2007;141-000-103 54\n" +
+		"Диплом о среднем профессиональном образовании;Оригинал;114124;0012346;30.06.2026;124;15.02.08;Технология машиностроения;Техник;2022;2025;Ким;Алина;;01.11.2005;\n" +
+		"Диплом о среднем профессиональном образовании;Оригинал;114124;0012347;30.06.2026;125;15.02.08;Технология машиностроения;Техник;2023;2026;Нет;Такого;;01.01.2006;\n" +
+		"Диплом о среднем профессиональном образовании;Оригинал;114124;0012345;30.06.2026;126;15.02.08;Технология машиностроения;Техник;2023;2026;Лавров;Денис;Олегович;03.03.2007;\n" +
+		"Диплом о среднем профессиональном образовании;Оригинал;114124;0012348;30.06.2026;127;99.99.99;;Техник;2023;2031;Орлова;Мария;Ивановна;02.01.2006;141-000-102 53\n"
+	dry := f.runKind(t, "frdo", []byte(file), imports.Options{OrgID: f.college.ID, DryRun: true})
+	if l, _ := f.st.Learner(ctx, auth.SystemScope("41"), people["Лавров"].ID); l.Status != learner.Student {
+		t.Fatalf("a dry run changed the student: %+v", l)
+	}
+	rep := f.runKind(t, "frdo", []byte(file), imports.Options{OrgID: f.college.ID})
+	if rep.Rows != 5 || rep.Created != 2 || rep.Rejected != 3 || dry.Created != 2 {
+		t.Fatalf("report %+v, dry run %+v", rep, dry)
+	}
+	want := map[int]string{4: "не найден", 5: "уже указан в строке 2", 6: "Год окончания"}
+	for _, is := range rep.Issues {
+		if w, ok := want[is.Line]; ok && strings.Contains(is.Column+" "+is.Reason, w) {
+			delete(want, is.Line)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("issues %+v; missing %v", rep.Issues, want)
+	}
+	l, _ := f.st.Learner(ctx, auth.SystemScope("41"), people["Лавров"].ID)
+	if l.Status != learner.Graduate || l.GraduationYear != 2026 || l.Course != 0 {
+		t.Errorf("after the registry's file: %+v", l)
+	}
+	again := f.runKind(t, "frdo", []byte(file), imports.Options{OrgID: f.college.ID})
+	if again.Created != 0 || again.Updated != 0 || again.Unchanged != 2 {
+		t.Errorf("again: %+v", again)
 	}
 }
