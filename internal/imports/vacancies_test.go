@@ -80,7 +80,7 @@ func vacancySchema(t *testing.T, dsn string) string {
 	return u.String()
 }
 
-func openVacancyStore(t *testing.T, dsn string) *store.Store {
+func openVacancyStore(t testing.TB, dsn string) *store.Store {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
