@@ -34,6 +34,10 @@ type Form struct {
 type FormOptions struct {
 	OrgID int64     // the organisation; zero for the region
 	AsOf  time.Time // the day counted on; zero for today
+	// Year is the graduation year whose employment six months on is counted;
+	// zero for the last one past its six months on AsOf. It picks AsOf: the
+	// catalogue counts year Y six months on from 31.12.Y to 30.12.Y+1.
+	Year int
 }
 
 // Sheet is a form as plain values, before it becomes a file or a page.
@@ -43,7 +47,7 @@ type Sheet struct {
 	Org         string // the organisation, or the region
 	Period      string
 	AsOf        time.Time
-	Columns     []Column
+	Columns     []Column // numbered from 1 under their titles, as paper forms are
 	Rows        [][]any
 	Totals      []any // nil when the form has no totals row
 	Notes       []string
@@ -149,6 +153,16 @@ func (f *Forms) Build(ctx context.Context, sc auth.Scope, name string, opt FormO
 	} else if !form.Region {
 		return Sheet{}, apperr.Field("org", "форма «%s» составляется по организации: укажите её", form.Title)
 	}
+	if opt.Year != 0 && opt.AsOf.IsZero() {
+		today := f.measures.Today()
+		first, last := time.Date(opt.Year, 12, 31, 0, 0, 0, 0, today.Location()), time.Date(opt.Year+1, 12, 30, 0, 0, 0, 0, today.Location())
+		switch {
+		case today.Before(first):
+			return Sheet{}, apperr.Field("year", "выпуск %d года ещё не прошёл полгода: занятость через 6 месяцев считается с 31.12.%d", opt.Year, opt.Year)
+		case today.After(last):
+			opt.AsOf = last
+		}
+	}
 	doc, err := f.measures.Document(ctx, sc, scope, opt.AsOf)
 	if err != nil {
 		return Sheet{}, err
@@ -171,14 +185,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// numbered gives columns their numbers, as paper forms print under the titles.
-func numbered(cols []Column) []Column {
-	for i := range cols {
-		cols[i].Title = fmt.Sprintf("%s\n(%d)", cols[i].Title, i+1)
-	}
-	return cols
 }
 
 // Employment columns, in the order of the monitoring of graduate employment.
@@ -223,7 +229,7 @@ func employmentForm(ctx context.Context, f *Forms, sc auth.Scope, opt FormOption
 	}
 	cols = append(cols, Column{Title: "Заняты (работа, учёба, служба, отпуск по уходу)", Kind: Count, Width: 16},
 		Column{Title: "Доля занятых", Kind: Share, Width: 10})
-	sh := Sheet{Columns: numbered(cols), Period: fmt.Sprintf("выпуск %d года, статус через 6 месяцев после выпуска (на 31.12.%d)", doc.Year, doc.Year),
+	sh := Sheet{Columns: cols, Period: fmt.Sprintf("выпуск %d года, статус через 6 месяцев после выпуска (на 31.12.%d)", doc.Year, doc.Year),
 		Subtitle: "Численность выпускников и их занятость через 6 месяцев после выпуска, человек"}
 	totals := make([]int, len(employmentStatuses)+2)
 	for i, r := range rows {
@@ -264,9 +270,9 @@ func share(n, d int) any {
 func ratingForm(ctx context.Context, f *Forms, sc auth.Scope, opt FormOptions, doc kpi.Document) (Sheet, error) {
 	sh := Sheet{Subtitle: "Показатели трудоустройства выпускников, как их считают национальный рейтинг и методика Минпросвещения России",
 		Period: fmt.Sprintf("на %s", doc.AsOf.Format("02.01.2006")),
-		Columns: numbered([]Column{{Title: "№ п/п", Kind: Count, Width: 6}, {Title: "Показатель", Kind: Text, Width: 60},
+		Columns: []Column{{Title: "№ п/п", Kind: Count, Width: 6}, {Title: "Показатель", Kind: Text, Width: 60},
 			{Title: "Год выпуска", Kind: Count, Width: 10}, {Title: "Числитель, чел.", Kind: Count, Width: 12},
-			{Title: "Знаменатель, чел.", Kind: Count, Width: 12}, {Title: "Значение", Kind: Share, Width: 10}})}
+			{Title: "Знаменатель, чел.", Kind: Count, Width: 12}, {Title: "Значение", Kind: Share, Width: 10}}}
 	for i, c := range []struct {
 		code string
 		year int
@@ -299,9 +305,9 @@ func profminimumForm(ctx context.Context, f *Forms, sc auth.Scope, opt FormOptio
 	}
 	sh := Sheet{Subtitle: fmt.Sprintf("Уровень профминимума — %s (%d академических часов в год)", lv.name, lv.hours),
 		Period: fmt.Sprintf("%d/%d учебный год по %s", year, year+1, doc.AsOf.Format("02.01.2006")),
-		Columns: numbered([]Column{{Title: "Класс", Kind: Count, Width: 8}, {Title: "Обучающихся", Kind: Count, Width: 12},
+		Columns: []Column{{Title: "Класс", Kind: Count, Width: 8}, {Title: "Обучающихся", Kind: Count, Width: 12},
 			{Title: "Охвачены профориентацией", Kind: Count, Width: 14}, {Title: "Выполнили часы уровня", Kind: Count, Width: 14},
-			{Title: "Часов на обучающегося (в среднем)", Kind: Count, Width: 14}, {Title: "Доля выполнивших", Kind: Share, Width: 11}})}
+			{Title: "Часов на обучающегося (в среднем)", Kind: Count, Width: 14}, {Title: "Доля выполнивших", Kind: Share, Width: 11}}}
 	var p, r, m, h int
 	for _, g := range rows {
 		avg := 0
@@ -330,11 +336,11 @@ func targetedForm(ctx context.Context, f *Forms, sc auth.Scope, opt FormOptions,
 	}
 	sh := Sheet{Subtitle: "Предложения целевого обучения, заявки и договоры по заказчикам и специальностям, единиц",
 		Period: fmt.Sprintf("предложения %d года, состояние на %s", year, doc.AsOf.Format("02.01.2006")),
-		Columns: numbered([]Column{{Title: "№ п/п", Kind: Count, Width: 6}, {Title: "Заказчик (работодатель)", Kind: Text, Width: 40},
+		Columns: []Column{{Title: "№ п/п", Kind: Count, Width: 6}, {Title: "Заказчик (работодатель)", Kind: Text, Width: 40},
 			{Title: "Код", Kind: Text, Width: 10}, {Title: "Специальность", Kind: Text, Width: 36}, {Title: "Мест", Kind: Count, Width: 8},
 			{Title: "Заявок", Kind: Count, Width: 8}, {Title: "Договоров заключено", Kind: Count, Width: 11}, {Title: "Обучаются", Kind: Count, Width: 10},
 			{Title: "Окончили", Kind: Count, Width: 10}, {Title: "Работают у заказчика", Kind: Count, Width: 11},
-			{Title: "Договор расторгнут, нарушен", Kind: Count, Width: 12}})}
+			{Title: "Договор расторгнут, нарушен", Kind: Count, Width: 12}}}
 	t := make([]int, 7)
 	for i, r := range rows {
 		sh.Rows = append(sh.Rows, []any{i + 1, r.Employer, r.SpecialtyCode, r.SpecialtyName, r.Places, r.Applications, r.Contracts,
