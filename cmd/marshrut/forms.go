@@ -12,6 +12,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/balance"
 	"marshrut/internal/config"
+	"marshrut/internal/kpi"
 	"marshrut/internal/measures"
 	"marshrut/internal/report"
 	"marshrut/internal/store"
@@ -19,11 +20,10 @@ import (
 )
 
 // newForms is the maker of official forms over the store and the catalogue.
-func newForms(cfg *config.Config, st *store.Store) *report.Forms {
-	_, figures := newFigures(cfg, st, balance.NewService(st, time.Now), measures.NewService(st, time.Now), time.Now)
-	return report.NewForms(st, figures, func(ctx context.Context, id int64) (string, error) {
+func newForms(st *store.Store, figures *kpi.Service) *report.Forms {
+	return report.NewForms(st, figures, func(ctx context.Context, id int64) (string, string, error) {
 		o, err := st.Organisation(ctx, id)
-		return string(o.Kind), err
+		return string(o.Kind), o.Name, err
 	})
 }
 
@@ -78,7 +78,8 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if _, err := st.RefreshStatuses(ctx, cfg.Region); err != nil {
 		return err
 	}
-	sh, err := newForms(&cfg, st).Build(ctx, auth.SystemScope(cfg.Region), name, opt)
+	_, figures := newFigures(&cfg, st, balance.NewService(st, time.Now), measures.NewService(st, time.Now), time.Now)
+	sh, err := newForms(st, figures).Build(ctx, auth.SystemScope(cfg.Region), name, opt)
 	if err != nil {
 		return err
 	}

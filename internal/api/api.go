@@ -23,6 +23,7 @@ import (
 	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
+	"marshrut/internal/report"
 	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
@@ -61,6 +62,8 @@ type Deps struct {
 	Measures *measures.Service
 	// KPI serves /measures, the catalogue of headline measures.
 	KPI *kpi.Service
+	// Forms serves /forms/…, the official forms; without it those routes answer 500.
+	Forms *report.Forms
 }
 
 // caller is who is asking, as the server's authentication put it in the context.
@@ -113,6 +116,12 @@ func (a *api) routes() []route {
 		{"POST", "/imports/orgs", "Загрузить организации из файла", false, a.importOrganisations},
 		{"POST", "/imports/outcomes", "Загрузить сведения о занятости из файла", false, a.importOutcomes},
 		{"POST", "/imports/vacancies", "Загрузить вакансии «Работы России»", false, a.importVacancies},
+		{"POST", "/imports/sfr", "Загрузить ответ СФР о трудоустройстве выпускников", false, a.importSFR},
+		{"POST", "/imports/frdo", "Загрузить документы об образовании (ФИС ФРДО)", false, a.importFRDO},
+
+		{"GET", "/forms", "Формы отчётности", false, a.listForms},
+		{"GET", "/forms/sheet", "Заполненная форма отчётности", false, a.getForm},
+		{"GET", "/forms/xlsx", "Форма отчётности в XLSX", false, a.getFormXLSX},
 
 		{"GET", "/guidance/events", "Список профориентационных мероприятий", false, a.withGuidance(a.listEvents)},
 		{"POST", "/guidance/events", "Добавить профориентационное мероприятие", false, a.withGuidance(a.createEvent)},

@@ -91,12 +91,12 @@ type TargetedRow struct {
 type Forms struct {
 	store    FormStore
 	measures *kpi.Service
-	orgKind  func(ctx context.Context, id int64) (kind string, err error)
+	orgKind  func(ctx context.Context, id int64) (kind, name string, err error)
 }
 
-// NewForms returns the maker of forms; orgKind tells the kind of an
-// organisation (school, college…).
-func NewForms(st FormStore, m *kpi.Service, orgKind func(ctx context.Context, id int64) (string, error)) *Forms {
+// NewForms returns the maker of forms; orgKind tells the kind (school,
+// college…) and the name of an organisation.
+func NewForms(st FormStore, m *kpi.Service, orgKind func(ctx context.Context, id int64) (kind, name string, err error)) *Forms {
 	return &Forms{store: st, measures: m, orgKind: orgKind}
 }
 
@@ -121,6 +121,31 @@ func FormByName(name string) (Form, bool) {
 	return Form{}, false
 }
 
+// MakesForms reports whether the caller makes any form: the region's users,
+// and the staff of schools, colleges, universities and employers for their
+// own organisation.
+func MakesForms(sc auth.Scope) bool {
+	switch sc.Role {
+	case auth.Admin, auth.Region, auth.System:
+		return true
+	case auth.School, auth.College, auth.University, auth.Employer:
+		return sc.OrgID != 0
+	}
+	return false
+}
+
+// For is the forms a caller makes, for the organisation of kind orgKind (""
+// for the region).
+func For(sc auth.Scope, orgKind string) []Form {
+	var out []Form
+	for _, f := range FormList {
+		if orgKind == "" && f.Region || orgKind != "" && f.Org && contains(f.Kinds, orgKind) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Build makes a form for the caller: a user of an organisation gets its own
 // organisation's, the region's users any organisation's or the region's.
 func (f *Forms) Build(ctx context.Context, sc auth.Scope, name string, opt FormOptions) (Sheet, error) {
@@ -129,7 +154,7 @@ func (f *Forms) Build(ctx context.Context, sc auth.Scope, name string, opt FormO
 		return Sheet{}, apperr.New(apperr.NotFound, "формы «%s» нет; доступны: employment, rating, profminimum, targeted", name)
 	}
 	if !sc.WholeRegion() {
-		if sc.OrgID == 0 {
+		if !MakesForms(sc) {
 			return Sheet{}, apperr.New(apperr.Forbidden, "формы отчётности доступны организациям и региону")
 		}
 		if opt.OrgID != 0 && opt.OrgID != sc.OrgID {
@@ -137,19 +162,24 @@ func (f *Forms) Build(ctx context.Context, sc auth.Scope, name string, opt FormO
 		}
 		opt.OrgID = sc.OrgID
 	}
-	scope := kpi.Scope{Kind: "region"}
+	scope, orgName := kpi.Scope{Kind: "region"}, ""
 	if opt.OrgID != 0 {
 		if !form.Org {
 			return Sheet{}, apperr.Field("org", "форма «%s» составляется только по региону", form.Title)
 		}
-		kind, err := f.orgKind(ctx, opt.OrgID)
+		kind, name, err := f.orgKind(ctx, opt.OrgID)
 		if err != nil {
 			return Sheet{}, err
 		}
 		if !contains(form.Kinds, kind) {
 			return Sheet{}, apperr.Field("org", "форма «%s» не составляется для организации этого вида", form.Title)
 		}
-		scope = kpi.Scope{Kind: "organisation", ID: opt.OrgID}
+		orgName = name
+		// Employers have no figures of their own in the catalogue: their
+		// form reads the region's day.
+		if kind != "employer" {
+			scope = kpi.Scope{Kind: "organisation", ID: opt.OrgID}
+		}
 	} else if !form.Region {
 		return Sheet{}, apperr.Field("org", "форма «%s» составляется по организации: укажите её", form.Title)
 	}
@@ -172,6 +202,9 @@ func (f *Forms) Build(ctx context.Context, sc auth.Scope, name string, opt FormO
 		return Sheet{}, err
 	}
 	sh.Name, sh.Title, sh.Org, sh.AsOf = form.Name, form.Title, doc.ScopeName, doc.AsOf
+	if orgName != "" {
+		sh.Org = orgName
+	}
 	if sh.Signatures == nil {
 		sh.Signatures = []string{"Руководитель организации", "Ответственный за заполнение"}
 	}

@@ -50,9 +50,9 @@ func formsRegion(t *testing.T) (*store.Store, *report.Forms, *kpi.Service) {
 	}
 	clock := func() time.Time { return now }
 	measures := kpi.NewService(analytics.NewMonitor(s, clock), s, clock, time.UTC)
-	forms := report.NewForms(s, measures, func(ctx context.Context, id int64) (string, error) {
+	forms := report.NewForms(s, measures, func(ctx context.Context, id int64) (string, string, error) {
 		o, err := s.Organisation(ctx, id)
-		return string(o.Kind), err
+		return string(o.Kind), o.Name, err
 	})
 	return s, forms, measures
 }
