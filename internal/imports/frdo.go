@@ -52,71 +52,8 @@ func (im *Importer) FRDO(ctx context.Context, t *exchange.Table, m exchange.Mapp
 			return apperr.New(apperr.Internal, "загрузка документов ФИС ФРДО невозможна: хранилище (%T) не умеет записывать их", ld)
 		}
 		return eachRow(ctx, t, &rep, opt, func(cells exchange.Row) error {
-			get := func(key string) string { return exchange.Clean(m.Get(cells, key)) }
-			var issues []Issue
-			bad := func(key, format string, args ...any) {
-				issues = append(issues, Issue{Column: title(key), Reason: fmt.Sprintf(format, args...)})
-			}
-			last, first, middle := collapse(get("last_name")), collapse(get("first_name")), collapse(get("middle_name"))
-			if last == "" {
-				bad("last_name", "не указана фамилия получателя")
-			}
-			if first == "" {
-				bad("first_name", "не указано имя получателя")
-			}
-			var birth, issued time.Time
-			for _, d := range []struct {
-				key, what string
-				into      *time.Time
-			}{{"birth_date", "дата рождения получателя", &birth}, {"issue_date", "дата выдачи документа", &issued}} {
-				v := get(d.key)
-				if v == "" {
-					bad(d.key, "не указана %s", d.what)
-					continue
-				}
-				t, err := exchange.ParseDate(v)
-				if err != nil {
-					bad(d.key, "%s", apperr.Message(err))
-					continue
-				}
-				*d.into = t
-			}
-			if !issued.IsZero() && issued.After(opt.Now) {
-				bad("issue_date", "дата выдачи %s ещё не наступила", issued.Format("02.01.2006"))
-			}
-			snils := ""
-			if v := get("snils"); v != "" {
-				s, err := learner.NormaliseSNILS(v)
-				if err != nil {
-					bad("snils", "%s", reason(err))
-				}
-				snils = s
-			}
-			doc := learner.Document{Series: collapse(get("doc_series")), Number: collapse(get("doc_number")), Issued: issued,
-				RegNumber: collapse(get("reg_number")), Name: collapse(get("doc_name")), Qualification: collapse(get("qualification"))}
-			if doc.Number == "" {
-				bad("doc_number", "не указан номер документа")
-			}
-			year := 0
-			if v := get("graduation_year"); v == "" {
-				bad("graduation_year", "не указан год окончания")
-			} else if n, err := exchange.ParseInt(v); err != nil || n < 1970 || n > opt.Now.Year() {
-				bad("graduation_year", "год окончания «%s» должен быть числом от 1970 до %d", v, opt.Now.Year())
-			} else {
-				year = n
-			}
-			doc.GraduationYear = year
-			if code := strings.TrimSpace(get("specialty_code")); code != "" {
-				if c := firstWord(code); dir.specialties[c] {
-					doc.SpecialtyCode = c
-				} else {
-					bad("specialty_code", "специальность «%s» не найдена в классификаторе ОКСО", code)
-				}
-			} else if name := get("specialty_name"); name != "" {
-				if c, ok := dir.specialtyByName[exchange.Normalise(name)]; ok {
-					doc.SpecialtyCode = c
-				}
-			}
+			fr, issues := parseFRDO(m, cells, opt.Now, dir)
+			doc, snils, last, first, middle, birth, year := fr.doc, fr.snils, fr.last, fr.first, fr.middle, fr.birth, fr.doc.GraduationYear
 			if len(issues) == 0 {
 				key := doc.Series + "|" + doc.Number
 				if first, dup := seen[key]; dup {
@@ -198,6 +135,84 @@ func (im *Importer) FRDO(ctx context.Context, t *exchange.Table, m exchange.Mapp
 		})
 	})
 	return rep, err
+}
+
+// frdoRow is a document read from a row, with what finds its holder.
+type frdoRow struct {
+	doc                 learner.Document
+	snils               string
+	last, first, middle string
+	birth               time.Time
+}
+
+// parseFRDO reads one row of the registry's file.
+func parseFRDO(m exchange.Mapping, cells exchange.Row, now time.Time, dir *directory) (frdoRow, []Issue) {
+	title := func(key string) string { return columnTitle(m, key) }
+	get := func(key string) string { return exchange.Clean(m.Get(cells, key)) }
+	var issues []Issue
+	bad := func(key, format string, args ...any) {
+		issues = append(issues, Issue{Column: title(key), Reason: fmt.Sprintf(format, args...)})
+	}
+	var out frdoRow
+	out.last, out.first, out.middle = collapse(get("last_name")), collapse(get("first_name")), collapse(get("middle_name"))
+	if out.last == "" {
+		bad("last_name", "не указана фамилия получателя")
+	}
+	if out.first == "" {
+		bad("first_name", "не указано имя получателя")
+	}
+	var issued time.Time
+	for _, d := range []struct {
+		key, what string
+		into      *time.Time
+	}{{"birth_date", "дата рождения получателя", &out.birth}, {"issue_date", "дата выдачи документа", &issued}} {
+		v := get(d.key)
+		if v == "" {
+			bad(d.key, "не указана %s", d.what)
+			continue
+		}
+		t, err := exchange.ParseDate(v)
+		if err != nil {
+			bad(d.key, "%s", apperr.Message(err))
+			continue
+		}
+		*d.into = t
+	}
+	if !issued.IsZero() && issued.After(now) {
+		bad("issue_date", "дата выдачи %s ещё не наступила", issued.Format("02.01.2006"))
+	}
+	if v := get("snils"); v != "" {
+		s, err := learner.NormaliseSNILS(v)
+		if err != nil {
+			bad("snils", "%s", reason(err))
+		}
+		out.snils = s
+	}
+	doc := learner.Document{Series: collapse(get("doc_series")), Number: collapse(get("doc_number")), Issued: issued,
+		RegNumber: collapse(get("reg_number")), Name: collapse(get("doc_name")), Qualification: collapse(get("qualification"))}
+	if doc.Number == "" {
+		bad("doc_number", "не указан номер документа")
+	}
+	if v := get("graduation_year"); v == "" {
+		bad("graduation_year", "не указан год окончания")
+	} else if n, err := exchange.ParseInt(v); err != nil || n < 1970 || n > now.Year() {
+		bad("graduation_year", "год окончания «%s» должен быть числом от 1970 до %d", v, now.Year())
+	} else {
+		doc.GraduationYear = n
+	}
+	if code := strings.TrimSpace(get("specialty_code")); code != "" {
+		if c := firstWord(code); dir.specialties[c] {
+			doc.SpecialtyCode = c
+		} else {
+			bad("specialty_code", "специальность «%s» не найдена в классификаторе ОКСО", code)
+		}
+	} else if name := get("specialty_name"); name != "" {
+		if c, ok := dir.specialtyByName[exchange.Normalise(name)]; ok {
+			doc.SpecialtyCode = c
+		}
+	}
+	out.doc = doc
+	return out, issues
 }
 
 // firstWord is the code of «15.02.08 Технология машиностроения».
