@@ -182,6 +182,7 @@ var apiRules = map[string]rule{
 	"POST /imports/outcomes":                  {allow: "@whole school college university"},
 	"POST /imports/sfr":                       {allow: "@whole"},
 	"POST /imports/frdo":                      {allow: "@whole school college university"},
+	"POST /imports/guidance":                  {allow: "@whole school college university"},
 	"GET /forms":                              {allow: "@whole school college university employer"},
 	"GET /forms/sheet":                        {allow: "@whole school college university employer"},
 	"GET /forms/xlsx":                         {allow: "@whole school college university employer"},

@@ -30,7 +30,7 @@ func newImporter(st *store.Store) *imports.Importer {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(e.stderr, "Использование:\n  marshrut import learners|orgs|outcomes|sfr|frdo ФАЙЛ [--dry-run] [--format csv|xlsx] [--sheet ЛИСТ] [--org НОМЕР] [--map поле=столбец,…] [--report ОТЧЁТ.xlsx]\n  marshrut import vacancies ФАЙЛ [--dry-run] [--format trudvsem-json|trudvsem-dataset|trudvsem-csv] [--report ОТЧЁТ.xlsx]")
+		fmt.Fprintln(e.stderr, "Использование:\n  marshrut import learners|orgs|outcomes|sfr|frdo|guidance ФАЙЛ [--dry-run] [--format csv|xlsx] [--sheet ЛИСТ] [--org НОМЕР] [--map поле=столбец,…] [--report ОТЧЁТ.xlsx]\n  marshrut import vacancies ФАЙЛ [--dry-run] [--format trudvsem-json|trudvsem-dataset|trudvsem-csv] [--report ОТЧЁТ.xlsx]")
 		return flag.ErrHelp
 	}
 	kind := args[0]
@@ -39,7 +39,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	table, ok := imports.Kinds[kind]
 	if !ok {
-		return fmt.Errorf("загрузка «%s» не поддерживается; доступно: learners, orgs, outcomes, sfr, frdo, vacancies", kind)
+		return fmt.Errorf("загрузка «%s» не поддерживается; доступно: learners, orgs, outcomes, sfr, frdo, guidance, vacancies", kind)
 	}
 	cfg := config.Default()
 	fs := flags("import "+kind, e, &cfg)

@@ -118,6 +118,7 @@ func (a *api) routes() []route {
 		{"POST", "/imports/vacancies", "Загрузить вакансии «Работы России»", false, a.importVacancies},
 		{"POST", "/imports/sfr", "Загрузить ответ СФР о трудоустройстве выпускников", false, a.importSFR},
 		{"POST", "/imports/frdo", "Загрузить документы об образовании (ФИС ФРДО)", false, a.importFRDO},
+		{"POST", "/imports/guidance", "Загрузить участие школьников в профориентации", false, a.importGuidance},
 
 		{"GET", "/forms", "Формы отчётности", false, a.listForms},
 		{"GET", "/forms/sheet", "Заполненная форма отчётности", false, a.getForm},

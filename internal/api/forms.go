@@ -148,3 +148,8 @@ func (a *api) importSFR(w http.ResponseWriter, r *http.Request, c caller) error 
 func (a *api) importFRDO(w http.ResponseWriter, r *http.Request, c caller) error {
 	return a.importTable(w, r, c, imports.Kinds["frdo"])
 }
+
+// importGuidance loads a school's list of pupils at guidance events.
+func (a *api) importGuidance(w http.ResponseWriter, r *http.Request, c caller) error {
+	return a.importTable(w, r, c, imports.Kinds["guidance"])
+}

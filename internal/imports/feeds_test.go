@@ -12,6 +12,7 @@ import (
 	"marshrut/internal/exchange/trudvsem"
 	"marshrut/internal/imports"
 	"marshrut/internal/learner"
+	"marshrut/internal/org"
 	"marshrut/internal/store"
 )
 
@@ -224,5 +225,68 @@ func TestFRDO(t *testing.T) {
 	again := f.runKind(t, "frdo", []byte(file), imports.Options{OrgID: f.college.ID})
 	if again.Created != 0 || again.Updated != 0 || again.Unchanged != 2 {
 		t.Errorf("again: %+v", again)
+	}
+}
+
+// A school's list of participants of «Россия — мои горизонты» and «Билет в
+// будущее» marks its pupils at events of the school and counts their hours.
+func TestGuidanceParticipation(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	school := org.Organisation{RegionCode: "41", Kind: org.School, Name: "МБОУ «Средняя школа № 3»", MunicipalityID: f.college.MunicipalityID}
+	if err := f.st.CreateOrganisation(ctx, &school); err != nil {
+		t.Fatal(err)
+	}
+	pupils := "Фамилия;Имя;Отчество;Дата рождения;СНИЛС;Класс\n" +
+		"Ким;Алина;;01.11.2011;141-000-101 52;9\n" +
+		"Орлов;Пётр;Иванович;02.01.2012;;8\n"
+	if rep := f.run(t, []byte(pupils), imports.Options{OrgID: school.ID}); rep.Created != 1 {
+		// Орлов has no СНИЛС and no identifier: the roster cannot load him again.
+		t.Logf("roster: %+v", rep)
+	}
+	pupils2 := "Фамилия;Имя;Отчество;Дата рождения;Идентификатор;Класс\nОрлов;Пётр;Иванович;02.01.2012;Л-8-1;8\n"
+	if rep := f.run(t, []byte(pupils2), imports.Options{OrgID: school.ID}); rep.Created != 1 {
+		t.Fatalf("roster: %+v", rep)
+	}
+	file := "ФИО участника;Дата рождения;СНИЛС;Класс;Мероприятие;Дата проведения;Количество часов;Проект\n" +
+		"Ким Алина;01.11.2011;141-000-101 52;9;Россия индустриальная: атомная промышленность;18.09.2025;1;Россия — мои горизонты\n" +
+		"Орлов Пётр Иванович;02.01.2012;;8;Россия индустриальная: атомная промышленность;18.09.2025;1;Россия — мои горизонты\n" +
+		"Ким Алина;01.11.2011;141-000-101 52;9;Профессиональная проба «Повар»;10.10.2025;4;Билет в будущее\n" +
+		"Нет Такого;01.01.2011;;9;Профессиональная проба «Повар»;10.10.2025;4;Билет в будущее\n" +
+		"Ким Алина;01.11.2011;141-000-101 52;7;Ярмарка профессий;10.11.2025;2;\n" +
+		"Ким Алина;01.11.2011;141-000-101 52;9;Ярмарка профессий;10.11.2030;2;\n"
+	tab := func() imports.Report {
+		return f.runKind(t, "guidance", []byte(file), imports.Options{OrgID: school.ID})
+	}
+	dry := f.runKind(t, "guidance", []byte(file), imports.Options{OrgID: school.ID, DryRun: true})
+	rep := tab()
+	if rep.Rows != 6 || rep.Created != 3 || rep.Rejected != 3 || dry.Created != 3 {
+		t.Fatalf("report %+v, dry run %+v", rep, dry)
+	}
+	want := map[int]string{5: "не найден", 6: "класс 7 не совпадает", 7: "ещё не наступила"}
+	for _, is := range rep.Issues {
+		if w, ok := want[is.Line]; ok && strings.Contains(is.Reason, w) {
+			delete(want, is.Line)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("issues %+v; missing %v", rep.Issues, want)
+	}
+	again := tab()
+	if again.Created != 0 || again.Unchanged != 3 {
+		t.Errorf("again: %+v", again)
+	}
+	list, _, err := f.st.Learners(ctx, auth.SystemScope("41"), learner.Filter{Query: "ким", Limit: 1})
+	if err != nil || len(list) != 1 {
+		t.Fatal(err)
+	}
+	events, err := f.st.LearnerEvents(ctx, auth.SystemScope("41"), list[0].ID)
+	if err != nil || len(events) != 2 {
+		t.Fatalf("Ким's events %+v, %v", events, err)
+	}
+	for _, e := range events {
+		if e.OrganiserID != school.ID || (e.Hours == 4) != e.Ticket {
+			t.Errorf("event %+v", e)
+		}
 	}
 }

@@ -95,3 +95,31 @@ func FuzzParseFRDO(f *testing.F) {
 		})
 	})
 }
+
+// Any row of a list of participants gives either reasons or a pupil to find
+// and an event that, placed at a school, is valid.
+func FuzzParseGuidance(f *testing.F) {
+	f.Add([]byte("ФИО участника;Дата рождения;СНИЛС;Класс;Мероприятие;Дата проведения;Количество часов;Проект\n" +
+		"Ким Алина;01.11.2011;141-000-101 52;9 класс;Россия индустриальная;18.09.2025;1;Россия — мои горизонты\n" +
+		";;;12;;31.13.2025;100;\n"))
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRows(t, data, exchange.GuidanceFields, func(m exchange.Mapping, r exchange.Row) {
+			g, issues := parseGuidance(m, r, now)
+			checkIssues(t, issues)
+			if len(issues) > 0 {
+				return
+			}
+			if g.snils == "" && (g.last == "" || g.first == "" || g.birth.IsZero()) {
+				t.Fatalf("accepted a pupil that cannot be found: %+v", g)
+			}
+			e := g.event
+			e.RegionCode, e.OrganiserID, e.GradeFrom, e.GradeTo = "41", 1, 6, 11
+			if len([]rune(e.Title)) <= 200 && e.HeldOn.Year() >= 2000 {
+				if err := e.Validate(); err != nil {
+					t.Fatalf("accepted event %+v: %v", e, err)
+				}
+			}
+		})
+	})
+}
