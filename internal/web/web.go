@@ -116,6 +116,7 @@ func New(d Deps) (*Web, error) {
 		"deref64":   func(p *float64) float64 { return *p },
 		"inc":       func(i int) int { return i + 1 },
 		"cell":      formCell,
+		"skipped":   imports.SkippedLines,
 		"mul22":     func(n int) int { return 22*n + 4 },
 		"add250":    func(x float64) float64 { return 250 + x },
 		"kb":        func(n int) int { return (n + 1023) / 1024 },
