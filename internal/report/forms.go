@@ -7,6 +7,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
 	"marshrut/internal/guidance"
 	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
@@ -67,6 +68,8 @@ type FormStore interface {
 	// by employer and specialty (orgID: of one organisation, the employer's
 	// or the educating one's).
 	TargetedByEmployer(ctx context.Context, region string, year int, orgID int64) ([]TargetedRow, error)
+	// Region is the region of a code, for the title of its forms.
+	Region(ctx context.Context, code string) (classifier.Region, error)
 }
 
 // SpecialtyOutcomes are the graduates of a specialty by status six months on.
@@ -204,6 +207,8 @@ func (f *Forms) Build(ctx context.Context, sc auth.Scope, name string, opt FormO
 	sh.Name, sh.Title, sh.Org, sh.AsOf = form.Name, form.Title, doc.ScopeName, doc.AsOf
 	if orgName != "" {
 		sh.Org = orgName
+	} else if r, err := f.store.Region(ctx, sc.RegionCode); err == nil && r.Name != "" {
+		sh.Org = r.Name + " (регион в целом)"
 	}
 	if sh.Signatures == nil {
 		sh.Signatures = []string{"Руководитель организации", "Ответственный за заполнение"}
