@@ -37,7 +37,7 @@ type FormOptions struct {
 	AsOf  time.Time // the day counted on; zero for today
 	// Year is the graduation year whose employment six months on is counted;
 	// zero for the last one past its six months on AsOf. It picks AsOf: the
-	// catalogue counts year Y six months on from 31.12.Y to 30.12.Y+1.
+	// catalogue counts year Y six months on from 30.12.Y to 29.12.Y+1.
 	Year int
 }
 
@@ -188,10 +188,12 @@ func (f *Forms) Build(ctx context.Context, sc auth.Scope, name string, opt FormO
 	}
 	if opt.Year != 0 && opt.AsOf.IsZero() {
 		today := f.measures.Today()
-		first, last := time.Date(opt.Year, 12, 31, 0, 0, 0, 0, today.Location()), time.Date(opt.Year+1, 12, 30, 0, 0, 0, 0, today.Location())
+		// Year Y is counted six months on from six months after its
+		// graduation day to the day before the next cohort's.
+		first, last := learner.GraduationDay(opt.Year).AddDate(0, 6, 0), learner.GraduationDay(opt.Year+1).AddDate(0, 6, -1)
 		switch {
 		case today.Before(first):
-			return Sheet{}, apperr.Field("year", "выпуск %d года ещё не прошёл полгода: занятость через 6 месяцев считается с 31.12.%d", opt.Year, opt.Year)
+			return Sheet{}, apperr.Field("year", "выпуск %d года ещё не прошёл полгода: занятость через 6 месяцев считается с %s", opt.Year, first.Format("02.01.2006"))
 		case today.After(last):
 			opt.AsOf = last
 		}
@@ -199,6 +201,9 @@ func (f *Forms) Build(ctx context.Context, sc auth.Scope, name string, opt FormO
 	doc, err := f.measures.Document(ctx, sc, scope, opt.AsOf)
 	if err != nil {
 		return Sheet{}, err
+	}
+	if opt.Year != 0 && form.Name == "employment" && doc.Year != opt.Year {
+		return Sheet{}, apperr.Field("year", "на %s занятость через 6 месяцев считается для выпуска %d года, а не %d", doc.AsOf.Format("02.01.2006"), doc.Year, opt.Year)
 	}
 	sh, err := form.build(ctx, f, sc, opt, doc)
 	if err != nil {

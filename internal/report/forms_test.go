@@ -137,6 +137,24 @@ func TestFormsAgreeWithCatalogue(t *testing.T) {
 	if _, err := forms.Build(ctx, region, "targeted", report.FormOptions{}); err != nil {
 		t.Fatal(err)
 	}
+
+	// An earlier cohort is counted on a day of its own year, as the catalogue
+	// counted it then; a cohort not yet six months on is refused.
+	sh, err := forms.Build(ctx, region, "employment", report.FormOptions{Year: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := measures.Document(ctx, region, kpi.Scope{Kind: "region"}, time.Date(2025, 12, 29, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := d.Item("employment6")
+	if n := len(sh.Totals); d.Year != 2024 || sh.Totals[3] != it.Denominator || sh.Totals[n-2] != it.Numerator || !strings.Contains(sh.Period, "2024") {
+		t.Errorf("cohort 2024: form %v (%s), catalogue %d of %d for %d", sh.Totals, sh.Period, it.Numerator, it.Denominator, d.Year)
+	}
+	if _, err := forms.Build(ctx, region, "employment", report.FormOptions{Year: 2026}); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("cohort 2026 in November 2026: %v", err)
+	}
 }
 
 // A form as XLSX: the title, the organisation, the numbered columns and the
