@@ -58,6 +58,10 @@ func TestFeedsPages(t *testing.T) {
 		t.Errorf("report of the national file: %s", report)
 	}
 
+	if mon := page(c.Get(srv.URL + "/monitoring")); !strings.Contains(mon, `href="/monitoring/forms/view?form=employment"`) ||
+		!strings.Contains(mon, `href="/monitoring/forms/xlsx?form=rating"`) {
+		t.Errorf("the monitoring page does not link the forms")
+	}
 	view := page(c.Get(srv.URL + "/monitoring/forms/view?form=employment"))
 	if !strings.Contains(view, "Мониторинг трудоустройства выпускников по специальностям") || !strings.Contains(view, "Итого") ||
 		!strings.Contains(view, "знаменатель показателя") {
