@@ -58,6 +58,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if err := demoTargets(ctx, e, st, cfg.Region); err != nil {
 			return err
 		}
+		if err := demoFeeds(ctx, e, &cfg, st); err != nil {
+			return err
+		}
 	}
 	if *only {
 		return nil

@@ -21,15 +21,19 @@ import (
 func runExport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintln(e.stderr, "Использование: marshrut export learners|orgs ФАЙЛ.xlsx|ФАЙЛ.csv [--status pupil|student|graduate] [--org НОМЕР]\n"+
-			"               marshrut export rollup --key КЛЮЧ.pem --out ПАКЕТ.json")
+			"               marshrut export rollup --key КЛЮЧ.pem --out ПАКЕТ.json\n"+
+			"               marshrut export sfr-request ФАЙЛ.xlsx|ФАЙЛ.csv --year ГОД [--org НОМЕР] [--to ГГГГ-ММ-ДД]")
 		return flag.ErrHelp
 	}
 	kind := args[0]
 	if kind == "rollup" {
 		return exportRollup(ctx, e, args[1:])
 	}
+	if kind == "sfr-request" {
+		return exportSFRRequest(ctx, e, args[1:])
+	}
 	if kind != "learners" && kind != "orgs" {
-		return fmt.Errorf("выгрузка «%s» не поддерживается; доступно: learners, orgs, rollup", kind)
+		return fmt.Errorf("выгрузка «%s» не поддерживается; доступно: learners, orgs, rollup, sfr-request", kind)
 	}
 	cfg := config.Default()
 	fs := flags("export "+kind, e, &cfg)

@@ -30,7 +30,7 @@ func newImporter(st *store.Store) *imports.Importer {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(e.stderr, "Использование:\n  marshrut import learners|orgs|outcomes ФАЙЛ [--dry-run] [--format csv|xlsx] [--sheet ЛИСТ] [--org НОМЕР] [--map поле=столбец,…] [--report ОТЧЁТ.xlsx]\n  marshrut import vacancies ФАЙЛ [--dry-run] [--format trudvsem-json|trudvsem-dataset|trudvsem-csv] [--report ОТЧЁТ.xlsx]")
+		fmt.Fprintln(e.stderr, "Использование:\n  marshrut import learners|orgs|outcomes|sfr|frdo|guidance ФАЙЛ [--dry-run] [--format csv|xlsx] [--sheet ЛИСТ] [--org НОМЕР] [--map поле=столбец,…] [--report ОТЧЁТ.xlsx]\n  marshrut import vacancies ФАЙЛ [--dry-run] [--format trudvsem-json|trudvsem-dataset|trudvsem-csv] [--report ОТЧЁТ.xlsx]")
 		return flag.ErrHelp
 	}
 	kind := args[0]
@@ -39,7 +39,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	table, ok := imports.Kinds[kind]
 	if !ok {
-		return fmt.Errorf("загрузка «%s» не поддерживается; доступно: learners, orgs, outcomes, vacancies", kind)
+		return fmt.Errorf("загрузка «%s» не поддерживается; доступно: learners, orgs, outcomes, sfr, frdo, guidance, vacancies", kind)
 	}
 	cfg := config.Default()
 	fs := flags("import "+kind, e, &cfg)
@@ -182,7 +182,7 @@ func runImportVacancies(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	printReport(e.stdout, rep)
-	if *report != "" && rep.Rejected > 0 {
+	if *report != "" && rep.Rejected+rep.Flagged > 0 {
 		if err := saveIssues(*report, rep); err != nil {
 			return err
 		}
@@ -202,8 +202,25 @@ func printReport(w io.Writer, rep imports.Report) {
 	if rep.Kind == "vacancies" {
 		rows = "записей"
 	}
-	fmt.Fprintf(w, "%s за %s: %s %d; создано %d, изменено %d, без изменений %d, отклонено %d.\n",
+	fmt.Fprintf(w, "%s за %s: %s %d; создано %d, изменено %d, без изменений %d, отклонено %d",
 		verb, rep.Duration.Round(time.Millisecond), rows, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
+	if rep.Skipped > 0 {
+		fmt.Fprintf(w, ", пропущено %d (другие регионы)", rep.Skipped)
+	}
+	if rep.Flagged > 0 {
+		fmt.Fprintf(w, ", принято с замечаниями %d", rep.Flagged)
+	}
+	fmt.Fprintln(w, ".")
+	for _, s := range imports.SkippedLines(rep) {
+		fmt.Fprintf(w, "  пропущено: %s\n", s)
+	}
+	for i, is := range rep.Notes {
+		if i == 10 {
+			fmt.Fprintf(w, "  … и ещё %d замечаний; полный список — с флагом --report\n", len(rep.Notes)-i)
+			break
+		}
+		fmt.Fprintf(w, "  замечание, запись %d: %s\n", is.Line, is.Reason)
+	}
 	for i, is := range rep.Issues {
 		if i == 30 {
 			fmt.Fprintf(w, "  … и ещё %d причин; полный список — с флагом --report\n", len(rep.Issues)-i)
@@ -235,6 +252,12 @@ func saveIssues(path string, rep imports.Report) error {
 	}
 	for _, is := range rep.Issues {
 		if err := xw.Write([]any{is.Line, is.Column, is.Reason}); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	for _, is := range rep.Notes {
+		if err := xw.Write([]any{is.Line, is.Column, "принято с замечанием: " + is.Reason}); err != nil {
 			f.Close()
 			return err
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -121,6 +122,12 @@ func TestImportCommand(t *testing.T) {
 		{"again", []string{"import", "learners", write("good.csv", good), "--db", db}, 0, "без изменений 1"},
 		{"rejected rows exit 3", []string{"import", "learners", write("bad.csv", bad), "--db", db, "--report", filepath.Join(dir, "r.xlsx")}, 3, "строка 3, столбец «СНИЛС»"},
 		{"empty file", []string{"import", "learners", write("empty.csv", ""), "--db", db}, 1, ""},
+		{"national file: other regions skipped, exit 0", []string{"import", "vacancies", "../../internal/imports/testdata/trudvsem_vacancies_sample.csv", "--db", db}, 0, "пропущено 88 (другие регионы)"},
+		{"forms listed", []string{"report", "list"}, 0, "employment"},
+		{"form written", []string{"report", "employment", "--db", db, "--out", filepath.Join(dir, "form.xlsx")}, 0, "Мониторинг трудоустройства выпускников"},
+		{"form of a school for the region refused", []string{"report", "profminimum", "--db", db, "--out", filepath.Join(dir, "p.xlsx")}, 1, ""},
+		{"request to the social fund", []string{"export", "sfr-request", filepath.Join(dir, "sfr.csv"), "--year", fmt.Sprint(time.Now().Year() - 1), "--db", db}, 0, "Запрос в СФР"},
+		{"federal ИНН failing its check kept, flagged", []string{"import", "vacancies", "../../internal/imports/testdata/trudvsem_api_bad_inn.json", "--db", db}, 0, "принято с замечаниями 3"},
 		{"unknown kind", []string{"import", "planets", "x.csv", "--db", db}, 1, ""},
 	}
 	for _, tt := range tests {

@@ -25,6 +25,7 @@ import (
 	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
+	"marshrut/internal/report"
 	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
@@ -63,6 +64,9 @@ type Deps struct {
 	Measures *measures.Service
 	// KPI serves /measures, the catalogue of headline measures.
 	KPI *kpi.Service
+
+	// Forms serves /forms/…, the official forms; without it those routes answer 500.
+	Forms *report.Forms
 
 	// Auth and Users serve /users/…, /tokens/… and /me/password.
 	Auth  *auth.Service
@@ -160,6 +164,13 @@ func (a *api) routes() []route {
 		{"POST", "/imports/orgs", "Загрузить организации из файла", false, a.importOrganisations},
 		{"POST", "/imports/outcomes", "Загрузить сведения о занятости из файла", false, a.importOutcomes},
 		{"POST", "/imports/vacancies", "Загрузить вакансии «Работы России»", false, a.importVacancies},
+		{"POST", "/imports/sfr", "Загрузить ответ СФР о трудоустройстве выпускников", false, a.importSFR},
+		{"POST", "/imports/frdo", "Загрузить документы об образовании (ФИС ФРДО)", false, a.importFRDO},
+		{"POST", "/imports/guidance", "Загрузить участие школьников в профориентации", false, a.importGuidance},
+
+		{"GET", "/forms", "Формы отчётности", false, a.listForms},
+		{"GET", "/forms/sheet", "Заполненная форма отчётности", false, a.getForm},
+		{"GET", "/forms/xlsx", "Форма отчётности в XLSX", false, a.getFormXLSX},
 
 		{"GET", "/guidance/events", "Список профориентационных мероприятий", false, a.withGuidance(a.listEvents)},
 		{"POST", "/guidance/events", "Добавить профориентационное мероприятие", false, a.withGuidance(a.createEvent)},

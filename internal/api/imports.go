@@ -56,6 +56,11 @@ type importReportDTO struct {
 	Rejected  int              `json:"rejected"`
 	Issues    []importIssueDTO `json:"issues"`
 	Truncated bool             `json:"truncated"`
+	// Skipped rows belong to another region; SkippedBy counts them by region code.
+	Skipped   int              `json:"skipped"`
+	SkippedBy map[string]int   `json:"skipped_by_region"`
+	Flagged   int              `json:"flagged"`
+	Notes     []importIssueDTO `json:"notes"`
 	// Mapping gives the title of the file's column each field was read from.
 	Mapping map[string]string `json:"mapping"`
 	// UnknownColumns are the titles of the columns nothing was read from.
@@ -75,9 +80,16 @@ func fromReport(rep imports.Report, m exchange.Mapping, skipped []int) importRep
 	header := m.Header()
 	out := importReportDTO{DryRun: rep.DryRun, Rows: rep.Rows, Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged,
 		Rejected: rep.Rejected, Truncated: rep.Truncated, Mapping: map[string]string{}, UnknownColumns: []string{},
+		Skipped: rep.Skipped, SkippedBy: map[string]int{}, Flagged: rep.Flagged,
 		Issues: mapSlice(rep.Issues, func(is imports.Issue) importIssueDTO {
 			return importIssueDTO{Line: is.Line, Column: is.Column, Reason: is.Reason}
+		}),
+		Notes: mapSlice(rep.Notes, func(is imports.Issue) importIssueDTO {
+			return importIssueDTO{Line: is.Line, Column: is.Column, Reason: is.Reason}
 		})}
+	for c, n := range rep.SkippedBy {
+		out.SkippedBy[c] = n
+	}
 	for _, f := range m.Fields() {
 		if c := m.Col(f.Key); c >= 0 && c < len(header) {
 			out.Mapping[f.Key] = header[c]

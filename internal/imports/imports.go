@@ -9,8 +9,11 @@ package imports
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"marshrut/internal/apperr"
@@ -39,7 +42,82 @@ type Report struct {
 	Rejected                    int
 	Issues                      []Issue
 	Truncated                   bool // more issues than MaxIssues
-	Duration                    time.Duration
+	// Skipped rows belong to another region: not the region's business and
+	// not errors (a national file is mostly such rows); counted by region.
+	Skipped   int
+	SkippedBy map[string]int // region code → rows
+	// Flagged rows were kept with a remark (Notes), as where a source that
+	// rules on a field gives a value the region's own checks would refuse.
+	Flagged  int
+	Notes    []Issue
+	Duration time.Duration
+}
+
+// skip counts a row of another region.
+func (r *Report) skip(region string) {
+	r.Skipped++
+	if r.SkippedBy == nil {
+		r.SkippedBy = map[string]int{}
+	}
+	r.SkippedBy[region]++
+}
+
+// SkippedLines tells the skipped rows of a report one line a region, the
+// regions with most rows first: «Москва (77): 12 записей».
+func SkippedLines(r Report) []string {
+	codes := make([]string, 0, len(r.SkippedBy))
+	for c := range r.SkippedBy {
+		codes = append(codes, c)
+	}
+	sort.Slice(codes, func(i, j int) bool {
+		a, b := r.SkippedBy[codes[i]], r.SkippedBy[codes[j]]
+		return a > b || a == b && codes[i] < codes[j]
+	})
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		name := "регион не указан"
+		if c != "" {
+			name = "регион " + c
+			if n := regionNames()[c]; n != "" {
+				name = fmt.Sprintf("%s (%s)", n, c)
+			}
+		}
+		out[i] = fmt.Sprintf("%s: %d %s", name, r.SkippedBy[c], plural(r.SkippedBy[c], "запись", "записи", "записей"))
+	}
+	return out
+}
+
+// regionNames are the names of regions by code, from the built-in classifier.
+var regionNames = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	if b, err := classifier.LoadBuiltin(); err == nil {
+		for _, r := range b.Regions {
+			m[r.Code] = r.Name
+		}
+	}
+	return m
+})
+
+// plural picks the Russian form for n: one (1, 21), few (2–4), many (5–20).
+func plural(n int, one, few, many string) string {
+	switch {
+	case n%100 >= 11 && n%100 <= 14:
+		return many
+	case n%10 == 1:
+		return one
+	case n%10 >= 2 && n%10 <= 4:
+		return few
+	}
+	return many
+}
+
+// flag keeps a remark on an accepted row.
+func (r *Report) flag(line int, is Issue) {
+	r.Flagged++
+	if len(r.Notes) < MaxIssues {
+		is.Line = line
+		r.Notes = append(r.Notes, is)
+	}
 }
 
 func (r *Report) reject(line int, issues []Issue) {

@@ -26,6 +26,9 @@ var Kinds = map[string]Kind{
 	"learners": {Name: "learners", Title: "обучающиеся", Fields: exchange.LearnerFields, run: (*Importer).Learners},
 	"orgs":     {Name: "orgs", Title: "организации", Fields: exchange.OrganisationFields, Regional: true, run: (*Importer).Organisations},
 	"outcomes": {Name: "outcomes", Title: "сведения о занятости выпускников", Fields: exchange.OutcomeFields, run: (*Importer).Outcomes},
+	"sfr":      {Name: "sfr", Title: "ответ СФР о трудоустройстве выпускников", Fields: exchange.SFRAnswerFields, Regional: true, run: (*Importer).SFR},
+	"guidance": {Name: "guidance", Title: "участие школьников в профориентации", Fields: exchange.GuidanceFields, run: (*Importer).Guidance},
+	"frdo":     {Name: "frdo", Title: "документы об образовании (ФИС ФРДО)", Fields: exchange.FRDOFields, run: (*Importer).FRDO},
 }
 
 // named finds the value of a closed list that the normalised text n names:

@@ -223,9 +223,10 @@ func (p *learnerParser) parse(r exchange.Row) (learner.Learner, []Issue) {
 		}
 		l.BirthDate = d
 	}
+	// Sex is optional: unknown when neither a sex column nor a patronymic tells it.
 	l.Sex = parseSex(get("sex"), l.MiddleName)
-	if l.Sex == "" {
-		bad("sex", "пол «%s» не распознан: укажите «м» или «ж»", get("sex"))
+	if l.Sex == "" && get("sex") != "" {
+		bad("sex", "пол «%s» не распознан: укажите «м» или «ж» или оставьте пустым", get("sex"))
 	}
 	l.SNILS = get("snils")
 	ints := []struct {

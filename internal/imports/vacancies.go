@@ -43,7 +43,9 @@ type seenVacancy struct {
 
 // Vacancies imports a file of «Работа России» vacancies in the given format
 // (detected from the content and name when empty). Only vacancies of
-// opt.Region are kept; the others are counted as rejected. A vacancy is matched
+// opt.Region are kept; the others are counted as skipped, by region, and are
+// no fault of the file: a national file imports without rejections. A vacancy
+// whose employer ИНН fails its check digits is kept unlinked and flagged. A vacancy is matched
 // to the stored one by its id and replaced only by a newer version (see
 // vacancy.Merge), so that importing the same file twice changes nothing; an id
 // met twice in the file keeps its newer version and rejects the other record.
@@ -75,10 +77,6 @@ func (im *Importer) Vacancies(ctx context.Context, r io.Reader, name string, for
 		return rep, fmt.Errorf("imports: vacancy matcher: %w", err)
 	}
 
-	// Vacancies of other regions are told after the faults of the region's
-	// own: a file of the whole country would otherwise bury them.
-	var foreign []Issue
-	foreignLeft := false
 	seen := map[string]*seenVacancy{}
 	err = im.load(ctx, func(ld Loader) error {
 		vl, ok := ld.(VacancyLoader)
@@ -152,15 +150,15 @@ func (im *Importer) Vacancies(ctx context.Context, r io.Reader, name string, for
 				opt.Progress(rep.Rows)
 			}
 			// A record of another region is not the region's business, even
-			// when it is faulty.
+			// when it is faulty: it is skipped, not rejected.
 			if v.RegionCode != opt.Region && (rerr == nil || v.RegionCode != "") {
-				rep.Rejected++
-				if len(foreign) < MaxIssues {
-					foreign = append(foreign, Issue{Line: n, Reason: fmt.Sprintf("вакансия другого региона (%s)", v.RegionCode)})
-				} else {
-					foreignLeft = true
-				}
+				rep.skip(v.RegionCode)
 				return nil
+			}
+			var note *trudvsem.Note
+			if errors.As(rerr, &note) {
+				rep.flag(n, Issue{Column: note.Field, Reason: note.Reason})
+				rerr = nil
 			}
 			if rerr != nil {
 				rep.reject(n, []Issue{recordIssue(v.ID, rerr)})
@@ -209,16 +207,6 @@ func (im *Importer) Vacancies(ctx context.Context, r io.Reader, name string, for
 		return nil
 	})
 	rep.Duration = time.Since(start)
-	for _, is := range foreign {
-		if len(rep.Issues) >= MaxIssues {
-			foreignLeft = true
-			break
-		}
-		rep.Issues = append(rep.Issues, is)
-	}
-	if foreignLeft {
-		rep.Truncated = true
-	}
 	if err != nil && !errors.Is(err, errDryRun) {
 		return rep, err
 	}

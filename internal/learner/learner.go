@@ -70,7 +70,7 @@ type Learner struct {
 	LastName       string
 	FirstName      string
 	MiddleName     string
-	Sex            string // "м" or "ж"
+	Sex            string // "м", "ж", or "" when unknown
 	BirthDate      time.Time
 	SNILS          string // digits only; kept in this record and nowhere else
 	Status         Status
@@ -123,7 +123,7 @@ func (l *Learner) Validate(now time.Time) error {
 		case utf8.RuneCountInString(v) > 100:
 			errs.Add(field, "%s длиннее 100 знаков", label)
 		case v != "" && !isName(v):
-			errs.Add(field, "%s «%s» может содержать только буквы, пробел, дефис и апостроф", label, v)
+			errs.Add(field, "%s «%s» может содержать только буквы, пробел, дефис, точку и апостроф", label, v)
 		}
 	}
 	checkName("last_name", "фамилию", l.LastName, true)
@@ -132,8 +132,9 @@ func (l *Learner) Validate(now time.Time) error {
 	if err := classifier.CheckRegionCode("region_code", l.RegionCode); err != nil {
 		errs = append(errs, err.(*apperr.Error))
 	}
-	if l.Sex != "м" && l.Sex != "ж" {
-		errs.Add("sex", "пол должен быть «м» или «ж»")
+	// Sex is unknown ("") when neither the source nor a patronymic tells it.
+	if l.Sex != "м" && l.Sex != "ж" && l.Sex != "" {
+		errs.Add("sex", "пол должен быть «м», «ж» или не указан")
 	}
 	if l.BirthDate.IsZero() {
 		errs.Add("birth_date", "укажите дату рождения")
@@ -200,7 +201,9 @@ func cleanName(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func isName(s string) bool {
 	for _, r := range s {
-		if !unicode.IsLetter(r) && r != ' ' && r != '-' && r != '\'' && r != '’' {
+		// Names of every language: letters with their combining marks, and
+		// the dot of «Сен-Мартен Ж.».
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && r != ' ' && r != '-' && r != '\'' && r != '’' && r != '.' {
 			return false
 		}
 	}

@@ -33,6 +33,9 @@ var uploads = map[string]int64{
 	"/api/v1/imports/learners":  web.MaxUpload + 1<<20,
 	"/api/v1/imports/orgs":      web.MaxUpload + 1<<20,
 	"/api/v1/imports/outcomes":  web.MaxUpload + 1<<20,
+	"/api/v1/imports/sfr":       web.MaxUpload + 1<<20,
+	"/api/v1/imports/frdo":      web.MaxUpload + 1<<20,
+	"/api/v1/imports/guidance":  web.MaxUpload + 1<<20,
 	"/api/v1/imports/vacancies": web.MaxUpload + 1<<20,
 }
 

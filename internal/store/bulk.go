@@ -361,10 +361,10 @@ func (l *Loader) Stages(region string, st []learner.Stage) error {
 // Outcomes writes employment outcomes with their ids set.
 func (l *Loader) Outcomes(region string, os []learner.Outcome) error {
 	return l.insert("outcome", []string{"id", "region_code", "learner_id", "status", "employer_id", "employer_name", "started_on", "ended_on",
-		"source", "note", "created_at", "salary"}, len(os), func(i int) []any {
+		"source", "note", "created_at", "salary", "employer_inn"}, len(os), func(i int) []any {
 		o := &os[i]
 		return []any{o.ID, region, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End),
-			o.Source, o.Note, l.now, o.Salary}
+			o.Source, o.Note, l.now, o.Salary, o.EmployerINN}
 	})
 }
 

@@ -70,7 +70,7 @@ func (l *Loader) LearnerOutcomes(learnerIDs []int64) (map[int64][]learner.Outcom
 		var a args
 		in := a.in(learnerIDs[start:min(len(learnerIDs), start+500)])
 		rows, err := l.tx.QueryContext(l.ctx, `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
-			COALESCE(o.name, oc.employer_name), oc.started_on, oc.ended_on, oc.source, oc.note
+			COALESCE(o.name, oc.employer_name), oc.started_on, oc.ended_on, oc.source, oc.note, oc.employer_inn
 			FROM outcome oc LEFT JOIN organisation o ON o.id = oc.employer_id
 			WHERE oc.learner_id IN (`+in+`) ORDER BY oc.learner_id, oc.started_on, oc.id`, a...)
 		if err != nil {
@@ -79,7 +79,7 @@ func (l *Loader) LearnerOutcomes(learnerIDs []int64) (map[int64][]learner.Outcom
 		for rows.Next() {
 			var o learner.Outcome
 			if err := rows.Scan(&o.ID, &o.LearnerID, &o.Status, &o.EmployerID, &o.EmployerName,
-				timeScan{&o.Start}, timeScan{&o.End}, &o.Source, &o.Note); err != nil {
+				timeScan{&o.Start}, timeScan{&o.End}, &o.Source, &o.Note, &o.EmployerINN); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -131,7 +131,7 @@ func (l *Loader) SaveOutcomes(region string, add, change []learner.Outcome) erro
 	}
 	if len(change) > 0 {
 		stmt, err := l.tx.PrepareContext(l.ctx, `UPDATE outcome SET status = $1, employer_id = $2, employer_name = $3, started_on = $4,
-			ended_on = $5, source = $6, note = $7 WHERE id = $8 AND region_code = $9`)
+			ended_on = $5, source = $6, note = $7, employer_inn = $10 WHERE id = $8 AND region_code = $9`)
 		if err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (l *Loader) SaveOutcomes(region string, add, change []learner.Outcome) erro
 		for i := range change {
 			o := &change[i]
 			res, err := stmt.ExecContext(l.ctx, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End),
-				o.Source, o.Note, o.ID, region)
+				o.Source, o.Note, o.ID, region, o.EmployerINN)
 			if err != nil {
 				return fmt.Errorf("store: update outcome %d: %w", o.ID, err)
 			}

@@ -13,6 +13,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/exchange"
 	"marshrut/internal/kpi"
+	"marshrut/internal/report"
 )
 
 // hbar is one bar of a horizontal bar chart drawn on the server.
@@ -138,7 +139,7 @@ func (w *Web) monitorData(r *http.Request, d kpi.Document) map[string]any {
 	printQ.Set("print", "1")
 	return map[string]any{"View": v, "Doc": d, "Measures": columns, "Figure": m, "Target": target, "Parts": parts, "Bars": hbars(labels, values, texts),
 		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most,
-		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(),
+		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Forms": w.levelForms(r, v.Level.Kind, v.Level.ID),
 		// With ?print=1 the page is the report to print: a title of its own, no links between levels.
 		"Printing": r.URL.Query().Get("print") == "1"}
 }
@@ -303,4 +304,26 @@ func (w *Web) ReportFile(rw http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.Write(rep.Content)
+}
+
+// levelForms are the official forms of a level of the monitoring the caller
+// makes: the region's at the region, an organisation's at its level.
+func (w *Web) levelForms(r *http.Request, kind string, id int64) []report.Form {
+	_, sc, _ := auth.Caller(r.Context())
+	if !report.MakesForms(sc) {
+		return nil
+	}
+	switch kind {
+	case "region":
+		if sc.WholeRegion() {
+			return report.For(sc, "")
+		}
+	case "organisation":
+		if sc.WholeRegion() || sc.OrgID == id {
+			if o, err := w.d.Orgs.Get(r.Context(), id); err == nil {
+				return report.For(sc, string(o.Kind))
+			}
+		}
+	}
+	return nil
 }

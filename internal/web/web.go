@@ -74,6 +74,7 @@ type Deps struct {
 	Monitor        *analytics.Monitor
 	KPI            *kpi.Service
 	Reports        *report.Service
+	Forms          *report.Forms
 	Mentor         *mentor.Service
 	Cluster        *cluster.Service
 	Measures       *activemeasures.Service
@@ -118,6 +119,8 @@ func New(d Deps) (*Web, error) {
 		"deref64":   func(p *float64) float64 { return *p },
 		"dim":       dimValue,
 		"inc":       func(i int) int { return i + 1 },
+		"cell":      formCell,
+		"skipped":   imports.SkippedLines,
 		"mul22":     func(n int) int { return 22*n + 4 },
 		"add250":    func(x float64) float64 { return 250 + x },
 		"kb":        func(n int) int { return (n + 1023) / 1024 },
@@ -161,7 +164,7 @@ func New(d Deps) (*Web, error) {
 		"routing", "match_run", "recommend", "applicants", "employment",
 		"risk", "risk_model", "risk_cases", "risk_case",
 		"federal", "federal_region", "federal_cell",
-		"monitoring", "reports", "kpi", "kpi_measure",
+		"monitoring", "reports", "kpi", "kpi_measure", "forms", "form",
 		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
 		"balance", "balance_group", "balance_data", "balance_scenario",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",

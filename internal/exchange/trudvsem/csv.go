@@ -128,7 +128,7 @@ func ReadCSV(r io.Reader, fn Handler) error {
 			v, err = csvVacancy(rec, cols)
 		}
 		if err != nil {
-			err = &RecordError{N: n, Line: line, ID: v.ID, Err: err}
+			err = wrap(n, line, v.ID, err)
 		}
 		if err := fn(n, v, err); err != nil {
 			return err

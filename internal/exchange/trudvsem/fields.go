@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/org"
 	"marshrut/internal/vacancy"
 )
 
@@ -208,8 +209,19 @@ func (r *record) cover(field string) {
 }
 
 // finish validates the vacancy and returns it with the faults of the record,
-// if any, as an *apperr.Error.
+// if any, as an *apperr.Error, or with a *Note when it is kept with a remark.
+// «Работа России» is the source that rules on its employers: an ИНН it gives
+// that fails the check digits is dropped (the vacancy stays, unlinked from any
+// employer of the region) and noted, rather than the vacancy refused.
 func (r *record) finish() (vacancy.Vacancy, error) {
+	var note *Note
+	if inn := strings.TrimSpace(r.v.EmployerINN); inn != "" && r.v.Source == vacancy.Trudvsem {
+		if err := org.CheckINN(inn); err != nil {
+			note = &Note{Field: "employer_inn", Reason: fmt.Sprintf("ИНН работодателя «%s» не проходит проверку: %s; вакансия принята без связи с работодателем",
+				clip(printable(inn)), reason(err))}
+			r.v.EmployerINN = ""
+		}
+	}
 	if err := r.v.Validate(); err != nil {
 		for _, e := range apperr.Fields(err) {
 			if !r.covered[e.Field] {
@@ -218,9 +230,22 @@ func (r *record) finish() (vacancy.Vacancy, error) {
 		}
 	}
 	if len(r.errs) == 0 {
+		if note != nil {
+			return r.v, note
+		}
 		return r.v, nil
 	}
 	return r.v, r.err()
+}
+
+// printable is s with invalid UTF-8 and control characters replaced by «?».
+func printable(s string) string {
+	return strings.Map(func(c rune) rune {
+		if c == utf8.RuneError || c < ' ' || c == 0x7f {
+			return '?'
+		}
+		return c
+	}, strings.ToValidUTF8(s, "?"))
 }
 
 // err is the faults noted so far as one error.

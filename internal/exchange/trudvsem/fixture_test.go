@@ -71,9 +71,10 @@ const csvFixture = "\ufeffname;url;company;region;salary_min;salary_max;currency
 
 // got is what a reader passed to its handler.
 type got struct {
-	ok   []vacancy.Vacancy
-	errs map[int]*RecordError
-	ns   []int
+	ok    []vacancy.Vacancy
+	errs  map[int]*RecordError
+	ns    []int
+	notes []*Note
 }
 
 func collect(t testing.TB, read func(Handler) error) (got, error) {
@@ -81,6 +82,11 @@ func collect(t testing.TB, read func(Handler) error) (got, error) {
 	g := got{errs: map[int]*RecordError{}}
 	err := read(func(n int, v vacancy.Vacancy, err error) error {
 		g.ns = append(g.ns, n)
+		var note *Note
+		if errors.As(err, &note) {
+			g.notes = append(g.notes, note)
+			err = nil
+		}
 		if err != nil {
 			var re *RecordError
 			if !errors.As(err, &re) || re.N != n || !apperr.Is(err, apperr.Invalid) {

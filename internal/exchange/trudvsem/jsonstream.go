@@ -42,7 +42,7 @@ func readItems[T any, P interface {
 		}
 		v, err := P(&it).convert()
 		if err != nil {
-			err = &RecordError{N: *n, ID: v.ID, Err: err}
+			err = wrap(*n, 0, v.ID, err)
 		}
 		if err := fn(*n, v, err); err != nil {
 			return err

@@ -41,8 +41,9 @@ func (f Format) Name() string {
 }
 
 // Handler receives each record of a file in order: n counts records from 1;
-// v is the vacancy, valid when err is nil; err, a *RecordError, says why the
-// record was refused (v then holds what could be read). A non-nil return stops
+// v is the vacancy, valid when err is nil or a *Note (the record is kept with a
+// remark for the report); otherwise err, a *RecordError, says why the record
+// was refused (v then holds what could be read). A non-nil return stops
 // the reading and is returned by the reader as is.
 type Handler func(n int, v vacancy.Vacancy, err error) error
 
@@ -70,6 +71,27 @@ func (e *RecordError) Error() string {
 }
 
 func (e *RecordError) Unwrap() error { return e.Err }
+
+// Note is a remark on a record that is kept: the vacancy passed with it is
+// valid, and the remark belongs in the import's report (an employer's ИНН
+// that fails its check digits, dropped).
+type Note struct {
+	N      int    // number of the record, from 1
+	ID     string // id of the vacancy
+	Field  string // the field remarked on, e.g. employer_inn
+	Reason string // in Russian
+}
+
+func (n *Note) Error() string { return fmt.Sprintf("запись %d: %s", n.N, n.Reason) }
+
+// wrap makes the error of record n a *RecordError, or numbers its *Note.
+func wrap(n, line int, id string, err error) error {
+	if nt, ok := err.(*Note); ok {
+		nt.N, nt.ID = n, id
+		return nt
+	}
+	return &RecordError{N: n, Line: line, ID: id, Err: err}
+}
 
 // Read reads a file of the given format.
 func Read(r io.Reader, f Format, fn Handler) error {

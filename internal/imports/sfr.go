@@ -1,0 +1,249 @@
+package imports
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/exchange"
+	"marshrut/internal/learner"
+	"marshrut/internal/org"
+)
+
+// sfrRow is a period of work read from a row of the fund's answer.
+type sfrRow struct {
+	line  int
+	snils string
+	o     learner.Outcome
+}
+
+// SFR imports an answer of the social fund (СФР) on the employment of
+// graduates, received through interagency exchange for a request made with
+// SFRRequest: one period of work a row (СНИЛС, employer's ИНН and name, start
+// and end). Each period becomes an entry of the learner's history with the
+// source learner.SourceSFR, which the one rule of learner.Resolve prefers to
+// a college's entry on the days both cover. The fund is the source that rules
+// on what it reports: an employer's ИНН failing its check digits is dropped
+// and the row kept and flagged. A period already loaded (same learner, start
+// and employer) is completed with its end, never doubled, so loading the same
+// answer twice changes nothing.
+func (im *Importer) SFR(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
+	rep := Report{Kind: "sfr", DryRun: opt.DryRun}
+	if opt.Region == "" {
+		return rep, apperr.Field("region", "не указан регион, сведения о занятости которого загружаются")
+	}
+	if err := m.Check(); err != nil {
+		return rep, err
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	title := func(key string) string { return columnTitle(m, key) }
+	employers := map[string]org.Organisation{}
+	seen := map[string]int{}
+	err := im.run(ctx, &rep, opt, func(ld Loader) error {
+		ol, ok := ld.(OutcomeLoader)
+		if !ok {
+			return apperr.New(apperr.Internal, "загрузка ответа СФР невозможна: хранилище (%T) не умеет записывать сведения о занятости", ld)
+		}
+		orgs, err := ol.RegionOrganisations(opt.Region)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if o.INN != "" && o.Kind == org.Employer {
+				employers[o.INN] = o
+			}
+		}
+		var batch []sfrRow
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			keys := make([]learner.Key, 0, len(batch))
+			for _, r := range batch {
+				keys = append(keys, learner.Key{SNILS: r.snils})
+			}
+			found, err := ld.FindLearners(opt.Region, keys)
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for _, r := range batch {
+				if l, ok := found[learner.Key{SNILS: r.snils}]; ok {
+					ids = append(ids, l.ID)
+				}
+			}
+			stored, err := ol.LearnerOutcomes(ids)
+			if err != nil {
+				return err
+			}
+			var add, change []learner.Outcome
+			for _, r := range batch {
+				l, ok := found[learner.Key{SNILS: r.snils}]
+				switch {
+				case opt.OrgID != 0 && (!ok || l.OrgID != opt.OrgID):
+					rep.reject(r.line, []Issue{{Column: title("snils"), Reason: "выпускник с этим СНИЛС не найден в вашей организации"}})
+					continue
+				case !ok:
+					rep.reject(r.line, []Issue{{Column: title("snils"), Reason: fmt.Sprintf("выпускник с СНИЛС %s не найден в регионе", learner.FormatSNILS(r.snils))}})
+					continue
+				case l.Status == learner.Pupil:
+					rep.reject(r.line, []Issue{{Column: title("snils"), Reason: "СНИЛС принадлежит школьнику: сведения о занятости ведутся для студентов и выпускников"}})
+					continue
+				}
+				in := r.o
+				in.LearnerID = l.ID
+				hist := stored[l.ID]
+				i := sfrEntry(hist, in)
+				if i < 0 {
+					add = append(add, in)
+					stored[l.ID] = append(hist, in)
+					rep.Created++
+					continue
+				}
+				merged := hist[i]
+				merged.End, merged.EmployerINN, merged.Status = in.End, in.EmployerINN, in.Status
+				if in.EmployerID != 0 {
+					merged.EmployerID, merged.EmployerName = in.EmployerID, in.EmployerName
+				}
+				if sameOutcome(hist[i], merged) && hist[i].EmployerINN == merged.EmployerINN {
+					rep.Unchanged++
+					continue
+				}
+				hist[i] = merged
+				change = append(change, merged)
+				rep.Updated++
+			}
+			batch = batch[:0]
+			return ol.SaveOutcomes(opt.Region, add, change)
+		}
+		err = eachRow(ctx, t, &rep, opt, func(cells exchange.Row) error {
+			r, note, issues := parseSFR(m, cells, opt.Now, employers)
+			if len(issues) == 0 {
+				key := r.snils + "|" + r.o.Start.Format(time.DateOnly) + "|" + r.o.EmployerINN + "|" + exchange.Normalise(r.o.EmployerName)
+				if first, dup := seen[key]; dup {
+					issues = []Issue{{Reason: fmt.Sprintf("повторяет строку %d: тот же СНИЛС, работодатель и дата начала периода", first)}}
+				} else {
+					seen[key] = cells.Line
+				}
+			}
+			if len(issues) > 0 {
+				rep.reject(cells.Line, issues)
+				return nil
+			}
+			if note != nil {
+				rep.flag(cells.Line, *note)
+			}
+			batch = append(batch, r)
+			if len(batch) >= batchSize {
+				return flush()
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return flush()
+	})
+	return rep, err
+}
+
+// sfrEntry returns the index in hist of the fund's entry in stands for: the
+// fund's, of the same start and employer (by ИНН when both have one, else by
+// name); -1 when there is none.
+func sfrEntry(hist []learner.Outcome, in learner.Outcome) int {
+	for i, o := range hist {
+		if o.Source != learner.SourceSFR || !sameDay(o.Start, in.Start) {
+			continue
+		}
+		if o.EmployerINN != "" && in.EmployerINN != "" {
+			if o.EmployerINN == in.EmployerINN {
+				return i
+			}
+			continue
+		}
+		if exchange.Normalise(o.EmployerName) == exchange.Normalise(in.EmployerName) {
+			return i
+		}
+	}
+	return -1
+}
+
+// parseSFR reads one row of the fund's answer; note is a remark on a row kept.
+func parseSFR(m exchange.Mapping, r exchange.Row, now time.Time, employers map[string]org.Organisation) (sfrRow, *Issue, []Issue) {
+	var issues []Issue
+	bad := func(key, format string, args ...any) {
+		issues = append(issues, Issue{Column: columnTitle(m, key), Reason: fmt.Sprintf(format, args...)})
+	}
+	get := func(key string) string { return exchange.Clean(m.Get(r, key)) }
+	out := sfrRow{line: r.Line}
+	if v := get("snils"); v == "" {
+		bad("snils", "не указан СНИЛС")
+	} else if s, err := learner.NormaliseSNILS(v); err != nil {
+		bad("snils", "%s", reason(err))
+	} else {
+		out.snils = s
+	}
+	o := &out.o
+	o.Source, o.Status = learner.SourceSFR, learner.Employed
+	if k := exchange.Normalise(get("kind")); k == "ип" || strings.HasPrefix(k, "ип ") || strings.Contains(k, "предприним") ||
+		strings.Contains(k, "самозанят") || strings.Contains(k, "нпд") {
+		o.Status = learner.SelfEmployed
+	}
+	for _, d := range []struct {
+		key  string
+		into *time.Time
+	}{{"start_date", &o.Start}, {"end_date", &o.End}} {
+		v := get(d.key)
+		if v == "" {
+			continue
+		}
+		t, err := exchange.ParseDate(v)
+		if err != nil {
+			bad(d.key, "%s", apperr.Message(err))
+			continue
+		}
+		*d.into = t
+	}
+	switch {
+	case get("start_date") == "":
+		bad("start_date", "не указана дата начала периода работы")
+	case o.Start.After(now):
+		bad("start_date", "дата начала %s ещё не наступила", o.Start.Format("02.01.2006"))
+	case !o.End.IsZero() && o.End.Before(o.Start):
+		bad("end_date", "дата окончания %s раньше даты начала %s", o.End.Format("02.01.2006"), o.Start.Format("02.01.2006"))
+	}
+	o.EmployerName = collapse(get("employer_name"))
+	if o.EmployerName == "" {
+		bad("employer_name", "не указано наименование страхователя (работодателя)")
+	}
+	var note *Issue
+	if inn := codeDigits(get("employer_inn")); inn != "" {
+		if n := len(inn); allDigits(inn) && (n == 9 || n == 11) {
+			inn = "0" + inn
+		}
+		if err := org.CheckINN(inn); err != nil {
+			// The fund rules on its own records: the period stands, unlinked.
+			note = &Issue{Column: columnTitle(m, "employer_inn"), Reason: fmt.Sprintf("%s; период работы принят без ИНН работодателя", reason(err))}
+		} else {
+			o.EmployerINN = inn
+			if e, ok := employers[inn]; ok && o.Status == learner.Employed {
+				o.EmployerID, o.EmployerName = e.ID, e.Name
+			}
+		}
+	}
+	if len(issues) > 0 {
+		return out, nil, issues
+	}
+	if err := o.Validate(); err != nil {
+		var is []Issue
+		for _, e := range apperr.Fields(err) {
+			is = append(is, Issue{Reason: e.Message})
+		}
+		return out, nil, is
+	}
+	return out, note, nil
+}
