@@ -13,6 +13,7 @@ import (
 	"marshrut/internal/config"
 	"marshrut/internal/kpi"
 	"marshrut/internal/measures"
+	"marshrut/internal/web"
 )
 
 // runMeasures is `marshrut measures`: the headline measures of a scope on
@@ -64,10 +65,10 @@ func runMeasures(ctx context.Context, e *env, args []string) error {
 	for _, it := range d.Items {
 		value, target, unknown := "—", "—", "—"
 		if v, ok := it.Value(); ok {
-			value = strconv.FormatFloat(100*v, 'f', 1, 64) + " %"
+			value = web.Percent(v)
 		}
 		if it.Target != nil {
-			target = strconv.FormatFloat(100**it.Target, 'f', 1, 64) + " %"
+			target = web.Percent(*it.Target)
 		}
 		if it.Status {
 			unknown = strconv.Itoa(it.Unknown)
