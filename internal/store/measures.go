@@ -230,69 +230,72 @@ func (s *Store) MeasureGroup(ctx context.Context, sc auth.Scope, id int64) (meas
 // scope sees is enrolled as that learner; a person already kept under the
 // SNILS is reused.
 func (s *Store) Enrol(ctx context.Context, sc auth.Scope, e *measures.Enrolment, check func(g measures.Group) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		// Lock the group's row first (PostgreSQL keeps the lock to the end of
-		// the transaction, SQLite has one writer anyway), so that two centres
-		// enrolling at once cannot both take the last place.
-		if _, err := tx.ExecContext(ctx, `UPDATE measure_group SET capacity = capacity WHERE id = $1`, e.GroupID); err != nil {
-			return fmt.Errorf("store: enrol: %w", err)
-		}
-		g, err := measureGroup(ctx, tx, sc, e.GroupID)
-		if err != nil {
-			return err
-		}
-		if e.LearnerID == 0 && e.Person.SNILS != "" {
-			var a args
-			err := tx.QueryRowContext(ctx, `SELECT l.id FROM learner l WHERE l.snils = `+a.add(e.Person.SNILS)+` AND `+
-				learnerScope(sc, "l", &a), a...).Scan(&e.LearnerID)
-			if err != nil && err != sql.ErrNoRows {
-				return err
-			}
-		}
-		if e.LearnerID != 0 {
-			if err := enrolledMeasureLearner(ctx, tx, sc, e); err != nil {
-				return err
-			}
-		} else if err := s.enrolledPerson(ctx, tx, sc, e); err != nil {
-			return err
-		}
-		if err := check(g); err != nil {
-			return err
-		}
-		if e.ManagerID == 0 {
-			e.ManagerID = g.ManagerID
-		}
-		var dup int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM measure_enrolment WHERE group_id = $1 AND (learner_id = $2 OR person_id = $3)`,
-			g.ID, e.LearnerID, e.Person.ID).Scan(&dup); err != nil {
-			return err
-		}
-		if dup > 0 {
-			return apperr.New(apperr.Conflict, "этот человек уже зачислен в группу «%s»", g.Name)
-		}
-		if e.LearnerID == 0 && e.Person.ID == 0 {
-			if err := insertMeasurePerson(ctx, tx, e, s.now()); err != nil {
-				return err
-			}
-		}
-		var learnerID, personID any
-		if e.LearnerID != 0 {
-			learnerID = e.LearnerID
-		} else {
-			personID = e.Person.ID
-		}
-		ts := tsArg(e.CreatedAt)
-		err = tx.QueryRowContext(ctx, `INSERT INTO measure_enrolment (region_code, group_id, learner_id, person_id, category, status, czn_id,
-			municipality_id, enrolled_on, employer_name, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $12) RETURNING id`,
-			e.RegionCode, g.ID, learnerID, personID, string(e.Category), string(e.Status), nullID(e.ManagerID), nullID(e.MunicipalityID),
-			dateArg(e.Enrolled), nullID(e.CreatedBy), ts, ts).Scan(&e.ID)
-		if isUniqueViolation(err) {
-			return apperr.New(apperr.Conflict, "этот человек уже зачислен в группу «%s»", g.Name)
-		}
-		e.GroupName, e.GroupStart, e.GroupEnd, e.ProgrammeID, e.ProgrammeName, e.ProviderID = g.Name, g.Start, g.End, g.ProgrammeID, g.ProgrammeName, g.ProviderID
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.enrolTx(ctx, tx, sc, e, check) })
+}
+
+// enrolTx is Enrol inside a transaction of the caller's.
+func (s *Store) enrolTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, e *measures.Enrolment, check func(g measures.Group) error) error {
+	// Lock the group's row first (PostgreSQL keeps the lock to the end of
+	// the transaction, SQLite has one writer anyway), so that two centres
+	// enrolling at once cannot both take the last place.
+	if _, err := tx.ExecContext(ctx, `UPDATE measure_group SET capacity = capacity WHERE id = $1`, e.GroupID); err != nil {
+		return fmt.Errorf("store: enrol: %w", err)
+	}
+	g, err := measureGroup(ctx, tx, sc, e.GroupID)
+	if err != nil {
 		return err
-	})
+	}
+	if e.LearnerID == 0 && e.Person.SNILS != "" {
+		var a args
+		err := tx.QueryRowContext(ctx, `SELECT l.id FROM learner l WHERE l.snils = `+a.add(e.Person.SNILS)+` AND `+
+			learnerScope(sc, "l", &a), a...).Scan(&e.LearnerID)
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+	}
+	if e.LearnerID != 0 {
+		if err := enrolledMeasureLearner(ctx, tx, sc, e); err != nil {
+			return err
+		}
+	} else if err := s.enrolledPerson(ctx, tx, sc, e); err != nil {
+		return err
+	}
+	if err := check(g); err != nil {
+		return err
+	}
+	if e.ManagerID == 0 {
+		e.ManagerID = g.ManagerID
+	}
+	var dup int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM measure_enrolment WHERE group_id = $1 AND (learner_id = $2 OR person_id = $3)`,
+		g.ID, e.LearnerID, e.Person.ID).Scan(&dup); err != nil {
+		return err
+	}
+	if dup > 0 {
+		return apperr.New(apperr.Conflict, "этот человек уже зачислен в группу «%s»", g.Name)
+	}
+	if e.LearnerID == 0 && e.Person.ID == 0 {
+		if err := insertMeasurePerson(ctx, tx, e, s.now()); err != nil {
+			return err
+		}
+	}
+	var learnerID, personID any
+	if e.LearnerID != 0 {
+		learnerID = e.LearnerID
+	} else {
+		personID = e.Person.ID
+	}
+	ts := tsArg(e.CreatedAt)
+	err = tx.QueryRowContext(ctx, `INSERT INTO measure_enrolment (region_code, group_id, learner_id, person_id, category, status, czn_id,
+		municipality_id, enrolled_on, employer_name, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $12) RETURNING id`,
+		e.RegionCode, g.ID, learnerID, personID, string(e.Category), string(e.Status), nullID(e.ManagerID), nullID(e.MunicipalityID),
+		dateArg(e.Enrolled), nullID(e.CreatedBy), ts, ts).Scan(&e.ID)
+	if isUniqueViolation(err) {
+		return apperr.New(apperr.Conflict, "этот человек уже зачислен в группу «%s»", g.Name)
+	}
+	e.GroupName, e.GroupStart, e.GroupEnd, e.ProgrammeID, e.ProgrammeName, e.ProviderID = g.Name, g.Start, g.End, g.ProgrammeID, g.ProgrammeName, g.ProviderID
+	return err
 }
 
 // enrolledMeasureLearner fills the person of an enrolment from a learner the scope sees.

@@ -1,0 +1,245 @@
+package referral
+
+import (
+	"context"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/measures"
+)
+
+// Filter narrows the catalogue.
+type Filter struct {
+	Kind           Kind
+	CZNID          int64
+	MunicipalityID int64 // services open to the people of this municipality
+	Age            int   // services for this age; 0 for any
+	Current        bool  // only those that have not ended
+	Query          string
+	Limit, Offset  int
+}
+
+// RefFilter narrows a list of referrals.
+type RefFilter struct {
+	OfferingID     int64
+	LearnerID     int64
+	CaseID        int64
+	Status        Status
+	Kind          Kind // "vacancy" is not a kind: see Vacancies
+	Vacancies     bool // only referrals to vacancies
+	Limit, Offset int
+}
+
+// Person is what a referral needs to know of the young person.
+type Person struct {
+	ID             int64
+	BirthDate      time.Time
+	MunicipalityID int64
+}
+
+// Store is what the referrals need from storage. Every method keeps to what
+// the scope sees: a record outside it is not found.
+type Store interface {
+	CreateOffering(ctx context.Context, sc auth.Scope, s *Offering) error
+	// UpdateOffering rewrites a service of the scope's centre (or any,
+	// for the region) with o in a transaction, after check has compared o
+	// with the stored one (the places already taken among others).
+	UpdateOffering(ctx context.Context, sc auth.Scope, id int64, o *Offering, check func(old Offering) error) error
+	Offerings(ctx context.Context, sc auth.Scope, f Filter) ([]Offering, int, error)
+	Offering(ctx context.Context, sc auth.Scope, id int64) (Offering, error)
+	// Refer writes a referral in one transaction: it reads the person in
+	// the scope, the service with its places taken (locked) or the
+	// vacancy, lets check refuse, then inserts the referral; a referral to
+	// training enrols the person in the service's group (refused by
+	// measures.CheckEnrol as any enrolment is), and a referral made in a
+	// case is recorded as an action of the case.
+	Refer(ctx context.Context, sc auth.Scope, r *Referral, check func(p Person, s *Offering) error) error
+	Referrals(ctx context.Context, sc auth.Scope, f RefFilter) ([]Referral, int, error)
+	Referral(ctx context.Context, sc auth.Scope, id int64) (Referral, error)
+	// ChangeReferral reads a referral of the scope's centre in a
+	// transaction, lets change refuse or set its status, and writes it; a
+	// hire becomes a period of work in the person's employment history,
+	// from the day given, with the vacancy's employer.
+	ChangeReferral(ctx context.Context, sc auth.Scope, id int64, change func(r *Referral) error, at time.Time) error
+}
+
+// Service is the logic of the catalogue and the referrals: who may do what.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns the referrals' logic over a store.
+func NewService(s Store, now func() time.Time) *Service { return &Service{store: s, now: now} }
+
+// Now is the clock, for forms that offer today's date.
+func (s *Service) Now() time.Time { return s.now() }
+
+// CanSee reports whether the scope sees the catalogue: the region, the
+// employment centres, and schools, colleges and universities, whose pupils
+// and students the services are for.
+func CanSee(sc auth.Scope) bool {
+	switch sc.Role {
+	case auth.Admin, auth.Region, auth.System:
+		return true
+	case auth.CZN, auth.School, auth.College, auth.University:
+		return sc.OrgID != 0
+	}
+	return false
+}
+
+// CanManage reports whether the scope keeps services in the catalogue: the
+// region for every centre, a centre for its own.
+func CanManage(sc auth.Scope) bool {
+	return sc.WholeRegion() || (sc.Role == auth.CZN && sc.OrgID != 0)
+}
+
+// CanRefer reports whether the scope refers people: the employment centres,
+// for the young people of the municipalities they serve.
+func CanRefer(sc auth.Scope) bool { return sc.Role == auth.CZN && sc.OrgID != 0 }
+
+// CanSeeReferrals reports whether the scope sees referrals: the region
+// (all), a centre (its own).
+func CanSeeReferrals(sc auth.Scope) bool { return sc.WholeRegion() || CanRefer(sc) }
+
+func notAllowed() error {
+	return apperr.New(apperr.Forbidden, "каталог услуг для молодёжи видят регион, центры занятости, школы, колледжи и вузы")
+}
+
+// Services lists the catalogue.
+func (s *Service) Offerings(ctx context.Context, sc auth.Scope, f Filter) ([]Offering, int, error) {
+	if !CanSee(sc) {
+		return nil, 0, notAllowed()
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	return s.store.Offerings(ctx, sc, f)
+}
+
+// Offering is one service of the catalogue.
+func (s *Service) Offering(ctx context.Context, sc auth.Scope, id int64) (Offering, error) {
+	if !CanSee(sc) {
+		return Offering{}, notAllowed()
+	}
+	return s.store.Offering(ctx, sc, id)
+}
+
+// Create adds a service to the catalogue: a centre adds its own, the region
+// names the centre.
+func (s *Service) Create(ctx context.Context, sc auth.Scope, x *Offering) error {
+	if !CanManage(sc) {
+		return apperr.New(apperr.Forbidden, "услуги в каталог добавляют центры занятости и регион")
+	}
+	if sc.Role == auth.CZN {
+		x.CZNID = sc.OrgID
+	}
+	if x.CZNID == 0 {
+		return apperr.Field("czn_id", "выберите центр занятости, который оказывает услугу")
+	}
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	x.RegionCode, x.CreatedBy, x.CreatedAt, x.UpdatedAt = sc.RegionCode, sc.UserID, now, now
+	return s.store.CreateOffering(ctx, sc, x)
+}
+
+// Update rewrites a service; its places cannot fall below those taken, and
+// a training service keeps its group once people were enrolled through it.
+func (s *Service) Update(ctx context.Context, sc auth.Scope, id int64, x *Offering) error {
+	if !CanManage(sc) {
+		return apperr.New(apperr.Forbidden, "услуги каталога правят центр занятости, который их оказывает, и регион")
+	}
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.store.UpdateOffering(ctx, sc, id, x, func(old Offering) error {
+		if x.Places < old.Referred {
+			return apperr.Field("places", "мест не может стать меньше, чем уже направлено: %d", old.Referred)
+		}
+		if old.Referred > 0 && old.Kind != x.Kind {
+			return apperr.Field("kind", "по услуге уже есть направления: вид услуги не меняется")
+		}
+		if old.Referred > 0 && old.GroupID != x.GroupID {
+			return apperr.Field("group_id", "по услуге уже зачисляли в группу «%s»: группа не меняется", old.GroupName)
+		}
+		x.ID, x.RegionCode, x.CZNID, x.CreatedBy, x.CreatedAt, x.UpdatedAt = old.ID, old.RegionCode, old.CZNID, old.CreatedBy, old.CreatedAt, now
+		return nil
+	})
+}
+
+// Refer sends a young person to a service of the catalogue or to a
+// vacancy; nothing is written when it is refused.
+func (s *Service) Refer(ctx context.Context, sc auth.Scope, r *Referral) error {
+	if !CanRefer(sc) {
+		return apperr.New(apperr.Forbidden, "направляют на услуги и вакансии специалисты центров занятости")
+	}
+	if (r.OfferingID == 0) == (r.VacancyID == "") {
+		return apperr.Field("offering_id", "выберите услугу из каталога или вакансию — что-то одно")
+	}
+	r.Note = tidy(r.Note)
+	if len([]rune(r.Note)) > 500 {
+		return apperr.Field("note", "комментарий — не длиннее 500 знаков")
+	}
+	now := s.now()
+	r.RegionCode, r.CZNID, r.CreatedBy, r.CreatedAt = sc.RegionCode, sc.OrgID, sc.UserID, now
+	r.On, r.Status, r.Reason, r.Result = Day(now), Sent, "", time.Time{}
+	return s.store.Refer(ctx, sc, r, func(p Person, x *Offering) error {
+		if x == nil {
+			return nil
+		}
+		if err := x.Eligible(p.BirthDate, p.MunicipalityID, now); err != nil {
+			return err
+		}
+		r.Kind = x.Kind
+		if x.Kind == Training {
+			r.Status, r.Result = Started, r.On
+		}
+		return nil
+	})
+}
+
+// EnrolmentOf is the enrolment a referral to training makes: the person as
+// young, enrolled by the centre on the day of the referral; the store
+// checks it against the group with measures.CheckEnrol.
+func EnrolmentOf(r Referral, groupID int64) measures.Enrolment {
+	return measures.Enrolment{RegionCode: r.RegionCode, GroupID: groupID, LearnerID: r.LearnerID, Category: measures.Youth,
+		Status: measures.Enrolled, ManagerID: r.CZNID, Enrolled: r.On, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
+}
+
+// Referrals lists referrals: the region's all, a centre's own.
+func (s *Service) Referrals(ctx context.Context, sc auth.Scope, f RefFilter) ([]Referral, int, error) {
+	if !CanSeeReferrals(sc) {
+		return nil, 0, apperr.New(apperr.Forbidden, "направления видят центры занятости и регион")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	return s.store.Referrals(ctx, sc, f)
+}
+
+// Referral is one referral.
+func (s *Service) Referral(ctx context.Context, sc auth.Scope, id int64) (Referral, error) {
+	if !CanSeeReferrals(sc) {
+		return Referral{}, apperr.New(apperr.Forbidden, "направления видят центры занятости и регион")
+	}
+	return s.store.Referral(ctx, sc, id)
+}
+
+// Change records what came of a referral.
+func (s *Service) Change(ctx context.Context, sc auth.Scope, id int64, c Change) error {
+	if !CanRefer(sc) {
+		return apperr.New(apperr.Forbidden, "итог направления отмечает центр занятости, который направил")
+	}
+	now := s.now()
+	return s.store.ChangeReferral(ctx, sc, id, func(r *Referral) error {
+		if err := r.Check(&c, now); err != nil {
+			return err
+		}
+		r.Status, r.Result, r.Reason = c.Status, c.On, c.Reason
+		return nil
+	}, now)
+}
