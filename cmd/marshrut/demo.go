@@ -55,6 +55,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if err := demoMeasures(ctx, e, st, cfg.Region, *seed); err != nil {
 			return err
 		}
+		if err := demoServices(ctx, e, st, cfg.Region); err != nil {
+			return err
+		}
 		if err := demoTargets(ctx, e, st, cfg.Region); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
+	"marshrut/internal/org"
 	"marshrut/internal/risk"
 	"marshrut/internal/store"
 )
@@ -37,20 +38,45 @@ func demoRisk(ctx context.Context, e *env, st *store.Store, region string, seed 
 	if err != nil {
 		return err
 	}
-	czn := u.Scope("")
-	rows, _, err := svc.List(ctx, czn, risk.Filter{Threshold: risk.DefaultThreshold, Limit: 40})
+	// The centre of the demo user works most cases, so that its pages are
+	// full; every other centre works a few of its own municipality's.
+	centres, _, err := st.Organisations(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 100})
 	if err != nil {
 		return err
 	}
 	cases := 0
+	for _, c := range centres {
+		sc, limit := auth.Scope{Role: auth.CZN, RegionCode: region, OrgID: c.ID, Municipalities: []int64{c.MunicipalityID}}, 8
+		if c.ID == u.OrgID {
+			sc, limit = u.Scope(""), 40
+		}
+		n, err := demoCases(ctx, st, svc, sys, sc, now, limit)
+		if err != nil {
+			return err
+		}
+		cases += n
+	}
+	fmt.Fprintf(e.stdout, "Раннее предупреждение: модель обучена на выпусках %s, проверена на %d (ROC-AUC %.3f); оценено %d, в зоне риска %d; случаев центра занятости %d.\n",
+		m.Report.Years(), m.Report.ValidYear, m.Report.Metrics.AUC, res.Scored, res.AtRisk, cases)
+	return nil
+}
+
+// demoCases opens cases for half of a centre's at-risk people (the other
+// half stays without one, for the comparison), works them and closes the
+// older ones.
+func demoCases(ctx context.Context, st *store.Store, svc *risk.Service, sys, czn auth.Scope, now time.Time, limit int) (int, error) {
+	rows, _, err := svc.List(ctx, czn, risk.Filter{Threshold: risk.DefaultThreshold, Limit: limit})
+	if err != nil {
+		return 0, err
+	}
+	cases := 0
 	for i, r := range rows {
 		if i%2 == 1 {
-			// Half of the at-risk are left without a case, for the comparison;
-			// a few of those graduates find work on their own, as a survey tells.
+			// A few of those left without a case find work on their own, as a survey tells.
 			if r.Status == "graduate" && i%5 == 1 {
 				o := learner.Outcome{LearnerID: r.LearnerID, Status: learner.Employed, Start: now.AddDate(0, 0, -10), Source: "survey"}
 				if err := st.AddOutcome(ctx, sys, &o); err != nil {
-					return err
+					return 0, err
 				}
 			}
 			continue
@@ -59,7 +85,7 @@ func demoRisk(ctx context.Context, e *env, st *store.Store, region string, seed 
 		at := risk.NewService(st, inline{}, func() time.Time { return opened })
 		c, err := at.OpenCase(ctx, czn, r.LearnerID, "")
 		if err != nil {
-			return err
+			return 0, err
 		}
 		steps := []risk.ActionKind{risk.ActContact, risk.ActConsult, risk.ActVacancy, risk.ActTraining, risk.ActMentor, risk.ActPsychology}
 		for k := 0; k <= i%4; k++ {
@@ -68,7 +94,7 @@ func demoRisk(ctx context.Context, e *env, st *store.Store, region string, seed 
 				break
 			}
 			if err := svc.AddAction(ctx, czn, &a); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		if i%3 == 0 && r.Status == "graduate" {
@@ -78,14 +104,12 @@ func demoRisk(ctx context.Context, e *env, st *store.Store, region string, seed 
 				cl.EmployerName = demoHirers[(i/3)%len(demoHirers)]
 			}
 			if err := svc.CloseCase(ctx, czn, c.ID, cl); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		cases++
 	}
-	fmt.Fprintf(e.stdout, "Раннее предупреждение: модель обучена на выпусках %s, проверена на %d (ROC-AUC %.3f); оценено %d, в зоне риска %d; случаев центра занятости %d.\n",
-		m.Report.Years(), m.Report.ValidYear, m.Report.Metrics.AUC, res.Scored, res.AtRisk, cases)
-	return nil
+	return cases, nil
 }
 
 var demoNotes = []string{

@@ -26,6 +26,7 @@ import (
 	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
+	"marshrut/internal/referral"
 	"marshrut/internal/report"
 	"marshrut/internal/risk"
 	"marshrut/internal/rollup"
@@ -81,6 +82,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	pairs := mentor.NewService(st, st, now)
 	clusters := cluster.NewService(st, now)
 	programmes := measures.NewService(st, now)
+	youth := referral.NewService(st, now)
 	workforce := balance.NewService(st, now)
 	monitor, figures := newFigures(cfg, st, workforce, programmes, now)
 	stats := analytics.NewService(st, now)
@@ -88,14 +90,14 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: youth,
 		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures)}), Auth: authSvc,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Referrals: youth, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures)}), Auth: authSvc,
 		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})

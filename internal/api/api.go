@@ -25,6 +25,7 @@ import (
 	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
+	"marshrut/internal/referral"
 	"marshrut/internal/report"
 	"marshrut/internal/risk"
 	"marshrut/internal/routing"
@@ -62,6 +63,8 @@ type Deps struct {
 
 	// Measures serves /measures/…; without it those routes answer 500.
 	Measures *measures.Service
+	// Referrals serves /services and /referrals; without it those routes answer 500.
+	Referrals *referral.Service
 	// KPI serves /measures, the catalogue of headline measures.
 	KPI *kpi.Service
 
@@ -267,6 +270,14 @@ func (a *api) routes() []route {
 		{"POST", "/measures/enrolments/{id}/drop", "Отметить отчисление", false, a.withMeasures(a.dropEnrolment)},
 		{"POST", "/measures/enrolments/{id}/employment", "Записать трудоустройство после обучения", false, a.withMeasures(a.recordEmployment)},
 		{"GET", "/measures/figures", "Показатели программ содействия занятости", false, a.withMeasures(a.measureFigures)},
+		{"GET", "/services", "Каталог услуг центров занятости для молодёжи", false, a.withReferrals(a.listServices)},
+		{"POST", "/services", "Добавить услугу в каталог", false, a.withReferrals(a.createService)},
+		{"GET", "/services/{id}", "Услуга каталога", false, a.withReferrals(a.getService)},
+		{"PUT", "/services/{id}", "Изменить услугу каталога", false, a.withReferrals(a.updateService)},
+		{"GET", "/referrals", "Направления центра занятости", false, a.withReferrals(a.listReferrals)},
+		{"POST", "/referrals", "Направить на услугу или вакансию", false, a.withReferrals(a.refer)},
+		{"GET", "/referrals/{id}", "Направление", false, a.withReferrals(a.getReferral)},
+		{"POST", "/referrals/{id}/result", "Записать итог направления", false, a.withReferrals(a.referralResult)},
 	}
 }
 

@@ -254,6 +254,14 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"DdoResult":           ddoDTO{},
 		"DdoResultList":       items[ddoDTO]{},
 
+		"Service":               serviceDTO{},
+		"ServicePage":           list[serviceDTO]{},
+		"ServiceRequest":        serviceRequest{},
+		"Referral":              referralDTO{},
+		"ReferralPage":          list[referralDTO]{},
+		"ReferRequest":          referRequest{},
+		"ReferralResultRequest": resultRequest{},
+
 		"Offer":           offerDTO{},
 		"OfferSupport":    supportDTO{},
 		"OfferPage":       list[offerDTO]{},

@@ -31,7 +31,7 @@ var layers = map[string][]string{
 	"domain": {
 		"internal/analytics", "internal/balance", "internal/classifier", "internal/cluster",
 		"internal/ddo", "internal/guidance", "internal/kpi", "internal/learner", "internal/measures",
-		"internal/mentor", "internal/org", "internal/report", "internal/risk", "internal/rollup",
+		"internal/mentor", "internal/org", "internal/referral", "internal/report", "internal/risk", "internal/rollup",
 		"internal/routing", "internal/targeted", "internal/vacancy",
 	},
 }

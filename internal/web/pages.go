@@ -139,6 +139,12 @@ func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
+	if b, err := w.referBlockFor(r, sc, card.Learner, 0, true); err != nil {
+		w.Error(rw, r, err)
+		return
+	} else if b != nil {
+		data["Refer"] = b
+	}
 	w.render(rw, r, http.StatusOK, "learner", "learners", data)
 }
 

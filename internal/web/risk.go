@@ -313,6 +313,14 @@ func (w *Web) Case(rw http.ResponseWriter, r *http.Request) {
 	if l, err := w.d.Risk.ForLearner(r.Context(), sc, c.LearnerID); err == nil {
 		data["Risk"] = l
 	}
+	if card, err := w.d.Learners.Get(r.Context(), sc, c.LearnerID); err == nil {
+		b, err := w.referBlockFor(r, sc, card.Learner, c.ID, c.Open() && c.CZNID == sc.OrgID)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Refer"] = b
+	}
 	w.auditRead(r, "case.read", c.LearnerID)
 	w.render(rw, r, http.StatusOK, "risk_case", "risk", data)
 }

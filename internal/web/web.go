@@ -32,6 +32,7 @@ import (
 	activemeasures "marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
+	"marshrut/internal/referral"
 	"marshrut/internal/report"
 	"marshrut/internal/risk"
 	"marshrut/internal/rollup"
@@ -78,6 +79,7 @@ type Deps struct {
 	Mentor         *mentor.Service
 	Cluster        *cluster.Service
 	Measures       *activemeasures.Service
+	Referrals      *referral.Service
 	Balance        *balance.Service
 	Jobs           *jobs.Runner
 	Region         string
@@ -152,6 +154,9 @@ func New(d Deps) (*Web, error) {
 		"outcome": func(s learner.OutcomeStatus) string { return s.Name() },
 		"source":  learner.SourceName,
 		"action":  AuditKindName,
+		"referralRow": func(r referral.Referral, can bool, today, csrf, back string) referralItem {
+			return referralItem{R: r, CanRefer: can, Today: today, CSRF: csrf, Back: back}
+		},
 	}
 	w := &Web{d: d, pages: map[string]*template.Template{}, masked: map[string]*template.Template{}}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
@@ -168,7 +173,8 @@ func New(d Deps) (*Web, error) {
 		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
 		"balance", "balance_group", "balance_data", "balance_scenario",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
-		"measures", "measures_programme", "measures_group", "measures_figures"} {
+		"measures", "measures_programme", "measures_group", "measures_figures",
+		"services", "service", "service_form", "referrals"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err
