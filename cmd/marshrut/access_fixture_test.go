@@ -85,6 +85,7 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	must(demoRun(ctx, e, &cfg, st, 11))
 	must(demoRisk(ctx, e, st, cfg.Region, 11))
 	must(demoMeasures(ctx, e, st, cfg.Region, 11))
+	must(demoServices(ctx, e, st, cfg.Region))
 	other := cfg
 	other.Region = foreignRegion
 	must(generate(ctx, e, &other, st, 12, 400))
@@ -368,6 +369,16 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 		return split(inRegion("measure_group"), func(id string) bool { _, err := st.MeasureGroup(ctx, sc, atoi64(id)); return ok(err) })
 	case "enrolment":
 		return split(inRegion("measure_enrolment"), func(id string) bool { _, err := st.MeasureEnrolment(ctx, sc, atoi64(id)); return ok(err) })
+	case "service":
+		p := split(inRegion("youth_service"), func(id string) bool { _, err := st.Offering(ctx, sc, atoi64(id)); return ok(err) })
+		if u.Role == auth.CZN {
+			// A centre's own service, and another centre's as the neighbour.
+			p.own = f.column(`SELECT id FROM youth_service WHERE czn_id = $1 ORDER BY id LIMIT 1`, u.OrgID)[0]
+			p.neighbour = f.column(`SELECT id FROM youth_service WHERE czn_id <> $1 AND region_code = $2 ORDER BY id LIMIT 1`, u.OrgID, u.RegionCode)[0]
+		}
+		return p
+	case "referral":
+		return split(inRegion("referral"), func(id string) bool { _, err := st.Referral(ctx, sc, atoi64(id)); return ok(err) })
 	case "cluster":
 		return split(inRegion("cluster"), func(id string) bool { _, err := st.Cluster(ctx, sc, atoi64(id)); return ok(err) })
 	case "defence":

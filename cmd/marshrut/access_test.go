@@ -190,7 +190,7 @@ var paramKinds = map[string]string{
 	"cases": "case", "mentorship/programmes": "mprogramme", "measures/programmes": "measprogramme", "pairs": "pair",
 	"measures/groups": "group", "balance/groups": "bgroup", "enrolments": "enrolment", "defences": "defence",
 	"cluster-defences": "defence", "clusters": "cluster", "needs": "need", "scenarios": "scenario", "reports": "report",
-	"tokens": "token", "users/tokens": "usertoken", "regions": "regioncode", "{code}": "table", "{table}": "row",
+	"tokens": "token", "users/tokens": "usertoken", "regions": "regioncode", "services": "service", "referrals": "referral", "{code}": "table", "{table}": "row",
 }
 
 func paramKind(path, param string) string {
