@@ -65,6 +65,8 @@ var webRules = map[string]rule{
 	"GET /targeted/offers/new":                                 {allow: "@whole employer"},
 	"POST /targeted/offers":                                    {allow: "@whole employer"},
 	"GET /targeted/offers/{id}":                                {allow: "@experts @learners @whole czn school college university federal"},
+	"GET /targeted/offers/{id}/edit":                           {allow: "@whole employer", neighbour: "denied"},
+	"POST /targeted/offers/{id}":                               {allow: "@whole employer", deniedInvalid: true, neighbour: "invalid denied missing"},
 	"POST /targeted/offers/{id}/status":                        {allow: "@whole employer", deniedInvalid: true, neighbour: "invalid denied missing"},
 	"POST /targeted/offers/{id}/apply":                         {allow: "@learners", access: "persons"},
 	"GET /targeted/applications":                               {allow: "@all"},

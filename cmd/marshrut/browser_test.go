@@ -196,6 +196,41 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("employer", func(t *testing.T) {
+		// The employer publishes an offer choosing the college and the
+		// specialty from a list, with its own municipality by default, then
+		// edits it; the stipend reads as the stipend.
+		do(t, ctx, login(srv.URL, "employer"), chromedp.Navigate(srv.URL+"/targeted/offers/new"),
+			chromedp.WaitVisible(css(`select[name=programme]`)))
+		attr, err := chromedp.Run(ctx, chromedp.AttributeValue(css(`select[name=programme] optgroup option`), "value"))
+		first := attr.Value
+		if err != nil || !strings.Contains(first, "|") {
+			t.Fatalf("the list of programmes: %q", first)
+		}
+		do(t, ctx, chromedp.SetValue(css(`select[name=programme]`), first),
+			chromedp.SetValue(css(`input[name=stipend]`), "5000"),
+			chromedp.Click(css(`input[name=housing]`)),
+			chromedp.Click(css(`form.form button[type=submit]`)),
+			chromedp.WaitVisible(css(`p.notice.ok`)))
+		text := strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(textOf(t, ctx, "main"))
+		if !strings.Contains(text, "стипендия 5 000 ₽ в месяц, жильё") {
+			t.Errorf("the offer's support: %q", text[:min(900, len(text))])
+		}
+		do(t, ctx, chromedp.Click(css(`a[href$="/edit"]`)), chromedp.WaitVisible(css(`select[name=programme]`)))
+		chosen, err := chromedp.Run(ctx, chromedp.Value(css(`select[name=programme]`)))
+		if err != nil || chosen != first {
+			t.Errorf("the edit form chose %q, want %q", chosen, first)
+		}
+		do(t, ctx, chromedp.SetValue(css(`input[name=places]`), "4"),
+			chromedp.Click(css(`form.form button[type=submit]`)),
+			chromedp.WaitVisible(css(`p.notice.ok`)))
+		text = textOf(t, ctx, "main")
+		do(t, ctx, logout())
+		if !strings.Contains(text, "Изменения сохранены") || !strings.Contains(text, "Мест4;") && !strings.Contains(text, "4; заявок") {
+			t.Errorf("after the edit: %q", text[:min(900, len(text))])
+		}
+	})
+
 	t.Run("czn", func(t *testing.T) {
 		do(t, ctx, login(srv.URL, "czn"))
 		text := textOf(t, ctx, "main")

@@ -150,6 +150,8 @@ func New(d Deps) *Server {
 		{"GET /targeted/offers/new", session, w.OfferForm},
 		{"POST /targeted/offers", session, w.CreateOffer},
 		{"GET /targeted/offers/{id}", session, w.Offer},
+		{"GET /targeted/offers/{id}/edit", session, w.EditOfferForm},
+		{"POST /targeted/offers/{id}", session, w.CreateOffer},
 		{"POST /targeted/offers/{id}/status", session, w.OfferStatus},
 		{"POST /targeted/offers/{id}/apply", persons, w.Apply},
 		{"GET /targeted/applications", session, w.Applications},

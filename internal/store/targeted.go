@@ -40,6 +40,27 @@ func (s *Store) Teaches(ctx context.Context, orgID int64, specialty string) (boo
 	return n > 0, err
 }
 
+// Taught lists each college's and university's specialties with students
+// now, by organisation name and specialty code.
+func (s *Store) Taught(ctx context.Context, region string) ([]targeted.Taught, error) {
+	var out []targeted.Taught
+	err := eachRow(ctx, s.read, `SELECT o.id, o.name, t.specialty_code, COALESCE(sp.name, '') FROM
+		(SELECT DISTINCT org_id, specialty_code FROM learner WHERE region_code = $1 AND status = 'student' AND specialty_code <> '') t
+		JOIN organisation o ON o.id = t.org_id LEFT JOIN specialty sp ON sp.code = t.specialty_code
+		WHERE o.kind IN ('college', 'university') ORDER BY o.name, t.specialty_code`, args{region}, func(r *sql.Rows) error {
+		var t targeted.Taught
+		if err := r.Scan(&t.OrgID, &t.OrgName, &t.SpecialtyCode, &t.SpecialtyName); err != nil {
+			return err
+		}
+		out = append(out, t)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: taught: %w", err)
+	}
+	return out, nil
+}
+
 // SaveOffer creates an offer (ID 0) or rewrites one of the region. The
 // employer must be an employer and the organisation a college or university
 // of the region.

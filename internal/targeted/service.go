@@ -13,6 +13,9 @@ import (
 // Store is what targeted education needs from storage.
 type Store interface {
 	Teaches(ctx context.Context, orgID int64, specialty string) (bool, error)
+	// Taught lists what the region's colleges and universities teach now:
+	// each organisation with the specialties its students study.
+	Taught(ctx context.Context, region string) ([]Taught, error)
 	SaveOffer(ctx context.Context, o *Offer) error
 	Offer(ctx context.Context, region string, id int64) (Offer, error)
 	Offers(ctx context.Context, region string, f OfferFilter) ([]Offer, int, error)
@@ -36,6 +39,24 @@ func NewService(s Store, now func() time.Time) *Service { return &Service{store:
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }
+
+// Taught is a specialty an organisation teaches, as the offer form offers
+// them.
+type Taught struct {
+	OrgID         int64
+	OrgName       string
+	SpecialtyCode string
+	SpecialtyName string
+}
+
+// Taught lists what the region's colleges and universities teach, by
+// organisation and specialty: an offer is made for one of them.
+func (s *Service) Taught(ctx context.Context, sc auth.Scope) ([]Taught, error) {
+	if !CanOffer(sc) {
+		return nil, apperr.New(apperr.Forbidden, "предложения целевого обучения публикуют работодатели и регион")
+	}
+	return s.store.Taught(ctx, sc.RegionCode)
+}
 
 // CanOffer reports whether the scope publishes offers: an employer its own,
 // the region any employer's.

@@ -12,8 +12,10 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
 	"marshrut/internal/ddo"
 	"marshrut/internal/exchange"
+	"marshrut/internal/org"
 	"marshrut/internal/targeted"
 )
 
@@ -59,31 +61,94 @@ func (w *Web) OfferForm(rw http.ResponseWriter, r *http.Request) {
 	}
 	now := w.d.Targeted.Now()
 	o := targeted.Offer{Places: 1, WorkYears: 3, Year: now.Year() + 1, Status: targeted.Published, Deadline: now.AddDate(0, 3, 0)}
+	// The place of work defaults to where the employer is.
+	if sc.Role == auth.Employer {
+		if e, err := w.d.Orgs.Get(r.Context(), sc.OrgID); err == nil {
+			o.MunicipalityID = e.MunicipalityID
+		}
+	}
 	w.renderOfferForm(rw, r, http.StatusOK, o, nil)
+}
+
+// EditOfferForm shows an offer in the form, for its employer and the region.
+func (w *Web) EditOfferForm(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	o, err := w.d.Targeted.Offer(r.Context(), sc, id)
+	if err == nil && !(sc.WholeRegion() || sc.Role == auth.Employer && sc.OrgID == o.EmployerID) {
+		err = apperr.New(apperr.Forbidden, "предложение правят работодатель, который его опубликовал, и регион")
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.renderOfferForm(rw, r, http.StatusOK, o, nil)
+}
+
+// offerForm is the form of an offer: new or edited.
+type offerForm struct {
+	Offer          targeted.Offer
+	WholeRegion    bool
+	Statuses       []targeted.OfferStatus
+	Fields         map[string]string
+	Error          string
+	Municipalities []classifier.Municipality
+	Employers      []org.Organisation
+	// Taught groups what the region teaches by organisation; Chosen is
+	// the offer's own «organisation|specialty».
+	Taught []taughtOrg
+	Chosen string
+}
+
+type taughtOrg struct {
+	Name  string
+	Items []targeted.Taught
 }
 
 func (w *Web) renderOfferForm(rw http.ResponseWriter, r *http.Request, status int, o targeted.Offer, err error) {
 	_, sc, _ := auth.Caller(r.Context())
 	// Fields is never nil: the template indexes it, and index of nil fails the page.
-	data := map[string]any{"Offer": o, "WholeRegion": sc.WholeRegion(), "Statuses": targeted.OfferStatuses(), "Fields": map[string]string{}}
-	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
-		data["Municipalities"] = ms
+	f := offerForm{Offer: o, WholeRegion: sc.WholeRegion(), Statuses: targeted.OfferStatuses(), Fields: map[string]string{},
+		Chosen: fmt.Sprintf("%d|%s", o.OrgID, o.SpecialtyCode)}
+	f.Municipalities, _ = w.d.Municipalities.Municipalities(r.Context(), w.d.Region)
+	if sc.WholeRegion() {
+		f.Employers, _, _ = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000})
+	}
+	if taught, terr := w.d.Targeted.Taught(r.Context(), sc); terr == nil {
+		for _, t := range taught {
+			if n := len(f.Taught); n == 0 || f.Taught[n-1].Name != t.OrgName {
+				f.Taught = append(f.Taught, taughtOrg{Name: t.OrgName})
+			}
+			f.Taught[len(f.Taught)-1].Items = append(f.Taught[len(f.Taught)-1].Items, t)
+		}
 	}
 	if err != nil {
-		data["Error"], data["Fields"] = apperr.Text(err), fieldMessages(err)
+		f.Error, f.Fields = apperr.Text(err), fieldMessages(err)
 	}
-	w.render(rw, r, status, "offer_new", "targeted", data)
+	w.render(rw, r, status, "offer_new", "targeted", f)
 }
 
-// CreateOffer saves a new offer from the form.
+// CreateOffer saves a new offer from the form, or an edited one.
 func (w *Web) CreateOffer(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k))); return n }
-	o := targeted.Offer{EmployerID: int64(atoi("employer_id")), OrgID: int64(atoi("org_id")), SpecialtyCode: strings.TrimSpace(r.PostFormValue("specialty_code")),
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	o := targeted.Offer{ID: id, EmployerID: int64(atoi("employer_id")), OrgID: int64(atoi("org_id")), SpecialtyCode: strings.TrimSpace(r.PostFormValue("specialty_code")),
 		Places: atoi("places"), WorkYears: atoi("work_years"), MunicipalityID: int64(atoi("municipality_id")), Requirements: r.PostFormValue("requirements"),
 		Year: atoi("year"), Status: targeted.OfferStatus(r.PostFormValue("status")),
 		Support: targeted.Support{Stipend: atoi("stipend"), Housing: r.PostFormValue("housing") == "1", PaidPractice: r.PostFormValue("paid_practice") == "1",
 			Other: r.PostFormValue("support_other")}}
+	// The form's list gives the organisation and the specialty together.
+	if v := strings.TrimSpace(r.PostFormValue("programme")); v != "" {
+		orgID, code, _ := strings.Cut(v, "|")
+		o.OrgID, _ = strconv.ParseInt(orgID, 10, 64)
+		o.SpecialtyCode = code
+	}
+	if id != 0 && o.EmployerID == 0 && sc.WholeRegion() {
+		if old, err := w.d.Targeted.Offer(r.Context(), sc, id); err == nil {
+			o.EmployerID = old.EmployerID
+		}
+	}
 	var err error
 	if v := strings.TrimSpace(r.PostFormValue("deadline")); v != "" {
 		if o.Deadline, err = exchange.ParseDate(v); err != nil {
@@ -101,7 +166,11 @@ func (w *Web) CreateOffer(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	http.Redirect(rw, r, fmt.Sprintf("/targeted/offers/%d?done=created", o.ID), http.StatusSeeOther)
+	done := "created"
+	if id != 0 {
+		done = "saved"
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/targeted/offers/%d?done=%s", o.ID, done), http.StatusSeeOther)
 }
 
 // Offer is an offer's card with its applications.
