@@ -136,6 +136,17 @@ func TestGuidanceParticipation(t *testing.T) {
 		t.Errorf("a college records participants: %d %s", res.status, res.body)
 	}
 
+	// Participation is recorded once the event has been held, not before.
+	ahead := e.do(t, req{as: "school1", method: "POST", path: Prefix + "/guidance/events", body: merged(event, map[string]any{"held_on": today.AddDate(0, 0, 8).Format("2006-01-02")})})
+	if ahead.status != http.StatusCreated {
+		t.Fatalf("an event ahead: %d %s", ahead.status, ahead.body)
+	}
+	aheadPath := Prefix + "/guidance/events/" + itoa(decodeJSON[eventCardDTO](t, ahead).ID)
+	if res := e.do(t, req{as: "school1", method: "POST", path: aheadPath + "/participants", body: map[string]any{"learner_ids": []int64{e.f.pupil.ID}}}); res.status != http.StatusBadRequest ||
+		!strings.Contains(res.err().Message, "участие отмечают после него") {
+		t.Errorf("participants of an event eight days ahead: %d %s", res.status, res.body)
+	}
+
 	res = e.do(t, req{as: "school1", method: "POST", path: evPath + "/participants", body: map[string]any{"learner_ids": []int64{e.f.pupil.ID}}})
 	if res.status != http.StatusOK || decodeJSON[addedDTO](t, res).Added != 1 {
 		t.Fatalf("record: %d %s", res.status, res.body)

@@ -139,6 +139,13 @@ func (s *Service) Record(ctx context.Context, sc auth.Scope, eventID int64, ids 
 	if !CanRecord(sc) {
 		return 0, apperr.New(apperr.Forbidden, "участие отмечает школа или региональный оператор")
 	}
+	ev, err := s.store.Event(ctx, sc.RegionCode, eventID)
+	if err != nil {
+		return 0, err
+	}
+	if now := s.now(); ev.HeldOn.After(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)) {
+		return 0, apperr.Field("learner_ids", "мероприятие «%s» пройдёт %s: участие отмечают после него", ev.Title, ev.HeldOn.Format("02.01.2006"))
+	}
 	n, err := s.store.AddParticipants(ctx, sc, eventID, ids)
 	s.forget()
 	return n, err
