@@ -147,6 +147,14 @@ func (a *Application) Move(to Status, at time.Time, reason string, d Transition)
 			errs.Add("work_years", "срок работы у заказчика должен быть от %d до %d лет, указано %d", WorkYearsMin, WorkYearsMax, d.WorkYears)
 		}
 		b.ObligationStart, b.ObligationEnd = start, AddYears(start, d.WorkYears)
+	case Fulfilled:
+		// The obligation is fulfilled when its term has run; earlier only
+		// for a reason the law accepts (the employer released the graduate,
+		// the contract was amended), which must be said.
+		if !a.ObligationEnd.IsZero() && dayBefore(today, a.ObligationEnd) && reason == "" {
+			errs.Add("reason", "срок отработки истекает %s: до него обязательство отмечают исполненным только с причиной (работодатель освободил, договор изменён)",
+				a.ObligationEnd.Format("02.01.2006"))
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return err

@@ -152,6 +152,20 @@ func TestRoute(t *testing.T) {
 	}
 }
 
+// TestFulfilledEarly: an obligation running to 2033 is not fulfilled in
+// 2031 without a word; with a reason it is.
+func TestFulfilledEarly(t *testing.T) {
+	a := NewApplication(10, 20, day(2026, 3, 1), 5)
+	a.Status, a.ObligationStart, a.ObligationEnd = WorkingOff, day(2030, 8, 1), day(2033, 8, 1)
+	err := a.Move(Fulfilled, day(2031, 2, 1), "", Transition{})
+	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "01.08.2033") || a.Status != WorkingOff {
+		t.Fatalf("fulfilled two years early without a reason: %v, status %s", err, a.Status)
+	}
+	if err := a.Move(Fulfilled, day(2031, 2, 1), "работодатель освободил от отработки: сокращение штата", Transition{}); err != nil || a.Status != Fulfilled {
+		t.Fatalf("with a reason: %v, status %s", err, a.Status)
+	}
+}
+
 func TestObligationEnd(t *testing.T) {
 	tests := []struct {
 		start time.Time
