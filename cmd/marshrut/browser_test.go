@@ -196,6 +196,30 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("region sends proposals", func(t *testing.T) {
+		// The ministry runs the matching, then sends every proposal of one
+		// municipality at once: counted first, changed after confirmation.
+		do(t, ctx, login(srv.URL, "region"), chromedp.Navigate(srv.URL+"/routing"),
+			chromedp.WaitVisible(css(`form[action="/routing/runs"]`)),
+			chromedp.Click(css(`form[action="/routing/runs"] button[type=submit]`)),
+			chromedp.WaitVisible(css(`#matched`)),
+			chromedp.Click(css(`#bulk summary`)),
+			chromedp.SetValue(css(`#bulk select[name=municipality]`), municipalityOf(t, st, cfg.Region, "Петропавловск")),
+			chromedp.Click(css(`#bulk button[type=submit]`)),
+			chromedp.WaitVisible(css(`#bulk-count`)))
+		count := textOf(t, ctx, "#bulk-count")
+		if !strings.Contains(count, "предлож") {
+			t.Fatalf("the count to confirm: %q", count)
+		}
+		do(t, ctx, chromedp.Click(css(`form[action$="/bulk"] button[type=submit]`)), chromedp.WaitVisible(css(`p.notice.ok`)))
+		done := strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(textOf(t, ctx, "p.notice.ok"))
+		n := strings.Fields(count)[0]
+		if !strings.Contains(done, "Предложений направлено: "+strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(n)) {
+			t.Errorf("after sending: %q, counted %q", done, count)
+		}
+		do(t, ctx, logout())
+	})
+
 	t.Run("employer", func(t *testing.T) {
 		// The employer publishes an offer choosing the college and the
 		// specialty from a list, with its own municipality by default, then
@@ -295,4 +319,20 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("informed %d → %d after informing %d pupils not yet informed", before, after, fresh)
 		}
 	})
+}
+
+// municipalityOf is the id of the region's municipality whose name has part.
+func municipalityOf(t *testing.T, st *store.Store, region, part string) string {
+	t.Helper()
+	ms, err := st.Municipalities(context.Background(), region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if strings.Contains(m.Name, part) {
+			return strconv.FormatInt(m.ID, 10)
+		}
+	}
+	t.Fatalf("no municipality named %q", part)
+	return ""
 }

@@ -206,6 +206,7 @@ func (a *api) routes() []route {
 		{"GET", "/routing/runs/{id}", "Расчёт распределения", false, a.withRouting(a.getRun)},
 		{"GET", "/routing/runs/{id}/proposals", "Предложения расчёта распределения", false, a.withRouting(a.listProposals)},
 		{"POST", "/routing/proposals/{id}", "Решение по предложению распределения", false, a.withRouting(a.decideProposal)},
+		{"POST", "/routing/runs/{id}/bulk", "Предложения расчёта разом", false, a.withRouting(a.bulkProposals)},
 
 		{"GET", "/employment", "Трудоустройство выпускников", false, a.withAnalytics(a.employment)},
 		{"GET", "/measures", "Ключевые показатели", false, a.withKPI(a.measuresDoc)},

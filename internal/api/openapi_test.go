@@ -254,6 +254,8 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"DdoResult":           ddoDTO{},
 		"DdoResultList":       items[ddoDTO]{},
 
+		"BulkRequest":           bulkRequest{},
+		"BulkResult":            bulkDTO{},
 		"Service":               serviceDTO{},
 		"ServicePage":           list[serviceDTO]{},
 		"ServiceRequest":        serviceRequest{},

@@ -428,3 +428,46 @@ func (a *api) decideProposal(w http.ResponseWriter, r *http.Request, c caller) e
 	noContent(w)
 	return nil
 }
+
+// bulkRequest is a bulk action on a run's proposals: counted when expect is
+// absent, applied when it is the number counted.
+type bulkRequest struct {
+	Action         string `json:"action"`
+	MunicipalityID int64  `json:"municipality_id"`
+	OrgID          int64  `json:"org_id"`
+	SpecialtyCode  string `json:"specialty_code"`
+	Expect         int    `json:"expect"`
+}
+
+// bulkDTO says how many proposals the action selects and how many it changed.
+type bulkDTO struct {
+	Count   int  `json:"count"`
+	Applied bool `json:"applied"`
+}
+
+// bulkProposals counts, or applies, a bulk action on a run's proposals.
+func (a *api) bulkProposals(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in bulkRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	b := routing.Bulk{RunID: id, Action: routing.BulkAction(in.Action), MunicipalityID: in.MunicipalityID, OrgID: in.OrgID, SpecialtyCode: in.SpecialtyCode}
+	if in.Expect == 0 {
+		n, err := a.d.Routing.CountBulk(r.Context(), c.scope, b)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, bulkDTO{Count: n})
+		return nil
+	}
+	n, err := a.d.Routing.ApplyBulk(r.Context(), c.scope, b, in.Expect)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, bulkDTO{Count: n, Applied: true})
+	return nil
+}

@@ -17,6 +17,7 @@ import (
 
 // Store is what routing needs from storage.
 type Store interface {
+	BulkStore
 	Candidates(ctx context.Context, region string, year int) ([]Candidate, error)
 	Candidate(ctx context.Context, sc auth.Scope, id int64) (Candidate, error)
 	Places(ctx context.Context, region string) ([]Place, int, error)

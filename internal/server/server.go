@@ -164,6 +164,8 @@ func New(d Deps) *Server {
 		{"GET /routing", session, w.Routing},
 		{"POST /routing/runs", session, w.StartRun},
 		{"GET /routing/runs/{id}", session, w.MatchRun},
+		{"GET /routing/runs/{id}/bulk", persons, w.BulkPreview},
+		{"POST /routing/runs/{id}/bulk", persons, w.BulkApply},
 		{"POST /routing/proposals/{id}", persons, w.Decide},
 		{"GET /routing/learners/{id}", persons, w.Recommend},
 		{"GET /vacancies/{id}/applicants", session, w.Applicants},

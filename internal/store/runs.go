@@ -229,3 +229,78 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 		return s.addOutcomeTx(ctx, tx, sc, &o)
 	})
 }
+
+// bulkWhere selects the proposals of a bulk action the scope sees.
+func bulkWhere(sc auth.Scope, b routing.Bulk, a *args) string {
+	w := `p.run_id = ` + a.add(b.RunID) + ` AND p.status = ` + a.add(string(b.Action.From())) + ` AND ` + learnerScope(sc, "l", a)
+	if b.MunicipalityID != 0 {
+		w += ` AND l.municipality_id = ` + a.add(b.MunicipalityID)
+	}
+	if b.OrgID != 0 {
+		w += ` AND l.org_id = ` + a.add(b.OrgID)
+	}
+	if b.SpecialtyCode != "" {
+		w += ` AND l.specialty_code = ` + a.add(b.SpecialtyCode)
+	}
+	return w
+}
+
+// CountBulk counts the proposals a bulk action selects.
+func (s *Store) CountBulk(ctx context.Context, sc auth.Scope, b routing.Bulk) (int, error) {
+	var a args
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM match_proposal p JOIN learner l ON l.id = p.learner_id WHERE `+bulkWhere(sc, b, &a), a...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count proposals: %w", err)
+	}
+	return n, nil
+}
+
+// ApplyBulk moves the proposals a bulk action selects, all or none: when
+// their number is not the one confirmed, nothing changes.
+func (s *Store) ApplyBulk(ctx context.Context, sc auth.Scope, b routing.Bulk, expect int) (int, error) {
+	var n int
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var a args
+		ids, err := scanIDs(ctx, tx, `SELECT p.id FROM match_proposal p JOIN learner l ON l.id = p.learner_id WHERE `+bulkWhere(sc, b, &a)+` ORDER BY p.id`, a)
+		if err != nil {
+			return err
+		}
+		if len(ids) != expect {
+			return apperr.New(apperr.Conflict, "предложений по этому отбору стало %d, а подтверждено %d: их уже меняли; проверьте число ещё раз", len(ids), expect)
+		}
+		now := tsArg(s.now())
+		for start := 0; start < len(ids); start += 500 {
+			chunk := ids[start:min(start+500, len(ids))]
+			var u args
+			var q string
+			if b.Action == routing.BulkWithdraw {
+				// Back to a proposal nobody has been sent.
+				q = `UPDATE match_proposal SET status = ` + u.add(string(b.Action.To())) + `, decided_at = NULL, decided_by = NULL, sent_at = NULL`
+			} else {
+				q = `UPDATE match_proposal SET status = ` + u.add(string(b.Action.To())) + `, decided_at = ` + u.add(now) + `, decided_by = ` +
+					u.add(nullID(sc.UserID)) + `, sent_at = ` + u.add(now)
+			}
+			if _, err := tx.ExecContext(ctx, q+` WHERE id IN (`+u.in(chunk)+`)`, u...); err != nil {
+				return fmt.Errorf("store: bulk proposals: %w", err)
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}
+
+// scanIDs reads a column of ids.
+func scanIDs(ctx context.Context, db querier, q string, a args) ([]int64, error) {
+	var out []int64
+	err := eachRow(ctx, db, q, a, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		out = append(out, id)
+		return nil
+	})
+	return out, err
+}

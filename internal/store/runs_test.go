@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/routing"
 )
@@ -47,6 +48,62 @@ func TestRunFigures(t *testing.T) {
 		notes, n, err := s.Proposals(ctx, sys, routing.ProposalFilter{RunID: r.ID, Holders: true, Limit: 10})
 		if err != nil || n != 1 || len(notes) != 1 || notes[0].LearnerID != f.graduate.ID || notes[0].ContractNote != props[0].ContractNote {
 			t.Errorf("holders: %+v (%d), %v", notes, n, err)
+		}
+	})
+}
+
+// TestBulkProposals: proposals of one municipality are sent at once after
+// their number is confirmed; a stale number changes nothing; a centre acts
+// only on the people it sees; withdrawn proposals can be sent again.
+func TestBulkProposals(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := seed(t, s)
+		r := routing.Run{RegionCode: "41", Round: 1, Mode: routing.Stable, Seed: 7, GraduationYear: 2026}
+		if err := s.StartRun(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		r.Status, r.Candidates, r.Matched = routing.Finished, 3, 3
+		props := []routing.Proposal{
+			{LearnerID: f.graduate.ID, Status: routing.Proposed}, // Елизовский
+			{LearnerID: f.other.ID, Status: routing.Proposed},    // Елизовский
+			{LearnerID: f.student.ID, Status: routing.Proposed},  // Петропавловск
+		}
+		if err := s.FinishRun(ctx, &r, props); err != nil {
+			t.Fatal(err)
+		}
+		region := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
+		centre := auth.Scope{Role: auth.CZN, RegionCode: "41", OrgID: 99, Municipalities: []int64{f.muni1.ID}, UserID: 2}
+		elizovo := routing.Bulk{RunID: r.ID, Action: routing.BulkSend, MunicipalityID: f.muni2.ID}
+		if n, err := s.CountBulk(ctx, region, elizovo); err != nil || n != 2 {
+			t.Fatalf("count of Elizovo: %d, %v", n, err)
+		}
+		if n, err := s.CountBulk(ctx, centre, elizovo); err != nil || n != 0 {
+			t.Errorf("a centre of Petropavlovsk counts Elizovo's: %d, %v", n, err)
+		}
+		if _, err := s.ApplyBulk(ctx, region, elizovo, 3); !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("a stale number: %v", err)
+		}
+		sent := func() int {
+			_, n, err := s.Proposals(ctx, auth.SystemScope("41"), routing.ProposalFilter{RunID: r.ID, Status: routing.Sent, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := sent(); n != 0 {
+			t.Fatalf("after the refusal %d sent", n)
+		}
+		if n, err := s.ApplyBulk(ctx, region, elizovo, 2); err != nil || n != 2 || sent() != 2 {
+			t.Fatalf("send Elizovo: %d, %v; sent %d", n, err, sent())
+		}
+		back := routing.Bulk{RunID: r.ID, Action: routing.BulkWithdraw, OrgID: f.college2.ID}
+		if n, err := s.ApplyBulk(ctx, region, back, 1); err != nil || n != 1 || sent() != 1 {
+			t.Errorf("withdraw the medical college's: %d, %v; sent %d", n, err, sent())
+		}
+		all := routing.Bulk{RunID: r.ID, Action: routing.BulkSend}
+		if n, err := s.CountBulk(ctx, region, all); err != nil || n != 2 {
+			t.Errorf("left to send: %d, %v", n, err)
 		}
 	})
 }

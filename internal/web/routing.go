@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
 	"marshrut/internal/exchange"
+	"marshrut/internal/org"
 	"marshrut/internal/routing"
 )
 
@@ -52,12 +55,19 @@ func (w *Web) MatchRun(rw http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := routing.ProposalFilter{RunID: id, Status: routing.ProposalStatus(q.Get("status")), Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
-	data := map[string]any{"Run": run, "Filter": f, "CanRun": routing.CanRun(sc), "Done": q.Get("done"), "Error": q.Get("error"),
-		"Statuses": []routing.ProposalStatus{routing.Proposed, routing.Sent, routing.Accepted, routing.Declined, routing.Unmatched}}
+	data := map[string]any{"Run": run, "Filter": f, "CanRun": routing.CanRun(sc), "Done": q.Get("done"), "Error": q.Get("error"), "Bulk": q.Get("bulk"),
+		"BulkActions": routing.BulkActions,
+		"Statuses":    []routing.ProposalStatus{routing.Proposed, routing.Sent, routing.Accepted, routing.Declined, routing.Unmatched}}
 	if run.Status == routing.Running && run.JobID != 0 {
 		if j, err := w.d.Jobs.Job(r.Context(), run.JobID); err == nil {
 			data["Job"] = j
 		}
+	}
+	if routing.CanRun(sc) {
+		data["Munis"], _ = w.d.Municipalities.Municipalities(r.Context(), w.d.Region)
+		colleges, _, _ := w.d.Orgs.List(r.Context(), org.Filter{Kind: org.College, Sort: "name", Limit: 500})
+		unis, _, _ := w.d.Orgs.List(r.Context(), org.Filter{Kind: org.University, Sort: "name", Limit: 100})
+		data["Orgs"] = append(colleges, unis...)
 	}
 	if run.Status == routing.Finished && sc.SeesPersons() {
 		items, total, err := w.d.Routing.Proposals(r.Context(), sc, f)
@@ -91,7 +101,7 @@ func (w *Web) Decide(rw http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case err == nil:
-		http.Redirect(rw, r, back+sep+"done=1", http.StatusSeeOther)
+		http.Redirect(rw, r, back+sep+"done=1#p"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	case apperr.Is(err, apperr.Conflict) || apperr.Is(err, apperr.Invalid):
 		http.Redirect(rw, r, back+sep+"error="+url.QueryEscape(apperr.Text(err)), http.StatusSeeOther)
 	default:
@@ -186,4 +196,87 @@ func (w *Web) EmploymentExport(rw http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	})
+}
+
+// bulkPage is the confirmation of a bulk action on a run's proposals.
+type bulkPage struct {
+	Run    routing.Run
+	Bulk   routing.Bulk
+	Count  int
+	Where  string // the filter in words
+	Orgs   []org.Organisation
+	Munis  []classifier.Municipality
+	Errors string
+}
+
+// bulkOf reads a bulk action from a query or a form.
+func bulkOf(r *http.Request, runID int64, get func(string) string) routing.Bulk {
+	b := routing.Bulk{RunID: runID, Action: routing.BulkAction(get("action")), SpecialtyCode: strings.TrimSpace(get("specialty"))}
+	b.MunicipalityID, _ = strconv.ParseInt(get("municipality"), 10, 64)
+	b.OrgID, _ = strconv.ParseInt(get("org"), 10, 64)
+	return b
+}
+
+// BulkPreview counts the proposals a bulk action would change and asks to
+// confirm the number.
+func (w *Web) BulkPreview(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	run, err := w.d.Routing.Run(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	b := bulkOf(r, id, r.URL.Query().Get)
+	n, err := w.d.Routing.CountBulk(r.Context(), sc, b)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	p := bulkPage{Run: run, Bulk: b, Count: n, Where: w.bulkWhere(r, b)}
+	w.render(rw, r, http.StatusOK, "match_bulk", "routing", p)
+}
+
+// bulkWhere says the filter of a bulk action in words.
+func (w *Web) bulkWhere(r *http.Request, b routing.Bulk) string {
+	var parts []string
+	if b.MunicipalityID != 0 {
+		if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
+			for _, m := range ms {
+				if m.ID == b.MunicipalityID {
+					parts = append(parts, "живущих: "+m.Name)
+				}
+			}
+		}
+	}
+	if b.OrgID != 0 {
+		if o, err := w.d.Orgs.Get(r.Context(), b.OrgID); err == nil {
+			parts = append(parts, "выпускников: "+o.Name)
+		}
+	}
+	if b.SpecialtyCode != "" {
+		parts = append(parts, "специальности "+b.SpecialtyCode)
+	}
+	if len(parts) == 0 {
+		return "все предложения расчёта"
+	}
+	return "предложения " + strings.Join(parts, "; ")
+}
+
+// BulkApply applies a confirmed bulk action and goes back to the run.
+func (w *Web) BulkApply(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	b := bulkOf(r, id, r.PostFormValue)
+	expect, _ := strconv.Atoi(r.PostFormValue("expect"))
+	n, err := w.d.Routing.ApplyBulk(r.Context(), sc, b, expect)
+	back := fmt.Sprintf("/routing/runs/%d", id)
+	switch {
+	case err == nil:
+		http.Redirect(rw, r, back+"?bulk="+url.QueryEscape(fmt.Sprintf("Предложений %s: %s.", b.Action.Done(), Number(n))), http.StatusSeeOther)
+	case apperr.Is(err, apperr.Conflict) || apperr.Is(err, apperr.Invalid):
+		http.Redirect(rw, r, back+"?error="+url.QueryEscape(apperr.Text(err)), http.StatusSeeOther)
+	default:
+		w.Error(rw, r, err)
+	}
 }

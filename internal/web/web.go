@@ -166,7 +166,7 @@ func New(d Deps) (*Web, error) {
 	for _, p := range []string{"login", "password", "reset", "user", "dashboard", "learners", "learner", "organisations", "organisation", "audit", "users", "tokens", "error", "import", "job", "vacancies", "vacancy",
 		"guidance", "event_new", "event", "coverage", "pupils", "inform", "ddo", "ddo_result", "ddo_paper",
 		"targeted", "offer_new", "offer", "applications", "application", "targeted_figures",
-		"routing", "match_run", "recommend", "applicants", "employment",
+		"routing", "match_run", "match_bulk", "recommend", "applicants", "employment",
 		"risk", "risk_model", "risk_cases", "risk_case",
 		"federal", "federal_region", "federal_cell",
 		"monitoring", "reports", "kpi", "kpi_measure", "forms", "form",
