@@ -27,19 +27,43 @@ import (
 	"marshrut/internal/store"
 )
 
-// buildBinary builds the program for tests that kill it.
+// buildBinary builds the program, once, for the tests that run it as a
+// process (and kill it).
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "marshrut")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "marshrut-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(dir, "marshrut")
+		built.out, built.err = exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("build: %v\n%s", built.err, built.out)
 	}
-	return bin
+	return built.path
 }
 
-// demoRegion generates a demo region of n learners into db with a built
-// binary: generated in the test's own process under -race, the pure-Go SQLite
-// takes minutes instead of a second.
+// built is the program built once for every test that runs it as a process.
+var built struct {
+	once sync.Once
+	path string
+	out  []byte
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.path != "" {
+		os.RemoveAll(filepath.Dir(built.path))
+	}
+	os.Exit(code)
+}
+
+// demoRegion generates a demo region of n learners into db with the built
+// binary, in a process of its own as a person would.
 func demoRegion(t *testing.T, db string, n int) {
 	t.Helper()
 	out, err := exec.Command(buildBinary(t), "demo", "--db", db, "--learners", strconv.Itoa(n), "--generate-only").CombinedOutput()

@@ -23,10 +23,7 @@ func TestImportKilledHalfway(t *testing.T) {
 		t.Skip("builds the binary and writes a large file")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "marshrut")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	db := filepath.Join(dir, "kill.db")
 	if out, err := exec.Command(bin, "demo", "--db", db, "--learners", "2000", "--generate-only").CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
