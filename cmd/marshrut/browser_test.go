@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,20 +62,17 @@ func demoServer(t *testing.T) (*httptest.Server, *store.Store, *config.Config) {
 	t.Helper()
 	ctx := context.Background()
 	cfg := config.Default()
-	cfg.DatabaseURL = filepath.Join(t.TempDir(), "browser.db")
 	cfg.LogLevel = 8 // quiet
+	base := demoBase(t)
+	cfg.DatabaseURL = filepath.Join(t.TempDir(), "browser.db")
+	if err := copyFile(base, cfg.DatabaseURL); err != nil {
+		t.Fatal(err)
+	}
 	st, err := openStore(ctx, &cfg, cfg.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := &env{stdout: io.Discard, stderr: io.Discard}
-	if err := generate(ctx, e, &cfg, st, 11, 4000); err != nil {
-		t.Fatal(err)
-	}
-	if err := demoUsers(ctx, io.Discard, &cfg, st); err != nil {
-		t.Fatal(err)
-	}
 	h, err := handler(&cfg, st)
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +80,57 @@ func demoServer(t *testing.T) (*httptest.Server, *store.Store, *config.Config) {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, st, &cfg
+}
+
+// demoBase generates, once for the whole test binary, the demo region the
+// servers of the tests start from (4 000 learners and the demo users), and
+// answers its file; each test works on a copy of its own.
+func demoBase(t *testing.T) string {
+	t.Helper()
+	base.once.Do(func() {
+		dir, err := os.MkdirTemp("", "marshrut-demo-")
+		if err != nil {
+			base.err = err
+			return
+		}
+		base.dir = dir
+		ctx := context.Background()
+		cfg := config.Default()
+		cfg.DatabaseURL = filepath.Join(dir, "base.db")
+		cfg.LogLevel = 8
+		st, err := openStore(ctx, &cfg, cfg.Logger())
+		if err != nil {
+			base.err = err
+			return
+		}
+		e := &env{stdout: io.Discard, stderr: io.Discard}
+		if base.err = generate(ctx, e, &cfg, st, 11, 4000); base.err == nil {
+			base.err = demoUsers(ctx, io.Discard, &cfg, st)
+		}
+		if err := st.Close(); base.err == nil {
+			base.err = err
+		}
+		base.path = cfg.DatabaseURL
+	})
+	if base.err != nil {
+		t.Fatalf("the demo region of the tests: %v", base.err)
+	}
+	return base.path
+}
+
+var base struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
+
+// copyFile copies a closed SQLite database file.
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
 }
 
 type css = chromedp.CSS

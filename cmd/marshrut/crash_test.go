@@ -59,6 +59,9 @@ func TestMain(m *testing.M) {
 	if built.path != "" {
 		os.RemoveAll(filepath.Dir(built.path))
 	}
+	if base.dir != "" {
+		os.RemoveAll(base.dir)
+	}
 	os.Exit(code)
 }
 
