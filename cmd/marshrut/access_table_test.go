@@ -143,6 +143,7 @@ var webRules = map[string]rule{
 	"GET /balance/scenarios":                                   {allow: "@whole"},
 	"POST /balance/scenarios":                                  {allow: "@whole"},
 	"POST /balance/scenarios/proposals":                        {allow: "@whole", want: "done", writes: "balance_scenario"},
+	"POST /balance/settings":                                   {allow: "@whole", deniedInvalid: true},
 	"GET /balance/scenarios/{id}":                              {allow: "@whole"},
 	"POST /balance/scenarios/{id}/changes":                     {allow: "@whole"},
 	"POST /balance/scenarios/{id}/changes/remove":              {allow: "@whole", want: "missing"},
