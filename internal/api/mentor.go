@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/learner"
 	"marshrut/internal/mentor"
 )
 
@@ -212,9 +213,9 @@ type mentorFiguresDTO struct {
 	Comparison      mentorComparisonDTO `json:"comparison"`
 }
 
-func fromComparison(c mentor.Comparison) mentorComparisonDTO {
-	return mentorComparisonDTO{Mentored: c.Mentored, Matched: c.Matched, Peers: c.Peers, Cells: c.Cells,
-		MentoredShare: c.MentoredShare, PeersShare: c.PeersShare, Difference: c.Difference, Low: c.Low, High: c.High}
+func fromComparison(c learner.Comparison) mentorComparisonDTO {
+	return mentorComparisonDTO{Mentored: c.Treated, Matched: c.Matched, Peers: c.Peers, Cells: c.Cells,
+		MentoredShare: c.TreatedShare, PeersShare: c.PeersShare, Difference: c.Difference, Low: c.Low, High: c.High}
 }
 
 // mentorComparisonDTO is mentor.Comparison.

@@ -3,6 +3,8 @@ package mentor
 import (
 	"cmp"
 	"slices"
+
+	"marshrut/internal/learner"
 )
 
 // Coverage is the mentorship of the full-time students of one organisation,
@@ -49,8 +51,8 @@ type Counts struct {
 	Year           int
 	Mentored, Rest Graduates
 	// Strata are the year's graduates of a known status by specialty,
-	// organisation, band of grades and mentorship.
-	Strata []Stratum
+	// organisation, band of grades and mentorship (Treated).
+	Strata []learner.Stratum
 }
 
 // FormRow is the pairs of one form.
@@ -80,13 +82,13 @@ type Figures struct {
 	Mentored, Rest Graduates
 	// Comparison is Mentored against graduates alike in specialty,
 	// organisation and grades.
-	Comparison Comparison
+	Comparison learner.Comparison
 }
 
 // Compute makes the figures of the counts. The total is the sum of the
 // organisations' rows, so that a student is counted once.
 func Compute(c Counts) Figures {
-	f := Figures{Year: c.Year, Mentored: c.Mentored, Rest: c.Rest, Comparison: Compare(c.Year, c.Strata)}
+	f := Figures{Year: c.Year, Mentored: c.Mentored, Rest: c.Rest, Comparison: learner.Compare(c.Strata)}
 	f.ByOrg = sortedByName(c.ByOrg)
 	f.ByMunicipality = sortedByName(c.ByMunicipality)
 	for _, r := range c.ByOrg {

@@ -593,7 +593,7 @@ func (s *Store) MentorshipCounts(ctx context.Context, sc auth.Scope, year int) (
 }
 
 // mentorStrata counts the year's graduates of a known status by specialty,
-// organisation, band of grades (mentor.GradeBand) and mentorship.
+// organisation, band of grades (learner.GradeBand) and mentorship.
 func (s *Store) mentorStrata(ctx context.Context, sc auth.Scope, year int, c *mentor.Counts) error {
 	var a args
 	q := `SELECT CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id) THEN 1 ELSE 0 END,
@@ -604,12 +604,12 @@ func (s *Store) mentorStrata(ctx context.Context, sc auth.Scope, year int, c *me
 		FROM learner l WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'graduate' AND l.graduation_year = ` + a.add(year) + `
 		AND l.outcome_6m NOT IN ('', 'unknown') GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4, 1`
 	return eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
-		var st mentor.Stratum
+		st := learner.Stratum{Year: year}
 		var mentored int
 		if err := r.Scan(&mentored, &st.Specialty, &st.OrgID, &st.Band, &st.Graduates, &st.Employed); err != nil {
 			return err
 		}
-		st.Mentored = mentored == 1
+		st.Treated = mentored == 1
 		c.Strata = append(c.Strata, st)
 		return nil
 	})

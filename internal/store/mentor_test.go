@@ -215,8 +215,8 @@ func TestMentorship(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c := fig.Comparison; fig.Year != 2024 || c.Mentored != 1 || c.Matched != 1 || c.Peers != 3 || c.Cells != 1 ||
-			c.MentoredShare != 1 || c.PeersShare < 0.33 || c.PeersShare > 0.34 {
+		if c := fig.Comparison; fig.Year != 2024 || c.Treated != 1 || c.Matched != 1 || c.Peers != 3 || c.Cells != 1 ||
+			c.TreatedShare != 1 || c.PeersShare < 0.33 || c.PeersShare > 0.34 {
 			t.Errorf("year %d, comparison %+v", fig.Year, c)
 		}
 	})

@@ -1,15 +1,16 @@
-package mentor
+package learner
 
 import "math"
 
-// Stratum counts the graduates of one year with a known status six months
-// on who are alike in what the comparison holds equal: specialty,
-// organisation and band of the average grade; mentored or not.
+// Stratum counts graduates of a known outcome who are alike in what a
+// comparison holds equal: graduation year, specialty, organisation and band
+// of the average grade; treated (mentored, enrolled in a programme) or not.
 type Stratum struct {
+	Year      int
 	Specialty string
 	OrgID     int64
 	Band      int // GradeBand
-	Mentored  bool
+	Treated   bool
 	Graduates int
 	Employed  int
 }
@@ -30,30 +31,30 @@ func GradeBand(avg float64) int {
 	return 4
 }
 
-// Comparison is the employment of mentored graduates against graduates
-// without a mentor of the same specialty, organisation and band of grades
-// (exact matching): the peers' shares are weighted by the number of
-// mentored graduates in each cell, so the comparison is made on the
-// mentored graduates' own mix.
+// Comparison is the employment of treated graduates (mentored, or enrolled
+// in a programme of active measures) against untreated graduates of the same
+// year, specialty, organisation and band of grades (exact matching): the
+// peers' shares are weighted by the number of treated graduates in each
+// cell, so the comparison is made on the treated graduates' own mix.
 type Comparison struct {
-	Year int
-	// Mentored counts the mentored graduates with a known status; Matched
-	// those of them who have peers; Peers the peers they are compared with.
-	Mentored, Matched, Peers int
-	// Cells is the number of cells (specialty × organisation × band) compared.
+	// Treated counts the treated graduates of a known outcome; Matched those
+	// of them who have peers; Peers the peers they are compared with.
+	Treated, Matched, Peers int
+	// Cells is the number of cells (year × specialty × organisation × band) compared.
 	Cells int
-	// MentoredShare and PeersShare are the shares at work or in study six
-	// months on; Difference is their difference, Low and High its 95 %
-	// interval from the sampling noise alone (the normal approximation).
-	MentoredShare, PeersShare, Difference, Low, High float64
+	// TreatedShare and PeersShare are the shares at work or in study;
+	// Difference is their difference, Low and High its 95 % interval from
+	// the sampling noise alone (the normal approximation).
+	TreatedShare, PeersShare, Difference, Low, High float64
 }
 
 // Clear tells whether the interval leaves out zero.
 func (c Comparison) Clear() bool { return c.Matched > 0 && (c.Low > 0 || c.High < 0) }
 
-// Compare matches the mentored graduates to their peers cell by cell.
-func Compare(year int, strata []Stratum) Comparison {
+// Compare matches the treated graduates to their peers cell by cell.
+func Compare(strata []Stratum) Comparison {
 	type key struct {
+		year int
 		spec string
 		org  int64
 		band int
@@ -62,14 +63,14 @@ func Compare(year int, strata []Stratum) Comparison {
 	cells := map[key]*cell{}
 	var order []key
 	for _, s := range strata {
-		k := key{s.Specialty, s.OrgID, s.Band}
+		k := key{s.Year, s.Specialty, s.OrgID, s.Band}
 		c := cells[k]
 		if c == nil {
 			c = &cell{}
 			cells[k] = c
 			order = append(order, k)
 		}
-		if s.Mentored {
+		if s.Treated {
 			c.m += s.Graduates
 			c.me += s.Employed
 		} else {
@@ -77,11 +78,11 @@ func Compare(year int, strata []Stratum) Comparison {
 			c.re += s.Employed
 		}
 	}
-	out := Comparison{Year: year}
+	var out Comparison
 	var sumM, sumR, variance float64
 	for _, k := range order { // in the order of the strata: sums do not depend on map order
 		c := cells[k]
-		out.Mentored += c.m
+		out.Treated += c.m
 		if c.m == 0 || c.r == 0 {
 			continue
 		}
@@ -98,8 +99,8 @@ func Compare(year int, strata []Stratum) Comparison {
 		return out
 	}
 	n := float64(out.Matched)
-	out.MentoredShare, out.PeersShare = sumM/n, sumR/n
-	out.Difference = out.MentoredShare - out.PeersShare
+	out.TreatedShare, out.PeersShare = sumM/n, sumR/n
+	out.Difference = out.TreatedShare - out.PeersShare
 	half := 1.96 * math.Sqrt(variance) / n
 	out.Low, out.High = out.Difference-half, out.Difference+half
 	return out
