@@ -188,6 +188,12 @@ type proposalView struct {
 	Group, Level string
 }
 
+// DemandText is the demand of the year of graduation with its 80 % interval.
+func (p proposalView) DemandText() string {
+	r := func(x float64) string { return Number(int(math.Round(x))) }
+	return r(p.Demand.Mean) + " (" + r(p.Demand.Lo80) + "–" + r(p.Demand.Hi80) + ")"
+}
+
 // proposalViews keeps the largest changes first, at most n.
 func proposalViews(ps []balance.Proposal, n int) []proposalView {
 	out := make([]proposalView, 0, len(ps))
