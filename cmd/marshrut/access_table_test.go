@@ -276,6 +276,8 @@ var apiRules = map[string]rule{
 	"DELETE /balance/needs/{id}":                             {allow: "@whole employer", want: "ok", writes: "employer_need"},
 	"GET /balance/scenarios":                                 {allow: "@whole"},
 	"POST /balance/scenarios":                                {allow: "@whole"},
+	"POST /balance/scenarios/proposals":                      {allow: "@whole", want: "ok", writes: "balance_scenario"},
+	"PUT /balance/settings":                                  {allow: "@whole", deniedInvalid: true},
 	"GET /risk/cases":                                        {allow: "@whole czn college university"},
 	"POST /risk/cases":                                       {allow: "czn", deniedInvalid: true},
 	"GET /risk/cases/{id}":                                   {allow: "@whole czn college university"},
