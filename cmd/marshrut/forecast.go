@@ -20,6 +20,8 @@ import (
 const forecastUsage = `Использование:
   marshrut forecast balance [--scenario N] [--years 1,3,5,7]   баланс кадров региона по группам специальностей
   marshrut forecast import needs|capacity|ages ФАЙЛ            загрузить потребность, вместимость или возраст занятых
+  marshrut forecast limit ПРОЦЕНТ                              предел изменения приёма специальности за год (по умолчанию 20)
+  marshrut forecast proposals [--save НАЗВАНИЕ] [--confirm ID,ID]  предложения по приёму; сохранить как сценарий с подтверждёнными
   marshrut forecast bench --m3 ФАЙЛ                            проверить методы прогноза на годовых рядах M3`
 
 // runForecast is `marshrut forecast …`: the workforce balance from a shell,
@@ -36,6 +38,10 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 		return forecastBalance(ctx, e, args[1:])
 	case "import":
 		return forecastImport(ctx, e, args[1:])
+	case "limit":
+		return forecastLimit(ctx, e, args[1:])
+	case "proposals":
+		return forecastProposals(ctx, e, args[1:])
 	}
 	fmt.Fprintln(e.stderr, forecastUsage)
 	return fmt.Errorf("неизвестная команда «forecast %s»", args[0])
@@ -113,6 +119,94 @@ func forecastBalance(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Групп: %d, предложений по приёму: %d; рассчитано за %.2f с.\n", len(res.Rows), len(res.Proposals), res.Seconds)
+	if len(res.Totals) > 0 {
+		cl := res.Totals[0].Closure()
+		fmt.Fprintf(e.stdout, "Потребность %d года: %d; закрывают выпускники %d, из них по целевым договорам %d.\n", res.Totals[0].Year, cl.Need, cl.Closed, cl.ByContracts)
+	}
+	return nil
+}
+
+// forecastLimit sets the region's limit on a proposal's change of admission, in percent.
+func forecastLimit(ctx context.Context, e *env, args []string) error {
+	cfg := config.Default()
+	fs := flags("forecast limit", e, &cfg)
+	if err := cfg.Parse(fs, args, e.getenv); err != nil {
+		return err
+	}
+	var pct float64
+	if fs.NArg() != 1 {
+		return errors.New("укажите предел в процентах: marshrut forecast limit 20")
+	}
+	if _, err := fmt.Sscan(strings.Replace(fs.Arg(0), ",", ".", 1), &pct); err != nil {
+		return fmt.Errorf("предел изменения приёма — число процентов от 1 до 100, а не «%s»", fs.Arg(0))
+	}
+	st, err := openStore(ctx, &cfg, cfg.Logger())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := balance.NewService(st, time.Now).SetMaxChange(ctx, auth.SystemScope(cfg.Region), pct/100); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Предел изменения приёма: %g %% в год.\n", pct)
+	return nil
+}
+
+// forecastProposals prints the proposals of admission, those beyond the
+// region's limit with the reason, and saves them as a scenario with the
+// confirmed ones in full when --save is given.
+func forecastProposals(ctx context.Context, e *env, args []string) error {
+	cfg := config.Default()
+	fs := flags("forecast proposals", e, &cfg)
+	save := fs.String("save", "", "сохранить предложения как сценарий с этим названием")
+	confirm := fs.String("confirm", "", "обозначения предложений больше предела, которые подтверждаются, через запятую")
+	if err := cfg.Parse(fs, args, e.getenv); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, &cfg, cfg.Logger())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := balance.NewService(st, time.Now)
+	sc := auth.SystemScope(cfg.Region)
+	res, err := svc.Balance(ctx, sc, 0)
+	if err != nil {
+		return err
+	}
+	share, err := svc.MaxChange(ctx, sc)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "обозначение\tприём\tорганизация\tспециальность\tсейчас\tпредложено\tнужно\tспрос (80 %)\tпочему больше предела\t")
+	waiting := 0
+	for _, p := range res.Proposals {
+		why := "—"
+		if p.Confirm() {
+			why, waiting = p.Why, waiting+1
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\t%d\t%d\t%.0f (%.0f–%.0f)\t%s\t\n", p.ID(), p.AdmissionYear, p.OrgName, p.Specialty.Code,
+			p.Current, p.Proposed, p.Wanted, p.Demand.Mean, p.Demand.Lo80, p.Demand.Hi80, why)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Предложений: %d; больше предела %g %% в год, ждут подтверждения: %d.\n", len(res.Proposals), share*100, waiting)
+	if *save == "" {
+		return nil
+	}
+	var ids []string
+	for _, id := range strings.Split(*confirm, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	x, err := svc.FromProposals(ctx, sc, *save, ids)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Сохранён сценарий №%d «%s»: подтверждено %d.\n", x.ID, x.Name, len(ids))
 	return nil
 }
 

@@ -254,6 +254,8 @@ func (a *api) routes() []route {
 		{"DELETE", "/balance/needs/{id}", "Удалить заявленную потребность", false, a.withBalance(a.deleteNeed)},
 		{"GET", "/balance/scenarios", "Сценарии баланса кадров", false, a.withBalance(a.listScenarios)},
 		{"POST", "/balance/scenarios", "Создать сценарий баланса кадров", false, a.withBalance(a.createScenario)},
+		{"POST", "/balance/scenarios/proposals", "Сохранить предложения по приёму как сценарий", false, a.withBalance(a.scenarioFromProposals)},
+		{"PUT", "/balance/settings", "Предел изменения приёма в год", false, a.withBalance(a.setBalanceSettings)},
 		{"GET", "/risk/cases", "Случаи центров занятости", false, a.withRisk(a.listCases)},
 		{"POST", "/risk/cases", "Открыть случай", false, a.withRisk(a.openCase)},
 		{"GET", "/risk/cases/{id}", "Случай центра занятости", false, a.withRisk(a.getCase)},

@@ -37,6 +37,7 @@ type balanceCellDTO struct {
 	DemandHi95  float64 `json:"demand_hi95"`
 	Supply      float64 `json:"supply"`
 	Targeted    float64 `json:"targeted"`
+	Contracted  float64 `json:"contracted"`
 	Gap         float64 `json:"gap"`
 }
 
@@ -45,7 +46,7 @@ func roundTenth(x float64) float64 { return math.Round(x*10) / 10 }
 func fromBalanceCell(c balance.Cell) balanceCellDTO {
 	return balanceCellDTO{Year: c.Year, Vacancies: roundTenth(c.Vacancies.Mean), Declared: roundTenth(c.Declared), Replacement: roundTenth(c.Replacement),
 		Demand: roundTenth(c.Demand.Mean), DemandLo80: roundTenth(c.Demand.Lo80), DemandHi80: roundTenth(c.Demand.Hi80), DemandLo95: roundTenth(c.Demand.Lo95),
-		DemandHi95: roundTenth(c.Demand.Hi95), Supply: roundTenth(c.Supply), Targeted: roundTenth(c.Targeted), Gap: roundTenth(c.Gap)}
+		DemandHi95: roundTenth(c.Demand.Hi95), Supply: roundTenth(c.Supply), Targeted: roundTenth(c.Targeted), Contracted: roundTenth(c.Contracted), Gap: roundTenth(c.Gap)}
 }
 
 // accuracyDTO is the backtest of a row's forecast on the region's history.
@@ -112,6 +113,18 @@ type balanceDTO struct {
 	Totals     []balanceCellDTO `json:"totals"`
 	Proposals  int              `json:"proposals"`
 	Computed   string           `json:"computed_at"`
+	MaxChange  float64          `json:"max_change"`
+	Closure    *closureDTO      `json:"closure"`
+}
+
+// closureDTO is balance.Closure of the first year.
+type closureDTO struct {
+	Year          int     `json:"year"`
+	Need          int     `json:"need"`
+	Closed        int     `json:"closed"`
+	ByContracts   int     `json:"by_contracts"`
+	Share         float64 `json:"share"`
+	ContractShare float64 `json:"contract_share"`
 }
 
 // yearMonth writes the first day of a month as "2026-03", or "" for none.
@@ -136,6 +149,13 @@ func (a *api) getBalance(w http.ResponseWriter, r *http.Request, c caller) error
 	out := balanceDTO{Years: res.Years, FirstMonth: yearMonth(res.FirstMonth), LastMonth: yearMonth(res.LastMonth),
 		Method: string(balance.Method), Rows: mapSlice(res.Rows, fromBalanceRow), Totals: mapSlice(res.Totals, fromBalanceCell),
 		Proposals: len(res.Proposals), Computed: formatTime(res.Computed)}
+	if len(res.Totals) > 0 {
+		cl := res.Totals[0].Closure()
+		out.Closure = &closureDTO{Year: res.Totals[0].Year, Need: cl.Need, Closed: cl.Closed, ByContracts: cl.ByContracts, Share: cl.Share(), ContractShare: cl.ContractShare()}
+	}
+	if out.MaxChange, err = a.d.Balance.MaxChange(r.Context(), c.scope); err != nil {
+		return err
+	}
 	if res.Scenario != nil {
 		out.ScenarioID = &res.Scenario.ID
 	}
@@ -191,20 +211,31 @@ func (a *api) getBalanceGroup(w http.ResponseWriter, r *http.Request, c caller) 
 
 // admissionProposalDTO is a proposed admission of an organisation to a specialty.
 type admissionProposalDTO struct {
-	GroupKey       string `json:"group_key"`
-	OrgID          int64  `json:"org_id"`
-	OrgName        string `json:"org_name"`
-	SpecialtyCode  string `json:"specialty_code"`
-	AdmissionYear  int    `json:"admission_year"`
-	GraduationYear int    `json:"graduation_year"`
-	Current        int    `json:"current"`
-	Capacity       *int   `json:"capacity"`
-	Proposed       int    `json:"proposed"`
+	GroupKey       string  `json:"group_key"`
+	OrgID          int64   `json:"org_id"`
+	OrgName        string  `json:"org_name"`
+	SpecialtyCode  string  `json:"specialty_code"`
+	AdmissionYear  int     `json:"admission_year"`
+	GraduationYear int     `json:"graduation_year"`
+	Current        int     `json:"current"`
+	Capacity       *int    `json:"capacity"`
+	Proposed       int     `json:"proposed"`
+	ID             string  `json:"id"`
+	Wanted         int     `json:"wanted"`
+	Limit          int     `json:"limit"`
+	Confirm        bool    `json:"needs_confirmation"`
+	Why            string  `json:"why,omitempty"`
+	Demand         float64 `json:"demand"`
+	DemandLo80     float64 `json:"demand_lo80"`
+	DemandHi80     float64 `json:"demand_hi80"`
+	Supply         float64 `json:"supply"`
 }
 
 func fromAdmissionProposal(p balance.Proposal) admissionProposalDTO {
 	d := admissionProposalDTO{GroupKey: p.Key.ID(), OrgID: p.OrgID, OrgName: p.OrgName, SpecialtyCode: p.Specialty.Code, AdmissionYear: p.AdmissionYear,
-		GraduationYear: p.GraduationYear, Current: p.Current, Proposed: p.Proposed}
+		GraduationYear: p.GraduationYear, Current: p.Current, Proposed: p.Proposed, ID: p.ID(), Wanted: p.Wanted, Limit: p.Limit,
+		Confirm: p.Confirm(), Why: p.Why, Demand: roundTenth(p.Demand.Mean), DemandLo80: roundTenth(p.Demand.Lo80), DemandHi80: roundTenth(p.Demand.Hi80),
+		Supply: roundTenth(p.Supply)}
 	if p.Capacity > 0 {
 		c := p.Capacity
 		d.Capacity = &c
@@ -348,6 +379,45 @@ type scenarioRequest struct {
 }
 
 // createScenario checks and stores a scenario; the balance with it is GET /balance?scenario_id=.
+// proposalsScenarioRequest makes a scenario of the proposals of admission.
+type proposalsScenarioRequest struct {
+	Name    string   `json:"name"`
+	Confirm []string `json:"confirm"`
+}
+
+// scenarioFromProposals saves the proposals as a scenario, the confirmed
+// ones beyond the region's limit in full.
+func (a *api) scenarioFromProposals(w http.ResponseWriter, r *http.Request, c caller) error {
+	var in proposalsScenarioRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	s, err := a.d.Balance.FromProposals(r.Context(), c.scope, in.Name, in.Confirm)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, fromScenario(s))
+	return nil
+}
+
+// balanceSettings is the region's limit on a proposal's change of admission.
+type balanceSettings struct {
+	MaxChange float64 `json:"max_change"`
+}
+
+// setBalanceSettings sets the region's limit.
+func (a *api) setBalanceSettings(w http.ResponseWriter, r *http.Request, c caller) error {
+	var in balanceSettings
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.d.Balance.SetMaxChange(r.Context(), c.scope, in.MaxChange); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}
+
 func (a *api) createScenario(w http.ResponseWriter, r *http.Request, c caller) error {
 	var in scenarioRequest
 	if err := decode(w, r, &in); err != nil {

@@ -413,6 +413,20 @@ type measureFiguresDTO struct {
 	ByProgramme []measureRowDTO `json:"by_programme"`
 	ByProvider  []measureRowDTO `json:"by_provider"`
 	ByCategory  []measureRowDTO `json:"by_category"`
+	Comparison  comparisonDTO   `json:"comparison"`
+}
+
+// comparisonDTO is learner.Comparison.
+type comparisonDTO struct {
+	Treated      int     `json:"treated"`
+	Matched      int     `json:"matched"`
+	Peers        int     `json:"peers"`
+	Cells        int     `json:"cells"`
+	TreatedShare float64 `json:"treated_share"`
+	PeersShare   float64 `json:"peers_share"`
+	Difference   float64 `json:"difference"`
+	Low          float64 `json:"low"`
+	High         float64 `json:"high"`
 }
 
 // measureFigures answers the figures of the enrolments the caller sees.
@@ -428,7 +442,8 @@ func (a *api) measureFigures(w http.ResponseWriter, r *http.Request, c caller) e
 		return err
 	}
 	out := measureFiguresDTO{Total: fromMeasureRow(figs.Total), ByProgramme: mapSlice(figs.ByProgramme, fromMeasureRow),
-		ByProvider: mapSlice(figs.ByProvider, fromMeasureRow), ByCategory: mapSlice(figs.ByCategory, fromMeasureRow)}
+		ByProvider: mapSlice(figs.ByProvider, fromMeasureRow), ByCategory: mapSlice(figs.ByCategory, fromMeasureRow),
+		Comparison: comparisonDTO(figs.Comparison)}
 	if f.Year != 0 {
 		out.Year = &f.Year
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/learner"
 	"marshrut/internal/mentor"
 )
 
@@ -209,6 +210,25 @@ type mentorFiguresDTO struct {
 	GraduationYear  int                 `json:"graduation_year"`
 	Mentored        graduatesDTO        `json:"mentored"`
 	Rest            graduatesDTO        `json:"rest"`
+	Comparison      mentorComparisonDTO `json:"comparison"`
+}
+
+func fromComparison(c learner.Comparison) mentorComparisonDTO {
+	return mentorComparisonDTO{Mentored: c.Treated, Matched: c.Matched, Peers: c.Peers, Cells: c.Cells,
+		MentoredShare: c.TreatedShare, PeersShare: c.PeersShare, Difference: c.Difference, Low: c.Low, High: c.High}
+}
+
+// mentorComparisonDTO is mentor.Comparison.
+type mentorComparisonDTO struct {
+	Mentored      int     `json:"mentored"`
+	Matched       int     `json:"matched"`
+	Peers         int     `json:"peers"`
+	Cells         int     `json:"cells"`
+	MentoredShare float64 `json:"mentored_share"`
+	PeersShare    float64 `json:"peers_share"`
+	Difference    float64 `json:"difference"`
+	Low           float64 `json:"low"`
+	High          float64 `json:"high"`
 }
 
 func (a *api) listProgrammes(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -421,7 +441,8 @@ func (a *api) mentorFigures(w http.ResponseWriter, r *http.Request, c caller) er
 	out := mentorFiguresDTO{Total: fromMentorCoverage(f.Total), ByOrg: mapSlice(f.ByOrg, fromMentorCoverage),
 		ByMunicipality: mapSlice(f.ByMunicipality, fromMentorCoverage), Pairs: f.Pairs, Active: f.Active, Ended: f.Ended, Early: f.Early,
 		Meetings: f.Meetings, MeetingsPerPair: f.MeetingsPerPair, EarlyShare: f.EarlyShare, GraduationYear: f.Year,
-		Mentored: graduatesDTO{f.Mentored.Graduates, f.Mentored.Employed, f.Mentored.Share()}, Rest: graduatesDTO{f.Rest.Graduates, f.Rest.Employed, f.Rest.Share()}}
+		Mentored: graduatesDTO{f.Mentored.Graduates, f.Mentored.Employed, f.Mentored.Share()}, Rest: graduatesDTO{f.Rest.Graduates, f.Rest.Employed, f.Rest.Share()},
+		Comparison: fromComparison(f.Comparison)}
 	for _, row := range f.ByForm {
 		out.ByForm = append(out.ByForm, formRowDTO{Form: string(row.Form), Active: row.Active, Completed: row.Completed, Early: row.Early, Meetings: row.Meetings})
 	}

@@ -84,7 +84,7 @@ func TestRecommendations(t *testing.T) {
 		it.SalaryMax != 90000 || it.Travel != "neighbouring" {
 		t.Errorf("recommendation %+v", it)
 	}
-	checkScore(t, "graduate", it.Graduate, "pay", "distance", "specialty", "ddo")
+	checkScore(t, "graduate", it.Graduate, "pay", "distance", "specialty", "level", "ddo")
 	checkScore(t, "employer", it.EmployerView, "specialty", "grades", "practice", "exam", "mentor", "contract")
 	for _, want := range []string{"зарплата 80000 ₽", "в соседнем муниципалитете", "по специальности 22.02.06: профессия «электрогазосварщик»"} {
 		if !strings.Contains(it.Reasons, want) {
@@ -159,7 +159,7 @@ func TestApplicants(t *testing.T) {
 		t.Errorf("the region's applicant %+v", it)
 	}
 	checkScore(t, "employer", it.EmployerView, "specialty", "grades", "practice", "exam", "mentor", "contract")
-	checkScore(t, "graduate", it.Graduate, "pay", "distance", "specialty", "ddo")
+	checkScore(t, "graduate", it.Graduate, "pay", "distance", "specialty", "level", "ddo")
 	// The welder's vacancy has no candidate of this year's runs.
 	if got := e.get(t, "minobr", Prefix+"/vacancies/"+welderID+"/applicants"); got.status != http.StatusOK || !strings.Contains(string(got.body), `"items":[]`) {
 		t.Errorf("no applicants: %d %s", got.status, got.body)

@@ -1,6 +1,7 @@
 package balance
 
 import (
+	"math"
 	"time"
 )
 
@@ -213,6 +214,22 @@ type Input struct {
 	Capacity    []Capacity
 	Needs       []Need
 	Ages        []Age
+	// MaxChange is the largest share by which a proposal changes a
+	// programme's admission in a year without a confirmation; 0 means
+	// DefaultMaxChange.
+	MaxChange float64
+}
+
+// DefaultMaxChange is the limit of a proposal's change when the region has
+// set none: a fifth of the places a year.
+const DefaultMaxChange = 0.2
+
+// maxChange is the region's limit or the default.
+func (in Input) maxChange() float64 {
+	if in.MaxChange > 0 {
+		return in.MaxChange
+	}
+	return DefaultMaxChange
 }
 
 // Years are the calendar years of the balance: graduations from next June
@@ -244,11 +261,40 @@ type Cell struct {
 	Demand      Interval // the three together
 	Supply      float64  // graduates projected
 	Targeted    float64  // of them, under targeted-education contracts
+	// Contracted is what the targeted contracts add to demand: employers
+	// have signed for these graduates, so demand is never below them.
+	Contracted float64
 	// Gap is supply minus demand: below zero the region lacks graduates.
 	// Its bounds are those of demand taken from the supply: GapLo80 is the
 	// gap if demand is at the top of its 80% interval.
 	Gap              float64
 	GapLo80, GapHi80 float64
+}
+
+// Closure is how much of a year's demand the graduates close, and how much
+// the graduates under targeted contracts close: the one definition behind
+// the measure «Закрытие потребности в кадрах» (kpi.DemandClosure) and the
+// balance's page.
+type Closure struct {
+	Need, Closed, ByContracts int
+}
+
+// Closure of the cell: demand and supply rounded to people, the closed part
+// never above the need.
+func (c Cell) Closure() Closure {
+	need := int(math.Round(c.Demand.Mean))
+	return Closure{Need: need, Closed: min(int(math.Round(c.Supply)), need), ByContracts: min(int(math.Round(c.Targeted)), need)}
+}
+
+// Share is Closed ÷ Need; ContractShare is ByContracts ÷ Need; 0 without need.
+func (c Closure) Share() float64         { return share(c.Closed, c.Need) }
+func (c Closure) ContractShare() float64 { return share(c.ByContracts, c.Need) }
+
+func share(a, b int) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
 }
 
 // Shortage reports that the supply is below even the low bound of demand's 80% interval.
@@ -316,6 +362,7 @@ func Totals(rows []Row, years []int) []Cell {
 			t.Replacement += c.Replacement
 			t.Supply += c.Supply
 			t.Targeted += c.Targeted
+			t.Contracted += c.Contracted
 			t.Gap += c.Gap
 			t.GapLo80 += c.GapLo80
 			t.GapHi80 += c.GapHi80

@@ -113,6 +113,12 @@ func Compute(in Input, sc *Scenario) (Result, error) {
 			}
 			c.Replacement = at(repl[r.Key], yi)
 			c.Demand = c.Vacancies.shift(c.Declared + c.Replacement)
+			// Graduates under targeted contracts are demand the employers
+			// have signed for: demand is at least their number.
+			if c.Targeted > c.Demand.Mean {
+				c.Contracted = c.Targeted - c.Demand.Mean
+			}
+			c.Demand = c.Demand.atLeast(c.Targeted)
 			c.Gap = c.Supply - c.Demand.Mean
 			c.GapLo80, c.GapHi80 = c.Supply-c.Demand.Hi80, c.Supply-c.Demand.Lo80
 			r.Cells[yi] = c
@@ -139,6 +145,11 @@ func Compute(in Input, sc *Scenario) (Result, error) {
 	res.Totals = Totals(rows, years)
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// atLeast raises every bound below x to x.
+func (b Interval) atLeast(x float64) Interval {
+	return Interval{max(b.Mean, x), max(b.Lo80, x), max(b.Hi80, x), max(b.Lo95, x), max(b.Hi95, x)}
 }
 
 func at(v []float64, i int) float64 {

@@ -22,6 +22,10 @@ type Store interface {
 	// BalanceInput loads what the balance is computed from, aggregated in
 	// the database: everything but Now and SchoolYear.
 	BalanceInput(ctx context.Context, region string, now time.Time) (Input, error)
+	// SetBalanceMaxChange stores the region's limit on a proposal's change.
+	SetBalanceMaxChange(ctx context.Context, region string, share float64, at time.Time) error
+	// BalanceMaxChange returns the region's limit, ok false when none is set.
+	BalanceMaxChange(ctx context.Context, region string) (float64, bool, error)
 	Needs(ctx context.Context, sc auth.Scope, f NeedFilter) ([]Need, error)
 	SaveNeeds(ctx context.Context, sc auth.Scope, needs []Need) error
 	DeleteNeed(ctx context.Context, sc auth.Scope, id int64) error
@@ -405,8 +409,39 @@ func (s *Service) DeleteScenario(ctx context.Context, sc auth.Scope, id int64) e
 	return s.store.DeleteScenario(ctx, sc.RegionCode, id)
 }
 
-// FromProposals makes a scenario of the balance's proposals.
-func (s *Service) FromProposals(ctx context.Context, sc auth.Scope, name string) (Scenario, error) {
+// SetMaxChange sets the region's limit on a proposal's change of a
+// programme's admission in a year, a share from 1 % to 100 %.
+func (s *Service) SetMaxChange(ctx context.Context, sc auth.Scope, share float64) error {
+	if !CanPlan(sc) {
+		return apperr.New(apperr.Forbidden, "предел изменения приёма устанавливает региональный оператор")
+	}
+	if !(share >= 0.01 && share <= 1) {
+		return apperr.Field("max_change", "предел изменения приёма — число процентов от 1 до 100")
+	}
+	if err := s.store.SetBalanceMaxChange(ctx, sc.RegionCode, share, s.now()); err != nil {
+		return err
+	}
+	s.forget()
+	return nil
+}
+
+// MaxChange is the region's limit on a proposal's change, the default when
+// it has set none.
+func (s *Service) MaxChange(ctx context.Context, sc auth.Scope) (float64, error) {
+	if !CanSee(sc) {
+		return 0, notAllowed()
+	}
+	share, _, err := s.store.BalanceMaxChange(ctx, sc.RegionCode)
+	if err != nil {
+		return 0, err
+	}
+	return Input{MaxChange: share}.maxChange(), nil
+}
+
+// FromProposals makes a scenario of the balance's proposals; the proposals
+// beyond the region's limit take the admission asked only when their IDs
+// are in confirm, and stay within the limit otherwise.
+func (s *Service) FromProposals(ctx context.Context, sc auth.Scope, name string, confirm []string) (Scenario, error) {
 	if !CanPlan(sc) {
 		return Scenario{}, apperr.New(apperr.Forbidden, "сценарии составляет региональный оператор")
 	}
@@ -417,7 +452,11 @@ func (s *Service) FromProposals(ctx context.Context, sc auth.Scope, name string)
 	if len(res.Proposals) == 0 {
 		return Scenario{}, apperr.New(apperr.Invalid, "предложений по приёму нет: баланс сходится в пределах интервалов прогноза или вместимость не указана")
 	}
-	x := Scenario{Name: name, Admissions: AsScenario(res.Proposals)}
+	props, err := Confirmed(res.Proposals, confirm)
+	if err != nil {
+		return Scenario{}, err
+	}
+	x := Scenario{Name: name, Admissions: AsScenario(props)}
 	if strings.TrimSpace(x.Name) == "" {
 		x.Name = "Предложения по приёму от " + s.now().Format("02.01.2006")
 	}

@@ -2,7 +2,6 @@ package kpi
 
 import (
 	"context"
-	"math"
 	"time"
 
 	"marshrut/internal/analytics"
@@ -25,9 +24,8 @@ func DemandClosure(b *balance.Service) analytics.ExtraSource {
 		if err != nil || len(res.Totals) == 0 {
 			return analytics.Figures{}, err
 		}
-		c := res.Totals[0]
-		demand, supply := int(math.Round(c.Demand.Mean)), int(math.Round(c.Supply))
-		return analytics.Figures{DemandNeed: demand, DemandClosed: min(supply, demand)}, nil
+		c := res.Totals[0].Closure()
+		return analytics.Figures{DemandNeed: c.Need, DemandClosed: c.Closed}, nil
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"marshrut/internal/learner"
 )
 
 // Window is how long after completion a job counts as the programme's result.
@@ -126,6 +128,10 @@ type Figures struct {
 	ByProvider  []Row
 	ByCategory  []Row // every category, in the order of Categories
 	Year        int   // 0: every year
+	// Comparison is the graduates of the region without work six months
+	// on who enrolled against alike ones who did not (see Compare), over
+	// every year whatever the filter, within what the caller sees.
+	Comparison learner.Comparison
 }
 
 // Tally counts the facts on a day: totals, by programme and by provider

@@ -46,6 +46,10 @@ type Store interface {
 	// the status did not change meanwhile.
 	ChangeEnrolment(ctx context.Context, sc auth.Scope, id int64, change func(e *Enrolment) error, at time.Time) error
 	MeasureFacts(ctx context.Context, sc auth.Scope, f FigureFilter) ([]Fact, error)
+	// MeasureGraduates returns the graduates the caller sees who were
+	// without work six months after graduation and whose status a year on
+	// is known, with their first enrolment in a programme.
+	MeasureGraduates(ctx context.Context, sc auth.Scope) ([]Graduate, error)
 }
 
 // Service is the logic of the measures: who may do what.
@@ -284,6 +288,11 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope, f FigureFilter) (F
 	}
 	out := Tally(facts, now)
 	out.Year = f.Year
+	gs, err := s.store.MeasureGraduates(ctx, sc)
+	if err != nil {
+		return Figures{}, err
+	}
+	out.Comparison = Compare(gs)
 	return out, nil
 }
 

@@ -3,6 +3,8 @@ package mentor
 import (
 	"cmp"
 	"slices"
+
+	"marshrut/internal/learner"
 )
 
 // Coverage is the mentorship of the full-time students of one organisation,
@@ -43,8 +45,14 @@ func (g Graduates) Share() float64 { return ratio(g.Employed, g.Graduates) }
 type Counts struct {
 	ByOrg, ByMunicipality []Coverage
 	Pairs                 []PairCount
-	Year                  int // the graduation year compared
-	Mentored, Rest        Graduates
+	// Year is the graduation year compared: the latest, up to the last
+	// whose six months have passed, with mentored graduates of a known
+	// status (0 when there is none).
+	Year           int
+	Mentored, Rest Graduates
+	// Strata are the year's graduates of a known status by specialty,
+	// organisation, band of grades and mentorship (Treated).
+	Strata []learner.Stratum
 }
 
 // FormRow is the pairs of one form.
@@ -72,12 +80,15 @@ type Figures struct {
 	// a pair while studying, Rest did not.
 	Year           int
 	Mentored, Rest Graduates
+	// Comparison is Mentored against graduates alike in specialty,
+	// organisation and grades.
+	Comparison learner.Comparison
 }
 
 // Compute makes the figures of the counts. The total is the sum of the
 // organisations' rows, so that a student is counted once.
 func Compute(c Counts) Figures {
-	f := Figures{Year: c.Year, Mentored: c.Mentored, Rest: c.Rest}
+	f := Figures{Year: c.Year, Mentored: c.Mentored, Rest: c.Rest, Comparison: learner.Compare(c.Strata)}
 	f.ByOrg = sortedByName(c.ByOrg)
 	f.ByMunicipality = sortedByName(c.ByMunicipality)
 	for _, r := range c.ByOrg {

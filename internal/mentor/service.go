@@ -346,8 +346,8 @@ func (s *Service) AddFeedback(ctx context.Context, sc auth.Scope, f *Feedback) e
 }
 
 // Figures computes the figures of mentorship within the caller's scope; the
-// employment compared is that of the last graduation year whose six months
-// have passed.
+// employment compared is that of the latest graduation year whose six
+// months have passed and that has mentored graduates of a known status.
 func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Figures, error) {
 	if !SeesFigures(sc) {
 		return Figures{}, forbidden("показатели наставничества доступны образовательным организациям и региону")
@@ -369,6 +369,8 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Figures, error) {
 		}
 		s.counts.put(key, c, now)
 	}
-	c.Year = year
+	if c.Year == 0 {
+		c.Year = year
+	}
 	return Compute(c), nil
 }

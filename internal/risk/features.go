@@ -116,7 +116,23 @@ type feature struct {
 	say func(v float64) string
 	// missing phrases the absence of the value.
 	missing string
+	// dir is the direction the risk is known to take as the value grows:
+	// -1 never rises (more vacancies, a higher grade, practice done), +1
+	// never falls, 0 not stated. The models are held to it.
+	dir int
+	// less and more say where a value stands among others' when a reason
+	// of a feature with a direction is not a yes or no: a value that raises
+	// a risk falling with it is «ниже, чем у многих», never a bare number
+	// beside «повышает риск».
+	less, more string
 }
+
+const (
+	lower  = "ниже, чем у многих"
+	higher = "выше, чем у многих"
+	fewer  = "меньше, чем у многих"
+	larger = "больше, чем у многих"
+)
 
 var nan = math.NaN()
 
@@ -138,12 +154,12 @@ var features = []feature{
 			}
 			return r.AvgGrade
 		},
-		say: func(v float64) string { return "средний балл " + decimal(v, 1) }, missing: "средний балл не указан"},
+		say: func(v float64) string { return "средний балл " + decimal(v, 1) }, missing: "средний балл не указан", dir: -1, less: lower, more: higher},
 	{key: "attendance", label: "Посещаемость",
 		value: func(r *Record, _ Demand) float64 { return r.Attendance },
 		say: func(v float64) string {
 			return "посещаемость " + strconv.Itoa(int(math.Round(v*100))) + " %"
-		}, missing: "посещаемость не отмечена"},
+		}, missing: "посещаемость не отмечена", dir: -1, less: lower, more: higher},
 	{key: "debts", label: "Академические задолженности",
 		value: func(r *Record, _ Demand) float64 { return r.Debts },
 		say: func(v float64) string {
@@ -151,7 +167,7 @@ var features = []feature{
 				return "нет академических задолженностей"
 			}
 			return "академических задолженностей: " + strconv.Itoa(int(v))
-		}, missing: "нет сведений об академических задолженностях"},
+		}, missing: "нет сведений об академических задолженностях", dir: 1, less: fewer, more: larger},
 	{key: "demo_exam", label: "Демонстрационный экзамен",
 		value: func(r *Record, _ Demand) float64 {
 			if r.University {
@@ -164,16 +180,16 @@ var features = []feature{
 				return "демонстрационный экзамен не сдан"
 			}
 			return "демонстрационный экзамен: " + strconv.Itoa(int(v)) + " из 100"
-		}, missing: "демонстрационного экзамена в вузе нет"},
+		}, missing: "демонстрационного экзамена в вузе нет", dir: -1, less: lower, more: higher},
 	{key: "practice", label: "Практика у работодателя",
 		value: func(r *Record, _ Demand) float64 { return flag(r.Practice) },
-		say:   yesNo("была практика у работодателя", "не было практики у работодателя"), missing: "нет сведений о практике"},
+		say:   yesNo("была практика у работодателя", "не было практики у работодателя"), missing: "нет сведений о практике", dir: -1},
 	{key: "mentor", label: "Наставник",
 		value: func(r *Record, _ Demand) float64 { return r.Mentor },
-		say:   yesNo("есть наставник", "нет наставника"), missing: "нет сведений о наставничестве"},
+		say:   yesNo("есть наставник", "нет наставника"), missing: "нет сведений о наставничестве", dir: -1},
 	{key: "contract", label: "Договор о целевом обучении",
 		value: func(r *Record, _ Demand) float64 { return flag(r.Contract) },
-		say:   yesNo("учится по договору о целевом обучении", "нет договора о целевом обучении"), missing: "нет сведений о целевом обучении"},
+		say:   yesNo("учится по договору о целевом обучении", "нет договора о целевом обучении"), missing: "нет сведений о целевом обучении", dir: -1},
 	{key: "ddo_fit", label: "Тип по ДДО и специальность",
 		value: func(r *Record, _ Demand) float64 {
 			if r.DDO == nil || r.SpecialtyCode == "" {
@@ -200,7 +216,7 @@ var features = []feature{
 		},
 		say: func(v float64) string {
 			return "по специальности в регионе " + decimal(v, 1) + " вакансии на выпускника"
-		}, missing: "специальность не указана"},
+		}, missing: "специальность не указана", dir: -1, less: fewer, more: larger},
 	{key: "demand_municipality", label: "Вакансий на выпускника в муниципалитете",
 		value: func(r *Record, d Demand) float64 {
 			v, ok := d.ByMunicipality[r.MunicipalityID]
@@ -211,7 +227,7 @@ var features = []feature{
 		},
 		say: func(v float64) string {
 			return "в муниципалитете проживания " + decimal(v, 1) + " вакансии на выпускника"
-		}, missing: "муниципалитет не указан"},
+		}, missing: "муниципалитет не указан", dir: -1, less: fewer, more: larger},
 	{key: "disability", label: "ОВЗ",
 		value: func(r *Record, _ Demand) float64 { return flag(r.Disability) },
 		say:   yesNo("ограниченные возможности здоровья", "нет ограничений здоровья"), missing: "нет сведений об ОВЗ"},
@@ -336,10 +352,56 @@ func reasons(e learn.Explanation, top int) []Reason {
 			r.Text = f.missing
 		case c.Missing:
 			r.Text = "нет данных: " + strings.ToLower(f.label)
+		case f.contradicts(c.Value, c.Contribution):
+			// A part of the score that no person would say: practice done
+			// raising the risk. The trees cannot make one from the value
+			// itself; one comes from the feature's being recorded at all
+			// (a demonstration exam is in colleges only), and is not said.
+			continue
 		default:
 			r.Text = f.say(c.Value)
+			if f.dir != 0 && f.less != "" && f.extreme(c.Value) == 0 {
+				q := f.more
+				if c.Contribution*float64(f.dir) < 0 {
+					q = f.less
+				}
+				r.Text += " (" + q + ")"
+			}
 		}
 		out = append(out, r)
+	}
+	return out
+}
+
+// extreme is -1 when v is the least value the feature takes (no, none,
+// zero), +1 when the greatest of a yes or no, 0 otherwise.
+func (f feature) extreme(v float64) int {
+	switch {
+	case f.less == "" && v >= 0.5:
+		return 1
+	case v <= 0:
+		return -1
+	}
+	return 0
+}
+
+// contradicts tells whether an effect on the risk goes against the
+// feature's direction for a value at an end of its range: the least
+// vacancies, no practice, no debts never lower a risk they are said to
+// raise, and the other way round.
+func (f feature) contradicts(v, effect float64) bool {
+	if f.dir == 0 || math.IsNaN(v) {
+		return false
+	}
+	return effect*float64(f.dir*f.extreme(v)) < 0
+}
+
+// Directions are the features' directions in the order of FeatureNames:
+// the monotone constraints the models are trained with.
+func Directions() []int {
+	out := make([]int, len(features))
+	for j, f := range features {
+		out[j] = f.dir
 	}
 	return out
 }

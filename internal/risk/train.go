@@ -135,7 +135,7 @@ func Train(ctx context.Context, recs []Record, d Demand, opt TrainOptions) (Trai
 	var bestP []float64
 	for _, k := range kinds {
 		start := time.Now()
-		m, err := learn.Fit(ctx, xt, yt, learn.Options{Kind: learn.Kind(k), Seed: opt.Seed})
+		m, err := learn.Fit(ctx, xt, yt, learn.Options{Kind: learn.Kind(k), Seed: opt.Seed, Monotone: Directions()})
 		if err != nil {
 			return Trained{}, apperr.Input(err)
 		}

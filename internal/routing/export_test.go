@@ -28,6 +28,7 @@ func CompleteRun(ctx context.Context, s *Service, region string, year int, seed 
 	if err != nil {
 		return Complete{}, err
 	}
+	MarkMinors(cands, s.now())
 	pc, err := s.regionPlaces(ctx, region)
 	if err != nil {
 		return Complete{}, err
@@ -101,6 +102,7 @@ func Prepare(ctx context.Context, s *Service, region string, year int) (Prepared
 	if err != nil {
 		return Prepared{}, err
 	}
+	MarkMinors(cands, s.now())
 	pc, err := s.regionPlaces(ctx, region)
 	if err != nil {
 		return Prepared{}, err

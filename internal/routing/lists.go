@@ -17,10 +17,11 @@ import (
 // The graduate's score of a place is the sum of pay points (which never fall
 // as the pay rises, for a given wish), distance points (by travel class),
 // specialty points (by the link) and ДДО points (by the types of work the
-// vacancy's links belong to). So the open places linked to a code and within
-// reach of a home (a municipality, its centre, and whether the candidate
-// would move) are kept in streams, one per travel class, pay named or not,
-// higher education asked or not, specialty points and ДДО types, each sorted
+// vacancy's links belong to) and level points (by the education asked). So
+// the open places linked to a code and within reach of a home (a
+// municipality, its centre, and whether the candidate would move) are kept in
+// streams, one per travel class, pay named or not, education asked,
+// specialty points and ДДО types, each sorted
 // by pay down: along a stream the score falls, and its next place's score is
 // a few additions. A candidate's list is the merge of its streams by that
 // score; the next group is every place of the highest score left, scored in
@@ -77,10 +78,10 @@ type homeKey struct {
 // stream is the places of one kind, sorted by pay down.
 type stream struct {
 	travel Travel
-	higher bool  // the places ask for higher education
-	paid   bool  // the places name their pay
-	spec   int16 // specialty points of the links for a candidate of the stream's code
-	mask   uint8 // ДДО types of the places' links
+	edu    vacancy.Education // the education the places ask for
+	paid   bool              // the places name their pay
+	spec   int16             // specialty points of the links for a candidate of the stream's code
+	mask   uint8             // ДДО types of the places' links
 	items  []item
 	byRank []int32 // the places by lottery rank, made when a long run needs it
 }
@@ -175,10 +176,11 @@ func codes(c *Candidate) []string {
 
 // streamKind tells streams apart.
 type streamKind struct {
-	travel       Travel
-	higher, paid bool
-	spec         int16
-	mask         uint8
+	travel Travel
+	edu    vacancy.Education
+	paid   bool
+	spec   int16
+	mask   uint8
 }
 
 // streams returns the streams of a home, built on first use.
@@ -206,11 +208,11 @@ func (l *lists) streams(k homeKey) []*stream {
 			continue
 		}
 		pay := payOf(p)
-		kind := streamKind{travel: t, higher: p.Education == vacancy.EduHigher, paid: pay > 0,
-			spec: int16(specialtyComponent(home, e.link, 250, false, true).Points), mask: l.mask[e.place]}
+		kind := streamKind{travel: t, edu: p.Education, paid: pay > 0,
+			spec: int16(specialtyComponent(home, e.link, 200, false, true).Points), mask: l.mask[e.place]}
 		s := byKind[kind]
 		if s == nil {
-			s = &stream{travel: t, higher: kind.higher, paid: kind.paid, spec: kind.spec, mask: kind.mask}
+			s = &stream{travel: t, edu: kind.edu, paid: kind.paid, spec: kind.spec, mask: kind.mask}
 			byKind[kind] = s
 		}
 		s.items = append(s.items, item{place: int32(e.place), pay: int32(pay), link: &e.link})
@@ -231,7 +233,7 @@ func (l *lists) streams(k homeKey) []*stream {
 func (l *lists) reach(c *Candidate, visit func(s *stream, group bool)) {
 	for i, code := range codes(c) {
 		for _, s := range l.streams(homeKey{code, c.MunicipalityID, c.Lat, c.Lon, c.Relocate}) {
-			if s.higher && !c.University {
+			if above(s.edu, c) {
 				continue
 			}
 			visit(s, i > 0)
@@ -319,7 +321,7 @@ func (l *lists) start(g int) {
 		// The stream's specialty points are the candidate's: by the
 		// specialty itself in its own streams (an exact link), by the
 		// group in the group's (a place linked exactly is passed by).
-		base := travelPoints[s.travel] + int(s.spec) + ddoPoints(c, s.mask)
+		base := travelPoints[s.travel] + int(s.spec) + levelPoints(s.edu, c.University) + ddoPoints(c, s.mask)
 		cu := cursor{s: s, base: int16(base), group: group}
 		l.load(&cu, st.want)
 		st.cursors = append(st.cursors, cu)
@@ -452,6 +454,8 @@ type compatibleKey struct {
 	lat, lon   float64
 	relocate   bool
 	university bool
+	woman      bool
+	minor      bool
 }
 
 // graph is the compatibility graph of the run, alike candidates grouped.
@@ -460,7 +464,7 @@ func (l *lists) graph(capacity []int32) match.Graph {
 	index := map[compatibleKey]int{}
 	var reps []*Candidate
 	for _, c := range l.cands {
-		k := compatibleKey{c.SpecialtyCode, c.MunicipalityID, c.Lat, c.Lon, c.Relocate, c.University}
+		k := compatibleKey{c.SpecialtyCode, c.MunicipalityID, c.Lat, c.Lon, c.Relocate, c.University, c.Sex == "ж", c.Minor}
 		i, ok := index[k]
 		if !ok {
 			i = len(reps)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"marshrut/internal/ddo"
 	"marshrut/internal/vacancy"
@@ -16,10 +17,15 @@ import (
 
 // Candidate is a graduate or final-year student as routing sees them.
 type Candidate struct {
-	LearnerID      int64
-	Name           string
-	SpecialtyCode  string
-	University     bool // studies or studied at a university (ВО), else a college (СПО)
+	LearnerID     int64
+	Name          string
+	SpecialtyCode string
+	University    bool      // studies or studied at a university (ВО), else a college (СПО)
+	Sex           string    // «м», «ж» or ""
+	BirthDate     time.Time // zero when unknown
+	// Minor: under 18 on the day work would start, the day of the
+	// recommendation or run at the earliest (see MarkMinors).
+	Minor          bool
 	OrgID          int64
 	MunicipalityID int64
 	Lat, Lon       float64 // the municipality's centre
@@ -50,7 +56,26 @@ type Place struct {
 	Education      vacancy.Education
 	WorkPlaces     int
 	Links          []vacancy.Link // the specialties the vacancy suits
+	// Limits are the limits of the law on who may take the job, and the
+	// kind of work that sets them (vacancy.LimitsOf by the title).
+	Limits    vacancy.Limit
+	LimitWhat string
 }
+
+// MarkMinors sets Minor for the candidates under 18 on the day on.
+func MarkMinors(list []Candidate, on time.Time) {
+	for i := range list {
+		b := list[i].BirthDate
+		list[i].Minor = !b.IsZero() && b.AddDate(18, 0, 0).After(on)
+	}
+}
+
+// Excluded are the reasons a pair is refused by the law, as the list of
+// unsuitable vacancies says them.
+const (
+	ExcludedMinor = "работа запрещена лицам моложе 18 лет (ст. 265 ТК РФ)"
+	ExcludedWomen = "работа из перечня, ограниченного для женщин (приказ Минтруда России № 512н)"
+)
 
 // Travel is how far a place is for a candidate.
 type Travel int
@@ -135,14 +160,47 @@ func compatibleVia(c *Candidate, p *Place, fit vacancy.Link) (Pair, bool, string
 	if p.WorkPlaces <= 0 {
 		return pair, false, "у вакансии нет свободных мест"
 	}
-	if p.Education == vacancy.EduHigher && !c.University {
+	if above(p.Education, c) {
 		return pair, false, "вакансия требует высшего образования"
+	}
+	if c.Minor && p.Limits&vacancy.ForbiddenMinors != 0 {
+		return pair, false, ExcludedMinor
+	}
+	if c.Sex == "ж" && p.Limits&vacancy.RestrictedWomen != 0 {
+		return pair, false, ExcludedWomen
 	}
 	pair.Travel, pair.KM = travel(c, p)
 	if pair.Travel == Relocation && !c.Relocate {
 		return pair, false, "вакансия далеко от дома, а переезд не рассматривается"
 	}
 	return pair, true, ""
+}
+
+// above tells whether the education a vacancy asks for is above the
+// candidate's: higher education, finished or not, for a college's graduate.
+func above(e vacancy.Education, c *Candidate) bool {
+	return !c.University && (e == vacancy.EduHigher || e == vacancy.EduIncompleteHigher)
+}
+
+// levelPoints rate how the education a vacancy asks for fits the
+// candidate's, for the graduate: a job of the graduate's own level 100, one
+// of college level for a university's graduate 40, one that asks for no
+// vocational education 40 for a college's graduate and none for a
+// university's (a lawyer is not first offered a guard's post).
+func levelPoints(e vacancy.Education, university bool) int {
+	switch e {
+	case vacancy.EduHigher, vacancy.EduIncompleteHigher:
+		return 100 // a college's graduate never reaches it
+	case vacancy.EduSPO:
+		if university {
+			return 40
+		}
+		return 100
+	}
+	if university {
+		return 0
+	}
+	return 40
 }
 
 // linkFor finds the vacancy's link to the specialty, the exact one first.
@@ -206,7 +264,8 @@ func (pair *Pair) score(median int, explain bool) {
 		gAdd, eAdd = pair.Graduate.sum, pair.Employer.sum
 	}
 
-	// The graduate's view: pay 0..350, distance 0..250, specialty 0..250, ДДО 0..150.
+	// The graduate's view: pay 0..300, distance 0..250, specialty 0..200,
+	// level of education 0..100, ДДО 0..150.
 	pay := payOf(p)
 	want := c.MinSalary
 	if want == 0 {
@@ -214,9 +273,9 @@ func (pair *Pair) score(median int, explain bool) {
 	}
 	switch {
 	case pay == 0:
-		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 350, Why: ""})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 300, Why: ""})
 	case want == 0:
-		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 350, Why: sprintf("зарплата %d ₽", pay)})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 300, Why: sprintf("зарплата %d ₽", pay)})
 	default:
 		pts := payPoints(pay, want)
 		why := sprintf("зарплата %d ₽", pay)
@@ -229,7 +288,7 @@ func (pair *Pair) score(median int, explain bool) {
 		case pay >= median:
 			why += " — выше средней по региону"
 		}
-		gAdd(Component{Key: "pay", Title: "Зарплата", Points: pts, Max: 350, Why: why})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: pts, Max: 300, Why: why})
 	}
 	switch pair.Travel {
 	case SameMunicipality:
@@ -243,7 +302,19 @@ func (pair *Pair) score(median int, explain bool) {
 	default:
 		gAdd(Component{Key: "distance", Title: "Расстояние", Points: travelPoints[Relocation], Max: 250, Why: sprintf("с переездом, %.0f км", pair.KM)})
 	}
-	gAdd(specialtyComponent(c, pair.Fit, 250, explain, true))
+	gAdd(specialtyComponent(c, pair.Fit, 200, explain, true))
+	lv := Component{Key: "level", Title: "Уровень образования", Points: levelPoints(p.Education, c.University), Max: 100}
+	if explain {
+		switch {
+		case lv.Points == lv.Max:
+			lv.Why = "по уровню образования"
+		case p.Education == vacancy.EduNone || p.Education == vacancy.EduGeneral:
+			lv.Why = "не требует профессионального образования"
+		default:
+			lv.Why = "требует образования ниже полученного"
+		}
+	}
+	gAdd(lv)
 	if c.DDO != nil {
 		f := ddo.Fit(*c.DDO, c.SpecialtyCode)
 		if vf := bestFit(*c.DDO, p.Links); vf > f {
@@ -299,8 +370,8 @@ func payOf(p *Place) int {
 }
 
 // payPoints rates pay against what the graduate wants (the region's median
-// when the graduate states nothing): 100 when the vacancy names no pay, 175
-// when there is nothing to compare with, else up to 350 at 1.4 times the
+// when the graduate states nothing): 100 when the vacancy names no pay, 150
+// when there is nothing to compare with, else up to 300 at 1.4 times the
 // wish. For a given wish it never falls as the pay rises, which lists
 // produced on demand rely on.
 func payPoints(pay, want int) int {
@@ -308,10 +379,10 @@ func payPoints(pay, want int) int {
 	case pay == 0:
 		return 100
 	case want == 0:
-		return 175
+		return 150
 	}
 	ratio := float64(pay) / float64(want)
-	return int(math.Round(350 * math.Min(1, math.Max(0, (ratio-0.6)/0.8))))
+	return int(math.Round(300 * math.Min(1, math.Max(0, (ratio-0.6)/0.8))))
 }
 
 // travelPoints rates the distance for the graduate.

@@ -122,6 +122,9 @@ func (s *Service) regionPlaces(ctx context.Context, region string) (placesCache,
 // and municipality for those within a commute of it.
 func indexPlaces(list []Place, median int, munis []classifier.Municipality) placesCache {
 	pc := placesCache{list: list, median: median, index: map[string][]entry{}, near: map[nearKey][]entry{}}
+	for i := range list {
+		list[i].Limits, list[i].LimitWhat = vacancy.LimitsOf(list[i].Title)
+	}
 	for i, p := range list {
 		var reach []int64
 		for _, m := range munis {
@@ -169,6 +172,7 @@ func (s *Service) regionCandidates(ctx context.Context, region string) ([]Candid
 	if err != nil {
 		return nil, err
 	}
+	MarkMinors(list, s.now())
 	s.cands = candidatesCache{at: s.now(), region: region, year: year, list: list}
 	return list, nil
 }
@@ -274,6 +278,9 @@ func (s *Service) Recommend(ctx context.Context, sc auth.Scope, learnerID int64,
 	if err != nil {
 		return Recommendations{}, err
 	}
+	one := []Candidate{c}
+	MarkMinors(one, s.now())
+	c = one[0]
 	pc, err := s.regionPlaces(ctx, sc.RegionCode)
 	if err != nil {
 		return Recommendations{}, err
@@ -411,6 +418,7 @@ func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) (
 	if err != nil {
 		return nil, err
 	}
+	MarkMinors(cands, s.now())
 	pc, err := s.regionPlaces(ctx, r.RegionCode)
 	if err != nil {
 		return nil, err

@@ -241,6 +241,7 @@ func New(d Deps) *Server {
 		{"GET /balance/scenarios", session, w.Scenarios},
 		{"POST /balance/scenarios", session, w.CreateScenario},
 		{"POST /balance/scenarios/proposals", session, w.ScenarioFromProposals},
+		{"POST /balance/settings", session, w.SetBalanceLimit},
 		{"GET /balance/scenarios/{id}", session, w.ScenarioPage},
 		{"POST /balance/scenarios/{id}/changes", session, w.AddScenarioChange},
 		{"POST /balance/scenarios/{id}/changes/remove", session, w.RemoveScenarioChange},

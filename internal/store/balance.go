@@ -40,7 +40,30 @@ func (s *Store) BalanceInput(ctx context.Context, region string, now time.Time) 
 			return in, fmt.Errorf("store: balance input: %w", err)
 		}
 	}
+	share, _, err := s.BalanceMaxChange(ctx, region)
+	if err != nil {
+		return in, fmt.Errorf("store: balance input: %w", err)
+	}
+	in.MaxChange = share
 	return in, nil
+}
+
+// BalanceMaxChange returns the region's limit on a proposal's change of
+// places, ok false when it has not set one.
+func (s *Store) BalanceMaxChange(ctx context.Context, region string) (float64, bool, error) {
+	var x float64
+	err := s.read.QueryRowContext(ctx, `SELECT max_change FROM balance_setting WHERE region_code = $1`, region).Scan(&x)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
+	}
+	return x, err == nil, err
+}
+
+// SetBalanceMaxChange stores the region's limit.
+func (s *Store) SetBalanceMaxChange(ctx context.Context, region string, share float64, at time.Time) error {
+	_, err := s.write.ExecContext(ctx, `INSERT INTO balance_setting (region_code, max_change, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (region_code) DO UPDATE SET max_change = excluded.max_change, updated_at = excluded.updated_at`, region, share, tsArg(at))
+	return err
 }
 
 func (s *Store) balanceSpecialties(ctx context.Context, _ string, _ time.Time, in *balance.Input) error {

@@ -498,6 +498,33 @@ func (s *Store) ChangeEnrolment(ctx context.Context, sc auth.Scope, id int64, ch
 	})
 }
 
+// MeasureGraduates returns the graduates in scope without work six months
+// after graduation whose status a year on is known, with their first
+// enrolment in a programme of the region.
+func (s *Store) MeasureGraduates(ctx context.Context, sc auth.Scope) ([]measures.Graduate, error) {
+	var a args
+	var out []measures.Graduate
+	err := eachRow(ctx, s.read, `SELECT l.graduation_year, COALESCE(l.specialty_code, ''), l.org_id, COALESCE(l.avg_grade, 0),
+		CASE WHEN l.outcome_12m IN `+positive+` THEN 1 ELSE 0 END,
+		(SELECT min(e.enrolled_on) FROM measure_enrolment e WHERE e.learner_id = l.id)
+		FROM learner l WHERE `+learnerScope(sc, "l", &a)+` AND l.status = 'graduate'
+		AND l.outcome_6m IN ('unemployed', 'not_employed') AND l.outcome_12m NOT IN ('', 'unknown')
+		ORDER BY l.id`, a, func(r *sql.Rows) error {
+		var g measures.Graduate
+		var employed int
+		if err := r.Scan(&g.Year, &g.Specialty, &g.OrgID, &g.AvgGrade, &employed, timeScan{&g.Enrolled}); err != nil {
+			return err
+		}
+		g.Employed = employed == 1
+		out = append(out, g)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: measure graduates: %w", err)
+	}
+	return out, nil
+}
+
 // MeasureFacts returns the enrolments the scope sees as the figures count
 // them, with the jobs of learners from their outcome history.
 func (s *Store) MeasureFacts(ctx context.Context, sc auth.Scope, f measures.FigureFilter) ([]measures.Fact, error) {

@@ -554,6 +554,20 @@ func (s *Store) MentorshipCounts(ctx context.Context, sc auth.Scope, year int) (
 	if err := s.pairCounts(ctx, sc, &c); err != nil {
 		return c, err
 	}
+	// The year compared: the latest up to year with mentored graduates of a
+	// known status, so that the comparison is never of nobody.
+	var ya args
+	if err := s.read.QueryRowContext(ctx, `SELECT COALESCE(max(l.graduation_year), 0) FROM learner l WHERE `+learnerScope(sc, "l", &ya)+`
+		AND l.status = 'graduate' AND l.graduation_year <= `+ya.add(year)+` AND l.outcome_6m NOT IN ('', 'unknown')
+		AND EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id)`, ya...).Scan(&c.Year); err != nil {
+		return c, fmt.Errorf("store: mentored graduates' year: %w", err)
+	}
+	if c.Year > 0 {
+		year = c.Year
+	}
+	if err := s.mentorStrata(ctx, sc, year, &c); err != nil {
+		return c, err
+	}
 	var a args
 	q := `SELECT CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id) THEN 1 ELSE 0 END, count(*),
 		COALESCE(sum(CASE WHEN l.outcome_6m IN ` + positive + ` THEN 1 ELSE 0 END), 0)
@@ -576,6 +590,29 @@ func (s *Store) MentorshipCounts(ctx context.Context, sc auth.Scope, year int) (
 		}
 	}
 	return c, rows.Err()
+}
+
+// mentorStrata counts the year's graduates of a known status by specialty,
+// organisation, band of grades (learner.GradeBand) and mentorship.
+func (s *Store) mentorStrata(ctx context.Context, sc auth.Scope, year int, c *mentor.Counts) error {
+	var a args
+	q := `SELECT CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id) THEN 1 ELSE 0 END,
+		COALESCE(l.specialty_code, ''), l.org_id,
+		CASE WHEN COALESCE(l.avg_grade, 0) <= 0 THEN 0 WHEN l.avg_grade < 3.5 THEN 1 WHEN l.avg_grade < 4 THEN 2
+			WHEN l.avg_grade < 4.5 THEN 3 ELSE 4 END,
+		count(*), COALESCE(sum(CASE WHEN l.outcome_6m IN ` + positive + ` THEN 1 ELSE 0 END), 0)
+		FROM learner l WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'graduate' AND l.graduation_year = ` + a.add(year) + `
+		AND l.outcome_6m NOT IN ('', 'unknown') GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4, 1`
+	return eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
+		st := learner.Stratum{Year: year}
+		var mentored int
+		if err := r.Scan(&mentored, &st.Specialty, &st.OrgID, &st.Band, &st.Graduates, &st.Employed); err != nil {
+			return err
+		}
+		st.Treated = mentored == 1
+		c.Strata = append(c.Strata, st)
+		return nil
+	})
 }
 
 func (s *Store) coverageCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {

@@ -188,5 +188,36 @@ func TestMentorship(t *testing.T) {
 		if fig.Year != 2026 && fig.Year != 2025 {
 			t.Errorf("year %d", fig.Year)
 		}
+
+		// The mentored student graduated in 2024 and works; three peers of
+		// the same specialty, college and grades, one of them at work, and
+		// one of another band. The year compared is 2024, the latest with
+		// a mentored graduate of a known status, not the last one.
+		if _, err := s.write.ExecContext(ctx, `UPDATE learner SET status = 'graduate', graduation_year = 2024, outcome_6m = 'employed', avg_grade = 4.6
+			WHERE id = $1`, second.ID); err != nil {
+			t.Fatal(err)
+		}
+		for i, out := range []learner.OutcomeStatus{learner.Employed, learner.Unemployed, learner.NotEmployed, learner.Employed} {
+			peer := second
+			peer.ID, peer.LastName, peer.Status, peer.GraduationYear, peer.AvgGrade = 0, "Сверстник", learner.Graduate, 2024, 4.7
+			if i == 3 {
+				peer.AvgGrade = 3.2
+			}
+			if err := s.CreateLearner(ctx, sys, &peer); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.write.ExecContext(ctx, `UPDATE learner SET outcome_6m = $1, avg_grade = $2 WHERE id = $3`, string(out), peer.AvgGrade, peer.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		svc = mentor.NewService(s, fixedRisks{}, func() time.Time { return now }) // no cached counts
+		fig, err = svc.Figures(ctx, region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := fig.Comparison; fig.Year != 2024 || c.Treated != 1 || c.Matched != 1 || c.Peers != 3 || c.Cells != 1 ||
+			c.TreatedShare != 1 || c.PeersShare < 0.33 || c.PeersShare > 0.34 {
+			t.Errorf("year %d, comparison %+v", fig.Year, c)
+		}
 	})
 }

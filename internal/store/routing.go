@@ -18,7 +18,7 @@ import (
 // municipality, wishes and the employer-side facts.
 const candidateCols = `l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, COALESCE(l.specialty_code, ''),
 	o.kind = 'university', l.org_id, l.municipality_id, m.lat, m.lon, COALESCE(p.relocate, FALSE), COALESCE(p.min_salary, 0),
-	COALESCE(p.schedule, ''), l.avg_grade, l.demo_exam`
+	COALESCE(p.schedule, ''), l.avg_grade, l.demo_exam, l.sex, l.birth_date`
 
 const candidateFrom = ` FROM learner l JOIN organisation o ON o.id = l.org_id JOIN municipality m ON m.id = l.municipality_id
 	LEFT JOIN learner_preference p ON p.learner_id = l.id`
@@ -55,7 +55,7 @@ func (s *Store) candidates(ctx context.Context, cond string, a args) ([]routing.
 	for rows.Next() {
 		var c routing.Candidate
 		if err := rows.Scan(&c.LearnerID, &c.Name, &c.SpecialtyCode, &c.University, &c.OrgID, &c.MunicipalityID, &c.Lat, &c.Lon,
-			&c.Relocate, &c.MinSalary, &c.Schedule, &c.AvgGrade, &c.DemoExam); err != nil {
+			&c.Relocate, &c.MinSalary, &c.Schedule, &c.AvgGrade, &c.DemoExam, &c.Sex, timeScan{&c.BirthDate}); err != nil {
 			rows.Close()
 			return nil, err
 		}

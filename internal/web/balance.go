@@ -158,6 +158,14 @@ func (w *Web) Balance(rw http.ResponseWriter, r *http.Request) {
 		"Export": exportLinks(r, "/balance/export"), "ProposalExport": exportLinks(r, "/balance/proposals/export"),
 		"CanPlan": balance.CanPlan(sc), "Done": q.Get("done"), "Error": q.Get("error"), "Proposals": proposalViews(res.Proposals, 40),
 		"ProposalCount": len(res.Proposals), "RateRows": rateRows(res.Rates), "Method": string(balance.Method)}
+	if len(res.Totals) > 0 {
+		data["Closure"], data["ClosureYear"] = res.Totals[0].Closure(), res.Totals[0].Year
+	}
+	if share, err := w.d.Balance.MaxChange(r.Context(), sc); err == nil {
+		data["MaxChange"] = share
+	} else {
+		data["MaxChange"] = balance.DefaultMaxChange
+	}
 	if balance.CanPlan(sc) {
 		if list, err := w.d.Balance.Scenarios(r.Context(), sc); err == nil {
 			data["Scenarios"] = list
@@ -178,6 +186,12 @@ func pickYears(years []int, pick []int) []int {
 type proposalView struct {
 	balance.Proposal
 	Group, Level string
+}
+
+// DemandText is the demand of the year of graduation with its 80 % interval.
+func (p proposalView) DemandText() string {
+	r := func(x float64) string { return Number(int(math.Round(x))) }
+	return r(p.Demand.Mean) + " (" + r(p.Demand.Lo80) + "–" + r(p.Demand.Hi80) + ")"
 }
 
 // proposalViews keeps the largest changes first, at most n.
@@ -729,12 +743,24 @@ func (w *Web) CreateScenario(rw http.ResponseWriter, r *http.Request) {
 // ScenarioFromProposals makes a scenario of the proposals of admission.
 func (w *Web) ScenarioFromProposals(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
-	x, err := w.d.Balance.FromProposals(r.Context(), sc, r.PostFormValue("name"))
+	x, err := w.d.Balance.FromProposals(r.Context(), sc, r.PostFormValue("name"), r.PostForm["confirm"])
 	if err != nil {
 		w.afterPost(rw, r, "/balance", "", err)
 		return
 	}
 	http.Redirect(rw, r, fmt.Sprintf("/balance?scenario=%d&done=%s", x.ID, url.QueryEscape("Предложения по приёму сохранены как сценарий «"+x.Name+"».")), http.StatusSeeOther)
+}
+
+// SetBalanceLimit sets the region's limit on a proposal's change of
+// admission, given in percent.
+func (w *Web) SetBalanceLimit(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	pct, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(r.PostFormValue("max_change")), ",", ".", 1), 64)
+	if err != nil {
+		pct = math.NaN() // refused by the service, after the check of access
+	}
+	err = w.d.Balance.SetMaxChange(r.Context(), sc, pct/100)
+	w.afterPost(rw, r, "/balance", "Предел изменения приёма сохранён: "+Percent(pct/100)+" в год.", err)
 }
 
 // ScenarioPage shows a scenario's changes with the forms to add more, and

@@ -96,3 +96,18 @@ var monthNames = [...]string{"январь", "февраль", "март", "ап
 
 // Month writes a month as «сентябрь 2026».
 func Month(t time.Time) string { return monthNames[t.Month()-1] + " " + strconv.Itoa(t.Year()) }
+
+// PercentPoints writes a difference of shares in percentage points, with its
+// sign: «+3,2 п. п.», «−0,5 п. п.», «0 п. п.».
+func PercentPoints(d float64) string {
+	v := math.Round(d*1000) / 10
+	s := strings.TrimSuffix(strconv.FormatFloat(math.Abs(v), 'f', 1, 64), ".0")
+	s = strings.Replace(s, ".", ",", 1) + "\u00a0п.\u00a0п."
+	switch {
+	case v > 0:
+		return "+" + s
+	case v < 0:
+		return "−" + s
+	}
+	return s
+}

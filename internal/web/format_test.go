@@ -30,3 +30,11 @@ func TestFormat(t *testing.T) {
 		t.Error("zero date")
 	}
 }
+
+func TestPercentPoints(t *testing.T) {
+	for d, want := range map[float64]string{0.032: "+3,2\u00a0п.\u00a0п.", -0.005: "−0,5\u00a0п.\u00a0п.", 0: "0\u00a0п.\u00a0п.", 0.1: "+10\u00a0п.\u00a0п.", -0.00001: "0\u00a0п.\u00a0п."} {
+		if got := PercentPoints(d); got != want {
+			t.Errorf("PercentPoints(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

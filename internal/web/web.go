@@ -128,6 +128,7 @@ func New(d Deps) (*Web, error) {
 		"kb":        func(n int) int { return (n + 1023) / 1024 },
 		"number64":  func(n int64) string { return Number(int(n)) },
 		"decimal":   Decimal,
+		"pp":        PercentPoints,
 		"groups":    ddo.Groups,
 		"share": func(a, b int) string {
 			if b == 0 {

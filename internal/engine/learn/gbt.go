@@ -125,6 +125,8 @@ type gbtParams struct {
 	// Base is the score before the first tree: the log-odds of the training rows.
 	Base  float64  `json:"base"`
 	Trees [][]node `json:"trees"`
+	// Monotone is the direction each feature was held to (see Options.Monotone).
+	Monotone []int `json:"monotone,omitempty"`
 }
 
 // FitGBT trains gradient-boosted trees on histograms of binned features.
@@ -134,6 +136,9 @@ func FitGBT(ctx context.Context, x Matrix, y []bool, opts Options) (*GBT, error)
 	}
 	o, err := opts.GBT.withDefaults()
 	if err != nil {
+		return nil, err
+	}
+	if err := checkMonotone(opts.Monotone, x.Cols); err != nil {
 		return nil, err
 	}
 	workers := o.Workers
@@ -161,9 +166,12 @@ func FitGBT(ctx context.Context, x Matrix, y []bool, opts Options) (*GBT, error)
 		vy[k] = y[i]
 	}
 	g := newGrower(b, e, o, workers)
+	if slices.ContainsFunc(opts.Monotone, func(d int) bool { return d != 0 }) {
+		g.mono = opts.Monotone
+	}
 
 	pos, _ := counts(ty)
-	m := gbtParams{Names: x.featureNames(), Options: o, Base: Logit(float64(pos) / float64(len(ty)))}
+	m := gbtParams{Names: x.featureNames(), Options: o, Base: Logit(float64(pos) / float64(len(ty))), Monotone: g.mono}
 	raw := make([]float64, len(ty))
 	for i := range raw {
 		raw[i] = m.Base

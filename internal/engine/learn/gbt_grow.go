@@ -41,6 +41,9 @@ type candidate struct {
 	n          int
 	hist       []hbin
 	best       split
+	// lo and hi bound the values of the leaf and of all leaves grown from it,
+	// so that monotone constraints hold through the tree.
+	lo, hi float64
 }
 
 // split is a way to split a leaf: non-missing bins up to bin go left,
@@ -52,6 +55,9 @@ type split struct {
 	missingLeft bool
 	lg, lh      float64
 	ln          int
+	// wl and wr are the children's values within the leaf's bounds, set
+	// when the tree has monotone constraints.
+	wl, wr float64
 }
 
 // grower grows trees on binned data; it keeps its buffers from tree to tree.
@@ -65,6 +71,7 @@ type grower struct {
 	ordered []grad // gradients of a leaf's rows, in the order of idx
 	free    [][]hbin
 	feats   []int // the features this tree may split on
+	mono    []int // the direction of each feature, nil when none is constrained
 }
 
 func newGrower(b *binned, e [][]float64, o GBTOptions, workers int) *grower {
@@ -97,7 +104,7 @@ func (t *grower) grow(gr []grad, raw []float64, feats []int) []node {
 	for i := range t.idx {
 		t.idx[i] = int32(i)
 	}
-	root := candidate{end: n, n: n, hist: t.hist()}
+	root := candidate{end: n, n: n, hist: t.hist(), lo: math.Inf(-1), hi: math.Inf(1)}
 	t.buildRoot(root.hist, gr)
 	// The totals come from one feature's histogram so that they agree with
 	// the sums the splits are searched with.
@@ -135,8 +142,8 @@ func (t *grower) grow(gr []grad, raw []float64, feats []int) []node {
 		}
 		l.node, r.node = ln, ln+1
 		tree = append(tree,
-			node{Feature: -1, Value: t.value(l.g, l.h), Cover: float64(l.n)},
-			node{Feature: -1, Value: t.value(r.g, r.h), Cover: float64(r.n)})
+			node{Feature: -1, Value: t.bounded(l.g, l.h, l.lo, l.hi), Cover: float64(l.n)},
+			node{Feature: -1, Value: t.bounded(r.g, r.h, r.lo, r.hi), Cover: float64(r.n)})
 		leaves++
 		for _, ch := range []candidate{l, r} {
 			if ch.hist != nil {
@@ -167,6 +174,17 @@ func (t *grower) grow(gr []grad, raw []float64, feats []int) []node {
 // value is the Newton step of a leaf, shrunk by the learning rate.
 func (t *grower) value(g, h float64) float64 { return -t.o.LearningRate * g / (h + t.o.L2) }
 
+// bounded is the leaf's value kept within [lo, hi].
+func (t *grower) bounded(g, h, lo, hi float64) float64 {
+	return min(max(t.value(g, h), lo), hi)
+}
+
+// ordersValues tells whether a split orders the feature's values: all but the
+// split of missing values from the others, whose right side holds no value.
+func (t *grower) ordersValues(s split) bool {
+	return s.bin < t.b.nb[s.feature]-1 || s.missingLeft
+}
+
 // threshold is the split's boundary in the feature's own units.
 func (t *grower) threshold(s split) float64 {
 	e := t.edges[s.feature]
@@ -191,8 +209,18 @@ func (t *grower) split(c *candidate, gr []grad, more bool) (l, r candidate) {
 	if nl != s.ln {
 		panic("learn: partition disagrees with histogram")
 	}
-	l = candidate{start: c.start, end: c.start + nl, depth: c.depth + 1, g: s.lg, h: s.lh, n: nl}
-	r = candidate{start: c.start + nl, end: c.end, depth: c.depth + 1, g: c.g - s.lg, h: c.h - s.lh, n: nr}
+	l = candidate{start: c.start, end: c.start + nl, depth: c.depth + 1, g: s.lg, h: s.lh, n: nl, lo: c.lo, hi: c.hi}
+	r = candidate{start: c.start + nl, end: c.end, depth: c.depth + 1, g: c.g - s.lg, h: c.h - s.lh, n: nr, lo: c.lo, hi: c.hi}
+	if t.mono != nil && t.mono[s.feature] != 0 && t.ordersValues(s) {
+		// Every leaf grown on the lower side stays on its side of the middle
+		// of the two values, every leaf on the upper side on the other.
+		mid := (s.wl + s.wr) / 2
+		if t.mono[s.feature] > 0 {
+			l.hi, r.lo = mid, mid
+		} else {
+			l.lo, r.hi = mid, mid
+		}
+	}
 	l.best.feature, r.best.feature = -1, -1
 	if !more || !t.splittable(l.n, l.depth) && !t.splittable(r.n, r.depth) {
 		t.release(c.hist)
@@ -366,6 +394,26 @@ func (t *grower) findSplit(c *candidate) {
 	lambda, minLeaf := t.o.L2, t.o.MinLeaf
 	G, H, N := c.g, c.h, c.n
 	parent := G * G / (H + lambda)
+	// With monotone constraints the children's values are bounded, and the
+	// gain is that of the bounded values: for a leaf of gradient sum g,
+	// hessian sum h and unshrunk value w, the fall of twice the loss is
+	// -(2gw + (h+λ)w²), which is g²/(h+λ) at the unbounded optimum.
+	lr := t.o.LearningRate
+	fall := func(g, h, v float64) float64 { w := v / lr; return -(2*g*w + (h+lambda)*w*w) }
+	var parentBounded float64
+	if t.mono != nil {
+		parentBounded = fall(G, H, t.bounded(G, H, c.lo, c.hi))
+	}
+	tryBounded := func(j, b int, missingLeft bool, lg, lh float64, ln int, rg, rh float64) {
+		wl, wr := t.bounded(lg, lh, c.lo, c.hi), t.bounded(rg, rh, c.lo, c.hi)
+		if d := t.mono[j]; d != 0 && (b < t.b.nb[j]-1 || missingLeft) && (d > 0 && wl > wr || d < 0 && wl < wr) {
+			return
+		}
+		gain := fall(lg, lh, wl) + fall(rg, rh, wr) - parentBounded
+		if gain > best.gain {
+			best = split{gain: gain, feature: j, bin: b, missingLeft: missingLeft, lg: lg, lh: lh, ln: ln, wl: wl, wr: wr}
+		}
+	}
 	try := func(j, b int, missingLeft bool, lg, lh float64, ln int) {
 		rn := N - ln
 		if ln < minLeaf || rn < minLeaf {
@@ -373,6 +421,10 @@ func (t *grower) findSplit(c *candidate) {
 		}
 		rg, rh := G-lg, H-lh
 		if lh < minHessian || rh < minHessian {
+			return
+		}
+		if t.mono != nil {
+			tryBounded(j, b, missingLeft, lg, lh, ln, rg, rh)
 			return
 		}
 		gain := lg*lg/(lh+lambda) + rg*rg/(rh+lambda) - parent

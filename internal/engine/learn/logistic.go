@@ -41,6 +41,8 @@ type logisticParams struct {
 	MissScale []float64 `json:"missScale"`
 	MissCoef  []float64 `json:"missCoef"`
 	Iter      int       `json:"iterations"`
+	// Monotone is the direction each feature was held to (see Options.Monotone).
+	Monotone []int `json:"monotone,omitempty"`
 }
 
 // FitLogistic trains a logistic regression by Newton's method.
@@ -62,11 +64,50 @@ func FitLogistic(ctx context.Context, x Matrix, y []bool, opts Options) (*Logist
 	m.Names, m.Lambda = x.featureNames(), o.Lambda
 	d := newDesign(&m, x, y)
 
+	if err := checkMonotone(opts.Monotone, x.Cols); err != nil {
+		return nil, err
+	}
+	m.Monotone = opts.Monotone
 	pos, _ := counts(y)
-	beta := make([]float64, d.q) // intercept first, then the coefficients of d.cols
-	beta[0] = Logit(float64(pos) / float64(len(y)))
+	var beta []float64
+	// A coefficient of the wrong sign for a constrained feature is fixed at
+	// zero and the rest refitted, until none is left: the model then never
+	// moves against a feature's stated direction.
+	for {
+		beta = make([]float64, d.q) // intercept first, then the coefficients of d.cols
+		beta[0] = Logit(float64(pos) / float64(len(y)))
+		var err error
+		if beta, err = d.newton(ctx, beta, o.MaxIter, &m.Iter); err != nil {
+			return nil, err
+		}
+		keep := d.cols[:0:0]
+		for k, c := range d.cols {
+			if !c.miss && len(opts.Monotone) > 0 && float64(opts.Monotone[c.j])*beta[k+1] < 0 {
+				continue
+			}
+			keep = append(keep, c)
+		}
+		if len(keep) == len(d.cols) {
+			break
+		}
+		d.cols, d.q = keep, 1+len(keep)
+	}
+	m.Intercept = beta[0]
+	for k, c := range d.cols {
+		if c.miss {
+			m.MissCoef[c.j] = beta[k+1]
+		} else {
+			m.Coef[c.j] = beta[k+1]
+		}
+	}
+	return &Logistic{m: m}, nil
+}
+
+// newton minimises the objective from beta by Newton's method with a
+// backtracking line search; iter is set to the iterations taken.
+func (d *design) newton(ctx context.Context, beta []float64, maxIter int, iter *int) ([]float64, error) {
 	f, g, h := d.pass(beta)
-	for m.Iter = 1; m.Iter <= o.MaxIter; m.Iter++ {
+	for *iter = 1; *iter <= maxIter; *iter++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -96,15 +137,7 @@ func FitLogistic(ctx context.Context, x Matrix, y []bool, opts Options) (*Logist
 			break
 		}
 	}
-	m.Intercept = beta[0]
-	for k, c := range d.cols {
-		if c.miss {
-			m.MissCoef[c.j] = beta[k+1]
-		} else {
-			m.Coef[c.j] = beta[k+1]
-		}
-	}
-	return &Logistic{m: m}, nil
+	return beta, nil
 }
 
 // standardise computes the means and scales of the features and of their

@@ -43,6 +43,12 @@ type Options struct {
 	Seed uint64
 	// MinClass is the fewest examples of each class training accepts; 0 means DefaultMinClass.
 	MinClass int
+	// Monotone, when set, has one entry per feature: +1 holds the score never
+	// to fall as the feature grows, -1 never to rise, 0 leaves it free. The
+	// trees reject splits against the direction and bound their leaves as
+	// XGBoost and LightGBM do; the logistic regression fixes a coefficient of
+	// the wrong sign at zero. Missing values are not ordered and stay free.
+	Monotone []int
 	Logistic LogisticOptions
 	GBT      GBTOptions
 }
@@ -64,6 +70,22 @@ func checkData(x Matrix, y []bool, opts Options) error {
 		return err
 	}
 	return checkClasses(y, opts.minClass())
+}
+
+// checkMonotone checks the directions of Options.Monotone.
+func checkMonotone(m []int, p int) error {
+	if len(m) == 0 {
+		return nil
+	}
+	if len(m) != p {
+		return fault.New("направлений монотонности %d, а признаков %d", len(m), p)
+	}
+	for j, d := range m {
+		if d < -1 || d > 1 {
+			return fault.New("направление монотонности признака %d — %d, а должно быть -1, 0 или 1", j+1, d)
+		}
+	}
+	return nil
 }
 
 func (o Options) minClass() int {

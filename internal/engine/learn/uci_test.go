@@ -71,8 +71,9 @@ func TestBenchOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], "features=enrolment model=logreg auc=0.") ||
-		!strings.HasPrefix(lines[3], "features=all model=gbt auc=") || !strings.Contains(lines[3], " fit_seconds=") {
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "features=enrolment model=logreg auc=0.") ||
+		!strings.HasPrefix(lines[4], "features=all model=gbt auc=") || !strings.Contains(lines[4], " fit_seconds=") ||
+		!strings.HasPrefix(lines[5], "features=all model=gbt-monotone auc=0.") {
 		t.Errorf("output:\n%s", out.String())
 	}
 }
