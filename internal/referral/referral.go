@@ -206,8 +206,8 @@ type Referral struct {
 	CZNName     string
 	CaseID      int64 // the case it was made in; 0 from the card
 	// Exactly one of OfferingID and VacancyID is set.
-	OfferingID    int64
-	OfferingName  string
+	OfferingID   int64
+	OfferingName string
 	Kind         Kind // of the service; "" for a vacancy
 	VacancyID    string
 	VacancyTitle string

@@ -22,7 +22,7 @@ type Filter struct {
 
 // RefFilter narrows a list of referrals.
 type RefFilter struct {
-	OfferingID     int64
+	OfferingID    int64
 	LearnerID     int64
 	CaseID        int64
 	Status        Status
