@@ -39,6 +39,7 @@ type measureProgrammeDTO struct {
 	ProviderID    *int64 `json:"provider_id"`
 	ProviderName  string `json:"provider_name"`
 	Customer      string `json:"customer"`
+	CustomerID    *int64 `json:"customer_id"`
 	CustomerName  string `json:"customer_name"`
 	Profession    string `json:"profession"`
 	Hours         int    `json:"hours"`
@@ -53,7 +54,7 @@ type measureProgrammeDTO struct {
 
 func fromMeasureProgramme(p measures.Programme) measureProgrammeDTO {
 	return measureProgrammeDTO{ID: p.ID, Name: p.Name, ProviderID: nullIDOf(p.ProviderID), ProviderName: p.ProviderName, Customer: string(p.Customer),
-		CustomerName: p.CustomerName, Profession: p.Profession, Hours: p.Hours, Format: string(p.Format), Price: p.Price,
+		CustomerID: nullIDOf(p.CustomerID), CustomerName: p.CustomerName, Profession: p.Profession, Hours: p.Hours, Format: string(p.Format), Price: p.Price,
 		ManagerID: nullIDOf(p.ManagerID), ManagerName: p.ManagerName, GroupCount: p.Groups, EnrolledCount: p.Enrolled, CreatedAt: formatTime(p.CreatedAt)}
 }
 
@@ -145,6 +146,7 @@ type measureProgrammeRequest struct {
 	ProviderID   int64  `json:"provider_id,omitempty"`
 	ProviderName string `json:"provider_name,omitempty"`
 	Customer     string `json:"customer"`
+	CustomerID   int64  `json:"customer_id,omitempty"`
 	CustomerName string `json:"customer_name,omitempty"`
 	Profession   string `json:"profession"`
 	Hours        int    `json:"hours"`
@@ -159,7 +161,7 @@ func (a *api) createMeasureProgramme(w http.ResponseWriter, r *http.Request, c c
 		return err
 	}
 	p := measures.Programme{Name: in.Name, ProviderID: in.ProviderID, ProviderName: in.ProviderName, Customer: measures.Customer(in.Customer),
-		CustomerName: in.CustomerName, Profession: in.Profession, Hours: in.Hours, Format: measures.Format(in.Format), Price: in.Price}
+		CustomerID: in.CustomerID, CustomerName: in.CustomerName, Profession: in.Profession, Hours: in.Hours, Format: measures.Format(in.Format), Price: in.Price}
 	if err := a.d.Measures.CreateProgramme(r.Context(), c.scope, &p); err != nil {
 		return err
 	}

@@ -152,6 +152,7 @@ type Programme struct {
 	ProviderID   int64 // an organisation of the registry; 0 for a provider outside it
 	ProviderName string
 	Customer     Customer
+	CustomerID   int64  // the employer of a B2B programme when it is in the registry; it sees the programme
 	CustomerName string // the employer of a B2B programme, or the state body
 	Profession   string
 	Hours        int

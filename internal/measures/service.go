@@ -65,12 +65,13 @@ func NewService(s Store, now func() time.Time) *Service { return &Service{store:
 func (s *Service) Now() time.Time { return s.now() }
 
 // CanSee reports whether the scope sees the measures: the region, the
-// employment centres, and colleges and universities as providers.
+// employment centres, colleges and universities as providers, and employers
+// the programmes they ordered.
 func CanSee(sc auth.Scope) bool {
 	switch sc.Role {
 	case auth.Admin, auth.Region, auth.System:
 		return true
-	case auth.CZN, auth.College, auth.University:
+	case auth.CZN, auth.College, auth.University, auth.Employer:
 		return sc.OrgID != 0
 	}
 	return false
@@ -90,7 +91,7 @@ func CanEnrol(sc auth.Scope) bool {
 }
 
 func notAllowed() error {
-	return apperr.New(apperr.Forbidden, "программы содействия занятости видят регион, центры занятости и организации, которые по ним обучают")
+	return apperr.New(apperr.Forbidden, "программы содействия занятости видят регион, центры занятости, организации, которые по ним обучают, и работодатели-заказчики")
 }
 
 func notManager() error {

@@ -24,6 +24,9 @@ func measureProgScope(sc auth.Scope, p string, a *args) string {
 		return region
 	case auth.College, auth.University:
 		return region + " AND " + p + ".provider_id = " + a.add(sc.OrgID)
+	case auth.Employer:
+		// An employer sees the programmes it ordered, not the people in them.
+		return region + " AND " + p + ".customer_id = " + a.add(sc.OrgID)
 	}
 	return "1 = 0"
 }
@@ -67,13 +70,41 @@ func (s *Store) CreateMeasureProgramme(ctx context.Context, sc auth.Scope, p *me
 				p.ProviderName = short
 			}
 		}
+		if err := programmeCustomer(ctx, tx, p); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, `INSERT INTO measure_programme (region_code, name, provider_id, provider_name, customer, customer_name,
-			profession, hours, format, price, manager_id, search_text, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			profession, hours, format, price, manager_id, search_text, created_by, created_at, customer_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			p.RegionCode, p.Name, nullID(p.ProviderID), p.ProviderName, string(p.Customer), p.CustomerName, p.Profession, p.Hours,
 			string(p.Format), p.Price, nullID(p.ManagerID), searchKey(p.Name, p.Profession, p.ProviderName, p.CustomerName),
-			nullID(p.CreatedBy), tsArg(p.CreatedAt)).Scan(&p.ID)
+			nullID(p.CreatedBy), tsArg(p.CreatedAt), nullID(p.CustomerID)).Scan(&p.ID)
 	})
+}
+
+// programmeCustomer links a B2B programme to its employer: the one chosen
+// (an employer of the region), or the employer of the registry whose name is
+// the customer's as typed; a customer outside the registry stays a name.
+func programmeCustomer(ctx context.Context, tx *sql.Tx, p *measures.Programme) error {
+	if p.Customer != measures.B2B {
+		p.CustomerID = 0
+		return nil
+	}
+	if p.CustomerID != 0 {
+		var name, kind string
+		err := tx.QueryRowContext(ctx, `SELECT name, kind FROM organisation WHERE id = $1 AND region_code = $2`, p.CustomerID, p.RegionCode).Scan(&name, &kind)
+		if err != nil || kind != "employer" {
+			return apperr.Field("customer_id", "работодатель № %d не найден в регионе", p.CustomerID)
+		}
+		p.CustomerName = name
+		return nil
+	}
+	err := tx.QueryRowContext(ctx, `SELECT id FROM organisation WHERE region_code = $1 AND kind = 'employer' AND name = $2 ORDER BY id LIMIT 1`,
+		p.RegionCode, p.CustomerName).Scan(&p.CustomerID)
+	if err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	return nil
 }
 
 func providerKindName(kind string) string {
@@ -86,7 +117,7 @@ func providerKindName(kind string) string {
 	return kind
 }
 
-const measureProgCols = `p.id, p.region_code, p.name, COALESCE(p.provider_id, 0), p.provider_name, p.customer, p.customer_name, p.profession,
+const measureProgCols = `p.id, p.region_code, p.name, COALESCE(p.provider_id, 0), p.provider_name, p.customer, COALESCE(p.customer_id, 0), p.customer_name, p.profession,
 	p.hours, p.format, p.price, COALESCE(p.manager_id, 0), COALESCE(mo.name, ''), COALESCE(p.created_by, 0), p.created_at,
 	(SELECT count(*) FROM measure_group g WHERE g.programme_id = p.id),
 	(SELECT count(*) FROM measure_enrolment e JOIN measure_group g ON g.id = e.group_id WHERE g.programme_id = p.id)`
@@ -97,7 +128,7 @@ func (s *Store) measureProgrammes(ctx context.Context, q string, a args) ([]meas
 	var out []measures.Programme
 	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
 		var p measures.Programme
-		if err := r.Scan(&p.ID, &p.RegionCode, &p.Name, &p.ProviderID, &p.ProviderName, &p.Customer, &p.CustomerName, &p.Profession,
+		if err := r.Scan(&p.ID, &p.RegionCode, &p.Name, &p.ProviderID, &p.ProviderName, &p.Customer, &p.CustomerID, &p.CustomerName, &p.Profession,
 			&p.Hours, &p.Format, &p.Price, &p.ManagerID, &p.ManagerName, &p.CreatedBy, timeScan{&p.CreatedAt}, &p.Groups, &p.Enrolled); err != nil {
 			return err
 		}

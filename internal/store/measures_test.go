@@ -59,6 +59,15 @@ func TestMeasures(t *testing.T) {
 		if cook.ManagerID != czn.ID || welder.ManagerID != 0 {
 			t.Errorf("managers: cook %d, welder %d", cook.ManagerID, welder.ManagerID)
 		}
+		// The B2B customer named as in the registry is linked to the
+		// employer, which sees the programme it ordered and no other.
+		if cook.CustomerID != f.empl.ID {
+			t.Errorf("the B2B customer %q is linked to %d, want %d", cook.CustomerName, cook.CustomerID, f.empl.ID)
+		}
+		buyer := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID, UserID: 6}
+		if list, total, err := svc.Programmes(ctx, buyer, measures.Filter{}); err != nil || total != 1 || list[0].ID != cook.ID {
+			t.Errorf("the employer's programmes: %v %d %+v", err, total, list)
+		}
 		bad := welder
 		bad.ProviderID = f.school.ID
 		if err := svc.CreateProgramme(ctx, region, &bad); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "школа") {

@@ -84,7 +84,7 @@ func (s *Store) Offerings(ctx context.Context, sc auth.Scope, f referral.Filter)
 		where = append(where, "ys.ends_on >= "+a.add(referral.Day(s.now()).Format(isoDate)))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(lower(ys.name) LIKE "+a.add("%"+strings.ToLower(q)+"%")+" OR lower(ys.provider) LIKE "+a.add("%"+strings.ToLower(q)+"%")+")")
+		where = append(where, "ys.search_text LIKE "+a.add("%"+searchKey(q)+"%"))
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
 	var total int
@@ -133,10 +133,11 @@ func (s *Store) CreateOffering(ctx context.Context, sc auth.Scope, o *referral.O
 			return err
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO youth_service (region_code, czn_id, kind, name, audience, age_min, age_max, municipality_id,
-			provider, places, starts_on, ends_on, group_id, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+			provider, places, starts_on, ends_on, group_id, created_by, created_at, updated_at, search_text)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 			o.RegionCode, o.CZNID, string(o.Kind), o.Name, o.Audience, o.AgeMin, o.AgeMax, nullID(o.MunicipalityID), o.Provider, o.Places,
-			dateArg(o.Start), dateArg(o.End), nullID(o.GroupID), nullID(o.CreatedBy), tsArg(o.CreatedAt), tsArg(o.UpdatedAt)).Scan(&o.ID)
+			dateArg(o.Start), dateArg(o.End), nullID(o.GroupID), nullID(o.CreatedBy), tsArg(o.CreatedAt), tsArg(o.UpdatedAt),
+			searchKey(o.Name, o.Provider, o.Audience)).Scan(&o.ID)
 	})
 }
 
@@ -161,9 +162,10 @@ func (s *Store) UpdateOffering(ctx context.Context, sc auth.Scope, id int64, o *
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE youth_service SET kind = $1, name = $2, audience = $3, age_min = $4, age_max = $5,
-			municipality_id = $6, provider = $7, places = $8, starts_on = $9, ends_on = $10, group_id = $11, updated_at = $12 WHERE id = $13`,
+			municipality_id = $6, provider = $7, places = $8, starts_on = $9, ends_on = $10, group_id = $11, updated_at = $12,
+			search_text = $13 WHERE id = $14`,
 			string(o.Kind), o.Name, o.Audience, o.AgeMin, o.AgeMax, nullID(o.MunicipalityID), o.Provider, o.Places,
-			dateArg(o.Start), dateArg(o.End), nullID(o.GroupID), tsArg(o.UpdatedAt), id)
+			dateArg(o.Start), dateArg(o.End), nullID(o.GroupID), tsArg(o.UpdatedAt), searchKey(o.Name, o.Provider, o.Audience), id)
 		if err != nil {
 			return fmt.Errorf("store: youth service: %w", err)
 		}

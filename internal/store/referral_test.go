@@ -89,6 +89,9 @@ func TestReferrals(t *testing.T) {
 		if err != nil || total != 1 || list[0].ID != consult.ID {
 			t.Errorf("for a 15-year-old of Petropavlovsk: %v %d %+v", err, total, list)
 		}
+		if list, total, _ := svc.Offerings(ctx, centre2, referral.Filter{Query: "ПРОФКОНСУЛЬТАЦИЯ"}); total != 1 || list[0].ID != consult.ID {
+			t.Errorf("search in any case: %d %+v", total, list)
+		}
 		if _, total, _ := svc.Offerings(ctx, centre2, referral.Filter{}); total != 3 {
 			t.Errorf("another centre sees %d services, want 3", total)
 		}

@@ -34,7 +34,7 @@ func measuresFilter(r *http.Request) (activemeasures.Filter, error) {
 func (w *Web) Measures(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	if !activemeasures.CanSee(sc) {
-		w.Error(rw, r, apperr.New(apperr.Forbidden, "программы содействия занятости видят регион, центры занятости и организации, которые по ним обучают"))
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "программы содействия занятости видят регион, центры занятости, организации, которые по ним обучают, и работодатели-заказчики"))
 		return
 	}
 	q := r.URL.Query()
@@ -58,6 +58,9 @@ func (w *Web) Measures(rw http.ResponseWriter, r *http.Request) {
 	data["Filtered"] = f.Query != "" || f.Customer != "" || f.Format != "" || f.ProviderID != 0
 	if activemeasures.CanManage(sc) {
 		data["Providers"] = w.providers(r)
+		// The customer is typed or chosen among the registry's employers;
+		// an employer of the registry then sees the programmes it ordered.
+		data["Employers"], _, _ = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000})
 	}
 	w.render(rw, r, http.StatusOK, "measures", "measures", data)
 }

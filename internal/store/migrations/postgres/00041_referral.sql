@@ -16,6 +16,7 @@ CREATE TABLE youth_service (
     starts_on DATE NOT NULL,
     ends_on DATE NOT NULL,
     group_id        BIGINT REFERENCES measure_group (id),
+    search_text     TEXT NOT NULL DEFAULT '',
     created_by      BIGINT,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL

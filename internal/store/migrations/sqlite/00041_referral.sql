@@ -16,6 +16,7 @@ CREATE TABLE youth_service (
     starts_on       TEXT NOT NULL,
     ends_on         TEXT NOT NULL,
     group_id        INTEGER REFERENCES measure_group (id),
+    search_text     TEXT NOT NULL DEFAULT '',
     created_by      INTEGER,
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
