@@ -53,13 +53,24 @@ func newRaw(name string) *raw {
 // are the region's headline measures from the catalogue, as its pages show
 // them.
 func Build(ctx context.Context, src Source, region, regionName string, now time.Time, measures []kpi.Item, secret []byte) (Bundle, error) {
-	sc := auth.SystemScope(region)
 	b := Bundle{Format: Format, Version: FormatVersion, ID: NewID(), Region: region, RegionName: regionName,
 		Period: now.Format("2006-01"), CreatedAt: now.UTC().Truncate(time.Second), Threshold: Threshold}
-
-	ov, err := src.Overview(ctx, sc)
+	truth, err := gather(ctx, src, region, now, measures)
 	if err != nil {
 		return b, err
+	}
+	p := CellKey()
+	b.Tables, p.Accuracy = p.publish(secret, truth)
+	b.Protection = &p
+	return b, b.Check()
+}
+
+// gather reads the region's true figures, table by table.
+func gather(ctx context.Context, src Source, region string, now time.Time, measures []kpi.Item) ([]*raw, error) {
+	sc := auth.SystemScope(region)
+	ov, err := src.Overview(ctx, sc)
+	if err != nil {
+		return nil, err
 	}
 	learners := newRaw("learners")
 	for _, st := range []learner.Status{learner.Pupil, learner.Student, learner.Graduate} {
@@ -68,7 +79,7 @@ func Build(ctx context.Context, src Source, region, regionName string, now time.
 
 	rows, _, err := src.Coverage(ctx, sc, guidance.YearOf(now), "municipality")
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 	cov := newRaw("guidance")
 	for _, c := range rows {
@@ -95,65 +106,35 @@ func Build(ctx context.Context, src Source, region, regionName string, now time.
 	}
 	byMuni, err := employment("employment", "municipality")
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 	bySpec, err := employment("specialties", "specialty")
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 
 	th, ok, err := src.RiskThreshold(ctx, region)
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 	if !ok {
 		th = risk.DefaultThreshold
 	}
 	f, err := src.RiskFigures(ctx, sc, th)
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 	warn := newRaw("early_warning")
 	warn.add([]string{}, 0, n(f.Scored), n(f.AtRisk), n(f.WithCase.Total), n(f.WithCase.Working),
 		n(f.WithoutCase.Total), n(f.WithoutCase.Working), n(f.Open), n(f.Closed))
 
-	kt := measureTable(measures)
-
-	p := CellKey()
-	for _, r := range []*raw{learners, cov, byMuni, bySpec, warn, kt} {
-		t, acc := p.protect(secret, r)
-		b.Tables = append(b.Tables, t)
-		p.Accuracy = append(p.Accuracy, acc)
-	}
-	b.Protection = &p
-	return b, b.Check()
+	return []*raw{learners, cov, byMuni, bySpec, warn, measureTable(measures)}, nil
 }
 
-// protect publishes a table: each row's figures from its perturbed parts;
-// a figure that does not apply stays nil. It returns the accuracy too.
+// protect publishes one table on its own, with its accuracy.
 func (p Protection) protect(secret []byte, r *raw) (Table, Accuracy) {
-	t := r.table
-	t.Rows = make([]Row, len(r.table.Rows))
-	var truth, published [][]int
-	for i, row := range r.table.Rows {
-		var vals []int
-		for _, v := range r.vals[i] {
-			if v != nil {
-				vals = append(vals, *v)
-			}
-		}
-		out := p.protectRow(secret, t.Name, row.Dims, vals, r.extra[i])
-		t.Rows[i] = Row{Dims: row.Dims, Values: make([]*int, len(r.vals[i]))}
-		k := 0
-		for j, v := range r.vals[i] {
-			if v != nil {
-				t.Rows[i].Values[j] = n(out[k])
-				k++
-			}
-		}
-		truth, published = append(truth, vals), append(published, out)
-	}
-	return t, measure(t.Name, truth, published)
+	ts, accs := p.publish(secret, []*raw{r})
+	return ts[0], accs[0]
 }
 
 // GenerateKey returns a new region key as PEM (PKCS #8) and its public key.

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -239,22 +240,294 @@ func split(table string, vals []int, extra int) parts {
 	return p
 }
 
-// protectRow perturbs the parts of one row and returns its published
-// figures, each the sum of its perturbed parts.
-func (p Protection) protectRow(secret []byte, table string, dims []string, vals []int, extra int) []int {
+// perturbed is one row split into parts, with the true and the published
+// value of each part.
+type perturbed struct {
+	split parts
+	pub   []int
+}
+
+// perturbRow splits a row and perturbs each of its parts at its key.
+func (p Protection) perturbRow(secret []byte, table string, dims []string, vals []int, extra int) perturbed {
 	sp := split(table, vals, extra)
 	id := table + "\x00" + strings.Join(dims, "\x00") + "\x00"
-	pert := make([]int, len(sp.value))
+	pr := perturbed{split: sp, pub: make([]int, len(sp.value))}
 	for i, v := range sp.value {
-		pert[i] = p.Perturb(v, cellKey(secret, id+sp.names[i], v))
+		pr.pub[i] = p.Perturb(v, cellKey(secret, id+sp.names[i], v))
 	}
-	out := make([]int, len(sp.sums))
-	for j, s := range sp.sums {
+	return pr
+}
+
+// figures are a row's published figures, each the sum of its perturbed
+// parts.
+func (pr perturbed) figures() []int {
+	out := make([]int, len(pr.split.sums))
+	for j, s := range pr.split.sums {
 		for _, i := range s {
-			out[j] += pert[i]
+			out[j] += pr.pub[i]
 		}
 	}
 	return out
+}
+
+// protectRow is one row's published figures.
+func (p Protection) protectRow(secret []byte, table string, dims []string, vals []int, extra int) []int {
+	return p.perturbRow(secret, table, dims, vals, extra).figures()
+}
+
+// link is a headline measure's figure that counts the same persons as a
+// column of a table (over one year, for the tables by year): published as
+// the sum of that column, so that the measure and the table agree and
+// their difference tells nothing.
+type link struct {
+	table  string
+	column int
+}
+
+// links of each measure: denominator, numerator, unknown (a zero table: none).
+var links = map[string][3]link{
+	"guidance":     {{"guidance", 0}, {"guidance", 1}, {}},
+	"informed":     {{"guidance", 2}, {"guidance", 3}, {}},
+	"profminimum":  {{"guidance", 0}, {"guidance", 4}, {}},
+	"employment6":  {{"employment", 0}, {"employment", 1}, {"employment", 4}},
+	"employment12": {{"employment", 0}, {"employment", 2}, {}},
+	"retention":    {{"employment", 1}, {"employment", 3}, {}},
+	"risk_case":    {{"early_warning", 1}, {"early_warning", 2}, {}},
+}
+
+// scopes of a table for a link: the rows of each year, or all rows.
+func scopes(r *raw) map[string][]int {
+	out := map[string][]int{}
+	for i, row := range r.table.Rows {
+		k := ""
+		if len(row.Dims) == 2 {
+			k = row.Dims[0]
+		}
+		out[k] = append(out[k], i)
+	}
+	return out
+}
+
+// trueValues is a row's true figures that apply.
+func trueValues(vals []*int) []int {
+	var out []int
+	for _, v := range vals {
+		if v != nil {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+// publish protects all the tables of a bundle at once: every row from its
+// perturbed parts; the graduates by municipality and by specialty balanced
+// so that each year's parts add up the same in both; a headline measure
+// that counts a column's persons published as that column's sum. It
+// returns the tables and the accuracy of each.
+func (p Protection) publish(secret []byte, truth []*raw) ([]Table, []Accuracy) {
+	rows := make([][]perturbed, len(truth))
+	byName := map[string]int{}
+	for ti, r := range truth {
+		byName[r.table.Name] = ti
+		for i, row := range r.table.Rows {
+			rows[ti] = append(rows[ti], p.perturbRow(secret, r.table.Name, row.Dims, trueValues(r.vals[i]), r.extra[i]))
+		}
+	}
+	mi, ok1 := byName["employment"]
+	si, ok2 := byName["specialties"]
+	if ok1 && ok2 {
+		p.balance(secret, truth[mi], rows[mi], truth[si], rows[si])
+	}
+	var tables []Table
+	var accs []Accuracy
+	for ti, r := range truth {
+		t := r.table
+		t.Rows = make([]Row, len(r.table.Rows))
+		var tv, pv [][]int
+		for i, row := range r.table.Rows {
+			vals := trueValues(r.vals[i])
+			out := rows[ti][i].figures()
+			if r.table.Name == "measures" {
+				out = p.linked(row.Dims[0], vals, out, truth, rows, byName)
+			}
+			t.Rows[i] = Row{Dims: row.Dims, Values: make([]*int, len(r.vals[i]))}
+			k := 0
+			for j, v := range r.vals[i] {
+				if v != nil {
+					t.Rows[i].Values[j] = n(out[k])
+					k++
+				}
+			}
+			tv, pv = append(tv, vals), append(pv, out)
+		}
+		tables = append(tables, t)
+		accs = append(accs, measure(t.Name, tv, pv))
+	}
+	return tables, accs
+}
+
+// linked replaces a measure's figures by the sums of the columns that count
+// the same persons, where the truth agrees exactly.
+func (p Protection) linked(code string, vals, out []int, truth []*raw, rows [][]perturbed, byName map[string]int) []int {
+	ls, ok := links[code]
+	if !ok {
+		return out
+	}
+	res := append([]int(nil), out...)
+	for j := range vals {
+		l := ls[j]
+		ti, ok := byName[l.table]
+		if l.table == "" || !ok {
+			continue
+		}
+		r := truth[ti]
+		sc := scopes(r)
+		for _, k := range sortedScopes(sc) {
+			tsum, psum := 0, 0
+			for _, i := range sc[k] {
+				tv := trueValues(r.vals[i])
+				if l.column >= len(tv) {
+					tsum = -1
+					break
+				}
+				tsum += tv[l.column]
+				psum += rows[ti][i].figures()[l.column]
+			}
+			if tsum == vals[j] {
+				res[j] = psum
+				break
+			}
+		}
+	}
+	return res
+}
+
+func sortedScopes(m map[string][]int) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// allSmall reports whether a part is under small in every row of a year.
+func allSmall(refs []balRef, part, small int) bool {
+	for _, r := range refs {
+		if r.rows[r.row].split.value[part] >= small {
+			return false
+		}
+	}
+	return true
+}
+
+// balRef is a row of one side of the balance.
+type balRef struct {
+	rows []perturbed
+	row  int
+	sign int // +1 municipality, −1 specialty
+	key  string
+}
+
+// balance makes each year's parts add up the same by municipality and by
+// specialty (with the graduates who have no municipality as a part of
+// their own): the difference left by independent noise is moved onto
+// parts of seven persons or more, at most two more per part, none below
+// five. The same counts balance the same way every month.
+func (p Protection) balance(secret []byte, mt *raw, mrows []perturbed, st *raw, srows []perturbed) {
+	years := map[string][]balRef{}
+	for i, row := range mt.table.Rows {
+		years[row.Dims[0]] = append(years[row.Dims[0]], balRef{mrows, i, 1, "m" + row.Dims[1]})
+	}
+	for i, row := range st.table.Rows {
+		years[row.Dims[0]] = append(years[row.Dims[0]], balRef{srows, i, -1, "s" + row.Dims[1]})
+	}
+	var ys []string
+	for y := range years {
+		ys = append(ys, y)
+	}
+	slices.Sort(ys)
+	for _, y := range ys {
+		refs := years[y]
+		width := len(refs[0].rows[refs[0].row].split.value)
+		same := true
+		for _, r := range refs {
+			if sp := r.rows[r.row].split; len(sp.value) != width || sp.names[0] != refs[0].rows[refs[0].row].split.names[0] {
+				same = false
+			}
+		}
+		if !same {
+			continue
+		}
+		for part := 0; part < width; part++ {
+			gap, diff := 0, 0
+			for _, r := range refs {
+				pr := r.rows[r.row]
+				gap -= r.sign * pr.split.value[part]
+				diff -= r.sign * pr.pub[part]
+			}
+			if gap < 0 {
+				continue // more by municipality than by specialty: not the same graduates
+			}
+			if gap > 0 {
+				diff -= p.Perturb(gap, cellKey(secret, "gap\x00"+y+"\x00"+strconv.Itoa(part), gap))
+			}
+			// diff = Σ specialty − Σ municipality − gap: parts of five and
+			// more take it by ones, at most two each. A small part is never
+			// moved: the same count keeps its published value every month.
+			p.settle(refs, part, &diff)
+			if allSmall(refs, part, p.Small) {
+				// No part of five or more to take it: every part of this kind
+				// in the year is published as 0 (which the table allows for
+				// 1–4). The rule reads only the true counts of the year, so
+				// it holds month after month while they stay small.
+				for _, r := range refs {
+					pr := r.rows[r.row]
+					if x := pr.split.value[part]; x > 0 && x < p.Small && pr.pub[part] != 0 {
+						diff += r.sign * pr.pub[part]
+						pr.pub[part] = 0
+					}
+				}
+				p.settle(refs, part, &diff)
+			}
+		}
+	}
+}
+
+// settle moves diff (Σ specialty − Σ municipality − gap of one part of a
+// year) onto the parts of refs of five persons and more, by ones; what
+// cannot be moved stays.
+func (p Protection) settle(refs []balRef, part int, diff *int) {
+	order := append([]balRef(nil), refs...)
+	slices.SortFunc(order, func(a, b balRef) int {
+		va, vb := a.rows[a.row].split.value[part], b.rows[b.row].split.value[part]
+		if va != vb {
+			return vb - va
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	for step := 0; *diff != 0 && step < 2*p.MaxNoise; step++ {
+		for _, r := range order {
+			if *diff == 0 {
+				break
+			}
+			pr := r.rows[r.row]
+			x := pr.split.value[part]
+			if x < p.Small {
+				continue
+			}
+			move := 1
+			if *diff < 0 {
+				move = -1
+			}
+			nv := pr.pub[part] + move*r.sign
+			if nv < p.Small || nv-x > 2*p.MaxNoise || x-nv > 2*p.MaxNoise {
+				continue
+			}
+			pr.pub[part] = nv
+			*diff -= move
+		}
+	}
 }
 
 // shareOf is the row share a table's accuracy is measured on: the indices
