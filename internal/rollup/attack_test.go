@@ -2,6 +2,8 @@ package rollup
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 )
 
@@ -255,7 +257,7 @@ func attack(prev, cur *month) ([]finding, error) {
 			if rv.row.table != "measures" {
 				continue
 			}
-			ls, ok := links[rv.row.dims[0]]
+			ls, ok := identities[rv.row.dims[0]]
 			if !ok {
 				continue
 			}
@@ -318,30 +320,163 @@ func attack(prev, cur *month) ([]finding, error) {
 			}
 		}
 	}
-	tried += len(a.targets)
-	tb, ok := a.p.feasible()
-	if !ok {
-		return nil, fmt.Errorf("the published figures contradict the truth: the attacker's programme has no solution")
-	}
-	var out []finding
+	// One target per set of parts: a figure of one part, that part, and a
+	// group minus its other parts are the same unknown.
+	seen := map[string]bool{}
+	uniq := a.targets[:0]
 	for _, t := range a.targets {
+		k := termsKey(t.terms)
+		if !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, t)
+		}
+	}
+	a.targets = uniq
+	tried += len(a.targets)
+	// The programme falls apart into pieces that share no variable (a year
+	// of graduates, the guidance, the early warning…): each is solved on
+	// its own, with the targets that lie in it.
+	parent := make([]int, a.p.n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(form map[int]float64) {
+		first := -1
+		for v := range form {
+			if first < 0 {
+				first = v
+			} else {
+				parent[find(v)] = find(first)
+			}
+		}
+	}
+	for _, r := range a.p.rows {
+		union(r.a)
+	}
+	forms := make([]map[int]float64, len(a.targets))
+	consts := make([]float64, len(a.targets))
+	for ti, t := range a.targets {
 		form, c := map[int]float64{}, 0.0
 		for _, tm := range t.terms {
 			a.x(form, &c, tm.v, tm.sign)
 		}
-		lo, hi, ok := tb.bounds(form)
-		if !ok {
-			continue // unbounded: nothing learnt
-		}
-		lo, hi = lo+int(c), hi+int(c)
-		if t.truth < lo || t.truth > hi {
-			return nil, fmt.Errorf("%s: the truth %d outside [%d, %d]: the attacker's model is wrong", t.what, t.truth, lo, hi)
-		}
-		if hi-lo+1 < Threshold {
-			out = append(out, finding{t.what, t.truth, lo, hi})
+		forms[ti], consts[ti] = form, c
+		union(form)
+	}
+	pieces := map[int][]int{} // root → targets
+	for ti, f := range forms {
+		for v := range f {
+			pieces[find(v)] = append(pieces[find(v)], ti)
+			break
 		}
 	}
+	var out []finding
+	for root, tis := range pieces {
+		// The piece's own programme, its variables renumbered.
+		var sub lp
+		index := map[int]int{}
+		num := func(v int) int {
+			if k, ok := index[v]; ok {
+				return k
+			}
+			index[v] = sub.newVar()
+			return index[v]
+		}
+		for _, r := range a.p.rows {
+			in := false
+			for v := range r.a {
+				in = find(v) == root
+				break
+			}
+			if !in {
+				continue
+			}
+			row := map[int]float64{}
+			for v, c := range r.a {
+				row[num(v)] = c
+			}
+			sub.add(row, r.op, r.b)
+		}
+		tb, ok := sub.feasible()
+		if !ok {
+			return nil, fmt.Errorf("the published figures contradict the truth: the attacker's programme has no solution")
+		}
+		// Solutions already met: a target that takes values five apart on
+		// them cannot be narrowed below five, and needs no programme.
+		var pool [][]float64
+		for _, ti := range tis {
+			t := a.targets[ti]
+			form := map[int]float64{}
+			for v, c := range forms[ti] {
+				form[num(v)] = c
+			}
+			if spread(pool, form) >= float64(Threshold-1)-1e-6 {
+				continue
+			}
+			up, ok1 := tb.max(form)
+			pool = append(pool, tb.solution())
+			neg := map[int]float64{}
+			for j, v := range form {
+				neg[j] = -v
+			}
+			down, ok2 := tb.max(neg)
+			pool = append(pool, tb.solution())
+			if len(pool) > 64 {
+				pool = pool[2:]
+			}
+			ok := ok1 && ok2
+			lo, hi := int(math.Ceil(-down-1e-6)), int(math.Floor(up+1e-6))
+			if !ok {
+				continue // unbounded: nothing learnt
+			}
+			lo, hi = lo+int(consts[ti]), hi+int(consts[ti])
+			if t.truth < lo || t.truth > hi {
+				return nil, fmt.Errorf("%s: the truth %d outside [%d, %d]: the attacker's model is wrong", t.what, t.truth, lo, hi)
+			}
+			if hi-lo+1 < Threshold {
+				out = append(out, finding{t.what, t.truth, lo, hi})
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y finding) int { return strings.Compare(x.what, y.what) })
 	return out, nil
+}
+
+// spread is how far apart a linear form lies on the solutions of pool.
+func spread(pool [][]float64, form map[int]float64) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range pool {
+		v := 0.0
+		for j, c := range form {
+			v += c * x[j]
+		}
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return hi - lo
+}
+
+// termsKey names a linear form of parts, whatever the order of its terms.
+func termsKey(ts []term) string {
+	m := map[[2]int]float64{}
+	for _, t := range ts {
+		m[[2]int{t.v.y, t.v.d}] += t.sign
+	}
+	var keys []string
+	for k, v := range m {
+		if v != 0 {
+			keys = append(keys, fmt.Sprint(k, v))
+		}
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, ";")
 }
 
 // minus returns the parts of s that are not in k when k is a proper subset
@@ -425,3 +560,17 @@ func linkedOnTruth(m *month, r attackRow, j int) bool {
 	}
 	return false
 }
+
+// identities are what the attacker knows of the catalogue: every measure
+// that counts the persons of a column, linked in the bundle or not.
+var identities = func() map[string][3]link {
+	m := map[string][3]link{
+		"employment6":  {{"employment", 0}, {"employment", 1}, {"employment", 4}},
+		"employment12": {{"employment", 0}, {"employment", 2}, {}},
+		"retention":    {{"employment", 1}, {"employment", 3}, {}},
+	}
+	for k, v := range links {
+		m[k] = v
+	}
+	return m
+}()

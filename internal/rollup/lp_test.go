@@ -45,8 +45,10 @@ func (p *lp) feasible() (*tableau, bool) {
 			slacks++
 		}
 	}
-	cols := p.n + slacks + m
-	tb := &tableau{m: m, cols: cols, n: p.n, art: p.n + slacks, basis: make([]int, m)}
+	// Artificial variables have no column: once out of the basis they never
+	// come back, so only their place in it is kept (art + row).
+	cols := p.n + slacks
+	tb := &tableau{m: m, cols: cols, n: p.n, art: cols, basis: make([]int, m)}
 	s := p.n
 	for i, r := range p.rows {
 		row := make([]float64, cols+1)
@@ -63,7 +65,6 @@ func (p *lp) feasible() (*tableau, bool) {
 				row[j] = -row[j]
 			}
 		}
-		row[tb.art+i] = 1
 		tb.basis[i] = tb.art + i
 		tb.t = append(tb.t, row)
 	}
@@ -71,11 +72,8 @@ func (p *lp) feasible() (*tableau, bool) {
 	obj := make([]float64, cols+1)
 	for i := 0; i < m; i++ {
 		for j := 0; j <= cols; j++ {
-			if j < tb.art {
-				obj[j] += tb.t[i][j]
-			}
+			obj[j] += tb.t[i][j]
 		}
-		obj[cols] += tb.t[i][cols]
 	}
 	tb.optimise(obj, tb.art)
 	if obj[cols] > 1e-6 {
@@ -177,6 +175,9 @@ func (tb *tableau) max(c map[int]float64) (float64, bool) {
 	}
 	// Reduce the objective by the basis: obj holds c_j − z_j, and −z at the end.
 	for i, bv := range tb.basis {
+		if bv >= tb.art {
+			continue
+		}
 		if f := obj[bv]; f != 0 {
 			row := tb.t[i]
 			for j := range obj {
@@ -188,6 +189,17 @@ func (tb *tableau) max(c map[int]float64) (float64, bool) {
 		return math.Inf(1), false
 	}
 	return -obj[tb.cols], true
+}
+
+// solution is the programme's variables at the current basis.
+func (tb *tableau) solution() []float64 {
+	x := make([]float64, tb.n)
+	for i, bv := range tb.basis {
+		if bv < tb.n {
+			x[bv] = tb.t[i][tb.cols]
+		}
+	}
+	return x
 }
 
 // bounds is the interval of Σ c·x, rounded inward to integers.

@@ -254,9 +254,20 @@ func (p Protection) perturbRow(secret []byte, table string, dims []string, vals 
 	pr := perturbed{split: sp, pub: make([]int, len(sp.value))}
 	for i, v := range sp.value {
 		pr.pub[i] = p.Perturb(v, cellKey(secret, id+sp.names[i], v))
+		if zeroSmall(table) && v < p.Small {
+			pr.pub[i] = 0
+		}
 	}
 	return pr
 }
+
+// zeroSmall tells the tables where a part of 1–4 persons is published as 0,
+// not as 0 or 5: the graduates by municipality and by specialty, the same
+// persons in two tables. A 5 there would leave a sum the other table cannot
+// match without moving small parts, and a small part that moves from month
+// to month gives itself away; a 0 is the same every month and both tables
+// balance on their large parts.
+func zeroSmall(table string) bool { return table == "employment" || table == "specialties" }
 
 // figures are a row's published figures, each the sum of its perturbed
 // parts.
@@ -276,9 +287,11 @@ func (p Protection) protectRow(secret []byte, table string, dims []string, vals 
 }
 
 // link is a headline measure's figure that counts the same persons as a
-// column of a table (over one year, for the tables by year): published as
-// the sum of that column, so that the measure and the table agree and
-// their difference tells nothing.
+// column of a table: published as the sum of that column, so that the
+// measure and the table agree and their difference tells nothing. The
+// measures of graduates are not linked: their tables publish small parts
+// as 0, and a sum of them would lower the region's shares; they are
+// perturbed on their own, as the ABS perturbs its totals.
 type link struct {
 	table  string
 	column int
@@ -286,13 +299,10 @@ type link struct {
 
 // links of each measure: denominator, numerator, unknown (a zero table: none).
 var links = map[string][3]link{
-	"guidance":     {{"guidance", 0}, {"guidance", 1}, {}},
-	"informed":     {{"guidance", 2}, {"guidance", 3}, {}},
-	"profminimum":  {{"guidance", 0}, {"guidance", 4}, {}},
-	"employment6":  {{"employment", 0}, {"employment", 1}, {"employment", 4}},
-	"employment12": {{"employment", 0}, {"employment", 2}, {}},
-	"retention":    {{"employment", 1}, {"employment", 3}, {}},
-	"risk_case":    {{"early_warning", 1}, {"early_warning", 2}, {}},
+	"guidance":    {{"guidance", 0}, {"guidance", 1}, {}},
+	"informed":    {{"guidance", 2}, {"guidance", 3}, {}},
+	"profminimum": {{"guidance", 0}, {"guidance", 4}, {}},
+	"risk_case":   {{"early_warning", 1}, {"early_warning", 2}, {}},
 }
 
 // scopes of a table for a link: the rows of each year, or all rows.
@@ -411,16 +421,6 @@ func sortedScopes(m map[string][]int) []string {
 	return out
 }
 
-// allSmall reports whether a part is under small in every row of a year.
-func allSmall(refs []balRef, part, small int) bool {
-	for _, r := range refs {
-		if r.rows[r.row].split.value[part] >= small {
-			return false
-		}
-	}
-	return true
-}
-
 // balRef is a row of one side of the balance.
 type balRef struct {
 	rows []perturbed
@@ -469,27 +469,14 @@ func (p Protection) balance(secret []byte, mt *raw, mrows []perturbed, st *raw, 
 			if gap < 0 {
 				continue // more by municipality than by specialty: not the same graduates
 			}
-			if gap > 0 {
+			if gap >= p.Small {
 				diff -= p.Perturb(gap, cellKey(secret, "gap\x00"+y+"\x00"+strconv.Itoa(part), gap))
 			}
-			// diff = Σ specialty − Σ municipality − gap: parts of five and
+			// diff = Σ specialty − Σ municipality − gap (the graduates with
+			// no municipality, 0 when fewer than five): parts of five and
 			// more take it by ones, at most two each. A small part is never
-			// moved: the same count keeps its published value every month.
+			// moved: it is 0 every month.
 			p.settle(refs, part, &diff)
-			if allSmall(refs, part, p.Small) {
-				// No part of five or more to take it: every part of this kind
-				// in the year is published as 0 (which the table allows for
-				// 1–4). The rule reads only the true counts of the year, so
-				// it holds month after month while they stay small.
-				for _, r := range refs {
-					pr := r.rows[r.row]
-					if x := pr.split.value[part]; x > 0 && x < p.Small && pr.pub[part] != 0 {
-						diff += r.sign * pr.pub[part]
-						pr.pub[part] = 0
-					}
-				}
-				p.settle(refs, part, &diff)
-			}
 		}
 	}
 }
