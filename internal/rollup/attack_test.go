@@ -340,8 +340,7 @@ func attack(prev, cur *month) ([]finding, error) {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -502,14 +501,6 @@ func minus(s, k []int) ([]int, bool) {
 		}
 	}
 	return out, true
-}
-
-func negate(ts []term) []term {
-	out := make([]term, len(ts))
-	for i, t := range ts {
-		out[i] = term{t.v, -t.sign}
-	}
-	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -281,11 +281,6 @@ func (pr perturbed) figures() []int {
 	return out
 }
 
-// protectRow is one row's published figures.
-func (p Protection) protectRow(secret []byte, table string, dims []string, vals []int, extra int) []int {
-	return p.perturbRow(secret, table, dims, vals, extra).figures()
-}
-
 // link is a headline measure's figure that counts the same persons as a
 // column of a table: published as the sum of that column, so that the
 // measure and the table agree and their difference tells nothing. The
