@@ -93,7 +93,7 @@ var ptable = []PRow{
 // accuracy (measured per bundle).
 func CellKey() Protection {
 	return Protection{Method: MethodCellKey, Modulus: keys, Small: Threshold, MaxNoise: 2, PTable: ptable,
-		Parts: "row-parts; totals independent"}
+		Parts: "row-parts; graduates: small parts 0, municipality and specialty balanced; measures of a column: its sum; other totals independent"}
 }
 
 // Secret is the region's key of the cells, derived from its signing key:
