@@ -246,3 +246,21 @@ func TestMeasureTable(t *testing.T) {
 		t.Error("a measure outside the catalogue accepted")
 	}
 }
+
+// The comparison reads a region's headline shares from its measures where
+// the bundle has them: the tables' sums lose the parts published as 0.
+func TestSummariseReadsMeasures(t *testing.T) {
+	b := sample(t)
+	work, _ := kpi.Lookup("employment6")
+	p := CellKey()
+	mt, _ := p.protect(testSecret, measureTable([]kpi.Item{{Measure: work, Numerator: 2283, Denominator: 2645, Unknown: 103}}))
+	b.Tables = append(b.Tables, mt)
+	r := summarise(b)
+	want := float64(*mt.Rows[0].Values[1]) / float64(*mt.Rows[0].Values[0])
+	if r.Employment == nil || *r.Employment != want || want < 0.85 || want > 0.875 {
+		t.Errorf("employment share %v, want %v", r.Employment, want)
+	}
+	if !r.Protected || r.LatestYear != 2025 {
+		t.Errorf("summary %+v", r)
+	}
+}

@@ -213,6 +213,30 @@ func summarise(b Bundle) RegionRow {
 			}
 		}
 	}
+	// The headline measures, where the bundle has them, are the region's
+	// shares as its own pages count them, each perturbed once: closer than
+	// sums over rows whose small parts are published as 0.
+	for _, t := range b.Tables {
+		if t.Name != "measures" {
+			continue
+		}
+		for _, row := range t.Rows {
+			if row.Values[0] == nil || row.Values[1] == nil {
+				continue
+			}
+			v := share(*row.Values[1], *row.Values[0])
+			switch row.Dims[0] {
+			case "guidance":
+				r.Guidance = v
+			case "informed":
+				r.Informed = v
+			case "employment6":
+				r.Employment = v
+			case "retention":
+				r.Retention = v
+			}
+		}
+	}
 	return r
 }
 
