@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/demo"
 	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
+	"marshrut/internal/rollup"
 	"marshrut/internal/routing"
 	"marshrut/internal/store"
 )
@@ -62,6 +63,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if err := demoFeeds(ctx, e, &cfg, st); err != nil {
+			return err
+		}
+		if err := demoRollup(ctx, e, &cfg, st); err != nil {
 			return err
 		}
 	}
@@ -170,5 +174,33 @@ func demoTargets(ctx context.Context, e *env, st *store.Store, region string) er
 		}
 	}
 	fmt.Fprintln(e.stdout, "Цели показателей: установлены министерством на текущий и прошлый год (раздел «Мониторинг» → «Показатели и цели»).")
+	return nil
+}
+
+// demoRollup puts the region's own protected bundle into the installation's
+// «Регионы», as a federal operator would see it: its key registered, its
+// bundle imported.
+func demoRollup(ctx context.Context, e *env, cfg *config.Config, st *store.Store) error {
+	pemKey, pub, err := rollup.GenerateKey()
+	if err != nil {
+		return err
+	}
+	key, err := rollup.ParsePrivateKey(pemKey)
+	if err != nil {
+		return err
+	}
+	signed, b, err := buildRollup(ctx, cfg, st, key)
+	if err != nil {
+		return fmt.Errorf("сводка демонстрационного региона: %w", err)
+	}
+	svc := rollup.NewService(st, time.Now)
+	sys := auth.SystemScope(cfg.Region)
+	if err := svc.Trust(ctx, sys, cfg.Region, rollupKeyText(pub)); err != nil {
+		return err
+	}
+	if _, err := svc.Import(ctx, sys, signed); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Федеральная сводка региона за %s загружена в раздел «Регионы»: числа защищены методом ключа ячейки.\n", b.Period)
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"marshrut/internal/auth"
@@ -151,18 +153,15 @@ func exportRollup(ctx context.Context, e *env, args []string) error {
 	if err := os.WriteFile(*out, signed, 0o644); err != nil {
 		return err
 	}
-	suppressed := 0
-	for _, t := range b.Tables {
-		for _, r := range t.Rows {
-			for _, v := range r.Values {
-				if v == nil {
-					suppressed++
-				}
-			}
+	headline := 0.0
+	for _, a := range b.Protection.Accuracy {
+		if a.Table == "measures" {
+			headline = a.ShareMax
 		}
 	}
-	fmt.Fprintf(e.stdout, "Пакет региона %s за %s записан в %s: %d таблиц, %d байт, скрыто малых чисел: %d; %.2f с.\n",
-		b.Region, b.Period, *out, len(b.Tables), len(signed), suppressed, time.Since(start).Seconds())
+	fmt.Fprintf(e.stdout, "Пакет региона %s за %s записан в %s: %d таблиц, %d байт; числа защищены методом ключа ячейки (шум до ±%d, числа 1–%d не публикуются), ключевые доли изменены не больше чем на %s п. п.; %.2f с.\n",
+		b.Region, b.Period, *out, len(b.Tables), len(signed), b.Protection.MaxNoise, b.Threshold-1,
+		strings.Replace(strconv.FormatFloat(headline, 'f', 2, 64), ".", ",", 1), time.Since(start).Seconds())
 	return nil
 }
 
@@ -182,7 +181,7 @@ func buildRollup(ctx context.Context, cfg *config.Config, st *store.Store, key e
 	if err != nil {
 		return nil, rollup.Bundle{}, err
 	}
-	b, err := rollup.Build(ctx, st, region, r.Name, time.Now(), doc.Items)
+	b, err := rollup.Build(ctx, st, region, r.Name, time.Now(), doc.Items, rollup.Secret(key))
 	if err != nil {
 		return nil, b, err
 	}

@@ -21,6 +21,10 @@ type EmploymentRow struct {
 	Retained   int // of Employed6, still so at twelve months
 	Unknown6   int // status at six months not known
 	Unknown12  int
+	// UnknownThenEmployed is of Unknown6, at work twelve months on: with it
+	// the graduates split into parts that do not overlap (the federal
+	// rollup protects each part).
+	UnknownThenEmployed int
 }
 
 // Share6 is Employed6 of Graduates, 0–1.

@@ -30,36 +30,66 @@ type Source interface {
 
 func n(v int) *int { return &v }
 
-// Build gathers a region's figures into a bundle, every small count
-// suppressed; measures are the region's headline measures from the
-// catalogue, as its pages show them.
-func Build(ctx context.Context, src Source, region, regionName string, now time.Time, measures []kpi.Item) (Bundle, error) {
-	sc := auth.SystemScope(region)
+// raw is a table's true figures before protection: each row's values (nil
+// where a figure does not apply) and the extra count its split needs.
+type raw struct {
+	table Table
+	vals  [][]*int
+	extra []int
+}
+
+func (r *raw) add(dims []string, extra int, vals ...*int) {
+	r.table.Rows = append(r.table.Rows, Row{Dims: dims})
+	r.vals = append(r.vals, vals)
+	r.extra = append(r.extra, extra)
+}
+
+func newRaw(name string) *raw {
+	return &raw{table: Table{Name: name, Dims: schema[name].dims, Measures: schema[name].measures}}
+}
+
+// Build gathers a region's figures into a bundle protected by the cell-key
+// method under the region's secret (Secret of its signing key); measures
+// are the region's headline measures from the catalogue, as its pages show
+// them.
+func Build(ctx context.Context, src Source, region, regionName string, now time.Time, measures []kpi.Item, secret []byte) (Bundle, error) {
 	b := Bundle{Format: Format, Version: FormatVersion, ID: NewID(), Region: region, RegionName: regionName,
 		Period: now.Format("2006-01"), CreatedAt: now.UTC().Truncate(time.Second), Threshold: Threshold}
-
-	ov, err := src.Overview(ctx, sc)
+	truth, err := gather(ctx, src, region, now, measures)
 	if err != nil {
 		return b, err
 	}
-	learners := Table{Name: "learners", Dims: schema["learners"].dims, Measures: schema["learners"].measures}
+	p := CellKey()
+	b.Tables, p.Accuracy = p.publish(secret, truth)
+	b.Protection = &p
+	return b, b.Check()
+}
+
+// gather reads the region's true figures, table by table.
+func gather(ctx context.Context, src Source, region string, now time.Time, measures []kpi.Item) ([]*raw, error) {
+	sc := auth.SystemScope(region)
+	ov, err := src.Overview(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	learners := newRaw("learners")
 	for _, st := range []learner.Status{learner.Pupil, learner.Student, learner.Graduate} {
-		learners.Rows = append(learners.Rows, Row{Dims: []string{string(st)}, Values: []*int{n(ov.Learners[string(st)])}})
+		learners.add([]string{string(st)}, 0, n(ov.Learners[string(st)]))
 	}
 
 	rows, _, err := src.Coverage(ctx, sc, guidance.YearOf(now), "municipality")
 	if err != nil {
-		return b, err
+		return nil, err
 	}
-	cov := Table{Name: "guidance", Dims: schema["guidance"].dims, Measures: schema["guidance"].measures}
+	cov := newRaw("guidance")
 	for _, c := range rows {
-		cov.Rows = append(cov.Rows, Row{Dims: []string{c.Name}, Values: []*int{n(c.Pupils), n(c.Reached), n(c.Seniors), n(c.Informed), n(c.HoursMet), n(c.Ticket)}})
+		cov.add([]string{c.Name}, 0, n(c.Pupils), n(c.Reached), n(c.Seniors), n(c.Informed), n(c.HoursMet), n(c.Ticket))
 	}
 
 	last, _ := analytics.LastYears(now)
 	years := []int{last - 2, last - 1, last}
-	employment := func(name, by string) (Table, error) {
-		t := Table{Name: name, Dims: schema[name].dims, Measures: schema[name].measures}
+	employment := func(name, by string) (*raw, error) {
+		t := newRaw(name)
 		rows, err := src.Employment(ctx, sc, by, years)
 		if err != nil {
 			return t, err
@@ -69,42 +99,42 @@ func Build(ctx context.Context, src Source, region, regionName string, now time.
 			if by == "specialty" {
 				dim = r.Key
 			}
-			t.Rows = append(t.Rows, Row{Dims: []string{strconv.Itoa(r.Year), dim},
-				Values: []*int{n(r.Graduates), n(r.Employed6), n(r.Employed12), n(r.Retained), n(r.Unknown6)}})
+			t.add([]string{strconv.Itoa(r.Year), dim}, r.UnknownThenEmployed,
+				n(r.Graduates), n(r.Employed6), n(r.Employed12), n(r.Retained), n(r.Unknown6))
 		}
 		return t, nil
 	}
 	byMuni, err := employment("employment", "municipality")
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 	bySpec, err := employment("specialties", "specialty")
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 
 	th, ok, err := src.RiskThreshold(ctx, region)
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 	if !ok {
 		th = risk.DefaultThreshold
 	}
 	f, err := src.RiskFigures(ctx, sc, th)
 	if err != nil {
-		return b, err
+		return nil, err
 	}
-	warn := Table{Name: "early_warning", Dims: schema["early_warning"].dims, Measures: schema["early_warning"].measures,
-		Rows: []Row{{Dims: []string{}, Values: []*int{n(f.Scored), n(f.AtRisk), n(f.WithCase.Total), n(f.WithCase.Working),
-			n(f.WithoutCase.Total), n(f.WithoutCase.Working), n(f.Open), n(f.Closed)}}}}
+	warn := newRaw("early_warning")
+	warn.add([]string{}, 0, n(f.Scored), n(f.AtRisk), n(f.WithCase.Total), n(f.WithCase.Working),
+		n(f.WithoutCase.Total), n(f.WithoutCase.Working), n(f.Open), n(f.Closed))
 
-	kt := measureTable(measures)
+	return []*raw{learners, cov, byMuni, bySpec, warn, measureTable(measures)}, nil
+}
 
-	b.Tables = []Table{learners, cov, byMuni, bySpec, warn, kt}
-	for i := range b.Tables {
-		b.Tables[i].Suppress(b.Threshold)
-	}
-	return b, b.Check()
+// protect publishes one table on its own, with its accuracy.
+func (p Protection) protect(secret []byte, r *raw) (Table, Accuracy) {
+	ts, accs := p.publish(secret, []*raw{r})
+	return ts[0], accs[0]
 }
 
 // GenerateKey returns a new region key as PEM (PKCS #8) and its public key.
@@ -138,21 +168,16 @@ func ParsePrivateKey(data []byte) (ed25519.PrivateKey, error) {
 }
 
 // measureTable is the region's headline measures: denominator, numerator
-// and those without a known status. A numerator that leaves fewer than
-// Threshold persons outside it is blanked, so that no small count follows by
-// subtraction.
-func measureTable(items []kpi.Item) Table {
-	t := Table{Name: "measures", Dims: schema["measures"].dims, Measures: schema["measures"].measures}
+// and those without a known status (nil where the measure has no status),
+// true values, protected with the rest.
+func measureTable(items []kpi.Item) *raw {
+	t := newRaw("measures")
 	for _, it := range items {
-		unknown := n(it.Unknown)
-		if !it.Status {
-			unknown = nil
+		var unknown *int
+		if it.Status {
+			unknown = n(it.Unknown)
 		}
-		num := n(it.Numerator)
-		if gap := it.Denominator - it.Numerator; gap > 0 && gap < Threshold {
-			num = nil
-		}
-		t.Rows = append(t.Rows, Row{Dims: []string{it.Code}, Values: []*int{n(it.Denominator), num, unknown}})
+		t.add([]string{it.Code}, 0, n(it.Denominator), n(it.Numerator), unknown)
 	}
 	return t
 }

@@ -2,8 +2,9 @@
 // depersonalised aggregates, signed by the region with ed25519, that a
 // federal installation imports from many regions and compares. A bundle
 // carries counts by public dimensions only (year, municipality, specialty,
-// status); every count of fewer than Threshold persons is suppressed before
-// the bundle is signed, and the reader checks that nothing else is in it.
+// status), protected by the cell-key method (protect.go) over all its
+// tables at once before the bundle is signed, and the reader checks that
+// nothing else is in it and that the method and its parameters are.
 package rollup
 
 import (
@@ -25,10 +26,11 @@ import (
 const (
 	Format        = "marshrut.rollup"
 	SignedFormat  = "marshrut.rollup.signed"
-	FormatVersion = 1
+	FormatVersion = 2 // 2: the cell-key method and its parameters in every bundle
 )
 
-// Threshold is the fewest persons a published count may describe.
+// Threshold is the fewest persons a published count may describe: no count
+// 1…Threshold−1 is published.
 const Threshold = 5
 
 // Bundle is a region's figures for a period.
@@ -41,7 +43,10 @@ type Bundle struct {
 	Period     string    `json:"period"` // YYYY-MM the figures are of
 	CreatedAt  time.Time `json:"created_at"`
 	Threshold  int       `json:"threshold"`
-	Tables     []Table   `json:"tables"`
+	// Protection is the disclosure control and its parameters; the import
+	// refuses a bundle without it.
+	Protection *Protection `json:"protection,omitempty"`
+	Tables     []Table     `json:"tables"`
 }
 
 // Table is one set of counts by dimensions.
@@ -52,8 +57,9 @@ type Table struct {
 	Rows     []Row    `json:"rows"`
 }
 
-// Row is the counts of one combination of dimension values; a nil count is
-// suppressed (fewer than Threshold persons).
+// Row is the counts of one combination of dimension values, protected; a
+// nil count does not apply (the unknown of a measure without status) or, in
+// a bundle of format 1, was suppressed.
 type Row struct {
 	Dims   []string `json:"dims"`
 	Values []*int   `json:"values"`
@@ -98,26 +104,6 @@ func validDim(dim, d string) bool {
 	return dim != "municipality" || municipalKind.MatchString(d)
 }
 
-// Suppress blanks every count below the threshold; a row whose first
-// measure (its base: pupils, graduates…) is below it is blanked whole.
-func (t *Table) Suppress(threshold int) {
-	for i := range t.Rows {
-		vals := t.Rows[i].Values
-		small := func(v *int) bool { return v != nil && *v > 0 && *v < threshold }
-		if len(vals) > 0 && vals[0] != nil && *vals[0] < threshold {
-			for j := range vals {
-				vals[j] = nil
-			}
-			continue
-		}
-		for j, v := range vals {
-			if small(v) {
-				vals[j] = nil
-			}
-		}
-	}
-}
-
 // Check refuses a bundle that is not exactly what this version writes:
 // unknown tables, dimensions or values, counts below the threshold.
 func (b *Bundle) Check() error {
@@ -139,6 +125,9 @@ func (b *Bundle) Check() error {
 	if b.Threshold < Threshold {
 		return apperr.New(apperr.Invalid, "порог скрытия малых чисел в пакете %d меньше %d", b.Threshold, Threshold)
 	}
+	if err := b.Protection.check(b.Threshold); err != nil {
+		return err
+	}
 	for _, t := range b.Tables {
 		want, ok := schema[t.Name]
 		if !ok {
@@ -156,7 +145,10 @@ func (b *Bundle) Check() error {
 					return apperr.New(apperr.Invalid, "значение «%s» измерения «%s» в таблице «%s» недопустимо", d, t.Dims[k], t.Name)
 				}
 			}
-			for _, v := range r.Values {
+			for j, v := range r.Values {
+				if v == nil && !(t.Name == "measures" && j == 2) {
+					return apperr.New(apperr.Invalid, "в таблице «%s» есть пустое число: защищённый пакет публикует все числа", t.Name)
+				}
 				if v != nil && (*v < 0 || *v > 0 && *v < b.Threshold) {
 					return apperr.New(apperr.Invalid, "в таблице «%s» есть число меньше порога %d: такой пакет мог бы указать на человека", t.Name, b.Threshold)
 				}

@@ -91,8 +91,13 @@ type RegionRow struct {
 	Retention  *float64 // still employed at twelve months, of those employed at six
 	AtRisk     *int
 	CaseShare  *float64 // at-risk with a case, of at-risk
-	Suppressed int      // cells suppressed in the bundle
+	Suppressed int      // cells suppressed in a bundle of format 1
 	LatestYear int
+	// Protected tells that the bundle's figures are protected by the
+	// cell-key method; HeadlineChange is then the largest change it made to
+	// a headline share of the region, in percentage points.
+	Protected      bool
+	HeadlineChange float64
 }
 
 // Compare returns every region's latest figures.
@@ -138,8 +143,9 @@ type Cell struct {
 	Measures []string
 }
 
-// Drill opens one row of a region's table; a row whose counts are suppressed
-// is refused: below the threshold a figure could point at a person.
+// Drill opens one row of a region's table; a row whose counts were
+// suppressed (a bundle of format 1) is refused: below the threshold a
+// figure could point at a person.
 func (s *Service) Drill(ctx context.Context, sc auth.Scope, code, table string, row int) (Cell, error) {
 	b, _, err := s.Region(ctx, sc, code)
 	if err != nil {
@@ -163,6 +169,14 @@ func (s *Service) Drill(ctx context.Context, sc auth.Scope, code, table string, 
 
 func summarise(b Bundle) RegionRow {
 	r := RegionRow{Code: b.Region, Name: b.RegionName, Period: b.Period, CreatedAt: b.CreatedAt}
+	if p := b.Protection; p != nil && p.Method != "" {
+		r.Protected = true
+		for _, a := range p.Accuracy {
+			if a.Table == "measures" {
+				r.HeadlineChange = a.ShareMax
+			}
+		}
+	}
 	for _, t := range b.Tables {
 		for _, row := range t.Rows {
 			for _, v := range row.Values {
@@ -199,11 +213,37 @@ func summarise(b Bundle) RegionRow {
 			}
 		}
 	}
+	// The headline measures, where the bundle has them, are the region's
+	// shares as its own pages count them, each perturbed once: closer than
+	// sums over rows whose small parts are published as 0.
+	for _, t := range b.Tables {
+		if t.Name != "measures" {
+			continue
+		}
+		for _, row := range t.Rows {
+			if row.Values[0] == nil || row.Values[1] == nil {
+				continue
+			}
+			v := share(*row.Values[1], *row.Values[0])
+			switch row.Dims[0] {
+			case "guidance":
+				r.Guidance = v
+			case "informed":
+				r.Informed = v
+			case "employment6":
+				r.Employment = v
+			case "retention":
+				r.Retention = v
+			}
+		}
+	}
 	return r
 }
 
-// sumCol adds a column over the rows whose base is published; a suppressed
-// value inside a published row counts as zero, so shares are lower bounds.
+// sumCol adds a column over the rows whose base is published; in a bundle
+// of format 1 a suppressed value inside a published row counts as zero, so
+// shares are lower bounds. In a protected bundle every value is published,
+// each moved by its own small noise: the sums are unbiased.
 func sumCol(t Table, j int) int {
 	s := 0
 	for _, row := range t.Rows {

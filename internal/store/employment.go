@@ -35,13 +35,14 @@ func (s *Store) Employment(ctx context.Context, sc auth.Scope, by string, years 
 		sum(CASE WHEN l.outcome_12m IN ` + positive + ` THEN 1 ELSE 0 END),
 		sum(CASE WHEN l.outcome_6m IN ` + positive + ` AND l.outcome_12m IN ` + positive + ` THEN 1 ELSE 0 END),
 		sum(CASE WHEN l.outcome_6m IN ('', 'unknown') THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_12m IN ('', 'unknown') THEN 1 ELSE 0 END)
+		sum(CASE WHEN l.outcome_12m IN ('', 'unknown') THEN 1 ELSE 0 END),
+		sum(CASE WHEN l.outcome_6m IN ('', 'unknown') AND l.outcome_12m IN ` + positive + ` THEN 1 ELSE 0 END)
 		FROM learner l ` + join + ` WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'graduate' AND l.graduation_year IN (` + a.inInts(years) + `)
 		GROUP BY ` + key + `, ` + name + `, l.graduation_year ORDER BY ` + name + `, l.graduation_year`
 	var out []analytics.EmploymentRow
 	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
 		var e analytics.EmploymentRow
-		if err := r.Scan(&e.Key, &e.Name, &e.Year, &e.Graduates, &e.Employed6, &e.Employed12, &e.Retained, &e.Unknown6, &e.Unknown12); err != nil {
+		if err := r.Scan(&e.Key, &e.Name, &e.Year, &e.Graduates, &e.Employed6, &e.Employed12, &e.Retained, &e.Unknown6, &e.Unknown12, &e.UnknownThenEmployed); err != nil {
 			return err
 		}
 		out = append(out, e)

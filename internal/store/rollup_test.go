@@ -17,9 +17,10 @@ import (
 )
 
 // TestRollupCarriesNoPerson builds the bundle of a demo region, proves that
-// no person's name, СНИЛС or birth date is in it and that every count is of
-// five persons or more, then imports it into a federal installation, where a
-// replay, an older bundle and a drill into a suppressed row are refused.
+// no person's name, СНИЛС or birth date is in it and that no count is of 1–4
+// persons, then imports it into a federal installation, where a
+// replay, an older bundle and a bundle without its method of protection are
+// refused.
 func TestRollupCarriesNoPerson(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
@@ -30,11 +31,11 @@ func TestRollupCarriesNoPerson(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		b, err := rollup.Build(ctx, s, "41", "Камчатский край", now, nil)
+		_, priv, _ := ed25519.GenerateKey(nil)
+		b, err := rollup.Build(ctx, s, "41", "Камчатский край", now, nil, rollup.Secret(priv))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, priv, _ := ed25519.GenerateKey(nil)
 		signed, err := rollup.Sign(b, priv)
 		if err != nil {
 			t.Fatal(err)
@@ -61,28 +62,57 @@ func TestRollupCarriesNoPerson(t *testing.T) {
 		json.Unmarshal(payload, &generic)
 		for key := range generic {
 			switch key {
-			case "format", "version", "id", "region", "region_name", "period", "created_at", "threshold", "tables":
+			case "format", "version", "id", "region", "region_name", "period", "created_at", "threshold", "protection", "tables":
 			default:
 				t.Errorf("unexpected field %q in the bundle", key)
 			}
 		}
-		suppressed, published := 0, 0
+		zeros, published := 0, 0
 		for _, tab := range b.Tables {
 			for _, r := range tab.Rows {
-				for _, v := range r.Values {
+				for j, v := range r.Values {
 					switch {
+					case v == nil && !(tab.Name == "measures" && j == 2):
+						t.Fatalf("table %s holds a blank", tab.Name)
 					case v == nil:
-						suppressed++
 					case *v > 0 && *v < rollup.Threshold:
 						t.Fatalf("table %s holds %d", tab.Name, *v)
+					case *v == 0:
+						zeros++
 					default:
 						published++
 					}
 				}
 			}
 		}
-		if suppressed == 0 || published == 0 {
-			t.Errorf("suppressed %d, published %d: a demo region has both", suppressed, published)
+		// The two cases the old suppression gave away: graduates by
+		// specialty minus those by municipality, and a row's graduates minus
+		// its employed and unknown, are never 1–4.
+		sums := map[string][2]int{}
+		for _, tab := range b.Tables {
+			if tab.Name != "employment" && tab.Name != "specialties" {
+				continue
+			}
+			for _, r := range tab.Rows {
+				s := sums[r.Dims[0]]
+				if tab.Name == "employment" {
+					s[0] += *r.Values[0]
+				} else {
+					s[1] += *r.Values[0]
+				}
+				sums[r.Dims[0]] = s
+				if d := *r.Values[0] - *r.Values[1] - *r.Values[4]; d > 0 && d < rollup.Threshold {
+					t.Errorf("%s %v: graduates minus employed minus unknown is %d", tab.Name, r.Dims, d)
+				}
+			}
+		}
+		for y, s := range sums {
+			if d := s[1] - s[0]; d > 0 && d < rollup.Threshold {
+				t.Errorf("year %s: %d by specialty, %d by municipality", y, s[1], s[0])
+			}
+		}
+		if zeros == 0 || published == 0 || b.Protection == nil || b.Protection.Method != rollup.MethodCellKey {
+			t.Errorf("zeros %d, published %d, protection %+v: a demo region has both, and the method", zeros, published, b.Protection)
 		}
 
 		// The federal installation: the key registered, the bundle imported once.
@@ -118,27 +148,28 @@ func TestRollupCarriesNoPerson(t *testing.T) {
 		if _, err := svc.Compare(ctx, auth.Scope{Role: auth.Region, RegionCode: "41"}); !apperr.Is(err, apperr.Forbidden) {
 			t.Errorf("a region compares regions: %v", err)
 		}
-		// Drilling into a suppressed row is refused; a published one opens.
+		// Every row of a protected bundle opens.
 		region, _, err := svc.Region(ctx, federal, "41")
 		if err != nil {
 			t.Fatal(err)
 		}
-		tried := 0
 		for _, tab := range region.Tables {
-			for i, r := range tab.Rows {
-				_, err := svc.Drill(ctx, federal, "41", tab.Name, i)
-				if r.Values[0] == nil {
-					tried++
-					if !apperr.Is(err, apperr.Forbidden) || !strings.Contains(apperr.Text(err), "меньше 5") {
-						t.Errorf("drill into a suppressed row of %s: %v", tab.Name, err)
-					}
-				} else if err != nil {
-					t.Errorf("drill into a published row of %s: %v", tab.Name, err)
+			for i := range tab.Rows {
+				if _, err := svc.Drill(ctx, federal, "41", tab.Name, i); err != nil {
+					t.Errorf("drill into a row of %s: %v", tab.Name, err)
 				}
 			}
 		}
-		if tried == 0 {
-			t.Error("no suppressed row to drill into")
+		// A bundle without its method of protection is refused, with a word
+		// on what to do.
+		bare := b
+		bare.ID, bare.CreatedAt, bare.Protection = rollup.NewID(), b.CreatedAt.Add(time.Hour), nil
+		payload, _ = json.Marshal(bare)
+		env.Payload = base64.StdEncoding.EncodeToString(payload)
+		env.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(priv, payload))
+		unprotected, _ := json.Marshal(env)
+		if _, err := svc.Import(ctx, admin, unprotected); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Text(err), "не указан способ защиты") {
+			t.Errorf("a bundle without protection: %v", err)
 		}
 	})
 }

@@ -85,8 +85,9 @@ func (w *Web) FederalTrust(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, "/federal", "Ключ региона "+region+" зарегистрирован.", err)
 }
 
-// FederalRegion is a region's latest bundle, table by table; a suppressed
-// count is shown as «< 5».
+// FederalRegion is a region's latest bundle, table by table, with its
+// protection and accuracy; in a bundle of format 1 a suppressed count is
+// shown as «< 5».
 func (w *Web) FederalRegion(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	b, hist, err := w.d.Rollup.Region(r.Context(), sc, r.PathValue("code"))
@@ -98,7 +99,8 @@ func (w *Web) FederalRegion(rw http.ResponseWriter, r *http.Request) {
 		"Measures": measureTitles, "Tables": tableTitles})
 }
 
-// FederalCell opens one row of a region's table; a suppressed one is refused.
+// FederalCell opens one row of a region's table; a suppressed one (format 1)
+// is refused.
 func (w *Web) FederalCell(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	row, err := strconv.Atoi(r.PathValue("row"))
