@@ -13,18 +13,19 @@ run: build
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/marshrut
 
-# WHOLE are the packages that test the whole program end to end (every page
-# for every role in a browser, the demo region of 57 000 learners): mostly
-# one goroutine generating and rendering, where the race detector costs 5-10
-# times the time and finds nothing the package tests do not. They run without
-# it; the program's concurrent paths (server, monitor, jobs, store pools) are
-# raced in their own packages and under the load test below.
-WHOLE     := ./cmd/marshrut ./internal/demo
+# WHOLE are the packages whose tests run the whole program or a whole demo
+# region (every page for every role in a browser, the region of 57 000
+# learners, the attacker's solver on a demo's federal bundle): one goroutine
+# generating and rendering, where the race detector costs 5-30 times the
+# time and finds nothing the package tests do not. They run without it; the
+# program's concurrent paths (server, monitor, jobs, store pools) are raced
+# in their own packages and under the load test below.
+WHOLE     := ./cmd/marshrut ./internal/demo ./internal/rollup
 
 ## test: every test; store tests also run on PostgreSQL when MARSHRUT_TEST_POSTGRES_DSN is set
 test:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/cmd/marshrut$$' -e '/internal/demo$$')
+	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/cmd/marshrut$$' -e '/internal/demo$$' -e '/internal/rollup$$')
 	$(GO) test -count=1 -timeout 20m $(WHOLE)
 	$(GO) test -race -count=1 -timeout 10m -run 'TestLoadMixWithoutErrors|TestServeShutsDown' ./cmd/marshrut
 
