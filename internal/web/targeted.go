@@ -133,6 +133,13 @@ func (w *Web) CreateOffer(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k))); return n }
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if id != 0 {
+		// An edit names an offer of the region: another one is not found.
+		if _, err := w.d.Targeted.Offer(r.Context(), sc, id); err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+	}
 	o := targeted.Offer{ID: id, EmployerID: int64(atoi("employer_id")), OrgID: int64(atoi("org_id")), SpecialtyCode: strings.TrimSpace(r.PostFormValue("specialty_code")),
 		Places: atoi("places"), WorkYears: atoi("work_years"), MunicipalityID: int64(atoi("municipality_id")), Requirements: r.PostFormValue("requirements"),
 		Year: atoi("year"), Status: targeted.OfferStatus(r.PostFormValue("status")),
