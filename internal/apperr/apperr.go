@@ -10,6 +10,7 @@ import (
 	"net"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // Code classifies an error for the caller; it decides the HTTP status.
@@ -194,6 +195,19 @@ type List []*Error
 // Add appends a field error.
 func (l *List) Add(field, format string, args ...any) {
 	*l = append(*l, Field(field, format, args...))
+}
+
+// Text checks that a required text field holds from lo to hi characters,
+// saying so in Russian with the field's label.
+func (l *List) Text(field, label, v string, lo, hi int) {
+	switch n := utf8.RuneCountInString(v); {
+	case n == 0:
+		l.Add(field, "укажите: %s", label)
+	case n < lo:
+		l.Add(field, "%s — не короче %d знаков", label, lo)
+	case n > hi:
+		l.Add(field, "%s — не длиннее %d знаков, указано %d", label, hi, n)
+	}
 }
 
 // Err returns nil when the list is empty, the single error when there is one,

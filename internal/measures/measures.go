@@ -180,9 +180,9 @@ func (p *Programme) Validate() error {
 	p.ProviderName = tidy(p.ProviderName)
 	p.CustomerName = tidy(p.CustomerName)
 	p.Profession = tidy(p.Profession)
-	textField(&errs, "name", "название программы", p.Name, 3, 300)
+	errs.Text("name", "название программы", p.Name, 3, 300)
 	if p.ProviderID == 0 {
-		textField(&errs, "provider_name", "организация, которая обучает", p.ProviderName, 3, 300)
+		errs.Text("provider_name", "организация, которая обучает", p.ProviderName, 3, 300)
 	}
 	if !p.Customer.Valid() {
 		errs.Add("customer", "выберите заказчика: b2b (работодатель) или b2g (государство)")
@@ -192,7 +192,7 @@ func (p *Programme) Validate() error {
 	if utf8.RuneCountInString(p.CustomerName) > 300 {
 		errs.Add("customer_name", "заказчик длиннее 300 знаков")
 	}
-	textField(&errs, "profession", "профессия (специальность) обучения", p.Profession, 2, 200)
+	errs.Text("profession", "профессия (специальность) обучения", p.Profession, 2, 200)
 	if p.Hours < MinHours || p.Hours > MaxHours {
 		errs.Add("hours", "объём программы — от %d до %d часов, указано %d", MinHours, MaxHours, p.Hours)
 	}
@@ -238,7 +238,7 @@ const MaxCapacity = 500
 func (g *Group) Validate() error {
 	var errs apperr.List
 	g.Name = tidy(g.Name)
-	textField(&errs, "name", "название группы", g.Name, 1, 100)
+	errs.Text("name", "название группы", g.Name, 1, 100)
 	switch {
 	case g.Start.IsZero():
 		errs.Add("starts_on", "укажите дату начала обучения")
@@ -311,8 +311,8 @@ func (p Person) Name() string {
 func (p *Person) Validate(now time.Time) error {
 	var errs apperr.List
 	p.LastName, p.FirstName, p.MiddleName = tidy(p.LastName), tidy(p.FirstName), tidy(p.MiddleName)
-	textField(&errs, "last_name", "фамилия", p.LastName, 1, 100)
-	textField(&errs, "first_name", "имя", p.FirstName, 1, 100)
+	errs.Text("last_name", "фамилия", p.LastName, 1, 100)
+	errs.Text("first_name", "имя", p.FirstName, 1, 100)
 	if utf8.RuneCountInString(p.MiddleName) > 100 {
 		errs.Add("middle_name", "отчество длиннее 100 знаков")
 	}
@@ -459,18 +459,6 @@ func studying(e Enrolment) error {
 		return apperr.New(apperr.Conflict, "обучение уже закончено: человек %s", e.Status.Name())
 	}
 	return nil
-}
-
-func textField(errs *apperr.List, field, label, v string, lo, hi int) {
-	n := utf8.RuneCountInString(v)
-	switch {
-	case n == 0:
-		errs.Add(field, "укажите: %s", label)
-	case n < lo:
-		errs.Add(field, "%s — не короче %d знаков", label, lo)
-	case n > hi:
-		errs.Add(field, "%s — не длиннее %d знаков, указано %d", label, hi, n)
-	}
 }
 
 // tidy trims a text and keeps one space between its words.

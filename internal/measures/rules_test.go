@@ -20,7 +20,7 @@ func TestRoles(t *testing.T) {
 		{auth.Scope{Role: auth.College, OrgID: 7}, true, false, true},
 		{auth.Scope{Role: auth.University, OrgID: 8}, true, false, true},
 		{auth.Scope{Role: auth.School, OrgID: 9}, false, false, false},
-		{auth.Scope{Role: auth.Employer, OrgID: 9}, false, false, false},
+		{auth.Scope{Role: auth.Employer, OrgID: 9}, true, false, false}, // the programmes it ordered
 		{auth.Scope{Role: auth.Learner, LearnerID: 1}, false, false, false},
 		{auth.Scope{Role: auth.Federal}, false, false, false},
 		{auth.Scope{Role: auth.Expert}, false, false, false},

@@ -111,7 +111,7 @@ func (s *Offering) Validate() error {
 	if !s.Kind.Valid() {
 		errs.Add("kind", "выберите вид услуги: %s", kindList())
 	}
-	textField(&errs, "name", "название услуги", s.Name, 3, 300)
+	errs.Text("name", "название услуги", s.Name, 3, 300)
 	if utf8.RuneCountInString(s.Audience) > 500 {
 		errs.Add("audience", "описание того, для кого услуга, — не длиннее 500 знаков")
 	}
@@ -354,18 +354,6 @@ func statusList(ss []Status) string {
 		names[i] = "«" + s.Name() + "»"
 	}
 	return strings.Join(names, ", ")
-}
-
-func textField(errs *apperr.List, field, label, v string, lo, hi int) {
-	n := utf8.RuneCountInString(v)
-	switch {
-	case n == 0:
-		errs.Add(field, "укажите: %s", label)
-	case n < lo:
-		errs.Add(field, "%s — не короче %d знаков", label, lo)
-	case n > hi:
-		errs.Add(field, "%s — не длиннее %d знаков, указано %d", label, hi, n)
-	}
 }
 
 func tidy(s string) string { return strings.Join(strings.Fields(s), " ") }
