@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"marshrut/internal/ddo"
@@ -112,30 +113,23 @@ func (g *gen) guidance() error {
 	}
 
 	// Профпробы of «Билет в будущее» at employers, booked by nearby schools.
-	groupOf := map[int]string{}
-	for grp, list := range g.byGroup {
-		for _, ei := range list {
-			if _, ok := groupOf[ei]; !ok || grp < groupOf[ei] {
-				groupOf[ei] = grp
-			}
-		}
-	}
-	specialtyIn := func(grp string) string {
-		for _, e := range g.edu {
-			for _, sp := range e.specialties {
-				if sp[:2] == grp && !e.university {
+	// A проба is in a specialty the employer hires and a college teaches.
+	specialtyOf := func(e employer) string {
+		for _, sp := range e.sector.specs {
+			for _, c := range g.edu {
+				if !c.university && slices.Contains(c.specialties, sp) {
 					return sp
 				}
 			}
 		}
 		return ""
 	}
-	for ei, e := range g.employers {
+	for _, e := range g.employers {
 		if !g.chance(0.35) {
 			continue
 		}
 		capacity := 10 + 5*g.pick(5)
-		spec := specialtyIn(groupOf[ei])
+		spec := specialtyOf(e)
 		id := event(guidance.Event{OrganiserID: e.ID, Kind: guidance.Proba, Title: "Профпроба на предприятии: " + e.Name,
 			HeldOn: day(months[g.pick(len(months))]), Place: e.Address, GradeFrom: 8, GradeTo: 11, Capacity: capacity, Hours: 4,
 			SpecialtyCode: spec, Ticket: true, Bookable: true})

@@ -193,7 +193,7 @@ func (m *mentorGen) reuse(key string, make func() int64) int64 {
 func (m *mentorGen) staffPair(e eduOrg, prog int64, l learner.Learner, practiceAt int64, start time.Time) bool {
 	emp := practiceAt
 	if emp == 0 {
-		if list := m.byGroup[l.SpecialtyCode[:2]]; len(list) > 0 {
+		if list := m.bySpec[l.SpecialtyCode]; len(list) > 0 {
 			emp = m.employers[list[m.pick(len(list))]].ID
 		}
 	}
