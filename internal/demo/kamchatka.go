@@ -230,3 +230,10 @@ func init() {
 		}
 	}
 }
+
+// Hires lists the specialties (ОКСО) whose graduates the demo's employers of
+// a branch (ОКВЭД2) hire, offer targeted places in and declare needs for.
+func Hires(okved string) []string {
+	s, _ := sectorOf(okved)
+	return slices.Clone(s.specs)
+}

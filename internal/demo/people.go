@@ -356,9 +356,9 @@ func mentorChance(university, practice bool) float64 {
 func (g *gen) workChance(l *learner.Learner, practice, contract, mentored bool) float64 {
 	e := g.edu[g.eduIndex(l.OrgID)]
 	mi := g.muniIndex(l.MunicipalityID)
-	x := 1.0 + 1.1*g.diligence + 0.8*g.demand[l.SpecialtyCode[:2]] + 0.5*g.muniDemand[mi]
+	x := 1.1 + 1.4*g.diligence + 1.0*g.demand[l.SpecialtyCode[:2]] + 0.5*g.muniDemand[mi]
 	if practice {
-		x += 0.6
+		x += 0.8
 	}
 	if contract {
 		x += 1.2
@@ -429,7 +429,7 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp 
 		}
 		// Some find work later, often through the employment centre.
 		if hasEmp && g.chance(0.4) {
-			add(learner.Employed, emp.ID, first.AddDate(0, 4+g.pick(8), 0), time.Time{}, "czn")
+			add(learner.Employed, emp.ID, first.AddDate(0, 6+g.pick(8), 0), time.Time{}, "czn")
 		}
 		return
 	}
@@ -466,7 +466,7 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp 
 	}
 	// A fifth leave their first job within a year; half of them find another.
 	if g.chance(0.2) {
-		end := first.AddDate(0, 3+g.pick(9), 0)
+		end := first.AddDate(0, 6+g.pick(7), 0)
 		if !add(learner.Employed, emp.ID, first, end, src) {
 			return
 		}
