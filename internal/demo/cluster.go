@@ -105,7 +105,12 @@ func (g *gen) cluster(spec clusterSpec, id int64) (cluster.Cluster, bool) {
 		return cluster.Cluster{}, false
 	}
 	slices.SortStableFunc(teaching, func(a, b teacher) int { return len(b.specs) - len(a.specs) })
-	created := g.schoolYear - g.pick(3)
+	// Clusters of «Профессионалитет» began in 2022; the last of the list
+	// is new this year, so last year's defence does not rank it.
+	created := max(2022, g.schoolYear-1-g.pick(3))
+	if int(id) == len(clusterSpecs) {
+		created = g.schoolYear
+	}
 	c := cluster.Cluster{ID: id, RegionCode: g.opt.Region, Name: spec.name, Industry: spec.industry, Kind: spec.kind, Year: created,
 		BaseOrgID: teaching[0].e.ID}
 	seen := map[string]bool{}

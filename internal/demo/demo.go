@@ -266,7 +266,7 @@ func (g *gen) organisations() error {
 	// region larger than the calibrated one has branches of its town schools.
 	g.schools = make([][]school, len(kamchatka))
 	copies := max(1, int(math.Ceil(g.scale)))
-	for _, sp := range schoolSpecs {
+	for _, sp := range g.schoolSpecs() {
 		for b := 0; b < copies; b++ {
 			name := sp.name
 			if b > 0 {
@@ -365,6 +365,30 @@ func (g *gen) organisations() error {
 	g.demands()
 	g.progress("организации", len(all), len(all))
 	return g.load.Organisations(all)
+}
+
+// smallRegion is the scale below which a region keeps only some schools.
+const smallRegion = 0.05
+
+// schoolSpecs are the schools of the table; a region of a few thousand
+// learners or less keeps the largest of each municipality, as many as its
+// pupils fill, and at least one.
+func (g *gen) schoolSpecs() []orgSpec {
+	if g.scale >= smallRegion {
+		return schoolSpecs
+	}
+	var out []orgSpec
+	for mi := range kamchatka {
+		var list []orgSpec
+		for _, sp := range schoolSpecs {
+			if sp.municipality == mi {
+				list = append(list, sp)
+			}
+		}
+		slices.SortStableFunc(list, func(a, b orgSpec) int { return b.size - a.size })
+		out = append(out, list[:max(1, int(math.Round(float64(len(list))*g.scale)))]...)
+	}
+	return out
 }
 
 func (g *gen) muniIndex(id int64) int {

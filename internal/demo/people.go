@@ -412,6 +412,11 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp 
 	first := grad.AddDate(0, 0, 7+g.pick(90))
 	sources := []string{"college", "czn", "survey"}
 	src := sources[g.pick(len(sources))]
+	// A college loses track of a few graduates, whatever became of them.
+	if g.chance(0.04) {
+		add(learner.Unknown, 0, first, time.Time{}, "college")
+		return
+	}
 	if !g.chance(p) {
 		var st learner.OutcomeStatus
 		switch r := g.rng.Float64(); {
