@@ -388,7 +388,9 @@ func TestDemoIndustryFit(t *testing.T) {
 
 // Mentors of graduates were assigned in their last year, not chosen by how
 // they fared after it: every graduation year has mentored graduates, and
-// among them the employed are not much more common than among the others.
+// among them the employed are not much more common than among the others
+// (the mentor's own effect and the practice that brings one are a few
+// points; choosing the mentored by outcome made ten and more).
 func TestDemoMentorsBeforeOutcomes(t *testing.T) {
 	_, _, db := defaultRegion(t)
 	type tally struct{ mentored, mentoredWork, other, otherWork int }
@@ -424,7 +426,7 @@ func TestDemoMentorsBeforeOutcomes(t *testing.T) {
 			continue
 		}
 		a, b := float64(tl.mentoredWork)/float64(tl.mentored), float64(tl.otherWork)/float64(tl.other)
-		if a-b > 0.12 {
+		if a-b > 0.09 {
 			t.Errorf("graduates of %d: %.0f%% of the mentored at work against %.0f%%: mentors chosen by outcome", y, 100*a, 100*b)
 		}
 	}
