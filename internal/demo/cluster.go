@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -192,21 +193,35 @@ func Commission(ctx context.Context, svc *cluster.Service, region auth.User, exp
 			}
 		}
 		var as []cluster.Assignment
+		sheets := make([][]cluster.Sheet, 2)
+		marks := map[int64]float64{} // the weighted marks the two experts give a cluster
 		for _, c := range existing {
 			as = append(as, cluster.Assignment{ClusterID: c.ID, UserID: others[0].ID}, cluster.Assignment{ClusterID: c.ID, UserID: others[1].ID})
+			for k := range sheets {
+				sh := demoSheet(rng, d.Criteria, c.ID)
+				sheets[k] = append(sheets[k], sh)
+				for i, m := range sh.Marks {
+					cr := d.Criteria.Criteria[i]
+					marks[c.ID] += float64(cr.Weight*m.Score) / float64(max(1, cr.Max))
+				}
+			}
 		}
 		if y == year {
+			// The demo expert scores the two clusters the others marked
+			// lowest: full marks from a third expert move them up.
 			members = append(members, expert.ID)
-			for _, c := range existing[:min(2, len(existing))] {
+			low := slices.Clone(existing)
+			slices.SortStableFunc(low, func(a, b cluster.Cluster) int { return cmp.Compare(marks[a.ID], marks[b.ID]) })
+			for _, c := range low[:min(2, len(low))] {
 				as = append(as, cluster.Assignment{ClusterID: c.ID, UserID: expert.ID})
 			}
 		}
 		if err := svc.SetCommission(ctx, sc, d.ID, members, as); err != nil {
 			return fmt.Errorf("комиссия %d года: %w", y, err)
 		}
-		for _, u := range others[:2] {
-			for _, c := range existing {
-				if err := svc.Score(ctx, u.Scope(""), d.ID, demoSheet(rng, d.Criteria, c.ID)); err != nil {
+		for k, u := range others[:2] {
+			for _, sh := range sheets[k] {
+				if err := svc.Score(ctx, u.Scope(""), d.ID, sh); err != nil {
 					return fmt.Errorf("оценки %d года: %w", y, err)
 				}
 			}

@@ -306,7 +306,11 @@ func (g *gen) organisations() error {
 				if list.uni {
 					kind, okved, prefix = org.University, "85.22", "ФГБОУ ВО «"
 				}
-				o := add(org.Organisation{Kind: kind, Name: prefix + name + "»", ShortName: name, MunicipalityID: muniID(mi), OKVED: okved,
+				full := prefix + name + "»"
+				if strings.Contains(c.name, "филиал") {
+					full = name // a branch's name carries its parent's legal form already
+				}
+				o := add(org.Organisation{Kind: kind, Name: full, ShortName: name, MunicipalityID: muniID(mi), OKVED: okved,
 					Address: fmt.Sprintf("%s, ул. %s, д. %d", place, streets[g.pick(len(streets))], 1+g.pick(80))})
 				g.edu = append(g.edu, eduOrg{Organisation: o, spec: c, specialties: c.codes(), female: c.female, university: list.uni})
 				if list.uni {
