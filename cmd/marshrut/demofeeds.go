@@ -58,17 +58,24 @@ func demoFeeds(ctx context.Context, e *env, cfg *config.Config, st *store.Store)
 		return err
 	}
 	year := d.Year
-	colleges, _, err := st.Organisations(ctx, org.Filter{Kind: org.College, Limit: 1})
+	colleges, _, err := st.Organisations(ctx, org.Filter{Kind: org.College, Limit: 100})
 	if err != nil || len(colleges) == 0 {
 		return err
 	}
-	college := colleges[0]
 
-	// ФИС ФРДО: the college's graduates of the year, and up to five students
-	// nearest to graduation it still listed as studying.
-	grads, _, err := st.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, GraduationYear: year, OrgID: college.ID, Limit: 400})
-	if err != nil {
-		return err
+	// ФИС ФРДО: the graduates of the year of the first college that has
+	// some (a small region may have none in a small college), and up to five
+	// students nearest to graduation it still listed as studying.
+	var college org.Organisation
+	var grads []learner.Learner
+	for _, c := range colleges {
+		college = c
+		if grads, _, err = st.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, GraduationYear: year, OrgID: c.ID, Limit: 400}); err != nil {
+			return err
+		}
+		if len(grads) > 0 {
+			break
+		}
 	}
 	studs, _, err := st.Learners(ctx, sc, learner.Filter{Status: learner.Student, OrgID: college.ID, Sort: "graduation_year", Limit: 400})
 	if err != nil {

@@ -164,15 +164,10 @@ func linksOf(m *vacancy.Matcher, cache map[string][]vacancy.Link, v vacancy.Vaca
 // capacities gives every programme of the region's colleges and
 // universities a capacity above its admission and a plan near it.
 func (g *gen) capacities(rng *rand.Rand) []balance.Capacity {
-	perYear := map[bool]float64{false: math.Round(defaultCollegeYear * g.scale), true: math.Round(defaultUniversityYr * g.scale)}
-	orgs := map[bool]int{}
-	for _, e := range g.edu {
-		orgs[e.university]++
-	}
 	var out []balance.Capacity
 	for _, e := range g.edu {
-		est := perYear[e.university] / float64(orgs[e.university]) / float64(len(e.specialties))
 		for _, spec := range e.specialties {
+			est := e.admit[spec]
 			c := balance.Capacity{OrgID: e.ID, OrgName: e.ShortName, Specialty: spec, UpdatedAt: g.opt.Now,
 				Capacity: max(5, int(math.Ceil(est*(1.15+0.45*rng.Float64()))))}
 			c.Plan = min(c.Capacity, max(1, int(math.Round(est*(0.95+0.1*rng.Float64())))))
@@ -192,22 +187,20 @@ func (g *gen) needs(rng *rand.Rand) []balance.Need {
 			taught[spec[:2]] = append(taught[spec[:2]], spec)
 		}
 	}
-	groupsOf := map[string][]string{}
-	for _, s := range sectors {
-		groupsOf[s.okved] = s.groups
-	}
 	var out []balance.Need
 	for _, e := range g.employers {
 		if rng.Float64() >= 0.25 {
 			continue
 		}
-		groups := groupsOf[e.OKVED]
-		seen := map[string]bool{}
-		for k := 0; k < 1+rng.IntN(2) && len(groups) > 0; k++ {
-			specs := taught[groups[rng.IntN(len(groups))]]
-			if len(specs) == 0 {
-				continue
+		// Only specialties the employer's branch hires and the region teaches.
+		var specs []string
+		for _, sp := range e.sector.specs {
+			if slices.Contains(taught[sp[:2]], sp) {
+				specs = append(specs, sp)
 			}
+		}
+		seen := map[string]bool{}
+		for k := 0; k < 1+rng.IntN(2) && len(specs) > 0; k++ {
 			spec := specs[rng.IntN(len(specs))]
 			if seen[spec] {
 				continue

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -17,27 +18,30 @@ type ClusterLoader interface {
 }
 
 // clusterSpec is a cluster the region could have: its industry, the
-// specialty group its programmes come from, and its name.
+// specialties its programmes come from, the branches (ОКВЭД2) of its anchor
+// employers, its name, and the equipment it buys.
 type clusterSpec struct {
-	industry cluster.Industry
-	group    string
-	name     string
-	kind     cluster.Kind
+	industry  cluster.Industry
+	specs     []string
+	okved     []string
+	name      string
+	kind      cluster.Kind
+	equipment []string
 }
 
 var clusterSpecs = []clusterSpec{
-	{"fishery", "35", "Рыбохозяйственный кластер Камчатки", cluster.EduIndustrial},
-	{"shipbuilding", "26", "Кластер судоремонта и морского транспорта", cluster.EduIndustrial},
-	{"mechanical", "15", "Кластер машиностроения и металлообработки", cluster.EduIndustrial},
-	{"tourism", "43", "Кластер туризма и гостеприимства «Камчатка»", cluster.EduIndustrial},
-	{"health", "31", "Кластер здравоохранения", cluster.Educational},
-	{"it", "09", "Кластер информационных технологий", cluster.Educational},
-}
-
-var equipmentNames = []string{
-	"Токарный станок с ЧПУ", "Сварочный тренажёр виртуальный", "Учебный тренажёр судового машинного отделения", "Комплект лабораторного оборудования",
-	"Мобильный класс ноутбуков", "Симулятор пациента", "Линия переработки рыбы учебная", "Стенд электромонтажа", "Кухонное оборудование учебного ресторана",
-	"Навигационный тренажёр", "3D-принтер промышленный",
+	{"fishery", []string{"35.02.10", "35.02.11", "26.02.03", "15.02.06"}, []string{"03.11", "10.20"}, "Рыбохозяйственный кластер Камчатки", cluster.EduIndustrial,
+		[]string{"Линия переработки рыбы учебная", "Тренажёр промыслового судна", "Учебная холодильная установка", "Комплект лабораторного оборудования для анализа рыбной продукции"}},
+	{"shipbuilding", []string{"26.02.05", "26.02.06", "26.02.03"}, []string{"52.22", "03.11"}, "Кластер судоремонта и морского транспорта", cluster.EduIndustrial,
+		[]string{"Учебный тренажёр судового машинного отделения", "Навигационный тренажёр", "Стенд судового электрооборудования", "Сварочный тренажёр виртуальный"}},
+	{"mechanical", []string{"22.02.06", "15.02.01", "23.02.04", "13.02.11"}, []string{"52.22", "07.29", "41.20"}, "Кластер машиностроения и металлообработки", cluster.EduIndustrial,
+		[]string{"Токарный станок с ЧПУ", "Сварочный тренажёр виртуальный", "Стенд электромонтажа", "3D-принтер промышленный"}},
+	{"tourism", []string{"43.02.10", "43.02.14", "43.02.15", "43.01.09"}, []string{"55.10", "79.90", "56.10"}, "Кластер туризма и гостеприимства «Камчатка»", cluster.EduIndustrial,
+		[]string{"Кухонное оборудование учебного ресторана", "Учебный гостиничный номер", "Программный комплекс бронирования", "Мобильный класс ноутбуков"}},
+	{"health", []string{"31.02.01", "34.02.01", "33.02.01", "31.02.02", "31.02.03"}, []string{"86.10", "47.73", "88.10"}, "Кластер здравоохранения", cluster.Educational,
+		[]string{"Симулятор пациента", "Манекен-тренажёр для сердечно-лёгочной реанимации", "Учебная аптека", "Лабораторный анализатор учебный"}},
+	{"it", []string{"09.02.07", "09.01.03"}, []string{"62.01", "61.10"}, "Кластер информационных технологий", cluster.Educational,
+		[]string{"Мобильный класс ноутбуков", "Серверная стойка учебная", "Комплект сетевого оборудования", "3D-принтер промышленный"}},
 }
 
 // clusters generates the region's clusters of «Профессионалитет»: one for
@@ -84,7 +88,7 @@ func (g *gen) cluster(spec clusterSpec, id int64) (cluster.Cluster, bool) {
 		}
 		var specs []string
 		for _, sp := range e.specialties {
-			if sp[:2] == spec.group && (classifier.Specialty{Level: classifier.LevelOfCode(sp)}).IsSPO() {
+			if slices.Contains(spec.specs, sp) && (classifier.Specialty{Level: classifier.LevelOfCode(sp)}).IsSPO() {
 				specs = append(specs, sp)
 			}
 		}
@@ -92,12 +96,22 @@ func (g *gen) cluster(spec clusterSpec, id int64) (cluster.Cluster, bool) {
 			teaching = append(teaching, teacher{e, specs})
 		}
 	}
-	emps := g.byGroup[spec.group]
+	var emps []int
+	for i, e := range g.employers {
+		if slices.Contains(spec.okved, e.OKVED) {
+			emps = append(emps, i)
+		}
+	}
 	if len(teaching) == 0 || len(emps) == 0 {
 		return cluster.Cluster{}, false
 	}
 	slices.SortStableFunc(teaching, func(a, b teacher) int { return len(b.specs) - len(a.specs) })
-	created := g.schoolYear - g.pick(3)
+	// Clusters of «Профессионалитет» began in 2022; the last of the list
+	// is new this year, so last year's defence does not rank it.
+	created := max(2022, g.schoolYear-1-g.pick(3))
+	if int(id) == len(clusterSpecs) {
+		created = g.schoolYear
+	}
 	c := cluster.Cluster{ID: id, RegionCode: g.opt.Region, Name: spec.name, Industry: spec.industry, Kind: spec.kind, Year: created,
 		BaseOrgID: teaching[0].e.ID}
 	seen := map[string]bool{}
@@ -120,15 +134,17 @@ func (g *gen) cluster(spec clusterSpec, id int64) (cluster.Cluster, bool) {
 			c.Employers = append(c.Employers, cluster.Org{ID: e.ID})
 		}
 	}
+	// Anchor employers co-fund every cluster, an industrial one more.
 	for y := created; y <= g.schoolYear; y++ {
-		f := cluster.Funding{Year: y, Federal: 100_000_000 * int64(1+g.pick(2)), Regional: 5_000_000 * int64(2+g.pick(8))}
+		f := cluster.Funding{Year: y, Federal: 100_000_000 * int64(1+g.pick(2)), Regional: 5_000_000 * int64(2+g.pick(8)),
+			Employers: 1_000_000 * int64(2+g.pick(8))}
 		if spec.kind == cluster.EduIndustrial {
-			f.Employers = 1_000_000 * int64(4+g.pick(40))
+			f.Employers = 1_000_000 * int64(10+g.pick(40))
 		}
 		c.Funding = append(c.Funding, f)
 	}
 	for n := 3 + g.pick(4); n > 0; n-- {
-		c.Equipment = append(c.Equipment, cluster.Equipment{Name: equipmentNames[g.pick(len(equipmentNames))], Quantity: 1 + g.pick(12),
+		c.Equipment = append(c.Equipment, cluster.Equipment{Name: spec.equipment[g.pick(len(spec.equipment))], Quantity: 1 + g.pick(12),
 			Cost: 500_000 * int64(1+g.pick(40)), Year: created + g.pick(g.schoolYear-created+1)})
 	}
 	return c, true
@@ -169,22 +185,43 @@ func Commission(ctx context.Context, svc *cluster.Service, region auth.User, exp
 			return fmt.Errorf("защиты %d года: %w", y, err)
 		}
 		members := []int64{others[0].ID, others[1].ID}
-		var as []cluster.Assignment
+		// A defence ranks only the clusters that existed in its year.
+		var existing []cluster.Cluster
 		for _, c := range clusters {
+			if c.Year <= y {
+				existing = append(existing, c)
+			}
+		}
+		var as []cluster.Assignment
+		sheets := make([][]cluster.Sheet, 2)
+		marks := map[int64]float64{} // the weighted marks the two experts give a cluster
+		for _, c := range existing {
 			as = append(as, cluster.Assignment{ClusterID: c.ID, UserID: others[0].ID}, cluster.Assignment{ClusterID: c.ID, UserID: others[1].ID})
+			for k := range sheets {
+				sh := demoSheet(rng, d.Criteria, c.ID)
+				sheets[k] = append(sheets[k], sh)
+				for i, m := range sh.Marks {
+					cr := d.Criteria.Criteria[i]
+					marks[c.ID] += float64(cr.Weight*m.Score) / float64(max(1, cr.Max))
+				}
+			}
 		}
 		if y == year {
+			// The demo expert scores the two clusters the others marked
+			// lowest: full marks from a third expert move them up.
 			members = append(members, expert.ID)
-			for _, c := range clusters[:min(2, len(clusters))] {
+			low := slices.Clone(existing)
+			slices.SortStableFunc(low, func(a, b cluster.Cluster) int { return cmp.Compare(marks[a.ID], marks[b.ID]) })
+			for _, c := range low[:min(2, len(low))] {
 				as = append(as, cluster.Assignment{ClusterID: c.ID, UserID: expert.ID})
 			}
 		}
 		if err := svc.SetCommission(ctx, sc, d.ID, members, as); err != nil {
 			return fmt.Errorf("комиссия %d года: %w", y, err)
 		}
-		for _, u := range others[:2] {
-			for _, c := range clusters {
-				if err := svc.Score(ctx, u.Scope(""), d.ID, demoSheet(rng, d.Criteria, c.ID)); err != nil {
+		for k, u := range others[:2] {
+			for _, sh := range sheets[k] {
+				if err := svc.Score(ctx, u.Scope(""), d.ID, sh); err != nil {
 					return fmt.Errorf("оценки %d года: %w", y, err)
 				}
 			}

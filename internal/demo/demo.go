@@ -33,19 +33,14 @@ type Options struct {
 // Default sizes of the calibrated region.
 const (
 	defaultPupils       = 36000
-	defaultCollegeYear  = 2250 // admissions per year to colleges
-	defaultUniversityYr = 1050 // admissions per year to universities
-	collegeCourses      = 4
-	universityCourses   = 4
 	graduateYears       = 3
-	pupilsPerSchool     = 330
 	learnersPerEmployer = 200
 	minEmployers        = 300
 )
 
-// DefaultLearners is the size of the calibrated region.
-var DefaultLearners = defaultPupils + (defaultCollegeYear*collegeCourses + defaultUniversityYr*universityCourses) +
-	graduateYears*int(float64(defaultCollegeYear)*0.8+float64(defaultUniversityYr)*0.8)
+// DefaultLearners is the size of the calibrated region: its pupils, and the
+// students and graduates its colleges and universities hold on average.
+var DefaultLearners = defaultPupils + expectedStudy()
 
 // Loader is where the region is written, in one transaction; store.Loader is one.
 type Loader interface {
@@ -87,10 +82,13 @@ type gen struct {
 
 	munis      []classifier.Municipality
 	muniWeight []float64
-	schools    [][]org.Organisation // by municipality
+	schools    [][]school // by municipality
 	edu        []eduOrg
 	employers  []employer
-	byGroup    map[string][]int   // specialty group → employer indexes
+	bySpec     map[string][]int   // specialty → employers hiring its graduates
+	demand     map[string]float64 // specialty group → log of its demand against the median
+	muniDemand []float64          // municipality → log of its employers per person against the region's
+	mentored   map[int64]bool     // graduates who had a mentor in their last year
 	czn        []org.Organisation // by municipality
 	seniors    []pupilRef         // pupils of grades 6–11, for guidance
 	contracts  []contractRef      // learners under targeted-education contracts
@@ -109,14 +107,23 @@ type gen struct {
 
 type eduOrg struct {
 	org.Organisation
+	spec        orgSpec
+	admit       map[string]float64 // programme → mean yearly admission
 	specialties []string
 	female      float64
 	university  bool
 }
 
+// school is a school of the region with its pupils by grade.
+type school struct {
+	org.Organisation
+	size   int // pupils, as scaled
+	grades int // 9 or 11
+}
+
 type employer struct {
 	org.Organisation
-	demand float64
+	sector sector
 }
 
 type batch struct {
@@ -149,6 +156,8 @@ func Generate(ctx context.Context, load Loader, opt Options) (Summary, error) {
 		load:  load,
 		ctx:   ctx,
 		scale: float64(opt.Learners) / float64(DefaultLearners),
+
+		mentored: map[int64]bool{},
 	}
 	g.schoolYear = opt.Now.Year()
 	if opt.Now.Month() < time.September {
@@ -253,47 +262,43 @@ func (g *gen) organisations() error {
 	}
 	muniID := func(i int) int64 { return g.munis[i].ID }
 
-	// Schools: in the regional centre by number, elsewhere by settlement.
-	nSchools := max(len(kamchatka), int(math.Round(float64(defaultPupils)*g.scale/pupilsPerSchool)))
-	g.schools = make([][]org.Organisation, len(kamchatka))
-	counts := g.spread(nSchools)
-	for mi, n := range counts {
-		spec := kamchatka[mi]
-		for k := 0; k < n; k++ {
-			var name, addr string
-			if len(spec.villages) == 1 {
-				name = fmt.Sprintf("МБОУ «Средняя школа № %d» г. %s", k+1, spec.villages[0])
-				if strings.HasPrefix(spec.villages[0], "Палана") || strings.HasPrefix(spec.villages[0], "Никольское") {
-					name = fmt.Sprintf("МБОУ «%s средняя школа № %d»", adjective(spec.villages[0]), k+1)
+	// Schools of the table, their sizes scaled to the region's pupils; a
+	// region larger than the calibrated one has branches of its town schools.
+	g.schools = make([][]school, len(kamchatka))
+	copies := max(1, int(math.Ceil(g.scale)))
+	for _, sp := range g.schoolSpecs() {
+		for b := 0; b < copies; b++ {
+			name := sp.name
+			if b > 0 {
+				if sp.size < 400 {
+					break
 				}
-				addr = fmt.Sprintf("%s, ул. %s, д. %d", spec.villages[0], streets[g.pick(len(streets))], 1+g.pick(60))
-			} else {
-				v := spec.villages[k%len(spec.villages)]
-				if k < len(spec.villages) {
-					name = fmt.Sprintf("МБОУ «%s средняя школа»", adjective(v))
-				} else {
-					name = fmt.Sprintf("МБОУ «%s средняя школа № %d»", adjective(v), k/len(spec.villages)+1)
-				}
-				addr = fmt.Sprintf("%s, ул. %s, д. %d", v, streets[g.pick(len(streets))], 1+g.pick(40))
+				name = fmt.Sprintf("%s — корпус № %d", sp.name, b+1)
 			}
-			o := add(org.Organisation{Kind: org.School, Name: name, MunicipalityID: muniID(mi), Address: addr, OKVED: "85.14"})
-			g.schools[mi] = append(g.schools[mi], o)
+			grades := 11
+			if sp.kind == "basic" {
+				grades = 9
+			}
+			o := add(org.Organisation{Kind: org.School, Name: name, MunicipalityID: muniID(sp.municipality), OKVED: "85.14",
+				Address: fmt.Sprintf("%s, ул. %s, д. %d", sp.settlement, streets[g.pick(len(streets))], 1+g.pick(60))})
+			g.schools[sp.municipality] = append(g.schools[sp.municipality], school{Organisation: o, size: sp.size, grades: grades})
 			g.sum.Schools++
 		}
 	}
 
-	// Colleges and universities; a larger region gets branches of them.
+	// Colleges and universities of the table; a larger region gets branches of them.
 	branches := max(1, int(math.Ceil(g.scale)))
 	for _, list := range []struct {
-		specs []schoolSpec
+		specs []orgSpec
 		uni   bool
 	}{{colleges, false}, {universities, true}} {
 		for _, c := range list.specs {
 			for b := 0; b < branches; b++ {
-				name, mi := c.name, c.municipality
+				name, mi, place := c.name, c.municipality, c.settlement
 				if b > 0 {
 					mi = g.weighted(g.muniWeight)
-					name = fmt.Sprintf("%s — филиал № %d (%s)", c.name, b, kamchatka[mi].villages[0])
+					place = kamchatka[mi].villages[0]
+					name = fmt.Sprintf("%s — филиал № %d (%s)", c.name, b, place)
 				}
 				kind := org.College
 				okved := "85.21"
@@ -301,9 +306,13 @@ func (g *gen) organisations() error {
 				if list.uni {
 					kind, okved, prefix = org.University, "85.22", "ФГБОУ ВО «"
 				}
-				o := add(org.Organisation{Kind: kind, Name: prefix + name + "»", ShortName: name, MunicipalityID: muniID(mi), OKVED: okved,
-					Address: fmt.Sprintf("%s, ул. %s, д. %d", kamchatka[mi].villages[0], streets[g.pick(len(streets))], 1+g.pick(80))})
-				g.edu = append(g.edu, eduOrg{Organisation: o, specialties: c.specialties, female: c.female, university: list.uni})
+				full := prefix + name + "»"
+				if strings.Contains(c.name, "филиал") {
+					full = name // a branch's name carries its parent's legal form already
+				}
+				o := add(org.Organisation{Kind: kind, Name: full, ShortName: name, MunicipalityID: muniID(mi), OKVED: okved,
+					Address: fmt.Sprintf("%s, ул. %s, д. %d", place, streets[g.pick(len(streets))], 1+g.pick(80))})
+				g.edu = append(g.edu, eduOrg{Organisation: o, spec: c, specialties: c.codes(), female: c.female, university: list.uni})
 				if list.uni {
 					g.sum.Universities++
 				} else {
@@ -328,7 +337,7 @@ func (g *gen) organisations() error {
 	for i, s := range sectors {
 		sw[i] = s.weight
 	}
-	g.byGroup = map[string][]int{}
+	g.bySpec = map[string][]int{}
 	used := map[string]bool{}
 	for k := 0; k < nEmp; k++ {
 		si := g.weighted(sw)
@@ -351,52 +360,43 @@ func (g *gen) organisations() error {
 		used[name] = true
 		o := add(org.Organisation{Kind: org.Employer, Name: name, MunicipalityID: muniID(mi), OKVED: s.okved,
 			Address: fmt.Sprintf("%s, ул. %s, д. %d", kamchatka[mi].villages[g.pick(len(kamchatka[mi].villages))], streets[g.pick(len(streets))], 1+g.pick(120))})
-		for _, grp := range s.groups {
-			g.byGroup[grp] = append(g.byGroup[grp], len(g.employers))
+		for _, sp := range s.specs {
+			g.bySpec[sp] = append(g.bySpec[sp], len(g.employers))
 		}
-		g.employers = append(g.employers, employer{Organisation: o, demand: s.demand})
+		g.employers = append(g.employers, employer{Organisation: o, sector: s})
 	}
 	g.sum.Employers = len(g.employers)
+	g.demands()
 	g.progress("организации", len(all), len(all))
 	return g.load.Organisations(all)
 }
 
-// spread divides n among municipalities by population, at least one each.
-func (g *gen) spread(n int) []int {
-	out := make([]int, len(kamchatka))
-	left := n
-	for i, m := range kamchatka {
-		out[i] = max(1, int(math.Floor(float64(n)*m.share)))
-		left -= out[i]
+// smallRegion is the scale below which a region keeps only some schools.
+const smallRegion = 0.05
+
+// schoolSpecs are the schools of the table; a region of a few thousand
+// learners or less keeps the largest of each municipality, as many as its
+// pupils fill, and at least one.
+func (g *gen) schoolSpecs() []orgSpec {
+	if g.scale >= smallRegion {
+		return schoolSpecs
 	}
-	for i := 0; left > 0; i = (i + 1) % len(out) {
-		out[i]++
-		left--
+	var out []orgSpec
+	for mi := range kamchatka {
+		var list []orgSpec
+		for _, sp := range schoolSpecs {
+			if sp.municipality == mi {
+				list = append(list, sp)
+			}
+		}
+		slices.SortStableFunc(list, func(a, b orgSpec) int { return b.size - a.size })
+		out = append(out, list[:max(1, int(math.Round(float64(len(list))*g.scale)))]...)
 	}
 	return out
 }
 
 func (g *gen) muniIndex(id int64) int {
 	return slices.IndexFunc(g.munis, func(m classifier.Municipality) bool { return m.ID == id })
-}
-
-// adjective turns a settlement into the adjective schools are named with.
-func adjective(v string) string {
-	switch {
-	case strings.HasSuffix(v, "ово"), strings.HasSuffix(v, "ево"):
-		return strings.TrimSuffix(v, "о") + "ская"
-	case strings.HasSuffix(v, "ки"), strings.HasSuffix(v, "чи"):
-		return strings.TrimSuffix(v, "и") + "ская"
-	case strings.HasSuffix(v, "ое"):
-		return strings.TrimSuffix(v, "ое") + "ская"
-	case strings.HasSuffix(v, "ий"):
-		return strings.TrimSuffix(v, "ий") + "ая"
-	case strings.HasSuffix(v, "ый"):
-		return strings.TrimSuffix(v, "ый") + "ая"
-	case strings.HasSuffix(v, "а"), strings.HasSuffix(v, "я"):
-		return v[:len(v)-len("а")] + "ская"
-	}
-	return v + "ская"
 }
 
 // czName is the genitive form used in the names of employment centres:

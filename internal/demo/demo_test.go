@@ -85,7 +85,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 func TestDefaultRegionLooksLikeKamchatka(t *testing.T) {
-	s, sum := generate(t, 1, 0)
+	s, sum, _ := defaultRegion(t)
 	ctx := context.Background()
 	if sum.Learners() != demo.DefaultLearners {
 		t.Errorf("default size %d, want %d", sum.Learners(), demo.DefaultLearners)

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"marshrut/internal/ddo"
@@ -46,12 +47,23 @@ func (g *gen) guidance() error {
 	var events []guidance.Event
 	var parts []guidance.Participation
 	var bookings []guidance.Booking
+	today := date(g.opt.Now.Year(), g.opt.Now.Month(), g.opt.Now.Day())
+	// day is a past working day of the month, up to today; ahead a working
+	// day of the month after today.
 	day := func(m time.Time) time.Time {
-		last := m.AddDate(0, 1, -1)
-		if last.After(g.opt.Now) {
-			last = g.opt.Now
-		}
-		return m.AddDate(0, 0, g.pick(last.Day()-m.Day()+1))
+		d, _ := g.workday(m, m, today)
+		return d
+	}
+	ahead := func(m time.Time) (time.Time, bool) {
+		return g.workday(m, today.AddDate(0, 0, 1), m.AddDate(0, 1, -1))
+	}
+	// The months of the school year still ahead, to its end in May.
+	var future []time.Time
+	for m := date(today.Year(), today.Month(), 1).AddDate(0, 1, 0); m.Before(date(int(year)+1, time.June, 1)); m = m.AddDate(0, 1, 0) {
+		future = append(future, m)
+	}
+	if d := today.AddDate(0, 0, 1); d.Month() == today.Month() && d.Before(date(int(year)+1, time.June, 1)) {
+		future = append([]time.Time{date(today.Year(), today.Month(), 1)}, future...)
 	}
 	event := func(e guidance.Event) int64 {
 		e.ID, e.RegionCode = nextEvent, g.opt.Region
@@ -109,35 +121,45 @@ func (g *gen) guidance() error {
 				}
 			}
 		}
-	}
-
-	// Профпробы of «Билет в будущее» at employers, booked by nearby schools.
-	groupOf := map[int]string{}
-	for grp, list := range g.byGroup {
-		for _, ei := range list {
-			if _, ok := groupOf[ei]; !ok || grp < groupOf[ei] {
-				groupOf[ei] = grp
+		// The lessons of the months ahead are planned already.
+		for _, m := range future {
+			if m.Year() == today.Year() && m.Month() == today.Month() {
+				continue // this month's lesson is held already
+			}
+			if d, ok := ahead(m); ok {
+				event(guidance.Event{OrganiserID: s, Kind: guidance.Horizons, Title: "Курс «Россия — мои горизонты», " + monthName(m),
+					HeldOn: d, GradeFrom: 6, GradeTo: 11, Hours: 4})
 			}
 		}
 	}
-	specialtyIn := func(grp string) string {
-		for _, e := range g.edu {
-			for _, sp := range e.specialties {
-				if sp[:2] == grp && !e.university {
+
+	// Профпробы of «Билет в будущее» at employers, booked by nearby schools.
+	// A проба is in a specialty the employer hires and a college teaches.
+	specialtyOf := func(e employer) string {
+		for _, sp := range e.sector.specs {
+			for _, c := range g.edu {
+				if !c.university && slices.Contains(c.specialties, sp) {
 					return sp
 				}
 			}
 		}
 		return ""
 	}
-	for ei, e := range g.employers {
+	for _, e := range g.employers {
 		if !g.chance(0.35) {
 			continue
 		}
 		capacity := 10 + 5*g.pick(5)
-		spec := specialtyIn(groupOf[ei])
+		spec := specialtyOf(e)
+		// A third of the пробы are ahead: schools have booked seats, no one has come yet.
+		held, later := day(months[g.pick(len(months))]), false
+		if len(future) > 0 && g.chance(0.3) {
+			if d, ok := ahead(future[g.pick(min(2, len(future)))]); ok {
+				held, later = d, true
+			}
+		}
 		id := event(guidance.Event{OrganiserID: e.ID, Kind: guidance.Proba, Title: "Профпроба на предприятии: " + e.Name,
-			HeldOn: day(months[g.pick(len(months))]), Place: e.Address, GradeFrom: 8, GradeTo: 11, Capacity: capacity, Hours: 4,
+			HeldOn: held, Place: e.Address, GradeFrom: 8, GradeTo: 11, Capacity: capacity, Hours: 4,
 			SpecialtyCode: spec, Ticket: true, Bookable: true})
 		mi := g.muniIndex(e.MunicipalityID)
 		left := capacity
@@ -148,6 +170,9 @@ func (g *gen) guidance() error {
 			seats := min(left, 3+g.pick(8))
 			left -= seats
 			bookings = append(bookings, guidance.Booking{EventID: id, SchoolID: s.ID, Seats: seats})
+			if later {
+				continue
+			}
 			came := 0
 			for _, p := range bySchool[s.ID] {
 				if came == seats {
@@ -235,6 +260,46 @@ func (g *gen) guidance() error {
 	g.sum.Informed, g.sum.Diagnostics = len(infs), len(diags)
 	g.progress("профориентация", g.sum.Events, g.sum.Events)
 	return gl.RebuildReach(g.opt.Region)
+}
+
+// holidays are the public holidays of the Russian calendar (ТК РФ ст. 112)
+// as month and day; no event is held on them.
+var holidays = map[[2]int]bool{
+	{1, 1}: true, {1, 2}: true, {1, 3}: true, {1, 4}: true, {1, 5}: true, {1, 6}: true, {1, 7}: true, {1, 8}: true,
+	{2, 23}: true, {3, 8}: true, {5, 1}: true, {5, 9}: true, {6, 12}: true, {11, 4}: true,
+}
+
+// working reports whether a day is a working day: Monday to Friday and not a holiday.
+func working(d time.Time) bool {
+	wd := d.Weekday()
+	return wd != time.Saturday && wd != time.Sunday && !holidays[[2]int{int(d.Month()), d.Day()}]
+}
+
+// workday draws a working day of month m between from and to (inclusive);
+// ok is false when there is none.
+func (g *gen) workday(m, from, to time.Time) (time.Time, bool) {
+	first, last := m, m.AddDate(0, 1, -1)
+	if from.After(first) {
+		first = from
+	}
+	if to.Before(last) {
+		last = to
+	}
+	var days []time.Time
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		if working(d) {
+			days = append(days, d)
+		}
+	}
+	if len(days) == 0 {
+		// None in the span: the last working day before it.
+		d := first
+		for !working(d) {
+			d = d.AddDate(0, 0, -1)
+		}
+		return d, false
+	}
+	return days[g.pick(len(days))], true
 }
 
 var monthNames = [...]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}

@@ -2,9 +2,19 @@ package demo
 
 // The default demo region is calibrated on Kamchatka Krai (code 41): its
 // municipalities with their share of the population and their centres'
-// coordinates, its colleges and universities by profile, and the branches of
-// its economy. Shares are rounded from Rosstat's population estimates; the
-// organisations' names are typical of the region, and the people are invented.
+// coordinates, its schools, colleges and universities (data/kamchatka.csv,
+// with its sources in data/README.md), and the branches of its economy.
+// Shares are rounded from Rosstat's population estimates; employers' names
+// are typical of the region, and the people are invented.
+
+import (
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 type municipalitySpec struct {
 	name, kind string
@@ -31,69 +41,155 @@ var kamchatka = []municipalitySpec{
 	{"Алеутский муниципальный округ", "муниципальный округ", 0.002, 55.200, 165.980, []string{"Никольское"}, true},
 }
 
-type schoolSpec struct {
+// orgSpec is a school, college or university of the table kamchatka.csv.
+type orgSpec struct {
+	kind         string // school, basic, college, university
+	municipality int    // index in kamchatka
+	settlement   string
 	name         string
-	municipality int // index in kamchatka
-	specialties  []string
-	female       float64 // share of girls among students
+	size         int // pupils or students, before scaling
+	after11      float64
+	female       float64 // share of women among students
+	programmes   []programme
 }
 
-var colleges = []schoolSpec{
-	{"Камчатский политехнический техникум", 0, []string{"15.02.08", "13.02.11", "22.02.06", "23.02.03", "08.02.01", "15.02.01"}, 0.15},
-	{"Камчатский медицинский колледж", 0, []string{"31.02.01", "34.02.01", "33.02.01"}, 0.85},
-	{"Камчатский педагогический колледж", 0, []string{"44.02.01", "44.02.02", "49.02.01", "39.02.01"}, 0.8},
-	{"Камчатский морской энергетический техникум", 0, []string{"26.02.03", "26.02.05", "26.02.06", "13.02.03"}, 0.1},
-	{"Камчатский колледж технологии и сервиса", 0, []string{"43.02.15", "43.01.09", "43.01.02", "19.02.10", "43.02.14", "43.02.10"}, 0.7},
-	{"Камчатский индустриальный техникум", 3, []string{"21.02.17", "13.02.07", "23.02.04", "08.01.04"}, 0.2},
-	{"Камчатский сельскохозяйственный техникум", 1, []string{"35.02.05", "36.02.01", "35.02.16", "35.02.12", "21.02.05"}, 0.45},
-	{"Камчатский колледж искусств", 0, []string{"53.02.03", "54.02.01"}, 0.7},
-	{"Камчатский колледж экономики, права и информационных технологий", 0, []string{"09.02.07", "09.02.06", "38.02.01", "40.02.01", "38.02.04", "09.01.03"}, 0.5},
-	{"Камчатский рыбопромышленный техникум", 2, []string{"35.02.09", "35.02.10", "19.02.03", "23.02.01"}, 0.35},
-	{"Паланский филиал Камчатского политехнического техникума", 9, []string{"43.01.09", "08.01.04"}, 0.5},
+// programme is a specialty an organisation teaches: its length in months
+// on the basis of the 9th grade (СПО) or in all (higher education), the
+// share admitted after the 11th grade, and the first year of admission.
+type programme struct {
+	code    string
+	months  int
+	after11 float64
+	opened  int
 }
 
-var universities = []schoolSpec{
-	{"Камчатский государственный университет имени Витуса Беринга", 0, []string{"44.03.01", "44.03.05", "38.03.01", "40.03.01", "09.03.03", "05.03.06", "31.05.01"}, 0.65},
-	{"Камчатский государственный технический университет", 0, []string{"26.05.05", "26.05.06", "35.03.08", "19.03.03", "13.03.02", "20.03.01", "15.03.02", "38.03.02", "09.03.01"}, 0.3},
+// courses is how many courses the programme has for those admitted after
+// the 9th grade (after9) or the 11th: СПО is a year shorter after the 11th.
+func (p programme) courses(university, after9 bool) int {
+	m := p.months
+	if !university && !after9 {
+		m -= 12
+	}
+	return (m + 11) / 12
+}
+
+//go:embed data/kamchatka.csv
+var kamchatkaCSV string
+
+// schoolSpecs, colleges and universities are the rows of kamchatka.csv by kind.
+var schoolSpecs, colleges, universities = parseOrgs(kamchatkaCSV)
+
+func parseOrgs(text string) (schools, cols, unis []orgSpec) {
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		panic("demo: kamchatka.csv: " + err.Error())
+	}
+	for i, r := range rows[1:] {
+		o := orgSpec{kind: r[0], settlement: r[2], name: r[3], municipality: -1}
+		for mi, m := range kamchatka {
+			if m.name == r[1] {
+				o.municipality = mi
+			}
+		}
+		size, err := strconv.Atoi(r[4])
+		if err != nil || o.municipality < 0 {
+			panic(fmt.Sprintf("demo: kamchatka.csv, line %d: municipality %q or size %q", i+2, r[1], r[4]))
+		}
+		o.size = size
+		if r[6] != "" {
+			pct, _ := strconv.Atoi(r[6])
+			o.after11 = float64(pct) / 100
+		}
+		if r[7] != "" {
+			pct, _ := strconv.Atoi(r[7])
+			o.female = float64(pct) / 100
+		}
+		for _, f := range strings.Fields(r[8]) {
+			p := programme{months: 46, after11: o.after11}
+			f, opened, ok := strings.Cut(f, "@")
+			if ok {
+				p.opened, _ = strconv.Atoi(opened)
+			}
+			parts := strings.Split(f, ":")
+			p.code = parts[0]
+			if len(parts) > 1 {
+				p.months, _ = strconv.Atoi(parts[1])
+			}
+			if len(parts) > 2 {
+				pct, _ := strconv.Atoi(parts[2])
+				p.after11 = float64(pct) / 100
+			}
+			o.programmes = append(o.programmes, p)
+		}
+		switch o.kind {
+		case "school", "basic":
+			schools = append(schools, o)
+		case "college":
+			cols = append(cols, o)
+		case "university":
+			unis = append(unis, o)
+		default:
+			panic(fmt.Sprintf("demo: kamchatka.csv, line %d: kind %q", i+2, o.kind))
+		}
+	}
+	return schools, cols, unis
+}
+
+// codes lists the ОКСО codes an organisation teaches.
+func (o orgSpec) codes() []string {
+	out := make([]string, len(o.programmes))
+	for i, p := range o.programmes {
+		out[i] = p.code
+	}
+	return out
 }
 
 // sector is a branch of the economy: what employers in it are called, their
-// ОКВЭД2 code, their share among employers, and the specialty groups (the
-// first two digits of ОКСО codes) they hire; demand is the chance a graduate of
-// those groups finds work within six months.
+// ОКВЭД2 code, their share among employers, and the specialties (ОКСО) it
+// hires graduates of. Only these: a pharmacy hires pharmacists, not
+// bricklayers, and a fish plant offers no places in agronomy.
 type sector struct {
 	okved  string
 	weight float64
 	forms  []string // name patterns; %s is a made-up brand
-	groups []string
-	demand float64
+	specs  []string
 }
 
 var sectors = []sector{
-	{"03.11", 10, []string{"ООО «%s рыбпром»", "Рыболовецкий колхоз «%s»", "АО «%s флот»"}, []string{"26", "35"}, 0.9},
-	{"10.20", 8, []string{"ООО «Рыбокомбинат %s»", "ООО «%s морепродукт»"}, []string{"19", "35", "15"}, 0.85},
-	{"07.29", 3, []string{"АО «%s золото»", "ООО «Рудник %s»"}, []string{"21", "13", "15", "23"}, 0.88},
-	{"35.11", 3, []string{"ПАО «%s энерго»", "АО «%s ТЭЦ»"}, []string{"13"}, 0.9},
-	{"41.20", 8, []string{"ООО «%s строй»", "ООО «СК %s»"}, []string{"08", "22", "15"}, 0.82},
-	{"45.20", 5, []string{"ООО «Автоцентр %s»", "ООО «%s авто»"}, []string{"23"}, 0.8},
-	{"47.11", 9, []string{"ООО «Торговый дом %s»", "ООО «%s маркет»"}, []string{"38", "43"}, 0.7},
-	{"49.41", 4, []string{"ООО «%s транс»", "АО «%s автотранс»"}, []string{"23"}, 0.78},
-	{"52.22", 3, []string{"АО «Морской порт %s»", "ООО «%s судоремонт»"}, []string{"26", "23"}, 0.86},
-	{"55.10", 4, []string{"ООО «Гостиница %s»", "ООО «Отель %s»"}, []string{"43"}, 0.72},
-	{"79.90", 3, []string{"ООО «Турфирма %s»", "ООО «%s тур»"}, []string{"43"}, 0.65},
-	{"56.10", 6, []string{"ООО «Ресторан %s»", "ООО «Кафе %s»"}, []string{"43", "19"}, 0.78},
-	{"62.01", 3, []string{"ООО «%s софт»", "ООО «%s ИТ»"}, []string{"09"}, 0.75},
-	{"61.10", 2, []string{"ПАО «%s телеком»"}, []string{"09", "11"}, 0.78},
-	{"64.19", 2, []string{"АО «%s банк»"}, []string{"38"}, 0.7},
-	{"84.11", 4, []string{"Администрация %s", "Управление %s"}, []string{"40", "38", "21"}, 0.68},
-	{"85.11", 5, []string{"МБДОУ «Детский сад „%s“»", "МАДОУ «Детский сад „%s“»"}, []string{"44"}, 0.88},
-	{"86.10", 6, []string{"ГБУЗ «%s районная больница»", "ГБУЗ «Поликлиника „%s“»"}, []string{"31", "33", "34"}, 0.93},
-	{"47.73", 2, []string{"ООО «Аптека %s»"}, []string{"33"}, 0.85},
-	{"88.10", 2, []string{"КГАУ «Комплексный центр социального обслуживания „%s“»"}, []string{"39"}, 0.8},
-	{"01.41", 2, []string{"ООО «Агрофирма %s»", "СХПК «%s»"}, []string{"35", "36", "21"}, 0.7},
-	{"90.01", 2, []string{"КГБУ «Театр „%s“»", "МБУК «Дом культуры „%s“»"}, []string{"53", "54"}, 0.55},
-	{"93.11", 1, []string{"МАУ «Спортивная школа „%s“»"}, []string{"49"}, 0.75},
-	{"96.02", 2, []string{"ИП — студия красоты «%s»", "ООО «Салон „%s“»"}, []string{"43"}, 0.7},
+	{"03.11", 10, []string{"ООО «%s рыбпром»", "Рыболовецкий колхоз «%s»", "АО «%s флот»"}, []string{"26.02.03", "26.02.05", "26.02.06", "35.02.11", "15.02.06", "26.05.05", "26.05.06", "35.03.08"}},
+	{"10.20", 8, []string{"ООО «Рыбокомбинат %s»", "ООО «%s морепродукт»"}, []string{"35.02.10", "15.02.06", "13.02.11", "19.03.03", "35.03.08"}},
+	{"07.29", 3, []string{"АО «%s золото»", "ООО «Рудник %s»"}, []string{"21.02.17", "13.02.07", "23.02.04", "22.02.06", "15.02.01", "20.03.01"}},
+	{"35.11", 3, []string{"ПАО «%s энерго»", "АО «%s ТЭЦ»"}, []string{"13.02.11", "13.02.07", "13.03.02"}},
+	{"41.20", 8, []string{"ООО «%s строй»", "ООО «СК %s»"}, []string{"08.02.01", "22.02.06", "08.01.04", "13.02.07", "20.03.01"}},
+	{"45.20", 5, []string{"ООО «Автоцентр %s»", "ООО «%s авто»"}, []string{"23.02.03"}},
+	{"47.11", 9, []string{"ООО «Торговый дом %s»", "ООО «%s маркет»"}, []string{"38.02.04", "38.02.01", "38.03.02"}},
+	{"49.41", 4, []string{"ООО «%s транс»", "АО «%s автотранс»"}, []string{"23.02.03", "23.02.04"}},
+	{"52.22", 3, []string{"АО «Морской порт %s»", "ООО «%s судоремонт»"}, []string{"26.02.05", "26.02.06", "22.02.06", "23.02.04", "15.02.01", "26.05.06", "15.03.02"}},
+	{"55.10", 4, []string{"ООО «Гостиница %s»", "ООО «Отель %s»"}, []string{"43.02.14", "43.02.15", "43.01.09"}},
+	{"79.90", 3, []string{"ООО «Турфирма %s»", "ООО «%s тур»"}, []string{"43.02.10"}},
+	{"56.10", 6, []string{"ООО «Ресторан %s»", "ООО «Кафе %s»"}, []string{"43.02.15", "43.01.09", "19.02.10"}},
+	{"62.01", 3, []string{"ООО «%s софт»", "ООО «%s ИТ»"}, []string{"09.02.07", "09.01.03", "09.03.01", "09.03.03"}},
+	{"61.10", 2, []string{"ПАО «%s телеком»"}, []string{"09.02.07", "09.03.01"}},
+	{"64.19", 2, []string{"АО «%s банк»"}, []string{"38.02.01", "38.03.01", "38.03.02"}},
+	{"84.11", 4, []string{"Администрация %s", "Управление %s"}, []string{"40.03.01", "38.03.01", "38.02.01", "21.02.05", "05.03.06"}},
+	{"85.11", 5, []string{"МБДОУ «Детский сад „%s“»", "МАДОУ «Детский сад „%s“»"}, []string{"44.02.01", "44.02.05", "44.03.01"}},
+	{"86.10", 6, []string{"ГБУЗ «%s районная больница»", "ГБУЗ «Поликлиника „%s“»"}, []string{"31.02.01", "34.02.01", "31.02.02", "31.02.03", "31.05.01"}},
+	{"47.73", 2, []string{"ООО «Аптека %s»"}, []string{"33.02.01"}},
+	{"88.10", 2, []string{"КГАУ «Комплексный центр социального обслуживания „%s“»"}, []string{"39.02.01", "34.02.01"}},
+	{"01.41", 2, []string{"ООО «Агрофирма %s»", "СХПК «%s»"}, []string{"35.02.05", "36.02.01", "35.02.16", "35.02.12"}},
+	{"90.01", 2, []string{"КГБУ «Театр „%s“»", "МБУК «Дом культуры „%s“»"}, []string{"53.02.03", "53.02.02", "51.02.01", "54.02.01", "53.02.06"}},
+	{"93.11", 1, []string{"МАУ «Спортивная школа „%s“»"}, []string{"49.02.01", "44.03.05"}},
+	{"96.02", 2, []string{"ИП — студия красоты «%s»", "ООО «Салон „%s“»"}, []string{"43.01.02"}},
+}
+
+// sectorOf is the sector of an ОКВЭД2 code.
+func sectorOf(okved string) (sector, bool) {
+	for _, s := range sectors {
+		if s.okved == okved {
+			return s, true
+		}
+	}
+	return sector{}, false
 }
 
 var brands = []string{
@@ -106,9 +202,9 @@ var brands = []string{
 // SpecialtyCodes lists every ОКСО code the generator gives learners.
 func SpecialtyCodes() []string {
 	var out []string
-	for _, list := range [][]schoolSpec{colleges, universities} {
+	for _, list := range [][]orgSpec{colleges, universities} {
 		for _, c := range list {
-			out = append(out, c.specialties...)
+			out = append(out, c.codes()...)
 		}
 	}
 	return out
@@ -121,4 +217,23 @@ func ActivityCodes() []string {
 		out = append(out, s.okved)
 	}
 	return out
+}
+
+// The settlements of the table's organisations are where employers stand too.
+func init() {
+	for _, list := range [][]orgSpec{schoolSpecs, colleges, universities} {
+		for _, o := range list {
+			m := &kamchatka[o.municipality]
+			if !slices.Contains(m.villages, o.settlement) {
+				m.villages = append(m.villages, o.settlement)
+			}
+		}
+	}
+}
+
+// Hires lists the specialties (ОКСО) whose graduates the demo's employers of
+// a branch (ОКВЭД2) hire, offer targeted places in and declare needs for.
+func Hires(okved string) []string {
+	s, _ := sectorOf(okved)
+	return slices.Clone(s.specs)
 }

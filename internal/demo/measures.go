@@ -35,39 +35,42 @@ type course struct {
 	format           measures.Format
 	b2b              bool
 	teacher          string // a word of the name of the college or university that teaches it; "" for a training centre
+	// okved are the branches whose employers order it (b2b) and hire those
+	// it trains; nil for a trade any employer hires.
+	okved []string
 }
 
 // catalogue is what employment centres of a northern region buy: working
 // trades of fishing, building and services, care and digital skills.
 var catalogue = []course{
-	{"Сварщик ручной дуговой сварки плавящимся покрытым электродом", "Сварщик", 320, 52000, measures.FullTime, false, "политехн"},
-	{"Водитель погрузчика", "Водитель погрузчика", 160, 31000, measures.FullTime, true, "индустр"},
-	{"Обработчик рыбы и морепродуктов", "Обработчик рыбы и морепродуктов", 144, 24000, measures.FullTime, true, "рыбопром"},
-	{"Повар", "Повар", 288, 38000, measures.Mixed, false, "сервис"},
-	{"Кондитер", "Кондитер", 240, 36000, measures.Mixed, false, "сервис"},
-	{"Электромонтёр по ремонту и обслуживанию электрооборудования", "Электромонтёр", 360, 48000, measures.FullTime, true, "энергетич"},
-	{"Оператор котельной", "Оператор котельной", 200, 33000, measures.FullTime, true, "энергетич"},
-	{"Младшая медицинская сестра по уходу за больными", "Младшая медицинская сестра", 288, 35000, measures.Mixed, false, "медицин"},
-	{"Помощник воспитателя", "Помощник воспитателя", 144, 21000, measures.Mixed, false, "педагог"},
-	{"Бухгалтерский учёт и 1С: Предприятие", "Бухгалтер", 256, 42000, measures.Distance, false, "экономик"},
-	{"Специалист по кадровому делопроизводству", "Специалист по кадрам", 180, 29000, measures.Distance, false, "экономик"},
-	{"Основы программирования на Python", "Программист", 256, 64000, measures.Distance, false, "технический университет"},
-	{"Оператор беспилотных авиационных систем", "Оператор БАС", 144, 72000, measures.FullTime, false, "политехн"},
-	{"Продавец-кассир", "Продавец", 120, 18000, measures.Mixed, false, "сервис"},
-	{"Парикмахер", "Парикмахер", 320, 41000, measures.FullTime, false, "сервис"},
-	{"Тракторист-машинист сельскохозяйственного производства", "Тракторист", 300, 46000, measures.FullTime, true, "сельскохоз"},
-	{"Слесарь по ремонту автомобилей", "Слесарь по ремонту автомобилей", 320, 47000, measures.FullTime, false, "индустр"},
-	{"Матрос", "Матрос", 200, 39000, measures.FullTime, true, "морск"},
-	{"Моторист (машинист) судовой", "Моторист судовой", 280, 54000, measures.FullTime, true, "морск"},
-	{"Социальный работник по уходу за пожилыми", "Социальный работник", 144, 19000, measures.Mixed, false, "медицин"},
-	{"Администратор гостиницы и экскурсионного сервиса", "Администратор гостиницы", 180, 27000, measures.Mixed, false, "сервис"},
-	{"Гид-проводник по природным туристским маршрутам", "Гид-проводник", 160, 34000, measures.FullTime, false, "университет имени"},
-	{"Интернет-маркетинг и продвижение в социальных сетях", "Специалист по интернет-маркетингу", 144, 38000, measures.Distance, false, ""},
-	{"Охранник 4-го разряда", "Охранник", 98, 16000, measures.FullTime, false, ""},
-	{"Каменщик", "Каменщик", 300, 43000, measures.FullTime, true, "индустр"},
-	{"Электрогазосварщик на предприятиях рыбной отрасли", "Электрогазосварщик", 360, 58000, measures.FullTime, true, "рыбопром"},
-	{"Оператор ЭВМ и делопроизводство", "Оператор ЭВМ", 200, 26000, measures.Distance, false, "экономик"},
-	{"Предпринимательство: как открыть своё дело", "Индивидуальный предприниматель", 72, 15000, measures.Mixed, false, ""},
+	{"Сварщик ручной дуговой сварки плавящимся покрытым электродом", "Сварщик", 320, 52000, measures.FullTime, false, "политехн", []string{"41.20", "52.22", "07.29"}},
+	{"Водитель погрузчика", "Водитель погрузчика", 160, 31000, measures.FullTime, true, "индустр", []string{"10.20", "52.22", "47.11"}},
+	{"Обработчик рыбы и морепродуктов", "Обработчик рыбы и морепродуктов", 144, 24000, measures.FullTime, true, "морск", []string{"10.20", "03.11"}},
+	{"Повар", "Повар", 288, 38000, measures.Mixed, false, "сервис", []string{"56.10", "55.10"}},
+	{"Кондитер", "Кондитер", 240, 36000, measures.Mixed, false, "сервис", []string{"56.10", "47.11"}},
+	{"Электромонтёр по ремонту и обслуживанию электрооборудования", "Электромонтёр", 360, 48000, measures.FullTime, true, "энергетич", []string{"35.11", "41.20"}},
+	{"Оператор котельной", "Оператор котельной", 200, 33000, measures.FullTime, true, "энергетич", []string{"35.11"}},
+	{"Младшая медицинская сестра по уходу за больными", "Младшая медицинская сестра", 288, 35000, measures.Mixed, false, "медицин", []string{"86.10", "88.10"}},
+	{"Помощник воспитателя", "Помощник воспитателя", 144, 21000, measures.Mixed, false, "педагог", []string{"85.11"}},
+	{"Бухгалтерский учёт и 1С: Предприятие", "Бухгалтер", 256, 42000, measures.Distance, false, "сервис", nil},
+	{"Специалист по кадровому делопроизводству", "Специалист по кадрам", 180, 29000, measures.Distance, false, "экономик", nil},
+	{"Основы программирования на Python", "Программист", 256, 64000, measures.Distance, false, "технический университет", []string{"62.01", "61.10"}},
+	{"Оператор беспилотных авиационных систем", "Оператор БАС", 144, 72000, measures.FullTime, false, "политехн", nil},
+	{"Продавец-кассир", "Продавец", 120, 18000, measures.Mixed, false, "сервис", []string{"47.11"}},
+	{"Парикмахер", "Парикмахер", 320, 41000, measures.FullTime, false, "сервис", []string{"96.02"}},
+	{"Тракторист-машинист сельскохозяйственного производства", "Тракторист", 300, 46000, measures.FullTime, true, "сельскохоз", []string{"01.41"}},
+	{"Слесарь по ремонту автомобилей", "Слесарь по ремонту автомобилей", 320, 47000, measures.FullTime, false, "индустр", []string{"45.20", "49.41"}},
+	{"Матрос", "Матрос", 200, 39000, measures.FullTime, true, "морск", []string{"03.11", "52.22"}},
+	{"Моторист (машинист) судовой", "Моторист судовой", 280, 54000, measures.FullTime, true, "морск", []string{"03.11", "52.22"}},
+	{"Социальный работник по уходу за пожилыми", "Социальный работник", 144, 19000, measures.Mixed, false, "медицин", []string{"88.10"}},
+	{"Администратор гостиницы и экскурсионного сервиса", "Администратор гостиницы", 180, 27000, measures.Mixed, false, "сервис", []string{"55.10", "79.90"}},
+	{"Гид-проводник по природным туристским маршрутам", "Гид-проводник", 160, 34000, measures.FullTime, false, "университет имени", []string{"79.90"}},
+	{"Интернет-маркетинг и продвижение в социальных сетях", "Специалист по интернет-маркетингу", 144, 38000, measures.Distance, false, "", nil},
+	{"Охранник 4-го разряда", "Охранник", 98, 16000, measures.FullTime, false, "", nil},
+	{"Каменщик", "Каменщик", 300, 43000, measures.FullTime, true, "политехн", []string{"41.20"}},
+	{"Электрогазосварщик на предприятиях рыбной отрасли", "Электрогазосварщик", 360, 58000, measures.FullTime, true, "морск", []string{"10.20", "03.11", "52.22"}},
+	{"Оператор ЭВМ и делопроизводство", "Оператор ЭВМ", 200, 26000, measures.Distance, false, "политехн", nil},
+	{"Предпринимательство: как открыть своё дело", "Индивидуальный предприниматель", 72, 15000, measures.Mixed, false, "", nil},
 }
 
 // trainingCentres teach outside the registry of the region.
@@ -91,6 +94,7 @@ type measuresGen struct {
 	youth []learner.Learner // graduates without work, by chance of being enrolled
 	used  map[int64]bool
 	firms []org.Organisation
+	fit   map[int64][]string // programme → branches whose employers hire those it trains
 }
 
 // Measures fills the programmes of active measures of the demo region: a few
@@ -101,7 +105,7 @@ type measuresGen struct {
 // that the figures compute them from it. The same seed gives the same data.
 func Measures(ctx context.Context, svc *measures.Service, data MeasuresData, region string, main int64, now time.Time, seed uint64) (MeasuresSummary, error) {
 	g := &measuresGen{ctx: ctx, svc: svc, data: data, rng: rand.New(rand.NewPCG(seed, seed^0x5bd1e995)), now: now,
-		sys: auth.SystemScope(region), used: map[int64]bool{}}
+		sys: auth.SystemScope(region), used: map[int64]bool{}, fit: map[int64][]string{}}
 	orgs := func(k org.Kind) ([]org.Organisation, error) {
 		list, _, err := data.Organisations(ctx, org.Filter{Kind: k, Limit: 500})
 		return list, err
@@ -143,8 +147,9 @@ func Measures(ctx context.Context, svc *measures.Service, data MeasuresData, reg
 		} else {
 			p.ProviderName = trainingCentres[g.rng.IntN(len(trainingCentres))]
 		}
-		if c.b2b && len(g.firms) > 0 {
-			p.Customer, p.CustomerName = measures.B2B, g.firms[g.rng.IntN(len(g.firms))].Name
+		// An employer orders training in its own trade only.
+		if firms := fitting(g.firms, c.okved); c.b2b && len(firms) > 0 {
+			p.Customer, p.CustomerName = measures.B2B, firms[g.rng.IntN(len(firms))].Name
 		}
 		owner := g.sys
 		if i%3 == 1 {
@@ -154,6 +159,7 @@ func Measures(ctx context.Context, svc *measures.Service, data MeasuresData, reg
 			return g.sum, fmt.Errorf("программа «%s»: %w", p.Name, err)
 		}
 		g.sum.Programmes++
+		g.fit[p.ID] = c.okved
 		for k := 0; k < 1+g.rng.IntN(3); k++ {
 			if err := g.group(p, k, centreScope(region, centres[weighted(g.rng, weights)])); err != nil {
 				return g.sum, err
@@ -161,6 +167,20 @@ func Measures(ctx context.Context, svc *measures.Service, data MeasuresData, reg
 		}
 	}
 	return g.sum, nil
+}
+
+// fitting are the employers of the branches; all of them when branches is nil.
+func fitting(firms []org.Organisation, branches []string) []org.Organisation {
+	if branches == nil {
+		return firms
+	}
+	var out []org.Organisation
+	for _, f := range firms {
+		if slices.Contains(branches, f.OKVED) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // teacher finds the organisation whose name holds the word.
@@ -359,7 +379,11 @@ func (g *measuresGen) finish(e measures.Enrolment, gr measures.Group) error {
 	}
 	var firm org.Organisation
 	if !job.IsZero() && len(g.firms) > 0 {
-		firm = g.firms[g.rng.IntN(len(g.firms))]
+		firms := fitting(g.firms, g.fit[gr.ProgrammeID])
+		if len(firms) == 0 {
+			firms = g.firms
+		}
+		firm = firms[g.rng.IntN(len(firms))]
 	}
 	employer := firm.Name
 	personJob := job

@@ -79,7 +79,11 @@ func (g *gen) mentorship() error {
 func (m *mentorGen) organisation(e eduOrg, people []learner.Learner, practice map[int64]int64) {
 	year := m.schoolYear
 	work := m.programme(e, mentor.EmployerStudent, "Наставничество на предприятиях-партнёрах", year)
-	last := m.programme(e, mentor.EmployerStudent, "Наставничество на предприятиях-партнёрах", year-1)
+	// The programmes of the past years, under which the graduates were mentored.
+	past := map[int]int64{}
+	for y := year - graduateYears; y < year; y++ {
+		past[y+1] = m.programme(e, mentor.EmployerStudent, "Наставничество на предприятиях-партнёрах", y)
+	}
 	peer := int64(0)
 	if !e.university {
 		peer = m.programme(e, mentor.PupilPupil, "Студенческое наставничество «Первокурсник»", year)
@@ -110,16 +114,12 @@ func (m *mentorGen) organisation(e eduOrg, people []learner.Learner, practice ma
 			if !m.staffPair(e, work, l, practice[l.ID], time.Time{}) && !e.university {
 				m.seniorPair(e, peer, l, seniors[l.SpecialtyCode[:2]])
 			}
-		case l.Status == learner.Graduate && l.GraduationYear == m.schoolYear:
-			// Last year's pairs: mentored graduates found work more often, as
-			// the region's reports say; the demo picks them so.
-			p := coverage * 0.8
-			if l.After6 == learner.Employed || l.After6 == learner.SelfEmployed {
-				p = min(0.95, coverage*1.1)
-			}
-			if m.chance(p) {
-				m.staffPair(e, last, l, practice[l.ID], time.Date(m.schoolYear-1, time.September, 1+m.pick(20), 0, 0, 0, 0, time.UTC))
-			}
+		case l.Status == learner.Graduate && m.mentored[l.ID] && past[l.GraduationYear] != 0:
+			// The pairs of the graduates' last year, settled before their
+			// outcomes were drawn: whatever difference the comparison finds,
+			// the data did not put there by choosing the mentored.
+			y := l.GraduationYear - 1
+			m.staffPair(e, past[l.GraduationYear], l, practice[l.ID], time.Date(y, time.September, 1+m.pick(20), 0, 0, 0, 0, time.UTC))
 		}
 	}
 }
@@ -193,7 +193,7 @@ func (m *mentorGen) reuse(key string, make func() int64) int64 {
 func (m *mentorGen) staffPair(e eduOrg, prog int64, l learner.Learner, practiceAt int64, start time.Time) bool {
 	emp := practiceAt
 	if emp == 0 {
-		if list := m.byGroup[l.SpecialtyCode[:2]]; len(list) > 0 {
+		if list := m.bySpec[l.SpecialtyCode]; len(list) > 0 {
 			emp = m.employers[list[m.pick(len(list))]].ID
 		}
 	}

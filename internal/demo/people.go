@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"marshrut/internal/learner"
@@ -24,48 +26,27 @@ func (g *gen) people() error {
 	// СНИЛС bodies are handed out in sequence from a random start, so they never repeat.
 	g.snilsSeq = 1_002_000 + g.pick(400_000_000)
 
-	// Each size is the calibrated one times the scale; the pupils take what
-	// the others leave so that the total is exactly what was asked.
-	colYear := int(math.Round(defaultCollegeYear * g.scale))
-	uniYear := int(math.Round(defaultUniversityYr * g.scale))
-	students := colYear*collegeCourses + uniYear*universityCourses
-	graduates := graduateYears * (int(float64(colYear)*0.8) + int(float64(uniYear)*0.8))
-	pupils := max(0, g.opt.Learners-students-graduates)
-	total := pupils + students + graduates
-
-	for i := 0; i < pupils; i++ {
-		g.pupil()
-		if err := g.flush(false, total); err != nil {
-			return err
-		}
+	// Students and graduates come from the cohorts of every programme; the
+	// pupils take what they leave so that the total is exactly what was asked.
+	cohorts := g.plan()
+	study := 0
+	for _, c := range cohorts {
+		study += c.n
 	}
-	var colleges, unis []int
-	for i, e := range g.edu {
-		if e.university {
-			unis = append(unis, i)
-		} else {
-			colleges = append(colleges, i)
-		}
+	pupils := max(0, g.opt.Learners-study)
+	total := pupils + study
+	if err := g.pupils(pupils, total); err != nil {
+		return err
 	}
-	for _, set := range []struct {
-		orgs    []int
-		perYear int
-		courses int
-	}{{colleges, colYear, collegeCourses}, {unis, uniYear, universityCourses}} {
-		for course := 1; course <= set.courses; course++ {
-			for i := 0; i < set.perYear; i++ {
-				g.student(set.orgs[g.pick(len(set.orgs))], course, set.courses)
-				if err := g.flush(false, total); err != nil {
-					return err
-				}
+	for _, c := range cohorts {
+		for i := 0; i < c.n; i++ {
+			if c.course > 0 {
+				g.student(c)
+			} else {
+				g.graduate(c)
 			}
-		}
-		for y := 1; y <= graduateYears; y++ {
-			for i := 0; i < int(float64(set.perYear)*0.8); i++ {
-				g.graduate(set.orgs[g.pick(len(set.orgs))], g.schoolYear-y+1, set.courses)
-				if err := g.flush(false, total); err != nil {
-					return err
-				}
+			if err := g.flush(false, total); err != nil {
+				return err
 			}
 		}
 	}
@@ -137,35 +118,94 @@ func (g *gen) stage(l *learner.Learner, kind learner.StageKind, orgID int64, spe
 	g.nextStage++
 }
 
-func (g *gen) pupil() {
-	mi := g.weighted(g.muniWeight)
-	school := g.schools[mi][g.pick(len(g.schools[mi]))]
-	// Fewer pupils stay for grades 10 and 11: many leave for colleges after the 9th.
-	grade := 1 + g.pick(11)
-	if grade >= 10 && g.chance(0.35) {
-		grade = 1 + g.pick(9)
+// pupils spreads n pupils over the schools by their sizes, and in each
+// school over its grades and classes: a class holds up to 28 pupils, so a
+// village school has one class a grade and a town school several.
+func (g *gen) pupils(n, total int) error {
+	var all []*school
+	var sizes []float64
+	for mi := range g.schools {
+		for i := range g.schools[mi] {
+			all = append(all, &g.schools[mi][i])
+			sizes = append(sizes, float64(g.schools[mi][i].size))
+		}
 	}
+	for si, count := range apportion(n, sizes) {
+		s := all[si]
+		mi := g.muniIndex(s.MunicipalityID)
+		// Fewer stay for grades 10 and 11: many leave for colleges after the 9th.
+		w := make([]float64, s.grades)
+		for gr := range w {
+			w[gr] = math.Exp(0.1 * g.rng.NormFloat64())
+			if gr >= 9 {
+				w[gr] *= 0.6
+			}
+		}
+		for gi, inGrade := range apportion(count, w) {
+			grade := gi + 1
+			classes := max(1, (inGrade+27)/28)
+			for k := 0; k < inGrade; k++ {
+				g.pupil(s, mi, grade, k%classes)
+				if err := g.flush(false, total); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// apportion divides n in proportion to w by the largest remainders.
+func apportion(n int, w []float64) []int {
+	out := make([]int, len(w))
+	sum := 0.0
+	for _, x := range w {
+		sum += x
+	}
+	if sum == 0 || n <= 0 {
+		return out
+	}
+	type rem struct {
+		i int
+		r float64
+	}
+	rs := make([]rem, len(w))
+	left := n
+	for i, x := range w {
+		q := float64(n) * x / sum
+		out[i] = int(q)
+		left -= out[i]
+		rs[i] = rem{i, q - float64(out[i])}
+	}
+	slices.SortStableFunc(rs, func(a, b rem) int { return cmp.Compare(b.r, a.r) })
+	for k := 0; k < left; k++ {
+		out[rs[k%len(rs)].i]++
+	}
+	return out
+}
+
+var classLetters = []string{"А", "Б", "В", "Г", "Д", "Е", "Ж", "З"}
+
+func (g *gen) pupil(s *school, mi, grade, class int) {
 	l := g.person(g.chance(0.49), g.schoolYear-grade-6)
-	l.Status, l.OrgID, l.Grade, l.MunicipalityID = learner.Pupil, school.ID, grade, school.MunicipalityID
-	l.Group = fmt.Sprintf("%d%c", grade, []rune("АБВ")[g.pick(3)])
+	l.Status, l.OrgID, l.Grade, l.MunicipalityID = learner.Pupil, s.ID, grade, s.MunicipalityID
+	l.Group = fmt.Sprintf("%d%s", grade, classLetters[class%len(classLetters)])
 	if grade >= 6 {
-		g.seniors = append(g.seniors, pupilRef{id: l.ID, school: school.ID, muni: mi, grade: grade})
+		g.seniors = append(g.seniors, pupilRef{id: l.ID, school: s.ID, muni: mi, grade: grade})
 	}
 	g.batch.learners = append(g.batch.learners, l)
-	g.stage(&l, learner.StageSchool, school.ID, "", date(g.schoolYear-grade+1, time.September, 1), time.Time{})
+	g.stage(&l, learner.StageSchool, s.ID, "", date(g.schoolYear-grade+1, time.September, 1), time.Time{})
 	g.sum.Pupils++
 }
 
-// enrol makes a student of e who entered in the year entered after 9 or 11
-// grades of school, with the school stage behind them.
-func (g *gen) enrol(ei int, entered int) learner.Learner {
-	e := g.edu[ei]
-	after11 := e.university || g.chance(0.25)
-	age := 15
-	if after11 {
-		age = 17
+// enrol makes a student of a cohort, with the school stage behind them.
+func (g *gen) enrol(c cohort) learner.Learner {
+	e := g.edu[c.edu]
+	age := 17
+	if c.after9 {
+		age = 15
 	}
-	l := g.person(g.chance(e.female), entered-age)
+	l := g.person(g.chance(e.female), c.entered-age)
 	l.OrgID = e.ID
 	// Diligence moves grades, attendance, debts and, later, the chance of work.
 	z := g.rng.NormFloat64()
@@ -177,7 +217,7 @@ func (g *gen) enrol(ei int, entered int) learner.Learner {
 	} else {
 		g.social = ""
 	}
-	l.SpecialtyCode = e.specialties[g.pick(len(e.specialties))]
+	l.SpecialtyCode = c.prog.code
 	l.Form = learner.FullTime
 	if e.university {
 		if r := g.rng.Float64(); r < 0.12 {
@@ -194,48 +234,55 @@ func (g *gen) enrol(ei int, entered int) learner.Learner {
 		mi = g.weighted(g.muniWeight)
 	}
 	l.MunicipalityID = g.munis[mi].ID
-	grades := 9
-	if after11 {
-		grades = 11
+	grades := 11
+	if c.after9 {
+		grades = 9
 	}
-	school := g.schools[mi][g.pick(len(g.schools[mi]))]
-	g.stage(&l, learner.StageSchool, school.ID, "", date(entered-grades, time.September, 1), date(entered, time.June, 30))
+	list := g.schools[mi]
+	sch := list[g.pick(len(list))]
+	for try := 0; try < 6 && sch.grades < grades; try++ {
+		sch = list[g.pick(len(list))]
+	}
+	g.stage(&l, learner.StageSchool, sch.ID, "", date(c.entered-grades, time.September, 1), date(c.entered, time.June, 30))
 	kind := learner.StageCollege
 	if e.university {
 		kind = learner.StageUniversity
 	}
-	g.stage(&l, kind, e.ID, l.SpecialtyCode, date(entered, time.September, 1), time.Time{})
+	g.stage(&l, kind, e.ID, l.SpecialtyCode, date(c.entered, time.September, 1), time.Time{})
 	return l
 }
 
-func (g *gen) student(ei, course, courses int) {
-	l := g.enrol(ei, g.schoolYear-course+1)
-	l.Status, l.Course = learner.Student, course
-	l.GraduationYear = g.schoolYear - course + 1 + courses
-	if course == courses {
+func (g *gen) student(c cohort) {
+	l := g.enrol(c)
+	l.Status, l.Course = learner.Student, c.course
+	l.GraduationYear = c.entered + c.courses
+	if c.course == c.courses {
 		g.wishes(&l)
 	}
-	// Senior students had their practice last spring.
-	if course >= 3 && g.chance(0.6) {
+	// Senior students had their practice last spring, the diligent more often.
+	if c.course >= 3 && g.chance(practiceChance(g.diligence)) {
 		if emp, ok := g.employerFor(l.SpecialtyCode, l.MunicipalityID); ok {
 			start := date(g.schoolYear, time.Month(3+g.pick(3)), 1)
 			g.stage(&l, learner.StagePractice, emp.ID, l.SpecialtyCode, start, start.AddDate(0, 0, 28+g.pick(30)))
 		}
 	}
 	// Some students study under a targeted-education contract with an employer of their field.
-	if g.chance(0.04) {
+	if g.chance(0.05) {
 		if emp, ok := g.employerFor(l.SpecialtyCode, l.MunicipalityID); ok {
-			g.contracts = append(g.contracts, contractRef{learner: l.ID, edu: ei, spec: l.SpecialtyCode, entered: g.schoolYear - course + 1, employer: emp.ID})
+			g.contracts = append(g.contracts, contractRef{learner: l.ID, edu: c.edu, spec: l.SpecialtyCode, entered: c.entered, employer: emp.ID})
 		}
 	}
 	g.batch.learners = append(g.batch.learners, l)
 	g.sum.Students++
 }
 
-// employerFor picks an employer that hires the specialty's group, preferring
-// one in the learner's municipality.
+// practiceChance is the chance a student has practice at an employer.
+func practiceChance(z float64) float64 { return math.Max(0.2, math.Min(0.9, 0.62+0.12*z)) }
+
+// employerFor picks an employer that hires graduates of the specialty,
+// preferring one in the learner's municipality.
 func (g *gen) employerFor(spec string, muni int64) (employer, bool) {
-	list := g.byGroup[spec[:2]]
+	list := g.bySpec[spec]
 	if len(list) == 0 {
 		return employer{}, false
 	}
@@ -248,8 +295,9 @@ func (g *gen) employerFor(spec string, muni int64) (employer, bool) {
 	return employer{}, false
 }
 
-func (g *gen) graduate(ei, year, courses int) {
-	l := g.enrol(ei, year-courses)
+func (g *gen) graduate(c cohort) {
+	year := c.entered + c.courses
+	l := g.enrol(c)
 	l.Status, l.GraduationYear = learner.Graduate, year
 	g.wishes(&l)
 	// The education stage ended with graduation.
@@ -258,57 +306,90 @@ func (g *gen) graduate(ei, year, courses int) {
 	last.End = grad
 	practice := false
 	emp, hasEmp := g.employerFor(l.SpecialtyCode, l.MunicipalityID)
-	if hasEmp && g.chance(0.65) {
+	if hasEmp && g.chance(practiceChance(g.diligence)) {
 		start := date(year, time.Month(3+g.pick(3)), 1)
 		g.stage(&l, learner.StagePractice, emp.ID, l.SpecialtyCode, start, start.AddDate(0, 0, 28+g.pick(30)))
 		practice = true
 	}
+	// A targeted contract and a mentor are settled before the outcome is
+	// drawn: what they change is then an effect, not a selection.
+	contract := hasEmp && g.chance(0.07)
+	mentored := l.Form == learner.FullTime && g.chance(mentorChance(g.edu[c.edu].university, practice))
+	if mentored {
+		g.mentored[l.ID] = true
+	}
 	first := len(g.batch.outcomes)
-	g.outcomes(&l, grad, emp, hasEmp, practice)
+	g.outcomes(&l, grad, emp, hasEmp, g.workChance(&l, practice, contract, mentored), contract)
 	l.SetMilestones(learner.MilestonesOf(g.batch.outcomes[first:], year, g.opt.Now))
-	// One in eight of those who went to work where they had their practice did
-	// so under a targeted-education contract; a few broke theirs.
-	if hasEmp {
-		c := contractRef{learner: l.ID, edu: ei, spec: l.SpecialtyCode, entered: year - courses, employer: emp.ID, graduated: grad}
+	if contract {
+		ref := contractRef{learner: l.ID, edu: c.edu, spec: l.SpecialtyCode, entered: c.entered, employer: emp.ID, graduated: grad}
 		for _, o := range g.batch.outcomes[first:] {
-			if o.EmployerID == emp.ID && o.Status == learner.Employed && c.workFrom.IsZero() {
-				c.workFrom = o.Start
+			if o.EmployerID == emp.ID && o.Status == learner.Employed && ref.workFrom.IsZero() {
+				ref.workFrom = o.Start
 			}
 		}
-		if !c.workFrom.IsZero() && g.chance(0.12) || c.workFrom.IsZero() && g.chance(0.015) {
-			g.contracts = append(g.contracts, c)
-		}
+		g.contracts = append(g.contracts, ref)
 	}
 	g.batch.learners = append(g.batch.learners, l)
 	g.sum.Graduates++
 }
 
-// outcomes writes a graduate's employment history up to today: the first
-// status within three months of graduation, and for some a change later.
-func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp, practice bool) {
-	p := 0.62
-	if hasEmp {
-		p = emp.demand
+// mentorChance is the chance a full-time student had a mentor in the last
+// year: more in colleges, and more often where there was practice, whose
+// specialists mentor.
+func mentorChance(university, practice bool) float64 {
+	p := collegeCoverage * 0.75
+	if university {
+		p = universityCoverage * 0.8
 	}
 	if practice {
-		p += 0.06
+		p += 0.1
+	}
+	return p
+}
+
+// workChance is the chance a graduate is occupied (at work, in service or
+// studying further) within the first months: it rises with diligence, a
+// practice, a good demonstration exam, a targeted contract, the demand for
+// the specialty and in the municipality, and a little with a mentor; it
+// falls with a disability, a hard family situation and a remote home.
+func (g *gen) workChance(l *learner.Learner, practice, contract, mentored bool) float64 {
+	e := g.edu[g.eduIndex(l.OrgID)]
+	mi := g.muniIndex(l.MunicipalityID)
+	x := 1.1 + 1.4*g.diligence + 1.0*g.demand[l.SpecialtyCode[:2]] + 0.5*g.muniDemand[mi]
+	if practice {
+		x += 0.8
+	}
+	if contract {
+		x += 1.2
+	}
+	if mentored {
+		x += 0.25
+	}
+	switch {
+	case l.DemoExam > 0:
+		x += float64(l.DemoExam-65) / 25
+	case !e.university:
+		x -= 0.3
 	}
 	if l.Disability {
-		p -= 0.2
+		x -= 0.9
 	}
-	p += 0.09 * g.diligence
 	if g.social != "" && g.social != risk.SocialNone {
-		p -= 0.08
+		x -= 0.45
 	}
-	if l.DemoExam > 0 {
-		p += float64(l.DemoExam-70) / 400
+	if kamchatka[mi].remote {
+		x -= 0.5
 	}
-	if kamchatka[g.muniIndex(l.MunicipalityID)].remote {
-		p -= 0.1
+	if e.university {
+		x += 0.2
 	}
-	if g.edu[g.eduIndex(l.OrgID)].university {
-		p += 0.03
-	}
+	return 1 / (1 + math.Exp(-x))
+}
+
+// outcomes writes a graduate's employment history up to today: the first
+// status within three months of graduation, and for some a change later.
+func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp bool, p float64, contract bool) {
 	add := func(st learner.OutcomeStatus, empID int64, start, end time.Time, source string) bool {
 		if start.After(g.opt.Now) {
 			return false
@@ -331,6 +412,11 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp,
 	first := grad.AddDate(0, 0, 7+g.pick(90))
 	sources := []string{"college", "czn", "survey"}
 	src := sources[g.pick(len(sources))]
+	// A college loses track of a few graduates, whatever became of them.
+	if g.chance(0.04) {
+		add(learner.Unknown, 0, first, time.Time{}, "college")
+		return
+	}
 	if !g.chance(p) {
 		var st learner.OutcomeStatus
 		switch r := g.rng.Float64(); {
@@ -348,8 +434,13 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp,
 		}
 		// Some find work later, often through the employment centre.
 		if hasEmp && g.chance(0.4) {
-			add(learner.Employed, emp.ID, first.AddDate(0, 4+g.pick(8), 0), time.Time{}, "czn")
+			add(learner.Employed, emp.ID, first.AddDate(0, 6+g.pick(8), 0), time.Time{}, "czn")
 		}
+		return
+	}
+	// Those under a targeted contract go to work for their employer.
+	if contract {
+		add(learner.Employed, emp.ID, first, time.Time{}, src)
 		return
 	}
 	switch r := g.rng.Float64(); {
@@ -380,7 +471,7 @@ func (g *gen) outcomes(l *learner.Learner, grad time.Time, emp employer, hasEmp,
 	}
 	// A fifth leave their first job within a year; half of them find another.
 	if g.chance(0.2) {
-		end := first.AddDate(0, 3+g.pick(9), 0)
+		end := first.AddDate(0, 6+g.pick(7), 0)
 		if !add(learner.Employed, emp.ID, first, end, src) {
 			return
 		}
@@ -409,8 +500,8 @@ func (g *gen) eduIndex(orgID int64) int {
 // wishes gives a final-year student or a graduate a demonstration exam
 // result (colleges) and what they want of a job.
 func (g *gen) wishes(l *learner.Learner) {
-	if !g.edu[g.eduIndex(l.OrgID)].university && g.chance(0.65) {
-		l.DemoExam = 40 + g.pick(61)
+	if !g.edu[g.eduIndex(l.OrgID)].university && g.chance(0.7) {
+		l.DemoExam = int(math.Round(math.Max(20, math.Min(100, 68+14*(0.7*g.diligence+0.7*g.rng.NormFloat64())))))
 	}
 	if g.chance(0.7) {
 		g.prefs = append(g.prefs, routing.Preference{LearnerID: l.ID, Relocate: g.chance(0.2), MinSalary: 1000 * (45 + g.pick(50))})

@@ -132,21 +132,14 @@ func (g *gen) targeted() error {
 			pupils = append(pupils, p)
 		}
 	}
-	for _, grp := range slices.Sorted(maps.Keys(g.byGroup)) {
-		for _, ei := range g.byGroup[grp] {
-			if !g.chance(0.12) {
+	for _, spec := range slices.Sorted(maps.Keys(g.bySpec)) {
+		for _, ei := range g.bySpec[spec] {
+			if !g.chance(0.12 / float64(len(g.employers[ei].sector.specs))) {
 				continue
 			}
 			emp := g.employers[ei]
 			for _, e := range g.edu {
-				spec := ""
-				for _, sp := range e.specialties {
-					if sp[:2] == grp {
-						spec = sp
-						break
-					}
-				}
-				if spec == "" {
+				if !slices.Contains(e.specialties, spec) {
 					continue
 				}
 				oi := offer(key{emp.ID, e.ID, spec, admission}, targeted.Published, deadline)

@@ -438,7 +438,9 @@ func (g *gen) vacancies() error {
 		orgs = append(orgs, e.Organisation)
 	}
 	for _, list := range g.schools {
-		orgs = append(orgs, list...)
+		for _, s := range list {
+			orgs = append(orgs, s.Organisation)
+		}
 	}
 	n, err := GenerateVacancies(g.ctx, vl, g.opt, orgs)
 	g.sum.Vacancies = n

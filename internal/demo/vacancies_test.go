@@ -195,17 +195,17 @@ func branchTitles(okved string) string {
 
 func TestGenVacancies(t *testing.T) {
 	emps := vacancyEmployers()
-	school := emps[0]
-	school.Kind, school.OKVED, school.Name = org.School, "85.14", "МБОУ «Средняя школа № 1»"
+	sch := emps[0]
+	sch.Kind, sch.OKVED, sch.Name = org.School, "85.14", "МБОУ «Средняя школа № 1»"
 	c := &captured{}
 	g := &gen{opt: Options{Seed: 3, Region: "41", Now: vacancyDay}, ctx: context.Background(), load: c,
-		employers: []employer{{Organisation: emps[1]}}, schools: [][]org.Organisation{{school}}}
+		employers: []employer{{Organisation: emps[1]}}, schools: [][]school{{{Organisation: sch}}}}
 	if err := g.vacancies(); err != nil {
 		t.Fatal(err)
 	}
 	bySchool := 0
 	for _, it := range c.items {
-		if it.Vacancy.EmployerName == school.Name {
+		if it.Vacancy.EmployerName == sch.Name {
 			bySchool++
 			if !strings.Contains(branchTitles("85.14")+branchTitles(""), "|"+it.Vacancy.Title+"|") {
 				t.Errorf("a school offers %q", it.Vacancy.Title)
