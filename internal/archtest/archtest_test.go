@@ -32,7 +32,7 @@ var layers = map[string][]string{
 		"internal/analytics", "internal/balance", "internal/classifier", "internal/cluster",
 		"internal/ddo", "internal/guidance", "internal/kpi", "internal/learner", "internal/measures",
 		"internal/mentor", "internal/org", "internal/report", "internal/risk", "internal/rollup",
-		"internal/routing", "internal/targeted", "internal/vacancy",
+		"internal/routing", "internal/targeted", "internal/vacancy", "internal/youth",
 	},
 }
 

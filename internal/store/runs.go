@@ -193,6 +193,14 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 		if err != nil {
 			return notFound(err, "предложение не найдено")
 		}
+		return s.moveProposal(ctx, tx, sc, p, to)
+	})
+}
+
+// moveProposal writes a legal move of proposal p; an accepted one becomes
+// the graduate's employment outcome.
+func (s *Store) moveProposal(ctx context.Context, tx *sql.Tx, sc auth.Scope, p routing.Proposal, to routing.ProposalStatus) error {
+	{
 		legal := map[routing.ProposalStatus][]routing.ProposalStatus{
 			routing.Proposed: {routing.Sent, routing.Declined},
 			routing.Sent:     {routing.Accepted, routing.Declined},
@@ -207,7 +215,7 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE match_proposal SET status = $1, decided_at = $2, decided_by = $3,
 			sent_at = CASE WHEN $1 = 'sent' THEN $2 ELSE sent_at END WHERE id = $4`,
-			to, tsArg(now), nullID(sc.UserID), id); err != nil {
+			to, tsArg(now), nullID(sc.UserID), p.ID); err != nil {
 			return err
 		}
 		if to != routing.Accepted {
@@ -216,7 +224,7 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 		// The graduate is hired: the outcome names the employer, an
 		// organisation of the region when its INN is known.
 		var employerID int64
-		err = tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
+		err := tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
 			AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' LIMIT 1`, p.VacancyID).Scan(&employerID)
 		if err != nil && err != sql.ErrNoRows {
 			return err
@@ -227,5 +235,5 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 			o.EmployerName = ""
 		}
 		return s.addOutcomeTx(ctx, tx, sc, &o)
-	})
+	}
 }

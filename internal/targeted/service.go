@@ -233,7 +233,7 @@ type Summary struct {
 // Figures computes the region's figures; last year's graduates give the
 // share of graduates under a contract.
 func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Summary, error) {
-	if sc.Role == auth.Learner || sc.RegionCode == "" {
+	if sc.Own() || sc.RegionCode == "" {
 		return Summary{}, apperr.New(apperr.Forbidden, "показатели целевого обучения доступны организациям и региону")
 	}
 	offers, apps, err := s.store.TargetedFigures(ctx, sc.RegionCode)

@@ -427,8 +427,8 @@ func (w *Web) DDOAnswer(rw http.ResponseWriter, r *http.Request) {
 // DDOResult shows the learner's latest ДДО result.
 func (w *Web) DDOResult(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
-	if sc.Role != auth.Learner {
-		w.Error(rw, r, apperr.New(apperr.Forbidden, "страница результата — для самого обучающегося"))
+	if !sc.Own() {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "страница результата — для самого обучающегося и его родителя"))
 		return
 	}
 	g, err := w.d.Guidance.ForLearner(r.Context(), sc, sc.LearnerID)

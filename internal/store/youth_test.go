@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/org"
+	"marshrut/internal/vacancy"
+	"marshrut/internal/youth"
+)
+
+// youthFixture adds to the fixture the accounts of the young person's side
+// and an open vacancy of the fixture's employer.
+func youthFixture(t *testing.T, s *Store, f *fixture) (grad, pupil, parent, empl, other auth.User, vac string) {
+	t.Helper()
+	ctx := context.Background()
+	second := org.Organisation{RegionCode: "41", Kind: org.Employer, Name: "ООО «Другой работодатель»", INN: "4101000022", MunicipalityID: f.muni1.ID}
+	if err := s.CreateOrganisation(ctx, &second); err != nil {
+		t.Fatal(err)
+	}
+	users := []*auth.User{
+		{Login: "grad", Name: "Пётр Ёлкин", Role: auth.Learner, LearnerID: f.graduate.ID},
+		{Login: "pupil", Name: "Мария Иванова", Role: auth.Learner, LearnerID: f.pupil.ID},
+		{Login: "parent", Name: "Иванова Ольга", Role: auth.Guardian, LearnerID: f.pupil.ID},
+		{Login: "empl", Name: "Отдел кадров", Role: auth.Employer, OrgID: f.empl.ID},
+		{Login: "other", Name: "Другой отдел кадров", Role: auth.Employer, OrgID: second.ID},
+	}
+	for _, u := range users {
+		u.RegionCode = "41"
+		if err := s.CreateUser(ctx, u, "hash"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := vacancy.Vacancy{ID: "resp-0001", Source: vacancy.Manual, RegionCode: "41", EmployerName: f.empl.Name, EmployerINN: f.empl.INN,
+		Title: "Техник-механик", Education: vacancy.EduSPO}
+	if err := v.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertVacancies(ctx, []vacancy.Item{{Vacancy: v}}); err != nil {
+		t.Fatal(err)
+	}
+	return *users[0], *users[1], *users[2], *users[3], *users[4], v.ID
+}
+
+func TestYouth(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := seed(t, s)
+		gradU, pupilU, parentU, emplU, otherU, vac := youthFixture(t, s, f)
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		svc := youth.NewService(s, s, func() time.Time { return now })
+		grad, pupil, parent, empl, other := gradU.Scope(""), pupilU.Scope(""), parentU.Scope(""), emplU.Scope(""), otherU.Scope("")
+
+		// Consents: a minor cannot give them, the parent can; the history keeps both decisions.
+		if err := svc.SetConsent(ctx, pupil, f.pupil.ID, youth.PersonalData, true); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("a minor gave a consent: %v", err)
+		}
+		if err := svc.Needs(ctx, pupil, f.pupil.ID, youth.TargetedContract); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("a minor's application went on without consent: %v", err)
+		}
+		if err := svc.SetConsent(ctx, parent, f.pupil.ID, youth.TargetedContract, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Needs(ctx, pupil, f.pupil.ID, youth.TargetedContract); err != nil {
+			t.Fatalf("consent given, still waiting: %v", err)
+		}
+		if err := svc.SetConsent(ctx, parent, f.pupil.ID, youth.TargetedContract, false); err != nil {
+			t.Fatal(err)
+		}
+		state, hist, err := svc.Consents(ctx, pupil, f.pupil.ID)
+		if err != nil || len(hist) != 2 || state.Has(youth.TargetedContract) || state[youth.TargetedContract].ByName != "Иванова Ольга" {
+			t.Fatalf("consents = %+v, %+v, %v", state, hist, err)
+		}
+		if err := svc.SetConsent(ctx, parent, f.graduate.ID, youth.PersonalData, true); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("a parent gave consent for another child: %v", err)
+		}
+		if _, _, err := svc.Consents(ctx, grad, f.pupil.ID); err == nil {
+			if list, _ := s.Consents(ctx, grad, f.pupil.ID); len(list) != 0 {
+				t.Fatal("a graduate read another person's consents")
+			}
+		}
+		// The pupil and the parent both heard of each decision.
+		for _, sc := range []auth.Scope{pupil, parent} {
+			msgs, unread, err := svc.Messages(ctx, sc, 10)
+			if err != nil || len(msgs) != 2 || unread != 2 {
+				t.Fatalf("%s inbox = %d messages, %d unread, %v", sc.Role, len(msgs), unread, err)
+			}
+		}
+
+		// A response: the employer of the vacancy sees it, another does not.
+		r, err := svc.Respond(ctx, grad, vac, "Готов выйти с понедельника", "+7 900 000-00-00")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Respond(ctx, grad, vac, "", ""); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("second response to the same vacancy: %v", err)
+		}
+		if _, err := svc.Respond(ctx, empl, vac, "", ""); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("an employer responded: %v", err)
+		}
+		for sc, want := range map[*auth.Scope]int{&grad: 1, &empl: 1, &other: 0, &pupil: 0, &parent: 0} {
+			list, total, err := svc.Responses(ctx, *sc, youth.ResponseFilter{})
+			if err != nil || len(list) != want || total != want {
+				t.Fatalf("%s (%d) sees %d responses of %d, want %d: %v", sc.Role, sc.UserID, len(list), total, want, err)
+			}
+		}
+		if _, err := svc.Response(ctx, other, r.ID); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("another employer read the response: %v", err)
+		}
+		seen, err := svc.Response(ctx, empl, r.ID)
+		if err != nil || seen.Status != youth.Viewed || seen.Contact != "+7 900 000-00-00" || seen.Learner != "Ёлкин Пётр" {
+			t.Fatalf("employer's view = %+v, %v", seen, err)
+		}
+		if _, err := svc.Answer(ctx, empl, r.ID, youth.Declined, " "); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("a refusal without a reason: %v", err)
+		}
+		if _, err := svc.Answer(ctx, empl, r.ID, youth.Accepted, ""); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("accepted before the invitation: %v", err)
+		}
+		if _, err := svc.Answer(ctx, other, r.ID, youth.Invited, ""); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("another employer answered: %v", err)
+		}
+		if x, err := svc.Answer(ctx, empl, r.ID, youth.Invited, ""); err != nil || x.Status != youth.Invited {
+			t.Fatalf("invite = %+v, %v", x, err)
+		}
+		mine, _, _ := svc.Responses(ctx, grad, youth.ResponseFilter{})
+		if mine[0].Status != youth.Invited {
+			t.Fatalf("the graduate sees %s", mine[0].Status)
+		}
+		msgs, _, _ := svc.Messages(ctx, grad, 10)
+		if len(msgs) != 2 || msgs[0].Kind != "status" {
+			t.Fatalf("graduate's inbox = %+v", msgs)
+		}
+		emsgs, _, _ := svc.Messages(ctx, empl, 10)
+		if len(emsgs) != 1 || emsgs[0].Kind != "response" {
+			t.Fatalf("employer's inbox = %+v", emsgs)
+		}
+		if err := svc.ReadMessages(ctx, empl); err != nil {
+			t.Fatal(err)
+		}
+		if _, unread, _ := svc.Messages(ctx, empl, 10); unread != 0 {
+			t.Fatalf("unread after reading = %d", unread)
+		}
+
+		// The invite opens a parent's account once.
+		code, _, err := svc.Invite(ctx, auth.Scope{Role: auth.School, RegionCode: "41", OrgID: f.school.ID}, f.pupil.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Invite(ctx, auth.Scope{Role: auth.School, RegionCode: "41", OrgID: f.school.ID}, f.graduate.ID); err == nil {
+			t.Fatal("a school invited a parent of another organisation's learner")
+		}
+		u, err := svc.AcceptInvite(ctx, code, "otec.ivanov", "Иванов Пётр", "длинный-пароль-отца")
+		if err != nil || u.Role != auth.Guardian || u.LearnerID != f.pupil.ID {
+			t.Fatalf("accept = %+v, %v", u, err)
+		}
+		if _, err := svc.AcceptInvite(ctx, code, "mat.ivanova", "Иванова", "длинный-пароль-матери"); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("an invite used twice: %v", err)
+		}
+		gs, err := svc.Guardians(ctx, pupil, f.pupil.ID)
+		if err != nil || len(gs) != 2 {
+			t.Fatalf("guardians = %+v, %v", gs, err)
+		}
+	})
+}
