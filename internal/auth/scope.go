@@ -18,7 +18,7 @@ const (
 	// Guardian is a parent or legal guardian of a minor learner: it sees
 	// what the child sees and gives the consents the law asks of a parent.
 	Guardian Role = "guardian"
-	Federal    Role = "federal"
+	Federal  Role = "federal"
 	// System is the program itself acting from the command line (import, demo,
 	// scheduled jobs); it is never a user's role.
 	System Role = "system"

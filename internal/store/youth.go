@@ -386,4 +386,5 @@ func (s *Store) Guardians(ctx context.Context, sc auth.Scope, learnerID int64) (
 	})
 	return out, err
 }
+
 var _ youth.Store = (*Store)(nil)

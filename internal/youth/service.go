@@ -190,7 +190,9 @@ func (s *Service) Messages(ctx context.Context, sc auth.Scope, limit int) ([]Mes
 }
 
 // ReadMessages marks the caller's inbox read.
-func (s *Service) ReadMessages(ctx context.Context, sc auth.Scope) error { return s.store.ReadMessages(ctx, sc) }
+func (s *Service) ReadMessages(ctx context.Context, sc auth.Scope) error {
+	return s.store.ReadMessages(ctx, sc)
+}
 
 // Notify delivers a notice to everyone it concerns.
 func (s *Service) Notify(ctx context.Context, n Notice) error { return s.store.Notify(ctx, n) }
