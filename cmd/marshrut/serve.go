@@ -35,6 +35,7 @@ import (
 	"marshrut/internal/tables"
 	"marshrut/internal/targeted"
 	"marshrut/internal/web"
+	"marshrut/internal/youth"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -85,10 +86,12 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	monitor, figures := newFigures(cfg, st, workforce, programmes, now)
 	stats := analytics.NewService(st, now)
 	reports := report.NewService(st, figures, runner, tables.ReportXLSX, now)
+	young := youth.NewService(st, st, now)
+	offers.RequireConsent(young.TargetedConsent)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Youth: young,
 		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {

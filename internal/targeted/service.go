@@ -29,6 +29,15 @@ type Store interface {
 type Service struct {
 	store Store
 	now   func() time.Time
+	// consent, when set, tells whether an application of the learner may go
+	// on: a minor's waits for the parent's consent to a targeted contract.
+	consent func(ctx context.Context, sc auth.Scope, learnerID int64) error
+}
+
+// RequireConsent makes every application ask check first; the program sets
+// it to the parent's consent of a minor.
+func (s *Service) RequireConsent(check func(ctx context.Context, sc auth.Scope, learnerID int64) error) {
+	s.consent = check
 }
 
 // NewService returns a Service on the store; now is the clock.
@@ -147,6 +156,11 @@ func (s *Service) Apply(ctx context.Context, sc auth.Scope, offerID, learnerID i
 	case sc.CanEditLearners():
 	default:
 		return Application{}, apperr.New(apperr.Forbidden, "заявку подаёт сам обучающийся или его образовательная организация")
+	}
+	if s.consent != nil {
+		if err := s.consent(ctx, sc, learnerID); err != nil {
+			return Application{}, err
+		}
 	}
 	o, err := s.Offer(ctx, sc, offerID)
 	if err != nil {

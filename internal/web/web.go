@@ -38,6 +38,7 @@ import (
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
 	"marshrut/internal/vacancy"
+	"marshrut/internal/youth"
 )
 
 //go:embed templates/*.html
@@ -79,6 +80,7 @@ type Deps struct {
 	Cluster        *cluster.Service
 	Measures       *activemeasures.Service
 	Balance        *balance.Service
+	Youth          *youth.Service
 	Jobs           *jobs.Runner
 	Region         string
 	Location       *time.Location // the region's time zone: every time on a page is in it
@@ -149,9 +151,10 @@ func New(d Deps) (*Web, error) {
 			}
 			return Number(lo) + "–" + Number(hi)
 		},
-		"outcome": func(s learner.OutcomeStatus) string { return s.Name() },
-		"source":  learner.SourceName,
-		"action":  AuditKindName,
+		"outcome":        func(s learner.OutcomeStatus) string { return s.Name() },
+		"source":         learner.SourceName,
+		"action":         AuditKindName,
+		"responseStatus": func(s youth.ResponseStatus) string { return s.Name() },
 	}
 	w := &Web{d: d, pages: map[string]*template.Template{}, masked: map[string]*template.Template{}}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
@@ -168,7 +171,8 @@ func New(d Deps) (*Web, error) {
 		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
 		"balance", "balance_group", "balance_data", "balance_scenario",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
-		"measures", "measures_programme", "measures_group", "measures_figures"} {
+		"measures", "measures_programme", "measures_group", "measures_figures",
+		"youth_home", "my_responses", "my_response", "my_proposals", "invite", "invite_code"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err
@@ -195,6 +199,7 @@ type view struct {
 	SeesAudit     bool
 	EditsLearners bool
 	SeesRisk      bool
+	Own           bool // a learner or a parent: the young person's own menu
 	Data          any
 }
 
@@ -205,6 +210,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page, 
 	if u, sc, ok := auth.Caller(r.Context()); ok {
 		v.User, v.SeesPersons, v.SeesAudit, v.EditsLearners = u, sc.SeesPersons(), CanSeeAudit(sc), sc.CanEditLearners()
 		v.SeesRisk = risk.CanSee(sc)
+		v.Own = sc.Own()
 	}
 	if s, ok := auth.SessionFrom(r.Context()); ok {
 		v.CSRF = s.CSRF

@@ -91,6 +91,12 @@ func (s *Service) Needs(ctx context.Context, sc auth.Scope, learnerID int64, kin
 	return nil
 }
 
+// TargetedConsent is the check of an application for targeted education:
+// a minor's waits for the parent's consent to the contract.
+func (s *Service) TargetedConsent(ctx context.Context, sc auth.Scope, learnerID int64) error {
+	return s.Needs(ctx, sc, learnerID, TargetedContract)
+}
+
 // Respond sends a graduate's response to a vacancy in one step.
 func (s *Service) Respond(ctx context.Context, sc auth.Scope, vacancyID, message, contact string) (Response, error) {
 	if sc.Role != auth.Learner {
