@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/config"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/routing"
 	"marshrut/internal/store"
 	"marshrut/internal/vacancy"
 	"marshrut/internal/youth"
@@ -101,6 +102,43 @@ func demoYouth(ctx context.Context, cfg *config.Config, st *store.Store, byLogin
 				return fmt.Errorf("ответ на отклик: %w", err)
 			}
 		}
+	}
+	return nil
+}
+
+// demoSendOwn sends the proposals of a run that concern the demo graduate
+// and the demo employer, so that both have one to answer.
+func demoSendOwn(ctx context.Context, st *store.Store, sys auth.Scope, runID int64) error {
+	grad, _, err := st.UserByLogin(ctx, "learner")
+	if err != nil {
+		return nil // the region has no demo users
+	}
+	emp, _, err := st.UserByLogin(ctx, "employer")
+	if err != nil {
+		return nil
+	}
+	o, err := st.Organisation(ctx, emp.OrgID)
+	if err != nil {
+		return err
+	}
+	props, _, err := st.Proposals(ctx, sys, routing.ProposalFilter{RunID: runID, Status: routing.Proposed})
+	if err != nil {
+		return err
+	}
+	sent := 0
+	for _, p := range props {
+		mine := p.LearnerID == grad.LearnerID
+		if !mine && o.INN != "" && p.VacancyID != "" && sent < 3 {
+			v, err := st.Vacancy(ctx, p.VacancyID)
+			mine = err == nil && v.EmployerINN == o.INN
+		}
+		if !mine {
+			continue
+		}
+		if err := st.DecideProposal(ctx, sys, p.ID, routing.Sent); err != nil {
+			return err
+		}
+		sent++
 	}
 	return nil
 }

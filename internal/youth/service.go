@@ -139,6 +139,13 @@ func (s *Service) Response(ctx context.Context, sc auth.Scope, id int64) (Respon
 // Answer is the employer's decision on a response; a refusal names its reason.
 func (s *Service) Answer(ctx context.Context, sc auth.Scope, id int64, to ResponseStatus, reason string) (Response, error) {
 	reason = strings.TrimSpace(reason)
+	known := false
+	for _, x := range ResponseStatuses {
+		known = known || x == to
+	}
+	if !known || to == Sent {
+		return Response{}, apperr.Field("to", "неизвестное решение по отклику «%s»", to)
+	}
 	return s.store.MoveResponse(ctx, sc, id, func(r *Response) error {
 		switch {
 		case sc.Role == auth.Learner && to == Withdrawn:
