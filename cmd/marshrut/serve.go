@@ -98,7 +98,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures)}), Auth: authSvc,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures), Youth: young}), Auth: authSvc,
 		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})
