@@ -174,6 +174,7 @@ var webRules = map[string]rule{
 	"POST /me/proposals/{id}":                                  {allow: "employer learner", want: "done invalid", writes: "match_proposal inbox_message"},
 	"POST /me/consents":                                        {allow: "parent", deniedInvalid: true, access: "persons"},
 	"POST /me/messages/read":                                   {allow: "@all", want: "done", writes: "inbox_message"},
+	"POST /me/email":                                           {allow: "@all", want: "done", writes: "app_user"},
 	"GET /tokens":                                              {allow: "@all"},
 	"POST /tokens":                                             {allow: "@all"},
 	"POST /tokens/{id}/revoke":                                 {allow: "@all", want: "ok redirect done", writes: "api_token"},

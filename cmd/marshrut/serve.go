@@ -23,6 +23,7 @@ import (
 	"marshrut/internal/jobs"
 	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
+	"marshrut/internal/mail"
 	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
@@ -141,6 +142,19 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	go refreshStatuses(ctx, st, a.monitor, cfg.Region, cfg.Location(), log)
 	go a.monitor.Snapshot(ctx, cfg.Region)
 	go a.reports.Schedule(ctx, cfg.Region, time.Hour, log)
+	// Notices by e-mail go out when the installation names its SMTP server.
+	if cfg.SMTPURL != "" {
+		srv, err := mail.ParseURL(cfg.SMTPURL)
+		if err != nil {
+			return fmt.Errorf("MARSHRUT_SMTP_URL: %w", err)
+		}
+		base := cfg.BaseURL
+		if base == "" {
+			base = "http://" + cfg.Addr
+		}
+		sender := &mail.Sender{Outbox: st, Server: srv, BaseURL: base, Log: log, Now: time.Now}
+		go sender.Run(ctx, 30*time.Second)
+	}
 	h := a.handler
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

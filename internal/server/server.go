@@ -259,6 +259,7 @@ func New(d Deps) *Server {
 		{"POST /me/proposals/{id}", session, w.AnswerProposal},
 		{"POST /me/consents", persons, w.SetConsent},
 		{"POST /me/messages/read", session, w.ReadMessages},
+		{"POST /me/email", session, w.SetEmail},
 		{"GET /tokens", session, w.Tokens},
 		{"POST /tokens", session, w.CreateToken},
 		{"POST /tokens/{id}/revoke", session, w.RevokeToken},

@@ -9,6 +9,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/mail"
 	"marshrut/internal/routing"
 	"marshrut/internal/youth"
 )
@@ -322,8 +323,13 @@ func notifyTx(ctx context.Context, tx *sql.Tx, at time.Time, n youth.Notice) err
 	default:
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO inbox_message (user_id, kind, text, link, created_at)
-		SELECT id, $1, $2, $3, $4 FROM app_user WHERE `+who+` = $5 AND NOT disabled`, n.Kind, n.Text, n.Link, tsArg(at), id)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_message (user_id, kind, text, link, created_at)
+		SELECT id, $1, $2, $3, $4 FROM app_user WHERE `+who+` = $5 AND NOT disabled`, n.Kind, n.Text, n.Link, tsArg(at), id); err != nil {
+		return err
+	}
+	// Those who gave an address get a letter too: its kind and link only.
+	_, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox (user_id, to_addr, kind, link, created_at, next_at)
+		SELECT id, email, $1, $2, $3, $3 FROM app_user WHERE `+who+` = $4 AND NOT disabled AND email <> ''`, n.Kind, n.Link, tsArg(at), id)
 	return err
 }
 
@@ -388,3 +394,52 @@ func (s *Store) Guardians(ctx context.Context, sc auth.Scope, learnerID int64) (
 }
 
 var _ youth.Store = (*Store)(nil)
+
+// SetEmail keeps the address a user gave for notices; empty stops the letters.
+func (s *Store) SetEmail(ctx context.Context, userID int64, email string) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE app_user SET email = $1 WHERE id = $2`, email, userID)
+	return err
+}
+
+// Email is the address a user gave for notices.
+func (s *Store) Email(ctx context.Context, userID int64) (string, error) {
+	var e string
+	err := s.read.QueryRowContext(ctx, `SELECT email FROM app_user WHERE id = $1`, userID).Scan(&e)
+	return e, notFound(err, "пользователь не найден")
+}
+
+// DueLetters are the letters not sent whose next attempt has come.
+func (s *Store) DueLetters(ctx context.Context, now time.Time, limit int) ([]mail.Letter, error) {
+	var out []mail.Letter
+	err := eachRow(ctx, s.read, `SELECT id, to_addr, kind, link, attempts FROM mail_outbox WHERE sent_at IS NULL AND next_at IS NOT NULL AND next_at <= $1
+		ORDER BY id LIMIT $2`, args{tsArg(now), limit}, func(r *sql.Rows) error {
+		var l mail.Letter
+		if err := r.Scan(&l.ID, &l.To, &l.Kind, &l.Link, &l.Attempts); err != nil {
+			return err
+		}
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}
+
+// LetterSent marks a letter sent.
+func (s *Store) LetterSent(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE mail_outbox SET sent_at = $1, error = '' WHERE id = $2`, tsArg(at), id)
+	return err
+}
+
+// LetterFailed records a failed attempt; a zero next gives the letter up.
+func (s *Store) LetterFailed(ctx context.Context, id int64, attempts int, next time.Time, reason string) error {
+	var n any
+	if !next.IsZero() {
+		n = tsArg(next)
+	}
+	if len(reason) > 500 {
+		reason = reason[:500]
+	}
+	_, err := s.write.ExecContext(ctx, `UPDATE mail_outbox SET attempts = $1, next_at = $2, error = $3 WHERE id = $4`, attempts, n, reason, id)
+	return err
+}
+
+var _ mail.Outbox = (*Store)(nil)

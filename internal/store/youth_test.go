@@ -91,9 +91,34 @@ func TestYouth(t *testing.T) {
 		}
 
 		// A response: the employer of the vacancy sees it, another does not.
+		// The employer gave an address: the notice waits in the outbox too.
+		if err := svc.SetEmail(ctx, empl, "не почта"); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("a wrong address kept: %v", err)
+		}
+		if err := svc.SetEmail(ctx, empl, "hr@example.ru"); err != nil {
+			t.Fatal(err)
+		}
 		r, err := svc.Respond(ctx, grad, vac, "Готов выйти с понедельника", "+7 900 000-00-00")
 		if err != nil {
 			t.Fatal(err)
+		}
+		due, err := s.DueLetters(ctx, now.Add(time.Hour), 10)
+		if err != nil || len(due) != 1 || due[0].To != "hr@example.ru" || due[0].Kind != "response" || due[0].Link == "" {
+			t.Fatalf("outbox = %+v, %v", due, err)
+		}
+		if err := s.LetterFailed(ctx, due[0].ID, 1, now.Add(2*time.Hour), "451"); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := s.DueLetters(ctx, now.Add(time.Hour), 10); len(due) != 0 {
+			t.Fatal("a letter is due before its next attempt")
+		}
+		if due, _ := s.DueLetters(ctx, now.Add(3*time.Hour), 10); len(due) != 1 || due[0].Attempts != 1 {
+			t.Fatalf("after the wait: %+v", due)
+		} else if err := s.LetterSent(ctx, due[0].ID, now); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := s.DueLetters(ctx, now.Add(3*time.Hour), 10); len(due) != 0 {
+			t.Fatal("a sent letter is due again")
 		}
 		if _, err := svc.Respond(ctx, grad, vac, "", ""); !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("second response to the same vacancy: %v", err)

@@ -27,6 +27,9 @@ type homePage struct {
 	Dashboard analytics.Dashboard
 	Inbox     []youth.Message
 	Unread    int
+	Email     string
+	Done      string
+	Error     string
 }
 
 // task is one line of a role's work: how many wait and where they are.
@@ -74,7 +77,8 @@ func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	if p.Inbox, p.Unread, err = w.inboxOf(r, sc); err != nil {
+	p.Done, p.Error = r.URL.Query().Get("done"), r.URL.Query().Get("error")
+	if p.Inbox, p.Unread, p.Email, err = w.inboxOf(r, sc); err != nil {
 		w.Error(rw, r, err)
 		return
 	}

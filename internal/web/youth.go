@@ -35,6 +35,7 @@ type youthHome struct {
 	Responses []youth.Response
 	Proposals []routing.Proposal
 	Guardians []auth.User
+	Email     string
 	Done      string
 	Error     string
 }
@@ -68,6 +69,10 @@ func (w *Web) youthHome(rw http.ResponseWriter, r *http.Request, u auth.User, sc
 		p.Consents = append(p.Consents, consentRow{Kind: k, Current: c, Set: ok})
 	}
 	if p.Inbox, p.Unread, err = w.d.Youth.Messages(ctx, sc, 10); err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	if p.Email, err = w.d.Youth.Email(ctx, sc); err != nil {
 		w.Error(rw, r, err)
 		return
 	}
@@ -177,6 +182,13 @@ func (w *Web) SetConsent(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	err := w.d.Youth.SetConsent(r.Context(), sc, sc.LearnerID, youth.ConsentKind(r.PostFormValue("kind")), r.PostFormValue("given") == "1")
 	w.afterPost(rw, r, "/", "Решение записано", err)
+}
+
+// SetEmail keeps the caller's address for notices.
+func (w *Web) SetEmail(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	err := w.d.Youth.SetEmail(r.Context(), sc, r.PostFormValue("email"))
+	w.afterPost(rw, r, "/", "Адрес для уведомлений сохранён", err)
 }
 
 // ReadMessages marks the inbox read.
@@ -295,10 +307,16 @@ func (w *Web) AcceptInvite(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, "/login?opened=1", http.StatusSeeOther)
 }
 
-// inboxOf is the caller's latest messages for any role's home.
-func (w *Web) inboxOf(r *http.Request, sc auth.Scope) ([]youth.Message, int, error) {
+// inboxOf is the caller's latest messages for any role's home, and the
+// address the caller gave for notices.
+func (w *Web) inboxOf(r *http.Request, sc auth.Scope) ([]youth.Message, int, string, error) {
 	if w.d.Youth == nil || sc.UserID == 0 {
-		return nil, 0, nil
+		return nil, 0, "", nil
 	}
-	return w.d.Youth.Messages(r.Context(), sc, 5)
+	ms, n, err := w.d.Youth.Messages(r.Context(), sc, 5)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	email, err := w.d.Youth.Email(r.Context(), sc)
+	return ms, n, email, err
 }

@@ -2,6 +2,7 @@ package youth
 
 import (
 	"context"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -238,6 +239,24 @@ func (s *Service) AcceptInvite(ctx context.Context, code, login, name, password 
 	u.LearnerID = 0
 	err = s.store.AcceptInvite(ctx, auth.HashSecret(strings.TrimSpace(code)), s.now(), &u, hash)
 	return u, err
+}
+
+// SetEmail keeps the caller's address for notices by e-mail; an empty one
+// stops the letters.
+func (s *Service) SetEmail(ctx context.Context, sc auth.Scope, email string) error {
+	email = strings.TrimSpace(email)
+	if email != "" {
+		a, err := mail.ParseAddress(email)
+		if err != nil || a.Address != email || len(email) > 200 {
+			return apperr.Field("email", "«%s» не похоже на адрес электронной почты", email)
+		}
+	}
+	return s.store.SetEmail(ctx, sc.UserID, email)
+}
+
+// Email is the caller's address for notices.
+func (s *Service) Email(ctx context.Context, sc auth.Scope) (string, error) {
+	return s.store.Email(ctx, sc.UserID)
 }
 
 // Guardians are the parents' accounts linked to the learner.

@@ -239,4 +239,8 @@ type Store interface {
 	// one transaction.
 	AcceptInvite(ctx context.Context, codeHash string, now time.Time, u *auth.User, passwordHash string) error
 	Guardians(ctx context.Context, sc auth.Scope, learnerID int64) ([]auth.User, error)
+
+	// SetEmail keeps the address a user gave for notices by e-mail.
+	SetEmail(ctx context.Context, userID int64, email string) error
+	Email(ctx context.Context, userID int64) (string, error)
 }
