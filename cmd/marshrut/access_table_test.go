@@ -175,6 +175,7 @@ var webRules = map[string]rule{
 	"POST /me/consents":                                        {allow: "parent", deniedInvalid: true, access: "persons"},
 	"POST /me/messages/read":                                   {allow: "@all", want: "done", writes: "inbox_message"},
 	"POST /me/email":                                           {allow: "@all", want: "done", writes: "app_user"},
+	"POST /me/trials/{id}":                                     {allow: "@learners", want: "done invalid", writes: "guidance_signup inbox_message", access: "persons"},
 	"GET /tokens":                                              {allow: "@all"},
 	"POST /tokens":                                             {allow: "@all"},
 	"POST /tokens/{id}/revoke":                                 {allow: "@all", want: "ok redirect done", writes: "api_token"},

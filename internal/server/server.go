@@ -260,6 +260,7 @@ func New(d Deps) *Server {
 		{"POST /me/consents", persons, w.SetConsent},
 		{"POST /me/messages/read", session, w.ReadMessages},
 		{"POST /me/email", session, w.SetEmail},
+		{"POST /me/trials/{id}", persons, w.SignUp},
 		{"GET /tokens", session, w.Tokens},
 		{"POST /tokens", session, w.CreateToken},
 		{"POST /tokens/{id}/revoke", session, w.RevokeToken},

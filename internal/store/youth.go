@@ -443,3 +443,103 @@ func (s *Store) LetterFailed(ctx context.Context, id int64, attempts int, next t
 }
 
 var _ mail.Outbox = (*Store)(nil)
+
+// StudyProgrammes are the region's programmes (an organisation's specialty with
+// its places) in the enlarged groups of ОКСО given by their first two digits,
+// those with open targeted offers and more places first.
+func (s *Store) StudyProgrammes(ctx context.Context, region string, prefixes []string, limit int) ([]youth.Programme, error) {
+	a := args{region}
+	ph := make([]string, len(prefixes))
+	for i, p := range prefixes {
+		ph[i] = a.add(p)
+	}
+	q := `SELECT c.org_id, o.name, o.kind, COALESCE(m.name, ''), c.specialty_code, COALESCE(sp.name, ''),
+		CASE WHEN c.plan > 0 THEN c.plan ELSE c.capacity END,
+		(SELECT count(*) FROM targeted_offer t WHERE t.org_id = c.org_id AND t.specialty_code = c.specialty_code AND t.status = 'published') AS offers
+		FROM org_capacity c JOIN organisation o ON o.id = c.org_id LEFT JOIN municipality m ON m.id = o.municipality_id
+		LEFT JOIN specialty sp ON sp.code = c.specialty_code
+		WHERE c.region_code = $1 AND substr(c.specialty_code, 1, 2) IN (` + strings.Join(ph, ", ") + `)
+		ORDER BY offers DESC, 7 DESC, o.name, c.specialty_code LIMIT ` + a.add(limit)
+	var out []youth.Programme
+	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
+		var p youth.Programme
+		if err := r.Scan(&p.OrgID, &p.OrgName, &p.OrgKind, &p.Municipality, &p.SpecialtyCode, &p.SpecialtyName, &p.Places, &p.Offers); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+// Trials are the bookable events from today that suit the caller's grade.
+func (s *Store) Trials(ctx context.Context, sc auth.Scope, now time.Time, limit int) ([]youth.Trial, error) {
+	var grade int
+	var a args
+	if err := s.read.QueryRowContext(ctx, `SELECT l.grade FROM learner l WHERE l.id = `+a.add(sc.LearnerID)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&grade); err != nil {
+		return nil, notFound(err, "обучающийся не найден")
+	}
+	q := `SELECT e.id, e.title, e.held_on, e.place, COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(sp.name, ''),
+		CASE WHEN e.capacity = 0 THEN -1 ELSE e.capacity - (SELECT COALESCE(sum(b.seats), 0) FROM guidance_booking b WHERE b.event_id = e.id)
+			- (SELECT count(*) FROM guidance_signup g WHERE g.event_id = e.id) END,
+		EXISTS (SELECT 1 FROM guidance_signup g WHERE g.event_id = e.id AND g.learner_id = $1)
+		FROM guidance_event e JOIN organisation o ON o.id = e.organiser_id LEFT JOIN specialty sp ON sp.code = e.specialty_code
+		WHERE e.region_code = $2 AND e.bookable AND e.held_on >= $3 AND e.grade_from <= $4 AND e.grade_to >= $4
+		ORDER BY e.held_on, e.id LIMIT $5`
+	var out []youth.Trial
+	err := eachRow(ctx, s.read, q, args{sc.LearnerID, sc.RegionCode, dateArg(now), grade, limit}, func(r *sql.Rows) error {
+		var t youth.Trial
+		if err := r.Scan(&t.ID, &t.Title, timeScan{&t.HeldOn}, &t.Place, &t.Organiser, &t.Specialty, &t.Free, &t.Signed); err != nil {
+			return err
+		}
+		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// SignUp books the learner one place on a bookable event of their grade.
+func (s *Store) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var grade int
+		var schoolID int64
+		var a args
+		if err := tx.QueryRowContext(ctx, `SELECT l.grade, l.org_id FROM learner l WHERE l.id = `+a.add(sc.LearnerID)+` AND `+learnerScope(sc, "l", &a), a...).
+			Scan(&grade, &schoolID); err != nil {
+			return notFound(err, "обучающийся не найден")
+		}
+		var title string
+		var held time.Time
+		var from, to, capacity, taken int
+		var bookable bool
+		err := tx.QueryRowContext(ctx, `SELECT e.title, e.held_on, e.grade_from, e.grade_to, e.capacity, e.bookable,
+			(SELECT COALESCE(sum(b.seats), 0) FROM guidance_booking b WHERE b.event_id = e.id) + (SELECT count(*) FROM guidance_signup g WHERE g.event_id = e.id)
+			FROM guidance_event e WHERE e.id = $1 AND e.region_code = $2`, eventID, sc.RegionCode).
+			Scan(&title, timeScan{&held}, &from, &to, &capacity, &bookable, &taken)
+		if err != nil {
+			return notFound(err, "мероприятие не найдено")
+		}
+		switch {
+		case !bookable:
+			return apperr.New(apperr.Conflict, "на «%s» записывает школа, а не сам ученик", title)
+		case held.Before(now.Truncate(24 * time.Hour)):
+			return apperr.New(apperr.Conflict, "«%s» уже прошла", title)
+		case grade < from || grade > to:
+			return apperr.New(apperr.Conflict, "«%s» — для %d–%d классов", title, from, to)
+		case capacity > 0 && taken >= capacity:
+			return apperr.New(apperr.Conflict, "на «%s» мест больше нет", title)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO guidance_signup (event_id, learner_id, created_at) VALUES ($1, $2, $3)`, eventID, sc.LearnerID, tsArg(now))
+		if isUniqueViolation(err) {
+			return apperr.New(apperr.Conflict, "вы уже записаны на «%s»", title)
+		}
+		if err != nil {
+			return err
+		}
+		link := fmt.Sprintf("/guidance/events/%d", eventID)
+		if err := notifyTx(ctx, tx, now, youth.Notice{LearnerID: sc.LearnerID, Kind: "trial", Text: "Запись на профпробу «" + title + "» " + held.Format("02.01.2006"), Link: link}); err != nil {
+			return err
+		}
+		return notifyTx(ctx, tx, now, youth.Notice{OrgID: schoolID, Kind: "trial", Text: "Ученик школы записался на профпробу «" + title + "»", Link: link})
+	})
+}

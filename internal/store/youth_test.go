@@ -7,6 +7,9 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/balance"
+	"marshrut/internal/ddo"
+	"marshrut/internal/guidance"
 	"marshrut/internal/org"
 	"marshrut/internal/vacancy"
 	"marshrut/internal/youth"
@@ -188,6 +191,70 @@ func TestYouth(t *testing.T) {
 		gs, err := svc.Guardians(ctx, pupil, f.pupil.ID)
 		if err != nil || len(gs) != 2 {
 			t.Fatalf("guardians = %+v, %v", gs, err)
+		}
+	})
+}
+
+func TestYouthAfterDDO(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := seed(t, s)
+		_, pupilU, parentU, _, _, _ := youthFixture(t, s, f)
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		svc := youth.NewService(s, s, func() time.Time { return now })
+		pupil, parent := pupilU.Scope(""), parentU.Scope("")
+		sys := auth.SystemScope("41")
+		if err := s.SaveCapacities(ctx, sys, []balance.Capacity{{OrgID: f.college.ID, Specialty: "15.02.08", Capacity: 25, Plan: 20, UpdatedAt: now},
+			{OrgID: f.college2.ID, Specialty: "34.02.01", Capacity: 50, UpdatedAt: now}}); err != nil {
+			t.Fatal(err)
+		}
+		progs, err := svc.Programmes(ctx, pupil, []ddo.Type{ddo.Technics}, 10)
+		if err != nil || len(progs) != 1 || progs[0].SpecialtyCode != "15.02.08" || progs[0].Places != 20 || progs[0].OrgID != f.college.ID {
+			t.Fatalf("programmes of technics = %+v, %v", progs, err)
+		}
+		// Two places: one booked by a school, one left for a pupil of grade 9.
+		ev := guidance.Event{RegionCode: "41", OrganiserID: f.empl.ID, Kind: guidance.Proba, Title: "Профпроба «Сварщик»",
+			HeldOn: now.AddDate(0, 0, 7), GradeFrom: 8, GradeTo: 11, Capacity: 2, Hours: 2, Bookable: true}
+		past := ev
+		past.Title, past.HeldOn = "Прошедшая профпроба", now.AddDate(0, 0, -7)
+		for _, e := range []*guidance.Event{&ev, &past} {
+			if err := s.CreateEvent(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Book(ctx, "41", ev.ID, f.school.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		trials, err := svc.Trials(ctx, pupil, 10)
+		if err != nil || len(trials) != 1 || trials[0].ID != ev.ID || trials[0].Free != 1 {
+			t.Fatalf("trials = %+v, %v", trials, err)
+		}
+		// The minor waits for the parent's consent.
+		if err := svc.SignUp(ctx, pupil, ev.ID); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("signed up without consent: %v", err)
+		}
+		if err := svc.SetConsent(ctx, parent, f.pupil.ID, youth.PersonalData, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.SignUp(ctx, parent, ev.ID); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("a parent signed up: %v", err)
+		}
+		if err := svc.SignUp(ctx, pupil, past.ID); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("signed up for a past event: %v", err)
+		}
+		if err := svc.SignUp(ctx, pupil, ev.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.SignUp(ctx, pupil, ev.ID); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("signed up twice: %v", err)
+		}
+		trials, _ = svc.Trials(ctx, parent, 10)
+		if len(trials) != 1 || !trials[0].Signed || trials[0].Free != 0 {
+			t.Fatalf("after signing up, the parent sees %+v", trials)
+		}
+		// The event is full now: a school cannot book past it either.
+		if err := s.Book(ctx, "41", ev.ID, f.school.ID, 2); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("a school booked the pupil's place: %v", err)
 		}
 	})
 }

@@ -184,6 +184,14 @@ func (w *Web) SetConsent(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, "/", "Решение записано", err)
 }
 
+// SignUp books the pupil a place on a профпроба.
+func (w *Web) SignUp(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	err := w.d.Youth.SignUp(r.Context(), sc, id)
+	w.afterPost(rw, r, "/ddo/result", "Вы записаны. Напоминание — в сообщениях.", err)
+}
+
 // SetEmail keeps the caller's address for notices.
 func (w *Web) SetEmail(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())

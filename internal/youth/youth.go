@@ -240,6 +240,12 @@ type Store interface {
 	AcceptInvite(ctx context.Context, codeHash string, now time.Time, u *auth.User, passwordHash string) error
 	Guardians(ctx context.Context, sc auth.Scope, learnerID int64) ([]auth.User, error)
 
+	StudyProgrammes(ctx context.Context, region string, groupPrefixes []string, limit int) ([]Programme, error)
+	Trials(ctx context.Context, sc auth.Scope, now time.Time, limit int) ([]Trial, error)
+	// SignUp books the learner one place on a bookable event of their grade
+	// that has not taken place and has a free place.
+	SignUp(ctx context.Context, sc auth.Scope, eventID int64, now time.Time) error
+
 	// SetEmail keeps the address a user gave for notices by e-mail.
 	SetEmail(ctx context.Context, userID int64, email string) error
 	Email(ctx context.Context, userID int64) (string, error)
