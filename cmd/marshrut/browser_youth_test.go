@@ -100,7 +100,7 @@ func TestBrowserPhone(t *testing.T) {
 	}
 
 	t.Run("pages fit", func(t *testing.T) {
-		own := []string{"/", "/ddo/result", "/targeted", "/routing", "/me/responses", "/me/proposals", "/mentorship", "/password", "/vacancies/" + vac.ID}
+		own := []string{"/", "/me/profile", "/me/resume", "/ddo/result", "/targeted", "/routing", "/me/responses", "/me/proposals", "/mentorship", "/password", "/vacancies/" + vac.ID}
 		do(t, ctx, login(srv.URL, "learner"))
 		nav := textOf(t, ctx, "header.top nav")
 		if strings.Contains(nav, "Обучающиеся") || strings.Contains(nav, "API-токены") {

@@ -41,6 +41,36 @@ func demoYouth(ctx context.Context, cfg *config.Config, st *store.Store, byLogin
 		return fmt.Errorf("согласие родителя: %w", err)
 	}
 
+	// Profiles the demo graduate and pupil keep, with achievements.
+	year := time.Now().Year()
+	profiles := []struct {
+		login   string
+		profile youth.Profile
+		ach     []youth.Achievement
+	}{
+		{"learner", youth.Profile{Phone: "+7 900 410-20-30", Email: "graduate@example.ru", Wish: youth.WishWork, MinPay: 70000, Schedule: "полный день или сменный",
+			ShowContacts: true, About: "Люблю разбираться в технике; практика — на рыбоперерабатывающем производстве."},
+			[]youth.Achievement{{Kind: youth.Professionals, Title: "Региональный чемпионат «Профессионалы»", Year: year - 1, Result: "2 место"},
+				{Kind: youth.DemoExam, Title: "Демонстрационный экзамен профильного уровня", Year: year - 1, Result: "79 баллов"},
+				{Kind: youth.Volunteering, Title: "Волонтёр фестиваля «Берингия»", Year: year - 2, Result: "40 часов"}}},
+		{"pupil", youth.Profile{Wish: youth.WishStudy, About: "Хочу поступить в колледж после 9 класса."},
+			[]youth.Achievement{{Kind: youth.Olympiad, Title: "Муниципальный этап олимпиады по информатике", Year: year, Result: "призёр"},
+				{Kind: youth.Sports, Title: "Первенство края по лыжным гонкам", Year: year - 1, Result: "3 место"},
+				{Kind: youth.Course, Title: "Курс «Основы программирования» в «Кванториуме»", Year: year - 1, Result: "72 часа"}}},
+	}
+	for _, p := range profiles {
+		u := byLogin[p.login]
+		own := auth.Scope{Role: auth.Learner, RegionCode: cfg.Region, LearnerID: u.LearnerID, UserID: u.ID}
+		if err := young.SaveProfile(ctx, own, p.profile); err != nil {
+			return fmt.Errorf("профиль %s: %w", p.login, err)
+		}
+		for _, a := range p.ach {
+			if _, err := young.AddAchievement(ctx, own, a); err != nil {
+				return fmt.Errorf("достижение %s: %w", p.login, err)
+			}
+		}
+	}
+
 	var open []vacancy.Vacancy
 	for off := 0; len(open) < 6 && employer.INN != ""; off += 500 {
 		list, total, err := st.Vacancies(ctx, vacancy.Filter{RegionCode: cfg.Region, Limit: 500, Offset: off})

@@ -111,6 +111,15 @@ func (s *Store) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) e
 				return err
 			}
 		}
+		// A young person who chose to show contacts to employers gives them with the response.
+		if r.Contact == "" {
+			var phone, email string
+			err = tx.QueryRowContext(ctx, `SELECT phone, email FROM learner_profile WHERE learner_id = $1 AND show_contacts`, r.LearnerID).Scan(&phone, &email)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			r.Contact = strings.TrimSpace(phone + " " + email)
+		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO vacancy_response (region_code, learner_id, vacancy_id, employer_id, message, contact, status, reason, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $8) RETURNING id`,
 			sc.RegionCode, r.LearnerID, r.VacancyID, nullID(r.EmployerID), r.Message, r.Contact, r.Status, tsArg(r.CreatedAt)).Scan(&r.ID)
@@ -542,4 +551,97 @@ func (s *Store) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now ti
 		}
 		return notifyTx(ctx, tx, now, youth.Notice{OrgID: schoolID, Kind: "trial", Text: "Ученик школы записался на профпробу «" + title + "»", Link: link})
 	})
+}
+
+// Profile is the profile and the achievements of a learner the caller sees;
+// a learner who has kept none has an empty profile.
+func (s *Store) Profile(ctx context.Context, sc auth.Scope, learnerID int64) (youth.Profile, []youth.Achievement, error) {
+	p := youth.Profile{LearnerID: learnerID}
+	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
+		return p, nil, err
+	}
+	var munis string
+	err := s.read.QueryRowContext(ctx, `SELECT phone, email, wish, municipalities, relocation, min_pay, schedule, about, show_contacts, updated_at
+		FROM learner_profile WHERE learner_id = $1`, learnerID).Scan(&p.Phone, &p.Email, &p.Wish, &munis, &p.Relocation, &p.MinPay, &p.Schedule,
+		&p.About, &p.ShowContacts, timeScan{&p.UpdatedAt})
+	if err != nil && err != sql.ErrNoRows {
+		return p, nil, err
+	}
+	for _, m := range strings.Split(munis, ",") {
+		if id := atoiID(m); id > 0 {
+			p.Municipalities = append(p.Municipalities, id)
+		}
+	}
+	var out []youth.Achievement
+	err = eachRow(ctx, s.read, `SELECT id, learner_id, kind, title, year, result, created_at FROM learner_achievement WHERE learner_id = $1
+		ORDER BY year DESC, id DESC`, args{learnerID}, func(r *sql.Rows) error {
+		var a youth.Achievement
+		if err := r.Scan(&a.ID, &a.LearnerID, &a.Kind, &a.Title, &a.Year, &a.Result, timeScan{&a.CreatedAt}); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	})
+	return p, out, err
+}
+
+func atoiID(s string) int64 {
+	var n int64
+	for _, c := range strings.TrimSpace(s) {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+// SaveProfile writes the learner's profile whole.
+func (s *Store) SaveProfile(ctx context.Context, sc auth.Scope, p youth.Profile) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := inScope(ctx, tx, sc, p.LearnerID); err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(p.Municipalities))
+		for _, m := range p.Municipalities {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM municipality WHERE id = $1 AND region_code = $2`, m, sc.RegionCode).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Field("municipalities", "муниципальное образование %d не найдено в регионе", m)
+			}
+			ids = append(ids, fmt.Sprint(m))
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO learner_profile (learner_id, phone, email, wish, municipalities, relocation, min_pay, schedule, about, show_contacts, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (learner_id) DO UPDATE SET phone = excluded.phone, email = excluded.email, wish = excluded.wish, municipalities = excluded.municipalities,
+			relocation = excluded.relocation, min_pay = excluded.min_pay, schedule = excluded.schedule, about = excluded.about,
+			show_contacts = excluded.show_contacts, updated_at = excluded.updated_at`,
+			p.LearnerID, p.Phone, p.Email, p.Wish, strings.Join(ids, ","), p.Relocation, p.MinPay, p.Schedule, p.About, p.ShowContacts, tsArg(p.UpdatedAt))
+		return err
+	})
+}
+
+// AddAchievement adds an achievement of a learner the caller sees.
+func (s *Store) AddAchievement(ctx context.Context, sc auth.Scope, a *youth.Achievement) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := inScope(ctx, tx, sc, a.LearnerID); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO learner_achievement (learner_id, kind, title, year, result, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			a.LearnerID, a.Kind, a.Title, a.Year, a.Result, tsArg(a.CreatedAt)).Scan(&a.ID)
+	})
+}
+
+// DeleteAchievement removes an achievement of the caller's own learner.
+func (s *Store) DeleteAchievement(ctx context.Context, sc auth.Scope, id int64) error {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM learner_achievement WHERE id = $1 AND learner_id = $2`, id, sc.LearnerID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "достижение не найдено")
+	}
+	return nil
 }

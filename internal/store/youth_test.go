@@ -258,3 +258,58 @@ func TestYouthAfterDDO(t *testing.T) {
 		}
 	})
 }
+
+func TestYouthProfile(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := seed(t, s)
+		gradU, pupilU, parentU, emplU, _, vac := youthFixture(t, s, f)
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		svc := youth.NewService(s, s, func() time.Time { return now })
+		grad, pupil, parent, empl := gradU.Scope(""), pupilU.Scope(""), parentU.Scope(""), emplU.Scope("")
+
+		bad := youth.Profile{Phone: "12", Email: "нет", MinPay: -5}
+		if err := svc.SaveProfile(ctx, grad, bad); !apperr.Is(err, apperr.Invalid) || len(apperr.Fields(err)) != 3 {
+			t.Fatalf("a wrong profile: %v", err)
+		}
+		p := youth.Profile{Phone: "+7 (900) 111-22-33", Email: "petr@example.ru", Wish: youth.WishWork, Municipalities: []int64{f.muni2.ID},
+			Relocation: true, MinPay: 80000, ShowContacts: true}
+		if err := svc.SaveProfile(ctx, parent, p); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("a parent edited a profile: %v", err)
+		}
+		if err := svc.SaveProfile(ctx, grad, youth.Profile{Municipalities: []int64{999999}}); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("a municipality of nowhere: %v", err)
+		}
+		if err := svc.SaveProfile(ctx, grad, p); err != nil {
+			t.Fatal(err)
+		}
+		a, err := svc.AddAchievement(ctx, grad, youth.Achievement{Kind: youth.Professionals, Title: "Чемпионат «Профессионалы»", Year: 2026, Result: "1 место"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddAchievement(ctx, grad, youth.Achievement{Kind: "чудо", Title: "", Year: 1990}); len(apperr.Fields(err)) != 3 {
+			t.Fatalf("a wrong achievement: %v", err)
+		}
+		got, ach, err := svc.ProfileOf(ctx, grad, f.graduate.ID)
+		if err != nil || got.Phone != p.Phone || len(got.Municipalities) != 1 || got.Municipalities[0] != f.muni2.ID || len(ach) != 1 {
+			t.Fatalf("profile = %+v, %+v, %v", got, ach, err)
+		}
+		if _, _, err := svc.ProfileOf(ctx, parent, f.graduate.ID); err == nil {
+			t.Fatal("a parent read another child's profile")
+		}
+		// Contacts shown to employers go with a response.
+		r, err := svc.Respond(ctx, grad, vac, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen, _ := svc.Response(ctx, empl, r.ID); seen.Contact != "+7 (900) 111-22-33 petr@example.ru" {
+			t.Fatalf("the employer sees contact %q", seen.Contact)
+		}
+		if err := svc.DeleteAchievement(ctx, pupil, a.ID); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("another learner deleted the achievement: %v", err)
+		}
+		if err := svc.DeleteAchievement(ctx, grad, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

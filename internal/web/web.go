@@ -172,7 +172,7 @@ func New(d Deps) (*Web, error) {
 		"balance", "balance_group", "balance_data", "balance_scenario",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
 		"measures", "measures_programme", "measures_group", "measures_figures",
-		"youth_home", "my_responses", "my_response", "my_proposals", "invite", "invite_code"} {
+		"youth_home", "my_responses", "my_response", "my_proposals", "invite", "invite_code", "my_profile", "resume"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

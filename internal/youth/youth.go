@@ -246,6 +246,11 @@ type Store interface {
 	// that has not taken place and has a free place.
 	SignUp(ctx context.Context, sc auth.Scope, eventID int64, now time.Time) error
 
+	Profile(ctx context.Context, sc auth.Scope, learnerID int64) (Profile, []Achievement, error)
+	SaveProfile(ctx context.Context, sc auth.Scope, p Profile) error
+	AddAchievement(ctx context.Context, sc auth.Scope, a *Achievement) error
+	DeleteAchievement(ctx context.Context, sc auth.Scope, id int64) error
+
 	// SetEmail keeps the address a user gave for notices by e-mail.
 	SetEmail(ctx context.Context, userID int64, email string) error
 	Email(ctx context.Context, userID int64) (string, error)
