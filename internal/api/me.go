@@ -36,9 +36,36 @@ func fromConsent(c youth.Consent) consentDTO {
 }
 
 type profileDTO struct {
-	Learner  learnerDTO   `json:"learner"`
-	Minor    bool         `json:"minor"`
-	Consents []consentDTO `json:"consents"`
+	Learner      learnerDTO       `json:"learner"`
+	Minor        bool             `json:"minor"`
+	Consents     []consentDTO     `json:"consents"`
+	Wishes       wishesDTO        `json:"wishes"`
+	Achievements []achievementDTO `json:"achievements"`
+}
+
+// wishesDTO is what the young person keeps: contacts and wishes.
+type wishesDTO struct {
+	Phone          string  `json:"phone"`
+	Email          string  `json:"email"`
+	ShowContacts   bool    `json:"show_contacts"`
+	Wish           string  `json:"wish"`
+	Municipalities []int64 `json:"municipality_ids"`
+	Relocation     bool    `json:"relocation"`
+	MinPay         int     `json:"min_pay"`
+	Schedule       string  `json:"schedule"`
+	About          string  `json:"about"`
+}
+
+type achievementDTO struct {
+	ID     int64  `json:"id"`
+	Kind   string `json:"kind"`
+	Title  string `json:"title"`
+	Year   int    `json:"year"`
+	Result string `json:"result"`
+}
+
+func fromAchievement(a youth.Achievement) achievementDTO {
+	return achievementDTO{ID: a.ID, Kind: string(a.Kind), Title: a.Title, Year: a.Year, Result: a.Result}
 }
 
 type consentRequest struct {
@@ -120,7 +147,18 @@ func (a *api) myProfile(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err != nil {
 		return err
 	}
-	out := profileDTO{Learner: fromLearner(card.Learner), Minor: youth.Minor(card.Learner.BirthDate, a.d.Youth.Now()), Consents: []consentDTO{}}
+	p, ach, err := a.d.Youth.ProfileOf(r.Context(), c.scope, c.scope.LearnerID)
+	if err != nil {
+		return err
+	}
+	munis := p.Municipalities
+	if munis == nil {
+		munis = []int64{}
+	}
+	out := profileDTO{Learner: fromLearner(card.Learner), Minor: youth.Minor(card.Learner.BirthDate, a.d.Youth.Now()), Consents: []consentDTO{},
+		Wishes: wishesDTO{Phone: p.Phone, Email: p.Email, ShowContacts: p.ShowContacts, Wish: string(p.Wish), Municipalities: munis,
+			Relocation: p.Relocation, MinPay: p.MinPay, Schedule: p.Schedule, About: p.About},
+		Achievements: mapSlice(ach, fromAchievement)}
 	for _, k := range youth.ConsentKinds {
 		if x, ok := state[k]; ok {
 			out.Consents = append(out.Consents, fromConsent(x))

@@ -285,6 +285,8 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"Employment":      employmentDTO{},
 
 		"MyProfile":             profileDTO{},
+		"Wishes":                wishesDTO{},
+		"Achievement":           achievementDTO{},
 		"Consent":               consentDTO{},
 		"ConsentList":           items[consentDTO]{},
 		"ConsentRequest":        consentRequest{},
@@ -398,6 +400,7 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"Role", enum("#/components/schemas/Role"), names(auth.Roles)},
 		{"ResponseStatus", enum("#/components/schemas/ResponseStatus"), names(youth.ResponseStatuses)},
 		{"ConsentKind", enum("#/components/schemas/ConsentKind"), names(youth.ConsentKinds)},
+		{"AchievementKind", enum("#/components/schemas/AchievementKind"), names(youth.AchievementKinds)},
 		{"EventKind", enum("#/components/schemas/EventKind"), names(guidance.Kinds)},
 		{"InformMethod", enum("#/components/schemas/InformMethod"), names(guidance.Methods)},
 		{"ProfminimumLevel", enum("#/components/schemas/ProfminimumLevel"), names(guidance.Levels)},

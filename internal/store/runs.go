@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
 	"marshrut/internal/routing"
+	"marshrut/internal/youth"
 )
 
 // StartRun records a new run of the region, refusing when one is running.
@@ -217,6 +218,25 @@ func (s *Store) moveProposal(ctx context.Context, tx *sql.Tx, sc auth.Scope, p r
 			sent_at = CASE WHEN $1 = 'sent' THEN $2 ELSE sent_at END WHERE id = $4`,
 			to, tsArg(now), nullID(sc.UserID), p.ID); err != nil {
 			return err
+		}
+		if to == routing.Sent && p.VacancyID != "" {
+			// The graduate and the employer of the vacancy hear of the proposal.
+			text := "Предложение работы: «" + p.Vacancy + "», " + p.Employer
+			if err := notifyTx(ctx, tx, now, youth.Notice{LearnerID: p.LearnerID, Kind: "proposal", Text: text, Link: "/me/proposals"}); err != nil {
+				return err
+			}
+			var employerID int64
+			err := tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
+				AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' ORDER BY o.id LIMIT 1`, p.VacancyID).Scan(&employerID)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			if employerID != 0 {
+				if err := notifyTx(ctx, tx, now, youth.Notice{OrgID: employerID, Kind: "proposal",
+					Text: "Региональный центр предлагает выпускника на вакансию «" + p.Vacancy + "»", Link: "/me/proposals"}); err != nil {
+					return err
+				}
+			}
 		}
 		if to != routing.Accepted {
 			return nil

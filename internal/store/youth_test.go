@@ -85,10 +85,10 @@ func TestYouth(t *testing.T) {
 				t.Fatal("a graduate read another person's consents")
 			}
 		}
-		// The pupil and the parent both heard of each decision.
+		// The pupil and the parent both heard of the request and of each decision.
 		for _, sc := range []auth.Scope{pupil, parent} {
 			msgs, unread, err := svc.Messages(ctx, sc, 10)
-			if err != nil || len(msgs) != 2 || unread != 2 {
+			if err != nil || len(msgs) != 3 || unread != 3 || msgs[2].Text != "Нужно согласие родителя: «"+youth.TargetedContract.Name()+"»" {
 				t.Fatalf("%s inbox = %d messages, %d unread, %v", sc.Role, len(msgs), unread, err)
 			}
 		}

@@ -87,7 +87,11 @@ func (s *Service) Needs(ctx context.Context, sc auth.Scope, learnerID int64, kin
 		return err
 	}
 	if !state.Has(kind) {
-		return apperr.New(apperr.Conflict, "нужно согласие родителя: «%s». Попросите родителя дать его в личном кабинете.", kind.Name())
+		// The parent is asked: the notice reaches the child's and the parents' inboxes.
+		if err := s.store.Notify(ctx, Notice{LearnerID: learnerID, Kind: "consent", Text: "Нужно согласие родителя: «" + kind.Name() + "»", Link: "/#consents"}); err != nil {
+			return err
+		}
+		return apperr.New(apperr.Conflict, "нужно согласие родителя: «%s». Мы попросили родителя дать его в личном кабинете.", kind.Name())
 	}
 	return nil
 }
