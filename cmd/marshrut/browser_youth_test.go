@@ -151,6 +151,32 @@ func TestBrowserPhone(t *testing.T) {
 		do(t, ctx, logout())
 	})
 
+	t.Run("school invites a parent who opens an account", func(t *testing.T) {
+		pupil, _, err := st.UserByLogin(bg, "pupil")
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, ctx, login(srv.URL, "school"), chromedp.Navigate(fmt.Sprintf("%s/learners/%d", srv.URL, pupil.LearnerID)),
+			chromedp.WaitVisible(css(`form[action$="/invite"] button`)), chromedp.Click(css(`form[action$="/invite"] button`)),
+			chromedp.WaitVisible(css(`code.secret`)))
+		code := textOf(t, ctx, "code.secret")
+		do(t, ctx, logout(), chromedp.Navigate(srv.URL+"/invite"), chromedp.WaitVisible(css(`input[name=code]`)),
+			chromedp.SendKeys(css(`input[name=code]`), code), chromedp.SendKeys(css(`input[name=name]`), "Иванова Ольга Петровна"),
+			chromedp.SendKeys(css(`input[name=login]`), "mama.ivanova"), chromedp.SendKeys(css(`input[name=password]`), "длинный-пароль-мамы"),
+			chromedp.Click(css(`button[type=submit]`)), chromedp.WaitVisible(css(`input[name=login]`)),
+			chromedp.SendKeys(css(`input[name=login]`), "mama.ivanova"), chromedp.SendKeys(css(`input[name=password]`), "длинный-пароль-мамы"),
+			chromedp.Click(css(`button[type=submit]`)), chromedp.WaitVisible(css(`header.top`)))
+		if h := textOf(t, ctx, "main h1"); !strings.HasPrefix(h, "Маршрут ребёнка") {
+			t.Errorf("the invited parent's home is %q", h)
+		}
+		// The consent to a targeted contract, given from the phone.
+		do(t, ctx, chromedp.Click(css(`form[action="/me/consents"] input[value=targeted] ~ button`)), chromedp.WaitVisible(css(`.notice.ok`)))
+		if text := textOf(t, ctx, "#consents"); !strings.Contains(text, "Иванова Ольга Петровна") {
+			t.Errorf("the consent does not name who gave it: %q", text)
+		}
+		do(t, ctx, logout())
+	})
+
 	t.Run("pupil takes the ДДО and signs up for a профпроба", func(t *testing.T) {
 		do(t, ctx, login(srv.URL, "pupil"), chromedp.Navigate(srv.URL+"/ddo"), chromedp.WaitVisible(css(`form.ddo`)))
 		for i := 1; i <= ddo.Items; i++ {
