@@ -163,7 +163,7 @@ func TestBrowserPhone(t *testing.T) {
 		do(t, ctx, logout(), chromedp.Navigate(srv.URL+"/invite"), chromedp.WaitVisible(css(`input[name=code]`)),
 			chromedp.SendKeys(css(`input[name=code]`), code), chromedp.SendKeys(css(`input[name=name]`), "Иванова Ольга Петровна"),
 			chromedp.SendKeys(css(`input[name=login]`), "mama.ivanova"), chromedp.SendKeys(css(`input[name=password]`), "длинный-пароль-мамы"),
-			chromedp.Click(css(`button[type=submit]`)), chromedp.WaitVisible(css(`input[name=login]`)),
+			chromedp.Click(css(`button[type=submit]`)), chromedp.WaitVisible(css(`.login .notice.ok`)),
 			chromedp.SendKeys(css(`input[name=login]`), "mama.ivanova"), chromedp.SendKeys(css(`input[name=password]`), "длинный-пароль-мамы"),
 			chromedp.Click(css(`button[type=submit]`)), chromedp.WaitVisible(css(`header.top`)))
 		if h := textOf(t, ctx, "main h1"); !strings.HasPrefix(h, "Маршрут ребёнка") {
