@@ -35,7 +35,7 @@ import (
 // accessLogins are the demo users the matrix walks, one of every role and,
 // for experts, one outside the commission's assignments too.
 var accessLogins = []string{"admin", "region", "czn", "school", "college", "university", "employer",
-	"expert", "expert2", "expert3", "learner", "pupil", "federal"}
+	"expert", "expert2", "expert3", "learner", "pupil", "parent", "federal"}
 
 const (
 	homeRegion    = "41"
@@ -143,6 +143,14 @@ func newAccessFixture(t *testing.T) *accessFixture {
 		rep := report.Report{RegionCode: region, Kind: "monthly", Period: "2020-01", Content: []byte("PK"), CreatedAt: now}
 		must(st.SaveReport(ctx, &rep))
 	}
+	// A proposal of matching sent to the demo graduate, whose answer the
+	// walk sends (the demo graduate works already and is not matched).
+	rw, err := sql.Open("sqlite", cfg.DatabaseURL)
+	must(err)
+	_, err = rw.ExecContext(ctx, `UPDATE match_proposal SET learner_id = $1, status = 'sent' WHERE id = (SELECT min(id) FROM match_proposal
+		WHERE status = 'proposed' AND vacancy_id IS NOT NULL)`, f.users["learner"].LearnerID)
+	must(err)
+	must(rw.Close())
 	// The federal view needs a signed bundle of the home region.
 	pemKey, pub, err := rollup.GenerateKey()
 	must(err)
@@ -363,6 +371,18 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 			l := f.column(`SELECT learner_id FROM match_proposal WHERE id = $1`, id)
 			_, err := st.Learner(ctx, sc, atoi64(l[0]))
 			return ok(err)
+		})
+	case "response":
+		return split(inRegion("vacancy_response"), func(id string) bool { _, err := st.Response(ctx, sc, atoi64(id)); return ok(err) })
+	case "myproposal":
+		return split(inRegion("match_proposal"), func(id string) bool {
+			list, _ := st.MyProposals(ctx, sc, 1000)
+			for _, p := range list {
+				if strconv.FormatInt(p.ID, 10) == id {
+					return true
+				}
+			}
+			return false
 		})
 	case "case":
 		return split(inRegion("risk_case"), func(id string) bool { _, err := st.Case(ctx, sc, atoi64(id)); return ok(err) })

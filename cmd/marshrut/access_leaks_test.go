@@ -109,13 +109,14 @@ func (f *accessFixture) sees(login string) map[int64]bool {
 		auth.University: `SELECT id FROM learner WHERE region_code = $1 AND org_id = $2`,
 		auth.Employer: `SELECT id FROM learner l WHERE region_code = $1 AND (EXISTS (SELECT 1 FROM outcome o WHERE o.learner_id = l.id AND o.employer_id = $2)
 			OR EXISTS (SELECT 1 FROM learner_stage s WHERE s.learner_id = l.id AND s.org_id = $2))`,
-		auth.Learner: `SELECT id FROM learner WHERE region_code = $1 AND id = $2`,
+		auth.Learner:  `SELECT id FROM learner WHERE region_code = $1 AND id = $2`,
+		auth.Guardian: `SELECT id FROM learner WHERE region_code = $1 AND id = $2`,
 	}[u.Role]
 	arg := u.OrgID
 	switch u.Role {
 	case auth.CZN:
 		arg = u.ID
-	case auth.Learner:
+	case auth.Learner, auth.Guardian:
 		arg = u.LearnerID
 	}
 	seen := map[int64]bool{}
@@ -134,6 +135,7 @@ var byDesign = map[auth.Role][]string{
 		`SELECT a.learner_id FROM targeted_application a JOIN targeted_offer o ON o.id = a.offer_id WHERE o.employer_id = $1`,
 		`SELECT x.learner_id FROM mentor_pair x JOIN mentor m ON m.id = x.mentor_id WHERE m.employer_id = $1 AND x.learner_id IS NOT NULL`,
 		`SELECT p.learner_id FROM match_proposal p JOIN vacancy v ON v.id = p.vacancy_id JOIN organisation o ON o.inn = v.employer_inn WHERE o.id = $1`,
+		`SELECT learner_id FROM vacancy_response WHERE employer_id = $1`,
 	},
 	auth.College:    {providerTrains},
 	auth.University: {providerTrains},

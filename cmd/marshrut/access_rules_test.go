@@ -5,7 +5,7 @@ import "strings"
 // rule is what a route promises about access.
 type rule struct {
 	// allow is who may use the route: "public", or logins and groups
-	// (@all, @persons, @staff, @whole, @orgs, @experts, @learners), a
+	// (@all, @persons, @staff, @whole, @orgs, @experts, @learners, @own), a
 	// "-login" taking one away.
 	allow string
 	// access is the server's access level when it is not the one allow
@@ -35,13 +35,14 @@ type rule struct {
 }
 
 var accessGroups = map[string]string{
-	"@all":      "admin region czn school college university employer expert expert2 expert3 learner pupil federal",
-	"@persons":  "admin region czn school college university employer learner pupil",
+	"@all":      "admin region czn school college university employer expert expert2 expert3 learner pupil parent federal",
+	"@persons":  "admin region czn school college university employer learner pupil parent",
 	"@staff":    "admin region czn school college university employer",
 	"@whole":    "admin region",
 	"@orgs":     "czn school college university employer",
 	"@experts":  "expert expert2 expert3",
 	"@learners": "learner pupil",
+	"@own":      "learner pupil parent",
 }
 
 // expand turns an allow string into the set of logins.

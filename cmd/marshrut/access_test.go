@@ -187,6 +187,7 @@ func params(path string) []string {
 var paramKinds = map[string]string{
 	"learners": "learner", "participants": "learner", "organisations": "org", "vacancies": "vacancy", "users": "user",
 	"jobs": "job", "events": "event", "offers": "offer", "applications": "application", "runs": "run", "proposals": "proposal",
+	"responses": "response", "me/proposals": "myproposal", "trials": "event",
 	"cases": "case", "mentorship/programmes": "mprogramme", "measures/programmes": "measprogramme", "pairs": "pair",
 	"measures/groups": "group", "balance/groups": "bgroup", "enrolments": "enrolment", "defences": "defence",
 	"cluster-defences": "defence", "clusters": "cluster", "needs": "need", "scenarios": "scenario", "reports": "report",

@@ -138,6 +138,9 @@ func demoRun(ctx context.Context, e *env, cfg *config.Config, st *store.Store, s
 			return err
 		}
 	}
+	if err := demoSendOwn(ctx, st, sys, run.ID); err != nil {
+		return err
+	}
 	run, err = svc.Run(ctx, sys, run.ID)
 	if err != nil {
 		return err

@@ -112,6 +112,10 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 	for _, u := range users {
 		byLogin[u.Login] = u
 	}
+	if err := demoYouth(ctx, cfg, st, byLogin, college, employer); err != nil {
+		return fmt.Errorf("кабинеты молодых людей: %w", err)
+	}
+	fmt.Fprintf(w, "  %-11s %s — %s\n", "parent", auth.Guardian.Name(), "кабинет родителя ученика pupil")
 	if err := demo.Commission(ctx, cluster.NewService(st, time.Now), byLogin["region"], byLogin["expert"],
 		[]auth.User{byLogin["expert2"], byLogin["expert3"]}, 11); err != nil {
 		return fmt.Errorf("защиты кластеров: %w", err)

@@ -23,6 +23,7 @@ import (
 	"marshrut/internal/jobs"
 	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
+	"marshrut/internal/mail"
 	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
@@ -36,6 +37,7 @@ import (
 	"marshrut/internal/tables"
 	"marshrut/internal/targeted"
 	"marshrut/internal/web"
+	"marshrut/internal/youth"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -82,22 +84,24 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	pairs := mentor.NewService(st, st, now)
 	clusters := cluster.NewService(st, now)
 	programmes := measures.NewService(st, now)
-	youth := referral.NewService(st, now)
+	services := referral.NewService(st, now)
 	workforce := balance.NewService(st, now)
 	monitor, figures := newFigures(cfg, st, workforce, programmes, now)
 	stats := analytics.NewService(st, now)
 	reports := report.NewService(st, figures, runner, tables.ReportXLSX, now)
+	young := youth.NewService(st, st, now)
+	offers.RequireConsent(young.TargetedConsent)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: youth,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: services, Youth: young,
 		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Referrals: youth, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures)}), Auth: authSvc,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Referrals: services, Youth: young, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures)}), Auth: authSvc,
 		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})
@@ -140,6 +144,19 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	go refreshStatuses(ctx, st, a.monitor, cfg.Region, cfg.Location(), log)
 	go a.monitor.Snapshot(ctx, cfg.Region)
 	go a.reports.Schedule(ctx, cfg.Region, time.Hour, log)
+	// Notices by e-mail go out when the installation names its SMTP server.
+	if cfg.SMTPURL != "" {
+		srv, err := mail.ParseURL(cfg.SMTPURL)
+		if err != nil {
+			return fmt.Errorf("MARSHRUT_SMTP_URL: %w", err)
+		}
+		base := cfg.BaseURL
+		if base == "" {
+			base = "http://" + cfg.Addr
+		}
+		sender := &mail.Sender{Outbox: st, Server: srv, BaseURL: base, Log: log, Now: time.Now}
+		go sender.Run(ctx, 30*time.Second)
+	}
 	h := a.handler
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -45,7 +45,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&role, "role", "", "роль: "+roleList())
 	fs.StringVar(&u.Name, "name", "", "имя для показа, например «Иванова М. П., колледж»")
 	fs.Int64Var(&u.OrgID, "org", 0, "номер организации (для ролей school, college, university, employer, czn)")
-	fs.Int64Var(&u.LearnerID, "learner", 0, "номер записи обучающегося (для роли learner)")
+	fs.Int64Var(&u.LearnerID, "learner", 0, "номер записи обучающегося (для роли learner; для guardian — запись ребёнка)")
 	fs.StringVar(&munis, "municipalities", "", "номера муниципальных образований центра занятости через запятую (по умолчанию — его собственное)")
 	stdin := fs.Bool("password-stdin", false, "прочитать пароль из первой строки стандартного ввода")
 	if err := cfg.Parse(fs, args[1:], e.getenv); err != nil {

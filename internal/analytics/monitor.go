@@ -410,7 +410,7 @@ type View struct {
 
 // CanMonitor reports whether the scope sees monitoring: everyone who works
 // with the region's figures, not a learner.
-func CanMonitor(sc auth.Scope) bool { return sc.Role != auth.Learner && sc.Role != "" }
+func CanMonitor(sc auth.Scope) bool { return !sc.Own() && sc.Role != "" }
 
 // View returns the figures of a level the caller may see: the region (its
 // users and the federal operator… who see no person), a municipality of the

@@ -30,6 +30,7 @@ import (
 	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
+	"marshrut/internal/youth"
 )
 
 // Prefix is the path under which the API is mounted.
@@ -67,6 +68,10 @@ type Deps struct {
 	Referrals *referral.Service
 	// KPI serves /measures, the catalogue of headline measures.
 	KPI *kpi.Service
+
+	// Youth serves /me/… of the young person's side (profile, consents,
+	// responses, proposals, messages); without it those routes answer 500.
+	Youth *youth.Service
 
 	// Forms serves /forms/…, the official forms; without it those routes answer 500.
 	Forms *report.Forms
@@ -140,6 +145,17 @@ func (a *api) routes() []route {
 		{"GET", "/openapi.json", "Описание API в формате OpenAPI 3.0", true, a.openapi},
 		{"GET", "/me", "Текущий пользователь", false, a.me},
 		{"PUT", "/me/password", "Сменить свой пароль", false, a.withUsers(a.changePassword)},
+		{"GET", "/me/profile", "Мой профиль и согласия", false, a.withYouth(a.myProfile)},
+		{"GET", "/me/consents", "История согласий родителя", false, a.withYouth(a.myConsents)},
+		{"POST", "/me/consents", "Дать или отозвать согласие", false, a.withYouth(a.setConsent)},
+		{"GET", "/me/responses", "Отклики на вакансии", false, a.withYouth(a.myResponses)},
+		{"POST", "/me/responses", "Откликнуться на вакансию", false, a.withYouth(a.respond)},
+		{"GET", "/me/responses/{id}", "Отклик на вакансию", false, a.withYouth(a.myResponse)},
+		{"POST", "/me/responses/{id}/status", "Ответить на отклик или отозвать его", false, a.withYouth(a.answerResponse)},
+		{"GET", "/me/proposals", "Мои предложения распределения", false, a.withYouth(a.myProposals)},
+		{"POST", "/me/proposals/{id}/answer", "Принять или отклонить предложение", false, a.withYouth(a.answerProposal)},
+		{"GET", "/me/messages", "Мои сообщения", false, a.withYouth(a.myMessages)},
+		{"POST", "/me/messages/read", "Отметить сообщения прочитанными", false, a.withYouth(a.readMessages)},
 		{"GET", "/tokens", "Мои API-токены", false, a.withUsers(a.listTokens)},
 		{"DELETE", "/tokens/{id}", "Отозвать свой API-токен", false, a.withUsers(a.revokeToken)},
 		{"GET", "/users", "Учётные записи", false, a.withUsers(a.listUsers)},

@@ -19,6 +19,7 @@ import (
 	"marshrut/internal/org"
 	"marshrut/internal/tables"
 	"marshrut/internal/targeted"
+	"marshrut/internal/youth"
 )
 
 // doc is openapi.json as generic JSON.
@@ -292,6 +293,21 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"EmploymentRow":   employmentRowDTO{},
 		"RatingRow":       ratingRowDTO{},
 		"Employment":      employmentDTO{},
+
+		"MyProfile":             profileDTO{},
+		"Wishes":                wishesDTO{},
+		"Achievement":           achievementDTO{},
+		"Consent":               consentDTO{},
+		"ConsentList":           items[consentDTO]{},
+		"ConsentRequest":        consentRequest{},
+		"Response":              responseDTO{},
+		"ResponsePage":          list[responseDTO]{},
+		"RespondRequest":        respondRequest{},
+		"ResponseStatusRequest": responseStatusRequest{},
+		"AnswerRequest":         answerRequest{},
+		"ProposalList":          items[proposalDTO]{},
+		"Message":               messageDTO{},
+		"MessageList":           messagesDTO{},
 	} {
 		t.Run(schema, func(t *testing.T) {
 			got := properties(t, d, lookup(d, "#/components/schemas/"+schema))
@@ -392,6 +408,9 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"OutcomeStatus", enum("#/components/schemas/OutcomeStatus"), names(learner.OutcomeStatuses)},
 		{"OrganisationKind", enum("#/components/schemas/OrganisationKind"), names(org.Kinds)},
 		{"Role", enum("#/components/schemas/Role"), names(auth.Roles)},
+		{"ResponseStatus", enum("#/components/schemas/ResponseStatus"), names(youth.ResponseStatuses)},
+		{"ConsentKind", enum("#/components/schemas/ConsentKind"), names(youth.ConsentKinds)},
+		{"AchievementKind", enum("#/components/schemas/AchievementKind"), names(youth.AchievementKinds)},
 		{"EventKind", enum("#/components/schemas/EventKind"), names(guidance.Kinds)},
 		{"InformMethod", enum("#/components/schemas/InformMethod"), names(guidance.Methods)},
 		{"ProfminimumLevel", enum("#/components/schemas/ProfminimumLevel"), names(guidance.Levels)},

@@ -26,13 +26,13 @@ var layers = map[string][]string{
 	"edge":     {"internal/web", "internal/api", "internal/server"},
 	"store":    {"internal/store"},
 	"exchange": {"internal/exchange", "internal/imports", "internal/tables"},
-	"base":     {"internal/apperr", "internal/auth", "internal/config", "internal/jobs", "internal/archtest"},
+	"base":     {"internal/apperr", "internal/auth", "internal/config", "internal/jobs", "internal/mail", "internal/archtest"},
 	"demo":     {"internal/demo"},
 	"domain": {
 		"internal/analytics", "internal/balance", "internal/classifier", "internal/cluster",
 		"internal/ddo", "internal/guidance", "internal/kpi", "internal/learner", "internal/measures",
 		"internal/mentor", "internal/org", "internal/referral", "internal/report", "internal/risk", "internal/rollup",
-		"internal/routing", "internal/targeted", "internal/vacancy",
+		"internal/routing", "internal/targeted", "internal/vacancy", "internal/youth",
 	},
 }
 

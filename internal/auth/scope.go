@@ -15,14 +15,17 @@ const (
 	Employer   Role = "employer"
 	Expert     Role = "expert"
 	Learner    Role = "learner"
-	Federal    Role = "federal"
+	// Guardian is a parent or legal guardian of a minor learner: it sees
+	// what the child sees and gives the consents the law asks of a parent.
+	Guardian Role = "guardian"
+	Federal  Role = "federal"
 	// System is the program itself acting from the command line (import, demo,
 	// scheduled jobs); it is never a user's role.
 	System Role = "system"
 )
 
 // Roles lists the roles a user can have, in the order pages show them.
-var Roles = []Role{Admin, Region, CZN, School, College, University, Employer, Expert, Learner, Federal}
+var Roles = []Role{Admin, Region, CZN, School, College, University, Employer, Expert, Learner, Guardian, Federal}
 
 // Name is the Russian name of the role.
 func (r Role) Name() string {
@@ -45,6 +48,8 @@ func (r Role) Name() string {
 		return "Эксперт"
 	case Learner:
 		return "Обучающийся"
+	case Guardian:
+		return "Родитель (законный представитель)"
 	case Federal:
 		return "Федеральный оператор"
 	case System:
@@ -80,7 +85,7 @@ type Scope struct {
 	RegionCode     string
 	OrgID          int64   // school, college, university, employer, czn
 	Municipalities []int64 // czn: the municipalities the centre serves
-	LearnerID      int64   // learner: the person themself
+	LearnerID      int64   // learner: the person themself; guardian: the child
 	From           string  // the client's address, for the audit log
 }
 
@@ -90,11 +95,15 @@ func SystemScope(region string) Scope { return Scope{Role: System, RegionCode: r
 // SeesPersons reports whether the scope can ever return a person's record.
 func (s Scope) SeesPersons() bool {
 	switch s.Role {
-	case Admin, Region, System, CZN, School, College, University, Employer, Learner:
+	case Admin, Region, System, CZN, School, College, University, Employer, Learner, Guardian:
 		return true
 	}
 	return false
 }
+
+// Own reports whether the scope is one young person's own: the learner
+// themself or their parent, who sees what the child sees.
+func (s Scope) Own() bool { return s.Role == Learner || s.Role == Guardian }
 
 // WholeRegion reports whether the scope covers every person of the region.
 func (s Scope) WholeRegion() bool {

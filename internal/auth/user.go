@@ -46,13 +46,16 @@ func (u *User) Validate() error {
 		errs.Add("login", "логин «%s» должен состоять из 3–64 латинских строчных букв, цифр и знаков . _ @ -", u.Login)
 	}
 	if !u.Role.Valid() {
-		errs.Add("role", "неизвестная роль «%s»; допустимы: admin, region, czn, school, college, university, employer, expert, learner, federal", u.Role)
+		errs.Add("role", "неизвестная роль «%s»; допустимы: admin, region, czn, school, college, university, employer, expert, learner, guardian, federal", u.Role)
 	}
 	if u.Role.NeedsOrg() && u.OrgID <= 0 {
 		errs.Add("org_id", "для роли «%s» укажите организацию", u.Role.Name())
 	}
 	if u.Role == Learner && u.LearnerID <= 0 {
 		errs.Add("learner_id", "для роли «Обучающийся» укажите его запись")
+	}
+	if u.Role == Guardian && u.LearnerID <= 0 {
+		errs.Add("learner_id", "для роли «Родитель» укажите запись ребёнка")
 	}
 	if u.Name == "" {
 		u.Name = u.Login

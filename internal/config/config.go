@@ -38,6 +38,7 @@ type Config struct {
 	TLSKey         string // its private key file (PEM)
 	MetricsAddr    string // a separate address for /metrics alone
 	MetricsToken   string // opens /metrics on the main address; from MARSHRUT_METRICS_TOKEN only
+	SMTPURL        string // smtp://user:password@host:port?from=…, for notices by e-mail; from MARSHRUT_SMTP_URL only
 	AuditYears     int    // how many years the audit log is kept
 }
 
@@ -121,6 +122,7 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string, getenv func(string) stri
 	// A secret comes only from the environment: the command line is seen by
 	// every user of the machine.
 	c.MetricsToken = getenv("MARSHRUT_METRICS_TOKEN")
+	c.SMTPURL = getenv("MARSHRUT_SMTP_URL")
 	return c.Validate()
 }
 

@@ -119,8 +119,10 @@ func (s *Store) Book(ctx context.Context, region string, eventID, schoolID int64
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var capacity, others int
 		var bookable bool
+		// Places pupils took themselves count as taken too.
 		err := tx.QueryRowContext(ctx, `SELECT e.capacity, e.bookable, (SELECT COALESCE(sum(b.seats), 0) FROM guidance_booking b
-			WHERE b.event_id = e.id AND b.school_id <> $3) FROM guidance_event e WHERE e.id = $1 AND e.region_code = $2`,
+			WHERE b.event_id = e.id AND b.school_id <> $3) + (SELECT count(*) FROM guidance_signup g WHERE g.event_id = e.id)
+			FROM guidance_event e WHERE e.id = $1 AND e.region_code = $2`,
 			eventID, region, schoolID).Scan(&capacity, &bookable, &others)
 		if err != nil {
 			return notFound(err, "мероприятие не найдено")

@@ -34,7 +34,7 @@ func programmeScope(sc auth.Scope, a *args) string {
 		return region + ` AND p.org_id = ` + a.add(sc.OrgID)
 	case sc.Role == auth.Employer && sc.OrgID != 0:
 		return region + ` AND EXISTS (SELECT 1 FROM mentor sm WHERE sm.org_id = p.org_id AND sm.employer_id = ` + a.add(sc.OrgID) + `)`
-	case sc.Role == auth.Learner:
+	case sc.Own():
 		return region + ` AND EXISTS (SELECT 1 FROM mentor_pair sx WHERE sx.programme_id = p.id AND sx.learner_id = ` + a.add(sc.LearnerID) + `)`
 	}
 	return `1 = 0`
@@ -50,7 +50,7 @@ func mentorScope(sc auth.Scope, a *args) string {
 		return region + ` AND m.org_id = ` + a.add(sc.OrgID)
 	case sc.Role == auth.Employer && sc.OrgID != 0:
 		return region + ` AND m.employer_id = ` + a.add(sc.OrgID)
-	case sc.Role == auth.Learner:
+	case sc.Own():
 		return region + ` AND EXISTS (SELECT 1 FROM mentor_pair sx WHERE sx.mentor_id = m.id AND sx.learner_id = ` + a.add(sc.LearnerID) + `)`
 	}
 	return `1 = 0`
@@ -67,7 +67,7 @@ func pairScope(sc auth.Scope, a *args) string {
 		return region + ` AND p.org_id = ` + a.add(sc.OrgID)
 	case sc.Role == auth.Employer && sc.OrgID != 0:
 		return region + ` AND m.employer_id = ` + a.add(sc.OrgID)
-	case sc.Role == auth.Learner:
+	case sc.Own():
 		return region + ` AND x.learner_id = ` + a.add(sc.LearnerID)
 	}
 	return `1 = 0`

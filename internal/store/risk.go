@@ -15,6 +15,7 @@ import (
 	"marshrut/internal/ddo"
 	"marshrut/internal/learner"
 	"marshrut/internal/risk"
+	"marshrut/internal/youth"
 )
 
 const recordCols = `l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.org_id, COALESCE(NULLIF(o.short_name, ''), o.name),
@@ -421,9 +422,14 @@ func (s *Store) OpenCase(ctx context.Context, sc auth.Scope, c *risk.Case) error
 		if err != sql.ErrNoRows {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO risk_case (region_code, learner_id, czn_id, probability, status, note, opened_by, opened_at)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO risk_case (region_code, learner_id, czn_id, probability, status, note, opened_by, opened_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, c.RegionCode, c.LearnerID, nullID(c.CZNID), c.Probability, c.Status, c.Note,
-			nullID(c.OpenedBy), tsArg(c.OpenedAt)).Scan(&c.ID)
+			nullID(c.OpenedBy), tsArg(c.OpenedAt)).Scan(&c.ID); err != nil {
+			return err
+		}
+		// The centre's specialists hear of the new case; the notice names no one.
+		return notifyTx(ctx, tx, c.OpenedAt, youth.Notice{OrgID: c.CZNID, Kind: "case", Text: fmt.Sprintf("Открыт случай № %d", c.ID),
+			Link: fmt.Sprintf("/risk/cases/%d", c.ID)})
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
 	"marshrut/internal/routing"
+	"marshrut/internal/youth"
 )
 
 // StartRun records a new run of the region, refusing when one is running.
@@ -193,6 +194,14 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 		if err != nil {
 			return notFound(err, "предложение не найдено")
 		}
+		return s.moveProposal(ctx, tx, sc, p, to)
+	})
+}
+
+// moveProposal writes a legal move of proposal p; an accepted one becomes
+// the graduate's employment outcome.
+func (s *Store) moveProposal(ctx context.Context, tx *sql.Tx, sc auth.Scope, p routing.Proposal, to routing.ProposalStatus) error {
+	{
 		legal := map[routing.ProposalStatus][]routing.ProposalStatus{
 			routing.Proposed: {routing.Sent, routing.Declined},
 			routing.Sent:     {routing.Accepted, routing.Declined},
@@ -207,8 +216,27 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE match_proposal SET status = $1, decided_at = $2, decided_by = $3,
 			sent_at = CASE WHEN $1 = 'sent' THEN $2 ELSE sent_at END WHERE id = $4`,
-			to, tsArg(now), nullID(sc.UserID), id); err != nil {
+			to, tsArg(now), nullID(sc.UserID), p.ID); err != nil {
 			return err
+		}
+		if to == routing.Sent && p.VacancyID != "" {
+			// The graduate and the employer of the vacancy hear of the proposal.
+			text := "Предложение работы: «" + p.Vacancy + "», " + p.Employer
+			if err := notifyTx(ctx, tx, now, youth.Notice{LearnerID: p.LearnerID, Kind: "proposal", Text: text, Link: "/me/proposals"}); err != nil {
+				return err
+			}
+			var employerID int64
+			err := tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
+				AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' ORDER BY o.id LIMIT 1`, p.VacancyID).Scan(&employerID)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			if employerID != 0 {
+				if err := notifyTx(ctx, tx, now, youth.Notice{OrgID: employerID, Kind: "proposal",
+					Text: "Региональный центр предлагает выпускника на вакансию «" + p.Vacancy + "»", Link: "/me/proposals"}); err != nil {
+					return err
+				}
+			}
 		}
 		if to != routing.Accepted {
 			return nil
@@ -216,7 +244,7 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 		// The graduate is hired: the outcome names the employer, an
 		// organisation of the region when its INN is known.
 		var employerID int64
-		err = tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
+		err := tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
 			AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' LIMIT 1`, p.VacancyID).Scan(&employerID)
 		if err != nil && err != sql.ErrNoRows {
 			return err
@@ -227,7 +255,7 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 			o.EmployerName = ""
 		}
 		return s.addOutcomeTx(ctx, tx, sc, &o)
-	})
+	}
 }
 
 // bulkWhere selects the proposals of a bulk action the scope sees.

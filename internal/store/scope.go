@@ -49,7 +49,7 @@ func learnerScope(sc auth.Scope, l string, a *args) string {
 		org := a.add(sc.OrgID)
 		return region + " AND (EXISTS (SELECT 1 FROM outcome eo WHERE eo.learner_id = " + l + ".id AND eo.employer_id = " + org +
 			") OR EXISTS (SELECT 1 FROM learner_stage es WHERE es.learner_id = " + l + ".id AND es.org_id = " + org + "))"
-	case auth.Learner:
+	case auth.Learner, auth.Guardian:
 		return region + " AND " + l + ".id = " + a.add(sc.LearnerID)
 	}
 	return "1 = 0"

@@ -32,6 +32,15 @@ type Store interface {
 type Service struct {
 	store Store
 	now   func() time.Time
+	// consent, when set, tells whether an application of the learner may go
+	// on: a minor's waits for the parent's consent to a targeted contract.
+	consent func(ctx context.Context, sc auth.Scope, learnerID int64) error
+}
+
+// RequireConsent makes every application ask check first; the program sets
+// it to the parent's consent of a minor.
+func (s *Service) RequireConsent(check func(ctx context.Context, sc auth.Scope, learnerID int64) error) {
+	s.consent = check
 }
 
 // NewService returns a Service on the store; now is the clock.
@@ -169,6 +178,11 @@ func (s *Service) Apply(ctx context.Context, sc auth.Scope, offerID, learnerID i
 	default:
 		return Application{}, apperr.New(apperr.Forbidden, "заявку подаёт сам обучающийся или его образовательная организация")
 	}
+	if s.consent != nil {
+		if err := s.consent(ctx, sc, learnerID); err != nil {
+			return Application{}, err
+		}
+	}
 	o, err := s.Offer(ctx, sc, offerID)
 	if err != nil {
 		return Application{}, err
@@ -254,7 +268,7 @@ type Summary struct {
 // Figures computes the region's figures; last year's graduates give the
 // share of graduates under a contract.
 func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Summary, error) {
-	if sc.Role == auth.Learner || sc.RegionCode == "" {
+	if sc.Own() || sc.RegionCode == "" {
 		return Summary{}, apperr.New(apperr.Forbidden, "показатели целевого обучения доступны организациям и региону")
 	}
 	offers, apps, err := s.store.TargetedFigures(ctx, sc.RegionCode)

@@ -56,6 +56,8 @@ func (w *Web) exportPersons(rw http.ResponseWriter, r *http.Request, action, nam
 var AuditKinds = map[string]string{
 	"learner.read":           "просмотр карточки",
 	"mentor.pair.read":       "просмотр наставнической пары",
+	"response.read":          "просмотр отклика на вакансию",
+	"responses.list":         "список откликов на вакансии",
 	"learner.snils_conflict": "попытка записать чужой СНИЛС",
 	"learners.list":          "список обучающихся",
 	"learners.export":        "выгрузка обучающихся",

@@ -427,8 +427,8 @@ func (w *Web) DDOAnswer(rw http.ResponseWriter, r *http.Request) {
 // DDOResult shows the learner's latest ДДО result.
 func (w *Web) DDOResult(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
-	if sc.Role != auth.Learner {
-		w.Error(rw, r, apperr.New(apperr.Forbidden, "страница результата — для самого обучающегося"))
+	if !sc.Own() {
+		w.Error(rw, r, apperr.New(apperr.Forbidden, "страница результата — для самого обучающегося и его родителя"))
 		return
 	}
 	g, err := w.d.Guidance.ForLearner(r.Context(), sc, sc.LearnerID)
@@ -436,9 +436,26 @@ func (w *Web) DDOResult(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Types": ddo.Types()}
+	data := map[string]any{"Types": ddo.Types(), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error"),
+		"Pupil": sc.Role == auth.Learner}
 	if len(g.Diagnostics) > 0 {
 		data["Result"] = g.Diagnostics[0]
+		if w.d.Youth != nil {
+			progs, err := w.d.Youth.Programmes(r.Context(), sc, g.Diagnostics[0].Result.Leading(), 30)
+			if err != nil {
+				w.Error(rw, r, err)
+				return
+			}
+			data["Programmes"] = progs
+		}
+	}
+	if w.d.Youth != nil {
+		trials, err := w.d.Youth.Trials(r.Context(), sc, 20)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["Trials"] = trials
 	}
 	w.render(rw, r, http.StatusOK, "ddo_result", "ddo", data)
 }

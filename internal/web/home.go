@@ -15,6 +15,7 @@ import (
 	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
+	"marshrut/internal/youth"
 )
 
 // homePage is the first page of every role: its own work first, then the
@@ -24,6 +25,11 @@ type homePage struct {
 	Tasks     []task
 	Measures  *kpi.Document
 	Dashboard analytics.Dashboard
+	Inbox     []youth.Message
+	Unread    int
+	Email     string
+	Done      string
+	Error     string
 }
 
 // task is one line of a role's work: how many wait and where they are.
@@ -39,6 +45,10 @@ type task struct {
 // figures of what the caller sees.
 func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 	u, sc, _ := auth.Caller(r.Context())
+	if sc.Own() && w.d.Youth != nil {
+		w.youthHome(rw, r, u, sc)
+		return
+	}
 	d, err := w.d.Analytics.Dashboard(r.Context(), sc)
 	if err != nil {
 		w.Error(rw, r, err)
@@ -64,6 +74,11 @@ func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if p.Tasks, err = w.tasks(r.Context(), sc, p.Measures); err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	p.Done, p.Error = r.URL.Query().Get("done"), r.URL.Query().Get("error")
+	if p.Inbox, p.Unread, p.Email, err = w.inboxOf(r, sc); err != nil {
 		w.Error(rw, r, err)
 		return
 	}
@@ -144,6 +159,25 @@ func (w *Web) tasks(ctx context.Context, sc auth.Scope, doc *kpi.Document) ([]ta
 			out = append(out, task{Title: "Профпробы и мероприятия с записью в этом учебном году", Count: n, Link: "/guidance"})
 		}
 	case auth.Employer:
+		if w.d.Youth != nil {
+			_, n, err := count3(w.d.Youth.Responses(ctx, sc, youth.ResponseFilter{Status: youth.Sent, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Новые отклики на ваши вакансии", Count: n, Note: "посмотрите профиль и ответьте: пригласить или отказать с причиной",
+				Link: "/me/responses?status=sent", Urgent: n > 0})
+			props, err := w.d.Youth.Proposals(ctx, sc)
+			if err != nil {
+				return nil, err
+			}
+			waiting := 0
+			for _, p := range props {
+				if p.Status == routing.Sent {
+					waiting++
+				}
+			}
+			out = append(out, task{Title: "Предложения распределения ждут вашего ответа", Count: waiting, Link: "/me/proposals", Urgent: waiting > 0})
+		}
 		if w.d.Targeted != nil {
 			_, offers, err := count3(w.d.Targeted.Offers(ctx, sc, targeted.OfferFilter{EmployerID: sc.OrgID, Drafts: true, Limit: 1}))
 			if err != nil {

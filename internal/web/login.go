@@ -33,8 +33,11 @@ func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request, status int, log
 	http.SetCookie(rw, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/login", HttpOnly: true, Secure: w.d.SecureCookies,
 		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	rw.Header().Set("Cache-Control", "no-store")
-	w.renderView(rw, status, "login", view{CSRF: token,
-		Data: map[string]string{"Next": safeNext(r.FormValue("next")), "Login": login, "Error": msg}})
+	data := map[string]string{"Next": safeNext(r.FormValue("next")), "Login": login, "Error": msg}
+	if r.URL.Query().Get("opened") == "1" && msg == "" {
+		data["Done"] = "Кабинет открыт. Войдите с новым логином и паролем."
+	}
+	w.renderView(rw, status, "login", view{CSRF: token, Data: data})
 }
 
 // Login checks the credentials and opens a session.

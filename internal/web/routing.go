@@ -18,7 +18,7 @@ import (
 // Routing is the page of matching runs: the latest runs and a new one.
 func (w *Web) Routing(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
-	if sc.Role == auth.Learner {
+	if sc.Own() {
 		http.Redirect(rw, r, fmt.Sprintf("/routing/learners/%d", sc.LearnerID), http.StatusSeeOther)
 		return
 	}
@@ -127,7 +127,7 @@ func (w *Web) Recommend(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "recommend", "routing", map[string]any{"Rec": rec, "Self": sc.Role == auth.Learner,
+	w.render(rw, r, http.StatusOK, "recommend", "routing", map[string]any{"Rec": rec, "Self": sc.Own(),
 		"Travel": q.Get("travel"), "Pay": f.MinPay})
 }
 

@@ -40,7 +40,7 @@ func (w *Web) Targeted(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
-	if sc.Role == auth.Learner {
+	if sc.Own() {
 		suitable, err := w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID)
 		if err != nil {
 			w.Error(rw, r, err)
@@ -192,7 +192,7 @@ func (w *Web) Offer(rw http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	data := map[string]any{"Offer": o, "Done": q.Get("done"), "Error": q.Get("error"), "Open": o.Open(w.d.Targeted.Now()),
 		"Owner": sc.WholeRegion() || sc.Role == auth.Employer && sc.OrgID == o.EmployerID}
-	if sc.Role == auth.Learner {
+	if sc.Own() {
 		l, _, _ := w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{OfferID: id, LearnerID: sc.LearnerID})
 		data["Applied"] = len(l) > 0
 		if s, err := w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID); err == nil {

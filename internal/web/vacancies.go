@@ -1,6 +1,7 @@
 package web
 
 import (
+	"marshrut/internal/auth"
 	"net/http"
 	"strings"
 
@@ -50,5 +51,7 @@ func (w *Web) Vacancy(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "vacancy", "vacancies", map[string]any{"Vacancy": v, "Links": links})
+	_, sc, _ := auth.Caller(r.Context())
+	w.render(rw, r, http.StatusOK, "vacancy", "vacancies", map[string]any{"Vacancy": v, "Links": links,
+		"CanRespond": sc.Role == auth.Learner && w.d.Youth != nil && !v.Closed, "Error": r.URL.Query().Get("error")})
 }

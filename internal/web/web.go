@@ -39,6 +39,7 @@ import (
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
 	"marshrut/internal/vacancy"
+	"marshrut/internal/youth"
 )
 
 //go:embed templates/*.html
@@ -81,6 +82,7 @@ type Deps struct {
 	Measures       *activemeasures.Service
 	Referrals      *referral.Service
 	Balance        *balance.Service
+	Youth          *youth.Service
 	Jobs           *jobs.Runner
 	Region         string
 	Location       *time.Location // the region's time zone: every time on a page is in it
@@ -158,6 +160,7 @@ func New(d Deps) (*Web, error) {
 		"referralRow": func(r referral.Referral, can bool, today, csrf, back string) referralItem {
 			return referralItem{R: r, CanRefer: can, Today: today, CSRF: csrf, Back: back}
 		},
+		"responseStatus": func(s youth.ResponseStatus) string { return s.Name() },
 	}
 	w := &Web{d: d, pages: map[string]*template.Template{}, masked: map[string]*template.Template{}}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
@@ -175,7 +178,8 @@ func New(d Deps) (*Web, error) {
 		"balance", "balance_group", "balance_data", "balance_scenario",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
 		"measures", "measures_programme", "measures_group", "measures_figures",
-		"services", "service", "service_form", "referrals"} {
+		"services", "service", "service_form", "referrals",
+		"youth_home", "my_responses", "my_response", "my_proposals", "invite", "invite_code", "my_profile", "resume"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err
@@ -202,6 +206,7 @@ type view struct {
 	SeesAudit     bool
 	EditsLearners bool
 	SeesRisk      bool
+	Own           bool // a learner or a parent: the young person's own menu
 	Data          any
 }
 
@@ -212,6 +217,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page, 
 	if u, sc, ok := auth.Caller(r.Context()); ok {
 		v.User, v.SeesPersons, v.SeesAudit, v.EditsLearners = u, sc.SeesPersons(), CanSeeAudit(sc), sc.CanEditLearners()
 		v.SeesRisk = risk.CanSee(sc)
+		v.Own = sc.Own()
 	}
 	if s, ok := auth.SessionFrom(r.Context()); ok {
 		v.CSRF = s.CSRF
