@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
@@ -198,6 +199,29 @@ func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to 
 	})
 }
 
+// noticeProposal tells the graduate and the employer of the vacancy that a
+// proposal was sent to them (or, with a prefix, reminds them of it).
+func noticeProposal(ctx context.Context, tx *sql.Tx, now time.Time, p routing.Proposal, prefix string) error {
+	if p.VacancyID == "" {
+		return nil
+	}
+	text := prefix + "Предложение работы: «" + p.Vacancy + "», " + p.Employer
+	if err := notifyTx(ctx, tx, now, youth.Notice{LearnerID: p.LearnerID, Kind: "proposal", Text: text, Link: "/me/proposals"}); err != nil {
+		return err
+	}
+	var employerID int64
+	err := tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
+		AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' ORDER BY o.id LIMIT 1`, p.VacancyID).Scan(&employerID)
+	if err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	if employerID == 0 {
+		return nil
+	}
+	return notifyTx(ctx, tx, now, youth.Notice{OrgID: employerID, Kind: "proposal",
+		Text: prefix + "Региональный центр предлагает выпускника на вакансию «" + p.Vacancy + "»", Link: "/me/proposals"})
+}
+
 // moveProposal writes a legal move of proposal p; an accepted one becomes
 // the graduate's employment outcome.
 func (s *Store) moveProposal(ctx context.Context, tx *sql.Tx, sc auth.Scope, p routing.Proposal, to routing.ProposalStatus) error {
@@ -219,23 +243,9 @@ func (s *Store) moveProposal(ctx context.Context, tx *sql.Tx, sc auth.Scope, p r
 			to, tsArg(now), nullID(sc.UserID), p.ID); err != nil {
 			return err
 		}
-		if to == routing.Sent && p.VacancyID != "" {
-			// The graduate and the employer of the vacancy hear of the proposal.
-			text := "Предложение работы: «" + p.Vacancy + "», " + p.Employer
-			if err := notifyTx(ctx, tx, now, youth.Notice{LearnerID: p.LearnerID, Kind: "proposal", Text: text, Link: "/me/proposals"}); err != nil {
+		if to == routing.Sent {
+			if err := noticeProposal(ctx, tx, now, p, ""); err != nil {
 				return err
-			}
-			var employerID int64
-			err := tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
-				AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' ORDER BY o.id LIMIT 1`, p.VacancyID).Scan(&employerID)
-			if err != nil && err != sql.ErrNoRows {
-				return err
-			}
-			if employerID != 0 {
-				if err := notifyTx(ctx, tx, now, youth.Notice{OrgID: employerID, Kind: "proposal",
-					Text: "Региональный центр предлагает выпускника на вакансию «" + p.Vacancy + "»", Link: "/me/proposals"}); err != nil {
-					return err
-				}
 			}
 		}
 		if to != routing.Accepted {
@@ -298,6 +308,11 @@ func (s *Store) ApplyBulk(ctx context.Context, sc auth.Scope, b routing.Bulk, ex
 			return apperr.New(apperr.Conflict, "предложений по этому отбору стало %d, а подтверждено %d: их уже меняли; проверьте число ещё раз", len(ids), expect)
 		}
 		now := tsArg(s.now())
+		var sent []routing.Proposal
+		prefix := ""
+		if b.Action == routing.BulkResend {
+			prefix = "Напоминание. "
+		}
 		for start := 0; start < len(ids); start += 500 {
 			chunk := ids[start:min(start+500, len(ids))]
 			var u args
@@ -311,6 +326,27 @@ func (s *Store) ApplyBulk(ctx context.Context, sc auth.Scope, b routing.Bulk, ex
 			}
 			if _, err := tx.ExecContext(ctx, q+` WHERE id IN (`+u.in(chunk)+`)`, u...); err != nil {
 				return fmt.Errorf("store: bulk proposals: %w", err)
+			}
+			if b.Action == routing.BulkWithdraw {
+				continue
+			}
+			// Those sent a proposal hear of it, as when it is sent alone.
+			var r args
+			err := eachRow(ctx, tx, `SELECT `+proposalCols+proposalFrom+` WHERE p.id IN (`+r.in(chunk)+`)`, r, func(rows *sql.Rows) error {
+				var p routing.Proposal
+				if err := scanProposal(rows, &p); err != nil {
+					return err
+				}
+				sent = append(sent, p)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		for _, p := range sent {
+			if err := noticeProposal(ctx, tx, s.now(), p, prefix); err != nil {
+				return err
 			}
 		}
 		n = len(ids)

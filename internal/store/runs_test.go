@@ -64,8 +64,18 @@ func TestBulkProposals(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.Status, r.Candidates, r.Matched = routing.Finished, 3, 3
+		items := vacancies(t, f, matcher(t))
+		if _, err := s.UpsertVacancies(ctx, items); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*auth.User{{Login: "grad", Name: "Пётр Ёлкин", Role: auth.Learner, LearnerID: f.graduate.ID, RegionCode: "41"},
+			{Login: "empl", Name: "Отдел кадров", Role: auth.Employer, OrgID: f.empl.ID, RegionCode: "41"}} {
+			if err := s.CreateUser(ctx, u, "hash"); err != nil {
+				t.Fatal(err)
+			}
+		}
 		props := []routing.Proposal{
-			{LearnerID: f.graduate.ID, Status: routing.Proposed}, // Елизовский
+			{LearnerID: f.graduate.ID, Status: routing.Proposed, VacancyID: items[0].Vacancy.ID, Choice: 1}, // Елизовский
 			{LearnerID: f.other.ID, Status: routing.Proposed},    // Елизовский
 			{LearnerID: f.student.ID, Status: routing.Proposed},  // Петропавловск
 		}
@@ -96,6 +106,10 @@ func TestBulkProposals(t *testing.T) {
 		}
 		if n, err := s.ApplyBulk(ctx, region, elizovo, 2); err != nil || n != 2 || sent() != 2 {
 			t.Fatalf("send Elizovo: %d, %v; sent %d", n, err, sent())
+		}
+		// The graduate and the vacancy's employer hear of the proposal sent with a vacancy.
+		if n := countRows(t, s, "inbox_message"); n != 2 {
+			t.Errorf("notices after the bulk send: %d, want 2", n)
 		}
 		back := routing.Bulk{RunID: r.ID, Action: routing.BulkWithdraw, OrgID: f.college2.ID}
 		if n, err := s.ApplyBulk(ctx, region, back, 1); err != nil || n != 1 || sent() != 1 {
