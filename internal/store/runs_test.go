@@ -76,8 +76,8 @@ func TestBulkProposals(t *testing.T) {
 		}
 		props := []routing.Proposal{
 			{LearnerID: f.graduate.ID, Status: routing.Proposed, VacancyID: items[0].Vacancy.ID, Choice: 1}, // Елизовский
-			{LearnerID: f.other.ID, Status: routing.Proposed},    // Елизовский
-			{LearnerID: f.student.ID, Status: routing.Proposed},  // Петропавловск
+			{LearnerID: f.other.ID, Status: routing.Proposed},                                               // Елизовский
+			{LearnerID: f.student.ID, Status: routing.Proposed},                                             // Петропавловск
 		}
 		if err := s.FinishRun(ctx, &r, props); err != nil {
 			t.Fatal(err)
