@@ -313,6 +313,12 @@ func (w *Web) Case(rw http.ResponseWriter, r *http.Request) {
 	if l, err := w.d.Risk.ForLearner(r.Context(), sc, c.LearnerID); err == nil {
 		data["Risk"] = l
 	}
+	if w.d.Youth != nil {
+		// The young person's own contacts, from the profile they keep.
+		if p, _, err := w.d.Youth.ProfileOf(r.Context(), sc, c.LearnerID); err == nil {
+			data["Contacts"] = p
+		}
+	}
 	if card, err := w.d.Learners.Get(r.Context(), sc, c.LearnerID); err == nil {
 		b, err := w.referBlockFor(r, sc, card.Learner, c.ID, c.Open() && c.CZNID == sc.OrgID)
 		if err != nil {
