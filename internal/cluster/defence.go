@@ -163,7 +163,8 @@ func Results(d Defence, clusters []Cluster, marks []Mark) []Result {
 	var out []Result
 	for _, c := range clusters {
 		experts := d.ExpertsOf(c.ID)
-		if len(experts) == 0 {
+		if len(experts) == 0 || c.Year > d.Year {
+			// Ranked only in the years it existed.
 			continue
 		}
 		r := Result{ClusterID: c.ID, Name: c.Name, Industry: c.Industry, BaseOrg: c.BaseOrg, Assigned: len(experts), Mean: map[string]float64{}}

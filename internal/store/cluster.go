@@ -561,12 +561,18 @@ func (s *Store) SetCommission(ctx context.Context, region string, id int64, expe
 			}
 		}
 		for _, a := range as {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cluster WHERE id = $1 AND region_code = $2`, a.ClusterID, region).Scan(&n); err != nil {
+			var name string
+			var year int
+			err := tx.QueryRowContext(ctx, `SELECT name, year FROM cluster WHERE id = $1 AND region_code = $2`, a.ClusterID, region).Scan(&name, &year)
+			if err == sql.ErrNoRows {
+				return apperr.Field("assignments", "кластер № %d не найден в реестре региона", a.ClusterID)
+			}
+			if err != nil {
 				return err
 			}
-			if n == 0 {
-				return apperr.Field("assignments", "кластер № %d не найден в реестре региона", a.ClusterID)
+			if year > d.Year {
+				// A cluster is defended only in the years it exists.
+				return apperr.Field("assignments", "кластер «%s» создан в %d году: в защитах %d года его нет", name, year, d.Year)
 			}
 		}
 		for _, q := range []string{`DELETE FROM cluster_assignment WHERE defence_id = $1`, `DELETE FROM cluster_expert WHERE defence_id = $1`} {

@@ -142,6 +142,20 @@ func TestClusterDefence(t *testing.T) {
 		if _, err := svc.OpenDefence(ctx, region, 2026); !apperr.Is(err, apperr.Conflict) {
 			t.Errorf("a second defence of the year: %v", err)
 		}
+		// A cluster created after a defence's year is not defended in it:
+		// the cluster of 2024 has no place in the defences of 2023.
+		old := cluster.DefaultCriteria(2023)
+		if err := svc.SaveCriteria(ctx, region, &old); err != nil {
+			t.Fatal(err)
+		}
+		d23, err := svc.OpenDefence(ctx, region, 2023)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.SetCommission(ctx, region, d23.ID, []int64{experts[0].ID}, []cluster.Assignment{{ClusterID: c.ID, UserID: experts[0].ID}}); !apperr.Is(err, apperr.Invalid) ||
+			!strings.Contains(err.Error(), "создан в 2024 году") {
+			t.Errorf("a cluster of 2024 in the defences of 2023: %v", err)
+		}
 		if err := svc.SetCommission(ctx, region, d.ID, []int64{experts[0].ID, experts[1].ID}, []cluster.Assignment{{ClusterID: c.ID, UserID: experts[0].ID}}); err != nil {
 			t.Fatal(err)
 		}
