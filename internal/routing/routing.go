@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -275,16 +276,16 @@ func (pair *Pair) score(median int, explain bool) {
 	case pay == 0:
 		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 300, Why: ""})
 	case want == 0:
-		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 300, Why: sprintf("зарплата %d ₽", pay)})
+		gAdd(Component{Key: "pay", Title: "Зарплата", Points: payPoints(pay, want), Max: 300, Why: "зарплата " + roubles(pay)})
 	default:
 		pts := payPoints(pay, want)
-		why := sprintf("зарплата %d ₽", pay)
+		why := "зарплата " + roubles(pay)
 		switch {
 		case !explain:
 		case c.MinSalary > 0 && pay >= c.MinSalary:
 			why += " — не ниже ожидаемой"
 		case c.MinSalary > 0:
-			why += sprintf(" — ниже ожидаемой %d ₽", c.MinSalary)
+			why += " — ниже ожидаемой " + roubles(c.MinSalary)
 		case pay >= median:
 			why += " — выше средней по региону"
 		}
@@ -430,4 +431,17 @@ func bestFit(r ddo.Result, links []vacancy.Link) float64 {
 // place's employer: such a graduate is placed there first.
 func (pair *Pair) Holds() bool {
 	return pair.Candidate.ContractINN != "" && pair.Candidate.ContractINN == pair.Place.EmployerINN
+}
+
+// roubles writes a sum as people read it: «127 250 ₽», thousands apart.
+func roubles(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteRune('\u202f')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + "\u00a0₽"
 }

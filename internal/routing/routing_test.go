@@ -111,3 +111,11 @@ func TestDistance(t *testing.T) {
 		t.Errorf("distance to itself %.3f", d)
 	}
 }
+
+func TestRoubles(t *testing.T) {
+	for n, want := range map[int]string{0: "0\u00a0₽", 950: "950\u00a0₽", 127250: "127\u202f250\u00a0₽", 1000000: "1\u202f000\u202f000\u00a0₽"} {
+		if got := roubles(n); got != want {
+			t.Errorf("roubles(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
