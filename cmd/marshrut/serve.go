@@ -274,7 +274,8 @@ func touch(m *analytics.Monitor, sc auth.Scope) {
 }
 
 // refreshStatuses reads again, shortly after each midnight of the region,
-// the statuses of learners whose period began or ended.
+// the statuses of learners whose period began or ended, and reminds the
+// pupils signed up for the next day's events.
 func refreshStatuses(ctx context.Context, st *store.Store, m *analytics.Monitor, region string, loc *time.Location, log *slog.Logger) {
 	for {
 		now := time.Now().In(loc)
@@ -283,6 +284,13 @@ func refreshStatuses(ctx context.Context, st *store.Store, m *analytics.Monitor,
 		case <-ctx.Done():
 			return
 		case <-time.After(time.Until(next)):
+		}
+		// Those signed up for tomorrow's events hear of it today.
+		day := time.Now().In(loc)
+		if r, err := st.RemindTrials(ctx, region, time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, time.UTC)); err != nil {
+			log.Warn("remind of tomorrow's events", "err", err)
+		} else if r > 0 {
+			log.Info("reminded of tomorrow's events", "notices", r)
 		}
 		n, err := st.RefreshStatuses(ctx, region)
 		if err != nil {

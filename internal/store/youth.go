@@ -645,3 +645,29 @@ func (s *Store) DeleteAchievement(ctx context.Context, sc auth.Scope, id int64) 
 	}
 	return nil
 }
+
+// RemindTrials tells the pupils signed up for an event of the next day, and
+// their parents, that it is tomorrow: a notice in the inbox and, for those
+// who gave an address, a letter. Each is told once, however often it runs.
+func (s *Store) RemindTrials(ctx context.Context, region string, tomorrow time.Time) (int, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		at := tsArg(s.now())
+		day := dateArg(tomorrow)
+		const who = ` FROM guidance_signup g JOIN guidance_event e ON e.id = g.event_id JOIN app_user u ON u.learner_id = g.learner_id AND NOT u.disabled
+			WHERE e.region_code = $1 AND e.held_on = $2
+			AND NOT EXISTS (SELECT 1 FROM inbox_message m WHERE m.user_id = u.id AND m.kind = 'deadline' AND m.link = '/guidance/events/' || e.id)`
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox (user_id, to_addr, kind, link, created_at, next_at)
+			SELECT u.id, u.email, 'deadline', '/guidance/events/' || e.id, $3, $3`+who+` AND u.email <> ''`, region, day, at); err != nil {
+			return fmt.Errorf("store: remind trials: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO inbox_message (user_id, kind, text, link, created_at)
+			SELECT u.id, 'deadline', 'Завтра: ' || e.title, '/guidance/events/' || e.id, $3`+who, region, day, at)
+		if err != nil {
+			return fmt.Errorf("store: remind trials: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

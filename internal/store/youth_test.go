@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -255,6 +256,20 @@ func TestYouthAfterDDO(t *testing.T) {
 		// The event is full now: a school cannot book past it either.
 		if err := s.Book(ctx, "41", ev.ID, f.school.ID, 2); !apperr.Is(err, apperr.Invalid) {
 			t.Fatalf("a school booked the pupil's place: %v", err)
+		}
+		// The day before, the pupil and the parent are reminded, once.
+		if n, err := s.RemindTrials(ctx, "41", now.AddDate(0, 0, 6)); err != nil || n != 0 {
+			t.Errorf("reminders two days ahead: %d, %v", n, err)
+		}
+		if n, err := s.RemindTrials(ctx, "41", ev.HeldOn); err != nil || n != 2 {
+			t.Errorf("reminders the day before: %d, %v; want the pupil and the parent", n, err)
+		}
+		if n, err := s.RemindTrials(ctx, "41", ev.HeldOn); err != nil || n != 0 {
+			t.Errorf("reminders again: %d, %v", n, err)
+		}
+		msgs, _, err := svc.Messages(ctx, parent, 10)
+		if err != nil || len(msgs) == 0 || msgs[0].Kind != "deadline" || !strings.Contains(msgs[0].Text, ev.Title) {
+			t.Errorf("the parent's inbox: %v %+v", err, msgs)
 		}
 	})
 }
