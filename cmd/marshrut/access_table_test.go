@@ -173,7 +173,7 @@ var webRules = map[string]rule{
 	"GET /monitoring/forms/view":                               {allow: "@whole school college university employer"},
 	"GET /monitoring/forms/xlsx":                               {allow: "@whole school college university employer"},
 	"GET /federal":                                             {allow: "admin federal"},
-	"POST /federal/import":                                     {allow: "admin", deniedInvalid: true},
+	"POST /federal/import":                                     {allow: "admin federal", deniedInvalid: true},
 	"POST /federal/keys":                                       {allow: "admin"},
 	"GET /federal/regions/{code}":                              {allow: "admin federal"},
 	"GET /federal/regions/{code}/{table}/{row}":                {allow: "admin federal"},

@@ -44,12 +44,19 @@ func CanCompare(sc auth.Scope) bool {
 	return sc.Role == auth.Federal || sc.Role == auth.Admin || sc.Role == auth.System
 }
 
-// CanImport reports whether the scope imports bundles and registers keys.
-func CanImport(sc auth.Scope) bool { return sc.Role == auth.Admin || sc.Role == auth.System }
+// CanImport reports whether the scope imports bundles: the federal
+// operator, whose work it is, and the administrator.
+func CanImport(sc auth.Scope) bool {
+	return sc.Role == auth.Admin || sc.Role == auth.System || sc.Role == auth.Federal
+}
+
+// CanTrust reports whether the scope registers the keys regions sign with:
+// the administrator, who answers for the installation.
+func CanTrust(sc auth.Scope) bool { return sc.Role == auth.Admin || sc.Role == auth.System }
 
 // Trust registers a region's public key.
 func (s *Service) Trust(ctx context.Context, sc auth.Scope, region, key string) error {
-	if !CanImport(sc) {
+	if !CanTrust(sc) {
 		return apperr.New(apperr.Forbidden, "ключи регионов регистрирует администратор")
 	}
 	if len(region) != 2 || region[0] < '0' || region[0] > '9' || region[1] < '0' || region[1] > '9' {
@@ -66,7 +73,7 @@ func (s *Service) Trust(ctx context.Context, sc auth.Scope, region, key string) 
 // replayed or too new bundle is refused and nothing is written.
 func (s *Service) Import(ctx context.Context, sc auth.Scope, data []byte) (Bundle, error) {
 	if !CanImport(sc) {
-		return Bundle{}, apperr.New(apperr.Forbidden, "пакеты регионов загружает администратор")
+		return Bundle{}, apperr.New(apperr.Forbidden, "пакеты регионов загружают федеральный оператор и администратор")
 	}
 	b, _, err := Open(data, func(region string) (ed25519.PublicKey, bool, error) { return s.store.TrustedKey(ctx, region) })
 	if err != nil {
