@@ -97,6 +97,16 @@ var monthNames = [...]string{"январь", "февраль", "март", "ап
 // Month writes a month as «сентябрь 2026».
 func Month(t time.Time) string { return monthNames[t.Month()-1] + " " + strconv.Itoa(t.Year()) }
 
+// Period writes a bundle's period «2026-12» as «декабрь 2026»; anything else
+// as it is.
+func Period(p string) string {
+	t, err := time.Parse("2006-01", p)
+	if err != nil {
+		return p
+	}
+	return Month(t)
+}
+
 // PercentPoints writes a difference of shares in percentage points, with its
 // sign: «+3,2 п. п.», «−0,5 п. п.», «0 п. п.».
 func PercentPoints(d float64) string {

@@ -38,3 +38,11 @@ func TestPercentPoints(t *testing.T) {
 		}
 	}
 }
+
+func TestPeriod(t *testing.T) {
+	for in, want := range map[string]string{"2026-12": "декабрь 2026", "2025-01": "январь 2025", "2026": "2026", "": ""} {
+		if got := Period(in); got != want {
+			t.Errorf("Period(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -116,6 +116,7 @@ func New(d Deps) (*Web, error) {
 			return float64(a) / float64(b)
 		},
 		"month":     Month,
+		"period":    Period,
 		"sub":       func(a, b int) int { return a - b },
 		"riskLabel": risk.Label,
 		"mul100":    func(x float64) float64 { return x * 100 },
