@@ -9,9 +9,12 @@ import (
 	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/balance"
 	"marshrut/internal/guidance"
 	"marshrut/internal/kpi"
+	activemeasures "marshrut/internal/measures"
 	"marshrut/internal/mentor"
+	"marshrut/internal/referral"
 	"marshrut/internal/risk"
 	"marshrut/internal/routing"
 	"marshrut/internal/targeted"
@@ -129,6 +132,13 @@ func (w *Web) tasks(ctx context.Context, sc auth.Scope, doc *kpi.Document) ([]ta
 			out = append(out, task{Title: "Открытые случаи центра", Count: n, Note: "ведите действия и закрывайте с исходом", Link: "/risk/cases?status=open", Urgent: n > 0})
 		}
 		withoutCase("/risk?case=without")
+		if w.d.Referrals != nil {
+			_, n, err := count3(w.d.Referrals.Referrals(ctx, sc, referral.RefFilter{Status: referral.Sent, Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Направления ждут итога", Count: n, Note: "отметьте, пришёл ли человек и принят ли на работу", Link: "/referrals?status=sent", Urgent: n > 0})
+		}
 		unknown("узнайте, чем заняты молодые люди ваших муниципальных образований")
 	case auth.College, auth.University:
 		unknown("срок мониторинга — " + lastDay(doc, 6) + ": внесите сведения в карточках или загрузите файл")
@@ -200,6 +210,20 @@ func (w *Web) tasks(ctx context.Context, sc auth.Scope, doc *kpi.Document) ([]ta
 				return nil, err
 			}
 			out = append(out, task{Title: "Наставники предприятия", Count: n, Note: "действующих пар — " + Number(pairs), Link: "/mentorship/mentors"})
+		}
+		if w.d.Measures != nil {
+			_, n, err := count3(w.d.Measures.Programmes(ctx, sc, activemeasures.Filter{Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Программы обучения, заказанные предприятием", Count: n, Note: "сколько зачислено и завершило обучение", Link: "/measures"})
+		}
+		if w.d.Balance != nil {
+			needs, err := w.d.Balance.Needs(ctx, sc, balance.NeedFilter{EmployerID: sc.OrgID})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, task{Title: "Заявленная потребность в кадрах", Count: len(needs), Note: "по ней регион планирует приём в колледжи и вузы", Link: "/balance"})
 		}
 	}
 	return out, nil
