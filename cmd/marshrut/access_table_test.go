@@ -113,6 +113,7 @@ var webRules = map[string]rule{
 	"POST /measures/programmes/{id}/groups":                    {allow: "@whole czn"},
 	"GET /measures/groups/{id}":                                {allow: "@whole czn college university employer", access: "persons"},
 	"POST /measures/groups/{id}/enrolments":                    {allow: "@whole czn college university", access: "persons"},
+	"POST /measures/groups/{id}/complete":                      {allow: "@whole czn college university", deniedInvalid: true, access: "persons"},
 	"POST /measures/enrolments/{id}/complete":                  {allow: "@whole czn college university", access: "persons"},
 	"POST /measures/enrolments/{id}/drop":                      {allow: "@whole czn college university", access: "persons"},
 	"POST /measures/enrolments/{id}/employment":                {allow: "@whole czn college university", access: "persons"},

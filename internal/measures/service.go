@@ -45,6 +45,9 @@ type Store interface {
 	// refuse or alter its status, dates and job, and writes them, provided
 	// the status did not change meanwhile.
 	ChangeEnrolment(ctx context.Context, sc auth.Scope, id int64, change func(e *Enrolment) error, at time.Time) error
+	// ChangeEnrolments is ChangeEnrolment for several, in one transaction:
+	// all or none.
+	ChangeEnrolments(ctx context.Context, sc auth.Scope, ids []int64, change func(e *Enrolment) error, at time.Time) error
 	MeasureFacts(ctx context.Context, sc auth.Scope, f FigureFilter) ([]Fact, error)
 	// MeasureGraduates returns the graduates the caller sees who were
 	// without work six months after graduation and whose status a year on
@@ -236,6 +239,27 @@ func (s *Service) Complete(ctx context.Context, sc auth.Scope, id int64, on, emp
 			return err
 		}
 		e.EmployedOn, e.Employer = dateOf(employedOn), tidy(employer)
+		return nil
+	}, now)
+}
+
+// CompleteAll records that several enrolments of a group completed on one
+// day, all or none: one that cannot (dropped, already completed, enrolled
+// after that day) refuses the whole form, naming the person.
+func (s *Service) CompleteAll(ctx context.Context, sc auth.Scope, ids []int64, on time.Time) error {
+	if !CanEnrol(sc) {
+		return notEnroller()
+	}
+	if len(ids) == 0 {
+		return apperr.Field("ids", "отметьте хотя бы одного человека")
+	}
+	now := s.now()
+	on = dateOf(on)
+	return s.store.ChangeEnrolments(ctx, sc, ids, func(e *Enrolment) error {
+		if err := CheckComplete(*e, on, now); err != nil {
+			return apperr.Field("ids", "%s: %s", e.Person.Name(), apperr.Text(err))
+		}
+		e.Status, e.Completed = Completed, on
 		return nil
 	}, now)
 }

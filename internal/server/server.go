@@ -198,6 +198,7 @@ func New(d Deps) *Server {
 		{"POST /measures/programmes/{id}/groups", session, w.CreateMeasureGroup},
 		{"GET /measures/groups/{id}", persons, w.MeasureGroup},
 		{"POST /measures/groups/{id}/enrolments", persons, w.Enrol},
+		{"POST /measures/groups/{id}/complete", persons, w.CompleteAll},
 		{"POST /measures/enrolments/{id}/complete", persons, w.CompleteEnrolment},
 		{"POST /measures/enrolments/{id}/drop", persons, w.DropEnrolment},
 		{"POST /measures/enrolments/{id}/employment", persons, w.RecordEmployment},

@@ -496,37 +496,52 @@ func (s *Store) MeasureEnrolment(ctx context.Context, sc auth.Scope, id int64) (
 // its status, dates and job, in one transaction; a status changed meanwhile
 // by someone else is a conflict.
 func (s *Store) ChangeEnrolment(ctx context.Context, sc auth.Scope, id int64, change func(e *measures.Enrolment) error, at time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.changeEnrolmentTx(ctx, tx, sc, id, change, at) })
+}
+
+// ChangeEnrolments changes several enrolments in one transaction: all of
+// them, or, when change refuses one, none.
+func (s *Store) ChangeEnrolments(ctx context.Context, sc auth.Scope, ids []int64, change func(e *measures.Enrolment) error, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		e, err := measureEnrolment(ctx, tx, sc, id)
-		if err != nil {
-			return err
-		}
-		was, hired := e.Status, e.EmployedOn
-		if err := change(&e); err != nil {
-			return err
-		}
-		employed := e.EmployedOn
-		if e.LearnerID != 0 {
-			employed = time.Time{} // a learner's job lives in the outcome history
-			if !e.EmployedOn.IsZero() && !e.EmployedOn.Equal(hired) {
-				o := learner.Outcome{LearnerID: e.LearnerID, Status: learner.Employed, EmployerName: e.Employer, Start: e.EmployedOn,
-					Source: learner.SourceProgramme, Note: "после программы содействия занятости"}
-				if err := s.addOutcomeTx(ctx, tx, auth.SystemScope(sc.RegionCode), &o); err != nil {
-					return err
-				}
+		for _, id := range ids {
+			if err := s.changeEnrolmentTx(ctx, tx, sc, id, change, at); err != nil {
+				return err
 			}
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE measure_enrolment SET status = $1, completed_on = $2, dropped_on = $3, employed_on = $4,
-			employer_name = $5, updated_at = $6 WHERE id = $7 AND status = $8`, string(e.Status), dateArg(e.Completed), dateArg(e.Dropped),
-			dateArg(employed), e.Employer, tsArg(at), id, string(was))
-		if err != nil {
-			return fmt.Errorf("store: change enrolment: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.Conflict, "зачисление изменили одновременно с вами: обновите страницу")
 		}
 		return nil
 	})
+}
+
+func (s *Store) changeEnrolmentTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64, change func(e *measures.Enrolment) error, at time.Time) error {
+	e, err := measureEnrolment(ctx, tx, sc, id)
+	if err != nil {
+		return err
+	}
+	was, hired := e.Status, e.EmployedOn
+	if err := change(&e); err != nil {
+		return err
+	}
+	employed := e.EmployedOn
+	if e.LearnerID != 0 {
+		employed = time.Time{} // a learner's job lives in the outcome history
+		if !e.EmployedOn.IsZero() && !e.EmployedOn.Equal(hired) {
+			o := learner.Outcome{LearnerID: e.LearnerID, Status: learner.Employed, EmployerName: e.Employer, Start: e.EmployedOn,
+				Source: learner.SourceProgramme, Note: "после программы содействия занятости"}
+			if err := s.addOutcomeTx(ctx, tx, auth.SystemScope(sc.RegionCode), &o); err != nil {
+				return err
+			}
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE measure_enrolment SET status = $1, completed_on = $2, dropped_on = $3, employed_on = $4,
+		employer_name = $5, updated_at = $6 WHERE id = $7 AND status = $8`, string(e.Status), dateArg(e.Completed), dateArg(e.Dropped),
+		dateArg(employed), e.Employer, tsArg(at), id, string(was))
+	if err != nil {
+		return fmt.Errorf("store: change enrolment: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.Conflict, "зачисление изменили одновременно с вами: обновите страницу")
+	}
+	return nil
 }
 
 // MeasureGraduates returns the graduates in scope without work six months

@@ -154,7 +154,15 @@ func TestMeasures(t *testing.T) {
 			t.Errorf("completion before start: %v", err)
 		}
 		// Dates are checked against the service's clock: the group ends in December, its people complete early.
-		if err := svc.Complete(ctx, college, grad.ID, day(2026, 10, 1), time.Time{}, ""); err != nil {
+		// Both in one form: one that cannot complete refuses the form, and nothing changes.
+		if err := svc.CompleteAll(ctx, college, []int64{grad.ID, adult.ID}, day(2026, 8, 31)); !apperr.Is(err, apperr.Invalid) ||
+			!strings.Contains(err.Error(), grad.Person.Name()) {
+			t.Errorf("a form with a completion before the start: %v", err)
+		}
+		if e, _ := svc.Enrolment(ctx, region, adult.ID); e.Status != measures.Enrolled {
+			t.Errorf("after the refused form the other is %s", e.Status)
+		}
+		if err := svc.CompleteAll(ctx, college, []int64{grad.ID}, day(2026, 10, 1)); err != nil {
 			t.Fatal(err)
 		}
 		if err := svc.Complete(ctx, college, grad.ID, day(2026, 10, 2), time.Time{}, ""); !apperr.Is(err, apperr.Conflict) {

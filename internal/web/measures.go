@@ -455,3 +455,32 @@ func measureStep(most int) int {
 		}
 	}
 }
+
+// CompleteAll records the completion of the enrolments ticked on the group's
+// page, all of them or none.
+func (w *Web) CompleteAll(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	back := fmt.Sprintf("/measures/groups/%d", id)
+	if err := r.ParseForm(); err != nil {
+		w.afterPost(rw, r, back, "", apperr.New(apperr.Invalid, "форма не прочитана"))
+		return
+	}
+	var ids []int64
+	for _, v := range r.PostForm["ids"] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			w.afterPost(rw, r, back, "", apperr.Field("ids", "зачисление «%s» не найдено", v))
+			return
+		}
+		ids = append(ids, n)
+	}
+	on, err := formDate(r, "completed_on", "дата завершения")
+	if err == nil && on.IsZero() {
+		err = apperr.Field("completed_on", "укажите дату завершения обучения")
+	}
+	if err == nil {
+		err = w.d.Measures.CompleteAll(r.Context(), sc, ids, on)
+	}
+	w.afterPost(rw, r, back, fmt.Sprintf("Завершение обучения записано: %s.", Count(len(ids), "человек", "человека", "человек")), err)
+}
