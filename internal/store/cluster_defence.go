@@ -1,0 +1,339 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/cluster"
+)
+
+// The defences of clusters before a commission: criteria by year and version,
+// the defence, its commission and who scores what, the experts' sheets and
+// the signed protocol.
+
+// SaveCriteria stores a set as the next version of its region's year.
+func (s *Store) SaveCriteria(ctx context.Context, set *cluster.Criteria) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0) + 1 FROM cluster_criteria WHERE region_code = $1 AND year = $2`,
+			set.RegionCode, set.Year).Scan(&set.Version); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO cluster_criteria (region_code, year, version, total, pass_score, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, set.RegionCode, set.Year, set.Version, set.Total, set.PassScore,
+			nullID(set.CreatedBy), tsArg(set.CreatedAt)).Scan(&set.ID); err != nil {
+			return err
+		}
+		for i, c := range set.Criteria {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cluster_criterion (criteria_id, position, ckey, title, indicator, threshold, weight, max_score)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, set.ID, i+1, c.Key, c.Title, c.Indicator, c.Threshold, c.Weight, c.Max); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LatestCriteria returns the newest version of the region's set of a year.
+func (s *Store) LatestCriteria(ctx context.Context, region string, year int) (cluster.Criteria, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC LIMIT 1`, region, year).Scan(&id)
+	if err != nil {
+		return cluster.Criteria{}, notFound(err, "критерии оценки кластеров не утверждены")
+	}
+	return criteriaByID(ctx, s.read, id)
+}
+
+// CriteriaVersions returns every version of the region's set of a year, newest first.
+func (s *Store) CriteriaVersions(ctx context.Context, region string, year int) ([]cluster.Criteria, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, region, year)
+	if err != nil {
+		return nil, fmt.Errorf("store: criteria versions: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var out []cluster.Criteria
+	for _, id := range ids {
+		set, err := criteriaByID(ctx, s.read, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, set)
+	}
+	return out, nil
+}
+
+func criteriaByID(ctx context.Context, db querier, id int64) (cluster.Criteria, error) {
+	var set cluster.Criteria
+	var by sql.NullInt64
+	err := db.QueryRowContext(ctx, `SELECT id, region_code, year, version, total, pass_score, created_by, created_at FROM cluster_criteria WHERE id = $1`, id).
+		Scan(&set.ID, &set.RegionCode, &set.Year, &set.Version, &set.Total, &set.PassScore, &by, timeScan{&set.CreatedAt})
+	if err != nil {
+		return set, notFound(err, "критерии оценки кластеров не найдены")
+	}
+	set.CreatedBy = by.Int64
+	rows, err := db.QueryContext(ctx, `SELECT ckey, title, indicator, threshold, weight, max_score FROM cluster_criterion WHERE criteria_id = $1 ORDER BY position`, id)
+	if err != nil {
+		return set, fmt.Errorf("store: criteria: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c cluster.Criterion
+		if err := rows.Scan(&c.Key, &c.Title, &c.Indicator, &c.Threshold, &c.Weight, &c.Max); err != nil {
+			return set, err
+		}
+		set.Criteria = append(set.Criteria, c)
+	}
+	return set, rows.Err()
+}
+
+// OpenDefence stores a new defence; a region holds one defence a year.
+func (s *Store) OpenDefence(ctx context.Context, d *cluster.Defence) error {
+	err := s.write.QueryRowContext(ctx, `INSERT INTO cluster_defence (region_code, year, criteria_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		d.RegionCode, d.Year, d.Criteria.ID, d.Status, tsArg(d.CreatedAt)).Scan(&d.ID)
+	if isUniqueViolation(err) {
+		return apperr.New(apperr.Conflict, "защиты кластеров %d года уже открыты", d.Year)
+	}
+	if err != nil {
+		return fmt.Errorf("store: open defence: %w", err)
+	}
+	return nil
+}
+
+// Defence returns a defence of the region with its criteria, commission and assignments.
+func (s *Store) Defence(ctx context.Context, region string, id int64) (cluster.Defence, error) {
+	return defenceOf(ctx, s.read, region, id)
+}
+
+func defenceOf(ctx context.Context, db querier, region string, id int64) (cluster.Defence, error) {
+	var d cluster.Defence
+	var criteriaID int64
+	var by sql.NullInt64
+	err := db.QueryRowContext(ctx, `SELECT id, region_code, year, criteria_id, status, chair, signed_at, signed_by, created_at
+		FROM cluster_defence WHERE id = $1 AND region_code = $2`, id, region).
+		Scan(&d.ID, &d.RegionCode, &d.Year, &criteriaID, &d.Status, &d.Chair, timeScan{&d.SignedAt}, &by, timeScan{&d.CreatedAt})
+	if err != nil {
+		return d, notFound(err, "защита кластеров не найдена")
+	}
+	d.SignedBy = by.Int64
+	if d.Criteria, err = criteriaByID(ctx, db, criteriaID); err != nil {
+		return d, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT u.id, u.name, u.login FROM cluster_expert ce JOIN app_user u ON u.id = ce.user_id
+		WHERE ce.defence_id = $1 ORDER BY u.name, u.id`, id)
+	if err != nil {
+		return d, fmt.Errorf("store: commission: %w", err)
+	}
+	for rows.Next() {
+		var e cluster.Expert
+		if err := rows.Scan(&e.UserID, &e.Name, &e.Login); err != nil {
+			rows.Close()
+			return d, err
+		}
+		d.Experts = append(d.Experts, e)
+	}
+	rows.Close()
+	rows, err = db.QueryContext(ctx, `SELECT cluster_id, user_id FROM cluster_assignment WHERE defence_id = $1 ORDER BY cluster_id, user_id`, id)
+	if err != nil {
+		return d, fmt.Errorf("store: assignments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var as cluster.Assignment
+		if err := rows.Scan(&as.ClusterID, &as.UserID); err != nil {
+			return d, err
+		}
+		d.Assignments = append(d.Assignments, as)
+	}
+	return d, rows.Err()
+}
+
+// Defences lists the region's defences, newest first.
+func (s *Store) Defences(ctx context.Context, region string) ([]cluster.Defence, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, region)
+	if err != nil {
+		return nil, fmt.Errorf("store: defences: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var out []cluster.Defence
+	for _, id := range ids {
+		d, err := defenceOf(ctx, s.read, region, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// Experts lists the region's active users of role expert.
+func (s *Store) Experts(ctx context.Context, region string) ([]cluster.Expert, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name, login FROM app_user WHERE region_code = $1 AND role = 'expert' AND NOT disabled ORDER BY name, id`, region)
+	if err != nil {
+		return nil, fmt.Errorf("store: experts: %w", err)
+	}
+	defer rows.Close()
+	var out []cluster.Expert
+	for rows.Next() {
+		var e cluster.Expert
+		if err := rows.Scan(&e.UserID, &e.Name, &e.Login); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SetCommission replaces the commission and the assignments of an open
+// defence; the members must be the region's experts and the clusters its own.
+func (s *Store) SetCommission(ctx context.Context, region string, id int64, experts []int64, as []cluster.Assignment) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		d, err := defenceOf(ctx, tx, region, id)
+		if err != nil {
+			return err
+		}
+		if d.Status == cluster.Signed {
+			return apperr.New(apperr.Conflict, "протокол защит %d года подписан: состав комиссии изменить нельзя", d.Year)
+		}
+		for _, u := range experts {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM app_user WHERE id = $1 AND region_code = $2 AND role = 'expert'`, u, region).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Field("experts", "пользователь № %d не является экспертом региона", u)
+			}
+		}
+		for _, a := range as {
+			var name string
+			var year int
+			err := tx.QueryRowContext(ctx, `SELECT name, year FROM cluster WHERE id = $1 AND region_code = $2`, a.ClusterID, region).Scan(&name, &year)
+			if err == sql.ErrNoRows {
+				return apperr.Field("assignments", "кластер № %d не найден в реестре региона", a.ClusterID)
+			}
+			if err != nil {
+				return err
+			}
+			if year > d.Year {
+				// A cluster is defended only in the years it exists.
+				return apperr.Field("assignments", "кластер «%s» создан в %d году: в защитах %d года его нет", name, year, d.Year)
+			}
+		}
+		for _, q := range []string{`DELETE FROM cluster_assignment WHERE defence_id = $1`, `DELETE FROM cluster_expert WHERE defence_id = $1`} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		seen := map[int64]bool{}
+		for _, u := range experts {
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cluster_expert (defence_id, user_id) VALUES ($1, $2)`, id, u); err != nil {
+				return err
+			}
+		}
+		done := map[cluster.Assignment]bool{}
+		for _, a := range as {
+			if done[a] {
+				continue
+			}
+			done[a] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cluster_assignment (defence_id, cluster_id, user_id) VALUES ($1, $2, $3)`, id, a.ClusterID, a.UserID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SaveSheet replaces an expert's marks of a cluster after check has passed
+// the sheet with the defence as this transaction reads it, so that a
+// protocol signed a moment before is seen.
+func (s *Store) SaveSheet(ctx context.Context, region string, defenceID int64, sh cluster.Sheet, check func(cluster.Defence) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		d, err := defenceOf(ctx, tx, region, defenceID)
+		if err != nil {
+			return err
+		}
+		if err := check(d); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM cluster_mark WHERE defence_id = $1 AND cluster_id = $2 AND user_id = $3`,
+			defenceID, sh.ClusterID, sh.UserID); err != nil {
+			return err
+		}
+		for _, m := range sh.Marks {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cluster_mark (defence_id, cluster_id, user_id, criterion, score, comment, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, defenceID, sh.ClusterID, sh.UserID, m.Criterion, m.Score, m.Comment, tsArg(m.UpdatedAt)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Marks lists every mark of a defence.
+func (s *Store) Marks(ctx context.Context, defenceID int64) ([]cluster.Mark, error) {
+	return marksOf(ctx, s.read, defenceID)
+}
+
+func marksOf(ctx context.Context, db querier, defenceID int64) ([]cluster.Mark, error) {
+	rows, err := db.QueryContext(ctx, `SELECT cluster_id, user_id, criterion, score, comment, updated_at FROM cluster_mark WHERE defence_id = $1
+		ORDER BY cluster_id, user_id, criterion`, defenceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: marks: %w", err)
+	}
+	defer rows.Close()
+	var out []cluster.Mark
+	for rows.Next() {
+		var m cluster.Mark
+		if err := rows.Scan(&m.ClusterID, &m.UserID, &m.Criterion, &m.Score, &m.Comment, timeScan{&m.UpdatedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SignDefence signs an open defence after check has passed it with the
+// marks this transaction reads.
+func (s *Store) SignDefence(ctx context.Context, region string, id int64, chair string, by int64, at time.Time, check func(cluster.Defence, []cluster.Mark) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		d, err := defenceOf(ctx, tx, region, id)
+		if err != nil {
+			return err
+		}
+		marks, err := marksOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := check(d, marks); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE cluster_defence SET status = 'signed', chair = $1, signed_at = $2, signed_by = $3 WHERE id = $4 AND status = 'open'`,
+			strings.TrimSpace(chair), tsArg(at), nullID(by), id)
+		return err
+	})
+}

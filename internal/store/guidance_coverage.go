@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/auth"
+	"marshrut/internal/guidance"
+)
+
+// Coverage of pupils by guidance, its monthly trend, the lists of pupils and
+// classes the schools work from.
+
+// coverageScope keeps a coverage query within the caller's reach: persons'
+// roles by their scope, and roles that see no person (the federal operator,
+// experts) the whole region's counts, which carry no person.
+func coverageScope(sc auth.Scope, a *args) string {
+	if !sc.SeesPersons() && sc.RegionCode != "" {
+		return `l.region_code = ` + a.add(sc.RegionCode)
+	}
+	return learnerScope(sc, "l", a)
+}
+
+// levelHours is the SQL of the hours the school's level asks for.
+const levelHours = `CASE pl.level WHEN 'main' THEN 60 WHEN 'advanced' THEN 80 ELSE 40 END`
+
+// Coverage counts the pupils reached by guidance and informed about targeted
+// education in a school year, by school or by municipality (of the school),
+// and the total over all the caller sees.
+func (s *Store) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
+	var a args
+	y := a.add(int(year))
+	key, name, join := `l.org_id`, `COALESCE(NULLIF(o.short_name, ''), o.name)`, `JOIN organisation o ON o.id = l.org_id`
+	group := ` GROUP BY ` + key + `, ` + name + ` ORDER BY ` + name
+	switch by {
+	case "municipality":
+		key, name, join = `o.municipality_id`, `m.name`, `JOIN organisation o ON o.id = l.org_id JOIN municipality m ON m.id = o.municipality_id`
+		group = ` GROUP BY ` + key + `, ` + name + ` ORDER BY ` + name
+	case "":
+		// The total alone, for dashboards.
+		key, name, join, group = `0`, `'Всего'`, ``, ``
+	}
+	q := `SELECT ` + key + `, ` + name + `, count(*),
+		COALESCE(sum(CASE WHEN r.activities > 0 THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN l.grade >= 9 THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN l.grade >= 9 AND r.informed_on IS NOT NULL THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN r.hours >= ` + levelHours + ` THEN 1 ELSE 0 END), 0),
+		COALESCE(sum(CASE WHEN r.ticket > 0 THEN 1 ELSE 0 END), 0)
+		FROM learner l ` + join + `
+		LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = ` + y + `
+		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + `
+		WHERE ` + coverageScope(sc, &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11` + group
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, guidance.Coverage{}, err
+	}
+	defer rows.Close()
+	var out []guidance.Coverage
+	total := guidance.Coverage{Name: "Всего"}
+	for rows.Next() {
+		var c guidance.Coverage
+		if err := rows.Scan(&c.ID, &c.Name, &c.Pupils, &c.Reached, &c.Seniors, &c.Informed, &c.HoursMet, &c.Ticket); err != nil {
+			return nil, total, err
+		}
+		total.Add(c)
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// Trend counts, for each month of the school year up to now, the pupils
+// reached and informed by its end.
+func (s *Store) Trend(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, now time.Time) ([]guidance.MonthPoint, error) {
+	months := year.Months(now)
+	out := make([]guidance.MonthPoint, len(months))
+	for i, m := range months {
+		out[i].Month = m
+	}
+	for _, col := range []string{"first_on", "informed_on"} {
+		var a args
+		grade := "6"
+		if col == "informed_on" {
+			grade = "9"
+		}
+		rows, err := s.read.QueryContext(ctx, `SELECT r.`+col+`, count(*) FROM guidance_reach r JOIN learner l ON l.id = r.learner_id
+			WHERE r.school_year = `+a.add(int(year))+` AND r.`+col+` IS NOT NULL AND `+coverageScope(sc, &a)+`
+			AND l.status = 'pupil' AND l.grade BETWEEN `+grade+` AND 11 GROUP BY r.`+col, a...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var day time.Time
+			var n int
+			if err := rows.Scan(timeScan{&day}, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			for i, m := range months {
+				if day.Before(m.AddDate(0, 1, 0)) {
+					if col == "first_on" {
+						out[i].Reached += n
+					} else {
+						out[i].Informed += n
+					}
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Pupils returns a page of pupils of grades 6–11 the caller sees with their
+// guidance in a school year, and the total: the lists of pupils not yet
+// reached or not yet informed, and a class's hours against its level.
+func (s *Store) Pupils(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, f guidance.PupilFilter) ([]guidance.Pupil, int, error) {
+	if !sc.SeesPersons() {
+		return nil, 0, apperr.New(apperr.Forbidden, "списки обучающихся вам недоступны")
+	}
+	var a args
+	y := a.add(int(year))
+	where := learnerScope(sc, "l", &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11`
+	if f.OrgID != 0 {
+		where += ` AND l.org_id = ` + a.add(f.OrgID)
+	}
+	if f.Grade != 0 {
+		where += ` AND l.grade = ` + a.add(f.Grade)
+	}
+	if f.Group != "" {
+		where += ` AND l.study_group = ` + a.add(f.Group)
+	}
+	switch f.Not {
+	case "reached":
+		where += ` AND COALESCE(r.activities, 0) = 0`
+	case "informed":
+		where += ` AND l.grade >= 9 AND r.informed_on IS NULL`
+	case "hours":
+		where += ` AND COALESCE(r.hours, 0) < ` + levelHours
+	}
+	from := ` FROM learner l LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = ` + y + `
+		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + ` JOIN organisation o ON o.id = l.org_id`
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+from+` WHERE `+where, a...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.grade, l.study_group, l.org_id,
+		COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(r.activities, 0), COALESCE(r.hours, 0), COALESCE(pl.level, 'basic'), r.informed_on` +
+		from + ` WHERE ` + where + ` ORDER BY o.search_name, l.grade, l.study_group, l.search_name, l.id`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
+	}
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []guidance.Pupil
+	for rows.Next() {
+		var p guidance.Pupil
+		if err := rows.Scan(&p.LearnerID, &p.Name, &p.Grade, &p.Group, &p.OrgID, &p.School, &p.Activities, &p.Hours, &p.Level, timeScan{&p.InformedOn}); err != nil {
+			return nil, 0, err
+		}
+		p.Name = strings.TrimSpace(p.Name)
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// Classes lists the classes of a school's pupils of grades 6–11 with their sizes.
+func (s *Store) Classes(ctx context.Context, sc auth.Scope, orgID int64) ([]guidance.Class, error) {
+	var a args
+	rows, err := s.read.QueryContext(ctx, `SELECT l.grade, l.study_group, count(*) FROM learner l WHERE l.org_id = `+a.add(orgID)+
+		` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND `+learnerScope(sc, "l", &a)+` GROUP BY l.grade, l.study_group ORDER BY l.grade, l.study_group`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []guidance.Class
+	for rows.Next() {
+		var c guidance.Class
+		if err := rows.Scan(&c.Grade, &c.Group, &c.Pupils); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
