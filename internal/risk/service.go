@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -514,108 +513,6 @@ func (s *Service) ForLearner(ctx context.Context, sc auth.Scope, id int64) (Lear
 	out.Missing = rec.Missing(d)
 	out.Cases, err = s.store.CasesOf(ctx, sc, id)
 	return out, err
-}
-
-// OpenCase opens a case for a student the centre sees; the probability at
-// opening is the student's score.
-func (s *Service) OpenCase(ctx context.Context, sc auth.Scope, learnerID int64, note string) (Case, error) {
-	if !CanWorkCases(sc) {
-		return Case{}, apperr.New(apperr.Forbidden, "случаи ведут специалисты центров занятости")
-	}
-	c := Case{RegionCode: sc.RegionCode, LearnerID: learnerID, CZNID: sc.OrgID, Status: CaseOpen, Note: note, OpenedBy: sc.UserID, OpenedAt: s.now()}
-	if row, err := s.store.RiskOf(ctx, sc, learnerID); err == nil {
-		c.Probability = row.Probability
-	} else if !apperr.Is(err, apperr.NotFound) {
-		return c, err
-	}
-	if len([]rune(note)) > 2000 {
-		return c, apperr.Field("note", "комментарий длиннее 2000 знаков")
-	}
-	defer s.forget()
-	return c, s.store.OpenCase(ctx, sc, &c)
-}
-
-// Case returns a case the caller sees, with its actions.
-func (s *Service) Case(ctx context.Context, sc auth.Scope, id int64) (Case, error) {
-	if !CanSee(sc) {
-		return Case{}, notAllowed()
-	}
-	return s.store.Case(ctx, sc, id)
-}
-
-// Cases lists the cases the caller sees.
-func (s *Service) Cases(ctx context.Context, sc auth.Scope, f CaseFilter) ([]Case, int, error) {
-	if !CanSee(sc) {
-		return nil, 0, notAllowed()
-	}
-	switch f.Status {
-	case "", CaseOpen, CaseClosed:
-	default:
-		return nil, 0, apperr.Field("status", "состояние случая: open или closed, а не «%s»", f.Status)
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
-	return s.store.Cases(ctx, sc, f)
-}
-
-// AddAction records an action in an open case.
-func (s *Service) AddAction(ctx context.Context, sc auth.Scope, a *Action) error {
-	if !CanWorkCases(sc) {
-		return apperr.New(apperr.Forbidden, "случаи ведут специалисты центров занятости")
-	}
-	if err := a.Validate(s.now()); err != nil {
-		return err
-	}
-	a.By, a.CreatedAt = sc.UserID, s.now()
-	defer s.forget()
-	return s.store.AddAction(ctx, sc, a)
-}
-
-// Closing is how a case ends: its outcome and, when the young person went
-// to work, the employer and the day the work began, which become a period
-// of the person's employment history.
-type Closing struct {
-	Outcome      CaseOutcome
-	Note         string
-	Since        time.Time // the day the new status began; zero: the day of closing
-	EmployerID   int64     // an employer of the region's registry
-	EmployerName string    // or its name
-}
-
-// CloseCase closes an open case with its outcome; an outcome that is a
-// status (work, study, service, no work) is written into the person's
-// employment history as a period that starts on c.Since. Work asks for the
-// employer and the day it began.
-func (s *Service) CloseCase(ctx context.Context, sc auth.Scope, id int64, c Closing) error {
-	if !CanWorkCases(sc) {
-		return apperr.New(apperr.Forbidden, "случаи ведут специалисты центров занятости")
-	}
-	var errs apperr.List
-	if !c.Outcome.Valid() {
-		errs.Add("outcome", "выберите, чем закончился случай")
-	}
-	if len([]rune(c.Note)) > 2000 {
-		errs.Add("note", "комментарий длиннее 2000 знаков")
-	}
-	c.EmployerName = strings.TrimSpace(c.EmployerName)
-	now := s.now()
-	if c.Outcome == EndEmployed {
-		if c.EmployerID == 0 && c.EmployerName == "" {
-			errs.Add("employer_name", "укажите работодателя, у которого человек начал работать")
-		}
-		if c.Since.IsZero() {
-			errs.Add("since", "укажите дату начала работы")
-		}
-	}
-	if !c.Since.IsZero() && c.Since.After(now) {
-		errs.Add("since", "дата %s ещё не наступила", c.Since.Format("02.01.2006"))
-	}
-	if err := errs.Err(); err != nil {
-		return err
-	}
-	defer s.forget()
-	return s.store.CloseCase(ctx, sc, id, c, now)
 }
 
 // Figures are the early-warning figures of what the caller sees.
