@@ -86,7 +86,7 @@ func TestRecommendations(t *testing.T) {
 	}
 	checkScore(t, "graduate", it.Graduate, "pay", "distance", "specialty", "level", "ddo")
 	checkScore(t, "employer", it.EmployerView, "specialty", "grades", "practice", "exam", "mentor", "contract")
-	for _, want := range []string{"зарплата 80000 ₽", "в соседнем муниципалитете", "по специальности 22.02.06: профессия «электрогазосварщик»"} {
+	for _, want := range []string{"зарплата 80\u202f000\u00a0₽", "в соседнем муниципалитете", "по специальности 22.02.06: профессия «электрогазосварщик»"} {
 		if !strings.Contains(it.Reasons, want) {
 			t.Errorf("reasons %q lack %q", it.Reasons, want)
 		}
