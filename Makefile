@@ -19,9 +19,7 @@ build:
 # generating and rendering, where the race detector costs 5-30 times the
 # time and finds nothing the package tests do not. They run without it; the
 # program's concurrent paths (server, monitor, jobs, store pools) are raced
-# in their own packages and under the load test below. (The shutdown test
-# under -race once reported a race between the monthly report's scheduler
-# and the end of serve; it runs without -race until that is understood.)
+# in their own packages and under the load and shutdown tests below.
 WHOLE     := ./cmd/marshrut ./internal/demo ./internal/rollup
 
 ## test: every test; store tests also run on PostgreSQL when MARSHRUT_TEST_POSTGRES_DSN is set
@@ -29,7 +27,7 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/cmd/marshrut$$' -e '/internal/demo$$' -e '/internal/rollup$$')
 	$(GO) test -count=1 -timeout 20m $(WHOLE)
-	$(GO) test -race -count=1 -timeout 10m -run 'TestLoadMixWithoutErrors' ./cmd/marshrut
+	$(GO) test -race -count=1 -timeout 10m -run 'TestLoadMixWithoutErrors|TestServeShutsDown' ./cmd/marshrut
 
 ## bench: the benchmarks whose figures are in BENCHMARKS.md
 bench:

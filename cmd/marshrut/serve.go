@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -141,9 +142,12 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	} else if n > 0 {
 		log.Info("statuses read again", "learners", n)
 	}
-	go refreshStatuses(ctx, st, a.monitor, cfg.Region, cfg.Location(), log)
-	go a.monitor.Snapshot(ctx, cfg.Region)
-	go a.reports.Schedule(ctx, cfg.Region, time.Hour, log)
+	// The work in the background ends with ctx; the scheduler may start a
+	// job, so it must have returned before the jobs in flight are waited for.
+	var background sync.WaitGroup
+	background.Go(func() { refreshStatuses(ctx, st, a.monitor, cfg.Region, cfg.Location(), log) })
+	background.Go(func() { a.monitor.Snapshot(ctx, cfg.Region) })
+	background.Go(func() { a.reports.Schedule(ctx, cfg.Region, time.Hour, log) })
 	// Notices by e-mail go out when the installation names its SMTP server.
 	if cfg.SMTPURL != "" {
 		srv, err := mail.ParseURL(cfg.SMTPURL)
@@ -155,7 +159,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 			base = "http://" + cfg.Addr
 		}
 		sender := &mail.Sender{Outbox: st, Server: srv, BaseURL: base, Log: log, Now: time.Now}
-		go sender.Run(ctx, 30*time.Second)
+		background.Go(func() { sender.Run(ctx, 30*time.Second) })
 	}
 	h := a.handler
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -233,7 +237,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	if err := hs.Shutdown(shutdown); err != nil {
 		return err
 	}
-	// Jobs in flight finish before the store closes.
+	// Jobs in flight finish before the store closes, once nothing can start
+	// another.
+	background.Wait()
 	a.jobs.Wait()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
