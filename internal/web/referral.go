@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
@@ -110,7 +109,7 @@ func (w *Web) serviceForm(ctx context.Context, sc auth.Scope, s referral.Offerin
 	// caller sees, not yet ended.
 	if w.d.Measures != nil && activemeasures.CanSee(sc) {
 		progs, _, _ := w.d.Measures.Programmes(ctx, sc, activemeasures.Filter{Limit: 200})
-		today := time.Now()
+		today := referral.Day(w.d.Referrals.Now())
 		for _, p := range progs {
 			_, groups, err := w.d.Measures.Programme(ctx, sc, p.ID)
 			if err != nil {
