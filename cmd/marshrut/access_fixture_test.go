@@ -17,7 +17,6 @@ import (
 
 	"marshrut/internal/auth"
 	"marshrut/internal/balance"
-	"marshrut/internal/config"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/report"
@@ -64,7 +63,7 @@ type accessFixture struct {
 func newAccessFixture(t *testing.T) *accessFixture {
 	t.Helper()
 	ctx := context.Background()
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.DatabaseURL = filepath.Join(t.TempDir(), "access.db")
 	cfg.LogLevel = 8 // quiet
 	cfg.Region = homeRegion
@@ -73,7 +72,7 @@ func newAccessFixture(t *testing.T) *accessFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := &env{stdout: io.Discard, stderr: io.Discard}
+	e := &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -83,9 +82,9 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	must(generate(ctx, e, &cfg, st, 11, 4000))
 	must(demoUsers(ctx, io.Discard, &cfg, st))
 	must(demoRun(ctx, e, &cfg, st, 11))
-	must(demoRisk(ctx, e, st, cfg.Region, 11))
-	must(demoMeasures(ctx, e, st, cfg.Region, 11))
-	must(demoServices(ctx, e, st, cfg.Region))
+	must(demoRisk(ctx, e, st, &cfg, 11))
+	must(demoMeasures(ctx, e, st, &cfg, 11))
+	must(demoServices(ctx, e, st, &cfg))
 	other := cfg
 	other.Region = foreignRegion
 	must(generate(ctx, e, &other, st, 12, 400))
@@ -98,7 +97,7 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	t.Cleanup(func() { db.Close() })
 	f.db = db
 
-	authSvc := auth.NewService(st, cfg.SessionTTL, time.Now)
+	authSvc := auth.NewService(st, cfg.SessionTTL, testClock)
 	for _, login := range accessLogins {
 		u, _, err := st.UserByLogin(ctx, login)
 		must(err)
@@ -115,7 +114,7 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	_, tok, err := authSvc.CreateToken(ctx, spare, "запасной")
 	must(err)
 	f.spareUserToken = tok.ID
-	now := time.Now()
+	now := testClock()
 	for _, login := range append([]string{"spare" + homeRegion}, accessLogins...) {
 		u, _, err := st.UserByLogin(ctx, login)
 		must(err)
@@ -156,11 +155,11 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	must(err)
 	key, err := rollup.ParsePrivateKey(pemKey)
 	must(err)
-	rcfg := config.Default()
+	rcfg := testConfig()
 	rcfg.Region = homeRegion
 	signed, _, err := buildRollup(ctx, &rcfg, st, key)
 	must(err)
-	roll := rollup.NewService(st, time.Now)
+	roll := rollup.NewService(st, testClock)
 	must(roll.Trust(ctx, auth.SystemScope(homeRegion), homeRegion, rollupKeyText(pub)))
 	_, err = roll.Import(ctx, auth.SystemScope(homeRegion), signed)
 	must(err)
@@ -216,7 +215,7 @@ func (f *accessFixture) login(login string) (cookie, csrf string) {
 }
 
 func (f *accessFixture) authenticate(cookie string) (auth.User, auth.Session, auth.User, error) {
-	sess, u, err := auth.NewService(f.st, time.Hour, time.Now).Authenticate(f.ctx, cookie)
+	sess, u, err := auth.NewService(f.st, time.Hour, testClock).Authenticate(f.ctx, cookie)
 	return u, sess, u, err
 }
 

@@ -47,6 +47,7 @@ func flags(name string, e *env, cfg *config.Config) *flag.FlagSet {
 	fs := flag.NewFlagSet("marshrut "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	cfg.Register(fs)
+	cfg.Clock = e.clock
 	return fs
 }
 
@@ -57,6 +58,7 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 	if err != nil {
 		return nil, err
 	}
+	st.SetClock(cfg.NowFunc())
 	if err := st.Migrate(ctx); err != nil {
 		st.Close()
 		return nil, err

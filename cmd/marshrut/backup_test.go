@@ -13,14 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"marshrut/internal/config"
 	"marshrut/internal/store"
 )
 
 // checksums fingerprints every table of the database at dsn.
 func checksums(t *testing.T, dsn string) map[string]store.Checksum {
 	t.Helper()
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.LogLevel = 8
 	st, err := store.Open(context.Background(), dsn, cfg.Logger())
 	if err != nil {

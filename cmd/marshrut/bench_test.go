@@ -33,7 +33,7 @@ import (
 func benchRegion(b *testing.B, n int) (*config.Config, *store.Store) {
 	b.Helper()
 	ctx := context.Background()
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.LogLevel = 8
 	cfg.DatabaseURL = os.Getenv("MARSHRUT_BENCH_DB")
 	if pg := os.Getenv("MARSHRUT_BENCH_POSTGRES_DSN"); pg != "" {
@@ -50,7 +50,7 @@ func benchRegion(b *testing.B, n int) (*config.Config, *store.Store) {
 	if _, total, err := st.Learners(ctx, auth.SystemScope(cfg.Region), learnerFilterOne); err != nil {
 		b.Fatal(err)
 	} else if total == 0 {
-		e := &env{stdout: io.Discard, stderr: io.Discard}
+		e := &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}
 		if err := generate(ctx, e, &cfg, st, 1, n); err != nil {
 			b.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func BenchmarkPages(b *testing.B) {
 	// The coverage of the whole region counted afresh, as the first dashboard
 	// after a write sees it; later ones reuse the count for two minutes.
 	b.Run("coverage/region-uncached", func(b *testing.B) {
-		year := guidance.YearOf(time.Now())
+		year := guidance.YearOf(testClock())
 		var times []time.Duration
 		for b.Loop() {
 			start := time.Now()
@@ -173,7 +173,7 @@ func BenchmarkAPIList(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	secret, _, err := auth.NewService(st, time.Hour, time.Now).CreateToken(context.Background(), u, "bench")
+	secret, _, err := auth.NewService(st, time.Hour, testClock).CreateToken(context.Background(), u, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func BenchmarkServeRSS(b *testing.B) {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
 	db := filepath.Join(dir, "demo.db")
-	if out, err := exec.Command(bin, "demo", "--db", db, "--generate-only").CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, "demo", "--db", db, "--today", testDayArg, "--generate-only").CombinedOutput(); err != nil {
 		b.Fatalf("demo: %v\n%s", err, out)
 	}
 	for b.Loop() {
@@ -273,7 +273,7 @@ func BenchmarkServeRSS(b *testing.B) {
 func BenchmarkMonitorSnapshot(b *testing.B) {
 	cfg, st := benchRegion(b, 1_000_000)
 	for b.Loop() {
-		if _, err := st.MonitorSnapshot(context.Background(), cfg.Region, time.Now(), nil); err != nil {
+		if _, err := st.MonitorSnapshot(context.Background(), cfg.Region, testClock(), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -295,7 +295,7 @@ func BenchmarkMeasures(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	secret, _, err := auth.NewService(st, time.Hour, time.Now).CreateToken(ctx, u, "bench")
+	secret, _, err := auth.NewService(st, time.Hour, testClock).CreateToken(ctx, u, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -35,7 +34,7 @@ func gapNumber(t *testing.T, s string) int {
 func TestBrowserBalance(t *testing.T) {
 	ctx := browser(t)
 	srv, _, _ := demoServer(t)
-	year := balance.SchoolYear(time.Now()) + 3 // three years ahead: a column of the main table
+	year := balance.SchoolYear(testClock()) + 3 // three years ahead: a column of the main table
 
 	do(t, ctx, login(srv.URL, "region"), chromedp.Navigate(srv.URL+"/balance"), chromedp.WaitVisible(css(`#balance`)))
 	text := textOf(t, ctx, "main")

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -18,7 +17,7 @@ import (
 func TestBrowserMeasures(t *testing.T) {
 	ctx := browser(t)
 	srv, st, cfg := demoServer(t)
-	if err := demoMeasures(context.Background(), &env{stdout: io.Discard, stderr: io.Discard}, st, cfg.Region, 3); err != nil {
+	if err := demoMeasures(context.Background(), &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}, st, cfg, 3); err != nil {
 		t.Fatal(err)
 	}
 	number := func(sel string) int {
@@ -46,7 +45,7 @@ func TestBrowserMeasures(t *testing.T) {
 
 	do(t, ctx, chromedp.Navigate(srv.URL+"/measures"), chromedp.WaitVisible(css(`#programmes`)),
 		chromedp.Click(css(`#programmes tbody tr:first-child td:first-child a`)), chromedp.WaitVisible(css(`form[action$="/groups"]`)))
-	today := time.Now()
+	today := testClock()
 	do(t, ctx,
 		chromedp.SendKeys(css(`form[action$="/groups"] input[name=name]`), "ПРОБА-1"),
 		chromedp.SetValue(css(`form[action$="/groups"] input[name=starts_on]`), today.AddDate(0, 0, -30).Format("2006-01-02")),

@@ -22,8 +22,8 @@ func TestBrowserRisk(t *testing.T) {
 	ctx := browser(t)
 	srv, st, cfg := demoServer(t)
 	// A group of a programme of active measures that takes people now.
-	today := time.Now().UTC().Truncate(24 * time.Hour)
-	ms := measures.NewService(st, time.Now)
+	today := testClock().UTC().Truncate(24 * time.Hour)
+	ms := measures.NewService(st, testClock)
 	region := auth.Scope{Role: auth.Region, RegionCode: cfg.Region}
 	prog := measures.Programme{Name: "Сварщик ручной дуговой сварки", ProviderName: "АНО ДПО «Учебный центр „Профи“»", Customer: measures.B2G,
 		Profession: "Сварщик", Hours: 256, Format: measures.FullTime, Price: 40000}
@@ -117,7 +117,7 @@ func TestBrowserRisk(t *testing.T) {
 	}
 	do(t, ctx,
 		chromedp.SetValue(css(`form[action$="/close"] select[name=outcome]`), "employed"),
-		chromedp.SetValue(css(`form[action$="/close"] input[name=since]`), time.Now().AddDate(0, 0, -1).Format("2006-01-02")),
+		chromedp.SetValue(css(`form[action$="/close"] input[name=since]`), testClock().AddDate(0, 0, -1).Format("2006-01-02")),
 		chromedp.SendKeys(css(`form[action$="/close"] input[name=employer_name]`), "ООО «Камчатская верфь»"),
 		chromedp.Click(css(`form[action$="/close"] button`)),
 		// The page after closing has no forms to work the case.

@@ -61,7 +61,7 @@ func browser(t *testing.T) context.Context {
 func demoServer(t *testing.T) (*httptest.Server, *store.Store, *config.Config) {
 	t.Helper()
 	ctx := context.Background()
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.LogLevel = 8 // quiet
 	base := demoBase(t)
 	cfg.DatabaseURL = filepath.Join(t.TempDir(), "browser.db")
@@ -95,7 +95,7 @@ func demoBase(t *testing.T) string {
 		}
 		base.dir = dir
 		ctx := context.Background()
-		cfg := config.Default()
+		cfg := testConfig()
 		cfg.DatabaseURL = filepath.Join(dir, "base.db")
 		cfg.LogLevel = 8
 		st, err := openStore(ctx, &cfg, cfg.Logger())
@@ -103,7 +103,7 @@ func demoBase(t *testing.T) string {
 			base.err = err
 			return
 		}
-		e := &env{stdout: io.Discard, stderr: io.Discard}
+		e := &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}
 		if base.err = generate(ctx, e, &cfg, st, 11, 4000); base.err == nil {
 			base.err = demoUsers(ctx, io.Discard, &cfg, st)
 		}

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"marshrut/internal/auth"
-	"marshrut/internal/config"
 	"marshrut/internal/store"
 )
 
@@ -69,7 +68,7 @@ func TestMain(m *testing.M) {
 // binary, in a process of its own as a person would.
 func demoRegion(t *testing.T, db string, n int) {
 	t.Helper()
-	out, err := exec.Command(buildBinary(t), "demo", "--db", db, "--learners", strconv.Itoa(n), "--generate-only").CombinedOutput()
+	out, err := exec.Command(buildBinary(t), "demo", "--db", db, "--learners", strconv.Itoa(n), "--today", testDayArg, "--generate-only").CombinedOutput()
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
@@ -203,7 +202,7 @@ func TestMatchKilledHalfway(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	db := filepath.Join(t.TempDir(), "match.db")
-	if out, err := exec.Command(bin, "demo", "--db", db, "--learners", "20000", "--generate-only").CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, "demo", "--db", db, "--learners", "20000", "--today", testDayArg, "--generate-only").CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
 	lite := sqliteOf(t, db)
@@ -248,7 +247,7 @@ func TestMatchKilledHalfway(t *testing.T) {
 			t.Fatalf("run %d after a kill: %s with %d proposals (a whole run has %d)", id, status, n, whole)
 		}
 		// The program starts again, as the server does: the interrupted run is marked failed.
-		cfg := config.Default()
+		cfg := testConfig()
 		cfg.DatabaseURL, cfg.LogLevel = db, 8
 		st, err := openStore(context.Background(), &cfg, cfg.Logger())
 		if err != nil {
@@ -363,7 +362,7 @@ func TestPostgresOutage(t *testing.T) {
 		u.Host = p.addr
 		down, up = p.down, func() { p.up(t) }
 	}
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.DatabaseURL, cfg.LogLevel = u.String(), 8
 	st, err := openStore(context.Background(), &cfg, cfg.Logger())
 	if err != nil {
@@ -380,7 +379,7 @@ func TestPostgresOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := auth.NewService(st, time.Hour, time.Now).CreateToken(context.Background(), user, "outage")
+	secret, _, err := auth.NewService(st, time.Hour, testClock).CreateToken(context.Background(), user, "outage")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,16 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "зерно генератора: одно и то же зерно даёт один и тот же регион")
 	n := fs.Int("learners", 0, fmt.Sprintf("число обучающихся (0 — как в Камчатском крае, %d)", demo.DefaultLearners))
 	only := fs.Bool("generate-only", false, "только создать данные, не запускать сервер")
+	today := fs.String("today", "", "день, на который создаётся регион, ГГГГ-ММ-ДД (по умолчанию сегодня); с этого дня идут и часы сервера демонстрации")
 	if err := cfg.Parse(fs, args, e.getenv); err != nil {
 		return err
+	}
+	if *today != "" {
+		clock, err := clockFrom(*today, cfg.Location())
+		if err != nil {
+			return fmt.Errorf("--today: %w", err)
+		}
+		cfg.Clock = clock
 	}
 	if *n < 0 {
 		return fmt.Errorf("--learners: число обучающихся не может быть отрицательным")
@@ -50,16 +58,16 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if err := demoRun(ctx, e, &cfg, st, *seed); err != nil {
 			return err
 		}
-		if err := demoRisk(ctx, e, st, cfg.Region, *seed); err != nil {
+		if err := demoRisk(ctx, e, st, &cfg, *seed); err != nil {
 			return err
 		}
-		if err := demoMeasures(ctx, e, st, cfg.Region, *seed); err != nil {
+		if err := demoMeasures(ctx, e, st, &cfg, *seed); err != nil {
 			return err
 		}
-		if err := demoServices(ctx, e, st, cfg.Region); err != nil {
+		if err := demoServices(ctx, e, st, &cfg); err != nil {
 			return err
 		}
-		if err := demoTargets(ctx, e, st, cfg.Region); err != nil {
+		if err := demoTargets(ctx, e, st, &cfg); err != nil {
 			return err
 		}
 		if err := demoFeeds(ctx, e, &cfg, st); err != nil {
@@ -78,7 +86,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 func generate(ctx context.Context, e *env, cfg *config.Config, st *store.Store, seed uint64, n int) error {
 	fmt.Fprintf(e.stdout, "Создаётся демонстрационный регион (зерно %d) в %s…\n", seed, cfg.DatabaseURL)
 	last := time.Now()
-	opt := demo.Options{Seed: seed, Learners: n, Region: cfg.Region, Now: time.Now(),
+	opt := demo.Options{Seed: seed, Learners: n, Region: cfg.Region, Now: cfg.Now(),
 		Progress: func(step string, done, total int) {
 			if time.Since(last) > 2*time.Second || done == total {
 				last = time.Now()
@@ -104,6 +112,17 @@ func generate(ctx context.Context, e *env, cfg *config.Config, st *store.Store, 
 	return nil
 }
 
+// clockFrom is the clock of a demo region as of day: that day at the
+// present time of day, running on from it.
+func clockFrom(day string, loc *time.Location) (func() time.Time, error) {
+	d, err := config.ParseDay(day, loc)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().In(loc)
+	return config.StartingAt(time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), now.Second(), 0, loc)), nil
+}
+
 // learnerFilterOne asks only whether there is anyone at all.
 var learnerFilterOne = learner.Filter{Limit: 1}
 
@@ -112,7 +131,7 @@ var learnerFilterOne = learner.Filter{Limit: 1}
 // accepted (they become jobs) and some declined.
 func demoRun(ctx context.Context, e *env, cfg *config.Config, st *store.Store, seed uint64) error {
 	sys := auth.SystemScope(cfg.Region)
-	svc := routing.NewService(st, inline{}, time.Now)
+	svc := routing.NewService(st, inline{}, cfg.NowFunc())
 	run, err := svc.Start(ctx, sys, routing.Stable, 1, seed)
 	if err != nil {
 		return fmt.Errorf("распределение в демонстрационном регионе: %w", err)
@@ -152,12 +171,13 @@ func demoRun(ctx context.Context, e *env, cfg *config.Config, st *store.Store, s
 
 // demoTargets sets the targets a regional ministry would: last year's and
 // this year's, with what they rest on, so that the catalogue shows a history.
-func demoTargets(ctx context.Context, e *env, st *store.Store, region string) error {
+func demoTargets(ctx context.Context, e *env, st *store.Store, cfg *config.Config) error {
+	region := cfg.Region
 	u, _, err := st.UserByLogin(ctx, "region")
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := cfg.Now()
 	year := now.Year()
 	pct := func(v float64) *float64 { return &v }
 	for i, t := range []kpi.Target{
@@ -196,7 +216,7 @@ func demoRollup(ctx context.Context, e *env, cfg *config.Config, st *store.Store
 	if err != nil {
 		return fmt.Errorf("сводка демонстрационного региона: %w", err)
 	}
-	svc := rollup.NewService(st, time.Now)
+	svc := rollup.NewService(st, cfg.NowFunc())
 	sys := auth.SystemScope(cfg.Region)
 	if err := svc.Trust(ctx, sys, cfg.Region, rollupKeyText(pub)); err != nil {
 		return err

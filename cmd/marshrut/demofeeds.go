@@ -35,7 +35,7 @@ func demoFeeds(ctx context.Context, e *env, cfg *config.Config, st *store.Store)
 	fresh := func() *kpi.Service {
 		// A new snapshot each time: the catalogue's view of the day is kept
 		// until a write through the server marks it stale.
-		_, figures := newFigures(cfg, st, balance.NewService(st, time.Now), measures.NewService(st, time.Now), time.Now)
+		_, figures := newFigures(cfg, st, balance.NewService(st, cfg.NowFunc()), measures.NewService(st, cfg.NowFunc()), cfg.NowFunc())
 		return figures
 	}
 	measure := func() (kpi.Item, error) {
@@ -149,7 +149,7 @@ func demoFeeds(ctx context.Context, e *env, cfg *config.Config, st *store.Store)
 		}
 		k := imports.Kinds[f.kind]
 		m, _ := exchange.Recognise(tab.Header(), k.Fields)
-		rep, err := k.Run(ctx, im, tab, m, imports.Options{Region: region, OrgID: f.orgID, Now: time.Now()})
+		rep, err := k.Run(ctx, im, tab, m, imports.Options{Region: region, OrgID: f.orgID, Now: cfg.Now()})
 		tab.Close()
 		if err != nil {
 			return fmt.Errorf("демонстрационный файл %s: %w", path, err)

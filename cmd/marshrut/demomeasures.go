@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"marshrut/internal/config"
 	"marshrut/internal/demo"
 	"marshrut/internal/measures"
 	"marshrut/internal/store"
@@ -13,8 +14,8 @@ import (
 // demoMeasures fills the programmes of active employment measures of the
 // demo region; most groups are formed by the employment centre of the demo
 // user «czn», so that its pages are full on the first run.
-func demoMeasures(ctx context.Context, e *env, st *store.Store, region string, seed uint64) error {
-	now := time.Now()
+func demoMeasures(ctx context.Context, e *env, st *store.Store, cfg *config.Config, seed uint64) error {
+	region, now := cfg.Region, cfg.Now()
 	var main int64
 	if u, _, err := st.UserByLogin(ctx, "czn"); err == nil {
 		main = u.OrgID

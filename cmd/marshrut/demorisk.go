@@ -7,6 +7,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/config"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/risk"
@@ -17,8 +18,8 @@ import (
 // scores the coming graduation, and lets the demo employment centre work
 // cases for some of its at-risk graduates: contacts, consultations,
 // vacancies, and outcomes for the older cases.
-func demoRisk(ctx context.Context, e *env, st *store.Store, region string, seed uint64) error {
-	now := time.Now()
+func demoRisk(ctx context.Context, e *env, st *store.Store, cfg *config.Config, seed uint64) error {
+	region, now := cfg.Region, cfg.Now()
 	svc := risk.NewService(st, inline{}, func() time.Time { return now })
 	sys := auth.SystemScope(region)
 	m, err := svc.Train(ctx, sys, "", seed)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/config"
 	"marshrut/internal/measures"
 	"marshrut/internal/org"
 	"marshrut/internal/referral"
@@ -18,8 +19,8 @@ import (
 // centre of the demo region and lets the demo user's centre refer the
 // people of its open cases: to a consultation, to training, to a vacancy
 // recommended to them; some referrals have their results.
-func demoServices(ctx context.Context, e *env, st *store.Store, region string) error {
-	now := time.Now()
+func demoServices(ctx context.Context, e *env, st *store.Store, cfg *config.Config) error {
+	region, now := cfg.Region, cfg.Now()
 	today := referral.Day(now)
 	svc := referral.NewService(st, func() time.Time { return now })
 	centres, _, err := st.Organisations(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 100})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"marshrut/internal/auth"
 	"marshrut/internal/cluster"
@@ -89,7 +88,7 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		{Login: "pupil", Name: pupils[0].FirstName + " " + pupils[0].LastName, Role: auth.Learner, LearnerID: pupils[0].ID},
 		{Login: "federal", Name: "Федеральный оператор", Role: auth.Federal},
 	}
-	svc := auth.NewService(st, cfg.SessionTTL, time.Now)
+	svc := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc())
 	fmt.Fprintf(w, "Пользователи демонстрационного региона (пароль у всех — %s):\n", DemoPassword)
 	for i := range users {
 		u := &users[i]
@@ -116,7 +115,7 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		return fmt.Errorf("кабинеты молодых людей: %w", err)
 	}
 	fmt.Fprintf(w, "  %-11s %s — %s\n", "parent", auth.Guardian.Name(), "кабинет родителя ученика pupil")
-	if err := demo.Commission(ctx, cluster.NewService(st, time.Now), byLogin["region"], byLogin["expert"],
+	if err := demo.Commission(ctx, cluster.NewService(st, cfg.NowFunc()), byLogin["region"], byLogin["expert"],
 		[]auth.User{byLogin["expert2"], byLogin["expert3"]}, 11); err != nil {
 		return fmt.Errorf("защиты кластеров: %w", err)
 	}

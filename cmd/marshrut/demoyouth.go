@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
@@ -21,8 +20,8 @@ import (
 // college's graduates to the demo employer's vacancies in every state, with
 // the messages they produce.
 func demoYouth(ctx context.Context, cfg *config.Config, st *store.Store, byLogin map[string]auth.User, college, employer org.Organisation) error {
-	svc := auth.NewService(st, cfg.SessionTTL, time.Now)
-	young := youth.NewService(st, st, time.Now)
+	svc := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc())
+	young := youth.NewService(st, st, cfg.NowFunc())
 	pupil := byLogin["pupil"]
 	parent := auth.User{Login: "parent", Name: "Родитель ученика", Role: auth.Guardian, LearnerID: pupil.LearnerID, RegionCode: cfg.Region}
 	if l, err := st.Learner(ctx, auth.SystemScope(cfg.Region), pupil.LearnerID); err == nil {
@@ -42,7 +41,7 @@ func demoYouth(ctx context.Context, cfg *config.Config, st *store.Store, byLogin
 	}
 
 	// Profiles the demo graduate and pupil keep, with achievements.
-	year := time.Now().Year()
+	year := cfg.Now().Year()
 	profiles := []struct {
 		login   string
 		profile youth.Profile

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"marshrut/internal/auth"
 	"marshrut/internal/balance"
@@ -81,7 +80,7 @@ func forecastBalance(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := balance.NewService(st, time.Now)
+	svc := balance.NewService(st, cfg.NowFunc())
 	res, err := svc.Balance(ctx, auth.SystemScope(cfg.Region), *scenario)
 	if err != nil {
 		return err
@@ -145,7 +144,7 @@ func forecastLimit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := balance.NewService(st, time.Now).SetMaxChange(ctx, auth.SystemScope(cfg.Region), pct/100); err != nil {
+	if err := balance.NewService(st, cfg.NowFunc()).SetMaxChange(ctx, auth.SystemScope(cfg.Region), pct/100); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Предел изменения приёма: %g %% в год.\n", pct)
@@ -168,7 +167,7 @@ func forecastProposals(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := balance.NewService(st, time.Now)
+	svc := balance.NewService(st, cfg.NowFunc())
 	sc := auth.SystemScope(cfg.Region)
 	res, err := svc.Balance(ctx, sc, 0)
 	if err != nil {
@@ -244,7 +243,7 @@ func forecastImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rep, err := imports.Balance(ctx, balance.NewService(st, time.Now), auth.SystemScope(cfg.Region), rest[0], f, rest[1])
+	rep, err := imports.Balance(ctx, balance.NewService(st, cfg.NowFunc()), auth.SystemScope(cfg.Region), rest[0], f, rest[1])
 	if err != nil {
 		return err
 	}

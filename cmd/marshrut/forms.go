@@ -78,7 +78,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if _, err := st.RefreshStatuses(ctx, cfg.Region); err != nil {
 		return err
 	}
-	_, figures := newFigures(&cfg, st, balance.NewService(st, time.Now), measures.NewService(st, time.Now), time.Now)
+	_, figures := newFigures(&cfg, st, balance.NewService(st, cfg.NowFunc()), measures.NewService(st, cfg.NowFunc()), cfg.NowFunc())
 	sh, err := newForms(st, figures).Build(ctx, auth.SystemScope(cfg.Region), name, opt)
 	if err != nil {
 		return err

@@ -109,7 +109,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	keepMemoryFlat(e)
 
 	bar := newProgress(e.stderr, info.Size(), counter)
-	rep, err := table.Run(ctx, newImporter(st), tab, m, imports.Options{Region: cfg.Region, OrgID: *orgID, DryRun: *dry, Now: time.Now(),
+	rep, err := table.Run(ctx, newImporter(st), tab, m, imports.Options{Region: cfg.Region, OrgID: *orgID, DryRun: *dry, Now: cfg.Now(),
 		Progress: bar.update})
 	bar.done()
 	if err != nil {
@@ -176,7 +176,7 @@ func runImportVacancies(ctx context.Context, e *env, args []string) error {
 	keepMemoryFlat(e)
 	counter := &countingReader{r: f}
 	bar := newProgress(e.stderr, info.Size(), counter)
-	rep, err := newImporter(st).Vacancies(ctx, counter, file, tf, imports.Options{Region: cfg.Region, DryRun: *dry, Now: time.Now(), Progress: bar.update})
+	rep, err := newImporter(st).Vacancies(ctx, counter, file, tf, imports.Options{Region: cfg.Region, DryRun: *dry, Now: cfg.Now(), Progress: bar.update})
 	bar.done()
 	if err != nil {
 		return err

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"marshrut/internal/auth"
-	"marshrut/internal/config"
 	"marshrut/internal/learner"
 )
 
@@ -25,11 +24,11 @@ func TestImportKilledHalfway(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildBinary(t)
 	db := filepath.Join(dir, "kill.db")
-	if out, err := exec.Command(bin, "demo", "--db", db, "--learners", "2000", "--generate-only").CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, "demo", "--db", db, "--learners", "2000", "--today", testDayArg, "--generate-only").CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
 	count := func() int {
-		cfg := config.Default()
+		cfg := testConfig()
 		cfg.DatabaseURL, cfg.LogLevel = db, 8
 		st, err := openStore(context.Background(), &cfg, cfg.Logger())
 		if err != nil {

@@ -68,7 +68,7 @@ func serveForLoad(tb testing.TB, cfg *config.Config, st *store.Store) *loadTarge
 	c := *cfg
 	c.Addr = "127.0.0.1:0"
 	go func() {
-		done <- serve(ctx, &env{stdout: io.Discard, stderr: io.Discard}, &c, st, func(a string) { addr <- a })
+		done <- serve(ctx, &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}, &c, st, func(a string) { addr <- a })
 	}()
 	var base string
 	select {
@@ -121,7 +121,7 @@ func serveForLoad(tb testing.TB, cfg *config.Config, st *store.Store) *loadTarge
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if t.token, _, err = auth.NewService(st, time.Hour, time.Now).CreateToken(context.Background(), u, "load"); err != nil {
+	if t.token, _, err = auth.NewService(st, time.Hour, testClock).CreateToken(context.Background(), u, "load"); err != nil {
 		tb.Fatal(err)
 	}
 	pick := func(login string) func(r *rand.Rand) string {
@@ -286,7 +286,7 @@ func TestLoadMixWithoutErrors(t *testing.T) {
 	}
 	db := filepath.Join(t.TempDir(), "load.db")
 	demoRegion(t, db, 300)
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.DatabaseURL, cfg.LogLevel = db, 8
 	st, err := openStore(context.Background(), &cfg, cfg.Logger())
 	if err != nil {

@@ -14,10 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"marshrut/internal/auth"
-	"marshrut/internal/config"
 	"marshrut/internal/learner"
 )
 
@@ -51,7 +49,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "logs.db")
 	demoRegion(t, db, 400)
 	var logs syncBuffer
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.DatabaseURL, cfg.LogLevel, cfg.LogTo = db, slog.LevelDebug, &logs
 	st, err := openStore(ctx, &cfg, cfg.Logger())
 	if err != nil {
@@ -118,7 +116,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := auth.NewService(st, cfg.SessionTTL, time.Now).CreateToken(ctx, u, "logs")
+	secret, _, err := auth.NewService(st, cfg.SessionTTL, testClock).CreateToken(ctx, u, "logs")
 	if err != nil {
 		t.Fatal(err)
 	}

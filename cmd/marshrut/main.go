@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // the region's time zone on machines without a zoneinfo database
 
 	"marshrut/internal/apperr"
@@ -27,6 +28,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	clock          func() time.Time // the present: time.Now when nil
 }
 
 func commands() []command {

@@ -11,14 +11,12 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"marshrut/internal/config"
 )
 
 func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	e := &env{clock: testClock, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
 	code := run(context.Background(), args, e)
 	return code, out.String(), errb.String()
 }
@@ -59,7 +57,7 @@ func TestCommands(t *testing.T) {
 // serve answers health checks and stops cleanly when its context ends.
 func TestServeShutsDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.DatabaseURL = filepath.Join(t.TempDir(), "serve.db")
 	cfg.Addr = "127.0.0.1:0"
 	cfg.LogLevel = 8
@@ -71,7 +69,7 @@ func TestServeShutsDown(t *testing.T) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, &env{stdout: io.Discard, stderr: io.Discard}, &cfg, st, func(addr string) { ready <- addr })
+		done <- serve(ctx, &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}, &cfg, st, func(addr string) { ready <- addr })
 	}()
 	addr := <-ready
 	for _, p := range []string{"/healthz", "/readyz"} {
@@ -98,7 +96,7 @@ func TestServeShutsDown(t *testing.T) {
 func TestImportCommand(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "imp.db")
-	if code, _, errs := runCmd(t, "", "demo", "--db", db, "--learners", "2000", "--generate-only"); code != 0 {
+	if code, _, errs := runCmd(t, "", "demo", "--db", db, "--learners", "2000", "--today", testDayArg, "--generate-only"); code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}
 	good := "Фамилия;Имя;Отчество;Дата рождения;СНИЛС;Образовательная организация;Код специальности;Курс\n" +
@@ -126,7 +124,7 @@ func TestImportCommand(t *testing.T) {
 		{"forms listed", []string{"report", "list"}, 0, "employment"},
 		{"form written", []string{"report", "employment", "--db", db, "--out", filepath.Join(dir, "form.xlsx")}, 0, "Мониторинг трудоустройства выпускников"},
 		{"form of a school for the region refused", []string{"report", "profminimum", "--db", db, "--out", filepath.Join(dir, "p.xlsx")}, 1, ""},
-		{"request to the social fund", []string{"export", "sfr-request", filepath.Join(dir, "sfr.csv"), "--year", fmt.Sprint(time.Now().Year() - 1), "--db", db}, 0, "Запрос в СФР"},
+		{"request to the social fund", []string{"export", "sfr-request", filepath.Join(dir, "sfr.csv"), "--year", fmt.Sprint(testClock().Year() - 1), "--db", db}, 0, "Запрос в СФР"},
 		{"federal ИНН failing its check kept, flagged", []string{"import", "vacancies", "../../internal/imports/testdata/trudvsem_api_bad_inn.json", "--db", db}, 0, "принято с замечаниями 3"},
 		{"unknown kind", []string{"import", "planets", "x.csv", "--db", db}, 1, ""},
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
@@ -55,7 +54,7 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := routing.NewService(st, inline{}, time.Now)
+	svc := routing.NewService(st, inline{}, cfg.NowFunc())
 	r, err := svc.Start(ctx, auth.SystemScope(cfg.Region), routing.Mode(md), *round, *seed)
 	if err != nil {
 		return err

@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"marshrut/internal/auth"
 	"marshrut/internal/balance"
@@ -68,7 +67,7 @@ type measuresSite struct {
 func newMeasuresSite(t *testing.T) *measuresSite {
 	t.Helper()
 	ctx := context.Background()
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.DatabaseURL = filepath.Join(t.TempDir(), "measures.db")
 	cfg.LogLevel = 8 // quiet
 	st, err := openStore(ctx, &cfg, cfg.Logger())
@@ -76,7 +75,7 @@ func newMeasuresSite(t *testing.T) *measuresSite {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := &env{stdout: io.Discard, stderr: io.Discard}
+	e := &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}
 	if err := generate(ctx, e, &cfg, st, 5, 4000); err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +84,8 @@ func newMeasuresSite(t *testing.T) *measuresSite {
 	}
 	for _, step := range []func() error{
 		func() error { return demoRun(ctx, e, &cfg, st, 5) },
-		func() error { return demoRisk(ctx, e, st, cfg.Region, 5) },
-		func() error { return demoMeasures(ctx, e, st, cfg.Region, 5) },
+		func() error { return demoRisk(ctx, e, st, &cfg, 5) },
+		func() error { return demoMeasures(ctx, e, st, &cfg, 5) },
 	} {
 		if err := step(); err != nil {
 			t.Fatal(err)
@@ -97,7 +96,7 @@ func newMeasuresSite(t *testing.T) *measuresSite {
 		t.Fatal(err)
 	}
 	s := &measuresSite{cfg: &cfg, st: st, h: h, cookie: map[string]*http.Cookie{}, token: map[string]string{}}
-	authSvc := auth.NewService(st, cfg.SessionTTL, time.Now)
+	authSvc := auth.NewService(st, cfg.SessionTTL, testClock)
 	for _, login := range []string{"region", "czn", "college", "school", "federal"} {
 		s.cookie[login] = session(t, h, login)
 		u, _, err := st.UserByLogin(ctx, login)
@@ -247,7 +246,7 @@ func TestMeasuresAgree(t *testing.T) {
 			agree(t, "XLSX export", want, tablePairs(t, xlsx, "monitoring.xlsx", doc.ScopeName), true)
 			// The command line.
 			var out bytes.Buffer
-			e := &env{stdout: &out, stderr: io.Discard, getenv: func(string) string { return "" }}
+			e := &env{clock: testClock, stdout: &out, stderr: io.Discard, getenv: func(string) string { return "" }}
 			if code := run(ctx, []string{"measures", "--db", s.cfg.DatabaseURL, "--scope", sc.scope, "--format", "json"}, e); code != 0 {
 				t.Fatalf("marshrut measures: exit %d", code)
 			}
@@ -259,7 +258,7 @@ func TestMeasuresAgree(t *testing.T) {
 	// The monthly report: the region's row and the municipality's.
 	_, region := apiPairs(t, s.get(t, "region", "/api/v1/measures?scope=region"))
 	muniDoc, muniWant := apiPairs(t, s.get(t, "region", fmt.Sprintf("/api/v1/measures?scope=municipality:%d", muni)))
-	now := time.Now
+	now := testClock
 	_, figures := newFigures(s.cfg, s.st, balance.NewService(s.st, now), measures.NewService(s.st, now), now)
 	rep := report.NewService(s.st, figures, inline{}, tables.ReportXLSX, now)
 	book, err := rep.Build(ctx, s.cfg.Region)

@@ -84,7 +84,7 @@ func runRollup(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := rollup.NewService(st, time.Now)
+	svc := rollup.NewService(st, cfg.NowFunc())
 	sys := auth.SystemScope(cfg.Region)
 	if args[0] == "trust" {
 		if err := svc.Trust(ctx, sys, *region, *key); err != nil {
@@ -176,12 +176,12 @@ func buildRollup(ctx context.Context, cfg *config.Config, st *store.Store, key e
 	if _, err := st.RefreshStatuses(ctx, region); err != nil {
 		return nil, rollup.Bundle{}, err
 	}
-	_, figures := newFigures(cfg, st, balance.NewService(st, time.Now), measures.NewService(st, time.Now), time.Now)
+	_, figures := newFigures(cfg, st, balance.NewService(st, cfg.NowFunc()), measures.NewService(st, cfg.NowFunc()), cfg.NowFunc())
 	doc, err := figures.Document(ctx, auth.SystemScope(region), kpi.Scope{Kind: "region"}, time.Time{})
 	if err != nil {
 		return nil, rollup.Bundle{}, err
 	}
-	b, err := rollup.Build(ctx, st, region, r.Name, time.Now(), doc.Items, rollup.Secret(key))
+	b, err := rollup.Build(ctx, st, region, r.Name, cfg.Now(), doc.Items, rollup.Secret(key))
 	if err != nil {
 		return nil, b, err
 	}

@@ -69,7 +69,7 @@ type app struct {
 // newApp wires the services, pages and API of the program on the store.
 func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	log := cfg.Logger()
-	now := time.Now
+	now := cfg.NowFunc()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	authSvc := auth.NewService(st, cfg.SessionTTL, now)
@@ -96,13 +96,13 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
 		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: services, Youth: young,
-		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log,
+		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log, Now: now,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Referrals: services, Youth: young, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures)}), Auth: authSvc,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Referrals: services, Youth: young, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures), Now: now}), Auth: authSvc,
 		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})
@@ -127,7 +127,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	if err != nil {
 		return err
 	}
-	if err := st.FailInterrupted(ctx, time.Now()); err != nil {
+	if err := st.FailInterrupted(ctx, cfg.Now()); err != nil {
 		return err
 	}
 	if err := st.FailInterruptedRuns(ctx); err != nil {
@@ -145,7 +145,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	// The work in the background ends with ctx; the scheduler may start a
 	// job, so it must have returned before the jobs in flight are waited for.
 	var background sync.WaitGroup
-	background.Go(func() { refreshStatuses(ctx, st, a.monitor, cfg.Region, cfg.Location(), log) })
+	background.Go(func() { refreshStatuses(ctx, st, a.monitor, cfg.Region, cfg.Location(), cfg.NowFunc(), log) })
 	background.Go(func() { a.monitor.Snapshot(ctx, cfg.Region) })
 	background.Go(func() { a.reports.Schedule(ctx, cfg.Region, time.Hour, log) })
 	// Notices by e-mail go out when the installation names its SMTP server.
@@ -158,7 +158,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 		if base == "" {
 			base = "http://" + cfg.Addr
 		}
-		sender := &mail.Sender{Outbox: st, Server: srv, BaseURL: base, Log: log, Now: time.Now}
+		sender := &mail.Sender{Outbox: st, Server: srv, BaseURL: base, Log: log, Now: cfg.NowFunc()}
 		background.Go(func() { sender.Run(ctx, 30*time.Second) })
 	}
 	h := a.handler
@@ -176,7 +176,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	}
 	// Expired sessions are swept once an hour, and audit entries past the
 	// retention period removed: now, and then hourly with the sessions.
-	pruneAudit(ctx, st, cfg, time.Now(), log)
+	pruneAudit(ctx, st, cfg, cfg.Now(), log)
 	go func() {
 		t := time.NewTicker(time.Hour)
 		defer t.Stop()
@@ -184,8 +184,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 			select {
 			case <-ctx.Done():
 				return
-			case now := <-t.C:
-				a.web.SweepUploads(now)
+			case <-t.C:
+				now := cfg.Now()
+				a.web.SweepUploads(time.Now()) // against the files' own times
 				if n, err := st.DeleteExpiredSessions(ctx, now); err != nil {
 					log.Warn("sweep sessions", "err", err)
 				} else if n > 0 {
@@ -282,17 +283,17 @@ func touch(m *analytics.Monitor, sc auth.Scope) {
 // refreshStatuses reads again, shortly after each midnight of the region,
 // the statuses of learners whose period began or ended, and reminds the
 // pupils signed up for the next day's events.
-func refreshStatuses(ctx context.Context, st *store.Store, m *analytics.Monitor, region string, loc *time.Location, log *slog.Logger) {
+func refreshStatuses(ctx context.Context, st *store.Store, m *analytics.Monitor, region string, loc *time.Location, clock func() time.Time, log *slog.Logger) {
 	for {
-		now := time.Now().In(loc)
+		now := clock().In(loc)
 		next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 5, 0, 0, loc)
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(time.Until(next)):
+		case <-time.After(next.Sub(now)):
 		}
 		// Those signed up for tomorrow's events hear of it today.
-		day := time.Now().In(loc)
+		day := clock().In(loc)
 		if r, err := st.RemindTrials(ctx, region, time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, time.UTC)); err != nil {
 			log.Warn("remind of tomorrow's events", "err", err)
 		} else if r > 0 {

@@ -34,10 +34,10 @@ func exportSFRRequest(ctx context.Context, e *env, args []string) error {
 	if file == "" {
 		return errors.New("укажите файл: marshrut export sfr-request ФАЙЛ.xlsx --year ГОД")
 	}
-	if *year < 1970 || *year > time.Now().Year() {
-		return fmt.Errorf("--year: укажите год выпуска от 1970 до %d", time.Now().Year())
+	if *year < 1970 || *year > cfg.Now().Year() {
+		return fmt.Errorf("--year: укажите год выпуска от 1970 до %d", cfg.Now().Year())
 	}
-	to := time.Now().UTC().Truncate(24 * time.Hour)
+	to := cfg.Now().UTC().Truncate(24 * time.Hour)
 	if *toFlag != "" {
 		t, err := time.Parse(time.DateOnly, *toFlag)
 		if err != nil {

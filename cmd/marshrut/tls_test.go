@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"marshrut/internal/auth"
-	"marshrut/internal/config"
 )
 
 // selfSigned writes a certificate for 127.0.0.1 and its key into dir.
@@ -50,7 +49,7 @@ func TestServeTLSAndMetricsAddr(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.DatabaseURL = filepath.Join(dir, "tls.db")
 	cfg.Addr = "127.0.0.1:0"
 	cfg.LogLevel = 8
@@ -71,7 +70,7 @@ func TestServeTLSAndMetricsAddr(t *testing.T) {
 	defer st.Close()
 	// An audit entry past the retention period (three years by default) and
 	// one within it: serve's retention job removes the first only.
-	for _, at := range []time.Time{time.Now().AddDate(-4, 0, 0), time.Now().AddDate(-2, 0, 0)} {
+	for _, at := range []time.Time{testClock().AddDate(-4, 0, 0), testClock().AddDate(-2, 0, 0)} {
 		if err := st.Audit(ctx, auth.AuditEntry{At: at, Role: auth.Region, Action: "learners.list", RegionCode: cfg.Region, Persons: 10}); err != nil {
 			t.Fatal(err)
 		}
@@ -79,10 +78,10 @@ func TestServeTLSAndMetricsAddr(t *testing.T) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, &env{stdout: io.Discard, stderr: io.Discard}, &cfg, st, func(addr string) { ready <- addr })
+		done <- serve(ctx, &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}, &cfg, st, func(addr string) { ready <- addr })
 	}()
 	addr := <-ready
-	if entries, _, _ := st.AuditLog(ctx, auth.AuditFilter{}); len(entries) != 1 || entries[0].At.Before(time.Now().AddDate(-3, 0, 0)) {
+	if entries, _, _ := st.AuditLog(ctx, auth.AuditFilter{}); len(entries) != 1 || entries[0].At.Before(testClock().AddDate(-3, 0, 0)) {
 		t.Errorf("after the retention job: %+v", entries)
 	}
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
@@ -75,7 +74,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := auth.NewService(st, cfg.SessionTTL, time.Now)
+	svc := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc())
 	if err := svc.AddUser(ctx, &u, password); err != nil {
 		return err
 	}
@@ -134,7 +133,7 @@ func runUserChange(ctx context.Context, e *env, cmd string, args []string) error
 	if err != nil {
 		return fmt.Errorf("пользователя «%s» нет", *login)
 	}
-	svc := auth.NewService(st, cfg.SessionTTL, time.Now)
+	svc := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc())
 	switch cmd {
 	case "passwd":
 		if err := svc.SetPassword(ctx, u.ID, password); err != nil {
@@ -171,7 +170,7 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := cfg.Now()
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "НОМЕР\tЛОГИН\tРОЛЬ\tОРГАНИЗАЦИЯ\tСОСТОЯНИЕ")
 	for _, u := range users {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"marshrut/internal/auth"
-	"marshrut/internal/config"
 )
 
 // marshrut user passwd|disable|enable|list: a new password and a disabled
@@ -19,13 +18,13 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("add: %s", errs)
 	}
 	ctx := context.Background()
-	cfg := config.Default()
+	cfg := testConfig()
 	cfg.DatabaseURL = db
 	st, err := openStore(ctx, &cfg, cfg.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := auth.NewService(st, time.Hour, time.Now)
+	svc := auth.NewService(st, time.Hour, testClock)
 	u, _, _ := st.UserByLogin(ctx, "ivanova")
 	secret, _, err := svc.CreateToken(ctx, u, "выгрузка")
 	if err != nil {
@@ -38,7 +37,7 @@ func TestUserCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		_, err = auth.NewService(st, time.Hour, time.Now).AuthenticateToken(ctx, secret, "127.0.0.1")
+		_, err = auth.NewService(st, time.Hour, testClock).AuthenticateToken(ctx, secret, "127.0.0.1")
 		return err == nil
 	}
 	login := func(pw string) error {
@@ -47,7 +46,7 @@ func TestUserCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		_, _, _, err = auth.NewService(st, time.Hour, time.Now).Login(ctx, "ivanova", pw, "127.0.0.1")
+		_, _, _, err = auth.NewService(st, time.Hour, testClock).Login(ctx, "ivanova", pw, "127.0.0.1")
 		return err
 	}
 	for _, tt := range []struct {

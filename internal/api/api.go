@@ -83,11 +83,22 @@ type Deps struct {
 	// Audit records reads of many people (list pages) and attempts on
 	// another organisation's СНИЛС; without it nothing is recorded.
 	Audit Auditor
+
+	// Now is the installation's clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // Auditor writes entries of the audit log.
 type Auditor interface {
 	Audit(ctx context.Context, e auth.AuditEntry) error
+}
+
+// now is the installation's present.
+func (a *api) now() time.Time {
+	if a.d.Now == nil {
+		return time.Now()
+	}
+	return a.d.Now()
 }
 
 // audit writes an entry for the caller; a failure is logged, not shown: the
@@ -96,7 +107,7 @@ func (a *api) audit(r *http.Request, c caller, e auth.AuditEntry) {
 	if a.d.Audit == nil {
 		return
 	}
-	e.At, e.UserID, e.Role, e.From = time.Now(), c.user.ID, c.scope.Role, c.scope.From
+	e.At, e.UserID, e.Role, e.From = a.now(), c.user.ID, c.scope.Role, c.scope.From
 	if e.RegionCode == "" {
 		e.RegionCode = c.scope.RegionCode
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"time"
 
 	"marshrut/internal/exchange"
 	"marshrut/internal/learner"
@@ -78,7 +77,7 @@ func export[T any](a *api, w http.ResponseWriter, r *http.Request, c caller, for
 	if err != nil {
 		return err
 	}
-	file := fmt.Sprintf("%s-%s.%s", name, time.Now().Format("2006-01-02"), format)
+	file := fmt.Sprintf("%s-%s.%s", name, a.now().Format("2006-01-02"), format)
 	h := w.Header()
 	h.Set("Content-Type", exportTypes[format])
 	h.Set("Content-Disposition", `attachment; filename="`+file+`"; filename*=UTF-8''`+url.PathEscape(file))

@@ -215,7 +215,7 @@ func (a *api) importTable(w http.ResponseWriter, r *http.Request, c caller, kind
 		slices.Sort(skipped)
 	}
 	var clashes []int64
-	rep, err := kind.Run(r.Context(), a.d.Importer, tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now(),
+	rep, err := kind.Run(r.Context(), a.d.Importer, tab, m, imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: a.now(),
 		Conflict: func(id int64) { clashes = append(clashes, id) }})
 	// Rows that named another organisation's learner are audited, after the
 	// import's transaction.
@@ -366,7 +366,7 @@ func (a *api) importVacancies(w http.ResponseWriter, r *http.Request, c caller) 
 	if format == "" && mt == "text/csv" {
 		format = trudvsem.CSV
 	}
-	rep, err := a.d.Importer.Vacancies(r.Context(), file, name, format, imports.Options{Region: sc.RegionCode, DryRun: dry, Now: time.Now()})
+	rep, err := a.d.Importer.Vacancies(r.Context(), file, name, format, imports.Options{Region: sc.RegionCode, DryRun: dry, Now: a.now()})
 	if err != nil {
 		return err
 	}

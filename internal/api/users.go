@@ -110,7 +110,7 @@ func (a *api) listUsers(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := a.now()
 	out := []userDTO{}
 	for _, u := range all {
 		if auth.Manages(c.scope, u) {
@@ -145,7 +145,7 @@ func (a *api) setUserState(w http.ResponseWriter, r *http.Request, c caller) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, fromAccount(u, time.Now()))
+	writeJSON(w, http.StatusOK, fromAccount(u, a.now()))
 	return nil
 }
 
@@ -182,7 +182,7 @@ func (a *api) writeTokens(w http.ResponseWriter, r *http.Request, userID int64) 
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := a.now()
 	out := make([]tokenDTO, 0, len(list))
 	for _, t := range list {
 		out = append(out, fromToken(t, now))

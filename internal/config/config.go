@@ -40,6 +40,42 @@ type Config struct {
 	MetricsToken   string // opens /metrics on the main address; from MARSHRUT_METRICS_TOKEN only
 	SMTPURL        string // smtp://user:password@host:port?from=…, for notices by e-mail; from MARSHRUT_SMTP_URL only
 	AuditYears     int    // how many years the audit log is kept
+
+	// Clock answers the installation's present; time.Now when nil. A demo
+	// region generated as of another day (demo --today) runs on a clock that
+	// starts on that day, and tests pin it, so that no answer depends on the
+	// day they run.
+	Clock func() time.Time
+}
+
+// Now is the installation's present, in the region's time zone: its date
+// is the region's today, whatever zone the machine keeps.
+func (c *Config) Now() time.Time { return c.NowFunc()() }
+
+// NowFunc is the installation's clock, for the services: the present in
+// the region's time zone.
+func (c *Config) NowFunc() func() time.Time {
+	clock, loc := c.Clock, c.Location()
+	if clock == nil {
+		clock = time.Now
+	}
+	return func() time.Time { return clock().In(loc) }
+}
+
+// StartingAt is a clock that shows start now and runs on from it at the
+// pace of the machine's own (monotonic) clock.
+func StartingAt(start time.Time) func() time.Time {
+	began := time.Now()
+	return func() time.Time { return start.Add(time.Since(began)) }
+}
+
+// ParseDay reads a day given as ГГГГ-ММ-ДД in loc.
+func ParseDay(s string, loc *time.Location) (time.Time, error) {
+	d, err := time.ParseInLocation(time.DateOnly, s, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("дата «%s» не в виде ГГГГ-ММ-ДД", s)
+	}
+	return d, nil
 }
 
 // Location is the region's time zone; UTC when TimeZone is empty.

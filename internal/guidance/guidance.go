@@ -14,6 +14,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/classifier"
+	"marshrut/internal/learner"
 )
 
 // Kind is the kind of a guidance event.
@@ -195,7 +196,7 @@ func (i *Informing) Validate(now time.Time) error {
 	}
 	if i.On.IsZero() {
 		errs.Add("on", "укажите дату информирования")
-	} else if i.On.After(now) {
+	} else if i.On.After(learner.Day(now)) {
 		errs.Add("on", "дата информирования %s ещё не наступила", i.On.Format("02.01.2006"))
 	}
 	if utf8.RuneCountInString(i.Note) > 500 {
@@ -272,7 +273,8 @@ func (y SchoolYear) String() string { return fmt.Sprintf("%d/%02d", int(y), (int
 // all twelve for a year gone by, each as its first day.
 func (y SchoolYear) Months(now time.Time) []time.Time {
 	var out []time.Time
-	for m := y.Start(); m.Before(y.End()) && !m.After(now); m = m.AddDate(0, 1, 0) {
+	today := learner.Day(now) // the months' first days are dates, now an instant
+	for m := y.Start(); m.Before(y.End()) && !m.After(today); m = m.AddDate(0, 1, 0) {
 		out = append(out, m)
 	}
 	return out

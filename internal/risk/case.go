@@ -172,7 +172,7 @@ func (a *Action) Validate(now time.Time) error {
 	}
 	if a.On.IsZero() {
 		errs.Add("on", "укажите дату действия")
-	} else if a.On.After(now.AddDate(0, 0, 1)) {
+	} else if a.On.After(learner.Day(now)) {
 		errs.Add("on", "дата действия %s ещё не наступила", a.On.Format("02.01.2006"))
 	}
 	a.Note = strings.TrimSpace(a.Note)
@@ -277,7 +277,7 @@ func (s *Service) CloseCase(ctx context.Context, sc auth.Scope, id int64, c Clos
 			errs.Add("since", "укажите дату начала работы")
 		}
 	}
-	if !c.Since.IsZero() && c.Since.After(now) {
+	if !c.Since.IsZero() && c.Since.After(learner.Day(now)) {
 		errs.Add("since", "дата %s ещё не наступила", c.Since.Format("02.01.2006"))
 	}
 	if err := errs.Err(); err != nil {

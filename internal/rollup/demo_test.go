@@ -67,6 +67,10 @@ func (l lastMonth) Coverage(ctx context.Context, sc auth.Scope, y guidance.Schoo
 	return rows, total, err
 }
 
+// demoDay is the day the demo region of these tests is generated on and
+// the store's clock shows.
+var demoDay = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
 // headline is the region's headline measures counted from its own tables,
 // as the catalogue counts them: guidance coverage and employment at six
 // months of the latest year.
@@ -76,7 +80,7 @@ func headline(t *testing.T, src rollup.Source, year int) []kpi.Item {
 	sc := auth.SystemScope("41")
 	g, _ := kpi.Lookup("guidance")
 	w, _ := kpi.Lookup("employment6")
-	_, total, err := src.Coverage(ctx, sc, guidance.YearOf(time.Now()), "municipality")
+	_, total, err := src.Coverage(ctx, sc, guidance.YearOf(demoDay), "municipality")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +123,8 @@ func TestAttackDemo(t *testing.T) {
 	if err := st.SeedClassifiers(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	now := demoDay
+	st.SetClock(func() time.Time { return now })
 	if err := st.Load(ctx, func(l *store.Loader) error {
 		_, err := demo.Generate(ctx, l, demo.Options{Seed: 1, Learners: *demoLearners, Region: "41", Now: now})
 		return err

@@ -70,6 +70,9 @@ func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	// Ended before the connection is closed, whatever happens: a panic in fn
+	// would otherwise leave Close waiting for the open transaction forever.
+	defer tx.Rollback()
 	l := &Loader{s: s, ctx: ctx, tx: tx, conn: conn, now: tsArg(s.now())}
 	if err := l.run(fn); err != nil {
 		tx.Rollback()

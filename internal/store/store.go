@@ -55,6 +55,10 @@ type Store struct {
 	now    func() time.Time
 }
 
+// SetClock sets the clock the store stamps its writes with (time.Now by
+// default); set it before the store is used.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
 // Open connects to the database named by dsn and checks that it answers.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	s := &Store{engine: EngineOf(dsn), dsn: dsn, log: log, now: time.Now}

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"time"
 
 	"marshrut/internal/auth"
 	"marshrut/internal/exchange"
@@ -32,7 +31,7 @@ func (w *Web) auditRead(r *http.Request, action string, learnerID int64) {
 
 func (w *Web) audit(r *http.Request, e auth.AuditEntry) {
 	u, sc, _ := auth.Caller(r.Context())
-	e.At, e.UserID, e.Role, e.From, e.RegionCode = time.Now(), u.ID, sc.Role, sc.From, sc.RegionCode
+	e.At, e.UserID, e.Role, e.From, e.RegionCode = w.d.Now(), u.ID, sc.Role, sc.From, sc.RegionCode
 	if err := w.d.Users.Audit(context.WithoutCancel(r.Context()), e); err != nil {
 		w.d.Log.Error("audit", "action", e.Action, "err", err)
 	}

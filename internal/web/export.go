@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
@@ -25,7 +24,7 @@ func (w *Web) export(rw http.ResponseWriter, r *http.Request, name string, cols 
 		w.Error(rw, r, apperr.Field("format", "формат выгрузки «%s»: допустимы xlsx и csv", f))
 		return
 	}
-	file := fmt.Sprintf("%s-%s.%s", name, time.Now().Format("2006-01-02"), f)
+	file := fmt.Sprintf("%s-%s.%s", name, w.d.Now().Format("2006-01-02"), f)
 	ctype := "text/csv; charset=utf-8"
 	if f == exchange.XLSX {
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -216,7 +216,7 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 		defer f.Close()
 		counter := &countingReader{r: f}
 		var clashes []int64
-		opt := imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: time.Now(),
+		opt := imports.Options{Region: sc.RegionCode, OrgID: orgID, DryRun: dry, Now: w.d.Now(),
 			Progress: func(rows int) { p(int(counter.n*1000/max(info.Size(), 1)), 1000) },
 			Conflict: func(id int64) { clashes = append(clashes, id) }}
 		// Rows that named another organisation's learner are audited once the
@@ -377,7 +377,7 @@ func (w *Web) SweepUploads(now time.Time) {
 // organisation whose СНИЛС an import named.
 func (w *Web) auditClashes(ctx context.Context, sc auth.Scope, ids *[]int64) {
 	for _, id := range *ids {
-		if err := w.d.Users.Audit(ctx, auth.AuditEntry{At: time.Now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.snils_conflict",
+		if err := w.d.Users.Audit(ctx, auth.AuditEntry{At: w.d.Now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.snils_conflict",
 			LearnerID: id, From: sc.From}); err != nil {
 			w.d.Log.Error("audit", "err", err)
 		}

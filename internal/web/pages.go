@@ -272,7 +272,7 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	rw.Header().Set("Content-Disposition", `attachment; filename="audit-`+time.Now().Format("2006-01-02")+`.csv"`)
+	rw.Header().Set("Content-Disposition", `attachment; filename="audit-`+w.d.Now().Format("2006-01-02")+`.csv"`)
 	rw.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(rw)
 	cw.Comma = ';'
@@ -312,7 +312,7 @@ func (w *Web) tokensPage(rw http.ResponseWriter, r *http.Request, status int, da
 		w.Error(rw, r, err)
 		return
 	}
-	data["Tokens"], data["Now"] = list, time.Now()
+	data["Tokens"], data["Now"] = list, w.d.Now()
 	rw.Header().Set("Cache-Control", "no-store")
 	w.render(rw, r, status, "tokens", "tokens", data)
 }

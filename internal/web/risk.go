@@ -309,7 +309,7 @@ func (w *Web) Case(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"Case": c, "CanWork": risk.CanWorkCases(sc) && c.CZNID == sc.OrgID && c.Open(), "Kinds": risk.ActionKinds,
-		"Outcomes": risk.CaseOutcomes, "Today": time.Now().Format("2006-01-02"), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
+		"Outcomes": risk.CaseOutcomes, "Today": w.d.Now().Format("2006-01-02"), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
 	if l, err := w.d.Risk.ForLearner(r.Context(), sc, c.LearnerID); err == nil {
 		data["Risk"] = l
 	}

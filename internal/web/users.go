@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
@@ -32,7 +31,7 @@ func (w *Web) usersPage(rw http.ResponseWriter, r *http.Request, status int, dat
 		w.Error(rw, r, err)
 		return
 	}
-	now := time.Now()
+	now := w.d.Now()
 	counts, err := w.d.Users.SessionCounts(ctx, now)
 	if err != nil {
 		w.Error(rw, r, err)
@@ -134,7 +133,7 @@ func (w *Web) userPage(rw http.ResponseWriter, r *http.Request, status int, u au
 		w.Error(rw, r, err)
 		return
 	}
-	now := time.Now()
+	now := w.d.Now()
 	counts, err := w.d.Users.SessionCounts(ctx, now)
 	if err != nil {
 		w.Error(rw, r, err)

@@ -89,6 +89,9 @@ type Deps struct {
 	SecureCookies  bool
 	SessionTTL     time.Duration
 	Log            *slog.Logger
+	// Now is the installation's clock (time.Now when nil): today's date on a
+	// page, in a file's name and in the audit log comes from it.
+	Now func() time.Time
 }
 
 // Web holds the parsed templates and the handlers of every page.
@@ -102,6 +105,9 @@ type Web struct {
 
 // New parses the templates.
 func New(d Deps) (*Web, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	funcs := template.FuncMap{
 		"number":     Number,
 		"percent":    Percent,
@@ -140,7 +146,7 @@ func New(d Deps) (*Web, error) {
 			return Percent(float64(a) / float64(b))
 		},
 		"width": func(x float64) string { return strconv.FormatFloat(math.Min(100, math.Max(0, x*100)), 'f', 1, 64) },
-		"age":   func(b time.Time) int { return learner.YearsBetween(b, time.Now()) },
+		"age":   func(b time.Time) int { return learner.YearsBetween(b, d.Now()) },
 		"snils": learner.FormatSNILS,
 		"salary": func(lo, hi int) string {
 			switch {

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"marshrut/internal/auth"
+)
+
+// The days the school year turns on, each met on purpose: the last day of
+// the school year and the graduates' day (30 June), the summer that follows
+// (1 July), the first of September, and the turn of the calendar year, on
+// which the year of the targets changes while the school year does not.
+var boundaryDays = []struct {
+	day        string
+	schoolYear string // the school year the guidance page shows
+	targetYear string // the year whose targets the catalogue shows
+}{
+	{"2026-06-30", "2025/26", "2026"},
+	{"2026-07-01", "2025/26", "2026"},
+	{"2026-09-01", "2026/27", "2026"},
+	{"2026-12-31", "2026/27", "2026"},
+	{"2027-01-01", "2026/27", "2027"},
+}
+
+// TestSchoolYearBoundaries generates the demo region as of each boundary
+// day and reads it on that day: every role's home answers, the guidance
+// page is of the right school year, the measures carry the year's targets,
+// and the region's home shows the same figures as the catalogue's document.
+func TestSchoolYearBoundaries(t *testing.T) {
+	for _, b := range boundaryDays {
+		t.Run(b.day, func(t *testing.T) {
+			ctx := context.Background()
+			cfg := testConfig()
+			cfg.Clock = testClockOf(b.day)
+			cfg.DatabaseURL = filepath.Join(t.TempDir(), "boundary.db")
+			cfg.LogLevel = 8 // quiet
+			st, err := openStore(ctx, &cfg, cfg.Logger())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			e := &env{clock: cfg.Clock, stdout: io.Discard, stderr: io.Discard}
+			for _, step := range []struct {
+				name string
+				run  func() error
+			}{
+				{"region", func() error { return generate(ctx, e, &cfg, st, 11, 1500) }},
+				{"users", func() error { return demoUsers(ctx, io.Discard, &cfg, st) }},
+				{"matching", func() error { return demoRun(ctx, e, &cfg, st, 11) }},
+				{"risk", func() error { return demoRisk(ctx, e, st, &cfg, 11) }},
+				{"programmes", func() error { return demoMeasures(ctx, e, st, &cfg, 11) }},
+				{"services", func() error { return demoServices(ctx, e, st, &cfg) }},
+				{"targets", func() error { return demoTargets(ctx, e, st, &cfg) }},
+			} {
+				if err := step.run(); err != nil {
+					t.Fatalf("demo step %s on %s: %v", step.name, b.day, err)
+				}
+			}
+			h, err := handler(&cfg, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			get := func(login, path string) string {
+				t.Helper()
+				r := httptest.NewRequest("GET", path, nil)
+				r.AddCookie(session(t, h, login))
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, r)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("GET %s as %s on %s: %d %.300s", path, login, b.day, rec.Code, rec.Body.String())
+				}
+				return rec.Body.String()
+			}
+			for _, login := range accessLogins {
+				if home := get(login, "/"); !strings.Contains(home, "<main") {
+					t.Errorf("the home of %s on %s has no main part", login, b.day)
+				}
+			}
+			if page := get("region", "/guidance"); !strings.Contains(page, "Профориентация · "+b.schoolYear+" учебный год") {
+				t.Errorf("on %s the guidance page is not of the school year %s: %s", b.day, b.schoolYear, reH1.FindString(page))
+			}
+			if page := get("region", "/monitoring/measures"); !strings.Contains(page, b.targetYear) {
+				t.Errorf("on %s the catalogue does not name the year %s", b.day, b.targetYear)
+			}
+			// The region's home against the catalogue's document of the day.
+			u, _, err := st.UserByLogin(ctx, "region")
+			if err != nil {
+				t.Fatal(err)
+			}
+			secret, _, err := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc()).CreateToken(ctx, u, "границы учебного года")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := httptest.NewRequest("GET", "/api/v1/measures?scope=region", nil)
+			r.Header.Set("Authorization", "Bearer "+secret)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("measures document on %s: %d %s", b.day, rec.Code, rec.Body.String())
+			}
+			doc, want := apiPairs(t, rec.Body.Bytes())
+			if !strings.HasPrefix(doc.AsOf, b.day) {
+				t.Errorf("the document of %s is as of %s", b.day, doc.AsOf)
+			}
+			agree(t, "home page of region on "+b.day, want, cardsOf(t, get("region", "/")), true)
+		})
+	}
+}
+
+var reH1 = regexp.MustCompile(`<h1>[^<]*</h1>`)
+
