@@ -115,4 +115,3 @@ func TestSchoolYearBoundaries(t *testing.T) {
 }
 
 var reH1 = regexp.MustCompile(`<h1>[^<]*</h1>`)
-
