@@ -78,9 +78,16 @@ func TestSchoolYearBoundaries(t *testing.T) {
 				}
 				return rec.Body.String()
 			}
+			// Each home shows its own work.
+			own := map[string]string{"expert": "порученные вам", "federal": "Регионы, приславшие сводки",
+				"czn": "Открытые случаи центра", "employer": "Ваши предложения целевого обучения"}
 			for _, login := range accessLogins {
-				if home := get(login, "/"); !strings.Contains(home, "<main") {
+				home := get(login, "/")
+				if !strings.Contains(home, "<main") {
 					t.Errorf("the home of %s on %s has no main part", login, b.day)
+				}
+				if want := own[login]; want != "" && !strings.Contains(home, want) {
+					t.Errorf("the home of %s on %s does not show «%s»", login, b.day, want)
 				}
 			}
 			if page := get("region", "/guidance"); !strings.Contains(page, "Профориентация · "+b.schoolYear+" учебный год") {

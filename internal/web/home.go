@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/balance"
+	"marshrut/internal/cluster"
 	"marshrut/internal/guidance"
 	"marshrut/internal/kpi"
 	activemeasures "marshrut/internal/measures"
@@ -224,6 +225,49 @@ func (w *Web) tasks(ctx context.Context, sc auth.Scope, doc *kpi.Document) ([]ta
 				return nil, err
 			}
 			out = append(out, task{Title: "Заявленная потребность в кадрах", Count: len(needs), Note: "по ней регион планирует приём в колледжи и вузы", Link: "/balance"})
+		}
+	case auth.Expert:
+		if w.d.Cluster != nil {
+			defs, err := w.d.Cluster.Defences(ctx, sc)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range defs {
+				n := 0
+				for _, a := range d.Assignments {
+					if a.UserID == sc.UserID {
+						n++
+					}
+				}
+				if n == 0 {
+					continue
+				}
+				t := task{Title: "Защита кластеров " + strconv.Itoa(d.Year) + " года: кластеры, порученные вам", Count: n,
+					Link: "/clusters/defences/" + strconv.FormatInt(d.ID, 10)}
+				if d.Status == cluster.Open {
+					t.Note, t.Urgent = "оцените каждый по критериям до подписания протокола", true
+				} else {
+					t.Note = "протокол подписан " + Date(d.SignedAt)
+				}
+				out = append(out, t)
+			}
+		}
+	case auth.Federal:
+		if w.d.Rollup != nil {
+			rows, err := w.d.Rollup.Compare(ctx, sc)
+			if err != nil {
+				return nil, err
+			}
+			stale := 0
+			for _, r := range rows {
+				if r.CreatedAt.Before(w.d.Now().AddDate(0, -1, 0)) {
+					stale++
+				}
+			}
+			out = append(out, task{Title: "Регионы, приславшие сводки", Count: len(rows), Note: "сравнение регионов рядом", Link: "/federal"})
+			if stale > 0 {
+				out = append(out, task{Title: "Сводки старше месяца", Count: stale, Note: "попросите регион прислать новую", Link: "/federal", Urgent: true})
+			}
 		}
 	}
 	return out, nil
