@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"marshrut/internal/auth"
+	"marshrut/internal/web"
 )
 
 // The days the school year turns on, each met on purpose: the last day of
@@ -116,9 +117,35 @@ func TestSchoolYearBoundaries(t *testing.T) {
 			if !strings.HasPrefix(doc.AsOf, b.day) {
 				t.Errorf("the document of %s is as of %s", b.day, doc.AsOf)
 			}
-			agree(t, "home page of region on "+b.day, want, cardsOf(t, get("region", "/")), true)
+			home := get("region", "/")
+			agree(t, "home page of region on "+b.day, want, cardsOf(t, home), true)
+			// The trend of guidance ends on today's reach, under the target's line.
+			rows := reTrendRow.FindAllStringSubmatch(trendTable(home, "guidance"), -1)
+			if len(rows) == 0 {
+				t.Fatalf("on %s the region's home has no trend of guidance", b.day)
+			}
+			last := rows[len(rows)-1]
+			if g := want["guidance"]; last[2] != number(g.num) || last[3] != number(g.den) {
+				t.Errorf("on %s the trend ends on %s of %s (%s), the measure is %v", b.day, last[2], last[3], last[1], g)
+			}
+			if !strings.Contains(home, `class="target"`) {
+				t.Errorf("on %s the trend has no target line", b.day)
+			}
 		})
 	}
 }
 
-var reH1 = regexp.MustCompile(`<h1>[^<]*</h1>`)
+var (
+	reH1       = regexp.MustCompile(`<h1>[^<]*</h1>`)
+	reTrendRow = regexp.MustCompile(`<tr><td>([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td>`)
+)
+
+// trendTable is the table twin of a trend's chart on a page.
+func trendTable(page, code string) string {
+	_, rest, _ := strings.Cut(page, `<table id="trend-`+code+`-table">`)
+	table, _, _ := strings.Cut(rest, "</table>")
+	return table
+}
+
+// number writes n as the pages do.
+func number(n int) string { return web.Number(n) }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -29,6 +30,7 @@ type homePage struct {
 	Tasks     []task
 	Measures  *kpi.Document
 	Dashboard analytics.Dashboard
+	Trends    []trend // the headline measures counted month by month, with their targets
 	Inbox     []youth.Message
 	Unread    int
 	Email     string
@@ -76,6 +78,9 @@ func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			p.Measures = &doc
 		}
+	}
+	if p.Measures != nil {
+		p.Trends = trends(p.Measures)
 	}
 	if p.Tasks, err = w.tasks(r.Context(), sc, p.Measures); err != nil {
 		w.Error(rw, r, err)
@@ -287,4 +292,59 @@ func lastDay(doc *kpi.Document, months int) string {
 		y = doc.Year12
 	}
 	return Date(time.Date(y, time.June, 30, 0, 0, 0, 0, time.UTC).AddDate(0, months, 0))
+}
+
+// trend is a headline measure month by month with its target line: a chart
+// and the table that says the same.
+type trend struct {
+	Code, Title string
+	Points      string  // the measure's line in the chart
+	TargetY     float64 // where the target's line is drawn; 0 without a target
+	Target      string  // the target in words
+	Rows        []trendRow
+}
+
+// trendRow is one month of a trend.
+type trendRow struct {
+	Month    time.Time
+	Num, Den int
+	Share    string
+}
+
+// trends are the measures the region's snapshot counts by month of the
+// school year: guidance reach and informing about targeted education, each
+// over the pupils it is counted of today.
+func trends(doc *kpi.Document) []trend {
+	months := doc.View.Months
+	if len(months) == 0 {
+		return nil
+	}
+	var out []trend
+	for _, m := range []struct {
+		code  string
+		count func(analytics.MonthFigures) int
+	}{
+		{"guidance", func(f analytics.MonthFigures) int { return f.Reached }},
+		{"informed", func(f analytics.MonthFigures) int { return f.Informed }},
+	} {
+		it, ok := doc.Item(m.code)
+		if !ok || it.Denominator == 0 {
+			continue
+		}
+		t := trend{Code: m.code, Title: it.Name}
+		var line []linePoint
+		for i, f := range months {
+			n := min(m.count(f), it.Denominator)
+			share := float64(n) / float64(it.Denominator)
+			x := 40 + float64(i)*320/math.Max(1, float64(len(months)-1))
+			line = append(line, linePoint{X: math.Round(x), Y: math.Round(180 - 160*share)})
+			t.Rows = append(t.Rows, trendRow{Month: f.Month, Num: n, Den: it.Denominator, Share: Percent(share)})
+		}
+		t.Points = points(line)
+		if it.Target != nil {
+			t.TargetY, t.Target = math.Round(180-160*math.Min(1, *it.Target)), Percent(*it.Target)
+		}
+		out = append(out, t)
+	}
+	return out
 }
