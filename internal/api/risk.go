@@ -217,19 +217,27 @@ type caseDTO struct {
 	Note        string      `json:"note"`
 	OpenedAt    string      `json:"opened_at"`
 	ClosedAt    *string     `json:"closed_at"`
+	DueOn       *string     `json:"due_on"`
 	Actions     []actionDTO `json:"actions,omitempty"`
 }
 
 func fromCase(x risk.Case) caseDTO {
-	return caseDTO{ID: x.ID, LearnerID: x.LearnerID, LearnerName: x.LearnerName, OrgName: x.OrgName, CZNID: x.CZNID, CZNName: x.CZNName,
+	d := caseDTO{ID: x.ID, LearnerID: x.LearnerID, LearnerName: x.LearnerName, OrgName: x.OrgName, CZNID: x.CZNID, CZNName: x.CZNName,
 		Probability: round4(x.Probability), Status: x.Status, Outcome: string(x.Outcome), Note: x.Note, OpenedAt: formatTime(x.OpenedAt),
 		ClosedAt: nullTime(x.ClosedAt), Actions: mapSlice(x.Actions, fromAction)}
+	if x.Open() {
+		d.DueOn = nullDate(x.Due)
+	}
+	return d
 }
 
 // listCases answers a page of the cases the caller sees.
 func (a *api) listCases(w http.ResponseWriter, r *http.Request, c caller) error {
 	q := newQuery(r)
 	f := risk.CaseFilter{Status: q.oneOf("status", risk.CaseOpen, risk.CaseClosed)}
+	if q.bool("overdue") {
+		f.DueBefore = a.now()
+	}
 	f.Limit, f.Offset = q.page()
 	if err := q.err(); err != nil {
 		return err
@@ -291,6 +299,7 @@ type actionRequest struct {
 	Kind string `json:"kind"`
 	On   string `json:"on"`
 	Note string `json:"note,omitempty"`
+	Next string `json:"next,omitempty"` // the day the next step is due by; 30 days on when empty
 }
 
 // addAction records an action in an open case.
@@ -307,6 +316,11 @@ func (a *api) addAction(w http.ResponseWriter, r *http.Request, c caller) error 
 	if in.On != "" {
 		if x.On, err = time.Parse(isoDate, in.On); err != nil {
 			return apperr.Field("on", "дата «%s» не в виде ГГГГ-ММ-ДД", in.On)
+		}
+	}
+	if in.Next != "" {
+		if x.Next, err = time.Parse(isoDate, in.Next); err != nil {
+			return apperr.Field("next", "дата «%s» не в виде ГГГГ-ММ-ДД", in.Next)
 		}
 	}
 	if err := a.d.Risk.AddAction(r.Context(), c.scope, &x); err != nil {

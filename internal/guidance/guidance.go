@@ -196,7 +196,7 @@ func (i *Informing) Validate(now time.Time) error {
 	}
 	if i.On.IsZero() {
 		errs.Add("on", "укажите дату информирования")
-	} else if i.On.After(learner.Day(now)) {
+	} else if learner.Day(i.On).After(learner.Day(now)) {
 		errs.Add("on", "дата информирования %s ещё не наступила", i.On.Format("02.01.2006"))
 	}
 	if utf8.RuneCountInString(i.Note) > 500 {

@@ -178,7 +178,7 @@ func parseFRDO(m exchange.Mapping, cells exchange.Row, now time.Time, dir *direc
 		}
 		*d.into = t
 	}
-	if !issued.IsZero() && issued.After(learner.Day(now)) {
+	if !issued.IsZero() && learner.Day(issued).After(learner.Day(now)) {
 		bad("issue_date", "дата выдачи %s ещё не наступила", issued.Format("02.01.2006"))
 	}
 	if v := get("snils"); v != "" {

@@ -174,7 +174,7 @@ func parseGuidance(m exchange.Mapping, cells exchange.Row, now time.Time) (guida
 		bad("date", "не указана дата проведения")
 	} else if d, err := exchange.ParseDate(v); err != nil {
 		bad("date", "%s", apperr.Message(err))
-	} else if d.After(learner.Day(now)) {
+	} else if learner.Day(d).After(learner.Day(now)) {
 		bad("date", "дата %s ещё не наступила", d.Format("02.01.2006"))
 	} else {
 		e.HeldOn = d

@@ -290,7 +290,7 @@ func (p *outcomeParser) parse(r exchange.Row) (outcomeRow, []Issue) {
 	}
 	if get("start_date") == "" {
 		bad("start_date", "не указана дата, с которой действует статус")
-	} else if o.Start.After(learner.Day(p.opt.Now)) {
+	} else if learner.Day(o.Start).After(learner.Day(p.opt.Now)) {
 		bad("start_date", "дата начала %s ещё не наступила", o.Start.Format("02.01.2006"))
 	}
 	o.EmployerName = collapse(get("employer_name"))

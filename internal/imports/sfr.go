@@ -211,7 +211,7 @@ func parseSFR(m exchange.Mapping, r exchange.Row, now time.Time, employers map[s
 	switch {
 	case get("start_date") == "":
 		bad("start_date", "не указана дата начала периода работы")
-	case o.Start.After(learner.Day(now)):
+	case learner.Day(o.Start).After(learner.Day(now)):
 		bad("start_date", "дата начала %s ещё не наступила", o.Start.Format("02.01.2006"))
 	case !o.End.IsZero() && o.End.Before(o.Start):
 		bad("end_date", "дата окончания %s раньше даты начала %s", o.End.Format("02.01.2006"), o.Start.Format("02.01.2006"))

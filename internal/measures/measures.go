@@ -380,7 +380,7 @@ func CheckEnrol(e *Enrolment, g Group, now time.Time) error {
 		e.Enrolled = dateOf(now)
 	}
 	switch {
-	case e.Enrolled.After(dateOf(now)):
+	case dateOf(e.Enrolled).After(dateOf(now)):
 		return apperr.Field("enrolled_on", "дата зачисления %s ещё не наступила", day(e.Enrolled))
 	case e.Enrolled.After(g.End):
 		return apperr.Field("enrolled_on", "группа «%s» закончила обучение %s: зачислить в неё %s нельзя", g.Name, day(g.End), day(e.Enrolled))
@@ -403,7 +403,7 @@ func CheckComplete(e Enrolment, on, now time.Time) error {
 	switch {
 	case on.IsZero():
 		return apperr.Field("completed_on", "укажите дату завершения обучения")
-	case on.After(dateOf(now)):
+	case dateOf(on).After(dateOf(now)):
 		return apperr.Field("completed_on", "дата завершения %s ещё не наступила", day(on))
 	case on.Before(e.GroupStart):
 		return apperr.Field("completed_on", "обучение группы «%s» начинается %s: завершить его %s нельзя", e.GroupName, day(e.GroupStart), day(on))
@@ -421,7 +421,7 @@ func CheckDrop(e Enrolment, on, now time.Time) error {
 	switch {
 	case on.IsZero():
 		return apperr.Field("dropped_on", "укажите дату отчисления")
-	case on.After(dateOf(now)):
+	case dateOf(on).After(dateOf(now)):
 		return apperr.Field("dropped_on", "дата отчисления %s ещё не наступила", day(on))
 	case on.Before(e.Enrolled):
 		return apperr.Field("dropped_on", "отчисление %s раньше зачисления %s", day(on), day(e.Enrolled))
@@ -443,7 +443,7 @@ func CheckEmployment(e Enrolment, on time.Time, employer string, now time.Time) 
 	switch {
 	case on.IsZero():
 		return apperr.Field("employed_on", "укажите дату трудоустройства")
-	case on.After(dateOf(now)):
+	case dateOf(on).After(dateOf(now)):
 		return apperr.Field("employed_on", "дата трудоустройства %s ещё не наступила", day(on))
 	case on.Before(e.Enrolled):
 		return apperr.Field("employed_on", "трудоустройство %s раньше зачисления на обучение %s", day(on), day(e.Enrolled))

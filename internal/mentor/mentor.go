@@ -360,7 +360,7 @@ func (m *Meeting) Validate(p Pair, now time.Time) error {
 		errs.Add("held_on", "укажите дату встречи")
 	case m.HeldOn.Before(p.Start):
 		errs.Add("held_on", "встреча %s раньше начала работы пары %s", m.HeldOn.Format("02.01.2006"), p.Start.Format("02.01.2006"))
-	case m.HeldOn.After(learner.Day(now)):
+	case learner.Day(m.HeldOn).After(learner.Day(now)):
 		errs.Add("held_on", "встреча %s ещё не прошла: в журнал вносятся состоявшиеся встречи", m.HeldOn.Format("02.01.2006"))
 	case !p.End.IsZero() && m.HeldOn.After(p.End):
 		errs.Add("held_on", "встреча %s позже завершения пары %s", m.HeldOn.Format("02.01.2006"), p.End.Format("02.01.2006"))

@@ -145,12 +145,31 @@ type Case struct {
 	OpenedByName string
 	OpenedAt     time.Time
 	ClosedAt     time.Time
+	Due          time.Time // the day the next step is due by, while the case is open
 	Actions      []Action
 	LastAction   time.Time
 }
 
 // Open reports whether the case is still being worked.
 func (c Case) Open() bool { return c.Status == CaseOpen }
+
+// The centre's own rhythm of work on a case: the first contact within
+// FirstContactDays of opening, then a step at least every NextStepDays
+// unless an action sets another day.
+const (
+	FirstContactDays = 3
+	NextStepDays     = 30
+)
+
+// Overdue reports whether the open case's next step is past its day.
+func (c Case) Overdue(today time.Time) bool {
+	return c.Open() && !c.Due.IsZero() && c.Due.Before(learner.Day(today))
+}
+
+// DueAfterOpening is the day of the first contact of a case opened at t.
+func DueAfterOpening(t time.Time) time.Time {
+	return learner.Day(t).AddDate(0, 0, FirstContactDays)
+}
 
 // Action is one thing done in a case.
 type Action struct {
@@ -162,6 +181,17 @@ type Action struct {
 	By        int64
 	ByName    string
 	CreatedAt time.Time
+	// Next is the day the next step is due by; zero means NextStepDays
+	// after the action.
+	Next time.Time
+}
+
+// NextDue is the day the case is due again after the action.
+func (a Action) NextDue() time.Time {
+	if !a.Next.IsZero() {
+		return a.Next
+	}
+	return a.On.AddDate(0, 0, NextStepDays)
 }
 
 // Validate checks an action against the day it is recorded.
@@ -172,12 +202,19 @@ func (a *Action) Validate(now time.Time) error {
 	}
 	if a.On.IsZero() {
 		errs.Add("on", "укажите дату действия")
-	} else if a.On.After(learner.Day(now)) {
+	} else if learner.Day(a.On).After(learner.Day(now)) {
 		errs.Add("on", "дата действия %s ещё не наступила", a.On.Format("02.01.2006"))
 	}
 	a.Note = strings.TrimSpace(a.Note)
 	if len([]rune(a.Note)) > 2000 {
 		errs.Add("note", "комментарий длиннее 2000 знаков")
+	}
+	switch {
+	case a.Next.IsZero() || a.On.IsZero():
+	case a.Next.Before(a.On):
+		errs.Add("next", "следующий шаг %s раньше самого действия %s", a.Next.Format("02.01.2006"), a.On.Format("02.01.2006"))
+	case a.Next.After(a.On.AddDate(0, 6, 0)):
+		errs.Add("next", "следующий шаг %s дальше полугода от действия: случай не ждёт так долго", a.Next.Format("02.01.2006"))
 	}
 	return errs.Err()
 }
@@ -277,7 +314,7 @@ func (s *Service) CloseCase(ctx context.Context, sc auth.Scope, id int64, c Clos
 			errs.Add("since", "укажите дату начала работы")
 		}
 	}
-	if !c.Since.IsZero() && c.Since.After(learner.Day(now)) {
+	if !c.Since.IsZero() && learner.Day(c.Since).After(learner.Day(now)) {
 		errs.Add("since", "дата %s ещё не наступила", c.Since.Format("02.01.2006"))
 	}
 	if err := errs.Err(); err != nil {

@@ -74,7 +74,8 @@ type Filter struct {
 
 // CaseFilter narrows a list of cases.
 type CaseFilter struct {
-	Status        string // "", open, closed
+	Status        string    // "", open, closed
+	DueBefore     time.Time // open cases whose next step was due before this day
 	Limit, Offset int
 }
 

@@ -13,7 +13,7 @@ import (
 func TestAuditBulkAppendOnlyAndRetention(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		u := auth.User{Login: "region", Role: auth.Region, RegionCode: "41", CreatedAt: time.Now()}
+		u := auth.User{Login: "region", Role: auth.Region, RegionCode: "41", CreatedAt: s.now()}
 		if err := s.CreateUser(ctx, &u, "hash"); err != nil {
 			t.Fatal(err)
 		}

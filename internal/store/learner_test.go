@@ -234,11 +234,11 @@ func TestLearnerWritesRefused(t *testing.T) {
 			t.Errorf("foreign update went through: %s", got.LastName)
 		}
 		// An outcome for a foreign learner, or with a school as the employer, is refused.
-		o := learner.Outcome{LearnerID: f.other.ID, Status: learner.Employed, Start: time.Now()}
+		o := learner.Outcome{LearnerID: f.other.ID, Status: learner.Employed, Start: s.now()}
 		if err := s.AddOutcome(ctx, college, &o); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("foreign outcome: %v", err)
 		}
-		o = learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.school.ID, Start: time.Now()}
+		o = learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.school.ID, Start: s.now()}
 		if err := s.AddOutcome(ctx, college, &o); !apperr.Is(err, apperr.Invalid) {
 			t.Errorf("school as employer: %v", err)
 		}

@@ -38,9 +38,12 @@ func (s *Store) OpenCase(ctx context.Context, sc auth.Scope, c *risk.Case) error
 		if err != sql.ErrNoRows {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO risk_case (region_code, learner_id, czn_id, probability, status, note, opened_by, opened_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, c.RegionCode, c.LearnerID, nullID(c.CZNID), c.Probability, c.Status, c.Note,
-			nullID(c.OpenedBy), tsArg(c.OpenedAt)).Scan(&c.ID); err != nil {
+		if c.Due.IsZero() {
+			c.Due = risk.DueAfterOpening(c.OpenedAt)
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO risk_case (region_code, learner_id, czn_id, probability, status, note, opened_by, opened_at, due_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.RegionCode, c.LearnerID, nullID(c.CZNID), c.Probability, c.Status, c.Note,
+			nullID(c.OpenedBy), tsArg(c.OpenedAt), dateArg(c.Due)).Scan(&c.ID); err != nil {
 			return err
 		}
 		// The centre's specialists hear of the new case; the notice names no one.
@@ -52,7 +55,7 @@ func (s *Store) OpenCase(ctx context.Context, sc auth.Scope, c *risk.Case) error
 const caseCols = `rc.id, rc.region_code, rc.learner_id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name,
 	COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(rc.czn_id, 0), COALESCE(z.name, ''), rc.probability, rc.status, rc.outcome, rc.note,
 	COALESCE(rc.opened_by, 0), COALESCE(u.name, ''), rc.opened_at, rc.closed_at,
-	(SELECT max(ra.done_on) FROM risk_action ra WHERE ra.case_id = rc.id)`
+	(SELECT max(ra.done_on) FROM risk_action ra WHERE ra.case_id = rc.id), rc.due_on`
 
 const caseFrom = ` FROM risk_case rc JOIN learner l ON l.id = rc.learner_id JOIN organisation o ON o.id = l.org_id
 	LEFT JOIN organisation z ON z.id = rc.czn_id LEFT JOIN app_user u ON u.id = rc.opened_by`
@@ -62,7 +65,7 @@ func (s *Store) cases(ctx context.Context, q string, a args) ([]risk.Case, error
 	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
 		var c risk.Case
 		if err := r.Scan(&c.ID, &c.RegionCode, &c.LearnerID, &c.LearnerName, &c.OrgName, &c.CZNID, &c.CZNName, &c.Probability, &c.Status,
-			&c.Outcome, &c.Note, &c.OpenedBy, &c.OpenedByName, timeScan{&c.OpenedAt}, timeScan{&c.ClosedAt}, timeScan{&c.LastAction}); err != nil {
+			&c.Outcome, &c.Note, &c.OpenedBy, &c.OpenedByName, timeScan{&c.OpenedAt}, timeScan{&c.ClosedAt}, timeScan{&c.LastAction}, timeScan{&c.Due}); err != nil {
 			return err
 		}
 		c.LearnerName = strings.TrimSpace(c.LearnerName)
@@ -106,11 +109,14 @@ func (s *Store) Cases(ctx context.Context, sc auth.Scope, f risk.CaseFilter) ([]
 	if f.Status != "" {
 		where += ` AND rc.status = ` + a.add(f.Status)
 	}
+	if !f.DueBefore.IsZero() {
+		where += ` AND rc.status = 'open' AND rc.due_on < ` + a.add(dateArg(f.DueBefore))
+	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM risk_case rc JOIN learner l ON l.id = rc.learner_id WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: risk cases: %w", err)
 	}
-	list, err := s.cases(ctx, `SELECT `+caseCols+caseFrom+` WHERE `+where+` ORDER BY rc.status DESC, rc.opened_at DESC, rc.id DESC LIMIT `+
+	list, err := s.cases(ctx, `SELECT `+caseCols+caseFrom+` WHERE `+where+` ORDER BY rc.status DESC, CASE WHEN rc.status = 'open' THEN rc.due_on END, rc.opened_at DESC, rc.id DESC LIMIT `+
 		strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), a)
 	return list, total, err
 }
@@ -148,8 +154,15 @@ func (s *Store) AddAction(ctx context.Context, sc auth.Scope, x *risk.Action) er
 		if _, _, err := caseForWork(ctx, tx, sc, x.CaseID); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO risk_action (case_id, kind, done_on, note, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, x.CaseID, string(x.Kind), dateArg(x.On), x.Note, nullID(x.By), tsArg(x.CreatedAt)).Scan(&x.ID)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO risk_action (case_id, kind, done_on, note, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, x.CaseID, string(x.Kind), dateArg(x.On), x.Note, nullID(x.By), tsArg(x.CreatedAt)).Scan(&x.ID); err != nil {
+			return err
+		}
+		// The case is due again from its latest action, not from one
+		// recorded late for an earlier day.
+		_, err := tx.ExecContext(ctx, `UPDATE risk_case SET due_on = $1 WHERE id = $2 AND NOT EXISTS (
+			SELECT 1 FROM risk_action ra WHERE ra.case_id = $2 AND ra.done_on > $3)`, dateArg(x.NextDue()), x.CaseID, dateArg(x.On))
+		return err
 	})
 }
 

@@ -160,9 +160,53 @@ func TestEarlyWarning(t *testing.T) {
 		if _, err := svc.OpenCase(ctx, czn, target.LearnerID, ""); !apperr.Is(err, apperr.Conflict) {
 			t.Errorf("a second open case: %v", err)
 		}
+		// The first contact is due three days after opening; each action
+		// moves the day on, a late record of an earlier day does not.
+		due := func() time.Time {
+			t.Helper()
+			got, err := svc.Case(ctx, czn, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Due
+		}
+		if d, want := due(), learner.Day(c.OpenedAt).AddDate(0, 0, 3); !d.Equal(want) {
+			t.Errorf("a new case is due %v, want %v", d, want)
+		}
 		act := risk.Action{CaseID: c.ID, Kind: risk.ActConsult, On: now.AddDate(0, 0, -1), Note: "профконсультация"}
 		if err := svc.AddAction(ctx, czn, &act); err != nil {
 			t.Fatal(err)
+		}
+		if d, want := due(), learner.Day(act.On).AddDate(0, 0, 30); !d.Equal(want) {
+			t.Errorf("after an action the case is due %v, want %v", d, want)
+		}
+		late := risk.Action{CaseID: c.ID, Kind: risk.ActContact, On: now.AddDate(0, 0, -4), Next: now.AddDate(0, 0, 60)}
+		if err := svc.AddAction(ctx, czn, &late); err != nil {
+			t.Fatal(err)
+		}
+		if d, want := due(), learner.Day(act.On).AddDate(0, 0, 30); !d.Equal(want) {
+			t.Errorf("a late record of an earlier day moved the case to %v, want %v", d, want)
+		}
+		if err := svc.AddAction(ctx, czn, &risk.Action{CaseID: c.ID, Kind: risk.ActContact, On: now, Next: now.AddDate(0, 0, -2)}); !apperr.Is(err, apperr.Invalid) {
+			t.Errorf("a next step before the action: %v", err)
+		}
+		for _, tc := range []struct {
+			before time.Time
+			want   int
+		}{{now, 0}, {now.AddDate(0, 2, 0), 1}} {
+			list, _, err := svc.Cases(ctx, czn, risk.CaseFilter{DueBefore: tc.before, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, x := range list {
+				if x.ID == c.ID {
+					n++
+				}
+			}
+			if n != tc.want {
+				t.Errorf("cases overdue before %v: the case counted %d times, want %d", tc.before, n, tc.want)
+			}
 		}
 		future := risk.Action{CaseID: c.ID, Kind: risk.ActVacancy, On: now.AddDate(0, 0, 5)}
 		if err := svc.AddAction(ctx, czn, &future); !apperr.Is(err, apperr.Invalid) {
@@ -189,7 +233,7 @@ func TestEarlyWarning(t *testing.T) {
 			t.Errorf("an action in a closed case: %v", err)
 		}
 		got, err := svc.Case(ctx, czn, c.ID)
-		if err != nil || got.Open() || got.Outcome != risk.EndEmployed || len(got.Actions) != 1 || got.Note != "первичный звонок / вышел на работу" {
+		if err != nil || got.Open() || got.Outcome != risk.EndEmployed || len(got.Actions) != 2 || got.Note != "первичный звонок / вышел на работу" {
 			t.Fatalf("closed case %+v, %v", got, err)
 		}
 		if _, err := svc.Case(ctx, away, c.ID); !apperr.Is(err, apperr.NotFound) {

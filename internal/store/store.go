@@ -136,7 +136,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if s.engine == Postgres {
 		dialect = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(dialect, s.write, dir)
+	// A migration numbered below one applied already (two lines of work
+	// merged in either order) is applied rather than refused.
+	p, err := goose.NewProvider(dialect, s.write, dir, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"marshrut/internal/classifier"
+	"marshrut/internal/config"
 )
 
 // engines runs fn on a fresh SQLite database always, and on a fresh PostgreSQL
@@ -61,6 +62,11 @@ func postgresSchema(t *testing.T, dsn string) string {
 	return u.String()
 }
 
+// testClock is the store's clock in tests: the day the fixtures are
+// written for (the demo regions of these tests are generated on it), running
+// on from ten in the morning.
+var testClock = config.StartingAt(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+
 func openTest(t *testing.T, dsn string) *Store {
 	t.Helper()
 	ctx := context.Background()
@@ -69,6 +75,9 @@ func openTest(t *testing.T, dsn string) *Store {
 		t.Fatalf("open %s: %v", EngineOf(dsn), err)
 	}
 	t.Cleanup(func() { s.Close() })
+	// The store's own stamps and today's statuses come from the day the
+	// fixtures are written for, not from the day the tests run.
+	s.SetClock(testClock)
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}

@@ -135,7 +135,16 @@ func (w *Web) tasks(ctx context.Context, sc auth.Scope, doc *kpi.Document) ([]ta
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, task{Title: "Открытые случаи центра", Count: n, Note: "ведите действия и закрывайте с исходом", Link: "/risk/cases?status=open", Urgent: n > 0})
+			out = append(out, task{Title: "Открытые случаи центра", Count: n, Note: "сначала — у кого срок следующего шага ближе; ведите действия и закрывайте с исходом",
+				Link: "/risk/cases?status=open", Urgent: n > 0})
+			_, late, err := count3(w.d.Risk.Cases(ctx, sc, risk.CaseFilter{DueBefore: w.d.Now(), Limit: 1}))
+			if err != nil {
+				return nil, err
+			}
+			if late > 0 {
+				out = append(out, task{Title: "Случаи с просроченным шагом", Count: late, Note: "первый контакт — в течение трёх дней после открытия, дальше — шаг не реже раза в месяц",
+					Link: "/risk/cases?status=open&overdue=1", Urgent: true})
+			}
 		}
 		withoutCase("/risk?case=without")
 		if w.d.Referrals != nil {

@@ -266,6 +266,10 @@ func (w *Web) Cases(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	q := r.URL.Query()
 	f := risk.CaseFilter{Status: q.Get("status"), Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
+	overdue := q.Get("overdue") == "1"
+	if overdue {
+		f.DueBefore = w.d.Now()
+	}
 	items, total, err := w.d.Risk.Cases(r.Context(), sc, f)
 	if err != nil {
 		w.Error(rw, r, err)
@@ -273,7 +277,7 @@ func (w *Web) Cases(rw http.ResponseWriter, r *http.Request) {
 	}
 	w.auditBulk(r, "cases.list", len(items))
 	w.render(rw, r, http.StatusOK, "risk_cases", "risk", map[string]any{"Items": items, "Total": total, "Pager": newPager(r, total),
-		"Filter": f, "CanWork": risk.CanWorkCases(sc)})
+		"Filter": f, "Overdue": overdue, "Today": w.d.Now(), "CanWork": risk.CanWorkCases(sc)})
 }
 
 // OpenCase opens a case for a student and shows it.
@@ -309,7 +313,7 @@ func (w *Web) Case(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"Case": c, "CanWork": risk.CanWorkCases(sc) && c.CZNID == sc.OrgID && c.Open(), "Kinds": risk.ActionKinds,
-		"Outcomes": risk.CaseOutcomes, "Today": w.d.Now().Format("2006-01-02"), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
+		"Outcomes": risk.CaseOutcomes, "Today": w.d.Now().Format("2006-01-02"), "Now": w.d.Now(), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
 	if l, err := w.d.Risk.ForLearner(r.Context(), sc, c.LearnerID); err == nil {
 		data["Risk"] = l
 	}
@@ -339,7 +343,12 @@ func (w *Web) AddAction(rw http.ResponseWriter, r *http.Request) {
 	var err error
 	if a.On, err = time.Parse("2006-01-02", r.PostFormValue("on")); err != nil {
 		err = apperr.Field("on", "укажите дату действия в виде ГГГГ-ММ-ДД")
-	} else {
+	} else if v := strings.TrimSpace(r.PostFormValue("next")); v != "" {
+		if a.Next, err = time.Parse("2006-01-02", v); err != nil {
+			err = apperr.Field("next", "укажите день следующего шага в виде ГГГГ-ММ-ДД")
+		}
+	}
+	if err == nil {
 		err = w.d.Risk.AddAction(r.Context(), sc, &a)
 	}
 	w.afterPost(rw, r, fmt.Sprintf("/risk/cases/%d", id), "Действие записано.", err)
