@@ -96,7 +96,7 @@ func TestBrowserPhone(t *testing.T) {
 		}
 	}
 	if vac.ID == "" {
-		t.Fatal("the demo employer has no open vacancy left to answer")
+		t.Fatalf("the demo employer %d (%s) has no open vacancy left to answer; answered %d", o.ID, o.INN, len(mine))
 	}
 
 	t.Run("pages fit", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
 	"marshrut/internal/store"
+	"marshrut/internal/vacancy"
 )
 
 // DemoPassword is the password of every demo user; the demo is for showing, not for real data.
@@ -46,7 +47,7 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		return err
 	}
 	sys := auth.SystemScope(cfg.Region)
-	grads, _, err := st.Learners(ctx, sys, learner.Filter{OrgID: college.ID, Status: learner.Graduate, Limit: 1})
+	grads, _, err := st.Learners(ctx, sys, learner.Filter{OrgID: college.ID, Status: learner.Graduate, Limit: 200})
 	if err != nil || len(grads) == 0 {
 		return fmt.Errorf("в демонстрационном колледже нет выпускников: %v", err)
 	}
@@ -54,18 +55,33 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 	if err != nil || len(pupils) == 0 {
 		return fmt.Errorf("в демонстрационной школе нет девятиклассников: %v", err)
 	}
-	// The employer is the one where that graduate works, so that its page is not empty.
-	card, err := st.Outcomes(ctx, sys, grads[0].ID)
+	// The demo graduate works at the demo employer, so that its page is not
+	// empty, and the employer has vacancies still open for the graduate to
+	// answer: the first graduate of the college whose employer has three.
+	open, err := openVacancies(ctx, st, cfg.Region)
 	if err != nil {
 		return err
 	}
 	var employer org.Organisation
-	for _, o := range card {
-		if o.EmployerID != 0 {
-			employer, err = st.Organisation(ctx, o.EmployerID)
-			if err != nil {
-				return err
+	for i, g := range grads {
+		card, err := st.Outcomes(ctx, sys, g.ID)
+		if err != nil {
+			return err
+		}
+		var e org.Organisation
+		for _, o := range card {
+			if o.EmployerID != 0 {
+				if e, err = st.Organisation(ctx, o.EmployerID); err != nil {
+					return err
+				}
 			}
+		}
+		if i == 0 {
+			employer = e // unless a later graduate's employer has open vacancies
+		}
+		if e.ID != 0 && open[e.INN] >= 3 {
+			employer, grads[0], grads[i] = e, grads[i], grads[0]
+			break
 		}
 	}
 	if employer.ID == 0 {
@@ -120,4 +136,21 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		return fmt.Errorf("защиты кластеров: %w", err)
 	}
 	return nil
+}
+
+// openVacancies counts the open vacancies of the region by employer's ИНН.
+func openVacancies(ctx context.Context, st *store.Store, region string) (map[string]int, error) {
+	out := map[string]int{}
+	for off := 0; ; off += 500 {
+		list, total, err := st.Vacancies(ctx, vacancy.Filter{RegionCode: region, Limit: 500, Offset: off})
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range list {
+			out[v.EmployerINN]++
+		}
+		if off+500 >= total {
+			return out, nil
+		}
+	}
 }
