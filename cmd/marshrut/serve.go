@@ -92,10 +92,12 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	reports := report.NewService(st, figures, runner, tables.ReportXLSX, now)
 	young := youth.NewService(st, st, now)
 	offers.RequireConsent(young.TargetedConsent)
+	invitations := youth.NewInvitations(st, authSvc, days(cfg.InviteDays), now)
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
 		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: services, Youth: young,
+		Invitations: invitations, BaseURL: cfg.BaseURL,
 		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log, Now: now,
 	})
 	if err != nil {

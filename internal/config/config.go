@@ -40,6 +40,7 @@ type Config struct {
 	MetricsToken   string // opens /metrics on the main address; from MARSHRUT_METRICS_TOKEN only
 	SMTPURL        string // smtp://user:password@host:port?from=…, for notices by e-mail; from MARSHRUT_SMTP_URL only
 	AuditYears     int    // how many years the audit log is kept
+	InviteDays     int    // how many days a printed invitation works
 
 	// Clock answers the installation's present; time.Now when nil. A demo
 	// region generated as of another day (demo --today) runs on a clock that
@@ -98,6 +99,7 @@ func Default() Config {
 		SessionTTL:  12 * time.Hour,
 		TimeZone:    "Asia/Kamchatka",
 		AuditYears:  3,
+		InviteDays:  30,
 	}
 }
 
@@ -114,6 +116,7 @@ func EnvName(flagName string) string {
 func (c *Config) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "база данных: путь к файлу SQLite или postgres://… (MARSHRUT_DATABASE_URL)")
 	fs.StringVar(&c.Region, "region", c.Region, "двузначный код региона установки (MARSHRUT_REGION)")
+	fs.IntVar(&c.InviteDays, "invite-days", c.InviteDays, "сколько дней действует напечатанное приглашение (MARSHRUT_INVITE_DAYS)")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "уровень журнала: debug, info, warn, error (MARSHRUT_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "формат журнала: text или json (MARSHRUT_LOG_FORMAT)")
 	fs.StringVar(&c.TimeZone, "timezone", c.TimeZone, "часовой пояс региона, например Asia/Kamchatka или Europe/Moscow (MARSHRUT_TIMEZONE)")
@@ -216,6 +219,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		return fmt.Errorf("MARSHRUT_METRICS_TOKEN короче 16 знаков: такой токен легко подобрать")
+	}
+	if c.InviteDays < 1 || c.InviteDays > 366 {
+		return fmt.Errorf("срок действия приглашения %d дн.: допустимо от 1 до 366", c.InviteDays)
 	}
 	if c.AuditYears < 1 || c.AuditYears > 75 {
 		return fmt.Errorf("срок хранения журнала доступа %d лет: допустимо от 1 до 75", c.AuditYears)

@@ -127,6 +127,49 @@ func TestInvitations(t *testing.T) {
 	})
 }
 
+// A graduate without an account gets an invitation by e-mail; the letter's
+// link, which holds the code, goes once the letter is sent.
+func TestInvitationByEmail(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := seed(t, s)
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		staff := auth.User{Login: "career", Role: auth.College, OrgID: f.college.ID, RegionCode: "41"}
+		if err := s.CreateUser(ctx, &staff, "hash"); err != nil {
+			t.Fatal(err)
+		}
+		svc := youth.NewInvitations(s, &countingGuard{max: 10}, 0, func() time.Time { return now })
+		if err := svc.SendByEmail(ctx, staff.Scope(""), f.graduate.ID, "не адрес"); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("a bad address: %v", err)
+		}
+		if err := svc.SendByEmail(ctx, staff.Scope(""), f.other.ID, "a@example.ru"); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("another college's graduate: %v", err)
+		}
+		if err := svc.SendByEmail(ctx, staff.Scope(""), f.graduate.ID, "grad@example.ru"); err != nil {
+			t.Fatal(err)
+		}
+		letters, err := s.DueLetters(ctx, now, 10)
+		if err != nil || len(letters) != 1 || letters[0].Kind != "invitation" || !strings.HasPrefix(letters[0].Link, "/join?code=") {
+			t.Fatalf("letters = %+v, %v", letters, err)
+		}
+		code := strings.TrimPrefix(letters[0].Link, "/join?code=")
+		if err := s.LetterSent(ctx, letters[0].ID, now); err != nil {
+			t.Fatal(err)
+		}
+		var link string
+		if err := s.read.QueryRow(`SELECT link FROM mail_outbox WHERE id = $1`, letters[0].ID).Scan(&link); err != nil || link != "" {
+			t.Fatalf("the link stays after sending: %q, %v", link, err)
+		}
+		u, err := svc.Redeem(ctx, youth.Redemption{Code: code, BirthDate: f.graduate.BirthDate, Login: "grad.2004", Password: "Камчатка-весна-2026"})
+		if err != nil || u.LearnerID != f.graduate.ID || u.Role != auth.Learner {
+			t.Fatalf("redeem = %+v, %v", u, err)
+		}
+		if err := svc.SendByEmail(ctx, staff.Scope(""), f.graduate.ID, "grad@example.ru"); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("a graduate with an account invited again: %v", err)
+		}
+	})
+}
+
 // The limiter of auth counts the failures of codes by address.
 func TestInvitationGuard(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {

@@ -54,11 +54,16 @@ func (w *Web) Login(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(rw, &http.Cookie{Name: loginCSRFCookie, Path: "/login", MaxAge: -1})
-	// The cookie's life is told in seconds, not as a date: the browser's
-	// clock need not agree with the installation's.
+	w.setSession(rw, token, sess)
+	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// setSession gives the browser the cookie of a session just opened. The
+// cookie's life is told in seconds, not as a date: the browser's clock need
+// not agree with the installation's.
+func (w *Web) setSession(rw http.ResponseWriter, token string, sess auth.Session) {
 	http.SetCookie(rw, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: w.d.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sess.ExpiresAt.Add(time.Hour).Sub(w.d.Now()) / time.Second)})
-	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
 // Logout ends the session.

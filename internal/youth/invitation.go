@@ -317,14 +317,15 @@ func sameDay(a, b time.Time) bool {
 
 // SendByEmail sends a graduate without an account an invitation by e-mail:
 // the code travels only in the letter's link; the store keeps its hash.
-// base is the installation's public address.
-func (s *Invitations) SendByEmail(ctx context.Context, sc auth.Scope, learnerID int64, email, base string) error {
+// The letter's link is a path: the mail sender puts the installation's
+// address before it.
+func (s *Invitations) SendByEmail(ctx context.Context, sc auth.Scope, learnerID int64, email string) error {
+	if !sc.CanEditLearners() {
+		return apperr.New(apperr.Forbidden, "приглашение по почте отправляет школа или колледж обучающегося")
+	}
 	email = strings.TrimSpace(email)
 	if err := checkEmail(email); err != nil {
 		return err
-	}
-	if !sc.CanEditLearners() || sc.Own() {
-		return apperr.New(apperr.Forbidden, "приглашение по почте отправляет школа или колледж обучающегося")
 	}
 	now := s.now()
 	code := auth.NewCode()
