@@ -11,6 +11,8 @@ var webRules = map[string]rule{
 	"GET /static/":                            {allow: "public", path: "/static/style.css"},
 	"GET /login":                              {allow: "public"},
 	"POST /login":                             {allow: "public"},
+	"GET /login/sso":                          {allow: "public"},
+	"GET /login/sso/callback":                 {allow: "public"},
 	"POST /logout":                            {allow: "@all", want: "login", fresh: true},
 	"GET /password":                           {allow: "@all"},
 	"POST /password":                          {allow: "@all"},

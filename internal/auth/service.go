@@ -124,6 +124,10 @@ func (s *Service) CodeAllowed(ip string) error {
 	return nil
 }
 
+// SSORefused records a sign-in through a provider that was refused: a bad
+// token, or a person without an account.
+func (s *Service) SSORefused(userID int64, ip string) { s.event(EventSSORefused, userID, ip) }
+
 // CodeFailed counts a failed attempt of an invitation's code from an
 // address: a wrong, used, expired or revoked code, or a wrong birth date.
 func (s *Service) CodeFailed(ip string) {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
@@ -41,6 +42,15 @@ type Config struct {
 	SMTPURL        string // smtp://user:password@host:port?from=…, for notices by e-mail; from MARSHRUT_SMTP_URL only
 	AuditYears     int    // how many years the audit log is kept
 	InviteDays     int    // how many days a printed invitation works
+
+	// The region's single sign-on (OpenID Connect): off while OIDCIssuer is empty.
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string // from MARSHRUT_OIDC_CLIENT_SECRET only
+	OIDCMatch        string // the claim an account is found by at the first sign-in: email, snils or login
+	// OIDCClient makes the requests to the provider; a client with a time
+	// limit when nil. Tests and the demo's provider in-process set it.
+	OIDCClient *http.Client
 
 	// Clock answers the installation's present; time.Now when nil. A demo
 	// region generated as of another day (demo --today) runs on a clock that
@@ -100,6 +110,7 @@ func Default() Config {
 		TimeZone:    "Asia/Kamchatka",
 		AuditYears:  3,
 		InviteDays:  30,
+		OIDCMatch:   "email",
 	}
 }
 
@@ -132,6 +143,9 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "файл закрытого ключа сертификата (PEM) (MARSHRUT_TLS_KEY)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "отдельный адрес для /metrics, например 127.0.0.1:9100 (MARSHRUT_METRICS_ADDR)")
 	fs.IntVar(&c.AuditYears, "audit-years", c.AuditYears, "сколько лет хранится журнал доступа (MARSHRUT_AUDIT_YEARS)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", c.OIDCIssuer, "адрес провайдера единого входа региона (OpenID Connect), например https://sso.region.ru/realms/edu (MARSHRUT_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", c.OIDCClientID, "идентификатор клиента «Маршрута» у провайдера единого входа (MARSHRUT_OIDC_CLIENT_ID); секрет — в MARSHRUT_OIDC_CLIENT_SECRET")
+	fs.StringVar(&c.OIDCMatch, "oidc-match", c.OIDCMatch, "по какому признаку найти учётную запись при первом входе: email, snils или login (MARSHRUT_OIDC_MATCH)")
 }
 
 // Parse parses args, then fills every flag not given on the command line from
@@ -162,6 +176,7 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string, getenv func(string) stri
 	// every user of the machine.
 	c.MetricsToken = getenv("MARSHRUT_METRICS_TOKEN")
 	c.SMTPURL = getenv("MARSHRUT_SMTP_URL")
+	c.OIDCClientSecret = getenv("MARSHRUT_OIDC_CLIENT_SECRET")
 	return c.Validate()
 }
 
@@ -219,6 +234,18 @@ func (c *Config) Validate() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		return fmt.Errorf("MARSHRUT_METRICS_TOKEN короче 16 знаков: такой токен легко подобрать")
+	}
+	if c.OIDCIssuer != "" {
+		switch {
+		case c.OIDCClientID == "":
+			return fmt.Errorf("для единого входа (--oidc-issuer) укажите идентификатор клиента: --oidc-client-id")
+		case c.OIDCClientSecret == "":
+			return fmt.Errorf("для единого входа (--oidc-issuer) задайте секрет клиента в MARSHRUT_OIDC_CLIENT_SECRET")
+		case c.BaseURL == "":
+			return fmt.Errorf("для единого входа (--oidc-issuer) укажите внешний адрес --base-url: на него провайдер вернёт человека")
+		case c.OIDCMatch != "email" && c.OIDCMatch != "snils" && c.OIDCMatch != "login":
+			return fmt.Errorf("признак сопоставления «%s» (--oidc-match): допустимы email, snils, login", c.OIDCMatch)
+		}
 	}
 	if c.InviteDays < 1 || c.InviteDays > 366 {
 		return fmt.Errorf("срок действия приглашения %d дн.: допустимо от 1 до 366", c.InviteDays)

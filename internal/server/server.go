@@ -96,6 +96,8 @@ func New(d Deps) *Server {
 		{"GET /static/", public, web.Static().ServeHTTP},
 		{"GET /login", public, w.LoginForm},
 		{"POST /login", public, w.Login},
+		{"GET /login/sso", public, w.SSOBegin},
+		{"GET /login/sso/callback", public, w.SSOCallback},
 		{"POST /logout", session, w.Logout},
 		{"GET /password", session, w.PasswordForm},
 		{"POST /password", session, w.ChangePassword},

@@ -34,6 +34,9 @@ func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request, status int, log
 		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	rw.Header().Set("Cache-Control", "no-store")
 	data := map[string]string{"Next": safeNext(r.FormValue("next")), "Login": login, "Error": msg}
+	if w.d.SSO != nil {
+		data["SSO"] = "1"
+	}
 	if r.URL.Query().Get("opened") == "1" && msg == "" {
 		data["Done"] = "Кабинет открыт. Войдите с новым логином и паролем."
 	}

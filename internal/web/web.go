@@ -37,6 +37,7 @@ import (
 	"marshrut/internal/risk"
 	"marshrut/internal/rollup"
 	"marshrut/internal/routing"
+	"marshrut/internal/sso"
 	"marshrut/internal/targeted"
 	"marshrut/internal/vacancy"
 	"marshrut/internal/youth"
@@ -84,6 +85,10 @@ type Deps struct {
 	Balance        *balance.Service
 	Youth          *youth.Service
 	Invitations    *youth.Invitations
+	// SSO is the region's single sign-on and SignIn finds its people's
+	// accounts; nil when the installation has none.
+	SSO    *sso.Provider
+	SignIn *sso.Service
 	// BaseURL is the installation's public address, for the links of
 	// invitations; the address a request came to when empty.
 	BaseURL       string
