@@ -142,7 +142,9 @@ func (p *Provider) Issuer() string { return p.cfg.Issuer }
 // MatchBy is the claim accounts are found by.
 func (p *Provider) MatchBy() Match { return p.cfg.Match }
 
-func (p *Provider) ctx(ctx context.Context) context.Context { return oidc.ClientContext(ctx, p.cfg.Client) }
+func (p *Provider) ctx(ctx context.Context) context.Context {
+	return oidc.ClientContext(ctx, p.cfg.Client)
+}
 
 func (p *Provider) discover(ctx context.Context) error {
 	p.mu.Lock()
