@@ -10,8 +10,8 @@ import (
 
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
-	"marshrut/internal/store"
 	"marshrut/internal/sso"
+	"marshrut/internal/store"
 )
 
 // demoInvitations prints the sheet of invitations of the demo pupil's class
