@@ -32,7 +32,7 @@ var (
 var words = map[string]bool{"XLSX": true, "CSV": true, "API": true, "JSON": true, "PDF": true, "OpenAPI": true, "HTTPS": true,
 	"HTTP": true, "SMTP": true, "TLS": true, "UTF": true, "Windows": true, "Excel": true, "LibreOffice": true, "ROC": true,
 	"AUC": true, "PR": true, "WorldSkills": true, "Python": true, "Java": true, "SQL": true, "Bearer": true, "Ctrl": true, "IT": true,
-	"ID": true, "ed": true, "Prometheus": true, "Mac": true, "csv": true, "xlsx": true, "json": true}
+	"ID": true, "QR": true, "ed": true, "Prometheus": true, "Mac": true, "csv": true, "xlsx": true, "json": true}
 
 // check reads an HTML answer's main part.
 func (s *wordScanner) check(pattern, login string, o outcome) {

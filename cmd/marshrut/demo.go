@@ -22,6 +22,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "зерно генератора: одно и то же зерно даёт один и тот же регион")
 	n := fs.Int("learners", 0, fmt.Sprintf("число обучающихся (0 — как в Камчатском крае, %d)", demo.DefaultLearners))
 	only := fs.Bool("generate-only", false, "только создать данные, не запускать сервер")
+	oidcTest := fs.Bool("oidc-test", false, "запустить вместе с демонстрацией учебный провайдер единого входа (OpenID Connect), чтобы попробовать вход через него")
 	today := fs.String("today", "", "день, на который создаётся регион, ГГГГ-ММ-ДД (по умолчанию сегодня); с этого дня идут и часы сервера демонстрации")
 	if err := cfg.Parse(fs, args, e.getenv); err != nil {
 		return err
@@ -55,6 +56,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if err := demoUsers(ctx, e.stdout, &cfg, st); err != nil {
 			return err
 		}
+		if err := demoInvitations(ctx, e, &cfg, st); err != nil {
+			return err
+		}
 		if err := demoRun(ctx, e, &cfg, st, *seed); err != nil {
 			return err
 		}
@@ -79,6 +83,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	if *only {
 		return nil
+	}
+	if *oidcTest {
+		if err := startTestIdP(ctx, e, &cfg, st); err != nil {
+			return err
+		}
 	}
 	return serve(ctx, e, &cfg, st, nil)
 }

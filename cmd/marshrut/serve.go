@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +35,7 @@ import (
 	"marshrut/internal/rollup"
 	"marshrut/internal/routing"
 	"marshrut/internal/server"
+	"marshrut/internal/sso"
 	"marshrut/internal/store"
 	"marshrut/internal/tables"
 	"marshrut/internal/targeted"
@@ -92,10 +94,21 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	reports := report.NewService(st, figures, runner, tables.ReportXLSX, now)
 	young := youth.NewService(st, st, now)
 	offers.RequireConsent(young.TargetedConsent)
+	invitations := youth.NewInvitations(st, authSvc, days(cfg.InviteDays), now)
+	var signOn *sso.Provider
+	if cfg.OIDCIssuer != "" {
+		p, err := sso.New(sso.Config{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+			RedirectURL: strings.TrimRight(cfg.BaseURL, "/") + "/login/sso/callback", Match: sso.Match(cfg.OIDCMatch), Client: cfg.OIDCClient, Now: now})
+		if err != nil {
+			return nil, err
+		}
+		signOn = p
+	}
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
 		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: services, Youth: young,
+		Invitations: invitations, BaseURL: cfg.BaseURL, SSO: signOn, SignIn: sso.NewService(st, cfg.Region, now),
 		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log, Now: now,
 	})
 	if err != nil {

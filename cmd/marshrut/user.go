@@ -19,7 +19,9 @@ const userUsage = `Использование:
   marshrut user passwd --login L --password-stdin   новый пароль; сеансы и API-токены пользователя завершаются
   marshrut user disable --login L                   отключить; сеансы и API-токены завершаются
   marshrut user enable --login L                    включить снова
-  marshrut user list                                пользователи, их роли и состояние`
+  marshrut user list                                пользователи, их роли и состояние
+  marshrut user invite --org ID [--group 9А|ТМ-24] --out invites.html [--base-url URL]
+                                                    лист приглашений класса или группы: коды и QR-коды для первого входа`
 
 func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
@@ -32,6 +34,8 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return runUserChange(ctx, e, args[0], args[1:])
 	case "list":
 		return runUserList(ctx, e, args[1:])
+	case "invite":
+		return runUserInvite(ctx, e, args[1:])
 	default:
 		fmt.Fprintln(e.stderr, userUsage)
 		return flag.ErrHelp

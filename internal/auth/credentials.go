@@ -28,6 +28,8 @@ const (
 	EventLoginLocked    = "login_locked"
 	EventLoginThrottled = "login_throttled"
 	EventResetFailed    = "reset_failed"
+	EventInviteFailed   = "invite_failed"
+	EventSSORefused     = "sso_refused"
 	EventTokenRevoked   = "token_revoked"
 	EventTokenExpired   = "token_expired"
 	EventCSRF           = "csrf_refused"
@@ -35,7 +37,7 @@ const (
 )
 
 // EventKinds lists every kind, so that counters start at zero.
-var EventKinds = []string{EventLoginFailed, EventLoginLocked, EventLoginThrottled, EventResetFailed,
+var EventKinds = []string{EventLoginFailed, EventLoginLocked, EventLoginThrottled, EventResetFailed, EventInviteFailed, EventSSORefused,
 	EventTokenRevoked, EventTokenExpired, EventCSRF, EventForbidden}
 
 // OnEvent sets where security events go; the server logs and counts them.
@@ -112,6 +114,14 @@ func newCode() string {
 	}
 	return sb.String()
 }
+
+// NewCode is a one-time code of twelve characters in groups of four, as
+// the reset and the invitations use.
+func NewCode() string { return newCode() }
+
+// NormCode is a code as typed, in the form its hash is taken of: upper case,
+// without dashes and spaces.
+func NormCode(c string) string { return normCode(c) }
 
 func normCode(c string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(c)))

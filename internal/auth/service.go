@@ -17,6 +17,7 @@ type Service struct {
 	ttl     time.Duration
 	byIP    *limiter
 	byLogin *limiter
+	byCode  *limiter // attempts of one-time codes of invitations, by address
 	events  func(Event)
 }
 
@@ -24,7 +25,8 @@ type Service struct {
 func NewService(s Store, ttl time.Duration, now func() time.Time) *Service {
 	return &Service{store: s, now: now, ttl: ttl,
 		byIP:    newLimiter(20, 15*time.Minute),
-		byLogin: newLimiter(5, 15*time.Minute)}
+		byLogin: newLimiter(5, 15*time.Minute),
+		byCode:  newLimiter(10, 15*time.Minute)}
 }
 
 // ErrBadCredentials is the one answer to a wrong login or password: it does
@@ -82,12 +84,55 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 			return "", Session{}, User{}, err
 		}
 	}
+	token, sess, err := s.openSession(ctx, u, ip, now)
+	return token, sess, u, err
+}
+
+func (s *Service) openSession(ctx context.Context, u User, ip string, now time.Time) (string, Session, error) {
 	token := NewSecret()
 	sess := Session{TokenHash: HashSecret(token), UserID: u.ID, CSRF: NewSecret(), CreatedAt: now, ExpiresAt: now.Add(s.ttl), IP: ip}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return "", Session{}, err
+	}
+	return token, sess, nil
+}
+
+// OpenSession opens a session for a user who proved who they are another
+// way than by password: the region's single sign-on, or an invitation just
+// redeemed. A disabled or locked account opens nothing.
+func (s *Service) OpenSession(ctx context.Context, userID int64, ip string) (string, Session, User, error) {
+	now := s.now()
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
 		return "", Session{}, User{}, err
 	}
-	return token, sess, u, nil
+	if u.Disabled || u.Locked(now) {
+		s.event(EventLoginLocked, u.ID, ip)
+		return "", Session{}, User{}, apperr.New(apperr.Forbidden, "Учётная запись отключена или временно заблокирована: обратитесь к администратору.")
+	}
+	token, sess, err := s.openSession(ctx, u, ip, now)
+	return token, sess, u, err
+}
+
+// CodeAllowed refuses an address that has tried too many wrong one-time
+// codes of invitations lately.
+func (s *Service) CodeAllowed(ip string) error {
+	if blocked, wait := s.byCode.blocked(ip, s.now()); blocked {
+		s.event(EventLoginThrottled, 0, ip)
+		return apperr.New(apperr.TooMany, "Слишком много неудачных попыток ввести код приглашения. Повторите через %d мин.", int(math.Ceil(wait.Minutes())))
+	}
+	return nil
+}
+
+// SSORefused records a sign-in through a provider that was refused: a bad
+// token, or a person without an account.
+func (s *Service) SSORefused(userID int64, ip string) { s.event(EventSSORefused, userID, ip) }
+
+// CodeFailed counts a failed attempt of an invitation's code from an
+// address: a wrong, used, expired or revoked code, or a wrong birth date.
+func (s *Service) CodeFailed(ip string) {
+	s.byCode.fail(ip, s.now())
+	s.event(EventInviteFailed, 0, ip)
 }
 
 // errNoSession is the answer to a missing, expired or unknown session.

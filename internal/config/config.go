@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
@@ -40,6 +41,16 @@ type Config struct {
 	MetricsToken   string // opens /metrics on the main address; from MARSHRUT_METRICS_TOKEN only
 	SMTPURL        string // smtp://user:password@host:port?from=…, for notices by e-mail; from MARSHRUT_SMTP_URL only
 	AuditYears     int    // how many years the audit log is kept
+	InviteDays     int    // how many days a printed invitation works
+
+	// The region's single sign-on (OpenID Connect): off while OIDCIssuer is empty.
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string // from MARSHRUT_OIDC_CLIENT_SECRET only
+	OIDCMatch        string // the claim an account is found by at the first sign-in: email, snils or login
+	// OIDCClient makes the requests to the provider; a client with a time
+	// limit when nil. Tests and the demo's provider in-process set it.
+	OIDCClient *http.Client
 
 	// Clock answers the installation's present; time.Now when nil. A demo
 	// region generated as of another day (demo --today) runs on a clock that
@@ -98,6 +109,8 @@ func Default() Config {
 		SessionTTL:  12 * time.Hour,
 		TimeZone:    "Asia/Kamchatka",
 		AuditYears:  3,
+		InviteDays:  30,
+		OIDCMatch:   "email",
 	}
 }
 
@@ -114,6 +127,7 @@ func EnvName(flagName string) string {
 func (c *Config) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "база данных: путь к файлу SQLite или postgres://… (MARSHRUT_DATABASE_URL)")
 	fs.StringVar(&c.Region, "region", c.Region, "двузначный код региона установки (MARSHRUT_REGION)")
+	fs.IntVar(&c.InviteDays, "invite-days", c.InviteDays, "сколько дней действует напечатанное приглашение (MARSHRUT_INVITE_DAYS)")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "уровень журнала: debug, info, warn, error (MARSHRUT_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "формат журнала: text или json (MARSHRUT_LOG_FORMAT)")
 	fs.StringVar(&c.TimeZone, "timezone", c.TimeZone, "часовой пояс региона, например Asia/Kamchatka или Europe/Moscow (MARSHRUT_TIMEZONE)")
@@ -129,6 +143,9 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "файл закрытого ключа сертификата (PEM) (MARSHRUT_TLS_KEY)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "отдельный адрес для /metrics, например 127.0.0.1:9100 (MARSHRUT_METRICS_ADDR)")
 	fs.IntVar(&c.AuditYears, "audit-years", c.AuditYears, "сколько лет хранится журнал доступа (MARSHRUT_AUDIT_YEARS)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", c.OIDCIssuer, "адрес провайдера единого входа региона (OpenID Connect), например https://sso.region.ru/realms/edu (MARSHRUT_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", c.OIDCClientID, "идентификатор клиента «Маршрута» у провайдера единого входа (MARSHRUT_OIDC_CLIENT_ID); секрет — в MARSHRUT_OIDC_CLIENT_SECRET")
+	fs.StringVar(&c.OIDCMatch, "oidc-match", c.OIDCMatch, "по какому признаку найти учётную запись при первом входе: email, snils или login (MARSHRUT_OIDC_MATCH)")
 }
 
 // Parse parses args, then fills every flag not given on the command line from
@@ -159,6 +176,7 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string, getenv func(string) stri
 	// every user of the machine.
 	c.MetricsToken = getenv("MARSHRUT_METRICS_TOKEN")
 	c.SMTPURL = getenv("MARSHRUT_SMTP_URL")
+	c.OIDCClientSecret = getenv("MARSHRUT_OIDC_CLIENT_SECRET")
 	return c.Validate()
 }
 
@@ -216,6 +234,21 @@ func (c *Config) Validate() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		return fmt.Errorf("MARSHRUT_METRICS_TOKEN короче 16 знаков: такой токен легко подобрать")
+	}
+	if c.OIDCIssuer != "" {
+		switch {
+		case c.OIDCClientID == "":
+			return fmt.Errorf("для единого входа (--oidc-issuer) укажите идентификатор клиента: --oidc-client-id")
+		case c.OIDCClientSecret == "":
+			return fmt.Errorf("для единого входа (--oidc-issuer) задайте секрет клиента в MARSHRUT_OIDC_CLIENT_SECRET")
+		case c.BaseURL == "":
+			return fmt.Errorf("для единого входа (--oidc-issuer) укажите внешний адрес --base-url: на него провайдер вернёт человека")
+		case c.OIDCMatch != "email" && c.OIDCMatch != "snils" && c.OIDCMatch != "login":
+			return fmt.Errorf("признак сопоставления «%s» (--oidc-match): допустимы email, snils, login", c.OIDCMatch)
+		}
+	}
+	if c.InviteDays < 1 || c.InviteDays > 366 {
+		return fmt.Errorf("срок действия приглашения %d дн.: допустимо от 1 до 366", c.InviteDays)
 	}
 	if c.AuditYears < 1 || c.AuditYears > 75 {
 		return fmt.Errorf("срок хранения журнала доступа %d лет: допустимо от 1 до 75", c.AuditYears)

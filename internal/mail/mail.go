@@ -86,12 +86,13 @@ func redact(s string) string {
 // subjects are the notices by kind: the letter says what happened in general
 // words and gives the link, nothing more.
 var subjects = map[string]string{
-	"response": "новый отклик или ответ на отклик",
-	"status":   "ответ работодателя на ваш отклик",
-	"proposal": "предложение работы",
-	"consent":  "решение о согласии",
-	"case":     "открыт случай в центре занятости",
-	"deadline": "приближается срок",
+	"response":   "новый отклик или ответ на отклик",
+	"status":     "ответ работодателя на ваш отклик",
+	"proposal":   "предложение работы",
+	"consent":    "решение о согласии",
+	"case":       "открыт случай в центре занятости",
+	"deadline":   "приближается срок",
+	"invitation": "приглашение открыть кабинет",
 }
 
 // Compose is the letter's text: headers and body, in UTF-8.
@@ -104,7 +105,15 @@ func Compose(from, to, baseURL string, l Letter) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\n", from, to, mime.QEncoding.Encode("utf-8", "Маршрут: "+what))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	fmt.Fprintf(&b, "Здравствуйте!\r\n\r\nВ Маршруте для вас %s. Подробности — после входа:\r\n%s\r\n\r\nЭто письмо отправлено автоматически, отвечать на него не нужно.\r\n", what, link)
+	if l.Kind == "invitation" {
+		// The link holds a one-time code: whoever has the letter opens the
+		// account, once, with the graduate's birth date.
+		fmt.Fprintf(&b, "Здравствуйте!\r\n\r\nВаш колледж или вуз приглашает вас открыть кабинет в Маршруте: вакансии, предложения работы, отклики. "+
+			"Откройте ссылку, введите свою дату рождения, придумайте логин и пароль:\r\n%s\r\n\r\n"+
+			"Если вы не ждали этого письма, просто удалите его.\r\n", link)
+	} else {
+		fmt.Fprintf(&b, "Здравствуйте!\r\n\r\nВ Маршруте для вас %s. Подробности — после входа:\r\n%s\r\n\r\nЭто письмо отправлено автоматически, отвечать на него не нужно.\r\n", what, link)
+	}
 	return []byte(b.String())
 }
 

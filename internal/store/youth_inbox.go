@@ -159,7 +159,10 @@ func (s *Store) DueLetters(ctx context.Context, now time.Time, limit int) ([]mai
 
 // LetterSent marks a letter sent.
 func (s *Store) LetterSent(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.write.ExecContext(ctx, `UPDATE mail_outbox SET sent_at = $1, error = '' WHERE id = $2`, tsArg(at), id)
+	// A letter of an invitation carries its code in the link: sent, the
+	// link goes, so that the database keeps the code's hash only.
+	_, err := s.write.ExecContext(ctx, `UPDATE mail_outbox SET sent_at = $1, error = '',
+		link = CASE WHEN kind = 'invitation' THEN '' ELSE link END WHERE id = $2`, tsArg(at), id)
 	return err
 }
 

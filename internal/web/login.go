@@ -34,6 +34,9 @@ func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request, status int, log
 		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	rw.Header().Set("Cache-Control", "no-store")
 	data := map[string]string{"Next": safeNext(r.FormValue("next")), "Login": login, "Error": msg}
+	if w.d.SSO != nil {
+		data["SSO"] = "1"
+	}
 	if r.URL.Query().Get("opened") == "1" && msg == "" {
 		data["Done"] = "Кабинет открыт. Войдите с новым логином и паролем."
 	}
@@ -54,11 +57,16 @@ func (w *Web) Login(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(rw, &http.Cookie{Name: loginCSRFCookie, Path: "/login", MaxAge: -1})
-	// The cookie's life is told in seconds, not as a date: the browser's
-	// clock need not agree with the installation's.
+	w.setSession(rw, token, sess)
+	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// setSession gives the browser the cookie of a session just opened. The
+// cookie's life is told in seconds, not as a date: the browser's clock need
+// not agree with the installation's.
+func (w *Web) setSession(rw http.ResponseWriter, token string, sess auth.Session) {
 	http.SetCookie(rw, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: w.d.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sess.ExpiresAt.Add(time.Hour).Sub(w.d.Now()) / time.Second)})
-	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
 // Logout ends the session.

@@ -37,6 +37,7 @@ import (
 	"marshrut/internal/risk"
 	"marshrut/internal/rollup"
 	"marshrut/internal/routing"
+	"marshrut/internal/sso"
 	"marshrut/internal/targeted"
 	"marshrut/internal/vacancy"
 	"marshrut/internal/youth"
@@ -83,12 +84,20 @@ type Deps struct {
 	Referrals      *referral.Service
 	Balance        *balance.Service
 	Youth          *youth.Service
-	Jobs           *jobs.Runner
-	Region         string
-	Location       *time.Location // the region's time zone: every time on a page is in it
-	SecureCookies  bool
-	SessionTTL     time.Duration
-	Log            *slog.Logger
+	Invitations    *youth.Invitations
+	// SSO is the region's single sign-on and SignIn finds its people's
+	// accounts; nil when the installation has none.
+	SSO    *sso.Provider
+	SignIn *sso.Service
+	// BaseURL is the installation's public address, for the links of
+	// invitations; the address a request came to when empty.
+	BaseURL       string
+	Jobs          *jobs.Runner
+	Region        string
+	Location      *time.Location // the region's time zone: every time on a page is in it
+	SecureCookies bool
+	SessionTTL    time.Duration
+	Log           *slog.Logger
 	// Now is the installation's clock (time.Now when nil): today's date on a
 	// page, in a file's name and in the audit log comes from it.
 	Now func() time.Time
@@ -186,7 +195,7 @@ func New(d Deps) (*Web, error) {
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
 		"measures", "measures_programme", "measures_group", "measures_figures",
 		"services", "service", "service_form", "referrals",
-		"youth_home", "my_responses", "my_response", "my_proposals", "invite", "invite_code", "my_profile", "resume"} {
+		"youth_home", "my_responses", "my_response", "my_proposals", "invite", "invite_code", "my_profile", "resume", "invitations", "join"} {
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, err

@@ -250,12 +250,20 @@ func (s *Service) AcceptInvite(ctx context.Context, code, login, name, password 
 func (s *Service) SetEmail(ctx context.Context, sc auth.Scope, email string) error {
 	email = strings.TrimSpace(email)
 	if email != "" {
-		a, err := mail.ParseAddress(email)
-		if err != nil || a.Address != email || len(email) > 200 {
-			return apperr.Field("email", "«%s» не похоже на адрес электронной почты", email)
+		if err := checkEmail(email); err != nil {
+			return err
 		}
 	}
 	return s.store.SetEmail(ctx, sc.UserID, email)
+}
+
+// checkEmail checks an address for notices and invitations.
+func checkEmail(email string) error {
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 200 {
+		return apperr.Field("email", "«%s» не похоже на адрес электронной почты", email)
+	}
+	return nil
 }
 
 // Email is the caller's address for notices.
