@@ -89,7 +89,7 @@ func newEnv(t *testing.T) *env {
 		Analytics: analytics.NewService(s, clock),
 		Log:       log,
 	}
-	e.srv = httptest.NewServer(asCaller(e.f.users, New(e.deps)))
+	e.srv = httptest.NewServer(asCaller(t, e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -112,8 +112,10 @@ func (j *syncJobs) Start(ctx context.Context, job *jobs.Job, fn func(context.Con
 	return nil
 }
 
-// asCaller stands in for the server's authentication.
-func asCaller(users map[string]auth.User, next http.Handler) http.Handler {
+// asCaller stands in for the server's authentication; every exchange with
+// next is checked against openapi.json (conform).
+func asCaller(t *testing.T, users map[string]auth.User, next http.Handler) http.Handler {
+	next = conform(t, next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if name := r.Header.Get("X-Test-As"); name != "" {
 			u, ok := users[name]

@@ -15,7 +15,7 @@ import (
 func TestNoSNILSOracleAndListAudit(t *testing.T) {
 	e := newEnv(t)
 	e.deps.Audit = e.store
-	e.srv.Config.Handler = asCaller(e.f.users, New(e.deps))
+	e.srv.Config.Handler = asCaller(t, e.f.users, New(e.deps))
 	ctx := context.Background()
 	f := e.f
 	body := with(newStudent(e), "snils", f.pupil.SNILS)

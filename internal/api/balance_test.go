@@ -20,7 +20,7 @@ func withBalance(t *testing.T) *env {
 	e := newEnv(t)
 	e.deps.Balance = balance.NewService(e.store, func() time.Time { return today })
 	e.srv.Close()
-	e.srv = httptest.NewServer(asCaller(e.f.users, New(e.deps)))
+	e.srv = httptest.NewServer(asCaller(t, e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)
 	return e
 }

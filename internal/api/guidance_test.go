@@ -424,7 +424,7 @@ func TestWithoutServices(t *testing.T) {
 	e := newEnv(t)
 	d := e.deps
 	d.Guidance, d.Targeted, d.Routing, d.Analytics = nil, nil, nil, nil
-	srv := httptest.NewServer(asCaller(e.f.users, New(d)))
+	srv := httptest.NewServer(asCaller(t, e.f.users, New(d)))
 	t.Cleanup(srv.Close)
 	for _, path := range []string{"/guidance/events", "/targeted/offers", "/routing/runs", "/employment"} {
 		r, err := http.NewRequest("GET", srv.URL+Prefix+path, nil)

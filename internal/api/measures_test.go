@@ -18,7 +18,7 @@ func withMeasures(t *testing.T) *env {
 	e := newEnv(t)
 	e.deps.Measures = measures.NewService(e.store, func() time.Time { return today })
 	e.srv.Close()
-	e.srv = httptest.NewServer(asCaller(e.f.users, New(e.deps)))
+	e.srv = httptest.NewServer(asCaller(t, e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)
 	return e
 }

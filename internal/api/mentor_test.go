@@ -28,7 +28,7 @@ func withProgrammes(t *testing.T) *env {
 	}
 	e.f.users[u.Login] = u
 	e.srv.Close()
-	e.srv = httptest.NewServer(asCaller(e.f.users, New(e.deps)))
+	e.srv = httptest.NewServer(asCaller(t, e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -403,7 +403,7 @@ func TestOpenAPIEnums(t *testing.T) {
 		got, want []string
 	}{
 		{"LearnerStatus", enum("#/components/schemas/LearnerStatus"), names(learner.Statuses)},
-		{"Form", enum("#/components/schemas/Form"), names([]learner.Form{learner.FullTime, learner.Mixed, learner.Distance})},
+		{"StudyForm", enum("#/components/schemas/StudyForm"), names([]learner.Form{learner.FullTime, learner.Mixed, learner.Distance})},
 		{"StageKind", enum("#/components/schemas/StageKind"), names(learner.StageKinds)},
 		{"OutcomeStatus", enum("#/components/schemas/OutcomeStatus"), names(learner.OutcomeStatuses)},
 		{"OrganisationKind", enum("#/components/schemas/OrganisationKind"), names(org.Kinds)},

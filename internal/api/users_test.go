@@ -18,7 +18,7 @@ func TestUsersAndTokensAPI(t *testing.T) {
 	e := newEnv(t)
 	svc := auth.NewService(e.store, time.Hour, time.Now)
 	e.deps.Auth, e.deps.Users = svc, e.store
-	e.srv.Config.Handler = asCaller(e.f.users, New(e.deps))
+	e.srv.Config.Handler = asCaller(t, e.f.users, New(e.deps))
 	ctx := context.Background()
 	kpt := e.f.users["kpt"]
 	secret, tok, err := svc.CreateToken(ctx, kpt, "выгрузка")
