@@ -42,9 +42,12 @@ type columnDTO struct {
 // formOrg is the organisation a form is asked for: the caller's own, or the
 // one a region's user names; its kind picks the forms it has.
 func (a *api) formOrg(r *http.Request, c caller, q *query) (int64, string, error) {
-	id := c.scope.OrgID
-	if c.scope.WholeRegion() {
-		id = q.id("org")
+	id, asked := c.scope.OrgID, q.id("org")
+	switch {
+	case c.scope.WholeRegion():
+		id = asked
+	case asked != 0 && asked != id:
+		return 0, "", apperr.New(apperr.Forbidden, "формы отчётности другой организации недоступны: сотрудник организации составляет формы своей")
 	}
 	if err := q.err(); err != nil || id == 0 {
 		return 0, "", err

@@ -308,6 +308,13 @@ func (a *api) myMessages(w http.ResponseWriter, r *http.Request, c caller) error
 
 // readMessages marks the inbox read.
 func (a *api) readMessages(w http.ResponseWriter, r *http.Request, c caller) error {
+	// The body may be empty; when there is one, it is the empty object.
+	if r.ContentLength != 0 {
+		var in struct{}
+		if err := decode(w, r, &in); err != nil {
+			return err
+		}
+	}
 	if err := a.d.Youth.ReadMessages(r.Context(), c.scope); err != nil {
 		return err
 	}
