@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"marshrut/internal/auth"
 	"marshrut/internal/cluster"
 )
 
@@ -106,4 +107,27 @@ func TestBrowserClusterDefence(t *testing.T) {
 	if strings.Join(after.order, ",") == strings.Join(before.order, ",") {
 		t.Errorf("the ranking did not change: %v", after.order)
 	}
+
+	// The region gives one expert every cluster at once.
+	expert3, _, err := st.UserByLogin(bg, "expert3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, login(srv.URL, "region"), chromedp.Navigate(defencePath), chromedp.WaitVisible(css(`form[action$="/commission"]`)),
+		chromedp.Click(css(fmt.Sprintf(`input[name=all][value="%d"]`, expert3.ID))),
+		chromedp.Click(css(`form[action$="/commission"] button[type=submit]`)), chromedp.WaitVisible(css(`p.notice.ok`)))
+	got, err := st.Defence(bg, cfg.Region, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clusters, err := st.Clusters(bg, auth.SystemScope(cfg.Region), cluster.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range clusters {
+		if !got.Assigned(c.ID, expert3.ID) {
+			t.Errorf("«на все кластеры» left %s without expert3", c.Name)
+		}
+	}
+	do(t, ctx, logout())
 }

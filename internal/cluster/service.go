@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -219,12 +221,19 @@ func (s *Service) SetCommission(ctx context.Context, sc auth.Scope, id int64, ex
 	for _, e := range experts {
 		members[e] = true
 	}
+	experts = slices.Sorted(maps.Keys(members))
+	seen := map[Assignment]bool{}
+	var uniq []Assignment
 	for _, a := range as {
 		if !members[a.UserID] {
 			return apperr.Field("assignments", "кластер назначен эксперту, который не входит в комиссию")
 		}
+		if !seen[a] {
+			seen[a] = true
+			uniq = append(uniq, a)
+		}
 	}
-	return s.store.SetCommission(ctx, sc.RegionCode, id, experts, as)
+	return s.store.SetCommission(ctx, sc.RegionCode, id, experts, uniq)
 }
 
 // Score saves an expert's sheet of a cluster: only the expert's own, only

@@ -156,8 +156,14 @@ func TestClusterDefence(t *testing.T) {
 			!strings.Contains(err.Error(), "создан в 2024 году") {
 			t.Errorf("a cluster of 2024 in the defences of 2023: %v", err)
 		}
-		if err := svc.SetCommission(ctx, region, d.ID, []int64{experts[0].ID, experts[1].ID}, []cluster.Assignment{{ClusterID: c.ID, UserID: experts[0].ID}}); err != nil {
+		// The same expert named twice, and the same cluster given twice (a
+		// cell ticked beside «на все кластеры»), is one member, one assignment.
+		if err := svc.SetCommission(ctx, region, d.ID, []int64{experts[0].ID, experts[1].ID, experts[0].ID},
+			[]cluster.Assignment{{ClusterID: c.ID, UserID: experts[0].ID}, {ClusterID: c.ID, UserID: experts[0].ID}}); err != nil {
 			t.Fatal(err)
+		}
+		if got, err := svc.Defence(ctx, region, d.ID); err != nil || len(got.Experts) != 2 || len(got.Assignments) != 1 {
+			t.Fatalf("the commission after duplicates: %d experts, %d assignments, %v", len(got.Experts), len(got.Assignments), err)
 		}
 		ex1 := experts[0].Scope("")
 		ex2 := experts[1].Scope("")

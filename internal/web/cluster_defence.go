@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -188,6 +189,31 @@ func (w *Web) SetCommission(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var as []cluster.Assignment
+	// An expert ticked «на все кластеры» scores every cluster of the region
+	// that existed in the defence's year.
+	if all := r.PostForm["all"]; len(all) > 0 {
+		d, err := w.d.Cluster.Defence(r.Context(), sc, id)
+		if err != nil {
+			w.afterPost(rw, r, back, "", err)
+			return
+		}
+		clusters, err := w.d.Cluster.Clusters(r.Context(), sc, cluster.Filter{})
+		if err != nil {
+			w.afterPost(rw, r, back, "", err)
+			return
+		}
+		clusters = slices.DeleteFunc(clusters, func(c cluster.Cluster) bool { return c.Year > d.Year })
+		for _, v := range all {
+			uid, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				continue
+			}
+			experts = append(experts, uid) // on every cluster, so in the commission
+			for _, c := range clusters {
+				as = append(as, cluster.Assignment{ClusterID: c.ID, UserID: uid})
+			}
+		}
+	}
 	for _, v := range r.PostForm["assign"] {
 		c, u, _ := strings.Cut(v, ":")
 		cid, e1 := strconv.ParseInt(c, 10, 64)
