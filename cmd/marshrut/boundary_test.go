@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -131,6 +132,20 @@ func TestSchoolYearBoundaries(t *testing.T) {
 			if !strings.Contains(home, `class="target"`) {
 				t.Errorf("on %s the trend has no target line", b.day)
 			}
+			// The map of the region's municipalities says what its table says.
+			mon := get("region", "/monitoring?level=region&figure=guidance")
+			circles := reCircle.FindAllStringSubmatch(mon, -1)
+			if len(circles) < 10 {
+				t.Fatalf("on %s the map has %d municipalities", b.day, len(circles))
+			}
+			for _, c := range circles {
+				row := reRow(c[1]).FindStringSubmatch(mon)
+				if row == nil {
+					t.Errorf("on %s the map's %s has no row in the table", b.day, c[1])
+				} else if number(atoi(row[1])) != c[2] || number(atoi(row[2])) != c[3] {
+					t.Errorf("on %s the map says %s: %s из %s, the table %s из %s", b.day, c[1], c[2], c[3], row[1], row[2])
+				}
+			}
 		})
 	}
 }
@@ -139,6 +154,16 @@ var (
 	reH1       = regexp.MustCompile(`<h1>[^<]*</h1>`)
 	reTrendRow = regexp.MustCompile(`<tr><td>([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td>`)
 )
+
+// reCircle reads a municipality of the map: name, number and of how many.
+var reCircle = regexp.MustCompile(`<circle [^>]*><title>([^:<]+): [^(<]*\(([^ ]+(?: [^ ]+)?) из ([^)]+)\)</title>`)
+
+// reRow finds the guidance cell of a municipality's row in the parts table.
+func reRow(name string) *regexp.Regexp {
+	return regexp.MustCompile(regexp.QuoteMeta(name) + `</a></td>(?:<td[^>]*>.*?</td>)*?<td class="num" data-measure="guidance" data-num="(\d+)" data-den="(\d+)">`)
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // trendTable is the table twin of a trend's chart on a page.
 func trendTable(page, code string) string {

@@ -136,10 +136,14 @@ func (w *Web) monitorData(r *http.Request, d kpi.Document) map[string]any {
 		q.Del("print")
 		exports[t] = map[string]string{"xlsx": "/monitoring/export?" + q.Encode() + "&format=xlsx", "csv": "/monitoring/export?" + q.Encode() + "&format=csv"}
 	}
+	regionMap, err := w.monitorMap(r.Context(), w.d.Region, v.Children, m, target)
+	if err != nil {
+		w.d.Log.Warn("monitoring map", "path", r.URL.Path, "err", err) // the page stands without its map
+	}
 	printQ := r.URL.Query()
 	printQ.Set("print", "1")
 	return map[string]any{"View": v, "Doc": d, "Measures": columns, "Figure": m, "Target": target, "Parts": parts, "Bars": hbars(labels, values, texts),
-		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most,
+		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most, "Map": regionMap,
 		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Forms": w.levelForms(r, v.Level.Kind, v.Level.ID),
 		// With ?print=1 the page is the report to print: a title of its own, no links between levels.
 		"Printing": r.URL.Query().Get("print") == "1"}
