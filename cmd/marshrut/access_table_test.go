@@ -13,6 +13,8 @@ var webRules = map[string]rule{
 	"POST /login":                             {allow: "public"},
 	"GET /login/sso":                          {allow: "public"},
 	"GET /login/sso/callback":                 {allow: "public"},
+	"GET /login/esia":                         {allow: "public"},
+	"GET /login/esia/callback":                {allow: "public"},
 	"POST /logout":                            {allow: "@all", want: "login", fresh: true},
 	"GET /password":                           {allow: "@all"},
 	"POST /password":                          {allow: "@all"},

@@ -104,11 +104,15 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 		}
 		signOn = p
 	}
+	gosuslugi, err := esia(cfg)
+	if err != nil {
+		return nil, err
+	}
 	w, err := web.New(web.Deps{
 		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
 		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
 		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: services, Youth: young,
-		Invitations: invitations, BaseURL: cfg.BaseURL, SSO: signOn, SignIn: sso.NewService(st, cfg.Region, now),
+		Invitations: invitations, BaseURL: cfg.BaseURL, SSO: signOn, SignIn: sso.NewService(st, cfg.Region, now), ESIA: gosuslugi,
 		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log, Now: now,
 	})
 	if err != nil {

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"marshrut/internal/sso"
 )
 
 // Config is every setting of the program.
@@ -51,6 +53,18 @@ type Config struct {
 	// OIDCClient makes the requests to the provider; a client with a time
 	// limit when nil. Tests and the demo's provider in-process set it.
 	OIDCClient *http.Client
+
+	// Госуслуги (ЕСИА): on only when the address, the mnemonic and a
+	// certified ГОСТ provider (ESIASigner and ESIAVerifier) are all there.
+	// The program ships no such provider: an installation compiles its own
+	// in (cmd/marshrut/esia.go), tests set a stand-in.
+	ESIAURL      string
+	ESIAClientID string
+	ESIAScope    string
+	ESIASigner   sso.Signer
+	ESIAVerifier sso.Verifier
+	// ESIAClient makes the requests to ЕСИА; a client with a time limit when nil.
+	ESIAClient *http.Client
 
 	// Clock answers the installation's present; time.Now when nil. A demo
 	// region generated as of another day (demo --today) runs on a clock that
@@ -111,6 +125,7 @@ func Default() Config {
 		AuditYears:  3,
 		InviteDays:  30,
 		OIDCMatch:   "email",
+		ESIAScope:   sso.DefaultESIAScope,
 	}
 }
 
@@ -146,6 +161,9 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", c.OIDCIssuer, "адрес провайдера единого входа региона (OpenID Connect), например https://sso.region.ru/realms/edu (MARSHRUT_OIDC_ISSUER)")
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", c.OIDCClientID, "идентификатор клиента «Маршрута» у провайдера единого входа (MARSHRUT_OIDC_CLIENT_ID); секрет — в MARSHRUT_OIDC_CLIENT_SECRET")
 	fs.StringVar(&c.OIDCMatch, "oidc-match", c.OIDCMatch, "по какому признаку найти учётную запись при первом входе: email, snils или login (MARSHRUT_OIDC_MATCH)")
+	fs.StringVar(&c.ESIAURL, "esia-url", c.ESIAURL, "адрес ЕСИА (Госуслуги): https://esia.gosuslugi.ru или тестовый контур https://esia-portal1.test.gosuslugi.ru (MARSHRUT_ESIA_URL)")
+	fs.StringVar(&c.ESIAClientID, "esia-client-id", c.ESIAClientID, "мнемоника информационной системы в ЕСИА (MARSHRUT_ESIA_CLIENT_ID)")
+	fs.StringVar(&c.ESIAScope, "esia-scope", c.ESIAScope, "области доступа, запрашиваемые у ЕСИА (MARSHRUT_ESIA_SCOPE)")
 }
 
 // Parse parses args, then fills every flag not given on the command line from
@@ -245,6 +263,18 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("для единого входа (--oidc-issuer) укажите внешний адрес --base-url: на него провайдер вернёт человека")
 		case c.OIDCMatch != "email" && c.OIDCMatch != "snils" && c.OIDCMatch != "login":
 			return fmt.Errorf("признак сопоставления «%s» (--oidc-match): допустимы email, snils, login", c.OIDCMatch)
+		}
+	}
+	if c.ESIAURL != "" {
+		switch u, err := url.Parse(c.ESIAURL); {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+			return fmt.Errorf("адрес ЕСИА «%s» (--esia-url) должен иметь вид https://esia.gosuslugi.ru", c.ESIAURL)
+		case c.ESIAClientID == "":
+			return fmt.Errorf("для входа через Госуслуги (--esia-url) укажите мнемонику системы: --esia-client-id")
+		case c.BaseURL == "":
+			return fmt.Errorf("для входа через Госуслуги (--esia-url) укажите внешний адрес --base-url: на него ЕСИА вернёт человека")
+		case !strings.Contains(" "+c.ESIAScope+" ", " snils "):
+			return fmt.Errorf("области доступа ЕСИА (--esia-scope) должны включать snils: по СНИЛС находится кабинет")
 		}
 	}
 	if c.InviteDays < 1 || c.InviteDays > 366 {

@@ -18,7 +18,7 @@ func (s *Server) notices(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess, ok := auth.SessionFrom(r.Context())
 		q := r.URL.Query()
-		if q.Has("done") || q.Has("error") || q.Has("sig") {
+		if (q.Has("done") || q.Has("error") || q.Has("sig")) && !callback[r.URL.Path] {
 			if !ok || !hmac.Equal([]byte(q.Get("sig")), []byte(noticeSig(sess.CSRF, r.URL.Path, q))) {
 				q.Del("done")
 				q.Del("error")
@@ -37,6 +37,11 @@ func (s *Server) notices(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// callback are the pages a sign-in provider sends the person back to: its
+// ?error= is the provider's answer (OAuth 2.0), which the page reads but
+// never shows as it is.
+var callback = map[string]bool{"/login/sso/callback": true, "/login/esia/callback": true}
 
 // noticeSig is the signature of a page's notice parameters.
 func noticeSig(key, path string, q url.Values) string {

@@ -98,6 +98,8 @@ func New(d Deps) *Server {
 		{"POST /login", public, w.Login},
 		{"GET /login/sso", public, w.SSOBegin},
 		{"GET /login/sso/callback", public, w.SSOCallback},
+		{"GET /login/esia", public, w.ESIABegin},
+		{"GET /login/esia/callback", public, w.ESIACallback},
 		{"POST /logout", session, w.Logout},
 		{"GET /password", session, w.PasswordForm},
 		{"POST /password", session, w.ChangePassword},

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -21,16 +22,41 @@ type Signer interface {
 	Sign(ctx context.Context, message []byte) ([]byte, error)
 }
 
+// Verifier checks the signatures ЕСИА makes: its access token is a JWT
+// signed under ГОСТ Р 34.10-2012 with the key of ЕСИА's own certificate,
+// which the installation downloads from ЕСИА's technology portal. The same
+// certified provider that implements Signer implements it.
+type Verifier interface {
+	// Verify returns nil when signature is ЕСИА's over message: the token's
+	// header and payload as they were signed, «header.payload», so that the
+	// provider may read the algorithm from the header.
+	Verify(ctx context.Context, message, signature []byte) error
+}
+
+// ESIAIssuer is the name of Госуслуги in the links of subjects to accounts.
+const ESIAIssuer = "esia"
+
 // ESIA is the connection to Госуслуги as an installation registered with
 // ЕСИА sets it up. The sign-in follows the same path as the region's
-// provider: the person's СНИЛС from ЕСИА finds the learner's account.
+// provider: the person's СНИЛС from ЕСИА finds the learner's account, the
+// СНИЛС of a child the parent's.
 type ESIA struct {
 	URL         string // https://esia.gosuslugi.ru, or the test contour https://esia-portal1.test.gosuslugi.ru
 	ClientID    string // the system's mnemonic in ЕСИА
-	RedirectURL string
-	Scope       string // openid fullname birthdate snils
+	RedirectURL string // the installation's /login/esia/callback
+	Scope       string // DefaultESIAScope unless the installation's registration says otherwise
 	Signer      Signer
+	Verifier    Verifier
+	// Client makes the requests to ЕСИА; a client with a time limit when nil.
+	Client *http.Client
+	// Now is the installation's clock: the timestamp of a request and the
+	// expiry of a token.
+	Now func() time.Time
 }
+
+// DefaultESIAScope asks for the person's name, birth date and СНИЛС, and
+// the same of their children, by which a parent is found.
+const DefaultESIAScope = "openid fullname birthdate snils kid_fullname kid_birthdate kid_snils"
 
 // ErrNoSigner is why Госуслуги stay off: the reason pages and the README give.
 var ErrNoSigner = errors.New("вход через Госуслуги выключен: для него нужна подпись ГОСТ Р 34.10-2012 сертифицированным средством криптозащиты, а оно в этой установке не подключено")
@@ -38,7 +64,7 @@ var ErrNoSigner = errors.New("вход через Госуслуги выклю�
 // Ready tells whether the connection can be used, and why not.
 func (e ESIA) Ready() error {
 	switch {
-	case e.Signer == nil:
+	case e.Signer == nil || e.Verifier == nil:
 		return ErrNoSigner
 	case e.URL == "" || e.ClientID == "" || e.RedirectURL == "":
 		return fmt.Errorf("вход через Госуслуги выключен: укажите адрес ЕСИА, мнемонику системы и адрес возврата")
@@ -64,15 +90,26 @@ func (e ESIA) ClientSecret(ctx context.Context, timestamp, state string) (string
 }
 
 // ESIAPerson is what ЕСИА gives of a person with the scopes fullname,
-// birthdate and snils.
+// birthdate and snils; with kid_fullname, kid_birthdate and kid_snils, the
+// same of their children.
 type ESIAPerson struct {
-	OID        string `json:"oid"`
+	OID        string    `json:"oid"`
+	FirstName  string    `json:"firstName"`
+	LastName   string    `json:"lastName"`
+	MiddleName string    `json:"middleName"`
+	BirthDate  string    `json:"birthDate"` // ДД.ММ.ГГГГ
+	SNILS      string    `json:"snils"`     // 123-456-789 01
+	Trusted    bool      `json:"trusted"`   // a confirmed account
+	Kids       []ESIAKid `json:"-"`         // from /rs/prns/{oid}/kids
+}
+
+// ESIAKid is a child as ЕСИА gives them to a parent.
+type ESIAKid struct {
 	FirstName  string `json:"firstName"`
 	LastName   string `json:"lastName"`
 	MiddleName string `json:"middleName"`
 	BirthDate  string `json:"birthDate"` // ДД.ММ.ГГГГ
-	SNILS      string `json:"snils"`     // 123-456-789 01
-	Trusted    bool   `json:"trusted"`   // a confirmed account
+	SNILS      string `json:"snils"`
 }
 
 // Identity is the person as the sign-in matches them: the ЕСИА's oid is the

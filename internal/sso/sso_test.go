@@ -100,8 +100,13 @@ func TestFinish(t *testing.T) {
 }
 
 type memAccounts struct {
-	links map[string]int64
-	users map[string][]int64
+	links     map[string]int64
+	users     map[string][]int64
+	guardians map[string][]Guardian // by the child's СНИЛС
+}
+
+func (m *memAccounts) GuardiansBySNILS(_ context.Context, _ string, snils string) ([]Guardian, error) {
+	return m.guardians[snils], nil
 }
 
 func (m *memAccounts) LinkedUser(_ context.Context, iss, sub string) (int64, error) {

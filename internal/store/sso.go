@@ -48,6 +48,22 @@ func (s *Store) FindUsers(ctx context.Context, region string, by sso.Match, valu
 	return out, wrap("find users", err)
 }
 
+// GuardiansBySNILS are the active parents' accounts of the region's
+// learner with this СНИЛС, with the learner's birth date.
+func (s *Store) GuardiansBySNILS(ctx context.Context, region, snils string) ([]sso.Guardian, error) {
+	var out []sso.Guardian
+	err := eachRow(ctx, s.read, `SELECT u.id, u.name, l.birth_date FROM app_user u JOIN learner l ON l.id = u.learner_id
+		WHERE u.role = 'guardian' AND l.region_code = $1 AND l.snils = $2 AND NOT u.disabled ORDER BY u.id`, args{region, snils}, func(r *sql.Rows) error {
+		var g sso.Guardian
+		if err := r.Scan(&g.UserID, &g.Name, timeScan{&g.ChildBirthDate}); err != nil {
+			return err
+		}
+		out = append(out, g)
+		return nil
+	})
+	return out, wrap("guardians by snils", err)
+}
+
 // LinkUser links a provider's subject to an account.
 func (s *Store) LinkUser(ctx context.Context, issuer, subject string, userID int64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO sso_link (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)`, issuer, subject, userID, tsArg(at))

@@ -37,6 +37,11 @@ func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request, status int, log
 	if w.d.SSO != nil {
 		data["SSO"] = "1"
 	}
+	if err := w.esiaOff(); err != nil {
+		data["ESIAOff"] = sentence(err.Error())
+	} else {
+		data["ESIA"] = "1"
+	}
 	if r.URL.Query().Get("opened") == "1" && msg == "" {
 		data["Done"] = "Кабинет открыт. Войдите с новым логином и паролем."
 	}

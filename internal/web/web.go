@@ -89,6 +89,9 @@ type Deps struct {
 	// accounts; nil when the installation has none.
 	SSO    *sso.Provider
 	SignIn *sso.Service
+	// ESIA is the connection to Госуслуги; off, and the login page says
+	// why, while it is nil or not Ready.
+	ESIA *sso.ESIA
 	// BaseURL is the installation's public address, for the links of
 	// invitations; the address a request came to when empty.
 	BaseURL       string

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+	"unicode"
+	"unicode/utf8"
+
+	"marshrut/internal/apperr"
+	"marshrut/internal/sso"
+)
+
+// esiaCookie keeps the state of a sign-in through Госуслуги while the
+// person is away at ЕСИА.
+const esiaCookie = "marshrut_esia"
+
+// esiaOff is the reason Госуслуги are off: nil when they are on.
+func (w *Web) esiaOff() error {
+	if w.d.ESIA == nil {
+		return sso.ErrNoSigner
+	}
+	return w.d.ESIA.Ready()
+}
+
+// notESIA is the answer of the routes of Госуслуги when they are off.
+func (w *Web) notESIA(rw http.ResponseWriter, r *http.Request, why error) {
+	w.Error(rw, r, apperr.New(apperr.NotFound, "%s", sentence(why.Error())))
+}
+
+// sentence is a reason written as a sentence of its own.
+func sentence(s string) string {
+	c, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(c)) + s[n:] + "."
+}
+
+// ESIABegin sends the person to Госуслуги.
+func (w *Web) ESIABegin(rw http.ResponseWriter, r *http.Request) {
+	if err := w.esiaOff(); err != nil {
+		w.notESIA(rw, r, err)
+		return
+	}
+	to, state, err := w.d.ESIA.Begin(r.Context())
+	if err != nil {
+		w.d.Log.Warn("esia begin", "err", err)
+		w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "", apperr.Text(err))
+		return
+	}
+	// Lax: the cookie must come back with ЕСИА's redirect, a top-level
+	// navigation from another site.
+	http.SetCookie(rw, &http.Cookie{Name: esiaCookie, Value: state, Path: "/login/esia", HttpOnly: true, Secure: w.d.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: 600})
+	rw.Header().Set("Cache-Control", "no-store")
+	http.Redirect(rw, r, to, http.StatusFound)
+}
+
+// ESIACallback ends the sign-in: ЕСИА's token verified, the person read,
+// their account found, a session opened. The log names no person.
+func (w *Web) ESIACallback(rw http.ResponseWriter, r *http.Request) {
+	if err := w.esiaOff(); err != nil {
+		w.notESIA(rw, r, err)
+		return
+	}
+	http.SetCookie(rw, &http.Cookie{Name: esiaCookie, Path: "/login/esia", MaxAge: -1})
+	ip := ClientIP(r)
+	refuse := func(err error) {
+		w.d.Log.Warn("esia refused", "ip", ip, "err", err)
+		w.d.Auth.SSORefused(0, ip)
+		w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "", apperr.Text(err))
+	}
+	q := r.URL.Query()
+	if e := q.Get("error"); e != "" {
+		refuse(apperr.New(apperr.Unauthorized, "Вход через Госуслуги отменён или не разрешён. Войдите снова или по логину и паролю."))
+		return
+	}
+	c, err := r.Cookie(esiaCookie)
+	if err != nil || c.Value == "" {
+		refuse(apperr.New(apperr.Unauthorized, "Вход через Госуслуги устарел: начните его снова с этой страницы."))
+		return
+	}
+	person, err := w.d.ESIA.Finish(r.Context(), c.Value, q.Get("state"), q.Get("code"))
+	if err != nil {
+		refuse(err)
+		return
+	}
+	uid, err := w.d.SignIn.ESIAAccount(r.Context(), person)
+	if err != nil {
+		refuse(err)
+		return
+	}
+	token, sess, _, err := w.d.Auth.OpenSession(r.Context(), uid, ip)
+	if err != nil {
+		refuse(err)
+		return
+	}
+	w.setSession(rw, token, sess)
+	http.Redirect(rw, r, "/", http.StatusSeeOther)
+}
