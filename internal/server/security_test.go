@@ -65,8 +65,15 @@ func TestTemplatesNeedNoInlineCode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		text := strings.ToLower(string(b))
+		if filepath.Base(f) == "invitations_sheet.html" {
+			// The sheet carries its style inline only in the file that
+			// «marshrut user invite» writes, opened from disk where no policy
+			// applies; served, it links /static/sheet.css.
+			text = strings.Replace(text, "{{if .inline}}<style>{{css}}</style>{{else}}", "", 1)
+		}
 		for _, bad := range []string{"style=", "<style", "<script", "javascript:", " onclick=", " onload=", " onchange=", " onsubmit="} {
-			if strings.Contains(strings.ToLower(string(b)), bad) {
+			if strings.Contains(text, bad) {
 				t.Errorf("%s contains %q, which the Content-Security-Policy blocks", filepath.Base(f), bad)
 			}
 		}

@@ -106,7 +106,7 @@ func TestESIAFinish(t *testing.T) {
 	if _, err := e.Finish(ctx, pending, state, code); !apperr.Is(err, apperr.Unauthorized) {
 		t.Fatalf("a code used twice: %v", err)
 	}
-	pending, state, code = esiaSignIn(t, e, "1000299353")
+	pending, _, code = esiaSignIn(t, e, "1000299353")
 	if _, err := e.Finish(ctx, pending, newState(), code); !apperr.Is(err, apperr.Unauthorized) || !strings.Contains(err.Error(), "state") {
 		t.Fatalf("another state: %v", err)
 	}
