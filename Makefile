@@ -25,7 +25,7 @@ WHOLE     := ./cmd/marshrut ./internal/demo ./internal/rollup
 ## test: every test; store tests also run on PostgreSQL when MARSHRUT_TEST_POSTGRES_DSN is set
 test:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e '/cmd/marshrut$$' -e '/internal/demo$$' -e '/internal/rollup$$')
+	$(GO) test -race -count=1 -timeout 25m $$($(GO) list ./... | grep -v -e '/cmd/marshrut$$' -e '/internal/demo$$' -e '/internal/rollup$$')
 	$(GO) test -count=1 -timeout 20m $(WHOLE)
 	$(GO) test -race -count=1 -timeout 10m -run 'TestLoadMixWithoutErrors|TestServeShutsDown' ./cmd/marshrut
 
