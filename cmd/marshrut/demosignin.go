@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -29,7 +30,15 @@ func demoInvitations(ctx context.Context, e *env, cfg *config.Config, st *store.
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
-	path := filepath.Join(filepath.Dir(cfg.DatabaseURL), "demo-invitations.html")
+	// Beside a SQLite file; for PostgreSQL, with the demo's other files.
+	dir := filepath.Dir(cfg.DatabaseURL)
+	if store.EngineOf(cfg.DatabaseURL) == store.Postgres {
+		dir = filepath.Join(os.TempDir(), "marshrut-demo-"+cfg.Region)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	path := filepath.Join(dir, "demo-invitations.html")
 	n, err := printInvitations(ctx, &c, st, l.OrgID, l.Grade, l.Group, path)
 	if err != nil {
 		return err
