@@ -44,12 +44,7 @@ func (w *Web) ESIABegin(rw http.ResponseWriter, r *http.Request) {
 		w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "", apperr.Text(err))
 		return
 	}
-	// Lax: the cookie must come back with ЕСИА's redirect, a top-level
-	// navigation from another site.
-	http.SetCookie(rw, &http.Cookie{Name: esiaCookie, Value: state, Path: "/login/esia", HttpOnly: true, Secure: w.d.SecureCookies,
-		SameSite: http.SameSiteLaxMode, MaxAge: 600})
-	rw.Header().Set("Cache-Control", "no-store")
-	http.Redirect(rw, r, to, http.StatusFound)
+	w.toProvider(rw, r, esiaCookie, "/login/esia", state, to)
 }
 
 // ESIACallback ends the sign-in: ЕСИА's token verified, the person read,
@@ -61,11 +56,7 @@ func (w *Web) ESIACallback(rw http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(rw, &http.Cookie{Name: esiaCookie, Path: "/login/esia", MaxAge: -1})
 	ip := ClientIP(r)
-	refuse := func(err error) {
-		w.d.Log.Warn("esia refused", "ip", ip, "err", err)
-		w.d.Auth.SSORefused(0, ip)
-		w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "", apperr.Text(err))
-	}
+	refuse := func(err error) { w.refuseSignIn(rw, r, "esia", ip, err) }
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
 		refuse(apperr.New(apperr.Unauthorized, "Вход через Госуслуги отменён или не разрешён. Войдите снова или по логину и паролю."))

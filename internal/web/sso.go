@@ -23,12 +23,25 @@ func (w *Web) SSOBegin(rw http.ResponseWriter, r *http.Request) {
 		w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "", apperr.Text(err))
 		return
 	}
-	// Lax: the cookie must come back with the provider's redirect, a
-	// top-level navigation from another site.
-	http.SetCookie(rw, &http.Cookie{Name: ssoCookie, Value: pend.Encode(), Path: "/login/sso", HttpOnly: true, Secure: w.d.SecureCookies,
+	w.toProvider(rw, r, ssoCookie, "/login/sso", pend.Encode(), to)
+}
+
+// toProvider keeps a sign-in's pending state in a short-lived cookie of
+// path and sends the person to the provider. Lax: the cookie must come back
+// with the provider's redirect, a top-level navigation from another site.
+func (w *Web) toProvider(rw http.ResponseWriter, r *http.Request, name, path, value, to string) {
+	http.SetCookie(rw, &http.Cookie{Name: name, Value: value, Path: path, HttpOnly: true, Secure: w.d.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: 600})
 	rw.Header().Set("Cache-Control", "no-store")
 	http.Redirect(rw, r, to, http.StatusFound)
+}
+
+// refuseSignIn answers a refused sign-in through a provider: logged without
+// the person, counted for the address's limit, told on the login page.
+func (w *Web) refuseSignIn(rw http.ResponseWriter, r *http.Request, what, ip string, err error) {
+	w.d.Log.Warn(what+" refused", "ip", ip, "err", err)
+	w.d.Auth.SSORefused(0, ip)
+	w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "", apperr.Text(err))
 }
 
 // SSOCallback ends the sign-in: the provider's token verified, the account
@@ -40,11 +53,7 @@ func (w *Web) SSOCallback(rw http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(rw, &http.Cookie{Name: ssoCookie, Path: "/login/sso", MaxAge: -1})
 	ip := ClientIP(r)
-	refuse := func(err error) {
-		w.d.Log.Warn("sso refused", "ip", ip, "err", err)
-		w.d.Auth.SSORefused(0, ip)
-		w.loginPage(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "", apperr.Text(err))
-	}
+	refuse := func(err error) { w.refuseSignIn(rw, r, "sso", ip, err) }
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
 		refuse(apperr.New(apperr.Unauthorized, "Вход через единую систему региона отменён или не разрешён провайдером. Войдите снова или по логину и паролю."))
