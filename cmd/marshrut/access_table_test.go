@@ -276,6 +276,7 @@ var apiRules = map[string]rule{
 	"POST /targeted/offers":                                  {allow: "@whole employer"},
 	"GET /targeted/offers/{id}":                              {allow: "@experts @own @whole czn school college university federal employer"},
 	"PUT /targeted/offers/{id}":                              {allow: "@whole", deniedInvalid: true},
+	"GET /targeted/offers/{id}/history":                      {allow: "@whole"},
 	"POST /targeted/offers/{id}/applications":                {allow: "@learners @whole school college university", deniedInvalid: true, neighbour: "invalid", writes: "inbox_message"},
 	"GET /targeted/applications":                             {allow: "@all"},
 	"GET /targeted/applications/{id}":                        {allow: "@whole czn school college university employer pupil"},

@@ -220,6 +220,7 @@ func (a *api) routes() []route {
 		{"POST", "/targeted/offers", "Добавить предложение целевого обучения", false, a.withTargeted(a.createOffer)},
 		{"GET", "/targeted/offers/{id}", "Предложение целевого обучения", false, a.withTargeted(a.getOffer)},
 		{"PUT", "/targeted/offers/{id}", "Изменить предложение целевого обучения", false, a.withTargeted(a.updateOffer)},
+		{"GET", "/targeted/offers/{id}/history", "История изменений предложения целевого обучения", false, a.withTargeted(a.offerHistory)},
 		{"POST", "/targeted/offers/{id}/applications", "Подать заявку на целевое обучение", false, a.withTargeted(a.apply)},
 		{"GET", "/targeted/applications", "Список заявок на целевое обучение", false, a.withTargeted(a.listApplications)},
 		{"GET", "/targeted/applications/{id}", "Заявка на целевое обучение", false, a.withTargeted(a.getApplication)},

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"marshrut/internal/apperr"
+	"marshrut/internal/history"
 	"marshrut/internal/classifier"
 )
 
@@ -293,4 +294,19 @@ func mapSlice[S, T any](in []S, f func(S) T) []T {
 		out = append(out, f(v))
 	}
 	return out
+}
+
+// writeHistory answers an object's edits as {"items": [...]}, never null.
+func writeHistory(w http.ResponseWriter, h []history.Entry) {
+	if h == nil {
+		h = []history.Entry{}
+	}
+	for i := range h {
+		if h[i].Changes == nil {
+			h[i].Changes = []history.Change{}
+		}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Items []history.Entry `json:"items"`
+	}{h})
 }

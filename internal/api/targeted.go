@@ -413,3 +413,17 @@ func (a *api) targetedFigures(w http.ResponseWriter, r *http.Request, c caller) 
 
 // joinNames lists the values of a domain enumeration for a message.
 func joinNames[T ~string](vs []T) string { return strings.Join(names(vs), ", ") }
+
+// offerHistory answers the offer's edits, the latest first.
+func (a *api) offerHistory(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	h, err := a.d.Targeted.OfferHistory(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeHistory(w, h)
+	return nil
+}

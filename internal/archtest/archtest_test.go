@@ -26,7 +26,7 @@ var layers = map[string][]string{
 	"edge":     {"internal/web", "internal/api", "internal/server"},
 	"store":    {"internal/store"},
 	"exchange": {"internal/exchange", "internal/imports", "internal/tables"},
-	"base":     {"internal/apperr", "internal/auth", "internal/config", "internal/jobs", "internal/mail", "internal/sso", "internal/archtest"},
+	"base":     {"internal/apperr", "internal/auth", "internal/config", "internal/jobs", "internal/mail", "internal/sso", "internal/history", "internal/archtest"},
 	"demo":     {"internal/demo"},
 	"domain": {
 		"internal/analytics", "internal/balance", "internal/classifier", "internal/cluster",

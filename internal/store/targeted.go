@@ -8,6 +8,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 	"marshrut/internal/org"
 	"marshrut/internal/targeted"
 )
@@ -101,6 +102,10 @@ func (s *Store) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 				o.RegionCode, o.EmployerID, o.OrgID, o.SpecialtyCode, o.Level, o.Places, o.Support.Stipend, o.Support.Housing, o.Support.PaidPractice,
 				o.Support.Other, o.WorkYears, o.MunicipalityID, o.Requirements, dateArg(o.Deadline), o.Year, o.Status, tsArg(now), tsArg(now)).Scan(&o.ID)
 		} else {
+			var before targeted.Offer
+			if err := scanOffer(tx.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE t.id = $1 AND t.region_code = $2`, o.ID, o.RegionCode), &before); err != nil {
+				return notFound(err, "предложение не найдено")
+			}
 			var res sql.Result
 			res, err = tx.ExecContext(ctx, `UPDATE targeted_offer SET employer_id = $1, org_id = $2, specialty_code = $3, level = $4, places = $5,
 				stipend = $6, housing = $7, paid_practice = $8, support_other = $9, work_years = $10, municipality_id = $11, requirements = $12,
@@ -110,6 +115,10 @@ func (s *Store) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 			if err == nil {
 				if n, _ := res.RowsAffected(); n == 0 {
 					return apperr.New(apperr.NotFound, "предложение не найдено")
+				}
+				var after targeted.Offer
+				if err = scanOffer(tx.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE t.id = $1`, o.ID), &after); err == nil {
+					err = s.recordEdit(ctx, tx, o.RegionCode, history.Offer, o.ID, targeted.Changes(before, after))
 				}
 			}
 		}
@@ -239,11 +248,11 @@ func (s *Store) Application(ctx context.Context, sc auth.Scope, id int64) (targe
 	if err != nil {
 		return x, notFound(err, "заявка не найдена")
 	}
-	x.History, err = history(ctx, s.read, id)
+	x.History, err = applicationSteps(ctx, s.read, id)
 	return x, err
 }
 
-func history(ctx context.Context, db querier, id int64) ([]targeted.Step, error) {
+func applicationSteps(ctx context.Context, db querier, id int64) ([]targeted.Step, error) {
 	rows, err := db.QueryContext(ctx, `SELECT status, at, reason, COALESCE(user_id, 0) FROM targeted_step WHERE application_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return nil, err
@@ -308,7 +317,7 @@ func (s *Store) MoveApplication(ctx context.Context, sc auth.Scope, id int64, mo
 		if err != nil {
 			return notFound(err, "заявка не найдена")
 		}
-		if x.History, err = history(ctx, tx, id); err != nil {
+		if x.History, err = applicationSteps(ctx, tx, id); err != nil {
 			return err
 		}
 		var o targeted.Offer

@@ -7,6 +7,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 	"marshrut/internal/learner"
 )
 
@@ -17,6 +18,8 @@ type Store interface {
 	// each organisation with the specialties its students study.
 	Taught(ctx context.Context, region string) ([]Taught, error)
 	SaveOffer(ctx context.Context, o *Offer) error
+	// History returns the edits of an object of the region, the latest first.
+	History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error)
 	Offer(ctx context.Context, region string, id int64) (Offer, error)
 	Offers(ctx context.Context, region string, f OfferFilter) ([]Offer, int, error)
 	CreateApplication(ctx context.Context, sc auth.Scope, a *Application) error
@@ -129,6 +132,25 @@ func (s *Service) Offer(ctx context.Context, sc auth.Scope, id int64) (Offer, er
 		err = apperr.New(apperr.NotFound, "предложение целевого обучения не найдено")
 	}
 	return o, err
+}
+
+// OfferHistory returns the edits of an offer, the latest first, to those who
+// may edit it: the region and the offer's employer.
+func (s *Service) OfferHistory(ctx context.Context, sc auth.Scope, id int64) ([]history.Entry, error) {
+	o, err := s.Offer(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	if !o.EditableBy(sc) {
+		return nil, apperr.New(apperr.Forbidden, "историю изменений предложения видят его работодатель и регион")
+	}
+	return s.store.History(ctx, sc.RegionCode, history.Offer, id)
+}
+
+// EditableBy reports whether the scope may change the offer: the region and
+// the offer's own employer.
+func (o Offer) EditableBy(sc auth.Scope) bool {
+	return sc.WholeRegion() || sc.Role == auth.Employer && sc.OrgID == o.EmployerID
 }
 
 // Offers returns a page of offers the caller may see.

@@ -191,7 +191,15 @@ func (w *Web) Offer(rw http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	data := map[string]any{"Offer": o, "Done": q.Get("done"), "Error": q.Get("error"), "Open": o.Open(w.d.Targeted.Now()),
-		"Owner": sc.WholeRegion() || sc.Role == auth.Employer && sc.OrgID == o.EmployerID}
+		"Owner": o.EditableBy(sc)}
+	if o.EditableBy(sc) {
+		h, err := w.d.Targeted.OfferHistory(r.Context(), sc, id)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["History"] = h
+	}
 	if sc.Own() {
 		l, _, _ := w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{OfferID: id, LearnerID: sc.LearnerID})
 		data["Applied"] = len(l) > 0
