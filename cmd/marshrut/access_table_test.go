@@ -354,6 +354,7 @@ var apiRules = map[string]rule{
 	"POST /services":                                         {allow: "@whole czn", deniedInvalid: true},
 	"GET /services/{id}":                                     {allow: "@whole czn school college university"},
 	"PUT /services/{id}":                                     {allow: "@whole czn", deniedInvalid: true, neighbour: "invalid denied"},
+	"GET /services/{id}/history":                             {allow: "@whole czn", neighbour: "denied"},
 	"GET /referrals":                                         {allow: "@whole czn"},
 	"POST /referrals":                                        {allow: "czn"},
 	"GET /referrals/{id}":                                    {allow: "@whole czn"},

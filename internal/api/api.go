@@ -305,6 +305,7 @@ func (a *api) routes() []route {
 		{"POST", "/services", "Добавить услугу в каталог", false, a.withReferrals(a.createService)},
 		{"GET", "/services/{id}", "Услуга каталога", false, a.withReferrals(a.getService)},
 		{"PUT", "/services/{id}", "Изменить услугу каталога", false, a.withReferrals(a.updateService)},
+		{"GET", "/services/{id}/history", "История изменений услуги каталога", false, a.withReferrals(a.serviceHistory)},
 		{"GET", "/referrals", "Направления центра занятости", false, a.withReferrals(a.listReferrals)},
 		{"POST", "/referrals", "Направить на услугу или вакансию", false, a.withReferrals(a.refer)},
 		{"GET", "/referrals/{id}", "Направление", false, a.withReferrals(a.getReferral)},

@@ -281,3 +281,17 @@ func (a *api) referralResult(w http.ResponseWriter, r *http.Request, c caller) e
 	}
 	return a.getReferral(w, r, c)
 }
+
+// serviceHistory answers the service's edits, the latest first.
+func (a *api) serviceHistory(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	h, err := a.d.Referrals.OfferingHistory(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeHistory(w, h)
+	return nil
+}

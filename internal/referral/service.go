@@ -6,6 +6,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 	"marshrut/internal/measures"
 )
 
@@ -48,6 +49,8 @@ type Store interface {
 	UpdateOffering(ctx context.Context, sc auth.Scope, id int64, o *Offering, check func(old Offering) error) error
 	Offerings(ctx context.Context, sc auth.Scope, f Filter) ([]Offering, int, error)
 	Offering(ctx context.Context, sc auth.Scope, id int64) (Offering, error)
+	// History returns the edits of an object of the region, the latest first.
+	History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error)
 	// Refer writes a referral in one transaction: it reads the person in
 	// the scope, the service with its places taken (locked) or the
 	// vacancy, lets check refuse, then inserts the referral; a referral to
@@ -124,6 +127,25 @@ func (s *Service) Offering(ctx context.Context, sc auth.Scope, id int64) (Offeri
 		return Offering{}, notAllowed()
 	}
 	return s.store.Offering(ctx, sc, id)
+}
+
+// OfferingHistory returns the edits of a service, the latest first, to those
+// who may edit it: its centre and the region.
+func (s *Service) OfferingHistory(ctx context.Context, sc auth.Scope, id int64) ([]history.Entry, error) {
+	o, err := s.Offering(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	if !o.EditableBy(sc) {
+		return nil, apperr.New(apperr.Forbidden, "историю изменений услуги видят её центр занятости и регион")
+	}
+	return s.store.History(ctx, sc.RegionCode, history.Service, id)
+}
+
+// EditableBy reports whether the scope may change the service: the region
+// and the centre that offers it.
+func (o Offering) EditableBy(sc auth.Scope) bool {
+	return sc.WholeRegion() || sc.Role == auth.CZN && sc.OrgID == o.CZNID
 }
 
 // Create adds a service to the catalogue: a centre adds its own, the region

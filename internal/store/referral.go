@@ -9,6 +9,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 	"marshrut/internal/learner"
 	"marshrut/internal/measures"
 	"marshrut/internal/referral"
@@ -170,7 +171,11 @@ func (s *Store) UpdateOffering(ctx context.Context, sc auth.Scope, id int64, o *
 			return fmt.Errorf("store: youth service: %w", err)
 		}
 		o.Referred = old.Referred
-		return nil
+		after, err := offering(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		return s.recordEdit(ctx, tx, sc.RegionCode, history.Service, id, referral.Changes(old, after))
 	})
 }
 

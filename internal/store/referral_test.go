@@ -8,6 +8,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 	"marshrut/internal/learner"
 	"marshrut/internal/measures"
 	"marshrut/internal/org"
@@ -231,6 +232,18 @@ func TestReferrals(t *testing.T) {
 		}
 		if o, _ := svc.Offering(ctx, centre, consult.ID); o.Places != 20 || o.Referred != 1 || o.CZNID != czn.ID || o.Free() != 19 {
 			t.Errorf("after the region's edit: %+v", o)
+		}
+		// The refused edit left nothing; the region's edit is in the history,
+		// which the centre reads and a college does not.
+		h, err := svc.OfferingHistory(ctx, centre, consult.ID)
+		if err != nil || len(h) != 1 {
+			t.Fatalf("the service's history: %+v, %v; want the region's edit alone", h, err)
+		}
+		if got := h[0].Changes; len(got) != 2 || got[0].Field != "Название" || got[1] != (history.Change{Field: "Мест", Old: history.Int(consult.Places), New: "20"}) {
+			t.Errorf("the edit's changes: %+v", got)
+		}
+		if _, err := svc.OfferingHistory(ctx, college, consult.ID); !apperr.Is(err, apperr.Forbidden) {
+			t.Errorf("a college reads the service's history: %v", err)
 		}
 	})
 }

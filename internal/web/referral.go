@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
+	"marshrut/internal/history"
 	"marshrut/internal/learner"
 	activemeasures "marshrut/internal/measures"
 	"marshrut/internal/org"
@@ -64,6 +65,7 @@ type servicePage struct {
 	CanEdit   bool
 	SeesRefs  bool
 	Done      string
+	History   []history.Entry // the edits, to those who may edit
 }
 
 // Service is a service of the catalogue with the referrals to it the caller
@@ -76,7 +78,13 @@ func (w *Web) Service(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	p := servicePage{S: s, CanEdit: referral.CanManage(sc) && (sc.WholeRegion() || s.CZNID == sc.OrgID), Done: r.URL.Query().Get("done")}
+	p := servicePage{S: s, CanEdit: s.EditableBy(sc), Done: r.URL.Query().Get("done")}
+	if p.CanEdit {
+		if p.History, err = w.d.Referrals.OfferingHistory(r.Context(), sc, id); err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+	}
 	if referral.CanSeeReferrals(sc) {
 		p.SeesRefs = true
 		if p.Referrals, p.Total, err = w.d.Referrals.Referrals(r.Context(), sc, referral.RefFilter{OfferingID: id, Limit: 200}); err != nil {
