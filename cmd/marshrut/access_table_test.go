@@ -308,6 +308,7 @@ var apiRules = map[string]rule{
 	"POST /clusters":                                         {allow: "@whole"},
 	"GET /clusters/{id}":                                     {allow: "@experts @whole college university employer federal"},
 	"PUT /clusters/{id}":                                     {allow: "@whole"},
+	"GET /clusters/{id}/history":                             {allow: "@whole"},
 	"GET /clusters/{id}/kpis":                                {allow: "@experts @whole college university employer federal", want: "ok invalid"},
 	"PUT /clusters/{id}/values":                              {allow: "@whole college"},
 	"GET /cluster-criteria":                                  {allow: "@all"},

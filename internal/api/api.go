@@ -256,6 +256,7 @@ func (a *api) routes() []route {
 		{"POST", "/clusters", "Добавить кластер", false, a.withCluster(a.createCluster)},
 		{"GET", "/clusters/{id}", "Кластер", false, a.withCluster(a.getCluster)},
 		{"PUT", "/clusters/{id}", "Изменить кластер", false, a.withCluster(a.updateCluster)},
+		{"GET", "/clusters/{id}/history", "История изменений кластера в реестре", false, a.withCluster(a.clusterHistory)},
 		{"GET", "/clusters/{id}/kpis", "Ключевые показатели кластера", false, a.withCluster(a.clusterKPIs)},
 		{"PUT", "/clusters/{id}/values", "Внести значение показателя кластера", false, a.withCluster(a.setClusterValue)},
 		{"GET", "/cluster-criteria", "Критерии оценки кластеров", false, a.withCluster(a.getCriteria)},

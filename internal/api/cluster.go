@@ -466,3 +466,17 @@ func (a *api) signDefence(w http.ResponseWriter, r *http.Request, c caller) erro
 	}
 	return a.writeDefence(w, r, c, id, http.StatusOK)
 }
+
+// clusterHistory answers the cluster's registry edits, the latest first.
+func (a *api) clusterHistory(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	h, err := a.d.Cluster.History(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeHistory(w, h)
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 )
 
 // Store is what clusters need from storage. Reads take the caller's scope
@@ -16,6 +17,8 @@ import (
 // as a missing one.
 type Store interface {
 	SaveCluster(ctx context.Context, c *Cluster) error
+	// History returns the edits of an object of the region, the latest first.
+	History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error)
 	Cluster(ctx context.Context, sc auth.Scope, id int64) (Cluster, error)
 	Clusters(ctx context.Context, sc auth.Scope, f Filter) ([]Cluster, error)
 	ClusterCounts(ctx context.Context, c Cluster, year int) (Counts, error)
@@ -87,6 +90,18 @@ func (s *Service) Cluster(ctx context.Context, sc auth.Scope, id int64) (Cluster
 		return Cluster{}, apperr.New(apperr.NotFound, "кластер не найден")
 	}
 	return s.store.Cluster(ctx, sc, id)
+}
+
+// History returns the edits of a cluster's registry entry, the latest first,
+// to the region, which keeps the registry.
+func (s *Service) History(ctx context.Context, sc auth.Scope, id int64) ([]history.Entry, error) {
+	if _, err := s.Cluster(ctx, sc, id); err != nil {
+		return nil, err
+	}
+	if !Manages(sc) {
+		return nil, forbidden("историю изменений реестра кластеров видит регион")
+	}
+	return s.store.History(ctx, sc.RegionCode, history.Cluster, id)
 }
 
 // Clusters lists the clusters the caller sees.

@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/cluster"
+	"marshrut/internal/history"
 	"marshrut/internal/org"
 )
 
@@ -55,6 +56,10 @@ func (s *Store) SaveCluster(ctx context.Context, c *cluster.Cluster) error {
 				return err
 			}
 		} else {
+			before, err := clusterByID(ctx, tx, c.RegionCode, c.ID)
+			if err != nil {
+				return err
+			}
 			res, err := tx.ExecContext(ctx, `UPDATE cluster SET name = $1, industry = $2, kind = $3, year = $4, base_org_id = $5, updated_at = $6
 				WHERE id = $7 AND region_code = $8`, c.Name, c.Industry, c.Kind, c.Year, c.BaseOrgID, tsArg(now), c.ID, c.RegionCode)
 			if err != nil {
@@ -68,9 +73,30 @@ func (s *Store) SaveCluster(ctx context.Context, c *cluster.Cluster) error {
 					return err
 				}
 			}
+			if err := writeClusterParts(ctx, tx, c); err != nil {
+				return err
+			}
+			after, err := clusterByID(ctx, tx, c.RegionCode, c.ID)
+			if err != nil {
+				return err
+			}
+			return s.recordEdit(ctx, tx, c.RegionCode, history.Cluster, c.ID, cluster.Changes(before, after))
 		}
 		return writeClusterParts(ctx, tx, c)
 	})
+}
+
+// clusterByID reads a cluster of the region with its parts through db.
+func clusterByID(ctx context.Context, db querier, region string, id int64) (cluster.Cluster, error) {
+	var a args
+	list, err := clustersWhere(ctx, db, `c.id = `+a.add(id)+` AND c.region_code = `+a.add(region), a)
+	if err != nil {
+		return cluster.Cluster{}, err
+	}
+	if len(list) == 0 {
+		return cluster.Cluster{}, apperr.New(apperr.NotFound, "кластер не найден")
+	}
+	return list[0], nil
 }
 
 func checkClusterOrgs(ctx context.Context, tx *sql.Tx, c *cluster.Cluster) error {
@@ -140,7 +166,7 @@ const clusterFrom = ` FROM cluster c JOIN organisation b ON b.id = c.base_org_id
 // Cluster returns a cluster the caller sees with all its parts.
 func (s *Store) Cluster(ctx context.Context, sc auth.Scope, id int64) (cluster.Cluster, error) {
 	var a args
-	list, err := s.clusters(ctx, `c.id = `+a.add(id)+` AND `+clusterScope(sc, &a), a)
+	list, err := clustersWhere(ctx, s.read, `c.id = `+a.add(id)+` AND `+clusterScope(sc, &a), a)
 	if err != nil {
 		return cluster.Cluster{}, err
 	}
@@ -160,11 +186,11 @@ func (s *Store) Clusters(ctx context.Context, sc auth.Scope, f cluster.Filter) (
 	if f.Year != 0 {
 		where += ` AND c.year = ` + a.add(f.Year)
 	}
-	return s.clusters(ctx, where, a)
+	return clustersWhere(ctx, s.read, where, a)
 }
 
-func (s *Store) clusters(ctx context.Context, where string, a args) ([]cluster.Cluster, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+clusterCols+clusterFrom+` WHERE `+where+` ORDER BY c.name, c.id`, a...)
+func clustersWhere(ctx context.Context, db querier, where string, a args) ([]cluster.Cluster, error) {
+	rows, err := db.QueryContext(ctx, `SELECT `+clusterCols+clusterFrom+` WHERE `+where+` ORDER BY c.name, c.id`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: clusters: %w", err)
 	}
@@ -184,20 +210,20 @@ func (s *Store) clusters(ctx context.Context, where string, a args) ([]cluster.C
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	return out, s.clusterParts(ctx, out, index)
+	return out, clusterParts(ctx, db, out, index)
 }
 
 // clusterParts reads the parts of the clusters, four queries for all of them.
-func (s *Store) clusterParts(ctx context.Context, cs []cluster.Cluster, index map[int64]int) error {
+func clusterParts(ctx context.Context, db querier, cs []cluster.Cluster, index map[int64]int) error {
 	ids := make([]int64, len(cs))
 	for i, c := range cs {
 		ids[i] = c.ID
 	}
-	if err := s.clusterOrgs(ctx, cs, index, ids); err != nil {
+	if err := clusterOrgs(ctx, db, cs, index, ids); err != nil {
 		return err
 	}
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT cs.cluster_id, cs.specialty_code, sp.name FROM cluster_specialty cs JOIN specialty sp ON sp.code = cs.specialty_code
+	rows, err := db.QueryContext(ctx, `SELECT cs.cluster_id, cs.specialty_code, sp.name FROM cluster_specialty cs JOIN specialty sp ON sp.code = cs.specialty_code
 		WHERE cs.cluster_id IN (`+a.in(ids)+`) ORDER BY cs.specialty_code`, a...)
 	if err != nil {
 		return fmt.Errorf("store: cluster specialties: %w", err)
@@ -213,7 +239,7 @@ func (s *Store) clusterParts(ctx context.Context, cs []cluster.Cluster, index ma
 	}
 	rows.Close()
 	a = nil
-	rows, err = s.read.QueryContext(ctx, `SELECT cluster_id, year, federal, regional, employers FROM cluster_funding WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year`, a...)
+	rows, err = db.QueryContext(ctx, `SELECT cluster_id, year, federal, regional, employers FROM cluster_funding WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year`, a...)
 	if err != nil {
 		return fmt.Errorf("store: cluster funding: %w", err)
 	}
@@ -228,7 +254,7 @@ func (s *Store) clusterParts(ctx context.Context, cs []cluster.Cluster, index ma
 	}
 	rows.Close()
 	a = nil
-	rows, err = s.read.QueryContext(ctx, `SELECT cluster_id, name, quantity, cost, year FROM cluster_equipment WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year, id`, a...)
+	rows, err = db.QueryContext(ctx, `SELECT cluster_id, name, quantity, cost, year FROM cluster_equipment WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year, id`, a...)
 	if err != nil {
 		return fmt.Errorf("store: cluster equipment: %w", err)
 	}
@@ -244,9 +270,9 @@ func (s *Store) clusterParts(ctx context.Context, cs []cluster.Cluster, index ma
 	return rows.Err()
 }
 
-func (s *Store) clusterOrgs(ctx context.Context, cs []cluster.Cluster, index map[int64]int, ids []int64) error {
+func clusterOrgs(ctx context.Context, db querier, cs []cluster.Cluster, index map[int64]int, ids []int64) error {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT co.cluster_id, co.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), co.role
+	rows, err := db.QueryContext(ctx, `SELECT co.cluster_id, co.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), co.role
 		FROM cluster_org co JOIN organisation o ON o.id = co.org_id WHERE co.cluster_id IN (`+a.in(ids)+`) ORDER BY o.name`, a...)
 	if err != nil {
 		return fmt.Errorf("store: cluster organisations: %w", err)

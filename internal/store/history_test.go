@@ -3,11 +3,14 @@ package store
 import (
 	"context"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/cluster"
 	"marshrut/internal/history"
 	"marshrut/internal/targeted"
 )
@@ -77,6 +80,47 @@ func TestEditHistory(t *testing.T) {
 		// Another region's object has no history here.
 		if h, err := s.History(ctx, "77", history.Offer, offer.ID); err != nil || len(h) != 0 {
 			t.Errorf("another region reads %v, %v", h, err)
+		}
+	})
+}
+
+// A cluster's edit records its parts by name: a new item of equipment, a
+// specialty dropped.
+func TestClusterEditHistory(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		f := seed(t, s)
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		svc := cluster.NewService(s, func() time.Time { return now })
+		region := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
+		ctx := auth.WithCaller(context.Background(), auth.User{ID: 1, Login: "minobr"}, region)
+		c := cluster.Cluster{Name: "Кластер машиностроения Камчатки", Industry: "mechanical", Kind: cluster.EduIndustrial, Year: 2024,
+			BaseOrgID: f.college.ID, Employers: []cluster.Org{{ID: f.empl.ID}},
+			Specialties: []cluster.Specialty{{Code: "15.02.08"}, {Code: "22.02.06"}},
+			Equipment:   []cluster.Equipment{{Name: "Токарный станок с ЧПУ", Quantity: 4, Cost: 24_000_000, Year: 2025}}}
+		if err := svc.SaveCluster(ctx, region, &c); err != nil {
+			t.Fatal(err)
+		}
+		edit := c
+		edit.Specialties = []cluster.Specialty{{Code: "15.02.08"}}
+		edit.Equipment = append(slices.Clone(c.Equipment), cluster.Equipment{Name: "Сварочный тренажёр", Quantity: 2, Cost: 3_500_000, Year: 2026})
+		if err := svc.SaveCluster(ctx, region, &edit); err != nil {
+			t.Fatal(err)
+		}
+		h, err := svc.History(ctx, region, c.ID)
+		if err != nil || len(h) != 1 || h[0].Login != "minobr" {
+			t.Fatalf("history %+v, %v; want one edit by minobr", h, err)
+		}
+		got := map[string]history.Change{}
+		for _, ch := range h[0].Changes {
+			got[ch.Field] = ch
+		}
+		if len(got) != 2 || !strings.Contains(got["Специальности"].Old, "22.02.06") || strings.Contains(got["Специальности"].New, "22.02.06") ||
+			!strings.Contains(got["Оборудование"].New, "Сварочный тренажёр, 2 шт., 3 500 000 ₽ (2026)") {
+			t.Errorf("changes %+v", h[0].Changes)
+		}
+		college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college.ID}
+		if _, err := svc.History(ctx, college, c.ID); !apperr.Is(err, apperr.Forbidden) {
+			t.Errorf("the base college reads the registry's history: %v", err)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/cluster"
+	"marshrut/internal/history"
 	"marshrut/internal/org"
 )
 
@@ -199,8 +200,15 @@ func (w *Web) Cluster(rw http.ResponseWriter, r *http.Request) {
 	for y := c.Year; y <= w.d.Cluster.Now().Year(); y++ {
 		years = append(years, y)
 	}
+	var edits []history.Entry
+	if cluster.Manages(sc) {
+		if edits, err = w.d.Cluster.History(r.Context(), sc, id); err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+	}
 	w.render(rw, r, http.StatusOK, "cluster_card", "clusters", map[string]any{"C": c, "KPIs": kpiViews(kpis), "Year": year, "Years": years,
-		"MayEnter": cluster.MayEnter(sc, c), "Manages": cluster.Manages(sc), "Done": q.Get("done"), "Error": q.Get("error")})
+		"MayEnter": cluster.MayEnter(sc, c), "Manages": cluster.Manages(sc), "Done": q.Get("done"), "Error": q.Get("error"), "History": edits})
 }
 
 // SetClusterValue enters the value of an indicator; shares come in per cent.
