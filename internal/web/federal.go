@@ -53,7 +53,7 @@ func (w *Web) Federal(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "federal", "federal", map[string]any{"Rows": rows, "CanImport": rollup.CanImport(sc), "CanTrust": rollup.CanTrust(sc),
+	w.render(rw, r, http.StatusOK, "federal", "federal", map[string]any{"Rows": rows, "Chart": regionsChart(rows), "CanImport": rollup.CanImport(sc), "CanTrust": rollup.CanTrust(sc),
 		"Done": q.Get("done"), "Error": q.Get("error"), "Threshold": rollup.Threshold})
 }
 

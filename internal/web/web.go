@@ -146,11 +146,18 @@ func New(d Deps) (*Web, error) {
 		"skipped":   imports.SkippedLines,
 		"mul22":     func(n int) int { return 22*n + 4 },
 		"add250":    func(x float64) float64 { return 250 + x },
-		"kb":        func(n int) int { return (n + 1023) / 1024 },
-		"number64":  func(n int64) string { return Number(int(n)) },
-		"decimal":   Decimal,
-		"pp":        PercentPoints,
-		"groups":    ddo.Groups,
+		"add230":    func(x float64) float64 { return fedLabel + x },
+		"panelBottom": func(p federalPanel) int {
+			if len(p.Bars) == 0 {
+				return p.Y + fedHead
+			}
+			return p.Bars[len(p.Bars)-1].Y + fedRow
+		},
+		"kb":       func(n int) int { return (n + 1023) / 1024 },
+		"number64": func(n int64) string { return Number(int(n)) },
+		"decimal":  Decimal,
+		"pp":       PercentPoints,
+		"groups":   ddo.Groups,
 		"share": func(a, b int) string {
 			if b == 0 {
 				return "—"
