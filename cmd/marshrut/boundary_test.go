@@ -132,6 +132,13 @@ func TestSchoolYearBoundaries(t *testing.T) {
 			if !strings.Contains(home, `class="target"`) {
 				t.Errorf("on %s the trend has no target line", b.day)
 			}
+			// A school's home has its own trend, ending on its own measure.
+			school := get("school", "/")
+			if rows := reTrendRow.FindAllStringSubmatch(trendTable(school, "guidance"), -1); len(rows) == 0 {
+				t.Errorf("on %s the school's home has no trend of guidance", b.day)
+			} else if last, g := rows[len(rows)-1], cardsOf(t, school)["guidance"]; last[2] != number(g.num) || last[3] != number(g.den) {
+				t.Errorf("on %s the school's trend ends on %s of %s, its measure is %v", b.day, last[2], last[3], g)
+			}
 			// The map of the region's municipalities says what its table says.
 			mon := get("region", "/monitoring?level=region&figure=guidance")
 			circles := reCircle.FindAllStringSubmatch(mon, -1)

@@ -302,6 +302,11 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(text, "Изменения сохранены") || !strings.Contains(text, "Мест4;") && !strings.Contains(text, "4; заявок") {
 			t.Errorf("after the edit: %q", text[:min(900, len(text))])
 		}
+		// The edit is in the offer's history: the field, what it was and
+		// what it became.
+		if i := strings.Index(text, "История изменений"); i < 0 || !strings.Contains(text[i:], "Мест") || !strings.Contains(text[i:], "4") {
+			t.Errorf("the offer's history after the edit: %q", text[max(0, len(text)-600):])
+		}
 	})
 
 	t.Run("czn", func(t *testing.T) {

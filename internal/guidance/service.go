@@ -235,10 +235,23 @@ func (s *Service) Coverage(ctx context.Context, sc auth.Scope, year SchoolYear, 
 	if rep.Rows, rep.Total, err = s.CountCoverage(ctx, sc, year, by); err != nil {
 		return rep, err
 	}
+	if year == s.Year() {
+		rep.Trend, err = s.Trend(ctx, sc)
+		return rep, err
+	}
 	rep.Trend, err = s.trends.get(ctx, coverageKey(sc, year, ""), s.now(), func() ([]MonthPoint, error) {
 		return s.store.Trend(context.WithoutCancel(ctx), sc, year, s.now())
 	})
 	return rep, err
+}
+
+// Trend is the current school year's reach and informing by the end of each
+// month among the caller's pupils, from the same count as Coverage's.
+func (s *Service) Trend(ctx context.Context, sc auth.Scope) ([]MonthPoint, error) {
+	year := s.Year()
+	return s.trends.get(ctx, coverageKey(sc, year, ""), s.now(), func() ([]MonthPoint, error) {
+		return s.store.Trend(context.WithoutCancel(ctx), sc, year, s.now())
+	})
 }
 
 // forget drops the counts: something was written.

@@ -80,7 +80,20 @@ func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if p.Measures != nil {
-		p.Trends = trends(p.Measures)
+		months := p.Measures.View.Months
+		// Below the region the snapshot keeps no months: a school's come
+		// from the count its guidance page shows.
+		if len(months) == 0 && sc.Role == auth.School && w.d.Guidance != nil {
+			pts, err := w.d.Guidance.Trend(r.Context(), sc)
+			if err != nil {
+				w.Error(rw, r, err)
+				return
+			}
+			for _, pt := range pts {
+				months = append(months, analytics.MonthFigures{Month: pt.Month, Reached: pt.Reached, Informed: pt.Informed})
+			}
+		}
+		p.Trends = trends(p.Measures, months)
 	}
 	if p.Tasks, err = w.tasks(r.Context(), sc, p.Measures); err != nil {
 		w.Error(rw, r, err)
@@ -320,11 +333,10 @@ type trendRow struct {
 	Share    string
 }
 
-// trends are the measures the region's snapshot counts by month of the
+// trends are the measures counted by month of the
 // school year: guidance reach and informing about targeted education, each
 // over the pupils it is counted of today.
-func trends(doc *kpi.Document) []trend {
-	months := doc.View.Months
+func trends(doc *kpi.Document, months []analytics.MonthFigures) []trend {
 	if len(months) == 0 {
 		return nil
 	}
