@@ -17,6 +17,7 @@ import (
 
 	"marshrut/internal/auth"
 	"marshrut/internal/balance"
+	"marshrut/internal/guidance"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/report"
@@ -132,6 +133,20 @@ func newAccessFixture(t *testing.T) *accessFixture {
 		_, spareTok, err := authSvc.CreateToken(ctx, u, "запасной")
 		must(err)
 		f.spareToken[login] = spareTok.ID
+	}
+	// Every organisation's login organises a coming event, nobody recorded
+	// there yet, whose edit and history are its own (the demo gives colleges
+	// and universities none).
+	for _, login := range accessLogins {
+		u := f.users[login]
+		if u.OrgID == 0 || len(f.column(`SELECT id FROM guidance_event e WHERE organiser_id = $1
+			AND NOT EXISTS (SELECT 1 FROM guidance_participation gp WHERE gp.event_id = e.id) LIMIT 1`, u.OrgID)) > 0 {
+			continue
+		}
+		e := guidance.Event{RegionCode: u.RegionCode, OrganiserID: u.OrgID, Kind: guidance.Meeting, Title: "День открытых дверей",
+			HeldOn: learner.Day(now).AddDate(0, 0, 20), GradeFrom: 8, GradeTo: 11, Hours: 2}
+		must(e.Validate())
+		must(st.CreateEvent(ctx, &e))
 	}
 	regionUser := f.users["region"]
 	for _, region := range []string{homeRegion, homeRegion, foreignRegion} {
@@ -349,7 +364,20 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 	case "job":
 		return idPair{own: strconv.FormatInt(f.jobOf[login], 10), foreign: strconv.FormatInt(f.jobOf["spare"+homeRegion], 10)}
 	case "event":
-		return split(inRegion("guidance_event"), func(id string) bool { _, err := st.Event(ctx, u.RegionCode, atoi64(id)); return ok(err) })
+		p := split(inRegion("guidance_event"), func(id string) bool { _, err := st.Event(ctx, u.RegionCode, atoi64(id)); return ok(err) })
+		if u.OrgID != 0 {
+			// An organisation's own event is one it organises (none of its
+			// pupils recorded there, so that the routes of participation
+			// find nothing to take off), another's is the neighbour.
+			if own := f.column(`SELECT id FROM guidance_event e WHERE organiser_id = $1 AND region_code = $2
+				AND NOT EXISTS (SELECT 1 FROM guidance_participation gp WHERE gp.event_id = e.id) ORDER BY id LIMIT 1`, u.OrgID, u.RegionCode); len(own) > 0 {
+				p.own = own[0]
+			}
+			if n := f.column(`SELECT id FROM guidance_event WHERE organiser_id <> $1 AND region_code = $2 ORDER BY id LIMIT 1`, u.OrgID, u.RegionCode); len(n) > 0 {
+				p.neighbour = n[0]
+			}
+		}
+		return p
 	case "offer":
 		p := split(inRegion("targeted_offer"), func(id string) bool { _, err := st.Offer(ctx, u.RegionCode, atoi64(id)); return ok(err) })
 		if u.Role == auth.Employer {

@@ -205,6 +205,8 @@ func (a *api) routes() []route {
 		{"GET", "/guidance/events", "Список профориентационных мероприятий", false, a.withGuidance(a.listEvents)},
 		{"POST", "/guidance/events", "Добавить профориентационное мероприятие", false, a.withGuidance(a.createEvent)},
 		{"GET", "/guidance/events/{id}", "Профориентационное мероприятие", false, a.withGuidance(a.getEvent)},
+		{"PUT", "/guidance/events/{id}", "Изменить профориентационное мероприятие", false, a.withGuidance(a.updateEvent)},
+		{"GET", "/guidance/events/{id}/history", "История изменений мероприятия", false, a.withGuidance(a.eventHistory)},
 		{"POST", "/guidance/events/{id}/bookings", "Забронировать места на мероприятии", false, a.withGuidance(a.bookEvent)},
 		{"GET", "/guidance/events/{id}/participants", "Участники мероприятия", false, a.withGuidance(a.listParticipants)},
 		{"POST", "/guidance/events/{id}/participants", "Отметить участников мероприятия", false, a.withGuidance(a.addParticipants)},

@@ -50,15 +50,16 @@ func fromEvent(e guidance.Event) eventDTO {
 		Participants: e.Participants, Booked: e.Booked}
 }
 
-// event converts a request body into a new event; an organiser other than the
-// caller's own organisation is refused unless the caller is the region.
-func (d eventDTO) event(sc auth.Scope) (guidance.Event, error) {
+// event converts a request body into the event id (0 for a new one); an
+// organiser other than the caller's own organisation is refused unless the
+// caller is the region.
+func (d eventDTO) event(id int64, sc auth.Scope) (guidance.Event, error) {
 	var errs apperr.List
-	checkID(&errs, "id", d.ID, 0)
+	checkID(&errs, "id", d.ID, id)
 	if guidance.CanOrganise(sc) && !sc.WholeRegion() && d.OrganiserID != 0 && d.OrganiserID != sc.OrgID {
 		errs.Add("organiser_id", "другого организатора может указать только регион; мероприятие записывается за вашей организацией")
 	}
-	e := guidance.Event{OrganiserID: d.OrganiserID, Kind: guidance.Kind(d.Kind), Title: d.Title,
+	e := guidance.Event{ID: id, OrganiserID: d.OrganiserID, Kind: guidance.Kind(d.Kind), Title: d.Title,
 		HeldOn: parseNullDate(&errs, "held_on", d.HeldOn), Place: d.Place, GradeFrom: d.GradeFrom, GradeTo: d.GradeTo,
 		Capacity: d.Capacity, SpecialtyCode: d.SpecialtyCode, Hours: d.Hours, Ticket: d.Ticket, Bookable: d.Bookable}
 	return e, errs.Err()
@@ -270,7 +271,7 @@ func (a *api) createEvent(w http.ResponseWriter, r *http.Request, c caller) erro
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	e, err := in.event(c.scope)
+	e, err := in.event(0, c.scope)
 	if err != nil {
 		return err
 	}
@@ -285,6 +286,46 @@ func (a *api) createEvent(w http.ResponseWriter, r *http.Request, c caller) erro
 	}
 	w.Header().Set("Location", Prefix+"/guidance/events/"+strconv.FormatInt(e.ID, 10))
 	writeJSON(w, http.StatusCreated, card)
+	return nil
+}
+
+// updateEvent changes an event for its organiser or the region and answers
+// it as stored; an organiser_id of 0 keeps the organiser.
+func (a *api) updateEvent(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in eventDTO
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	e, err := in.event(id, c.scope)
+	if err != nil {
+		return err
+	}
+	if err := a.d.Guidance.UpdateEvent(r.Context(), c.scope, &e); err != nil {
+		return err
+	}
+	got, bs, err := a.d.Guidance.Event(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, fromEventCard(got, bs))
+	return nil
+}
+
+// eventHistory answers the event's edits, the latest first.
+func (a *api) eventHistory(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	h, err := a.d.Guidance.EventHistory(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeHistory(w, h)
 	return nil
 }
 

@@ -8,12 +8,19 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/ddo"
+	"marshrut/internal/history"
 )
 
 // Store is what guidance needs from storage. Methods that touch persons take
 // the caller's scope and apply it in their queries.
 type Store interface {
 	CreateEvent(ctx context.Context, e *Event) error
+	// UpdateEvent changes an event of e's region: it reads the event as it
+	// is in the edit's transaction, refuses the edit when check does, and
+	// writes the edit and its record in history together.
+	UpdateEvent(ctx context.Context, e *Event, check func(before Event) error) error
+	// History returns the edits of an object of the region, the latest first.
+	History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error)
 	Event(ctx context.Context, region string, id int64) (Event, error)
 	Events(ctx context.Context, region string, f EventFilter) ([]Event, int, error)
 	Book(ctx context.Context, region string, eventID, schoolID int64, seats int) error
@@ -100,6 +107,58 @@ func (s *Service) CreateEvent(ctx context.Context, sc auth.Scope, e *Event) erro
 		return err
 	}
 	return s.store.CreateEvent(ctx, e)
+}
+
+// UpdateEvent validates and stores the changes of an event: who may create
+// it may change it (its organiser and the region), validated as when it was
+// created; an event that has taken place keeps its day, place and organiser
+// (Event.CheckEdit), checked against the event as it is in the edit's own
+// transaction.
+func (s *Service) UpdateEvent(ctx context.Context, sc auth.Scope, e *Event) error {
+	if !CanOrganise(sc) {
+		return apperr.New(apperr.Forbidden, "недостаточно прав для изменения мероприятий")
+	}
+	old, err := s.store.Event(ctx, sc.RegionCode, e.ID)
+	if err != nil {
+		return err
+	}
+	if !old.EditableBy(sc) {
+		return apperr.New(apperr.Forbidden, "мероприятие изменяют его организатор и регион")
+	}
+	switch {
+	case !sc.WholeRegion():
+		e.OrganiserID = sc.OrgID
+	case e.OrganiserID == 0: // the region keeps the organiser unless it names another
+		e.OrganiserID = old.OrganiserID
+	}
+	e.RegionCode = sc.RegionCode
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	err = s.store.UpdateEvent(ctx, e, func(before Event) error {
+		if !before.EditableBy(sc) {
+			return apperr.New(apperr.Forbidden, "мероприятие изменяют его организатор и регион")
+		}
+		return e.CheckEdit(before, now)
+	})
+	if err == nil {
+		s.forget() // the day, the hours or the ticket count in the coverage
+	}
+	return err
+}
+
+// EventHistory returns the edits of an event, the latest first, to those who
+// may edit it: its organiser and the region.
+func (s *Service) EventHistory(ctx context.Context, sc auth.Scope, id int64) ([]history.Entry, error) {
+	e, err := s.store.Event(ctx, sc.RegionCode, id)
+	if err != nil {
+		return nil, err
+	}
+	if !e.EditableBy(sc) {
+		return nil, apperr.New(apperr.Forbidden, "историю изменений мероприятия видят его организатор и регион")
+	}
+	return s.store.History(ctx, sc.RegionCode, history.Event, id)
 }
 
 // Event returns an event of the caller's region with its bookings.

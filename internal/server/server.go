@@ -135,6 +135,8 @@ func New(d Deps) *Server {
 		{"GET /guidance/events/new", session, w.EventForm},
 		{"POST /guidance/events", session, w.CreateEvent},
 		{"GET /guidance/events/{id}", session, w.Event},
+		{"GET /guidance/events/{id}/edit", session, w.EditEventForm},
+		{"POST /guidance/events/{id}", session, w.CreateEvent},
 		{"POST /guidance/events/{id}/book", session, w.Book},
 		{"POST /guidance/events/{id}/participants", persons, w.Record},
 		{"POST /guidance/events/{id}/participants/{learner}/remove", persons, w.Unrecord},

@@ -21,6 +21,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 	"marshrut/internal/demo"
+	"marshrut/internal/guidance"
 	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
@@ -91,7 +92,7 @@ func setup(t *testing.T) *env {
 		}
 	}
 	learners := learner.NewService(st, st, time.Now)
-	w, err := web.New(web.Deps{Learners: learners, Orgs: org.NewService(st), Analytics: analytics.NewService(st, time.Now),
+	w, err := web.New(web.Deps{Learners: learners, Guidance: guidance.NewService(st, time.Now), Orgs: org.NewService(st), Analytics: analytics.NewService(st, time.Now),
 		KPI: kpi.NewService(analytics.NewMonitor(st, time.Now), st, time.Now, time.UTC), Auth: authSvc, Users: st, Municipalities: st, Region: "41", SessionTTL: time.Hour, Log: log})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/ddo"
 	"marshrut/internal/guidance"
+	"marshrut/internal/history"
 	"marshrut/internal/org"
 )
 
@@ -33,25 +34,8 @@ func scanEvent(r interface{ Scan(...any) error }, e *guidance.Event) error {
 // college, university, employer or employment centre of the event's region.
 func (s *Store) CreateEvent(ctx context.Context, e *guidance.Event) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var kind org.Kind
-		err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, e.OrganiserID, e.RegionCode).Scan(&kind)
-		if err == sql.ErrNoRows {
-			return apperr.Field("organiser_id", "организатор %d не найден в регионе", e.OrganiserID)
-		}
-		if err != nil {
+		if err := checkEventRefs(ctx, tx, e); err != nil {
 			return err
-		}
-		if !kind.Valid() {
-			return apperr.Field("organiser_id", "организатор не может проводить мероприятия")
-		}
-		if e.SpecialtyCode != "" {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM specialty WHERE code = $1`, e.SpecialtyCode).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return apperr.Field("specialty_code", "специальность или профессия «%s» не найдена в справочнике ОКСО", e.SpecialtyCode)
-			}
 		}
 		e.CreatedAt = s.now()
 		return tx.QueryRowContext(ctx, `INSERT INTO guidance_event (region_code, organiser_id, kind, title, held_on, school_year, place,
@@ -59,6 +43,76 @@ func (s *Store) CreateEvent(ctx context.Context, e *guidance.Event) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			e.RegionCode, e.OrganiserID, e.Kind, e.Title, dateArg(e.HeldOn), int(guidance.YearOf(e.HeldOn)), e.Place,
 			e.GradeFrom, e.GradeTo, e.Capacity, nullText(e.SpecialtyCode), e.Hours, e.Ticket, e.Bookable, tsArg(e.CreatedAt)).Scan(&e.ID)
+	})
+}
+
+// checkEventRefs checks that the event's organiser is an organisation of its
+// region that may hold events and that its specialty is in the classifier.
+func checkEventRefs(ctx context.Context, tx *sql.Tx, e *guidance.Event) error {
+	var kind org.Kind
+	err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, e.OrganiserID, e.RegionCode).Scan(&kind)
+	if err == sql.ErrNoRows {
+		return apperr.Field("organiser_id", "организатор %d не найден в регионе", e.OrganiserID)
+	}
+	if err != nil {
+		return err
+	}
+	if !kind.Valid() {
+		return apperr.Field("organiser_id", "организатор не может проводить мероприятия")
+	}
+	if e.SpecialtyCode != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM specialty WHERE code = $1`, e.SpecialtyCode).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.Field("specialty_code", "специальность или профессия «%s» не найдена в справочнике ОКСО", e.SpecialtyCode)
+		}
+	}
+	return nil
+}
+
+// UpdateEvent changes an event of e's region in one transaction: the event
+// as it is there is given to check, which may refuse the edit; the changed
+// fields are kept in the edit history, and the coverage of the event's
+// participants follows a new day, hours or ticket.
+func (s *Store) UpdateEvent(ctx context.Context, e *guidance.Event, check func(before guidance.Event) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var before guidance.Event
+		if err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventCols+eventFrom+` WHERE e.id = $1 AND e.region_code = $2`, e.ID, e.RegionCode), &before); err != nil {
+			return notFound(err, "мероприятие не найдено")
+		}
+		if check != nil {
+			if err := check(before); err != nil {
+				return err
+			}
+		}
+		if err := checkEventRefs(ctx, tx, e); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE guidance_event SET organiser_id = $1, kind = $2, title = $3, held_on = $4, school_year = $5,
+			place = $6, grade_from = $7, grade_to = $8, capacity = $9, specialty_code = $10, hours = $11, ticket = $12, bookable = $13
+			WHERE id = $14 AND region_code = $15`,
+			e.OrganiserID, e.Kind, e.Title, dateArg(e.HeldOn), int(guidance.YearOf(e.HeldOn)), e.Place, e.GradeFrom, e.GradeTo,
+			e.Capacity, nullText(e.SpecialtyCode), e.Hours, e.Ticket, e.Bookable, e.ID, e.RegionCode)
+		if err != nil {
+			return fmt.Errorf("store: update event: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "мероприятие не найдено")
+		}
+		var after guidance.Event
+		if err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventCols+eventFrom+` WHERE e.id = $1`, e.ID), &after); err != nil {
+			return fmt.Errorf("store: update event: %w", err)
+		}
+		if before.Participants > 0 && (!after.HeldOn.Equal(before.HeldOn) || after.Hours != before.Hours || after.Ticket != before.Ticket) {
+			var a args
+			if err := rebuildReach(ctx, tx, `learner_id IN (SELECT learner_id FROM guidance_participation WHERE event_id = `+a.add(e.ID)+`)`, a); err != nil {
+				return err
+			}
+		}
+		e.CreatedAt = after.CreatedAt
+		return s.recordEdit(ctx, tx, e.RegionCode, history.Event, e.ID, guidance.Changes(before, after))
 	})
 }
 

@@ -52,27 +52,58 @@ func (w *Web) EventForm(rw http.ResponseWriter, r *http.Request) {
 	w.renderEventForm(rw, r, http.StatusOK, e, nil)
 }
 
+// EditEventForm shows an event in the form, for its organiser and the region.
+func (w *Web) EditEventForm(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	e, _, err := w.d.Guidance.Event(r.Context(), sc, id)
+	if err == nil && !e.EditableBy(sc) {
+		err = apperr.New(apperr.Forbidden, "мероприятие изменяют его организатор и регион")
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.renderEventForm(rw, r, http.StatusOK, e, nil)
+}
+
 func (w *Web) renderEventForm(rw http.ResponseWriter, r *http.Request, status int, e guidance.Event, err error) {
 	_, sc, _ := auth.Caller(r.Context())
 	// Fields is never nil: the template indexes it, and index of nil fails the page.
 	data := map[string]any{"Event": e, "Kinds": guidance.Kinds, "WholeRegion": sc.WholeRegion(), "Fields": map[string]string{}}
+	if e.ID != 0 {
+		// An edited event says when it has taken place, and what it keeps then.
+		if old, _, oerr := w.d.Guidance.Event(r.Context(), sc, e.ID); oerr == nil && old.Held(w.d.Guidance.Now()) {
+			data["Held"] = old.HeldOn
+		}
+	}
 	if err != nil {
 		data["Error"], data["Fields"] = apperr.Text(err), fieldMessages(err)
 	}
 	w.render(rw, r, status, "event_new", "guidance", data)
 }
 
-// CreateEvent creates an event from the form.
+// CreateEvent creates an event from the form, or saves an edited one.
 func (w *Web) CreateEvent(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k))); return n }
-	e := guidance.Event{Kind: guidance.Kind(r.PostFormValue("kind")), Title: r.PostFormValue("title"), Place: r.PostFormValue("place"),
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if id != 0 {
+		// An edit names an event of the region: another one is not found.
+		if _, _, err := w.d.Guidance.Event(r.Context(), sc, id); err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+	}
+	e := guidance.Event{ID: id, Kind: guidance.Kind(r.PostFormValue("kind")), Title: r.PostFormValue("title"), Place: r.PostFormValue("place"),
 		GradeFrom: atoi("grade_from"), GradeTo: atoi("grade_to"), Capacity: atoi("capacity"), Hours: atoi("hours"),
 		SpecialtyCode: strings.TrimSpace(r.PostFormValue("specialty_code")), Ticket: r.PostFormValue("ticket") == "1",
 		Bookable: r.PostFormValue("bookable") == "1", OrganiserID: int64(atoi("organiser_id"))}
 	var err error
 	if e.HeldOn, err = exchange.ParseDate(r.PostFormValue("held_on")); err != nil {
 		err = apperr.Field("held_on", "дата проведения: %s", apperr.Text(err))
+	} else if id != 0 {
+		err = w.d.Guidance.UpdateEvent(r.Context(), sc, &e)
 	} else {
 		err = w.d.Guidance.CreateEvent(r.Context(), sc, &e)
 	}
@@ -84,7 +115,11 @@ func (w *Web) CreateEvent(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	http.Redirect(rw, r, fmt.Sprintf("/guidance/events/%d?done=created", e.ID), http.StatusSeeOther)
+	done := "created"
+	if id != 0 {
+		done = "saved"
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/guidance/events/%d?done=%s", e.ID, done), http.StatusSeeOther)
 }
 
 // Event is an event's card: its bookings, and for a school its pupils and
@@ -102,6 +137,13 @@ func (w *Web) Event(rw http.ResponseWriter, r *http.Request) {
 	for _, b := range bookings {
 		if b.SchoolID == sc.OrgID {
 			data["MyBooking"] = b
+		}
+	}
+	if e.EditableBy(sc) {
+		data["CanEdit"] = true
+		if data["History"], err = w.d.Guidance.EventHistory(r.Context(), sc, id); err != nil {
+			w.Error(rw, r, err)
+			return
 		}
 	}
 	if sc.SeesPersons() {
