@@ -16,8 +16,8 @@ import (
 	"unicode/utf8"
 
 	"marshrut/internal/apperr"
-	"marshrut/internal/history"
 	"marshrut/internal/classifier"
+	"marshrut/internal/history"
 )
 
 // maxBody is the largest request body read; a learner or an organisation is a
