@@ -418,7 +418,20 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 	case "pair":
 		return split(inRegion("mentor_pair"), func(id string) bool { _, err := st.Pair(ctx, sc, atoi64(id)); return ok(err) })
 	case "measprogramme":
-		return split(inRegion("measure_programme"), func(id string) bool { _, err := st.MeasureProgramme(ctx, sc, atoi64(id)); return ok(err) })
+		p := split(inRegion("measure_programme"), func(id string) bool { _, err := st.MeasureProgramme(ctx, sc, atoi64(id)); return ok(err) })
+		if u.Role == auth.CZN {
+			// A centre edits the programmes it manages: one of its own, and
+			// one it sees but does not manage as the neighbour.
+			if own := f.column(`SELECT id FROM measure_programme WHERE manager_id = $1 ORDER BY id LIMIT 1`, u.OrgID); len(own) > 0 {
+				p.own = own[0]
+			}
+			if other := f.column(`SELECT id FROM measure_programme WHERE COALESCE(manager_id, 0) <> $1 AND region_code = $2 ORDER BY id LIMIT 1`, u.OrgID, u.RegionCode); len(other) > 0 {
+				p.neighbour = other[0]
+			}
+		}
+		return p
+	case "mentor":
+		return split(inRegion("mentor"), func(id string) bool { _, err := st.Mentor(ctx, sc, atoi64(id)); return ok(err) })
 	case "group":
 		return split(inRegion("measure_group"), func(id string) bool { _, err := st.MeasureGroup(ctx, sc, atoi64(id)); return ok(err) })
 	case "enrolment":

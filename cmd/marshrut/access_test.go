@@ -188,7 +188,7 @@ var paramKinds = map[string]string{
 	"learners": "learner", "participants": "learner", "organisations": "org", "vacancies": "vacancy", "users": "user",
 	"jobs": "job", "events": "event", "offers": "offer", "applications": "application", "runs": "run", "proposals": "proposal",
 	"responses": "response", "me/proposals": "myproposal", "trials": "event",
-	"cases": "case", "mentorship/programmes": "mprogramme", "measures/programmes": "measprogramme", "pairs": "pair",
+	"cases": "case", "mentorship/programmes": "mprogramme", "mentorship/mentors": "mentor", "measures/programmes": "measprogramme", "pairs": "pair",
 	"measures/groups": "group", "balance/groups": "bgroup", "enrolments": "enrolment", "defences": "defence",
 	"cluster-defences": "defence", "clusters": "cluster", "needs": "need", "scenarios": "scenario", "reports": "report",
 	"tokens": "token", "users/tokens": "usertoken", "regions": "regioncode", "services": "service", "referrals": "referral", "{code}": "table", "{table}": "row",

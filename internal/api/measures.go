@@ -188,6 +188,40 @@ func (a *api) getMeasureProgramme(w http.ResponseWriter, r *http.Request, c call
 	return nil
 }
 
+// updateMeasureProgramme replaces the writable fields of a programme (PUT is
+// not a patch) and answers it as stored.
+func (a *api) updateMeasureProgramme(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in measureProgrammeRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	p := measures.Programme{ID: id, Name: in.Name, ProviderID: in.ProviderID, ProviderName: in.ProviderName, Customer: measures.Customer(in.Customer),
+		CustomerID: in.CustomerID, CustomerName: in.CustomerName, Profession: in.Profession, Hours: in.Hours, Format: measures.Format(in.Format), Price: in.Price}
+	if err := a.d.Measures.UpdateProgramme(r.Context(), c.scope, &p); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, fromMeasureProgramme(p))
+	return nil
+}
+
+// measureProgrammeHistory answers the programme's edits, the latest first.
+func (a *api) measureProgrammeHistory(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	h, err := a.d.Measures.ProgrammeHistory(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeHistory(w, h)
+	return nil
+}
+
 // measureGroupRequest is the body of a new group.
 type measureGroupRequest struct {
 	Name     string `json:"name"`

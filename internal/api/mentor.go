@@ -291,6 +291,54 @@ func (a *api) createMentor(w http.ResponseWriter, r *http.Request, c caller) err
 	return nil
 }
 
+// getMentor answers a mentor the caller sees.
+func (a *api) getMentor(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	m, err := a.d.Mentor.Mentor(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, fromMentor(m))
+	return nil
+}
+
+// updateMentor replaces the writable fields of a mentor (PUT is not a patch)
+// and answers the mentor as stored.
+func (a *api) updateMentor(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in mentorDTO
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	m := mentor.Mentor{ID: id, OrgID: in.OrgID, EmployerID: in.EmployerID, Kind: mentor.Kind(in.Kind), FullName: in.FullName, Position: in.Position,
+		SpecialtyCode: in.SpecialtyCode, Capacity: in.Capacity}
+	if err := a.d.Mentor.UpdateMentor(r.Context(), c.scope, &m); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, fromMentor(m))
+	return nil
+}
+
+// mentorHistory answers the mentor's edits, the latest first.
+func (a *api) mentorHistory(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	h, err := a.d.Mentor.MentorHistory(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeHistory(w, h)
+	return nil
+}
+
 // listPairProposals answers the pairs the engine proposes for a programme.
 func (a *api) listPairProposals(w http.ResponseWriter, r *http.Request, c caller) error {
 	id, err := pathID(r)

@@ -7,6 +7,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 )
 
 // Filter narrows a list of programmes.
@@ -32,6 +33,12 @@ type Store interface {
 	CreateMeasureProgramme(ctx context.Context, sc auth.Scope, p *Programme) error
 	MeasureProgrammes(ctx context.Context, sc auth.Scope, f Filter) ([]Programme, int, error)
 	MeasureProgramme(ctx context.Context, sc auth.Scope, id int64) (Programme, error)
+	// UpdateMeasureProgramme rewrites a programme the scope sees in one
+	// transaction: it reads the programme and its groups, lets check refuse,
+	// writes the new values and records the changed fields.
+	UpdateMeasureProgramme(ctx context.Context, sc auth.Scope, p *Programme, check func(old Programme, groups []Group) error) error
+	// History returns the edits of an object of the region, the latest first.
+	History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error)
 	CreateMeasureGroup(ctx context.Context, sc auth.Scope, g *Group) error
 	MeasureGroups(ctx context.Context, sc auth.Scope, programmeID int64) ([]Group, error)
 	MeasureGroup(ctx context.Context, sc auth.Scope, id int64) (Group, error)
@@ -150,6 +157,54 @@ func (s *Service) CreateProgramme(ctx context.Context, sc auth.Scope, p *Program
 		return err
 	}
 	return s.store.CreateMeasureProgramme(ctx, sc, p)
+}
+
+func notEditor() error {
+	return apperr.New(apperr.Forbidden, "программу правят регион и центр занятости, который её ведёт")
+}
+
+// UpdateProgramme rewrites a programme: the region any, an employment centre
+// the programmes it manages. The values are checked as on creation, and
+// against what the programme already holds (CheckEdit); the manager, the
+// author and the day of creation stay.
+func (s *Service) UpdateProgramme(ctx context.Context, sc auth.Scope, p *Programme) error {
+	if !CanManage(sc) {
+		return notManager()
+	}
+	old, err := s.store.MeasureProgramme(ctx, sc, p.ID)
+	if err != nil {
+		return err
+	}
+	if !old.EditableBy(sc) {
+		return notEditor()
+	}
+	p.RegionCode = sc.RegionCode
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.store.UpdateMeasureProgramme(ctx, sc, p, func(old Programme, groups []Group) error {
+		if !old.EditableBy(sc) {
+			return notEditor()
+		}
+		p.ManagerID, p.CreatedBy, p.CreatedAt = old.ManagerID, old.CreatedBy, old.CreatedAt
+		return CheckEdit(old, *p, groups)
+	})
+}
+
+// ProgrammeHistory returns the edits of a programme, the latest first, to
+// those who may edit it.
+func (s *Service) ProgrammeHistory(ctx context.Context, sc auth.Scope, id int64) ([]history.Entry, error) {
+	if !CanSee(sc) {
+		return nil, notAllowed()
+	}
+	p, err := s.store.MeasureProgramme(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.EditableBy(sc) {
+		return nil, apperr.New(apperr.Forbidden, "историю изменений программы видят регион и центр занятости, который её ведёт")
+	}
+	return s.store.History(ctx, sc.RegionCode, history.Programme, id)
 }
 
 // CreateGroup adds a group to a programme the caller sees.

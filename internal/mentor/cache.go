@@ -68,6 +68,11 @@ func (f forgetting) SaveMentor(ctx context.Context, sc auth.Scope, m *Mentor) er
 	return f.Store.SaveMentor(ctx, sc, m)
 }
 
+func (f forgetting) UpdateMentor(ctx context.Context, sc auth.Scope, m *Mentor, check func(old Mentor) error) error {
+	defer f.cache.forget()
+	return f.Store.UpdateMentor(ctx, sc, m, check)
+}
+
 func (f forgetting) CreatePairs(ctx context.Context, sc auth.Scope, ps []Pair, check func(*Pair, Reach) error) error {
 	defer f.cache.forget()
 	return f.Store.CreatePairs(ctx, sc, ps, check)

@@ -6,6 +6,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 	"marshrut/internal/learner"
 )
 
@@ -17,6 +18,12 @@ type Store interface {
 	Programme(ctx context.Context, sc auth.Scope, id int64) (Programme, error)
 	Programmes(ctx context.Context, sc auth.Scope) ([]Programme, error)
 	SaveMentor(ctx context.Context, sc auth.Scope, m *Mentor) error
+	// UpdateMentor rewrites a mentor the scope sees in one transaction: it
+	// reads the mentor with their active pairs, lets check refuse, writes the
+	// new values and records the changed fields.
+	UpdateMentor(ctx context.Context, sc auth.Scope, m *Mentor, check func(old Mentor) error) error
+	// History returns the edits of an object of the region, the latest first.
+	History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error)
 	Mentor(ctx context.Context, sc auth.Scope, id int64) (Mentor, error)
 	Mentors(ctx context.Context, sc auth.Scope, f MentorFilter) ([]Mentor, int, error)
 	// CreatePairs writes the pairs in one transaction, each after check
@@ -120,26 +127,77 @@ func (s *Service) Programmes(ctx context.Context, sc auth.Scope) ([]Programme, e
 
 // SaveMentor validates and stores a mentor: an employer registers its own
 // staff for a college; a coordinator registers mentors of its organisation.
+// A mentor with an ID is an edit (UpdateMentor).
 func (s *Service) SaveMentor(ctx context.Context, sc auth.Scope, m *Mentor) error {
+	if m.ID != 0 {
+		return s.UpdateMentor(ctx, sc, m)
+	}
 	if !CanAddMentors(sc) {
 		return forbidden("наставников регистрируют образовательные организации, работодатели и регион")
 	}
+	ownMentor(sc, m)
+	m.RegionCode = sc.RegionCode
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.store.SaveMentor(ctx, sc, m)
+}
+
+// ownMentor fixes what the caller's role decides: an employer's mentors are
+// its staff, a coordinator's serve its organisation.
+func ownMentor(sc auth.Scope, m *Mentor) {
 	switch {
 	case sc.Role == auth.Employer:
 		m.Kind, m.EmployerID = Staff, sc.OrgID
 	case !sc.WholeRegion():
 		m.OrgID = sc.OrgID
 	}
-	if m.ID != 0 {
-		if _, err := s.store.Mentor(ctx, sc, m.ID); err != nil {
-			return err
-		}
+}
+
+func notMentorEditor() error {
+	return forbidden("наставника правят образовательная организация, за которой он закреплён, его предприятие и регион")
+}
+
+// UpdateMentor rewrites a mentor: whoever may register them for that
+// organisation may edit them. The values are checked as on registration and
+// against the mentor's active pairs (CheckEdit); whether the mentor still
+// mentors stays as it was.
+func (s *Service) UpdateMentor(ctx context.Context, sc auth.Scope, m *Mentor) error {
+	if !CanAddMentors(sc) {
+		return forbidden("наставников регистрируют и правят образовательные организации, работодатели и регион")
 	}
-	m.RegionCode = sc.RegionCode
+	old, err := s.store.Mentor(ctx, sc, m.ID)
+	if err != nil {
+		return err
+	}
+	if !old.EditableBy(sc) {
+		return notMentorEditor()
+	}
+	ownMentor(sc, m)
+	m.RegionCode, m.Active = sc.RegionCode, old.Active
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return s.store.SaveMentor(ctx, sc, m)
+	return s.store.UpdateMentor(ctx, sc, m, func(old Mentor) error {
+		if !old.EditableBy(sc) {
+			return notMentorEditor()
+		}
+		m.Active, m.CreatedAt = old.Active, old.CreatedAt
+		return CheckEdit(old, *m)
+	})
+}
+
+// MentorHistory returns the edits of a mentor, the latest first, to those
+// who may edit them.
+func (s *Service) MentorHistory(ctx context.Context, sc auth.Scope, id int64) ([]history.Entry, error) {
+	m, err := s.store.Mentor(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanAddMentors(sc) || !m.EditableBy(sc) {
+		return nil, forbidden("историю изменений наставника видят образовательная организация, за которой он закреплён, его предприятие и регион")
+	}
+	return s.store.History(ctx, sc.RegionCode, history.Mentor, id)
 }
 
 // Mentor returns a mentor the caller sees.

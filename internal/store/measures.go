@@ -10,6 +10,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 	"marshrut/internal/measures"
 )
 
@@ -51,23 +52,8 @@ func measureEnrolScope(sc auth.Scope, e, p string, a *args) string {
 // must be an organisation of the region that can teach.
 func (s *Store) CreateMeasureProgramme(ctx context.Context, sc auth.Scope, p *measures.Programme) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if p.ProviderID != 0 {
-			var kind, name, short string
-			err := tx.QueryRowContext(ctx, `SELECT kind, name, short_name FROM organisation WHERE id = $1 AND region_code = $2`,
-				p.ProviderID, p.RegionCode).Scan(&kind, &name, &short)
-			if err == sql.ErrNoRows {
-				return apperr.Field("provider_id", "организация %d не найдена в реестре региона", p.ProviderID)
-			}
-			if err != nil {
-				return err
-			}
-			if kind == "school" || kind == "czn" {
-				return apperr.Field("provider_id", "обучают по программам колледжи, вузы, учебные центры работодателей и кадровые центры, а не %s", providerKindName(kind))
-			}
-			p.ProviderName = name
-			if short != "" {
-				p.ProviderName = short
-			}
+		if err := programmeProvider(ctx, tx, p); err != nil {
+			return err
 		}
 		if err := programmeCustomer(ctx, tx, p); err != nil {
 			return err
@@ -79,6 +65,71 @@ func (s *Store) CreateMeasureProgramme(ctx context.Context, sc auth.Scope, p *me
 			string(p.Format), p.Price, nullID(p.ManagerID), searchKey(p.Name, p.Profession, p.ProviderName, p.CustomerName),
 			nullID(p.CreatedBy), tsArg(p.CreatedAt), nullID(p.CustomerID)).Scan(&p.ID)
 	})
+}
+
+// UpdateMeasureProgramme rewrites a programme the scope sees, in one
+// transaction with the record of its changed fields: it reads the programme
+// and its groups, lets check refuse, writes and reads the programme back.
+func (s *Store) UpdateMeasureProgramme(ctx context.Context, sc auth.Scope, p *measures.Programme, check func(old measures.Programme, groups []measures.Group) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		before, err := measureProgramme(ctx, tx, sc, p.ID)
+		if err != nil {
+			return err
+		}
+		var a args
+		groups, err := scanMeasureGroups(ctx, tx, `SELECT `+measureGroupCols+measureGroupFrom+` WHERE g.programme_id = `+a.add(p.ID)+` AND `+
+			measureProgScope(sc, "p", &a)+` ORDER BY g.starts_on DESC, g.id DESC`, a)
+		if err != nil {
+			return err
+		}
+		if err := check(before, groups); err != nil {
+			return err
+		}
+		if err := programmeProvider(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := programmeCustomer(ctx, tx, p); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE measure_programme SET name = $1, provider_id = $2, provider_name = $3, customer = $4,
+			customer_name = $5, profession = $6, hours = $7, format = $8, price = $9, search_text = $10, customer_id = $11
+			WHERE id = $12 AND region_code = $13`,
+			p.Name, nullID(p.ProviderID), p.ProviderName, string(p.Customer), p.CustomerName, p.Profession, p.Hours, string(p.Format), p.Price,
+			searchKey(p.Name, p.Profession, p.ProviderName, p.CustomerName), nullID(p.CustomerID), p.ID, before.RegionCode); err != nil {
+			return err
+		}
+		after, err := measureProgramme(ctx, tx, sc, p.ID)
+		if err != nil {
+			return err
+		}
+		*p = after
+		return s.recordEdit(ctx, tx, before.RegionCode, history.Programme, p.ID, measures.Changes(before, after))
+	})
+}
+
+// programmeProvider reads the name of a provider from the registry: an
+// organisation of the region that can teach.
+func programmeProvider(ctx context.Context, tx *sql.Tx, p *measures.Programme) error {
+	if p.ProviderID == 0 {
+		return nil
+	}
+	var kind, name, short string
+	err := tx.QueryRowContext(ctx, `SELECT kind, name, short_name FROM organisation WHERE id = $1 AND region_code = $2`,
+		p.ProviderID, p.RegionCode).Scan(&kind, &name, &short)
+	if err == sql.ErrNoRows {
+		return apperr.Field("provider_id", "организация %d не найдена в реестре региона", p.ProviderID)
+	}
+	if err != nil {
+		return err
+	}
+	if kind == "school" || kind == "czn" {
+		return apperr.Field("provider_id", "обучают по программам колледжи, вузы, учебные центры работодателей и кадровые центры, а не %s", providerKindName(kind))
+	}
+	p.ProviderName = name
+	if short != "" {
+		p.ProviderName = short
+	}
+	return nil
 }
 
 // programmeCustomer links a B2B programme to its employer: the one chosen
@@ -123,9 +174,9 @@ const measureProgCols = `p.id, p.region_code, p.name, COALESCE(p.provider_id, 0)
 
 const measureProgFrom = ` FROM measure_programme p LEFT JOIN organisation mo ON mo.id = p.manager_id`
 
-func (s *Store) measureProgrammes(ctx context.Context, q string, a args) ([]measures.Programme, error) {
+func measurePrograms(ctx context.Context, db querier, q string, a args) ([]measures.Programme, error) {
 	var out []measures.Programme
-	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
+	err := eachRow(ctx, db, q, a, func(r *sql.Rows) error {
 		var p measures.Programme
 		if err := r.Scan(&p.ID, &p.RegionCode, &p.Name, &p.ProviderID, &p.ProviderName, &p.Customer, &p.CustomerID, &p.CustomerName, &p.Profession,
 			&p.Hours, &p.Format, &p.Price, &p.ManagerID, &p.ManagerName, &p.CreatedBy, timeScan{&p.CreatedAt}, &p.Groups, &p.Enrolled); err != nil {
@@ -161,7 +212,7 @@ func (s *Store) MeasureProgrammes(ctx context.Context, sc auth.Scope, f measures
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM measure_programme p WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: measure programmes: %w", err)
 	}
-	list, err := s.measureProgrammes(ctx, `SELECT `+measureProgCols+measureProgFrom+` WHERE `+where+` ORDER BY p.name, p.id LIMIT `+
+	list, err := measurePrograms(ctx, s.read, `SELECT `+measureProgCols+measureProgFrom+` WHERE `+where+` ORDER BY p.name, p.id LIMIT `+
 		strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), a)
 	return list, total, err
 }
@@ -173,8 +224,12 @@ func escapeMeasureLike(s string) string {
 
 // MeasureProgramme returns a programme the scope sees.
 func (s *Store) MeasureProgramme(ctx context.Context, sc auth.Scope, id int64) (measures.Programme, error) {
+	return measureProgramme(ctx, s.read, sc, id)
+}
+
+func measureProgramme(ctx context.Context, db querier, sc auth.Scope, id int64) (measures.Programme, error) {
 	var a args
-	list, err := s.measureProgrammes(ctx, `SELECT `+measureProgCols+measureProgFrom+` WHERE p.id = `+a.add(id)+` AND `+measureProgScope(sc, "p", &a), a)
+	list, err := measurePrograms(ctx, db, `SELECT `+measureProgCols+measureProgFrom+` WHERE p.id = `+a.add(id)+` AND `+measureProgScope(sc, "p", &a), a)
 	if err != nil {
 		return measures.Programme{}, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/history"
 	"marshrut/internal/learner"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
@@ -165,50 +166,79 @@ func scanMentor(r interface{ Scan(...any) error }, m *mentor.Mentor) error {
 		&m.SpecialtyCode, &m.SpecialtyName, &m.Capacity, &m.Active, timeScan{&m.CreatedAt}, &m.Load)
 }
 
-// SaveMentor creates a mentor (ID 0) or rewrites one the caller sees. The
-// organisation must be an education organisation of the region and the
-// enterprise, when there is one, an employer of the region.
+// SaveMentor creates a mentor (ID 0) or rewrites one the caller sees
+// (UpdateMentor). The organisation must be an education organisation of the
+// region and the enterprise, when there is one, an employer of the region.
 func (s *Store) SaveMentor(ctx context.Context, sc auth.Scope, m *mentor.Mentor) error {
+	if m.ID != 0 {
+		return s.UpdateMentor(ctx, sc, m, func(mentor.Mentor) error { return nil })
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var errs apperr.List
-		if k, err := orgKind(ctx, tx, m.RegionCode, m.OrgID); err != nil {
-			return err
-		} else if !k.Educates() {
-			errs.Add("org_id", "наставник закрепляется за школой, колледжем или вузом региона")
-		}
-		if m.EmployerID != 0 {
-			if k, err := orgKind(ctx, tx, m.RegionCode, m.EmployerID); err != nil {
-				return err
-			} else if k != org.Employer {
-				errs.Add("employer_id", "предприятие наставника должно быть работодателем региона")
-			}
-		}
-		if err := errs.Err(); err != nil {
+		if err := mentorOrgs(ctx, tx, m); err != nil {
 			return err
 		}
-		var err error
-		if m.ID == 0 {
-			m.CreatedAt, m.Active = s.now(), true
-			err = tx.QueryRowContext(ctx, `INSERT INTO mentor (region_code, org_id, employer_id, kind, full_name, position, specialty_code, capacity, active, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, m.RegionCode, m.OrgID, nullID(m.EmployerID), m.Kind, m.FullName,
-				m.Position, nullText(m.SpecialtyCode), m.Capacity, m.Active, tsArg(m.CreatedAt)).Scan(&m.ID)
-		} else {
-			var a args
-			q := `UPDATE mentor SET org_id = ` + a.add(m.OrgID) + `, employer_id = ` + a.add(nullID(m.EmployerID)) + `, kind = ` + a.add(m.Kind) +
-				`, full_name = ` + a.add(m.FullName) + `, position = ` + a.add(m.Position) + `, specialty_code = ` + a.add(nullText(m.SpecialtyCode)) +
-				`, capacity = ` + a.add(m.Capacity) + `, active = ` + a.add(m.Active) + ` WHERE id = ` + a.add(m.ID) +
-				` AND id IN (SELECT m.id FROM mentor m WHERE ` + mentorScope(sc, &a) + `)`
-			var res sql.Result
-			if res, err = tx.ExecContext(ctx, q, a...); err == nil {
-				if n, _ := res.RowsAffected(); n == 0 {
-					return apperr.New(apperr.NotFound, "наставник не найден")
-				}
-			}
-		}
+		m.CreatedAt, m.Active = s.now(), true
+		err := tx.QueryRowContext(ctx, `INSERT INTO mentor (region_code, org_id, employer_id, kind, full_name, position, specialty_code, capacity, active, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, m.RegionCode, m.OrgID, nullID(m.EmployerID), m.Kind, m.FullName,
+			m.Position, nullText(m.SpecialtyCode), m.Capacity, m.Active, tsArg(m.CreatedAt)).Scan(&m.ID)
 		if isForeignKeyViolation(err) {
 			return apperr.Field("specialty_code", "специальность %s не найдена в справочнике ОКСО", m.SpecialtyCode)
 		}
 		return err
+	})
+}
+
+// mentorOrgs checks the organisations of a mentor: an education organisation
+// of the region, and an employer of the region as the enterprise.
+func mentorOrgs(ctx context.Context, tx *sql.Tx, m *mentor.Mentor) error {
+	var errs apperr.List
+	if k, err := orgKind(ctx, tx, m.RegionCode, m.OrgID); err != nil {
+		return err
+	} else if !k.Educates() {
+		errs.Add("org_id", "наставник закрепляется за школой, колледжем или вузом региона")
+	}
+	if m.EmployerID != 0 {
+		if k, err := orgKind(ctx, tx, m.RegionCode, m.EmployerID); err != nil {
+			return err
+		} else if k != org.Employer {
+			errs.Add("employer_id", "предприятие наставника должно быть работодателем региона")
+		}
+	}
+	return errs.Err()
+}
+
+// UpdateMentor rewrites a mentor the caller sees, in one transaction with
+// the record of the changed fields: it reads the mentor with their active
+// pairs, lets check refuse, writes and reads the mentor back.
+func (s *Store) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.Mentor, check func(old mentor.Mentor) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		before, err := mentorOf(ctx, tx, sc, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := check(before); err != nil {
+			return err
+		}
+		if err := mentorOrgs(ctx, tx, m); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE mentor SET org_id = $1, employer_id = $2, kind = $3, full_name = $4, position = $5,
+			specialty_code = $6, capacity = $7, active = $8 WHERE id = $9 AND region_code = $10`,
+			m.OrgID, nullID(m.EmployerID), m.Kind, m.FullName, m.Position, nullText(m.SpecialtyCode), m.Capacity, m.Active, m.ID, before.RegionCode)
+		if isForeignKeyViolation(err) {
+			return apperr.Field("specialty_code", "специальность %s не найдена в справочнике ОКСО", m.SpecialtyCode)
+		}
+		if err != nil {
+			return err
+		}
+		// Read back in the region: the edit may move the mentor out of the
+		// editor's own reach (an employer's mentor to another college).
+		after, err := mentorOf(ctx, tx, auth.SystemScope(before.RegionCode), m.ID)
+		if err != nil {
+			return err
+		}
+		*m = after
+		return s.recordEdit(ctx, tx, before.RegionCode, history.Mentor, m.ID, mentor.Changes(before, after))
 	})
 }
 

@@ -57,12 +57,77 @@ func (w *Web) Measures(rw http.ResponseWriter, r *http.Request) {
 	data["Items"], data["Total"], data["Pager"], data["Filter"] = list, total, newPager(r, total), f
 	data["Filtered"] = f.Query != "" || f.Customer != "" || f.Format != "" || f.ProviderID != 0
 	if activemeasures.CanManage(sc) {
-		data["Providers"] = w.providers(r)
-		// The customer is typed or chosen among the registry's employers;
-		// an employer of the registry then sees the programmes it ordered.
-		data["Employers"], _, _ = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000})
+		w.programmeFormData(r, data, activemeasures.Programme{Hours: 144})
 	}
 	w.render(rw, r, http.StatusOK, "measures", "measures", data)
+}
+
+// programmeFormData adds to a page what the form of a programme needs.
+func (w *Web) programmeFormData(r *http.Request, data map[string]any, p activemeasures.Programme) {
+	data["Form"], data["Customers"], data["Formats"] = p, activemeasures.Customers, activemeasures.Formats
+	data["Providers"] = w.providers(r)
+	// The customer is typed or chosen among the registry's employers;
+	// an employer of the registry then sees the programmes it ordered.
+	data["Employers"], _, _ = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000})
+}
+
+// EditMeasureProgrammeForm shows a programme in its form, for the region and
+// the employment centre that manages it.
+func (w *Web) EditMeasureProgrammeForm(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	p, _, err := w.d.Measures.Programme(r.Context(), sc, id)
+	if err == nil && !p.EditableBy(sc) {
+		err = apperr.New(apperr.Forbidden, "программу правят регион и центр занятости, который её ведёт")
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.renderProgrammeForm(rw, r, http.StatusOK, p, nil)
+}
+
+func (w *Web) renderProgrammeForm(rw http.ResponseWriter, r *http.Request, status int, p activemeasures.Programme, err error) {
+	data := map[string]any{}
+	if err != nil {
+		data["Error"] = apperr.Text(err)
+	}
+	w.programmeFormData(r, data, p)
+	w.render(rw, r, status, "measures_programme_edit", "measures", data)
+}
+
+// programmeOfForm reads a programme from its form.
+func programmeOfForm(r *http.Request) (activemeasures.Programme, error) {
+	p := activemeasures.Programme{Name: r.PostFormValue("name"), ProviderID: formID(r, "provider_id"), ProviderName: r.PostFormValue("provider_name"),
+		Customer: activemeasures.Customer(r.PostFormValue("customer")), CustomerName: r.PostFormValue("customer_name"),
+		Profession: r.PostFormValue("profession"), Format: activemeasures.Format(r.PostFormValue("format"))}
+	var err error
+	if p.Hours, err = formNumber(r, "hours", "объём, часов"); err == nil {
+		p.Price, err = formNumber(r, "price", "стоимость обучения одного человека")
+	}
+	return p, err
+}
+
+// UpdateMeasureProgramme saves an edited programme; a refused edit shows the
+// form again with what was typed and why, nothing saved.
+func (w *Web) UpdateMeasureProgramme(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	p, err := programmeOfForm(r)
+	p.ID = id
+	if err == nil {
+		err = w.d.Measures.UpdateProgramme(r.Context(), sc, &p)
+	}
+	switch {
+	case err == nil:
+		http.Redirect(rw, r, fmt.Sprintf("/measures/programmes/%d?done=%s", id, url.QueryEscape("Изменения сохранены.")), http.StatusSeeOther)
+	case apperr.Is(err, apperr.Invalid):
+		w.renderProgrammeForm(rw, r, http.StatusBadRequest, p, err)
+	case apperr.Is(err, apperr.Conflict):
+		w.renderProgrammeForm(rw, r, http.StatusConflict, p, err)
+	default:
+		w.Error(rw, r, err)
+	}
 }
 
 // providers lists the organisations of the region that may teach a programme.
@@ -80,13 +145,7 @@ func (w *Web) providers(r *http.Request) []org.Organisation {
 // CreateMeasureProgramme saves a new programme from the form.
 func (w *Web) CreateMeasureProgramme(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
-	p := activemeasures.Programme{Name: r.PostFormValue("name"), ProviderID: formID(r, "provider_id"), ProviderName: r.PostFormValue("provider_name"),
-		Customer: activemeasures.Customer(r.PostFormValue("customer")), CustomerName: r.PostFormValue("customer_name"),
-		Profession: r.PostFormValue("profession"), Format: activemeasures.Format(r.PostFormValue("format"))}
-	var err error
-	if p.Hours, err = formNumber(r, "hours", "объём, часов"); err == nil {
-		p.Price, err = formNumber(r, "price", "стоимость обучения одного человека")
-	}
+	p, err := programmeOfForm(r)
 	if err == nil {
 		err = w.d.Measures.CreateProgramme(r.Context(), sc, &p)
 	}
@@ -127,9 +186,18 @@ func (w *Web) MeasureProgramme(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := w.d.Measures.Now()
-	w.render(rw, r, http.StatusOK, "measures_programme", "measures", map[string]any{"P": p, "Groups": groups,
+	data := map[string]any{"P": p, "Groups": groups,
 		"CanManage": activemeasures.CanManage(sc), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error"),
-		"Today": now.Format("2006-01-02"), "Later": now.AddDate(0, 3, 0).Format("2006-01-02")})
+		"Today": now.Format("2006-01-02"), "Later": now.AddDate(0, 3, 0).Format("2006-01-02"), "CanEdit": p.EditableBy(sc)}
+	if p.EditableBy(sc) {
+		h, err := w.d.Measures.ProgrammeHistory(r.Context(), sc, id)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["History"] = h
+	}
+	w.render(rw, r, http.StatusOK, "measures_programme", "measures", data)
 }
 
 // CreateMeasureGroup saves a new group of a programme from the form.

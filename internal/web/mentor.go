@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -174,22 +175,108 @@ func (w *Web) Mentors(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Mentors": list, "Total": total, "Pager": newPager(r, total), "Kinds": mentor.Kinds(), "CanAdd": mentor.CanAddMentors(sc),
-		"Done": q.Get("done"), "Error": q.Get("error"), "Employer": sc.Role == auth.Employer, "WholeRegion": sc.WholeRegion()}
+	data := map[string]any{"Mentors": list, "Total": total, "Pager": newPager(r, total), "CanAdd": mentor.CanAddMentors(sc),
+		"Done": q.Get("done"), "Error": q.Get("error"), "WholeRegion": sc.WholeRegion()}
+	w.mentorFormData(r, data, mentor.Mentor{Capacity: 3})
+	w.render(rw, r, http.StatusOK, "mentor_mentors", "mentorship", data)
+}
+
+// mentorFormData adds to a page what the form of a mentor needs.
+func (w *Web) mentorFormData(r *http.Request, data map[string]any, m mentor.Mentor) {
+	_, sc, _ := auth.Caller(r.Context())
+	data["Form"], data["Kinds"], data["Employer"] = m, mentor.Kinds(), sc.Role == auth.Employer
 	if sc.Role == auth.Employer || sc.WholeRegion() {
 		data["Orgs"] = w.educators(r)
 	}
-	w.render(rw, r, http.StatusOK, "mentor_mentors", "mentorship", data)
+}
+
+// mentorOfForm reads a mentor from its form.
+func mentorOfForm(r *http.Request) mentor.Mentor {
+	return mentor.Mentor{OrgID: formID(r, "org_id"), EmployerID: formID(r, "employer_id"), Kind: mentor.Kind(r.PostFormValue("kind")),
+		FullName: r.PostFormValue("full_name"), Position: r.PostFormValue("position"), SpecialtyCode: r.PostFormValue("specialty_code"),
+		Capacity: formInt(r, "capacity")}
 }
 
 // CreateMentor registers a mentor from the form.
 func (w *Web) CreateMentor(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
-	m := mentor.Mentor{OrgID: formID(r, "org_id"), EmployerID: formID(r, "employer_id"), Kind: mentor.Kind(r.PostFormValue("kind")),
-		FullName: r.PostFormValue("full_name"), Position: r.PostFormValue("position"), SpecialtyCode: r.PostFormValue("specialty_code"),
-		Capacity: formInt(r, "capacity")}
+	m := mentorOfForm(r)
 	err := w.d.Mentor.SaveMentor(r.Context(), sc, &m)
 	w.afterPost(rw, r, "/mentorship/mentors", "created", err)
+}
+
+// MentorCard is a mentor's page: who they are, their pairs, and for those
+// who may edit them the link to the form and the history of edits.
+func (w *Web) MentorCard(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	m, err := w.d.Mentor.Mentor(r.Context(), sc, id)
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	q := r.URL.Query()
+	canEdit := mentor.CanAddMentors(sc) && m.EditableBy(sc)
+	data := map[string]any{"Mentor": m, "CanEdit": canEdit, "Done": q.Get("done"), "Error": q.Get("error")}
+	pairs, _, err := w.d.Mentor.Pairs(r.Context(), sc, mentor.PairFilter{MentorID: id, Limit: 500})
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	data["Pairs"] = pairs
+	if canEdit {
+		h, err := w.d.Mentor.MentorHistory(r.Context(), sc, id)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		data["History"] = h
+	}
+	w.render(rw, r, http.StatusOK, "mentor_mentor", "mentorship", data)
+}
+
+// EditMentorForm shows a mentor in the form, for those who may edit them.
+func (w *Web) EditMentorForm(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	m, err := w.d.Mentor.Mentor(r.Context(), sc, id)
+	if err == nil && !(mentor.CanAddMentors(sc) && m.EditableBy(sc)) {
+		err = apperr.New(apperr.Forbidden, "наставника правят образовательная организация, за которой он закреплён, его предприятие и регион")
+	}
+	if err != nil {
+		w.Error(rw, r, err)
+		return
+	}
+	w.renderMentorForm(rw, r, http.StatusOK, m, nil)
+}
+
+func (w *Web) renderMentorForm(rw http.ResponseWriter, r *http.Request, status int, m mentor.Mentor, err error) {
+	data := map[string]any{}
+	if err != nil {
+		data["Error"] = apperr.Text(err)
+	}
+	w.mentorFormData(r, data, m)
+	w.render(rw, r, status, "mentor_mentor_edit", "mentorship", data)
+}
+
+// UpdateMentor saves an edited mentor; a refused edit shows the form again
+// with what was typed and why, nothing saved.
+func (w *Web) UpdateMentor(rw http.ResponseWriter, r *http.Request) {
+	_, sc, _ := auth.Caller(r.Context())
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	m := mentorOfForm(r)
+	m.ID = id
+	err := w.d.Mentor.UpdateMentor(r.Context(), sc, &m)
+	switch {
+	case err == nil:
+		http.Redirect(rw, r, fmt.Sprintf("/mentorship/mentors/%d?done=%s", id, url.QueryEscape("Изменения сохранены.")), http.StatusSeeOther)
+	case apperr.Is(err, apperr.Invalid):
+		w.renderMentorForm(rw, r, http.StatusBadRequest, m, err)
+	case apperr.Is(err, apperr.Conflict):
+		w.renderMentorForm(rw, r, http.StatusConflict, m, err)
+	default:
+		w.Error(rw, r, err)
+	}
 }
 
 // MentorPair is a pair's card: goals, the meeting log, feedback, and the

@@ -200,10 +200,10 @@ func New(d Deps) (*Web, error) {
 		"risk", "risk_model", "risk_cases", "risk_case",
 		"federal", "federal_region", "federal_cell",
 		"monitoring", "reports", "kpi", "kpi_measure", "forms", "form",
-		"mentor", "mentor_programme", "mentor_mentors", "mentor_pair", "mentor_figures",
+		"mentor", "mentor_programme", "mentor_mentors", "mentor_mentor", "mentor_mentor_edit", "mentor_pair", "mentor_figures",
 		"balance", "balance_group", "balance_data", "balance_scenario",
 		"cluster", "cluster_form", "cluster_card", "cluster_criteria", "cluster_defences", "cluster_defence", "cluster_score", "cluster_protocol",
-		"measures", "measures_programme", "measures_group", "measures_figures",
+		"measures", "measures_programme", "measures_programme_edit", "measures_group", "measures_figures",
 		"services", "service", "service_form", "referrals",
 		"youth_home", "my_responses", "my_response", "my_proposals", "invite", "invite_code", "my_profile", "resume", "invitations", "join"} {
 		t, err := layout.Clone()
