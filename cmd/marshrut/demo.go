@@ -74,6 +74,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if err := demoTargets(ctx, e, st, &cfg); err != nil {
 			return err
 		}
+		if err := demoEdits(ctx, e, st, &cfg); err != nil {
+			return err
+		}
 		if err := demoFeeds(ctx, e, &cfg, st); err != nil {
 			return err
 		}
