@@ -92,4 +92,3 @@ func demoEdits(ctx context.Context, e *env, st *store.Store, cfg *config.Config)
 	fmt.Fprintf(e.stdout, "Правки после публикации (с историей изменений): %d.\n", edits)
 	return nil
 }
-
