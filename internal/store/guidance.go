@@ -72,12 +72,25 @@ func checkEventRefs(ctx context.Context, tx *sql.Tx, e *guidance.Event) error {
 	return nil
 }
 
+// lockEvent holds an event's row until the transaction ends, so that its
+// places are checked against participants, bookings and an edit one at a
+// time (PostgreSQL; SQLite has one writer anyway).
+func lockEvent(ctx context.Context, tx *sql.Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE guidance_event SET capacity = capacity WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("store: lock event: %w", err)
+	}
+	return nil
+}
+
 // UpdateEvent changes an event of e's region in one transaction: the event
 // as it is there is given to check, which may refuse the edit; the changed
 // fields are kept in the edit history, and the coverage of the event's
 // participants follows a new day, hours or ticket.
 func (s *Store) UpdateEvent(ctx context.Context, e *guidance.Event, check func(before guidance.Event) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := lockEvent(ctx, tx, e.ID); err != nil {
+			return err
+		}
 		var before guidance.Event
 		if err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventCols+eventFrom+` WHERE e.id = $1 AND e.region_code = $2`, e.ID, e.RegionCode), &before); err != nil {
 			return notFound(err, "мероприятие не найдено")
@@ -170,6 +183,9 @@ func (s *Store) Events(ctx context.Context, region string, f guidance.EventFilte
 // second booking by the same school replaces the first.
 func (s *Store) Book(ctx context.Context, region string, eventID, schoolID int64, seats int) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := lockEvent(ctx, tx, eventID); err != nil {
+			return err
+		}
 		var capacity, others int
 		var bookable bool
 		// Places pupils took themselves count as taken too.
@@ -230,6 +246,9 @@ func (s *Store) AddParticipants(ctx context.Context, sc auth.Scope, eventID int6
 	}
 	added := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := lockEvent(ctx, tx, eventID); err != nil {
+			return err
+		}
 		var e guidance.Event
 		if err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventCols+eventFrom+` WHERE e.id = $1 AND e.region_code = $2`, eventID, sc.RegionCode), &e); err != nil {
 			return notFound(err, "мероприятие не найдено")

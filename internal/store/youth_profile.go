@@ -9,6 +9,7 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/learner"
 	"marshrut/internal/youth"
 )
 
@@ -79,6 +80,9 @@ func (s *Store) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now ti
 			Scan(&grade, &schoolID); err != nil {
 			return notFound(err, "обучающийся не найден")
 		}
+		if err := lockEvent(ctx, tx, eventID); err != nil {
+			return err
+		}
 		var title string
 		var held time.Time
 		var from, to, capacity, taken int
@@ -93,7 +97,7 @@ func (s *Store) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now ti
 		switch {
 		case !bookable:
 			return apperr.New(apperr.Conflict, "на «%s» записывает школа, а не сам ученик", title)
-		case held.Before(now.Truncate(24 * time.Hour)):
+		case learner.Day(held).Before(learner.Day(now)):
 			return apperr.New(apperr.Conflict, "«%s» уже прошла", title)
 		case grade < from || grade > to:
 			return apperr.New(apperr.Conflict, "«%s» — для %d–%d классов", title, from, to)
