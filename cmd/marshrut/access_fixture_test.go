@@ -98,9 +98,9 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	t.Cleanup(func() { db.Close() })
 	f.db = db
 
-	authSvc := auth.NewService(st, cfg.SessionTTL, testClock)
+	authSvc := auth.NewService(st.Auth, cfg.SessionTTL, testClock)
 	for _, login := range accessLogins {
-		u, _, err := st.UserByLogin(ctx, login)
+		u, _, err := st.Auth.UserByLogin(ctx, login)
 		must(err)
 		f.users[login] = u
 	}
@@ -111,18 +111,18 @@ func newAccessFixture(t *testing.T) *accessFixture {
 		must(authSvc.AddUser(ctx, &u, DemoPassword))
 		f.spareUser[region] = u.ID
 	}
-	spare, _ := st.User(ctx, f.spareUser[homeRegion])
+	spare, _ := st.Auth.User(ctx, f.spareUser[homeRegion])
 	_, tok, err := authSvc.CreateToken(ctx, spare, "запасной")
 	must(err)
 	f.spareUserToken = tok.ID
 	now := testClock()
 	for _, login := range append([]string{"spare" + homeRegion}, accessLogins...) {
-		u, _, err := st.UserByLogin(ctx, login)
+		u, _, err := st.Auth.UserByLogin(ctx, login)
 		must(err)
 		j := jobs.Job{Kind: "import.learners", Title: "Проверка файла группа.csv", UserID: u.ID, Status: jobs.Failed,
 			Error: "файл пуст", CreatedAt: now, FinishedAt: now}
-		must(st.CreateJob(ctx, &j))
-		must(st.FinishJob(ctx, j.ID, jobs.Failed, nil, "файл пуст", now))
+		must(st.Jobs.CreateJob(ctx, &j))
+		must(st.Jobs.FinishJob(ctx, j.ID, jobs.Failed, nil, "файл пуст", now))
 		f.jobOf[login] = j.ID
 		if login == "spare"+homeRegion {
 			continue
@@ -146,16 +146,16 @@ func newAccessFixture(t *testing.T) *accessFixture {
 		e := guidance.Event{RegionCode: u.RegionCode, OrganiserID: u.OrgID, Kind: guidance.Meeting, Title: "День открытых дверей",
 			HeldOn: learner.Day(now).AddDate(0, 0, 20), GradeFrom: 8, GradeTo: 11, Hours: 2}
 		must(e.Validate())
-		must(st.CreateEvent(ctx, &e))
+		must(st.Guidance.CreateEvent(ctx, &e))
 	}
 	regionUser := f.users["region"]
 	for _, region := range []string{homeRegion, homeRegion, foreignRegion} {
 		sc := balance.Scenario{RegionCode: region, Name: "Сценарий " + region, CreatedBy: regionUser.ID, CreatedAt: now, UpdatedAt: now}
-		must(st.SaveScenario(ctx, &sc))
+		must(st.Balance.SaveScenario(ctx, &sc))
 	}
 	for _, region := range []string{homeRegion, foreignRegion} {
 		rep := report.Report{RegionCode: region, Kind: "monthly", Period: "2020-01", Content: []byte("PK"), CreatedAt: now}
-		must(st.SaveReport(ctx, &rep))
+		must(st.Reports.SaveReport(ctx, &rep))
 	}
 	// A proposal of matching sent to the demo graduate, whose answer the
 	// walk sends (the demo graduate works already and is not matched).
@@ -174,7 +174,7 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	rcfg.Region = homeRegion
 	signed, _, err := buildRollup(ctx, &rcfg, st, key)
 	must(err)
-	roll := rollup.NewService(st, testClock)
+	roll := rollup.NewService(st.Rollup, testClock)
 	must(roll.Trust(ctx, auth.SystemScope(homeRegion), homeRegion, rollupKeyText(pub)))
 	_, err = roll.Import(ctx, auth.SystemScope(homeRegion), signed)
 	must(err)
@@ -230,7 +230,7 @@ func (f *accessFixture) login(login string) (cookie, csrf string) {
 }
 
 func (f *accessFixture) authenticate(cookie string) (auth.User, auth.Session, auth.User, error) {
-	sess, u, err := auth.NewService(f.st, time.Hour, testClock).Authenticate(f.ctx, cookie)
+	sess, u, err := auth.NewService(f.st.Auth, time.Hour, testClock).Authenticate(f.ctx, cookie)
 	return u, sess, u, err
 }
 
@@ -318,7 +318,7 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 		if u.Role == auth.Admin || u.Role == auth.Region {
 			filter.Status = learner.Student
 		}
-		if list, _, err := st.Learners(ctx, sc, filter); err == nil && len(list) > 0 && seen[list[0].ID] {
+		if list, _, err := st.Learners.Learners(ctx, sc, filter); err == nil && len(list) > 0 && seen[list[0].ID] {
 			own = strconv.FormatInt(list[0].ID, 10)
 		}
 		// A neighbour of the same kind: for a college another college's student.
@@ -364,7 +364,7 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 	case "job":
 		return idPair{own: strconv.FormatInt(f.jobOf[login], 10), foreign: strconv.FormatInt(f.jobOf["spare"+homeRegion], 10)}
 	case "event":
-		p := split(inRegion("guidance_event"), func(id string) bool { _, err := st.Event(ctx, u.RegionCode, atoi64(id)); return ok(err) })
+		p := split(inRegion("guidance_event"), func(id string) bool { _, err := st.Guidance.Event(ctx, u.RegionCode, atoi64(id)); return ok(err) })
 		if u.OrgID != 0 {
 			// An organisation's own event is one it organises (none of its
 			// pupils recorded there, so that the routes of participation
@@ -379,7 +379,7 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 		}
 		return p
 	case "offer":
-		p := split(inRegion("targeted_offer"), func(id string) bool { _, err := st.Offer(ctx, u.RegionCode, atoi64(id)); return ok(err) })
+		p := split(inRegion("targeted_offer"), func(id string) bool { _, err := st.Targeted.Offer(ctx, u.RegionCode, atoi64(id)); return ok(err) })
 		if u.Role == auth.Employer {
 			if own := f.column(`SELECT id FROM targeted_offer WHERE employer_id = $1 ORDER BY id LIMIT 1`, u.OrgID); len(own) > 0 {
 				p.own = own[0]
@@ -390,20 +390,20 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 		}
 		return p
 	case "application":
-		return split(inRegion("targeted_application"), func(id string) bool { _, err := st.Application(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("targeted_application"), func(id string) bool { _, err := st.Targeted.Application(ctx, sc, atoi64(id)); return ok(err) })
 	case "run":
-		return split(inRegion("match_run"), func(id string) bool { _, err := st.MatchRun(ctx, u.RegionCode, atoi64(id)); return ok(err) })
+		return split(inRegion("match_run"), func(id string) bool { _, err := st.Routing.MatchRun(ctx, u.RegionCode, atoi64(id)); return ok(err) })
 	case "proposal":
 		return split(inRegion("match_proposal"), func(id string) bool {
 			l := f.column(`SELECT learner_id FROM match_proposal WHERE id = $1`, id)
-			_, err := st.Learner(ctx, sc, atoi64(l[0]))
+			_, err := st.Learners.Learner(ctx, sc, atoi64(l[0]))
 			return ok(err)
 		})
 	case "response":
-		return split(inRegion("vacancy_response"), func(id string) bool { _, err := st.Response(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("vacancy_response"), func(id string) bool { _, err := st.Youth.Response(ctx, sc, atoi64(id)); return ok(err) })
 	case "myproposal":
 		return split(inRegion("match_proposal"), func(id string) bool {
-			list, _ := st.MyProposals(ctx, sc, 1000)
+			list, _ := st.Youth.MyProposals(ctx, sc, 1000)
 			for _, p := range list {
 				if strconv.FormatInt(p.ID, 10) == id {
 					return true
@@ -412,13 +412,13 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 			return false
 		})
 	case "case":
-		return split(inRegion("risk_case"), func(id string) bool { _, err := st.Case(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("risk_case"), func(id string) bool { _, err := st.Risks.Case(ctx, sc, atoi64(id)); return ok(err) })
 	case "mprogramme":
-		return split(inRegion("mentor_programme"), func(id string) bool { _, err := st.Programme(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("mentor_programme"), func(id string) bool { _, err := st.Mentorship.Programme(ctx, sc, atoi64(id)); return ok(err) })
 	case "pair":
-		return split(inRegion("mentor_pair"), func(id string) bool { _, err := st.Pair(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("mentor_pair"), func(id string) bool { _, err := st.Mentorship.Pair(ctx, sc, atoi64(id)); return ok(err) })
 	case "measprogramme":
-		p := split(inRegion("measure_programme"), func(id string) bool { _, err := st.MeasureProgramme(ctx, sc, atoi64(id)); return ok(err) })
+		p := split(inRegion("measure_programme"), func(id string) bool { _, err := st.Measures.MeasureProgramme(ctx, sc, atoi64(id)); return ok(err) })
 		if u.Role == auth.CZN {
 			// A centre edits the programmes it manages: one of its own, and
 			// one it sees but does not manage as the neighbour.
@@ -431,13 +431,13 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 		}
 		return p
 	case "mentor":
-		return split(inRegion("mentor"), func(id string) bool { _, err := st.Mentor(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("mentor"), func(id string) bool { _, err := st.Mentorship.Mentor(ctx, sc, atoi64(id)); return ok(err) })
 	case "group":
-		return split(inRegion("measure_group"), func(id string) bool { _, err := st.MeasureGroup(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("measure_group"), func(id string) bool { _, err := st.Measures.MeasureGroup(ctx, sc, atoi64(id)); return ok(err) })
 	case "enrolment":
-		return split(inRegion("measure_enrolment"), func(id string) bool { _, err := st.MeasureEnrolment(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("measure_enrolment"), func(id string) bool { _, err := st.Measures.MeasureEnrolment(ctx, sc, atoi64(id)); return ok(err) })
 	case "service":
-		p := split(inRegion("youth_service"), func(id string) bool { _, err := st.Offering(ctx, sc, atoi64(id)); return ok(err) })
+		p := split(inRegion("youth_service"), func(id string) bool { _, err := st.Referrals.Offering(ctx, sc, atoi64(id)); return ok(err) })
 		if u.Role == auth.CZN {
 			// A centre's own service, and another centre's as the neighbour.
 			p.own = f.column(`SELECT id FROM youth_service WHERE czn_id = $1 ORDER BY id LIMIT 1`, u.OrgID)[0]
@@ -445,14 +445,14 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 		}
 		return p
 	case "referral":
-		return split(inRegion("referral"), func(id string) bool { _, err := st.Referral(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("referral"), func(id string) bool { _, err := st.Referrals.Referral(ctx, sc, atoi64(id)); return ok(err) })
 	case "cluster":
-		return split(inRegion("cluster"), func(id string) bool { _, err := st.Cluster(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("cluster"), func(id string) bool { _, err := st.Clusters.Cluster(ctx, sc, atoi64(id)); return ok(err) })
 	case "defence":
-		return split(inRegion("cluster_defence"), func(id string) bool { _, err := st.Defence(ctx, u.RegionCode, atoi64(id)); return ok(err) })
+		return split(inRegion("cluster_defence"), func(id string) bool { _, err := st.Clusters.Defence(ctx, u.RegionCode, atoi64(id)); return ok(err) })
 	case "need":
 		// Deleting a need takes it: each login gets one of its own.
-		list, _ := st.Needs(ctx, sc, balance.NeedFilter{})
+		list, _ := st.Balance.Needs(ctx, sc, balance.NeedFilter{})
 		p := split(inRegion("employer_need"), func(id string) bool {
 			return slices.ContainsFunc(list, func(n balance.Need) bool { return strconv.FormatInt(n.ID, 10) == id })
 		})
@@ -462,13 +462,13 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 		return p
 	case "scenario":
 		// Deleting a scenario takes it: admin and region get one each.
-		p := split(inRegion("balance_scenario"), func(id string) bool { _, err := st.Scenario(ctx, u.RegionCode, atoi64(id)); return ok(err) })
+		p := split(inRegion("balance_scenario"), func(id string) bool { _, err := st.Balance.Scenario(ctx, u.RegionCode, atoi64(id)); return ok(err) })
 		if login == "region" && p.own != "" {
 			p.own = strconv.FormatInt(atoi64(p.own)+1, 10)
 		}
 		return p
 	case "report":
-		return split(inRegion("report"), func(id string) bool { _, err := st.Report(ctx, u.RegionCode, atoi64(id)); return ok(err) })
+		return split(inRegion("report"), func(id string) bool { _, err := st.Reports.Report(ctx, u.RegionCode, atoi64(id)); return ok(err) })
 	case "bgroup":
 		// A specialty group of the balance: its key is group code and level.
 		return idPair{own: f.balanceKey()}

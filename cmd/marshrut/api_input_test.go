@@ -15,7 +15,7 @@ import (
 func TestAPIRefusesWhatItDoesNotRead(t *testing.T) {
 	s := newMeasuresSite(t)
 	ctx := context.Background()
-	school, _, err := s.st.UserByLogin(ctx, "school")
+	school, _, err := s.st.Auth.UserByLogin(ctx, "school")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 		st.Close()
 		return nil, err
 	}
-	if _, err := st.Region(ctx, cfg.Region); err != nil {
+	if _, err := st.Classifier.Region(ctx, cfg.Region); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("регион установки: %w", err)
 	}

@@ -47,7 +47,7 @@ func benchRegion(b *testing.B, n int) (*config.Config, *store.Store) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	if _, total, err := st.Learners(ctx, auth.SystemScope(cfg.Region), learnerFilterOne); err != nil {
+	if _, total, err := st.Learners.Learners(ctx, auth.SystemScope(cfg.Region), learnerFilterOne); err != nil {
 		b.Fatal(err)
 	} else if total == 0 {
 		e := &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}
@@ -126,7 +126,7 @@ func BenchmarkPages(b *testing.B) {
 		var times []time.Duration
 		for b.Loop() {
 			start := time.Now()
-			if _, _, err := st.Coverage(context.Background(), auth.SystemScope(cfg.Region), year, ""); err != nil {
+			if _, _, err := st.Guidance.Coverage(context.Background(), auth.SystemScope(cfg.Region), year, ""); err != nil {
 				b.Fatal(err)
 			}
 			times = append(times, time.Since(start))
@@ -169,11 +169,11 @@ func BenchmarkAPIList(b *testing.B) {
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	u, _, err := st.UserByLogin(context.Background(), "region")
+	u, _, err := st.Auth.UserByLogin(context.Background(), "region")
 	if err != nil {
 		b.Fatal(err)
 	}
-	secret, _, err := auth.NewService(st, time.Hour, testClock).CreateToken(context.Background(), u, "bench")
+	secret, _, err := auth.NewService(st.Auth, time.Hour, testClock).CreateToken(context.Background(), u, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func BenchmarkServeRSS(b *testing.B) {
 func BenchmarkMonitorSnapshot(b *testing.B) {
 	cfg, st := benchRegion(b, 1_000_000)
 	for b.Loop() {
-		if _, err := st.MonitorSnapshot(context.Background(), cfg.Region, testClock(), nil); err != nil {
+		if _, err := st.Analytics.MonitorSnapshot(context.Background(), cfg.Region, testClock(), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -291,15 +291,15 @@ func BenchmarkMeasures(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, _, err := st.UserByLogin(ctx, "region")
+	u, _, err := st.Auth.UserByLogin(ctx, "region")
 	if err != nil {
 		b.Fatal(err)
 	}
-	secret, _, err := auth.NewService(st, time.Hour, testClock).CreateToken(ctx, u, "bench")
+	secret, _, err := auth.NewService(st.Auth, time.Hour, testClock).CreateToken(ctx, u, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
-	college, _, err := st.UserByLogin(ctx, "college")
+	college, _, err := st.Auth.UserByLogin(ctx, "college")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -99,11 +99,11 @@ func TestSchoolYearBoundaries(t *testing.T) {
 				t.Errorf("on %s the catalogue does not name the year %s", b.day, b.targetYear)
 			}
 			// The region's home against the catalogue's document of the day.
-			u, _, err := st.UserByLogin(ctx, "region")
+			u, _, err := st.Auth.UserByLogin(ctx, "region")
 			if err != nil {
 				t.Fatal(err)
 			}
-			secret, _, err := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc()).CreateToken(ctx, u, "границы учебного года")
+			secret, _, err := auth.NewService(st.Auth, cfg.SessionTTL, cfg.NowFunc()).CreateToken(ctx, u, "границы учебного года")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,11 +19,11 @@ func TestBrowserClusterDefence(t *testing.T) {
 	ctx := browser(t)
 	srv, st, cfg := demoServer(t)
 	bg := context.Background()
-	expert, _, err := st.UserByLogin(bg, "expert")
+	expert, _, err := st.Auth.UserByLogin(bg, "expert")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defences, err := st.Defences(bg, cfg.Region)
+	defences, err := st.Clusters.Defences(bg, cfg.Region)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,18 +109,18 @@ func TestBrowserClusterDefence(t *testing.T) {
 	}
 
 	// The region gives one expert every cluster at once.
-	expert3, _, err := st.UserByLogin(bg, "expert3")
+	expert3, _, err := st.Auth.UserByLogin(bg, "expert3")
 	if err != nil {
 		t.Fatal(err)
 	}
 	do(t, ctx, login(srv.URL, "region"), chromedp.Navigate(defencePath), chromedp.WaitVisible(css(`form[action$="/commission"]`)),
 		chromedp.Click(css(fmt.Sprintf(`input[name=all][value="%d"]`, expert3.ID))),
 		chromedp.Click(css(`form[action$="/commission"] button[type=submit]`)), chromedp.WaitVisible(css(`p.notice.ok`)))
-	got, err := st.Defence(bg, cfg.Region, d.ID)
+	got, err := st.Clusters.Defence(bg, cfg.Region, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clusters, err := st.Clusters(bg, auth.SystemScope(cfg.Region), cluster.Filter{})
+	clusters, err := st.Clusters.Clusters(bg, auth.SystemScope(cfg.Region), cluster.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,11 +18,11 @@ func TestBrowserInvitations(t *testing.T) {
 	srv, st, cfg := demoServer(t)
 	bg := context.Background()
 	sys := auth.SystemScope(cfg.Region)
-	pupil, _, err := st.UserByLogin(bg, "pupil")
+	pupil, _, err := st.Auth.UserByLogin(bg, "pupil")
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := st.Learner(bg, sys, pupil.LearnerID)
+	l, err := st.Learners.Learner(bg, sys, pupil.LearnerID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestBrowserInvitations(t *testing.T) {
 	if err != nil || s.Code == "" {
 		t.Fatalf("a learner's slip: %+v, %v", s, err)
 	}
-	members, err := st.ClassMembers(bg, sys, youth.Class{OrgID: l.OrgID, Grade: class.Grade, Group: class.Group})
+	members, err := st.Youth.ClassMembers(bg, sys, youth.Class{OrgID: l.OrgID, Grade: class.Grade, Group: class.Group})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestBrowserInvitations(t *testing.T) {
 	if err != nil || strings.TrimSuffix(loc, "/") != srv.URL {
 		t.Fatalf("after the invitation the pupil is at %s, %v", loc, err)
 	}
-	u, _, err := st.UserByLogin(bg, "new.pupil")
+	u, _, err := st.Auth.UserByLogin(bg, "new.pupil")
 	if err != nil || u.Role != auth.Learner || u.LearnerID != who.LearnerID {
 		t.Fatalf("the new account = %+v, %v", u, err)
 	}

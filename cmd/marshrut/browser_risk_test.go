@@ -23,7 +23,7 @@ func TestBrowserRisk(t *testing.T) {
 	srv, st, cfg := demoServer(t)
 	// A group of a programme of active measures that takes people now.
 	today := testClock().UTC().Truncate(24 * time.Hour)
-	ms := measures.NewService(st, testClock)
+	ms := measures.NewService(st.Measures, testClock)
 	region := auth.Scope{Role: auth.Region, RegionCode: cfg.Region}
 	prog := measures.Programme{Name: "Сварщик ручной дуговой сварки", ProviderName: "АНО ДПО «Учебный центр „Профи“»", Customer: measures.B2G,
 		Profession: "Сварщик", Hours: 256, Format: measures.FullTime, Price: 40000}

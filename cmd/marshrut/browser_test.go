@@ -172,16 +172,16 @@ func TestBrowser(t *testing.T) {
 	ctx := browser(t)
 	srv, st, cfg := demoServer(t)
 	bg := context.Background()
-	collegeUser, _, err := st.UserByLogin(bg, "college")
+	collegeUser, _, err := st.Auth.UserByLogin(bg, "college")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sys := auth.SystemScope(cfg.Region)
-	mine, _, err := st.Learners(bg, sys, learner.Filter{OrgID: collegeUser.OrgID, Status: learner.Student, Limit: 1})
+	mine, _, err := st.Learners.Learners(bg, sys, learner.Filter{OrgID: collegeUser.OrgID, Status: learner.Student, Limit: 1})
 	if err != nil || len(mine) == 0 {
 		t.Fatalf("a student of the college: %v", err)
 	}
-	all, _, err := st.Learners(bg, sys, learner.Filter{Status: learner.Student, Limit: 500})
+	all, _, err := st.Learners.Learners(bg, sys, learner.Filter{Status: learner.Student, Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +378,7 @@ func TestBrowser(t *testing.T) {
 // municipalityOf is the id of the region's municipality whose name has part.
 func municipalityOf(t *testing.T, st *store.Store, region, part string) string {
 	t.Helper()
-	ms, err := st.Municipalities(context.Background(), region)
+	ms, err := st.Classifier.Municipalities(context.Background(), region)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,20 +59,20 @@ func TestBrowserPhone(t *testing.T) {
 			}
 		}
 	}
-	grad, _, err := st.UserByLogin(bg, "learner")
+	grad, _, err := st.Auth.UserByLogin(bg, "learner")
 	if err != nil {
 		t.Fatal(err)
 	}
-	emp, _, err := st.UserByLogin(bg, "employer")
+	emp, _, err := st.Auth.UserByLogin(bg, "employer")
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := st.Organisation(bg, emp.OrgID)
+	o, err := st.Orgs.Organisation(bg, emp.OrgID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// An open vacancy of the demo employer the graduate has not answered.
-	mine, _, err := st.Responses(bg, grad.Scope(""), youth.ResponseFilter{Limit: 100})
+	mine, _, err := st.Youth.Responses(bg, grad.Scope(""), youth.ResponseFilter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestBrowserPhone(t *testing.T) {
 	}
 	var vac vacancy.Vacancy
 	for off := 0; vac.ID == ""; off += 500 {
-		list, total, err := st.Vacancies(bg, vacancy.Filter{RegionCode: cfg.Region, Limit: 500, Offset: off})
+		list, total, err := st.Vacancies.Vacancies(bg, vacancy.Filter{RegionCode: cfg.Region, Limit: 500, Offset: off})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestBrowserPhone(t *testing.T) {
 	})
 
 	t.Run("school invites a parent who opens an account", func(t *testing.T) {
-		pupil, _, err := st.UserByLogin(bg, "pupil")
+		pupil, _, err := st.Auth.UserByLogin(bg, "pupil")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -375,11 +375,11 @@ func TestPostgresOutage(t *testing.T) {
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	user, _, err := st.UserByLogin(context.Background(), "region")
+	user, _, err := st.Auth.UserByLogin(context.Background(), "region")
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := auth.NewService(st, time.Hour, testClock).CreateToken(context.Background(), user, "outage")
+	secret, _, err := auth.NewService(st.Auth, time.Hour, testClock).CreateToken(context.Background(), user, "outage")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 
 	// A demo goes into a region without people; it never mixes with real data.
-	if _, total, err := st.Learners(ctx, auth.SystemScope(cfg.Region), learnerFilterOne); err != nil {
+	if _, total, err := st.Learners.Learners(ctx, auth.SystemScope(cfg.Region), learnerFilterOne); err != nil {
 		return err
 	} else if total > 0 {
 		fmt.Fprintf(e.stdout, "В базе %s уже есть обучающиеся региона (%d); демонстрационные данные не добавлены.\n", cfg.DatabaseURL, total)
@@ -143,12 +143,12 @@ var learnerFilterOne = learner.Filter{Limit: 1}
 // accepted (they become jobs) and some declined.
 func demoRun(ctx context.Context, e *env, cfg *config.Config, st *store.Store, seed uint64) error {
 	sys := auth.SystemScope(cfg.Region)
-	svc := routing.NewService(st, inline{}, cfg.NowFunc())
+	svc := routing.NewService(st.Routing, inline{}, cfg.NowFunc())
 	run, err := svc.Start(ctx, sys, routing.Stable, 1, seed)
 	if err != nil {
 		return fmt.Errorf("распределение в демонстрационном регионе: %w", err)
 	}
-	props, _, err := st.Proposals(ctx, sys, routing.ProposalFilter{RunID: run.ID, Status: routing.Proposed, Limit: 400})
+	props, _, err := st.Routing.Proposals(ctx, sys, routing.ProposalFilter{RunID: run.ID, Status: routing.Proposed, Limit: 400})
 	if err != nil {
 		return err
 	}
@@ -156,14 +156,14 @@ func demoRun(ctx context.Context, e *env, cfg *config.Config, st *store.Store, s
 		if i%3 != 0 {
 			continue
 		}
-		if err := st.DecideProposal(ctx, sys, p.ID, routing.Sent); err != nil {
+		if err := st.Routing.DecideProposal(ctx, sys, p.ID, routing.Sent); err != nil {
 			return err
 		}
 		switch i % 9 {
 		case 0:
-			err = st.DecideProposal(ctx, sys, p.ID, routing.Accepted)
+			err = st.Routing.DecideProposal(ctx, sys, p.ID, routing.Accepted)
 		case 3:
-			err = st.DecideProposal(ctx, sys, p.ID, routing.Declined)
+			err = st.Routing.DecideProposal(ctx, sys, p.ID, routing.Declined)
 		}
 		if err != nil {
 			return err
@@ -185,7 +185,7 @@ func demoRun(ctx context.Context, e *env, cfg *config.Config, st *store.Store, s
 // this year's, with what they rest on, so that the catalogue shows a history.
 func demoTargets(ctx context.Context, e *env, st *store.Store, cfg *config.Config) error {
 	region := cfg.Region
-	u, _, err := st.UserByLogin(ctx, "region")
+	u, _, err := st.Auth.UserByLogin(ctx, "region")
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func demoTargets(ctx context.Context, e *env, st *store.Store, cfg *config.Confi
 		if t.Year < year {
 			t.SetAt = time.Date(t.Year, time.January, 20, 10, 0, 0, 0, time.UTC)
 		}
-		if err := st.AddTarget(ctx, region, &t); err != nil {
+		if err := st.Targets.AddTarget(ctx, region, &t); err != nil {
 			return err
 		}
 	}
@@ -228,7 +228,7 @@ func demoRollup(ctx context.Context, e *env, cfg *config.Config, st *store.Store
 	if err != nil {
 		return fmt.Errorf("сводка демонстрационного региона: %w", err)
 	}
-	svc := rollup.NewService(st, cfg.NowFunc())
+	svc := rollup.NewService(st.Rollup, cfg.NowFunc())
 	sys := auth.SystemScope(cfg.Region)
 	if err := svc.Trust(ctx, sys, cfg.Region, rollupKeyText(pub)); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/config"
 	"marshrut/internal/guidance"
@@ -20,7 +21,7 @@ import (
 func demoEdits(ctx context.Context, e *env, st *store.Store, cfg *config.Config) error {
 	now := cfg.NowFunc()
 	as := func(login string) (context.Context, auth.Scope, error) {
-		u, _, err := st.UserByLogin(ctx, login)
+		u, _, err := st.Auth.UserByLogin(ctx, login)
 		if err != nil {
 			return nil, auth.Scope{}, fmt.Errorf("пользователь демонстрации %s: %w", login, err)
 		}
@@ -35,26 +36,32 @@ func demoEdits(ctx context.Context, e *env, st *store.Store, cfg *config.Config)
 	if err != nil {
 		return err
 	}
-	offers := targeted.NewService(st, now)
-	list, _, err := offers.Offers(rctx, sc, targeted.OfferFilter{Status: targeted.Published, Limit: 1})
+	offers := targeted.NewService(st.Targeted, now)
+	list, _, err := offers.Offers(rctx, sc, targeted.OfferFilter{Status: targeted.Published, Limit: 20})
 	if err != nil {
 		return err
 	}
-	if len(list) > 0 {
-		o := list[0]
+	// An offer of a specialty its college no longer teaches cannot be
+	// saved as it is: the next one is taken.
+	for _, o := range list {
 		o.Places += 2
 		o.Deadline = o.Deadline.AddDate(0, 0, 14)
-		if err := offers.SaveOffer(rctx, sc, &o); err != nil {
+		err := offers.SaveOffer(rctx, sc, &o)
+		if apperr.Is(err, apperr.Invalid) {
+			continue
+		}
+		if err != nil {
 			return fmt.Errorf("правка предложения целевого обучения: %w", err)
 		}
 		edits++
+		break
 	}
 
 	cctx, sc, err := as("czn")
 	if err != nil {
 		return err
 	}
-	services := referral.NewService(st, now)
+	services := referral.NewService(st.Referrals, now)
 	fairs, _, err := services.Offerings(cctx, sc, referral.Filter{Kind: referral.Fair, CZNID: sc.OrgID, Current: true, Limit: 1})
 	if err != nil {
 		return err
@@ -73,7 +80,7 @@ func demoEdits(ctx context.Context, e *env, st *store.Store, cfg *config.Config)
 	if err != nil {
 		return err
 	}
-	guide := guidance.NewService(st, now)
+	guide := guidance.NewService(st.Guidance, now)
 	events, _, err := guide.Events(sctx, sc, guidance.EventFilter{OrganiserID: sc.OrgID, Limit: 200})
 	if err != nil {
 		return err

@@ -35,7 +35,7 @@ func demoFeeds(ctx context.Context, e *env, cfg *config.Config, st *store.Store)
 	fresh := func() *kpi.Service {
 		// A new snapshot each time: the catalogue's view of the day is kept
 		// until a write through the server marks it stale.
-		_, figures := newFigures(cfg, st, balance.NewService(st, cfg.NowFunc()), measures.NewService(st, cfg.NowFunc()), cfg.NowFunc())
+		_, figures := newFigures(cfg, st, balance.NewService(st.Balance, cfg.NowFunc()), measures.NewService(st.Measures, cfg.NowFunc()), cfg.NowFunc())
 		return figures
 	}
 	measure := func() (kpi.Item, error) {
@@ -58,7 +58,7 @@ func demoFeeds(ctx context.Context, e *env, cfg *config.Config, st *store.Store)
 		return err
 	}
 	year := d.Year
-	colleges, _, err := st.Organisations(ctx, org.Filter{Kind: org.College, Limit: 100})
+	colleges, _, err := st.Orgs.Organisations(ctx, org.Filter{Kind: org.College, Limit: 100})
 	if err != nil || len(colleges) == 0 {
 		return err
 	}
@@ -70,14 +70,14 @@ func demoFeeds(ctx context.Context, e *env, cfg *config.Config, st *store.Store)
 	var grads []learner.Learner
 	for _, c := range colleges {
 		college = c
-		if grads, _, err = st.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, GraduationYear: year, OrgID: c.ID, Limit: 400}); err != nil {
+		if grads, _, err = st.Learners.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, GraduationYear: year, OrgID: c.ID, Limit: 400}); err != nil {
 			return err
 		}
 		if len(grads) > 0 {
 			break
 		}
 	}
-	studs, _, err := st.Learners(ctx, sc, learner.Filter{Status: learner.Student, OrgID: college.ID, Sort: "graduation_year", Limit: 400})
+	studs, _, err := st.Learners.Learners(ctx, sc, learner.Filter{Status: learner.Student, OrgID: college.ID, Sort: "graduation_year", Limit: 400})
 	if err != nil {
 		return err
 	}
@@ -107,11 +107,11 @@ func demoFeeds(ctx context.Context, e *env, cfg *config.Config, st *store.Store)
 
 	// СФР: periods of work of a third of the cohort's graduates the colleges
 	// report as not working or do not know about.
-	cohort, _, err := st.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, GraduationYear: year, Limit: 5000})
+	cohort, _, err := st.Learners.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, GraduationYear: year, Limit: 5000})
 	if err != nil {
 		return err
 	}
-	employers, _, err := st.Organisations(ctx, org.Filter{Kind: org.Employer, Limit: 50})
+	employers, _, err := st.Orgs.Organisations(ctx, org.Filter{Kind: org.Employer, Limit: 50})
 	if err != nil {
 		return err
 	}

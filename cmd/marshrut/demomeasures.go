@@ -17,11 +17,11 @@ import (
 func demoMeasures(ctx context.Context, e *env, st *store.Store, cfg *config.Config, seed uint64) error {
 	region, now := cfg.Region, cfg.Now()
 	var main int64
-	if u, _, err := st.UserByLogin(ctx, "czn"); err == nil {
+	if u, _, err := st.Auth.UserByLogin(ctx, "czn"); err == nil {
 		main = u.OrgID
 	}
-	svc := measures.NewService(st, func() time.Time { return now })
-	sum, err := demo.Measures(ctx, svc, st, region, main, now, seed)
+	svc := measures.NewService(st.Measures, func() time.Time { return now })
+	sum, err := demo.Measures(ctx, svc, st.DemoData, region, main, now, seed)
 	if err != nil {
 		return fmt.Errorf("программы содействия занятости в демонстрационном регионе: %w", err)
 	}

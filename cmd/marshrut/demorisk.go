@@ -20,7 +20,7 @@ import (
 // vacancies, and outcomes for the older cases.
 func demoRisk(ctx context.Context, e *env, st *store.Store, cfg *config.Config, seed uint64) error {
 	region, now := cfg.Region, cfg.Now()
-	svc := risk.NewService(st, inline{}, func() time.Time { return now })
+	svc := risk.NewService(st.Risks, inline{}, func() time.Time { return now })
 	sys := auth.SystemScope(region)
 	m, err := svc.Train(ctx, sys, "", seed)
 	if apperr.Is(err, apperr.Invalid) {
@@ -35,13 +35,13 @@ func demoRisk(ctx context.Context, e *env, st *store.Store, cfg *config.Config, 
 	if err != nil {
 		return err
 	}
-	u, _, err := st.UserByLogin(ctx, "czn")
+	u, _, err := st.Auth.UserByLogin(ctx, "czn")
 	if err != nil {
 		return err
 	}
 	// The centre of the demo user works most cases, so that its pages are
 	// full; every other centre works a few of its own municipality's.
-	centres, _, err := st.Organisations(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 100})
+	centres, _, err := st.Orgs.Organisations(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 100})
 	if err != nil {
 		return err
 	}
@@ -76,14 +76,14 @@ func demoCases(ctx context.Context, st *store.Store, svc *risk.Service, sys, czn
 			// A few of those left without a case find work on their own, as a survey tells.
 			if r.Status == "graduate" && i%5 == 1 {
 				o := learner.Outcome{LearnerID: r.LearnerID, Status: learner.Employed, Start: now.AddDate(0, 0, -10), Source: "survey"}
-				if err := st.AddOutcome(ctx, sys, &o); err != nil {
+				if err := st.Learners.AddOutcome(ctx, sys, &o); err != nil {
 					return 0, err
 				}
 			}
 			continue
 		}
 		opened := now.AddDate(0, 0, -7*(len(rows)-i)/2-3)
-		at := risk.NewService(st, inline{}, func() time.Time { return opened })
+		at := risk.NewService(st.Risks, inline{}, func() time.Time { return opened })
 		c, err := at.OpenCase(ctx, czn, r.LearnerID, "")
 		if err != nil {
 			return 0, err

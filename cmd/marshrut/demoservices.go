@@ -22,12 +22,12 @@ import (
 func demoServices(ctx context.Context, e *env, st *store.Store, cfg *config.Config) error {
 	region, now := cfg.Region, cfg.Now()
 	today := referral.Day(now)
-	svc := referral.NewService(st, func() time.Time { return now })
-	centres, _, err := st.Organisations(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 100})
+	svc := referral.NewService(st.Referrals, func() time.Time { return now })
+	centres, _, err := st.Orgs.Organisations(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 100})
 	if err != nil {
 		return err
 	}
-	u, _, err := st.UserByLogin(ctx, "czn")
+	u, _, err := st.Auth.UserByLogin(ctx, "czn")
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func demoServices(ctx context.Context, e *env, st *store.Store, cfg *config.Conf
 // demoGroupOf is a group the centre formed that has not ended and has
 // places left.
 func demoGroupOf(ctx context.Context, st *store.Store, sc auth.Scope, today time.Time) (measures.Group, bool) {
-	ms := measures.NewService(st, func() time.Time { return today })
+	ms := measures.NewService(st.Measures, func() time.Time { return today })
 	progs, _, err := ms.Programmes(ctx, sc, measures.Filter{Limit: 200})
 	if err != nil {
 		return measures.Group{}, false
@@ -101,7 +101,7 @@ func demoGroupOf(ctx context.Context, st *store.Store, sc auth.Scope, today time
 
 // demoReferrals refers the people of the centre's open cases.
 func demoReferrals(ctx context.Context, st *store.Store, svc *referral.Service, czn auth.Scope, now time.Time) (int, error) {
-	cases, _, err := st.Cases(ctx, czn, risk.CaseFilter{Status: risk.CaseOpen, Limit: 40})
+	cases, _, err := st.Risks.Cases(ctx, czn, risk.CaseFilter{Status: risk.CaseOpen, Limit: 40})
 	if err != nil {
 		return 0, err
 	}
@@ -113,7 +113,7 @@ func demoReferrals(ctx context.Context, st *store.Store, svc *referral.Service, 
 	for _, o := range offers {
 		byKind[o.Kind] = o
 	}
-	routes := routing.NewService(st, inline{}, func() time.Time { return now })
+	routes := routing.NewService(st.Routing, inline{}, func() time.Time { return now })
 	made := 0
 	for i, c := range cases {
 		var x referral.Referral

@@ -18,11 +18,11 @@ import (
 // demoInvitations prints the sheet of invitations of the demo pupil's class
 // into a file beside the database, as a school would.
 func demoInvitations(ctx context.Context, e *env, cfg *config.Config, st *store.Store) error {
-	pupil, _, err := st.UserByLogin(ctx, "pupil")
+	pupil, _, err := st.Auth.UserByLogin(ctx, "pupil")
 	if err != nil {
 		return err
 	}
-	l, err := st.Learner(ctx, auth.SystemScope(cfg.Region), pupil.LearnerID)
+	l, err := st.Learners.Learner(ctx, auth.SystemScope(cfg.Region), pupil.LearnerID)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func startTestIdP(ctx context.Context, e *env, cfg *config.Config, st *store.Sto
 		return err
 	}
 	idp := &sso.TestIdP{Issuer: "http://" + ln.Addr().String(), ClientID: "marshrut-demo", ClientSecret: auth.NewSecret(), Now: cfg.NowFunc()}
-	users, err := st.Users(ctx)
+	users, err := st.Auth.Users(ctx)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ const DemoPassword = "marshrut-demo"
 // demoUsers creates one user of every role in the demo region and prints their logins.
 func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.Store) error {
 	first := func(kind org.Kind, q string) (org.Organisation, error) {
-		list, _, err := st.Organisations(ctx, org.Filter{Kind: kind, Query: q, Limit: 1})
+		list, _, err := st.Orgs.Organisations(ctx, org.Filter{Kind: kind, Query: q, Limit: 1})
 		if err != nil {
 			return org.Organisation{}, err
 		}
@@ -47,11 +47,11 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		return err
 	}
 	sys := auth.SystemScope(cfg.Region)
-	grads, _, err := st.Learners(ctx, sys, learner.Filter{OrgID: college.ID, Status: learner.Graduate, Limit: 200})
+	grads, _, err := st.Learners.Learners(ctx, sys, learner.Filter{OrgID: college.ID, Status: learner.Graduate, Limit: 200})
 	if err != nil || len(grads) == 0 {
 		return fmt.Errorf("в демонстрационном колледже нет выпускников: %v", err)
 	}
-	pupils, _, err := st.Learners(ctx, sys, learner.Filter{OrgID: school.ID, Status: learner.Pupil, Grade: 9, Limit: 1})
+	pupils, _, err := st.Learners.Learners(ctx, sys, learner.Filter{OrgID: school.ID, Status: learner.Pupil, Grade: 9, Limit: 1})
 	if err != nil || len(pupils) == 0 {
 		return fmt.Errorf("в демонстрационной школе нет девятиклассников: %v", err)
 	}
@@ -64,14 +64,14 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 	}
 	var employer org.Organisation
 	for i, g := range grads {
-		card, err := st.Outcomes(ctx, sys, g.ID)
+		card, err := st.Learners.Outcomes(ctx, sys, g.ID)
 		if err != nil {
 			return err
 		}
 		var e org.Organisation
 		for _, o := range card {
 			if o.EmployerID != 0 {
-				if e, err = st.Organisation(ctx, o.EmployerID); err != nil {
+				if e, err = st.Orgs.Organisation(ctx, o.EmployerID); err != nil {
 					return err
 				}
 			}
@@ -104,7 +104,7 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		{Login: "pupil", Name: pupils[0].FirstName + " " + pupils[0].LastName, Role: auth.Learner, LearnerID: pupils[0].ID},
 		{Login: "federal", Name: "Федеральный оператор", Role: auth.Federal},
 	}
-	svc := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc())
+	svc := auth.NewService(st.Auth, cfg.SessionTTL, cfg.NowFunc())
 	fmt.Fprintf(w, "Пользователи демонстрационного региона (пароль у всех — %s):\n", DemoPassword)
 	for i := range users {
 		u := &users[i]
@@ -117,7 +117,7 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		case u.OrgID == college.ID:
 			where = college.ShortName
 		case u.OrgID != 0:
-			o, _ := st.Organisation(ctx, u.OrgID)
+			o, _ := st.Orgs.Organisation(ctx, u.OrgID)
 			where = o.Name
 		}
 		fmt.Fprintf(w, "  %-11s %s%s\n", u.Login, u.Role.Name(), map[bool]string{true: " — " + where, false: ""}[where != ""])
@@ -131,7 +131,7 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 		return fmt.Errorf("кабинеты молодых людей: %w", err)
 	}
 	fmt.Fprintf(w, "  %-11s %s — %s\n", "parent", auth.Guardian.Name(), "кабинет родителя ученика pupil")
-	if err := demo.Commission(ctx, cluster.NewService(st, cfg.NowFunc()), byLogin["region"], byLogin["expert"],
+	if err := demo.Commission(ctx, cluster.NewService(st.Clusters, cfg.NowFunc()), byLogin["region"], byLogin["expert"],
 		[]auth.User{byLogin["expert2"], byLogin["expert3"]}, 11); err != nil {
 		return fmt.Errorf("защиты кластеров: %w", err)
 	}
@@ -142,7 +142,7 @@ func demoUsers(ctx context.Context, w io.Writer, cfg *config.Config, st *store.S
 func openVacancies(ctx context.Context, st *store.Store, region string) (map[string]int, error) {
 	out := map[string]int{}
 	for off := 0; ; off += 500 {
-		list, total, err := st.Vacancies(ctx, vacancy.Filter{RegionCode: region, Limit: 500, Offset: off})
+		list, total, err := st.Vacancies.Vacancies(ctx, vacancy.Filter{RegionCode: region, Limit: 500, Offset: off})
 		if err != nil {
 			return nil, err
 		}

@@ -20,11 +20,11 @@ import (
 // college's graduates to the demo employer's vacancies in every state, with
 // the messages they produce.
 func demoYouth(ctx context.Context, cfg *config.Config, st *store.Store, byLogin map[string]auth.User, college, employer org.Organisation) error {
-	svc := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc())
-	young := youth.NewService(st, st, cfg.NowFunc())
+	svc := auth.NewService(st.Auth, cfg.SessionTTL, cfg.NowFunc())
+	young := youth.NewService(st.Youth, st.Youth, cfg.NowFunc())
 	pupil := byLogin["pupil"]
 	parent := auth.User{Login: "parent", Name: "Родитель ученика", Role: auth.Guardian, LearnerID: pupil.LearnerID, RegionCode: cfg.Region}
-	if l, err := st.Learner(ctx, auth.SystemScope(cfg.Region), pupil.LearnerID); err == nil {
+	if l, err := st.Learners.Learner(ctx, auth.SystemScope(cfg.Region), pupil.LearnerID); err == nil {
 		parent.Name = l.LastName + " Ольга Сергеевна"
 		for _, end := range []string{"ов", "ев", "ин", "ын"} {
 			if strings.HasSuffix(l.LastName, end) {
@@ -72,7 +72,7 @@ func demoYouth(ctx context.Context, cfg *config.Config, st *store.Store, byLogin
 
 	var open []vacancy.Vacancy
 	for off := 0; len(open) < 6 && employer.INN != ""; off += 500 {
-		list, total, err := st.Vacancies(ctx, vacancy.Filter{RegionCode: cfg.Region, Limit: 500, Offset: off})
+		list, total, err := st.Vacancies.Vacancies(ctx, vacancy.Filter{RegionCode: cfg.Region, Limit: 500, Offset: off})
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func demoYouth(ctx context.Context, cfg *config.Config, st *store.Store, byLogin
 	if len(open) == 0 {
 		return nil
 	}
-	grads, _, err := st.Learners(ctx, auth.SystemScope(cfg.Region), learner.Filter{OrgID: college.ID, Status: learner.Graduate, Limit: 8})
+	grads, _, err := st.Learners.Learners(ctx, auth.SystemScope(cfg.Region), learner.Filter{OrgID: college.ID, Status: learner.Graduate, Limit: 8})
 	if err != nil {
 		return err
 	}
@@ -138,19 +138,19 @@ func demoYouth(ctx context.Context, cfg *config.Config, st *store.Store, byLogin
 // demoSendOwn sends the proposals of a run that concern the demo graduate
 // and the demo employer, so that both have one to answer.
 func demoSendOwn(ctx context.Context, st *store.Store, sys auth.Scope, runID int64) error {
-	grad, _, err := st.UserByLogin(ctx, "learner")
+	grad, _, err := st.Auth.UserByLogin(ctx, "learner")
 	if err != nil {
 		return nil // the region has no demo users
 	}
-	emp, _, err := st.UserByLogin(ctx, "employer")
+	emp, _, err := st.Auth.UserByLogin(ctx, "employer")
 	if err != nil {
 		return nil
 	}
-	o, err := st.Organisation(ctx, emp.OrgID)
+	o, err := st.Orgs.Organisation(ctx, emp.OrgID)
 	if err != nil {
 		return err
 	}
-	props, _, err := st.Proposals(ctx, sys, routing.ProposalFilter{RunID: runID, Status: routing.Proposed})
+	props, _, err := st.Routing.Proposals(ctx, sys, routing.ProposalFilter{RunID: runID, Status: routing.Proposed})
 	if err != nil {
 		return err
 	}
@@ -158,13 +158,13 @@ func demoSendOwn(ctx context.Context, st *store.Store, sys auth.Scope, runID int
 	for _, p := range props {
 		mine := p.LearnerID == grad.LearnerID
 		if !mine && o.INN != "" && p.VacancyID != "" && sent < 3 {
-			v, err := st.Vacancy(ctx, p.VacancyID)
+			v, err := st.Vacancies.Vacancy(ctx, p.VacancyID)
 			mine = err == nil && v.EmployerINN == o.INN
 		}
 		if !mine {
 			continue
 		}
-		if err := st.DecideProposal(ctx, sys, p.ID, routing.Sent); err != nil {
+		if err := st.Routing.DecideProposal(ctx, sys, p.ID, routing.Sent); err != nil {
 			return err
 		}
 		sent++

@@ -77,7 +77,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		if kind == "orgs" {
 			flt := org.Filter{Limit: 500}
 			for ; ; flt.Offset += flt.Limit {
-				list, _, err := st.Organisations(ctx, flt)
+				list, _, err := st.Orgs.Organisations(ctx, flt)
 				if err != nil {
 					return err
 				}
@@ -98,7 +98,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		}
 		sc := auth.SystemScope(cfg.Region)
 		for ; ; flt.AfterID = lastID {
-			list, _, err := st.Learners(ctx, sc, flt)
+			list, _, err := st.Learners.Learners(ctx, sc, flt)
 			if err != nil {
 				return err
 			}

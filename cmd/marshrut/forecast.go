@@ -80,7 +80,7 @@ func forecastBalance(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := balance.NewService(st, cfg.NowFunc())
+	svc := balance.NewService(st.Balance, cfg.NowFunc())
 	res, err := svc.Balance(ctx, auth.SystemScope(cfg.Region), *scenario)
 	if err != nil {
 		return err
@@ -144,7 +144,7 @@ func forecastLimit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := balance.NewService(st, cfg.NowFunc()).SetMaxChange(ctx, auth.SystemScope(cfg.Region), pct/100); err != nil {
+	if err := balance.NewService(st.Balance, cfg.NowFunc()).SetMaxChange(ctx, auth.SystemScope(cfg.Region), pct/100); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Предел изменения приёма: %g %% в год.\n", pct)
@@ -167,7 +167,7 @@ func forecastProposals(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := balance.NewService(st, cfg.NowFunc())
+	svc := balance.NewService(st.Balance, cfg.NowFunc())
 	sc := auth.SystemScope(cfg.Region)
 	res, err := svc.Balance(ctx, sc, 0)
 	if err != nil {
@@ -243,7 +243,7 @@ func forecastImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rep, err := imports.Balance(ctx, balance.NewService(st, cfg.NowFunc()), auth.SystemScope(cfg.Region), rest[0], f, rest[1])
+	rep, err := imports.Balance(ctx, balance.NewService(st.Balance, cfg.NowFunc()), auth.SystemScope(cfg.Region), rest[0], f, rest[1])
 	if err != nil {
 		return err
 	}

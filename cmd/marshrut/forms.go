@@ -21,8 +21,8 @@ import (
 
 // newForms is the maker of official forms over the store and the catalogue.
 func newForms(st *store.Store, figures *kpi.Service) *report.Forms {
-	return report.NewForms(st, figures, func(ctx context.Context, id int64) (string, string, error) {
-		o, err := st.Organisation(ctx, id)
+	return report.NewForms(st.Reports, figures, func(ctx context.Context, id int64) (string, string, error) {
+		o, err := st.Orgs.Organisation(ctx, id)
 		return string(o.Kind), o.Name, err
 	})
 }
@@ -78,7 +78,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if _, err := st.RefreshStatuses(ctx, cfg.Region); err != nil {
 		return err
 	}
-	_, figures := newFigures(&cfg, st, balance.NewService(st, cfg.NowFunc()), measures.NewService(st, cfg.NowFunc()), cfg.NowFunc())
+	_, figures := newFigures(&cfg, st, balance.NewService(st.Balance, cfg.NowFunc()), measures.NewService(st.Measures, cfg.NowFunc()), cfg.NowFunc())
 	sh, err := newForms(st, figures).Build(ctx, auth.SystemScope(cfg.Region), name, opt)
 	if err != nil {
 		return err

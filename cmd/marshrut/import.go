@@ -23,7 +23,7 @@ import (
 var errRejected = errors.New("часть строк отклонена")
 
 func newImporter(st *store.Store) *imports.Importer {
-	return imports.New(st, func(ctx context.Context, fn func(imports.Loader) error) error {
+	return imports.New(st.Reference, func(ctx context.Context, fn func(imports.Loader) error) error {
 		return st.Load(ctx, func(l *store.Loader) error { return fn(l) })
 	})
 }

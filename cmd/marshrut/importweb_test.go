@@ -39,8 +39,8 @@ func TestImportPage(t *testing.T) {
 	form := page(c.Get(srv.URL + "/imports/learners"))
 	token := csrf.FindStringSubmatch(form)[1]
 
-	college, _, _ := st.UserByLogin(context.Background(), "college")
-	o, _ := st.Organisation(context.Background(), college.OrgID)
+	college, _, _ := st.Auth.UserByLogin(context.Background(), "college")
+	o, _ := st.Orgs.Organisation(context.Background(), college.OrgID)
 	roster := "ФИО;Дата рождения;СНИЛС;Код специальности;Курс\n" +
 		"Гусева Алина Романовна;14.03.2008;112-233-445 95;15.02.08;2\n" +
 		"Гусев Роман Ильич;14.03.2008;123-456-789 00;15.02.08;2\n"
@@ -58,7 +58,7 @@ func TestImportPage(t *testing.T) {
 		t.Fatalf("dry-run report: %s", report)
 	}
 	sys := auth.SystemScope(cfg.Region)
-	if list, _, _ := st.Learners(context.Background(), sys, learner.Filter{Query: "гусева алина", Limit: 5}); len(list) != 0 {
+	if list, _, _ := st.Learners.Learners(context.Background(), sys, learner.Filter{Query: "гусева алина", Limit: 5}); len(list) != 0 {
 		t.Fatal("the check wrote a learner")
 	}
 	// Apply: the form on the report carries the token and the mapping.
@@ -75,7 +75,7 @@ func TestImportPage(t *testing.T) {
 	if !strings.Contains(done, "Загрузка закончена") {
 		t.Fatalf("apply report: %s", done)
 	}
-	list, _, err := st.Learners(context.Background(), sys, learner.Filter{Query: "гусева алина", Limit: 5})
+	list, _, err := st.Learners.Learners(context.Background(), sys, learner.Filter{Query: "гусева алина", Limit: 5})
 	if err != nil || len(list) != 1 || list[0].OrgID != o.ID || list[0].Course != 2 {
 		t.Fatalf("imported learner: %v %+v", err, list)
 	}

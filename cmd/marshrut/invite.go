@@ -53,12 +53,12 @@ func runUserInvite(ctx context.Context, e *env, args []string) error {
 // the organisation when neither grade nor group is given) and writes the
 // sheet to a file.
 func printInvitations(ctx context.Context, cfg *config.Config, st *store.Store, orgID int64, grade int, group, path string) (int, error) {
-	o, err := st.Organisation(ctx, orgID)
+	o, err := st.Orgs.Organisation(ctx, orgID)
 	if err != nil {
 		return 0, err
 	}
 	sc := auth.SystemScope(cfg.Region)
-	svc := youth.NewInvitations(st, nil, days(cfg.InviteDays), cfg.NowFunc())
+	svc := youth.NewInvitations(st.Youth, nil, days(cfg.InviteDays), cfg.NowFunc())
 	var classes []youth.Class
 	switch {
 	case group != "" || grade != 0:

@@ -35,7 +35,7 @@ func TestImportKilledHalfway(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		_, n, err := st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 1})
+		_, n, err := st.Learners.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -105,11 +105,11 @@ func serveForLoad(tb testing.TB, cfg *config.Config, st *store.Store) *loadTarge
 			tb.Fatalf("login %s: %d", login, resp.StatusCode)
 		}
 		t.browsers[login] = client
-		u, _, err := st.UserByLogin(context.Background(), login)
+		u, _, err := st.Auth.UserByLogin(context.Background(), login)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		list, _, err := st.Learners(context.Background(), u.Scope("127.0.0.1"), learner.Filter{Limit: 500})
+		list, _, err := st.Learners.Learners(context.Background(), u.Scope("127.0.0.1"), learner.Filter{Limit: 500})
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -117,11 +117,11 @@ func serveForLoad(tb testing.TB, cfg *config.Config, st *store.Store) *loadTarge
 			ids[login] = append(ids[login], l.ID)
 		}
 	}
-	u, _, err := st.UserByLogin(context.Background(), "region")
+	u, _, err := st.Auth.UserByLogin(context.Background(), "region")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if t.token, _, err = auth.NewService(st, time.Hour, testClock).CreateToken(context.Background(), u, "load"); err != nil {
+	if t.token, _, err = auth.NewService(st.Auth, time.Hour, testClock).CreateToken(context.Background(), u, "load"); err != nil {
 		tb.Fatal(err)
 	}
 	pick := func(login string) func(r *rand.Rand) string {

@@ -56,7 +56,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	all, _, err := st.Learners(ctx, auth.SystemScope(cfg.Region), learner.Filter{Limit: 1000})
+	all, _, err := st.Learners.Learners(ctx, auth.SystemScope(cfg.Region), learner.Filter{Limit: 1000})
 	if err != nil || len(all) < 100 {
 		t.Fatalf("learners: %d, %v", len(all), err)
 	}
@@ -112,11 +112,11 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	}
 
 	// The API: a list searched by name, a card, a refused learner, broken JSON, a faulty import.
-	u, _, err := st.UserByLogin(ctx, "region")
+	u, _, err := st.Auth.UserByLogin(ctx, "region")
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := auth.NewService(st, cfg.SessionTTL, testClock).CreateToken(ctx, u, "logs")
+	secret, _, err := auth.NewService(st.Auth, cfg.SessionTTL, testClock).CreateToken(ctx, u, "logs")
 	if err != nil {
 		t.Fatal(err)
 	}

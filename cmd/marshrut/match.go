@@ -54,7 +54,7 @@ func runMatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := routing.NewService(st, inline{}, cfg.NowFunc())
+	svc := routing.NewService(st.Routing, inline{}, cfg.NowFunc())
 	r, err := svc.Start(ctx, auth.SystemScope(cfg.Region), routing.Mode(md), *round, *seed)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func writeExplain(ctx context.Context, st *store.Store, sc auth.Scope, runID int
 	w := exchange.NewCSV(f, explainColumns)
 	flt := routing.ProposalFilter{RunID: runID, Limit: 5000}
 	for ; ; flt.Offset += flt.Limit {
-		list, _, err := st.Proposals(ctx, sc, flt)
+		list, _, err := st.Routing.Proposals(ctx, sc, flt)
 		if err != nil {
 			return n, err
 		}

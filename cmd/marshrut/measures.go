@@ -49,7 +49,7 @@ func runMeasures(ctx context.Context, e *env, args []string) error {
 	if _, err := st.RefreshStatuses(ctx, cfg.Region); err != nil {
 		return err
 	}
-	_, figures := newFigures(&cfg, st, balance.NewService(st, cfg.NowFunc()), measures.NewService(st, cfg.NowFunc()), cfg.NowFunc())
+	_, figures := newFigures(&cfg, st, balance.NewService(st.Balance, cfg.NowFunc()), measures.NewService(st.Measures, cfg.NowFunc()), cfg.NowFunc())
 	d, err := figures.Document(ctx, auth.SystemScope(cfg.Region), scope, day)
 	if err != nil {
 		return err

@@ -96,10 +96,10 @@ func newMeasuresSite(t *testing.T) *measuresSite {
 		t.Fatal(err)
 	}
 	s := &measuresSite{cfg: &cfg, st: st, h: h, cookie: map[string]*http.Cookie{}, token: map[string]string{}}
-	authSvc := auth.NewService(st, cfg.SessionTTL, testClock)
+	authSvc := auth.NewService(st.Auth, cfg.SessionTTL, testClock)
 	for _, login := range []string{"region", "czn", "college", "school", "federal"} {
 		s.cookie[login] = session(t, h, login)
-		u, _, err := st.UserByLogin(ctx, login)
+		u, _, err := st.Auth.UserByLogin(ctx, login)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,11 +201,11 @@ func agree(t *testing.T, where string, want, got map[string]pair, needAll bool) 
 func TestMeasuresAgree(t *testing.T) {
 	s := newMeasuresSite(t)
 	ctx := context.Background()
-	czn, _, err := s.st.UserByLogin(ctx, "czn")
+	czn, _, err := s.st.Auth.UserByLogin(ctx, "czn")
 	if err != nil {
 		t.Fatal(err)
 	}
-	college, _, err := s.st.UserByLogin(ctx, "college")
+	college, _, err := s.st.Auth.UserByLogin(ctx, "college")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,8 +259,8 @@ func TestMeasuresAgree(t *testing.T) {
 	_, region := apiPairs(t, s.get(t, "region", "/api/v1/measures?scope=region"))
 	muniDoc, muniWant := apiPairs(t, s.get(t, "region", fmt.Sprintf("/api/v1/measures?scope=municipality:%d", muni)))
 	now := testClock
-	_, figures := newFigures(s.cfg, s.st, balance.NewService(s.st, now), measures.NewService(s.st, now), now)
-	rep := report.NewService(s.st, figures, inline{}, tables.ReportXLSX, now)
+	_, figures := newFigures(s.cfg, s.st, balance.NewService(s.st.Balance, now), measures.NewService(s.st.Measures, now), now)
+	rep := report.NewService(s.st.Reports, figures, inline{}, tables.ReportXLSX, now)
 	book, err := rep.Build(ctx, s.cfg.Region)
 	if err != nil {
 		t.Fatal(err)
@@ -317,7 +317,7 @@ func writeShowsAtOnce(t *testing.T, s *measuresSite) {
 	doc, before := apiPairs(t, s.get(t, "college", "/api/v1/measures"))
 	home := cardsOf(t, string(s.get(t, "college", "/")))
 	agree(t, "home page before", before, home, true)
-	college, _, err := s.st.UserByLogin(ctx, "college")
+	college, _, err := s.st.Auth.UserByLogin(ctx, "college")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func riskRun(ctx context.Context, e *env, cmd string, args []string) error {
 	if _, err := st.RefreshStatuses(ctx, cfg.Region); err != nil {
 		return err
 	}
-	svc := risk.NewService(st, inline{}, cfg.NowFunc())
+	svc := risk.NewService(st.Risks, inline{}, cfg.NowFunc())
 	sc := auth.SystemScope(cfg.Region)
 	if cmd == "train" {
 		start := time.Now()

@@ -84,7 +84,7 @@ func runRollup(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := rollup.NewService(st, cfg.NowFunc())
+	svc := rollup.NewService(st.Rollup, cfg.NowFunc())
 	sys := auth.SystemScope(cfg.Region)
 	if args[0] == "trust" {
 		if err := svc.Trust(ctx, sys, *region, *key); err != nil {
@@ -169,19 +169,19 @@ func exportRollup(ctx context.Context, e *env, args []string) error {
 // measures as the region's pages show them.
 func buildRollup(ctx context.Context, cfg *config.Config, st *store.Store, key ed25519.PrivateKey) ([]byte, rollup.Bundle, error) {
 	region := cfg.Region
-	r, err := st.Region(ctx, region)
+	r, err := st.Classifier.Region(ctx, region)
 	if err != nil {
 		return nil, rollup.Bundle{}, err
 	}
 	if _, err := st.RefreshStatuses(ctx, region); err != nil {
 		return nil, rollup.Bundle{}, err
 	}
-	_, figures := newFigures(cfg, st, balance.NewService(st, cfg.NowFunc()), measures.NewService(st, cfg.NowFunc()), cfg.NowFunc())
+	_, figures := newFigures(cfg, st, balance.NewService(st.Balance, cfg.NowFunc()), measures.NewService(st.Measures, cfg.NowFunc()), cfg.NowFunc())
 	doc, err := figures.Document(ctx, auth.SystemScope(region), kpi.Scope{Kind: "region"}, time.Time{})
 	if err != nil {
 		return nil, rollup.Bundle{}, err
 	}
-	b, err := rollup.Build(ctx, st, region, r.Name, cfg.Now(), doc.Items, rollup.Secret(key))
+	b, err := rollup.Build(ctx, st.Source, region, r.Name, cfg.Now(), doc.Items, rollup.Secret(key))
 	if err != nil {
 		return nil, b, err
 	}

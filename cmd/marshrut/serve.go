@@ -74,27 +74,27 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	now := cfg.NowFunc()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	authSvc := auth.NewService(st, cfg.SessionTTL, now)
-	learners := learner.NewService(st, st, now)
-	orgs := org.NewService(st)
-	runner := jobs.NewRunner(st, log, reg)
+	authSvc := auth.NewService(st.Auth, cfg.SessionTTL, now)
+	learners := learner.NewService(st.Learners, st.Auth, now)
+	orgs := org.NewService(st.Orgs)
+	runner := jobs.NewRunner(st.Jobs, log, reg)
 	importer := newImporter(st)
-	guide := guidance.NewService(st, now)
-	offers := targeted.NewService(st, now)
-	routes := routing.NewService(st, runner, now)
-	warn := risk.NewService(st, runner, now)
+	guide := guidance.NewService(st.Guidance, now)
+	offers := targeted.NewService(st.Targeted, now)
+	routes := routing.NewService(st.Routing, runner, now)
+	warn := risk.NewService(st.Risks, runner, now)
 	// Proposals of mentors give students at higher risk of staying without work a mentor first.
-	pairs := mentor.NewService(st, st, now)
-	clusters := cluster.NewService(st, now)
-	programmes := measures.NewService(st, now)
-	services := referral.NewService(st, now)
-	workforce := balance.NewService(st, now)
+	pairs := mentor.NewService(st.Mentorship, st.Risks, now)
+	clusters := cluster.NewService(st.Clusters, now)
+	programmes := measures.NewService(st.Measures, now)
+	services := referral.NewService(st.Referrals, now)
+	workforce := balance.NewService(st.Balance, now)
 	monitor, figures := newFigures(cfg, st, workforce, programmes, now)
-	stats := analytics.NewService(st, now)
-	reports := report.NewService(st, figures, runner, tables.ReportXLSX, now)
-	young := youth.NewService(st, st, now)
+	stats := analytics.NewService(st.Analytics, now)
+	reports := report.NewService(st.Reports, figures, runner, tables.ReportXLSX, now)
+	young := youth.NewService(st.Youth, st.Youth, now)
 	offers.RequireConsent(young.TargetedConsent)
-	invitations := youth.NewInvitations(st, authSvc, days(cfg.InviteDays), now)
+	invitations := youth.NewInvitations(st.Youth, authSvc, days(cfg.InviteDays), now)
 	var signOn *sso.Provider
 	if cfg.OIDCIssuer != "" {
 		p, err := sso.New(sso.Config{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
@@ -109,17 +109,17 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 		return nil, err
 	}
 	w, err := web.New(web.Deps{
-		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st,
-		Municipalities: st, Vacancies: st, Importer: importer, Jobs: runner,
-		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: services, Youth: young,
-		Invitations: invitations, BaseURL: cfg.BaseURL, SSO: signOn, SignIn: sso.NewService(st, cfg.Region, now), ESIA: gosuslugi,
+		Learners: learners, Orgs: orgs, Analytics: stats, Auth: authSvc, Users: st.Auth,
+		Municipalities: st.Classifier, Vacancies: st.Vacancies, Importer: importer, Jobs: runner,
+		Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Rollup: rollup.NewService(st.Rollup, now), Monitor: monitor, KPI: figures, Reports: reports, Forms: newForms(st, figures), Mentor: pairs, Cluster: clusters, Balance: workforce, Measures: programmes, Referrals: services, Youth: young,
+		Invitations: invitations, BaseURL: cfg.BaseURL, SSO: signOn, SignIn: sso.NewService(st.SSO, cfg.Region, now), ESIA: gosuslugi,
 		Region: cfg.Region, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(), SessionTTL: cfg.SessionTTL, Log: log, Now: now,
 	})
 	if err != nil {
 		return nil, err
 	}
 	h := server.New(server.Deps{
-		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Referrals: services, Youth: young, Audit: st, Auth: authSvc, Users: st, Forms: newForms(st, figures), Now: now}), Auth: authSvc,
+		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Referrals: services, Youth: young, Audit: st.Auth, Auth: authSvc, Users: st.Auth, Forms: newForms(st, figures), Now: now}), Auth: authSvc,
 		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})
@@ -175,7 +175,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 		if base == "" {
 			base = "http://" + cfg.Addr
 		}
-		sender := &mail.Sender{Outbox: st, Server: srv, BaseURL: base, Log: log, Now: cfg.NowFunc()}
+		sender := &mail.Sender{Outbox: st.Mail, Server: srv, BaseURL: base, Log: log, Now: cfg.NowFunc()}
 		background.Go(func() { sender.Run(ctx, 30*time.Second) })
 	}
 	h := a.handler
@@ -204,7 +204,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 			case <-t.C:
 				now := cfg.Now()
 				a.web.SweepUploads(time.Now()) // against the files' own times
-				if n, err := st.DeleteExpiredSessions(ctx, now); err != nil {
+				if n, err := st.Auth.DeleteExpiredSessions(ctx, now); err != nil {
 					log.Warn("sweep sessions", "err", err)
 				} else if n > 0 {
 					log.Info("expired sessions removed", "count", n)
@@ -270,13 +270,13 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 // of the workforce balance and of the employment programmes, under the
 // catalogue of measures.
 func newFigures(cfg *config.Config, st *store.Store, workforce *balance.Service, programmes *measures.Service, now func() time.Time) (*analytics.Monitor, *kpi.Service) {
-	monitor := analytics.NewMonitor(st, now, kpi.DemandClosure(workforce), kpi.ProgrammeEmployment(programmes))
-	return monitor, kpi.NewService(monitor, st, now, cfg.Location())
+	monitor := analytics.NewMonitor(st.Analytics, now, kpi.DemandClosure(workforce), kpi.ProgrammeEmployment(programmes))
+	return monitor, kpi.NewService(monitor, st.Targets, now, cfg.Location())
 }
 
 // pruneAudit removes the audit entries older than the retention period.
 func pruneAudit(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time, log *slog.Logger) {
-	n, err := st.PruneAudit(ctx, now.AddDate(-cfg.AuditYears, 0, 0))
+	n, err := st.Auth.PruneAudit(ctx, now.AddDate(-cfg.AuditYears, 0, 0))
 	switch {
 	case err != nil:
 		log.Warn("prune audit log", "err", err)

@@ -72,7 +72,7 @@ func exportSFRRequest(ctx context.Context, e *env, args []string) error {
 		flt := learner.Filter{Status: learner.Graduate, GraduationYear: *year, OrgID: *orgID, Limit: 5000, ByID: true}
 		sc := auth.SystemScope(cfg.Region)
 		for {
-			list, _, err := st.Learners(ctx, sc, flt)
+			list, _, err := st.Learners.Learners(ctx, sc, flt)
 			if err != nil {
 				return err
 			}

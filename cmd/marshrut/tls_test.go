@@ -71,7 +71,7 @@ func TestServeTLSAndMetricsAddr(t *testing.T) {
 	// An audit entry past the retention period (three years by default) and
 	// one within it: serve's retention job removes the first only.
 	for _, at := range []time.Time{testClock().AddDate(-4, 0, 0), testClock().AddDate(-2, 0, 0)} {
-		if err := st.Audit(ctx, auth.AuditEntry{At: at, Role: auth.Region, Action: "learners.list", RegionCode: cfg.Region, Persons: 10}); err != nil {
+		if err := st.Auth.Audit(ctx, auth.AuditEntry{At: at, Role: auth.Region, Action: "learners.list", RegionCode: cfg.Region, Persons: 10}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -81,7 +81,7 @@ func TestServeTLSAndMetricsAddr(t *testing.T) {
 		done <- serve(ctx, &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}, &cfg, st, func(addr string) { ready <- addr })
 	}()
 	addr := <-ready
-	if entries, _, _ := st.AuditLog(ctx, auth.AuditFilter{}); len(entries) != 1 || entries[0].At.Before(testClock().AddDate(-3, 0, 0)) {
+	if entries, _, _ := st.Auth.AuditLog(ctx, auth.AuditFilter{}); len(entries) != 1 || entries[0].At.Before(testClock().AddDate(-3, 0, 0)) {
 		t.Errorf("after the retention job: %+v", entries)
 	}
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}

@@ -78,7 +78,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc())
+	svc := auth.NewService(st.Auth, cfg.SessionTTL, cfg.NowFunc())
 	if err := svc.AddUser(ctx, &u, password); err != nil {
 		return err
 	}
@@ -133,11 +133,11 @@ func runUserChange(ctx context.Context, e *env, cmd string, args []string) error
 		return err
 	}
 	defer st.Close()
-	u, _, err := st.UserByLogin(ctx, strings.ToLower(strings.TrimSpace(*login)))
+	u, _, err := st.Auth.UserByLogin(ctx, strings.ToLower(strings.TrimSpace(*login)))
 	if err != nil {
 		return fmt.Errorf("пользователя «%s» нет", *login)
 	}
-	svc := auth.NewService(st, cfg.SessionTTL, cfg.NowFunc())
+	svc := auth.NewService(st.Auth, cfg.SessionTTL, cfg.NowFunc())
 	switch cmd {
 	case "passwd":
 		if err := svc.SetPassword(ctx, u.ID, password); err != nil {
@@ -170,7 +170,7 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	users, err := st.Users(ctx)
+	users, err := st.Auth.Users(ctx)
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,8 @@ func TestUserCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := auth.NewService(st, time.Hour, testClock)
-	u, _, _ := st.UserByLogin(ctx, "ivanova")
+	svc := auth.NewService(st.Auth, time.Hour, testClock)
+	u, _, _ := st.Auth.UserByLogin(ctx, "ivanova")
 	secret, _, err := svc.CreateToken(ctx, u, "выгрузка")
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +37,7 @@ func TestUserCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		_, err = auth.NewService(st, time.Hour, testClock).AuthenticateToken(ctx, secret, "127.0.0.1")
+		_, err = auth.NewService(st.Auth, time.Hour, testClock).AuthenticateToken(ctx, secret, "127.0.0.1")
 		return err == nil
 	}
 	login := func(pw string) error {
@@ -46,7 +46,7 @@ func TestUserCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		_, _, _, err = auth.NewService(st, time.Hour, testClock).Login(ctx, "ivanova", pw, "127.0.0.1")
+		_, _, _, err = auth.NewService(st.Auth, time.Hour, testClock).Login(ctx, "ivanova", pw, "127.0.0.1")
 		return err
 	}
 	for _, tt := range []struct {

@@ -77,16 +77,16 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, store: s, f: seed(t, s), log: logs}
 	clock := func() time.Time { return today }
 	e.deps = Deps{
-		Learners: learner.NewService(s, s, clock),
-		Orgs:     org.NewService(s),
+		Learners: learner.NewService(s.Learners, s.Auth, clock),
+		Orgs:     org.NewService(s.Orgs),
 		// As cmd/marshrut builds it.
-		Importer: imports.New(s, func(ctx context.Context, fn func(imports.Loader) error) error {
+		Importer: imports.New(s.Reference, func(ctx context.Context, fn func(imports.Loader) error) error {
 			return s.Load(ctx, func(l *store.Loader) error { return fn(l) })
 		}),
-		Guidance:  guidance.NewService(s, clock),
-		Targeted:  targeted.NewService(s, clock),
-		Routing:   routing.NewService(s, &syncJobs{}, clock),
-		Analytics: analytics.NewService(s, clock),
+		Guidance:  guidance.NewService(s.Guidance, clock),
+		Targeted:  targeted.NewService(s.Targeted, clock),
+		Routing:   routing.NewService(s.Routing, &syncJobs{}, clock),
+		Analytics: analytics.NewService(s.Analytics, clock),
 		Log:       log,
 	}
 	e.srv = httptest.NewServer(asCaller(t, e.f.users, New(e.deps)))
@@ -149,7 +149,7 @@ func seed(t *testing.T, s *store.Store) *fixture {
 		if err := o.Validate(); err != nil {
 			t.Fatalf("fixture %s: %v", o.Name, err)
 		}
-		if err := s.CreateOrganisation(ctx, o); err != nil {
+		if err := s.Orgs.CreateOrganisation(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -178,7 +178,7 @@ func seed(t *testing.T, s *store.Store) *fixture {
 		if err := l.Validate(today); err != nil {
 			t.Fatalf("fixture %s: %v", l.FullName(), err)
 		}
-		if err := s.CreateLearner(ctx, auth.SystemScope("41"), l); err != nil {
+		if err := s.Learners.CreateLearner(ctx, auth.SystemScope("41"), l); err != nil {
 			t.Fatalf("create %s: %v", l.FullName(), err)
 		}
 	}
@@ -196,7 +196,7 @@ func seed(t *testing.T, s *store.Store) *fixture {
 		if err := u.Validate(); err != nil {
 			t.Fatalf("fixture user %s: %v", u.Login, err)
 		}
-		if err := s.CreateUser(ctx, &u, "not a hash"); err != nil {
+		if err := s.Auth.CreateUser(ctx, &u, "not a hash"); err != nil {
 			t.Fatalf("fixture user %s: %v", u.Login, err)
 		}
 		f.users[u.Login] = u
@@ -299,20 +299,20 @@ func (e *env) counts(t *testing.T) counts {
 	ctx := context.Background()
 	sys := auth.SystemScope("41")
 	var c counts
-	ls, n, err := e.store.Learners(ctx, sys, learner.Filter{Limit: 500})
+	ls, n, err := e.store.Learners.Learners(ctx, sys, learner.Filter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.learners = n
-	if _, c.organisations, err = e.store.Organisations(ctx, org.Filter{Limit: 1}); err != nil {
+	if _, c.organisations, err = e.store.Orgs.Organisations(ctx, org.Filter{Limit: 1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range ls {
-		st, err := e.store.Stages(ctx, sys, l.ID)
+		st, err := e.store.Learners.Stages(ctx, sys, l.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := e.store.Outcomes(ctx, sys, l.ID)
+		out, err := e.store.Learners.Outcomes(ctx, sys, l.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

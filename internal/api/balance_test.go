@@ -18,7 +18,7 @@ import (
 func withBalance(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t)
-	e.deps.Balance = balance.NewService(e.store, func() time.Time { return today })
+	e.deps.Balance = balance.NewService(e.store.Balance, func() time.Time { return today })
 	e.srv.Close()
 	e.srv = httptest.NewServer(asCaller(t, e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)

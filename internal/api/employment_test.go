@@ -27,18 +27,18 @@ func (e *env) addGraduates(t *testing.T) {
 		if err := l.Validate(today); err != nil {
 			t.Fatalf("%s: %v", l.FullName(), err)
 		}
-		if err := e.store.CreateLearner(ctx, sys, &l); err != nil {
+		if err := e.store.Learners.CreateLearner(ctx, sys, &l); err != nil {
 			t.Fatal(err)
 		}
 		if l.GraduationYear == 2025 {
 			o := learner.Outcome{LearnerID: l.ID, Status: learner.Employed, EmployerName: hospital, Start: date(2025, 9, 1)}
-			if err := e.store.AddOutcome(ctx, sys, &o); err != nil {
+			if err := e.store.Learners.AddOutcome(ctx, sys, &o); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	o := learner.Outcome{LearnerID: e.f.graduate.ID, Status: learner.Employed, EmployerID: e.f.empl.ID, Start: date(2025, 8, 1), Salary: 70000}
-	if err := e.store.AddOutcome(ctx, sys, &o); err != nil {
+	if err := e.store.Learners.AddOutcome(ctx, sys, &o); err != nil {
 		t.Fatal(err)
 	}
 }

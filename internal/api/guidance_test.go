@@ -21,7 +21,7 @@ func (e *env) addSchool(t *testing.T, name string, muni int64) org.Organisation 
 	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.CreateOrganisation(context.Background(), &o); err != nil {
+	if err := e.store.Orgs.CreateOrganisation(context.Background(), &o); err != nil {
 		t.Fatal(err)
 	}
 	return o
@@ -35,7 +35,7 @@ func (e *env) addPupil(t *testing.T, school org.Organisation, lastName string, g
 	if err := l.Validate(today); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.CreateLearner(context.Background(), auth.SystemScope("41"), &l); err != nil {
+	if err := e.store.Learners.CreateLearner(context.Background(), auth.SystemScope("41"), &l); err != nil {
 		t.Fatal(err)
 	}
 	return l

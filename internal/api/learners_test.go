@@ -122,14 +122,14 @@ func TestLearnerCard(t *testing.T) {
 	sys := auth.SystemScope("41")
 	st := learner.Stage{LearnerID: f.graduate.ID, Kind: learner.StageCollege, OrgID: f.college.ID, SpecialtyCode: "22.02.06",
 		Start: date(2021, 9, 1), End: date(2025, 6, 30)}
-	if err := e.store.AddStage(ctx, sys, &st); err != nil {
+	if err := e.store.Learners.AddStage(ctx, sys, &st); err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range []learner.Outcome{
 		{LearnerID: f.graduate.ID, Status: learner.Unemployed, Start: date(2025, 7, 1), Source: "czn"},
 		{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID, Start: date(2025, 10, 1), Source: "college"},
 	} {
-		if err := e.store.AddOutcome(ctx, sys, &o); err != nil {
+		if err := e.store.Learners.AddOutcome(ctx, sys, &o); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -168,7 +168,7 @@ func TestLearnerCard(t *testing.T) {
 	}
 
 	// Every read was written to the audit log with who, what and from where.
-	log, n, err := e.store.AuditLog(ctx, auth.AuditFilter{LearnerID: f.graduate.ID})
+	log, n, err := e.store.Auth.AuditLog(ctx, auth.AuditFilter{LearnerID: f.graduate.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestLearnerCard(t *testing.T) {
 	}
 	// A list is not the read of a card.
 	e.get(t, "kpt", Prefix+"/learners")
-	if _, n, _ := e.store.AuditLog(ctx, auth.AuditFilter{LearnerID: f.student.ID}); n != 1 {
+	if _, n, _ := e.store.Auth.AuditLog(ctx, auth.AuditFilter{LearnerID: f.student.ID}); n != 1 {
 		t.Errorf("%d audit entries for the student after one card read and a list, want 1", n)
 	}
 }
@@ -226,10 +226,10 @@ func TestLearnerOutsideScope(t *testing.T) {
 			}
 		})
 	}
-	if _, n, _ := e.store.AuditLog(context.Background(), auth.AuditFilter{LearnerID: f.other.ID}); n != 0 {
+	if _, n, _ := e.store.Auth.AuditLog(context.Background(), auth.AuditFilter{LearnerID: f.other.ID}); n != 0 {
 		t.Errorf("%d audit entries of refused reads", n)
 	}
-	got, _ := e.store.Learner(context.Background(), auth.SystemScope("41"), f.other.ID)
+	got, _ := e.store.Learners.Learner(context.Background(), auth.SystemScope("41"), f.other.ID)
 	if got.LastName != "Кузнецова" || got.OrgID != f.college2.ID {
 		t.Errorf("foreign learner changed: %+v", got)
 	}

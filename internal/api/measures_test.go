@@ -16,7 +16,7 @@ import (
 func withMeasures(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t)
-	e.deps.Measures = measures.NewService(e.store, func() time.Time { return today })
+	e.deps.Measures = measures.NewService(e.store.Measures, func() time.Time { return today })
 	e.srv.Close()
 	e.srv = httptest.NewServer(asCaller(t, e.f.users, New(e.deps)))
 	t.Cleanup(e.srv.Close)

@@ -20,10 +20,10 @@ func withProgrammes(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t)
 	clock := func() time.Time { return today }
-	e.deps.Mentor = mentor.NewService(e.store, nil, clock)
-	e.deps.Cluster = cluster.NewService(e.store, clock)
+	e.deps.Mentor = mentor.NewService(e.store.Mentorship, nil, clock)
+	e.deps.Cluster = cluster.NewService(e.store.Clusters, clock)
 	u := auth.User{Login: "expert1", Name: "Эксперт Первый", Role: auth.Expert, RegionCode: "41"}
-	if err := e.store.CreateUser(context.Background(), &u, "not a hash"); err != nil {
+	if err := e.store.Auth.CreateUser(context.Background(), &u, "not a hash"); err != nil {
 		t.Fatal(err)
 	}
 	e.f.users[u.Login] = u

@@ -13,7 +13,7 @@ import (
 func riskEnv(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t)
-	e.deps.Risk = risk.NewService(e.store, &syncJobs{}, func() time.Time { return today })
+	e.deps.Risk = risk.NewService(e.store.Risks, &syncJobs{}, func() time.Time { return today })
 	e.srv.Config.Handler = asCaller(t, e.f.users, New(e.deps))
 	return e
 }

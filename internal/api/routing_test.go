@@ -36,7 +36,7 @@ func (e *env) addVacancies(t *testing.T) {
 			Links: []vacancy.Link{{SpecialtyCode: code, GroupCode: code[:2] + ".00.00", Kind: vacancy.ByOccupation, Score: 0.9, Reason: reason}},
 		}
 	}
-	_, err := e.store.UpsertVacancies(context.Background(), []vacancy.Item{
+	_, err := e.store.Vacancies.UpsertVacancies(context.Background(), []vacancy.Item{
 		item(welderID, e.f.empl.Name, e.f.empl.INN, "Электрогазосварщик", vacancy.EduSPO, 70000, 90000, "22.02.06", "профессия «электрогазосварщик»"),
 		item(engineerID, e.f.empl.Name, e.f.empl.INN, "Инженер-технолог сварочного производства", vacancy.EduHigher, 90000, 0, "22.02.06",
 			"профессия «инженер-технолог»"),
@@ -300,7 +300,7 @@ func TestRoutingRun(t *testing.T) {
 
 	// A second run while one runs is refused.
 	busy := routing.Run{RegionCode: "41", Round: 2, Mode: routing.Stable, Seed: 1, GraduationYear: 2026}
-	if err := e.store.StartRun(context.Background(), &busy); err != nil {
+	if err := e.store.Routing.StartRun(context.Background(), &busy); err != nil {
 		t.Fatal(err)
 	}
 	if res := start("minobr", map[string]any{"mode": "optimal", "round": 2}); res.status != http.StatusConflict || !strings.Contains(res.err().Message, "уже идёт") {

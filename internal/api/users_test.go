@@ -16,8 +16,8 @@ import (
 // their own password.
 func TestUsersAndTokensAPI(t *testing.T) {
 	e := newEnv(t)
-	svc := auth.NewService(e.store, time.Hour, time.Now)
-	e.deps.Auth, e.deps.Users = svc, e.store
+	svc := auth.NewService(e.store.Auth, time.Hour, time.Now)
+	e.deps.Auth, e.deps.Users = svc, e.store.Auth
 	e.srv.Config.Handler = asCaller(t, e.f.users, New(e.deps))
 	ctx := context.Background()
 	kpt := e.f.users["kpt"]

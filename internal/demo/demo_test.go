@@ -55,7 +55,7 @@ func fingerprint(t *testing.T, s *store.Store) string {
 	h := sha256.New()
 	sc := auth.SystemScope("41")
 	for off := 0; ; off += 500 {
-		list, _, err := s.Learners(context.Background(), sc, learner.Filter{Sort: "name", Limit: 500, Offset: off})
+		list, _, err := s.Learners.Learners(context.Background(), sc, learner.Filter{Sort: "name", Limit: 500, Offset: off})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestDefaultRegionLooksLikeKamchatka(t *testing.T) {
 	}
 	// Every record the generator made passes the same validation as a user's input.
 	sc := auth.SystemScope("41")
-	list, total, err := s.Learners(ctx, sc, learner.Filter{Limit: 500, Sort: "birth_date"})
+	list, total, err := s.Learners.Learners(ctx, sc, learner.Filter{Limit: 500, Sort: "birth_date"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,14 +109,14 @@ func TestDefaultRegionLooksLikeKamchatka(t *testing.T) {
 		}
 	}
 	// The tally, filled at the end of the load, agrees with the learners.
-	ov, err := s.Overview(ctx, sc)
+	ov, err := s.Analytics.Overview(ctx, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ov.Learners["pupil"] != sum.Pupils || ov.Learners["student"] != sum.Students || ov.Learners["graduate"] != sum.Graduates {
 		t.Errorf("tally %v, generated %+v", ov.Learners, sum)
 	}
-	grads, _, err := s.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, Limit: 500})
+	grads, _, err := s.Learners.Learners(ctx, sc, learner.Filter{Status: learner.Graduate, Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestDefaultRegionLooksLikeKamchatka(t *testing.T) {
 	if share := float64(employed) / float64(len(grads)); share < 0.6 || share > 0.95 {
 		t.Errorf("%.0f%% of graduates employed: implausible", share*100)
 	}
-	orgs, n, err := s.Organisations(ctx, org.Filter{Limit: 500})
+	orgs, n, err := s.Orgs.Organisations(ctx, org.Filter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,12 +83,12 @@ func defaultRegion(t *testing.T) (*store.Store, demo.Summary, *sql.DB) {
 		for _, u := range []auth.User{{Login: "region", Name: "Министерство", Role: auth.Region}, {Login: "expert", Name: "Эксперт", Role: auth.Expert},
 			{Login: "expert2", Name: "Эксперт", Role: auth.Expert}, {Login: "expert3", Name: "Эксперт", Role: auth.Expert}} {
 			u.RegionCode = "41"
-			if defaultErr = s.CreateUser(ctx, &u, "x"); defaultErr != nil {
+			if defaultErr = s.Auth.CreateUser(ctx, &u, "x"); defaultErr != nil {
 				return
 			}
 			users = append(users, u)
 		}
-		svc := cluster.NewService(s, func() time.Time { return genDay })
+		svc := cluster.NewService(s.Clusters, func() time.Time { return genDay })
 		defaultErr = demo.Commission(ctx, svc, users[0], users[1], users[2:], 11)
 	})
 	if defaultErr != nil {

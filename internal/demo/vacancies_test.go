@@ -253,7 +253,7 @@ func TestDemoRegionVacancies(t *testing.T) {
 			var orgs []org.Organisation
 			for _, k := range []org.Kind{org.Employer, org.School, org.College, org.University} {
 				for off := 0; ; off += 500 {
-					list, _, err := s.Organisations(ctx, org.Filter{Kind: k, Limit: 500, Offset: off})
+					list, _, err := s.Orgs.Organisations(ctx, org.Filter{Kind: k, Limit: 500, Offset: off})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -265,7 +265,7 @@ func TestDemoRegionVacancies(t *testing.T) {
 			}
 			// Generate may write vacancies of its own: those of another seed
 			// come beside them.
-			_, before, err := s.Vacancies(ctx, vacancy.Filter{WithClosed: true, Limit: 1})
+			_, before, err := s.Vacancies.Vacancies(ctx, vacancy.Filter{WithClosed: true, Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -279,13 +279,13 @@ func TestDemoRegionVacancies(t *testing.T) {
 			if n < 1500 || n > 6000 {
 				t.Errorf("%d vacancies for %d organisations; want a few thousand", n, len(orgs))
 			}
-			_, total, err := s.Vacancies(ctx, vacancy.Filter{RegionCode: "41", WithClosed: true, Limit: 1})
+			_, total, err := s.Vacancies.Vacancies(ctx, vacancy.Filter{RegionCode: "41", WithClosed: true, Limit: 1})
 			if err != nil || total != before+n {
 				t.Fatalf("%d vacancies stored (%v), %d generated beside %d", total, err, n, before)
 			}
 			for _, f := range []vacancy.Filter{{GroupCode: "26.00.00"}, {SpecialtyCode: "34.02.01"}, {GroupCode: "44.00.00"}, {SpecialtyCode: "22.02.06"}} {
 				f.RegionCode = "41"
-				if _, k, err := s.Vacancies(ctx, f); err != nil || k == 0 {
+				if _, k, err := s.Vacancies.Vacancies(ctx, f); err != nil || k == 0 {
 					t.Errorf("no vacancy for %+v (%v)", f, err)
 				}
 			}

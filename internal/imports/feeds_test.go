@@ -34,7 +34,7 @@ func TestVacanciesBadINNKept(t *testing.T) {
 				t.Errorf("note %d: %+v", i, n)
 			}
 		}
-		v, err := st.Vacancy(context.Background(), "c0ffee00-0000-11ee-8000-000000000001")
+		v, err := st.Vacancies.Vacancy(context.Background(), "c0ffee00-0000-11ee-8000-000000000001")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func TestLearnersSexOptional(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	sex := map[string]string{}
-	list, _, err := f.st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 10})
+	list, _, err := f.st.Learners.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func feedFixtures(t *testing.T, fn func(t *testing.T, f *fixture)) {
 			ShortName: "Камчатский политехнический техникум", INN: "4101000011", MunicipalityID: munis[0].ID}
 		f.college2 = org.Organisation{RegionCode: "41", Kind: org.College, Name: "Камчатский медицинский колледж", MunicipalityID: munis[1].ID}
 		for _, o := range []*org.Organisation{&f.college, &f.college2} {
-			if err := st.CreateOrganisation(ctx, o); err != nil {
+			if err := st.Orgs.CreateOrganisation(ctx, o); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -139,7 +139,7 @@ func (f *fixture) cohort(t *testing.T) map[string]learner.Learner {
 	if rep := f.run(t, []byte(roster), imports.Options{OrgID: f.college.ID}); rep.Created != 3 {
 		t.Fatalf("roster: %+v", rep)
 	}
-	list, _, err := f.st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 10})
+	list, _, err := f.st.Learners.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestSFRAnswer(t *testing.T) {
 		if rep := f.runKind(t, "outcomes", []byte(college), imports.Options{OrgID: f.college.ID}); rep.Created != 1 {
 			t.Fatalf("college's entry: %+v", rep)
 		}
-		if l, _ := f.st.Learner(ctx, auth.SystemScope("41"), people["Ким"].ID); l.After6 != learner.NotEmployed {
+		if l, _ := f.st.Learners.Learner(ctx, auth.SystemScope("41"), people["Ким"].ID); l.After6 != learner.NotEmployed {
 			t.Fatalf("before the fund's answer: six months on %q", l.After6)
 		}
 		answer := "СНИЛС;ИНН страхователя;Наименование страхователя;Дата начала периода работы;Дата окончания периода работы\n" +
@@ -188,11 +188,11 @@ func TestSFRAnswer(t *testing.T) {
 		if rep.Notes[0].Line != 3 || !strings.Contains(rep.Notes[0].Reason, "без ИНН") {
 			t.Errorf("note %+v", rep.Notes)
 		}
-		kim, _ := f.st.Learner(ctx, auth.SystemScope("41"), people["Ким"].ID)
+		kim, _ := f.st.Learners.Learner(ctx, auth.SystemScope("41"), people["Ким"].ID)
 		if kim.After6 != learner.Employed || kim.Current != learner.Employed {
 			t.Errorf("after the fund's answer: six months on %q, now %q; want employed", kim.After6, kim.Current)
 		}
-		hist, err := f.st.Outcomes(ctx, auth.SystemScope("41"), people["Ким"].ID)
+		hist, err := f.st.Learners.Outcomes(ctx, auth.SystemScope("41"), people["Ким"].ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func TestFRDO(t *testing.T) {
 			"Диплом о среднем профессиональном образовании;Оригинал;114124;0012345;30.06.2026;126;15.02.08;Технология машиностроения;Техник;2023;2026;Лавров;Денис;Олегович;03.03.2007;\n" +
 			"Диплом о среднем профессиональном образовании;Оригинал;114124;0012348;30.06.2026;127;99.99.99;;Техник;2023;2031;Орлова;Мария;Ивановна;02.01.2006;141-000-102 53\n"
 		dry := f.runKind(t, "frdo", []byte(file), imports.Options{OrgID: f.college.ID, DryRun: true})
-		if l, _ := f.st.Learner(ctx, auth.SystemScope("41"), people["Лавров"].ID); l.Status != learner.Student {
+		if l, _ := f.st.Learners.Learner(ctx, auth.SystemScope("41"), people["Лавров"].ID); l.Status != learner.Student {
 			t.Fatalf("a dry run changed the student: %+v", l)
 		}
 		rep := f.runKind(t, "frdo", []byte(file), imports.Options{OrgID: f.college.ID})
@@ -251,7 +251,7 @@ func TestFRDO(t *testing.T) {
 		if len(want) > 0 {
 			t.Errorf("issues %+v; missing %v", rep.Issues, want)
 		}
-		l, _ := f.st.Learner(ctx, auth.SystemScope("41"), people["Лавров"].ID)
+		l, _ := f.st.Learners.Learner(ctx, auth.SystemScope("41"), people["Лавров"].ID)
 		if l.Status != learner.Graduate || l.GraduationYear != 2026 || l.Course != 0 {
 			t.Errorf("after the registry's file: %+v", l)
 		}
@@ -268,7 +268,7 @@ func TestGuidanceParticipation(t *testing.T) {
 	feedFixtures(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		school := org.Organisation{RegionCode: "41", Kind: org.School, Name: "МБОУ «Средняя школа № 3»", MunicipalityID: f.college.MunicipalityID}
-		if err := f.st.CreateOrganisation(ctx, &school); err != nil {
+		if err := f.st.Orgs.CreateOrganisation(ctx, &school); err != nil {
 			t.Fatal(err)
 		}
 		pupils := "Фамилия;Имя;Отчество;Дата рождения;СНИЛС;Класс\n" +
@@ -310,11 +310,11 @@ func TestGuidanceParticipation(t *testing.T) {
 		if again.Created != 0 || again.Unchanged != 3 {
 			t.Errorf("again: %+v", again)
 		}
-		list, _, err := f.st.Learners(ctx, auth.SystemScope("41"), learner.Filter{Query: "ким", Limit: 1})
+		list, _, err := f.st.Learners.Learners(ctx, auth.SystemScope("41"), learner.Filter{Query: "ким", Limit: 1})
 		if err != nil || len(list) != 1 {
 			t.Fatal(err)
 		}
-		events, err := f.st.LearnerEvents(ctx, auth.SystemScope("41"), list[0].ID)
+		events, err := f.st.Guidance.LearnerEvents(ctx, auth.SystemScope("41"), list[0].ID)
 		if err != nil || len(events) != 2 {
 			t.Fatalf("Ким's events %+v, %v", events, err)
 		}

@@ -57,11 +57,11 @@ func newFixture(t *testing.T) *fixture {
 		ShortName: "Камчатский политехнический техникум", INN: "4101000011", MunicipalityID: munis[0].ID}
 	f.college2 = org.Organisation{RegionCode: "41", Kind: org.College, Name: "Камчатский медицинский колледж", MunicipalityID: munis[1].ID}
 	for _, o := range []*org.Organisation{&f.college, &f.college2} {
-		if err := st.CreateOrganisation(ctx, o); err != nil {
+		if err := st.Orgs.CreateOrganisation(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f.im = imports.New(st, func(ctx context.Context, fn func(imports.Loader) error) error {
+	f.im = imports.New(st.Reference, func(ctx context.Context, fn func(imports.Loader) error) error {
 		return st.Load(ctx, func(l *store.Loader) error { return fn(l) })
 	})
 	return f
@@ -107,7 +107,7 @@ func (f *fixture) run(t *testing.T, data []byte, opt imports.Options) imports.Re
 }
 
 func (f *fixture) count(t *testing.T) int {
-	_, n, err := f.st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 1})
+	_, n, err := f.st.Learners.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestLearnersImport(t *testing.T) {
 	for line, w := range want {
 		t.Errorf("line %d: no issue like %q in %+v", line, w, rep.Issues)
 	}
-	list, _, err := f.st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Query: "иванов иван", Limit: 5})
+	list, _, err := f.st.Learners.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Query: "иванов иван", Limit: 5})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("imported learner not found: %v", err)
 	}
@@ -185,7 +185,7 @@ func TestLearnersImportScope(t *testing.T) {
 	if rep.Created != 1 || rep.Unchanged != 1 {
 		t.Errorf("region import %+v", rep)
 	}
-	list, _, err := f.st.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Query: "орлов пётр", Limit: 1})
+	list, _, err := f.st.Learners.Learners(context.Background(), auth.SystemScope("41"), learner.Filter{Query: "орлов пётр", Limit: 1})
 	if err != nil || len(list) != 1 || list[0].Group != "ТМ-24" {
 		t.Errorf("the study group was not kept: %v %+v", err, list)
 	}

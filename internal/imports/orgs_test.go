@@ -40,7 +40,7 @@ func (f *fixture) runOrgs(t *testing.T, data []byte, opt imports.Options) import
 
 func (f *fixture) orgs(t *testing.T) map[string]org.Organisation {
 	t.Helper()
-	list, _, err := f.st.Organisations(context.Background(), org.Filter{Limit: 500})
+	list, _, err := f.st.Orgs.Organisations(context.Background(), org.Filter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ func (f *fixture) graduates(t *testing.T) (empl org.Organisation, own, foreign l
 	t.Helper()
 	ctx := context.Background()
 	empl = org.Organisation{RegionCode: "41", Kind: org.Employer, Name: "ООО «Камчатрыбпром»", INN: "4101000043", MunicipalityID: f.college.MunicipalityID}
-	if err := f.st.CreateOrganisation(ctx, &empl); err != nil {
+	if err := f.st.Orgs.CreateOrganisation(ctx, &empl); err != nil {
 		t.Fatal(err)
 	}
 	own = learner.Learner{RegionCode: "41", LastName: "Иванов", FirstName: "Иван", MiddleName: "Иванович", Sex: "м",
@@ -32,7 +32,7 @@ func (f *fixture) graduates(t *testing.T) (empl org.Organisation, own, foreign l
 		if err := l.Validate(today); err != nil {
 			t.Fatalf("fixture %s: %v", l.FullName(), err)
 		}
-		if err := f.st.CreateLearner(ctx, auth.SystemScope("41"), l); err != nil {
+		if err := f.st.Learners.CreateLearner(ctx, auth.SystemScope("41"), l); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -53,11 +53,11 @@ func (f *fixture) runOutcomes(t *testing.T, data []byte, opt imports.Options) im
 func (f *fixture) learner(t *testing.T, id int64) (learner.Learner, []learner.Outcome) {
 	t.Helper()
 	ctx := context.Background()
-	l, err := f.st.Learner(ctx, auth.SystemScope("41"), id)
+	l, err := f.st.Learners.Learner(ctx, auth.SystemScope("41"), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hist, err := f.st.Outcomes(ctx, auth.SystemScope("41"), id)
+	hist, err := f.st.Learners.Outcomes(ctx, auth.SystemScope("41"), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func vacancyStores(t *testing.T, fn func(t *testing.T, st *store.Store, im *impo
 }
 
 func vacancyImporter(st *store.Store) *imports.Importer {
-	return imports.New(st, func(ctx context.Context, fn func(imports.Loader) error) error {
+	return imports.New(st.Reference, func(ctx context.Context, fn func(imports.Loader) error) error {
 		return st.Load(ctx, func(l *store.Loader) error { return fn(l) })
 	})
 }
@@ -131,7 +131,7 @@ func importVacancies(t *testing.T, im *imports.Importer, data []byte, name strin
 
 func countVacancies(t *testing.T, st *store.Store) int {
 	t.Helper()
-	_, n, err := st.Vacancies(context.Background(), vacancy.Filter{WithClosed: true, Limit: 1})
+	_, n, err := st.Vacancies.Vacancies(context.Background(), vacancy.Filter{WithClosed: true, Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestVacanciesDatasetSample(t *testing.T) {
 		if got := countsOf(rep); got != (counts{rows: 1, created: 1}) {
 			t.Fatalf("first import: %+v, issues %v", got, rep.Issues)
 		}
-		v, err := st.Vacancy(ctx, id)
+		v, err := st.Vacancies.Vacancy(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +172,7 @@ func TestVacanciesDatasetSample(t *testing.T) {
 			v.Education != vacancy.EduSPO || v.ModifiedAt.IsZero() || v.WorkPlaces != 2 {
 			t.Errorf("stored vacancy: %+v", v)
 		}
-		links, err := st.Links(ctx, id)
+		links, err := st.Vacancies.Links(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,14 +204,14 @@ func TestVacanciesDatasetSample(t *testing.T) {
 		if got := countsOf(dry); got != (counts{rows: 1, updated: 1}) {
 			t.Errorf("dry run of a newer version: %+v", got)
 		}
-		if v, _ := st.Vacancy(ctx, id); v.SalaryMin != 23000 {
+		if v, _ := st.Vacancies.Vacancy(ctx, id); v.SalaryMin != 23000 {
 			t.Errorf("a dry run changed the salary to %d", v.SalaryMin)
 		}
 		upd := importVacancies(t, im, newer, "sample.json", trudvsem.Dataset, opt)
 		if got := countsOf(upd); got != (counts{rows: 1, updated: 1}) {
 			t.Errorf("newer version: %+v", got)
 		}
-		if v, _ := st.Vacancy(ctx, id); v.SalaryMin != 31000 || !v.CreatedAt.Equal(time.Date(2022, 2, 20, 1, 40, 38, 0, time.UTC)) {
+		if v, _ := st.Vacancies.Vacancy(ctx, id); v.SalaryMin != 31000 || !v.CreatedAt.Equal(time.Date(2022, 2, 20, 1, 40, 38, 0, time.UTC)) {
 			t.Errorf("after the update: salary %d, created %v", v.SalaryMin, v.CreatedAt)
 		}
 		// The older file no longer changes anything.
@@ -278,7 +278,7 @@ func TestVacanciesCSVSample(t *testing.T) {
 		if n := countVacancies(t, st); n != len(moscow) {
 			t.Errorf("%d vacancies stored, want %d", n, len(moscow))
 		}
-		list, _, err := st.Vacancies(ctx, vacancy.Filter{RegionCode: "77", Limit: 100})
+		list, _, err := st.Vacancies.Vacancies(ctx, vacancy.Filter{RegionCode: "77", Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +287,7 @@ func TestVacanciesCSVSample(t *testing.T) {
 			if !moscow[v.ID] || v.Source != vacancy.Trudvsem || !strings.HasPrefix(v.URL, "https://trudvsem.ru/vacancy/card/") {
 				t.Errorf("stored vacancy %s %q from %s", v.ID, v.Title, v.URL)
 			}
-			links, err := st.Links(ctx, v.ID)
+			links, err := st.Vacancies.Links(ctx, v.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -363,13 +363,13 @@ func TestVacanciesRecords(t *testing.T) {
 				t.Errorf("record %d: %q, want a reason with %q", is.Line, is.Reason, w)
 			}
 		}
-		if v, err := st.Vacancy(ctx, vacancyID(1)); err != nil || v.SalaryMin != 80000 {
+		if v, err := st.Vacancies.Vacancy(ctx, vacancyID(1)); err != nil || v.SalaryMin != 80000 {
 			t.Errorf("vacancy of records 1 and %d: salary %d, %v; want the later version's 80000", n, v.SalaryMin, err)
 		}
-		if v, err := st.Vacancy(ctx, vacancyID(2)); err != nil || !v.ModifiedAt.Equal(time.Date(2026, 10, 1, 22, 0, 0, 0, time.UTC)) {
+		if v, err := st.Vacancies.Vacancy(ctx, vacancyID(2)); err != nil || !v.ModifiedAt.Equal(time.Date(2026, 10, 1, 22, 0, 0, 0, time.UTC)) {
 			t.Errorf("vacancy of records 2 and 3: modified %v, %v; want the version of record 2", v.ModifiedAt, err)
 		}
-		if _, err := st.Vacancy(ctx, vacancyID(6)); !apperr.Is(err, apperr.NotFound) {
+		if _, err := st.Vacancies.Vacancy(ctx, vacancyID(6)); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("a vacancy of another region was stored: %v", err)
 		}
 
@@ -390,7 +390,7 @@ func TestVacanciesRecords(t *testing.T) {
 		if got := countsOf(third); got != (counts{rows: n, updated: 1, unchanged: n - 6, rejected: 3, skipped: 2}) {
 			t.Errorf("third import: %+v, issues %+v", got, third.Issues)
 		}
-		if v, _ := st.Vacancy(ctx, vacancyID(1)); v.SalaryMin != 90000 {
+		if v, _ := st.Vacancies.Vacancy(ctx, vacancyID(1)); v.SalaryMin != 90000 {
 			t.Errorf("salary %d after the third import, want 90000", v.SalaryMin)
 		}
 	})
@@ -420,7 +420,7 @@ func TestVacanciesRefusals(t *testing.T) {
 		t.Errorf("a failed import wrote %d vacancies", n)
 	}
 	// A loader that cannot write vacancies is refused with a clear error.
-	plain := imports.New(st, func(ctx context.Context, fn func(imports.Loader) error) error {
+	plain := imports.New(st.Reference, func(ctx context.Context, fn func(imports.Loader) error) error {
 		return fn(plainLoader{})
 	})
 	_, err := plain.Vacancies(ctx, bytes.NewReader(line), "v.jsonl", trudvsem.Dataset, imports.Options{Region: "41"})

@@ -49,9 +49,9 @@ func formsRegion(t *testing.T) (*store.Store, *report.Forms, *kpi.Service) {
 		t.Fatal(err)
 	}
 	clock := func() time.Time { return now }
-	measures := kpi.NewService(analytics.NewMonitor(s, clock), s, clock, time.UTC)
-	forms := report.NewForms(s, measures, func(ctx context.Context, id int64) (string, string, error) {
-		o, err := s.Organisation(ctx, id)
+	measures := kpi.NewService(analytics.NewMonitor(s.Analytics, clock), s.Targets, clock, time.UTC)
+	forms := report.NewForms(s.Reports, measures, func(ctx context.Context, id int64) (string, string, error) {
+		o, err := s.Orgs.Organisation(ctx, id)
 		return string(o.Kind), o.Name, err
 	})
 	return s, forms, measures
@@ -77,11 +77,11 @@ func TestFormsAgreeWithCatalogue(t *testing.T) {
 		}
 		return it
 	}
-	colleges, _, err := s.Organisations(ctx, org.Filter{Kind: org.College, Limit: 3})
+	colleges, _, err := s.Orgs.Organisations(ctx, org.Filter{Kind: org.College, Limit: 3})
 	if err != nil || len(colleges) == 0 {
 		t.Fatalf("colleges %v, %v", colleges, err)
 	}
-	schools, _, err := s.Organisations(ctx, org.Filter{Kind: org.School, Limit: 3})
+	schools, _, err := s.Orgs.Organisations(ctx, org.Filter{Kind: org.School, Limit: 3})
 	if err != nil || len(schools) == 0 {
 		t.Fatalf("schools %v, %v", schools, err)
 	}
@@ -162,7 +162,7 @@ func TestFormsAgreeWithCatalogue(t *testing.T) {
 func TestFormXLSX(t *testing.T) {
 	ctx := context.Background()
 	s, forms, _ := formsRegion(t)
-	colleges, _, _ := s.Organisations(ctx, org.Filter{Kind: org.College, Limit: 1})
+	colleges, _, _ := s.Orgs.Organisations(ctx, org.Filter{Kind: org.College, Limit: 1})
 	college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: colleges[0].ID}
 	sh, err := forms.Build(ctx, college, "employment", report.FormOptions{})
 	if err != nil {

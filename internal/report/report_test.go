@@ -55,8 +55,8 @@ func TestMonthlyReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock := func() time.Time { return now }
-	m := analytics.NewMonitor(s, clock)
-	svc := report.NewService(s, kpi.NewService(m, s, clock, time.UTC), &syncJobs{}, tables.ReportXLSX, clock)
+	m := analytics.NewMonitor(s.Analytics, clock)
+	svc := report.NewService(s.Reports, kpi.NewService(m, s.Targets, clock, time.UTC), &syncJobs{}, tables.ReportXLSX, clock)
 	college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: 1}
 	if _, err := svc.Start(ctx, college); !apperr.Is(err, apperr.Forbidden) {
 		t.Errorf("a college makes the region's report: %v", err)

@@ -135,9 +135,9 @@ func TestAttackDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	year, _ := analytics.LastYears(now)
-	prev := lastMonth{Source: st, year: year}
+	prev := lastMonth{Source: st.Source, year: year}
 	secret := []byte("the demo region's secret")
-	pb, cb, found, tried := rollup.Attack(t, prev, st, now.AddDate(0, -1, 0), now, headline(t, prev, year), headline(t, st, year), secret, *withAttack)
+	pb, cb, found, tried := rollup.Attack(t, prev, st.Source, now.AddDate(0, -1, 0), now, headline(t, prev, year), headline(t, st.Source, year), secret, *withAttack)
 	t.Logf("%d small counts and differences tried", tried)
 	for _, f := range found {
 		t.Error(f)
@@ -150,7 +150,7 @@ func TestAttackDemo(t *testing.T) {
 	// the shown municipalities gave a hidden municipality exactly. Now every
 	// municipality is shown and the difference is a protected part: 0 or
 	// five and more, never 1–4.
-	truth := rollup.Truth(t, st, now, headline(t, st, year))
+	truth := rollup.Truth(t, st.Source, now, headline(t, st.Source, year))
 	for _, bd := range []rollup.Bundle{pb, cb} {
 		sums := map[string][2]int{}
 		for _, tab := range bd.Tables {

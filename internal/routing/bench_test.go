@@ -21,7 +21,7 @@ import (
 // with its proof; reading and writing the database are not counted.
 func benchMatch(b *testing.B, s *store.Store) {
 	ctx := context.Background()
-	svc := routing.NewService(s, &syncJobs{}, func() time.Time { return today })
+	svc := routing.NewService(s.Routing, &syncJobs{}, func() time.Time { return today })
 	p, err := routing.Prepare(ctx, svc, "41", svc.Year())
 	if err != nil {
 		b.Fatal(err)

@@ -66,11 +66,11 @@ func region(t *testing.T) *store.Store {
 func TestRunRoute(t *testing.T) {
 	ctx := context.Background()
 	s := region(t)
-	svc := routing.NewService(s, &syncJobs{}, func() time.Time { return today })
+	svc := routing.NewService(s.Routing, &syncJobs{}, func() time.Time { return today })
 	reg := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
 
 	// Recommendations with reasons for a candidate.
-	cands, err := s.Candidates(ctx, "41", svc.Year())
+	cands, err := s.Routing.Candidates(ctx, "41", svc.Year())
 	if err != nil || len(cands) == 0 {
 		t.Fatalf("candidates: %d, %v", len(cands), err)
 	}
@@ -134,7 +134,7 @@ func TestRunRoute(t *testing.T) {
 	if err := svc.Decide(ctx, reg, first.ID, routing.Accepted); err != nil {
 		t.Fatal(err)
 	}
-	l, err := s.Learner(ctx, auth.SystemScope("41"), first.LearnerID)
+	l, err := s.Learners.Learner(ctx, auth.SystemScope("41"), first.LearnerID)
 	if err != nil || l.Current != learner.Employed {
 		t.Errorf("accepted graduate's status %q, %v", l.Current, err)
 	}
@@ -180,10 +180,10 @@ func TestSecondRunRefused(t *testing.T) {
 	ctx := context.Background()
 	s := region(t)
 	r := routing.Run{RegionCode: "41", Round: 1, Mode: routing.Stable, Seed: 1, GraduationYear: 2026}
-	if err := s.StartRun(ctx, &r); err != nil {
+	if err := s.Routing.StartRun(ctx, &r); err != nil {
 		t.Fatal(err)
 	}
-	svc := routing.NewService(s, &syncJobs{}, func() time.Time { return today })
+	svc := routing.NewService(s.Routing, &syncJobs{}, func() time.Time { return today })
 	if _, err := svc.Start(ctx, auth.Scope{Role: auth.Region, RegionCode: "41"}, routing.Stable, 1, 1); !apperr.Is(err, apperr.Conflict) ||
 		!strings.Contains(apperr.Message(err), "уже идёт") {
 		t.Errorf("a second run while one runs: %v", err)
@@ -223,7 +223,7 @@ func TestDemoRun(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	svc := routing.NewService(s, &syncJobs{}, func() time.Time { return today })
+	svc := routing.NewService(s.Routing, &syncJobs{}, func() time.Time { return today })
 	reg := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
 	const seed = 1
 	want, err := routing.CompleteRun(ctx, svc, "41", svc.Year(), seed)

@@ -64,7 +64,7 @@ func hardSetup(t *testing.T, tune func(*server.Deps)) *hardEnv {
 		t.Fatal(err)
 	}
 	e := &hardEnv{lockEnv: lockEnv{st: st, clock: &clock{t: time.Now()}, users: map[string]auth.User{}}, log: buf}
-	e.auth = auth.NewService(st, time.Hour, e.clock.now)
+	e.auth = auth.NewService(st.Auth, time.Hour, e.clock.now)
 	for _, u := range []auth.User{
 		{Login: "admin", Role: auth.Admin, RegionCode: "41"},
 		{Login: "region", Role: auth.Region, RegionCode: "41"},
@@ -75,7 +75,7 @@ func hardSetup(t *testing.T, tune func(*server.Deps)) *hardEnv {
 		}
 		e.users[u.Login] = u
 	}
-	w, err := web.New(web.Deps{Auth: e.auth, Users: st, Municipalities: st, Region: "41", SessionTTL: time.Hour, Log: log})
+	w, err := web.New(web.Deps{Auth: e.auth, Users: st.Auth, Municipalities: st.Classifier, Region: "41", SessionTTL: time.Hour, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +381,7 @@ func TestSecurityEventsAndMetrics(t *testing.T) {
 	post(t, region.c, e.srv.URL+"/tokens", url.Values{"csrf": {"forged"}, "name": {"x"}})
 	get(t, region.c, e.srv.URL+"/users/"+itoa(e.users["admin"].ID))
 	secret, tok, _ := e.auth.CreateToken(ctx, e.users["region"], "отозванный")
-	e.st.RevokeToken(ctx, 0, tok.ID)
+	e.st.Auth.RevokeToken(ctx, 0, tok.ID)
 	tokenWorks(t, e.srv.URL, secret)
 
 	code, metrics := getMetrics(t, e.srv.URL, metricsToken)
@@ -539,16 +539,16 @@ func bulkReadsAudited(t *testing.T, e *env) {
 		t.Fatalf("export: %d", code)
 	}
 	rows := strings.Count(csv, "\n") - 1
-	entries, _, err := e.st.AuditLog(ctx, auth.AuditFilter{Action: "learners.export"})
+	entries, _, err := e.st.Auth.AuditLog(ctx, auth.AuditFilter{Action: "learners.export"})
 	if err != nil || len(entries) != 1 || entries[0].Persons != rows || entries[0].Filter != "status=student" || entries[0].UserLogin != "region" {
 		t.Fatalf("export audit: %+v %v (rows %d)", entries, err, rows)
 	}
-	_, before, _ := e.st.AuditLog(ctx, auth.AuditFilter{Action: "learners.list"})
+	_, before, _ := e.st.Auth.AuditLog(ctx, auth.AuditFilter{Action: "learners.list"})
 	get(t, rc, e.srv.URL+"/learners?status=graduate")
-	if _, n, _ := e.st.AuditLog(ctx, auth.AuditFilter{Action: "learners.list"}); n != before+1 {
+	if _, n, _ := e.st.Auth.AuditLog(ctx, auth.AuditFilter{Action: "learners.list"}); n != before+1 {
 		t.Errorf("list page entries: %d, want %d", n, before+1)
 	}
-	region, _, _ := e.st.UserByLogin(ctx, "region")
+	region, _, _ := e.st.Auth.UserByLogin(ctx, "region")
 	_, page := get(t, rc, e.srv.URL+"/audit?kind=learners.export&user="+itoa(region.ID))
 	if !strings.Contains(page, "выгрузка обучающихся") || !strings.Contains(page, "status=student") || strings.Contains(page, "список обучающихся</td>") {
 		t.Errorf("the audit page by kind:\n%s", page)

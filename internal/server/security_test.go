@@ -116,7 +116,7 @@ func lockSetup(t *testing.T) *lockEnv {
 		t.Fatal(err)
 	}
 	e := &lockEnv{st: st, clock: &clock{t: time.Now()}, users: map[string]auth.User{}}
-	e.auth = auth.NewService(st, time.Hour, e.clock.now)
+	e.auth = auth.NewService(st.Auth, time.Hour, e.clock.now)
 	for _, u := range []auth.User{
 		{Login: "admin", Role: auth.Admin, RegionCode: "41"},
 		{Login: "region", Role: auth.Region, RegionCode: "41"},
@@ -127,7 +127,7 @@ func lockSetup(t *testing.T) *lockEnv {
 		}
 		e.users[u.Login] = u
 	}
-	w, err := web.New(web.Deps{Auth: e.auth, Users: st, Municipalities: st, Region: "41", SessionTTL: time.Hour, Log: log})
+	w, err := web.New(web.Deps{Auth: e.auth, Users: st.Auth, Municipalities: st.Classifier, Region: "41", SessionTTL: time.Hour, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestLockoutAndSessionRevocation(t *testing.T) {
 	if err := fail(); err != auth.ErrBadCredentials {
 		t.Fatalf("failure %d: %v, want the answer to a wrong password", auth.LockAfter, err)
 	}
-	if u, _ := e.st.User(ctx, e.users["region"].ID); !u.Locked(e.clock.now()) {
+	if u, _ := e.st.Auth.User(ctx, e.users["region"].ID); !u.Locked(e.clock.now()) {
 		t.Fatalf("not locked after %d failures", auth.LockAfter)
 	}
 	e.clock.add(16 * time.Minute) // past the limiter's window, inside the lock
@@ -200,7 +200,7 @@ func TestLockoutAndSessionRevocation(t *testing.T) {
 		t.Errorf("the right password on a locked account: %v", err)
 	}
 	// The lock survives a restart of the program: it lives in the database.
-	restarted := auth.NewService(e.st, time.Hour, e.clock.now)
+	restarted := auth.NewService(e.st.Auth, time.Hour, e.clock.now)
 	if _, _, _, err := restarted.Login(ctx, "region", password, "10.0.0.3"); err != auth.ErrBadCredentials {
 		t.Errorf("a restarted service let a locked account in: %v", err)
 	}
@@ -217,7 +217,7 @@ func TestLockoutAndSessionRevocation(t *testing.T) {
 			e.clock.add(16 * time.Minute)
 		}
 	}
-	u, err := e.st.User(ctx, e.users["region"].ID)
+	u, err := e.st.Auth.User(ctx, e.users["region"].ID)
 	if err != nil || !u.Locked(e.clock.now()) {
 		t.Fatalf("not locked after %d more failures: %+v, %v", auth.LockAfter, u, err)
 	}
@@ -286,7 +286,7 @@ func TestSessionCookieFlags(t *testing.T) {
 	e := lockSetup(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, secure := range []bool{false, true} {
-		w, err := web.New(web.Deps{Auth: e.auth, Users: e.st, Region: "41", SessionTTL: time.Hour, SecureCookies: secure, Log: log})
+		w, err := web.New(web.Deps{Auth: e.auth, Users: e.st.Auth, Region: "41", SessionTTL: time.Hour, SecureCookies: secure, Log: log})
 		if err != nil {
 			t.Fatal(err)
 		}

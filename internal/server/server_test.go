@@ -65,7 +65,7 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{st: st}
-	colleges, _, err := st.Organisations(ctx, org.Filter{Kind: org.College, Limit: 2})
+	colleges, _, err := st.Orgs.Organisations(ctx, org.Filter{Kind: org.College, Limit: 2})
 	if err != nil || len(colleges) < 2 {
 		t.Fatalf("colleges: %v", err)
 	}
@@ -75,13 +75,13 @@ func setup(t *testing.T) *env {
 		o    org.Organisation
 		into *learner.Learner
 	}{{e.college, &e.mine}, {e.other, &e.foreign}} {
-		list, _, err := st.Learners(ctx, sys, learner.Filter{OrgID: p.o.ID, Status: learner.Student, Limit: 1})
+		list, _, err := st.Learners.Learners(ctx, sys, learner.Filter{OrgID: p.o.ID, Status: learner.Student, Limit: 1})
 		if err != nil || len(list) == 0 {
 			t.Fatalf("students of %s: %v", p.o.Name, err)
 		}
 		*p.into = list[0]
 	}
-	authSvc := auth.NewService(st, time.Hour, time.Now)
+	authSvc := auth.NewService(st.Auth, time.Hour, time.Now)
 	for _, u := range []auth.User{
 		{Login: "region", Role: auth.Region, RegionCode: "41"},
 		{Login: "college", Role: auth.College, RegionCode: "41", OrgID: e.college.ID},
@@ -91,9 +91,9 @@ func setup(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	learners := learner.NewService(st, st, time.Now)
-	w, err := web.New(web.Deps{Learners: learners, Guidance: guidance.NewService(st, time.Now), Orgs: org.NewService(st), Analytics: analytics.NewService(st, time.Now),
-		KPI: kpi.NewService(analytics.NewMonitor(st, time.Now), st, time.Now, time.UTC), Auth: authSvc, Users: st, Municipalities: st, Region: "41", SessionTTL: time.Hour, Log: log})
+	learners := learner.NewService(st.Learners, st.Auth, time.Now)
+	w, err := web.New(web.Deps{Learners: learners, Guidance: guidance.NewService(st.Guidance, time.Now), Orgs: org.NewService(st.Orgs), Analytics: analytics.NewService(st.Analytics, time.Now),
+		KPI: kpi.NewService(analytics.NewMonitor(st.Analytics, time.Now), st.Targets, time.Now, time.UTC), Auth: authSvc, Users: st.Auth, Municipalities: st.Classifier, Region: "41", SessionTTL: time.Hour, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestLoginAndScope(t *testing.T) {
 		t.Error("a foreign learner's page differs from a missing one's")
 	}
 	// The read of the own card is in the audit log; the refused one is not.
-	log, _, err := e.st.AuditLog(context.Background(), auth.AuditFilter{Action: "learner.read"})
+	log, _, err := e.st.Auth.AuditLog(context.Background(), auth.AuditFilter{Action: "learner.read"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,8 +231,8 @@ func TestCSRFAndLogout(t *testing.T) {
 			t.Errorf("%s CSRF token: %d", name, code)
 		}
 	}
-	u, _, _ := e.st.UserByLogin(context.Background(), "college")
-	if list, _ := e.st.Tokens(context.Background(), u.ID); len(list) != 0 {
+	u, _, _ := e.st.Auth.UserByLogin(context.Background(), "college")
+	if list, _ := e.st.Auth.Tokens(context.Background(), u.ID); len(list) != 0 {
 		t.Fatalf("a refused request created %d tokens", len(list))
 	}
 	// A cross-site POST is refused before anything else.

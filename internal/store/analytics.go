@@ -11,7 +11,7 @@ import (
 )
 
 // Overview counts the region's organisations and the learners in scope.
-func (s *Store) Overview(ctx context.Context, sc auth.Scope) (analytics.Overview, error) {
+func (s *Analytics) Overview(ctx context.Context, sc auth.Scope) (analytics.Overview, error) {
 	ov := analytics.Overview{Organisations: map[string]int{}, Learners: map[string]int{}}
 	var a args
 	count := func(q string, into map[string]int) error {
@@ -85,7 +85,7 @@ var positive = func() string {
 
 // Cohorts counts graduates of the given years in scope and their employment
 // six and twelve months after graduation.
-func (s *Store) Cohorts(ctx context.Context, sc auth.Scope, years []int) ([]analytics.Cohort, error) {
+func (s *Analytics) Cohorts(ctx context.Context, sc auth.Scope, years []int) ([]analytics.Cohort, error) {
 	if len(years) == 0 {
 		return nil, nil
 	}

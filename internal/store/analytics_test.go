@@ -18,13 +18,13 @@ func TestTallyMatchesLearners(t *testing.T) {
 		region := auth.Scope{Role: auth.Region, RegionCode: "41"}
 		d := func(y, m int) time.Time { return time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC) }
 		// The graduate of 2025 works from August: employed at six and twelve months.
-		if err := s.AddOutcome(ctx, region, &learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID, Start: d(2025, 8)}); err != nil {
+		if err := s.Learners.AddOutcome(ctx, region, &learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID, Start: d(2025, 8)}); err != nil {
 			t.Fatal(err)
 		}
 		// A student graduates: status and year change.
 		st := f.other
 		st.Status, st.Course, st.GraduationYear = learner.Graduate, 0, 2025
-		if err := s.UpdateLearner(ctx, region, &st); err != nil {
+		if err := s.Learners.UpdateLearner(ctx, region, &st); err != nil {
 			t.Fatal(err)
 		}
 		scopes := []auth.Scope{
@@ -34,11 +34,11 @@ func TestTallyMatchesLearners(t *testing.T) {
 			{Role: auth.School, RegionCode: "41", OrgID: f.school.ID},
 		}
 		for _, sc := range scopes {
-			ov, err := s.Overview(ctx, sc)
+			ov, err := s.Analytics.Overview(ctx, sc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			list, _, err := s.Learners(ctx, sc, learner.Filter{Limit: 100})
+			list, _, err := s.Learners.Learners(ctx, sc, learner.Filter{Limit: 100})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +52,7 @@ func TestTallyMatchesLearners(t *testing.T) {
 				}
 			}
 		}
-		cs, err := s.Cohorts(ctx, region, []int{2025})
+		cs, err := s.Analytics.Cohorts(ctx, region, []int{2025})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestTallyMatchesLearners(t *testing.T) {
 			t.Errorf("cohort 2025: %+v, want %+v", cs[0], want)
 		}
 		// The employer's scope counts from the learners, not the tally.
-		cs, err = s.Cohorts(ctx, auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID}, []int{2025})
+		cs, err = s.Analytics.Cohorts(ctx, auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID}, []int{2025})
 		if err != nil {
 			t.Fatal(err)
 		}

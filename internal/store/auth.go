@@ -22,7 +22,7 @@ func scanUser(sc interface{ Scan(...any) error }, u *auth.User, extra ...any) er
 }
 
 // CreateUser stores a user with the municipalities it serves.
-func (s *Store) CreateUser(ctx context.Context, u *auth.User, hash string) error {
+func (s *Auth) CreateUser(ctx context.Context, u *auth.User, hash string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if u.OrgID != 0 {
 			var kind string
@@ -73,7 +73,7 @@ var orgKindOfRole = map[auth.Role]string{
 	auth.School: "school", auth.College: "college", auth.University: "university", auth.Employer: "employer", auth.CZN: "czn",
 }
 
-func (s *Store) municipalitiesOf(ctx context.Context, u *auth.User) error {
+func (s *Auth) municipalitiesOf(ctx context.Context, u *auth.User) error {
 	if u.Role != auth.CZN {
 		return nil
 	}
@@ -93,7 +93,7 @@ func (s *Store) municipalitiesOf(ctx context.Context, u *auth.User) error {
 }
 
 // UserByLogin returns a user and its password hash.
-func (s *Store) UserByLogin(ctx context.Context, login string) (auth.User, string, error) {
+func (s *Auth) UserByLogin(ctx context.Context, login string) (auth.User, string, error) {
 	var u auth.User
 	var hash string
 	err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash`+userFrom+` WHERE u.login = $1`, login), &u, &hash)
@@ -104,7 +104,7 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (auth.User, strin
 }
 
 // User returns a user by id.
-func (s *Store) User(ctx context.Context, id int64) (auth.User, error) {
+func (s *Auth) User(ctx context.Context, id int64) (auth.User, error) {
 	var u auth.User
 	if err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = $1`, id), &u); err != nil {
 		return u, notFound(err, "пользователь не найден")
@@ -113,7 +113,7 @@ func (s *Store) User(ctx context.Context, id int64) (auth.User, error) {
 }
 
 // Users returns every user by login.
-func (s *Store) Users(ctx context.Context) ([]auth.User, error) {
+func (s *Auth) Users(ctx context.Context) ([]auth.User, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+userCols+userFrom+` ORDER BY u.login`)
 	if err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (s *Store) Users(ctx context.Context) ([]auth.User, error) {
 
 // SetPassword replaces a user's password hash, clears a pending reset and
 // ends the user's sessions and API tokens, in one transaction.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
+func (s *Auth) SetPassword(ctx context.Context, userID int64, hash string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE app_user SET password_hash = $1, reset_hash = '', reset_until = NULL WHERE id = $2`, hash, userID)
 		if err != nil {
@@ -157,7 +157,7 @@ func endAccess(ctx context.Context, tx *sql.Tx, userID int64) error {
 }
 
 // SetDisabled disables or enables a user; disabling ends its sessions and tokens.
-func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
+func (s *Auth) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE app_user SET disabled = $1 WHERE id = $2`, disabled, userID)
 		if err != nil {
@@ -178,7 +178,7 @@ const unusableHash = "!reset"
 
 // StartReset replaces the password with one nothing matches, keeps the hash
 // of a one-time code until until and ends the user's sessions and tokens.
-func (s *Store) StartReset(ctx context.Context, userID int64, codeHash string, until time.Time) error {
+func (s *Auth) StartReset(ctx context.Context, userID int64, codeHash string, until time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE app_user SET password_hash = $1, reset_hash = $2, reset_until = $3 WHERE id = $4`,
 			unusableHash, codeHash, tsArg(until), userID)
@@ -193,7 +193,7 @@ func (s *Store) StartReset(ctx context.Context, userID int64, codeHash string, u
 }
 
 // Reset returns the pending reset of a user: the code's hash ("" for none) and its expiry.
-func (s *Store) Reset(ctx context.Context, userID int64) (string, time.Time, error) {
+func (s *Auth) Reset(ctx context.Context, userID int64) (string, time.Time, error) {
 	var hash string
 	var until time.Time
 	err := s.read.QueryRowContext(ctx, `SELECT reset_hash, reset_until FROM app_user WHERE id = $1`, userID).Scan(&hash, timeScan{&until})
@@ -204,7 +204,7 @@ func (s *Store) Reset(ctx context.Context, userID int64) (string, time.Time, err
 }
 
 // RevokeTokens revokes every token of a user.
-func (s *Store) RevokeTokens(ctx context.Context, userID int64) (int, error) {
+func (s *Auth) RevokeTokens(ctx context.Context, userID int64) (int, error) {
 	res, err := s.write.ExecContext(ctx, `UPDATE api_token SET revoked = TRUE WHERE user_id = $1 AND NOT revoked`, userID)
 	if err != nil {
 		return 0, fmt.Errorf("store: revoke tokens: %w", err)
@@ -216,7 +216,7 @@ func (s *Store) RevokeTokens(ctx context.Context, userID int64) (int, error) {
 // LoginFailed counts a failed login of a user; the max-th failure in a row
 // locks the account until lockUntil and starts the count anew, in one
 // statement, so that concurrent failures cannot slip past the limit.
-func (s *Store) LoginFailed(ctx context.Context, userID int64, max int, lockUntil time.Time) (time.Time, error) {
+func (s *Auth) LoginFailed(ctx context.Context, userID int64, max int, lockUntil time.Time) (time.Time, error) {
 	var until time.Time
 	err := s.write.QueryRowContext(ctx, `UPDATE app_user SET
 		locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END,
@@ -229,7 +229,7 @@ func (s *Store) LoginFailed(ctx context.Context, userID int64, max int, lockUnti
 }
 
 // Unlock clears a user's failed logins and lock.
-func (s *Store) Unlock(ctx context.Context, userID int64) error {
+func (s *Auth) Unlock(ctx context.Context, userID int64) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1`, userID)
 	if err != nil {
 		return fmt.Errorf("store: unlock: %w", err)
@@ -241,7 +241,7 @@ func (s *Store) Unlock(ctx context.Context, userID int64) error {
 }
 
 // DeleteUserSessions ends every session of a user.
-func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
+func (s *Auth) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM session WHERE user_id = $1`, userID)
 	if err != nil {
 		return 0, fmt.Errorf("store: end sessions: %w", err)
@@ -251,7 +251,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, erro
 }
 
 // SessionCounts returns the number of unexpired sessions of each user that has any.
-func (s *Store) SessionCounts(ctx context.Context, now time.Time) (map[int64]int, error) {
+func (s *Auth) SessionCounts(ctx context.Context, now time.Time) (map[int64]int, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT user_id, count(*) FROM session WHERE expires_at > $1 GROUP BY user_id`, tsArg(now))
 	if err != nil {
 		return nil, err
@@ -270,14 +270,14 @@ func (s *Store) SessionCounts(ctx context.Context, now time.Time) (map[int64]int
 }
 
 // CreateSession stores a new session.
-func (s *Store) CreateSession(ctx context.Context, se auth.Session) error {
+func (s *Auth) CreateSession(ctx context.Context, se auth.Session) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO session (token_hash, user_id, csrf, created_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6)`,
 		se.TokenHash, se.UserID, se.CSRF, tsArg(se.CreatedAt), tsArg(se.ExpiresAt), se.IP)
 	return err
 }
 
 // Session returns a session by the hash of its token.
-func (s *Store) Session(ctx context.Context, tokenHash string) (auth.Session, error) {
+func (s *Auth) Session(ctx context.Context, tokenHash string) (auth.Session, error) {
 	var se auth.Session
 	err := s.read.QueryRowContext(ctx, `SELECT token_hash, user_id, csrf, created_at, expires_at, ip FROM session WHERE token_hash = $1`, tokenHash).
 		Scan(&se.TokenHash, &se.UserID, &se.CSRF, timeScan{&se.CreatedAt}, timeScan{&se.ExpiresAt}, &se.IP)
@@ -285,19 +285,19 @@ func (s *Store) Session(ctx context.Context, tokenHash string) (auth.Session, er
 }
 
 // ExtendSession moves a session's expiry.
-func (s *Store) ExtendSession(ctx context.Context, tokenHash string, until time.Time) error {
+func (s *Auth) ExtendSession(ctx context.Context, tokenHash string, until time.Time) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE session SET expires_at = $1 WHERE token_hash = $2`, tsArg(until), tokenHash)
 	return err
 }
 
 // DeleteSession ends a session.
-func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+func (s *Auth) DeleteSession(ctx context.Context, tokenHash string) error {
 	_, err := s.write.ExecContext(ctx, `DELETE FROM session WHERE token_hash = $1`, tokenHash)
 	return err
 }
 
 // DeleteExpiredSessions removes sessions past their expiry.
-func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
+func (s *Auth) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM session WHERE expires_at < $1`, tsArg(now))
 	if err != nil {
 		return 0, err
@@ -307,7 +307,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, 
 }
 
 // CreateToken stores a new API token.
-func (s *Store) CreateToken(ctx context.Context, t *auth.Token) error {
+func (s *Auth) CreateToken(ctx context.Context, t *auth.Token) error {
 	return s.write.QueryRowContext(ctx, `INSERT INTO api_token (user_id, name, hash, prefix, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		t.UserID, t.Name, t.Hash, t.Prefix, tsArg(t.CreatedAt), nullTime(t.ExpiresAt)).Scan(&t.ID)
 }
@@ -327,7 +327,7 @@ func nullTime(t time.Time) any {
 }
 
 // Tokens returns a user's API tokens, newest first.
-func (s *Store) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
+func (s *Auth) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, userID)
 	if err != nil {
 		return nil, err
@@ -345,20 +345,20 @@ func (s *Store) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) 
 }
 
 // TokenByHash returns a token by the hash of its secret.
-func (s *Store) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
+func (s *Auth) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
 	var t auth.Token
 	err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_token WHERE hash = $1`, hash), &t)
 	return t, notFound(err, "токен не найден")
 }
 
 // TouchToken records when a token was last used.
-func (s *Store) TouchToken(ctx context.Context, id int64, at time.Time) error {
+func (s *Auth) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE api_token SET last_used = $1 WHERE id = $2`, tsArg(at), id)
 	return err
 }
 
 // RevokeToken revokes one of the user's tokens; userID zero revokes any user's.
-func (s *Store) RevokeToken(ctx context.Context, userID, id int64) error {
+func (s *Auth) RevokeToken(ctx context.Context, userID, id int64) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE api_token SET revoked = TRUE WHERE id = $1 AND ($2 = 0 OR user_id = $2)`, id, userID)
 	if err != nil {
 		return err
@@ -371,7 +371,7 @@ func (s *Store) RevokeToken(ctx context.Context, userID, id int64) error {
 
 // Audit writes one entry of the audit log. A single read takes the region
 // of the learner read; a bulk read (no learner) the region it names.
-func (s *Store) Audit(ctx context.Context, e auth.AuditEntry) error {
+func (s *Auth) Audit(ctx context.Context, e auth.AuditEntry) error {
 	persons := e.Persons
 	if e.LearnerID != 0 && persons == 0 {
 		persons = 1
@@ -388,7 +388,7 @@ func (s *Store) Audit(ctx context.Context, e auth.AuditEntry) error {
 }
 
 // AuditLog returns a page of the audit log, newest first, and the total.
-func (s *Store) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEntry, int, error) {
+func (s *Auth) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEntry, int, error) {
 	var a args
 	where := "1 = 1"
 	if f.UserID != 0 {
@@ -437,7 +437,7 @@ func (s *Store) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditE
 
 // PruneAudit removes audit entries older than before: the retention period
 // of the installation. It is the only statement that deletes from the log.
-func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int, error) {
+func (s *Auth) PruneAudit(ctx context.Context, before time.Time) (int, error) {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM audit_log WHERE at < $1`, tsArg(before))
 	if err != nil {
 		return 0, fmt.Errorf("store: prune audit: %w", err)

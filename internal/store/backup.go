@@ -140,7 +140,7 @@ func syncFile(path string) error {
 // the password, which goes into PGPASSWORD so that it never shows in the list
 // of processes, and with only the parameters libpq knows (pgx takes more,
 // such as search_path, which libpq refuses); and the schema in use.
-func (s *Store) pgTarget(ctx context.Context) (conn string, env []string, schema string, err error) {
+func (s *db) pgTarget(ctx context.Context) (conn string, env []string, schema string, err error) {
 	u, err := url.Parse(s.dsn)
 	if err != nil {
 		return "", nil, "", fmt.Errorf("store: database URL: %w", err)
@@ -168,7 +168,7 @@ var libpqParams = []string{"sslmode", "sslrootcert", "sslcert", "sslkey", "sslpa
 	"target_session_attrs", "host", "port", "hostaddr", "user", "dbname", "passfile", "service"}
 
 // pgDump writes the schema in use to path in pg_dump's custom format.
-func (s *Store) pgDump(ctx context.Context, path string) error {
+func (s *db) pgDump(ctx context.Context, path string) error {
 	conn, env, schema, err := s.pgTarget(ctx)
 	if err != nil {
 		return err
@@ -178,7 +178,7 @@ func (s *Store) pgDump(ctx context.Context, path string) error {
 
 // pgRestore checks that path is a dump pg_restore can read, then applies it
 // in one transaction, dropping the objects it holds before making them anew.
-func (s *Store) pgRestore(ctx context.Context, path string) error {
+func (s *db) pgRestore(ctx context.Context, path string) error {
 	conn, env, _, err := s.pgTarget(ctx)
 	if err != nil {
 		return err

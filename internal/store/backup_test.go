@@ -38,7 +38,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		// Change the database after the backup: one learner more, one changed.
 		extra := f.other
 		extra.ID, extra.SNILS, extra.LastName = 0, "", "Добавленная"
-		if err := s.CreateLearner(ctx, auth.SystemScope("41"), &extra); err != nil {
+		if err := s.Learners.CreateLearner(ctx, auth.SystemScope("41"), &extra); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.write.ExecContext(ctx, `UPDATE learner SET last_name = 'Изменённая' WHERE id = $1`, f.pupil.ID); err != nil {
@@ -67,12 +67,12 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		if len(after) != len(before) {
 			t.Errorf("%d tables after the restore, %d before", len(after), len(before))
 		}
-		l, err := s.Learner(ctx, auth.SystemScope("41"), f.pupil.ID)
+		l, err := s.Learners.Learner(ctx, auth.SystemScope("41"), f.pupil.ID)
 		if err != nil || l.LastName != "Иванова" {
 			t.Errorf("the pupil after the restore: %q, %v", l.LastName, err)
 		}
 		// The store keeps working on the restored data.
-		if _, n, err := s.Learners(ctx, auth.SystemScope("41"), learner.Filter{Limit: 10}); err != nil || n != 4 {
+		if _, n, err := s.Learners.Learners(ctx, auth.SystemScope("41"), learner.Filter{Limit: 10}); err != nil || n != 4 {
 			t.Errorf("learners after the restore: %d, %v", n, err)
 		}
 	})

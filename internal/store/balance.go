@@ -18,7 +18,7 @@ const historyYears = 10
 
 // monthOf is the text of a vacancy's month of publication, "2026-03", in
 // UTC on both engines.
-func (s *Store) monthOf(col string) string {
+func (s *Balance) monthOf(col string) string {
 	if s.engine == Postgres {
 		return `to_char(` + col + ` AT TIME ZONE 'UTC', 'YYYY-MM')`
 	}
@@ -30,7 +30,7 @@ func (s *Store) monthOf(col string) string {
 // municipality; students by organisation, specialty, course and year of
 // graduation; graduates of recent years; contracts; capacities, needs and
 // the age structure.
-func (s *Store) BalanceInput(ctx context.Context, region string, now time.Time) (balance.Input, error) {
+func (s *Balance) BalanceInput(ctx context.Context, region string, now time.Time) (balance.Input, error) {
 	in := balance.Input{Specialties: map[string]balance.Specialty{}, Orgs: map[int64]string{}}
 	steps := []func(context.Context, string, time.Time, *balance.Input) error{
 		s.balanceSpecialties, s.balanceOrgs, s.balanceVacancies, s.balanceStudents, s.balanceContracts, s.balanceCapacity, s.balanceNeeds, s.balanceAges,
@@ -50,7 +50,7 @@ func (s *Store) BalanceInput(ctx context.Context, region string, now time.Time) 
 
 // BalanceMaxChange returns the region's limit on a proposal's change of
 // places, ok false when it has not set one.
-func (s *Store) BalanceMaxChange(ctx context.Context, region string) (float64, bool, error) {
+func (s *Balance) BalanceMaxChange(ctx context.Context, region string) (float64, bool, error) {
 	var x float64
 	err := s.read.QueryRowContext(ctx, `SELECT max_change FROM balance_setting WHERE region_code = $1`, region).Scan(&x)
 	if err == sql.ErrNoRows {
@@ -60,13 +60,13 @@ func (s *Store) BalanceMaxChange(ctx context.Context, region string) (float64, b
 }
 
 // SetBalanceMaxChange stores the region's limit.
-func (s *Store) SetBalanceMaxChange(ctx context.Context, region string, share float64, at time.Time) error {
+func (s *Balance) SetBalanceMaxChange(ctx context.Context, region string, share float64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO balance_setting (region_code, max_change, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (region_code) DO UPDATE SET max_change = excluded.max_change, updated_at = excluded.updated_at`, region, share, tsArg(at))
 	return err
 }
 
-func (s *Store) balanceSpecialties(ctx context.Context, _ string, _ time.Time, in *balance.Input) error {
+func (s *Balance) balanceSpecialties(ctx context.Context, _ string, _ time.Time, in *balance.Input) error {
 	return eachRow(ctx, s.read, `SELECT code, name, level, group_code, group_name FROM specialty`, nil, func(r *sql.Rows) error {
 		var sp balance.Specialty
 		var level string
@@ -79,7 +79,7 @@ func (s *Store) balanceSpecialties(ctx context.Context, _ string, _ time.Time, i
 	})
 }
 
-func (s *Store) balanceOrgs(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
+func (s *Balance) balanceOrgs(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
 	return eachRow(ctx, s.read, `SELECT id, COALESCE(NULLIF(short_name, ''), name) FROM organisation WHERE region_code = $1 AND kind IN ('college', 'university')`,
 		args{region}, func(r *sql.Rows) error {
 			var id int64
@@ -94,7 +94,7 @@ func (s *Store) balanceOrgs(ctx context.Context, region string, _ time.Time, in 
 // for professional education and no experience — by month of publication. A vacancy counts once, in the group of its
 // strongest link (a link by title or occupation before one by sphere, then
 // by score); its municipality is its employer's, found by ИНН.
-func (s *Store) balanceVacancies(ctx context.Context, region string, now time.Time, in *balance.Input) error {
+func (s *Balance) balanceVacancies(ctx context.Context, region string, now time.Time, in *balance.Input) error {
 	since := time.Date(now.Year()-historyYears, now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	q := `SELECT ` + s.monthOf("v.created_at") + `, k.group_code, CASE WHEN v.education = 'higher' THEN 'higher' ELSE 'spo' END,
 		COALESCE(e.municipality_id, 0), count(*), sum(v.work_places)
@@ -123,7 +123,7 @@ func (s *Store) balanceVacancies(ctx context.Context, region string, now time.Ti
 
 // balanceStudents counts today's students by course and the graduates of
 // the last three years.
-func (s *Store) balanceStudents(ctx context.Context, region string, now time.Time, in *balance.Input) error {
+func (s *Balance) balanceStudents(ctx context.Context, region string, now time.Time, in *balance.Input) error {
 	err := eachRow(ctx, s.read, `SELECT org_id, specialty_code, course, graduation_year, count(*) FROM learner
 		WHERE region_code = $1 AND status = 'student' AND specialty_code IS NOT NULL AND course > 0
 		GROUP BY org_id, specialty_code, course, graduation_year`, args{region}, func(r *sql.Rows) error {
@@ -147,7 +147,7 @@ func (s *Store) balanceStudents(ctx context.Context, region string, now time.Tim
 
 // balanceContracts counts the students under signed targeted-education
 // contracts by specialty and year of graduation.
-func (s *Store) balanceContracts(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
+func (s *Balance) balanceContracts(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
 	return eachRow(ctx, s.read, `SELECT t.specialty_code, l.graduation_year, count(DISTINCT a.learner_id)
 		FROM targeted_application a JOIN targeted_offer t ON t.id = a.offer_id JOIN learner l ON l.id = a.learner_id
 		WHERE a.region_code = $1 AND a.status IN ('contract_signed', 'studying') AND l.status = 'student'
@@ -159,7 +159,7 @@ func (s *Store) balanceContracts(ctx context.Context, region string, _ time.Time
 	})
 }
 
-func (s *Store) balanceCapacity(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
+func (s *Balance) balanceCapacity(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
 	return eachRow(ctx, s.read, `SELECT c.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), c.specialty_code, c.capacity, c.plan, c.updated_at
 		FROM org_capacity c JOIN organisation o ON o.id = c.org_id WHERE c.region_code = $1 ORDER BY c.org_id, c.specialty_code`, args{region},
 		func(r *sql.Rows) error {
@@ -170,13 +170,13 @@ func (s *Store) balanceCapacity(ctx context.Context, region string, _ time.Time,
 		})
 }
 
-func (s *Store) balanceNeeds(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
+func (s *Balance) balanceNeeds(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
 	list, err := s.needs(ctx, `n.region_code = $1`, args{region})
 	in.Needs = list
 	return err
 }
 
-func (s *Store) balanceAges(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
+func (s *Balance) balanceAges(ctx context.Context, region string, _ time.Time, in *balance.Input) error {
 	return eachRow(ctx, s.read, `SELECT group_code, level, band, year, employed, updated_at FROM employment_age WHERE region_code = $1
 		ORDER BY group_code, level, band`, args{region}, func(r *sql.Rows) error {
 		var a balance.Age
@@ -193,7 +193,7 @@ func (s *Store) balanceAges(ctx context.Context, region string, _ time.Time, in 
 const needCols = `n.id, n.region_code, n.employer_id, e.name, n.specialty_code, sp.name, n.base_year, n.horizon, n.persons, n.note, n.source,
 	COALESCE(n.created_by, 0), n.updated_at`
 
-func (s *Store) needs(ctx context.Context, cond string, a args) ([]balance.Need, error) {
+func (s *Balance) needs(ctx context.Context, cond string, a args) ([]balance.Need, error) {
 	var out []balance.Need
 	err := eachRow(ctx, s.read, `SELECT `+needCols+` FROM employer_need n JOIN organisation e ON e.id = n.employer_id
 		JOIN specialty sp ON sp.code = n.specialty_code WHERE `+cond+` ORDER BY e.name, n.specialty_code, n.base_year DESC, n.horizon`, a,
@@ -221,7 +221,7 @@ func needScope(sc auth.Scope, a *args) string {
 }
 
 // Needs lists the declared needs the scope sees.
-func (s *Store) Needs(ctx context.Context, sc auth.Scope, f balance.NeedFilter) ([]balance.Need, error) {
+func (s *Balance) Needs(ctx context.Context, sc auth.Scope, f balance.NeedFilter) ([]balance.Need, error) {
 	var a args
 	cond := needScope(sc, &a)
 	if f.EmployerID != 0 {
@@ -241,7 +241,7 @@ func (s *Store) Needs(ctx context.Context, sc auth.Scope, f balance.NeedFilter) 
 // employer, specialty, year of declaring and horizon is replaced. Every
 // employer must be an employer of the scope's region, and an employer's
 // scope may write only its own.
-func (s *Store) SaveNeeds(ctx context.Context, sc auth.Scope, needs []balance.Need) error {
+func (s *Balance) SaveNeeds(ctx context.Context, sc auth.Scope, needs []balance.Need) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		checked := map[int64]bool{}
 		for i := range needs {
@@ -283,7 +283,7 @@ func checkOrg(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64, kinds, w
 }
 
 // DeleteNeed removes a declared need the scope may change.
-func (s *Store) DeleteNeed(ctx context.Context, sc auth.Scope, id int64) error {
+func (s *Balance) DeleteNeed(ctx context.Context, sc auth.Scope, id int64) error {
 	a := args{id}
 	res, err := s.write.ExecContext(ctx, `DELETE FROM employer_need AS n WHERE n.id = $1 AND `+needScope(sc, &a), a...)
 	if err != nil {
@@ -296,7 +296,7 @@ func (s *Store) DeleteNeed(ctx context.Context, sc auth.Scope, id int64) error {
 }
 
 // EmployersByINN finds the region's organisations by ИНН.
-func (s *Store) EmployersByINN(ctx context.Context, region string, inns []string) (map[string]balance.Org, error) {
+func (s *Balance) EmployersByINN(ctx context.Context, region string, inns []string) (map[string]balance.Org, error) {
 	out := map[string]balance.Org{}
 	for start := 0; start < len(inns); start += 500 {
 		a := args{region}
@@ -325,7 +325,7 @@ func (s *Store) EmployersByINN(ctx context.Context, region string, inns []string
 
 // SaveCapacities writes capacities and plans of admission in one
 // transaction, replacing those of the same programme.
-func (s *Store) SaveCapacities(ctx context.Context, sc auth.Scope, cs []balance.Capacity) error {
+func (s *Balance) SaveCapacities(ctx context.Context, sc auth.Scope, cs []balance.Capacity) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		checked := map[int64]bool{}
 		for _, c := range cs {
@@ -347,7 +347,7 @@ func (s *Store) SaveCapacities(ctx context.Context, sc auth.Scope, cs []balance.
 
 // SaveAges writes the age structure of the employed, replacing the rows of
 // the same group, level and band.
-func (s *Store) SaveAges(ctx context.Context, region string, ages []balance.Age) error {
+func (s *Balance) SaveAges(ctx context.Context, region string, ages []balance.Age) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		return saveAges(ctx, tx, region, ages)
 	})
@@ -370,7 +370,7 @@ type scenarioChanges struct {
 	Needs      []balance.NeedChange      `json:"needs"`
 }
 
-func (s *Store) scenarios(ctx context.Context, cond string, a args) ([]balance.Scenario, error) {
+func (s *Balance) scenarios(ctx context.Context, cond string, a args) ([]balance.Scenario, error) {
 	var out []balance.Scenario
 	err := eachRow(ctx, s.read, `SELECT id, region_code, name, changes, COALESCE(created_by, 0), created_at, updated_at FROM balance_scenario WHERE `+cond+
 		` ORDER BY id DESC`, a, func(r *sql.Rows) error {
@@ -394,12 +394,12 @@ func (s *Store) scenarios(ctx context.Context, cond string, a args) ([]balance.S
 }
 
 // Scenarios lists the region's scenarios, newest first.
-func (s *Store) Scenarios(ctx context.Context, region string) ([]balance.Scenario, error) {
+func (s *Balance) Scenarios(ctx context.Context, region string) ([]balance.Scenario, error) {
 	return s.scenarios(ctx, `region_code = $1`, args{region})
 }
 
 // Scenario returns a scenario of the region.
-func (s *Store) Scenario(ctx context.Context, region string, id int64) (balance.Scenario, error) {
+func (s *Balance) Scenario(ctx context.Context, region string, id int64) (balance.Scenario, error) {
 	list, err := s.scenarios(ctx, `region_code = $1 AND id = $2`, args{region, id})
 	if err != nil {
 		return balance.Scenario{}, err
@@ -411,7 +411,7 @@ func (s *Store) Scenario(ctx context.Context, region string, id int64) (balance.
 }
 
 // SaveScenario inserts a scenario (ID zero) or replaces its name and changes.
-func (s *Store) SaveScenario(ctx context.Context, x *balance.Scenario) error {
+func (s *Balance) SaveScenario(ctx context.Context, x *balance.Scenario) error {
 	data, err := json.Marshal(scenarioChanges{Admissions: x.Admissions, Needs: x.Needs})
 	if err != nil {
 		return err
@@ -436,7 +436,7 @@ func (s *Store) SaveScenario(ctx context.Context, x *balance.Scenario) error {
 }
 
 // DeleteScenario removes a scenario of the region.
-func (s *Store) DeleteScenario(ctx context.Context, region string, id int64) error {
+func (s *Balance) DeleteScenario(ctx context.Context, region string, id int64) error {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM balance_scenario WHERE id = $1 AND region_code = $2`, id, region)
 	if err != nil {
 		return fmt.Errorf("store: delete scenario: %w", err)

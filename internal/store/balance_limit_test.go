@@ -17,7 +17,7 @@ func TestBalanceMaxChange(t *testing.T) {
 		ctx := context.Background()
 		seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := balance.NewService(s, func() time.Time { return now })
+		svc := balance.NewService(s.Balance, func() time.Time { return now })
 		region := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
 		if share, err := svc.MaxChange(ctx, region); err != nil || share != balance.DefaultMaxChange {
 			t.Fatalf("default: %v %v", share, err)
@@ -28,7 +28,7 @@ func TestBalanceMaxChange(t *testing.T) {
 		if err := svc.SetMaxChange(ctx, region, 0.35); err != nil {
 			t.Fatal(err)
 		}
-		in, err := s.BalanceInput(ctx, "41", now)
+		in, err := s.Balance.BalanceInput(ctx, "41", now)
 		if err != nil || in.MaxChange != 0.35 {
 			t.Fatalf("input's limit %v, %v", in.MaxChange, err)
 		}

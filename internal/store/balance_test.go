@@ -27,7 +27,7 @@ func TestBalance(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		in, err := s.BalanceInput(ctx, "41", now)
+		in, err := s.Balance.BalanceInput(ctx, "41", now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func TestBalance(t *testing.T) {
 				len(months), len(in.Enrolment), len(in.Graduated), len(in.Capacity), len(in.Needs), len(in.Ages))
 		}
 
-		svc := balance.NewService(s, func() time.Time { return now })
+		svc := balance.NewService(s.Balance, func() time.Time { return now })
 		region := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
 		res, err := svc.Balance(ctx, region, 0)
 		if err != nil {
@@ -68,7 +68,7 @@ func TestBalance(t *testing.T) {
 		}
 
 		// An employer sees and changes its own needs only.
-		employers, _, err := s.Organisations(ctx, org.Filter{Kind: org.Employer, Limit: 2})
+		employers, _, err := s.Orgs.Organisations(ctx, org.Filter{Kind: org.Employer, Limit: 2})
 		if err != nil || len(employers) < 2 {
 			t.Fatal(employers, err)
 		}

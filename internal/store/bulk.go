@@ -17,7 +17,7 @@ import (
 // with their IDs already set (see NextID); multi-row INSERTs keep the round
 // trips few on both engines.
 type Loader struct {
-	s    *Store
+	s    *db
 	ctx  context.Context
 	tx   *sql.Tx
 	conn *sql.Conn // the transaction's connection, for COPY on PostgreSQL; nil outside Load
@@ -52,7 +52,7 @@ func (s *Store) Load(ctx context.Context, fn func(*Loader) error) error {
 	return nil
 }
 
-func (s *Store) load(ctx context.Context, fn func(*Loader) error) error {
+func (s *db) load(ctx context.Context, fn func(*Loader) error) error {
 	if s.engine == SQLite {
 		// Index pages of a large load are touched in no order: a bigger page
 		// cache for the writer while it loads saves most of the re-reads.

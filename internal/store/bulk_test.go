@@ -87,7 +87,7 @@ func TestLoaderDefersIndexes(t *testing.T) {
 			t.Errorf("indexes after a failed load %v, want %v", got, want)
 		}
 		sys := auth.SystemScope("41")
-		if _, total, err := s.Learners(ctx, sys, learner.Filter{Limit: 1}); err != nil || total != 4 {
+		if _, total, err := s.Learners.Learners(ctx, sys, learner.Filter{Limit: 1}); err != nil || total != 4 {
 			t.Errorf("learners after a failed load: %d, %v", total, err)
 		}
 		if err := load(false); err != nil {
@@ -96,7 +96,7 @@ func TestLoaderDefersIndexes(t *testing.T) {
 		if got := learnerIndexes(t, s); !slices.Equal(got, want) {
 			t.Errorf("indexes after the load %v, want %v", got, want)
 		}
-		list, total, err := s.Learners(ctx, sys, learner.Filter{OrgID: f.college.ID, Query: "тестов имя2500", Limit: 5})
+		list, total, err := s.Learners.Learners(ctx, sys, learner.Filter{OrgID: f.college.ID, Query: "тестов имя2500", Limit: 5})
 		if err != nil || total != 1 || len(list) != 1 || list[0].ExternalID != "Т-002500" {
 			t.Errorf("search after the load: %d %+v, %v", total, list, err)
 		}

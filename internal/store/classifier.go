@@ -50,7 +50,7 @@ func (s *Store) SeedClassifiers(ctx context.Context, b *classifier.Builtin) erro
 }
 
 // Region returns a federal subject by its two-digit code.
-func (s *Store) Region(ctx context.Context, code string) (classifier.Region, error) {
+func (s *Classifier) Region(ctx context.Context, code string) (classifier.Region, error) {
 	var r classifier.Region
 	err := s.read.QueryRowContext(ctx, `SELECT code, kladr_code, name, federal FROM region WHERE code = $1`, code).
 		Scan(&r.Code, &r.KladrCode, &r.Name, &r.Federal)
@@ -58,7 +58,7 @@ func (s *Store) Region(ctx context.Context, code string) (classifier.Region, err
 }
 
 // Regions returns every federal subject.
-func (s *Store) Regions(ctx context.Context) ([]classifier.Region, error) {
+func (s *Classifier) Regions(ctx context.Context) ([]classifier.Region, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT code, kladr_code, name, federal FROM region ORDER BY code`)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (s *Store) CreateMunicipality(ctx context.Context, m *classifier.Municipali
 }
 
 // Municipalities returns the municipalities of a region by name.
-func (s *Store) Municipalities(ctx context.Context, regionCode string) ([]classifier.Municipality, error) {
+func (s *Classifier) Municipalities(ctx context.Context, regionCode string) ([]classifier.Municipality, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, region_code, name, kind, lat, lon FROM municipality WHERE region_code = $1 ORDER BY name`, regionCode)
 	if err != nil {
 		return nil, err
@@ -115,14 +115,14 @@ func scanSpecialty(sc interface{ Scan(...any) error }, sp *classifier.Specialty)
 }
 
 // Specialty returns one ОКСО specialty.
-func (s *Store) Specialty(ctx context.Context, code string) (classifier.Specialty, error) {
+func (s *Classifier) Specialty(ctx context.Context, code string) (classifier.Specialty, error) {
 	var sp classifier.Specialty
 	err := scanSpecialty(s.read.QueryRowContext(ctx, `SELECT `+specialtyCols+` FROM specialty WHERE code = $1`, code), &sp)
 	return sp, notFound(err, fmt.Sprintf("специальность с кодом «%s» не найдена в справочнике ОКСО", code))
 }
 
 // Specialties returns the specialties of a level, or all when level is empty.
-func (s *Store) Specialties(ctx context.Context, level string) ([]classifier.Specialty, error) {
+func (s *Classifier) Specialties(ctx context.Context, level string) ([]classifier.Specialty, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+specialtyCols+` FROM specialty WHERE $1 = '' OR level = $1 ORDER BY code`, level)
 	if err != nil {
 		return nil, err

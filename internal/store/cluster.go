@@ -41,7 +41,7 @@ func clusterScope(sc auth.Scope, a *args) string {
 // its colleges, employers, programmes, money and equipment, in one
 // transaction. The base and member organisations must be colleges of the
 // region, the anchor ones its employers.
-func (s *Store) SaveCluster(ctx context.Context, c *cluster.Cluster) error {
+func (s *Clusters) SaveCluster(ctx context.Context, c *cluster.Cluster) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkClusterOrgs(ctx, tx, c); err != nil {
 			return err
@@ -164,7 +164,7 @@ const clusterCols = `c.id, c.region_code, c.name, c.industry, c.kind, c.year, c.
 const clusterFrom = ` FROM cluster c JOIN organisation b ON b.id = c.base_org_id`
 
 // Cluster returns a cluster the caller sees with all its parts.
-func (s *Store) Cluster(ctx context.Context, sc auth.Scope, id int64) (cluster.Cluster, error) {
+func (s *Clusters) Cluster(ctx context.Context, sc auth.Scope, id int64) (cluster.Cluster, error) {
 	var a args
 	list, err := clustersWhere(ctx, s.read, `c.id = `+a.add(id)+` AND `+clusterScope(sc, &a), a)
 	if err != nil {
@@ -177,7 +177,7 @@ func (s *Store) Cluster(ctx context.Context, sc auth.Scope, id int64) (cluster.C
 }
 
 // Clusters lists the clusters the caller sees, by name, with all their parts.
-func (s *Store) Clusters(ctx context.Context, sc auth.Scope, f cluster.Filter) ([]cluster.Cluster, error) {
+func (s *Clusters) Clusters(ctx context.Context, sc auth.Scope, f cluster.Filter) ([]cluster.Cluster, error) {
 	var a args
 	where := clusterScope(sc, &a)
 	if f.Industry != "" {
@@ -300,7 +300,7 @@ func clusterOrgs(ctx context.Context, db querier, cs []cluster.Cluster, index ma
 // programmes on 1 October of the year, counted by person (distinct learners,
 // however many stages they have); graduates are the year's graduates of the
 // colleges in the programmes.
-func (s *Store) ClusterCounts(ctx context.Context, c cluster.Cluster, year int) (cluster.Counts, error) {
+func (s *Clusters) ClusterCounts(ctx context.Context, c cluster.Cluster, year int) (cluster.Counts, error) {
 	var n cluster.Counts
 	if len(c.Specialties) == 0 {
 		return n, nil
@@ -348,7 +348,7 @@ func (s *Store) ClusterCounts(ctx context.Context, c cluster.Cluster, year int) 
 }
 
 // EnteredValues returns the values entered for a cluster's year.
-func (s *Store) EnteredValues(ctx context.Context, clusterID int64, year int) (map[cluster.Indicator]float64, error) {
+func (s *Clusters) EnteredValues(ctx context.Context, clusterID int64, year int) (map[cluster.Indicator]float64, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT indicator, value FROM cluster_value WHERE cluster_id = $1 AND year = $2`, clusterID, year)
 	if err != nil {
 		return nil, fmt.Errorf("store: cluster values: %w", err)
@@ -367,7 +367,7 @@ func (s *Store) EnteredValues(ctx context.Context, clusterID int64, year int) (m
 }
 
 // SaveValue writes an entered value, replacing the one before.
-func (s *Store) SaveValue(ctx context.Context, v cluster.EnteredValue) error {
+func (s *Clusters) SaveValue(ctx context.Context, v cluster.EnteredValue) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO cluster_value (cluster_id, year, indicator, value, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (cluster_id, year, indicator) DO UPDATE SET value = excluded.value, entered_by = excluded.entered_by, entered_at = excluded.entered_at`,
 		v.ClusterID, v.Year, v.Indicator, v.Value, nullID(v.By), tsArg(v.At))

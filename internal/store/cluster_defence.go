@@ -16,7 +16,7 @@ import (
 // the signed protocol.
 
 // SaveCriteria stores a set as the next version of its region's year.
-func (s *Store) SaveCriteria(ctx context.Context, set *cluster.Criteria) error {
+func (s *Clusters) SaveCriteria(ctx context.Context, set *cluster.Criteria) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0) + 1 FROM cluster_criteria WHERE region_code = $1 AND year = $2`,
 			set.RegionCode, set.Year).Scan(&set.Version); err != nil {
@@ -38,7 +38,7 @@ func (s *Store) SaveCriteria(ctx context.Context, set *cluster.Criteria) error {
 }
 
 // LatestCriteria returns the newest version of the region's set of a year.
-func (s *Store) LatestCriteria(ctx context.Context, region string, year int) (cluster.Criteria, error) {
+func (s *Clusters) LatestCriteria(ctx context.Context, region string, year int) (cluster.Criteria, error) {
 	var id int64
 	err := s.read.QueryRowContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC LIMIT 1`, region, year).Scan(&id)
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Store) LatestCriteria(ctx context.Context, region string, year int) (cl
 }
 
 // CriteriaVersions returns every version of the region's set of a year, newest first.
-func (s *Store) CriteriaVersions(ctx context.Context, region string, year int) ([]cluster.Criteria, error) {
+func (s *Clusters) CriteriaVersions(ctx context.Context, region string, year int) ([]cluster.Criteria, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, region, year)
 	if err != nil {
 		return nil, fmt.Errorf("store: criteria versions: %w", err)
@@ -99,7 +99,7 @@ func criteriaByID(ctx context.Context, db querier, id int64) (cluster.Criteria, 
 }
 
 // OpenDefence stores a new defence; a region holds one defence a year.
-func (s *Store) OpenDefence(ctx context.Context, d *cluster.Defence) error {
+func (s *Clusters) OpenDefence(ctx context.Context, d *cluster.Defence) error {
 	err := s.write.QueryRowContext(ctx, `INSERT INTO cluster_defence (region_code, year, criteria_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		d.RegionCode, d.Year, d.Criteria.ID, d.Status, tsArg(d.CreatedAt)).Scan(&d.ID)
 	if isUniqueViolation(err) {
@@ -112,7 +112,7 @@ func (s *Store) OpenDefence(ctx context.Context, d *cluster.Defence) error {
 }
 
 // Defence returns a defence of the region with its criteria, commission and assignments.
-func (s *Store) Defence(ctx context.Context, region string, id int64) (cluster.Defence, error) {
+func (s *Clusters) Defence(ctx context.Context, region string, id int64) (cluster.Defence, error) {
 	return defenceOf(ctx, s.read, region, id)
 }
 
@@ -160,7 +160,7 @@ func defenceOf(ctx context.Context, db querier, region string, id int64) (cluste
 }
 
 // Defences lists the region's defences, newest first.
-func (s *Store) Defences(ctx context.Context, region string) ([]cluster.Defence, error) {
+func (s *Clusters) Defences(ctx context.Context, region string) ([]cluster.Defence, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, region)
 	if err != nil {
 		return nil, fmt.Errorf("store: defences: %w", err)
@@ -187,7 +187,7 @@ func (s *Store) Defences(ctx context.Context, region string) ([]cluster.Defence,
 }
 
 // Experts lists the region's active users of role expert.
-func (s *Store) Experts(ctx context.Context, region string) ([]cluster.Expert, error) {
+func (s *Clusters) Experts(ctx context.Context, region string) ([]cluster.Expert, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, name, login FROM app_user WHERE region_code = $1 AND role = 'expert' AND NOT disabled ORDER BY name, id`, region)
 	if err != nil {
 		return nil, fmt.Errorf("store: experts: %w", err)
@@ -206,7 +206,7 @@ func (s *Store) Experts(ctx context.Context, region string) ([]cluster.Expert, e
 
 // SetCommission replaces the commission and the assignments of an open
 // defence; the members must be the region's experts and the clusters its own.
-func (s *Store) SetCommission(ctx context.Context, region string, id int64, experts []int64, as []cluster.Assignment) error {
+func (s *Clusters) SetCommission(ctx context.Context, region string, id int64, experts []int64, as []cluster.Assignment) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		d, err := defenceOf(ctx, tx, region, id)
 		if err != nil {
@@ -271,7 +271,7 @@ func (s *Store) SetCommission(ctx context.Context, region string, id int64, expe
 // SaveSheet replaces an expert's marks of a cluster after check has passed
 // the sheet with the defence as this transaction reads it, so that a
 // protocol signed a moment before is seen.
-func (s *Store) SaveSheet(ctx context.Context, region string, defenceID int64, sh cluster.Sheet, check func(cluster.Defence) error) error {
+func (s *Clusters) SaveSheet(ctx context.Context, region string, defenceID int64, sh cluster.Sheet, check func(cluster.Defence) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		d, err := defenceOf(ctx, tx, region, defenceID)
 		if err != nil {
@@ -295,7 +295,7 @@ func (s *Store) SaveSheet(ctx context.Context, region string, defenceID int64, s
 }
 
 // Marks lists every mark of a defence.
-func (s *Store) Marks(ctx context.Context, defenceID int64) ([]cluster.Mark, error) {
+func (s *Clusters) Marks(ctx context.Context, defenceID int64) ([]cluster.Mark, error) {
 	return marksOf(ctx, s.read, defenceID)
 }
 
@@ -319,7 +319,7 @@ func marksOf(ctx context.Context, db querier, defenceID int64) ([]cluster.Mark, 
 
 // SignDefence signs an open defence after check has passed it with the
 // marks this transaction reads.
-func (s *Store) SignDefence(ctx context.Context, region string, id int64, chair string, by int64, at time.Time, check func(cluster.Defence, []cluster.Mark) error) error {
+func (s *Clusters) SignDefence(ctx context.Context, region string, id int64, chair string, by int64, at time.Time, check func(cluster.Defence, []cluster.Mark) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		d, err := defenceOf(ctx, tx, region, id)
 		if err != nil {

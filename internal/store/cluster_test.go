@@ -12,8 +12,6 @@ import (
 	"marshrut/internal/learner"
 )
 
-var _ cluster.Store = (*Store)(nil)
-
 func countMarks(t *testing.T, s *Store) int {
 	t.Helper()
 	var n int
@@ -29,7 +27,7 @@ func TestClusterDefence(t *testing.T) {
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 		sys := auth.SystemScope("41")
-		svc := cluster.NewService(s, func() time.Time { return now })
+		svc := cluster.NewService(s.Clusters, func() time.Time { return now })
 		region := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
 
 		c := cluster.Cluster{Name: "Кластер машиностроения Камчатки", Industry: "mechanical", Kind: cluster.EduIndustrial, Year: 2024,
@@ -54,12 +52,12 @@ func TestClusterDefence(t *testing.T) {
 			{LearnerID: f.student.ID, Kind: learner.StageCollege, OrgID: f.college.ID, SpecialtyCode: "15.02.08", Start: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC)},
 			{LearnerID: f.student.ID, Kind: learner.StageCollege, OrgID: f.college2.ID, SpecialtyCode: "15.02.08", Start: time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)},
 		} {
-			if err := s.AddStage(ctx, sys, &st); err != nil {
+			if err := s.Learners.AddStage(ctx, sys, &st); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// The 2025 graduate works at the anchor employer.
-		if err := s.AddOutcome(ctx, sys, &learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID,
+		if err := s.Learners.AddOutcome(ctx, sys, &learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID,
 			Start: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC), Source: "college"}); err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +108,7 @@ func TestClusterDefence(t *testing.T) {
 		if err := svc.SaveCriteria(ctx, region, &set); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Text(err), "сумма весов критериев 105 не равна общему числу баллов 100") {
 			t.Errorf("weights of 105: %v", err)
 		}
-		if _, err := s.LatestCriteria(ctx, "41", 2026); !apperr.Is(err, apperr.NotFound) {
+		if _, err := s.Clusters.LatestCriteria(ctx, "41", 2026); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("refused criteria were stored: %v", err)
 		}
 		if _, err := svc.OpenDefence(ctx, region, 2026); !apperr.Is(err, apperr.Invalid) {
@@ -130,7 +128,7 @@ func TestClusterDefence(t *testing.T) {
 		var experts []auth.User
 		for _, login := range []string{"expert1", "expert2"} {
 			u := auth.User{Login: login, Name: "Эксперт " + login, Role: auth.Expert, RegionCode: "41"}
-			if err := s.CreateUser(ctx, &u, "x"); err != nil {
+			if err := s.Auth.CreateUser(ctx, &u, "x"); err != nil {
 				t.Fatal(err)
 			}
 			experts = append(experts, u)
@@ -206,7 +204,7 @@ func TestClusterDefence(t *testing.T) {
 		if err := svc.Score(ctx, ex1, d.ID, sheet(2)); !apperr.Is(err, apperr.Conflict) || !strings.Contains(apperr.Text(err), "подписан") {
 			t.Errorf("a change after signing: %v", err)
 		}
-		marks, _ := s.Marks(ctx, d.ID)
+		marks, _ := s.Clusters.Marks(ctx, d.ID)
 		for _, m := range marks {
 			if m.Score != 8 {
 				t.Errorf("mark %+v changed after signing", m)

@@ -23,12 +23,12 @@ func TestProgrammeEditHistory(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := measures.NewService(s, func() time.Time { return now })
+		svc := measures.NewService(s.Measures, func() time.Time { return now })
 		bg := context.Background()
 		czn := org.Organisation{RegionCode: "41", Kind: org.CZN, Name: "ЦЗН Елизовского района", MunicipalityID: f.muni2.ID}
 		czn2 := org.Organisation{RegionCode: "41", Kind: org.CZN, Name: "ЦЗН Петропавловска-Камчатского", MunicipalityID: f.muni1.ID}
 		for _, o := range []*org.Organisation{&czn, &czn2} {
-			if err := s.CreateOrganisation(bg, o); err != nil {
+			if err := s.Orgs.CreateOrganisation(bg, o); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -121,7 +121,7 @@ func TestMentorEditHistory(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := mentor.NewService(s, nil, func() time.Time { return now })
+		svc := mentor.NewService(s.Mentorship, nil, func() time.Time { return now })
 		college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college.ID, UserID: 3}
 		college2 := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college2.ID, UserID: 4}
 		empl := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID, UserID: 5}

@@ -24,7 +24,7 @@ func employmentCut(by string) (key, name, join string) {
 
 // Employment counts the employment of the graduates of the years the caller
 // sees, by organisation, specialty or municipality of residence.
-func (s *Store) Employment(ctx context.Context, sc auth.Scope, by string, years []int) ([]analytics.EmploymentRow, error) {
+func (s *Analytics) Employment(ctx context.Context, sc auth.Scope, by string, years []int) ([]analytics.EmploymentRow, error) {
 	if !sc.SeesPersons() {
 		sc = auth.SystemScope(sc.RegionCode) // counts carry no person
 	}
@@ -56,7 +56,7 @@ func (s *Store) Employment(ctx context.Context, sc auth.Scope, by string, years 
 
 // Rating computes the national rating's two indicators for the graduates of
 // a year the caller sees, by organisation or specialty.
-func (s *Store) Rating(ctx context.Context, sc auth.Scope, by string, year int) ([]analytics.RatingRow, error) {
+func (s *Analytics) Rating(ctx context.Context, sc auth.Scope, by string, year int) ([]analytics.RatingRow, error) {
 	if !sc.SeesPersons() {
 		sc = auth.SystemScope(sc.RegionCode)
 	}

@@ -23,7 +23,7 @@ func TestEmploymentAndRating(t *testing.T) {
 			if err := l.Validate(now); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.CreateLearner(ctx, sys, &l); err != nil {
+			if err := s.Learners.CreateLearner(ctx, sys, &l); err != nil {
 				t.Fatal(err)
 			}
 			return l
@@ -32,13 +32,13 @@ func TestEmploymentAndRating(t *testing.T) {
 		_ = unknown
 		add := func(o learner.Outcome) {
 			t.Helper()
-			if err := s.AddOutcome(ctx, sys, &o); err != nil {
+			if err := s.Learners.AddOutcome(ctx, sys, &o); err != nil {
 				t.Fatal(err)
 			}
 		}
 		add(learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID, Start: day(2025, 8, 1), Salary: 70000})
 		add(learner.Outcome{LearnerID: short.ID, Status: learner.Employed, EmployerName: "ИП Петров", Start: day(2025, 9, 1), End: day(2026, 3, 1)})
-		rows, err := s.Employment(ctx, sys, "org", []int{2025})
+		rows, err := s.Analytics.Employment(ctx, sys, "org", []int{2025})
 		if err != nil || len(rows) != 1 {
 			t.Fatalf("employment rows %+v, %v", rows, err)
 		}
@@ -48,7 +48,7 @@ func TestEmploymentAndRating(t *testing.T) {
 		if r.Graduates != 3 || r.Employed6 != 2 || r.Employed12 != 1 || r.Retained != 1 || r.Unknown6 != 1 || r.Unknown12 != 2 {
 			t.Errorf("employment %+v", r)
 		}
-		rating, err := s.Rating(ctx, sys, "specialty", 2025)
+		rating, err := s.Analytics.Rating(ctx, sys, "specialty", 2025)
 		if err != nil || len(rating) != 1 {
 			t.Fatalf("rating %+v, %v", rating, err)
 		}
@@ -58,7 +58,7 @@ func TestEmploymentAndRating(t *testing.T) {
 		}
 		// A college sees only its own graduates; the other college has none of 2025.
 		other := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college2.ID}
-		if rows, _ := s.Employment(ctx, other, "org", []int{2025}); len(rows) != 0 {
+		if rows, _ := s.Analytics.Employment(ctx, other, "org", []int{2025}); len(rows) != 0 {
 			t.Errorf("another college sees %+v", rows)
 		}
 	})
@@ -70,7 +70,7 @@ func TestUnknownFilter(t *testing.T) {
 		f := seed(t, s)
 		sys := auth.SystemScope("41")
 		count := func(months int) int {
-			_, n, err := s.Learners(ctx, sys, learner.Filter{Status: learner.Graduate, GraduationYear: 2025, Unknown: months, Limit: 10})
+			_, n, err := s.Learners.Learners(ctx, sys, learner.Filter{Status: learner.Graduate, GraduationYear: 2025, Unknown: months, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +81,7 @@ func TestUnknownFilter(t *testing.T) {
 		}
 		// Work found in November: unknown at three months, known at six and twelve.
 		o := learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID, Start: day(2025, 11, 1)}
-		if err := s.AddOutcome(ctx, sys, &o); err != nil {
+		if err := s.Learners.AddOutcome(ctx, sys, &o); err != nil {
 			t.Fatal(err)
 		}
 		if count(3) != 1 || count(6) != 0 || count(12) != 0 {

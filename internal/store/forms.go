@@ -17,7 +17,7 @@ import (
 
 // EmploymentBySpecialty counts the graduates of year by specialty and status
 // six months after graduation, in the region or at one organisation.
-func (s *Store) EmploymentBySpecialty(ctx context.Context, region string, year int, orgID int64) ([]report.SpecialtyOutcomes, error) {
+func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year int, orgID int64) ([]report.SpecialtyOutcomes, error) {
 	a := args{region, year}
 	q := `SELECT COALESCE(l.specialty_code, ''), COALESCE(sp.name, ''), l.outcome_6m, count(*)
 		FROM learner l LEFT JOIN specialty sp ON sp.code = l.specialty_code
@@ -48,7 +48,7 @@ func (s *Store) EmploymentBySpecialty(ctx context.Context, region string, year i
 
 // ProfminimumByGrade counts a school's pupils of grades 6–11 in a school year
 // with their reach and hours of guidance, as the catalogue's «profminimum».
-func (s *Store) ProfminimumByGrade(ctx context.Context, region string, schoolYear int, orgID int64) (string, []report.GradeHours, error) {
+func (s *Reports) ProfminimumByGrade(ctx context.Context, region string, schoolYear int, orgID int64) (string, []report.GradeHours, error) {
 	level := "basic"
 	err := s.read.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, schoolYear).Scan(&level)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -80,7 +80,7 @@ func (s *Store) ProfminimumByGrade(ctx context.Context, region string, schoolYea
 // TargetedByEmployer counts the targeted-education offers of a year and
 // their applications by employer and specialty; orgID, when not zero, keeps
 // the offers of that employer or educating organisation.
-func (s *Store) TargetedByEmployer(ctx context.Context, region string, year int, orgID int64) ([]report.TargetedRow, error) {
+func (s *Reports) TargetedByEmployer(ctx context.Context, region string, year int, orgID int64) ([]report.TargetedRow, error) {
 	a := args{region, year}
 	st := func(list ...targeted.Status) string {
 		out := "("
@@ -126,5 +126,3 @@ func (s *Store) TargetedByEmployer(ctx context.Context, region string, year int,
 	}
 	return out, rows.Err()
 }
-
-var _ report.FormStore = (*Store)(nil)

@@ -59,7 +59,7 @@ func TestSQLiteDiskFull(t *testing.T) {
 	extra := f.other
 	// One learner whose record takes more pages than are left.
 	extra.ID, extra.MiddleName = 0, strings.Repeat("Длинная", 4000)
-	checkFull("a learner", s.CreateLearner(ctx, auth.SystemScope("41"), &extra))
+	checkFull("a learner", s.Learners.CreateLearner(ctx, auth.SystemScope("41"), &extra))
 
 	after, err := s.Checksums(ctx)
 	if err != nil {
@@ -77,7 +77,7 @@ func TestSQLiteDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	extra.ID, extra.MiddleName = 0, "Новая"
-	if err := s.CreateLearner(ctx, auth.SystemScope("41"), &extra); err != nil {
+	if err := s.Learners.CreateLearner(ctx, auth.SystemScope("41"), &extra); err != nil {
 		t.Errorf("a write after room was made: %v", err)
 	}
 }

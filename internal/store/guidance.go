@@ -32,7 +32,7 @@ func scanEvent(r interface{ Scan(...any) error }, e *guidance.Event) error {
 
 // CreateEvent stores a new guidance event. Its organiser must be a school,
 // college, university, employer or employment centre of the event's region.
-func (s *Store) CreateEvent(ctx context.Context, e *guidance.Event) error {
+func (s *Guidance) CreateEvent(ctx context.Context, e *guidance.Event) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkEventRefs(ctx, tx, e); err != nil {
 			return err
@@ -86,7 +86,7 @@ func lockEvent(ctx context.Context, tx *sql.Tx, id int64) error {
 // as it is there is given to check, which may refuse the edit; the changed
 // fields are kept in the edit history, and the coverage of the event's
 // participants follows a new day, hours or ticket.
-func (s *Store) UpdateEvent(ctx context.Context, e *guidance.Event, check func(before guidance.Event) error) error {
+func (s *Guidance) UpdateEvent(ctx context.Context, e *guidance.Event, check func(before guidance.Event) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := lockEvent(ctx, tx, e.ID); err != nil {
 			return err
@@ -130,14 +130,14 @@ func (s *Store) UpdateEvent(ctx context.Context, e *guidance.Event, check func(b
 }
 
 // Event returns one event of the region.
-func (s *Store) Event(ctx context.Context, region string, id int64) (guidance.Event, error) {
+func (s *Guidance) Event(ctx context.Context, region string, id int64) (guidance.Event, error) {
 	var e guidance.Event
 	err := scanEvent(s.read.QueryRowContext(ctx, `SELECT `+eventCols+eventFrom+` WHERE e.id = $1 AND e.region_code = $2`, id, region), &e)
 	return e, notFound(err, "мероприятие не найдено")
 }
 
 // Events returns a page of the region's events, newest first, and their total.
-func (s *Store) Events(ctx context.Context, region string, f guidance.EventFilter) ([]guidance.Event, int, error) {
+func (s *Guidance) Events(ctx context.Context, region string, f guidance.EventFilter) ([]guidance.Event, int, error) {
 	var a args
 	where := `e.region_code = ` + a.add(region)
 	if f.Year != 0 {
@@ -181,7 +181,7 @@ func (s *Store) Events(ctx context.Context, region string, f guidance.EventFilte
 
 // Book reserves seats of a bookable event for a school of the region; a
 // second booking by the same school replaces the first.
-func (s *Store) Book(ctx context.Context, region string, eventID, schoolID int64, seats int) error {
+func (s *Guidance) Book(ctx context.Context, region string, eventID, schoolID int64, seats int) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := lockEvent(ctx, tx, eventID); err != nil {
 			return err
@@ -213,7 +213,7 @@ func (s *Store) Book(ctx context.Context, region string, eventID, schoolID int64
 }
 
 // Bookings lists the schools that booked an event.
-func (s *Store) Bookings(ctx context.Context, eventID int64) ([]guidance.Booking, error) {
+func (s *Guidance) Bookings(ctx context.Context, eventID int64) ([]guidance.Booking, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT b.school_id, COALESCE(NULLIF(o.short_name, ''), o.name), b.seats,
 		(SELECT count(*) FROM guidance_participation p JOIN learner l ON l.id = p.learner_id WHERE p.event_id = b.event_id AND l.org_id = b.school_id)
 		FROM guidance_booking b JOIN organisation o ON o.id = b.school_id WHERE b.event_id = $1 ORDER BY o.search_name`, eventID)
@@ -237,7 +237,7 @@ func (s *Store) Bookings(ctx context.Context, eventID int64) ([]guidance.Booking
 // grade the event admits; a school records its own pupils, and on another
 // organiser's bookable event only after booking places, within them.
 // Pupils already recorded are left as they are. It returns how many were added.
-func (s *Store) AddParticipants(ctx context.Context, sc auth.Scope, eventID int64, ids []int64) (int, error) {
+func (s *Guidance) AddParticipants(ctx context.Context, sc auth.Scope, eventID int64, ids []int64) (int, error) {
 	if !sc.SeesPersons() {
 		return 0, apperr.New(apperr.Forbidden, "недостаточно прав")
 	}
@@ -320,7 +320,7 @@ func (s *Store) AddParticipants(ctx context.Context, sc auth.Scope, eventID int6
 }
 
 // RemoveParticipant takes a pupil off an event's list.
-func (s *Store) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID, learnerID int64) error {
+func (s *Guidance) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID, learnerID int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := scopedLearner(ctx, tx, sc, learnerID); err != nil {
 			return err
@@ -339,7 +339,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID, l
 }
 
 // Participants lists the pupils of an event the caller sees.
-func (s *Store) Participants(ctx context.Context, sc auth.Scope, eventID int64) ([]guidance.Pupil, error) {
+func (s *Guidance) Participants(ctx context.Context, sc auth.Scope, eventID int64) ([]guidance.Pupil, error) {
 	var a args
 	q := `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.grade, l.study_group, l.org_id
 		FROM guidance_participation p JOIN learner l ON l.id = p.learner_id
@@ -363,7 +363,7 @@ func (s *Store) Participants(ctx context.Context, sc auth.Scope, eventID int64) 
 
 // Inform records informing about targeted education, all records or none;
 // every learner must be a pupil within the caller's scope.
-func (s *Store) Inform(ctx context.Context, sc auth.Scope, recs []guidance.Informing) error {
+func (s *Guidance) Inform(ctx context.Context, sc auth.Scope, recs []guidance.Informing) error {
 	if !sc.SeesPersons() {
 		return apperr.New(apperr.Forbidden, "недостаточно прав")
 	}
@@ -406,7 +406,7 @@ func (s *Store) Inform(ctx context.Context, sc auth.Scope, recs []guidance.Infor
 }
 
 // Informings lists a learner's informing records, newest first.
-func (s *Store) Informings(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Informing, error) {
+func (s *Guidance) Informings(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Informing, error) {
 	var a args
 	rows, err := s.read.QueryContext(ctx, `SELECT i.id, i.region_code, i.learner_id, i.org_id, i.informed_on, i.method, i.note
 		FROM targeted_informing i JOIN learner l ON l.id = i.learner_id WHERE i.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
@@ -427,7 +427,7 @@ func (s *Store) Informings(ctx context.Context, sc auth.Scope, learnerID int64) 
 }
 
 // LearnerEvents lists the events a learner took part in, newest first.
-func (s *Store) LearnerEvents(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Event, error) {
+func (s *Guidance) LearnerEvents(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Event, error) {
 	var a args
 	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+eventFrom+` JOIN guidance_participation gp ON gp.event_id = e.id
 		JOIN learner l ON l.id = gp.learner_id WHERE gp.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
@@ -448,7 +448,7 @@ func (s *Store) LearnerEvents(ctx context.Context, sc auth.Scope, learnerID int6
 }
 
 // SetLevel records the профминимум level a school chose for a school year.
-func (s *Store) SetLevel(ctx context.Context, region string, orgID int64, year guidance.SchoolYear, level guidance.Level) error {
+func (s *Guidance) SetLevel(ctx context.Context, region string, orgID int64, year guidance.SchoolYear, level guidance.Level) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var kind org.Kind
 		if err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, orgID, region).Scan(&kind); err != nil || kind != org.School {
@@ -461,7 +461,7 @@ func (s *Store) SetLevel(ctx context.Context, region string, orgID int64, year g
 }
 
 // Level returns the level a school chose for a year; базовый when it chose none.
-func (s *Store) Level(ctx context.Context, orgID int64, year guidance.SchoolYear) (guidance.Level, bool, error) {
+func (s *Guidance) Level(ctx context.Context, orgID int64, year guidance.SchoolYear) (guidance.Level, bool, error) {
 	var l guidance.Level
 	err := s.read.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, int(year)).Scan(&l)
 	if err == sql.ErrNoRows {
@@ -583,7 +583,7 @@ func (s *Store) RebuildReach(ctx context.Context, region string) error {
 }
 
 // SaveDiagnostic stores a ДДО result of a learner the caller sees.
-func (s *Store) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidance.Diagnostic) error {
+func (s *Guidance) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidance.Diagnostic) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := scopedLearner(ctx, tx, sc, d.LearnerID); err != nil {
 			return err
@@ -597,7 +597,7 @@ func (s *Store) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidance.D
 }
 
 // Diagnostics lists a learner's ДДО results, newest first.
-func (s *Store) Diagnostics(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Diagnostic, error) {
+func (s *Guidance) Diagnostics(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Diagnostic, error) {
 	var a args
 	rows, err := s.read.QueryContext(ctx, `SELECT d.id, d.learner_id, d.taken_on, d.answers, d.source FROM ddo_result d
 		JOIN learner l ON l.id = d.learner_id WHERE d.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+

@@ -29,7 +29,7 @@ const levelHours = `CASE pl.level WHEN 'main' THEN 60 WHEN 'advanced' THEN 80 EL
 // Coverage counts the pupils reached by guidance and informed about targeted
 // education in a school year, by school or by municipality (of the school),
 // and the total over all the caller sees.
-func (s *Store) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
+func (s *Guidance) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
 	var a args
 	y := a.add(int(year))
 	key, name, join := `l.org_id`, `COALESCE(NULLIF(o.short_name, ''), o.name)`, `JOIN organisation o ON o.id = l.org_id`
@@ -72,7 +72,7 @@ func (s *Store) Coverage(ctx context.Context, sc auth.Scope, year guidance.Schoo
 
 // Trend counts, for each month of the school year up to now, the pupils
 // reached and informed by its end.
-func (s *Store) Trend(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, now time.Time) ([]guidance.MonthPoint, error) {
+func (s *Guidance) Trend(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, now time.Time) ([]guidance.MonthPoint, error) {
 	months := year.Months(now)
 	out := make([]guidance.MonthPoint, len(months))
 	for i, m := range months {
@@ -118,7 +118,7 @@ func (s *Store) Trend(ctx context.Context, sc auth.Scope, year guidance.SchoolYe
 // Pupils returns a page of pupils of grades 6–11 the caller sees with their
 // guidance in a school year, and the total: the lists of pupils not yet
 // reached or not yet informed, and a class's hours against its level.
-func (s *Store) Pupils(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, f guidance.PupilFilter) ([]guidance.Pupil, int, error) {
+func (s *Guidance) Pupils(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, f guidance.PupilFilter) ([]guidance.Pupil, int, error) {
 	if !sc.SeesPersons() {
 		return nil, 0, apperr.New(apperr.Forbidden, "списки обучающихся вам недоступны")
 	}
@@ -172,7 +172,7 @@ func (s *Store) Pupils(ctx context.Context, sc auth.Scope, year guidance.SchoolY
 }
 
 // Classes lists the classes of a school's pupils of grades 6–11 with their sizes.
-func (s *Store) Classes(ctx context.Context, sc auth.Scope, orgID int64) ([]guidance.Class, error) {
+func (s *Guidance) Classes(ctx context.Context, sc auth.Scope, orgID int64) ([]guidance.Class, error) {
 	var a args
 	rows, err := s.read.QueryContext(ctx, `SELECT l.grade, l.study_group, count(*) FROM learner l WHERE l.org_id = `+a.add(orgID)+
 		` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND `+learnerScope(sc, "l", &a)+` GROUP BY l.grade, l.study_group ORDER BY l.grade, l.study_group`, a...)

@@ -24,7 +24,7 @@ func TestEventEditHistory(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := guidance.NewService(s, func() time.Time { return now })
+		svc := guidance.NewService(s.Guidance, func() time.Time { return now })
 		empl := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID, UserID: 7}
 		ctx := auth.WithCaller(context.Background(), auth.User{ID: 7, Login: "hr.kamgeo"}, empl)
 		day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -41,7 +41,7 @@ func TestEventEditHistory(t *testing.T) {
 		// Two pupils of the school took part in the past event.
 		p8 := learner.Learner{RegionCode: "41", LastName: "Восьмов", FirstName: "Иван", Sex: "м", BirthDate: day(2012, 2, 1),
 			Status: learner.Pupil, OrgID: f.school.ID, MunicipalityID: f.muni1.ID, Grade: 8, Group: "8А"}
-		if err := s.CreateLearner(ctx, auth.SystemScope("41"), &p8); err != nil {
+		if err := s.Learners.CreateLearner(ctx, auth.SystemScope("41"), &p8); err != nil {
 			t.Fatal(err)
 		}
 		school := auth.Scope{Role: auth.School, RegionCode: "41", OrgID: f.school.ID, UserID: 3}
@@ -96,7 +96,7 @@ func TestEventEditHistory(t *testing.T) {
 				t.Errorf("%s: %v, want refused on %s with «%s»", r.name, err, r.field, r.words)
 			}
 		}
-		if got, err := s.Event(ctx, "41", past.ID); err != nil || !got.HeldOn.Equal(past.HeldOn) || got.Place != past.Place || got.Capacity != 10 || got.Bookable {
+		if got, err := s.Guidance.Event(ctx, "41", past.ID); err != nil || !got.HeldOn.Equal(past.HeldOn) || got.Place != past.Place || got.Capacity != 10 || got.Bookable {
 			t.Errorf("a refused edit changed the event: %+v, %v", got, err)
 		}
 		if h, _ := svc.EventHistory(ctx, empl, past.ID); len(h) != 0 {
@@ -108,7 +108,7 @@ func TestEventEditHistory(t *testing.T) {
 		if err := svc.UpdateEvent(ctx, empl, &fix); err != nil {
 			t.Fatal(err)
 		}
-		pupils, _, err := s.Pupils(ctx, school, guidance.YearOf(now), guidance.PupilFilter{Grade: 8, Limit: 10})
+		pupils, _, err := s.Guidance.Pupils(ctx, school, guidance.YearOf(now), guidance.PupilFilter{Grade: 8, Limit: 10})
 		if err != nil || len(pupils) != 1 || pupils[0].Hours != 6 {
 			t.Errorf("the pupil's hours after the edit: %+v, %v; want 6", pupils, err)
 		}

@@ -21,7 +21,7 @@ func TestGuidanceCoverage(t *testing.T) {
 		f := seed(t, s)
 		sys := auth.SystemScope("41")
 		school2 := org.Organisation{RegionCode: "41", Kind: org.School, Name: "МБОУ «Средняя школа № 2»", MunicipalityID: f.muni2.ID}
-		if err := s.CreateOrganisation(ctx, &school2); err != nil {
+		if err := s.Orgs.CreateOrganisation(ctx, &school2); err != nil {
 			t.Fatal(err)
 		}
 		now := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
@@ -32,7 +32,7 @@ func TestGuidanceCoverage(t *testing.T) {
 			if err := l.Validate(now); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.CreateLearner(ctx, sys, &l); err != nil {
+			if err := s.Learners.CreateLearner(ctx, sys, &l); err != nil {
 				t.Fatal(err)
 			}
 			return l
@@ -50,17 +50,17 @@ func TestGuidanceCoverage(t *testing.T) {
 		if err := ev.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreateEvent(ctx, &ev); err != nil {
+		if err := s.Guidance.CreateEvent(ctx, &ev); err != nil {
 			t.Fatal(err)
 		}
 		// Not booked yet: refused, nothing written.
-		if _, err := s.AddParticipants(ctx, school, ev.ID, []int64{f.pupil.ID}); !apperr.Is(err, apperr.Invalid) {
+		if _, err := s.Guidance.AddParticipants(ctx, school, ev.ID, []int64{f.pupil.ID}); !apperr.Is(err, apperr.Invalid) {
 			t.Fatalf("participation without a booking: %v", err)
 		}
-		if err := s.Book(ctx, "41", ev.ID, f.school.ID, 3); err != nil {
+		if err := s.Guidance.Book(ctx, "41", ev.ID, f.school.ID, 3); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Book(ctx, "41", ev.ID, school2.ID, 8); err == nil {
+		if err := s.Guidance.Book(ctx, "41", ev.ID, school2.ID, 8); err == nil {
 			t.Error("booking beyond capacity accepted")
 		}
 		refused := []struct {
@@ -73,38 +73,38 @@ func TestGuidanceCoverage(t *testing.T) {
 			{"more than booked", []int64{f.pupil.ID, p6.ID, p10.ID, p11.ID}},
 		}
 		for _, r := range refused {
-			if _, err := s.AddParticipants(ctx, school, ev.ID, r.ids); err == nil {
+			if _, err := s.Guidance.AddParticipants(ctx, school, ev.ID, r.ids); err == nil {
 				t.Errorf("%s: accepted", r.name)
 			}
 		}
-		if e, _ := s.Event(ctx, "41", ev.ID); e.Participants != 0 {
+		if e, _ := s.Guidance.Event(ctx, "41", ev.ID); e.Participants != 0 {
 			t.Fatalf("refused entries left %d participants", e.Participants)
 		}
-		n, err := s.AddParticipants(ctx, school, ev.ID, []int64{f.pupil.ID, p6.ID, p6.ID})
+		n, err := s.Guidance.AddParticipants(ctx, school, ev.ID, []int64{f.pupil.ID, p6.ID, p6.ID})
 		if err != nil || n != 2 {
 			t.Fatalf("added %d, %v", n, err)
 		}
-		if n, err := s.AddParticipants(ctx, school, ev.ID, []int64{f.pupil.ID}); err != nil || n != 0 {
+		if n, err := s.Guidance.AddParticipants(ctx, school, ev.ID, []int64{f.pupil.ID}); err != nil || n != 0 {
 			t.Errorf("repeated entry added %d, %v", n, err)
 		}
 		// A lesson of the school itself, in December, for grades 10–11: 40 hours for p10.
 		lesson := guidance.Event{RegionCode: "41", OrganiserID: f.school.ID, Kind: guidance.Horizons, Title: "Россия — мои горизонты",
 			HeldOn: time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC), GradeFrom: 10, GradeTo: 11, Hours: 40}
-		if err := s.CreateEvent(ctx, &lesson); err != nil {
+		if err := s.Guidance.CreateEvent(ctx, &lesson); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AddParticipants(ctx, school, lesson.ID, []int64{p10.ID}); err != nil {
+		if _, err := s.Guidance.AddParticipants(ctx, school, lesson.ID, []int64{p10.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Inform(ctx, school, []guidance.Informing{{LearnerID: p11.ID, OrgID: f.school.ID, On: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), Method: guidance.ByLesson}}); err != nil {
+		if err := s.Guidance.Inform(ctx, school, []guidance.Informing{{LearnerID: p11.ID, OrgID: f.school.ID, On: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), Method: guidance.ByLesson}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Inform(ctx, school, []guidance.Informing{{LearnerID: other.ID, OrgID: f.school.ID, On: now, Method: guidance.ByLesson}}); err == nil {
+		if err := s.Guidance.Inform(ctx, school, []guidance.Informing{{LearnerID: other.ID, OrgID: f.school.ID, On: now, Method: guidance.ByLesson}}); err == nil {
 			t.Error("informing of another school's pupil accepted")
 		}
 
 		year := guidance.YearOf(now)
-		rows, total, err := s.Coverage(ctx, sys, year, "school")
+		rows, total, err := s.Guidance.Coverage(ctx, sys, year, "school")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,21 +120,21 @@ func TestGuidanceCoverage(t *testing.T) {
 			t.Errorf("rows %+v", rows)
 		}
 		// The school chooses основной (60 hours): p10's 40 hours no longer meet it.
-		if err := s.SetLevel(ctx, "41", f.school.ID, year, guidance.Main); err != nil {
+		if err := s.Guidance.SetLevel(ctx, "41", f.school.ID, year, guidance.Main); err != nil {
 			t.Fatal(err)
 		}
-		if _, total, _ = s.Coverage(ctx, school, year, "school"); total.Pupils != 4 || total.HoursMet != 0 || total.Reached != 3 {
+		if _, total, _ = s.Guidance.Coverage(ctx, school, year, "school"); total.Pupils != 4 || total.HoursMet != 0 || total.Reached != 3 {
 			t.Errorf("the school's own coverage %+v", total)
 		}
-		notReached, n2, err := s.Pupils(ctx, school, year, guidance.PupilFilter{Not: "reached", Limit: 10})
+		notReached, n2, err := s.Guidance.Pupils(ctx, school, year, guidance.PupilFilter{Not: "reached", Limit: 10})
 		if err != nil || n2 != 1 || len(notReached) != 1 || notReached[0].LearnerID != p11.ID {
 			t.Errorf("not reached %+v (%d), %v", notReached, n2, err)
 		}
-		notInformed, _, _ := s.Pupils(ctx, school, year, guidance.PupilFilter{Not: "informed", Limit: 10})
+		notInformed, _, _ := s.Guidance.Pupils(ctx, school, year, guidance.PupilFilter{Not: "informed", Limit: 10})
 		if len(notInformed) != 2 {
 			t.Errorf("not informed %+v", notInformed)
 		}
-		trend, err := s.Trend(ctx, sys, year, now)
+		trend, err := s.Guidance.Trend(ctx, sys, year, now)
 		if err != nil || len(trend) != 3 {
 			t.Fatalf("trend %+v, %v", trend, err)
 		}
@@ -143,18 +143,18 @@ func TestGuidanceCoverage(t *testing.T) {
 			t.Errorf("trend %s", got)
 		}
 		// Taking a pupil off the list takes them out of the figures.
-		if err := s.RemoveParticipant(ctx, school, ev.ID, p6.ID); err != nil {
+		if err := s.Guidance.RemoveParticipant(ctx, school, ev.ID, p6.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, total, _ = s.Coverage(ctx, sys, year, "municipality"); total.Reached != 2 {
+		if _, total, _ = s.Guidance.Coverage(ctx, sys, year, "municipality"); total.Reached != 2 {
 			t.Errorf("reached after removal %d, want 2", total.Reached)
 		}
 		// The federal operator sees counts, never a list.
 		fed := auth.Scope{Role: auth.Federal, RegionCode: "41"}
-		if _, total, err = s.Coverage(ctx, fed, year, "municipality"); err != nil || total.Pupils != 5 {
+		if _, total, err = s.Guidance.Coverage(ctx, fed, year, "municipality"); err != nil || total.Pupils != 5 {
 			t.Errorf("federal coverage %+v, %v", total, err)
 		}
-		if _, _, err := s.Pupils(ctx, fed, year, guidance.PupilFilter{}); !apperr.Is(err, apperr.Forbidden) {
+		if _, _, err := s.Guidance.Pupils(ctx, fed, year, guidance.PupilFilter{}); !apperr.Is(err, apperr.Forbidden) {
 			t.Errorf("federal list: %v", err)
 		}
 	})

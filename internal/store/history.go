@@ -13,7 +13,7 @@ import (
 // recordEdit writes the changed fields of an edit in the edit's transaction.
 // The editor is the request's caller (none for the program's own work); an
 // edit that changed nothing leaves no row.
-func (s *Store) recordEdit(ctx context.Context, tx *sql.Tx, region string, kind history.Kind, id int64, changes []history.Change) error {
+func (s *db) recordEdit(ctx context.Context, tx *sql.Tx, region string, kind history.Kind, id int64, changes []history.Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
@@ -31,7 +31,7 @@ func (s *Store) recordEdit(ctx context.Context, tx *sql.Tx, region string, kind 
 }
 
 // History returns the edits of an object of the region, the latest first.
-func (s *Store) History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error) {
+func (s *db) history(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error) {
 	var out []history.Entry
 	err := eachRow(ctx, s.read, `SELECT at, user_id, login, changes FROM edit_history WHERE region_code = $1 AND kind = $2 AND object_id = $3 ORDER BY at DESC, id DESC`,
 		args{region, kind, id}, func(rows *sql.Rows) error {

@@ -22,7 +22,7 @@ func TestEditHistory(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := targeted.NewService(s, func() time.Time { return now })
+		svc := targeted.NewService(s.Targeted, func() time.Time { return now })
 		empl := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID, UserID: 7}
 		ctx := auth.WithCaller(context.Background(), auth.User{ID: 7, Login: "hr.kamgeo"}, empl)
 		offer := targeted.Offer{OrgID: f.college.ID, SpecialtyCode: "15.02.08", Places: 2, WorkYears: 3, MunicipalityID: f.muni1.ID,
@@ -78,7 +78,7 @@ func TestEditHistory(t *testing.T) {
 			t.Errorf("a college reads the offer's history: %v", err)
 		}
 		// Another region's object has no history here.
-		if h, err := s.History(ctx, "77", history.Offer, offer.ID); err != nil || len(h) != 0 {
+		if h, err := s.Targeted.History(ctx, "77", history.Offer, offer.ID); err != nil || len(h) != 0 {
 			t.Errorf("another region reads %v, %v", h, err)
 		}
 	})
@@ -90,7 +90,7 @@ func TestClusterEditHistory(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := cluster.NewService(s, func() time.Time { return now })
+		svc := cluster.NewService(s.Clusters, func() time.Time { return now })
 		region := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
 		ctx := auth.WithCaller(context.Background(), auth.User{ID: 1, Login: "minobr"}, region)
 		c := cluster.Cluster{Name: "Кластер машиностроения Камчатки", Industry: "mechanical", Kind: cluster.EduIndustrial, Year: 2024,

@@ -53,16 +53,16 @@ func TestLoaderOrganisations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.Organisation(ctx, f.empl.ID)
+		got, err := s.Orgs.Organisation(ctx, f.empl.ID)
 		if err != nil || got.Address != "ул. Ленина, 1" || got.Name != "АО «Камчатрыбпром»" {
 			t.Errorf("updated employer %+v, %v", got, err)
 		}
-		if list, _, err := s.Organisations(ctx, org.Filter{Query: "судоремсервис", Limit: 5}); err != nil || len(list) != 1 || list[0].ID != fresh.ID {
+		if list, _, err := s.Orgs.Organisations(ctx, org.Filter{Query: "судоремсервис", Limit: 5}); err != nil || len(list) != 1 || list[0].ID != fresh.ID {
 			t.Errorf("new organisation not found by name: %+v, %v", list, err)
 		}
 		// The identity sequence went past the loaded id.
 		next := org.Organisation{RegionCode: "41", Kind: org.Employer, Name: "ООО «Новое»", INN: "4101000043", MunicipalityID: f.muni1.ID}
-		if err := s.CreateOrganisation(ctx, &next); err != nil || next.ID <= fresh.ID {
+		if err := s.Orgs.CreateOrganisation(ctx, &next); err != nil || next.ID <= fresh.ID {
 			t.Errorf("create after load: id %d, %v", next.ID, err)
 		}
 	})
@@ -101,7 +101,7 @@ func TestLoaderSaveOutcomes(t *testing.T) {
 		}
 		check := func(cur, m6, m12 learner.OutcomeStatus) {
 			t.Helper()
-			l, err := s.Learner(ctx, sys, g)
+			l, err := s.Learners.Learner(ctx, sys, g)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,7 +119,7 @@ func TestLoaderSaveOutcomes(t *testing.T) {
 			}
 		}
 		check(learner.Military, learner.Military, learner.Military)
-		if st, _ := s.Learner(ctx, sys, f.student.ID); st.Current != learner.Employed || st.After6 != "" {
+		if st, _ := s.Learners.Learner(ctx, sys, f.student.ID); st.Current != learner.Employed || st.After6 != "" {
 			t.Errorf("student %s/%s", st.Current, st.After6)
 		}
 
@@ -137,7 +137,7 @@ func TestLoaderSaveOutcomes(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(learner.Military, learner.Unknown, learner.Military)
-		if hist, _ := s.Outcomes(ctx, sys, g); len(hist) != 2 || !hist[0].End.Equal(day(2025, 10, 31)) || hist[0].EmployerID != f.empl.ID {
+		if hist, _ := s.Learners.Outcomes(ctx, sys, g); len(hist) != 2 || !hist[0].End.Equal(day(2025, 10, 31)) || hist[0].EmployerID != f.empl.ID {
 			t.Errorf("history after the change %+v", hist)
 		}
 
@@ -152,7 +152,7 @@ func TestLoaderSaveOutcomes(t *testing.T) {
 		if !apperr.Is(err, apperr.Invalid) {
 			t.Errorf("outcome with a college as employer: %v, want Invalid", err)
 		}
-		if hist, _ := s.Outcomes(ctx, sys, g); len(hist) != 2 {
+		if hist, _ := s.Learners.Outcomes(ctx, sys, g); len(hist) != 2 {
 			t.Errorf("%d outcomes after a refused load, want 2", len(hist))
 		}
 	})

@@ -12,8 +12,6 @@ import (
 	"marshrut/internal/youth"
 )
 
-var _ youth.InvitationStore = (*Store)(nil)
-
 // classCond is the condition that keeps alias l on the learners of a class:
 // the pupils of a grade, or the students and graduates of a study group.
 func classCond(c youth.Class, a *args) string {
@@ -34,7 +32,7 @@ func wrap(what string, err error) error {
 
 // InvitationClasses are the classes and study groups of an organisation the caller
 // sees, with their learners, accounts and invitations counted at now.
-func (s *Store) InvitationClasses(ctx context.Context, sc auth.Scope, orgID int64, now time.Time) ([]youth.ClassRow, error) {
+func (s *Youth) InvitationClasses(ctx context.Context, sc auth.Scope, orgID int64, now time.Time) ([]youth.ClassRow, error) {
 	var a args
 	at := a.add(tsArg(now))
 	q := `SELECT CASE WHEN l.status = 'pupil' THEN l.grade ELSE 0 END, l.study_group, count(*),
@@ -60,7 +58,7 @@ func (s *Store) InvitationClasses(ctx context.Context, sc auth.Scope, orgID int6
 }
 
 // ClassMembers are the learners of a class the caller sees, by name.
-func (s *Store) ClassMembers(ctx context.Context, sc auth.Scope, c youth.Class) ([]youth.Member, error) {
+func (s *Youth) ClassMembers(ctx context.Context, sc auth.Scope, c youth.Class) ([]youth.Member, error) {
 	var a args
 	q := `SELECT l.id, l.last_name, l.first_name, l.middle_name, l.birth_date,
 		EXISTS (SELECT 1 FROM app_user u WHERE u.learner_id = l.id AND u.role = 'learner')
@@ -87,7 +85,7 @@ func (s *Store) ClassMembers(ctx context.Context, sc auth.Scope, c youth.Class) 
 // one transaction; an earlier unused invitation of the same learner and
 // role is revoked by the new one. The region and organisation are the
 // learner's own.
-func (s *Store) CreateInvitations(ctx context.Context, sc auth.Scope, in []youth.Invitation) error {
+func (s *Youth) CreateInvitations(ctx context.Context, sc auth.Scope, in []youth.Invitation) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, v := range in {
 			if err := inScope(ctx, tx, sc, v.LearnerID); err != nil {
@@ -118,7 +116,7 @@ func (s *Store) CreateInvitations(ctx context.Context, sc auth.Scope, in []youth
 
 // InvitationByCode is the invitation behind a code's hash, with the
 // learner's birth date.
-func (s *Store) InvitationByCode(ctx context.Context, codeHash string) (youth.Invitation, error) {
+func (s *Youth) InvitationByCode(ctx context.Context, codeHash string) (youth.Invitation, error) {
 	var v youth.Invitation
 	var role string
 	err := s.read.QueryRowContext(ctx, `SELECT i.id, i.region_code, i.org_id, i.learner_id, i.role, i.created_at, i.expires_at, i.used_at, i.revoked_at, l.birth_date
@@ -136,7 +134,7 @@ func (s *Store) InvitationByCode(ctx context.Context, codeHash string) (youth.In
 
 // RedeemInvitation marks the invitation used and opens the account for its
 // learner, in one transaction.
-func (s *Store) RedeemInvitation(ctx context.Context, id int64, now time.Time, u *auth.User, hash string) error {
+func (s *Youth) RedeemInvitation(ctx context.Context, id int64, now time.Time, u *auth.User, hash string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE invitation SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL`, tsArg(now), id)
 		if err != nil {
@@ -168,7 +166,7 @@ func (s *Store) RedeemInvitation(ctx context.Context, id int64, now time.Time, u
 }
 
 // RevokeInvitations revokes the unused invitations of a class the caller sees.
-func (s *Store) RevokeInvitations(ctx context.Context, sc auth.Scope, c youth.Class, now time.Time) (int, error) {
+func (s *Youth) RevokeInvitations(ctx context.Context, sc auth.Scope, c youth.Class, now time.Time) (int, error) {
 	var a args
 	q := `UPDATE invitation SET revoked_at = ` + a.add(tsArg(now)) + ` WHERE used_at IS NULL AND revoked_at IS NULL
 		AND learner_id IN (SELECT l.id FROM learner l WHERE ` + classCond(c, &a) + ` AND ` + learnerScope(sc, "l", &a) + `)`
@@ -183,7 +181,7 @@ func (s *Store) RevokeInvitations(ctx context.Context, sc auth.Scope, c youth.Cl
 // QueueInvitationLetter puts a letter with an invitation's link into the
 // outbox under the sender's account; once sent, its link is cleared (see
 // LetterSent), so that the code does not stay in the database.
-func (s *Store) QueueInvitationLetter(ctx context.Context, sc auth.Scope, to, link string, at time.Time) error {
+func (s *Youth) QueueInvitationLetter(ctx context.Context, sc auth.Scope, to, link string, at time.Time) error {
 	if sc.UserID == 0 {
 		return apperr.New(apperr.Invalid, "письмо с приглашением отправляет сотрудник со своей учётной записью")
 	}

@@ -29,7 +29,7 @@ func TestInvitations(t *testing.T) {
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 		clock := func() time.Time { return now }
 		guard := &countingGuard{max: 100}
-		svc := youth.NewInvitations(s, guard, 30*24*time.Hour, clock)
+		svc := youth.NewInvitations(s.Youth, guard, 30*24*time.Hour, clock)
 		school := auth.Scope{UserID: 0, Role: auth.School, RegionCode: "41", OrgID: f.school.ID}
 		college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college.ID}
 		ninth := youth.Class{Grade: 9}
@@ -80,7 +80,7 @@ func TestInvitations(t *testing.T) {
 		if err != nil || u.Role != auth.Learner || u.LearnerID != f.pupil.ID || u.ID == 0 {
 			t.Fatalf("redeem = %+v, %v", u, err)
 		}
-		if _, h, err := s.UserByLogin(ctx, "maria"); err != nil || !auth.VerifyPassword(h, "Камчатка-весна-2026") {
+		if _, h, err := s.Auth.UserByLogin(ctx, "maria"); err != nil || !auth.VerifyPassword(h, "Камчатка-весна-2026") {
 			t.Fatalf("the account does not log in: %v", err)
 		}
 		if _, err := red(slips[0].Code, birth, "maria2"); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Text(err), "уже открыт") {
@@ -135,10 +135,10 @@ func TestInvitationByEmail(t *testing.T) {
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 		staff := auth.User{Login: "career", Role: auth.College, OrgID: f.college.ID, RegionCode: "41"}
-		if err := s.CreateUser(ctx, &staff, "hash"); err != nil {
+		if err := s.Auth.CreateUser(ctx, &staff, "hash"); err != nil {
 			t.Fatal(err)
 		}
-		svc := youth.NewInvitations(s, &countingGuard{max: 10}, 0, func() time.Time { return now })
+		svc := youth.NewInvitations(s.Youth, &countingGuard{max: 10}, 0, func() time.Time { return now })
 		if err := svc.SendByEmail(ctx, staff.Scope(""), f.graduate.ID, "не адрес"); !apperr.Is(err, apperr.Invalid) {
 			t.Fatalf("a bad address: %v", err)
 		}
@@ -148,12 +148,12 @@ func TestInvitationByEmail(t *testing.T) {
 		if err := svc.SendByEmail(ctx, staff.Scope(""), f.graduate.ID, "grad@example.ru"); err != nil {
 			t.Fatal(err)
 		}
-		letters, err := s.DueLetters(ctx, now, 10)
+		letters, err := s.Mail.DueLetters(ctx, now, 10)
 		if err != nil || len(letters) != 1 || letters[0].Kind != "invitation" || !strings.HasPrefix(letters[0].Link, "/join?code=") {
 			t.Fatalf("letters = %+v, %v", letters, err)
 		}
 		code := strings.TrimPrefix(letters[0].Link, "/join?code=")
-		if err := s.LetterSent(ctx, letters[0].ID, now); err != nil {
+		if err := s.Mail.LetterSent(ctx, letters[0].ID, now); err != nil {
 			t.Fatal(err)
 		}
 		var link string
@@ -176,8 +176,8 @@ func TestInvitationGuard(t *testing.T) {
 		ctx := context.Background()
 		seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		a := auth.NewService(s, time.Hour, func() time.Time { return now })
-		svc := youth.NewInvitations(s, a, 0, func() time.Time { return now })
+		a := auth.NewService(s.Auth, time.Hour, func() time.Time { return now })
+		svc := youth.NewInvitations(s.Youth, a, 0, func() time.Time { return now })
 		var last error
 		for range 11 {
 			_, last = svc.Redeem(ctx, youth.Redemption{Code: "AAAA-BBBB-CCCC", BirthDate: now, Login: "x", Password: "y", IP: "10.0.0.9"})

@@ -10,13 +10,13 @@ import (
 )
 
 // CreateJob records a new job.
-func (s *Store) CreateJob(ctx context.Context, j *jobs.Job) error {
+func (s *Jobs) CreateJob(ctx context.Context, j *jobs.Job) error {
 	return s.write.QueryRowContext(ctx, `INSERT INTO job (kind, title, user_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		j.Kind, j.Title, j.UserID, j.Status, tsArg(j.CreatedAt)).Scan(&j.ID)
 }
 
 // FinishJob records a job's end.
-func (s *Store) FinishJob(ctx context.Context, id int64, status jobs.Status, result json.RawMessage, errMsg string, at time.Time) error {
+func (s *Jobs) FinishJob(ctx context.Context, id int64, status jobs.Status, result json.RawMessage, errMsg string, at time.Time) error {
 	var res any
 	if result != nil {
 		res = string(result)
@@ -27,7 +27,7 @@ func (s *Store) FinishJob(ctx context.Context, id int64, status jobs.Status, res
 }
 
 // Job returns a job.
-func (s *Store) Job(ctx context.Context, id int64) (jobs.Job, error) {
+func (s *Jobs) Job(ctx context.Context, id int64) (jobs.Job, error) {
 	var j jobs.Job
 	var res sql.NullString
 	err := s.read.QueryRowContext(ctx, `SELECT id, kind, title, user_id, status, done, total, result, error, created_at, finished_at FROM job WHERE id = $1`, id).
@@ -46,7 +46,7 @@ func (s *Store) FailInterrupted(ctx context.Context, at time.Time) error {
 }
 
 // Jobs returns a user's latest jobs, newest first.
-func (s *Store) Jobs(ctx context.Context, userID int64, limit int) ([]jobs.Job, error) {
+func (s *Jobs) Jobs(ctx context.Context, userID int64, limit int) ([]jobs.Job, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, title, user_id, status, done, total, error, created_at, finished_at
 		FROM job WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, userID, limit)
 	if err != nil {

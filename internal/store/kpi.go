@@ -23,7 +23,7 @@ func scanTarget(r interface{ Scan(...any) error }, t *kpi.Target) error {
 }
 
 // Targets returns the latest target of each measure the region set for a year.
-func (s *Store) Targets(ctx context.Context, region string, year int) ([]kpi.Target, error) {
+func (s *Targets) Targets(ctx context.Context, region string, year int) ([]kpi.Target, error) {
 	var out []kpi.Target
 	err := eachRow(ctx, s.read, `SELECT `+targetCols+` FROM measure_target t
 		WHERE t.region_code = $1 AND t.year = $2 AND t.id = (SELECT max(x.id) FROM measure_target x
@@ -43,7 +43,7 @@ func (s *Store) Targets(ctx context.Context, region string, year int) ([]kpi.Tar
 }
 
 // TargetHistory returns every target of a measure the region set, newest first.
-func (s *Store) TargetHistory(ctx context.Context, region, code string) ([]kpi.Target, error) {
+func (s *Targets) TargetHistory(ctx context.Context, region, code string) ([]kpi.Target, error) {
 	var out []kpi.Target
 	err := eachRow(ctx, s.read, `SELECT `+targetCols+` FROM measure_target t WHERE t.region_code = $1 AND t.code = $2
 		ORDER BY t.id DESC`, args{region, code}, func(r *sql.Rows) error {
@@ -62,7 +62,7 @@ func (s *Store) TargetHistory(ctx context.Context, region, code string) ([]kpi.T
 
 // AddTarget records a new target; the name of the user who set it is kept
 // with it, so that the history reads after the user is gone.
-func (s *Store) AddTarget(ctx context.Context, region string, t *kpi.Target) error {
+func (s *Targets) AddTarget(ctx context.Context, region string, t *kpi.Target) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if t.SetBy != 0 && t.SetByName == "" {
 			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(NULLIF(name, ''), login) FROM app_user WHERE id = $1`, t.SetBy).Scan(&t.SetByName); err != nil && err != sql.ErrNoRows {

@@ -69,7 +69,7 @@ func checkLearnerRefs(ctx context.Context, tx *sql.Tx, l *learner.Learner) error
 }
 
 // CreateLearner stores a new learner and sets its ID.
-func (s *Store) CreateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
+func (s *Learners) CreateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
 	if !sc.SeesPersons() {
 		return apperr.New(apperr.Forbidden, "недостаточно прав")
 	}
@@ -98,7 +98,7 @@ var errDuplicate = errors.New("store: duplicate learner")
 // learnerTx runs fn in a transaction and, when it reports a duplicate,
 // answers it once the transaction is over (the answer may write to the
 // audit log, which must not wait for the transaction's own connection).
-func (s *Store) learnerTx(ctx context.Context, sc auth.Scope, l *learner.Learner, fn func(*sql.Tx) error) error {
+func (s *Learners) learnerTx(ctx context.Context, sc auth.Scope, l *learner.Learner, fn func(*sql.Tx) error) error {
 	err := s.tx(ctx, fn)
 	if errors.Is(err, errDuplicate) {
 		return s.duplicateLearner(ctx, sc, l)
@@ -115,12 +115,12 @@ var errSNILSTaken = apperr.Field("snils", "этот СНИЛС нельзя за
 // duplicateLearner names the key a new or changed learner collides on. A
 // СНИЛС of a learner outside the caller's organisation is not named; the
 // attempt is audited against that learner.
-func (s *Store) duplicateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
+func (s *Learners) duplicateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
 	if l.SNILS != "" && !sc.WholeRegion() {
 		var id, orgID int64
 		err := s.read.QueryRowContext(ctx, `SELECT id, org_id FROM learner WHERE region_code = $1 AND snils = $2`, l.RegionCode, l.SNILS).Scan(&id, &orgID)
 		if err == nil && (sc.OrgID == 0 || orgID != sc.OrgID) {
-			if aerr := s.Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.snils_conflict",
+			if aerr := (&Auth{s.db}).Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.snils_conflict",
 				LearnerID: id, From: sc.From}); aerr != nil {
 				return aerr
 			}
@@ -139,7 +139,7 @@ func duplicateLearner(l *learner.Learner) error {
 }
 
 // UpdateLearner stores changes to a learner the caller sees.
-func (s *Store) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
+func (s *Learners) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
 	return s.learnerTx(ctx, sc, l, func(tx *sql.Tx) error {
 		if err := checkLearnerRefs(ctx, tx, l); err != nil {
 			return err
@@ -171,7 +171,7 @@ func (s *Store) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Lea
 var errLearnerNotFound = apperr.New(apperr.NotFound, "обучающийся не найден")
 
 // Learner returns one learner within the scope; outside it, NotFound.
-func (s *Store) Learner(ctx context.Context, sc auth.Scope, id int64) (learner.Learner, error) {
+func (s *Learners) Learner(ctx context.Context, sc auth.Scope, id int64) (learner.Learner, error) {
 	var a args
 	q := `SELECT ` + learnerCols + learnerFrom + ` WHERE l.id = ` + a.add(id) + ` AND ` + learnerScope(sc, "l", &a)
 	var l learner.Learner
@@ -192,7 +192,7 @@ var learnerSort = map[string]string{
 }
 
 // Learners returns a page of the learners in scope that match f, and their total.
-func (s *Store) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) ([]learner.Learner, int, error) {
+func (s *Learners) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) ([]learner.Learner, int, error) {
 	var a args
 	where := learnerScope(sc, "l", &a)
 	if f.Status != "" {
@@ -300,7 +300,7 @@ func inScope(ctx context.Context, q querier, sc auth.Scope, id int64) error {
 }
 
 // Stages returns a learner's route in date order.
-func (s *Store) Stages(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Stage, error) {
+func (s *Learners) Stages(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Stage, error) {
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
 		return nil, err
 	}
@@ -325,7 +325,7 @@ func (s *Store) Stages(ctx context.Context, sc auth.Scope, learnerID int64) ([]l
 }
 
 // AddStage records a stage of the route of a learner in scope.
-func (s *Store) AddStage(ctx context.Context, sc auth.Scope, st *learner.Stage) error {
+func (s *Learners) AddStage(ctx context.Context, sc auth.Scope, st *learner.Stage) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, st.LearnerID); err != nil {
 			return err
@@ -350,7 +350,7 @@ func (s *Store) AddStage(ctx context.Context, sc auth.Scope, st *learner.Stage) 
 }
 
 // Outcomes returns a learner's employment history in date order.
-func (s *Store) Outcomes(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Outcome, error) {
+func (s *Learners) Outcomes(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Outcome, error) {
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
 		return nil, err
 	}
@@ -365,7 +365,7 @@ type querier interface {
 // updateMilestones recomputes a learner's current status, the day it may next
 // change and the statuses six and twelve months after graduation from the
 // whole history, by learner.Resolve.
-func (s *Store) updateMilestones(ctx context.Context, tx *sql.Tx, learnerID int64) error {
+func (s *db) updateMilestones(ctx context.Context, tx *sql.Tx, learnerID int64) error {
 	hist, err := outcomes(ctx, tx, learnerID)
 	if err != nil {
 		return err
@@ -450,12 +450,12 @@ func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcom
 
 // AddOutcome records an employment outcome of a learner in scope and keeps the
 // learner's current status in step with the latest entry.
-func (s *Store) AddOutcome(ctx context.Context, sc auth.Scope, o *learner.Outcome) error {
+func (s *Learners) AddOutcome(ctx context.Context, sc auth.Scope, o *learner.Outcome) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return s.addOutcomeTx(ctx, tx, sc, o) })
 }
 
 // addOutcomeTx adds an outcome within a transaction.
-func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *learner.Outcome) error {
+func (s *db) addOutcomeTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *learner.Outcome) error {
 	if err := inScope(ctx, tx, sc, o.LearnerID); err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func seed(t *testing.T, s *Store) *fixture {
 		if err := o.Validate(); err != nil {
 			t.Fatalf("fixture %s: %v", o.Name, err)
 		}
-		if err := s.CreateOrganisation(ctx, o); err != nil {
+		if err := s.Orgs.CreateOrganisation(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -63,7 +63,7 @@ func seed(t *testing.T, s *Store) *fixture {
 		if err := l.Validate(now); err != nil {
 			t.Fatalf("fixture %s: %v", l.FullName(), err)
 		}
-		if err := s.CreateLearner(ctx, sys, l); err != nil {
+		if err := s.Learners.CreateLearner(ctx, sys, l); err != nil {
 			t.Fatalf("create %s: %v", l.FullName(), err)
 		}
 	}
@@ -92,7 +92,7 @@ func TestLearnerScope(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				list, total, err := s.Learners(ctx, tt.sc, learner.Filter{Limit: 100})
+				list, total, err := s.Learners.Learners(ctx, tt.sc, learner.Filter{Limit: 100})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -100,33 +100,33 @@ func TestLearnerScope(t *testing.T) {
 					t.Errorf("list has %d (total %d), want %d", len(list), total, len(tt.sees))
 				}
 				for _, id := range tt.sees {
-					if _, err := s.Learner(ctx, tt.sc, id); err != nil {
+					if _, err := s.Learners.Learner(ctx, tt.sc, id); err != nil {
 						t.Errorf("learner %d: %v", id, err)
 					}
 				}
 				for _, id := range tt.hides {
-					_, err := s.Learner(ctx, tt.sc, id)
+					_, err := s.Learners.Learner(ctx, tt.sc, id)
 					if !apperr.Is(err, apperr.NotFound) {
 						t.Errorf("learner %d outside the scope: got %v, want NotFound", id, err)
 					}
-					if _, err := s.Outcomes(ctx, tt.sc, id); !apperr.Is(err, apperr.NotFound) {
+					if _, err := s.Learners.Outcomes(ctx, tt.sc, id); !apperr.Is(err, apperr.NotFound) {
 						t.Errorf("outcomes of learner %d outside the scope: got %v, want NotFound", id, err)
 					}
 				}
 			})
 		}
 		// A foreign learner is answered exactly as a missing one.
-		_, errForeign := s.Learner(ctx, college, f.other.ID)
-		_, errMissing := s.Learner(ctx, college, 999999)
+		_, errForeign := s.Learners.Learner(ctx, college, f.other.ID)
+		_, errMissing := s.Learners.Learner(ctx, college, 999999)
 		if errForeign.Error() != errMissing.Error() {
 			t.Errorf("foreign %q differs from missing %q", errForeign, errMissing)
 		}
 		// Once the graduate works for the employer, the employer sees them.
 		out := learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID, Start: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)}
-		if err := s.AddOutcome(ctx, college, &out); err != nil {
+		if err := s.Learners.AddOutcome(ctx, college, &out); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Learner(ctx, auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID}, f.graduate.ID); err != nil {
+		if _, err := s.Learners.Learner(ctx, auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID}, f.graduate.ID); err != nil {
 			t.Errorf("employer does not see its employee: %v", err)
 		}
 	})
@@ -138,7 +138,7 @@ func TestLearnerSearchAndOutcomes(t *testing.T) {
 		f := seed(t, s)
 		region := auth.Scope{Role: auth.Region, RegionCode: "41"}
 		for q, want := range map[string]int64{"ивАНова": f.pupil.ID, "елкин": f.graduate.ID, "Смирнов Артём": f.student.ID, "11223344595": f.pupil.ID} {
-			list, total, err := s.Learners(ctx, region, learner.Filter{Query: q, Limit: 10})
+			list, total, err := s.Learners.Learners(ctx, region, learner.Filter{Query: q, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,7 +147,7 @@ func TestLearnerSearchAndOutcomes(t *testing.T) {
 			}
 		}
 		// Sorting and paging.
-		list, total, err := s.Learners(ctx, region, learner.Filter{Sort: "birth_date", Desc: true, Limit: 2, Offset: 1})
+		list, total, err := s.Learners.Learners(ctx, region, learner.Filter{Sort: "birth_date", Desc: true, Limit: 2, Offset: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,18 +160,18 @@ func TestLearnerSearchAndOutcomes(t *testing.T) {
 			{LearnerID: f.graduate.ID, Status: learner.Unemployed, Start: d(7)},
 			{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.empl.ID, Start: d(10)},
 		} {
-			if err := s.AddOutcome(ctx, region, &o); err != nil {
+			if err := s.Learners.AddOutcome(ctx, region, &o); err != nil {
 				t.Fatal(err)
 			}
 		}
-		g, err := s.Learner(ctx, region, f.graduate.ID)
+		g, err := s.Learners.Learner(ctx, region, f.graduate.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if g.Current != learner.Employed || g.SpecialtyName != "Сварочное производство" || g.OrgName != f.college.Name {
 			t.Errorf("graduate read back as %+v", g)
 		}
-		hist, err := s.Outcomes(ctx, region, f.graduate.ID)
+		hist, err := s.Learners.Outcomes(ctx, region, f.graduate.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +199,7 @@ func TestLearnerWritesRefused(t *testing.T) {
 		region := auth.Scope{Role: auth.Region, RegionCode: "41"}
 		college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college.ID}
 		count := func() int {
-			_, n, err := s.Learners(ctx, region, learner.Filter{Limit: 1})
+			_, n, err := s.Learners.Learners(ctx, region, learner.Filter{Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -209,13 +209,13 @@ func TestLearnerWritesRefused(t *testing.T) {
 
 		dup := f.student
 		dup.ID, dup.SNILS = 0, f.pupil.SNILS
-		err := s.CreateLearner(ctx, region, &dup)
+		err := s.Learners.CreateLearner(ctx, region, &dup)
 		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Message(err), "СНИЛС 112-233-445 95 уже есть") {
 			t.Errorf("duplicate SNILS: %v", err)
 		}
 		wrong := f.student
 		wrong.ID, wrong.OrgID, wrong.SpecialtyCode = 0, f.school.ID, "99.02.99"
-		err = s.CreateLearner(ctx, region, &wrong)
+		err = s.Learners.CreateLearner(ctx, region, &wrong)
 		msg := apperr.Message(err)
 		if !strings.Contains(msg, "org_id: студент и выпускник должны быть приписаны к колледжу или вузу") || !strings.Contains(msg, "specialty_code") {
 			t.Errorf("wrong references: %q", msg)
@@ -226,23 +226,23 @@ func TestLearnerWritesRefused(t *testing.T) {
 		// A college cannot change a learner of another college: NotFound, nothing written.
 		other := f.other
 		other.LastName = "Изменённая"
-		if err := s.UpdateLearner(ctx, college, &other); !apperr.Is(err, apperr.NotFound) {
+		if err := s.Learners.UpdateLearner(ctx, college, &other); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("foreign update: %v", err)
 		}
-		got, _ := s.Learner(ctx, region, f.other.ID)
+		got, _ := s.Learners.Learner(ctx, region, f.other.ID)
 		if got.LastName != "Кузнецова" {
 			t.Errorf("foreign update went through: %s", got.LastName)
 		}
 		// An outcome for a foreign learner, or with a school as the employer, is refused.
 		o := learner.Outcome{LearnerID: f.other.ID, Status: learner.Employed, Start: s.now()}
-		if err := s.AddOutcome(ctx, college, &o); !apperr.Is(err, apperr.NotFound) {
+		if err := s.Learners.AddOutcome(ctx, college, &o); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("foreign outcome: %v", err)
 		}
 		o = learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Employed, EmployerID: f.school.ID, Start: s.now()}
-		if err := s.AddOutcome(ctx, college, &o); !apperr.Is(err, apperr.Invalid) {
+		if err := s.Learners.AddOutcome(ctx, college, &o); !apperr.Is(err, apperr.Invalid) {
 			t.Errorf("school as employer: %v", err)
 		}
-		if h, _ := s.Outcomes(ctx, region, f.graduate.ID); len(h) != 0 {
+		if h, _ := s.Learners.Outcomes(ctx, region, f.graduate.ID); len(h) != 0 {
 			t.Errorf("refused outcomes were written: %d", len(h))
 		}
 	})
@@ -252,30 +252,30 @@ func TestOrganisations(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := seed(t, s)
-		list, total, err := s.Organisations(ctx, org.Filter{Kind: org.College, Sort: "name"})
+		list, total, err := s.Orgs.Organisations(ctx, org.Filter{Kind: org.College, Sort: "name"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if total != 2 || list[0].ID != f.college2.ID || list[1].Learners != 2 {
 			t.Errorf("colleges: total %d, %+v", total, list)
 		}
-		list, _, err = s.Organisations(ctx, org.Filter{Query: "4101000011"})
+		list, _, err = s.Orgs.Organisations(ctx, org.Filter{Query: "4101000011"})
 		if err != nil || len(list) != 1 || list[0].ID != f.empl.ID {
 			t.Errorf("by INN: %v %+v", err, list)
 		}
-		list, _, _ = s.Organisations(ctx, org.Filter{Query: "медицинский"})
+		list, _, _ = s.Orgs.Organisations(ctx, org.Filter{Query: "медицинский"})
 		if len(list) != 1 || list[0].ID != f.college2.ID {
 			t.Errorf("by a word of the name: %+v", list)
 		}
-		o, err := s.Organisation(ctx, f.college.ID)
+		o, err := s.Orgs.Organisation(ctx, f.college.ID)
 		if err != nil || o.Learners != 2 || o.Municipality != f.muni1.Name {
 			t.Errorf("card: %v %+v", err, o)
 		}
-		if _, err := s.Organisation(ctx, 424242); !apperr.Is(err, apperr.NotFound) {
+		if _, err := s.Orgs.Organisation(ctx, 424242); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("missing organisation: %v", err)
 		}
 		bad := org.Organisation{RegionCode: "41", Kind: org.Employer, Name: "X", INN: "4101000011", MunicipalityID: 9999}
-		if err := s.CreateOrganisation(ctx, &bad); !apperr.Is(err, apperr.Invalid) {
+		if err := s.Orgs.CreateOrganisation(ctx, &bad); !apperr.Is(err, apperr.Invalid) {
 			t.Errorf("unknown municipality: %v", err)
 		}
 	})

@@ -19,12 +19,12 @@ import (
 // group with its places taken. A person with the SNILS of a learner the
 // scope sees is enrolled as that learner; a person already kept under the
 // SNILS is reused.
-func (s *Store) Enrol(ctx context.Context, sc auth.Scope, e *measures.Enrolment, check func(g measures.Group) error) error {
+func (s *Measures) Enrol(ctx context.Context, sc auth.Scope, e *measures.Enrolment, check func(g measures.Group) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return s.enrolTx(ctx, tx, sc, e, check) })
 }
 
 // enrolTx is Enrol inside a transaction of the caller's.
-func (s *Store) enrolTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, e *measures.Enrolment, check func(g measures.Group) error) error {
+func (s *db) enrolTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, e *measures.Enrolment, check func(g measures.Group) error) error {
 	// Lock the group's row first (PostgreSQL keeps the lock to the end of
 	// the transaction, SQLite has one writer anyway), so that two centres
 	// enrolling at once cannot both take the last place.
@@ -104,7 +104,7 @@ func enrolledMeasureLearner(ctx context.Context, tx *sql.Tx, sc auth.Scope, e *m
 
 // enrolledPerson finds a person kept under the SNILS, or checks the
 // municipality of a new one (the employment centre's when not given).
-func (s *Store) enrolledPerson(ctx context.Context, tx *sql.Tx, sc auth.Scope, e *measures.Enrolment) error {
+func (s *db) enrolledPerson(ctx context.Context, tx *sql.Tx, sc auth.Scope, e *measures.Enrolment) error {
 	p := &e.Person
 	if p.SNILS != "" {
 		var y int
@@ -227,7 +227,7 @@ func measureJobs(ctx context.Context, db querier, ids []int64) (map[int64][]meas
 }
 
 // MeasureEnrolments returns the enrolments of a group the scope sees, by name.
-func (s *Store) MeasureEnrolments(ctx context.Context, sc auth.Scope, groupID int64) ([]measures.Enrolment, error) {
+func (s *Measures) MeasureEnrolments(ctx context.Context, sc auth.Scope, groupID int64) ([]measures.Enrolment, error) {
 	var a args
 	return measureEnrolments(ctx, s.read, `SELECT `+measureEnrolCols+measureEnrolFrom+` WHERE e.group_id = `+a.add(groupID)+` AND `+
 		measureProgScope(sc, "p", &a)+` AND `+measureEnrolScope(sc, "e", "p", &a)+
@@ -247,20 +247,20 @@ func measureEnrolment(ctx context.Context, db querier, sc auth.Scope, id int64) 
 }
 
 // MeasureEnrolment returns an enrolment the scope sees.
-func (s *Store) MeasureEnrolment(ctx context.Context, sc auth.Scope, id int64) (measures.Enrolment, error) {
+func (s *Measures) MeasureEnrolment(ctx context.Context, sc auth.Scope, id int64) (measures.Enrolment, error) {
 	return measureEnrolment(ctx, s.read, sc, id)
 }
 
 // ChangeEnrolment lets change alter an enrolment the scope sees and writes
 // its status, dates and job, in one transaction; a status changed meanwhile
 // by someone else is a conflict.
-func (s *Store) ChangeEnrolment(ctx context.Context, sc auth.Scope, id int64, change func(e *measures.Enrolment) error, at time.Time) error {
+func (s *Measures) ChangeEnrolment(ctx context.Context, sc auth.Scope, id int64, change func(e *measures.Enrolment) error, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return s.changeEnrolmentTx(ctx, tx, sc, id, change, at) })
 }
 
 // ChangeEnrolments changes several enrolments in one transaction: all of
 // them, or, when change refuses one, none.
-func (s *Store) ChangeEnrolments(ctx context.Context, sc auth.Scope, ids []int64, change func(e *measures.Enrolment) error, at time.Time) error {
+func (s *Measures) ChangeEnrolments(ctx context.Context, sc auth.Scope, ids []int64, change func(e *measures.Enrolment) error, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			if err := s.changeEnrolmentTx(ctx, tx, sc, id, change, at); err != nil {
@@ -271,7 +271,7 @@ func (s *Store) ChangeEnrolments(ctx context.Context, sc auth.Scope, ids []int64
 	})
 }
 
-func (s *Store) changeEnrolmentTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64, change func(e *measures.Enrolment) error, at time.Time) error {
+func (s *Measures) changeEnrolmentTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64, change func(e *measures.Enrolment) error, at time.Time) error {
 	e, err := measureEnrolment(ctx, tx, sc, id)
 	if err != nil {
 		return err

@@ -13,8 +13,6 @@ import (
 	"marshrut/internal/org"
 )
 
-var _ measures.Store = (*Store)(nil)
-
 // countRows counts every row of a table, whoever wrote it.
 func countRows(t *testing.T, s *Store, table string) int {
 	t.Helper()
@@ -31,11 +29,11 @@ func TestMeasures(t *testing.T) {
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 		day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
-		svc := measures.NewService(s, func() time.Time { return now })
+		svc := measures.NewService(s.Measures, func() time.Time { return now })
 		czn := org.Organisation{RegionCode: "41", Kind: org.CZN, Name: "ЦЗН Елизовского района", MunicipalityID: f.muni2.ID}
 		czn2 := org.Organisation{RegionCode: "41", Kind: org.CZN, Name: "ЦЗН Петропавловска-Камчатского", MunicipalityID: f.muni1.ID}
 		for _, o := range []*org.Organisation{&czn, &czn2} {
-			if err := s.CreateOrganisation(ctx, o); err != nil {
+			if err := s.Orgs.CreateOrganisation(ctx, o); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -185,7 +183,7 @@ func TestMeasures(t *testing.T) {
 		if err := svc.RecordEmployment(ctx, centre, grad.ID, day(2026, 10, 5), "ООО «Камчатрыбпром»"); err != nil {
 			t.Fatal(err)
 		}
-		hist, err := s.Outcomes(ctx, auth.SystemScope("41"), f.graduate.ID)
+		hist, err := s.Learners.Outcomes(ctx, auth.SystemScope("41"), f.graduate.ID)
 		if err != nil || len(hist) == 0 || hist[len(hist)-1].Source != learner.SourceProgramme || !hist[len(hist)-1].Start.Equal(day(2026, 10, 5)) {
 			t.Errorf("the programme's period of work: %+v, %v", hist, err)
 		}

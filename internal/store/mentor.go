@@ -95,7 +95,7 @@ func orgKind(ctx context.Context, db querier, region string, id int64) (org.Kind
 
 // SaveProgramme creates a programme (ID 0) or rewrites one the caller sees;
 // its organisation must be an education organisation of the region.
-func (s *Store) SaveProgramme(ctx context.Context, sc auth.Scope, p *mentor.Programme) error {
+func (s *Mentorship) SaveProgramme(ctx context.Context, sc auth.Scope, p *mentor.Programme) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		k, err := orgKind(ctx, tx, p.RegionCode, p.OrgID)
 		if err != nil {
@@ -124,7 +124,7 @@ func (s *Store) SaveProgramme(ctx context.Context, sc auth.Scope, p *mentor.Prog
 }
 
 // Programme returns a programme the caller sees.
-func (s *Store) Programme(ctx context.Context, sc auth.Scope, id int64) (mentor.Programme, error) {
+func (s *Mentorship) Programme(ctx context.Context, sc auth.Scope, id int64) (mentor.Programme, error) {
 	return programme(ctx, s.read, sc, id)
 }
 
@@ -136,7 +136,7 @@ func programme(ctx context.Context, db querier, sc auth.Scope, id int64) (mentor
 }
 
 // Programmes lists the programmes the caller sees, newest first.
-func (s *Store) Programmes(ctx context.Context, sc auth.Scope) ([]mentor.Programme, error) {
+func (s *Mentorship) Programmes(ctx context.Context, sc auth.Scope) ([]mentor.Programme, error) {
 	var a args
 	rows, err := s.read.QueryContext(ctx, `SELECT `+programmeCols+programmeFrom+` WHERE `+programmeScope(sc, &a)+` ORDER BY p.year DESC, o.name, p.title`, a...)
 	if err != nil {
@@ -169,7 +169,7 @@ func scanMentor(r interface{ Scan(...any) error }, m *mentor.Mentor) error {
 // SaveMentor creates a mentor (ID 0) or rewrites one the caller sees
 // (UpdateMentor). The organisation must be an education organisation of the
 // region and the enterprise, when there is one, an employer of the region.
-func (s *Store) SaveMentor(ctx context.Context, sc auth.Scope, m *mentor.Mentor) error {
+func (s *Mentorship) SaveMentor(ctx context.Context, sc auth.Scope, m *mentor.Mentor) error {
 	if m.ID != 0 {
 		return s.UpdateMentor(ctx, sc, m, func(mentor.Mentor) error { return nil })
 	}
@@ -210,7 +210,7 @@ func mentorOrgs(ctx context.Context, tx *sql.Tx, m *mentor.Mentor) error {
 // UpdateMentor rewrites a mentor the caller sees, in one transaction with
 // the record of the changed fields: it reads the mentor with their active
 // pairs, lets check refuse, writes and reads the mentor back.
-func (s *Store) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.Mentor, check func(old mentor.Mentor) error) error {
+func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.Mentor, check func(old mentor.Mentor) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := mentorOf(ctx, tx, sc, m.ID)
 		if err != nil {
@@ -243,7 +243,7 @@ func (s *Store) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.Mento
 }
 
 // Mentor returns a mentor the caller sees, with the active pairs as Load.
-func (s *Store) Mentor(ctx context.Context, sc auth.Scope, id int64) (mentor.Mentor, error) {
+func (s *Mentorship) Mentor(ctx context.Context, sc auth.Scope, id int64) (mentor.Mentor, error) {
 	return mentorOf(ctx, s.read, sc, id)
 }
 
@@ -255,7 +255,7 @@ func mentorOf(ctx context.Context, db querier, sc auth.Scope, id int64) (mentor.
 }
 
 // Mentors returns a page of the mentors the caller sees and their total.
-func (s *Store) Mentors(ctx context.Context, sc auth.Scope, f mentor.MentorFilter) ([]mentor.Mentor, int, error) {
+func (s *Mentorship) Mentors(ctx context.Context, sc auth.Scope, f mentor.MentorFilter) ([]mentor.Mentor, int, error) {
 	var a args
 	where := mentorScope(sc, &a)
 	if f.OrgID != 0 {

@@ -23,7 +23,7 @@ const candidateLimit = 5000
 // where the form takes them) of the programme's organisation, or for
 // student–pupil the pupils of grades 8–11 of its municipality. Each comes
 // with the enterprise of their latest practice.
-func (s *Store) MentorCandidates(ctx context.Context, sc auth.Scope, prog mentor.Programme) ([]mentor.Candidate, error) {
+func (s *Mentorship) MentorCandidates(ctx context.Context, sc auth.Scope, prog mentor.Programme) ([]mentor.Candidate, error) {
 	var a args
 	where := learnerScope(sc, "l", &a)
 	student := `(l.status = 'student' AND l.study_form = 'full_time')`
@@ -61,7 +61,7 @@ func (s *Store) MentorCandidates(ctx context.Context, sc auth.Scope, prog mentor
 // those with an active mentor by organisation and municipality of residence,
 // the pairs and their meetings by form and status, and the employment six
 // months after graduation of the year's graduates who had a pair and of the rest.
-func (s *Store) MentorshipCounts(ctx context.Context, sc auth.Scope, year int) (mentor.Counts, error) {
+func (s *Mentorship) MentorshipCounts(ctx context.Context, sc auth.Scope, year int) (mentor.Counts, error) {
 	var c mentor.Counts
 	if !sc.SeesPersons() {
 		sc = auth.SystemScope(sc.RegionCode)
@@ -112,7 +112,7 @@ func (s *Store) MentorshipCounts(ctx context.Context, sc auth.Scope, year int) (
 
 // mentorStrata counts the year's graduates of a known status by specialty,
 // organisation, band of grades (learner.GradeBand) and mentorship.
-func (s *Store) mentorStrata(ctx context.Context, sc auth.Scope, year int, c *mentor.Counts) error {
+func (s *Mentorship) mentorStrata(ctx context.Context, sc auth.Scope, year int, c *mentor.Counts) error {
 	var a args
 	q := `SELECT CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id) THEN 1 ELSE 0 END,
 		COALESCE(l.specialty_code, ''), l.org_id,
@@ -133,7 +133,7 @@ func (s *Store) mentorStrata(ctx context.Context, sc auth.Scope, year int, c *me
 	})
 }
 
-func (s *Store) coverageCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
+func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
 	var a args
 	q := `SELECT l.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), l.municipality_id, mu.name, count(*),
 		COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id AND x.status = 'active') THEN 1 ELSE 0 END), 0),
@@ -179,7 +179,7 @@ func (s *Store) coverageCounts(ctx context.Context, sc auth.Scope, c *mentor.Cou
 	return rows.Err()
 }
 
-func (s *Store) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
+func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
 	var a args
 	q := `SELECT p.form, x.status, count(*), COALESCE(sum(mt.n), 0)
 		FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id

@@ -55,7 +55,7 @@ func mentee(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64) (mentor.Me
 // mentor and learner are read within the caller's scope — one outside it is
 // NotFound — and check judges the pair on them, the mentor's load counting
 // the pairs written before it; one refusal writes nothing.
-func (s *Store) CreatePairs(ctx context.Context, sc auth.Scope, ps []mentor.Pair, check func(*mentor.Pair, mentor.Reach) error) error {
+func (s *Mentorship) CreatePairs(ctx context.Context, sc auth.Scope, ps []mentor.Pair, check func(*mentor.Pair, mentor.Reach) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for i := range ps {
 			p := &ps[i]
@@ -120,13 +120,13 @@ func prefix(err error, where string) error {
 }
 
 // Pair returns a pair the caller sees.
-func (s *Store) Pair(ctx context.Context, sc auth.Scope, id int64) (mentor.Pair, error) {
+func (s *Mentorship) Pair(ctx context.Context, sc auth.Scope, id int64) (mentor.Pair, error) {
 	return pairOf(ctx, s.read, sc, id)
 }
 
 // Pairs returns a page of the pairs the caller sees and their total, the
 // active first, newest first.
-func (s *Store) Pairs(ctx context.Context, sc auth.Scope, f mentor.PairFilter) ([]mentor.Pair, int, error) {
+func (s *Mentorship) Pairs(ctx context.Context, sc auth.Scope, f mentor.PairFilter) ([]mentor.Pair, int, error) {
 	var a args
 	where := pairScope(sc, &a)
 	if f.ProgrammeID != 0 {
@@ -167,7 +167,7 @@ func (s *Store) Pairs(ctx context.Context, sc auth.Scope, f mentor.PairFilter) (
 }
 
 // FinishPair ends a pair the caller sees in one transaction through finish.
-func (s *Store) FinishPair(ctx context.Context, sc auth.Scope, id int64, finish func(*mentor.Pair) error) error {
+func (s *Mentorship) FinishPair(ctx context.Context, sc auth.Scope, id int64, finish func(*mentor.Pair) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := pairOf(ctx, tx, sc, id)
 		if err != nil {
@@ -183,7 +183,7 @@ func (s *Store) FinishPair(ctx context.Context, sc auth.Scope, id int64, finish 
 }
 
 // AddMeeting logs a meeting of a pair the caller sees after check has passed it.
-func (s *Store) AddMeeting(ctx context.Context, sc auth.Scope, m *mentor.Meeting, check func(mentor.Pair) error) error {
+func (s *Mentorship) AddMeeting(ctx context.Context, sc auth.Scope, m *mentor.Meeting, check func(mentor.Pair) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := pairOf(ctx, tx, sc, m.PairID)
 		if err != nil {
@@ -199,7 +199,7 @@ func (s *Store) AddMeeting(ctx context.Context, sc auth.Scope, m *mentor.Meeting
 }
 
 // Meetings lists the meetings of a pair the caller sees, latest first.
-func (s *Store) Meetings(ctx context.Context, sc auth.Scope, pairID int64) ([]mentor.Meeting, error) {
+func (s *Mentorship) Meetings(ctx context.Context, sc auth.Scope, pairID int64) ([]mentor.Meeting, error) {
 	if _, err := pairOf(ctx, s.read, sc, pairID); err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (s *Store) Meetings(ctx context.Context, sc auth.Scope, pairID int64) ([]me
 }
 
 // AddFeedback records feedback on a pair the caller sees.
-func (s *Store) AddFeedback(ctx context.Context, sc auth.Scope, f *mentor.Feedback) error {
+func (s *Mentorship) AddFeedback(ctx context.Context, sc auth.Scope, f *mentor.Feedback) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := pairOf(ctx, tx, sc, f.PairID); err != nil {
 			return err
@@ -231,7 +231,7 @@ func (s *Store) AddFeedback(ctx context.Context, sc auth.Scope, f *mentor.Feedba
 }
 
 // Feedback lists the feedback on a pair the caller sees, latest first.
-func (s *Store) Feedback(ctx context.Context, sc auth.Scope, pairID int64) ([]mentor.Feedback, error) {
+func (s *Mentorship) Feedback(ctx context.Context, sc auth.Scope, pairID int64) ([]mentor.Feedback, error) {
 	if _, err := pairOf(ctx, s.read, sc, pairID); err != nil {
 		return nil, err
 	}

@@ -12,8 +12,6 @@ import (
 	"marshrut/internal/mentor"
 )
 
-var _ mentor.Store = (*Store)(nil)
-
 // fixedRisks stands in for the early-warning model.
 type fixedRisks map[int64]float64
 
@@ -50,15 +48,15 @@ func TestMentorship(t *testing.T) {
 		distant := second
 		distant.LastName, distant.Form = "Дальний", learner.Distance
 		for _, l := range []*learner.Learner{&second, &distant} {
-			if err := s.CreateLearner(ctx, sys, l); err != nil {
+			if err := s.Learners.CreateLearner(ctx, sys, l); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := s.AddStage(ctx, sys, &learner.Stage{LearnerID: second.ID, Kind: learner.StagePractice, OrgID: f.empl.ID,
+		if err := s.Learners.AddStage(ctx, sys, &learner.Stage{LearnerID: second.ID, Kind: learner.StagePractice, OrgID: f.empl.ID,
 			SpecialtyCode: "15.02.08", Start: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 5, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
 			t.Fatal(err)
 		}
-		svc := mentor.NewService(s, fixedRisks{second.ID: 0.8, f.student.ID: 0.1}, func() time.Time { return now })
+		svc := mentor.NewService(s.Mentorship, fixedRisks{second.ID: 0.8, f.student.ID: 0.1}, func() time.Time { return now })
 		college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college.ID, UserID: 3}
 		college2 := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college2.ID, UserID: 4}
 		empl := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID, UserID: 5}
@@ -150,7 +148,7 @@ func TestMentorship(t *testing.T) {
 		if err != nil || got.MenteeName != "Антонов Илья" || got.Employer != f.empl.Name || len(meetings) != 1 || len(feedback) != 1 {
 			t.Fatalf("pair %+v, %d meetings, %d feedback, %v", got, len(meetings), len(feedback), err)
 		}
-		if _, n, _ := s.AuditLog(ctx, auth.AuditFilter{LearnerID: second.ID}); n != 1 {
+		if _, n, _ := s.Auth.AuditLog(ctx, auth.AuditFilter{LearnerID: second.ID}); n != 1 {
 			t.Errorf("%d audit entries for the read of the pair, want 1", n)
 		}
 
@@ -203,14 +201,14 @@ func TestMentorship(t *testing.T) {
 			if i == 3 {
 				peer.AvgGrade = 3.2
 			}
-			if err := s.CreateLearner(ctx, sys, &peer); err != nil {
+			if err := s.Learners.CreateLearner(ctx, sys, &peer); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.write.ExecContext(ctx, `UPDATE learner SET outcome_6m = $1, avg_grade = $2 WHERE id = $3`, string(out), peer.AvgGrade, peer.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
-		svc = mentor.NewService(s, fixedRisks{}, func() time.Time { return now }) // no cached counts
+		svc = mentor.NewService(s.Mentorship, fixedRisks{}, func() time.Time { return now }) // no cached counts
 		fig, err = svc.Figures(ctx, region)
 		if err != nil {
 			t.Fatal(err)

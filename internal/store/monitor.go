@@ -24,7 +24,7 @@ import (
 // query; the levels above a cell are sums of these rows. With orgs, only
 // those organisations are counted (after a write touched them) and the
 // trend is left out.
-func (s *Store) MonitorSnapshot(ctx context.Context, region string, now time.Time, orgs []int64) (analytics.Snapshot, error) {
+func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time.Time, orgs []int64) (analytics.Snapshot, error) {
 	six, twelve := analytics.LastYears(now)
 	snap := analytics.Snapshot{Region: region, At: now, Year: six, Year12: twelve, RatingYear: analytics.RatingYear(now),
 		Units: map[int64]analytics.Unit{}, Figures: map[analytics.Cell]analytics.Figures{}, Funnels: map[analytics.Cell]map[int]analytics.Funnel{},
@@ -269,8 +269,8 @@ type rowScan func(dest ...any) error
 // monitorMonths is the region's trend: guidance reach and informing by the
 // end of each month of the school year, and employment-centre cases opened
 // in each of the last twelve months.
-func (s *Store) monitorMonths(ctx context.Context, region string, now time.Time) ([]analytics.MonthFigures, error) {
-	trend, err := s.Trend(ctx, auth.SystemScope(region), guidance.YearOf(now), now)
+func (s *Analytics) monitorMonths(ctx context.Context, region string, now time.Time) ([]analytics.MonthFigures, error) {
+	trend, err := (&Guidance{s.db}).Trend(ctx, auth.SystemScope(region), guidance.YearOf(now), now)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func TestMonitoring(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		m := analytics.NewMonitor(s, func() time.Time { return now })
+		m := analytics.NewMonitor(s.Analytics, func() time.Time { return now })
 		region := auth.Scope{Role: auth.Region, RegionCode: "41"}
 		v, err := m.View(ctx, region, "", 0)
 		if err != nil {
@@ -44,21 +44,21 @@ func TestMonitoring(t *testing.T) {
 			t.Errorf("municipalities add up to %+v, the region is %+v", sum, v.Figures)
 		}
 		// The same counts as the dashboard's queries.
-		_, cov, err := s.Coverage(ctx, auth.SystemScope("41"), 2026, "")
+		_, cov, err := s.Guidance.Coverage(ctx, auth.SystemScope("41"), 2026, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if cov.Pupils != v.Figures.Pupils || cov.Reached != v.Figures.Reached || cov.Informed != v.Figures.Informed {
 			t.Errorf("guidance %+v against coverage %+v", v.Figures, cov)
 		}
-		cohorts, err := s.Cohorts(ctx, auth.SystemScope("41"), []int{v.Year})
+		cohorts, err := s.Analytics.Cohorts(ctx, auth.SystemScope("41"), []int{v.Year})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if cohorts[0].Graduates != v.Figures.Graduates || cohorts[0].Employed6 != v.Figures.Working || v.Figures.Graduates == 0 {
 			t.Errorf("employment %d of %d against cohort %+v", v.Figures.Working, v.Figures.Graduates, cohorts[0])
 		}
-		_, students, err := s.Learners(ctx, auth.SystemScope("41"), learner.Filter{Status: learner.Student, Limit: 1})
+		_, students, err := s.Learners.Learners(ctx, auth.SystemScope("41"), learner.Filter{Status: learner.Student, Limit: 1})
 		if err != nil || students != v.Figures.Students {
 			t.Errorf("students %d, the list has %d (%v)", v.Figures.Students, students, err)
 		}
@@ -91,7 +91,7 @@ func TestMonitoring(t *testing.T) {
 		}
 
 		// A college sees its own organisation, not the region or another one.
-		colleges, _, err := s.Organisations(ctx, org.Filter{Kind: org.College, Limit: 2})
+		colleges, _, err := s.Orgs.Organisations(ctx, org.Filter{Kind: org.College, Limit: 2})
 		if err != nil || len(colleges) < 2 {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ func scanOrg(sc interface{ Scan(...any) error }, o *org.Organisation) error {
 }
 
 // CreateOrganisation stores a new organisation and sets its ID.
-func (s *Store) CreateOrganisation(ctx context.Context, o *org.Organisation) error {
+func (s *Orgs) CreateOrganisation(ctx context.Context, o *org.Organisation) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkMunicipality(ctx, tx, o.RegionCode, o.MunicipalityID); err != nil {
 			return err
@@ -32,7 +32,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *org.Organisation) err
 }
 
 // UpdateOrganisation stores changes to an organisation of the same region.
-func (s *Store) UpdateOrganisation(ctx context.Context, o *org.Organisation) error {
+func (s *Orgs) UpdateOrganisation(ctx context.Context, o *org.Organisation) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkMunicipality(ctx, tx, o.RegionCode, o.MunicipalityID); err != nil {
 			return err
@@ -63,7 +63,7 @@ func checkMunicipality(ctx context.Context, tx *sql.Tx, region string, id int64)
 }
 
 // Organisation returns one organisation.
-func (s *Store) Organisation(ctx context.Context, id int64) (org.Organisation, error) {
+func (s *Orgs) Organisation(ctx context.Context, id int64) (org.Organisation, error) {
 	var o org.Organisation
 	err := scanOrg(s.read.QueryRowContext(ctx, `SELECT `+orgCols+`
 		FROM organisation o JOIN municipality m ON m.id = o.municipality_id WHERE o.id = $1`, id), &o)
@@ -83,7 +83,7 @@ var orgSort = map[string]string{
 }
 
 // Organisations returns a page of organisations matching f and their total count.
-func (s *Store) Organisations(ctx context.Context, f org.Filter) ([]org.Organisation, int, error) {
+func (s *Orgs) Organisations(ctx context.Context, f org.Filter) ([]org.Organisation, int, error) {
 	var a args
 	where := "1 = 1"
 	if f.Kind != "" {

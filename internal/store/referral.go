@@ -60,12 +60,12 @@ func offering(ctx context.Context, db querier, sc auth.Scope, id int64) (referra
 }
 
 // Offering returns a service of the region's catalogue.
-func (s *Store) Offering(ctx context.Context, sc auth.Scope, id int64) (referral.Offering, error) {
+func (s *Referrals) Offering(ctx context.Context, sc auth.Scope, id int64) (referral.Offering, error) {
 	return offering(ctx, s.read, sc, id)
 }
 
 // Offerings lists the region's catalogue, those that end soonest first.
-func (s *Store) Offerings(ctx context.Context, sc auth.Scope, f referral.Filter) ([]referral.Offering, int, error) {
+func (s *Referrals) Offerings(ctx context.Context, sc auth.Scope, f referral.Filter) ([]referral.Offering, int, error) {
 	var a args
 	where := []string{"ys.region_code = " + a.add(sc.RegionCode)}
 	if f.Kind != "" {
@@ -128,7 +128,7 @@ func checkOfferingRefs(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *referr
 }
 
 // CreateOffering adds a service to the catalogue.
-func (s *Store) CreateOffering(ctx context.Context, sc auth.Scope, o *referral.Offering) error {
+func (s *Referrals) CreateOffering(ctx context.Context, sc auth.Scope, o *referral.Offering) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkOfferingRefs(ctx, tx, sc, o); err != nil {
 			return err
@@ -144,7 +144,7 @@ func (s *Store) CreateOffering(ctx context.Context, sc auth.Scope, o *referral.O
 
 // UpdateOffering rewrites a service with o after check has compared it
 // with the stored one.
-func (s *Store) UpdateOffering(ctx context.Context, sc auth.Scope, id int64, o *referral.Offering, check func(old referral.Offering) error) error {
+func (s *Referrals) UpdateOffering(ctx context.Context, sc auth.Scope, id int64, o *referral.Offering, check func(old referral.Offering) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE youth_service SET places = places WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("store: youth service: %w", err)
@@ -232,7 +232,7 @@ func scanReferrals(ctx context.Context, db querier, q string, a args) ([]referra
 }
 
 // Referrals lists the referrals the scope sees, newest first.
-func (s *Store) Referrals(ctx context.Context, sc auth.Scope, f referral.RefFilter) ([]referral.Referral, int, error) {
+func (s *Referrals) Referrals(ctx context.Context, sc auth.Scope, f referral.RefFilter) ([]referral.Referral, int, error) {
 	var a args
 	where := []string{referralScope(sc, &a)}
 	if f.OfferingID != 0 {
@@ -276,13 +276,13 @@ func oneReferral(ctx context.Context, db querier, sc auth.Scope, id int64) (refe
 }
 
 // Referral returns a referral the scope sees.
-func (s *Store) Referral(ctx context.Context, sc auth.Scope, id int64) (referral.Referral, error) {
+func (s *Referrals) Referral(ctx context.Context, sc auth.Scope, id int64) (referral.Referral, error) {
 	return oneReferral(ctx, s.read, sc, id)
 }
 
 // Refer writes a referral with what it brings: the enrolment of a referral
 // to training, the action of the case it was made in.
-func (s *Store) Refer(ctx context.Context, sc auth.Scope, r *referral.Referral, check func(p referral.Person, o *referral.Offering) error) error {
+func (s *Referrals) Refer(ctx context.Context, sc auth.Scope, r *referral.Referral, check func(p referral.Person, o *referral.Offering) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		var p referral.Person
@@ -388,7 +388,7 @@ func referredVacancy(ctx context.Context, tx *sql.Tx, sc auth.Scope, r *referral
 
 // ChangeReferral records what came of a referral of the scope's centre; a
 // hire becomes a period of work in the person's history.
-func (s *Store) ChangeReferral(ctx context.Context, sc auth.Scope, id int64, change func(r *referral.Referral) error, at time.Time) error {
+func (s *Referrals) ChangeReferral(ctx context.Context, sc auth.Scope, id int64, change func(r *referral.Referral) error, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE referral SET status = status WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("store: referral: %w", err)

@@ -16,20 +16,18 @@ import (
 	"marshrut/internal/risk"
 )
 
-var _ referral.Store = (*Store)(nil)
-
 func TestReferrals(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 		day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
-		svc := referral.NewService(s, func() time.Time { return now })
-		ms := measures.NewService(s, func() time.Time { return now })
+		svc := referral.NewService(s.Referrals, func() time.Time { return now })
+		ms := measures.NewService(s.Measures, func() time.Time { return now })
 		czn := org.Organisation{RegionCode: "41", Kind: org.CZN, Name: "ЦЗН Елизовского района", MunicipalityID: f.muni2.ID}
 		czn2 := org.Organisation{RegionCode: "41", Kind: org.CZN, Name: "ЦЗН Петропавловска-Камчатского", MunicipalityID: f.muni1.ID}
 		for _, o := range []*org.Organisation{&czn, &czn2} {
-			if err := s.CreateOrganisation(ctx, o); err != nil {
+			if err := s.Orgs.CreateOrganisation(ctx, o); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -164,11 +162,11 @@ func TestReferrals(t *testing.T) {
 		// A referral to a vacancy made in a case: the case records it, a hire
 		// becomes work in the graduate's history with the vacancy's employer.
 		items := vacancies(t, f, matcher(t))
-		if _, err := s.UpsertVacancies(ctx, items); err != nil {
+		if _, err := s.Vacancies.UpsertVacancies(ctx, items); err != nil {
 			t.Fatal(err)
 		}
 		c := risk.Case{RegionCode: "41", LearnerID: f.graduate.ID, CZNID: czn.ID, Probability: 0.7, Status: risk.CaseOpen, OpenedBy: 2, OpenedAt: now}
-		if err := s.OpenCase(ctx, centre, &c); err != nil {
+		if err := s.Risks.OpenCase(ctx, centre, &c); err != nil {
 			t.Fatal(err)
 		}
 		closed := referral.Referral{LearnerID: f.graduate.ID, VacancyID: items[1].Vacancy.ID, CaseID: c.ID}
@@ -186,7 +184,7 @@ func TestReferrals(t *testing.T) {
 		if job.EmployerID != f.empl.ID || job.VacancyTitle != "Электрогазосварщик 5 разряда" {
 			t.Errorf("vacancy referral %+v", job)
 		}
-		got, err := s.Case(ctx, centre, c.ID)
+		got, err := s.Risks.Case(ctx, centre, c.ID)
 		if err != nil || len(got.Actions) != 1 || got.Actions[0].Kind != risk.ActVacancy || !strings.Contains(got.Actions[0].Note, "Электрогазосварщик") {
 			t.Errorf("the case's actions: %v %+v", err, got.Actions)
 		}
@@ -196,7 +194,7 @@ func TestReferrals(t *testing.T) {
 		if err := svc.Change(ctx, centre, job.ID, referral.Change{Status: referral.Hired, On: day(2026, 11, 24)}); err != nil {
 			t.Fatal(err)
 		}
-		hist, err := s.Outcomes(ctx, region, f.graduate.ID)
+		hist, err := s.Learners.Outcomes(ctx, region, f.graduate.ID)
 		if err != nil || len(hist) == 0 {
 			t.Fatalf("history: %v %+v", err, hist)
 		}

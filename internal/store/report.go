@@ -12,7 +12,7 @@ import (
 
 // SaveReport keeps a generated report; a second report of the same kind and
 // period is a conflict.
-func (s *Store) SaveReport(ctx context.Context, r *report.Report) error {
+func (s *Reports) SaveReport(ctx context.Context, r *report.Report) error {
 	err := s.write.QueryRowContext(ctx, `INSERT INTO report (region_code, kind, period, content, job_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, r.RegionCode, r.Kind, r.Period, r.Content, nullID(r.JobID), tsArg(r.CreatedAt)).Scan(&r.ID)
 	if isUniqueViolation(err) {
@@ -22,14 +22,14 @@ func (s *Store) SaveReport(ctx context.Context, r *report.Report) error {
 }
 
 // HasReport reports whether the region has a report of the kind and period.
-func (s *Store) HasReport(ctx context.Context, region, kind, period string) (bool, error) {
+func (s *Reports) HasReport(ctx context.Context, region, kind, period string) (bool, error) {
 	var n int
 	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM report WHERE region_code = $1 AND kind = $2 AND period = $3`, region, kind, period).Scan(&n)
 	return n > 0, err
 }
 
 // Reports lists the region's reports, newest first, without their files.
-func (s *Store) Reports(ctx context.Context, region string, limit int) ([]report.Report, error) {
+func (s *Reports) Reports(ctx context.Context, region string, limit int) ([]report.Report, error) {
 	var out []report.Report
 	err := eachRow(ctx, s.read, `SELECT id, region_code, kind, period, length(content), COALESCE(job_id, 0), created_at FROM report
 		WHERE region_code = $1 ORDER BY period DESC, id DESC LIMIT `+strconv.Itoa(limit), args{region}, func(r *sql.Rows) error {
@@ -47,7 +47,7 @@ func (s *Store) Reports(ctx context.Context, region string, limit int) ([]report
 }
 
 // Report returns a report of the region with its file.
-func (s *Store) Report(ctx context.Context, region string, id int64) (report.Report, error) {
+func (s *Reports) Report(ctx context.Context, region string, id int64) (report.Report, error) {
 	var x report.Report
 	err := s.read.QueryRowContext(ctx, `SELECT id, region_code, kind, period, content, COALESCE(job_id, 0), created_at FROM report
 		WHERE region_code = $1 AND id = $2`, region, id).Scan(&x.ID, &x.RegionCode, &x.Kind, &x.Period, &x.Content, &x.JobID, timeScan{&x.CreatedAt})

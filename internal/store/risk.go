@@ -28,20 +28,20 @@ const recordFrom = ` FROM learner l JOIN organisation o ON o.id = l.org_id JOIN 
 
 // PastGraduates returns the region's graduates up to lastYear, the cohorts a
 // model learns from.
-func (s *Store) PastGraduates(ctx context.Context, region string, lastYear int) ([]risk.Record, error) {
+func (s *Risks) PastGraduates(ctx context.Context, region string, lastYear int) ([]risk.Record, error) {
 	return s.records(ctx, `l.region_code = $1 AND l.status = 'graduate' AND l.graduation_year > 0 AND l.graduation_year <= $2`, args{region, lastYear})
 }
 
 // ToScore returns the students of the final course (graduating in
 // finalYear) and the graduates of recentYear without work, study or service.
-func (s *Store) ToScore(ctx context.Context, region string, finalYear, recentYear int) ([]risk.Record, error) {
+func (s *Risks) ToScore(ctx context.Context, region string, finalYear, recentYear int) ([]risk.Record, error) {
 	return s.records(ctx, `l.region_code = $1 AND (l.status = 'student' AND l.graduation_year = $2
 		OR l.status = 'graduate' AND l.graduation_year = $3 AND l.current_outcome NOT IN `+positive+`)`,
 		args{region, finalYear, recentYear})
 }
 
 // RiskRecord returns the record of a learner the scope sees.
-func (s *Store) RiskRecord(ctx context.Context, sc auth.Scope, id int64) (risk.Record, error) {
+func (s *Risks) RiskRecord(ctx context.Context, sc auth.Scope, id int64) (risk.Record, error) {
 	var a args
 	list, err := s.records(ctx, `l.id = `+a.add(id)+` AND l.status <> 'pupil' AND `+learnerScope(sc, "l", &a), a)
 	if err != nil {
@@ -53,7 +53,7 @@ func (s *Store) RiskRecord(ctx context.Context, sc auth.Scope, id int64) (risk.R
 	return list[0], nil
 }
 
-func (s *Store) records(ctx context.Context, cond string, a args) ([]risk.Record, error) {
+func (s *Risks) records(ctx context.Context, cond string, a args) ([]risk.Record, error) {
 	var out []risk.Record
 	err := eachRow(ctx, s.read, `SELECT `+recordCols+recordFrom+` WHERE `+cond+` ORDER BY l.id`, a, func(rows *sql.Rows) error {
 		var r risk.Record
@@ -85,7 +85,7 @@ func nullNaN(v sql.NullFloat64) float64 {
 
 // enrichRecords adds practice, contracts, the latest ДДО, mentors and the
 // answers to proposals, a chunk of learners at a time.
-func (s *Store) enrichRecords(ctx context.Context, out []risk.Record) error {
+func (s *Risks) enrichRecords(ctx context.Context, out []risk.Record) error {
 	index := make(map[int64]int, len(out))
 	ids := make([]int64, len(out))
 	for i, r := range out {
@@ -153,7 +153,7 @@ func (s *Store) enrichRecords(ctx context.Context, out []risk.Record) error {
 // RiskDemand is the demand for graduates from the open vacancies: places per
 // graduate of the latest full cohort, by specialty group and by municipality
 // (the employer's, for vacancies of the region's organisations).
-func (s *Store) RiskDemand(ctx context.Context, region string) (risk.Demand, error) {
+func (s *Risks) RiskDemand(ctx context.Context, region string) (risk.Demand, error) {
 	d := risk.Demand{BySpecialtyGroup: map[string]float64{}, ByMunicipality: map[int64]float64{}}
 	var year int
 	if err := s.read.QueryRowContext(ctx, `SELECT COALESCE(max(graduation_year), 0) FROM learner WHERE region_code = $1 AND status = 'graduate'`,
@@ -211,7 +211,7 @@ func (s *Store) RiskDemand(ctx context.Context, region string) (risk.Demand, err
 }
 
 // SaveRiskModel stores a model; an active one replaces the region's active model.
-func (s *Store) SaveRiskModel(ctx context.Context, m *risk.ModelInfo) error {
+func (s *Risks) SaveRiskModel(ctx context.Context, m *risk.ModelInfo) error {
 	report, err := json.Marshal(m.Report)
 	if err != nil {
 		return err
@@ -235,7 +235,7 @@ func (s *Store) SaveRiskModel(ctx context.Context, m *risk.ModelInfo) error {
 
 const riskModelCols = `rm.id, rm.region_code, rm.kind, rm.report, rm.active, COALESCE(rm.created_by, 0), COALESCE(u.name, ''), rm.created_at`
 
-func (s *Store) riskModels(ctx context.Context, withData bool, cond string, a args) ([]risk.ModelInfo, error) {
+func (s *Risks) riskModels(ctx context.Context, withData bool, cond string, a args) ([]risk.ModelInfo, error) {
 	cols := riskModelCols
 	if withData {
 		cols += `, rm.model`
@@ -265,7 +265,7 @@ func (s *Store) riskModels(ctx context.Context, withData bool, cond string, a ar
 	return out, nil
 }
 
-func (s *Store) oneRiskModel(ctx context.Context, cond string, a args) (risk.ModelInfo, error) {
+func (s *Risks) oneRiskModel(ctx context.Context, cond string, a args) (risk.ModelInfo, error) {
 	list, err := s.riskModels(ctx, true, cond, a)
 	if err != nil {
 		return risk.ModelInfo{}, err
@@ -277,22 +277,22 @@ func (s *Store) oneRiskModel(ctx context.Context, cond string, a args) (risk.Mod
 }
 
 // ActiveRiskModel returns the model the region scores with.
-func (s *Store) ActiveRiskModel(ctx context.Context, region string) (risk.ModelInfo, error) {
+func (s *Risks) ActiveRiskModel(ctx context.Context, region string) (risk.ModelInfo, error) {
 	return s.oneRiskModel(ctx, `rm.region_code = $1 AND rm.active`, args{region})
 }
 
 // RiskModel returns a model of the region.
-func (s *Store) RiskModel(ctx context.Context, region string, id int64) (risk.ModelInfo, error) {
+func (s *Risks) RiskModel(ctx context.Context, region string, id int64) (risk.ModelInfo, error) {
 	return s.oneRiskModel(ctx, `rm.region_code = $1 AND rm.id = $2`, args{region, id})
 }
 
 // RiskModels lists the region's models, newest first, without their parameters.
-func (s *Store) RiskModels(ctx context.Context, region string, limit int) ([]risk.ModelInfo, error) {
+func (s *Risks) RiskModels(ctx context.Context, region string, limit int) ([]risk.ModelInfo, error) {
 	return s.riskModels(ctx, false, `rm.region_code = $1 ORDER BY rm.id DESC LIMIT `+strconv.Itoa(limit), args{region})
 }
 
 // SaveRiskScores replaces the region's scores with a run's, in one transaction.
-func (s *Store) SaveRiskScores(ctx context.Context, region string, modelID int64, scores []risk.Score, at time.Time) error {
+func (s *Risks) SaveRiskScores(ctx context.Context, region string, modelID int64, scores []risk.Score, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM risk_score WHERE region_code = $1`, region); err != nil {
 			return err
@@ -306,7 +306,7 @@ func (s *Store) SaveRiskScores(ctx context.Context, region string, modelID int64
 			texts[i] = string(b)
 		}
 		ts := tsArg(at)
-		l := &Loader{s: s, ctx: ctx, tx: tx}
+		l := &Loader{s: s.db, ctx: ctx, tx: tx}
 		return l.insert("risk_score", []string{"learner_id", "region_code", "model_id", "probability", "reasons", "scored_at"}, len(scores),
 			func(i int) []any {
 				return []any{scores[i].LearnerID, region, modelID, scores[i].Probability, texts[i], ts}
@@ -334,7 +334,7 @@ func scanRiskRow(r interface{ Scan(...any) error }, x *risk.Row) error {
 }
 
 // RiskScores returns a page of the scored learners the scope sees and their total.
-func (s *Store) RiskScores(ctx context.Context, sc auth.Scope, f risk.Filter) ([]risk.Row, int, error) {
+func (s *Risks) RiskScores(ctx context.Context, sc auth.Scope, f risk.Filter) ([]risk.Row, int, error) {
 	var a args
 	where := `rs.region_code = ` + a.add(sc.RegionCode) + ` AND rs.probability >= ` + a.add(f.Threshold) + ` AND ` + learnerScope(sc, "l", &a)
 	if f.OrgID != 0 {
@@ -377,7 +377,7 @@ func (s *Store) RiskScores(ctx context.Context, sc auth.Scope, f risk.Filter) ([
 }
 
 // RiskOf returns a learner's score, when the scope sees the learner and the learner is scored.
-func (s *Store) RiskOf(ctx context.Context, sc auth.Scope, id int64) (risk.Row, error) {
+func (s *Risks) RiskOf(ctx context.Context, sc auth.Scope, id int64) (risk.Row, error) {
 	var a args
 	var x risk.Row
 	err := scanRiskRow(s.read.QueryRowContext(ctx, `SELECT `+riskRowCols+riskRowFrom+` WHERE rs.learner_id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...), &x)
@@ -385,7 +385,7 @@ func (s *Store) RiskOf(ctx context.Context, sc auth.Scope, id int64) (risk.Row, 
 }
 
 // RiskThreshold returns the region's threshold, ok false when it has not chosen one.
-func (s *Store) RiskThreshold(ctx context.Context, region string) (float64, bool, error) {
+func (s *Risks) RiskThreshold(ctx context.Context, region string) (float64, bool, error) {
 	var t float64
 	err := s.read.QueryRowContext(ctx, `SELECT threshold FROM risk_setting WHERE region_code = $1`, region).Scan(&t)
 	if err == sql.ErrNoRows {
@@ -395,7 +395,7 @@ func (s *Store) RiskThreshold(ctx context.Context, region string) (float64, bool
 }
 
 // SetRiskThreshold stores the region's threshold.
-func (s *Store) SetRiskThreshold(ctx context.Context, region string, t float64, at time.Time) error {
+func (s *Risks) SetRiskThreshold(ctx context.Context, region string, t float64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO risk_setting (region_code, threshold, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (region_code) DO UPDATE SET threshold = excluded.threshold, updated_at = excluded.updated_at`, region, t, tsArg(at))
 	return err
@@ -403,7 +403,7 @@ func (s *Store) SetRiskThreshold(ctx context.Context, region string, t float64, 
 
 // RiskFigures counts the scored learners the scope sees, those at risk, and
 // what became of the at-risk ones with a case and without.
-func (s *Store) RiskFigures(ctx context.Context, sc auth.Scope, threshold float64) (risk.Figures, error) {
+func (s *Risks) RiskFigures(ctx context.Context, sc auth.Scope, threshold float64) (risk.Figures, error) {
 	f := risk.Figures{Threshold: threshold, ByOutcome: map[risk.CaseOutcome]int{}, ByAction: map[risk.ActionKind]int{}}
 	var a args
 	scope := learnerScope(sc, "l", &a)
@@ -497,7 +497,7 @@ func nullFloat(v float64) any {
 }
 
 // SaveRecord writes a learner's study record, when the scope edits the learner.
-func (s *Store) SaveRecord(ctx context.Context, sc auth.Scope, r risk.StudyRecord) error {
+func (s *Risks) SaveRecord(ctx context.Context, sc auth.Scope, r risk.StudyRecord) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		var n int
@@ -517,7 +517,7 @@ func (s *Store) SaveRecord(ctx context.Context, sc auth.Scope, r risk.StudyRecor
 
 // Risk returns the latest risk scores of the given learners that have one;
 // mentorship proposals give those at higher risk a mentor first.
-func (s *Store) Risk(ctx context.Context, ids []int64) (map[int64]float64, error) {
+func (s *Risks) Risk(ctx context.Context, ids []int64) (map[int64]float64, error) {
 	out := make(map[int64]float64, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		var a args

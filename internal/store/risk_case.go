@@ -19,7 +19,7 @@ import (
 // actions, closed with an outcome that becomes a period of the history.
 
 // OpenCase opens a case for a learner the scope sees; a learner has at most one open case.
-func (s *Store) OpenCase(ctx context.Context, sc auth.Scope, c *risk.Case) error {
+func (s *Risks) OpenCase(ctx context.Context, sc auth.Scope, c *risk.Case) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		var n int
@@ -60,7 +60,7 @@ const caseCols = `rc.id, rc.region_code, rc.learner_id, l.last_name || ' ' || l.
 const caseFrom = ` FROM risk_case rc JOIN learner l ON l.id = rc.learner_id JOIN organisation o ON o.id = l.org_id
 	LEFT JOIN organisation z ON z.id = rc.czn_id LEFT JOIN app_user u ON u.id = rc.opened_by`
 
-func (s *Store) cases(ctx context.Context, q string, a args) ([]risk.Case, error) {
+func (s *Risks) cases(ctx context.Context, q string, a args) ([]risk.Case, error) {
 	var out []risk.Case
 	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
 		var c risk.Case
@@ -79,7 +79,7 @@ func (s *Store) cases(ctx context.Context, q string, a args) ([]risk.Case, error
 }
 
 // Case returns a case of a learner the scope sees, with its actions.
-func (s *Store) Case(ctx context.Context, sc auth.Scope, id int64) (risk.Case, error) {
+func (s *Risks) Case(ctx context.Context, sc auth.Scope, id int64) (risk.Case, error) {
 	var a args
 	list, err := s.cases(ctx, `SELECT `+caseCols+caseFrom+` WHERE rc.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a)
 	if err != nil {
@@ -103,7 +103,7 @@ func (s *Store) Case(ctx context.Context, sc auth.Scope, id int64) (risk.Case, e
 }
 
 // Cases returns a page of the cases the scope sees, open ones first, and their total.
-func (s *Store) Cases(ctx context.Context, sc auth.Scope, f risk.CaseFilter) ([]risk.Case, int, error) {
+func (s *Risks) Cases(ctx context.Context, sc auth.Scope, f risk.CaseFilter) ([]risk.Case, int, error) {
 	var a args
 	where := `rc.region_code = ` + a.add(sc.RegionCode) + ` AND ` + learnerScope(sc, "l", &a)
 	if f.Status != "" {
@@ -122,7 +122,7 @@ func (s *Store) Cases(ctx context.Context, sc auth.Scope, f risk.CaseFilter) ([]
 }
 
 // CasesOf returns a learner's cases, newest first.
-func (s *Store) CasesOf(ctx context.Context, sc auth.Scope, learnerID int64) ([]risk.Case, error) {
+func (s *Risks) CasesOf(ctx context.Context, sc auth.Scope, learnerID int64) ([]risk.Case, error) {
 	var a args
 	return s.cases(ctx, `SELECT `+caseCols+caseFrom+` WHERE rc.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
 		` ORDER BY rc.id DESC`, a)
@@ -149,7 +149,7 @@ func caseForWork(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64) (lear
 }
 
 // AddAction records an action in an open case of the scope's centre.
-func (s *Store) AddAction(ctx context.Context, sc auth.Scope, x *risk.Action) error {
+func (s *Risks) AddAction(ctx context.Context, sc auth.Scope, x *risk.Action) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, _, err := caseForWork(ctx, tx, sc, x.CaseID); err != nil {
 			return err
@@ -169,7 +169,7 @@ func (s *Store) AddAction(ctx context.Context, sc auth.Scope, x *risk.Action) er
 // CloseCase closes an open case of the scope's centre with its outcome; a
 // status it names becomes a period of the person's employment history,
 // recorded as the case's.
-func (s *Store) CloseCase(ctx context.Context, sc auth.Scope, id int64, c risk.Closing, at time.Time) error {
+func (s *Risks) CloseCase(ctx context.Context, sc auth.Scope, id int64, c risk.Closing, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		learnerID, status, err := caseForWork(ctx, tx, sc, id)
 		if err != nil {

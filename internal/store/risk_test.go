@@ -38,7 +38,7 @@ func TestEarlyWarning(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		svc := risk.NewService(s, syncRunner{}, func() time.Time { return now })
+		svc := risk.NewService(s.Risks, syncRunner{}, func() time.Time { return now })
 		sys := auth.SystemScope("41")
 		region := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
 
@@ -68,11 +68,11 @@ func TestEarlyWarning(t *testing.T) {
 		}
 
 		// Mentorship reads the scores of its candidates.
-		if probs, err := s.Risk(ctx, []int64{all0(t, svc, region).LearnerID, -1}); err != nil || len(probs) != 1 {
+		if probs, err := s.Risks.Risk(ctx, []int64{all0(t, svc, region).LearnerID, -1}); err != nil || len(probs) != 1 {
 			t.Errorf("risk of learners %v, %v", probs, err)
 		}
 		// The model read back is the one trained: same scores.
-		stored, err := s.ActiveRiskModel(ctx, "41")
+		stored, err := s.Risks.ActiveRiskModel(ctx, "41")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestEarlyWarning(t *testing.T) {
 		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Text(err), "используется прежняя") {
 			t.Errorf("one-class training: %v", err)
 		}
-		if still, _ := s.ActiveRiskModel(ctx, "41"); still.ID != m.ID {
+		if still, _ := s.Risks.ActiveRiskModel(ctx, "41"); still.ID != m.ID {
 			t.Errorf("model in use %d after a refusal, want %d", still.ID, m.ID)
 		}
 
@@ -114,7 +114,7 @@ func TestEarlyWarning(t *testing.T) {
 				t.Fatal("the list is not sorted by risk")
 			}
 		}
-		colleges, _, err := s.Organisations(ctx, org.Filter{Kind: org.College, Limit: 50})
+		colleges, _, err := s.Orgs.Organisations(ctx, org.Filter{Kind: org.College, Limit: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,11 +129,11 @@ func TestEarlyWarning(t *testing.T) {
 			}
 		}
 		target := all[0]
-		centres, _, err := s.Organisations(ctx, org.Filter{Kind: org.CZN, Limit: 50})
+		centres, _, err := s.Orgs.Organisations(ctx, org.Filter{Kind: org.CZN, Limit: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec, err := s.RiskRecord(ctx, sys, target.LearnerID)
+		rec, err := s.Risks.RiskRecord(ctx, sys, target.LearnerID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,11 +240,11 @@ func TestEarlyWarning(t *testing.T) {
 			t.Errorf("a centre of other municipalities reads the case: %v", err)
 		}
 		// Closing as employed records the period of work, of a student as of a graduate.
-		l, err := s.Learner(ctx, sys, target.LearnerID)
+		l, err := s.Learners.Learner(ctx, sys, target.LearnerID)
 		if err != nil || l.Current != learner.Employed {
 			t.Errorf("status after an «employed» case: %q, %v", l.Current, err)
 		}
-		hist, err := s.Outcomes(ctx, sys, target.LearnerID)
+		hist, err := s.Learners.Outcomes(ctx, sys, target.LearnerID)
 		if err != nil || len(hist) == 0 {
 			t.Fatalf("history after the case: %+v, %v", hist, err)
 		}
@@ -272,7 +272,7 @@ func TestEarlyWarning(t *testing.T) {
 		if err := svc.SaveRecord(ctx, college, risk.StudyRecord{LearnerID: mine, Attendance: 0.55, Debts: 4, Social: risk.SocialOrphan}); err != nil {
 			t.Fatal(err)
 		}
-		r, err := s.RiskRecord(ctx, college, mine)
+		r, err := s.Risks.RiskRecord(ctx, college, mine)
 		if err != nil || r.Attendance != 0.55 || r.Debts != 4 || r.Social != risk.SocialOrphan {
 			t.Errorf("record read back %+v, %v", r, err)
 		}

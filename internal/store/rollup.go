@@ -14,7 +14,7 @@ import (
 )
 
 // TrustedKey returns the public key registered for a region's bundles.
-func (s *Store) TrustedKey(ctx context.Context, region string) (ed25519.PublicKey, bool, error) {
+func (s *Rollup) TrustedKey(ctx context.Context, region string) (ed25519.PublicKey, bool, error) {
 	var k string
 	err := s.read.QueryRowContext(ctx, `SELECT public_key FROM rollup_key WHERE region_code = $1`, region).Scan(&k)
 	if err == sql.ErrNoRows {
@@ -28,7 +28,7 @@ func (s *Store) TrustedKey(ctx context.Context, region string) (ed25519.PublicKe
 }
 
 // SetTrustedKey registers (or replaces) a region's public key.
-func (s *Store) SetTrustedKey(ctx context.Context, region string, key ed25519.PublicKey, at time.Time) error {
+func (s *Rollup) SetTrustedKey(ctx context.Context, region string, key ed25519.PublicKey, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO rollup_key (region_code, public_key, added_at) VALUES ($1, $2, $3)
 		ON CONFLICT (region_code) DO UPDATE SET public_key = excluded.public_key, added_at = excluded.added_at`,
 		region, base64.StdEncoding.EncodeToString(key), tsArg(at))
@@ -37,7 +37,7 @@ func (s *Store) SetTrustedKey(ctx context.Context, region string, key ed25519.Pu
 
 // SaveBundle keeps an imported bundle. A bundle seen before, or one not
 // newer than the latest of its region, is a replay and is refused.
-func (s *Store) SaveBundle(ctx context.Context, b rollup.Bundle, at time.Time, by int64) error {
+func (s *Rollup) SaveBundle(ctx context.Context, b rollup.Bundle, at time.Time, by int64) error {
 	payload, err := json.Marshal(b)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (s *Store) SaveBundle(ctx context.Context, b rollup.Bundle, at time.Time, b
 }
 
 // LatestBundles returns the newest bundle of every region, by region code.
-func (s *Store) LatestBundles(ctx context.Context) ([]rollup.Bundle, error) {
+func (s *Rollup) LatestBundles(ctx context.Context) ([]rollup.Bundle, error) {
 	var out []rollup.Bundle
 	err := eachRow(ctx, s.read, `SELECT b.payload FROM rollup_bundle b WHERE b.created_at = (SELECT max(c.created_at) FROM rollup_bundle c
 		WHERE c.region_code = b.region_code) ORDER BY b.region_code`, nil, func(r *sql.Rows) error {
@@ -87,7 +87,7 @@ func (s *Store) LatestBundles(ctx context.Context) ([]rollup.Bundle, error) {
 }
 
 // BundleHistory lists the bundles imported from a region, newest first.
-func (s *Store) BundleHistory(ctx context.Context, region string) ([]rollup.Imported, error) {
+func (s *Rollup) BundleHistory(ctx context.Context, region string) ([]rollup.Imported, error) {
 	var out []rollup.Imported
 	err := eachRow(ctx, s.read, `SELECT id, period, created_at, imported_at FROM rollup_bundle WHERE region_code = $1 ORDER BY created_at DESC`,
 		args{region}, func(r *sql.Rows) error {

@@ -32,7 +32,7 @@ func TestRollupCarriesNoPerson(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, priv, _ := ed25519.GenerateKey(nil)
-		b, err := rollup.Build(ctx, s, "41", "Камчатский край", now, nil, rollup.Secret(priv))
+		b, err := rollup.Build(ctx, s.Source, "41", "Камчатский край", now, nil, rollup.Secret(priv))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestRollupCarriesNoPerson(t *testing.T) {
 		}
 		payload, _ := base64.StdEncoding.DecodeString(env.Payload)
 		text := string(signed) + string(payload)
-		people, _, err := s.Learners(ctx, auth.SystemScope("41"), learner.Filter{Limit: 500})
+		people, _, err := s.Learners.Learners(ctx, auth.SystemScope("41"), learner.Filter{Limit: 500})
 		if err != nil || len(people) == 0 {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func TestRollupCarriesNoPerson(t *testing.T) {
 
 		// The federal installation: the key registered, the bundle imported once.
 		fed := openTest(t, t.TempDir()+"/federal.db")
-		svc := rollup.NewService(fed, func() time.Time { return now.Add(time.Hour) })
+		svc := rollup.NewService(fed.Rollup, func() time.Time { return now.Add(time.Hour) })
 		admin := auth.Scope{Role: auth.Admin, RegionCode: "77", UserID: 1}
 		federal := auth.Scope{Role: auth.Federal, RegionCode: "77", UserID: 2}
 		if _, err := svc.Import(ctx, admin, signed); !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Text(err), "не зарегистрирован") {

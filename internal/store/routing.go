@@ -26,14 +26,14 @@ const candidateFrom = ` FROM learner l JOIN organisation o ON o.id = l.org_id JO
 // Candidates returns the region's candidates around a graduation year: the
 // students who graduate in it or the next one and the graduates of those
 // years not yet at work, in study or in service.
-func (s *Store) Candidates(ctx context.Context, region string, year int) ([]routing.Candidate, error) {
+func (s *Routing) Candidates(ctx context.Context, region string, year int) ([]routing.Candidate, error) {
 	return s.candidates(ctx, `l.region_code = $1 AND l.graduation_year IN ($2, $3) AND l.specialty_code IS NOT NULL
 		AND (l.status = 'student' OR l.status = 'graduate' AND l.current_outcome NOT IN `+positive+`)`,
 		args{region, year, year + 1})
 }
 
 // Candidate returns one learner the caller sees as a routing candidate.
-func (s *Store) Candidate(ctx context.Context, sc auth.Scope, id int64) (routing.Candidate, error) {
+func (s *Routing) Candidate(ctx context.Context, sc auth.Scope, id int64) (routing.Candidate, error) {
 	var a args
 	cond := `l.id = ` + a.add(id) + ` AND ` + learnerScope(sc, "l", &a)
 	list, err := s.candidates(ctx, cond, a)
@@ -46,7 +46,7 @@ func (s *Store) Candidate(ctx context.Context, sc auth.Scope, id int64) (routing
 	return list[0], nil
 }
 
-func (s *Store) candidates(ctx context.Context, cond string, a args) ([]routing.Candidate, error) {
+func (s *Routing) candidates(ctx context.Context, cond string, a args) ([]routing.Candidate, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+candidateCols+candidateFrom+` WHERE `+cond+` ORDER BY l.id`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: candidates: %w", err)
@@ -159,8 +159,8 @@ func eachRow(ctx context.Context, db querier, q string, a args, fn func(*sql.Row
 // links to specialties and their municipality (the employer's, when it is an
 // organisation of the region, or the nearest centre to the address), and the
 // median of the salaries they offer.
-func (s *Store) Places(ctx context.Context, region string) ([]routing.Place, int, error) {
-	munis, err := s.Municipalities(ctx, region)
+func (s *Routing) Places(ctx context.Context, region string) ([]routing.Place, int, error) {
+	munis, err := (&Classifier{s.db}).Municipalities(ctx, region)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -229,7 +229,7 @@ func (s *Store) Places(ctx context.Context, region string) ([]routing.Place, int
 }
 
 // VisibleLearners returns which of the learners the caller sees.
-func (s *Store) VisibleLearners(ctx context.Context, sc auth.Scope, ids []int64) (map[int64]bool, error) {
+func (s *Routing) VisibleLearners(ctx context.Context, sc auth.Scope, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	for start := 0; start < len(ids); start += 500 {
 		var a args

@@ -15,7 +15,7 @@ import (
 )
 
 // StartRun records a new run of the region, refusing when one is running.
-func (s *Store) StartRun(ctx context.Context, r *routing.Run) error {
+func (s *Routing) StartRun(ctx context.Context, r *routing.Run) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var busy int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM match_run WHERE region_code = $1 AND status = 'running'`, r.RegionCode).Scan(&busy); err != nil {
@@ -32,14 +32,14 @@ func (s *Store) StartRun(ctx context.Context, r *routing.Run) error {
 }
 
 // SetRunJob ties a run to the job that computes it.
-func (s *Store) SetRunJob(ctx context.Context, runID, jobID int64) error {
+func (s *Routing) SetRunJob(ctx context.Context, runID, jobID int64) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE match_run SET job_id = $1 WHERE id = $2`, jobID, runID)
 	return err
 }
 
 // FinishRun writes a run's figures and proposals in one transaction; a
 // failed run keeps its error and no proposals.
-func (s *Store) FinishRun(ctx context.Context, r *routing.Run, props []routing.Proposal) error {
+func (s *Routing) FinishRun(ctx context.Context, r *routing.Run, props []routing.Proposal) error {
 	r.FinishedAt = s.now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE match_run SET status = $1, candidates = $2, vacancies = $3, places = $4, edges = $5, matched = $6,
@@ -95,14 +95,14 @@ func scanRun(row interface{ Scan(...any) error }, r *routing.Run) error {
 }
 
 // MatchRun returns a run of the region.
-func (s *Store) MatchRun(ctx context.Context, region string, id int64) (routing.Run, error) {
+func (s *Routing) MatchRun(ctx context.Context, region string, id int64) (routing.Run, error) {
 	var r routing.Run
 	err := scanRun(s.read.QueryRowContext(ctx, `SELECT `+runCols+` FROM match_run r WHERE r.id = $1 AND r.region_code = $2`, id, region), &r)
 	return r, notFound(err, "расчёт распределения не найден")
 }
 
 // MatchRuns returns the region's latest runs, newest first.
-func (s *Store) MatchRuns(ctx context.Context, region string, limit int) ([]routing.Run, error) {
+func (s *Routing) MatchRuns(ctx context.Context, region string, limit int) ([]routing.Run, error) {
 	var out []routing.Run
 	err := eachRow(ctx, s.read, `SELECT `+runCols+` FROM match_run r WHERE r.region_code = $1 ORDER BY r.id DESC LIMIT $2`, args{region, limit},
 		func(rows *sql.Rows) error {
@@ -118,7 +118,7 @@ func (s *Store) MatchRuns(ctx context.Context, region string, limit int) ([]rout
 
 // Placed returns the learners and the vacancy places already taken by the
 // region's proposals that were sent or accepted: a later round leaves them out.
-func (s *Store) Placed(ctx context.Context, region string) (map[int64]bool, map[string]int, error) {
+func (s *Routing) Placed(ctx context.Context, region string) (map[int64]bool, map[string]int, error) {
 	learners, seats := map[int64]bool{}, map[string]int{}
 	err := eachRow(ctx, s.read, `SELECT learner_id, COALESCE(vacancy_id, '') FROM match_proposal WHERE region_code = $1 AND status IN ('sent', 'accepted')`,
 		args{region}, func(r *sql.Rows) error {
@@ -152,7 +152,7 @@ func scanProposal(row interface{ Scan(...any) error }, p *routing.Proposal) erro
 
 // Proposals returns a page of a run's proposals of the learners the caller
 // sees, and their total.
-func (s *Store) Proposals(ctx context.Context, sc auth.Scope, f routing.ProposalFilter) ([]routing.Proposal, int, error) {
+func (s *Routing) Proposals(ctx context.Context, sc auth.Scope, f routing.ProposalFilter) ([]routing.Proposal, int, error) {
 	var a args
 	where := `p.run_id = ` + a.add(f.RunID) + ` AND ` + learnerScope(sc, "l", &a)
 	if f.Status != "" {
@@ -187,7 +187,7 @@ func (s *Store) Proposals(ctx context.Context, sc auth.Scope, f routing.Proposal
 // DecideProposal moves a proposal the caller sees: proposed → sent → accepted
 // or declined. An accepted proposal becomes the graduate's employment outcome
 // with the vacancy's employer from that day.
-func (s *Store) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to routing.ProposalStatus) error {
+func (s *Routing) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to routing.ProposalStatus) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var p routing.Proposal
 		var a args
@@ -224,7 +224,7 @@ func noticeProposal(ctx context.Context, tx *sql.Tx, now time.Time, p routing.Pr
 
 // moveProposal writes a legal move of proposal p; an accepted one becomes
 // the graduate's employment outcome.
-func (s *Store) moveProposal(ctx context.Context, tx *sql.Tx, sc auth.Scope, p routing.Proposal, to routing.ProposalStatus) error {
+func (s *db) moveProposal(ctx context.Context, tx *sql.Tx, sc auth.Scope, p routing.Proposal, to routing.ProposalStatus) error {
 	{
 		legal := map[routing.ProposalStatus][]routing.ProposalStatus{
 			routing.Proposed: {routing.Sent, routing.Declined},
@@ -284,7 +284,7 @@ func bulkWhere(sc auth.Scope, b routing.Bulk, a *args) string {
 }
 
 // CountBulk counts the proposals a bulk action selects.
-func (s *Store) CountBulk(ctx context.Context, sc auth.Scope, b routing.Bulk) (int, error) {
+func (s *Routing) CountBulk(ctx context.Context, sc auth.Scope, b routing.Bulk) (int, error) {
 	var a args
 	var n int
 	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM match_proposal p JOIN learner l ON l.id = p.learner_id WHERE `+bulkWhere(sc, b, &a), a...).Scan(&n)
@@ -296,7 +296,7 @@ func (s *Store) CountBulk(ctx context.Context, sc auth.Scope, b routing.Bulk) (i
 
 // ApplyBulk moves the proposals a bulk action selects, all or none: when
 // their number is not the one confirmed, nothing changes.
-func (s *Store) ApplyBulk(ctx context.Context, sc auth.Scope, b routing.Bulk, expect int) (int, error) {
+func (s *Routing) ApplyBulk(ctx context.Context, sc auth.Scope, b routing.Bulk, expect int) (int, error) {
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var a args

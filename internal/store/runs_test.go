@@ -18,7 +18,7 @@ func TestRunFigures(t *testing.T) {
 		ctx := context.Background()
 		f := seed(t, s)
 		r := routing.Run{RegionCode: "41", Round: 1, Mode: routing.Stable, Seed: 7, GraduationYear: 2026}
-		if err := s.StartRun(ctx, &r); err != nil {
+		if err := s.Routing.StartRun(ctx, &r); err != nil {
 			t.Fatal(err)
 		}
 		r.Status, r.Candidates, r.Matched, r.MaxMatched, r.Holders, r.Contracts = routing.Finished, 2, 0, 1, 1, 0
@@ -29,10 +29,10 @@ func TestRunFigures(t *testing.T) {
 				ContractNote: "у работодателя по целевому договору (ООО «Камчатрыбпром») нет открытых вакансий в регионе"},
 			{LearnerID: f.student.ID, Status: routing.Unmatched, Reasons: "нет совместимых вакансий"},
 		}
-		if err := s.FinishRun(ctx, &r, props); err != nil {
+		if err := s.Routing.FinishRun(ctx, &r, props); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.MatchRun(ctx, "41", r.ID)
+		got, err := s.Routing.MatchRun(ctx, "41", r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,11 +41,11 @@ func TestRunFigures(t *testing.T) {
 			t.Errorf("run read back: %+v", got)
 		}
 		sys := auth.SystemScope("41")
-		all, total, err := s.Proposals(ctx, sys, routing.ProposalFilter{RunID: r.ID, Limit: 10})
+		all, total, err := s.Routing.Proposals(ctx, sys, routing.ProposalFilter{RunID: r.ID, Limit: 10})
 		if err != nil || total != 2 || len(all) != 2 {
 			t.Fatalf("proposals: %d of %d, %v", len(all), total, err)
 		}
-		notes, n, err := s.Proposals(ctx, sys, routing.ProposalFilter{RunID: r.ID, Holders: true, Limit: 10})
+		notes, n, err := s.Routing.Proposals(ctx, sys, routing.ProposalFilter{RunID: r.ID, Holders: true, Limit: 10})
 		if err != nil || n != 1 || len(notes) != 1 || notes[0].LearnerID != f.graduate.ID || notes[0].ContractNote != props[0].ContractNote {
 			t.Errorf("holders: %+v (%d), %v", notes, n, err)
 		}
@@ -60,17 +60,17 @@ func TestBulkProposals(t *testing.T) {
 		ctx := context.Background()
 		f := seed(t, s)
 		r := routing.Run{RegionCode: "41", Round: 1, Mode: routing.Stable, Seed: 7, GraduationYear: 2026}
-		if err := s.StartRun(ctx, &r); err != nil {
+		if err := s.Routing.StartRun(ctx, &r); err != nil {
 			t.Fatal(err)
 		}
 		r.Status, r.Candidates, r.Matched = routing.Finished, 3, 3
 		items := vacancies(t, f, matcher(t))
-		if _, err := s.UpsertVacancies(ctx, items); err != nil {
+		if _, err := s.Vacancies.UpsertVacancies(ctx, items); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []*auth.User{{Login: "grad", Name: "Пётр Ёлкин", Role: auth.Learner, LearnerID: f.graduate.ID, RegionCode: "41"},
 			{Login: "empl", Name: "Отдел кадров", Role: auth.Employer, OrgID: f.empl.ID, RegionCode: "41"}} {
-			if err := s.CreateUser(ctx, u, "hash"); err != nil {
+			if err := s.Auth.CreateUser(ctx, u, "hash"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -79,23 +79,23 @@ func TestBulkProposals(t *testing.T) {
 			{LearnerID: f.other.ID, Status: routing.Proposed},                                               // Елизовский
 			{LearnerID: f.student.ID, Status: routing.Proposed},                                             // Петропавловск
 		}
-		if err := s.FinishRun(ctx, &r, props); err != nil {
+		if err := s.Routing.FinishRun(ctx, &r, props); err != nil {
 			t.Fatal(err)
 		}
 		region := auth.Scope{Role: auth.Region, RegionCode: "41", UserID: 1}
 		centre := auth.Scope{Role: auth.CZN, RegionCode: "41", OrgID: 99, Municipalities: []int64{f.muni1.ID}, UserID: 2}
 		elizovo := routing.Bulk{RunID: r.ID, Action: routing.BulkSend, MunicipalityID: f.muni2.ID}
-		if n, err := s.CountBulk(ctx, region, elizovo); err != nil || n != 2 {
+		if n, err := s.Routing.CountBulk(ctx, region, elizovo); err != nil || n != 2 {
 			t.Fatalf("count of Elizovo: %d, %v", n, err)
 		}
-		if n, err := s.CountBulk(ctx, centre, elizovo); err != nil || n != 0 {
+		if n, err := s.Routing.CountBulk(ctx, centre, elizovo); err != nil || n != 0 {
 			t.Errorf("a centre of Petropavlovsk counts Elizovo's: %d, %v", n, err)
 		}
-		if _, err := s.ApplyBulk(ctx, region, elizovo, 3); !apperr.Is(err, apperr.Conflict) {
+		if _, err := s.Routing.ApplyBulk(ctx, region, elizovo, 3); !apperr.Is(err, apperr.Conflict) {
 			t.Errorf("a stale number: %v", err)
 		}
 		sent := func() int {
-			_, n, err := s.Proposals(ctx, auth.SystemScope("41"), routing.ProposalFilter{RunID: r.ID, Status: routing.Sent, Limit: 10})
+			_, n, err := s.Routing.Proposals(ctx, auth.SystemScope("41"), routing.ProposalFilter{RunID: r.ID, Status: routing.Sent, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestBulkProposals(t *testing.T) {
 		if n := sent(); n != 0 {
 			t.Fatalf("after the refusal %d sent", n)
 		}
-		if n, err := s.ApplyBulk(ctx, region, elizovo, 2); err != nil || n != 2 || sent() != 2 {
+		if n, err := s.Routing.ApplyBulk(ctx, region, elizovo, 2); err != nil || n != 2 || sent() != 2 {
 			t.Fatalf("send Elizovo: %d, %v; sent %d", n, err, sent())
 		}
 		// The graduate and the vacancy's employer hear of the proposal sent with a vacancy.
@@ -112,11 +112,11 @@ func TestBulkProposals(t *testing.T) {
 			t.Errorf("notices after the bulk send: %d, want 2", n)
 		}
 		back := routing.Bulk{RunID: r.ID, Action: routing.BulkWithdraw, OrgID: f.college2.ID}
-		if n, err := s.ApplyBulk(ctx, region, back, 1); err != nil || n != 1 || sent() != 1 {
+		if n, err := s.Routing.ApplyBulk(ctx, region, back, 1); err != nil || n != 1 || sent() != 1 {
 			t.Errorf("withdraw the medical college's: %d, %v; sent %d", n, err, sent())
 		}
 		all := routing.Bulk{RunID: r.ID, Action: routing.BulkSend}
-		if n, err := s.CountBulk(ctx, region, all); err != nil || n != 2 {
+		if n, err := s.Routing.CountBulk(ctx, region, all); err != nil || n != 2 {
 			t.Errorf("left to send: %d, %v", n, err)
 		}
 	})

@@ -9,10 +9,8 @@ import (
 	"marshrut/internal/sso"
 )
 
-var _ sso.Accounts = (*Store)(nil)
-
 // LinkedUser is the account linked to a provider's subject.
-func (s *Store) LinkedUser(ctx context.Context, issuer, subject string) (int64, error) {
+func (s *SSO) LinkedUser(ctx context.Context, issuer, subject string) (int64, error) {
 	var id int64
 	err := s.read.QueryRowContext(ctx, `SELECT user_id FROM sso_link WHERE issuer = $1 AND subject = $2`, issuer, subject).Scan(&id)
 	if err == sql.ErrNoRows {
@@ -22,7 +20,7 @@ func (s *Store) LinkedUser(ctx context.Context, issuer, subject string) (int64, 
 }
 
 // FindUsers are the active accounts of the region a claim names.
-func (s *Store) FindUsers(ctx context.Context, region string, by sso.Match, value string) ([]int64, error) {
+func (s *SSO) FindUsers(ctx context.Context, region string, by sso.Match, value string) ([]int64, error) {
 	var q string
 	switch by {
 	case sso.ByEmail:
@@ -50,7 +48,7 @@ func (s *Store) FindUsers(ctx context.Context, region string, by sso.Match, valu
 
 // GuardiansBySNILS are the active parents' accounts of the region's
 // learner with this СНИЛС, with the learner's birth date.
-func (s *Store) GuardiansBySNILS(ctx context.Context, region, snils string) ([]sso.Guardian, error) {
+func (s *SSO) GuardiansBySNILS(ctx context.Context, region, snils string) ([]sso.Guardian, error) {
 	var out []sso.Guardian
 	err := eachRow(ctx, s.read, `SELECT u.id, u.name, l.birth_date FROM app_user u JOIN learner l ON l.id = u.learner_id
 		WHERE u.role = 'guardian' AND l.region_code = $1 AND l.snils = $2 AND NOT u.disabled ORDER BY u.id`, args{region, snils}, func(r *sql.Rows) error {
@@ -65,7 +63,7 @@ func (s *Store) GuardiansBySNILS(ctx context.Context, region, snils string) ([]s
 }
 
 // LinkUser links a provider's subject to an account.
-func (s *Store) LinkUser(ctx context.Context, issuer, subject string, userID int64, at time.Time) error {
+func (s *SSO) LinkUser(ctx context.Context, issuer, subject string, userID int64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO sso_link (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)`, issuer, subject, userID, tsArg(at))
 	if isUniqueViolation(err) {
 		return apperr.New(apperr.Conflict, "этот вход уже связан с другой учётной записью")

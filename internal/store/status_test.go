@@ -24,7 +24,7 @@ func TestStatusOverTime(t *testing.T) {
 		s.now = func() time.Time { return today }
 		candidate := func() bool {
 			t.Helper()
-			cs, err := s.Candidates(ctx, "41", 2025)
+			cs, err := s.Routing.Candidates(ctx, "41", 2025)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -32,10 +32,10 @@ func TestStatusOverTime(t *testing.T) {
 		}
 		// Service from July 2025 to 20 July 2026.
 		svc := learner.Outcome{LearnerID: f.graduate.ID, Status: learner.Military, Start: day(2025, 7, 20), End: day(2026, 7, 20), Source: learner.SourceCollege}
-		if err := s.AddOutcome(ctx, sys, &svc); err != nil {
+		if err := s.Learners.AddOutcome(ctx, sys, &svc); err != nil {
 			t.Fatal(err)
 		}
-		g, err := s.Learner(ctx, sys, f.graduate.ID)
+		g, err := s.Learners.Learner(ctx, sys, f.graduate.ID)
 		if err != nil || g.Current != learner.Military || g.After6 != learner.Military || candidate() {
 			t.Fatalf("during service: %s/%s, candidate %v, %v", g.Current, g.After6, candidate(), err)
 		}
@@ -46,7 +46,7 @@ func TestStatusOverTime(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("refresh read %d, %v", n, err)
 		}
-		if g, _ = s.Learner(ctx, sys, f.graduate.ID); g.Current != learner.Unknown || !candidate() {
+		if g, _ = s.Learners.Learner(ctx, sys, f.graduate.ID); g.Current != learner.Unknown || !candidate() {
 			t.Errorf("after service: %s, candidate %v", g.Current, candidate())
 		}
 		if n, _ := s.RefreshStatuses(ctx, "41"); n != 0 {
@@ -56,7 +56,7 @@ func TestStatusOverTime(t *testing.T) {
 		// A college records work from 01.09.2025 beside the survey's later «нет сведений».
 		other := f.student
 		other.Status, other.Course, other.GraduationYear = learner.Graduate, 0, 2025
-		if err := s.UpdateLearner(ctx, sys, &other); err != nil {
+		if err := s.Learners.UpdateLearner(ctx, sys, &other); err != nil {
 			t.Fatal(err)
 		}
 		for _, o := range []learner.Outcome{
@@ -64,11 +64,11 @@ func TestStatusOverTime(t *testing.T) {
 			{LearnerID: other.ID, Status: learner.Unknown, Start: day(2026, 1, 15), Source: learner.SourceSurvey},
 			{LearnerID: other.ID, Status: learner.Employed, EmployerID: f.empl.ID, Start: day(2025, 9, 1), Source: learner.SourceCollege},
 		} {
-			if err := s.AddOutcome(ctx, sys, &o); err != nil {
+			if err := s.Learners.AddOutcome(ctx, sys, &o); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if l, _ := s.Learner(ctx, sys, other.ID); l.Current != learner.Employed || l.After6 != learner.Employed || l.After12 != learner.Employed {
+		if l, _ := s.Learners.Learner(ctx, sys, other.ID); l.Current != learner.Employed || l.After6 != learner.Employed || l.After12 != learner.Employed {
 			t.Errorf("a college's record of work: now %s, 6 months %s, 12 months %s", l.Current, l.After6, l.After12)
 		}
 		// The same employer six and twelve months on is kept for retention.
@@ -78,7 +78,7 @@ func TestStatusOverTime(t *testing.T) {
 		}
 
 		// The partial count of one organisation carries only its cells.
-		snap, err := s.MonitorSnapshot(ctx, "41", today, []int64{f.college.ID})
+		snap, err := s.Analytics.MonitorSnapshot(ctx, "41", today, []int64{f.college.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestStatusOverTime(t *testing.T) {
 				t.Errorf("a partial count of the college holds organisation %d", c.Org)
 			}
 		}
-		full, err := s.MonitorSnapshot(ctx, "41", today, nil)
+		full, err := s.Analytics.MonitorSnapshot(ctx, "41", today, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,22 +112,22 @@ func TestTargets(t *testing.T) {
 			{Code: "mentorship", Year: 2026, SetAt: at},
 			{Code: "employment6", Year: 2027, Value: &v2, SetAt: at},
 		} {
-			if err := s.AddTarget(ctx, "41", &tg); err != nil {
+			if err := s.Targets.AddTarget(ctx, "41", &tg); err != nil {
 				t.Fatal(err)
 			}
 		}
-		got, err := s.Targets(ctx, "41", 2026)
+		got, err := s.Targets.Targets(ctx, "41", 2026)
 		if err != nil || len(got) != 2 {
 			t.Fatalf("targets of 2026: %+v, %v", got, err)
 		}
 		if got[0].Code != "employment6" || *got[0].Value != 0.85 || got[0].SetByName != "Петров" || got[1].Value != nil {
 			t.Errorf("latest targets %+v", got)
 		}
-		hist, err := s.TargetHistory(ctx, "41", "employment6")
+		hist, err := s.Targets.TargetHistory(ctx, "41", "employment6")
 		if err != nil || len(hist) != 3 || hist[2].Note != "проект соглашения" || !hist[2].SetAt.Equal(at) {
 			t.Errorf("history %+v, %v", hist, err)
 		}
-		if other, _ := s.Targets(ctx, "25", 2026); len(other) != 0 {
+		if other, _ := s.Targets.Targets(ctx, "25", 2026); len(other) != 0 {
 			t.Errorf("another region's targets: %+v", other)
 		}
 	})

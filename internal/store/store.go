@@ -43,10 +43,11 @@ func EngineOf(url string) Engine {
 	return SQLite
 }
 
-// Store is the database. On SQLite it keeps two pools: one connection for
-// writes, so that writers queue in Go instead of meeting "database is locked",
-// and several for reads, which WAL lets run beside the writer.
-type Store struct {
+// db is the handle every part of the store shares. On SQLite it keeps two
+// pools: one connection for writes, so that writers queue in Go instead of
+// meeting "database is locked", and several for reads, which WAL lets run
+// beside the writer.
+type db struct {
 	engine Engine
 	dsn    string // for pg_dump and pg_restore, which connect on their own
 	read   *sql.DB
@@ -55,13 +56,83 @@ type Store struct {
 	now    func() time.Time
 }
 
+// Store is the database: the installation's own operations (migrations,
+// backups, the bulk load) and one part per domain over the shared handle,
+// each satisfying the Store interface its domain declares.
+type Store struct {
+	*db
+	Analytics  *Analytics  // analytics.Store, analytics.MonitorStore: the figures and the monitor's snapshot
+	Auth       *Auth       // auth.Store: users, sessions, tokens, the audit log
+	Balance    *Balance    // balance.Store: needs, capacities, scenarios
+	Classifier *Classifier // classifier.Store: regions, municipalities, specialties
+	Clusters   *Clusters   // cluster.Store: the registry, values, criteria, defences
+	Guidance   *Guidance   // guidance.Store: events, participation, diagnostics, coverage
+	Jobs       *Jobs       // jobs.Store: long work and its progress
+	Learners   *Learners   // learner.Store: people, their stages and outcomes
+	Mail       *Mail       // mail.Outbox: letters waiting to be sent
+	Measures   *Measures   // measures.Store: programmes of active measures, groups, enrolments
+	Mentorship *Mentorship // mentor.Store: programmes, mentors, pairs, meetings
+	Orgs       *Orgs       // org.Store: the registry of organisations
+	Reference  *Reference  // imports.Reference: what imports check their rows against
+	Referrals  *Referrals  // referral.Store: the centres' services and referrals
+	Reports    *Reports    // report.Store, report.FormStore: monthly reports and the official forms
+	Risks      *Risks      // risk.Store: models, scores, cases
+	Rollup     *Rollup     // rollup.Store: the regions' bundles
+	Source     *RollupSource
+	Routing    *Routing   // routing.Store: places, candidates, matching runs
+	SSO        *SSO       // sso.Accounts: links to the region's single sign-on
+	Targeted   *Targeted  // targeted.Store: offers, applications, contracts
+	Targets    *Targets   // kpi.Store: the region's targets of the measures
+	Vacancies  *Vacancies // vacancy.Store: vacancies and their links
+	Youth      *Youth     // youth.Store: the young person's own side
+	DemoData   *DemoData  // demo.MeasuresData: what the demo's programmes are built from
+}
+
+// The parts of the store, one per domain, over the shared handle.
+type (
+	Analytics  struct{ *db }
+	Auth       struct{ *db }
+	Balance    struct{ *db }
+	Classifier struct{ *db }
+	Clusters   struct{ *db }
+	Guidance   struct{ *db }
+	Jobs       struct{ *db }
+	Learners   struct{ *db }
+	Mail       struct{ *db }
+	Measures   struct{ *db }
+	Mentorship struct{ *db }
+	Orgs       struct{ *db }
+	Reference  struct{ *db }
+	Referrals  struct{ *db }
+	Reports    struct{ *db }
+	Risks      struct{ *db }
+	Rollup     struct{ *db }
+	// RollupSource is what a region's federal bundle is counted from.
+	RollupSource struct{ *db }
+	Routing      struct{ *db }
+	SSO          struct{ *db }
+	Targeted     struct{ *db }
+	Targets      struct{ *db }
+	Vacancies    struct{ *db }
+	Youth        struct{ *db }
+	DemoData     struct{ *db }
+)
+
+func newStore(d *db) *Store {
+	return &Store{db: d, Analytics: &Analytics{d}, Auth: &Auth{d}, Balance: &Balance{d}, Classifier: &Classifier{d}, Clusters: &Clusters{d},
+		Guidance: &Guidance{d}, Jobs: &Jobs{d}, Learners: &Learners{d}, Mail: &Mail{d}, Measures: &Measures{d}, Mentorship: &Mentorship{d},
+		Orgs: &Orgs{d}, Reference: &Reference{d}, Referrals: &Referrals{d}, Reports: &Reports{d}, Risks: &Risks{d}, Rollup: &Rollup{d},
+		Source: &RollupSource{d}, Routing: &Routing{d}, SSO: &SSO{d}, Targeted: &Targeted{d}, Targets: &Targets{d}, Vacancies: &Vacancies{d},
+		Youth: &Youth{d}, DemoData: &DemoData{d}}
+}
+
 // SetClock sets the clock the store stamps its writes with (time.Now by
 // default); set it before the store is used.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // Open connects to the database named by dsn and checks that it answers.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
-	s := &Store{engine: EngineOf(dsn), dsn: dsn, log: log, now: time.Now}
+	s := newStore(&db{engine: EngineOf(dsn), dsn: dsn, log: log, now: time.Now})
 	switch s.engine {
 	case Postgres:
 		db, err := sql.Open("pgx", dsn)
@@ -181,7 +252,7 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 }
 
 // tx runs fn in one write transaction: everything or nothing.
-func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *db) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

@@ -34,7 +34,7 @@ func scanOffer(r interface{ Scan(...any) error }, o *targeted.Offer) error {
 
 // Teaches reports whether an education organisation teaches a specialty:
 // whether any of its learners, current or past, studies or studied it.
-func (s *Store) Teaches(ctx context.Context, orgID int64, specialty string) (bool, error) {
+func (s *Targeted) Teaches(ctx context.Context, orgID int64, specialty string) (bool, error) {
 	var n int
 	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM learner WHERE org_id = $1 AND specialty_code = $2 LIMIT 1) x`,
 		orgID, specialty).Scan(&n)
@@ -43,7 +43,7 @@ func (s *Store) Teaches(ctx context.Context, orgID int64, specialty string) (boo
 
 // Taught lists each college's and university's specialties with students
 // now, by organisation name and specialty code.
-func (s *Store) Taught(ctx context.Context, region string) ([]targeted.Taught, error) {
+func (s *Targeted) Taught(ctx context.Context, region string) ([]targeted.Taught, error) {
 	var out []targeted.Taught
 	err := eachRow(ctx, s.read, `SELECT o.id, o.name, t.specialty_code, COALESCE(sp.name, '') FROM
 		(SELECT DISTINCT org_id, specialty_code FROM learner WHERE region_code = $1 AND status = 'student' AND specialty_code <> '') t
@@ -65,7 +65,7 @@ func (s *Store) Taught(ctx context.Context, region string) ([]targeted.Taught, e
 // SaveOffer creates an offer (ID 0) or rewrites one of the region. The
 // employer must be an employer and the organisation a college or university
 // of the region.
-func (s *Store) SaveOffer(ctx context.Context, o *targeted.Offer) error {
+func (s *Targeted) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		kinds := map[int64]org.Kind{}
 		rows, err := tx.QueryContext(ctx, `SELECT id, kind FROM organisation WHERE id IN ($1, $2) AND region_code = $3`, o.EmployerID, o.OrgID, o.RegionCode)
@@ -130,7 +130,7 @@ func (s *Store) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 }
 
 // Offer returns an offer of the region.
-func (s *Store) Offer(ctx context.Context, region string, id int64) (targeted.Offer, error) {
+func (s *Targeted) Offer(ctx context.Context, region string, id int64) (targeted.Offer, error) {
 	var o targeted.Offer
 	err := scanOffer(s.read.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE t.id = $1 AND t.region_code = $2`, id, region), &o)
 	return o, notFound(err, "предложение целевого обучения не найдено")
@@ -138,7 +138,7 @@ func (s *Store) Offer(ctx context.Context, region string, id int64) (targeted.Of
 
 // Offers returns a page of the region's offers and their total. Drafts are
 // seen by their employer and the region only (f.Drafts).
-func (s *Store) Offers(ctx context.Context, region string, f targeted.OfferFilter) ([]targeted.Offer, int, error) {
+func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFilter) ([]targeted.Offer, int, error) {
 	var a args
 	where := `t.region_code = ` + a.add(region)
 	if f.EmployerID != 0 {
@@ -213,7 +213,7 @@ func applicationScope(sc auth.Scope, a *args) string {
 }
 
 // CreateApplication stores a new application of a learner the caller sees.
-func (s *Store) CreateApplication(ctx context.Context, sc auth.Scope, x *targeted.Application) error {
+func (s *Targeted) CreateApplication(ctx context.Context, sc auth.Scope, x *targeted.Application) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := scopedLearner(ctx, tx, sc, x.LearnerID); err != nil {
 			return err
@@ -241,7 +241,7 @@ func insertSteps(ctx context.Context, tx *sql.Tx, appID int64, steps []targeted.
 }
 
 // Application returns an application the caller may see, with its history.
-func (s *Store) Application(ctx context.Context, sc auth.Scope, id int64) (targeted.ApplicationView, error) {
+func (s *Targeted) Application(ctx context.Context, sc auth.Scope, id int64) (targeted.ApplicationView, error) {
 	var x targeted.ApplicationView
 	var a args
 	err := scanApplication(s.read.QueryRowContext(ctx, `SELECT `+appCols+appFrom+` WHERE a.id = `+a.add(id)+` AND `+applicationScope(sc, &a), a...), &x)
@@ -270,7 +270,7 @@ func applicationSteps(ctx context.Context, db querier, id int64) ([]targeted.Ste
 }
 
 // Applications returns a page of the applications the caller may see and their total.
-func (s *Store) Applications(ctx context.Context, sc auth.Scope, f targeted.ApplicationFilter) ([]targeted.ApplicationView, int, error) {
+func (s *Targeted) Applications(ctx context.Context, sc auth.Scope, f targeted.ApplicationFilter) ([]targeted.ApplicationView, int, error) {
 	var a args
 	where := `a.region_code = ` + a.add(sc.RegionCode) + ` AND ` + applicationScope(sc, &a)
 	if f.OfferID != 0 {
@@ -309,7 +309,7 @@ func (s *Store) Applications(ctx context.Context, sc auth.Scope, f targeted.Appl
 // MoveApplication changes an application the caller may see in one
 // transaction: move gets it with its history and its offer, changes it, and
 // the changed fields and the new steps are written; an error leaves it as it was.
-func (s *Store) MoveApplication(ctx context.Context, sc auth.Scope, id int64, move func(*targeted.ApplicationView, targeted.Offer) error) error {
+func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64, move func(*targeted.ApplicationView, targeted.Offer) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var x targeted.ApplicationView
 		var a args
@@ -341,7 +341,7 @@ func (s *Store) MoveApplication(ctx context.Context, sc auth.Scope, id int64, mo
 
 // TargetedFigures returns the region's offers (but drafts) and the statuses
 // of their applications, from which targeted.Count makes the figures.
-func (s *Store) TargetedFigures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
+func (s *Targeted) TargetedFigures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.employer_id, e.name, t.specialty_code, t.year, t.places, t.status
 		FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id WHERE t.region_code = $1 AND t.status <> 'draft'`, region)
 	if err != nil {
@@ -378,7 +378,7 @@ func (s *Store) TargetedFigures(ctx context.Context, region string) ([]targeted.
 
 // ContractsOfGraduates counts the region's graduates of a year and those of
 // them who had a targeted-education contract.
-func (s *Store) ContractsOfGraduates(ctx context.Context, region string, year int) (graduates, under int, err error) {
+func (s *Targeted) ContractsOfGraduates(ctx context.Context, region string, year int) (graduates, under int, err error) {
 	err = s.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM targeted_application a
 		WHERE a.learner_id = l.id AND a.status IN `+signedStatuses+`) THEN 1 ELSE 0 END), 0)
 		FROM learner l WHERE l.region_code = $1 AND l.status = 'graduate' AND l.graduation_year = $2`, region, year).Scan(&graduates, &under)

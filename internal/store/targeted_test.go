@@ -15,7 +15,7 @@ func TestTargetedRoute(t *testing.T) {
 		ctx := context.Background()
 		f := seed(t, s)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := targeted.NewService(s, func() time.Time { return now })
+		svc := targeted.NewService(s.Targeted, func() time.Time { return now })
 		empl := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID, UserID: 7}
 		offer := targeted.Offer{OrgID: f.college.ID, SpecialtyCode: "15.02.08", Places: 2, WorkYears: 3, MunicipalityID: f.muni1.ID,
 			Deadline: time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC), Year: 2027, Status: targeted.Published,

@@ -16,8 +16,6 @@ import (
 // id at the source; a batch is applied by the rule of vacancy.Merge, so that
 // importing the same file twice changes nothing.
 
-var _ vacancy.Store = (*Store)(nil)
-
 const vacancyCols = `v.id, v.source, v.region_code, v.kladr_code, v.employer_name, v.employer_inn, v.employer_ogrn, v.title,
 	v.specialisation, v.salary_min, v.salary_max, v.currency, v.schedule, v.employment, v.education, v.experience, v.duty,
 	v.requirements, v.address, v.lat, v.lon, v.work_places, v.closed, v.created_at, v.modified_at, v.url`
@@ -47,7 +45,7 @@ func momentArg(t time.Time) any {
 var errVacancyNotFound = apperr.New(apperr.NotFound, "вакансия не найдена")
 
 // Vacancy returns one vacancy.
-func (s *Store) Vacancy(ctx context.Context, id string) (vacancy.Vacancy, error) {
+func (s *Vacancies) Vacancy(ctx context.Context, id string) (vacancy.Vacancy, error) {
 	var v vacancy.Vacancy
 	err := scanVacancy(s.read.QueryRowContext(ctx, `SELECT `+vacancyCols+` FROM vacancy v WHERE v.id = $1`, id), &v)
 	if err == sql.ErrNoRows {
@@ -65,7 +63,7 @@ var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // Vacancies returns a page of the filter's vacancies, newest first (those the
 // source gave no date last), and the total that match. A limit outside 1–500
 // is a page of 50, as for organisations.
-func (s *Store) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.Vacancy, int, error) {
+func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.Vacancy, int, error) {
 	var a args
 	where := "1 = 1"
 	if f.RegionCode != "" {
@@ -119,7 +117,7 @@ func (s *Store) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.Vaca
 
 // Links returns the links of a vacancy, surest first; NotFound when there is
 // no such vacancy.
-func (s *Store) Links(ctx context.Context, vacancyID string) ([]vacancy.Link, error) {
+func (s *Vacancies) Links(ctx context.Context, vacancyID string) ([]vacancy.Link, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT vacancy_id, COALESCE(specialty_code, ''), group_code, kind, score, reason
 		FROM vacancy_link WHERE vacancy_id = $1 ORDER BY score DESC, code`, vacancyID)
 	if err != nil {
@@ -150,11 +148,11 @@ func (s *Store) Links(ctx context.Context, vacancyID string) ([]vacancy.Link, er
 }
 
 // UpsertVacancies applies a batch in one transaction; see Loader.UpsertVacancies.
-func (s *Store) UpsertVacancies(ctx context.Context, items []vacancy.Item) (vacancy.Upserted, error) {
+func (s *Vacancies) UpsertVacancies(ctx context.Context, items []vacancy.Item) (vacancy.Upserted, error) {
 	var up vacancy.Upserted
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		l := &Loader{s: s, ctx: ctx, tx: tx, now: tsArg(s.now())}
+		l := &Loader{s: s.db, ctx: ctx, tx: tx, now: tsArg(s.now())}
 		up, err = l.UpsertVacancies(items)
 		return err
 	})

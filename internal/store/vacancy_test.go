@@ -69,7 +69,7 @@ func TestVacancyUpsert(t *testing.T) {
 		f := seed(t, s)
 		m := matcher(t)
 		items := vacancies(t, f, m)
-		up, err := s.UpsertVacancies(ctx, items)
+		up, err := s.Vacancies.UpsertVacancies(ctx, items)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,14 +77,14 @@ func TestVacancyUpsert(t *testing.T) {
 			t.Fatalf("first upsert: %+v, want 4 inserted", up)
 		}
 		for _, it := range items {
-			got, err := s.Vacancy(ctx, it.Vacancy.ID)
+			got, err := s.Vacancies.Vacancy(ctx, it.Vacancy.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !sameVacancy(got, it.Vacancy) {
 				t.Errorf("vacancy %s read back as\n%+v\nwant\n%+v", it.Vacancy.ID, got, it.Vacancy)
 			}
-			links, err := s.Links(ctx, it.Vacancy.ID)
+			links, err := s.Vacancies.Links(ctx, it.Vacancy.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func TestVacancyUpsert(t *testing.T) {
 		}
 
 		// The same batch again changes nothing.
-		if up, err = s.UpsertVacancies(ctx, items); err != nil || up != (vacancy.Upserted{Unchanged: 4}) {
+		if up, err = s.Vacancies.UpsertVacancies(ctx, items); err != nil || up != (vacancy.Upserted{Unchanged: 4}) {
 			t.Fatalf("second upsert: %+v, %v; want 4 unchanged", up, err)
 		}
 
@@ -119,26 +119,26 @@ func TestVacancyUpsert(t *testing.T) {
 		older := items[1]
 		older.Vacancy.ModifiedAt = older.Vacancy.ModifiedAt.Add(-time.Hour)
 		older.Vacancy.SalaryMin = 1
-		if up, err = s.UpsertVacancies(ctx, []vacancy.Item{newer, older}); err != nil || up != (vacancy.Upserted{Updated: 1, Unchanged: 1}) {
+		if up, err = s.Vacancies.UpsertVacancies(ctx, []vacancy.Item{newer, older}); err != nil || up != (vacancy.Upserted{Updated: 1, Unchanged: 1}) {
 			t.Fatalf("third upsert: %+v, %v; want 1 updated, 1 unchanged", up, err)
 		}
-		got, _ := s.Vacancy(ctx, newer.Vacancy.ID)
+		got, _ := s.Vacancies.Vacancy(ctx, newer.Vacancy.ID)
 		if got.Title != "Сварщик ручной дуговой сварки" || got.SalaryMin != 100000 || !got.CreatedAt.Equal(items[0].Vacancy.CreatedAt) {
 			t.Errorf("updated vacancy: %q %d created %v", got.Title, got.SalaryMin, got.CreatedAt)
 		}
-		links, _ := s.Links(ctx, newer.Vacancy.ID)
+		links, _ := s.Vacancies.Links(ctx, newer.Vacancy.ID)
 		if len(links) != len(newer.Links) || !strings.Contains(links[0].Reason, "Сварщик ручной дуговой сварки") {
 			t.Errorf("links were not replaced: %+v", links)
 		}
-		if got, _ := s.Vacancy(ctx, older.Vacancy.ID); got.SalaryMin != 75000 {
+		if got, _ := s.Vacancies.Vacancy(ctx, older.Vacancy.ID); got.SalaryMin != 75000 {
 			t.Errorf("an older version replaced the stored one: salary %d", got.SalaryMin)
 		}
 
 		// Missing rows are NotFound.
-		if _, err := s.Vacancy(ctx, "nope"); !apperr.Is(err, apperr.NotFound) {
+		if _, err := s.Vacancies.Vacancy(ctx, "nope"); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("missing vacancy: %v, want NotFound", err)
 		}
-		if _, err := s.Links(ctx, "nope"); !apperr.Is(err, apperr.NotFound) {
+		if _, err := s.Vacancies.Links(ctx, "nope"); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("links of a missing vacancy: %v, want NotFound", err)
 		}
 
@@ -146,15 +146,15 @@ func TestVacancyUpsert(t *testing.T) {
 		bad := vacancies(t, f, m)[2]
 		bad.Vacancy.ID = "manual-0002"
 		bad.Links = []vacancy.Link{{VacancyID: "manual-0002", SpecialtyCode: "43.01.99", GroupCode: "43.00.00", Kind: vacancy.ByTitle, Score: 0.7, Reason: "проверка"}}
-		if _, err := s.UpsertVacancies(ctx, []vacancy.Item{items[3], bad}); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "43.01.99") {
+		if _, err := s.Vacancies.UpsertVacancies(ctx, []vacancy.Item{items[3], bad}); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "43.01.99") {
 			t.Errorf("unknown specialty: %v, want Invalid naming it", err)
 		}
-		if _, err := s.Vacancy(ctx, "manual-0002"); !apperr.Is(err, apperr.NotFound) {
+		if _, err := s.Vacancies.Vacancy(ctx, "manual-0002"); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("a refused batch left a vacancy behind: %v", err)
 		}
 		invalid := items[0]
 		invalid.Vacancy.SalaryMax = 10
-		if _, err := s.UpsertVacancies(ctx, []vacancy.Item{invalid}); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), items[0].Vacancy.ID) {
+		if _, err := s.Vacancies.UpsertVacancies(ctx, []vacancy.Item{invalid}); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), items[0].Vacancy.ID) {
 			t.Errorf("invalid vacancy: %v, want Invalid naming it", err)
 		}
 	})
@@ -165,7 +165,7 @@ func TestVacancyList(t *testing.T) {
 		ctx := context.Background()
 		f := seed(t, s)
 		items := vacancies(t, f, matcher(t))
-		if _, err := s.UpsertVacancies(ctx, items); err != nil {
+		if _, err := s.Vacancies.UpsertVacancies(ctx, items); err != nil {
 			t.Fatal(err)
 		}
 		ids := func(list []vacancy.Vacancy) string {
@@ -195,7 +195,7 @@ func TestVacancyList(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				list, total, err := s.Vacancies(ctx, tt.f)
+				list, total, err := s.Vacancies.Vacancies(ctx, tt.f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -242,7 +242,7 @@ func TestLoaderVacancies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, total, _ := s.Vacancies(ctx, vacancy.Filter{WithClosed: true}); total != 3 {
+		if _, total, _ := s.Vacancies.Vacancies(ctx, vacancy.Filter{WithClosed: true}); total != 3 {
 			t.Errorf("%d vacancies after the load, want 3", total)
 		}
 	})

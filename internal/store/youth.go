@@ -14,7 +14,7 @@ import (
 )
 
 // BirthDate is the birth date of a learner the caller sees.
-func (s *Store) BirthDate(ctx context.Context, sc auth.Scope, learnerID int64) (time.Time, error) {
+func (s *Youth) BirthDate(ctx context.Context, sc auth.Scope, learnerID int64) (time.Time, error) {
 	var a args
 	var b time.Time
 	err := s.read.QueryRowContext(ctx, `SELECT l.birth_date FROM learner l WHERE l.id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a), a...).Scan(timeScan{&b})
@@ -22,7 +22,7 @@ func (s *Store) BirthDate(ctx context.Context, sc auth.Scope, learnerID int64) (
 }
 
 // Consents is the history of a learner's consents, newest first.
-func (s *Store) Consents(ctx context.Context, sc auth.Scope, learnerID int64) ([]youth.Consent, error) {
+func (s *Youth) Consents(ctx context.Context, sc auth.Scope, learnerID int64) ([]youth.Consent, error) {
 	var a args
 	q := `SELECT c.id, c.learner_id, c.kind, c.given, COALESCE(c.by_user, 0), c.by_name, c.at FROM consent c JOIN learner l ON l.id = c.learner_id
 		WHERE c.learner_id = ` + a.add(learnerID) + ` AND ` + learnerScope(sc, "l", &a) + ` ORDER BY c.id DESC`
@@ -39,7 +39,7 @@ func (s *Store) Consents(ctx context.Context, sc auth.Scope, learnerID int64) ([
 }
 
 // SetConsent records a decision on a consent and tells the learner's accounts.
-func (s *Store) SetConsent(ctx context.Context, sc auth.Scope, c *youth.Consent) error {
+func (s *Youth) SetConsent(ctx context.Context, sc auth.Scope, c *youth.Consent) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, c.LearnerID); err != nil {
 			return err
@@ -88,7 +88,7 @@ func scanResponse(row interface{ Scan(...any) error }, x *youth.Response) error 
 
 // Respond stores a young person's response to an open vacancy of the region
 // and tells the employer's staff.
-func (s *Store) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) error {
+func (s *Youth) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, r.LearnerID); err != nil {
 			return err
@@ -138,7 +138,7 @@ func (s *Store) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) e
 }
 
 // Responses lists the responses the caller sees, newest first.
-func (s *Store) Responses(ctx context.Context, sc auth.Scope, f youth.ResponseFilter) ([]youth.Response, int, error) {
+func (s *Youth) Responses(ctx context.Context, sc auth.Scope, f youth.ResponseFilter) ([]youth.Response, int, error) {
 	var a args
 	where := responseScope(sc, &a)
 	if f.Status != "" {
@@ -163,14 +163,14 @@ func (s *Store) Responses(ctx context.Context, sc auth.Scope, f youth.ResponseFi
 		return nil
 	})
 	if err == nil && sc.Role == auth.Employer && len(out) > 0 {
-		err = s.Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "responses.list", From: sc.From,
+		err = (&Auth{s.db}).Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "responses.list", From: sc.From,
 			RegionCode: sc.RegionCode, Persons: len(out), Filter: string(f.Status)})
 	}
 	return out, total, err
 }
 
 // Response is one response the caller sees; an employer's read is audited.
-func (s *Store) Response(ctx context.Context, sc auth.Scope, id int64) (youth.Response, error) {
+func (s *Youth) Response(ctx context.Context, sc auth.Scope, id int64) (youth.Response, error) {
 	var a args
 	var x youth.Response
 	err := scanResponse(s.read.QueryRowContext(ctx, `SELECT `+responseCols+responseFrom+` WHERE r.id = `+a.add(id)+` AND `+responseScope(sc, &a), a...), &x)
@@ -179,14 +179,14 @@ func (s *Store) Response(ctx context.Context, sc auth.Scope, id int64) (youth.Re
 	}
 	x.Learner = strings.TrimSpace(x.Learner)
 	if sc.Role == auth.Employer {
-		err = s.Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "response.read", LearnerID: x.LearnerID, From: sc.From})
+		err = (&Auth{s.db}).Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "response.read", LearnerID: x.LearnerID, From: sc.From})
 	}
 	return x, err
 }
 
 // MoveResponse changes a response the caller sees, as fn decides, and tells
 // the other side.
-func (s *Store) MoveResponse(ctx context.Context, sc auth.Scope, id int64, fn func(*youth.Response) error) (youth.Response, error) {
+func (s *Youth) MoveResponse(ctx context.Context, sc auth.Scope, id int64, fn func(*youth.Response) error) (youth.Response, error) {
 	var x youth.Response
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
@@ -232,7 +232,7 @@ func proposalReach(sc auth.Scope, a *args) string {
 }
 
 // MyProposals are the sent and answered proposals that concern the caller, newest first.
-func (s *Store) MyProposals(ctx context.Context, sc auth.Scope, limit int) ([]routing.Proposal, error) {
+func (s *Youth) MyProposals(ctx context.Context, sc auth.Scope, limit int) ([]routing.Proposal, error) {
 	var a args
 	q := `SELECT ` + proposalCols + proposalFrom + ` WHERE ` + proposalReach(sc, &a) + ` ORDER BY p.status = 'sent' DESC, p.id DESC LIMIT ` + a.add(limit)
 	var out []routing.Proposal
@@ -249,7 +249,7 @@ func (s *Store) MyProposals(ctx context.Context, sc auth.Scope, limit int) ([]ro
 
 // AnswerProposal records the graduate's or the employer's answer to a sent
 // proposal; the other side and the proposal's graduate hear of it.
-func (s *Store) AnswerProposal(ctx context.Context, sc auth.Scope, id int64, to routing.ProposalStatus) error {
+func (s *Youth) AnswerProposal(ctx context.Context, sc auth.Scope, id int64, to routing.ProposalStatus) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var p routing.Proposal
 		var a args

@@ -15,7 +15,7 @@ import (
 // that causes them, and the invite codes that open a parent's account.
 
 // Messages is the caller's inbox, newest first, and how many are unread.
-func (s *Store) Messages(ctx context.Context, sc auth.Scope, limit int) ([]youth.Message, int, error) {
+func (s *Youth) Messages(ctx context.Context, sc auth.Scope, limit int) ([]youth.Message, int, error) {
 	var unread int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM inbox_message WHERE user_id = $1 AND read_at IS NULL`, sc.UserID).Scan(&unread); err != nil {
 		return nil, 0, err
@@ -34,13 +34,13 @@ func (s *Store) Messages(ctx context.Context, sc auth.Scope, limit int) ([]youth
 }
 
 // ReadMessages marks the caller's inbox read.
-func (s *Store) ReadMessages(ctx context.Context, sc auth.Scope) error {
+func (s *Youth) ReadMessages(ctx context.Context, sc auth.Scope) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE inbox_message SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL`, tsArg(s.now()), sc.UserID)
 	return err
 }
 
 // Notify delivers a notice to everyone it concerns.
-func (s *Store) Notify(ctx context.Context, n youth.Notice) error {
+func (s *Youth) Notify(ctx context.Context, n youth.Notice) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return notifyTx(ctx, tx, s.now(), n) })
 }
 
@@ -68,7 +68,7 @@ func notifyTx(ctx context.Context, tx *sql.Tx, at time.Time, n youth.Notice) err
 }
 
 // CreateInvite keeps the hash of a parent's invite code for a learner the caller sees.
-func (s *Store) CreateInvite(ctx context.Context, sc auth.Scope, in youth.Invite) error {
+func (s *Youth) CreateInvite(ctx context.Context, sc auth.Scope, in youth.Invite) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, in.LearnerID); err != nil {
 			return err
@@ -80,7 +80,7 @@ func (s *Store) CreateInvite(ctx context.Context, sc auth.Scope, in youth.Invite
 }
 
 // AcceptInvite uses an invite and opens the parent's account, in one transaction.
-func (s *Store) AcceptInvite(ctx context.Context, codeHash string, now time.Time, u *auth.User, hash string) error {
+func (s *Youth) AcceptInvite(ctx context.Context, codeHash string, now time.Time, u *auth.User, hash string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var used, expires time.Time
 		err := tx.QueryRowContext(ctx, `SELECT i.learner_id, l.region_code, i.expires_at, i.used_at FROM guardian_invite i JOIN learner l ON l.id = i.learner_id
@@ -111,7 +111,7 @@ func (s *Store) AcceptInvite(ctx context.Context, codeHash string, now time.Time
 }
 
 // Guardians are the parents' accounts of a learner the caller sees.
-func (s *Store) Guardians(ctx context.Context, sc auth.Scope, learnerID int64) ([]auth.User, error) {
+func (s *Youth) Guardians(ctx context.Context, sc auth.Scope, learnerID int64) ([]auth.User, error) {
 	var a args
 	q := `SELECT u.id, u.login, u.name, u.role, u.created_at FROM app_user u JOIN learner l ON l.id = u.learner_id
 		WHERE u.role = 'guardian' AND u.learner_id = ` + a.add(learnerID) + ` AND ` + learnerScope(sc, "l", &a) + ` ORDER BY u.id`
@@ -127,23 +127,21 @@ func (s *Store) Guardians(ctx context.Context, sc auth.Scope, learnerID int64) (
 	return out, err
 }
 
-var _ youth.Store = (*Store)(nil)
-
 // SetEmail keeps the address a user gave for notices; empty stops the letters.
-func (s *Store) SetEmail(ctx context.Context, userID int64, email string) error {
+func (s *Youth) SetEmail(ctx context.Context, userID int64, email string) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE app_user SET email = $1 WHERE id = $2`, email, userID)
 	return err
 }
 
 // Email is the address a user gave for notices.
-func (s *Store) Email(ctx context.Context, userID int64) (string, error) {
+func (s *Youth) Email(ctx context.Context, userID int64) (string, error) {
 	var e string
 	err := s.read.QueryRowContext(ctx, `SELECT email FROM app_user WHERE id = $1`, userID).Scan(&e)
 	return e, notFound(err, "пользователь не найден")
 }
 
 // DueLetters are the letters not sent whose next attempt has come.
-func (s *Store) DueLetters(ctx context.Context, now time.Time, limit int) ([]mail.Letter, error) {
+func (s *Mail) DueLetters(ctx context.Context, now time.Time, limit int) ([]mail.Letter, error) {
 	var out []mail.Letter
 	err := eachRow(ctx, s.read, `SELECT id, to_addr, kind, link, attempts FROM mail_outbox WHERE sent_at IS NULL AND next_at IS NOT NULL AND next_at <= $1
 		ORDER BY id LIMIT $2`, args{tsArg(now), limit}, func(r *sql.Rows) error {
@@ -158,7 +156,7 @@ func (s *Store) DueLetters(ctx context.Context, now time.Time, limit int) ([]mai
 }
 
 // LetterSent marks a letter sent.
-func (s *Store) LetterSent(ctx context.Context, id int64, at time.Time) error {
+func (s *Mail) LetterSent(ctx context.Context, id int64, at time.Time) error {
 	// A letter of an invitation carries its code in the link: sent, the
 	// link goes, so that the database keeps the code's hash only.
 	_, err := s.write.ExecContext(ctx, `UPDATE mail_outbox SET sent_at = $1, error = '',
@@ -167,7 +165,7 @@ func (s *Store) LetterSent(ctx context.Context, id int64, at time.Time) error {
 }
 
 // LetterFailed records a failed attempt; a zero next gives the letter up.
-func (s *Store) LetterFailed(ctx context.Context, id int64, attempts int, next time.Time, reason string) error {
+func (s *Mail) LetterFailed(ctx context.Context, id int64, attempts int, next time.Time, reason string) error {
 	var n any
 	if !next.IsZero() {
 		n = tsArg(next)
@@ -178,5 +176,3 @@ func (s *Store) LetterFailed(ctx context.Context, id int64, attempts int, next t
 	_, err := s.write.ExecContext(ctx, `UPDATE mail_outbox SET attempts = $1, next_at = $2, error = $3 WHERE id = $4`, attempts, n, reason, id)
 	return err
 }
-
-var _ mail.Outbox = (*Store)(nil)

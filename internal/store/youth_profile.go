@@ -19,7 +19,7 @@ import (
 // StudyProgrammes are the region's programmes (an organisation's specialty with
 // its places) in the enlarged groups of ОКСО given by their first two digits,
 // those with open targeted offers and more places first.
-func (s *Store) StudyProgrammes(ctx context.Context, region string, prefixes []string, limit int) ([]youth.Programme, error) {
+func (s *Youth) StudyProgrammes(ctx context.Context, region string, prefixes []string, limit int) ([]youth.Programme, error) {
 	a := args{region}
 	ph := make([]string, len(prefixes))
 	for i, p := range prefixes {
@@ -45,7 +45,7 @@ func (s *Store) StudyProgrammes(ctx context.Context, region string, prefixes []s
 }
 
 // Trials are the bookable events from today that suit the caller's grade.
-func (s *Store) Trials(ctx context.Context, sc auth.Scope, now time.Time, limit int) ([]youth.Trial, error) {
+func (s *Youth) Trials(ctx context.Context, sc auth.Scope, now time.Time, limit int) ([]youth.Trial, error) {
 	var grade int
 	var a args
 	if err := s.read.QueryRowContext(ctx, `SELECT l.grade FROM learner l WHERE l.id = `+a.add(sc.LearnerID)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&grade); err != nil {
@@ -71,7 +71,7 @@ func (s *Store) Trials(ctx context.Context, sc auth.Scope, now time.Time, limit 
 }
 
 // SignUp books the learner one place on a bookable event of their grade.
-func (s *Store) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now time.Time) error {
+func (s *Youth) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var grade int
 		var schoolID int64
@@ -121,7 +121,7 @@ func (s *Store) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now ti
 
 // Profile is the profile and the achievements of a learner the caller sees;
 // a learner who has kept none has an empty profile.
-func (s *Store) Profile(ctx context.Context, sc auth.Scope, learnerID int64) (youth.Profile, []youth.Achievement, error) {
+func (s *Youth) Profile(ctx context.Context, sc auth.Scope, learnerID int64) (youth.Profile, []youth.Achievement, error) {
 	p := youth.Profile{LearnerID: learnerID}
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
 		return p, nil, err
@@ -163,7 +163,7 @@ func atoiID(s string) int64 {
 }
 
 // SaveProfile writes the learner's profile whole.
-func (s *Store) SaveProfile(ctx context.Context, sc auth.Scope, p youth.Profile) error {
+func (s *Youth) SaveProfile(ctx context.Context, sc auth.Scope, p youth.Profile) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, p.LearnerID); err != nil {
 			return err
@@ -190,7 +190,7 @@ func (s *Store) SaveProfile(ctx context.Context, sc auth.Scope, p youth.Profile)
 }
 
 // AddAchievement adds an achievement of a learner the caller sees.
-func (s *Store) AddAchievement(ctx context.Context, sc auth.Scope, a *youth.Achievement) error {
+func (s *Youth) AddAchievement(ctx context.Context, sc auth.Scope, a *youth.Achievement) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, a.LearnerID); err != nil {
 			return err
@@ -201,7 +201,7 @@ func (s *Store) AddAchievement(ctx context.Context, sc auth.Scope, a *youth.Achi
 }
 
 // DeleteAchievement removes an achievement of the caller's own learner.
-func (s *Store) DeleteAchievement(ctx context.Context, sc auth.Scope, id int64) error {
+func (s *Youth) DeleteAchievement(ctx context.Context, sc auth.Scope, id int64) error {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM learner_achievement WHERE id = $1 AND learner_id = $2`, id, sc.LearnerID)
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ func youthFixture(t *testing.T, s *Store, f *fixture) (grad, pupil, parent, empl
 	t.Helper()
 	ctx := context.Background()
 	second := org.Organisation{RegionCode: "41", Kind: org.Employer, Name: "ООО «Другой работодатель»", INN: "4101000022", MunicipalityID: f.muni1.ID}
-	if err := s.CreateOrganisation(ctx, &second); err != nil {
+	if err := s.Orgs.CreateOrganisation(ctx, &second); err != nil {
 		t.Fatal(err)
 	}
 	users := []*auth.User{
@@ -34,7 +34,7 @@ func youthFixture(t *testing.T, s *Store, f *fixture) (grad, pupil, parent, empl
 	}
 	for _, u := range users {
 		u.RegionCode = "41"
-		if err := s.CreateUser(ctx, u, "hash"); err != nil {
+		if err := s.Auth.CreateUser(ctx, u, "hash"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,7 +43,7 @@ func youthFixture(t *testing.T, s *Store, f *fixture) (grad, pupil, parent, empl
 	if err := v.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpsertVacancies(ctx, []vacancy.Item{{Vacancy: v}}); err != nil {
+	if _, err := s.Vacancies.UpsertVacancies(ctx, []vacancy.Item{{Vacancy: v}}); err != nil {
 		t.Fatal(err)
 	}
 	return *users[0], *users[1], *users[2], *users[3], *users[4], v.ID
@@ -55,7 +55,7 @@ func TestYouth(t *testing.T) {
 		f := seed(t, s)
 		gradU, pupilU, parentU, emplU, otherU, vac := youthFixture(t, s, f)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := youth.NewService(s, s, func() time.Time { return now })
+		svc := youth.NewService(s.Youth, s.Youth, func() time.Time { return now })
 		grad, pupil, parent, empl, other := gradU.Scope(""), pupilU.Scope(""), parentU.Scope(""), emplU.Scope(""), otherU.Scope("")
 
 		// Consents: a minor cannot give them, the parent can; the history keeps both decisions.
@@ -82,7 +82,7 @@ func TestYouth(t *testing.T) {
 			t.Fatalf("a parent gave consent for another child: %v", err)
 		}
 		if _, _, err := svc.Consents(ctx, grad, f.pupil.ID); err == nil {
-			if list, _ := s.Consents(ctx, grad, f.pupil.ID); len(list) != 0 {
+			if list, _ := s.Youth.Consents(ctx, grad, f.pupil.ID); len(list) != 0 {
 				t.Fatal("a graduate read another person's consents")
 			}
 		}
@@ -106,22 +106,22 @@ func TestYouth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		due, err := s.DueLetters(ctx, now.Add(time.Hour), 10)
+		due, err := s.Mail.DueLetters(ctx, now.Add(time.Hour), 10)
 		if err != nil || len(due) != 1 || due[0].To != "hr@example.ru" || due[0].Kind != "response" || due[0].Link == "" {
 			t.Fatalf("outbox = %+v, %v", due, err)
 		}
-		if err := s.LetterFailed(ctx, due[0].ID, 1, now.Add(2*time.Hour), "451"); err != nil {
+		if err := s.Mail.LetterFailed(ctx, due[0].ID, 1, now.Add(2*time.Hour), "451"); err != nil {
 			t.Fatal(err)
 		}
-		if due, _ := s.DueLetters(ctx, now.Add(time.Hour), 10); len(due) != 0 {
+		if due, _ := s.Mail.DueLetters(ctx, now.Add(time.Hour), 10); len(due) != 0 {
 			t.Fatal("a letter is due before its next attempt")
 		}
-		if due, _ := s.DueLetters(ctx, now.Add(3*time.Hour), 10); len(due) != 1 || due[0].Attempts != 1 {
+		if due, _ := s.Mail.DueLetters(ctx, now.Add(3*time.Hour), 10); len(due) != 1 || due[0].Attempts != 1 {
 			t.Fatalf("after the wait: %+v", due)
-		} else if err := s.LetterSent(ctx, due[0].ID, now); err != nil {
+		} else if err := s.Mail.LetterSent(ctx, due[0].ID, now); err != nil {
 			t.Fatal(err)
 		}
-		if due, _ := s.DueLetters(ctx, now.Add(3*time.Hour), 10); len(due) != 0 {
+		if due, _ := s.Mail.DueLetters(ctx, now.Add(3*time.Hour), 10); len(due) != 0 {
 			t.Fatal("a sent letter is due again")
 		}
 		if _, err := svc.Respond(ctx, grad, vac, "", ""); !apperr.Is(err, apperr.Conflict) {
@@ -202,10 +202,10 @@ func TestYouthAfterDDO(t *testing.T) {
 		f := seed(t, s)
 		_, pupilU, parentU, _, _, _ := youthFixture(t, s, f)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := youth.NewService(s, s, func() time.Time { return now })
+		svc := youth.NewService(s.Youth, s.Youth, func() time.Time { return now })
 		pupil, parent := pupilU.Scope(""), parentU.Scope("")
 		sys := auth.SystemScope("41")
-		if err := s.SaveCapacities(ctx, sys, []balance.Capacity{{OrgID: f.college.ID, Specialty: "15.02.08", Capacity: 25, Plan: 20, UpdatedAt: now},
+		if err := s.Balance.SaveCapacities(ctx, sys, []balance.Capacity{{OrgID: f.college.ID, Specialty: "15.02.08", Capacity: 25, Plan: 20, UpdatedAt: now},
 			{OrgID: f.college2.ID, Specialty: "34.02.01", Capacity: 50, UpdatedAt: now}}); err != nil {
 			t.Fatal(err)
 		}
@@ -219,11 +219,11 @@ func TestYouthAfterDDO(t *testing.T) {
 		past := ev
 		past.Title, past.HeldOn = "Прошедшая профпроба", now.AddDate(0, 0, -7)
 		for _, e := range []*guidance.Event{&ev, &past} {
-			if err := s.CreateEvent(ctx, e); err != nil {
+			if err := s.Guidance.CreateEvent(ctx, e); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := s.Book(ctx, "41", ev.ID, f.school.ID, 1); err != nil {
+		if err := s.Guidance.Book(ctx, "41", ev.ID, f.school.ID, 1); err != nil {
 			t.Fatal(err)
 		}
 		trials, err := svc.Trials(ctx, pupil, 10)
@@ -254,7 +254,7 @@ func TestYouthAfterDDO(t *testing.T) {
 			t.Fatalf("after signing up, the parent sees %+v", trials)
 		}
 		// The event is full now: a school cannot book past it either.
-		if err := s.Book(ctx, "41", ev.ID, f.school.ID, 2); !apperr.Is(err, apperr.Invalid) {
+		if err := s.Guidance.Book(ctx, "41", ev.ID, f.school.ID, 2); !apperr.Is(err, apperr.Invalid) {
 			t.Fatalf("a school booked the pupil's place: %v", err)
 		}
 		// The day before, the pupil and the parent are reminded, once.
@@ -280,7 +280,7 @@ func TestYouthProfile(t *testing.T) {
 		f := seed(t, s)
 		gradU, pupilU, parentU, emplU, _, vac := youthFixture(t, s, f)
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		svc := youth.NewService(s, s, func() time.Time { return now })
+		svc := youth.NewService(s.Youth, s.Youth, func() time.Time { return now })
 		grad, pupil, parent, empl := gradU.Scope(""), pupilU.Scope(""), parentU.Scope(""), emplU.Scope("")
 
 		bad := youth.Profile{Phone: "12", Email: "нет", MinPay: -5}
