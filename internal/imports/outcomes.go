@@ -28,13 +28,8 @@ type OutcomeLoader interface {
 // OutcomeSource is the source an imported outcome gets when the file names none.
 const OutcomeSource = "import"
 
-// outcomeRow is an outcome read from a row: the learner's СНИЛС stands for
+// historyRow is an outcome read from a row: the learner's СНИЛС stands for
 // the learner until the batch is looked up.
-type outcomeRow struct {
-	line  int
-	snils string
-	o     learner.Outcome
-}
 
 // Outcomes imports a report on graduates' employment from t with the columns
 // m: each row is one entry of a learner's history, found by СНИЛС in
@@ -73,68 +68,22 @@ func (im *Importer) Outcomes(ctx context.Context, t *exchange.Table, m exchange.
 				}
 			}
 		}
-		var batch []outcomeRow
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			keys := make([]learner.Key, 0, len(batch))
-			for _, r := range batch {
-				keys = append(keys, learner.Key{SNILS: r.snils})
-			}
-			found, err := ld.FindLearners(opt.Region, keys)
-			if err != nil {
-				return err
-			}
-			var ids []int64
-			for _, r := range batch {
-				if l, ok := found[learner.Key{SNILS: r.snils}]; ok {
-					ids = append(ids, l.ID)
-				}
-			}
-			stored, err := ol.LearnerOutcomes(ids)
-			if err != nil {
-				return err
-			}
-			var add, change []learner.Outcome
-			for _, r := range batch {
-				l, ok := found[learner.Key{SNILS: r.snils}]
-				switch {
-				case opt.OrgID != 0 && (!ok || l.OrgID != opt.OrgID):
-					// Whether the person is elsewhere in the region is not the caller's business.
-					rep.reject(r.line, []Issue{{Column: p.title("snils"), Reason: "обучающийся с этим СНИЛС не найден в вашей организации"}})
-					continue
-				case !ok:
-					rep.reject(r.line, []Issue{{Column: p.title("snils"), Reason: fmt.Sprintf("обучающийся с СНИЛС %s не найден в регионе", learner.FormatSNILS(r.snils))}})
-					continue
-				case l.Status == learner.Pupil:
-					rep.reject(r.line, []Issue{{Column: p.title("snils"), Reason: "обучающийся с этим СНИЛС — школьник: сведения о занятости ведутся для студентов и выпускников"}})
-					continue
-				}
-				in := r.o
-				in.LearnerID = l.ID
-				hist := stored[l.ID]
-				i := sameEntry(hist, in)
-				if i < 0 {
-					add = append(add, in)
-					rep.Created++
-					continue
-				}
-				merged := p.merge(hist[i], in)
+		rules := historyRules{column: p.title("snils"), who: "обучающийся",
+			pupil: "обучающийся с этим СНИЛС — школьник: сведения о занятости ведутся для студентов и выпускников",
+			entry: sameEntry,
+			merge: func(old, in learner.Outcome) (learner.Outcome, []Issue) {
+				merged := p.merge(old, in)
 				if err := merged.Validate(); err != nil {
-					rep.reject(r.line, p.issues(err))
-					continue
+					return merged, p.issues(err)
 				}
-				if sameOutcome(hist[i], merged) {
-					rep.Unchanged++
-					continue
-				}
-				hist[i] = merged
-				change = append(change, merged)
-				rep.Updated++
-			}
+				return merged, nil
+			},
+			unchanged: sameOutcome}
+		var batch []historyRow
+		flush := func() error {
+			err := saveHistories(&rep, ld, ol, opt, batch, rules)
 			batch = batch[:0]
-			return ol.SaveOutcomes(opt.Region, add, change)
+			return err
 		}
 		err = eachRow(ctx, t, &rep, opt, func(cells exchange.Row) error {
 			r, issues := p.parse(cells)
@@ -252,13 +201,13 @@ func (p *outcomeParser) merge(old, in learner.Outcome) learner.Outcome {
 }
 
 // parse reads one row.
-func (p *outcomeParser) parse(r exchange.Row) (outcomeRow, []Issue) {
+func (p *outcomeParser) parse(r exchange.Row) (historyRow, []Issue) {
 	var issues []Issue
 	bad := func(key, format string, args ...any) {
 		issues = append(issues, Issue{Column: p.title(key), Reason: fmt.Sprintf(format, args...)})
 	}
 	get := func(key string) string { return exchange.Clean(p.m.Get(r, key)) }
-	out := outcomeRow{line: r.Line}
+	out := historyRow{line: r.Line}
 	if v := get("snils"); v == "" {
 		bad("snils", "не указан СНИЛС: без него обучающегося не найти")
 	} else if s, err := learner.NormaliseSNILS(v); err != nil {

@@ -12,13 +12,6 @@ import (
 	"marshrut/internal/org"
 )
 
-// sfrRow is a period of work read from a row of the fund's answer.
-type sfrRow struct {
-	line  int
-	snils string
-	o     learner.Outcome
-}
-
 // SFR imports an answer of the social fund (СФР) on the employment of
 // graduates, received through interagency exchange for a request made with
 // SFRRequest: one period of work a row (СНИЛС, employer's ИНН and name, start
@@ -57,68 +50,24 @@ func (im *Importer) SFR(ctx context.Context, t *exchange.Table, m exchange.Mappi
 				employers[o.INN] = o
 			}
 		}
-		var batch []sfrRow
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			keys := make([]learner.Key, 0, len(batch))
-			for _, r := range batch {
-				keys = append(keys, learner.Key{SNILS: r.snils})
-			}
-			found, err := ld.FindLearners(opt.Region, keys)
-			if err != nil {
-				return err
-			}
-			var ids []int64
-			for _, r := range batch {
-				if l, ok := found[learner.Key{SNILS: r.snils}]; ok {
-					ids = append(ids, l.ID)
-				}
-			}
-			stored, err := ol.LearnerOutcomes(ids)
-			if err != nil {
-				return err
-			}
-			var add, change []learner.Outcome
-			for _, r := range batch {
-				l, ok := found[learner.Key{SNILS: r.snils}]
-				switch {
-				case opt.OrgID != 0 && (!ok || l.OrgID != opt.OrgID):
-					rep.reject(r.line, []Issue{{Column: title("snils"), Reason: "выпускник с этим СНИЛС не найден в вашей организации"}})
-					continue
-				case !ok:
-					rep.reject(r.line, []Issue{{Column: title("snils"), Reason: fmt.Sprintf("выпускник с СНИЛС %s не найден в регионе", learner.FormatSNILS(r.snils))}})
-					continue
-				case l.Status == learner.Pupil:
-					rep.reject(r.line, []Issue{{Column: title("snils"), Reason: "СНИЛС принадлежит школьнику: сведения о занятости ведутся для студентов и выпускников"}})
-					continue
-				}
-				in := r.o
-				in.LearnerID = l.ID
-				hist := stored[l.ID]
-				i := sfrEntry(hist, in)
-				if i < 0 {
-					add = append(add, in)
-					stored[l.ID] = append(hist, in)
-					rep.Created++
-					continue
-				}
-				merged := hist[i]
-				merged.End, merged.EmployerINN, merged.Status = in.End, in.EmployerINN, in.Status
+		rules := historyRules{column: title("snils"), who: "выпускник",
+			pupil: "СНИЛС принадлежит школьнику: сведения о занятости ведутся для студентов и выпускников",
+			entry: sfrEntry,
+			merge: func(old, in learner.Outcome) (learner.Outcome, []Issue) {
+				old.End, old.EmployerINN, old.Status = in.End, in.EmployerINN, in.Status
 				if in.EmployerID != 0 {
-					merged.EmployerID, merged.EmployerName = in.EmployerID, in.EmployerName
+					old.EmployerID, old.EmployerName = in.EmployerID, in.EmployerName
 				}
-				if sameOutcome(hist[i], merged) && hist[i].EmployerINN == merged.EmployerINN {
-					rep.Unchanged++
-					continue
-				}
-				hist[i] = merged
-				change = append(change, merged)
-				rep.Updated++
-			}
+				return old, nil
+			},
+			unchanged: func(old, merged learner.Outcome) bool {
+				return sameOutcome(old, merged) && old.EmployerINN == merged.EmployerINN
+			}}
+		var batch []historyRow
+		flush := func() error {
+			err := saveHistories(&rep, ld, ol, opt, batch, rules)
 			batch = batch[:0]
-			return ol.SaveOutcomes(opt.Region, add, change)
+			return err
 		}
 		err = eachRow(ctx, t, &rep, opt, func(cells exchange.Row) error {
 			r, note, issues := parseSFR(m, cells, opt.Now, employers)
@@ -173,13 +122,13 @@ func sfrEntry(hist []learner.Outcome, in learner.Outcome) int {
 }
 
 // parseSFR reads one row of the fund's answer; note is a remark on a row kept.
-func parseSFR(m exchange.Mapping, r exchange.Row, now time.Time, employers map[string]org.Organisation) (sfrRow, *Issue, []Issue) {
+func parseSFR(m exchange.Mapping, r exchange.Row, now time.Time, employers map[string]org.Organisation) (historyRow, *Issue, []Issue) {
 	var issues []Issue
 	bad := func(key, format string, args ...any) {
 		issues = append(issues, Issue{Column: columnTitle(m, key), Reason: fmt.Sprintf(format, args...)})
 	}
 	get := func(key string) string { return exchange.Clean(m.Get(r, key)) }
-	out := sfrRow{line: r.Line}
+	out := historyRow{line: r.Line}
 	if v := get("snils"); v == "" {
 		bad("snils", "не указан СНИЛС")
 	} else if s, err := learner.NormaliseSNILS(v); err != nil {
