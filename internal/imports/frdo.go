@@ -30,15 +30,9 @@ type DocumentLoader interface {
 // in the region is refused: the file records graduation, it does not enrol.
 // Loading the same file again changes nothing.
 func (im *Importer) FRDO(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
-	rep := Report{Kind: "frdo", DryRun: opt.DryRun}
-	if opt.Region == "" {
-		return rep, apperr.Field("region", "не указан регион, выпускники которого загружаются")
-	}
-	if err := m.Check(); err != nil {
+	rep, err := begin("frdo", m, &opt, "не указан регион, выпускники которого загружаются")
+	if err != nil {
 		return rep, err
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
 	}
 	dir, err := im.directory(ctx, opt.Region)
 	if err != nil {

@@ -40,22 +40,16 @@ type guidanceRow struct {
 // pupil's participation, so the school's coverage and профминимум hours
 // count it. Loading the same file again changes nothing.
 func (im *Importer) Guidance(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
-	rep := Report{Kind: "guidance", DryRun: opt.DryRun}
-	if opt.Region == "" {
-		return rep, apperr.Field("region", "не указан регион")
+	if opt.Region != "" && opt.OrgID == 0 {
+		return Report{Kind: "guidance", DryRun: opt.DryRun}, apperr.Field("org", "укажите школу, чей список участников загружается")
 	}
-	if opt.OrgID == 0 {
-		return rep, apperr.Field("org", "укажите школу, чей список участников загружается")
-	}
-	if err := m.Check(); err != nil {
+	rep, err := begin("guidance", m, &opt, "не указан регион")
+	if err != nil {
 		return rep, err
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
 	}
 	title := func(key string) string { return columnTitle(m, key) }
 	events := map[string]int64{}
-	err := im.run(ctx, &rep, opt, func(ld Loader) error {
+	err = im.run(ctx, &rep, opt, func(ld Loader) error {
 		gl, ok := ld.(GuidanceLoader)
 		if !ok {
 			return apperr.New(apperr.Internal, "загрузка участия в профориентации невозможна: хранилище (%T) не умеет записывать её", ld)

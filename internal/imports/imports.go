@@ -288,3 +288,20 @@ func eachRow(ctx context.Context, t *exchange.Table, rep *Report, opt Options, f
 		}
 	}
 }
+
+// begin starts an import's report: it checks the mapping and, when
+// noRegion says how to refuse a missing region, that the region is named,
+// and sets the import's day when the caller gave none.
+func begin(kind string, m exchange.Mapping, opt *Options, noRegion string) (Report, error) {
+	rep := Report{Kind: kind, DryRun: opt.DryRun}
+	if noRegion != "" && opt.Region == "" {
+		return rep, apperr.Field("region", "%s", noRegion)
+	}
+	if err := m.Check(); err != nil {
+		return rep, err
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	return rep, nil
+}

@@ -28,12 +28,9 @@ type row struct {
 // Rows are matched to stored learners by СНИЛС, or by organisation and own
 // id; a stored learner is updated only in the columns the file has.
 func (im *Importer) Learners(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
-	rep := Report{Kind: "learners", DryRun: opt.DryRun}
-	if err := m.Check(); err != nil {
+	rep, err := begin("learners", m, &opt, "")
+	if err != nil {
 		return rep, err
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
 	}
 	dir, err := im.directory(ctx, opt.Region)
 	if err != nil {

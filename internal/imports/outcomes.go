@@ -40,19 +40,13 @@ const OutcomeSource = "import"
 // learners' current status and statuses six and twelve months after
 // graduation follow the new history.
 func (im *Importer) Outcomes(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
-	rep := Report{Kind: "outcomes", DryRun: opt.DryRun}
-	if opt.Region == "" {
-		return rep, apperr.Field("region", "не указан регион, сведения о занятости которого загружаются")
-	}
-	if err := m.Check(); err != nil {
+	rep, err := begin("outcomes", m, &opt, "не указан регион, сведения о занятости которого загружаются")
+	if err != nil {
 		return rep, err
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
 	}
 	p := &outcomeParser{m: m, opt: opt, employers: map[string]org.Organisation{}}
 	seen := map[string]int{} // entry key → line where it first appeared
-	err := im.run(ctx, &rep, opt, func(ld Loader) error {
+	err = im.run(ctx, &rep, opt, func(ld Loader) error {
 		ol, ok := ld.(OutcomeLoader)
 		if !ok {
 			return apperr.New(apperr.Internal, "загрузка сведений о занятости невозможна: хранилище (%T) не умеет записывать их", ld)

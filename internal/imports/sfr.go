@@ -23,20 +23,14 @@ import (
 // and employer) is completed with its end, never doubled, so loading the same
 // answer twice changes nothing.
 func (im *Importer) SFR(ctx context.Context, t *exchange.Table, m exchange.Mapping, opt Options) (Report, error) {
-	rep := Report{Kind: "sfr", DryRun: opt.DryRun}
-	if opt.Region == "" {
-		return rep, apperr.Field("region", "не указан регион, сведения о занятости которого загружаются")
-	}
-	if err := m.Check(); err != nil {
+	rep, err := begin("sfr", m, &opt, "не указан регион, сведения о занятости которого загружаются")
+	if err != nil {
 		return rep, err
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
 	}
 	title := func(key string) string { return columnTitle(m, key) }
 	employers := map[string]org.Organisation{}
 	seen := map[string]int{}
-	err := im.run(ctx, &rep, opt, func(ld Loader) error {
+	err = im.run(ctx, &rep, opt, func(ld Loader) error {
 		ol, ok := ld.(OutcomeLoader)
 		if !ok {
 			return apperr.New(apperr.Internal, "загрузка ответа СФР невозможна: хранилище (%T) не умеет записывать сведения о занятости", ld)
