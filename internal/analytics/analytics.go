@@ -27,14 +27,6 @@ type Cohort struct {
 	Employed12, Known12 int
 }
 
-// Store is what analytics needs from storage; every figure is computed within the scope.
-type Store interface {
-	Overview(ctx context.Context, sc auth.Scope) (Overview, error)
-	Cohorts(ctx context.Context, sc auth.Scope, years []int) ([]Cohort, error)
-	Employment(ctx context.Context, sc auth.Scope, by string, years []int) ([]EmploymentRow, error)
-	Rating(ctx context.Context, sc auth.Scope, by string, year int) ([]RatingRow, error)
-}
-
 // Dashboard is what the first page shows beside the headline measures
 // (package kpi): the size of the data and employment by graduation year.
 type Dashboard struct {

@@ -17,27 +17,6 @@ type NeedFilter struct {
 	Specialty  string
 }
 
-// Store is what the balance needs from storage.
-type Store interface {
-	// BalanceInput loads what the balance is computed from, aggregated in
-	// the database: everything but Now and SchoolYear.
-	BalanceInput(ctx context.Context, region string, now time.Time) (Input, error)
-	// SetBalanceMaxChange stores the region's limit on a proposal's change.
-	SetBalanceMaxChange(ctx context.Context, region string, share float64, at time.Time) error
-	// BalanceMaxChange returns the region's limit, ok false when none is set.
-	BalanceMaxChange(ctx context.Context, region string) (float64, bool, error)
-	Needs(ctx context.Context, sc auth.Scope, f NeedFilter) ([]Need, error)
-	SaveNeeds(ctx context.Context, sc auth.Scope, needs []Need) error
-	DeleteNeed(ctx context.Context, sc auth.Scope, id int64) error
-	EmployersByINN(ctx context.Context, region string, inns []string) (map[string]Org, error)
-	SaveCapacities(ctx context.Context, sc auth.Scope, cs []Capacity) error
-	SaveAges(ctx context.Context, region string, ages []Age) error
-	Scenarios(ctx context.Context, region string) ([]Scenario, error)
-	Scenario(ctx context.Context, region string, id int64) (Scenario, error)
-	SaveScenario(ctx context.Context, s *Scenario) error
-	DeleteScenario(ctx context.Context, region string, id int64) error
-}
-
 // Org is an organisation found by its ИНН.
 type Org struct {
 	ID   int64

@@ -29,14 +29,6 @@ type Report struct {
 	CreatedAt  time.Time
 }
 
-// Store keeps reports.
-type Store interface {
-	SaveReport(ctx context.Context, r *Report) error
-	Reports(ctx context.Context, region string, limit int) ([]Report, error)
-	Report(ctx context.Context, region string, id int64) (Report, error)
-	HasReport(ctx context.Context, region, kind, period string) (bool, error)
-}
-
 // Jobs starts long work in the background.
 type Jobs interface {
 	Start(ctx context.Context, j *jobs.Job, fn func(ctx context.Context, p jobs.Progress) (any, error)) error
