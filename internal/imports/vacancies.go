@@ -77,70 +77,12 @@ func (im *Importer) Vacancies(ctx context.Context, r io.Reader, name string, for
 		return rep, fmt.Errorf("imports: vacancy matcher: %w", err)
 	}
 
-	seen := map[string]*seenVacancy{}
 	err = im.load(ctx, func(ld Loader) error {
 		vl, ok := ld.(VacancyLoader)
 		if !ok {
 			return apperr.New(apperr.Internal, "загрузка вакансий невозможна: хранилище (%T) не умеет записывать вакансии", ld)
 		}
-		var batch []vacancy.Vacancy
-		recs := []int{} // record of each vacancy of the batch
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			ids := make([]string, len(batch))
-			for i, v := range batch {
-				ids[i] = v.ID
-			}
-			stored, err := vl.Vacancies(ids)
-			if err != nil {
-				return err
-			}
-			var write []vacancy.Item
-			for i, v := range batch {
-				sv := seen[v.ID]
-				old, found := stored[v.ID]
-				switch {
-				case !found:
-					write = append(write, vacancy.Item{Vacancy: v, Links: m.Links(v)})
-					sv.outcome = created
-					rep.Created++
-				case sv.outcome == 0:
-					merged, changed := vacancy.Merge(old, v)
-					if !changed {
-						sv.outcome = unchanged
-						rep.Unchanged++
-						break
-					}
-					write = append(write, vacancy.Item{Vacancy: merged, Links: m.Links(merged)})
-					sv.outcome = updated
-					rep.Updated++
-				default:
-					// Met in an earlier batch, whose version is now the stored one.
-					if !vacancy.Newer(old, v) {
-						rep.reject(recs[i], []Issue{duplicate(v.ID, sv.rec, recs[i], sv.rec)})
-						break
-					}
-					merged, changed := vacancy.Merge(old, v)
-					rep.reject(sv.rec, []Issue{duplicate(v.ID, sv.rec, recs[i], recs[i])})
-					sv.rec = recs[i]
-					if !changed {
-						break
-					}
-					write = append(write, vacancy.Item{Vacancy: merged, Links: m.Links(merged)})
-					if sv.outcome == unchanged {
-						sv.outcome = updated
-						rep.Unchanged--
-						rep.Updated++
-					}
-				}
-				sv.batch = -1
-			}
-			batch, recs = batch[:0], recs[:0]
-			_, err = vl.UpsertVacancies(write)
-			return err
-		}
+		b := &vacancyBatch{rep: &rep, vl: vl, m: m, seen: map[string]*seenVacancy{}}
 		err := trudvsem.Read(r, format, func(n int, v vacancy.Vacancy, rerr error) error {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -164,38 +106,12 @@ func (im *Importer) Vacancies(ctx context.Context, r io.Reader, name string, for
 				rep.reject(n, []Issue{recordIssue(v.ID, rerr)})
 				return nil
 			}
-			sv, dup := seen[v.ID]
-			switch {
-			case !dup:
-				seen[v.ID] = &seenVacancy{rec: n, batch: len(batch)}
-			case sv.batch >= 0:
-				// Both versions wait in the batch: the newer stays there.
-				prev, prevRec := batch[sv.batch], recs[sv.batch]
-				if !vacancy.Newer(prev, v) {
-					rep.reject(n, []Issue{duplicate(v.ID, prevRec, n, prevRec)})
-					return nil
-				}
-				rep.reject(prevRec, []Issue{duplicate(v.ID, prevRec, n, n)})
-				batch[sv.batch], _ = vacancy.Merge(prev, v)
-				recs[sv.batch] = n
-				if sv.outcome == 0 {
-					sv.rec = n
-				}
-				return nil
-			default:
-				sv.batch = len(batch)
-			}
-			batch = append(batch, v)
-			recs = append(recs, n)
-			if len(batch) >= batchSize {
-				return flush()
-			}
-			return nil
+			return b.add(n, v)
 		})
 		if err != nil {
 			return err
 		}
-		if err := flush(); err != nil {
+		if err := b.flush(); err != nil {
 			return err
 		}
 		if opt.Progress != nil {
@@ -214,6 +130,110 @@ func (im *Importer) Vacancies(ctx context.Context, r io.Reader, name string, for
 		return rep, apperr.New(apperr.Invalid, "в файле нет вакансий")
 	}
 	return rep, nil
+}
+
+// vacancyBatch holds the vacancies read and not yet written, with the record
+// of each, and what became of every vacancy the file has named so far: a
+// vacancy given twice keeps its newer version, the other record is rejected.
+type vacancyBatch struct {
+	rep   *Report
+	vl    VacancyLoader
+	m     *vacancy.Matcher
+	seen  map[string]*seenVacancy
+	items []vacancy.Vacancy
+	recs  []int // the record of each vacancy of the batch
+}
+
+// add takes the vacancy of record n, writing the batch when it is full.
+func (b *vacancyBatch) add(n int, v vacancy.Vacancy) error {
+	sv, dup := b.seen[v.ID]
+	switch {
+	case !dup:
+		b.seen[v.ID] = &seenVacancy{rec: n, batch: len(b.items)}
+	case sv.batch >= 0:
+		// Both versions wait in the batch: the newer stays there.
+		prev, prevRec := b.items[sv.batch], b.recs[sv.batch]
+		if !vacancy.Newer(prev, v) {
+			b.rep.reject(n, []Issue{duplicate(v.ID, prevRec, n, prevRec)})
+			return nil
+		}
+		b.rep.reject(prevRec, []Issue{duplicate(v.ID, prevRec, n, n)})
+		b.items[sv.batch], _ = vacancy.Merge(prev, v)
+		b.recs[sv.batch] = n
+		if sv.outcome == 0 {
+			sv.rec = n
+		}
+		return nil
+	default:
+		sv.batch = len(b.items)
+	}
+	b.items = append(b.items, v)
+	b.recs = append(b.recs, n)
+	if len(b.items) >= batchSize {
+		return b.flush()
+	}
+	return nil
+}
+
+// flush writes the batch: a new vacancy is created, a stored one replaced
+// only by a newer version, one met in an earlier batch against the version
+// that batch stored.
+func (b *vacancyBatch) flush() error {
+	if len(b.items) == 0 {
+		return nil
+	}
+	ids := make([]string, len(b.items))
+	for i, v := range b.items {
+		ids[i] = v.ID
+	}
+	stored, err := b.vl.Vacancies(ids)
+	if err != nil {
+		return err
+	}
+	rep := b.rep
+	var write []vacancy.Item
+	for i, v := range b.items {
+		sv := b.seen[v.ID]
+		old, found := stored[v.ID]
+		switch {
+		case !found:
+			write = append(write, vacancy.Item{Vacancy: v, Links: b.m.Links(v)})
+			sv.outcome = created
+			rep.Created++
+		case sv.outcome == 0:
+			merged, changed := vacancy.Merge(old, v)
+			if !changed {
+				sv.outcome = unchanged
+				rep.Unchanged++
+				break
+			}
+			write = append(write, vacancy.Item{Vacancy: merged, Links: b.m.Links(merged)})
+			sv.outcome = updated
+			rep.Updated++
+		default:
+			// Met in an earlier batch, whose version is now the stored one.
+			if !vacancy.Newer(old, v) {
+				rep.reject(b.recs[i], []Issue{duplicate(v.ID, sv.rec, b.recs[i], sv.rec)})
+				break
+			}
+			merged, changed := vacancy.Merge(old, v)
+			rep.reject(sv.rec, []Issue{duplicate(v.ID, sv.rec, b.recs[i], b.recs[i])})
+			sv.rec = b.recs[i]
+			if !changed {
+				break
+			}
+			write = append(write, vacancy.Item{Vacancy: merged, Links: b.m.Links(merged)})
+			if sv.outcome == unchanged {
+				sv.outcome = updated
+				rep.Unchanged--
+				rep.Updated++
+			}
+		}
+		sv.batch = -1
+	}
+	b.items, b.recs = b.items[:0], b.recs[:0]
+	_, err = b.vl.UpsertVacancies(write)
+	return err
 }
 
 // duplicate is the issue of a record whose vacancy the file gives again.
