@@ -44,6 +44,18 @@ var tableTitles = map[string]string{
 	"measures": "Ключевые показатели",
 }
 
+// federalPage is the comparison of the regions, with the forms that import a
+// bundle and trust a region's key.
+type federalPage struct {
+	Rows      []rollup.RegionRow
+	Chart     *federalChart
+	CanImport bool
+	CanTrust  bool
+	Done      string
+	Error     string
+	Threshold int
+}
+
 // Federal is the comparison of the regions whose bundles the installation holds.
 func (w *Web) Federal(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -53,8 +65,8 @@ func (w *Web) Federal(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "federal", "federal", map[string]any{"Rows": rows, "Chart": regionsChart(rows), "CanImport": rollup.CanImport(sc), "CanTrust": rollup.CanTrust(sc),
-		"Done": q.Get("done"), "Error": q.Get("error"), "Threshold": rollup.Threshold})
+	w.render(rw, r, http.StatusOK, "federal", "federal", federalPage{Rows: rows, Chart: regionsChart(rows), CanImport: rollup.CanImport(sc), CanTrust: rollup.CanTrust(sc),
+		Done: q.Get("done"), Error: q.Get("error"), Threshold: rollup.Threshold})
 }
 
 // FederalImport takes a signed bundle from the form.
@@ -85,6 +97,14 @@ func (w *Web) FederalTrust(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, "/federal", "Ключ региона "+region+" зарегистрирован.", err)
 }
 
+// federalRegionPage is a region's latest bundle and the bundles before it.
+type federalRegionPage struct {
+	Bundle   rollup.Bundle
+	History  []rollup.Imported
+	Measures map[string]string
+	Tables   map[string]string
+}
+
 // FederalRegion is a region's latest bundle, table by table, with its
 // protection and accuracy; in a bundle of format 1 a suppressed count is
 // shown as «< 5».
@@ -95,8 +115,15 @@ func (w *Web) FederalRegion(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "federal_region", "federal", map[string]any{"Bundle": b, "History": hist,
-		"Measures": measureTitles, "Tables": tableTitles})
+	w.render(rw, r, http.StatusOK, "federal_region", "federal", federalRegionPage{Bundle: b, History: hist,
+		Measures: measureTitles, Tables: tableTitles})
+}
+
+// federalCellPage is one row of a region's table.
+type federalCellPage struct {
+	Cell     rollup.Cell
+	Measures map[string]string
+	Tables   map[string]string
 }
 
 // FederalCell opens one row of a region's table; a suppressed one (format 1)
@@ -113,5 +140,5 @@ func (w *Web) FederalCell(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "federal_cell", "federal", map[string]any{"Cell": c, "Measures": measureTitles, "Tables": tableTitles})
+	w.render(rw, r, http.StatusOK, "federal_cell", "federal", federalCellPage{Cell: c, Measures: measureTitles, Tables: tableTitles})
 }

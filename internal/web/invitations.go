@@ -16,8 +16,20 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/org"
 	"marshrut/internal/youth"
 )
+
+// invitationsPage is the classes of a school or college with their
+// invitations; to the region without an organisation, PickOrg asks for one.
+type invitationsPage struct {
+	PickOrg bool
+	Org     org.Organisation
+	Rows    []youth.ClassRow
+	Days    int
+	Done    string
+	Error   string
+}
 
 // Invitations shows the classes and study groups of the caller's school or
 // college with how far their invitations went, and the buttons to print a
@@ -26,7 +38,7 @@ func (w *Web) Invitations(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	orgID, _ := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
 	if sc.WholeRegion() && orgID == 0 {
-		w.render(rw, r, http.StatusOK, "invitations", "learners", map[string]any{"PickOrg": true, "Error": r.URL.Query().Get("error")})
+		w.render(rw, r, http.StatusOK, "invitations", "learners", invitationsPage{PickOrg: true, Error: r.URL.Query().Get("error")})
 		return
 	}
 	rows, err := w.d.Invitations.Classes(r.Context(), sc, orgID)
@@ -37,13 +49,13 @@ func (w *Web) Invitations(rw http.ResponseWriter, r *http.Request) {
 	if sc.OrgID != 0 {
 		orgID = sc.OrgID
 	}
-	org, err := w.d.Orgs.Get(r.Context(), orgID)
+	o, err := w.d.Orgs.Get(r.Context(), orgID)
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "invitations", "learners", map[string]any{"Org": org, "Rows": rows,
-		"Days": int(w.d.Invitations.TTL() / (24 * time.Hour)), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")})
+	w.render(rw, r, http.StatusOK, "invitations", "learners", invitationsPage{Org: o, Rows: rows,
+		Days: int(w.d.Invitations.TTL() / (24 * time.Hour)), Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error")})
 }
 
 // classOf reads a class from a form.
@@ -68,7 +80,7 @@ func (w *Web) PrintInvitations(rw http.ResponseWriter, r *http.Request) {
 	if sc.OrgID != 0 {
 		orgID = sc.OrgID
 	}
-	org, err := w.d.Orgs.Get(r.Context(), orgID)
+	o, err := w.d.Orgs.Get(r.Context(), orgID)
 	if err != nil {
 		w.Error(rw, r, err)
 		return
@@ -77,11 +89,11 @@ func (w *Web) PrintInvitations(rw http.ResponseWriter, r *http.Request) {
 	q := url.Values{"org": {strconv.FormatInt(orgID, 10)}, "grade": {strconv.Itoa(c.Grade)}, "group": {c.Group}}
 	w.audit(r, auth.AuditEntry{Action: "invitations.print", Filter: auth.FilterText(q), Persons: len(slips)})
 	c.OrgID = orgID
-	sheet := Sheet{Org: org.Name, Class: c.Name(), Slips: slips, Base: w.baseURL(r), Loc: w.d.Location}
+	sheet := Sheet{Org: o.Name, Class: c.Name(), Slips: slips, Base: w.baseURL(r), Loc: w.d.Location}
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := WriteSheet(rw, sheet); err != nil {
-		w.d.Log.Error("sheet", "err", err)
+		w.d.Log.Error("sheet", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 }
 
@@ -121,11 +133,18 @@ func (w *Web) baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
+// joinPage is the public form where a learner or a parent redeems a printed
+// invitation; Errors is never nil: the template indexes it by field.
+type joinPage struct {
+	Code, Login, Name, BirthDate string
+	Errors                       map[string]string
+}
+
 // JoinForm is the public page where a learner or a parent opens an account
 // by the code of a printed invitation.
 func (w *Web) JoinForm(rw http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("Cache-Control", "no-store")
-	w.render(rw, r, http.StatusOK, "join", "", map[string]any{"Code": r.URL.Query().Get("code"), "Errors": map[string]string{}})
+	w.render(rw, r, http.StatusOK, "join", "", joinPage{Code: r.URL.Query().Get("code"), Errors: map[string]string{}})
 }
 
 // Join redeems an invitation, opens a session for the new account and
@@ -144,7 +163,7 @@ func (w *Web) Join(rw http.ResponseWriter, r *http.Request) {
 		if len(errs) == 0 {
 			errs["code"] = apperr.Text(err)
 		}
-		w.render(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "join", "", map[string]any{"Code": code, "Login": login, "Name": name, "BirthDate": birth, "Errors": errs})
+		w.render(rw, r, apperr.HTTPStatus(apperr.CodeOf(err)), "join", "", joinPage{Code: code, Login: login, Name: name, BirthDate: birth, Errors: errs})
 	}
 	if r.PostFormValue("password") != r.PostFormValue("password2") {
 		again(apperr.Field("password", "пароли не совпадают: введите один и тот же пароль дважды"))
@@ -166,6 +185,8 @@ func (w *Web) Join(rw http.ResponseWriter, r *http.Request) {
 	}
 	token, sess, _, err := w.d.Auth.OpenSession(r.Context(), u.ID, ip)
 	if err != nil {
+		// The account is open: its owner logs in with it.
+		w.d.Log.Warn("join: session not opened", "user", u.ID, "method", r.Method, "path", r.URL.Path, "err", err)
 		http.Redirect(rw, r, "/login?opened=1", http.StatusSeeOther)
 		return
 	}

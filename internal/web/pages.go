@@ -65,31 +65,52 @@ func learnerFilter(r *http.Request) (learner.Filter, error) {
 	return f, errs.Err()
 }
 
+// logWithout logs the error of a part a page goes on without (a list that
+// fills a form's choices), with the request it belongs to.
+func (w *Web) logWithout(r *http.Request, part string, err error) {
+	w.d.Log.Warn("page shown without a part", "part", part, "method", r.Method, "path", r.URL.Path, "err", err)
+}
+
+// learnersPage is the list of learners with its filter.
+type learnersPage struct {
+	Filter         learner.Filter
+	Statuses       []learner.Status
+	Export         map[string]template.URL
+	Error          string
+	Items          []learner.Learner
+	Total          int
+	Pager          pager
+	Municipalities []classifier.Municipality
+	Orgs           []org.Organisation // the colleges and universities, to the whole region
+}
+
 // Learners is the list of learners the caller sees, with search, filters,
 // sorting and pages.
 func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	f, ferr := learnerFilter(r)
-	data := map[string]any{"Filter": f, "Statuses": learner.Statuses, "Export": exportLinks(r, "/learners/export")}
+	data := learnersPage{Filter: f, Statuses: learner.Statuses, Export: exportLinks(r, "/learners/export")}
 	status := http.StatusOK
 	if ferr != nil {
-		data["Error"] = apperr.Text(ferr)
+		data.Error = apperr.Text(ferr)
 		status = http.StatusBadRequest
 	} else {
 		items, total, err := w.d.Learners.List(r.Context(), sc, f)
 		if apperr.Is(err, apperr.Invalid) {
-			data["Error"] = apperr.Text(err)
+			data.Error = apperr.Text(err)
 			status = http.StatusBadRequest
 		} else if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		data.Items, data.Total, data.Pager = items, total, newPager(r, total)
 		w.auditBulk(r, "learners.list", len(items))
 	}
-	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
-		data["Municipalities"] = ms
+	ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region)
+	if err != nil {
+		w.logWithout(r, "municipalities", err)
 	}
+	data.Municipalities = ms
 	if sc.WholeRegion() {
 		var orgs []org.Organisation
 		for _, k := range []org.Kind{org.College, org.University} {
@@ -100,7 +121,7 @@ func (w *Web) Learners(rw http.ResponseWriter, r *http.Request) {
 			}
 			orgs = append(orgs, list...)
 		}
-		data["Orgs"] = orgs
+		data.Orgs = orgs
 	}
 	w.render(rw, r, status, "learners", "learners", data)
 }
@@ -148,29 +169,45 @@ func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "learner", "learners", data)
 }
 
+// organisationsPage is the registry of organisations with its filter.
+type organisationsPage struct {
+	Kinds          []org.Kind
+	Export         map[string]template.URL
+	Items          []org.Organisation
+	Total          int
+	Pager          pager
+	Error          string
+	Filter         org.Filter
+	Municipalities []classifier.Municipality
+}
+
 // Organisations is the registry of the region's organisations.
 func (w *Web) Organisations(rw http.ResponseWriter, r *http.Request) {
 	f, err := orgFilter(r)
 	f.Limit, f.Offset = perPage, (pageOf(r)-1)*perPage
-	data := map[string]any{"Kinds": org.Kinds, "Export": exportLinks(r, "/organisations/export")}
+	data := organisationsPage{Kinds: org.Kinds, Export: exportLinks(r, "/organisations/export")}
 	status := http.StatusOK
 	if err == nil {
-		var items []org.Organisation
-		var total int
-		items, total, err = w.d.Orgs.List(r.Context(), f)
-		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		data.Items, data.Total, err = w.d.Orgs.List(r.Context(), f)
+		data.Pager = newPager(r, data.Total)
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Text(err), http.StatusBadRequest
+		data.Error, status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Filter"] = f
-	if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
-		data["Municipalities"] = ms
+	data.Filter = f
+	if data.Municipalities, err = w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err != nil {
+		w.logWithout(r, "municipalities", err)
 	}
 	w.render(rw, r, status, "organisations", "organisations", data)
+}
+
+// organisationPage is an organisation's card.
+type organisationPage struct {
+	Org      org.Organisation
+	Measures *kpi.Document // the headline measures of a school, college or university
 }
 
 // Organisation is an organisation's card, with the employment of its graduates
@@ -186,7 +223,7 @@ func (w *Web) Organisation(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Org": o}
+	data := organisationPage{Org: o}
 	if w.d.KPI != nil && (o.Kind == org.College || o.Kind == org.University || o.Kind == org.School) {
 		// Figures carry no person: anyone who opens the card sees them.
 		doc, err := w.d.KPI.Document(r.Context(), auth.SystemScope(o.RegionCode), kpi.Scope{Kind: "organisation", ID: o.ID}, time.Time{})
@@ -195,7 +232,7 @@ func (w *Web) Organisation(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err == nil {
-			data["Measures"] = doc
+			data.Measures = &doc
 		}
 	}
 	w.render(rw, r, http.StatusOK, "organisation", "organisations", data)
@@ -236,30 +273,45 @@ func auditFilter(r *http.Request) (auth.AuditFilter, url.Values, error) {
 	return f, q, nil
 }
 
+// auditPage is the audit log with its filter.
+type auditPage struct {
+	Filter       auth.AuditFilter
+	Since, Until string
+	Kinds        []struct{ Key, Name string }
+	Users        []auth.User
+	Export       template.URL
+	Error        string
+	Items        []auth.AuditEntry
+	Total        int
+	Pager        pager
+}
+
 // Audit is the log of reads of personal records.
 func (w *Web) Audit(rw http.ResponseWriter, r *http.Request) {
 	f, q, err := auditFilter(r)
-	data := map[string]any{"Filter": f, "Since": q.Get("since"), "Until": q.Get("until"), "Kinds": auditKindList()}
-	if users, err := w.d.Users.Users(r.Context()); err == nil {
-		data["Users"] = users
+	data := auditPage{Filter: f, Since: q.Get("since"), Until: q.Get("until"), Kinds: auditKindList()}
+	users, uerr := w.d.Users.Users(r.Context())
+	if uerr != nil {
+		w.logWithout(r, "users", uerr)
 	}
+	data.Users = users
 	eq := url.Values{}
 	for _, k := range []string{"learner", "since", "until", "user", "kind"} {
 		if v := q.Get(k); v != "" {
 			eq.Set(k, v)
 		}
 	}
-	data["Export"] = template.URL("/audit.csv?" + eq.Encode())
+	data.Export = template.URL("/audit.csv?" + eq.Encode())
 	status := http.StatusOK
 	if err != nil {
-		data["Error"], status = apperr.Text(err), http.StatusBadRequest
+		data.Error, status = apperr.Text(err), http.StatusBadRequest
 	} else {
 		items, total, err := w.d.Users.AuditLog(r.Context(), f)
 		if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		data.Items, data.Total, data.Pager = items, total, newPager(r, total)
 	}
 	w.render(rw, r, status, "audit", "audit", data)
 }
@@ -282,7 +334,7 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 		f.Limit = 1000
 		items, _, err := w.d.Users.AuditLog(r.Context(), f)
 		if err != nil {
-			w.d.Log.Error("audit export", "err", err)
+			w.d.Log.Error("audit export", "method", r.Method, "path", r.URL.Path, "err", err)
 			return
 		}
 		for _, e := range items {
@@ -293,6 +345,10 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 			cw.Write([]string{DateTimeIn(e.At, w.d.Location), e.UserLogin, e.Role.Name(), AuditKindName(e.Action), learner, e.Filter, strconv.Itoa(e.Persons), e.From})
 		}
 		cw.Flush()
+		if err := cw.Error(); err != nil {
+			w.d.Log.Error("audit export", "method", r.Method, "path", r.URL.Path, "err", err)
+			return
+		}
 		if len(items) < f.Limit {
 			return
 		}
@@ -302,17 +358,28 @@ func (w *Web) AuditCSV(rw http.ResponseWriter, r *http.Request) {
 
 // Tokens lists the caller's API tokens and makes new ones.
 func (w *Web) Tokens(rw http.ResponseWriter, r *http.Request) {
-	w.tokensPage(rw, r, http.StatusOK, map[string]any{})
+	w.tokensPage(rw, r, http.StatusOK, tokensPage{})
 }
 
-func (w *Web) tokensPage(rw http.ResponseWriter, r *http.Request, status int, data map[string]any) {
+// tokensPage is the caller's API tokens; Secret and Expires show a new
+// token once, Done and Error what the form just did.
+type tokensPage struct {
+	Tokens  []auth.Token
+	Now     time.Time
+	Secret  string
+	Expires time.Time
+	Done    string
+	Error   string
+}
+
+func (w *Web) tokensPage(rw http.ResponseWriter, r *http.Request, status int, data tokensPage) {
 	u, _, _ := auth.Caller(r.Context())
 	list, err := w.d.Users.Tokens(r.Context(), u.ID)
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Tokens"], data["Now"] = list, w.d.Now()
+	data.Tokens, data.Now = list, w.d.Now()
 	rw.Header().Set("Cache-Control", "no-store")
 	w.render(rw, r, status, "tokens", "tokens", data)
 }
@@ -332,14 +399,14 @@ func (w *Web) CreateToken(rw http.ResponseWriter, r *http.Request) {
 		secret, tok, err = w.d.Auth.CreateTokenFor(r.Context(), u, r.PostFormValue("name"), days)
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		w.tokensPage(rw, r, http.StatusBadRequest, map[string]any{"Error": apperr.Text(err)})
+		w.tokensPage(rw, r, http.StatusBadRequest, tokensPage{Error: apperr.Text(err)})
 		return
 	}
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	w.tokensPage(rw, r, http.StatusCreated, map[string]any{"Secret": secret, "Expires": tok.Expiry()})
+	w.tokensPage(rw, r, http.StatusCreated, tokensPage{Secret: secret, Expires: tok.Expiry()})
 }
 
 // RevokeToken revokes one of the caller's tokens.
@@ -353,7 +420,7 @@ func (w *Web) RevokeToken(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, apperr.New(apperr.NotFound, "токен не найден"))
 		return
 	}
-	w.tokensPage(rw, r, http.StatusOK, map[string]any{"Done": "Токен отозван."})
+	w.tokensPage(rw, r, http.StatusOK, tokensPage{Done: "Токен отозван."})
 }
 
 // exportLinks are the download links of a list with the page's filter.

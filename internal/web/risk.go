@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"math"
 	"net/http"
 	"net/url"
@@ -12,10 +13,12 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
 	"marshrut/internal/exchange"
 	"marshrut/internal/jobs"
 	"marshrut/internal/learner"
 	"marshrut/internal/risk"
+	"marshrut/internal/youth"
 )
 
 // riskFilter reads a list's filter from the query.
@@ -43,6 +46,26 @@ func riskFilter(r *http.Request) (risk.Filter, error) {
 	return f, nil
 }
 
+// riskPage is the list of students at risk with the region's figures and,
+// for the region, the model's controls.
+type riskPage struct {
+	CanTrain        bool
+	CanWork         bool
+	Done, Error     string
+	Query           url.Values
+	Export          map[string]template.URL
+	RegionThreshold float64
+	Model           *risk.ModelInfo // the model in use, nil before the first
+	Items           []risk.Row
+	Total           int
+	Pager           pager
+	Filter          risk.Filter
+	Figures         risk.Figures
+	Outcomes        []risk.CaseOutcome
+	Actions         []risk.ActionKind
+	Municipalities  []classifier.Municipality
+}
+
 // Risk is the list of students at risk of staying without work, with the
 // region's figures and, for the region, the model's controls.
 func (w *Web) Risk(rw http.ResponseWriter, r *http.Request) {
@@ -53,25 +76,25 @@ func (w *Web) Risk(rw http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	data := map[string]any{"CanTrain": risk.CanTrain(sc), "CanWork": risk.CanWorkCases(sc), "Done": q.Get("done"), "Error": q.Get("error"),
-		"Query": q, "Export": exportLinks(r, "/risk/export")}
+	data := riskPage{CanTrain: risk.CanTrain(sc), CanWork: risk.CanWorkCases(sc), Done: q.Get("done"), Error: q.Get("error"),
+		Query: q, Export: exportLinks(r, "/risk/export")}
 	th, err := w.d.Risk.Threshold(ctx, sc.RegionCode)
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["RegionThreshold"] = th
+	data.RegionThreshold = th
 	model, err := w.d.Risk.Model(ctx, sc, 0)
 	switch {
 	case err == nil:
-		data["Model"] = model
+		data.Model = &model
 	case !apperr.Is(err, apperr.NotFound):
 		w.Error(rw, r, err)
 		return
 	}
 	f, err := riskFilter(r)
 	if err != nil {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 		f = risk.Filter{Limit: perPage}
 	}
 	items, total, err := w.d.Risk.List(ctx, sc, f)
@@ -87,12 +110,12 @@ func (w *Web) Risk(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Items"], data["Total"], data["Pager"], data["Filter"], data["Figures"] = items, total, newPager(r, total), f, figs
+	data.Items, data.Total, data.Pager, data.Filter, data.Figures = items, total, newPager(r, total), f, figs
 	w.auditBulk(r, "risk.list", len(items))
-	data["Outcomes"], data["Actions"] = risk.CaseOutcomes, risk.ActionKinds
+	data.Outcomes, data.Actions = risk.CaseOutcomes, risk.ActionKinds
 	if sc.WholeRegion() || sc.Role == auth.CZN {
-		if munis, err := w.d.Municipalities.Municipalities(ctx, sc.RegionCode); err == nil {
-			data["Municipalities"] = munis
+		if data.Municipalities, err = w.d.Municipalities.Municipalities(ctx, sc.RegionCode); err != nil {
+			w.logWithout(r, "municipalities", err)
 		}
 	}
 	w.render(rw, r, http.StatusOK, "risk", "risk", data)
@@ -154,17 +177,28 @@ func caseStatusName(s string) string {
 	return s
 }
 
+// riskModelPage is a model with its training and accuracy, and the models before it.
+type riskModelPage struct {
+	CanTrain    bool
+	Error       string
+	GroupTitles []struct{ Key, Title string }
+	Model       *risk.ModelInfo // nil before the first model
+	Plot        *plot           // the calibration of Model
+	Models      []risk.ModelInfo
+}
+
 // RiskModel is the page of a model: how it was trained and how well it did
 // on the cohort it did not see, overall and by group.
 func (w *Web) RiskModel(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	id, _ := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
-	data := map[string]any{"CanTrain": risk.CanTrain(sc), "Error": r.URL.Query().Get("error"), "GroupTitles": []struct{ Key, Title string }{
+	data := riskModelPage{CanTrain: risk.CanTrain(sc), Error: r.URL.Query().Get("error"), GroupTitles: []struct{ Key, Title string }{
 		{"sex", "По полу"}, {"municipality", "По муниципалитету проживания"}, {"disability", "По ОВЗ"}}}
 	m, err := w.d.Risk.Model(r.Context(), sc, id)
 	switch {
 	case err == nil:
-		data["Model"], data["Plot"] = m, calibrationPlot(m.Report.Metrics.Calibration)
+		p := calibrationPlot(m.Report.Metrics.Calibration)
+		data.Model, data.Plot = &m, &p
 	case apperr.Is(err, apperr.NotFound) && id == 0:
 	default:
 		w.Error(rw, r, err)
@@ -175,7 +209,7 @@ func (w *Web) RiskModel(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Models"] = models
+	data.Models = models
 	w.render(rw, r, http.StatusOK, "risk_model", "risk", data)
 }
 
@@ -261,6 +295,17 @@ func (w *Web) RiskThreshold(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, "/risk", "Порог риска сохранён: "+Percent(t)+".", err)
 }
 
+// casesPage is the list of cases with its filter.
+type casesPage struct {
+	Items   []risk.Case
+	Total   int
+	Pager   pager
+	Filter  risk.CaseFilter
+	Overdue bool
+	Today   time.Time
+	CanWork bool
+}
+
 // Cases is the list of cases the caller sees.
 func (w *Web) Cases(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -276,8 +321,8 @@ func (w *Web) Cases(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.auditBulk(r, "cases.list", len(items))
-	w.render(rw, r, http.StatusOK, "risk_cases", "risk", map[string]any{"Items": items, "Total": total, "Pager": newPager(r, total),
-		"Filter": f, "Overdue": overdue, "Today": w.d.Now(), "CanWork": risk.CanWorkCases(sc)})
+	w.render(rw, r, http.StatusOK, "risk_cases", "risk", casesPage{Items: items, Total: total, Pager: newPager(r, total),
+		Filter: f, Overdue: overdue, Today: w.d.Now(), CanWork: risk.CanWorkCases(sc)})
 }
 
 // OpenCase opens a case for a student and shows it.
@@ -303,6 +348,21 @@ func (w *Web) OpenCase(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, fmt.Sprintf("/risk/cases/%d?done=%s", c.ID, url.QueryEscape("Случай открыт.")), http.StatusSeeOther)
 }
 
+// casePage is a case with its actions, the young person's risk, contacts and
+// referrals, and the forms to work it.
+type casePage struct {
+	Case        risk.Case
+	CanWork     bool
+	Kinds       []risk.ActionKind
+	Outcomes    []risk.CaseOutcome
+	Today       string // the date field's default, ГГГГ-ММ-ДД
+	Now         time.Time
+	Done, Error string
+	Risk        *risk.Learner
+	Contacts    *youth.Profile
+	Refer       *referBlock
+}
+
 // Case is a case with its actions, and the forms to work it.
 func (w *Web) Case(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -312,15 +372,22 @@ func (w *Web) Case(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Case": c, "CanWork": risk.CanWorkCases(sc) && c.CZNID == sc.OrgID && c.Open(), "Kinds": risk.ActionKinds,
-		"Outcomes": risk.CaseOutcomes, "Today": w.d.Now().Format("2006-01-02"), "Now": w.d.Now(), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
+	data := casePage{Case: c, CanWork: risk.CanWorkCases(sc) && c.CZNID == sc.OrgID && c.Open(), Kinds: risk.ActionKinds,
+		Outcomes: risk.CaseOutcomes, Today: w.d.Now().Format("2006-01-02"), Now: w.d.Now(), Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error")}
+	// The young person's risk, contacts and referrals go with the case where
+	// the caller sees them; a learner out of the caller's sight (not found)
+	// leaves the part out, any other failure is logged.
 	if l, err := w.d.Risk.ForLearner(r.Context(), sc, c.LearnerID); err == nil {
-		data["Risk"] = l
+		data.Risk = &l
+	} else if !apperr.Is(err, apperr.NotFound) {
+		w.logWithout(r, "risk of the learner", err)
 	}
 	if w.d.Youth != nil {
 		// The young person's own contacts, from the profile they keep.
 		if p, _, err := w.d.Youth.ProfileOf(r.Context(), sc, c.LearnerID); err == nil {
-			data["Contacts"] = p
+			data.Contacts = &p
+		} else if !apperr.Is(err, apperr.NotFound) {
+			w.logWithout(r, "contacts", err)
 		}
 	}
 	if card, err := w.d.Learners.Get(r.Context(), sc, c.LearnerID); err == nil {
@@ -329,7 +396,9 @@ func (w *Web) Case(rw http.ResponseWriter, r *http.Request) {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Refer"] = b
+		data.Refer = b
+	} else if !apperr.Is(err, apperr.NotFound) {
+		w.logWithout(r, "referrals", err)
 	}
 	w.auditRead(r, "case.read", c.LearnerID)
 	w.render(rw, r, http.StatusOK, "risk_case", "risk", data)

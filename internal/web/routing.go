@@ -2,18 +2,29 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"marshrut/internal/analytics"
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 	"marshrut/internal/exchange"
+	"marshrut/internal/jobs"
 	"marshrut/internal/org"
 	"marshrut/internal/routing"
 )
+
+// routingPage is the matching runs and the form of a new one.
+type routingPage struct {
+	Runs   []routing.Run
+	CanRun bool
+	Year   int
+	Error  string
+}
 
 // Routing is the page of matching runs: the latest runs and a new one.
 func (w *Web) Routing(rw http.ResponseWriter, r *http.Request) {
@@ -27,8 +38,8 @@ func (w *Web) Routing(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "routing", "routing", map[string]any{"Runs": runs, "CanRun": routing.CanRun(sc), "Year": w.d.Routing.Year(),
-		"Error": r.URL.Query().Get("error")})
+	w.render(rw, r, http.StatusOK, "routing", "routing", routingPage{Runs: runs, CanRun: routing.CanRun(sc), Year: w.d.Routing.Year(),
+		Error: r.URL.Query().Get("error")})
 }
 
 // StartRun starts a matching run.
@@ -44,6 +55,25 @@ func (w *Web) StartRun(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, fmt.Sprintf("/routing/runs/%d", run.ID), http.StatusSeeOther)
 }
 
+// matchRunPage is a run: its progress while it runs, then its proposals to
+// review, and the form of a bulk action to those who run matching.
+type matchRunPage struct {
+	Run         routing.Run
+	Filter      routing.ProposalFilter
+	CanRun      bool
+	Done, Error string
+	Bulk        string // what the bulk action just did
+	BulkActions []routing.BulkAction
+	Statuses    []routing.ProposalStatus
+	Job         *jobs.Job // the progress of a running run
+	Munis       []classifier.Municipality
+	Orgs        []org.Organisation
+	Items       []routing.Proposal
+	Total       int
+	Pager       pager
+	Holders     []routing.Proposal
+}
+
 // MatchRun is a run's result and its proposals to review.
 func (w *Web) MatchRun(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -55,19 +85,30 @@ func (w *Web) MatchRun(rw http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := routing.ProposalFilter{RunID: id, Status: routing.ProposalStatus(q.Get("status")), Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
-	data := map[string]any{"Run": run, "Filter": f, "CanRun": routing.CanRun(sc), "Done": q.Get("done"), "Error": q.Get("error"), "Bulk": q.Get("bulk"),
-		"BulkActions": routing.BulkActions,
-		"Statuses":    []routing.ProposalStatus{routing.Proposed, routing.Sent, routing.Accepted, routing.Declined, routing.Unmatched}}
+	data := matchRunPage{Run: run, Filter: f, CanRun: routing.CanRun(sc), Done: q.Get("done"), Error: q.Get("error"), Bulk: q.Get("bulk"),
+		BulkActions: routing.BulkActions,
+		Statuses:    []routing.ProposalStatus{routing.Proposed, routing.Sent, routing.Accepted, routing.Declined, routing.Unmatched}}
 	if run.Status == routing.Running && run.JobID != 0 {
-		if j, err := w.d.Jobs.Job(r.Context(), run.JobID); err == nil {
-			data["Job"] = j
+		j, err := w.d.Jobs.Job(r.Context(), run.JobID)
+		if err != nil {
+			w.logWithout(r, "job progress", err)
+		} else {
+			data.Job = &j
 		}
 	}
 	if routing.CanRun(sc) {
-		data["Munis"], _ = w.d.Municipalities.Municipalities(r.Context(), w.d.Region)
-		colleges, _, _ := w.d.Orgs.List(r.Context(), org.Filter{Kind: org.College, Sort: "name", Limit: 500})
-		unis, _, _ := w.d.Orgs.List(r.Context(), org.Filter{Kind: org.University, Sort: "name", Limit: 100})
-		data["Orgs"] = append(colleges, unis...)
+		if data.Munis, err = w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err != nil {
+			w.logWithout(r, "municipalities", err)
+		}
+		colleges, _, err := w.d.Orgs.List(r.Context(), org.Filter{Kind: org.College, Sort: "name", Limit: 500})
+		if err != nil {
+			w.logWithout(r, "colleges", err)
+		}
+		unis, _, err := w.d.Orgs.List(r.Context(), org.Filter{Kind: org.University, Sort: "name", Limit: 100})
+		if err != nil {
+			w.logWithout(r, "universities", err)
+		}
+		data.Orgs = append(colleges, unis...)
 	}
 	if run.Status == routing.Finished && sc.SeesPersons() {
 		items, total, err := w.d.Routing.Proposals(r.Context(), sc, f)
@@ -75,13 +116,11 @@ func (w *Web) MatchRun(rw http.ResponseWriter, r *http.Request) {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
-		holders, _, err := w.d.Routing.Proposals(r.Context(), sc, routing.ProposalFilter{RunID: id, Holders: true, Limit: 500})
-		if err != nil {
+		data.Items, data.Total, data.Pager = items, total, newPager(r, total)
+		if data.Holders, _, err = w.d.Routing.Proposals(r.Context(), sc, routing.ProposalFilter{RunID: id, Holders: true, Limit: 500}); err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Holders"] = holders
 	}
 	w.render(rw, r, http.StatusOK, "match_run", "routing", data)
 }
@@ -109,6 +148,14 @@ func (w *Web) Decide(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// recommendPage is the vacancies recommended to a graduate, with the filter.
+type recommendPage struct {
+	Rec    routing.Recommendations
+	Self   bool // the graduate's own page
+	Travel string
+	Pay    int
+}
+
 // Recommend is the vacancies recommended to a graduate, with the reasons.
 func (w *Web) Recommend(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -127,8 +174,13 @@ func (w *Web) Recommend(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "recommend", "routing", map[string]any{"Rec": rec, "Self": sc.Own(),
-		"Travel": q.Get("travel"), "Pay": f.MinPay})
+	w.render(rw, r, http.StatusOK, "recommend", "routing", recommendPage{Rec: rec, Self: sc.Own(),
+		Travel: q.Get("travel"), Pay: f.MinPay})
+}
+
+// applicantsPage is the graduates a vacancy suits.
+type applicantsPage struct {
+	App routing.Applicants
 }
 
 // Applicants is the graduates a vacancy suits, best first for the employer.
@@ -157,7 +209,13 @@ func (w *Web) Applicants(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, apperr.New(apperr.NotFound, "открытая вакансия не найдена"))
 		return
 	}
-	w.render(rw, r, http.StatusOK, "applicants", "vacancies", map[string]any{"App": app})
+	w.render(rw, r, http.StatusOK, "applicants", "vacancies", applicantsPage{App: app})
+}
+
+// employmentPage is the employment of graduates with its download links.
+type employmentPage struct {
+	Rep    analytics.EmploymentReport
+	Export map[string]template.URL
 }
 
 // Employment is graduate employment by organisation, specialty or
@@ -169,7 +227,7 @@ func (w *Web) Employment(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "employment", "employment", map[string]any{"Rep": rep, "Export": exportLinks(r, "/employment/export")})
+	w.render(rw, r, http.StatusOK, "employment", "employment", employmentPage{Rep: rep, Export: exportLinks(r, "/employment/export")})
 }
 
 var employmentColumns = []exchange.Column{
@@ -241,16 +299,20 @@ func (w *Web) BulkPreview(rw http.ResponseWriter, r *http.Request) {
 func (w *Web) bulkWhere(r *http.Request, b routing.Bulk) string {
 	var parts []string
 	if b.MunicipalityID != 0 {
-		if ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region); err == nil {
-			for _, m := range ms {
-				if m.ID == b.MunicipalityID {
-					parts = append(parts, "живущих: "+m.Name)
-				}
+		ms, err := w.d.Municipalities.Municipalities(r.Context(), w.d.Region)
+		if err != nil {
+			w.logWithout(r, "municipality in words", err)
+		}
+		for _, m := range ms {
+			if m.ID == b.MunicipalityID {
+				parts = append(parts, "живущих: "+m.Name)
 			}
 		}
 	}
 	if b.OrgID != 0 {
-		if o, err := w.d.Orgs.Get(r.Context(), b.OrgID); err == nil {
+		if o, err := w.d.Orgs.Get(r.Context(), b.OrgID); err != nil {
+			w.logWithout(r, "organisation in words", err)
+		} else {
 			parts = append(parts, "выпускников: "+o.Name)
 		}
 	}

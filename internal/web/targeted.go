@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"fmt"
+	"html/template"
 	"math"
 	"net/http"
 	"slices"
@@ -15,9 +16,26 @@ import (
 	"marshrut/internal/classifier"
 	"marshrut/internal/ddo"
 	"marshrut/internal/exchange"
+	"marshrut/internal/history"
 	"marshrut/internal/org"
 	"marshrut/internal/targeted"
 )
+
+// targetedPage is the list of offers; to a learner or a parent also the
+// offers that suit the young person and their applications.
+type targetedPage struct {
+	Filter   targeted.OfferFilter
+	Statuses []targeted.OfferStatus
+	CanOffer bool
+	Mine     bool // an employer's own offers only
+	Done     string
+	Error    string
+	Items    []targeted.Offer
+	Total    int
+	Pager    pager
+	Suitable []targeted.Suitable
+	MyApps   []targeted.ApplicationView // the young person's own applications
+}
 
 // Targeted is the list of offers of targeted education; a learner sees the
 // offers that suit them first, an employer its own with drafts.
@@ -29,25 +47,28 @@ func (w *Web) Targeted(rw http.ResponseWriter, r *http.Request) {
 	if q.Get("mine") == "1" && sc.Role == auth.Employer {
 		f.EmployerID = sc.OrgID
 	}
-	data := map[string]any{"Filter": f, "Statuses": targeted.OfferStatuses(), "CanOffer": targeted.CanOffer(sc), "Mine": f.EmployerID != 0,
-		"Done": q.Get("done"), "Error": q.Get("error")}
+	data := targetedPage{Filter: f, Statuses: targeted.OfferStatuses(), CanOffer: targeted.CanOffer(sc), Mine: f.EmployerID != 0,
+		Done: q.Get("done"), Error: q.Get("error")}
 	status := http.StatusOK
 	items, total, err := w.d.Targeted.Offers(r.Context(), sc, f)
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Text(err), http.StatusBadRequest
+		data.Error, status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	data.Items, data.Total, data.Pager = items, total, newPager(r, total)
 	if sc.Own() {
 		suitable, err := w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID)
 		if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Suitable"] = w.byInclination(r, sc, suitable)
-		data["Mine"], _, _ = w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{LearnerID: sc.LearnerID})
+		data.Suitable = w.byInclination(r, sc, suitable)
+		if data.MyApps, _, err = w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{LearnerID: sc.LearnerID}); err != nil {
+			w.Error(rw, r, err)
+			return
+		}
 	}
 	w.render(rw, r, status, "targeted", "targeted", data)
 }
@@ -63,9 +84,11 @@ func (w *Web) OfferForm(rw http.ResponseWriter, r *http.Request) {
 	o := targeted.Offer{Places: 1, WorkYears: 3, Year: now.Year() + 1, Status: targeted.Published, Deadline: now.AddDate(0, 3, 0)}
 	// The place of work defaults to where the employer is.
 	if sc.Role == auth.Employer {
-		if e, err := w.d.Orgs.Get(r.Context(), sc.OrgID); err == nil {
-			o.MunicipalityID = e.MunicipalityID
+		e, err := w.d.Orgs.Get(r.Context(), sc.OrgID)
+		if err != nil {
+			w.logWithout(r, "employer's municipality", err)
 		}
+		o.MunicipalityID = e.MunicipalityID
 	}
 	w.renderOfferForm(rw, r, http.StatusOK, o, nil)
 }
@@ -110,17 +133,24 @@ func (w *Web) renderOfferForm(rw http.ResponseWriter, r *http.Request, status in
 	// Fields is never nil: the template indexes it, and index of nil fails the page.
 	f := offerForm{Offer: o, WholeRegion: sc.WholeRegion(), Statuses: targeted.OfferStatuses(), Fields: map[string]string{},
 		Chosen: fmt.Sprintf("%d|%s", o.OrgID, o.SpecialtyCode)}
-	f.Municipalities, _ = w.d.Municipalities.Municipalities(r.Context(), w.d.Region)
-	if sc.WholeRegion() {
-		f.Employers, _, _ = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000})
+	var lerr error
+	if f.Municipalities, lerr = w.d.Municipalities.Municipalities(r.Context(), w.d.Region); lerr != nil {
+		w.logWithout(r, "municipalities", lerr)
 	}
-	if taught, terr := w.d.Targeted.Taught(r.Context(), sc); terr == nil {
-		for _, t := range taught {
-			if n := len(f.Taught); n == 0 || f.Taught[n-1].Name != t.OrgName {
-				f.Taught = append(f.Taught, taughtOrg{Name: t.OrgName})
-			}
-			f.Taught[len(f.Taught)-1].Items = append(f.Taught[len(f.Taught)-1].Items, t)
+	if sc.WholeRegion() {
+		if f.Employers, _, lerr = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000}); lerr != nil {
+			w.logWithout(r, "employers", lerr)
 		}
+	}
+	taught, lerr := w.d.Targeted.Taught(r.Context(), sc)
+	if lerr != nil {
+		w.logWithout(r, "taught programmes", lerr)
+	}
+	for _, t := range taught {
+		if n := len(f.Taught); n == 0 || f.Taught[n-1].Name != t.OrgName {
+			f.Taught = append(f.Taught, taughtOrg{Name: t.OrgName})
+		}
+		f.Taught[len(f.Taught)-1].Items = append(f.Taught[len(f.Taught)-1].Items, t)
 	}
 	if err != nil {
 		f.Error, f.Fields = apperr.Text(err), fieldMessages(err)
@@ -133,9 +163,11 @@ func (w *Web) CreateOffer(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k))); return n }
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var old targeted.Offer
 	if id != 0 {
 		// An edit names an offer of the region: another one is not found.
-		if _, err := w.d.Targeted.Offer(r.Context(), sc, id); err != nil {
+		var err error
+		if old, err = w.d.Targeted.Offer(r.Context(), sc, id); err != nil {
 			w.Error(rw, r, err)
 			return
 		}
@@ -152,9 +184,7 @@ func (w *Web) CreateOffer(rw http.ResponseWriter, r *http.Request) {
 		o.SpecialtyCode = code
 	}
 	if id != 0 && o.EmployerID == 0 && sc.WholeRegion() {
-		if old, err := w.d.Targeted.Offer(r.Context(), sc, id); err == nil {
-			o.EmployerID = old.EmployerID
-		}
+		o.EmployerID = old.EmployerID
 	}
 	var err error
 	if v := strings.TrimSpace(r.PostFormValue("deadline")); v != "" {
@@ -180,6 +210,19 @@ func (w *Web) CreateOffer(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, fmt.Sprintf("/targeted/offers/%d?done=%s", o.ID, done), http.StatusSeeOther)
 }
 
+// offerPage is an offer's card: to its owner with its history, to a young
+// person with whether they applied and why it suits them, to those who see
+// persons with its applications.
+type offerPage struct {
+	Offer        targeted.Offer
+	Done, Error  string
+	Open, Owner  bool
+	History      []history.Entry
+	Applied      bool
+	Why          string
+	Applications []targeted.ApplicationView
+}
+
 // Offer is an offer's card with its applications.
 func (w *Web) Offer(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -190,28 +233,33 @@ func (w *Web) Offer(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	data := map[string]any{"Offer": o, "Done": q.Get("done"), "Error": q.Get("error"), "Open": o.Open(w.d.Targeted.Now()),
-		"Owner": o.EditableBy(sc)}
+	data := offerPage{Offer: o, Done: q.Get("done"), Error: q.Get("error"), Open: o.Open(w.d.Targeted.Now()),
+		Owner: o.EditableBy(sc)}
 	if o.EditableBy(sc) {
-		h, err := w.d.Targeted.OfferHistory(r.Context(), sc, id)
+		if data.History, err = w.d.Targeted.OfferHistory(r.Context(), sc, id); err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+	}
+	if sc.Own() {
+		l, _, err := w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{OfferID: id, LearnerID: sc.LearnerID})
 		if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["History"] = h
-	}
-	if sc.Own() {
-		l, _, _ := w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{OfferID: id, LearnerID: sc.LearnerID})
-		data["Applied"] = len(l) > 0
-		if s, err := w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID); err == nil {
-			for _, x := range s {
-				if x.Offer.ID == id {
-					data["Why"] = x.Why
-				}
+		data.Applied = len(l) > 0
+		s, err := w.d.Targeted.ForLearner(r.Context(), sc, sc.LearnerID)
+		if err != nil {
+			w.Error(rw, r, err)
+			return
+		}
+		for _, x := range s {
+			if x.Offer.ID == id {
+				data.Why = x.Why
 			}
 		}
 	} else if sc.SeesPersons() || sc.Role == auth.Employer {
-		data["Applications"], _, err = w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{OfferID: id, Limit: 500})
+		data.Applications, _, err = w.d.Targeted.Applications(r.Context(), sc, targeted.ApplicationFilter{OfferID: id, Limit: 500})
 		if err != nil {
 			w.Error(rw, r, err)
 			return
@@ -240,21 +288,39 @@ func (w *Web) Apply(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, fmt.Sprintf("/targeted/offers/%d", id), "applied", err)
 }
 
+// applicationsPage is the list of applications with its filter.
+type applicationsPage struct {
+	Filter   targeted.ApplicationFilter
+	Statuses []targeted.Status
+	Error    string
+	Items    []targeted.ApplicationView
+	Total    int
+	Pager    pager
+}
+
 // Applications is the list of applications the caller may see.
 func (w *Web) Applications(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	f := targeted.ApplicationFilter{Status: targeted.Status(r.URL.Query().Get("status")), Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
-	data := map[string]any{"Filter": f, "Statuses": targeted.Statuses()}
+	data := applicationsPage{Filter: f, Statuses: targeted.Statuses()}
 	status := http.StatusOK
 	items, total, err := w.d.Targeted.Applications(r.Context(), sc, f)
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Text(err), http.StatusBadRequest
+		data.Error, status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+	data.Items, data.Total, data.Pager = items, total, newPager(r, total)
 	w.render(rw, r, status, "applications", "targeted", data)
+}
+
+// applicationPage is an application's card with the moves the caller may make.
+type applicationPage struct {
+	App         targeted.ApplicationView
+	Moves       []targeted.Status
+	Today       time.Time
+	Done, Error string
 }
 
 // Application is an application's card: its history and the moves the caller may make.
@@ -267,8 +333,8 @@ func (w *Web) Application(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "application", "targeted", map[string]any{"App": a, "Moves": targeted.Moves(sc, a),
-		"Today": w.d.Targeted.Now(), "Done": q.Get("done"), "Error": q.Get("error")})
+	w.render(rw, r, http.StatusOK, "application", "targeted", applicationPage{App: a, Moves: targeted.Moves(sc, a),
+		Today: w.d.Targeted.Now(), Done: q.Get("done"), Error: q.Get("error")})
 }
 
 // MoveApplication moves an application to the chosen status.
@@ -298,6 +364,13 @@ func (w *Web) MoveApplication(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, fmt.Sprintf("/targeted/applications/%d", id), "moved", err)
 }
 
+// targetedFiguresPage is the figures of targeted education.
+type targetedFiguresPage struct {
+	F      targeted.Summary
+	Names  map[string]string // employer ids → names
+	Export map[string]template.URL
+}
+
 // TargetedFigures is the region's figures of targeted education.
 func (w *Web) TargetedFigures(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -306,8 +379,8 @@ func (w *Web) TargetedFigures(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "targeted_figures", "targeted", map[string]any{"F": f, "Names": f.Employers,
-		"Export": exportLinks(r, "/targeted/figures/export")})
+	w.render(rw, r, http.StatusOK, "targeted_figures", "targeted", targetedFiguresPage{F: f, Names: f.Employers,
+		Export: exportLinks(r, "/targeted/figures/export")})
 }
 
 var targetedColumns = []exchange.Column{
@@ -353,7 +426,11 @@ func (w *Web) TargetedFiguresExport(rw http.ResponseWriter, r *http.Request) {
 // latest ДДО result best, and says so; without a result the order stays.
 func (w *Web) byInclination(r *http.Request, sc auth.Scope, list []targeted.Suitable) []targeted.Suitable {
 	g, err := w.d.Guidance.ForLearner(r.Context(), sc, sc.LearnerID)
-	if err != nil || len(g.Diagnostics) == 0 {
+	if err != nil {
+		w.logWithout(r, "order by inclination", err)
+		return list
+	}
+	if len(g.Diagnostics) == 0 {
 		return list
 	}
 	res := g.Diagnostics[0].Result

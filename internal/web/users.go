@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
@@ -20,10 +21,18 @@ type userRow struct {
 // with their open sessions and locks, so that an administrator can end the
 // sessions of a lost device or unlock an account after failed logins.
 func (w *Web) Users(rw http.ResponseWriter, r *http.Request) {
-	w.usersPage(rw, r, http.StatusOK, map[string]any{})
+	w.usersPage(rw, r, http.StatusOK, "")
 }
 
-func (w *Web) usersPage(rw http.ResponseWriter, r *http.Request, status int, data map[string]any) {
+// usersPage is the «Пользователи» page: the accounts with their sessions and locks.
+type usersPage struct {
+	Users       []userRow
+	LockedCount int
+	LockAfter   int
+	Done        string
+}
+
+func (w *Web) usersPage(rw http.ResponseWriter, r *http.Request, status int, done string) {
 	ctx := r.Context()
 	me, sc, _ := auth.Caller(ctx)
 	all, err := w.d.Users.Users(ctx)
@@ -49,9 +58,8 @@ func (w *Web) usersPage(rw http.ResponseWriter, r *http.Request, status int, dat
 		}
 		rows = append(rows, row)
 	}
-	data["Users"], data["LockedCount"], data["LockAfter"] = rows, locked, auth.LockAfter
 	rw.Header().Set("Cache-Control", "no-store")
-	w.render(rw, r, status, "users", "users", data)
+	w.render(rw, r, status, "users", "users", usersPage{Users: rows, LockedCount: locked, LockAfter: auth.LockAfter, Done: done})
 }
 
 // managesUser reports whether the caller may act on u.
@@ -91,7 +99,7 @@ func (w *Web) EndSessions(rw http.ResponseWriter, r *http.Request) {
 	}
 	me, _, _ := auth.Caller(r.Context())
 	w.d.Log.Info("sessions ended by administrator", "by", me.ID, "user", u.ID, "count", n)
-	w.usersPage(rw, r, http.StatusOK, map[string]any{"Done": "Сеансы пользователя " + u.Login + " завершены: " + Count(n, "сеанс", "сеанса", "сеансов") + "."})
+	w.usersPage(rw, r, http.StatusOK, "Сеансы пользователя "+u.Login+" завершены: "+Count(n, "сеанс", "сеанса", "сеансов")+".")
 }
 
 // UnlockUser lifts the lock of an account after failed logins.
@@ -107,7 +115,7 @@ func (w *Web) UnlockUser(rw http.ResponseWriter, r *http.Request) {
 	}
 	me, _, _ := auth.Caller(r.Context())
 	w.d.Log.Info("account unlocked by administrator", "by", me.ID, "user", u.ID)
-	w.usersPage(rw, r, http.StatusOK, map[string]any{"Done": "Учётная запись " + u.Login + " разблокирована."})
+	w.usersPage(rw, r, http.StatusOK, "Учётная запись "+u.Login+" разблокирована.")
 }
 
 // User is the page of one account: its state, sessions and API tokens, with
@@ -118,10 +126,24 @@ func (w *Web) User(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.userPage(rw, r, http.StatusOK, u, map[string]any{})
+	w.userPage(rw, r, http.StatusOK, u, userPage{})
 }
 
-func (w *Web) userPage(rw http.ResponseWriter, r *http.Request, status int, u auth.User, data map[string]any) {
+// userPage is the page of one account; Done, Error, Code and CodeUntil are
+// what the form just posted did.
+type userPage struct {
+	Account   userRow
+	Tokens    []auth.Token
+	Sessions  int
+	Now       time.Time
+	Self      bool
+	Done      string
+	Error     string
+	Code      string
+	CodeUntil time.Time
+}
+
+func (w *Web) userPage(rw http.ResponseWriter, r *http.Request, status int, u auth.User, data userPage) {
 	ctx := r.Context()
 	u, err := w.d.Users.User(ctx, u.ID)
 	if err != nil {
@@ -140,8 +162,8 @@ func (w *Web) userPage(rw http.ResponseWriter, r *http.Request, status int, u au
 		return
 	}
 	me, _, _ := auth.Caller(ctx)
-	data["Account"], data["Tokens"], data["Sessions"], data["Now"] = userRow{User: u, Sessions: counts[u.ID], Locked: u.Locked(now), CanAct: true}, tokens, counts[u.ID], now
-	data["Self"] = me.ID == u.ID
+	data.Account, data.Tokens, data.Sessions, data.Now = userRow{User: u, Sessions: counts[u.ID], Locked: u.Locked(now), CanAct: true}, tokens, counts[u.ID], now
+	data.Self = me.ID == u.ID
 	rw.Header().Set("Cache-Control", "no-store")
 	w.render(rw, r, status, "user", "users", data)
 }
@@ -160,7 +182,7 @@ func (w *Web) setDisabled(rw http.ResponseWriter, r *http.Request, disabled bool
 	}
 	me, _, _ := auth.Caller(r.Context())
 	if disabled && u.ID == me.ID {
-		w.userPage(rw, r, http.StatusConflict, u, map[string]any{"Error": "Свою учётную запись отключить нельзя: это сделает другой администратор."})
+		w.userPage(rw, r, http.StatusConflict, u, userPage{Error: "Свою учётную запись отключить нельзя: это сделает другой администратор."})
 		return
 	}
 	if err := w.d.Auth.SetDisabled(r.Context(), u.ID, disabled); err != nil {
@@ -172,7 +194,7 @@ func (w *Web) setDisabled(rw http.ResponseWriter, r *http.Request, disabled bool
 		msg = "Учётная запись " + u.Login + " отключена: её сеансы завершены, API-токены отозваны."
 	}
 	w.d.Log.Info("account state changed by administrator", "by", me.ID, "user", u.ID, "disabled", disabled)
-	w.userPage(rw, r, http.StatusOK, u, map[string]any{"Done": msg})
+	w.userPage(rw, r, http.StatusOK, u, userPage{Done: msg})
 }
 
 // ResetUserPassword makes a one-time code with which the user chooses a new
@@ -190,7 +212,7 @@ func (w *Web) ResetUserPassword(rw http.ResponseWriter, r *http.Request) {
 	}
 	me, _, _ := auth.Caller(r.Context())
 	w.d.Log.Info("password reset by administrator", "by", me.ID, "user", u.ID)
-	w.userPage(rw, r, http.StatusOK, u, map[string]any{"Code": code, "CodeUntil": until})
+	w.userPage(rw, r, http.StatusOK, u, userPage{Code: code, CodeUntil: until})
 }
 
 // RevokeUserToken revokes any token of a user the caller manages.
@@ -210,13 +232,19 @@ func (w *Web) RevokeUserToken(rw http.ResponseWriter, r *http.Request) {
 	}
 	me, _, _ := auth.Caller(r.Context())
 	w.d.Log.Info("token revoked by administrator", "by", me.ID, "user", u.ID, "token", id)
-	w.userPage(rw, r, http.StatusOK, u, map[string]any{"Done": "Токен отозван."})
+	w.userPage(rw, r, http.StatusOK, u, userPage{Done: "Токен отозван."})
 }
 
 // PasswordForm is the form that changes one's own password.
 func (w *Web) PasswordForm(rw http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("Cache-Control", "no-store")
-	w.render(rw, r, http.StatusOK, "password", "password", map[string]any{"Min": auth.MinPassword})
+	w.render(rw, r, http.StatusOK, "password", "password", passwordPage{Min: auth.MinPassword})
+}
+
+// passwordPage is the form that changes one's own password.
+type passwordPage struct {
+	Min   int
+	Error string
 }
 
 // ChangePassword changes one's own password. Every session and token of the
@@ -232,7 +260,7 @@ func (w *Web) ChangePassword(rw http.ResponseWriter, r *http.Request) {
 	}
 	if apperr.Is(err, apperr.Invalid) {
 		rw.Header().Set("Cache-Control", "no-store")
-		w.render(rw, r, http.StatusBadRequest, "password", "password", map[string]any{"Min": auth.MinPassword, "Error": apperr.Text(err)})
+		w.render(rw, r, http.StatusBadRequest, "password", "password", passwordPage{Min: auth.MinPassword, Error: apperr.Text(err)})
 		return
 	}
 	if err != nil {
@@ -264,7 +292,14 @@ func (w *Web) resetPage(rw http.ResponseWriter, r *http.Request, status int, log
 	http.SetCookie(rw, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/password/reset", HttpOnly: true, Secure: w.d.SecureCookies,
 		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	rw.Header().Set("Cache-Control", "no-store")
-	w.renderView(rw, status, "reset", view{CSRF: token, Data: map[string]any{"Login": login, "Error": msg, "Min": auth.MinPassword}})
+	w.renderView(rw, status, "reset", view{CSRF: token, Data: resetPage{Login: login, Error: msg, Min: auth.MinPassword}})
+}
+
+// resetPage is the form that sets a new password with a one-time code.
+type resetPage struct {
+	Login string
+	Error string
+	Min   int
 }
 
 // CompleteReset sets the new password with the one-time code.

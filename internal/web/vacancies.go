@@ -10,30 +10,45 @@ import (
 	"marshrut/internal/vacancy"
 )
 
+// vacanciesPage is the list of vacancies with its filter.
+type vacanciesPage struct {
+	Filter vacancy.Filter
+	Items  []vacancy.Vacancy
+	Total  int
+	Pager  pager
+	Error  string
+}
+
 // Vacancies is the list of the region's vacancies with the specialties they suit.
 func (w *Web) Vacancies(rw http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := vacancy.Filter{RegionCode: w.d.Region, Query: strings.TrimSpace(q.Get("q")), SpecialtyCode: strings.TrimSpace(q.Get("specialty")),
 		WithClosed: q.Get("closed") == "1", Limit: perPage, Offset: (pageOf(r) - 1) * perPage}
-	data := map[string]any{"Filter": f}
+	data := vacanciesPage{Filter: f}
 	status := http.StatusOK
 	var err error
 	if f.SpecialtyCode != "" {
 		err = classifier.CheckSpecialtyCode("specialty", f.SpecialtyCode)
 	}
 	if err == nil {
-		var items []vacancy.Vacancy
-		var total int
-		items, total, err = w.d.Vacancies.Vacancies(r.Context(), f)
-		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		data.Items, data.Total, err = w.d.Vacancies.Vacancies(r.Context(), f)
+		data.Pager = newPager(r, data.Total)
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Text(err), http.StatusBadRequest
+		data.Error, status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
 	w.render(rw, r, status, "vacancies", "vacancies", data)
+}
+
+// vacancyPage is a vacancy's card.
+type vacancyPage struct {
+	Vacancy    vacancy.Vacancy
+	Links      []vacancy.Link
+	CanRespond bool
+	Error      string
 }
 
 // Vacancy is a vacancy's card with the specialties it is linked to and why.
@@ -52,6 +67,6 @@ func (w *Web) Vacancy(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, sc, _ := auth.Caller(r.Context())
-	w.render(rw, r, http.StatusOK, "vacancy", "vacancies", map[string]any{"Vacancy": v, "Links": links,
-		"CanRespond": sc.Role == auth.Learner && w.d.Youth != nil && !v.Closed, "Error": r.URL.Query().Get("error")})
+	w.render(rw, r, http.StatusOK, "vacancy", "vacancies", vacancyPage{Vacancy: v, Links: links,
+		CanRespond: sc.Role == auth.Learner && w.d.Youth != nil && !v.Closed, Error: r.URL.Query().Get("error")})
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
@@ -218,6 +219,17 @@ func (w *Web) Respond(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, "/me/responses?done=1", http.StatusSeeOther)
 }
 
+// myResponsesPage is the list of responses of a graduate or to an employer's vacancies.
+type myResponsesPage struct {
+	Items    []youth.Response
+	Total    int
+	Pager    pager
+	Filter   youth.ResponseFilter
+	Statuses []youth.ResponseStatus
+	Employer bool
+	Done     string
+}
+
 // MyResponses is the list of responses: a graduate's own, or those to the
 // employer's vacancies.
 func (w *Web) MyResponses(rw http.ResponseWriter, r *http.Request) {
@@ -228,8 +240,18 @@ func (w *Web) MyResponses(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "my_responses", "responses", map[string]any{"Items": items, "Total": total, "Pager": newPager(r, total),
-		"Filter": f, "Statuses": youth.ResponseStatuses, "Employer": sc.Role == auth.Employer, "Done": r.URL.Query().Get("done")})
+	w.render(rw, r, http.StatusOK, "my_responses", "responses", myResponsesPage{Items: items, Total: total, Pager: newPager(r, total),
+		Filter: f, Statuses: youth.ResponseStatuses, Employer: sc.Role == auth.Employer, Done: r.URL.Query().Get("done")})
+}
+
+// myResponsePage is one response with the answers the caller may give.
+type myResponsePage struct {
+	R        youth.Response
+	Employer bool // the employer of the vacancy, who answers
+	Own      bool // the young person, who may withdraw it
+	Next     []youth.ResponseStatus
+	Done     string
+	Error    string
 }
 
 // MyResponse is one response; the employer sees the profile the young person
@@ -243,8 +265,8 @@ func (w *Web) MyResponse(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "my_response", "responses", map[string]any{"R": x, "Employer": sc.Role == auth.Employer && sc.OrgID == x.EmployerID,
-		"Own": sc.Role == auth.Learner, "Next": x.Status.Next(), "Done": q.Get("done"), "Error": q.Get("error")})
+	w.render(rw, r, http.StatusOK, "my_response", "responses", myResponsePage{R: x, Employer: sc.Role == auth.Employer && sc.OrgID == x.EmployerID,
+		Own: sc.Role == auth.Learner, Next: x.Status.Next(), Done: q.Get("done"), Error: q.Get("error")})
 }
 
 // AnswerResponse moves a response: the employer's answer or the young person's withdrawal.
@@ -253,6 +275,15 @@ func (w *Web) AnswerResponse(rw http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	_, err := w.d.Youth.Answer(r.Context(), sc, id, youth.ResponseStatus(r.PostFormValue("to")), r.PostFormValue("reason"))
 	w.afterPost(rw, r, fmt.Sprintf("/me/responses/%d", id), "Ответ записан", err)
+}
+
+// myProposalsPage is the proposals of matching for the graduate or the employer.
+type myProposalsPage struct {
+	Items    []routing.Proposal
+	Employer bool
+	Answers  bool // the caller may accept or decline
+	Done     string
+	Error    string
 }
 
 // MyProposals are the proposals of matching for the graduate or the employer.
@@ -264,8 +295,8 @@ func (w *Web) MyProposals(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "my_proposals", "proposals", map[string]any{"Items": items, "Employer": sc.Role == auth.Employer,
-		"Answers": sc.Role == auth.Employer || sc.Role == auth.Learner, "Done": q.Get("done"), "Error": q.Get("error")})
+	w.render(rw, r, http.StatusOK, "my_proposals", "proposals", myProposalsPage{Items: items, Employer: sc.Role == auth.Employer,
+		Answers: sc.Role == auth.Employer || sc.Role == auth.Learner, Done: q.Get("done"), Error: q.Get("error")})
 }
 
 // AnswerProposal accepts or declines a proposal.
@@ -274,6 +305,13 @@ func (w *Web) AnswerProposal(rw http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	err := w.d.Youth.AnswerProposal(r.Context(), sc, id, r.PostFormValue("accept") == "1")
 	w.afterPost(rw, r, "/me/proposals", "Ответ записан", err)
+}
+
+// inviteCodePage shows a parent's one-time code once.
+type inviteCodePage struct {
+	Code      string
+	Until     time.Time
+	LearnerID int64
 }
 
 // InviteGuardian makes a one-time code for a parent of the learner and shows it once.
@@ -285,12 +323,19 @@ func (w *Web) InviteGuardian(rw http.ResponseWriter, r *http.Request) {
 		w.afterPost(rw, r, fmt.Sprintf("/learners/%d", id), "", err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "invite_code", "learners", map[string]any{"Code": code, "Until": until, "LearnerID": id})
+	w.render(rw, r, http.StatusOK, "invite_code", "learners", inviteCodePage{Code: code, Until: until, LearnerID: id})
+}
+
+// invitePage is the public form where a parent opens an account by a code;
+// Errors is never nil: the template indexes it by field.
+type invitePage struct {
+	Code, Login, Name string
+	Errors            map[string]string
 }
 
 // InviteForm is the public page where a parent opens an account by the code.
 func (w *Web) InviteForm(rw http.ResponseWriter, r *http.Request) {
-	w.render(rw, r, http.StatusOK, "invite", "", map[string]any{"Code": r.URL.Query().Get("code"), "Errors": map[string]string{}})
+	w.render(rw, r, http.StatusOK, "invite", "", invitePage{Code: r.URL.Query().Get("code"), Errors: map[string]string{}})
 }
 
 // AcceptInvite opens the parent's account and sends them to log in.
@@ -309,7 +354,7 @@ func (w *Web) AcceptInvite(rw http.ResponseWriter, r *http.Request) {
 		if len(errs) == 0 {
 			errs["code"] = apperr.Text(err)
 		}
-		w.render(rw, r, http.StatusBadRequest, "invite", "", map[string]any{"Code": code, "Login": login, "Name": name, "Errors": errs})
+		w.render(rw, r, http.StatusBadRequest, "invite", "", invitePage{Code: code, Login: login, Name: name, Errors: errs})
 		return
 	}
 	http.Redirect(rw, r, "/login?opened=1", http.StatusSeeOther)
