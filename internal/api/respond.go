@@ -62,7 +62,7 @@ func (a *api) failStatus(w http.ResponseWriter, r *http.Request, status int, err
 			return // the client went away; nobody reads the answer
 		}
 		// The path only: the query may carry a person's name.
-		a.d.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		a.d.Log.Error("api request failed", "request", apperr.RequestOf(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	body := errorDTO{Code: string(code), Message: apperr.Message(err)}
 	var bf *bodyFault

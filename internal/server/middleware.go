@@ -97,6 +97,16 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// number gives every request its number (apperr.NewRequestID): in the
+// context, for the log lines about it, and in the X-Request-Id header.
+func (s *Server) number(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := apperr.NewRequestID()
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(apperr.WithRequest(r.Context(), id)))
+	})
+}
+
 func (s *Server) recover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -104,7 +114,7 @@ func (s *Server) recover(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.d.Log.Error("panic", "path", r.URL.Path, "value", v, "stack", string(debug.Stack()))
+				s.d.Log.Error("panic", "request", apperr.RequestOf(r.Context()), "path", r.URL.Path, "value", v, "stack", string(debug.Stack()))
 				s.fail(w, r, errors.New("panic"))
 			}
 		}()
@@ -217,7 +227,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if wantsJSON(r) {
 		code := apperr.CodeOf(err)
 		if code == apperr.Internal {
-			s.d.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			s.d.Log.Error("request failed", "request", apperr.RequestOf(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(apperr.HTTPStatus(code))

@@ -317,7 +317,7 @@ func New(d Deps) *Server {
 		flag(rw, auth.EventCSRF)
 		s.fail(rw, r, errCrossOrigin)
 	}))
-	s.handler = s.clientAddr(s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.notices(s.written(s.mux)))))), s.securityEvent)))
+	s.handler = s.clientAddr(s.number(s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.notices(s.written(s.mux)))))), s.securityEvent))))
 	return s
 }
 

@@ -68,7 +68,7 @@ func learnerFilter(r *http.Request) (learner.Filter, error) {
 // logWithout logs the error of a part a page goes on without (a list that
 // fills a form's choices), with the request it belongs to.
 func (w *Web) logWithout(r *http.Request, part string, err error) {
-	w.d.Log.Warn("page shown without a part", "part", part, "method", r.Method, "path", r.URL.Path, "err", err)
+	w.d.Log.Warn("page shown without a part", "request", apperr.RequestOf(r.Context()), "part", part, "method", r.Method, "path", r.URL.Path, "err", err)
 }
 
 // learnersPage is the list of learners with its filter.

@@ -272,13 +272,24 @@ func (w *Web) Error(rw http.ResponseWriter, r *http.Request, err error) {
 	code := apperr.CodeOf(err)
 	status := apperr.HTTPStatus(code)
 	if code == apperr.Internal {
-		w.d.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.d.Log.Error("request failed", "request", apperr.RequestOf(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	title := map[int]string{400: "Неверный запрос", 401: "Нужен вход", 403: "Доступ запрещён", 404: "Не найдено", 409: "Конфликт", 429: "Слишком много запросов", 503: "Сервис временно недоступен"}[status]
 	if title == "" {
 		title = "Ошибка"
 	}
-	w.render(rw, r, status, "error", "", map[string]string{"Title": title, "Message": apperr.Text(err)})
+	page := errorPage{Title: title, Message: apperr.Text(err)}
+	if code == apperr.Internal || code == apperr.Unavailable {
+		page.Request = apperr.RequestOf(r.Context())
+	}
+	w.render(rw, r, status, "error", "", page)
+}
+
+// errorPage is a refusal or a failure in words; a failure names the
+// request, for the person's report to support.
+type errorPage struct {
+	Title, Message string
+	Request        string
 }
 
 // CanSeeAudit reports whether the scope may read the audit log.
