@@ -114,20 +114,13 @@ func (s *Auth) User(ctx context.Context, id int64) (auth.User, error) {
 
 // Users returns every user by login.
 func (s *Auth) Users(ctx context.Context) ([]auth.User, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+userCols+userFrom+` ORDER BY u.login`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []auth.User
-	for rows.Next() {
+	return list(ctx, s.read, "users", `SELECT `+userCols+userFrom+` ORDER BY u.login`, nil, func(rows *sql.Rows) (auth.User, error) {
 		var u auth.User
 		if err := scanUser(rows, &u); err != nil {
-			return nil, err
+			return u, err
 		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		return u, nil
+	})
 }
 
 // SetPassword replaces a user's password hash, clears a pending reset and
@@ -328,20 +321,13 @@ func nullTime(t time.Time) any {
 
 // Tokens returns a user's API tokens, newest first.
 func (s *Auth) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []auth.Token
-	for rows.Next() {
+	return list(ctx, s.read, "tokens", `SELECT `+tokenCols+` FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, args{userID}, func(rows *sql.Rows) (auth.Token, error) {
 		var t auth.Token
 		if err := scanToken(rows, &t); err != nil {
-			return nil, err
+			return t, err
 		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	})
 }
 
 // TokenByHash returns a token by the hash of its secret.
@@ -417,22 +403,16 @@ func (s *Auth) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEn
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, at, user_id, user_login, role, action, learner_id, ip, region_code, filter, persons FROM audit_log WHERE `+where+
-		` ORDER BY at DESC, id DESC LIMIT `+a.add(limit)+` OFFSET `+a.add(max(0, f.Offset)), a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []auth.AuditEntry
-	for rows.Next() {
+	out, err := list(ctx, s.read, "audit log", `SELECT id, at, user_id, user_login, role, action, learner_id, ip, region_code, filter, persons FROM audit_log WHERE `+where+
+		` ORDER BY at DESC, id DESC LIMIT `+a.add(limit)+` OFFSET `+a.add(max(0, f.Offset)), a, func(rows *sql.Rows) (auth.AuditEntry, error) {
 		var e auth.AuditEntry
 		if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.UserID, &e.UserLogin, &e.Role, &e.Action, &e.LearnerID, &e.From,
 			&e.RegionCode, &e.Filter, &e.Persons); err != nil {
-			return nil, 0, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+		return e, nil
+	})
+	return out, total, err
 }
 
 // PruneAudit removes audit entries older than before: the retention period

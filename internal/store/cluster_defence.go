@@ -188,20 +188,13 @@ func (s *Clusters) Defences(ctx context.Context, region string) ([]cluster.Defen
 
 // Experts lists the region's active users of role expert.
 func (s *Clusters) Experts(ctx context.Context, region string) ([]cluster.Expert, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name, login FROM app_user WHERE region_code = $1 AND role = 'expert' AND NOT disabled ORDER BY name, id`, region)
-	if err != nil {
-		return nil, fmt.Errorf("store: experts: %w", err)
-	}
-	defer rows.Close()
-	var out []cluster.Expert
-	for rows.Next() {
+	return list(ctx, s.read, "experts", `SELECT id, name, login FROM app_user WHERE region_code = $1 AND role = 'expert' AND NOT disabled ORDER BY name, id`, args{region}, func(rows *sql.Rows) (cluster.Expert, error) {
 		var e cluster.Expert
 		if err := rows.Scan(&e.UserID, &e.Name, &e.Login); err != nil {
-			return nil, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // SetCommission replaces the commission and the assignments of an open
@@ -300,21 +293,14 @@ func (s *Clusters) Marks(ctx context.Context, defenceID int64) ([]cluster.Mark, 
 }
 
 func marksOf(ctx context.Context, db querier, defenceID int64) ([]cluster.Mark, error) {
-	rows, err := db.QueryContext(ctx, `SELECT cluster_id, user_id, criterion, score, comment, updated_at FROM cluster_mark WHERE defence_id = $1
-		ORDER BY cluster_id, user_id, criterion`, defenceID)
-	if err != nil {
-		return nil, fmt.Errorf("store: marks: %w", err)
-	}
-	defer rows.Close()
-	var out []cluster.Mark
-	for rows.Next() {
+	return list(ctx, db, "marks", `SELECT cluster_id, user_id, criterion, score, comment, updated_at FROM cluster_mark WHERE defence_id = $1
+		ORDER BY cluster_id, user_id, criterion`, args{defenceID}, func(rows *sql.Rows) (cluster.Mark, error) {
 		var m cluster.Mark
 		if err := rows.Scan(&m.ClusterID, &m.UserID, &m.Criterion, &m.Score, &m.Comment, timeScan{&m.UpdatedAt}); err != nil {
-			return nil, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // SignDefence signs an open defence after check has passed it with the

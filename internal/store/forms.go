@@ -110,19 +110,12 @@ func (s *Reports) TargetedByEmployer(ctx context.Context, region string, year in
 		p := a.add(orgID)
 		q += ` AND (t.employer_id = ` + p + ` OR t.org_id = ` + p + `)`
 	}
-	rows, err := s.read.QueryContext(ctx, q+` GROUP BY e.name, t.specialty_code, sp.name ORDER BY e.name, t.specialty_code`, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: targeted by employer: %w", err)
-	}
-	defer rows.Close()
-	var out []report.TargetedRow
-	for rows.Next() {
+	return list(ctx, s.read, "targeted by employer", q+` GROUP BY e.name, t.specialty_code, sp.name ORDER BY e.name, t.specialty_code`, a, func(rows *sql.Rows) (report.TargetedRow, error) {
 		var r report.TargetedRow
 		if err := rows.Scan(&r.Employer, &r.SpecialtyCode, &r.SpecialtyName, &r.Places, &r.Applications, &r.Contracts,
 			&r.Studying, &r.Graduated, &r.Working, &r.Broken); err != nil {
-			return nil, err
+			return r, err
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	})
 }

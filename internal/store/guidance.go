@@ -163,20 +163,14 @@ func (s *Guidance) Events(ctx context.Context, region string, f guidance.EventFi
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []guidance.Event
-	for rows.Next() {
+	out, err := list(ctx, s.read, "events", q, a, func(rows *sql.Rows) (guidance.Event, error) {
 		var e guidance.Event
 		if err := scanEvent(rows, &e); err != nil {
-			return nil, 0, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+		return e, nil
+	})
+	return out, total, err
 }
 
 // Book reserves seats of a bookable event for a school of the region; a
@@ -214,22 +208,15 @@ func (s *Guidance) Book(ctx context.Context, region string, eventID, schoolID in
 
 // Bookings lists the schools that booked an event.
 func (s *Guidance) Bookings(ctx context.Context, eventID int64) ([]guidance.Booking, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT b.school_id, COALESCE(NULLIF(o.short_name, ''), o.name), b.seats,
+	return list(ctx, s.read, "bookings", `SELECT b.school_id, COALESCE(NULLIF(o.short_name, ''), o.name), b.seats,
 		(SELECT count(*) FROM guidance_participation p JOIN learner l ON l.id = p.learner_id WHERE p.event_id = b.event_id AND l.org_id = b.school_id)
-		FROM guidance_booking b JOIN organisation o ON o.id = b.school_id WHERE b.event_id = $1 ORDER BY o.search_name`, eventID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Booking
-	for rows.Next() {
+		FROM guidance_booking b JOIN organisation o ON o.id = b.school_id WHERE b.event_id = $1 ORDER BY o.search_name`, args{eventID}, func(rows *sql.Rows) (guidance.Booking, error) {
 		var b guidance.Booking
 		if err := rows.Scan(&b.SchoolID, &b.School, &b.Seats, &b.Came); err != nil {
-			return nil, err
+			return b, err
 		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		return b, nil
+	})
 }
 
 // AddParticipants records that the pupils took part in the event, all of
@@ -344,21 +331,14 @@ func (s *Guidance) Participants(ctx context.Context, sc auth.Scope, eventID int6
 	q := `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.grade, l.study_group, l.org_id
 		FROM guidance_participation p JOIN learner l ON l.id = p.learner_id
 		WHERE p.event_id = ` + a.add(eventID) + ` AND ` + learnerScope(sc, "l", &a) + ` ORDER BY l.grade, l.study_group, l.search_name`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Pupil
-	for rows.Next() {
+	return list(ctx, s.read, "participants", q, a, func(rows *sql.Rows) (guidance.Pupil, error) {
 		var p guidance.Pupil
 		if err := rows.Scan(&p.LearnerID, &p.Name, &p.Grade, &p.Group, &p.OrgID); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.Name = strings.TrimSpace(p.Name)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	})
 }
 
 // Inform records informing about targeted education, all records or none;
@@ -408,43 +388,29 @@ func (s *Guidance) Inform(ctx context.Context, sc auth.Scope, recs []guidance.In
 // Informings lists a learner's informing records, newest first.
 func (s *Guidance) Informings(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Informing, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT i.id, i.region_code, i.learner_id, i.org_id, i.informed_on, i.method, i.note
+	return list(ctx, s.read, "informings", `SELECT i.id, i.region_code, i.learner_id, i.org_id, i.informed_on, i.method, i.note
 		FROM targeted_informing i JOIN learner l ON l.id = i.learner_id WHERE i.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
-		` ORDER BY i.informed_on DESC, i.id DESC`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Informing
-	for rows.Next() {
+		` ORDER BY i.informed_on DESC, i.id DESC`, a, func(rows *sql.Rows) (guidance.Informing, error) {
 		var i guidance.Informing
 		if err := rows.Scan(&i.ID, &i.RegionCode, &i.LearnerID, &i.OrgID, timeScan{&i.On}, &i.Method, &i.Note); err != nil {
-			return nil, err
+			return i, err
 		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+		return i, nil
+	})
 }
 
 // LearnerEvents lists the events a learner took part in, newest first.
 func (s *Guidance) LearnerEvents(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Event, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+eventFrom+` JOIN guidance_participation gp ON gp.event_id = e.id
+	return list(ctx, s.read, "learner events", `SELECT `+eventCols+eventFrom+` JOIN guidance_participation gp ON gp.event_id = e.id
 		JOIN learner l ON l.id = gp.learner_id WHERE gp.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
-		` ORDER BY e.held_on DESC, e.id DESC`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Event
-	for rows.Next() {
+		` ORDER BY e.held_on DESC, e.id DESC`, a, func(rows *sql.Rows) (guidance.Event, error) {
 		var e guidance.Event
 		if err := scanEvent(rows, &e); err != nil {
-			return nil, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // SetLevel records the профминимум level a school chose for a school year.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -154,39 +155,26 @@ func (s *Guidance) Pupils(ctx context.Context, sc auth.Scope, year guidance.Scho
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []guidance.Pupil
-	for rows.Next() {
+	out, err := list(ctx, s.read, "pupils", q, a, func(rows *sql.Rows) (guidance.Pupil, error) {
 		var p guidance.Pupil
 		if err := rows.Scan(&p.LearnerID, &p.Name, &p.Grade, &p.Group, &p.OrgID, &p.School, &p.Activities, &p.Hours, &p.Level, timeScan{&p.InformedOn}); err != nil {
-			return nil, 0, err
+			return p, err
 		}
 		p.Name = strings.TrimSpace(p.Name)
-		out = append(out, p)
-	}
-	return out, total, rows.Err()
+		return p, nil
+	})
+	return out, total, err
 }
 
 // Classes lists the classes of a school's pupils of grades 6–11 with their sizes.
 func (s *Guidance) Classes(ctx context.Context, sc auth.Scope, orgID int64) ([]guidance.Class, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT l.grade, l.study_group, count(*) FROM learner l WHERE l.org_id = `+a.add(orgID)+
-		` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND `+learnerScope(sc, "l", &a)+` GROUP BY l.grade, l.study_group ORDER BY l.grade, l.study_group`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Class
-	for rows.Next() {
+	return list(ctx, s.read, "classes", `SELECT l.grade, l.study_group, count(*) FROM learner l WHERE l.org_id = `+a.add(orgID)+
+		` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND `+learnerScope(sc, "l", &a)+` GROUP BY l.grade, l.study_group ORDER BY l.grade, l.study_group`, a, func(rows *sql.Rows) (guidance.Class, error) {
 		var c guidance.Class
 		if err := rows.Scan(&c.Grade, &c.Group, &c.Pupils); err != nil {
-			return nil, err
+			return c, err
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }

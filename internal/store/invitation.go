@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
@@ -20,14 +19,6 @@ func classCond(c youth.Class, a *args) string {
 		return cond + " AND l.status = 'pupil' AND l.grade = " + a.add(c.Grade)
 	}
 	return cond + " AND l.status <> 'pupil'"
-}
-
-// wrap names the query of an error.
-func wrap(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("store: %s: %w", what, err)
 }
 
 // InvitationClasses are the classes and study groups of an organisation the caller

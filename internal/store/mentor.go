@@ -138,20 +138,13 @@ func programme(ctx context.Context, db querier, sc auth.Scope, id int64) (mentor
 // Programmes lists the programmes the caller sees, newest first.
 func (s *Mentorship) Programmes(ctx context.Context, sc auth.Scope) ([]mentor.Programme, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT `+programmeCols+programmeFrom+` WHERE `+programmeScope(sc, &a)+` ORDER BY p.year DESC, o.name, p.title`, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: programmes: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Programme
-	for rows.Next() {
+	return list(ctx, s.read, "programmes", `SELECT `+programmeCols+programmeFrom+` WHERE `+programmeScope(sc, &a)+` ORDER BY p.year DESC, o.name, p.title`, a, func(rows *sql.Rows) (mentor.Programme, error) {
 		var p mentor.Programme
 		if err := scanProgramme(rows, &p); err != nil {
-			return nil, err
+			return p, err
 		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	})
 }
 
 const mentorCols = `m.id, m.region_code, m.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(m.employer_id, 0), COALESCE(e.name, ''),
@@ -272,20 +265,14 @@ func (s *Mentorship) Mentors(ctx context.Context, sc auth.Scope, f mentor.Mentor
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: mentors: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Mentor
-	for rows.Next() {
+	out, err := list(ctx, s.read, "mentors", q, a, func(rows *sql.Rows) (mentor.Mentor, error) {
 		var m mentor.Mentor
 		if err := scanMentor(rows, &m); err != nil {
-			return nil, 0, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, total, rows.Err()
+		return m, nil
+	})
+	return out, total, err
 }
 
 // MentorLearners returns, for the demo, the region's full-time students and

@@ -40,21 +40,14 @@ func (s *Mentorship) MentorCandidates(ctx context.Context, sc auth.Scope, prog m
 			ORDER BY st.started_on DESC LIMIT 1), 0)
 		FROM learner l WHERE ` + where + ` AND NOT EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id AND x.status = 'active')
 		ORDER BY l.course DESC, l.grade DESC, l.id LIMIT ` + strconv.Itoa(candidateLimit)
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: candidates: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Candidate
-	for rows.Next() {
+	return list(ctx, s.read, "candidates", q, a, func(rows *sql.Rows) (mentor.Candidate, error) {
 		var c mentor.Candidate
 		if err := rows.Scan(&c.LearnerID, &c.Name, &c.OrgID, &c.SpecialtyCode, &c.Course, &c.PracticeEmployerID); err != nil {
-			return nil, err
+			return c, err
 		}
 		c.Name = strings.Join(strings.Fields(c.Name), " ")
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }
 
 // MentorshipCounts counts, within the scope, the full-time students and

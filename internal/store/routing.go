@@ -140,21 +140,6 @@ func (s *Routing) candidates(ctx context.Context, cond string, a args) ([]routin
 	return out, nil
 }
 
-// eachRow runs a query and hands every row to fn.
-func eachRow(ctx context.Context, db querier, q string, a args, fn func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, q, a...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // Places returns the region's open vacancies as routing places, with their
 // links to specialties and their municipality (the employer's, when it is an
 // organisation of the region, or the nearest centre to the address), and the

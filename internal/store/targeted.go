@@ -169,20 +169,14 @@ func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFi
 		page += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
 	q := `SELECT ` + offerCols + offerFrom + ` JOIN (` + page + `) pg ON pg.id = t.id ORDER BY t.year DESC, t.deadline DESC, t.id DESC`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []targeted.Offer
-	for rows.Next() {
+	out, err := list(ctx, s.read, "offers", q, a, func(rows *sql.Rows) (targeted.Offer, error) {
 		var o targeted.Offer
 		if err := scanOffer(rows, &o); err != nil {
-			return nil, 0, err
+			return o, err
 		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+		return o, nil
+	})
+	return out, total, err
 }
 
 const appCols = `a.id, a.offer_id, a.learner_id, a.status, a.status_reason, a.submitted_at, a.contract_no, a.contract_signed_on, a.study_start,
@@ -253,20 +247,13 @@ func (s *Targeted) Application(ctx context.Context, sc auth.Scope, id int64) (ta
 }
 
 func applicationSteps(ctx context.Context, db querier, id int64) ([]targeted.Step, error) {
-	rows, err := db.QueryContext(ctx, `SELECT status, at, reason, COALESCE(user_id, 0) FROM targeted_step WHERE application_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []targeted.Step
-	for rows.Next() {
+	return list(ctx, db, "application steps", `SELECT status, at, reason, COALESCE(user_id, 0) FROM targeted_step WHERE application_id = $1 ORDER BY id`, args{id}, func(rows *sql.Rows) (targeted.Step, error) {
 		var st targeted.Step
 		if err := rows.Scan(&st.Status, timeScan{&st.At}, &st.Reason, &st.UserID); err != nil {
-			return nil, err
+			return st, err
 		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
+		return st, nil
+	})
 }
 
 // Applications returns a page of the applications the caller may see and their total.
@@ -290,20 +277,14 @@ func (s *Targeted) Applications(ctx context.Context, sc auth.Scope, f targeted.A
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []targeted.ApplicationView
-	for rows.Next() {
+	out, err := list(ctx, s.read, "applications", q, a, func(rows *sql.Rows) (targeted.ApplicationView, error) {
 		var x targeted.ApplicationView
 		if err := scanApplication(rows, &x); err != nil {
-			return nil, 0, err
+			return x, err
 		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+		return x, nil
+	})
+	return out, total, err
 }
 
 // MoveApplication changes an application the caller may see in one

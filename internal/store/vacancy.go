@@ -99,20 +99,14 @@ func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.
 	}
 	q := `SELECT ` + vacancyCols + ` FROM vacancy v WHERE ` + where +
 		` ORDER BY v.created_at IS NULL, v.created_at DESC, v.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list vacancies: %w", err)
-	}
-	defer rows.Close()
-	var out []vacancy.Vacancy
-	for rows.Next() {
+	out, err := list(ctx, s.read, "list vacancies", q, a, func(rows *sql.Rows) (vacancy.Vacancy, error) {
 		var v vacancy.Vacancy
 		if err := scanVacancy(rows, &v); err != nil {
-			return nil, 0, err
+			return v, err
 		}
-		out = append(out, v)
-	}
-	return out, total, rows.Err()
+		return v, nil
+	})
+	return out, total, err
 }
 
 // Links returns the links of a vacancy, surest first; NotFound when there is
