@@ -77,19 +77,14 @@ func (s *Auth) municipalitiesOf(ctx context.Context, u *auth.User) error {
 	if u.Role != auth.CZN {
 		return nil
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT municipality_id FROM user_municipality WHERE user_id = $1 ORDER BY municipality_id`, u.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRowOp(ctx, s.read, "municipalities of", `SELECT municipality_id FROM user_municipality WHERE user_id = $1 ORDER BY municipality_id`, args{u.ID}, func(rows *sql.Rows) error {
 		var m int64
 		if err := rows.Scan(&m); err != nil {
 			return err
 		}
 		u.Municipalities = append(u.Municipalities, m)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // UserByLogin returns a user and its password hash.
@@ -245,21 +240,19 @@ func (s *Auth) DeleteUserSessions(ctx context.Context, userID int64) (int, error
 
 // SessionCounts returns the number of unexpired sessions of each user that has any.
 func (s *Auth) SessionCounts(ctx context.Context, now time.Time) (map[int64]int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT user_id, count(*) FROM session WHERE expires_at > $1 GROUP BY user_id`, tsArg(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]int{}
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "session counts", `SELECT user_id, count(*) FROM session WHERE expires_at > $1 GROUP BY user_id`, args{tsArg(now)}, func(rows *sql.Rows) error {
 		var id int64
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = n
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateSession stores a new session.

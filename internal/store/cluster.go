@@ -254,31 +254,21 @@ func clusterParts(ctx context.Context, db querier, cs []cluster.Cluster, index m
 	}
 	rows.Close()
 	a = nil
-	rows, err = db.QueryContext(ctx, `SELECT cluster_id, name, quantity, cost, year FROM cluster_equipment WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year, id`, a...)
-	if err != nil {
-		return fmt.Errorf("store: cluster equipment: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRowOp(ctx, db, "cluster equipment", `SELECT cluster_id, name, quantity, cost, year FROM cluster_equipment WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year, id`, a, func(rows *sql.Rows) error {
 		var id int64
 		var e cluster.Equipment
 		if err := rows.Scan(&id, &e.Name, &e.Quantity, &e.Cost, &e.Year); err != nil {
 			return err
 		}
 		cs[index[id]].Equipment = append(cs[index[id]].Equipment, e)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 func clusterOrgs(ctx context.Context, db querier, cs []cluster.Cluster, index map[int64]int, ids []int64) error {
 	var a args
-	rows, err := db.QueryContext(ctx, `SELECT co.cluster_id, co.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), co.role
-		FROM cluster_org co JOIN organisation o ON o.id = co.org_id WHERE co.cluster_id IN (`+a.in(ids)+`) ORDER BY o.name`, a...)
-	if err != nil {
-		return fmt.Errorf("store: cluster organisations: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRowOp(ctx, db, "cluster organisations", `SELECT co.cluster_id, co.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), co.role
+		FROM cluster_org co JOIN organisation o ON o.id = co.org_id WHERE co.cluster_id IN (`+a.in(ids)+`) ORDER BY o.name`, a, func(rows *sql.Rows) error {
 		var id int64
 		var o cluster.Org
 		var role string
@@ -291,8 +281,8 @@ func clusterOrgs(ctx context.Context, db querier, cs []cluster.Cluster, index ma
 		} else {
 			c.Members = append(c.Members, o)
 		}
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // ClusterCounts counts what the key figures of a cluster in a year are made
@@ -349,21 +339,19 @@ func (s *Clusters) ClusterCounts(ctx context.Context, c cluster.Cluster, year in
 
 // EnteredValues returns the values entered for a cluster's year.
 func (s *Clusters) EnteredValues(ctx context.Context, clusterID int64, year int) (map[cluster.Indicator]float64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT indicator, value FROM cluster_value WHERE cluster_id = $1 AND year = $2`, clusterID, year)
-	if err != nil {
-		return nil, fmt.Errorf("store: cluster values: %w", err)
-	}
-	defer rows.Close()
 	out := map[cluster.Indicator]float64{}
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "cluster values", `SELECT indicator, value FROM cluster_value WHERE cluster_id = $1 AND year = $2`, args{clusterID, year}, func(rows *sql.Rows) error {
 		var k cluster.Indicator
 		var v float64
 		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
+			return err
 		}
 		out[k] = v
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SaveValue writes an entered value, replacing the one before.

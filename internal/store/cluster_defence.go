@@ -83,19 +83,17 @@ func criteriaByID(ctx context.Context, db querier, id int64) (cluster.Criteria, 
 		return set, notFound(err, "критерии оценки кластеров не найдены")
 	}
 	set.CreatedBy = by.Int64
-	rows, err := db.QueryContext(ctx, `SELECT ckey, title, indicator, threshold, weight, max_score FROM cluster_criterion WHERE criteria_id = $1 ORDER BY position`, id)
-	if err != nil {
-		return set, fmt.Errorf("store: criteria: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRowOp(ctx, db, "criteria", `SELECT ckey, title, indicator, threshold, weight, max_score FROM cluster_criterion WHERE criteria_id = $1 ORDER BY position`, args{id}, func(rows *sql.Rows) error {
 		var c cluster.Criterion
 		if err := rows.Scan(&c.Key, &c.Title, &c.Indicator, &c.Threshold, &c.Weight, &c.Max); err != nil {
-			return set, err
+			return err
 		}
 		set.Criteria = append(set.Criteria, c)
+		return nil
+	}); err != nil {
+		return set, err
 	}
-	return set, rows.Err()
+	return set, nil
 }
 
 // OpenDefence stores a new defence; a region holds one defence a year.
@@ -144,19 +142,17 @@ func defenceOf(ctx context.Context, db querier, region string, id int64) (cluste
 		d.Experts = append(d.Experts, e)
 	}
 	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT cluster_id, user_id FROM cluster_assignment WHERE defence_id = $1 ORDER BY cluster_id, user_id`, id)
-	if err != nil {
-		return d, fmt.Errorf("store: assignments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRowOp(ctx, db, "assignments", `SELECT cluster_id, user_id FROM cluster_assignment WHERE defence_id = $1 ORDER BY cluster_id, user_id`, args{id}, func(rows *sql.Rows) error {
 		var as cluster.Assignment
 		if err := rows.Scan(&as.ClusterID, &as.UserID); err != nil {
-			return d, err
+			return err
 		}
 		d.Assignments = append(d.Assignments, as)
+		return nil
+	}); err != nil {
+		return d, err
 	}
-	return d, rows.Err()
+	return d, nil
 }
 
 // Defences lists the region's defences, newest first.

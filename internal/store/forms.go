@@ -25,25 +25,23 @@ func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year
 	if orgID != 0 {
 		q += ` AND l.org_id = ` + a.add(orgID)
 	}
-	rows, err := s.read.QueryContext(ctx, q+` GROUP BY l.specialty_code, sp.name, l.outcome_6m ORDER BY 1, 3`, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: employment by specialty: %w", err)
-	}
-	defer rows.Close()
 	var out []report.SpecialtyOutcomes
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "employment by specialty", q+` GROUP BY l.specialty_code, sp.name, l.outcome_6m ORDER BY 1, 3`, a, func(rows *sql.Rows) error {
 		var code, name string
 		var st learner.OutcomeStatus
 		var n int
 		if err := rows.Scan(&code, &name, &st, &n); err != nil {
-			return nil, err
+			return err
 		}
 		if len(out) == 0 || out[len(out)-1].Code != code {
 			out = append(out, report.SpecialtyOutcomes{Code: code, Name: name, By: map[learner.OutcomeStatus]int{}})
 		}
 		out[len(out)-1].By[st] += n
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ProfminimumByGrade counts a school's pupils of grades 6–11 in a school year
@@ -54,27 +52,25 @@ func (s *Reports) ProfminimumByGrade(ctx context.Context, region string, schoolY
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", nil, fmt.Errorf("store: profminimum level: %w", err)
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT l.grade, count(*),
+	var out []report.GradeHours
+	if err := eachRowOp(ctx, s.read, "profminimum by grade", `SELECT l.grade, count(*),
 			COALESCE(sum(CASE WHEN r.activities > 0 THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(CASE WHEN r.hours >= `+levelHours+` THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(r.hours), 0)
 		FROM learner l LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = $2
 		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = $2
 		WHERE l.region_code = $1 AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND l.org_id = $3
-		GROUP BY l.grade ORDER BY l.grade`, region, schoolYear, orgID)
-	if err != nil {
-		return "", nil, fmt.Errorf("store: profminimum by grade: %w", err)
-	}
-	defer rows.Close()
-	var out []report.GradeHours
-	for rows.Next() {
+		GROUP BY l.grade ORDER BY l.grade`, args{region, schoolYear, orgID}, func(rows *sql.Rows) error {
 		var g report.GradeHours
 		if err := rows.Scan(&g.Grade, &g.Pupils, &g.Reached, &g.HoursMet, &g.Hours); err != nil {
-			return "", nil, err
+			return err
 		}
 		out = append(out, g)
+		return nil
+	}); err != nil {
+		return "", nil, err
 	}
-	return level, out, rows.Err()
+	return level, out, nil
 }
 
 // TargetedByEmployer counts the targeted-education offers of a year and

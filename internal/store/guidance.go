@@ -449,22 +449,16 @@ func scopedPupils(ctx context.Context, tx *sql.Tx, sc auth.Scope, ids []int64) (
 	out := make(map[int64]pupilRef, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		var a args
-		rows, err := tx.QueryContext(ctx, `SELECT l.id, l.status, l.grade, l.org_id, l.last_name || ' ' || l.first_name FROM learner l
-			WHERE l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`) AND `+learnerScope(sc, "l", &a), a...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		if err := eachRowOp(ctx, tx, "scoped pupils", `SELECT l.id, l.status, l.grade, l.org_id, l.last_name || ' ' || l.first_name FROM learner l
+			WHERE l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`) AND `+learnerScope(sc, "l", &a), a, func(rows *sql.Rows) error {
 			var id int64
 			var p pupilRef
 			if err := rows.Scan(&id, &p.status, &p.grade, &p.org, &p.name); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			out[id] = p
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -565,25 +559,25 @@ func (s *Guidance) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidanc
 // Diagnostics lists a learner's ДДО results, newest first.
 func (s *Guidance) Diagnostics(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Diagnostic, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT d.id, d.learner_id, d.taken_on, d.answers, d.source FROM ddo_result d
-		JOIN learner l ON l.id = d.learner_id WHERE d.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
-		` ORDER BY d.taken_on DESC, d.id DESC`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []guidance.Diagnostic
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "diagnostics", `SELECT d.id, d.learner_id, d.taken_on, d.answers, d.source FROM ddo_result d
+		JOIN learner l ON l.id = d.learner_id WHERE d.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
+		` ORDER BY d.taken_on DESC, d.id DESC`, a, func(rows *sql.Rows) error {
 		var d guidance.Diagnostic
 		var answers string
 		if err := rows.Scan(&d.ID, &d.LearnerID, timeScan{&d.TakenOn}, &answers, &d.Source); err != nil {
-			return nil, err
+			return err
 		}
-		if d.Answers, err = ddo.ParseAnswers(answers); err != nil {
-			return nil, fmt.Errorf("store: ddo result %d: %w", d.ID, err)
+		parsed, err := ddo.ParseAnswers(answers)
+		if err != nil {
+			return fmt.Errorf("store: ddo result %d: %w", d.ID, err)
 		}
+		d.Answers = parsed
 		d.Result = ddo.Score(d.Answers)
 		out = append(out, d)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

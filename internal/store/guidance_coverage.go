@@ -53,22 +53,20 @@ func (s *Guidance) Coverage(ctx context.Context, sc auth.Scope, year guidance.Sc
 		LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = ` + y + `
 		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + `
 		WHERE ` + coverageScope(sc, &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11` + group
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, guidance.Coverage{}, err
-	}
-	defer rows.Close()
 	var out []guidance.Coverage
 	total := guidance.Coverage{Name: "Всего"}
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "coverage", q, a, func(rows *sql.Rows) error {
 		var c guidance.Coverage
 		if err := rows.Scan(&c.ID, &c.Name, &c.Pupils, &c.Reached, &c.Seniors, &c.Informed, &c.HoursMet, &c.Ticket); err != nil {
-			return nil, total, err
+			return err
 		}
 		total.Add(c)
 		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, guidance.Coverage{}, err
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // Trend counts, for each month of the school year up to now, the pupils

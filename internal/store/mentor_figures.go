@@ -83,24 +83,22 @@ func (s *Mentorship) MentorshipCounts(ctx context.Context, sc auth.Scope, year i
 	q := `SELECT CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id) THEN 1 ELSE 0 END, count(*),
 		COALESCE(sum(CASE WHEN l.outcome_6m IN ` + positive + ` THEN 1 ELSE 0 END), 0)
 		FROM learner l WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'graduate' AND l.graduation_year = ` + a.add(year) + ` GROUP BY 1`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return c, fmt.Errorf("store: mentored graduates: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "mentored graduates", q, a, func(rows *sql.Rows) error {
 		var mentored int
 		var g mentor.Graduates
 		if err := rows.Scan(&mentored, &g.Graduates, &g.Employed); err != nil {
-			return c, err
+			return err
 		}
 		if mentored == 1 {
 			c.Mentored = g
 		} else {
 			c.Rest = g
 		}
+		return nil
+	}); err != nil {
+		return c, err
 	}
-	return c, rows.Err()
+	return c, nil
 }
 
 // mentorStrata counts the year's graduates of a known status by specialty,
@@ -178,19 +176,14 @@ func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Co
 		FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id
 		LEFT JOIN (SELECT pair_id, count(*) AS n FROM mentor_meeting GROUP BY pair_id) mt ON mt.pair_id = x.id
 		WHERE ` + pairScope(sc, &a) + ` GROUP BY p.form, x.status`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return fmt.Errorf("store: mentorship pairs: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRowOp(ctx, s.read, "mentorship pairs", q, a, func(rows *sql.Rows) error {
 		var p mentor.PairCount
 		if err := rows.Scan(&p.Form, &p.Status, &p.Pairs, &p.Meetings); err != nil {
 			return err
 		}
 		c.Pairs = append(c.Pairs, p)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // MentorshipCoverage counts the full-time students in scope and those of

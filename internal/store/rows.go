@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"marshrut/internal/apperr"
 )
@@ -56,28 +57,12 @@ func eachRowOp(ctx context.Context, q querier, op, query string, a args, fn func
 // for people (*apperr.Error, whose text a page or a report may show) and an
 // error the store has named already pass as they are; nil stays nil.
 func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
 	var e *apperr.Error
-	if errors.As(err, &e) {
+	if err == nil || errors.As(err, &e) || strings.HasPrefix(err.Error(), "store: ") {
 		return err
 	}
-	var s *storeError
-	if errors.As(err, &s) {
-		return err
-	}
-	return &storeError{op: op, err: err}
+	return fmt.Errorf("store: %s: %w", op, err)
 }
-
-// storeError is a failure of the database named by the operation it broke.
-type storeError struct {
-	op  string
-	err error
-}
-
-func (e *storeError) Error() string { return fmt.Sprintf("store: %s: %v", e.op, e.err) }
-func (e *storeError) Unwrap() error { return e.err }
 
 // noRows reports whether err says the query found no row.
 func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

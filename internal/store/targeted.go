@@ -341,20 +341,18 @@ func (s *Targeted) TargetedFigures(ctx context.Context, region string) ([]target
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, region)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
 	var apps []targeted.Application
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "targeted figures", `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, args{region}, func(rows *sql.Rows) error {
 		var a targeted.Application
 		if err := rows.Scan(&a.ID, &a.OfferID, &a.LearnerID, &a.Status); err != nil {
-			return nil, nil, err
+			return err
 		}
 		apps = append(apps, a)
+		return nil
+	}); err != nil {
+		return nil, nil, err
 	}
-	return offers, apps, rows.Err()
+	return offers, apps, nil
 }
 
 // ContractsOfGraduates counts the region's graduates of a year and those of

@@ -112,21 +112,16 @@ func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.
 // Links returns the links of a vacancy, surest first; NotFound when there is
 // no such vacancy.
 func (s *Vacancies) Links(ctx context.Context, vacancyID string) ([]vacancy.Link, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT vacancy_id, COALESCE(specialty_code, ''), group_code, kind, score, reason
-		FROM vacancy_link WHERE vacancy_id = $1 ORDER BY score DESC, code`, vacancyID)
-	if err != nil {
-		return nil, fmt.Errorf("store: vacancy links: %w", err)
-	}
-	defer rows.Close()
 	var out []vacancy.Link
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "vacancy links", `SELECT vacancy_id, COALESCE(specialty_code, ''), group_code, kind, score, reason
+		FROM vacancy_link WHERE vacancy_id = $1 ORDER BY score DESC, code`, args{vacancyID}, func(rows *sql.Rows) error {
 		var l vacancy.Link
 		if err := rows.Scan(&l.VacancyID, &l.SpecialtyCode, &l.GroupCode, &l.Kind, &l.Score, &l.Reason); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
