@@ -49,20 +49,10 @@ func (s *Clusters) LatestCriteria(ctx context.Context, region string, year int) 
 
 // CriteriaVersions returns every version of the region's set of a year, newest first.
 func (s *Clusters) CriteriaVersions(ctx context.Context, region string, year int) ([]cluster.Criteria, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, region, year)
+	ids, err := list(ctx, s.read, "criteria versions", `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, args{region, year}, scanID)
 	if err != nil {
-		return nil, fmt.Errorf("store: criteria versions: %w", err)
+		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	var out []cluster.Criteria
 	for _, id := range ids {
 		set, err := criteriaByID(ctx, s.read, id)
@@ -128,20 +118,13 @@ func defenceOf(ctx context.Context, db querier, region string, id int64) (cluste
 	if d.Criteria, err = criteriaByID(ctx, db, criteriaID); err != nil {
 		return d, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT u.id, u.name, u.login FROM cluster_expert ce JOIN app_user u ON u.id = ce.user_id
-		WHERE ce.defence_id = $1 ORDER BY u.name, u.id`, id)
-	if err != nil {
-		return d, fmt.Errorf("store: commission: %w", err)
+	if d.Experts, err = list(ctx, db, "commission", `SELECT u.id, u.name, u.login FROM cluster_expert ce JOIN app_user u ON u.id = ce.user_id
+		WHERE ce.defence_id = $1 ORDER BY u.name, u.id`, args{id}, func(rows *sql.Rows) (e cluster.Expert, err error) {
+		err = rows.Scan(&e.UserID, &e.Name, &e.Login)
+		return e, err
+	}); err != nil {
+		return d, err
 	}
-	for rows.Next() {
-		var e cluster.Expert
-		if err := rows.Scan(&e.UserID, &e.Name, &e.Login); err != nil {
-			rows.Close()
-			return d, err
-		}
-		d.Experts = append(d.Experts, e)
-	}
-	rows.Close()
 	if err := eachRowOp(ctx, db, "assignments", `SELECT cluster_id, user_id FROM cluster_assignment WHERE defence_id = $1 ORDER BY cluster_id, user_id`, args{id}, func(rows *sql.Rows) error {
 		var as cluster.Assignment
 		if err := rows.Scan(&as.ClusterID, &as.UserID); err != nil {
@@ -157,20 +140,10 @@ func defenceOf(ctx context.Context, db querier, region string, id int64) (cluste
 
 // Defences lists the region's defences, newest first.
 func (s *Clusters) Defences(ctx context.Context, region string) ([]cluster.Defence, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, region)
+	ids, err := list(ctx, s.read, "defences", `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, args{region}, scanID)
 	if err != nil {
-		return nil, fmt.Errorf("store: defences: %w", err)
+		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	var out []cluster.Defence
 	for _, id := range ids {
 		d, err := defenceOf(ctx, s.read, region, id)

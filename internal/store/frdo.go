@@ -19,20 +19,11 @@ func (l *Loader) LearnerByName(region string, orgID int64, last, first, middle s
 	if orgID != 0 {
 		q += ` AND l.org_id = ` + a.add(orgID)
 	}
-	rows, err := l.tx.QueryContext(l.ctx, q+` ORDER BY l.id LIMIT 2`, a...)
+	found, err := list(l.ctx, l.tx, "learner by name", q+` ORDER BY l.id LIMIT 2`, a, func(rows *sql.Rows) (p learner.Learner, err error) {
+		err = scanLearner(rows, &p)
+		return p, err
+	})
 	if err != nil {
-		return learner.Learner{}, false, fmt.Errorf("store: learner by name: %w", err)
-	}
-	defer rows.Close()
-	var found []learner.Learner
-	for rows.Next() {
-		var p learner.Learner
-		if err := scanLearner(rows, &p); err != nil {
-			return learner.Learner{}, false, err
-		}
-		found = append(found, p)
-	}
-	if err := rows.Err(); err != nil {
 		return learner.Learner{}, false, err
 	}
 	if len(found) != 1 {

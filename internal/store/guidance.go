@@ -482,20 +482,14 @@ func participantSet(ctx context.Context, tx *sql.Tx, eventID int64, ids []int64)
 	out := map[int64]bool{}
 	for start := 0; start < len(ids); start += 500 {
 		var a args
-		rows, err := tx.QueryContext(ctx, `SELECT learner_id FROM guidance_participation WHERE event_id = `+a.add(eventID)+
-			` AND learner_id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)`, a...)
-		if err != nil {
+		if err := eachRowOp(ctx, tx, "participant set", `SELECT learner_id FROM guidance_participation WHERE event_id = `+a.add(eventID)+
+			` AND learner_id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)`, a, func(rows *sql.Rows) error {
+			id, err := scanID(rows)
+			out[id] = err == nil
+			return err
+		}); err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
 	}
 	return out, nil
 }

@@ -83,18 +83,13 @@ func (s *Guidance) Trend(ctx context.Context, sc auth.Scope, year guidance.Schoo
 		if col == "informed_on" {
 			grade = "9"
 		}
-		rows, err := s.read.QueryContext(ctx, `SELECT r.`+col+`, count(*) FROM guidance_reach r JOIN learner l ON l.id = r.learner_id
+		if err := eachRowOp(ctx, s.read, "trend", `SELECT r.`+col+`, count(*) FROM guidance_reach r JOIN learner l ON l.id = r.learner_id
 			WHERE r.school_year = `+a.add(int(year))+` AND r.`+col+` IS NOT NULL AND `+coverageScope(sc, &a)+`
-			AND l.status = 'pupil' AND l.grade BETWEEN `+grade+` AND 11 GROUP BY r.`+col, a...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+			AND l.status = 'pupil' AND l.grade BETWEEN `+grade+` AND 11 GROUP BY r.`+col, a, func(rows *sql.Rows) error {
 			var day time.Time
 			var n int
 			if err := rows.Scan(timeScan{&day}, &n); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			for i, m := range months {
 				if day.Before(m.AddDate(0, 1, 0)) {
@@ -105,9 +100,8 @@ func (s *Guidance) Trend(ctx context.Context, sc auth.Scope, year guidance.Schoo
 					}
 				}
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}

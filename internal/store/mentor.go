@@ -279,39 +279,27 @@ func (s *Mentorship) Mentors(ctx context.Context, sc auth.Scope, f mentor.Mentor
 // last years' graduates of colleges and universities, with the enterprise of
 // each one's latest practice.
 func (l *Loader) MentorLearners(region string) ([]learner.Learner, map[int64]int64, error) {
-	rows, err := l.tx.QueryContext(l.ctx, `SELECT `+learnerCols+learnerFrom+` WHERE l.region_code = $1 AND l.study_form = 'full_time'
-		AND l.status IN ('student', 'graduate') ORDER BY l.id`, region)
+	out, err := list(l.ctx, l.tx, "mentor learners", `SELECT `+learnerCols+learnerFrom+` WHERE l.region_code = $1 AND l.study_form = 'full_time'
+		AND l.status IN ('student', 'graduate') ORDER BY l.id`, args{region}, func(rows *sql.Rows) (p learner.Learner, err error) {
+		err = scanLearner(rows, &p)
+		return p, err
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: mentor learners: %w", err)
-	}
-	var out []learner.Learner
-	for rows.Next() {
-		var p learner.Learner
-		if err := scanLearner(rows, &p); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
 	practice := map[int64]int64{}
-	rows, err = l.tx.QueryContext(l.ctx, `SELECT learner_id, org_id FROM learner_stage WHERE region_code = $1 AND kind = 'practice' AND org_id IS NOT NULL
-		ORDER BY started_on`, region)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: practice: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRowOp(l.ctx, l.tx, "practice", `SELECT learner_id, org_id FROM learner_stage WHERE region_code = $1 AND kind = 'practice' AND org_id IS NOT NULL
+		ORDER BY started_on`, args{region}, func(rows *sql.Rows) error {
 		var id, org int64
 		if err := rows.Scan(&id, &org); err != nil {
-			return nil, nil, err
+			return err
 		}
 		practice[id] = org
+		return nil
+	}); err != nil {
+		return nil, nil, err
 	}
-	return out, practice, rows.Err()
+	return out, practice, nil
 }
 
 // maxID is the largest id of one of the tables the demo fills.

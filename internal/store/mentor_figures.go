@@ -133,14 +133,9 @@ func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mento
 		FROM learner l JOIN organisation o ON o.id = l.org_id JOIN municipality mu ON mu.id = l.municipality_id
 		WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'student' AND l.study_form = 'full_time'
 		GROUP BY l.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), l.municipality_id, mu.name`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return fmt.Errorf("store: mentorship coverage: %w", err)
-	}
-	defer rows.Close()
 	byOrg, byMuni := map[int64]*mentor.Coverage{}, map[int64]*mentor.Coverage{}
 	var orgs, munis []int64
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "mentorship coverage", q, a, func(rows *sql.Rows) error {
 		var orgID, muniID int64
 		var orgName, muniName string
 		var n mentor.Coverage
@@ -160,6 +155,9 @@ func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mento
 			t.Mentored += n.Mentored
 			t.AtEnterprise += n.AtEnterprise
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	for _, id := range orgs {
 		c.ByOrg = append(c.ByOrg, *byOrg[id])
@@ -167,7 +165,7 @@ func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mento
 	for _, id := range munis {
 		c.ByMunicipality = append(c.ByMunicipality, *byMuni[id])
 	}
-	return rows.Err()
+	return nil
 }
 
 func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {

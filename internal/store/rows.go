@@ -66,3 +66,9 @@ func wrap(op string, err error) error {
 
 // noRows reports whether err says the query found no row.
 func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// scanID scans a row of one id.
+func scanID(rows *sql.Rows) (id int64, err error) {
+	err = rows.Scan(&id)
+	return id, err
+}

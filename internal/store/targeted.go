@@ -68,20 +68,18 @@ func (s *Targeted) Taught(ctx context.Context, region string) ([]targeted.Taught
 func (s *Targeted) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		kinds := map[int64]org.Kind{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, kind FROM organisation WHERE id IN ($1, $2) AND region_code = $3`, o.EmployerID, o.OrgID, o.RegionCode)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		if err := eachRowOp(ctx, tx, "save offer", `SELECT id, kind FROM organisation WHERE id IN ($1, $2) AND region_code = $3`, args{o.EmployerID, o.OrgID, o.RegionCode}, func(rows *sql.Rows) error {
 			var id int64
 			var k org.Kind
 			if err := rows.Scan(&id, &k); err != nil {
-				rows.Close()
 				return err
 			}
 			kinds[id] = k
+			return nil
+		}); err != nil {
+			return err
 		}
-		rows.Close()
+		var err error
 		var errs apperr.List
 		if kinds[o.EmployerID] != org.Employer {
 			errs.Add("employer_id", "заказчик целевого обучения должен быть работодателем региона")
@@ -323,22 +321,12 @@ func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64,
 // TargetedFigures returns the region's offers (but drafts) and the statuses
 // of their applications, from which targeted.Count makes the figures.
 func (s *Targeted) TargetedFigures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.employer_id, e.name, t.specialty_code, t.year, t.places, t.status
-		FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id WHERE t.region_code = $1 AND t.status <> 'draft'`, region)
+	offers, err := list(ctx, s.read, "targeted figures", `SELECT t.id, t.employer_id, e.name, t.specialty_code, t.year, t.places, t.status
+		FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id WHERE t.region_code = $1 AND t.status <> 'draft'`, args{region}, func(rows *sql.Rows) (o targeted.Offer, err error) {
+		err = rows.Scan(&o.ID, &o.EmployerID, &o.EmployerName, &o.SpecialtyCode, &o.Year, &o.Places, &o.Status)
+		return o, err
+	})
 	if err != nil {
-		return nil, nil, err
-	}
-	var offers []targeted.Offer
-	for rows.Next() {
-		var o targeted.Offer
-		if err := rows.Scan(&o.ID, &o.EmployerID, &o.EmployerName, &o.SpecialtyCode, &o.Year, &o.Places, &o.Status); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		offers = append(offers, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
 	var apps []targeted.Application

@@ -163,21 +163,14 @@ func (l *Loader) Vacancies(ids []string) (map[string]vacancy.Vacancy, error) {
 		for _, id := range ids[start:min(len(ids), start+vacancyChunk)] {
 			ph = append(ph, a.add(id))
 		}
-		rows, err := l.tx.QueryContext(l.ctx, `SELECT `+vacancyCols+` FROM vacancy v WHERE v.id IN (`+strings.Join(ph, ", ")+`)`, a...)
-		if err != nil {
-			return nil, fmt.Errorf("store: find vacancies: %w", err)
-		}
-		for rows.Next() {
+		if err := eachRowOp(l.ctx, l.tx, "find vacancies", `SELECT `+vacancyCols+` FROM vacancy v WHERE v.id IN (`+strings.Join(ph, ", ")+`)`, a, func(rows *sql.Rows) error {
 			var v vacancy.Vacancy
 			if err := scanVacancy(rows, &v); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			out[v.ID] = v
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -297,21 +290,14 @@ func (l *Loader) checkSpecialties(codes map[string]bool) error {
 		for _, c := range list[start:min(len(list), start+vacancyChunk)] {
 			ph = append(ph, a.add(c))
 		}
-		rows, err := l.tx.QueryContext(l.ctx, `SELECT code FROM specialty WHERE code IN (`+strings.Join(ph, ", ")+`)`, a...)
-		if err != nil {
-			return fmt.Errorf("store: check specialties: %w", err)
-		}
-		for rows.Next() {
+		if err := eachRowOp(l.ctx, l.tx, "check specialties", `SELECT code FROM specialty WHERE code IN (`+strings.Join(ph, ", ")+`)`, a, func(rows *sql.Rows) error {
 			var c string
 			if err := rows.Scan(&c); err != nil {
-				rows.Close()
 				return err
 			}
 			found[c] = true
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	}
