@@ -27,7 +27,7 @@ func (s *Auth) CreateUser(ctx context.Context, u *auth.User, hash string) error 
 		if u.OrgID != 0 {
 			var kind string
 			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, u.OrgID, u.RegionCode).Scan(&kind)
-			if err == sql.ErrNoRows {
+			if noRows(err) {
 				return apperr.Field("org_id", "организация %d не найдена в регионе %s", u.OrgID, u.RegionCode)
 			}
 			if err != nil {

@@ -190,7 +190,7 @@ func (s *Clusters) SetCommission(ctx context.Context, region string, id int64, e
 			var name string
 			var year int
 			err := tx.QueryRowContext(ctx, `SELECT name, year FROM cluster WHERE id = $1 AND region_code = $2`, a.ClusterID, region).Scan(&name, &year)
-			if err == sql.ErrNoRows {
+			if noRows(err) {
 				return apperr.Field("assignments", "кластер № %d не найден в реестре региона", a.ClusterID)
 			}
 			if err != nil {

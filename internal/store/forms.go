@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"marshrut/internal/learner"
@@ -49,7 +48,7 @@ func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year
 func (s *Reports) ProfminimumByGrade(ctx context.Context, region string, schoolYear int, orgID int64) (string, []report.GradeHours, error) {
 	level := "basic"
 	err := s.read.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, schoolYear).Scan(&level)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil && !noRows(err) {
 		return "", nil, fmt.Errorf("store: profminimum level: %w", err)
 	}
 	var out []report.GradeHours

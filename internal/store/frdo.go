@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -57,7 +56,7 @@ func (l *Loader) SaveDocuments(region string, docs []learner.Document) (created,
 				return 0, 0, 0, fmt.Errorf("store: update education document: %w", err)
 			}
 			updated++
-		case errors.Is(err, sql.ErrNoRows):
+		case noRows(err):
 			if _, err := l.tx.ExecContext(l.ctx, `INSERT INTO education_document (region_code, learner_id, org_id, series, number, issued_on,
 				reg_number, name, specialty_code, qualification, graduation_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 				region, d.LearnerID, d.OrgID, d.Series, d.Number, dateArg(d.Issued), d.RegNumber, d.Name, d.SpecialtyCode, d.Qualification,

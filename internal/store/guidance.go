@@ -51,7 +51,7 @@ func (s *Guidance) CreateEvent(ctx context.Context, e *guidance.Event) error {
 func checkEventRefs(ctx context.Context, tx *sql.Tx, e *guidance.Event) error {
 	var kind org.Kind
 	err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, e.OrganiserID, e.RegionCode).Scan(&kind)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return apperr.Field("organiser_id", "организатор %d не найден в регионе", e.OrganiserID)
 	}
 	if err != nil {
@@ -282,7 +282,7 @@ func (s *Guidance) AddParticipants(ctx context.Context, sc auth.Scope, eventID i
 				err := tx.QueryRowContext(ctx, `SELECT b.seats, (SELECT count(*) FROM guidance_participation p JOIN learner l ON l.id = p.learner_id
 					WHERE p.event_id = b.event_id AND l.org_id = b.school_id) FROM guidance_booking b WHERE b.event_id = $1 AND b.school_id = $2`,
 					eventID, school).Scan(&seats, &came)
-				if err == sql.ErrNoRows {
+				if noRows(err) {
 					return apperr.Field("learner_ids", "школа не бронировала места на это мероприятие: сначала забронируйте места")
 				}
 				if err != nil {
@@ -430,7 +430,7 @@ func (s *Guidance) SetLevel(ctx context.Context, region string, orgID int64, yea
 func (s *Guidance) Level(ctx context.Context, orgID int64, year guidance.SchoolYear) (guidance.Level, bool, error) {
 	var l guidance.Level
 	err := s.read.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, int(year)).Scan(&l)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return guidance.Basic, false, nil
 	}
 	return l, err == nil, err

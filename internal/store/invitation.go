@@ -113,7 +113,7 @@ func (s *Youth) InvitationByCode(ctx context.Context, codeHash string) (youth.In
 	err := s.read.QueryRowContext(ctx, `SELECT i.id, i.region_code, i.org_id, i.learner_id, i.role, i.created_at, i.expires_at, i.used_at, i.revoked_at, l.birth_date
 		FROM invitation i JOIN learner l ON l.id = i.learner_id WHERE i.code_hash = $1`, codeHash).Scan(&v.ID, &v.RegionCode, &v.OrgID, &v.LearnerID, &role,
 		timeScan{&v.CreatedAt}, timeScan{&v.ExpiresAt}, timeScan{&v.UsedAt}, timeScan{&v.RevokedAt}, timeScan{&v.BirthDate})
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return v, apperr.New(apperr.NotFound, "приглашение не найдено")
 	}
 	if err != nil {

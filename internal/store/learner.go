@@ -40,7 +40,7 @@ func checkLearnerRefs(ctx context.Context, tx *sql.Tx, l *learner.Learner) error
 	var kind string
 	err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, l.OrgID, l.RegionCode).Scan(&kind)
 	switch {
-	case err == sql.ErrNoRows:
+	case noRows(err):
 		errs.Add("org_id", "образовательная организация %d не найдена в регионе", l.OrgID)
 	case err != nil:
 		return err
@@ -176,7 +176,7 @@ func (s *Learners) Learner(ctx context.Context, sc auth.Scope, id int64) (learne
 	q := `SELECT ` + learnerCols + learnerFrom + ` WHERE l.id = ` + a.add(id) + ` AND ` + learnerScope(sc, "l", &a)
 	var l learner.Learner
 	if err := scanLearner(s.read.QueryRowContext(ctx, q, a...), &l); err != nil {
-		if err == sql.ErrNoRows {
+		if noRows(err) {
 			return l, errLearnerNotFound
 		}
 		return l, fmt.Errorf("store: learner: %w", err)
@@ -442,7 +442,7 @@ func (s *db) addOutcomeTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *lea
 	if o.EmployerID != 0 {
 		var kind string
 		err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, o.EmployerID, sc.RegionCode).Scan(&kind)
-		if err == sql.ErrNoRows || (err == nil && kind != "employer") {
+		if noRows(err) || (err == nil && kind != "employer") {
 			return apperr.Field("employer_id", "работодатель %d не найден в реестре региона", o.EmployerID)
 		}
 		if err != nil {

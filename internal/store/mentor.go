@@ -87,7 +87,7 @@ func scanProgramme(r interface{ Scan(...any) error }, p *mentor.Programme) error
 func orgKind(ctx context.Context, db querier, region string, id int64) (org.Kind, error) {
 	var k org.Kind
 	err := db.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, id, region).Scan(&k)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return "", nil
 	}
 	return k, err

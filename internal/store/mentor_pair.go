@@ -45,7 +45,7 @@ func mentee(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64) (mentor.Me
 	err := tx.QueryRowContext(ctx, `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.org_id, l.status, l.study_form, l.specialty_code
 		FROM learner l WHERE l.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&e.ID, &e.Name, &e.OrgID, &e.Status, &e.Form, &spec)
 	e.Name, e.Specialty = strings.Join(strings.Fields(e.Name), " "), spec.String
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return e, errLearnerNotFound
 	}
 	return e, err

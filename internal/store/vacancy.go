@@ -48,7 +48,7 @@ var errVacancyNotFound = apperr.New(apperr.NotFound, "вакансия не на
 func (s *Vacancies) Vacancy(ctx context.Context, id string) (vacancy.Vacancy, error) {
 	var v vacancy.Vacancy
 	err := scanVacancy(s.read.QueryRowContext(ctx, `SELECT `+vacancyCols+` FROM vacancy v WHERE v.id = $1`, id), &v)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return v, errVacancyNotFound
 	}
 	if err != nil {
