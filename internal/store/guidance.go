@@ -33,7 +33,7 @@ func scanEvent(r interface{ Scan(...any) error }, e *guidance.Event) error {
 // CreateEvent stores a new guidance event. Its organiser must be a school,
 // college, university, employer or employment centre of the event's region.
 func (s *Guidance) CreateEvent(ctx context.Context, e *guidance.Event) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create event", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkEventRefs(ctx, tx, e); err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Guidance) CreateEvent(ctx context.Context, e *guidance.Event) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			e.RegionCode, e.OrganiserID, e.Kind, e.Title, dateArg(e.HeldOn), int(guidance.YearOf(e.HeldOn)), e.Place,
 			e.GradeFrom, e.GradeTo, e.Capacity, nullText(e.SpecialtyCode), e.Hours, e.Ticket, e.Bookable, tsArg(e.CreatedAt)).Scan(&e.ID)
-	})
+	}))
 }
 
 // checkEventRefs checks that the event's organiser is an organisation of its
@@ -87,7 +87,7 @@ func lockEvent(ctx context.Context, tx *sql.Tx, id int64) error {
 // fields are kept in the edit history, and the coverage of the event's
 // participants follows a new day, hours or ticket.
 func (s *Guidance) UpdateEvent(ctx context.Context, e *guidance.Event, check func(before guidance.Event) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("update event", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := lockEvent(ctx, tx, e.ID); err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (s *Guidance) UpdateEvent(ctx context.Context, e *guidance.Event, check fun
 		}
 		e.CreatedAt = after.CreatedAt
 		return s.recordEdit(ctx, tx, e.RegionCode, history.Event, e.ID, guidance.Changes(before, after))
-	})
+	}))
 }
 
 // Event returns one event of the region.
@@ -157,7 +157,7 @@ func (s *Guidance) Events(ctx context.Context, region string, f guidance.EventFi
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM guidance_event e WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("events", err)
 	}
 	q := `SELECT ` + eventCols + eventFrom + ` WHERE ` + where + ` ORDER BY e.held_on DESC, e.id DESC`
 	if f.Limit > 0 {
@@ -170,13 +170,13 @@ func (s *Guidance) Events(ctx context.Context, region string, f guidance.EventFi
 		}
 		return e, nil
 	})
-	return out, total, err
+	return out, total, wrap("events", err)
 }
 
 // Book reserves seats of a bookable event for a school of the region; a
 // second booking by the same school replaces the first.
 func (s *Guidance) Book(ctx context.Context, region string, eventID, schoolID int64, seats int) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("book", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := lockEvent(ctx, tx, eventID); err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (s *Guidance) Book(ctx context.Context, region string, eventID, schoolID in
 		_, err = tx.ExecContext(ctx, `INSERT INTO guidance_booking (event_id, school_id, seats, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (event_id, school_id) DO UPDATE SET seats = excluded.seats`, eventID, schoolID, seats, tsArg(s.now()))
 		return err
-	})
+	}))
 }
 
 // Bookings lists the schools that booked an event.
@@ -303,12 +303,12 @@ func (s *Guidance) AddParticipants(ctx context.Context, sc auth.Scope, eventID i
 		added = len(fresh)
 		return refreshReach(ctx, tx, fresh)
 	})
-	return added, err
+	return added, wrap("add participants", err)
 }
 
 // RemoveParticipant takes a pupil off an event's list.
 func (s *Guidance) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID, learnerID int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("remove participant", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := scopedLearner(ctx, tx, sc, learnerID); err != nil {
 			return err
 		}
@@ -322,7 +322,7 @@ func (s *Guidance) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID
 			return apperr.New(apperr.NotFound, "обучающийся не отмечен на этом мероприятии")
 		}
 		return refreshReach(ctx, tx, []int64{learnerID})
-	})
+	}))
 }
 
 // Participants lists the pupils of an event the caller sees.
@@ -350,7 +350,7 @@ func (s *Guidance) Inform(ctx context.Context, sc auth.Scope, recs []guidance.In
 	if len(recs) == 0 {
 		return apperr.Field("learner_ids", "отметьте хотя бы одного обучающегося")
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("inform", s.tx(ctx, func(tx *sql.Tx) error {
 		ids := make([]int64, len(recs))
 		for i, r := range recs {
 			ids[i] = r.LearnerID
@@ -382,7 +382,7 @@ func (s *Guidance) Inform(ctx context.Context, sc auth.Scope, recs []guidance.In
 			}
 		}
 		return refreshReach(ctx, tx, ids)
-	})
+	}))
 }
 
 // Informings lists a learner's informing records, newest first.
@@ -415,7 +415,7 @@ func (s *Guidance) LearnerEvents(ctx context.Context, sc auth.Scope, learnerID i
 
 // SetLevel records the профминимум level a school chose for a school year.
 func (s *Guidance) SetLevel(ctx context.Context, region string, orgID int64, year guidance.SchoolYear, level guidance.Level) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("set level", s.tx(ctx, func(tx *sql.Tx) error {
 		var kind org.Kind
 		if err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, orgID, region).Scan(&kind); err != nil || kind != org.School {
 			return apperr.Field("org_id", "уровень профминимума выбирает школа региона")
@@ -423,7 +423,7 @@ func (s *Guidance) SetLevel(ctx context.Context, region string, orgID int64, yea
 		_, err := tx.ExecContext(ctx, `INSERT INTO profminimum_level (org_id, school_year, level) VALUES ($1, $2, $3)
 			ON CONFLICT (org_id, school_year) DO UPDATE SET level = excluded.level`, orgID, int(year), level)
 		return err
-	})
+	}))
 }
 
 // Level returns the level a school chose for a year; базовый when it chose none.
@@ -433,7 +433,7 @@ func (s *Guidance) Level(ctx context.Context, orgID int64, year guidance.SchoolY
 	if noRows(err) {
 		return guidance.Basic, false, nil
 	}
-	return l, err == nil, err
+	return l, err == nil, wrap("level", err)
 }
 
 // pupilRef is what checks of a participation need to know of a learner.
@@ -538,7 +538,7 @@ func (s *Store) RebuildReach(ctx context.Context, region string) error {
 
 // SaveDiagnostic stores a ДДО result of a learner the caller sees.
 func (s *Guidance) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidance.Diagnostic) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save diagnostic", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := scopedLearner(ctx, tx, sc, d.LearnerID); err != nil {
 			return err
 		}
@@ -547,7 +547,7 @@ func (s *Guidance) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidanc
 			source, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			sc.RegionCode, d.LearnerID, dateArg(d.TakenOn), d.Answers.String(), p[ddo.Nature], p[ddo.Technics], p[ddo.Human], p[ddo.Sign], p[ddo.Art],
 			d.Source, nullID(sc.UserID), tsArg(s.now())).Scan(&d.ID)
-	})
+	}))
 }
 
 // Diagnostics lists a learner's ДДО results, newest first.

@@ -139,7 +139,7 @@ func (s *Guidance) Pupils(ctx context.Context, sc auth.Scope, year guidance.Scho
 		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + ` JOIN organisation o ON o.id = l.org_id`
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+from+` WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("pupils", err)
 	}
 	q := `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.grade, l.study_group, l.org_id,
 		COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(r.activities, 0), COALESCE(r.hours, 0), COALESCE(pl.level, 'basic'), r.informed_on` +
@@ -155,7 +155,7 @@ func (s *Guidance) Pupils(ctx context.Context, sc auth.Scope, year guidance.Scho
 		p.Name = strings.TrimSpace(p.Name)
 		return p, nil
 	})
-	return out, total, err
+	return out, total, wrap("pupils", err)
 }
 
 // Classes lists the classes of a school's pupils of grades 6–11 with their sizes.
