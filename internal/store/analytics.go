@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 	"strings"
 
 	"marshrut/internal/analytics"
@@ -15,20 +15,15 @@ func (s *Analytics) Overview(ctx context.Context, sc auth.Scope) (analytics.Over
 	ov := analytics.Overview{Organisations: map[string]int{}, Learners: map[string]int{}}
 	var a args
 	count := func(q string, into map[string]int) error {
-		rows, err := s.read.QueryContext(ctx, q, a...)
-		if err != nil {
-			return fmt.Errorf("store: overview: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return eachRowOp(ctx, s.read, "overview", q, a, func(rows *sql.Rows) error {
 			var k string
 			var n int
 			if err := rows.Scan(&k, &n); err != nil {
 				return err
 			}
 			into[k] = n
-		}
-		return rows.Err()
+			return nil
+		})
 	}
 	if err := count(`SELECT kind, count(*) FROM organisation WHERE region_code = `+a.add(sc.RegionCode)+` GROUP BY kind`, ov.Organisations); err != nil {
 		return ov, err
@@ -109,20 +104,15 @@ func (s *Analytics) Cohorts(ctx context.Context, sc auth.Scope, years []int) ([]
 		sum(CASE WHEN l.outcome_12m NOT IN ('', 'unknown') THEN ` + n + ` ELSE 0 END)
 		FROM ` + from + ` WHERE ` + where + ` AND l.status = 'graduate' AND l.graduation_year IN (` + a.in(ys) + `)
 		GROUP BY l.graduation_year`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: cohorts: %w", err)
-	}
-	defer rows.Close()
 	found := map[int]analytics.Cohort{}
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "cohorts", q, a, func(rows *sql.Rows) error {
 		var c analytics.Cohort
 		if err := rows.Scan(&c.Year, &c.Graduates, &c.Employed6, &c.Known6, &c.Employed12, &c.Known12); err != nil {
-			return nil, err
+			return err
 		}
 		found[c.Year] = c
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	out := make([]analytics.Cohort, len(years))

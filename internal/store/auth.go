@@ -27,7 +27,7 @@ func (s *Auth) CreateUser(ctx context.Context, u *auth.User, hash string) error 
 		if u.OrgID != 0 {
 			var kind string
 			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, u.OrgID, u.RegionCode).Scan(&kind)
-			if err == sql.ErrNoRows {
+			if noRows(err) {
 				return apperr.Field("org_id", "организация %d не найдена в регионе %s", u.OrgID, u.RegionCode)
 			}
 			if err != nil {
@@ -77,19 +77,14 @@ func (s *Auth) municipalitiesOf(ctx context.Context, u *auth.User) error {
 	if u.Role != auth.CZN {
 		return nil
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT municipality_id FROM user_municipality WHERE user_id = $1 ORDER BY municipality_id`, u.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRowOp(ctx, s.read, "municipalities of", `SELECT municipality_id FROM user_municipality WHERE user_id = $1 ORDER BY municipality_id`, args{u.ID}, func(rows *sql.Rows) error {
 		var m int64
 		if err := rows.Scan(&m); err != nil {
 			return err
 		}
 		u.Municipalities = append(u.Municipalities, m)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // UserByLogin returns a user and its password hash.
@@ -114,20 +109,13 @@ func (s *Auth) User(ctx context.Context, id int64) (auth.User, error) {
 
 // Users returns every user by login.
 func (s *Auth) Users(ctx context.Context) ([]auth.User, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+userCols+userFrom+` ORDER BY u.login`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []auth.User
-	for rows.Next() {
+	return list(ctx, s.read, "users", `SELECT `+userCols+userFrom+` ORDER BY u.login`, nil, func(rows *sql.Rows) (auth.User, error) {
 		var u auth.User
 		if err := scanUser(rows, &u); err != nil {
-			return nil, err
+			return u, err
 		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		return u, nil
+	})
 }
 
 // SetPassword replaces a user's password hash, clears a pending reset and
@@ -252,21 +240,19 @@ func (s *Auth) DeleteUserSessions(ctx context.Context, userID int64) (int, error
 
 // SessionCounts returns the number of unexpired sessions of each user that has any.
 func (s *Auth) SessionCounts(ctx context.Context, now time.Time) (map[int64]int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT user_id, count(*) FROM session WHERE expires_at > $1 GROUP BY user_id`, tsArg(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]int{}
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "session counts", `SELECT user_id, count(*) FROM session WHERE expires_at > $1 GROUP BY user_id`, args{tsArg(now)}, func(rows *sql.Rows) error {
 		var id int64
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = n
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateSession stores a new session.
@@ -328,20 +314,13 @@ func nullTime(t time.Time) any {
 
 // Tokens returns a user's API tokens, newest first.
 func (s *Auth) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []auth.Token
-	for rows.Next() {
+	return list(ctx, s.read, "tokens", `SELECT `+tokenCols+` FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, args{userID}, func(rows *sql.Rows) (auth.Token, error) {
 		var t auth.Token
 		if err := scanToken(rows, &t); err != nil {
-			return nil, err
+			return t, err
 		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	})
 }
 
 // TokenByHash returns a token by the hash of its secret.
@@ -417,22 +396,16 @@ func (s *Auth) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEn
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, at, user_id, user_login, role, action, learner_id, ip, region_code, filter, persons FROM audit_log WHERE `+where+
-		` ORDER BY at DESC, id DESC LIMIT `+a.add(limit)+` OFFSET `+a.add(max(0, f.Offset)), a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []auth.AuditEntry
-	for rows.Next() {
+	out, err := list(ctx, s.read, "audit log", `SELECT id, at, user_id, user_login, role, action, learner_id, ip, region_code, filter, persons FROM audit_log WHERE `+where+
+		` ORDER BY at DESC, id DESC LIMIT `+a.add(limit)+` OFFSET `+a.add(max(0, f.Offset)), a, func(rows *sql.Rows) (auth.AuditEntry, error) {
 		var e auth.AuditEntry
 		if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.UserID, &e.UserLogin, &e.Role, &e.Action, &e.LearnerID, &e.From,
 			&e.RegionCode, &e.Filter, &e.Persons); err != nil {
-			return nil, 0, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+		return e, nil
+	})
+	return out, total, err
 }
 
 // PruneAudit removes audit entries older than before: the retention period

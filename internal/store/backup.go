@@ -281,18 +281,11 @@ func sqliteChecksum(ctx context.Context, db *sql.DB, table string) (Checksum, er
 }
 
 func queryStrings(ctx context.Context, db *sql.DB, q string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
+	return list(ctx, db, "query strings", q, nil, func(rows *sql.Rows) (string, error) {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return nil, err
+			return s, err
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }

@@ -53,7 +53,7 @@ func (s *Balance) BalanceInput(ctx context.Context, region string, now time.Time
 func (s *Balance) BalanceMaxChange(ctx context.Context, region string) (float64, bool, error) {
 	var x float64
 	err := s.read.QueryRowContext(ctx, `SELECT max_change FROM balance_setting WHERE region_code = $1`, region).Scan(&x)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return 0, false, nil
 	}
 	return x, err == nil, err

@@ -308,22 +308,16 @@ func (l *Loader) deferIndexes() error {
 		q = `SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
 			WHERE x.indrelid = 'learner'::regclass AND NOT x.indisunique ORDER BY c.relname`
 	}
-	rows, err := l.tx.QueryContext(l.ctx, q)
-	if err != nil {
-		return fmt.Errorf("store: learner indexes: %w", err)
-	}
 	var names []string
-	for rows.Next() {
+	if err := eachRowOp(l.ctx, l.tx, "learner indexes", q, nil, func(rows *sql.Rows) error {
 		var name, def string
 		if err := rows.Scan(&name, &def); err != nil {
-			rows.Close()
 			return err
 		}
 		names = append(names, name)
 		l.deferred = append(l.deferred, def)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return err
 	}
 	for _, name := range names {
@@ -394,12 +388,7 @@ func (l *Loader) FindLearners(region string, keys []learner.Key) (map[learner.Ke
 		defer l.tx.ExecContext(l.ctx, `SET LOCAL enable_seqscan = on`)
 	}
 	find := func(cond string, a args) error {
-		rows, err := l.tx.QueryContext(l.ctx, `SELECT `+learnerCols+learnerFrom+` WHERE l.region_code = `+a.add(region)+` AND `+cond, a...)
-		if err != nil {
-			return fmt.Errorf("store: find learners: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return eachRowOp(l.ctx, l.tx, "find learners", `SELECT `+learnerCols+learnerFrom+` WHERE l.region_code = `+a.add(region)+` AND `+cond, a, func(rows *sql.Rows) error {
 			var p learner.Learner
 			if err := scanLearner(rows, &p); err != nil {
 				return err
@@ -410,8 +399,8 @@ func (l *Loader) FindLearners(region string, keys []learner.Key) (map[learner.Ke
 			if p.ExternalID != "" {
 				out[learner.Key{OrgID: p.OrgID, ExternalID: p.ExternalID}] = p
 			}
-		}
-		return rows.Err()
+			return nil
+		})
 	}
 	for start := 0; start < len(snils); start += 500 {
 		var a args

@@ -59,20 +59,13 @@ func (s *Classifier) Region(ctx context.Context, code string) (classifier.Region
 
 // Regions returns every federal subject.
 func (s *Classifier) Regions(ctx context.Context) ([]classifier.Region, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT code, kladr_code, name, federal FROM region ORDER BY code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []classifier.Region
-	for rows.Next() {
+	return list(ctx, s.read, "regions", `SELECT code, kladr_code, name, federal FROM region ORDER BY code`, nil, func(rows *sql.Rows) (classifier.Region, error) {
 		var r classifier.Region
 		if err := rows.Scan(&r.Code, &r.KladrCode, &r.Name, &r.Federal); err != nil {
-			return nil, err
+			return r, err
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	})
 }
 
 // CreateMunicipality adds a municipality to a region.
@@ -92,20 +85,13 @@ func (s *Store) CreateMunicipality(ctx context.Context, m *classifier.Municipali
 
 // Municipalities returns the municipalities of a region by name.
 func (s *Classifier) Municipalities(ctx context.Context, regionCode string) ([]classifier.Municipality, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, region_code, name, kind, lat, lon FROM municipality WHERE region_code = $1 ORDER BY name`, regionCode)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []classifier.Municipality
-	for rows.Next() {
+	return list(ctx, s.read, "municipalities", `SELECT id, region_code, name, kind, lat, lon FROM municipality WHERE region_code = $1 ORDER BY name`, args{regionCode}, func(rows *sql.Rows) (classifier.Municipality, error) {
 		var m classifier.Municipality
 		if err := rows.Scan(&m.ID, &m.RegionCode, &m.Name, &m.Kind, &m.Lat, &m.Lon); err != nil {
-			return nil, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 const specialtyCols = `code, name, level, group_code, group_name`
@@ -123,18 +109,11 @@ func (s *Classifier) Specialty(ctx context.Context, code string) (classifier.Spe
 
 // Specialties returns the specialties of a level, or all when level is empty.
 func (s *Classifier) Specialties(ctx context.Context, level string) ([]classifier.Specialty, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+specialtyCols+` FROM specialty WHERE $1 = '' OR level = $1 ORDER BY code`, level)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []classifier.Specialty
-	for rows.Next() {
+	return list(ctx, s.read, "specialties", `SELECT `+specialtyCols+` FROM specialty WHERE $1 = '' OR level = $1 ORDER BY code`, args{level}, func(rows *sql.Rows) (classifier.Specialty, error) {
 		var sp classifier.Specialty
 		if err := scanSpecialty(rows, &sp); err != nil {
-			return nil, err
+			return sp, err
 		}
-		out = append(out, sp)
-	}
-	return out, rows.Err()
+		return sp, nil
+	})
 }

@@ -190,25 +190,18 @@ func (s *Clusters) Clusters(ctx context.Context, sc auth.Scope, f cluster.Filter
 }
 
 func clustersWhere(ctx context.Context, db querier, where string, a args) ([]cluster.Cluster, error) {
-	rows, err := db.QueryContext(ctx, `SELECT `+clusterCols+clusterFrom+` WHERE `+where+` ORDER BY c.name, c.id`, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: clusters: %w", err)
-	}
-	var out []cluster.Cluster
-	index := map[int64]int{}
-	for rows.Next() {
+	out, err := list(ctx, db, "clusters", `SELECT `+clusterCols+clusterFrom+` WHERE `+where+` ORDER BY c.name, c.id`, a, func(rows *sql.Rows) (cluster.Cluster, error) {
 		var c cluster.Cluster
-		if err := rows.Scan(&c.ID, &c.RegionCode, &c.Name, &c.Industry, &c.Kind, &c.Year, &c.BaseOrgID, &c.BaseOrg,
-			timeScan{&c.CreatedAt}, timeScan{&c.UpdatedAt}); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[c.ID] = len(out)
-		out = append(out, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+		err := rows.Scan(&c.ID, &c.RegionCode, &c.Name, &c.Industry, &c.Kind, &c.Year, &c.BaseOrgID, &c.BaseOrg,
+			timeScan{&c.CreatedAt}, timeScan{&c.UpdatedAt})
+		return c, err
+	})
+	if err != nil || len(out) == 0 {
 		return out, err
+	}
+	index := make(map[int64]int, len(out))
+	for i, c := range out {
+		index[c.ID] = i
 	}
 	return out, clusterParts(ctx, db, out, index)
 }
@@ -223,62 +216,46 @@ func clusterParts(ctx context.Context, db querier, cs []cluster.Cluster, index m
 		return err
 	}
 	var a args
-	rows, err := db.QueryContext(ctx, `SELECT cs.cluster_id, cs.specialty_code, sp.name FROM cluster_specialty cs JOIN specialty sp ON sp.code = cs.specialty_code
-		WHERE cs.cluster_id IN (`+a.in(ids)+`) ORDER BY cs.specialty_code`, a...)
-	if err != nil {
-		return fmt.Errorf("store: cluster specialties: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRowOp(ctx, db, "cluster specialties", `SELECT cs.cluster_id, cs.specialty_code, sp.name FROM cluster_specialty cs JOIN specialty sp ON sp.code = cs.specialty_code
+		WHERE cs.cluster_id IN (`+a.in(ids)+`) ORDER BY cs.specialty_code`, a, func(rows *sql.Rows) error {
 		var id int64
 		var sp cluster.Specialty
 		if err := rows.Scan(&id, &sp.Code, &sp.Name); err != nil {
-			rows.Close()
 			return err
 		}
 		cs[index[id]].Specialties = append(cs[index[id]].Specialties, sp)
+		return nil
+	}); err != nil {
+		return err
 	}
-	rows.Close()
 	a = nil
-	rows, err = db.QueryContext(ctx, `SELECT cluster_id, year, federal, regional, employers FROM cluster_funding WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year`, a...)
-	if err != nil {
-		return fmt.Errorf("store: cluster funding: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRowOp(ctx, db, "cluster funding", `SELECT cluster_id, year, federal, regional, employers FROM cluster_funding WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year`, a, func(rows *sql.Rows) error {
 		var id int64
 		var f cluster.Funding
 		if err := rows.Scan(&id, &f.Year, &f.Federal, &f.Regional, &f.Employers); err != nil {
-			rows.Close()
 			return err
 		}
 		cs[index[id]].Funding = append(cs[index[id]].Funding, f)
+		return nil
+	}); err != nil {
+		return err
 	}
-	rows.Close()
 	a = nil
-	rows, err = db.QueryContext(ctx, `SELECT cluster_id, name, quantity, cost, year FROM cluster_equipment WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year, id`, a...)
-	if err != nil {
-		return fmt.Errorf("store: cluster equipment: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRowOp(ctx, db, "cluster equipment", `SELECT cluster_id, name, quantity, cost, year FROM cluster_equipment WHERE cluster_id IN (`+a.in(ids)+`) ORDER BY year, id`, a, func(rows *sql.Rows) error {
 		var id int64
 		var e cluster.Equipment
 		if err := rows.Scan(&id, &e.Name, &e.Quantity, &e.Cost, &e.Year); err != nil {
 			return err
 		}
 		cs[index[id]].Equipment = append(cs[index[id]].Equipment, e)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 func clusterOrgs(ctx context.Context, db querier, cs []cluster.Cluster, index map[int64]int, ids []int64) error {
 	var a args
-	rows, err := db.QueryContext(ctx, `SELECT co.cluster_id, co.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), co.role
-		FROM cluster_org co JOIN organisation o ON o.id = co.org_id WHERE co.cluster_id IN (`+a.in(ids)+`) ORDER BY o.name`, a...)
-	if err != nil {
-		return fmt.Errorf("store: cluster organisations: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRowOp(ctx, db, "cluster organisations", `SELECT co.cluster_id, co.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), co.role
+		FROM cluster_org co JOIN organisation o ON o.id = co.org_id WHERE co.cluster_id IN (`+a.in(ids)+`) ORDER BY o.name`, a, func(rows *sql.Rows) error {
 		var id int64
 		var o cluster.Org
 		var role string
@@ -291,8 +268,8 @@ func clusterOrgs(ctx context.Context, db querier, cs []cluster.Cluster, index ma
 		} else {
 			c.Members = append(c.Members, o)
 		}
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // ClusterCounts counts what the key figures of a cluster in a year are made
@@ -349,21 +326,19 @@ func (s *Clusters) ClusterCounts(ctx context.Context, c cluster.Cluster, year in
 
 // EnteredValues returns the values entered for a cluster's year.
 func (s *Clusters) EnteredValues(ctx context.Context, clusterID int64, year int) (map[cluster.Indicator]float64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT indicator, value FROM cluster_value WHERE cluster_id = $1 AND year = $2`, clusterID, year)
-	if err != nil {
-		return nil, fmt.Errorf("store: cluster values: %w", err)
-	}
-	defer rows.Close()
 	out := map[cluster.Indicator]float64{}
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "cluster values", `SELECT indicator, value FROM cluster_value WHERE cluster_id = $1 AND year = $2`, args{clusterID, year}, func(rows *sql.Rows) error {
 		var k cluster.Indicator
 		var v float64
 		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
+			return err
 		}
 		out[k] = v
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SaveValue writes an entered value, replacing the one before.

@@ -49,20 +49,10 @@ func (s *Clusters) LatestCriteria(ctx context.Context, region string, year int) 
 
 // CriteriaVersions returns every version of the region's set of a year, newest first.
 func (s *Clusters) CriteriaVersions(ctx context.Context, region string, year int) ([]cluster.Criteria, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, region, year)
+	ids, err := list(ctx, s.read, "criteria versions", `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, args{region, year}, scanID)
 	if err != nil {
-		return nil, fmt.Errorf("store: criteria versions: %w", err)
+		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	var out []cluster.Criteria
 	for _, id := range ids {
 		set, err := criteriaByID(ctx, s.read, id)
@@ -83,19 +73,17 @@ func criteriaByID(ctx context.Context, db querier, id int64) (cluster.Criteria, 
 		return set, notFound(err, "критерии оценки кластеров не найдены")
 	}
 	set.CreatedBy = by.Int64
-	rows, err := db.QueryContext(ctx, `SELECT ckey, title, indicator, threshold, weight, max_score FROM cluster_criterion WHERE criteria_id = $1 ORDER BY position`, id)
-	if err != nil {
-		return set, fmt.Errorf("store: criteria: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRowOp(ctx, db, "criteria", `SELECT ckey, title, indicator, threshold, weight, max_score FROM cluster_criterion WHERE criteria_id = $1 ORDER BY position`, args{id}, func(rows *sql.Rows) error {
 		var c cluster.Criterion
 		if err := rows.Scan(&c.Key, &c.Title, &c.Indicator, &c.Threshold, &c.Weight, &c.Max); err != nil {
-			return set, err
+			return err
 		}
 		set.Criteria = append(set.Criteria, c)
+		return nil
+	}); err != nil {
+		return set, err
 	}
-	return set, rows.Err()
+	return set, nil
 }
 
 // OpenDefence stores a new defence; a region holds one defence a year.
@@ -130,51 +118,32 @@ func defenceOf(ctx context.Context, db querier, region string, id int64) (cluste
 	if d.Criteria, err = criteriaByID(ctx, db, criteriaID); err != nil {
 		return d, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT u.id, u.name, u.login FROM cluster_expert ce JOIN app_user u ON u.id = ce.user_id
-		WHERE ce.defence_id = $1 ORDER BY u.name, u.id`, id)
-	if err != nil {
-		return d, fmt.Errorf("store: commission: %w", err)
+	if d.Experts, err = list(ctx, db, "commission", `SELECT u.id, u.name, u.login FROM cluster_expert ce JOIN app_user u ON u.id = ce.user_id
+		WHERE ce.defence_id = $1 ORDER BY u.name, u.id`, args{id}, func(rows *sql.Rows) (e cluster.Expert, err error) {
+		err = rows.Scan(&e.UserID, &e.Name, &e.Login)
+		return e, err
+	}); err != nil {
+		return d, err
 	}
-	for rows.Next() {
-		var e cluster.Expert
-		if err := rows.Scan(&e.UserID, &e.Name, &e.Login); err != nil {
-			rows.Close()
-			return d, err
-		}
-		d.Experts = append(d.Experts, e)
-	}
-	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT cluster_id, user_id FROM cluster_assignment WHERE defence_id = $1 ORDER BY cluster_id, user_id`, id)
-	if err != nil {
-		return d, fmt.Errorf("store: assignments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRowOp(ctx, db, "assignments", `SELECT cluster_id, user_id FROM cluster_assignment WHERE defence_id = $1 ORDER BY cluster_id, user_id`, args{id}, func(rows *sql.Rows) error {
 		var as cluster.Assignment
 		if err := rows.Scan(&as.ClusterID, &as.UserID); err != nil {
-			return d, err
+			return err
 		}
 		d.Assignments = append(d.Assignments, as)
+		return nil
+	}); err != nil {
+		return d, err
 	}
-	return d, rows.Err()
+	return d, nil
 }
 
 // Defences lists the region's defences, newest first.
 func (s *Clusters) Defences(ctx context.Context, region string) ([]cluster.Defence, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, region)
+	ids, err := list(ctx, s.read, "defences", `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, args{region}, scanID)
 	if err != nil {
-		return nil, fmt.Errorf("store: defences: %w", err)
+		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	var out []cluster.Defence
 	for _, id := range ids {
 		d, err := defenceOf(ctx, s.read, region, id)
@@ -188,20 +157,13 @@ func (s *Clusters) Defences(ctx context.Context, region string) ([]cluster.Defen
 
 // Experts lists the region's active users of role expert.
 func (s *Clusters) Experts(ctx context.Context, region string) ([]cluster.Expert, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name, login FROM app_user WHERE region_code = $1 AND role = 'expert' AND NOT disabled ORDER BY name, id`, region)
-	if err != nil {
-		return nil, fmt.Errorf("store: experts: %w", err)
-	}
-	defer rows.Close()
-	var out []cluster.Expert
-	for rows.Next() {
+	return list(ctx, s.read, "experts", `SELECT id, name, login FROM app_user WHERE region_code = $1 AND role = 'expert' AND NOT disabled ORDER BY name, id`, args{region}, func(rows *sql.Rows) (cluster.Expert, error) {
 		var e cluster.Expert
 		if err := rows.Scan(&e.UserID, &e.Name, &e.Login); err != nil {
-			return nil, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // SetCommission replaces the commission and the assignments of an open
@@ -228,7 +190,7 @@ func (s *Clusters) SetCommission(ctx context.Context, region string, id int64, e
 			var name string
 			var year int
 			err := tx.QueryRowContext(ctx, `SELECT name, year FROM cluster WHERE id = $1 AND region_code = $2`, a.ClusterID, region).Scan(&name, &year)
-			if err == sql.ErrNoRows {
+			if noRows(err) {
 				return apperr.Field("assignments", "кластер № %d не найден в реестре региона", a.ClusterID)
 			}
 			if err != nil {
@@ -300,21 +262,14 @@ func (s *Clusters) Marks(ctx context.Context, defenceID int64) ([]cluster.Mark, 
 }
 
 func marksOf(ctx context.Context, db querier, defenceID int64) ([]cluster.Mark, error) {
-	rows, err := db.QueryContext(ctx, `SELECT cluster_id, user_id, criterion, score, comment, updated_at FROM cluster_mark WHERE defence_id = $1
-		ORDER BY cluster_id, user_id, criterion`, defenceID)
-	if err != nil {
-		return nil, fmt.Errorf("store: marks: %w", err)
-	}
-	defer rows.Close()
-	var out []cluster.Mark
-	for rows.Next() {
+	return list(ctx, db, "marks", `SELECT cluster_id, user_id, criterion, score, comment, updated_at FROM cluster_mark WHERE defence_id = $1
+		ORDER BY cluster_id, user_id, criterion`, args{defenceID}, func(rows *sql.Rows) (cluster.Mark, error) {
 		var m cluster.Mark
 		if err := rows.Scan(&m.ClusterID, &m.UserID, &m.Criterion, &m.Score, &m.Comment, timeScan{&m.UpdatedAt}); err != nil {
-			return nil, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // SignDefence signs an open defence after check has passed it with the

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"marshrut/internal/learner"
@@ -25,25 +24,23 @@ func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year
 	if orgID != 0 {
 		q += ` AND l.org_id = ` + a.add(orgID)
 	}
-	rows, err := s.read.QueryContext(ctx, q+` GROUP BY l.specialty_code, sp.name, l.outcome_6m ORDER BY 1, 3`, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: employment by specialty: %w", err)
-	}
-	defer rows.Close()
 	var out []report.SpecialtyOutcomes
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "employment by specialty", q+` GROUP BY l.specialty_code, sp.name, l.outcome_6m ORDER BY 1, 3`, a, func(rows *sql.Rows) error {
 		var code, name string
 		var st learner.OutcomeStatus
 		var n int
 		if err := rows.Scan(&code, &name, &st, &n); err != nil {
-			return nil, err
+			return err
 		}
 		if len(out) == 0 || out[len(out)-1].Code != code {
 			out = append(out, report.SpecialtyOutcomes{Code: code, Name: name, By: map[learner.OutcomeStatus]int{}})
 		}
 		out[len(out)-1].By[st] += n
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ProfminimumByGrade counts a school's pupils of grades 6–11 in a school year
@@ -51,30 +48,28 @@ func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year
 func (s *Reports) ProfminimumByGrade(ctx context.Context, region string, schoolYear int, orgID int64) (string, []report.GradeHours, error) {
 	level := "basic"
 	err := s.read.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, schoolYear).Scan(&level)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil && !noRows(err) {
 		return "", nil, fmt.Errorf("store: profminimum level: %w", err)
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT l.grade, count(*),
+	var out []report.GradeHours
+	if err := eachRowOp(ctx, s.read, "profminimum by grade", `SELECT l.grade, count(*),
 			COALESCE(sum(CASE WHEN r.activities > 0 THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(CASE WHEN r.hours >= `+levelHours+` THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(r.hours), 0)
 		FROM learner l LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = $2
 		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = $2
 		WHERE l.region_code = $1 AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND l.org_id = $3
-		GROUP BY l.grade ORDER BY l.grade`, region, schoolYear, orgID)
-	if err != nil {
-		return "", nil, fmt.Errorf("store: profminimum by grade: %w", err)
-	}
-	defer rows.Close()
-	var out []report.GradeHours
-	for rows.Next() {
+		GROUP BY l.grade ORDER BY l.grade`, args{region, schoolYear, orgID}, func(rows *sql.Rows) error {
 		var g report.GradeHours
 		if err := rows.Scan(&g.Grade, &g.Pupils, &g.Reached, &g.HoursMet, &g.Hours); err != nil {
-			return "", nil, err
+			return err
 		}
 		out = append(out, g)
+		return nil
+	}); err != nil {
+		return "", nil, err
 	}
-	return level, out, rows.Err()
+	return level, out, nil
 }
 
 // TargetedByEmployer counts the targeted-education offers of a year and
@@ -110,19 +105,12 @@ func (s *Reports) TargetedByEmployer(ctx context.Context, region string, year in
 		p := a.add(orgID)
 		q += ` AND (t.employer_id = ` + p + ` OR t.org_id = ` + p + `)`
 	}
-	rows, err := s.read.QueryContext(ctx, q+` GROUP BY e.name, t.specialty_code, sp.name ORDER BY e.name, t.specialty_code`, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: targeted by employer: %w", err)
-	}
-	defer rows.Close()
-	var out []report.TargetedRow
-	for rows.Next() {
+	return list(ctx, s.read, "targeted by employer", q+` GROUP BY e.name, t.specialty_code, sp.name ORDER BY e.name, t.specialty_code`, a, func(rows *sql.Rows) (report.TargetedRow, error) {
 		var r report.TargetedRow
 		if err := rows.Scan(&r.Employer, &r.SpecialtyCode, &r.SpecialtyName, &r.Places, &r.Applications, &r.Contracts,
 			&r.Studying, &r.Graduated, &r.Working, &r.Broken); err != nil {
-			return nil, err
+			return r, err
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	})
 }

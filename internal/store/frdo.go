@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -19,20 +18,11 @@ func (l *Loader) LearnerByName(region string, orgID int64, last, first, middle s
 	if orgID != 0 {
 		q += ` AND l.org_id = ` + a.add(orgID)
 	}
-	rows, err := l.tx.QueryContext(l.ctx, q+` ORDER BY l.id LIMIT 2`, a...)
+	found, err := list(l.ctx, l.tx, "learner by name", q+` ORDER BY l.id LIMIT 2`, a, func(rows *sql.Rows) (p learner.Learner, err error) {
+		err = scanLearner(rows, &p)
+		return p, err
+	})
 	if err != nil {
-		return learner.Learner{}, false, fmt.Errorf("store: learner by name: %w", err)
-	}
-	defer rows.Close()
-	var found []learner.Learner
-	for rows.Next() {
-		var p learner.Learner
-		if err := scanLearner(rows, &p); err != nil {
-			return learner.Learner{}, false, err
-		}
-		found = append(found, p)
-	}
-	if err := rows.Err(); err != nil {
 		return learner.Learner{}, false, err
 	}
 	if len(found) != 1 {
@@ -66,7 +56,7 @@ func (l *Loader) SaveDocuments(region string, docs []learner.Document) (created,
 				return 0, 0, 0, fmt.Errorf("store: update education document: %w", err)
 			}
 			updated++
-		case errors.Is(err, sql.ErrNoRows):
+		case noRows(err):
 			if _, err := l.tx.ExecContext(l.ctx, `INSERT INTO education_document (region_code, learner_id, org_id, series, number, issued_on,
 				reg_number, name, specialty_code, qualification, graduation_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 				region, d.LearnerID, d.OrgID, d.Series, d.Number, dateArg(d.Issued), d.RegNumber, d.Name, d.SpecialtyCode, d.Qualification,

@@ -33,7 +33,7 @@ func scanEvent(r interface{ Scan(...any) error }, e *guidance.Event) error {
 // CreateEvent stores a new guidance event. Its organiser must be a school,
 // college, university, employer or employment centre of the event's region.
 func (s *Guidance) CreateEvent(ctx context.Context, e *guidance.Event) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create event", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkEventRefs(ctx, tx, e); err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Guidance) CreateEvent(ctx context.Context, e *guidance.Event) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			e.RegionCode, e.OrganiserID, e.Kind, e.Title, dateArg(e.HeldOn), int(guidance.YearOf(e.HeldOn)), e.Place,
 			e.GradeFrom, e.GradeTo, e.Capacity, nullText(e.SpecialtyCode), e.Hours, e.Ticket, e.Bookable, tsArg(e.CreatedAt)).Scan(&e.ID)
-	})
+	}))
 }
 
 // checkEventRefs checks that the event's organiser is an organisation of its
@@ -51,7 +51,7 @@ func (s *Guidance) CreateEvent(ctx context.Context, e *guidance.Event) error {
 func checkEventRefs(ctx context.Context, tx *sql.Tx, e *guidance.Event) error {
 	var kind org.Kind
 	err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, e.OrganiserID, e.RegionCode).Scan(&kind)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return apperr.Field("organiser_id", "организатор %d не найден в регионе", e.OrganiserID)
 	}
 	if err != nil {
@@ -87,7 +87,7 @@ func lockEvent(ctx context.Context, tx *sql.Tx, id int64) error {
 // fields are kept in the edit history, and the coverage of the event's
 // participants follows a new day, hours or ticket.
 func (s *Guidance) UpdateEvent(ctx context.Context, e *guidance.Event, check func(before guidance.Event) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("update event", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := lockEvent(ctx, tx, e.ID); err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (s *Guidance) UpdateEvent(ctx context.Context, e *guidance.Event, check fun
 		}
 		e.CreatedAt = after.CreatedAt
 		return s.recordEdit(ctx, tx, e.RegionCode, history.Event, e.ID, guidance.Changes(before, after))
-	})
+	}))
 }
 
 // Event returns one event of the region.
@@ -157,32 +157,26 @@ func (s *Guidance) Events(ctx context.Context, region string, f guidance.EventFi
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM guidance_event e WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("events", err)
 	}
 	q := `SELECT ` + eventCols + eventFrom + ` WHERE ` + where + ` ORDER BY e.held_on DESC, e.id DESC`
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []guidance.Event
-	for rows.Next() {
+	out, err := list(ctx, s.read, "events", q, a, func(rows *sql.Rows) (guidance.Event, error) {
 		var e guidance.Event
 		if err := scanEvent(rows, &e); err != nil {
-			return nil, 0, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+		return e, nil
+	})
+	return out, total, wrap("events", err)
 }
 
 // Book reserves seats of a bookable event for a school of the region; a
 // second booking by the same school replaces the first.
 func (s *Guidance) Book(ctx context.Context, region string, eventID, schoolID int64, seats int) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("book", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := lockEvent(ctx, tx, eventID); err != nil {
 			return err
 		}
@@ -209,27 +203,20 @@ func (s *Guidance) Book(ctx context.Context, region string, eventID, schoolID in
 		_, err = tx.ExecContext(ctx, `INSERT INTO guidance_booking (event_id, school_id, seats, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (event_id, school_id) DO UPDATE SET seats = excluded.seats`, eventID, schoolID, seats, tsArg(s.now()))
 		return err
-	})
+	}))
 }
 
 // Bookings lists the schools that booked an event.
 func (s *Guidance) Bookings(ctx context.Context, eventID int64) ([]guidance.Booking, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT b.school_id, COALESCE(NULLIF(o.short_name, ''), o.name), b.seats,
+	return list(ctx, s.read, "bookings", `SELECT b.school_id, COALESCE(NULLIF(o.short_name, ''), o.name), b.seats,
 		(SELECT count(*) FROM guidance_participation p JOIN learner l ON l.id = p.learner_id WHERE p.event_id = b.event_id AND l.org_id = b.school_id)
-		FROM guidance_booking b JOIN organisation o ON o.id = b.school_id WHERE b.event_id = $1 ORDER BY o.search_name`, eventID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Booking
-	for rows.Next() {
+		FROM guidance_booking b JOIN organisation o ON o.id = b.school_id WHERE b.event_id = $1 ORDER BY o.search_name`, args{eventID}, func(rows *sql.Rows) (guidance.Booking, error) {
 		var b guidance.Booking
 		if err := rows.Scan(&b.SchoolID, &b.School, &b.Seats, &b.Came); err != nil {
-			return nil, err
+			return b, err
 		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		return b, nil
+	})
 }
 
 // AddParticipants records that the pupils took part in the event, all of
@@ -295,7 +282,7 @@ func (s *Guidance) AddParticipants(ctx context.Context, sc auth.Scope, eventID i
 				err := tx.QueryRowContext(ctx, `SELECT b.seats, (SELECT count(*) FROM guidance_participation p JOIN learner l ON l.id = p.learner_id
 					WHERE p.event_id = b.event_id AND l.org_id = b.school_id) FROM guidance_booking b WHERE b.event_id = $1 AND b.school_id = $2`,
 					eventID, school).Scan(&seats, &came)
-				if err == sql.ErrNoRows {
+				if noRows(err) {
 					return apperr.Field("learner_ids", "школа не бронировала места на это мероприятие: сначала забронируйте места")
 				}
 				if err != nil {
@@ -316,12 +303,12 @@ func (s *Guidance) AddParticipants(ctx context.Context, sc auth.Scope, eventID i
 		added = len(fresh)
 		return refreshReach(ctx, tx, fresh)
 	})
-	return added, err
+	return added, wrap("add participants", err)
 }
 
 // RemoveParticipant takes a pupil off an event's list.
 func (s *Guidance) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID, learnerID int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("remove participant", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := scopedLearner(ctx, tx, sc, learnerID); err != nil {
 			return err
 		}
@@ -335,7 +322,7 @@ func (s *Guidance) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID
 			return apperr.New(apperr.NotFound, "обучающийся не отмечен на этом мероприятии")
 		}
 		return refreshReach(ctx, tx, []int64{learnerID})
-	})
+	}))
 }
 
 // Participants lists the pupils of an event the caller sees.
@@ -344,21 +331,14 @@ func (s *Guidance) Participants(ctx context.Context, sc auth.Scope, eventID int6
 	q := `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.grade, l.study_group, l.org_id
 		FROM guidance_participation p JOIN learner l ON l.id = p.learner_id
 		WHERE p.event_id = ` + a.add(eventID) + ` AND ` + learnerScope(sc, "l", &a) + ` ORDER BY l.grade, l.study_group, l.search_name`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Pupil
-	for rows.Next() {
+	return list(ctx, s.read, "participants", q, a, func(rows *sql.Rows) (guidance.Pupil, error) {
 		var p guidance.Pupil
 		if err := rows.Scan(&p.LearnerID, &p.Name, &p.Grade, &p.Group, &p.OrgID); err != nil {
-			return nil, err
+			return p, err
 		}
 		p.Name = strings.TrimSpace(p.Name)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	})
 }
 
 // Inform records informing about targeted education, all records or none;
@@ -370,7 +350,7 @@ func (s *Guidance) Inform(ctx context.Context, sc auth.Scope, recs []guidance.In
 	if len(recs) == 0 {
 		return apperr.Field("learner_ids", "отметьте хотя бы одного обучающегося")
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("inform", s.tx(ctx, func(tx *sql.Tx) error {
 		ids := make([]int64, len(recs))
 		for i, r := range recs {
 			ids[i] = r.LearnerID
@@ -402,54 +382,40 @@ func (s *Guidance) Inform(ctx context.Context, sc auth.Scope, recs []guidance.In
 			}
 		}
 		return refreshReach(ctx, tx, ids)
-	})
+	}))
 }
 
 // Informings lists a learner's informing records, newest first.
 func (s *Guidance) Informings(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Informing, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT i.id, i.region_code, i.learner_id, i.org_id, i.informed_on, i.method, i.note
+	return list(ctx, s.read, "informings", `SELECT i.id, i.region_code, i.learner_id, i.org_id, i.informed_on, i.method, i.note
 		FROM targeted_informing i JOIN learner l ON l.id = i.learner_id WHERE i.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
-		` ORDER BY i.informed_on DESC, i.id DESC`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Informing
-	for rows.Next() {
+		` ORDER BY i.informed_on DESC, i.id DESC`, a, func(rows *sql.Rows) (guidance.Informing, error) {
 		var i guidance.Informing
 		if err := rows.Scan(&i.ID, &i.RegionCode, &i.LearnerID, &i.OrgID, timeScan{&i.On}, &i.Method, &i.Note); err != nil {
-			return nil, err
+			return i, err
 		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+		return i, nil
+	})
 }
 
 // LearnerEvents lists the events a learner took part in, newest first.
 func (s *Guidance) LearnerEvents(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Event, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+eventFrom+` JOIN guidance_participation gp ON gp.event_id = e.id
+	return list(ctx, s.read, "learner events", `SELECT `+eventCols+eventFrom+` JOIN guidance_participation gp ON gp.event_id = e.id
 		JOIN learner l ON l.id = gp.learner_id WHERE gp.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
-		` ORDER BY e.held_on DESC, e.id DESC`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Event
-	for rows.Next() {
+		` ORDER BY e.held_on DESC, e.id DESC`, a, func(rows *sql.Rows) (guidance.Event, error) {
 		var e guidance.Event
 		if err := scanEvent(rows, &e); err != nil {
-			return nil, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // SetLevel records the профминимум level a school chose for a school year.
 func (s *Guidance) SetLevel(ctx context.Context, region string, orgID int64, year guidance.SchoolYear, level guidance.Level) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("set level", s.tx(ctx, func(tx *sql.Tx) error {
 		var kind org.Kind
 		if err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, orgID, region).Scan(&kind); err != nil || kind != org.School {
 			return apperr.Field("org_id", "уровень профминимума выбирает школа региона")
@@ -457,17 +423,17 @@ func (s *Guidance) SetLevel(ctx context.Context, region string, orgID int64, yea
 		_, err := tx.ExecContext(ctx, `INSERT INTO profminimum_level (org_id, school_year, level) VALUES ($1, $2, $3)
 			ON CONFLICT (org_id, school_year) DO UPDATE SET level = excluded.level`, orgID, int(year), level)
 		return err
-	})
+	}))
 }
 
 // Level returns the level a school chose for a year; базовый when it chose none.
 func (s *Guidance) Level(ctx context.Context, orgID int64, year guidance.SchoolYear) (guidance.Level, bool, error) {
 	var l guidance.Level
 	err := s.read.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, int(year)).Scan(&l)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return guidance.Basic, false, nil
 	}
-	return l, err == nil, err
+	return l, err == nil, wrap("level", err)
 }
 
 // pupilRef is what checks of a participation need to know of a learner.
@@ -483,22 +449,16 @@ func scopedPupils(ctx context.Context, tx *sql.Tx, sc auth.Scope, ids []int64) (
 	out := make(map[int64]pupilRef, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		var a args
-		rows, err := tx.QueryContext(ctx, `SELECT l.id, l.status, l.grade, l.org_id, l.last_name || ' ' || l.first_name FROM learner l
-			WHERE l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`) AND `+learnerScope(sc, "l", &a), a...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		if err := eachRowOp(ctx, tx, "scoped pupils", `SELECT l.id, l.status, l.grade, l.org_id, l.last_name || ' ' || l.first_name FROM learner l
+			WHERE l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`) AND `+learnerScope(sc, "l", &a), a, func(rows *sql.Rows) error {
 			var id int64
 			var p pupilRef
 			if err := rows.Scan(&id, &p.status, &p.grade, &p.org, &p.name); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			out[id] = p
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -522,20 +482,14 @@ func participantSet(ctx context.Context, tx *sql.Tx, eventID int64, ids []int64)
 	out := map[int64]bool{}
 	for start := 0; start < len(ids); start += 500 {
 		var a args
-		rows, err := tx.QueryContext(ctx, `SELECT learner_id FROM guidance_participation WHERE event_id = `+a.add(eventID)+
-			` AND learner_id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)`, a...)
-		if err != nil {
+		if err := eachRowOp(ctx, tx, "participant set", `SELECT learner_id FROM guidance_participation WHERE event_id = `+a.add(eventID)+
+			` AND learner_id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)`, a, func(rows *sql.Rows) error {
+			id, err := scanID(rows)
+			out[id] = err == nil
+			return err
+		}); err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
 	}
 	return out, nil
 }
@@ -584,7 +538,7 @@ func (s *Store) RebuildReach(ctx context.Context, region string) error {
 
 // SaveDiagnostic stores a ДДО result of a learner the caller sees.
 func (s *Guidance) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidance.Diagnostic) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save diagnostic", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := scopedLearner(ctx, tx, sc, d.LearnerID); err != nil {
 			return err
 		}
@@ -593,31 +547,31 @@ func (s *Guidance) SaveDiagnostic(ctx context.Context, sc auth.Scope, d *guidanc
 			source, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			sc.RegionCode, d.LearnerID, dateArg(d.TakenOn), d.Answers.String(), p[ddo.Nature], p[ddo.Technics], p[ddo.Human], p[ddo.Sign], p[ddo.Art],
 			d.Source, nullID(sc.UserID), tsArg(s.now())).Scan(&d.ID)
-	})
+	}))
 }
 
 // Diagnostics lists a learner's ДДО results, newest first.
 func (s *Guidance) Diagnostics(ctx context.Context, sc auth.Scope, learnerID int64) ([]guidance.Diagnostic, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT d.id, d.learner_id, d.taken_on, d.answers, d.source FROM ddo_result d
-		JOIN learner l ON l.id = d.learner_id WHERE d.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
-		` ORDER BY d.taken_on DESC, d.id DESC`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []guidance.Diagnostic
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "diagnostics", `SELECT d.id, d.learner_id, d.taken_on, d.answers, d.source FROM ddo_result d
+		JOIN learner l ON l.id = d.learner_id WHERE d.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
+		` ORDER BY d.taken_on DESC, d.id DESC`, a, func(rows *sql.Rows) error {
 		var d guidance.Diagnostic
 		var answers string
 		if err := rows.Scan(&d.ID, &d.LearnerID, timeScan{&d.TakenOn}, &answers, &d.Source); err != nil {
-			return nil, err
+			return err
 		}
-		if d.Answers, err = ddo.ParseAnswers(answers); err != nil {
-			return nil, fmt.Errorf("store: ddo result %d: %w", d.ID, err)
+		parsed, err := ddo.ParseAnswers(answers)
+		if err != nil {
+			return fmt.Errorf("store: ddo result %d: %w", d.ID, err)
 		}
+		d.Answers = parsed
 		d.Result = ddo.Score(d.Answers)
 		out = append(out, d)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -52,22 +53,20 @@ func (s *Guidance) Coverage(ctx context.Context, sc auth.Scope, year guidance.Sc
 		LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = ` + y + `
 		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + `
 		WHERE ` + coverageScope(sc, &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11` + group
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, guidance.Coverage{}, err
-	}
-	defer rows.Close()
 	var out []guidance.Coverage
 	total := guidance.Coverage{Name: "Всего"}
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "coverage", q, a, func(rows *sql.Rows) error {
 		var c guidance.Coverage
 		if err := rows.Scan(&c.ID, &c.Name, &c.Pupils, &c.Reached, &c.Seniors, &c.Informed, &c.HoursMet, &c.Ticket); err != nil {
-			return nil, total, err
+			return err
 		}
 		total.Add(c)
 		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, guidance.Coverage{}, err
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // Trend counts, for each month of the school year up to now, the pupils
@@ -84,18 +83,13 @@ func (s *Guidance) Trend(ctx context.Context, sc auth.Scope, year guidance.Schoo
 		if col == "informed_on" {
 			grade = "9"
 		}
-		rows, err := s.read.QueryContext(ctx, `SELECT r.`+col+`, count(*) FROM guidance_reach r JOIN learner l ON l.id = r.learner_id
+		if err := eachRowOp(ctx, s.read, "trend", `SELECT r.`+col+`, count(*) FROM guidance_reach r JOIN learner l ON l.id = r.learner_id
 			WHERE r.school_year = `+a.add(int(year))+` AND r.`+col+` IS NOT NULL AND `+coverageScope(sc, &a)+`
-			AND l.status = 'pupil' AND l.grade BETWEEN `+grade+` AND 11 GROUP BY r.`+col, a...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+			AND l.status = 'pupil' AND l.grade BETWEEN `+grade+` AND 11 GROUP BY r.`+col, a, func(rows *sql.Rows) error {
 			var day time.Time
 			var n int
 			if err := rows.Scan(timeScan{&day}, &n); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			for i, m := range months {
 				if day.Before(m.AddDate(0, 1, 0)) {
@@ -106,9 +100,8 @@ func (s *Guidance) Trend(ctx context.Context, sc auth.Scope, year guidance.Schoo
 					}
 				}
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -146,7 +139,7 @@ func (s *Guidance) Pupils(ctx context.Context, sc auth.Scope, year guidance.Scho
 		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + ` JOIN organisation o ON o.id = l.org_id`
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+from+` WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("pupils", err)
 	}
 	q := `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.grade, l.study_group, l.org_id,
 		COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(r.activities, 0), COALESCE(r.hours, 0), COALESCE(pl.level, 'basic'), r.informed_on` +
@@ -154,39 +147,26 @@ func (s *Guidance) Pupils(ctx context.Context, sc auth.Scope, year guidance.Scho
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []guidance.Pupil
-	for rows.Next() {
+	out, err := list(ctx, s.read, "pupils", q, a, func(rows *sql.Rows) (guidance.Pupil, error) {
 		var p guidance.Pupil
 		if err := rows.Scan(&p.LearnerID, &p.Name, &p.Grade, &p.Group, &p.OrgID, &p.School, &p.Activities, &p.Hours, &p.Level, timeScan{&p.InformedOn}); err != nil {
-			return nil, 0, err
+			return p, err
 		}
 		p.Name = strings.TrimSpace(p.Name)
-		out = append(out, p)
-	}
-	return out, total, rows.Err()
+		return p, nil
+	})
+	return out, total, wrap("pupils", err)
 }
 
 // Classes lists the classes of a school's pupils of grades 6–11 with their sizes.
 func (s *Guidance) Classes(ctx context.Context, sc auth.Scope, orgID int64) ([]guidance.Class, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT l.grade, l.study_group, count(*) FROM learner l WHERE l.org_id = `+a.add(orgID)+
-		` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND `+learnerScope(sc, "l", &a)+` GROUP BY l.grade, l.study_group ORDER BY l.grade, l.study_group`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []guidance.Class
-	for rows.Next() {
+	return list(ctx, s.read, "classes", `SELECT l.grade, l.study_group, count(*) FROM learner l WHERE l.org_id = `+a.add(orgID)+
+		` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11 AND `+learnerScope(sc, "l", &a)+` GROUP BY l.grade, l.study_group ORDER BY l.grade, l.study_group`, a, func(rows *sql.Rows) (guidance.Class, error) {
 		var c guidance.Class
 		if err := rows.Scan(&c.Grade, &c.Group, &c.Pupils); err != nil {
-			return nil, err
+			return c, err
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }

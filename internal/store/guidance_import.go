@@ -1,8 +1,6 @@
 package store
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"marshrut/internal/guidance"
@@ -17,7 +15,7 @@ func (l *Loader) SchoolEvent(e guidance.Event) (id int64, created bool, err erro
 	switch {
 	case err == nil:
 		return id, false, nil
-	case !errors.Is(err, sql.ErrNoRows):
+	case !noRows(err):
 		return 0, false, fmt.Errorf("store: find event: %w", err)
 	}
 	if e.ID, err = l.NextID("guidance_event"); err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"slices"
 
@@ -17,22 +18,12 @@ import (
 // RegionOrganisations returns every organisation of the region, of any kind,
 // in id order.
 func (l *Loader) RegionOrganisations(region string) ([]org.Organisation, error) {
-	rows, err := l.tx.QueryContext(l.ctx, `SELECT `+orgCols+`
+	return list(l.ctx, l.tx, "organisations of region "+region, `SELECT `+orgCols+`
 		FROM organisation o JOIN municipality m ON m.id = o.municipality_id
-		WHERE o.region_code = $1 ORDER BY o.id`, region)
-	if err != nil {
-		return nil, fmt.Errorf("store: organisations of region %s: %w", region, err)
-	}
-	defer rows.Close()
-	var out []org.Organisation
-	for rows.Next() {
-		var o org.Organisation
-		if err := scanOrg(rows, &o); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		WHERE o.region_code = $1 ORDER BY o.id`, args{region}, func(rows *sql.Rows) (o org.Organisation, err error) {
+		err = scanOrg(rows, &o)
+		return o, err
+	})
 }
 
 // UpdateOrganisations rewrites organisations of their region by id.
@@ -69,25 +60,18 @@ func (l *Loader) LearnerOutcomes(learnerIDs []int64) (map[int64][]learner.Outcom
 	for start := 0; start < len(learnerIDs); start += 500 {
 		var a args
 		in := a.in(learnerIDs[start:min(len(learnerIDs), start+500)])
-		rows, err := l.tx.QueryContext(l.ctx, `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
+		if err := eachRowOp(l.ctx, l.tx, "outcomes of learners", `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
 			COALESCE(o.name, oc.employer_name), oc.started_on, oc.ended_on, oc.source, oc.note, oc.employer_inn
 			FROM outcome oc LEFT JOIN organisation o ON o.id = oc.employer_id
-			WHERE oc.learner_id IN (`+in+`) ORDER BY oc.learner_id, oc.started_on, oc.id`, a...)
-		if err != nil {
-			return nil, fmt.Errorf("store: outcomes of learners: %w", err)
-		}
-		for rows.Next() {
+			WHERE oc.learner_id IN (`+in+`) ORDER BY oc.learner_id, oc.started_on, oc.id`, a, func(rows *sql.Rows) error {
 			var o learner.Outcome
 			if err := rows.Scan(&o.ID, &o.LearnerID, &o.Status, &o.EmployerID, &o.EmployerName,
 				timeScan{&o.Start}, timeScan{&o.End}, &o.Source, &o.Note, &o.EmployerINN); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			out[o.LearnerID] = append(out[o.LearnerID], o)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -186,22 +170,12 @@ func (l *Loader) checkEmployers(region string, lists ...[]learner.Outcome) error
 	for start := 0; start < len(ids); start += 500 {
 		var a args
 		in := a.in(ids[start:min(len(ids), start+500)])
-		rows, err := l.tx.QueryContext(l.ctx, `SELECT id FROM organisation WHERE id IN (`+in+`) AND region_code = `+a.add(region)+
-			` AND kind = `+a.add(org.Employer), a...)
-		if err != nil {
-			return fmt.Errorf("store: check employers: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			want[id] = true
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+		if err := eachRowOp(l.ctx, l.tx, "check employers", `SELECT id FROM organisation WHERE id IN (`+in+`) AND region_code = `+a.add(region)+
+			` AND kind = `+a.add(org.Employer), a, func(rows *sql.Rows) error {
+			id, err := scanID(rows)
+			want[id] = err == nil
+			return err
+		}); err != nil {
 			return err
 		}
 	}

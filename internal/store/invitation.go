@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
@@ -20,14 +19,6 @@ func classCond(c youth.Class, a *args) string {
 		return cond + " AND l.status = 'pupil' AND l.grade = " + a.add(c.Grade)
 	}
 	return cond + " AND l.status <> 'pupil'"
-}
-
-// wrap names the query of an error.
-func wrap(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("store: %s: %w", what, err)
 }
 
 // InvitationClasses are the classes and study groups of an organisation the caller
@@ -122,7 +113,7 @@ func (s *Youth) InvitationByCode(ctx context.Context, codeHash string) (youth.In
 	err := s.read.QueryRowContext(ctx, `SELECT i.id, i.region_code, i.org_id, i.learner_id, i.role, i.created_at, i.expires_at, i.used_at, i.revoked_at, l.birth_date
 		FROM invitation i JOIN learner l ON l.id = i.learner_id WHERE i.code_hash = $1`, codeHash).Scan(&v.ID, &v.RegionCode, &v.OrgID, &v.LearnerID, &role,
 		timeScan{&v.CreatedAt}, timeScan{&v.ExpiresAt}, timeScan{&v.UsedAt}, timeScan{&v.RevokedAt}, timeScan{&v.BirthDate})
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return v, apperr.New(apperr.NotFound, "приглашение не найдено")
 	}
 	if err != nil {

@@ -47,20 +47,13 @@ func (s *Store) FailInterrupted(ctx context.Context, at time.Time) error {
 
 // Jobs returns a user's latest jobs, newest first.
 func (s *Jobs) Jobs(ctx context.Context, userID int64, limit int) ([]jobs.Job, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, title, user_id, status, done, total, error, created_at, finished_at
-		FROM job WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, userID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []jobs.Job
-	for rows.Next() {
+	return list(ctx, s.read, "jobs", `SELECT id, kind, title, user_id, status, done, total, error, created_at, finished_at
+		FROM job WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, args{userID, limit}, func(rows *sql.Rows) (jobs.Job, error) {
 		var j jobs.Job
 		if err := rows.Scan(&j.ID, &j.Kind, &j.Title, &j.UserID, &j.Status, &j.Done, &j.Total, &j.Error,
 			timeScan{&j.CreatedAt}, timeScan{&j.FinishedAt}); err != nil {
-			return nil, err
+			return j, err
 		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+		return j, nil
+	})
 }

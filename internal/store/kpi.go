@@ -65,7 +65,7 @@ func (s *Targets) TargetHistory(ctx context.Context, region, code string) ([]kpi
 func (s *Targets) AddTarget(ctx context.Context, region string, t *kpi.Target) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if t.SetBy != 0 && t.SetByName == "" {
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(NULLIF(name, ''), login) FROM app_user WHERE id = $1`, t.SetBy).Scan(&t.SetByName); err != nil && err != sql.ErrNoRows {
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(NULLIF(name, ''), login) FROM app_user WHERE id = $1`, t.SetBy).Scan(&t.SetByName); err != nil && !noRows(err) {
 				return fmt.Errorf("store: add target: %w", err)
 			}
 		}

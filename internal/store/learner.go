@@ -40,7 +40,7 @@ func checkLearnerRefs(ctx context.Context, tx *sql.Tx, l *learner.Learner) error
 	var kind string
 	err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, l.OrgID, l.RegionCode).Scan(&kind)
 	switch {
-	case err == sql.ErrNoRows:
+	case noRows(err):
 		errs.Add("org_id", "образовательная организация %d не найдена в регионе", l.OrgID)
 	case err != nil:
 		return err
@@ -176,7 +176,7 @@ func (s *Learners) Learner(ctx context.Context, sc auth.Scope, id int64) (learne
 	q := `SELECT ` + learnerCols + learnerFrom + ` WHERE l.id = ` + a.add(id) + ` AND ` + learnerScope(sc, "l", &a)
 	var l learner.Learner
 	if err := scanLearner(s.read.QueryRowContext(ctx, q, a...), &l); err != nil {
-		if err == sql.ErrNoRows {
+		if noRows(err) {
 			return l, errLearnerNotFound
 		}
 		return l, fmt.Errorf("store: learner: %w", err)
@@ -262,20 +262,14 @@ func (s *Learners) Learners(ctx context.Context, sc auth.Scope, f learner.Filter
 	}
 	page += ` WHERE ` + where + ` ORDER BY ` + order + `, l.id LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
 	q := `SELECT ` + learnerCols + learnerFrom + ` JOIN (` + page + `) p ON p.id = l.id ORDER BY ` + order + `, l.id`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list learners: %w", err)
-	}
-	defer rows.Close()
-	var out []learner.Learner
-	for rows.Next() {
+	out, err := list(ctx, s.read, "list learners", q, a, func(rows *sql.Rows) (learner.Learner, error) {
 		var l learner.Learner
 		if err := scanLearner(rows, &l); err != nil {
-			return nil, 0, err
+			return l, err
 		}
-		out = append(out, l)
-	}
-	return out, total, rows.Err()
+		return l, nil
+	})
+	return out, total, err
 }
 
 func keepDigit(r rune) rune {
@@ -304,24 +298,17 @@ func (s *Learners) Stages(ctx context.Context, sc auth.Scope, learnerID int64) (
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT st.id, st.learner_id, st.kind, COALESCE(st.org_id, 0), COALESCE(o.name, ''),
+	return list(ctx, s.read, "stages", `SELECT st.id, st.learner_id, st.kind, COALESCE(st.org_id, 0), COALESCE(o.name, ''),
 		COALESCE(st.specialty_code, ''), st.started_on, st.ended_on, st.note
 		FROM learner_stage st LEFT JOIN organisation o ON o.id = st.org_id
-		WHERE st.learner_id = $1 ORDER BY st.started_on, st.id`, learnerID)
-	if err != nil {
-		return nil, fmt.Errorf("store: stages: %w", err)
-	}
-	defer rows.Close()
-	var out []learner.Stage
-	for rows.Next() {
+		WHERE st.learner_id = $1 ORDER BY st.started_on, st.id`, args{learnerID}, func(rows *sql.Rows) (learner.Stage, error) {
 		var st learner.Stage
 		if err := rows.Scan(&st.ID, &st.LearnerID, &st.Kind, &st.OrgID, &st.OrgName, &st.SpecialtyCode,
 			timeScan{&st.Start}, timeScan{&st.End}, &st.Note); err != nil {
-			return nil, err
+			return st, err
 		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
+		return st, nil
+	})
 }
 
 // AddStage records a stage of the route of a learner in scope.
@@ -428,24 +415,17 @@ func (s *Store) RefreshStatuses(ctx context.Context, region string) (int, error)
 }
 
 func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcome, error) {
-	rows, err := q.QueryContext(ctx, `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
+	return list(ctx, q, "outcomes", `SELECT oc.id, oc.learner_id, oc.status, COALESCE(oc.employer_id, 0),
 		COALESCE(o.name, oc.employer_name), COALESCE(NULLIF(oc.employer_inn, ''), o.inn, ''), oc.started_on, oc.ended_on, oc.source, oc.note, oc.salary
 		FROM outcome oc LEFT JOIN organisation o ON o.id = oc.employer_id
-		WHERE oc.learner_id = $1 ORDER BY oc.started_on, oc.id`, learnerID)
-	if err != nil {
-		return nil, fmt.Errorf("store: outcomes: %w", err)
-	}
-	defer rows.Close()
-	var out []learner.Outcome
-	for rows.Next() {
+		WHERE oc.learner_id = $1 ORDER BY oc.started_on, oc.id`, args{learnerID}, func(rows *sql.Rows) (learner.Outcome, error) {
 		var o learner.Outcome
 		if err := rows.Scan(&o.ID, &o.LearnerID, &o.Status, &o.EmployerID, &o.EmployerName, &o.EmployerINN,
 			timeScan{&o.Start}, timeScan{&o.End}, &o.Source, &o.Note, &o.Salary); err != nil {
-			return nil, err
+			return o, err
 		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		return o, nil
+	})
 }
 
 // AddOutcome records an employment outcome of a learner in scope and keeps the
@@ -462,7 +442,7 @@ func (s *db) addOutcomeTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *lea
 	if o.EmployerID != 0 {
 		var kind string
 		err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, o.EmployerID, sc.RegionCode).Scan(&kind)
-		if err == sql.ErrNoRows || (err == nil && kind != "employer") {
+		if noRows(err) || (err == nil && kind != "employer") {
 			return apperr.Field("employer_id", "работодатель %d не найден в реестре региона", o.EmployerID)
 		}
 		if err != nil {

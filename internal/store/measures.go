@@ -116,7 +116,7 @@ func programmeProvider(ctx context.Context, tx *sql.Tx, p *measures.Programme) e
 	var kind, name, short string
 	err := tx.QueryRowContext(ctx, `SELECT kind, name, short_name FROM organisation WHERE id = $1 AND region_code = $2`,
 		p.ProviderID, p.RegionCode).Scan(&kind, &name, &short)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return apperr.Field("provider_id", "организация %d не найдена в реестре региона", p.ProviderID)
 	}
 	if err != nil {
@@ -151,7 +151,7 @@ func programmeCustomer(ctx context.Context, tx *sql.Tx, p *measures.Programme) e
 	}
 	err := tx.QueryRowContext(ctx, `SELECT id FROM organisation WHERE region_code = $1 AND kind = 'employer' AND name = $2 ORDER BY id LIMIT 1`,
 		p.RegionCode, p.CustomerName).Scan(&p.CustomerID)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !noRows(err) {
 		return err
 	}
 	return nil

@@ -39,7 +39,7 @@ func (s *db) enrolTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, e *measures
 		var a args
 		err := tx.QueryRowContext(ctx, `SELECT l.id FROM learner l WHERE l.snils = `+a.add(e.Person.SNILS)+` AND `+
 			learnerScope(sc, "l", &a), a...).Scan(&e.LearnerID)
-		if err != nil && err != sql.ErrNoRows {
+		if err != nil && !noRows(err) {
 			return err
 		}
 	}
@@ -118,7 +118,7 @@ func (s *db) enrolledPerson(ctx context.Context, tx *sql.Tx, sc auth.Scope, e *m
 			}
 			e.MunicipalityID = muni.Int64
 			return nil
-		case err != sql.ErrNoRows:
+		case !noRows(err):
 			return err
 		}
 	}

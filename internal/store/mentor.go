@@ -87,7 +87,7 @@ func scanProgramme(r interface{ Scan(...any) error }, p *mentor.Programme) error
 func orgKind(ctx context.Context, db querier, region string, id int64) (org.Kind, error) {
 	var k org.Kind
 	err := db.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, id, region).Scan(&k)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return "", nil
 	}
 	return k, err
@@ -138,20 +138,13 @@ func programme(ctx context.Context, db querier, sc auth.Scope, id int64) (mentor
 // Programmes lists the programmes the caller sees, newest first.
 func (s *Mentorship) Programmes(ctx context.Context, sc auth.Scope) ([]mentor.Programme, error) {
 	var a args
-	rows, err := s.read.QueryContext(ctx, `SELECT `+programmeCols+programmeFrom+` WHERE `+programmeScope(sc, &a)+` ORDER BY p.year DESC, o.name, p.title`, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: programmes: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Programme
-	for rows.Next() {
+	return list(ctx, s.read, "programmes", `SELECT `+programmeCols+programmeFrom+` WHERE `+programmeScope(sc, &a)+` ORDER BY p.year DESC, o.name, p.title`, a, func(rows *sql.Rows) (mentor.Programme, error) {
 		var p mentor.Programme
 		if err := scanProgramme(rows, &p); err != nil {
-			return nil, err
+			return p, err
 		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	})
 }
 
 const mentorCols = `m.id, m.region_code, m.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(m.employer_id, 0), COALESCE(e.name, ''),
@@ -272,59 +265,41 @@ func (s *Mentorship) Mentors(ctx context.Context, sc auth.Scope, f mentor.Mentor
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: mentors: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Mentor
-	for rows.Next() {
+	out, err := list(ctx, s.read, "mentors", q, a, func(rows *sql.Rows) (mentor.Mentor, error) {
 		var m mentor.Mentor
 		if err := scanMentor(rows, &m); err != nil {
-			return nil, 0, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, total, rows.Err()
+		return m, nil
+	})
+	return out, total, err
 }
 
 // MentorLearners returns, for the demo, the region's full-time students and
 // last years' graduates of colleges and universities, with the enterprise of
 // each one's latest practice.
 func (l *Loader) MentorLearners(region string) ([]learner.Learner, map[int64]int64, error) {
-	rows, err := l.tx.QueryContext(l.ctx, `SELECT `+learnerCols+learnerFrom+` WHERE l.region_code = $1 AND l.study_form = 'full_time'
-		AND l.status IN ('student', 'graduate') ORDER BY l.id`, region)
+	out, err := list(l.ctx, l.tx, "mentor learners", `SELECT `+learnerCols+learnerFrom+` WHERE l.region_code = $1 AND l.study_form = 'full_time'
+		AND l.status IN ('student', 'graduate') ORDER BY l.id`, args{region}, func(rows *sql.Rows) (p learner.Learner, err error) {
+		err = scanLearner(rows, &p)
+		return p, err
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: mentor learners: %w", err)
-	}
-	var out []learner.Learner
-	for rows.Next() {
-		var p learner.Learner
-		if err := scanLearner(rows, &p); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
 	practice := map[int64]int64{}
-	rows, err = l.tx.QueryContext(l.ctx, `SELECT learner_id, org_id FROM learner_stage WHERE region_code = $1 AND kind = 'practice' AND org_id IS NOT NULL
-		ORDER BY started_on`, region)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: practice: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRowOp(l.ctx, l.tx, "practice", `SELECT learner_id, org_id FROM learner_stage WHERE region_code = $1 AND kind = 'practice' AND org_id IS NOT NULL
+		ORDER BY started_on`, args{region}, func(rows *sql.Rows) error {
 		var id, org int64
 		if err := rows.Scan(&id, &org); err != nil {
-			return nil, nil, err
+			return err
 		}
 		practice[id] = org
+		return nil
+	}); err != nil {
+		return nil, nil, err
 	}
-	return out, practice, rows.Err()
+	return out, practice, nil
 }
 
 // maxID is the largest id of one of the tables the demo fills.

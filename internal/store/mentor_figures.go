@@ -40,21 +40,14 @@ func (s *Mentorship) MentorCandidates(ctx context.Context, sc auth.Scope, prog m
 			ORDER BY st.started_on DESC LIMIT 1), 0)
 		FROM learner l WHERE ` + where + ` AND NOT EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id AND x.status = 'active')
 		ORDER BY l.course DESC, l.grade DESC, l.id LIMIT ` + strconv.Itoa(candidateLimit)
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: candidates: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Candidate
-	for rows.Next() {
+	return list(ctx, s.read, "candidates", q, a, func(rows *sql.Rows) (mentor.Candidate, error) {
 		var c mentor.Candidate
 		if err := rows.Scan(&c.LearnerID, &c.Name, &c.OrgID, &c.SpecialtyCode, &c.Course, &c.PracticeEmployerID); err != nil {
-			return nil, err
+			return c, err
 		}
 		c.Name = strings.Join(strings.Fields(c.Name), " ")
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }
 
 // MentorshipCounts counts, within the scope, the full-time students and
@@ -90,24 +83,22 @@ func (s *Mentorship) MentorshipCounts(ctx context.Context, sc auth.Scope, year i
 	q := `SELECT CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id) THEN 1 ELSE 0 END, count(*),
 		COALESCE(sum(CASE WHEN l.outcome_6m IN ` + positive + ` THEN 1 ELSE 0 END), 0)
 		FROM learner l WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'graduate' AND l.graduation_year = ` + a.add(year) + ` GROUP BY 1`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return c, fmt.Errorf("store: mentored graduates: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "mentored graduates", q, a, func(rows *sql.Rows) error {
 		var mentored int
 		var g mentor.Graduates
 		if err := rows.Scan(&mentored, &g.Graduates, &g.Employed); err != nil {
-			return c, err
+			return err
 		}
 		if mentored == 1 {
 			c.Mentored = g
 		} else {
 			c.Rest = g
 		}
+		return nil
+	}); err != nil {
+		return c, err
 	}
-	return c, rows.Err()
+	return c, nil
 }
 
 // mentorStrata counts the year's graduates of a known status by specialty,
@@ -142,14 +133,9 @@ func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mento
 		FROM learner l JOIN organisation o ON o.id = l.org_id JOIN municipality mu ON mu.id = l.municipality_id
 		WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'student' AND l.study_form = 'full_time'
 		GROUP BY l.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), l.municipality_id, mu.name`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return fmt.Errorf("store: mentorship coverage: %w", err)
-	}
-	defer rows.Close()
 	byOrg, byMuni := map[int64]*mentor.Coverage{}, map[int64]*mentor.Coverage{}
 	var orgs, munis []int64
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "mentorship coverage", q, a, func(rows *sql.Rows) error {
 		var orgID, muniID int64
 		var orgName, muniName string
 		var n mentor.Coverage
@@ -169,6 +155,9 @@ func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mento
 			t.Mentored += n.Mentored
 			t.AtEnterprise += n.AtEnterprise
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	for _, id := range orgs {
 		c.ByOrg = append(c.ByOrg, *byOrg[id])
@@ -176,7 +165,7 @@ func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mento
 	for _, id := range munis {
 		c.ByMunicipality = append(c.ByMunicipality, *byMuni[id])
 	}
-	return rows.Err()
+	return nil
 }
 
 func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
@@ -185,19 +174,14 @@ func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Co
 		FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id
 		LEFT JOIN (SELECT pair_id, count(*) AS n FROM mentor_meeting GROUP BY pair_id) mt ON mt.pair_id = x.id
 		WHERE ` + pairScope(sc, &a) + ` GROUP BY p.form, x.status`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return fmt.Errorf("store: mentorship pairs: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRowOp(ctx, s.read, "mentorship pairs", q, a, func(rows *sql.Rows) error {
 		var p mentor.PairCount
 		if err := rows.Scan(&p.Form, &p.Status, &p.Pairs, &p.Meetings); err != nil {
 			return err
 		}
 		c.Pairs = append(c.Pairs, p)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // MentorshipCoverage counts the full-time students in scope and those of

@@ -45,7 +45,7 @@ func mentee(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64) (mentor.Me
 	err := tx.QueryRowContext(ctx, `SELECT l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.org_id, l.status, l.study_form, l.specialty_code
 		FROM learner l WHERE l.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&e.ID, &e.Name, &e.OrgID, &e.Status, &e.Form, &spec)
 	e.Name, e.Specialty = strings.Join(strings.Fields(e.Name), " "), spec.String
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return e, errLearnerNotFound
 	}
 	return e, err
@@ -150,20 +150,14 @@ func (s *Mentorship) Pairs(ctx context.Context, sc auth.Scope, f mentor.PairFilt
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: pairs: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Pair
-	for rows.Next() {
+	out, err := list(ctx, s.read, "pairs", q, a, func(rows *sql.Rows) (mentor.Pair, error) {
 		var p mentor.Pair
 		if err := scanPair(rows, &p); err != nil {
-			return nil, 0, err
+			return p, err
 		}
-		out = append(out, p)
-	}
-	return out, total, rows.Err()
+		return p, nil
+	})
+	return out, total, err
 }
 
 // FinishPair ends a pair the caller sees in one transaction through finish.
@@ -203,20 +197,13 @@ func (s *Mentorship) Meetings(ctx context.Context, sc auth.Scope, pairID int64) 
 	if _, err := pairOf(ctx, s.read, sc, pairID); err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, pair_id, held_on, minutes, topic, note FROM mentor_meeting WHERE pair_id = $1 ORDER BY held_on DESC, id DESC`, pairID)
-	if err != nil {
-		return nil, fmt.Errorf("store: meetings: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Meeting
-	for rows.Next() {
+	return list(ctx, s.read, "meetings", `SELECT id, pair_id, held_on, minutes, topic, note FROM mentor_meeting WHERE pair_id = $1 ORDER BY held_on DESC, id DESC`, args{pairID}, func(rows *sql.Rows) (mentor.Meeting, error) {
 		var m mentor.Meeting
 		if err := rows.Scan(&m.ID, &m.PairID, timeScan{&m.HeldOn}, &m.Minutes, &m.Topic, &m.Note); err != nil {
-			return nil, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // AddFeedback records feedback on a pair the caller sees.
@@ -235,18 +222,11 @@ func (s *Mentorship) Feedback(ctx context.Context, sc auth.Scope, pairID int64) 
 	if _, err := pairOf(ctx, s.read, sc, pairID); err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, pair_id, side, rating, comment, at FROM mentor_feedback WHERE pair_id = $1 ORDER BY at DESC, id DESC`, pairID)
-	if err != nil {
-		return nil, fmt.Errorf("store: feedback: %w", err)
-	}
-	defer rows.Close()
-	var out []mentor.Feedback
-	for rows.Next() {
+	return list(ctx, s.read, "feedback", `SELECT id, pair_id, side, rating, comment, at FROM mentor_feedback WHERE pair_id = $1 ORDER BY at DESC, id DESC`, args{pairID}, func(rows *sql.Rows) (mentor.Feedback, error) {
 		var f mentor.Feedback
 		if err := rows.Scan(&f.ID, &f.PairID, &f.Side, &f.Rating, &f.Comment, timeScan{&f.At}); err != nil {
-			return nil, err
+			return f, err
 		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	})
 }

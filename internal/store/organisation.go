@@ -114,19 +114,13 @@ func (s *Orgs) Organisations(ctx context.Context, f org.Filter) ([]org.Organisat
 	q := `SELECT ` + orgCols + `, (SELECT count(*) FROM learner l WHERE l.org_id = o.id)
 		FROM organisation o JOIN municipality m ON m.id = o.municipality_id
 		WHERE ` + where + ` ORDER BY ` + order + `, o.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list organisations: %w", err)
-	}
-	defer rows.Close()
-	var out []org.Organisation
-	for rows.Next() {
+	out, err := list(ctx, s.read, "list organisations", q, a, func(rows *sql.Rows) (org.Organisation, error) {
 		var o org.Organisation
 		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Kind, &o.Name, &o.ShortName, &o.INN, &o.OGRN, &o.MunicipalityID, &o.Municipality,
 			&o.Address, &o.Lat, &o.Lon, &o.OKVED, &o.Learners); err != nil {
-			return nil, 0, err
+			return o, err
 		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+		return o, nil
+	})
+	return out, total, err
 }

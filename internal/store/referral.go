@@ -379,7 +379,7 @@ func referredVacancy(ctx context.Context, tx *sql.Tx, sc auth.Scope, r *referral
 	if inn != "" {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM organisation WHERE region_code = $1 AND inn = $2 AND kind = 'employer' ORDER BY id LIMIT 1`,
 			sc.RegionCode, inn).Scan(&r.EmployerID)
-		if err != nil && err != sql.ErrNoRows {
+		if err != nil && !noRows(err) {
 			return err
 		}
 	}

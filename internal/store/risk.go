@@ -388,7 +388,7 @@ func (s *Risks) RiskOf(ctx context.Context, sc auth.Scope, id int64) (risk.Row, 
 func (s *Risks) RiskThreshold(ctx context.Context, region string) (float64, bool, error) {
 	var t float64
 	err := s.read.QueryRowContext(ctx, `SELECT threshold FROM risk_setting WHERE region_code = $1`, region).Scan(&t)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return 0, false, nil
 	}
 	return t, err == nil, err

@@ -35,7 +35,7 @@ func (s *Risks) OpenCase(ctx context.Context, sc auth.Scope, c *risk.Case) error
 		if err == nil {
 			return apperr.New(apperr.Conflict, "по этому обучающемуся уже открыт случай № %d", open)
 		}
-		if err != sql.ErrNoRows {
+		if !noRows(err) {
 			return err
 		}
 		if c.Due.IsZero() {

@@ -17,7 +17,7 @@ import (
 func (s *Rollup) TrustedKey(ctx context.Context, region string) (ed25519.PublicKey, bool, error) {
 	var k string
 	err := s.read.QueryRowContext(ctx, `SELECT public_key FROM rollup_key WHERE region_code = $1`, region).Scan(&k)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return nil, false, nil
 	}
 	if err != nil {

@@ -47,23 +47,17 @@ func (s *Routing) Candidate(ctx context.Context, sc auth.Scope, id int64) (routi
 }
 
 func (s *Routing) candidates(ctx context.Context, cond string, a args) ([]routing.Candidate, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+candidateCols+candidateFrom+` WHERE `+cond+` ORDER BY l.id`, a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: candidates: %w", err)
-	}
 	var out []routing.Candidate
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "candidates", `SELECT `+candidateCols+candidateFrom+` WHERE `+cond+` ORDER BY l.id`, a, func(rows *sql.Rows) error {
 		var c routing.Candidate
 		if err := rows.Scan(&c.LearnerID, &c.Name, &c.SpecialtyCode, &c.University, &c.OrgID, &c.MunicipalityID, &c.Lat, &c.Lon,
 			&c.Relocate, &c.MinSalary, &c.Schedule, &c.AvgGrade, &c.DemoExam, &c.Sex, timeScan{&c.BirthDate}); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		c.Name = strings.TrimSpace(c.Name)
 		out = append(out, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -138,21 +132,6 @@ func (s *Routing) candidates(ctx context.Context, cond string, a args) ([]routin
 		}
 	}
 	return out, nil
-}
-
-// eachRow runs a query and hands every row to fn.
-func eachRow(ctx context.Context, db querier, q string, a args, fn func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, q, a...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // Places returns the region's open vacancies as routing places, with their

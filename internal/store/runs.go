@@ -212,7 +212,7 @@ func noticeProposal(ctx context.Context, tx *sql.Tx, now time.Time, p routing.Pr
 	var employerID int64
 	err := tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
 		AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' ORDER BY o.id LIMIT 1`, p.VacancyID).Scan(&employerID)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !noRows(err) {
 		return err
 	}
 	if employerID == 0 {
@@ -256,7 +256,7 @@ func (s *db) moveProposal(ctx context.Context, tx *sql.Tx, sc auth.Scope, p rout
 		var employerID int64
 		err := tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
 			AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' LIMIT 1`, p.VacancyID).Scan(&employerID)
-		if err != nil && err != sql.ErrNoRows {
+		if err != nil && !noRows(err) {
 			return err
 		}
 		o := learner.Outcome{LearnerID: p.LearnerID, Status: learner.Employed, EmployerID: employerID, EmployerName: p.Employer,

@@ -13,7 +13,7 @@ import (
 func (s *SSO) LinkedUser(ctx context.Context, issuer, subject string) (int64, error) {
 	var id int64
 	err := s.read.QueryRowContext(ctx, `SELECT user_id FROM sso_link WHERE issuer = $1 AND subject = $2`, issuer, subject).Scan(&id)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return 0, apperr.New(apperr.NotFound, "связь со входом через провайдер не найдена")
 	}
 	return id, wrap("sso link", err)

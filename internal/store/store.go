@@ -269,7 +269,7 @@ func (s *db) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // notFound turns sql.ErrNoRows into the displayable NotFound error with msg.
 func notFound(err error, msg string) error {
-	if errors.Is(err, sql.ErrNoRows) {
+	if noRows(err) {
 		return apperr.New(apperr.NotFound, "%s", msg)
 	}
 	return err

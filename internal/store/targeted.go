@@ -68,20 +68,18 @@ func (s *Targeted) Taught(ctx context.Context, region string) ([]targeted.Taught
 func (s *Targeted) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		kinds := map[int64]org.Kind{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, kind FROM organisation WHERE id IN ($1, $2) AND region_code = $3`, o.EmployerID, o.OrgID, o.RegionCode)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		if err := eachRowOp(ctx, tx, "save offer", `SELECT id, kind FROM organisation WHERE id IN ($1, $2) AND region_code = $3`, args{o.EmployerID, o.OrgID, o.RegionCode}, func(rows *sql.Rows) error {
 			var id int64
 			var k org.Kind
 			if err := rows.Scan(&id, &k); err != nil {
-				rows.Close()
 				return err
 			}
 			kinds[id] = k
+			return nil
+		}); err != nil {
+			return err
 		}
-		rows.Close()
+		var err error
 		var errs apperr.List
 		if kinds[o.EmployerID] != org.Employer {
 			errs.Add("employer_id", "заказчик целевого обучения должен быть работодателем региона")
@@ -169,20 +167,14 @@ func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFi
 		page += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
 	q := `SELECT ` + offerCols + offerFrom + ` JOIN (` + page + `) pg ON pg.id = t.id ORDER BY t.year DESC, t.deadline DESC, t.id DESC`
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []targeted.Offer
-	for rows.Next() {
+	out, err := list(ctx, s.read, "offers", q, a, func(rows *sql.Rows) (targeted.Offer, error) {
 		var o targeted.Offer
 		if err := scanOffer(rows, &o); err != nil {
-			return nil, 0, err
+			return o, err
 		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+		return o, nil
+	})
+	return out, total, err
 }
 
 const appCols = `a.id, a.offer_id, a.learner_id, a.status, a.status_reason, a.submitted_at, a.contract_no, a.contract_signed_on, a.study_start,
@@ -253,20 +245,13 @@ func (s *Targeted) Application(ctx context.Context, sc auth.Scope, id int64) (ta
 }
 
 func applicationSteps(ctx context.Context, db querier, id int64) ([]targeted.Step, error) {
-	rows, err := db.QueryContext(ctx, `SELECT status, at, reason, COALESCE(user_id, 0) FROM targeted_step WHERE application_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []targeted.Step
-	for rows.Next() {
+	return list(ctx, db, "application steps", `SELECT status, at, reason, COALESCE(user_id, 0) FROM targeted_step WHERE application_id = $1 ORDER BY id`, args{id}, func(rows *sql.Rows) (targeted.Step, error) {
 		var st targeted.Step
 		if err := rows.Scan(&st.Status, timeScan{&st.At}, &st.Reason, &st.UserID); err != nil {
-			return nil, err
+			return st, err
 		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
+		return st, nil
+	})
 }
 
 // Applications returns a page of the applications the caller may see and their total.
@@ -290,20 +275,14 @@ func (s *Targeted) Applications(ctx context.Context, sc auth.Scope, f targeted.A
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []targeted.ApplicationView
-	for rows.Next() {
+	out, err := list(ctx, s.read, "applications", q, a, func(rows *sql.Rows) (targeted.ApplicationView, error) {
 		var x targeted.ApplicationView
 		if err := scanApplication(rows, &x); err != nil {
-			return nil, 0, err
+			return x, err
 		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+		return x, nil
+	})
+	return out, total, err
 }
 
 // MoveApplication changes an application the caller may see in one
@@ -342,38 +321,26 @@ func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64,
 // TargetedFigures returns the region's offers (but drafts) and the statuses
 // of their applications, from which targeted.Count makes the figures.
 func (s *Targeted) TargetedFigures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.employer_id, e.name, t.specialty_code, t.year, t.places, t.status
-		FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id WHERE t.region_code = $1 AND t.status <> 'draft'`, region)
+	offers, err := list(ctx, s.read, "targeted figures", `SELECT t.id, t.employer_id, e.name, t.specialty_code, t.year, t.places, t.status
+		FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id WHERE t.region_code = $1 AND t.status <> 'draft'`, args{region}, func(rows *sql.Rows) (o targeted.Offer, err error) {
+		err = rows.Scan(&o.ID, &o.EmployerID, &o.EmployerName, &o.SpecialtyCode, &o.Year, &o.Places, &o.Status)
+		return o, err
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	var offers []targeted.Offer
-	for rows.Next() {
-		var o targeted.Offer
-		if err := rows.Scan(&o.ID, &o.EmployerID, &o.EmployerName, &o.SpecialtyCode, &o.Year, &o.Places, &o.Status); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		offers = append(offers, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	rows, err = s.read.QueryContext(ctx, `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, region)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
 	var apps []targeted.Application
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "targeted figures", `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, args{region}, func(rows *sql.Rows) error {
 		var a targeted.Application
 		if err := rows.Scan(&a.ID, &a.OfferID, &a.LearnerID, &a.Status); err != nil {
-			return nil, nil, err
+			return err
 		}
 		apps = append(apps, a)
+		return nil
+	}); err != nil {
+		return nil, nil, err
 	}
-	return offers, apps, rows.Err()
+	return offers, apps, nil
 }
 
 // ContractsOfGraduates counts the region's graduates of a year and those of

@@ -48,7 +48,7 @@ var errVacancyNotFound = apperr.New(apperr.NotFound, "вакансия не на
 func (s *Vacancies) Vacancy(ctx context.Context, id string) (vacancy.Vacancy, error) {
 	var v vacancy.Vacancy
 	err := scanVacancy(s.read.QueryRowContext(ctx, `SELECT `+vacancyCols+` FROM vacancy v WHERE v.id = $1`, id), &v)
-	if err == sql.ErrNoRows {
+	if noRows(err) {
 		return v, errVacancyNotFound
 	}
 	if err != nil {
@@ -99,40 +99,29 @@ func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.
 	}
 	q := `SELECT ` + vacancyCols + ` FROM vacancy v WHERE ` + where +
 		` ORDER BY v.created_at IS NULL, v.created_at DESC, v.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
-	rows, err := s.read.QueryContext(ctx, q, a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list vacancies: %w", err)
-	}
-	defer rows.Close()
-	var out []vacancy.Vacancy
-	for rows.Next() {
+	out, err := list(ctx, s.read, "list vacancies", q, a, func(rows *sql.Rows) (vacancy.Vacancy, error) {
 		var v vacancy.Vacancy
 		if err := scanVacancy(rows, &v); err != nil {
-			return nil, 0, err
+			return v, err
 		}
-		out = append(out, v)
-	}
-	return out, total, rows.Err()
+		return v, nil
+	})
+	return out, total, err
 }
 
 // Links returns the links of a vacancy, surest first; NotFound when there is
 // no such vacancy.
 func (s *Vacancies) Links(ctx context.Context, vacancyID string) ([]vacancy.Link, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT vacancy_id, COALESCE(specialty_code, ''), group_code, kind, score, reason
-		FROM vacancy_link WHERE vacancy_id = $1 ORDER BY score DESC, code`, vacancyID)
-	if err != nil {
-		return nil, fmt.Errorf("store: vacancy links: %w", err)
-	}
-	defer rows.Close()
 	var out []vacancy.Link
-	for rows.Next() {
+	if err := eachRowOp(ctx, s.read, "vacancy links", `SELECT vacancy_id, COALESCE(specialty_code, ''), group_code, kind, score, reason
+		FROM vacancy_link WHERE vacancy_id = $1 ORDER BY score DESC, code`, args{vacancyID}, func(rows *sql.Rows) error {
 		var l vacancy.Link
 		if err := rows.Scan(&l.VacancyID, &l.SpecialtyCode, &l.GroupCode, &l.Kind, &l.Score, &l.Reason); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -174,21 +163,14 @@ func (l *Loader) Vacancies(ids []string) (map[string]vacancy.Vacancy, error) {
 		for _, id := range ids[start:min(len(ids), start+vacancyChunk)] {
 			ph = append(ph, a.add(id))
 		}
-		rows, err := l.tx.QueryContext(l.ctx, `SELECT `+vacancyCols+` FROM vacancy v WHERE v.id IN (`+strings.Join(ph, ", ")+`)`, a...)
-		if err != nil {
-			return nil, fmt.Errorf("store: find vacancies: %w", err)
-		}
-		for rows.Next() {
+		if err := eachRowOp(l.ctx, l.tx, "find vacancies", `SELECT `+vacancyCols+` FROM vacancy v WHERE v.id IN (`+strings.Join(ph, ", ")+`)`, a, func(rows *sql.Rows) error {
 			var v vacancy.Vacancy
 			if err := scanVacancy(rows, &v); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			out[v.ID] = v
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -308,21 +290,14 @@ func (l *Loader) checkSpecialties(codes map[string]bool) error {
 		for _, c := range list[start:min(len(list), start+vacancyChunk)] {
 			ph = append(ph, a.add(c))
 		}
-		rows, err := l.tx.QueryContext(l.ctx, `SELECT code FROM specialty WHERE code IN (`+strings.Join(ph, ", ")+`)`, a...)
-		if err != nil {
-			return fmt.Errorf("store: check specialties: %w", err)
-		}
-		for rows.Next() {
+		if err := eachRowOp(l.ctx, l.tx, "check specialties", `SELECT code FROM specialty WHERE code IN (`+strings.Join(ph, ", ")+`)`, a, func(rows *sql.Rows) error {
 			var c string
 			if err := rows.Scan(&c); err != nil {
-				rows.Close()
 				return err
 			}
 			found[c] = true
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 	}

@@ -106,7 +106,7 @@ func (s *Youth) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) e
 		if inn != "" {
 			err = tx.QueryRowContext(ctx, `SELECT id FROM organisation WHERE inn = $1 AND region_code = $2 AND kind = 'employer' ORDER BY id LIMIT 1`,
 				inn, sc.RegionCode).Scan(&r.EmployerID)
-			if err != nil && err != sql.ErrNoRows {
+			if err != nil && !noRows(err) {
 				return err
 			}
 		}
@@ -114,7 +114,7 @@ func (s *Youth) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) e
 		if r.Contact == "" {
 			var phone, email string
 			err = tx.QueryRowContext(ctx, `SELECT phone, email FROM learner_profile WHERE learner_id = $1 AND show_contacts`, r.LearnerID).Scan(&phone, &email)
-			if err != nil && err != sql.ErrNoRows {
+			if err != nil && !noRows(err) {
 				return err
 			}
 			r.Contact = strings.TrimSpace(phone + " " + email)
@@ -278,7 +278,7 @@ func (s *Youth) AnswerProposal(ctx context.Context, sc auth.Scope, id int64, to 
 		var employerID int64
 		err = tx.QueryRowContext(ctx, `SELECT o.id FROM vacancy v JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
 			AND o.kind = 'employer' WHERE v.id = $1 AND v.employer_inn <> '' ORDER BY o.id LIMIT 1`, p.VacancyID).Scan(&employerID)
-		if err == sql.ErrNoRows {
+		if noRows(err) {
 			return nil
 		}
 		if err != nil {

@@ -85,7 +85,7 @@ func (s *Youth) AcceptInvite(ctx context.Context, codeHash string, now time.Time
 		var used, expires time.Time
 		err := tx.QueryRowContext(ctx, `SELECT i.learner_id, l.region_code, i.expires_at, i.used_at FROM guardian_invite i JOIN learner l ON l.id = i.learner_id
 			WHERE i.code_hash = $1`, codeHash).Scan(&u.LearnerID, &u.RegionCode, timeScan{&expires}, timeScan{&used})
-		if err == sql.ErrNoRows {
+		if noRows(err) {
 			return apperr.Field("code", "код приглашения не найден: проверьте, что он введён полностью")
 		}
 		if err != nil {

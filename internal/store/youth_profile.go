@@ -130,7 +130,7 @@ func (s *Youth) Profile(ctx context.Context, sc auth.Scope, learnerID int64) (yo
 	err := s.read.QueryRowContext(ctx, `SELECT phone, email, wish, municipalities, relocation, min_pay, schedule, about, show_contacts, updated_at
 		FROM learner_profile WHERE learner_id = $1`, learnerID).Scan(&p.Phone, &p.Email, &p.Wish, &munis, &p.Relocation, &p.MinPay, &p.Schedule,
 		&p.About, &p.ShowContacts, timeScan{&p.UpdatedAt})
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !noRows(err) {
 		return p, nil, err
 	}
 	for _, m := range strings.Split(munis, ",") {
