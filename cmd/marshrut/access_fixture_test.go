@@ -418,7 +418,7 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 	case "pair":
 		return split(inRegion("mentor_pair"), func(id string) bool { _, err := st.Mentorship.Pair(ctx, sc, atoi64(id)); return ok(err) })
 	case "measprogramme":
-		p := split(inRegion("measure_programme"), func(id string) bool { _, err := st.Measures.MeasureProgramme(ctx, sc, atoi64(id)); return ok(err) })
+		p := split(inRegion("measure_programme"), func(id string) bool { _, err := st.Measures.Programme(ctx, sc, atoi64(id)); return ok(err) })
 		if u.Role == auth.CZN {
 			// A centre edits the programmes it manages: one of its own, and
 			// one it sees but does not manage as the neighbour.
@@ -433,9 +433,9 @@ func (f *accessFixture) idsOf(kind, login string) idPair {
 	case "mentor":
 		return split(inRegion("mentor"), func(id string) bool { _, err := st.Mentorship.Mentor(ctx, sc, atoi64(id)); return ok(err) })
 	case "group":
-		return split(inRegion("measure_group"), func(id string) bool { _, err := st.Measures.MeasureGroup(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("measure_group"), func(id string) bool { _, err := st.Measures.Group(ctx, sc, atoi64(id)); return ok(err) })
 	case "enrolment":
-		return split(inRegion("measure_enrolment"), func(id string) bool { _, err := st.Measures.MeasureEnrolment(ctx, sc, atoi64(id)); return ok(err) })
+		return split(inRegion("measure_enrolment"), func(id string) bool { _, err := st.Measures.Enrolment(ctx, sc, atoi64(id)); return ok(err) })
 	case "service":
 		p := split(inRegion("youth_service"), func(id string) bool { _, err := st.Referrals.Offering(ctx, sc, atoi64(id)); return ok(err) })
 		if u.Role == auth.CZN {

@@ -152,7 +152,7 @@ func scoped(sc auth.Scope, r Result) Result {
 // input loads the input of a region with the service's clock.
 func (s *Service) input(ctx context.Context, region string) (Input, error) {
 	now := s.now()
-	in, err := s.store.BalanceInput(ctx, region, now)
+	in, err := s.store.Input(ctx, region, now)
 	if err != nil {
 		return Input{}, err
 	}
@@ -397,7 +397,7 @@ func (s *Service) SetMaxChange(ctx context.Context, sc auth.Scope, share float64
 	if !(share >= 0.01 && share <= 1) {
 		return apperr.Field("max_change", "предел изменения приёма — число процентов от 1 до 100")
 	}
-	if err := s.store.SetBalanceMaxChange(ctx, sc.RegionCode, share, s.now()); err != nil {
+	if err := s.store.SetMaxChange(ctx, sc.RegionCode, share, s.now()); err != nil {
 		return err
 	}
 	s.forget()
@@ -410,7 +410,7 @@ func (s *Service) MaxChange(ctx context.Context, sc auth.Scope) (float64, error)
 	if !CanSee(sc) {
 		return 0, notAllowed()
 	}
-	share, _, err := s.store.BalanceMaxChange(ctx, sc.RegionCode)
+	share, _, err := s.store.MaxChange(ctx, sc.RegionCode)
 	if err != nil {
 		return 0, err
 	}

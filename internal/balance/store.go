@@ -8,13 +8,13 @@ import (
 
 // Store is what the balance needs from storage.
 type Store interface {
-	// BalanceInput loads what the balance is computed from, aggregated in
+	// Input loads what the balance is computed from, aggregated in
 	// the database: everything but Now and SchoolYear.
-	BalanceInput(ctx context.Context, region string, now time.Time) (Input, error)
-	// SetBalanceMaxChange stores the region's limit on a proposal's change.
-	SetBalanceMaxChange(ctx context.Context, region string, share float64, at time.Time) error
-	// BalanceMaxChange returns the region's limit, ok false when none is set.
-	BalanceMaxChange(ctx context.Context, region string) (float64, bool, error)
+	Input(ctx context.Context, region string, now time.Time) (Input, error)
+	// SetMaxChange stores the region's limit on a proposal's change.
+	SetMaxChange(ctx context.Context, region string, share float64, at time.Time) error
+	// MaxChange returns the region's limit, ok false when none is set.
+	MaxChange(ctx context.Context, region string) (float64, bool, error)
 	Needs(ctx context.Context, sc auth.Scope, f NeedFilter) ([]Need, error)
 	SaveNeeds(ctx context.Context, sc auth.Scope, needs []Need) error
 	DeleteNeed(ctx context.Context, sc auth.Scope, id int64) error

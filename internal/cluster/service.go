@@ -93,7 +93,7 @@ func (s *Service) KPIs(ctx context.Context, sc auth.Scope, id int64, year int) (
 	if year < c.Year || year > s.now().Year() {
 		return c, nil, apperr.Field("year", "показатели кластера есть за %d–%d годы, запрошен %d", c.Year, s.now().Year(), year)
 	}
-	counts, err := s.store.ClusterCounts(ctx, c, year)
+	counts, err := s.store.Counts(ctx, c, year)
 	if err != nil {
 		return c, nil, err
 	}

@@ -16,7 +16,7 @@ type Store interface {
 	History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error)
 	Cluster(ctx context.Context, sc auth.Scope, id int64) (Cluster, error)
 	Clusters(ctx context.Context, sc auth.Scope, f Filter) ([]Cluster, error)
-	ClusterCounts(ctx context.Context, c Cluster, year int) (Counts, error)
+	Counts(ctx context.Context, c Cluster, year int) (Counts, error)
 	EnteredValues(ctx context.Context, clusterID int64, year int) (map[Indicator]float64, error)
 	SaveValue(ctx context.Context, v EnteredValue) error
 

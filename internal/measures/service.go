@@ -92,7 +92,7 @@ func (s *Service) Programmes(ctx context.Context, sc auth.Scope, f Filter) ([]Pr
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	return s.store.MeasureProgrammes(ctx, sc, f)
+	return s.store.Programmes(ctx, sc, f)
 }
 
 // Programme returns a programme the caller sees with its groups.
@@ -100,11 +100,11 @@ func (s *Service) Programme(ctx context.Context, sc auth.Scope, id int64) (Progr
 	if !CanSee(sc) {
 		return Programme{}, nil, notAllowed()
 	}
-	p, err := s.store.MeasureProgramme(ctx, sc, id)
+	p, err := s.store.Programme(ctx, sc, id)
 	if err != nil {
 		return p, nil, err
 	}
-	gs, err := s.store.MeasureGroups(ctx, sc, id)
+	gs, err := s.store.Groups(ctx, sc, id)
 	return p, gs, err
 }
 
@@ -121,7 +121,7 @@ func (s *Service) CreateProgramme(ctx context.Context, sc auth.Scope, p *Program
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.store.CreateMeasureProgramme(ctx, sc, p)
+	return s.store.CreateProgramme(ctx, sc, p)
 }
 
 func notEditor() error {
@@ -136,7 +136,7 @@ func (s *Service) UpdateProgramme(ctx context.Context, sc auth.Scope, p *Program
 	if !CanManage(sc) {
 		return notManager()
 	}
-	old, err := s.store.MeasureProgramme(ctx, sc, p.ID)
+	old, err := s.store.Programme(ctx, sc, p.ID)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (s *Service) UpdateProgramme(ctx context.Context, sc auth.Scope, p *Program
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.store.UpdateMeasureProgramme(ctx, sc, p, func(old Programme, groups []Group) error {
+	return s.store.UpdateProgramme(ctx, sc, p, func(old Programme, groups []Group) error {
 		if !old.EditableBy(sc) {
 			return notEditor()
 		}
@@ -162,7 +162,7 @@ func (s *Service) ProgrammeHistory(ctx context.Context, sc auth.Scope, id int64)
 	if !CanSee(sc) {
 		return nil, notAllowed()
 	}
-	p, err := s.store.MeasureProgramme(ctx, sc, id)
+	p, err := s.store.Programme(ctx, sc, id)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (s *Service) CreateGroup(ctx context.Context, sc auth.Scope, g *Group) erro
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return s.store.CreateMeasureGroup(ctx, sc, g)
+	return s.store.CreateGroup(ctx, sc, g)
 }
 
 // Group returns a group the caller sees with the enrolments the caller sees
@@ -195,11 +195,11 @@ func (s *Service) Group(ctx context.Context, sc auth.Scope, id int64) (Group, []
 	if !CanSee(sc) {
 		return Group{}, nil, notAllowed()
 	}
-	g, err := s.store.MeasureGroup(ctx, sc, id)
+	g, err := s.store.Group(ctx, sc, id)
 	if err != nil {
 		return g, nil, err
 	}
-	es, err := s.store.MeasureEnrolments(ctx, sc, id)
+	es, err := s.store.Enrolments(ctx, sc, id)
 	return g, es, err
 }
 
@@ -208,7 +208,7 @@ func (s *Service) Enrolment(ctx context.Context, sc auth.Scope, id int64) (Enrol
 	if !CanSee(sc) {
 		return Enrolment{}, notAllowed()
 	}
-	return s.store.MeasureEnrolment(ctx, sc, id)
+	return s.store.Enrolment(ctx, sc, id)
 }
 
 // Enrol enrols a learner of the region (LearnerID) or another person
@@ -327,13 +327,13 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope, f FigureFilter) (F
 	if f.Year != 0 && (f.Year < 2000 || f.Year > now.Year()) {
 		return Figures{}, apperr.Field("year", "год зачисления — от 2000 до %d, указано %d", now.Year(), f.Year)
 	}
-	facts, err := s.store.MeasureFacts(ctx, sc, f)
+	facts, err := s.store.Facts(ctx, sc, f)
 	if err != nil {
 		return Figures{}, err
 	}
 	out := Tally(facts, now)
 	out.Year = f.Year
-	gs, err := s.store.MeasureGraduates(ctx, sc)
+	gs, err := s.store.Graduates(ctx, sc)
 	if err != nil {
 		return Figures{}, err
 	}

@@ -10,24 +10,24 @@ import (
 // Store is what the measures need from storage. Every method keeps to what
 // the scope sees: a record outside it is not found.
 type Store interface {
-	CreateMeasureProgramme(ctx context.Context, sc auth.Scope, p *Programme) error
-	MeasureProgrammes(ctx context.Context, sc auth.Scope, f Filter) ([]Programme, int, error)
-	MeasureProgramme(ctx context.Context, sc auth.Scope, id int64) (Programme, error)
-	// UpdateMeasureProgramme rewrites a programme the scope sees in one
+	CreateProgramme(ctx context.Context, sc auth.Scope, p *Programme) error
+	Programmes(ctx context.Context, sc auth.Scope, f Filter) ([]Programme, int, error)
+	Programme(ctx context.Context, sc auth.Scope, id int64) (Programme, error)
+	// UpdateProgramme rewrites a programme the scope sees in one
 	// transaction: it reads the programme and its groups, lets check refuse,
 	// writes the new values and records the changed fields.
-	UpdateMeasureProgramme(ctx context.Context, sc auth.Scope, p *Programme, check func(old Programme, groups []Group) error) error
+	UpdateProgramme(ctx context.Context, sc auth.Scope, p *Programme, check func(old Programme, groups []Group) error) error
 	// History returns the edits of an object of the region, the latest first.
 	History(ctx context.Context, region string, kind history.Kind, id int64) ([]history.Entry, error)
-	CreateMeasureGroup(ctx context.Context, sc auth.Scope, g *Group) error
-	MeasureGroups(ctx context.Context, sc auth.Scope, programmeID int64) ([]Group, error)
-	MeasureGroup(ctx context.Context, sc auth.Scope, id int64) (Group, error)
+	CreateGroup(ctx context.Context, sc auth.Scope, g *Group) error
+	Groups(ctx context.Context, sc auth.Scope, programmeID int64) ([]Group, error)
+	Group(ctx context.Context, sc auth.Scope, id int64) (Group, error)
 	// Enrol writes an enrolment in one transaction: it reads the group with
 	// its places taken and the person's birth year, lets check refuse, and
 	// inserts the enrolment (and the person, when not a learner).
 	Enrol(ctx context.Context, sc auth.Scope, e *Enrolment, check func(g Group) error) error
-	MeasureEnrolments(ctx context.Context, sc auth.Scope, groupID int64) ([]Enrolment, error)
-	MeasureEnrolment(ctx context.Context, sc auth.Scope, id int64) (Enrolment, error)
+	Enrolments(ctx context.Context, sc auth.Scope, groupID int64) ([]Enrolment, error)
+	Enrolment(ctx context.Context, sc auth.Scope, id int64) (Enrolment, error)
 	// ChangeEnrolment reads an enrolment in a transaction, lets change
 	// refuse or alter its status, dates and job, and writes them, provided
 	// the status did not change meanwhile.
@@ -35,9 +35,9 @@ type Store interface {
 	// ChangeEnrolments is ChangeEnrolment for several, in one transaction:
 	// all or none.
 	ChangeEnrolments(ctx context.Context, sc auth.Scope, ids []int64, change func(e *Enrolment) error, at time.Time) error
-	MeasureFacts(ctx context.Context, sc auth.Scope, f FigureFilter) ([]Fact, error)
-	// MeasureGraduates returns the graduates the caller sees who were
+	Facts(ctx context.Context, sc auth.Scope, f FigureFilter) ([]Fact, error)
+	// Graduates returns the graduates the caller sees who were
 	// without work six months after graduation and whose status a year on
 	// is known, with their first enrolment in a programme.
-	MeasureGraduates(ctx context.Context, sc auth.Scope) ([]Graduate, error)
+	Graduates(ctx context.Context, sc auth.Scope) ([]Graduate, error)
 }

@@ -386,7 +386,7 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Figures, error) {
 	c, ok := s.counts.get(key, now)
 	if !ok {
 		var err error
-		if c, err = s.store.MentorshipCounts(ctx, sc, year); err != nil {
+		if c, err = s.store.Counts(ctx, sc, year); err != nil {
 			return Figures{}, err
 		}
 		s.counts.put(key, c, now)

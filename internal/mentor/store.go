@@ -36,8 +36,8 @@ type Store interface {
 	// MentorCandidates lists the learners of the programme's organisation that
 	// the programme's form may mentor and that have no active pair.
 	MentorCandidates(ctx context.Context, sc auth.Scope, prog Programme) ([]Candidate, error)
-	// MentorshipCounts counts coverage, pairs and the employment of the
+	// Counts counts coverage, pairs and the employment of the
 	// graduates of year within the scope.
-	MentorshipCounts(ctx context.Context, sc auth.Scope, year int) (Counts, error)
+	Counts(ctx context.Context, sc auth.Scope, year int) (Counts, error)
 	Audit(ctx context.Context, e auth.AuditEntry) error
 }

@@ -140,7 +140,7 @@ func (s *Service) regionDemand(ctx context.Context, region string) (Demand, erro
 	if ok && s.now().Sub(c.at) < DemandTTL {
 		return c.d, nil
 	}
-	d, err := s.store.RiskDemand(ctx, region)
+	d, err := s.store.Demand(ctx, region)
 	if err != nil {
 		return d, err
 	}
@@ -222,7 +222,7 @@ func (s *Service) Train(ctx context.Context, sc auth.Scope, kind Kind, seed uint
 	if err != nil {
 		return ModelInfo{}, err
 	}
-	d, err := s.store.RiskDemand(ctx, sc.RegionCode)
+	d, err := s.store.Demand(ctx, sc.RegionCode)
 	if err != nil {
 		return ModelInfo{}, err
 	}
@@ -235,7 +235,7 @@ func (s *Service) Train(ctx context.Context, sc auth.Scope, kind Kind, seed uint
 		return ModelInfo{}, apperr.Input(err)
 	}
 	m := ModelInfo{RegionCode: sc.RegionCode, Kind: Kind(t.Model.Kind()), Report: t.Report, Data: data, Active: true, CreatedBy: sc.UserID, CreatedAt: now}
-	return m, s.store.SaveRiskModel(ctx, &m)
+	return m, s.store.SaveModel(ctx, &m)
 }
 
 // kept adds to a refusal that the model in use stays.
@@ -268,7 +268,7 @@ func (s *Service) Score(ctx context.Context, sc auth.Scope, progress func(done, 
 	if !CanTrain(sc) {
 		return ScoreResult{}, apperr.New(apperr.Forbidden, "запускать расчёт риска может только региональный оператор")
 	}
-	mi, err := s.store.ActiveRiskModel(ctx, sc.RegionCode)
+	mi, err := s.store.ActiveModel(ctx, sc.RegionCode)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			return ScoreResult{}, apperr.New(apperr.Invalid, "модель ещё не обучена: сначала обучите её на прошлых выпусках")
@@ -285,7 +285,7 @@ func (s *Service) Score(ctx context.Context, sc auth.Scope, progress func(done, 
 	if err != nil {
 		return ScoreResult{}, err
 	}
-	d, err := s.store.RiskDemand(ctx, sc.RegionCode)
+	d, err := s.store.Demand(ctx, sc.RegionCode)
 	if err != nil {
 		return ScoreResult{}, err
 	}
@@ -293,7 +293,7 @@ func (s *Service) Score(ctx context.Context, sc auth.Scope, progress func(done, 
 	if err != nil {
 		return ScoreResult{}, err
 	}
-	if err := s.store.SaveRiskScores(ctx, sc.RegionCode, mi.ID, scores, now); err != nil {
+	if err := s.store.SaveScores(ctx, sc.RegionCode, mi.ID, scores, now); err != nil {
 		return ScoreResult{}, err
 	}
 	s.forget()
@@ -339,7 +339,7 @@ func (s *Service) StartScore(ctx context.Context, sc auth.Scope) (int64, error) 
 	if !CanTrain(sc) {
 		return 0, apperr.New(apperr.Forbidden, "запускать расчёт риска может только региональный оператор")
 	}
-	if _, err := s.store.ActiveRiskModel(ctx, sc.RegionCode); err != nil {
+	if _, err := s.store.ActiveModel(ctx, sc.RegionCode); err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			return 0, apperr.New(apperr.Invalid, "модель ещё не обучена: сначала обучите её на прошлых выпусках")
 		}
@@ -358,9 +358,9 @@ func (s *Service) Model(ctx context.Context, sc auth.Scope, id int64) (ModelInfo
 		return ModelInfo{}, notAllowed()
 	}
 	if id == 0 {
-		return s.store.ActiveRiskModel(ctx, sc.RegionCode)
+		return s.store.ActiveModel(ctx, sc.RegionCode)
 	}
-	return s.store.RiskModel(ctx, sc.RegionCode, id)
+	return s.store.Model(ctx, sc.RegionCode, id)
 }
 
 // Models lists the region's models, newest first.
@@ -368,12 +368,12 @@ func (s *Service) Models(ctx context.Context, sc auth.Scope) ([]ModelInfo, error
 	if !CanSee(sc) {
 		return nil, notAllowed()
 	}
-	return s.store.RiskModels(ctx, sc.RegionCode, 20)
+	return s.store.Models(ctx, sc.RegionCode, 20)
 }
 
 // Threshold is the region's threshold of risk.
 func (s *Service) Threshold(ctx context.Context, region string) (float64, error) {
-	t, ok, err := s.store.RiskThreshold(ctx, region)
+	t, ok, err := s.store.Threshold(ctx, region)
 	if err != nil || !ok {
 		return DefaultThreshold, err
 	}
@@ -389,7 +389,7 @@ func (s *Service) SetThreshold(ctx context.Context, sc auth.Scope, t float64) er
 		return err
 	}
 	defer s.forget()
-	return s.store.SetRiskThreshold(ctx, sc.RegionCode, t, s.now())
+	return s.store.SetThreshold(ctx, sc.RegionCode, t, s.now())
 }
 
 func checkThreshold(t float64) error {
@@ -452,7 +452,7 @@ func (s *Service) List(ctx context.Context, sc auth.Scope, f Filter) ([]Row, int
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	return s.store.RiskScores(ctx, sc, f)
+	return s.store.Scores(ctx, sc, f)
 }
 
 // Learner is a student's risk as the card shows it.
@@ -470,7 +470,7 @@ func (s *Service) ForLearner(ctx context.Context, sc auth.Scope, id int64) (Lear
 	if !CanSee(sc) {
 		return Learner{}, notAllowed()
 	}
-	rec, err := s.store.RiskRecord(ctx, sc, id)
+	rec, err := s.store.Record(ctx, sc, id)
 	if err != nil {
 		return Learner{}, err
 	}
@@ -507,7 +507,7 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Figures, error) {
 	if err != nil {
 		return Figures{}, err
 	}
-	f, err := s.store.RiskFigures(ctx, sc, t)
+	f, err := s.store.Figures(ctx, sc, t)
 	if err != nil {
 		return f, err
 	}

@@ -25,12 +25,12 @@ func (s *Balance) monthOf(col string) string {
 	return `substr(` + col + `, 1, 7)`
 }
 
-// BalanceInput loads what the balance of a region is computed from, every
+// Input loads what the balance of a region is computed from, every
 // part aggregated in the database: vacancies by month, group, level and
 // municipality; students by organisation, specialty, course and year of
 // graduation; graduates of recent years; contracts; capacities, needs and
 // the age structure.
-func (s *Balance) BalanceInput(ctx context.Context, region string, now time.Time) (balance.Input, error) {
+func (s *Balance) Input(ctx context.Context, region string, now time.Time) (balance.Input, error) {
 	in := balance.Input{Specialties: map[string]balance.Specialty{}, Orgs: map[int64]string{}}
 	steps := []func(context.Context, string, time.Time, *balance.Input) error{
 		s.balanceSpecialties, s.balanceOrgs, s.balanceVacancies, s.balanceStudents, s.balanceContracts, s.balanceCapacity, s.balanceNeeds, s.balanceAges,
@@ -40,7 +40,7 @@ func (s *Balance) BalanceInput(ctx context.Context, region string, now time.Time
 			return in, fmt.Errorf("store: balance input: %w", err)
 		}
 	}
-	share, _, err := s.BalanceMaxChange(ctx, region)
+	share, _, err := s.MaxChange(ctx, region)
 	if err != nil {
 		return in, fmt.Errorf("store: balance input: %w", err)
 	}
@@ -48,9 +48,9 @@ func (s *Balance) BalanceInput(ctx context.Context, region string, now time.Time
 	return in, nil
 }
 
-// BalanceMaxChange returns the region's limit on a proposal's change of
+// MaxChange returns the region's limit on a proposal's change of
 // places, ok false when it has not set one.
-func (s *Balance) BalanceMaxChange(ctx context.Context, region string) (float64, bool, error) {
+func (s *Balance) MaxChange(ctx context.Context, region string) (float64, bool, error) {
 	var x float64
 	err := s.read.QueryRowContext(ctx, `SELECT max_change FROM balance_setting WHERE region_code = $1`, region).Scan(&x)
 	if noRows(err) {
@@ -59,8 +59,8 @@ func (s *Balance) BalanceMaxChange(ctx context.Context, region string) (float64,
 	return x, err == nil, err
 }
 
-// SetBalanceMaxChange stores the region's limit.
-func (s *Balance) SetBalanceMaxChange(ctx context.Context, region string, share float64, at time.Time) error {
+// SetMaxChange stores the region's limit.
+func (s *Balance) SetMaxChange(ctx context.Context, region string, share float64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO balance_setting (region_code, max_change, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (region_code) DO UPDATE SET max_change = excluded.max_change, updated_at = excluded.updated_at`, region, share, tsArg(at))
 	return err

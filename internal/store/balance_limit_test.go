@@ -28,7 +28,7 @@ func TestBalanceMaxChange(t *testing.T) {
 		if err := svc.SetMaxChange(ctx, region, 0.35); err != nil {
 			t.Fatal(err)
 		}
-		in, err := s.Balance.BalanceInput(ctx, "41", now)
+		in, err := s.Balance.Input(ctx, "41", now)
 		if err != nil || in.MaxChange != 0.35 {
 			t.Fatalf("input's limit %v, %v", in.MaxChange, err)
 		}

@@ -27,7 +27,7 @@ func TestBalance(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		in, err := s.Balance.BalanceInput(ctx, "41", now)
+		in, err := s.Balance.Input(ctx, "41", now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -272,12 +272,12 @@ func clusterOrgs(ctx context.Context, db querier, cs []cluster.Cluster, index ma
 	})
 }
 
-// ClusterCounts counts what the key figures of a cluster in a year are made
+// Counts counts what the key figures of a cluster in a year are made
 // of. Students are those with a study stage at the cluster's colleges in its
 // programmes on 1 October of the year, counted by person (distinct learners,
 // however many stages they have); graduates are the year's graduates of the
 // colleges in the programmes.
-func (s *Clusters) ClusterCounts(ctx context.Context, c cluster.Cluster, year int) (cluster.Counts, error) {
+func (s *Clusters) Counts(ctx context.Context, c cluster.Cluster, year int) (cluster.Counts, error) {
 	var n cluster.Counts
 	if len(c.Specialties) == 0 {
 		return n, nil

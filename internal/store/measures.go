@@ -48,9 +48,9 @@ func measureEnrolScope(sc auth.Scope, e, p string, a *args) string {
 	return "1 = 0"
 }
 
-// CreateMeasureProgramme stores a programme; a provider from the registry
+// CreateProgramme stores a programme; a provider from the registry
 // must be an organisation of the region that can teach.
-func (s *Measures) CreateMeasureProgramme(ctx context.Context, sc auth.Scope, p *measures.Programme) error {
+func (s *Measures) CreateProgramme(ctx context.Context, sc auth.Scope, p *measures.Programme) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := programmeProvider(ctx, tx, p); err != nil {
 			return err
@@ -67,10 +67,10 @@ func (s *Measures) CreateMeasureProgramme(ctx context.Context, sc auth.Scope, p 
 	})
 }
 
-// UpdateMeasureProgramme rewrites a programme the scope sees, in one
+// UpdateProgramme rewrites a programme the scope sees, in one
 // transaction with the record of its changed fields: it reads the programme
 // and its groups, lets check refuse, writes and reads the programme back.
-func (s *Measures) UpdateMeasureProgramme(ctx context.Context, sc auth.Scope, p *measures.Programme, check func(old measures.Programme, groups []measures.Group) error) error {
+func (s *Measures) UpdateProgramme(ctx context.Context, sc auth.Scope, p *measures.Programme, check func(old measures.Programme, groups []measures.Group) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := measureProgramme(ctx, tx, sc, p.ID)
 		if err != nil {
@@ -191,9 +191,9 @@ func measurePrograms(ctx context.Context, db querier, q string, a args) ([]measu
 	return out, nil
 }
 
-// MeasureProgrammes returns a page of the programmes the scope sees, by
+// Programmes returns a page of the programmes the scope sees, by
 // name, and their total.
-func (s *Measures) MeasureProgrammes(ctx context.Context, sc auth.Scope, f measures.Filter) ([]measures.Programme, int, error) {
+func (s *Measures) Programmes(ctx context.Context, sc auth.Scope, f measures.Filter) ([]measures.Programme, int, error) {
 	var a args
 	where := measureProgScope(sc, "p", &a)
 	if q := searchKey(f.Query); q != "" {
@@ -222,8 +222,8 @@ func escapeMeasureLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// MeasureProgramme returns a programme the scope sees.
-func (s *Measures) MeasureProgramme(ctx context.Context, sc auth.Scope, id int64) (measures.Programme, error) {
+// Programme returns a programme the scope sees.
+func (s *Measures) Programme(ctx context.Context, sc auth.Scope, id int64) (measures.Programme, error) {
 	return measureProgramme(ctx, s.read, sc, id)
 }
 
@@ -239,8 +239,8 @@ func measureProgramme(ctx context.Context, db querier, sc auth.Scope, id int64) 
 	return list[0], nil
 }
 
-// CreateMeasureGroup stores a group of a programme the scope sees.
-func (s *Measures) CreateMeasureGroup(ctx context.Context, sc auth.Scope, g *measures.Group) error {
+// CreateGroup stores a group of a programme the scope sees.
+func (s *Measures) CreateGroup(ctx context.Context, sc auth.Scope, g *measures.Group) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		var n int
@@ -286,8 +286,8 @@ func scanMeasureGroups(ctx context.Context, db querier, q string, a args) ([]mea
 	return out, nil
 }
 
-// MeasureGroups returns the groups of a programme the scope sees, newest first.
-func (s *Measures) MeasureGroups(ctx context.Context, sc auth.Scope, programmeID int64) ([]measures.Group, error) {
+// Groups returns the groups of a programme the scope sees, newest first.
+func (s *Measures) Groups(ctx context.Context, sc auth.Scope, programmeID int64) ([]measures.Group, error) {
 	var a args
 	return scanMeasureGroups(ctx, s.read, `SELECT `+measureGroupCols+measureGroupFrom+` WHERE g.programme_id = `+a.add(programmeID)+` AND `+
 		measureProgScope(sc, "p", &a)+` ORDER BY g.starts_on DESC, g.id DESC`, a)
@@ -305,15 +305,15 @@ func measureGroup(ctx context.Context, db querier, sc auth.Scope, id int64) (mea
 	return list[0], nil
 }
 
-// MeasureGroup returns a group the scope sees.
-func (s *Measures) MeasureGroup(ctx context.Context, sc auth.Scope, id int64) (measures.Group, error) {
+// Group returns a group the scope sees.
+func (s *Measures) Group(ctx context.Context, sc auth.Scope, id int64) (measures.Group, error) {
 	return measureGroup(ctx, s.read, sc, id)
 }
 
-// MeasureGraduates returns the graduates in scope without work six months
+// Graduates returns the graduates in scope without work six months
 // after graduation whose status a year on is known, with their first
 // enrolment in a programme of the region.
-func (s *Measures) MeasureGraduates(ctx context.Context, sc auth.Scope) ([]measures.Graduate, error) {
+func (s *Measures) Graduates(ctx context.Context, sc auth.Scope) ([]measures.Graduate, error) {
 	var a args
 	var out []measures.Graduate
 	err := eachRow(ctx, s.read, `SELECT l.graduation_year, COALESCE(l.specialty_code, ''), l.org_id, COALESCE(l.avg_grade, 0),
@@ -337,9 +337,9 @@ func (s *Measures) MeasureGraduates(ctx context.Context, sc auth.Scope) ([]measu
 	return out, nil
 }
 
-// MeasureFacts returns the enrolments the scope sees as the figures count
+// Facts returns the enrolments the scope sees as the figures count
 // them, with the jobs of learners from their outcome history.
-func (s *Measures) MeasureFacts(ctx context.Context, sc auth.Scope, f measures.FigureFilter) ([]measures.Fact, error) {
+func (s *Measures) Facts(ctx context.Context, sc auth.Scope, f measures.FigureFilter) ([]measures.Fact, error) {
 	var a args
 	where := measureEnrolScope(sc, "e", "p", &a)
 	if f.Year != 0 {

@@ -226,8 +226,8 @@ func measureJobs(ctx context.Context, db querier, ids []int64) (map[int64][]meas
 	return out, nil
 }
 
-// MeasureEnrolments returns the enrolments of a group the scope sees, by name.
-func (s *Measures) MeasureEnrolments(ctx context.Context, sc auth.Scope, groupID int64) ([]measures.Enrolment, error) {
+// Enrolments returns the enrolments of a group the scope sees, by name.
+func (s *Measures) Enrolments(ctx context.Context, sc auth.Scope, groupID int64) ([]measures.Enrolment, error) {
 	var a args
 	return measureEnrolments(ctx, s.read, `SELECT `+measureEnrolCols+measureEnrolFrom+` WHERE e.group_id = `+a.add(groupID)+` AND `+
 		measureProgScope(sc, "p", &a)+` AND `+measureEnrolScope(sc, "e", "p", &a)+
@@ -246,8 +246,8 @@ func measureEnrolment(ctx context.Context, db querier, sc auth.Scope, id int64) 
 	return list[0], nil
 }
 
-// MeasureEnrolment returns an enrolment the scope sees.
-func (s *Measures) MeasureEnrolment(ctx context.Context, sc auth.Scope, id int64) (measures.Enrolment, error) {
+// Enrolment returns an enrolment the scope sees.
+func (s *Measures) Enrolment(ctx context.Context, sc auth.Scope, id int64) (measures.Enrolment, error) {
 	return measureEnrolment(ctx, s.read, sc, id)
 }
 

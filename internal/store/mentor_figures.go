@@ -50,11 +50,11 @@ func (s *Mentorship) MentorCandidates(ctx context.Context, sc auth.Scope, prog m
 	})
 }
 
-// MentorshipCounts counts, within the scope, the full-time students and
+// Counts counts, within the scope, the full-time students and
 // those with an active mentor by organisation and municipality of residence,
 // the pairs and their meetings by form and status, and the employment six
 // months after graduation of the year's graduates who had a pair and of the rest.
-func (s *Mentorship) MentorshipCounts(ctx context.Context, sc auth.Scope, year int) (mentor.Counts, error) {
+func (s *Mentorship) Counts(ctx context.Context, sc auth.Scope, year int) (mentor.Counts, error) {
 	var c mentor.Counts
 	if !sc.SeesPersons() {
 		sc = auth.SystemScope(sc.RegionCode)

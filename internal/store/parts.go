@@ -92,11 +92,11 @@ func (s *RollupSource) Employment(ctx context.Context, sc auth.Scope, by string,
 }
 
 func (s *RollupSource) RiskFigures(ctx context.Context, sc auth.Scope, threshold float64) (risk.Figures, error) {
-	return (&Risks{s.db}).RiskFigures(ctx, sc, threshold)
+	return (&Risks{s.db}).Figures(ctx, sc, threshold)
 }
 
 func (s *RollupSource) RiskThreshold(ctx context.Context, region string) (float64, bool, error) {
-	return (&Risks{s.db}).RiskThreshold(ctx, region)
+	return (&Risks{s.db}).Threshold(ctx, region)
 }
 
 func (s *DemoData) Organisations(ctx context.Context, f org.Filter) ([]org.Organisation, int, error) {

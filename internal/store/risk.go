@@ -40,8 +40,8 @@ func (s *Risks) ToScore(ctx context.Context, region string, finalYear, recentYea
 		args{region, finalYear, recentYear})
 }
 
-// RiskRecord returns the record of a learner the scope sees.
-func (s *Risks) RiskRecord(ctx context.Context, sc auth.Scope, id int64) (risk.Record, error) {
+// Record returns the record of a learner the scope sees.
+func (s *Risks) Record(ctx context.Context, sc auth.Scope, id int64) (risk.Record, error) {
 	var a args
 	list, err := s.records(ctx, `l.id = `+a.add(id)+` AND l.status <> 'pupil' AND `+learnerScope(sc, "l", &a), a)
 	if err != nil {
@@ -150,10 +150,10 @@ func (s *Risks) enrichRecords(ctx context.Context, out []risk.Record) error {
 	return nil
 }
 
-// RiskDemand is the demand for graduates from the open vacancies: places per
+// Demand is the demand for graduates from the open vacancies: places per
 // graduate of the latest full cohort, by specialty group and by municipality
 // (the employer's, for vacancies of the region's organisations).
-func (s *Risks) RiskDemand(ctx context.Context, region string) (risk.Demand, error) {
+func (s *Risks) Demand(ctx context.Context, region string) (risk.Demand, error) {
 	d := risk.Demand{BySpecialtyGroup: map[string]float64{}, ByMunicipality: map[int64]float64{}}
 	var year int
 	if err := s.read.QueryRowContext(ctx, `SELECT COALESCE(max(graduation_year), 0) FROM learner WHERE region_code = $1 AND status = 'graduate'`,
@@ -210,8 +210,8 @@ func (s *Risks) RiskDemand(ctx context.Context, region string) (risk.Demand, err
 	return d, nil
 }
 
-// SaveRiskModel stores a model; an active one replaces the region's active model.
-func (s *Risks) SaveRiskModel(ctx context.Context, m *risk.ModelInfo) error {
+// SaveModel stores a model; an active one replaces the region's active model.
+func (s *Risks) SaveModel(ctx context.Context, m *risk.ModelInfo) error {
 	report, err := json.Marshal(m.Report)
 	if err != nil {
 		return err
@@ -276,23 +276,23 @@ func (s *Risks) oneRiskModel(ctx context.Context, cond string, a args) (risk.Mod
 	return list[0], nil
 }
 
-// ActiveRiskModel returns the model the region scores with.
-func (s *Risks) ActiveRiskModel(ctx context.Context, region string) (risk.ModelInfo, error) {
+// ActiveModel returns the model the region scores with.
+func (s *Risks) ActiveModel(ctx context.Context, region string) (risk.ModelInfo, error) {
 	return s.oneRiskModel(ctx, `rm.region_code = $1 AND rm.active`, args{region})
 }
 
-// RiskModel returns a model of the region.
-func (s *Risks) RiskModel(ctx context.Context, region string, id int64) (risk.ModelInfo, error) {
+// Model returns a model of the region.
+func (s *Risks) Model(ctx context.Context, region string, id int64) (risk.ModelInfo, error) {
 	return s.oneRiskModel(ctx, `rm.region_code = $1 AND rm.id = $2`, args{region, id})
 }
 
-// RiskModels lists the region's models, newest first, without their parameters.
-func (s *Risks) RiskModels(ctx context.Context, region string, limit int) ([]risk.ModelInfo, error) {
+// Models lists the region's models, newest first, without their parameters.
+func (s *Risks) Models(ctx context.Context, region string, limit int) ([]risk.ModelInfo, error) {
 	return s.riskModels(ctx, false, `rm.region_code = $1 ORDER BY rm.id DESC LIMIT `+strconv.Itoa(limit), args{region})
 }
 
-// SaveRiskScores replaces the region's scores with a run's, in one transaction.
-func (s *Risks) SaveRiskScores(ctx context.Context, region string, modelID int64, scores []risk.Score, at time.Time) error {
+// SaveScores replaces the region's scores with a run's, in one transaction.
+func (s *Risks) SaveScores(ctx context.Context, region string, modelID int64, scores []risk.Score, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM risk_score WHERE region_code = $1`, region); err != nil {
 			return err
@@ -333,8 +333,8 @@ func scanRiskRow(r interface{ Scan(...any) error }, x *risk.Row) error {
 	return json.Unmarshal([]byte(reasons), &x.Reasons)
 }
 
-// RiskScores returns a page of the scored learners the scope sees and their total.
-func (s *Risks) RiskScores(ctx context.Context, sc auth.Scope, f risk.Filter) ([]risk.Row, int, error) {
+// Scores returns a page of the scored learners the scope sees and their total.
+func (s *Risks) Scores(ctx context.Context, sc auth.Scope, f risk.Filter) ([]risk.Row, int, error) {
 	var a args
 	where := `rs.region_code = ` + a.add(sc.RegionCode) + ` AND rs.probability >= ` + a.add(f.Threshold) + ` AND ` + learnerScope(sc, "l", &a)
 	if f.OrgID != 0 {
@@ -384,8 +384,8 @@ func (s *Risks) RiskOf(ctx context.Context, sc auth.Scope, id int64) (risk.Row, 
 	return x, notFound(err, "оценка риска не найдена")
 }
 
-// RiskThreshold returns the region's threshold, ok false when it has not chosen one.
-func (s *Risks) RiskThreshold(ctx context.Context, region string) (float64, bool, error) {
+// Threshold returns the region's threshold, ok false when it has not chosen one.
+func (s *Risks) Threshold(ctx context.Context, region string) (float64, bool, error) {
 	var t float64
 	err := s.read.QueryRowContext(ctx, `SELECT threshold FROM risk_setting WHERE region_code = $1`, region).Scan(&t)
 	if noRows(err) {
@@ -394,16 +394,16 @@ func (s *Risks) RiskThreshold(ctx context.Context, region string) (float64, bool
 	return t, err == nil, err
 }
 
-// SetRiskThreshold stores the region's threshold.
-func (s *Risks) SetRiskThreshold(ctx context.Context, region string, t float64, at time.Time) error {
+// SetThreshold stores the region's threshold.
+func (s *Risks) SetThreshold(ctx context.Context, region string, t float64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO risk_setting (region_code, threshold, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (region_code) DO UPDATE SET threshold = excluded.threshold, updated_at = excluded.updated_at`, region, t, tsArg(at))
 	return err
 }
 
-// RiskFigures counts the scored learners the scope sees, those at risk, and
+// Figures counts the scored learners the scope sees, those at risk, and
 // what became of the at-risk ones with a case and without.
-func (s *Risks) RiskFigures(ctx context.Context, sc auth.Scope, threshold float64) (risk.Figures, error) {
+func (s *Risks) Figures(ctx context.Context, sc auth.Scope, threshold float64) (risk.Figures, error) {
 	f := risk.Figures{Threshold: threshold, ByOutcome: map[risk.CaseOutcome]int{}, ByAction: map[risk.ActionKind]int{}}
 	var a args
 	scope := learnerScope(sc, "l", &a)

@@ -72,7 +72,7 @@ func TestEarlyWarning(t *testing.T) {
 			t.Errorf("risk of learners %v, %v", probs, err)
 		}
 		// The model read back is the one trained: same scores.
-		stored, err := s.Risks.ActiveRiskModel(ctx, "41")
+		stored, err := s.Risks.ActiveModel(ctx, "41")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestEarlyWarning(t *testing.T) {
 		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(apperr.Text(err), "используется прежняя") {
 			t.Errorf("one-class training: %v", err)
 		}
-		if still, _ := s.Risks.ActiveRiskModel(ctx, "41"); still.ID != m.ID {
+		if still, _ := s.Risks.ActiveModel(ctx, "41"); still.ID != m.ID {
 			t.Errorf("model in use %d after a refusal, want %d", still.ID, m.ID)
 		}
 
@@ -133,7 +133,7 @@ func TestEarlyWarning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec, err := s.Risks.RiskRecord(ctx, sys, target.LearnerID)
+		rec, err := s.Risks.Record(ctx, sys, target.LearnerID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +272,7 @@ func TestEarlyWarning(t *testing.T) {
 		if err := svc.SaveRecord(ctx, college, risk.StudyRecord{LearnerID: mine, Attendance: 0.55, Debts: 4, Social: risk.SocialOrphan}); err != nil {
 			t.Fatal(err)
 		}
-		r, err := s.Risks.RiskRecord(ctx, college, mine)
+		r, err := s.Risks.Record(ctx, college, mine)
 		if err != nil || r.Attendance != 0.55 || r.Debts != 4 || r.Social != risk.SocialOrphan {
 			t.Errorf("record read back %+v, %v", r, err)
 		}

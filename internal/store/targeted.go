@@ -318,9 +318,9 @@ func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64,
 	})
 }
 
-// TargetedFigures returns the region's offers (but drafts) and the statuses
+// Figures returns the region's offers (but drafts) and the statuses
 // of their applications, from which targeted.Count makes the figures.
-func (s *Targeted) TargetedFigures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
+func (s *Targeted) Figures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
 	offers, err := list(ctx, s.read, "targeted figures", `SELECT t.id, t.employer_id, e.name, t.specialty_code, t.year, t.places, t.status
 		FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id WHERE t.region_code = $1 AND t.status <> 'draft'`, args{region}, func(rows *sql.Rows) (o targeted.Offer, err error) {
 		err = rows.Scan(&o.ID, &o.EmployerID, &o.EmployerName, &o.SpecialtyCode, &o.Year, &o.Places, &o.Status)

@@ -272,7 +272,7 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Summary, error) {
 	if sc.Own() || sc.RegionCode == "" {
 		return Summary{}, apperr.New(apperr.Forbidden, "показатели целевого обучения доступны организациям и региону")
 	}
-	offers, apps, err := s.store.TargetedFigures(ctx, sc.RegionCode)
+	offers, apps, err := s.store.Figures(ctx, sc.RegionCode)
 	if err != nil {
 		return Summary{}, err
 	}

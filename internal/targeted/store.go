@@ -22,7 +22,7 @@ type Store interface {
 	Application(ctx context.Context, sc auth.Scope, id int64) (ApplicationView, error)
 	Applications(ctx context.Context, sc auth.Scope, f ApplicationFilter) ([]ApplicationView, int, error)
 	MoveApplication(ctx context.Context, sc auth.Scope, id int64, move func(*ApplicationView, Offer) error) error
-	TargetedFigures(ctx context.Context, region string) ([]Offer, []Application, error)
+	Figures(ctx context.Context, region string) ([]Offer, []Application, error)
 	ContractsOfGraduates(ctx context.Context, region string, year int) (graduates, under int, err error)
 	Learner(ctx context.Context, sc auth.Scope, id int64) (learner.Learner, error)
 }
