@@ -220,9 +220,12 @@ func (w *Web) SetCommission(rw http.ResponseWriter, r *http.Request) {
 	}
 	var experts []int64
 	for _, v := range r.PostForm["member"] {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			experts = append(experts, n)
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			w.afterPost(rw, r, back, "", apperr.Field("member", "«%s» не является номером эксперта", v))
+			return
 		}
+		experts = append(experts, n)
 	}
 	var as []cluster.Assignment
 	// An expert ticked «на все кластеры» scores every cluster of the region
