@@ -287,7 +287,9 @@ func (a *api) saveCluster(w http.ResponseWriter, r *http.Request, c caller, id i
 	if err := a.d.Cluster.SaveCluster(r.Context(), c.scope, &cl); err != nil {
 		return err
 	}
-	if got, err := a.d.Cluster.Cluster(r.Context(), c.scope, cl.ID); err == nil {
+	if got, err := a.d.Cluster.Cluster(r.Context(), c.scope, cl.ID); err != nil {
+		a.d.Log.Warn("api: read back cluster", "id", cl.ID, "err", err) // the answer is the cluster as saved
+	} else {
 		cl = got
 	}
 	status := http.StatusOK

@@ -174,13 +174,11 @@ func (a *api) importTable(w http.ResponseWriter, r *http.Request, c caller, kind
 	} else if declared != "" && declared != format {
 		return apperr.Field("format", "параметр format=%s противоречит заголовку Content-Type: %s", format, r.Header.Get("Content-Type"))
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(importReadTimeout)) // unsupported under a wrapper without Unwrap: the server's timeout stays
-	_ = rc.SetWriteDeadline(time.Now().Add(importWriteTimeout))
+	a.importDeadlines(w, r)
 
 	file, name, err := spoolUpload(w, r, multipart)
 	if file != nil {
-		defer os.Remove(file.Name())
+		defer a.removeSpool(file.Name())
 		defer file.Close()
 	}
 	if err != nil {
@@ -340,18 +338,19 @@ func (a *api) importVacancies(w http.ResponseWriter, r *http.Request, c caller) 
 		a.failStatus(w, r, http.StatusRequestEntityTooLarge, errImportTooLarge())
 		return nil
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	mt, _, perr := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if perr != nil && !errors.Is(perr, mime.ErrInvalidMediaParameter) {
+		mt = "" // not a media type: refused below (a bad parameter keeps its type)
+	}
 	multipart := mt == "multipart/form-data"
 	if !multipart && mt != "application/json" && mt != "application/x-ndjson" && mt != "text/csv" && mt != "application/octet-stream" {
 		return apperr.New(apperr.Invalid, "Вакансии передаются телом запроса с заголовком Content-Type: application/json, application/x-ndjson, text/csv "+
 			"или application/octet-stream, либо полем «file» формы multipart/form-data")
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(importReadTimeout))
-	_ = rc.SetWriteDeadline(time.Now().Add(importWriteTimeout))
+	a.importDeadlines(w, r)
 	file, name, err := spoolUpload(w, r, multipart)
 	if file != nil {
-		defer os.Remove(file.Name())
+		defer a.removeSpool(file.Name())
 		defer file.Close()
 	}
 	if err != nil {
@@ -374,4 +373,31 @@ func (a *api) importVacancies(w http.ResponseWriter, r *http.Request, c caller) 
 		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "rejected", rep.Rejected, "duration", rep.Duration)
 	writeJSON(w, http.StatusOK, fromReport(rep, exchange.Mapping{}, nil))
 	return nil
+}
+
+// importDeadlines lengthens the deadlines of the connection for an import.
+// Under a writer that cannot reach the connection (a wrapper without Unwrap)
+// the server's timeouts stay: that is said at debug level; any other failure
+// is a warning.
+func (a *api) importDeadlines(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	a.deadlineSet(r, "read", rc.SetReadDeadline(time.Now().Add(importReadTimeout)))
+	a.deadlineSet(r, "write", rc.SetWriteDeadline(time.Now().Add(importWriteTimeout)))
+}
+
+func (a *api) deadlineSet(r *http.Request, what string, err error) {
+	switch {
+	case err == nil:
+	case errors.Is(err, http.ErrNotSupported):
+		a.d.Log.Debug("api import: the server's timeout stays", "deadline", what, "path", r.URL.Path)
+	default:
+		a.d.Log.Warn("api import: deadline not set", "deadline", what, "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+}
+
+// removeSpool removes the spooled copy of an upload; a failure is logged.
+func (a *api) removeSpool(path string) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		a.d.Log.Warn("api import: spooled upload not removed", "file", path, "err", err)
+	}
 }

@@ -224,7 +224,9 @@ func (a *api) respond(w http.ResponseWriter, r *http.Request, c caller) error {
 	if err != nil {
 		return err
 	}
-	if got, _, err := a.d.Youth.Responses(r.Context(), c.scope, youth.ResponseFilter{VacancyID: x.VacancyID, Limit: 1}); err == nil && len(got) == 1 {
+	if got, _, err := a.d.Youth.Responses(r.Context(), c.scope, youth.ResponseFilter{VacancyID: x.VacancyID, Limit: 1}); err != nil {
+		a.d.Log.Warn("api: read back response", "id", x.ID, "err", err) // the answer is the response as saved
+	} else if len(got) == 1 {
 		x = got[0]
 	}
 	w.Header().Set("Location", Prefix+"/me/responses/"+strconv.FormatInt(x.ID, 10))

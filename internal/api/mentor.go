@@ -250,7 +250,9 @@ func (a *api) createProgramme(w http.ResponseWriter, r *http.Request, c caller) 
 	if err := a.d.Mentor.SaveProgramme(r.Context(), c.scope, &p); err != nil {
 		return err
 	}
-	if got, err := a.d.Mentor.Programme(r.Context(), c.scope, p.ID); err == nil {
+	if got, err := a.d.Mentor.Programme(r.Context(), c.scope, p.ID); err != nil {
+		a.d.Log.Warn("api: read back programme", "id", p.ID, "err", err) // the answer is the programme as saved
+	} else {
 		p = got
 	}
 	w.Header().Set("Location", Prefix+"/mentorship/programmes/"+strconv.FormatInt(p.ID, 10))
@@ -284,7 +286,9 @@ func (a *api) createMentor(w http.ResponseWriter, r *http.Request, c caller) err
 	if err := a.d.Mentor.SaveMentor(r.Context(), c.scope, &m); err != nil {
 		return err
 	}
-	if got, err := a.d.Mentor.Mentor(r.Context(), c.scope, m.ID); err == nil {
+	if got, err := a.d.Mentor.Mentor(r.Context(), c.scope, m.ID); err != nil {
+		a.d.Log.Warn("api: read back mentor", "id", m.ID, "err", err) // the answer is the mentor as saved
+	} else {
 		m = got
 	}
 	writeJSON(w, http.StatusCreated, fromMentor(m))
@@ -378,7 +382,9 @@ func (a *api) makePairs(w http.ResponseWriter, r *http.Request, c caller) error 
 	}
 	out := make([]pairDTO, 0, len(ps))
 	for _, p := range ps {
-		if got, _, _, err := a.d.Mentor.Pair(r.Context(), c.scope, p.ID); err == nil {
+		if got, _, _, err := a.d.Mentor.Pair(r.Context(), c.scope, p.ID); err != nil {
+			a.d.Log.Warn("api: read back pair", "id", p.ID, "err", err) // the answer is the pair as made
+		} else {
 			p = got
 		}
 		out = append(out, fromPair(p))

@@ -401,11 +401,14 @@ func (a *api) targetedFigures(w http.ResponseWriter, r *http.Request, c caller) 
 	for i, row := range out.ByEmployer {
 		id, err := strconv.ParseInt(row.Key, 10, 64)
 		if err != nil || a.d.Orgs == nil {
+			continue // a row not of a registered employer keeps its key as its name
+		}
+		o, err := a.d.Orgs.Get(r.Context(), id)
+		if err != nil {
+			a.d.Log.Warn("api: employer of a row of figures", "id", id, "err", err) // the row keeps its key as its name
 			continue
 		}
-		if o, err := a.d.Orgs.Get(r.Context(), id); err == nil {
-			out.ByEmployer[i].Name = o.Name
-		}
+		out.ByEmployer[i].Name = o.Name
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"math"
 	"net/http"
 	"slices"
@@ -115,6 +116,30 @@ func (w *Web) withBase(r *http.Request, sc auth.Scope) (res balance.Result, base
 	return res, &b, err
 }
 
+// balancePage is the balance of the region by group and year.
+type balancePage struct {
+	Rows           []rowView
+	Total          rowView
+	TotalsAll      rowView
+	Years          []int
+	AllYears       []int
+	Result         balance.Result
+	Short          int
+	Chart          chart
+	Export         map[string]template.URL
+	ProposalExport map[string]template.URL
+	CanPlan        bool
+	Proposals      []proposalView
+	ProposalCount  int
+	RateRows       []rateRow
+	Method         string
+	Closure        *balance.Closure // the first year's closure, nil without years
+	ClosureYear    int
+	MaxChange      float64
+	Scenarios      []balance.Scenario
+	Done, Error    string
+}
+
 // Balance is the balance of the region by group and year.
 func (w *Web) Balance(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -148,22 +173,25 @@ func (w *Web) Balance(rw http.ResponseWriter, r *http.Request) {
 		baseTotals = &balance.Row{Cells: base.Totals}
 	}
 	q := r.URL.Query()
-	data := map[string]any{"Rows": rows, "Total": newRowView(totals, baseTotals, pick), "Years": pickYears(res.Years, pick), "AllYears": res.Years,
-		"Result": res, "Short": short, "Chart": totalsChart(res.Totals), "TotalsAll": newRowView(totals, nil, allIndexes(len(res.Years))),
-		"Export": exportLinks(r, "/balance/export"), "ProposalExport": exportLinks(r, "/balance/proposals/export"),
-		"CanPlan": balance.CanPlan(sc), "Done": q.Get("done"), "Error": q.Get("error"), "Proposals": proposalViews(res.Proposals, 40),
-		"ProposalCount": len(res.Proposals), "RateRows": rateRows(res.Rates), "Method": string(balance.Method)}
+	data := balancePage{Rows: rows, Total: newRowView(totals, baseTotals, pick), Years: pickYears(res.Years, pick), AllYears: res.Years,
+		Result: res, Short: short, Chart: totalsChart(res.Totals), TotalsAll: newRowView(totals, nil, allIndexes(len(res.Years))),
+		Export: exportLinks(r, "/balance/export"), ProposalExport: exportLinks(r, "/balance/proposals/export"),
+		CanPlan: balance.CanPlan(sc), Done: q.Get("done"), Error: q.Get("error"), Proposals: proposalViews(res.Proposals, 40),
+		ProposalCount: len(res.Proposals), RateRows: rateRows(res.Rates), Method: string(balance.Method)}
 	if len(res.Totals) > 0 {
-		data["Closure"], data["ClosureYear"] = res.Totals[0].Closure(), res.Totals[0].Year
+		c := res.Totals[0].Closure()
+		data.Closure, data.ClosureYear = &c, res.Totals[0].Year
 	}
 	if share, err := w.d.Balance.MaxChange(r.Context(), sc); err == nil {
-		data["MaxChange"] = share
+		data.MaxChange = share
 	} else {
-		data["MaxChange"] = balance.DefaultMaxChange
+		w.partFailed(r, "the region's limit of a change of admission", err) // the default limit is shown
+		data.MaxChange = balance.DefaultMaxChange
 	}
 	if balance.CanPlan(sc) {
-		if list, err := w.d.Balance.Scenarios(r.Context(), sc); err == nil {
-			data["Scenarios"] = list
+		var err error
+		if data.Scenarios, err = w.d.Balance.Scenarios(r.Context(), sc); err != nil {
+			w.partFailed(r, "scenarios of the balance", err) // the base balance is chosen
 		}
 	}
 	w.render(rw, r, http.StatusOK, "balance", "balance", data)
@@ -274,6 +302,34 @@ func (w *Web) ProposalsExport(rw http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// balancePlan is a year of the plan of a group: the gap before and after.
+type balancePlan struct {
+	Year          int
+	Before, After string
+	Unclosed      int
+	Reason        string
+}
+
+// balancePlaces is a municipality with the places of a group in it.
+type balancePlaces struct {
+	Name   string
+	Places int
+}
+
+// balanceGroupPage is a row of the balance in full.
+type balanceGroupPage struct {
+	Row            rowView
+	Raw            balance.Row
+	Chart          chart
+	Years          []yearView
+	Proposals      []proposalView
+	Plans          []balancePlan
+	Municipalities []balancePlaces
+	Result         balance.Result
+	Scenario       string
+	Rates          balance.Rates
+}
+
 // BalanceGroup is a row of the balance in full: the history of vacancies
 // and its forecast, the accuracy of the forecast on that history, the seven
 // years, the specialties and the proposals.
@@ -306,36 +362,28 @@ func (w *Web) BalanceGroup(rw http.ResponseWriter, r *http.Request) {
 			props = append(props, p)
 		}
 	}
-	type planView struct {
-		Year          int
-		Before, After string
-		Unclosed      int
-		Reason        string
-	}
-	var plans []planView
+	var plans []balancePlan
 	for _, p := range res.Plans {
 		if p.Key == key {
-			plans = append(plans, planView{p.Year, signed(amount(p.GapBefore)), signed(amount(p.GapAfter)), amount(p.Unclosed), p.Reason})
+			plans = append(plans, balancePlan{p.Year, signed(amount(p.GapBefore)), signed(amount(p.GapAfter)), amount(p.Unclosed), p.Reason})
 		}
 	}
 	munis := map[int64]string{0: "не определён"}
-	if list, err := w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err == nil {
+	if list, err := w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err != nil {
+		w.partFailed(r, "municipalities of the places", err) // the places stand without the names
+	} else {
 		for _, m := range list {
 			munis[m.ID] = m.Name
 		}
 	}
-	type muniView struct {
-		Name   string
-		Places int
-	}
-	var byMuni []muniView
+	var byMuni []balancePlaces
 	for id, n := range row.Municipalities {
-		byMuni = append(byMuni, muniView{munis[id], n})
+		byMuni = append(byMuni, balancePlaces{munis[id], n})
 	}
-	slices.SortFunc(byMuni, func(a, b muniView) int { return b.Places - a.Places })
-	data := map[string]any{"Row": newRowView(row, b, allIndexes(len(row.Cells))), "Raw": row, "Chart": historyChart(row), "Years": yearly(row),
-		"Proposals": proposalViews(props, 0), "Plans": plans, "Municipalities": byMuni, "Result": res, "Scenario": r.URL.Query().Get("scenario"),
-		"Rates": res.Rates}
+	slices.SortFunc(byMuni, func(a, b balancePlaces) int { return b.Places - a.Places })
+	data := balanceGroupPage{Row: newRowView(row, b, allIndexes(len(row.Cells))), Raw: row, Chart: historyChart(row), Years: yearly(row),
+		Proposals: proposalViews(props, 0), Plans: plans, Municipalities: byMuni, Result: res, Scenario: r.URL.Query().Get("scenario"),
+		Rates: res.Rates}
 	w.render(rw, r, http.StatusOK, "balance_group", "balance", data)
 }
 

@@ -16,6 +16,23 @@ import (
 // The balance's data: what it is computed from (taught specialties, ages),
 // the employers' declared needs, capacities and the import of their files.
 
+// balanceDataPage is what the balance rests on, with its forms and loads.
+type balanceDataPage struct {
+	CanDeclare  bool
+	CanCapacity bool
+	CanPlan     bool
+	Region      bool
+	Horizons    []int
+	Kinds       []struct{ Kind, Title string }
+	Year        int
+	Bands       []balance.Band
+	Specialties []balance.Specialty
+	Needs       []balance.Need
+	Programmes  []balance.Programme
+	Ages        []ageRow
+	Done, Error string
+}
+
 // BalanceData is what the balance rests on besides vacancies and learners:
 // declared needs, capacities and the age structure, with their forms and loads.
 func (w *Web) BalanceData(rw http.ResponseWriter, r *http.Request) {
@@ -31,16 +48,16 @@ func (w *Web) BalanceData(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"CanDeclare": balance.CanDeclare(sc), "CanCapacity": balance.CanSetCapacity(sc), "CanPlan": balance.CanPlan(sc),
-		"Region": sc.WholeRegion(), "Done": q.Get("done"), "Error": q.Get("error"), "Horizons": balance.Horizons, "Kinds": balance.ImportKinds,
-		"Year": w.d.Balance.Now().Year(), "Bands": balance.Bands, "Specialties": taughtSpecialties(in)}
+	data := balanceDataPage{CanDeclare: balance.CanDeclare(sc), CanCapacity: balance.CanSetCapacity(sc), CanPlan: balance.CanPlan(sc),
+		Region: sc.WholeRegion(), Done: q.Get("done"), Error: q.Get("error"), Horizons: balance.Horizons, Kinds: balance.ImportKinds,
+		Year: w.d.Balance.Now().Year(), Bands: balance.Bands, Specialties: taughtSpecialties(in)}
 	if balance.CanDeclare(sc) {
 		needs, err := w.d.Balance.Needs(ctx, sc, balance.NeedFilter{})
 		if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Needs"] = needs
+		data.Needs = needs
 	}
 	if balance.CanSetCapacity(sc) {
 		progs, err := w.d.Balance.Programmes(ctx, sc)
@@ -48,10 +65,10 @@ func (w *Web) BalanceData(rw http.ResponseWriter, r *http.Request) {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Programmes"] = progs
+		data.Programmes = progs
 	}
 	if balance.CanPlan(sc) {
-		data["Ages"] = ageTable(in.Ages)
+		data.Ages = ageTable(in.Ages)
 	}
 	w.render(rw, r, http.StatusOK, "balance_data", "balance", data)
 }

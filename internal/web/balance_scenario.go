@@ -17,6 +17,27 @@ import (
 // Scenarios of admission: made from the proposals or by hand, changed and
 // compared with the base balance.
 
+// scenarioPage is the list of the region's scenarios, or one scenario with
+// its changes and what they do to the gap (the same page).
+type scenarioPage struct {
+	Scenarios    []balance.Scenario
+	Scenario     *balance.Scenario // the scenario shown, nil on the list
+	Admissions   []scenarioAdmission
+	Programmes   []balance.Programme
+	Specialties  []balance.Specialty
+	Ahead        []yearAhead
+	Campaigns    []int
+	Moved        []rowView
+	BalanceYears []int
+	Done, Error  string
+}
+
+// scenarioAdmission is a change of admission with the programme's name.
+type scenarioAdmission struct {
+	balance.AdmissionChange
+	Name string
+}
+
 // Scenarios lists the region's scenarios and makes new ones.
 func (w *Web) Scenarios(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -26,7 +47,7 @@ func (w *Web) Scenarios(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "balance_scenario", "balance", map[string]any{"Scenarios": list, "Done": q.Get("done"), "Error": q.Get("error")})
+	w.render(rw, r, http.StatusOK, "balance_scenario", "balance", scenarioPage{Scenarios: list, Done: q.Get("done"), Error: q.Get("error")})
 }
 
 // CreateScenario makes an empty scenario and opens it.
@@ -83,21 +104,19 @@ func (w *Web) ScenarioPage(rw http.ResponseWriter, r *http.Request) {
 	for _, p := range progs {
 		names[fmt.Sprintf("%d|%s", p.OrgID, p.Specialty.Code)] = p.OrgName + " — " + p.Specialty.Code + " " + p.Specialty.Name
 	}
-	type admView struct {
-		balance.AdmissionChange
-		Name string
-	}
-	var adms []admView
+	var adms []scenarioAdmission
 	for _, c := range x.Admissions {
-		adms = append(adms, admView{c, names[fmt.Sprintf("%d|%s", c.OrgID, c.Specialty)]})
+		adms = append(adms, scenarioAdmission{c, names[fmt.Sprintf("%d|%s", c.OrgID, c.Specialty)]})
 	}
 	q := r.URL.Query()
-	data := map[string]any{"Scenario": x, "Admissions": adms, "Programmes": progs, "Specialties": taughtSpecialties(in),
-		"Ahead": ahead(in.Years()), "Campaigns": campaigns(in), "Done": q.Get("done"), "Error": q.Get("error")}
+	data := scenarioPage{Scenario: &x, Admissions: adms, Programmes: progs, Specialties: taughtSpecialties(in),
+		Ahead: ahead(in.Years()), Campaigns: campaigns(in), Done: q.Get("done"), Error: q.Get("error")}
 	// What the scenario does: the rows and years whose gap it moves.
 	if res, err := w.d.Balance.Balance(r.Context(), sc, x.ID); err == nil {
 		base, err := w.d.Balance.Balance(r.Context(), sc, 0)
-		if err == nil {
+		if err != nil {
+			w.partFailed(r, "base balance of a scenario", err) // the page stands without what the scenario moves
+		} else {
 			var moved []rowView
 			for _, row := range res.Rows {
 				b, ok := base.Row(row.Key)
@@ -112,10 +131,10 @@ func (w *Web) ScenarioPage(rw http.ResponseWriter, r *http.Request) {
 					}
 				}
 			}
-			data["Moved"], data["BalanceYears"] = moved, res.Years
+			data.Moved, data.BalanceYears = moved, res.Years
 		}
 	} else {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 	}
 	w.render(rw, r, http.StatusOK, "balance_scenario", "balance", data)
 }

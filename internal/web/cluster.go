@@ -14,6 +14,16 @@ import (
 	"marshrut/internal/org"
 )
 
+// clustersPage is the registry of clusters with an expert's defences.
+type clustersPage struct {
+	Clusters    []cluster.Cluster
+	Filter      cluster.Filter
+	Industries  []cluster.Industry
+	Manages     bool
+	Defences    []cluster.Defence
+	Done, Error string
+}
+
 // Clusters is the registry of clusters the caller sees; an expert sees the
 // clusters assigned to them with links to score them.
 func (w *Web) Clusters(rw http.ResponseWriter, r *http.Request) {
@@ -25,8 +35,8 @@ func (w *Web) Clusters(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Clusters": list, "Filter": f, "Industries": cluster.Industries(), "Manages": cluster.Manages(sc),
-		"Done": q.Get("done"), "Error": q.Get("error")}
+	data := clustersPage{Clusters: list, Filter: f, Industries: cluster.Industries(), Manages: cluster.Manages(sc),
+		Done: q.Get("done"), Error: q.Get("error")}
 	if sc.Role == auth.Expert {
 		ds, err := w.d.Cluster.Defences(r.Context(), sc)
 		if err != nil {
@@ -42,7 +52,7 @@ func (w *Web) Clusters(rw http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
-		data["Defences"] = mine
+		data.Defences = mine
 	}
 	w.render(rw, r, http.StatusOK, "cluster", "clusters", data)
 }
@@ -65,15 +75,34 @@ func (w *Web) ClusterForm(rw http.ResponseWriter, r *http.Request) {
 	w.renderClusterForm(rw, r, http.StatusOK, c, nil)
 }
 
+// clusterForm is the form of a new or changed cluster.
+type clusterForm struct {
+	Cluster    cluster.Cluster
+	Industries []cluster.Industry
+	Kinds      []cluster.Kind
+	Fields     map[string]string
+	Colleges   []org.Organisation
+	Employers  []org.Organisation
+	Chosen     map[int64]bool
+	Specs      string
+	Equipment  string
+	Funding    []cluster.Funding
+	Error      string
+}
+
 func (w *Web) renderClusterForm(rw http.ResponseWriter, r *http.Request, status int, c cluster.Cluster, err error) {
-	data := map[string]any{"Cluster": c, "Industries": cluster.Industries(), "Kinds": cluster.Kinds(), "Fields": map[string]string{}}
-	for key, k := range map[string]org.Kind{"Colleges": org.College, "Employers": org.Employer} {
+	data := clusterForm{Cluster: c, Industries: cluster.Industries(), Kinds: cluster.Kinds(), Fields: map[string]string{}}
+	for _, k := range []org.Kind{org.College, org.Employer} {
 		list, _, lerr := w.d.Orgs.List(r.Context(), org.Filter{Kind: k, Limit: 1000})
 		if lerr != nil {
 			w.Error(rw, r, lerr)
 			return
 		}
-		data[key] = list
+		if k == org.College {
+			data.Colleges = list
+		} else {
+			data.Employers = list
+		}
 	}
 	chosen := map[int64]bool{}
 	for _, o := range append(append([]cluster.Org{}, c.Members...), c.Employers...) {
@@ -91,9 +120,9 @@ func (w *Web) renderClusterForm(rw http.ResponseWriter, r *http.Request, status 
 	for len(funding) < 3 {
 		funding = append(funding, cluster.Funding{})
 	}
-	data["Chosen"], data["Specs"], data["Equipment"], data["Funding"] = chosen, strings.Join(specs, ", "), strings.Join(equipment, "\n"), funding
+	data.Chosen, data.Specs, data.Equipment, data.Funding = chosen, strings.Join(specs, ", "), strings.Join(equipment, "\n"), funding
 	if err != nil {
-		data["Error"], data["Fields"] = apperr.Text(err), fieldMessages(err)
+		data.Error, data.Fields = apperr.Text(err), fieldMessages(err)
 	}
 	w.render(rw, r, status, "cluster_form", "clusters", data)
 }
@@ -175,6 +204,18 @@ func clusterFromForm(r *http.Request) (cluster.Cluster, error) {
 	return c, errs.Err()
 }
 
+// clusterCard is a cluster's card with the key figures of a year.
+type clusterCard struct {
+	C           cluster.Cluster
+	KPIs        []kpiView
+	Year        int
+	Years       []int
+	MayEnter    bool
+	Manages     bool
+	History     []history.Entry
+	Done, Error string
+}
+
 // Cluster is a cluster's card: the registry and the key figures of a year,
 // with the form to enter those the data do not give.
 func (w *Web) Cluster(rw http.ResponseWriter, r *http.Request) {
@@ -207,8 +248,8 @@ func (w *Web) Cluster(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	w.render(rw, r, http.StatusOK, "cluster_card", "clusters", map[string]any{"C": c, "KPIs": kpiViews(kpis), "Year": year, "Years": years,
-		"MayEnter": cluster.MayEnter(sc, c), "Manages": cluster.Manages(sc), "Done": q.Get("done"), "Error": q.Get("error"), "History": edits})
+	w.render(rw, r, http.StatusOK, "cluster_card", "clusters", clusterCard{C: c, KPIs: kpiViews(kpis), Year: year, Years: years,
+		MayEnter: cluster.MayEnter(sc, c), Manages: cluster.Manages(sc), Done: q.Get("done"), Error: q.Get("error"), History: edits})
 }
 
 // SetClusterValue enters the value of an indicator; shares come in per cent.

@@ -38,6 +38,17 @@ func (w *Web) ClusterCriteria(rw http.ResponseWriter, r *http.Request) {
 	w.renderCriteria(rw, r, http.StatusOK, set, versions, q.Get("done"), nil)
 }
 
+// criteriaPage is the criteria of a year with their versions and the form of a new one.
+type criteriaPage struct {
+	Set         cluster.Criteria
+	Rows        []cluster.Criterion
+	Thresholds  []string
+	Versions    []cluster.Criteria
+	Indicators  []cluster.Indicator
+	Manages     bool
+	Done, Error string
+}
+
 func (w *Web) renderCriteria(rw http.ResponseWriter, r *http.Request, status int, set cluster.Criteria, versions []cluster.Criteria, done string, err error) {
 	_, sc, _ := auth.Caller(r.Context())
 	rows := append([]cluster.Criterion{}, set.Criteria...)
@@ -48,10 +59,10 @@ func (w *Web) renderCriteria(rw http.ResponseWriter, r *http.Request, status int
 	for i, c := range rows {
 		thresholds[i] = thresholdInput(c)
 	}
-	data := map[string]any{"Set": set, "Rows": rows, "Thresholds": thresholds, "Versions": versions, "Indicators": cluster.Indicators(),
-		"Manages": cluster.Manages(sc), "Done": done}
+	data := criteriaPage{Set: set, Rows: rows, Thresholds: thresholds, Versions: versions, Indicators: cluster.Indicators(),
+		Manages: cluster.Manages(sc), Done: done}
 	if err != nil {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 	}
 	w.render(rw, r, status, "cluster_criteria", "clusters", data)
 }
@@ -88,7 +99,10 @@ func (w *Web) SaveClusterCriteria(rw http.ResponseWriter, r *http.Request) {
 	}
 	if err := w.d.Cluster.SaveCriteria(r.Context(), sc, &set); err != nil {
 		if apperr.Is(err, apperr.Invalid) {
-			versions, _ := w.d.Cluster.CriteriaVersions(r.Context(), sc, set.Year)
+			versions, verr := w.d.Cluster.CriteriaVersions(r.Context(), sc, set.Year)
+			if verr != nil {
+				w.partFailed(r, "versions of criteria", verr) // the refused form stands without them
+			}
 			w.renderCriteria(rw, r, http.StatusBadRequest, set, versions, "", err)
 			return
 		}
@@ -96,6 +110,14 @@ func (w *Web) SaveClusterCriteria(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(rw, r, fmt.Sprintf("/clusters/criteria?year=%d&done=saved", set.Year), http.StatusSeeOther)
+}
+
+// defencesPage is the list of the region's defences.
+type defencesPage struct {
+	Defences    []cluster.Defence
+	Manages     bool
+	Year        int
+	Done, Error string
 }
 
 // Defences lists the region's defences and opens a new one.
@@ -107,8 +129,8 @@ func (w *Web) Defences(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "cluster_defences", "clusters", map[string]any{"Defences": ds, "Manages": cluster.Manages(sc),
-		"Year": w.d.Cluster.Now().Year(), "Done": q.Get("done"), "Error": q.Get("error")})
+	w.render(rw, r, http.StatusOK, "cluster_defences", "clusters", defencesPage{Defences: ds, Manages: cluster.Manages(sc),
+		Year: w.d.Cluster.Now().Year(), Done: q.Get("done"), Error: q.Get("error")})
 }
 
 // OpenDefence opens the defences of a year.
@@ -120,6 +142,20 @@ func (w *Web) OpenDefence(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(rw, r, fmt.Sprintf("/clusters/defences/%d?done=opened", d.ID), http.StatusSeeOther)
+}
+
+// defencePage is a defence with its ranking, commission and an expert's clusters.
+type defencePage struct {
+	P           cluster.Protocol
+	D           cluster.Defence
+	Manages     bool
+	Clusters    []cluster.Cluster
+	Experts     []cluster.Expert
+	Members     map[int64]bool
+	Assigned    map[string]bool
+	Mine        []cluster.Cluster
+	Scored      map[int64]bool
+	Done, Error string
 }
 
 // Defence is a defence: the ranking, the commission and its assignments
@@ -134,13 +170,13 @@ func (w *Web) Defence(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	data := map[string]any{"P": p, "D": p.Defence, "Manages": cluster.Manages(sc), "Done": q.Get("done"), "Error": q.Get("error")}
+	data := defencePage{P: p, D: p.Defence, Manages: cluster.Manages(sc), Done: q.Get("done"), Error: q.Get("error")}
 	clusters, err := w.d.Cluster.Clusters(r.Context(), sc, cluster.Filter{})
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Clusters"] = clusters
+	data.Clusters = clusters
 	if cluster.Manages(sc) {
 		experts, err := w.d.Cluster.Experts(r.Context(), sc)
 		if err != nil {
@@ -154,7 +190,7 @@ func (w *Web) Defence(rw http.ResponseWriter, r *http.Request) {
 		for _, a := range p.Defence.Assignments {
 			assigned[fmt.Sprintf("%d:%d", a.ClusterID, a.UserID)] = true
 		}
-		data["Experts"], data["Members"], data["Assigned"] = experts, members, assigned
+		data.Experts, data.Members, data.Assigned = experts, members, assigned
 	}
 	if sc.Role == auth.Expert {
 		scored := map[int64]bool{}
@@ -167,7 +203,7 @@ func (w *Web) Defence(rw http.ResponseWriter, r *http.Request) {
 				mine = append(mine, c)
 			}
 		}
-		data["Mine"], data["Scored"] = mine, scored
+		data.Mine, data.Scored = mine, scored
 	}
 	w.render(rw, r, http.StatusOK, "cluster_defence", "clusters", data)
 }
@@ -184,9 +220,12 @@ func (w *Web) SetCommission(rw http.ResponseWriter, r *http.Request) {
 	}
 	var experts []int64
 	for _, v := range r.PostForm["member"] {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			experts = append(experts, n)
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			w.afterPost(rw, r, back, "", apperr.Field("member", "«%s» не является номером эксперта", v))
+			return
 		}
+		experts = append(experts, n)
 	}
 	var as []cluster.Assignment
 	// An expert ticked «на все кластеры» scores every cluster of the region
@@ -223,6 +262,16 @@ func (w *Web) SetCommission(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.afterPost(rw, r, back, "commission", w.d.Cluster.SetCommission(r.Context(), sc, id, experts, as))
+}
+
+// scorePage is an expert's form of scores of one cluster.
+type scorePage struct {
+	D           cluster.Defence
+	C           cluster.Cluster
+	Marks       map[string]cluster.Mark
+	Values      map[string]kpiView
+	KPIYear     int
+	Done, Error string
 }
 
 // ScoreForm is an expert's form of scores of one cluster, with the
@@ -265,8 +314,8 @@ func (w *Web) ScoreForm(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "cluster_score", "clusters", map[string]any{"D": p.Defence, "C": c, "Marks": marks, "Values": values, "KPIYear": kpiYear,
-		"Done": q.Get("done"), "Error": q.Get("error")})
+	w.render(rw, r, http.StatusOK, "cluster_score", "clusters", scorePage{D: p.Defence, C: c, Marks: marks, Values: values, KPIYear: kpiYear,
+		Done: q.Get("done"), Error: q.Get("error")})
 }
 
 // Score saves an expert's scores from the form: «score_<key>» and «comment_<key>».
@@ -298,6 +347,12 @@ func (w *Web) Score(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, back, "scored", err)
 }
 
+// protocolPage is the printable protocol of a defence.
+type protocolPage struct {
+	P cluster.Protocol
+	D cluster.Defence
+}
+
 // Protocol is the printable protocol of a defence.
 func (w *Web) Protocol(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -311,7 +366,7 @@ func (w *Web) Protocol(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, apperr.New(apperr.Forbidden, "протокол будет доступен экспертам после подписания"))
 		return
 	}
-	w.render(rw, r, http.StatusOK, "cluster_protocol", "clusters", map[string]any{"P": p, "D": p.Defence})
+	w.render(rw, r, http.StatusOK, "cluster_protocol", "clusters", protocolPage{P: p, D: p.Defence})
 }
 
 // ProtocolExport downloads the protocol as XLSX (or CSV).

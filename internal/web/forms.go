@@ -28,6 +28,13 @@ func (w *Web) formsOrg(r *http.Request, sc auth.Scope) (int64, string, error) {
 	return id, string(o.Kind), nil
 }
 
+// formsPage is the list of the official forms the caller makes.
+type formsPage struct {
+	Forms []report.Form
+	OrgID int64
+	Whole bool
+}
+
 // Forms lists the official forms the caller makes, each with its print page
 // and its XLSX.
 func (w *Web) Forms(rw http.ResponseWriter, r *http.Request) {
@@ -41,7 +48,7 @@ func (w *Web) Forms(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "forms", "monitoring", map[string]any{"Forms": report.For(sc, kind), "OrgID": id, "Whole": sc.WholeRegion()})
+	w.render(rw, r, http.StatusOK, "forms", "monitoring", formsPage{Forms: report.For(sc, kind), OrgID: id, Whole: sc.WholeRegion()})
 }
 
 // formSheet builds the form the query names: form, org, year.
@@ -71,6 +78,12 @@ func (w *Web) formSheet(r *http.Request) (report.Sheet, error) {
 	return w.d.Forms.Build(r.Context(), sc, name, opt)
 }
 
+// formPage is the print page of a form.
+type formPage struct {
+	Sheet report.Sheet
+	Query string
+}
+
 // Form is the print page of a form: the same table as its XLSX.
 func (w *Web) Form(rw http.ResponseWriter, r *http.Request) {
 	sh, err := w.formSheet(r)
@@ -78,7 +91,7 @@ func (w *Web) Form(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "form", "monitoring", map[string]any{"Sheet": sh, "Query": r.URL.RawQuery})
+	w.render(rw, r, http.StatusOK, "form", "monitoring", formPage{Sheet: sh, Query: r.URL.RawQuery})
 }
 
 // FormXLSX downloads a form as XLSX laid out like the paper form.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,7 +14,23 @@ import (
 	"marshrut/internal/ddo"
 	"marshrut/internal/exchange"
 	"marshrut/internal/guidance"
+	"marshrut/internal/history"
+	"marshrut/internal/learner"
+	"marshrut/internal/youth"
 )
+
+// guidancePage is the list of guidance events with the coverage at a glance.
+type guidancePage struct {
+	Filter      guidance.EventFilter
+	Kinds       []guidance.Kind
+	CanOrganise bool
+	Mine        bool
+	Error       string
+	Items       []guidance.Event
+	Total       int
+	Pager       pager
+	Coverage    *guidance.CoverageReport
+}
 
 // Guidance is the list of guidance events of the school year with the
 // coverage at a glance.
@@ -25,18 +42,20 @@ func (w *Web) Guidance(rw http.ResponseWriter, r *http.Request) {
 	if q.Get("mine") == "1" && sc.OrgID != 0 {
 		f.OrganiserID = sc.OrgID
 	}
-	data := map[string]any{"Filter": f, "Kinds": guidance.Kinds, "CanOrganise": guidance.CanOrganise(sc), "Mine": q.Get("mine") == "1"}
+	data := guidancePage{Filter: f, Kinds: guidance.Kinds, CanOrganise: guidance.CanOrganise(sc), Mine: q.Get("mine") == "1"}
 	items, total, err := w.d.Guidance.Events(r.Context(), sc, f)
 	status := http.StatusOK
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Text(err), http.StatusBadRequest
+		data.Error, status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
-	if rep, err := w.d.Guidance.Coverage(r.Context(), sc, 0, "school"); err == nil {
-		data["Coverage"] = rep
+	data.Items, data.Total, data.Pager = items, total, newPager(r, total)
+	if rep, err := w.d.Guidance.Coverage(r.Context(), sc, 0, "school"); err != nil {
+		w.partFailed(r, "guidance coverage", err) // the list stands without the coverage at a glance
+	} else {
+		data.Coverage = &rep
 	}
 	w.render(rw, r, status, "guidance", "guidance", data)
 }
@@ -67,18 +86,30 @@ func (w *Web) EditEventForm(rw http.ResponseWriter, r *http.Request) {
 	w.renderEventForm(rw, r, http.StatusOK, e, nil)
 }
 
+// eventForm is the form of a new or edited event.
+type eventForm struct {
+	Event       guidance.Event
+	Kinds       []guidance.Kind
+	WholeRegion bool
+	Fields      map[string]string
+	Held        *time.Time // when the edited event took place, nil before
+	Error       string
+}
+
 func (w *Web) renderEventForm(rw http.ResponseWriter, r *http.Request, status int, e guidance.Event, err error) {
 	_, sc, _ := auth.Caller(r.Context())
 	// Fields is never nil: the template indexes it, and index of nil fails the page.
-	data := map[string]any{"Event": e, "Kinds": guidance.Kinds, "WholeRegion": sc.WholeRegion(), "Fields": map[string]string{}}
+	data := eventForm{Event: e, Kinds: guidance.Kinds, WholeRegion: sc.WholeRegion(), Fields: map[string]string{}}
 	if e.ID != 0 {
 		// An edited event says when it has taken place, and what it keeps then.
-		if old, _, oerr := w.d.Guidance.Event(r.Context(), sc, e.ID); oerr == nil && old.Held(w.d.Guidance.Now()) {
-			data["Held"] = old.HeldOn
+		if old, _, oerr := w.d.Guidance.Event(r.Context(), sc, e.ID); oerr != nil {
+			w.partFailed(r, "event as saved", oerr) // the form stands without the notice of a held event
+		} else if old.Held(w.d.Guidance.Now()) {
+			data.Held = &old.HeldOn
 		}
 	}
 	if err != nil {
-		data["Error"], data["Fields"] = apperr.Text(err), fieldMessages(err)
+		data.Error, data.Fields = apperr.Text(err), fieldMessages(err)
 	}
 	w.render(rw, r, status, "event_new", "guidance", data)
 }
@@ -122,6 +153,20 @@ func (w *Web) CreateEvent(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, fmt.Sprintf("/guidance/events/%d?done=%s", e.ID, done), http.StatusSeeOther)
 }
 
+// eventCard is an event's card.
+type eventCard struct {
+	Event        guidance.Event
+	Bookings     []guidance.Booking
+	CanRecord    bool
+	CanBook      bool
+	MyBooking    *guidance.Booking // the caller school's booking, nil without one
+	CanEdit      bool
+	History      []history.Entry
+	Participants []guidance.Pupil
+	classPick
+	Done, Error string
+}
+
 // Event is an event's card: its bookings, and for a school its pupils and
 // the entry of participation by class.
 func (w *Web) Event(rw http.ResponseWriter, r *http.Request) {
@@ -132,49 +177,60 @@ func (w *Web) Event(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Event": e, "Bookings": bookings, "CanRecord": guidance.CanRecord(sc),
-		"CanBook": sc.Role == auth.School && e.Bookable && e.OrganiserID != sc.OrgID, "Done": r.URL.Query().Get("done")}
+	data := eventCard{Event: e, Bookings: bookings, CanRecord: guidance.CanRecord(sc),
+		CanBook: sc.Role == auth.School && e.Bookable && e.OrganiserID != sc.OrgID, Done: r.URL.Query().Get("done")}
 	for _, b := range bookings {
 		if b.SchoolID == sc.OrgID {
-			data["MyBooking"] = b
+			data.MyBooking = &b
 		}
 	}
 	if e.EditableBy(sc) {
-		data["CanEdit"] = true
-		if data["History"], err = w.d.Guidance.EventHistory(r.Context(), sc, id); err != nil {
+		data.CanEdit = true
+		if data.History, err = w.d.Guidance.EventHistory(r.Context(), sc, id); err != nil {
 			w.Error(rw, r, err)
 			return
 		}
 	}
 	if sc.SeesPersons() {
-		if data["Participants"], err = w.d.Guidance.Participants(r.Context(), sc, id); err != nil {
+		if data.Participants, err = w.d.Guidance.Participants(r.Context(), sc, id); err != nil {
 			w.Error(rw, r, err)
 			return
 		}
 	}
 	if sc.Role == auth.School {
-		w.classPicker(r, sc, data)
+		data.classPick = w.classPicker(r, sc)
 	}
-	if msg := r.URL.Query().Get("error"); msg != "" {
-		data["Error"] = msg
-	}
+	data.Error = r.URL.Query().Get("error")
 	w.render(rw, r, http.StatusOK, "event", "guidance", data)
 }
 
-// classPicker puts the school's classes and, when one is chosen, its pupils into data.
-func (w *Web) classPicker(r *http.Request, sc auth.Scope, data map[string]any) {
+// classPick is the school's classes and, when one is chosen, its pupils.
+type classPick struct {
+	Classes     []guidance.Class
+	Class       *guidance.Class // the chosen class, nil before a choice
+	ClassPupils []guidance.Pupil
+}
+
+// classPicker reads the school's classes and, when one is chosen, its pupils;
+// the page stands without them when they cannot be read.
+func (w *Web) classPicker(r *http.Request, sc auth.Scope) classPick {
+	var p classPick
 	classes, err := w.d.Guidance.Classes(r.Context(), sc, sc.OrgID)
 	if err != nil {
-		return
+		w.partFailed(r, "school classes", err)
+		return p
 	}
-	data["Classes"] = classes
+	p.Classes = classes
 	chosen := r.URL.Query().Get("class")
 	for _, c := range classes {
 		if classKey(c) == chosen {
-			data["Class"] = c
-			data["ClassPupils"], _ = w.d.Guidance.ClassPupils(r.Context(), sc, sc.OrgID, c)
+			p.Class = &c
+			if p.ClassPupils, err = w.d.Guidance.ClassPupils(r.Context(), sc, sc.OrgID, c); err != nil {
+				w.partFailed(r, "pupils of a class", err)
+			}
 		}
 	}
+	return p
 }
 
 func classKey(c guidance.Class) string { return strconv.Itoa(c.Grade) + "|" + c.Group }
@@ -232,6 +288,16 @@ func idList(vals []string) ([]int64, error) {
 	return out, nil
 }
 
+// coveragePage is the coverage of pupils with a school's профминимум level.
+type coveragePage struct {
+	Report      guidance.CoverageReport
+	Export      map[string]template.URL
+	Levels      []guidance.Level
+	Level       guidance.Level
+	LevelChosen bool
+	Done, Error string
+}
+
 // Coverage is the coverage of pupils by guidance and informing this school
 // year, by school or municipality, with the monthly trend.
 func (w *Web) Coverage(rw http.ResponseWriter, r *http.Request) {
@@ -241,12 +307,14 @@ func (w *Web) Coverage(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Report": rep, "Export": exportLinks(r, "/guidance/coverage/export"), "Levels": guidance.Levels,
-		"Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
+	data := coveragePage{Report: rep, Export: exportLinks(r, "/guidance/coverage/export"), Levels: guidance.Levels,
+		Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error")}
 	if sc.Role == auth.School {
 		lv, chosen, err := w.d.Guidance.Level(r.Context(), sc.OrgID)
-		if err == nil {
-			data["Level"], data["LevelChosen"] = lv, chosen
+		if err != nil {
+			w.partFailed(r, "school's профминимум level", err) // the form shows no level chosen
+		} else {
+			data.Level, data.LevelChosen = lv, chosen
 		}
 	}
 	w.render(rw, r, http.StatusOK, "coverage", "guidance", data)
@@ -295,23 +363,33 @@ func (w *Web) SetLevel(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, "/guidance/coverage", "level", err)
 }
 
+// pupilsPage is the list of pupils with their guidance this year.
+type pupilsPage struct {
+	Filter guidance.PupilFilter
+	Export map[string]template.URL
+	Items  []guidance.Pupil
+	Total  int
+	Pager  pager
+	Error  string
+}
+
 // GuidancePupils lists pupils with their guidance this year: those not
 // reached, not informed or short of hours.
 func (w *Web) GuidancePupils(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	f, err := pupilFilter(r)
 	f.Limit, f.Offset = perPage, (pageOf(r)-1)*perPage
-	data := map[string]any{"Filter": f, "Export": exportLinks(r, "/guidance/pupils/export")}
+	data := pupilsPage{Filter: f, Export: exportLinks(r, "/guidance/pupils/export")}
 	status := http.StatusOK
 	if err == nil {
 		var items []guidance.Pupil
 		var total int
 		items, total, err = w.d.Guidance.Pupils(r.Context(), sc, f)
-		data["Items"], data["Total"], data["Pager"] = items, total, newPager(r, total)
+		data.Items, data.Total, data.Pager = items, total, newPager(r, total)
 		w.auditBulk(r, "pupils.list", len(items))
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"], status = apperr.Text(err), http.StatusBadRequest
+		data.Error, status = apperr.Text(err), http.StatusBadRequest
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
@@ -373,6 +451,14 @@ func (w *Web) GuidancePupilsExport(rw http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// informPage is the entry of informing about targeted education for a class.
+type informPage struct {
+	Methods []guidance.Method
+	Today   time.Time
+	classPick
+	Done, Error string
+}
+
 // InformForm is the entry of informing about targeted education for a class.
 func (w *Web) InformForm(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -380,8 +466,8 @@ func (w *Web) InformForm(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, apperr.New(apperr.Forbidden, "информирование отмечает школа"))
 		return
 	}
-	data := map[string]any{"Methods": guidance.Methods, "Today": w.d.Guidance.Now(), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error")}
-	w.classPicker(r, sc, data)
+	data := informPage{Methods: guidance.Methods, Today: w.d.Guidance.Now(), Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error"),
+		classPick: w.classPicker(r, sc)}
 	w.render(rw, r, http.StatusOK, "inform", "guidance", data)
 }
 
@@ -420,14 +506,24 @@ func (w *Web) DDO(rw http.ResponseWriter, r *http.Request) {
 	w.renderDDO(rw, r, "", "")
 }
 
+// ddoPage is one pair of the questionnaire with the answers so far.
+type ddoPage struct {
+	Sheet   ddo.Sheet
+	So      string
+	N       int
+	Total   int
+	Percent int
+	Item    *ddo.Item // the pair to answer, nil after the last
+	Error   string
+}
+
 func (w *Web) renderDDO(rw http.ResponseWriter, r *http.Request, so string, msg string) {
 	sheet := ddo.Questionnaire()
 	n := len(so)
-	data := map[string]any{"Sheet": sheet, "So": so, "N": n + 1, "Total": len(sheet.Items), "Error": msg}
+	data := ddoPage{Sheet: sheet, So: so, N: n + 1, Total: len(sheet.Items), Error: msg, Percent: n * 100 / len(sheet.Items)}
 	if n < len(sheet.Items) {
-		data["Item"] = sheet.Items[n]
+		data.Item = &sheet.Items[n]
 	}
-	data["Percent"] = n * 100 / len(sheet.Items)
 	w.render(rw, r, http.StatusOK, "ddo", "ddo", data)
 }
 
@@ -466,6 +562,16 @@ func (w *Web) DDOAnswer(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, "/ddo/result", http.StatusSeeOther)
 }
 
+// ddoResultPage is the learner's latest ДДО result with what it suggests.
+type ddoResultPage struct {
+	Types       []ddo.Type
+	Pupil       bool
+	Result      *guidance.Diagnostic // nil before the first questionnaire
+	Programmes  []youth.Programme
+	Trials      []youth.Trial
+	Done, Error string
+}
+
 // DDOResult shows the learner's latest ДДО result.
 func (w *Web) DDOResult(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -478,17 +584,17 @@ func (w *Web) DDOResult(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Types": ddo.Types(), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error"),
-		"Pupil": sc.Role == auth.Learner}
+	data := ddoResultPage{Types: ddo.Types(), Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error"),
+		Pupil: sc.Role == auth.Learner}
 	if len(g.Diagnostics) > 0 {
-		data["Result"] = g.Diagnostics[0]
+		data.Result = &g.Diagnostics[0]
 		if w.d.Youth != nil {
 			progs, err := w.d.Youth.Programmes(r.Context(), sc, g.Diagnostics[0].Result.Leading(), 30)
 			if err != nil {
 				w.Error(rw, r, err)
 				return
 			}
-			data["Programmes"] = progs
+			data.Programmes = progs
 		}
 	}
 	if w.d.Youth != nil {
@@ -497,9 +603,16 @@ func (w *Web) DDOResult(rw http.ResponseWriter, r *http.Request) {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Trials"] = trials
+		data.Trials = trials
 	}
 	w.render(rw, r, http.StatusOK, "ddo_result", "ddo", data)
+}
+
+// ddoPaperPage is the entry of a paper ДДО sheet for a learner.
+type ddoPaperPage struct {
+	Card  learner.Card
+	Sheet ddo.Sheet
+	Error string
 }
 
 // DDOPaper is the entry of a paper ДДО sheet for a learner.
@@ -511,7 +624,7 @@ func (w *Web) DDOPaper(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "ddo_paper", "learners", map[string]any{"Card": card, "Sheet": ddo.Questionnaire(), "Error": r.URL.Query().Get("error")})
+	w.render(rw, r, http.StatusOK, "ddo_paper", "learners", ddoPaperPage{Card: card, Sheet: ddo.Questionnaire(), Error: r.URL.Query().Get("error")})
 }
 
 // DDOPaperSave scores and stores a paper sheet; a sheet with a missing pair is refused whole.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -50,7 +51,7 @@ func (w *Web) ImportForm(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Recent"] = recent
+	data.Recent = recent
 	w.render(rw, r, http.StatusOK, "import", "import", data)
 }
 
@@ -65,7 +66,16 @@ var uploadKinds = []struct{ Name, Title string }{
 	{"vacancies", "Вакансии «Работы России» (только регион)"},
 }
 
-func (w *Web) importFormData(r *http.Request, err error) map[string]any {
+// importPage is the upload form with the caller's recent jobs.
+type importPage struct {
+	Max    int
+	Kinds  []struct{ Name, Title string }
+	Kind   string
+	Recent []jobs.Job
+	Error  string
+}
+
+func (w *Web) importFormData(r *http.Request, err error) importPage {
 	_, sc, _ := auth.Caller(r.Context())
 	var kinds []struct{ Name, Title string }
 	for _, k := range uploadKinds {
@@ -73,9 +83,9 @@ func (w *Web) importFormData(r *http.Request, err error) map[string]any {
 			kinds = append(kinds, k)
 		}
 	}
-	data := map[string]any{"Max": MaxUpload >> 20, "Kinds": kinds, "Kind": r.FormValue("kind")}
+	data := importPage{Max: MaxUpload >> 20, Kinds: kinds, Kind: r.FormValue("kind")}
 	if err != nil {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 	}
 	return data
 }
@@ -117,8 +127,8 @@ func (w *Web) ImportUpload(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := io.Copy(dst, file); err != nil {
-		dst.Close()
-		os.Remove(dst.Name())
+		dst.Close() // the copy failed already: its error is the one to tell
+		w.removeUpload(r, dst.Name())
 		w.Error(rw, r, err)
 		return
 	}
@@ -127,9 +137,14 @@ func (w *Web) ImportUpload(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The name travels beside the file, for the report, and so does whose it is.
-	os.WriteFile(w.upload(token)+".name", []byte(filepath.Base(hdr.Filename)), 0o600)
+	// Without its name the file cannot be read by its kind: a failed write fails the upload.
+	if err := os.WriteFile(w.upload(token)+".name", []byte(filepath.Base(hdr.Filename)), 0o600); err != nil {
+		w.removeUpload(r, w.upload(token))
+		w.Error(rw, r, err)
+		return
+	}
 	if err := os.WriteFile(w.upload(token)+".owner", []byte(uploadOwner(sc)), 0o600); err != nil {
-		os.Remove(w.upload(token))
+		w.removeUpload(r, w.upload(token))
 		w.Error(rw, r, err)
 		return
 	}
@@ -145,6 +160,14 @@ func (w *Web) ImportRun(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.startImport(rw, r, u, sc, r.PostFormValue("kind"), token, r.PostFormValue("apply") != "1", r.PostFormValue("sheet"), r.PostForm)
+}
+
+// removeUpload removes a file of a failed upload; a failure is logged, the
+// sweep removes the file later.
+func (w *Web) removeUpload(r *http.Request, path string) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		w.partFailed(r, "removal of a failed upload", err)
+	}
 }
 
 func (w *Web) uploads() string { return filepath.Join(os.TempDir(), "marshrut-uploads") }
@@ -186,7 +209,11 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 		w.Error(rw, r, apperr.New(apperr.NotFound, "загруженный файл не найден: загрузите его снова"))
 		return
 	}
-	name, _ := os.ReadFile(path + ".name")
+	name, err := os.ReadFile(path + ".name")
+	if err != nil {
+		// An upload kept before its name is read by its content alone.
+		w.partFailed(r, "name of an upload", err)
+	}
 	var m exchange.Mapping
 	var unknown []exchange.Unknown
 	if tabular {
@@ -305,6 +332,16 @@ func (w *Web) job(r *http.Request) (jobs.Job, error) {
 	return j, nil
 }
 
+// jobPage is a job's progress and, for an import, its report.
+type jobPage struct {
+	Job       jobs.Job
+	Back      string
+	BackTitle string
+	Result    *importResult // the report of a finished import, nil otherwise
+	Fields    []exchange.Field
+	FileKept  bool
+}
+
 // Job shows a job's progress while it runs (the page refreshes itself) and
 // its report when it ends.
 func (w *Web) Job(rw http.ResponseWriter, r *http.Request) {
@@ -317,9 +354,9 @@ func (w *Web) Job(rw http.ResponseWriter, r *http.Request) {
 		http.Redirect(rw, r, "/risk?done="+url.QueryEscape(riskJobDone(j)), http.StatusSeeOther)
 		return
 	}
-	data := map[string]any{"Job": j, "Back": "/imports/learners", "BackTitle": "Загрузка списков"}
+	data := jobPage{Job: j, Back: "/imports/learners", BackTitle: "Загрузка списков"}
 	if strings.HasPrefix(j.Kind, "risk.") {
-		data["Back"], data["BackTitle"] = "/risk/model", "Модель риска"
+		data.Back, data.BackTitle = "/risk/model", "Модель риска"
 	}
 	if j.Status == jobs.Done && strings.HasPrefix(j.Kind, "import.") {
 		var res importResult
@@ -327,12 +364,15 @@ func (w *Web) Job(rw http.ResponseWriter, r *http.Request) {
 			w.Error(rw, r, fmt.Errorf("job %d result: %w", j.ID, err))
 			return
 		}
-		data["Result"] = res
+		data.Result = &res
 		if k, ok := imports.Kinds[res.Kind]; ok {
-			data["Fields"] = k.Fields
+			data.Fields = k.Fields
 		}
 		_, err := os.Stat(w.upload(res.Token))
-		data["FileKept"] = err == nil
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			w.partFailed(r, "uploaded file of a job", err) // the report stands without the corrections
+		}
+		data.FileKept = err == nil
 	}
 	w.render(rw, r, http.StatusOK, "job", "import", data)
 }
@@ -364,11 +404,18 @@ func (w *Web) JobIssues(rw http.ResponseWriter, r *http.Request) {
 func (w *Web) SweepUploads(now time.Time) {
 	entries, err := os.ReadDir(w.uploads())
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) { // nothing uploaded yet
+			w.d.Log.Warn("sweep uploads", "err", err)
+		}
 		return
 	}
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > 24*time.Hour {
-			os.Remove(filepath.Join(w.uploads(), e.Name()))
+		info, err := e.Info()
+		if err == nil && now.Sub(info.ModTime()) > 24*time.Hour {
+			err = os.Remove(filepath.Join(w.uploads(), e.Name()))
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) { // removed meanwhile
+			w.d.Log.Warn("sweep uploads", "file", e.Name(), "err", err)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"math"
 	"net/http"
 	"net/url"
@@ -10,7 +11,9 @@ import (
 
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
+	"marshrut/internal/classifier"
 	"marshrut/internal/exchange"
+	"marshrut/internal/history"
 	activemeasures "marshrut/internal/measures"
 	"marshrut/internal/org"
 )
@@ -29,6 +32,19 @@ func measuresFilter(r *http.Request) (activemeasures.Filter, error) {
 	return f, err
 }
 
+// programmesPage is the list of programmes with the form of a new one.
+type programmesPage struct {
+	CanManage bool
+	Query     url.Values
+	Filter    activemeasures.Filter
+	Filtered  bool
+	Items     []activemeasures.Programme
+	Total     int
+	Pager     pager
+	programmeFormPart
+	Done, Error string
+}
+
 // Measures is the list of programmes with filters and, for those who
 // manage, the form of a new programme.
 func (w *Web) Measures(rw http.ResponseWriter, r *http.Request) {
@@ -38,37 +54,49 @@ func (w *Web) Measures(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	data := map[string]any{"CanManage": activemeasures.CanManage(sc), "Done": q.Get("done"), "Error": q.Get("error"), "Query": q,
-		"Customers": activemeasures.Customers, "Formats": activemeasures.Formats}
+	data := programmesPage{CanManage: activemeasures.CanManage(sc), Done: q.Get("done"), Error: q.Get("error"), Query: q,
+		programmeFormPart: programmeFormPart{Customers: activemeasures.Customers, Formats: activemeasures.Formats}}
 	f, err := measuresFilter(r)
 	if err != nil {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 		f = activemeasures.Filter{Limit: perPage}
 	}
 	list, total, err := w.d.Measures.Programmes(r.Context(), sc, f)
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 		list, total, err = w.d.Measures.Programmes(r.Context(), sc, activemeasures.Filter{Limit: perPage})
 	}
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Items"], data["Total"], data["Pager"], data["Filter"] = list, total, newPager(r, total), f
-	data["Filtered"] = f.Query != "" || f.Customer != "" || f.Format != "" || f.ProviderID != 0
+	data.Items, data.Total, data.Pager, data.Filter = list, total, newPager(r, total), f
+	data.Filtered = f.Query != "" || f.Customer != "" || f.Format != "" || f.ProviderID != 0
 	if activemeasures.CanManage(sc) {
-		w.programmeFormData(r, data, activemeasures.Programme{Hours: 144})
+		data.programmeFormPart = w.programmeFormData(r, activemeasures.Programme{Hours: 144})
 	}
 	w.render(rw, r, http.StatusOK, "measures", "measures", data)
 }
 
-// programmeFormData adds to a page what the form of a programme needs.
-func (w *Web) programmeFormData(r *http.Request, data map[string]any, p activemeasures.Programme) {
-	data["Form"], data["Customers"], data["Formats"] = p, activemeasures.Customers, activemeasures.Formats
-	data["Providers"] = w.providers(r)
+// programmeFormPart is what the form of a programme needs.
+type programmeFormPart struct {
+	Form      activemeasures.Programme
+	Customers []activemeasures.Customer
+	Formats   []activemeasures.Format
+	Providers []org.Organisation
+	Employers []org.Organisation
+}
+
+// programmeFormData is what the form of a programme needs.
+func (w *Web) programmeFormData(r *http.Request, p activemeasures.Programme) programmeFormPart {
+	f := programmeFormPart{Form: p, Customers: activemeasures.Customers, Formats: activemeasures.Formats, Providers: w.providers(r)}
 	// The customer is typed or chosen among the registry's employers;
 	// an employer of the registry then sees the programmes it ordered.
-	data["Employers"], _, _ = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000})
+	var err error
+	if f.Employers, _, err = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000}); err != nil {
+		w.partFailed(r, "employers for a programme's form", err) // the customer is typed
+	}
+	return f
 }
 
 // EditMeasureProgrammeForm shows a programme in its form, for the region and
@@ -87,12 +115,17 @@ func (w *Web) EditMeasureProgrammeForm(rw http.ResponseWriter, r *http.Request) 
 	w.renderProgrammeForm(rw, r, http.StatusOK, p, nil)
 }
 
+// programmeEditPage is the form of an edited programme.
+type programmeEditPage struct {
+	programmeFormPart
+	Error string
+}
+
 func (w *Web) renderProgrammeForm(rw http.ResponseWriter, r *http.Request, status int, p activemeasures.Programme, err error) {
-	data := map[string]any{}
+	data := programmeEditPage{programmeFormPart: w.programmeFormData(r, p)}
 	if err != nil {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 	}
-	w.programmeFormData(r, data, p)
 	w.render(rw, r, status, "measures_programme_edit", "measures", data)
 }
 
@@ -135,9 +168,11 @@ func (w *Web) providers(r *http.Request) []org.Organisation {
 	var out []org.Organisation
 	for _, k := range []org.Kind{org.College, org.University, org.HRCentre, org.Employer} {
 		list, _, err := w.d.Orgs.List(r.Context(), org.Filter{Kind: k, Limit: 500})
-		if err == nil {
-			out = append(out, list...)
+		if err != nil {
+			w.partFailed(r, "providers for a programme's form", err) // the provider is typed
+			continue
 		}
+		out = append(out, list...)
 	}
 	return out
 }
@@ -175,6 +210,17 @@ func formNumber(r *http.Request, key, label string) (int, error) {
 	return n, nil
 }
 
+// measureProgrammePage is a programme with its groups and history.
+type measureProgrammePage struct {
+	P            activemeasures.Programme
+	Groups       []activemeasures.Group
+	CanManage    bool
+	CanEdit      bool
+	Today, Later string
+	History      []history.Entry
+	Done, Error  string
+}
+
 // MeasureProgramme is a programme with its groups and, for those who
 // manage, the form of a new group.
 func (w *Web) MeasureProgramme(rw http.ResponseWriter, r *http.Request) {
@@ -186,16 +232,16 @@ func (w *Web) MeasureProgramme(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := w.d.Measures.Now()
-	data := map[string]any{"P": p, "Groups": groups,
-		"CanManage": activemeasures.CanManage(sc), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error"),
-		"Today": now.Format("2006-01-02"), "Later": now.AddDate(0, 3, 0).Format("2006-01-02"), "CanEdit": p.EditableBy(sc)}
+	data := measureProgrammePage{P: p, Groups: groups,
+		CanManage: activemeasures.CanManage(sc), Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error"),
+		Today: now.Format("2006-01-02"), Later: now.AddDate(0, 3, 0).Format("2006-01-02"), CanEdit: p.EditableBy(sc)}
 	if p.EditableBy(sc) {
 		h, err := w.d.Measures.ProgrammeHistory(r.Context(), sc, id)
 		if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["History"] = h
+		data.History = h
 	}
 	w.render(rw, r, http.StatusOK, "measures_programme", "measures", data)
 }
@@ -222,6 +268,18 @@ func (w *Web) CreateMeasureGroup(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, fmt.Sprintf("/measures/groups/%d?done=%s", g.ID, url.QueryEscape("Группа добавлена.")), http.StatusSeeOther)
 }
 
+// measureGroupPage is a group with its people and the forms on them.
+type measureGroupPage struct {
+	G              activemeasures.Group
+	Items          []activemeasures.Enrolment
+	CanEnrol       bool
+	Categories     []activemeasures.Category
+	Today          string
+	Partial        bool
+	Municipalities []classifier.Municipality
+	Done, Error    string
+}
+
 // MeasureGroup is a group with the people the caller sees in it and the
 // forms to enrol, complete and drop.
 func (w *Web) MeasureGroup(rw http.ResponseWriter, r *http.Request) {
@@ -232,11 +290,11 @@ func (w *Web) MeasureGroup(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"G": g, "Items": list, "CanEnrol": activemeasures.CanEnrol(sc), "Categories": activemeasures.Categories,
-		"Today": w.d.Measures.Now().Format("2006-01-02"), "Done": r.URL.Query().Get("done"), "Error": r.URL.Query().Get("error"),
-		"Partial": sc.Role == auth.CZN && len(list) < g.Studying+g.Completed+g.Dropped}
-	if munis, err := w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err == nil {
-		data["Municipalities"] = munis
+	data := measureGroupPage{G: g, Items: list, CanEnrol: activemeasures.CanEnrol(sc), Categories: activemeasures.Categories,
+		Today: w.d.Measures.Now().Format("2006-01-02"), Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error"),
+		Partial: sc.Role == auth.CZN && len(list) < g.Studying+g.Completed+g.Dropped}
+	if data.Municipalities, err = w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err != nil {
+		w.partFailed(r, "municipalities for an enrolment", err) // the form offers the centre's own
 	}
 	w.auditBulk(r, "enrolments.list", len(list))
 	w.render(rw, r, http.StatusOK, "measures_group", "measures", data)
@@ -356,19 +414,35 @@ func measureRows(rows []activemeasures.Row) []measureRow {
 	return out
 }
 
+// measureFiguresPage is the page of figures of the programmes.
+type measureFiguresPage struct {
+	Query          url.Values
+	Export         map[string]template.URL
+	F              activemeasures.Figures
+	Filter         activemeasures.FigureFilter
+	Years          []int
+	Total          measureRow
+	ByCategory     measureTable
+	ByProgramme    measureTable
+	ByProvider     measureTable
+	Chart          measureChart
+	Municipalities []classifier.Municipality
+	Error          string
+}
+
 // MeasureFigures is the page of figures: the totals, a chart by category
 // with its table beside it, and the tables by programme and by provider.
 func (w *Web) MeasureFigures(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
-	data := map[string]any{"Query": r.URL.Query(), "Export": exportLinks(r, "/measures/figures/export")}
+	data := measureFiguresPage{Query: r.URL.Query(), Export: exportLinks(r, "/measures/figures/export")}
 	f, err := figureFilter(r)
 	if err != nil {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 		f = activemeasures.FigureFilter{}
 	}
 	figs, err := w.d.Measures.Figures(r.Context(), sc, f)
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 		f = activemeasures.FigureFilter{}
 		figs, err = w.d.Measures.Figures(r.Context(), sc, f)
 	}
@@ -381,15 +455,15 @@ func (w *Web) MeasureFigures(rw http.ResponseWriter, r *http.Request) {
 	for y := now; y >= now-4; y-- {
 		years = append(years, y)
 	}
-	data["F"], data["Filter"], data["Years"] = figs, f, years
-	data["Total"] = measureRows([]activemeasures.Row{figs.Total})[0]
-	data["ByCategory"] = measureTable{ID: "by-category", Title: "Категория", Rows: measureRows(figs.ByCategory)}
-	data["ByProgramme"] = measureTable{ID: "by-programme", Title: "Программа", Rows: measureRows(figs.ByProgramme)}
-	data["ByProvider"] = measureTable{ID: "by-provider", Title: "Организация", Rows: measureRows(figs.ByProvider)}
-	data["Chart"] = categoryChart(figs.ByCategory)
+	data.F, data.Filter, data.Years = figs, f, years
+	data.Total = measureRows([]activemeasures.Row{figs.Total})[0]
+	data.ByCategory = measureTable{ID: "by-category", Title: "Категория", Rows: measureRows(figs.ByCategory)}
+	data.ByProgramme = measureTable{ID: "by-programme", Title: "Программа", Rows: measureRows(figs.ByProgramme)}
+	data.ByProvider = measureTable{ID: "by-provider", Title: "Организация", Rows: measureRows(figs.ByProvider)}
+	data.Chart = categoryChart(figs.ByCategory)
 	if sc.WholeRegion() {
-		if munis, err := w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err == nil {
-			data["Municipalities"] = munis
+		if data.Municipalities, err = w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err != nil {
+			w.partFailed(r, "municipalities for a filter", err) // the figures stand for the whole region
 		}
 	}
 	w.render(rw, r, http.StatusOK, "measures_figures", "measures", data)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,34 +12,52 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/exchange"
+	"marshrut/internal/history"
 	"marshrut/internal/mentor"
 	"marshrut/internal/org"
 )
+
+// mentorshipPage is the first page of mentorship.
+type mentorshipPage struct {
+	CanCoordinate bool
+	CanAddMentors bool
+	SeesFigures   bool
+	Forms         []mentor.Form
+	Year          int
+	Programmes    []mentor.Programme
+	Pairs         []mentor.Pair
+	Total         int
+	Pager         pager
+	Status        string
+	Statuses      []mentor.Status
+	Orgs          []org.Organisation
+	Done, Error   string
+}
 
 // Mentorship is the first page of mentorship: a coordinator's programmes,
 // an employer's mentors and pairs, a learner's own pair.
 func (w *Web) Mentorship(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
 	q := r.URL.Query()
-	data := map[string]any{"CanCoordinate": mentor.CanCoordinate(sc), "CanAddMentors": mentor.CanAddMentors(sc), "SeesFigures": mentor.SeesFigures(sc),
-		"Forms": mentor.Forms(), "Year": w.d.Mentor.Now().Year(), "Done": q.Get("done"), "Error": q.Get("error")}
+	data := mentorshipPage{CanCoordinate: mentor.CanCoordinate(sc), CanAddMentors: mentor.CanAddMentors(sc), SeesFigures: mentor.SeesFigures(sc),
+		Forms: mentor.Forms(), Year: w.d.Mentor.Now().Year(), Done: q.Get("done"), Error: q.Get("error")}
 	progs, err := w.d.Mentor.Programmes(r.Context(), sc)
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Programmes"] = progs
+	data.Programmes = progs
 	pairs, total, err := w.d.Mentor.Pairs(r.Context(), sc, mentor.PairFilter{Status: mentor.Status(q.Get("status")), Limit: perPage, Offset: (pageOf(r) - 1) * perPage})
 	if apperr.Is(err, apperr.Invalid) {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 	} else if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Pairs"], data["Total"], data["Pager"], data["Status"] = pairs, total, newPager(r, total), q.Get("status")
-	data["Statuses"] = mentor.Statuses()
+	data.Pairs, data.Total, data.Pager, data.Status = pairs, total, newPager(r, total), q.Get("status")
+	data.Statuses = mentor.Statuses()
 	if sc.WholeRegion() {
-		data["Orgs"] = w.educators(r)
+		data.Orgs = w.educators(r)
 	}
 	w.render(rw, r, http.StatusOK, "mentor", "mentorship", data)
 }
@@ -48,9 +67,11 @@ func (w *Web) educators(r *http.Request) []org.Organisation {
 	var out []org.Organisation
 	for _, k := range []org.Kind{org.College, org.University} {
 		list, _, err := w.d.Orgs.List(r.Context(), org.Filter{Kind: k, Limit: 500})
-		if err == nil {
-			out = append(out, list...)
+		if err != nil {
+			w.partFailed(r, "educators for a form", err) // the form offers the others
+			continue
 		}
+		out = append(out, list...)
 	}
 	return out
 }
@@ -101,14 +122,14 @@ func (w *Web) Programme(rw http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	now := w.d.Mentor.Now()
-	data := map[string]any{"Programme": p, "Done": q.Get("done"), "Error": q.Get("error"), "CanCoordinate": mentor.CanCoordinate(sc),
-		"Start": now, "End": now.AddDate(0, 9, 0)}
+	data := mentorProgrammePage{Programme: p, Done: q.Get("done"), Error: q.Get("error"), CanCoordinate: mentor.CanCoordinate(sc),
+		Start: now, End: now.AddDate(0, 9, 0)}
 	pairs, _, err := w.d.Mentor.Pairs(r.Context(), sc, mentor.PairFilter{ProgrammeID: id, Limit: 500})
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Pairs"] = pairs
+	data.Pairs = pairs
 	if mentor.CanCoordinate(sc) {
 		props, err := w.d.Mentor.Proposals(r.Context(), sc, id)
 		if err != nil {
@@ -126,9 +147,20 @@ func (w *Web) Programme(rw http.ResponseWriter, r *http.Request) {
 				fit = append(fit, m)
 			}
 		}
-		data["Proposals"], data["Mentors"] = props, fit
+		data.Proposals, data.Mentors = props, fit
 	}
 	w.render(rw, r, http.StatusOK, "mentor_programme", "mentorship", data)
+}
+
+// mentorProgrammePage is a programme's card with its pairs and proposals.
+type mentorProgrammePage struct {
+	Programme     mentor.Programme
+	CanCoordinate bool
+	Start, End    time.Time
+	Pairs         []mentor.Pair
+	Proposals     []mentor.Proposal
+	Mentors       []mentor.Mentor
+	Done, Error   string
 }
 
 // MakePairs makes the pairs chosen on the programme's card: the accepted
@@ -175,19 +207,38 @@ func (w *Web) Mentors(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	data := map[string]any{"Mentors": list, "Total": total, "Pager": newPager(r, total), "CanAdd": mentor.CanAddMentors(sc),
-		"Done": q.Get("done"), "Error": q.Get("error"), "WholeRegion": sc.WholeRegion()}
-	w.mentorFormData(r, data, mentor.Mentor{Capacity: 3})
+	data := mentorsPage{Mentors: list, Total: total, Pager: newPager(r, total), CanAdd: mentor.CanAddMentors(sc),
+		Done: q.Get("done"), Error: q.Get("error"), WholeRegion: sc.WholeRegion(), mentorFormPart: w.mentorFormData(r, mentor.Mentor{Capacity: 3})}
 	w.render(rw, r, http.StatusOK, "mentor_mentors", "mentorship", data)
 }
 
-// mentorFormData adds to a page what the form of a mentor needs.
-func (w *Web) mentorFormData(r *http.Request, data map[string]any, m mentor.Mentor) {
+// mentorsPage is the list of mentors with the form of a new one.
+type mentorsPage struct {
+	Mentors     []mentor.Mentor
+	Total       int
+	Pager       pager
+	CanAdd      bool
+	WholeRegion bool
+	mentorFormPart
+	Done, Error string
+}
+
+// mentorFormPart is what the form of a mentor needs.
+type mentorFormPart struct {
+	Form     mentor.Mentor
+	Kinds    []mentor.Kind
+	Employer bool
+	Orgs     []org.Organisation
+}
+
+// mentorFormData is what the form of a mentor needs.
+func (w *Web) mentorFormData(r *http.Request, m mentor.Mentor) mentorFormPart {
 	_, sc, _ := auth.Caller(r.Context())
-	data["Form"], data["Kinds"], data["Employer"] = m, mentor.Kinds(), sc.Role == auth.Employer
+	p := mentorFormPart{Form: m, Kinds: mentor.Kinds(), Employer: sc.Role == auth.Employer}
 	if sc.Role == auth.Employer || sc.WholeRegion() {
-		data["Orgs"] = w.educators(r)
+		p.Orgs = w.educators(r)
 	}
+	return p
 }
 
 // mentorOfForm reads a mentor from its form.
@@ -205,6 +256,15 @@ func (w *Web) CreateMentor(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, "/mentorship/mentors", "created", err)
 }
 
+// mentorCard is a mentor's page with their pairs and the history of edits.
+type mentorCard struct {
+	Mentor      mentor.Mentor
+	CanEdit     bool
+	Pairs       []mentor.Pair
+	History     []history.Entry
+	Done, Error string
+}
+
 // MentorCard is a mentor's page: who they are, their pairs, and for those
 // who may edit them the link to the form and the history of edits.
 func (w *Web) MentorCard(rw http.ResponseWriter, r *http.Request) {
@@ -217,20 +277,20 @@ func (w *Web) MentorCard(rw http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	canEdit := mentor.CanAddMentors(sc) && m.EditableBy(sc)
-	data := map[string]any{"Mentor": m, "CanEdit": canEdit, "Done": q.Get("done"), "Error": q.Get("error")}
+	data := mentorCard{Mentor: m, CanEdit: canEdit, Done: q.Get("done"), Error: q.Get("error")}
 	pairs, _, err := w.d.Mentor.Pairs(r.Context(), sc, mentor.PairFilter{MentorID: id, Limit: 500})
 	if err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	data["Pairs"] = pairs
+	data.Pairs = pairs
 	if canEdit {
 		h, err := w.d.Mentor.MentorHistory(r.Context(), sc, id)
 		if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["History"] = h
+		data.History = h
 	}
 	w.render(rw, r, http.StatusOK, "mentor_mentor", "mentorship", data)
 }
@@ -250,12 +310,17 @@ func (w *Web) EditMentorForm(rw http.ResponseWriter, r *http.Request) {
 	w.renderMentorForm(rw, r, http.StatusOK, m, nil)
 }
 
+// mentorEditPage is the form of an edited mentor.
+type mentorEditPage struct {
+	mentorFormPart
+	Error string
+}
+
 func (w *Web) renderMentorForm(rw http.ResponseWriter, r *http.Request, status int, m mentor.Mentor, err error) {
-	data := map[string]any{}
+	data := mentorEditPage{mentorFormPart: w.mentorFormData(r, m)}
 	if err != nil {
-		data["Error"] = apperr.Text(err)
+		data.Error = apperr.Text(err)
 	}
-	w.mentorFormData(r, data, m)
 	w.render(rw, r, status, "mentor_mentor_edit", "mentorship", data)
 }
 
@@ -279,6 +344,17 @@ func (w *Web) UpdateMentor(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// mentorPairPage is a pair's card with its meetings and feedback.
+type mentorPairPage struct {
+	Pair              mentor.Pair
+	Meetings          []mentor.Meeting
+	Feedback          []mentor.Feedback
+	MayLog, MayFinish bool
+	Sides             []mentor.Side
+	Today             time.Time
+	Done, Error       string
+}
+
 // MentorPair is a pair's card: goals, the meeting log, feedback, and the
 // forms the caller may use.
 func (w *Web) MentorPair(rw http.ResponseWriter, r *http.Request) {
@@ -290,9 +366,9 @@ func (w *Web) MentorPair(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "mentor_pair", "mentorship", map[string]any{"Pair": p, "Meetings": meetings, "Feedback": feedback,
-		"MayLog": mentor.MayLog(sc, p), "MayFinish": mentor.CanCoordinate(sc) && mentor.MayLog(sc, p), "Sides": mentor.Sides(sc, p),
-		"Today": w.d.Mentor.Now(), "Done": q.Get("done"), "Error": q.Get("error")})
+	w.render(rw, r, http.StatusOK, "mentor_pair", "mentorship", mentorPairPage{Pair: p, Meetings: meetings, Feedback: feedback,
+		MayLog: mentor.MayLog(sc, p), MayFinish: mentor.CanCoordinate(sc) && mentor.MayLog(sc, p), Sides: mentor.Sides(sc, p),
+		Today: w.d.Mentor.Now(), Done: q.Get("done"), Error: q.Get("error")})
 }
 
 // AddMeeting logs a meeting from the pair's card.
@@ -327,6 +403,12 @@ func (w *Web) FinishPair(rw http.ResponseWriter, r *http.Request) {
 	w.afterPost(rw, r, fmt.Sprintf("/mentorship/pairs/%d", id), "finished", err)
 }
 
+// mentorFiguresPage is the figures of mentorship.
+type mentorFiguresPage struct {
+	F      mentor.Figures
+	Export map[string]template.URL
+}
+
 // MentorFigures is the figures of mentorship: coverage by organisation and
 // municipality, pairs by form, meetings, early ends, graduates' employment.
 func (w *Web) MentorFigures(rw http.ResponseWriter, r *http.Request) {
@@ -336,7 +418,7 @@ func (w *Web) MentorFigures(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "mentor_figures", "mentorship", map[string]any{"F": f, "Export": exportLinks(r, "/mentorship/figures/export")})
+	w.render(rw, r, http.StatusOK, "mentor_figures", "mentorship", mentorFiguresPage{F: f, Export: exportLinks(r, "/mentorship/figures/export")})
 }
 
 var mentorColumns = []exchange.Column{

@@ -70,13 +70,37 @@ type partRow struct {
 	Items []kpi.Item
 }
 
-func (w *Web) monitorData(r *http.Request, d kpi.Document) map[string]any {
+// monitorPage is a level's page of the monitoring.
+type monitorPage struct {
+	View       analytics.View
+	Doc        kpi.Document
+	Measures   []kpi.Measure
+	Figure     kpi.Measure
+	Target     *float64 // the region's target of the figure, nil without one
+	Parts      []partRow
+	Bars       []hbar
+	FunnelBars []hbar
+	Funnel     []funnelRow
+	Line       string
+	Line2      string
+	Most       int
+	Map        *regionMap // nil when the map cannot be drawn
+	Exports    map[string]map[string]string
+	Print      string
+	Forms      []report.Form
+	Printing   bool // ?print=1: the report to print, no links between levels
+}
+
+func (w *Web) monitorData(r *http.Request, d kpi.Document) monitorPage {
 	v := d.View
 	m, ok := kpi.Lookup(r.URL.Query().Get("figure"))
 	if !ok || m.Region {
 		m, _ = kpi.Lookup("employment6")
 	}
-	targets, _ := w.d.KPI.Targets(r.Context(), w.d.Region, d.TargetYear)
+	targets, err := w.d.KPI.Targets(r.Context(), w.d.Region, d.TargetYear)
+	if err != nil {
+		w.partFailed(r, "targets of the monitoring", err) // the figures stand without their targets
+	}
 	labels, values, texts := []string{}, []float64{}, []string{}
 	var parts []partRow
 	for _, c := range v.Children {
@@ -142,11 +166,11 @@ func (w *Web) monitorData(r *http.Request, d kpi.Document) map[string]any {
 	}
 	printQ := r.URL.Query()
 	printQ.Set("print", "1")
-	return map[string]any{"View": v, "Doc": d, "Measures": columns, "Figure": m, "Target": target, "Parts": parts, "Bars": hbars(labels, values, texts),
-		"FunnelBars": funnelBars, "Funnel": funnelRows(v.Funnels), "Line": points(line), "Line2": points(line2), "Most": most, "Map": regionMap,
-		"Exports": exports, "Print": "/monitoring?" + printQ.Encode(), "Forms": w.levelForms(r, v.Level.Kind, v.Level.ID),
+	return monitorPage{View: v, Doc: d, Measures: columns, Figure: m, Target: target, Parts: parts, Bars: hbars(labels, values, texts),
+		FunnelBars: funnelBars, Funnel: funnelRows(v.Funnels), Line: points(line), Line2: points(line2), Most: most, Map: regionMap,
+		Exports: exports, Print: "/monitoring?" + printQ.Encode(), Forms: w.levelForms(r, v.Level.Kind, v.Level.ID),
 		// With ?print=1 the page is the report to print: a title of its own, no links between levels.
-		"Printing": r.URL.Query().Get("print") == "1"}
+		Printing: r.URL.Query().Get("print") == "1"}
 }
 
 func points(ps []linePoint) string {
@@ -272,6 +296,12 @@ func (w *Web) MonitoringExport(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// reportsPage is the list of the region's monthly reports.
+type reportsPage struct {
+	Reports     []report.Report
+	Done, Error string
+}
+
 // Reports is the list of the region's monthly reports.
 func (w *Web) Reports(rw http.ResponseWriter, r *http.Request) {
 	_, sc, _ := auth.Caller(r.Context())
@@ -281,7 +311,7 @@ func (w *Web) Reports(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.render(rw, r, http.StatusOK, "reports", "monitoring", map[string]any{"Reports": list, "Done": q.Get("done"), "Error": q.Get("error")})
+	w.render(rw, r, http.StatusOK, "reports", "monitoring", reportsPage{Reports: list, Done: q.Get("done"), Error: q.Get("error")})
 }
 
 // StartReport generates the current month's report in the background.
@@ -325,9 +355,12 @@ func (w *Web) levelForms(r *http.Request, kind string, id int64) []report.Form {
 		}
 	case "organisation":
 		if sc.WholeRegion() || sc.OrgID == id {
-			if o, err := w.d.Orgs.Get(r.Context(), id); err == nil {
-				return report.For(sc, string(o.Kind))
+			o, err := w.d.Orgs.Get(r.Context(), id)
+			if err != nil {
+				w.partFailed(r, "organisation of the level's forms", err) // the page stands without its forms
+				return nil
 			}
+			return report.For(sc, string(o.Kind))
 		}
 	}
 	return nil

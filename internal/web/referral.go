@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -53,7 +52,9 @@ func (w *Web) Services(rw http.ResponseWriter, r *http.Request) {
 	}
 	p := servicesPage{Items: items, Total: total, Pager: newPager(r, total), Filter: f, Kinds: referral.Kinds,
 		CanManage: referral.CanManage(sc), CanRefer: referral.CanRefer(sc), Done: q.Get("done")}
-	p.Municipalities, _ = w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode)
+	if p.Municipalities, err = w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err != nil {
+		w.partFailed(r, "municipalities of the filter", err) // the catalogue stands without the choice
+	}
 	w.render(rw, r, http.StatusOK, "services", "services", p)
 }
 
@@ -107,20 +108,32 @@ type serviceForm struct {
 	Error          string
 }
 
-func (w *Web) serviceForm(ctx context.Context, sc auth.Scope, s referral.Offering, isNew bool, errText string) serviceForm {
+// serviceForm builds the form; a list of choices that cannot be read is
+// logged and the form offers the rest.
+func (w *Web) serviceForm(r *http.Request, sc auth.Scope, s referral.Offering, isNew bool, errText string) serviceForm {
+	ctx := r.Context()
 	f := serviceForm{S: s, New: isNew, Kinds: referral.Kinds, Error: errText}
-	f.Municipalities, _ = w.d.Municipalities.Municipalities(ctx, sc.RegionCode)
+	var err error
+	if f.Municipalities, err = w.d.Municipalities.Municipalities(ctx, sc.RegionCode); err != nil {
+		w.partFailed(r, "municipalities of a service's form", err)
+	}
 	if sc.WholeRegion() && isNew {
-		f.Centres, _, _ = w.d.Orgs.List(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 200})
+		if f.Centres, _, err = w.d.Orgs.List(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 200}); err != nil {
+			w.partFailed(r, "employment centres of a service's form", err)
+		}
 	}
 	// The groups that still take people: those of the programmes the
 	// caller sees, not yet ended.
 	if w.d.Measures != nil && activemeasures.CanSee(sc) {
-		progs, _, _ := w.d.Measures.Programmes(ctx, sc, activemeasures.Filter{Limit: 200})
+		progs, _, err := w.d.Measures.Programmes(ctx, sc, activemeasures.Filter{Limit: 200})
+		if err != nil {
+			w.partFailed(r, "programmes of a service's form", err)
+		}
 		today := referral.Day(w.d.Referrals.Now())
 		for _, p := range progs {
 			_, groups, err := w.d.Measures.Programme(ctx, sc, p.ID)
 			if err != nil {
+				w.partFailed(r, "groups of a service's form", err)
 				continue
 			}
 			for _, g := range groups {
@@ -146,7 +159,7 @@ func (w *Web) NewServiceForm(rw http.ResponseWriter, r *http.Request) {
 	if !s.Kind.Valid() {
 		s.Kind = referral.Consultation
 	}
-	w.render(rw, r, http.StatusOK, "service_form", "services", w.serviceForm(r.Context(), sc, s, true, ""))
+	w.render(rw, r, http.StatusOK, "service_form", "services", w.serviceForm(r, sc, s, true, ""))
 }
 
 // EditServiceForm shows a service in the form.
@@ -161,7 +174,7 @@ func (w *Web) EditServiceForm(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "service_form", "services", w.serviceForm(r.Context(), sc, s, false, ""))
+	w.render(rw, r, http.StatusOK, "service_form", "services", w.serviceForm(r, sc, s, false, ""))
 }
 
 // offeringFromForm reads a service from the posted form.
@@ -201,7 +214,7 @@ func (w *Web) SaveService(rw http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Conflict {
 			s.ID = id
-			w.render(rw, r, apperr.HTTPStatus(c), "service_form", "services", w.serviceForm(r.Context(), sc, s, id == 0, apperr.Text(err)))
+			w.render(rw, r, apperr.HTTPStatus(c), "service_form", "services", w.serviceForm(r, sc, s, id == 0, apperr.Text(err)))
 			return
 		}
 		w.Error(rw, r, err)
@@ -356,7 +369,10 @@ func (w *Web) referBlockFor(r *http.Request, sc auth.Scope, l learner.Learner, c
 		return nil, err
 	}
 	if w.d.Routing != nil && l.Status != learner.Pupil {
-		if rec, err := w.d.Routing.ForLearner(ctx, sc, l.ID, 15); err == nil {
+		rec, err := w.d.Routing.ForLearner(ctx, sc, l.ID, 15)
+		if err != nil {
+			w.partFailed(r, "vacancies recommended to a person", err) // the block offers the services
+		} else {
 			for _, p := range rec.Pairs {
 				b.Vacancies = append(b.Vacancies, referVacancy{ID: p.Place.VacancyID, Title: p.Place.Title, Employer: p.Place.EmployerName})
 			}
