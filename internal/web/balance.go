@@ -185,13 +185,13 @@ func (w *Web) Balance(rw http.ResponseWriter, r *http.Request) {
 	if share, err := w.d.Balance.MaxChange(r.Context(), sc); err == nil {
 		data.MaxChange = share
 	} else {
-		w.partFailed(r, "the region's limit of a change of admission", err) // the default limit is shown
+		w.logWithout(r, "the region's limit of a change of admission", err) // the default limit is shown
 		data.MaxChange = balance.DefaultMaxChange
 	}
 	if balance.CanPlan(sc) {
 		var err error
 		if data.Scenarios, err = w.d.Balance.Scenarios(r.Context(), sc); err != nil {
-			w.partFailed(r, "scenarios of the balance", err) // the base balance is chosen
+			w.logWithout(r, "scenarios of the balance", err) // the base balance is chosen
 		}
 	}
 	w.render(rw, r, http.StatusOK, "balance", "balance", data)
@@ -370,7 +370,7 @@ func (w *Web) BalanceGroup(rw http.ResponseWriter, r *http.Request) {
 	}
 	munis := map[int64]string{0: "не определён"}
 	if list, err := w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err != nil {
-		w.partFailed(r, "municipalities of the places", err) // the places stand without the names
+		w.logWithout(r, "municipalities of the places", err) // the places stand without the names
 	} else {
 		for _, m := range list {
 			munis[m.ID] = m.Name

@@ -115,7 +115,7 @@ func (w *Web) ScenarioPage(rw http.ResponseWriter, r *http.Request) {
 	if res, err := w.d.Balance.Balance(r.Context(), sc, x.ID); err == nil {
 		base, err := w.d.Balance.Balance(r.Context(), sc, 0)
 		if err != nil {
-			w.partFailed(r, "base balance of a scenario", err) // the page stands without what the scenario moves
+			w.logWithout(r, "base balance of a scenario", err) // the page stands without what the scenario moves
 		} else {
 			var moved []rowView
 			for _, row := range res.Rows {

@@ -101,7 +101,7 @@ func (w *Web) SaveClusterCriteria(rw http.ResponseWriter, r *http.Request) {
 		if apperr.Is(err, apperr.Invalid) {
 			versions, verr := w.d.Cluster.CriteriaVersions(r.Context(), sc, set.Year)
 			if verr != nil {
-				w.partFailed(r, "versions of criteria", verr) // the refused form stands without them
+				w.logWithout(r, "versions of criteria", verr) // the refused form stands without them
 			}
 			w.renderCriteria(rw, r, http.StatusBadRequest, set, versions, "", err)
 			return

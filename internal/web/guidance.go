@@ -53,7 +53,7 @@ func (w *Web) Guidance(rw http.ResponseWriter, r *http.Request) {
 	}
 	data.Items, data.Total, data.Pager = items, total, newPager(r, total)
 	if rep, err := w.d.Guidance.Coverage(r.Context(), sc, 0, "school"); err != nil {
-		w.partFailed(r, "guidance coverage", err) // the list stands without the coverage at a glance
+		w.logWithout(r, "guidance coverage", err) // the list stands without the coverage at a glance
 	} else {
 		data.Coverage = &rep
 	}
@@ -103,7 +103,7 @@ func (w *Web) renderEventForm(rw http.ResponseWriter, r *http.Request, status in
 	if e.ID != 0 {
 		// An edited event says when it has taken place, and what it keeps then.
 		if old, _, oerr := w.d.Guidance.Event(r.Context(), sc, e.ID); oerr != nil {
-			w.partFailed(r, "event as saved", oerr) // the form stands without the notice of a held event
+			w.logWithout(r, "event as saved", oerr) // the form stands without the notice of a held event
 		} else if old.Held(w.d.Guidance.Now()) {
 			data.Held = &old.HeldOn
 		}
@@ -217,7 +217,7 @@ func (w *Web) classPicker(r *http.Request, sc auth.Scope) classPick {
 	var p classPick
 	classes, err := w.d.Guidance.Classes(r.Context(), sc, sc.OrgID)
 	if err != nil {
-		w.partFailed(r, "school classes", err)
+		w.logWithout(r, "school classes", err)
 		return p
 	}
 	p.Classes = classes
@@ -226,7 +226,7 @@ func (w *Web) classPicker(r *http.Request, sc auth.Scope) classPick {
 		if classKey(c) == chosen {
 			p.Class = &c
 			if p.ClassPupils, err = w.d.Guidance.ClassPupils(r.Context(), sc, sc.OrgID, c); err != nil {
-				w.partFailed(r, "pupils of a class", err)
+				w.logWithout(r, "pupils of a class", err)
 			}
 		}
 	}
@@ -312,7 +312,7 @@ func (w *Web) Coverage(rw http.ResponseWriter, r *http.Request) {
 	if sc.Role == auth.School {
 		lv, chosen, err := w.d.Guidance.Level(r.Context(), sc.OrgID)
 		if err != nil {
-			w.partFailed(r, "school's профминимум level", err) // the form shows no level chosen
+			w.logWithout(r, "school's профминимум level", err) // the form shows no level chosen
 		} else {
 			data.Level, data.LevelChosen = lv, chosen
 		}

@@ -369,10 +369,3 @@ func trends(doc *kpi.Document, months []analytics.MonthFigures) []trend {
 	}
 	return out
 }
-
-// partFailed logs the error of a part a page goes on without (an optional
-// list of a form, a figure at a glance): seen in the log, never dropped.
-// There is no request id in the program; the method and path name the request.
-func (w *Web) partFailed(r *http.Request, part string, err error) {
-	w.d.Log.Warn("page part failed", "part", part, "method", r.Method, "path", r.URL.Path, "err", err)
-}

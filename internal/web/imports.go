@@ -166,7 +166,7 @@ func (w *Web) ImportRun(rw http.ResponseWriter, r *http.Request) {
 // sweep removes the file later.
 func (w *Web) removeUpload(r *http.Request, path string) {
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		w.partFailed(r, "removal of a failed upload", err)
+		w.logWithout(r, "removal of a failed upload", err)
 	}
 }
 
@@ -212,7 +212,7 @@ func (w *Web) startImport(rw http.ResponseWriter, r *http.Request, u auth.User, 
 	name, err := os.ReadFile(path + ".name")
 	if err != nil {
 		// An upload kept before its name is read by its content alone.
-		w.partFailed(r, "name of an upload", err)
+		w.logWithout(r, "name of an upload", err)
 	}
 	var m exchange.Mapping
 	var unknown []exchange.Unknown
@@ -370,7 +370,7 @@ func (w *Web) Job(rw http.ResponseWriter, r *http.Request) {
 		}
 		_, err := os.Stat(w.upload(res.Token))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			w.partFailed(r, "uploaded file of a job", err) // the report stands without the corrections
+			w.logWithout(r, "uploaded file of a job", err) // the report stands without the corrections
 		}
 		data.FileKept = err == nil
 	}

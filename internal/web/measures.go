@@ -94,7 +94,7 @@ func (w *Web) programmeFormData(r *http.Request, p activemeasures.Programme) pro
 	// an employer of the registry then sees the programmes it ordered.
 	var err error
 	if f.Employers, _, err = w.d.Orgs.List(r.Context(), org.Filter{Kind: org.Employer, Sort: "name", Limit: 2000}); err != nil {
-		w.partFailed(r, "employers for a programme's form", err) // the customer is typed
+		w.logWithout(r, "employers for a programme's form", err) // the customer is typed
 	}
 	return f
 }
@@ -169,7 +169,7 @@ func (w *Web) providers(r *http.Request) []org.Organisation {
 	for _, k := range []org.Kind{org.College, org.University, org.HRCentre, org.Employer} {
 		list, _, err := w.d.Orgs.List(r.Context(), org.Filter{Kind: k, Limit: 500})
 		if err != nil {
-			w.partFailed(r, "providers for a programme's form", err) // the provider is typed
+			w.logWithout(r, "providers for a programme's form", err) // the provider is typed
 			continue
 		}
 		out = append(out, list...)
@@ -294,7 +294,7 @@ func (w *Web) MeasureGroup(rw http.ResponseWriter, r *http.Request) {
 		Today: w.d.Measures.Now().Format("2006-01-02"), Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error"),
 		Partial: sc.Role == auth.CZN && len(list) < g.Studying+g.Completed+g.Dropped}
 	if data.Municipalities, err = w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err != nil {
-		w.partFailed(r, "municipalities for an enrolment", err) // the form offers the centre's own
+		w.logWithout(r, "municipalities for an enrolment", err) // the form offers the centre's own
 	}
 	w.auditBulk(r, "enrolments.list", len(list))
 	w.render(rw, r, http.StatusOK, "measures_group", "measures", data)
@@ -463,7 +463,7 @@ func (w *Web) MeasureFigures(rw http.ResponseWriter, r *http.Request) {
 	data.Chart = categoryChart(figs.ByCategory)
 	if sc.WholeRegion() {
 		if data.Municipalities, err = w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err != nil {
-			w.partFailed(r, "municipalities for a filter", err) // the figures stand for the whole region
+			w.logWithout(r, "municipalities for a filter", err) // the figures stand for the whole region
 		}
 	}
 	w.render(rw, r, http.StatusOK, "measures_figures", "measures", data)

@@ -68,7 +68,7 @@ func (w *Web) educators(r *http.Request) []org.Organisation {
 	for _, k := range []org.Kind{org.College, org.University} {
 		list, _, err := w.d.Orgs.List(r.Context(), org.Filter{Kind: k, Limit: 500})
 		if err != nil {
-			w.partFailed(r, "educators for a form", err) // the form offers the others
+			w.logWithout(r, "educators for a form", err) // the form offers the others
 			continue
 		}
 		out = append(out, list...)

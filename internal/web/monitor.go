@@ -99,7 +99,7 @@ func (w *Web) monitorData(r *http.Request, d kpi.Document) monitorPage {
 	}
 	targets, err := w.d.KPI.Targets(r.Context(), w.d.Region, d.TargetYear)
 	if err != nil {
-		w.partFailed(r, "targets of the monitoring", err) // the figures stand without their targets
+		w.logWithout(r, "targets of the monitoring", err) // the figures stand without their targets
 	}
 	labels, values, texts := []string{}, []float64{}, []string{}
 	var parts []partRow
@@ -357,7 +357,7 @@ func (w *Web) levelForms(r *http.Request, kind string, id int64) []report.Form {
 		if sc.WholeRegion() || sc.OrgID == id {
 			o, err := w.d.Orgs.Get(r.Context(), id)
 			if err != nil {
-				w.partFailed(r, "organisation of the level's forms", err) // the page stands without its forms
+				w.logWithout(r, "organisation of the level's forms", err) // the page stands without its forms
 				return nil
 			}
 			return report.For(sc, string(o.Kind))

@@ -53,7 +53,7 @@ func (w *Web) Services(rw http.ResponseWriter, r *http.Request) {
 	p := servicesPage{Items: items, Total: total, Pager: newPager(r, total), Filter: f, Kinds: referral.Kinds,
 		CanManage: referral.CanManage(sc), CanRefer: referral.CanRefer(sc), Done: q.Get("done")}
 	if p.Municipalities, err = w.d.Municipalities.Municipalities(r.Context(), sc.RegionCode); err != nil {
-		w.partFailed(r, "municipalities of the filter", err) // the catalogue stands without the choice
+		w.logWithout(r, "municipalities of the filter", err) // the catalogue stands without the choice
 	}
 	w.render(rw, r, http.StatusOK, "services", "services", p)
 }
@@ -115,11 +115,11 @@ func (w *Web) serviceForm(r *http.Request, sc auth.Scope, s referral.Offering, i
 	f := serviceForm{S: s, New: isNew, Kinds: referral.Kinds, Error: errText}
 	var err error
 	if f.Municipalities, err = w.d.Municipalities.Municipalities(ctx, sc.RegionCode); err != nil {
-		w.partFailed(r, "municipalities of a service's form", err)
+		w.logWithout(r, "municipalities of a service's form", err)
 	}
 	if sc.WholeRegion() && isNew {
 		if f.Centres, _, err = w.d.Orgs.List(ctx, org.Filter{Kind: org.CZN, Sort: "name", Limit: 200}); err != nil {
-			w.partFailed(r, "employment centres of a service's form", err)
+			w.logWithout(r, "employment centres of a service's form", err)
 		}
 	}
 	// The groups that still take people: those of the programmes the
@@ -127,13 +127,13 @@ func (w *Web) serviceForm(r *http.Request, sc auth.Scope, s referral.Offering, i
 	if w.d.Measures != nil && activemeasures.CanSee(sc) {
 		progs, _, err := w.d.Measures.Programmes(ctx, sc, activemeasures.Filter{Limit: 200})
 		if err != nil {
-			w.partFailed(r, "programmes of a service's form", err)
+			w.logWithout(r, "programmes of a service's form", err)
 		}
 		today := referral.Day(w.d.Referrals.Now())
 		for _, p := range progs {
 			_, groups, err := w.d.Measures.Programme(ctx, sc, p.ID)
 			if err != nil {
-				w.partFailed(r, "groups of a service's form", err)
+				w.logWithout(r, "groups of a service's form", err)
 				continue
 			}
 			for _, g := range groups {
@@ -371,7 +371,7 @@ func (w *Web) referBlockFor(r *http.Request, sc auth.Scope, l learner.Learner, c
 	if w.d.Routing != nil && l.Status != learner.Pupil {
 		rec, err := w.d.Routing.ForLearner(ctx, sc, l.ID, 15)
 		if err != nil {
-			w.partFailed(r, "vacancies recommended to a person", err) // the block offers the services
+			w.logWithout(r, "vacancies recommended to a person", err) // the block offers the services
 		} else {
 			for _, p := range rec.Pairs {
 				b.Vacancies = append(b.Vacancies, referVacancy{ID: p.Place.VacancyID, Title: p.Place.Title, Employer: p.Place.EmployerName})
