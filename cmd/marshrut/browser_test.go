@@ -168,6 +168,17 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	}
 }
 
+// search submits the list's search and waits for its answer: the page
+// before it is marked, since the unfiltered list may show the same link, and
+// a navigation started over a submission still in flight aborts it.
+func search(q string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.SendKeys(css(`input[name=q]`), q),
+		chromedp.Evaluate[chromedp.Void](`document.body.setAttribute("data-before", "1")`),
+		chromedp.Submit(css(`input[name=q]`)),
+		chromedp.WaitVisible(css(`body:not([data-before]) #found`)))
+}
+
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
 	srv, st, cfg := demoServer(t)
@@ -207,8 +218,7 @@ func TestBrowser(t *testing.T) {
 		// Search a learner of any college and open the card.
 		do(t, ctx,
 			chromedp.Navigate(srv.URL+"/learners"),
-			chromedp.SendKeys(css(`input[name=q]`), foreign.LastName+" "+foreign.FirstName),
-			chromedp.Submit(css(`input[name=q]`)),
+			search(foreign.LastName+" "+foreign.FirstName),
 			chromedp.WaitVisible(css(`a[href="/learners/`+strconv.FormatInt(foreign.ID, 10)+`"]`)),
 			chromedp.Click(css(`a[href="/learners/`+strconv.FormatInt(foreign.ID, 10)+`"]`)),
 			chromedp.WaitVisible(css(`#route-h`)))
@@ -222,8 +232,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("college", func(t *testing.T) {
 		do(t, ctx, login(srv.URL, "college"),
 			chromedp.Navigate(srv.URL+"/learners"),
-			chromedp.SendKeys(css(`input[name=q]`), mine[0].LastName),
-			chromedp.Submit(css(`input[name=q]`)),
+			search(mine[0].LastName),
 			chromedp.WaitVisible(css(`a[href="/learners/`+strconv.FormatInt(mine[0].ID, 10)+`"]`)))
 		text := textOf(t, ctx, "main")
 		if !strings.Contains(text, mine[0].FullName()) {

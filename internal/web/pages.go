@@ -18,6 +18,7 @@ import (
 	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/risk"
 )
 
 // learnerFilter reads the learners' filter from the query, naming every
@@ -140,33 +141,57 @@ func (w *Web) Learner(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	data := map[string]any{"Card": card, "CanRecordOutcomes": sc.CanRecordOutcomes(), "OutcomeStatuses": learner.OutcomeStatuses, "Rule": learner.Rule,
-		"Done": q.Get("done"), "Error": q.Get("error")}
+	p := learnerPage{Card: card, CanRecordOutcomes: sc.CanRecordOutcomes(), OutcomeStatuses: learner.OutcomeStatuses, Rule: learner.Rule,
+		Done: q.Get("done"), Error: q.Get("error")}
 	if card.Learner.Status == learner.Pupil && w.d.Guidance != nil {
 		g, err := w.d.Guidance.ForLearner(r.Context(), sc, id)
 		if err != nil {
 			w.Error(rw, r, err)
 			return
 		}
-		data["Guidance"], data["DDOTypes"], data["CanEnterDDO"] = g, ddo.Types(), guidance.CanRecord(sc)
+		p.Guidance, p.DDOTypes, p.CanEnterDDO = &g, ddo.Types(), guidance.CanRecord(sc)
 		if len(g.Diagnostics) > 0 {
-			data["DDOPoints"] = g.Diagnostics[0].Result.Points
+			p.DDOPoints = g.Diagnostics[0].Result.Points
 		}
-		if lv, ok, err := w.d.Guidance.Level(r.Context(), card.Learner.OrgID); err == nil && ok {
-			data["Level"] = lv
+		switch lv, ok, err := w.d.Guidance.Level(r.Context(), card.Learner.OrgID); {
+		case err != nil:
+			w.logWithout(r, "профминимум школы", err)
+		case ok:
+			p.Level = lv
 		}
 	}
-	if err := w.learnerRisk(r, sc, card.Learner, data); err != nil {
+	if err := w.learnerRisk(r, sc, card.Learner, &p); err != nil {
 		w.Error(rw, r, err)
 		return
 	}
-	if b, err := w.referBlockFor(r, sc, card.Learner, 0, true); err != nil {
+	if p.Refer, err = w.referBlockFor(r, sc, card.Learner, 0, true); err != nil {
 		w.Error(rw, r, err)
 		return
-	} else if b != nil {
-		data["Refer"] = b
 	}
-	w.render(rw, r, http.StatusOK, "learner", "learners", data)
+	w.render(rw, r, http.StatusOK, "learner", "learners", p)
+}
+
+// learnerPage is a learner's card: the route and the history of work, the
+// guidance of a pupil, the risk of a student or graduate, referrals.
+type learnerPage struct {
+	Card              learner.Card
+	CanRecordOutcomes bool
+	OutcomeStatuses   []learner.OutcomeStatus
+	Rule              string
+	Done, Error       string
+	// A pupil's guidance.
+	Guidance    *guidance.LearnerGuidance
+	DDOTypes    []ddo.Type
+	DDOPoints   map[ddo.Type]int
+	CanEnterDDO bool
+	Level       guidance.Level
+	// A student's or graduate's risk, to those who see it.
+	Risk          *risk.Learner
+	RiskThreshold float64
+	CanWorkCases  bool
+	CanEditRecord bool
+	Socials       []risk.Social
+	Refer         *referBlock
 }
 
 // organisationsPage is the registry of organisations with its filter.

@@ -472,7 +472,7 @@ func (w *Web) SaveRecord(rw http.ResponseWriter, r *http.Request) {
 }
 
 // learnerRisk adds the risk block of a student's or graduate's card.
-func (w *Web) learnerRisk(r *http.Request, sc auth.Scope, l learner.Learner, data map[string]any) error {
+func (w *Web) learnerRisk(r *http.Request, sc auth.Scope, l learner.Learner, p *learnerPage) error {
 	if w.d.Risk == nil || l.Status == learner.Pupil || !risk.CanSee(sc) {
 		return nil
 	}
@@ -484,8 +484,8 @@ func (w *Web) learnerRisk(r *http.Request, sc auth.Scope, l learner.Learner, dat
 	if err != nil {
 		return err
 	}
-	data["Risk"], data["RiskThreshold"], data["CanWorkCases"], data["Socials"] = lr, th, risk.CanWorkCases(sc), risk.Socials
-	data["CanEditRecord"] = sc.CanEditLearners()
+	p.Risk, p.RiskThreshold, p.CanWorkCases, p.Socials = &lr, th, risk.CanWorkCases(sc), risk.Socials
+	p.CanEditRecord = sc.CanEditLearners()
 	return nil
 }
 
