@@ -44,6 +44,11 @@ type Store interface {
 	Stages(ctx context.Context, sc auth.Scope, learnerID int64) ([]Stage, error)
 	AddStage(ctx context.Context, sc auth.Scope, s *Stage) error
 	Outcomes(ctx context.Context, sc auth.Scope, learnerID int64) ([]Outcome, error)
+	// Card reads what a learner's card shows of the learner, in one read:
+	// the learner within the scope (outside it, NotFound), the stages, the
+	// outcomes and, for a student or graduate whom the scope may see scored,
+	// the risk figure (Card.Risk). Periods and Now are left to the Service.
+	Card(ctx context.Context, sc auth.Scope, id int64) (Card, error)
 	AddOutcome(ctx context.Context, sc auth.Scope, o *Outcome) error
 }
 
@@ -105,6 +110,21 @@ type Card struct {
 	// Now is the status in force today, read from the history (not the
 	// stored column, which the nightly pass may not have reached yet).
 	Now Milestones
+	// Risk is the early warning's figure of a student or graduate, read
+	// with the card for those who see risk scores; nil otherwise.
+	Risk *RiskNote
+}
+
+// RiskNote is a learner's latest risk score and the region's threshold, as
+// plain values (the early warning itself lives in package risk).
+type RiskNote struct {
+	Scored      bool    // the learner has a score
+	Probability float64 // of staying without work, when Scored
+	ModelID     int64   // the model that scored, when Scored
+	// Threshold is the region's threshold when ThresholdSet; a region that
+	// has not chosen one uses the early warning's default.
+	Threshold    float64
+	ThresholdSet bool
 }
 
 // Period is an outcome with how the rule of periods reads it on a day.
@@ -136,27 +156,20 @@ func PeriodsOn(history []Outcome, d time.Time) []Period {
 // Get returns a learner's card within the caller's scope and writes the read
 // to the audit log; a read that cannot be audited is not served.
 func (s *Service) Get(ctx context.Context, sc auth.Scope, id int64) (Card, error) {
-	l, err := s.store.Learner(ctx, sc, id)
+	c, err := s.store.Card(ctx, sc, id)
 	if err != nil {
 		return Card{}, err
 	}
 	if err := s.audit.Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "learner.read", LearnerID: id, From: sc.From}); err != nil {
 		return Card{}, err
 	}
-	st, err := s.store.Stages(ctx, sc, id)
-	if err != nil {
-		return Card{}, err
-	}
-	out, err := s.store.Outcomes(ctx, sc, id)
-	if err != nil {
-		return Card{}, err
-	}
 	year := 0
-	if l.Status == Graduate {
-		year = l.GraduationYear
+	if c.Learner.Status == Graduate {
+		year = c.Learner.GraduationYear
 	}
 	now := s.now()
-	return Card{Learner: l, Stages: st, Outcomes: out, Periods: PeriodsOn(out, now), Now: MilestonesOf(out, year, now)}, nil
+	c.Periods, c.Now = PeriodsOn(c.Outcomes, now), MilestonesOf(c.Outcomes, year, now)
+	return c, nil
 }
 
 // List returns a page of learners within the caller's scope and the total count.

@@ -374,10 +374,19 @@ func (s *Service) Models(ctx context.Context, sc auth.Scope) ([]ModelInfo, error
 // Threshold is the region's threshold of risk.
 func (s *Service) Threshold(ctx context.Context, region string) (float64, error) {
 	t, ok, err := s.store.Threshold(ctx, region)
-	if err != nil || !ok {
+	if err != nil {
 		return DefaultThreshold, err
 	}
-	return t, nil
+	return ThresholdOr(t, ok), nil
+}
+
+// ThresholdOr is the threshold in force: the region's t when it has chosen
+// one (set), DefaultThreshold otherwise.
+func ThresholdOr(t float64, set bool) float64 {
+	if !set {
+		return DefaultThreshold
+	}
+	return t
 }
 
 // SetThreshold chooses the region's threshold.

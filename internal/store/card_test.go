@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
 	"marshrut/internal/risk"
@@ -39,36 +42,120 @@ func scoreForCard(t *testing.T, s *Store, f *fixture) {
 
 // The core of a learner's card as the page reads it: the learner, the
 // stages, the outcomes and, for a student, the risk and the region's
-// threshold. The statements it runs are counted at the driver.
+// threshold. The statements are counted at the driver: Card runs at most
+// four, in one read-only transaction on the read pool, and checks the scope
+// in the first alone; the service adds the audit write after it.
 func TestLearnerCardStatements(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := seed(t, s)
-		scoreForCard(t, s, f)
 		college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college.ID, UserID: 1}
-		learners := learner.NewService(s.Learners, s.Auth, testClock)
 		risks := risk.NewService(s.Risks, nil, testClock)
 
-		c := countStatements(t, s)
-		card, err := learners.Get(ctx, college, f.student.ID)
+		// Before the region scores or chooses a threshold.
+		c0, err := s.Learners.Card(ctx, college, f.student.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _ := c.took()
-		t.Logf("learner.Service.Get: %d statements", len(got))
+		if c0.Risk == nil || c0.Risk.Scored || c0.Risk.ThresholdSet {
+			t.Errorf("risk before scoring: %+v", c0.Risk)
+		}
+		scoreForCard(t, s, f)
+
+		c := countStatements(t, s)
+		card, err := s.Learners.Card(ctx, college, f.student.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, begins := c.took()
+		t.Logf("Learners.Card: %d statements, %d transactions", len(got), len(begins))
+		for _, st := range got {
+			t.Logf("  %s tx%d: %.110s", st.pool, st.tx, st.query)
+		}
+		if len(got) > 4 {
+			t.Errorf("Card ran %d statements, want at most 4", len(got))
+		}
+		if len(begins) != 1 || !begins[0].ReadOnly {
+			t.Errorf("Card began %d transactions (%+v), want one read-only", len(begins), begins)
+		}
+		scoped := 0
+		for _, st := range got {
+			if st.pool != "read" || st.tx == 0 || (len(begins) > 0 && st.tx != len(begins)) {
+				t.Errorf("statement outside the card's read transaction: %+v", st)
+			}
+			if strings.Contains(st.query, "l.org_id = $") {
+				scoped++
+			}
+		}
+		if scoped != 1 || !strings.Contains(got[0].query, "l.org_id = $") {
+			t.Errorf("the scope is checked in %d statements, want once, in the first", scoped)
+		}
+
+		// What the card read agrees with what the other reads give.
+		if card.Learner.ID != f.student.ID || len(card.Stages) != 1 || len(card.Outcomes) != 1 {
+			t.Errorf("card %+v", card)
+		}
+		want, err := s.Learners.Learner(ctx, college, f.student.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(card.Learner, want) {
+			t.Errorf("card's learner %+v, want %+v", card.Learner, want)
+		}
+		if st, _ := s.Learners.Stages(ctx, college, f.student.ID); !reflect.DeepEqual(card.Stages, st) {
+			t.Errorf("card's stages %+v, want %+v", card.Stages, st)
+		}
+		if out, _ := s.Learners.Outcomes(ctx, college, f.student.ID); !reflect.DeepEqual(card.Outcomes, out) {
+			t.Errorf("card's outcomes %+v, want %+v", card.Outcomes, out)
+		}
+		row, err := s.Risks.RiskOf(ctx, college, f.student.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th, err := risks.Threshold(ctx, "41")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := card.Risk; n == nil || !n.Scored || n.Probability != row.Probability || n.ModelID == 0 || !n.ThresholdSet ||
+			risk.ThresholdOr(n.Threshold, n.ThresholdSet) != th || th != 0.35 {
+			t.Errorf("card's risk %+v, want %.2f at threshold %.2f", card.Risk, row.Probability, th)
+		}
+
+		// The service: the card, then the audit write on the write pool.
+		c.reset()
+		learners := learner.NewService(s.Learners, s.Auth, testClock)
+		if _, err := learners.Get(ctx, college, f.student.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, begins = c.took()
+		t.Logf("learner.Service.Get: %d statements, %d transactions", len(got), len(begins))
+		if len(got) > 5 || len(begins) != 1 || !strings.HasPrefix(got[len(got)-1].query, "INSERT INTO audit_log") || got[len(got)-1].tx != 0 {
+			t.Errorf("Get ran %d statements in %d transactions, the last %q", len(got), len(begins), got[len(got)-1].query)
+		}
+		// The page's risk section reads on from the risk service (reasons,
+		// the study record, what it lacks, cases), no longer the threshold.
 		if _, err := risks.ForLearner(ctx, college, f.student.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := risks.Threshold(ctx, college.RegionCode); err != nil {
-			t.Fatal(err)
+		all, _ := c.took()
+		t.Logf("the card's core with the risk section: %d statements", len(all))
+
+		// The scope, checked once, still holds: a learner of another
+		// college is not found, exactly as a missing one.
+		_, errForeign := s.Learners.Card(ctx, college, f.other.ID)
+		_, errMissing := s.Learners.Card(ctx, college, 99999999)
+		if !apperr.Is(errForeign, apperr.NotFound) || errForeign.Error() != errMissing.Error() {
+			t.Errorf("foreign learner through Card: %v (missing: %v)", errForeign, errMissing)
 		}
-		all, begins := c.took()
-		t.Logf("the card's core with the risk: %d statements, %d transactions", len(all), len(begins))
-		for _, st := range all {
-			t.Logf("  %s tx%d: %.110s", st.pool, st.tx, st.query)
+		// A pupil has no risk figure; nor has the card of one who does not
+		// see risk scores.
+		region := auth.Scope{Role: auth.Region, RegionCode: "41"}
+		if p, err := s.Learners.Card(ctx, region, f.pupil.ID); err != nil || p.Risk != nil {
+			t.Errorf("pupil's card: risk %+v, %v", p.Risk, err)
 		}
-		if card.Learner.ID != f.student.ID || len(card.Stages) != 1 || len(card.Outcomes) != 1 {
-			t.Errorf("card %+v", card)
+		me := auth.Scope{Role: auth.Learner, RegionCode: "41", LearnerID: f.student.ID}
+		if own, err := s.Learners.Card(ctx, me, f.student.ID); err != nil || own.Risk != nil || len(own.Outcomes) != 1 {
+			t.Errorf("own card: risk %+v, outcomes %d, %v", own.Risk, len(own.Outcomes), err)
 		}
 	})
 }

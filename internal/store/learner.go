@@ -10,6 +10,7 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
+	"marshrut/internal/risk"
 )
 
 const learnerCols = `l.id, l.region_code, l.last_name, l.first_name, l.middle_name, l.sex, l.birth_date, l.snils, l.status,
@@ -298,7 +299,11 @@ func (s *Learners) Stages(ctx context.Context, sc auth.Scope, learnerID int64) (
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
 		return nil, err
 	}
-	return list(ctx, s.read, "stages", `SELECT st.id, st.learner_id, st.kind, COALESCE(st.org_id, 0), COALESCE(o.name, ''),
+	return stages(ctx, s.read, learnerID)
+}
+
+func stages(ctx context.Context, q querier, learnerID int64) ([]learner.Stage, error) {
+	return list(ctx, q, "stages", `SELECT st.id, st.learner_id, st.kind, COALESCE(st.org_id, 0), COALESCE(o.name, ''),
 		COALESCE(st.specialty_code, ''), st.started_on, st.ended_on, st.note
 		FROM learner_stage st LEFT JOIN organisation o ON o.id = st.org_id
 		WHERE st.learner_id = $1 ORDER BY st.started_on, st.id`, args{learnerID}, func(rows *sql.Rows) (learner.Stage, error) {
@@ -343,6 +348,75 @@ func (s *Learners) Outcomes(ctx context.Context, sc auth.Scope, learnerID int64)
 	}
 	return outcomes(ctx, s.read, learnerID)
 }
+
+// Card reads a learner's card in one read-only transaction on the read
+// pool, so that its parts agree: the learner within the scope with, for a
+// student or graduate the scope may see scored, the latest risk score and
+// the region's threshold (one statement, the only one that checks the
+// scope), then the stages and the outcomes by the learner's id.
+func (s *Learners) Card(ctx context.Context, sc auth.Scope, id int64) (learner.Card, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return learner.Card{}, fmt.Errorf("store: card: begin: %w", err)
+	}
+	defer tx.Rollback() // a read: nothing to keep
+	c, err := card(ctx, tx, sc, id)
+	if err != nil {
+		return learner.Card{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return learner.Card{}, fmt.Errorf("store: card: commit: %w", err)
+	}
+	return c, nil
+}
+
+// cardRisk is what the card's first statement adds to the learner's columns
+// for those who see risk scores: the score (one a learner) and its model,
+// and the region's threshold.
+const cardRisk = `, rs.probability, rs.model_id, (SELECT rt.threshold FROM risk_setting rt WHERE rt.region_code = l.region_code)`
+
+func card(ctx context.Context, q querier, sc auth.Scope, id int64) (learner.Card, error) {
+	var c learner.Card
+	var a args
+	withRisk := risk.CanSee(sc)
+	cols, from := learnerCols, learnerFrom
+	if withRisk {
+		cols += cardRisk
+		from += ` LEFT JOIN risk_score rs ON rs.learner_id = l.id`
+	}
+	row := q.QueryRowContext(ctx, `SELECT `+cols+from+` WHERE l.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...)
+	var prob, threshold sql.NullFloat64
+	var model sql.NullInt64
+	var err error
+	if withRisk {
+		err = scanLearner(rowWith{row, []any{&prob, &model, &threshold}}, &c.Learner)
+	} else {
+		err = scanLearner(row, &c.Learner)
+	}
+	if noRows(err) {
+		return c, errLearnerNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: card: %w", err)
+	}
+	if withRisk && c.Learner.Status != learner.Pupil {
+		c.Risk = &learner.RiskNote{Scored: prob.Valid, Probability: prob.Float64, ModelID: model.Int64,
+			Threshold: threshold.Float64, ThresholdSet: threshold.Valid}
+	}
+	if c.Stages, err = stages(ctx, q, id); err != nil {
+		return c, err
+	}
+	c.Outcomes, err = outcomes(ctx, q, id)
+	return c, err
+}
+
+// rowWith scans a row of scanLearner's columns followed by more.
+type rowWith struct {
+	row  interface{ Scan(...any) error }
+	more []any
+}
+
+func (r rowWith) Scan(dest ...any) error { return r.row.Scan(append(dest, r.more...)...) }
 
 type querier interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)

@@ -480,8 +480,12 @@ func (w *Web) learnerRisk(r *http.Request, sc auth.Scope, l learner.Learner, p *
 	if err != nil {
 		return err
 	}
-	th, err := w.d.Risk.Threshold(r.Context(), sc.RegionCode)
-	if err != nil {
+	// The region's threshold came with the card; a store that did not
+	// read it is asked again.
+	var th float64
+	if n := p.Card.Risk; n != nil {
+		th = risk.ThresholdOr(n.Threshold, n.ThresholdSet)
+	} else if th, err = w.d.Risk.Threshold(r.Context(), sc.RegionCode); err != nil {
 		return err
 	}
 	p.Risk, p.RiskThreshold, p.CanWorkCases, p.Socials = &lr, th, risk.CanWorkCases(sc), risk.Socials
