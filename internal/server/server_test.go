@@ -25,6 +25,7 @@ import (
 	"marshrut/internal/kpi"
 	"marshrut/internal/learner"
 	"marshrut/internal/org"
+	"marshrut/internal/risk"
 	"marshrut/internal/server"
 	"marshrut/internal/store"
 	"marshrut/internal/web"
@@ -39,6 +40,8 @@ type env struct {
 	other   org.Organisation // another college
 	mine    learner.Learner  // a student of college
 	foreign learner.Learner  // a student of other
+	auth    *auth.Service
+	log     *slog.Logger
 }
 
 func setup(t *testing.T) *env {
@@ -91,17 +94,26 @@ func setup(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	learners := learner.NewService(st.Learners, st.Auth, time.Now)
-	w, err := web.New(web.Deps{Learners: learners, Guidance: guidance.NewService(st.Guidance, time.Now), Orgs: org.NewService(st.Orgs), Analytics: analytics.NewService(st.Analytics, time.Now),
+	e.auth, e.log = authSvc, log
+	e.srv = e.server(t, st.Learners, authSvc, log)
+	return e
+}
+
+// server serves the pages over the store, the learners read from learners.
+func (e *env) server(t *testing.T, learners learner.Store, authSvc *auth.Service, log *slog.Logger) *httptest.Server {
+	t.Helper()
+	st := e.st
+	w, err := web.New(web.Deps{Learners: learner.NewService(learners, st.Auth, time.Now), Guidance: guidance.NewService(st.Guidance, time.Now),
+		Orgs: org.NewService(st.Orgs), Analytics: analytics.NewService(st.Analytics, time.Now), Risk: risk.NewService(st.Risks, nil, time.Now),
 		KPI: kpi.NewService(analytics.NewMonitor(st.Analytics, time.Now), st.Targets, time.Now, time.UTC), Auth: authSvc, Users: st.Auth, Municipalities: st.Classifier, Region: "41", SessionTTL: time.Hour, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := server.New(server.Deps{Web: w, API: http.NotFoundHandler(), Auth: authSvc, Ping: st.Ping, Log: log, Registry: prometheus.NewRegistry(),
 		MetricsToken: metricsToken})
-	e.srv = httptest.NewServer(h)
-	t.Cleanup(e.srv.Close)
-	return e
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // client is a browser: it keeps cookies and does not follow redirects.
