@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+
 	"marshrut/internal/auth"
 )
 

@@ -2,8 +2,9 @@ package balance
 
 import (
 	"context"
-	"marshrut/internal/auth"
 	"time"
+
+	"marshrut/internal/auth"
 )
 
 // Store is what the balance needs from storage.

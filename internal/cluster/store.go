@@ -2,9 +2,10 @@ package cluster
 
 import (
 	"context"
+	"time"
+
 	"marshrut/internal/auth"
 	"marshrut/internal/history"
-	"time"
 )
 
 // Store is what clusters need from storage. Reads take the caller's scope

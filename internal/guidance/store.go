@@ -2,9 +2,10 @@ package guidance
 
 import (
 	"context"
+	"time"
+
 	"marshrut/internal/auth"
 	"marshrut/internal/history"
-	"time"
 )
 
 // Store is what guidance needs from storage. Methods that touch persons take

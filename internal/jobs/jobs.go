@@ -61,16 +61,6 @@ func (j Job) Share() float64 {
 	return min(1, float64(j.Done)/float64(j.Total))
 }
 
-// Store keeps jobs. Progress is not stored: a running job often holds the
-// database's only writer (an import's transaction), so its progress lives in
-// the Runner's memory and only the start and the end are written.
-type Store interface {
-	CreateJob(ctx context.Context, j *Job) error
-	FinishJob(ctx context.Context, id int64, status Status, result json.RawMessage, errMsg string, at time.Time) error
-	Job(ctx context.Context, id int64) (Job, error)
-	Jobs(ctx context.Context, userID int64, limit int) ([]Job, error)
-}
-
 // Progress reports how far a job has come.
 type Progress func(done, total int)
 

@@ -2,9 +2,10 @@ package measures
 
 import (
 	"context"
+	"time"
+
 	"marshrut/internal/auth"
 	"marshrut/internal/history"
-	"time"
 )
 
 // Store is what the measures need from storage. Every method keeps to what

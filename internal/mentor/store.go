@@ -2,6 +2,7 @@ package mentor
 
 import (
 	"context"
+
 	"marshrut/internal/auth"
 	"marshrut/internal/history"
 )

@@ -2,9 +2,10 @@ package referral
 
 import (
 	"context"
+	"time"
+
 	"marshrut/internal/auth"
 	"marshrut/internal/history"
-	"time"
 )
 
 // Store is what the referrals need from storage. Every method keeps to what

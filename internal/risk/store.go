@@ -2,8 +2,9 @@ package risk
 
 import (
 	"context"
-	"marshrut/internal/auth"
 	"time"
+
+	"marshrut/internal/auth"
 )
 
 // Store is what the early warning needs from storage.

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+
 	"marshrut/internal/auth"
 	"marshrut/internal/classifier"
 )

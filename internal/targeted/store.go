@@ -2,6 +2,7 @@ package targeted
 
 import (
 	"context"
+
 	"marshrut/internal/auth"
 	"marshrut/internal/history"
 	"marshrut/internal/learner"

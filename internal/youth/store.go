@@ -2,9 +2,10 @@ package youth
 
 import (
 	"context"
+	"time"
+
 	"marshrut/internal/auth"
 	"marshrut/internal/routing"
-	"time"
 )
 
 // Store is what the young person's side needs from storage. Every method
