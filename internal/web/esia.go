@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"unicode"
 	"unicode/utf8"
@@ -54,34 +55,14 @@ func (w *Web) ESIACallback(rw http.ResponseWriter, r *http.Request) {
 		w.notESIA(rw, r, err)
 		return
 	}
-	http.SetCookie(rw, &http.Cookie{Name: esiaCookie, Path: "/login/esia", MaxAge: -1})
-	ip := ClientIP(r)
-	refuse := func(err error) { w.refuseSignIn(rw, r, "esia", ip, err) }
-	q := r.URL.Query()
-	if e := q.Get("error"); e != "" {
-		refuse(apperr.New(apperr.Unauthorized, "Вход через Госуслуги отменён или не разрешён. Войдите снова или по логину и паролю."))
-		return
-	}
-	c, err := r.Cookie(esiaCookie)
-	if err != nil || c.Value == "" {
-		refuse(apperr.New(apperr.Unauthorized, "Вход через Госуслуги устарел: начните его снова с этой страницы."))
-		return
-	}
-	person, err := w.d.ESIA.Finish(r.Context(), c.Value, q.Get("state"), q.Get("code"))
-	if err != nil {
-		refuse(err)
-		return
-	}
-	uid, err := w.d.SignIn.ESIAAccount(r.Context(), person)
-	if err != nil {
-		refuse(err)
-		return
-	}
-	token, sess, _, err := w.d.Auth.OpenSession(r.Context(), uid, ip)
-	if err != nil {
-		refuse(err)
-		return
-	}
-	w.setSession(rw, token, sess)
-	http.Redirect(rw, r, "/", http.StatusSeeOther)
+	w.signInCallback(rw, r, signInFlow{what: "esia", cookie: esiaCookie, path: "/login/esia",
+		refused: "Вход через Госуслуги отменён или не разрешён. Войдите снова или по логину и паролю.",
+		expired: "Вход через Госуслуги устарел: начните его снова с этой страницы.",
+		account: func(ctx context.Context, pending, state, code string) (int64, error) {
+			person, err := w.d.ESIA.Finish(ctx, pending, state, code)
+			if err != nil {
+				return 0, err
+			}
+			return w.d.SignIn.ESIAAccount(ctx, person)
+		}})
 }

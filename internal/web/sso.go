@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"marshrut/internal/apperr"
@@ -51,30 +53,55 @@ func (w *Web) SSOCallback(rw http.ResponseWriter, r *http.Request) {
 		w.Error(rw, r, apperr.New(apperr.NotFound, "Вход через единую систему региона в этой установке не настроен."))
 		return
 	}
-	http.SetCookie(rw, &http.Cookie{Name: ssoCookie, Path: "/login/sso", MaxAge: -1})
+	w.signInCallback(rw, r, signInFlow{what: "sso", cookie: ssoCookie, path: "/login/sso",
+		refused: "Вход через единую систему региона отменён или не разрешён провайдером. Войдите снова или по логину и паролю.",
+		expired: "Вход через единую систему региона устарел: начните его снова с этой страницы.",
+		account: func(ctx context.Context, pending, state, code string) (int64, error) {
+			pend, ok := sso.DecodePending(pending)
+			if !ok {
+				return 0, errExpired
+			}
+			id, err := w.d.SSO.Finish(ctx, pend, state, code)
+			if err != nil {
+				return 0, err
+			}
+			return w.d.SignIn.Account(ctx, id, w.d.SSO.MatchBy())
+		}})
+}
+
+// signInFlow is what differs between the providers' sign-in callbacks.
+type signInFlow struct {
+	what, cookie, path string
+	refused, expired   string // the refusal by the provider, an expired start
+	// account finishes the provider's flow from the pending cookie's value
+	// and finds the account; errExpired when the cookie is not readable.
+	account func(ctx context.Context, pending, state, code string) (int64, error)
+}
+
+// errExpired is a pending sign-in that cannot be read back.
+var errExpired = errors.New("pending sign-in unreadable")
+
+// signInCallback ends a provider's sign-in: the pending cookie dropped, the
+// provider's refusal or an expired start told, the account found, a session
+// opened; a refusal is logged without the person and counted.
+func (w *Web) signInCallback(rw http.ResponseWriter, r *http.Request, f signInFlow) {
+	http.SetCookie(rw, &http.Cookie{Name: f.cookie, Path: f.path, MaxAge: -1})
 	ip := ClientIP(r)
-	refuse := func(err error) { w.refuseSignIn(rw, r, "sso", ip, err) }
+	refuse := func(err error) { w.refuseSignIn(rw, r, f.what, ip, err) }
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
-		refuse(apperr.New(apperr.Unauthorized, "Вход через единую систему региона отменён или не разрешён провайдером. Войдите снова или по логину и паролю."))
+		refuse(apperr.New(apperr.Unauthorized, "%s", f.refused))
 		return
 	}
-	c, err := r.Cookie(ssoCookie)
-	var pend sso.Pending
-	ok := err == nil
-	if ok {
-		pend, ok = sso.DecodePending(c.Value)
-	}
-	if !ok {
-		refuse(apperr.New(apperr.Unauthorized, "Вход через единую систему региона устарел: начните его снова с этой страницы."))
+	c, err := r.Cookie(f.cookie)
+	if err != nil || c.Value == "" {
+		refuse(apperr.New(apperr.Unauthorized, "%s", f.expired))
 		return
 	}
-	id, err := w.d.SSO.Finish(r.Context(), pend, q.Get("state"), q.Get("code"))
-	if err != nil {
-		refuse(err)
-		return
+	uid, err := f.account(r.Context(), c.Value, q.Get("state"), q.Get("code"))
+	if errors.Is(err, errExpired) {
+		err = apperr.New(apperr.Unauthorized, "%s", f.expired)
 	}
-	uid, err := w.d.SignIn.Account(r.Context(), id, w.d.SSO.MatchBy())
 	if err != nil {
 		refuse(err)
 		return
