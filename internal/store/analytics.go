@@ -26,7 +26,7 @@ func (s *Analytics) Overview(ctx context.Context, sc auth.Scope) (analytics.Over
 		})
 	}
 	if err := count(`SELECT kind, count(*) FROM organisation WHERE region_code = `+a.add(sc.RegionCode)+` GROUP BY kind`, ov.Organisations); err != nil {
-		return ov, err
+		return ov, wrap("overview", err)
 	}
 	a = nil
 	q := `SELECT l.status, count(*) FROM learner l WHERE ` + learnerScope(sc, "l", &a) + ` GROUP BY l.status`
@@ -35,7 +35,7 @@ func (s *Analytics) Overview(ctx context.Context, sc auth.Scope) (analytics.Over
 		q = `SELECT t.status, sum(t.n) FROM learner_tally t WHERE ` + tallyScope(sc, "t", &a) + ` GROUP BY t.status`
 	}
 	if err := count(q, ov.Learners); err != nil {
-		return ov, err
+		return ov, wrap("overview", err)
 	}
 	return ov, nil
 }
@@ -113,7 +113,7 @@ func (s *Analytics) Cohorts(ctx context.Context, sc auth.Scope, years []int) ([]
 		found[c.Year] = c
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, wrap("cohorts", err)
 	}
 	out := make([]analytics.Cohort, len(years))
 	for i, y := range years {

@@ -23,7 +23,7 @@ func scanUser(sc interface{ Scan(...any) error }, u *auth.User, extra ...any) er
 
 // CreateUser stores a user with the municipalities it serves.
 func (s *Auth) CreateUser(ctx context.Context, u *auth.User, hash string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create user", s.tx(ctx, func(tx *sql.Tx) error {
 		if u.OrgID != 0 {
 			var kind string
 			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisation WHERE id = $1 AND region_code = $2`, u.OrgID, u.RegionCode).Scan(&kind)
@@ -66,7 +66,7 @@ func (s *Auth) CreateUser(ctx context.Context, u *auth.User, hash string) error 
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 var orgKindOfRole = map[auth.Role]string{
@@ -93,18 +93,18 @@ func (s *Auth) UserByLogin(ctx context.Context, login string) (auth.User, string
 	var hash string
 	err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash`+userFrom+` WHERE u.login = $1`, login), &u, &hash)
 	if err != nil {
-		return u, "", notFound(err, "пользователь не найден")
+		return u, "", wrap("user by login", notFound(err, "пользователь не найден"))
 	}
-	return u, hash, s.municipalitiesOf(ctx, &u)
+	return u, hash, wrap("user by login", s.municipalitiesOf(ctx, &u))
 }
 
 // User returns a user by id.
 func (s *Auth) User(ctx context.Context, id int64) (auth.User, error) {
 	var u auth.User
 	if err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = $1`, id), &u); err != nil {
-		return u, notFound(err, "пользователь не найден")
+		return u, wrap("user", notFound(err, "пользователь не найден"))
 	}
-	return u, s.municipalitiesOf(ctx, &u)
+	return u, wrap("user", s.municipalitiesOf(ctx, &u))
 }
 
 // Users returns every user by login.
@@ -121,7 +121,7 @@ func (s *Auth) Users(ctx context.Context) ([]auth.User, error) {
 // SetPassword replaces a user's password hash, clears a pending reset and
 // ends the user's sessions and API tokens, in one transaction.
 func (s *Auth) SetPassword(ctx context.Context, userID int64, hash string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("set password", s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE app_user SET password_hash = $1, reset_hash = '', reset_until = NULL WHERE id = $2`, hash, userID)
 		if err != nil {
 			return err
@@ -130,7 +130,7 @@ func (s *Auth) SetPassword(ctx context.Context, userID int64, hash string) error
 			return apperr.New(apperr.NotFound, "пользователь не найден")
 		}
 		return endAccess(ctx, tx, userID)
-	})
+	}))
 }
 
 // endAccess ends every session and revokes every API token of a user.
@@ -146,7 +146,7 @@ func endAccess(ctx context.Context, tx *sql.Tx, userID int64) error {
 
 // SetDisabled disables or enables a user; disabling ends its sessions and tokens.
 func (s *Auth) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("set disabled", s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE app_user SET disabled = $1 WHERE id = $2`, disabled, userID)
 		if err != nil {
 			return fmt.Errorf("store: disable user: %w", err)
@@ -158,7 +158,7 @@ func (s *Auth) SetDisabled(ctx context.Context, userID int64, disabled bool) err
 			return nil
 		}
 		return endAccess(ctx, tx, userID)
-	})
+	}))
 }
 
 // unusableHash is a password hash that no password matches: it is not a PHC string.
@@ -167,7 +167,7 @@ const unusableHash = "!reset"
 // StartReset replaces the password with one nothing matches, keeps the hash
 // of a one-time code until until and ends the user's sessions and tokens.
 func (s *Auth) StartReset(ctx context.Context, userID int64, codeHash string, until time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("start reset", s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE app_user SET password_hash = $1, reset_hash = $2, reset_until = $3 WHERE id = $4`,
 			unusableHash, codeHash, tsArg(until), userID)
 		if err != nil {
@@ -177,7 +177,7 @@ func (s *Auth) StartReset(ctx context.Context, userID int64, codeHash string, un
 			return apperr.New(apperr.NotFound, "пользователь не найден")
 		}
 		return endAccess(ctx, tx, userID)
-	})
+	}))
 }
 
 // Reset returns the pending reset of a user: the code's hash ("" for none) and its expiry.
@@ -186,7 +186,7 @@ func (s *Auth) Reset(ctx context.Context, userID int64) (string, time.Time, erro
 	var until time.Time
 	err := s.read.QueryRowContext(ctx, `SELECT reset_hash, reset_until FROM app_user WHERE id = $1`, userID).Scan(&hash, timeScan{&until})
 	if err != nil {
-		return "", time.Time{}, notFound(err, "пользователь не найден")
+		return "", time.Time{}, wrap("reset", notFound(err, "пользователь не найден"))
 	}
 	return hash, until, nil
 }
@@ -211,7 +211,7 @@ func (s *Auth) LoginFailed(ctx context.Context, userID int64, max int, lockUntil
 		failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END
 		WHERE id = $1 RETURNING locked_until`, userID, max, tsArg(lockUntil)).Scan(timeScan{&until})
 	if err != nil {
-		return time.Time{}, notFound(err, "пользователь не найден")
+		return time.Time{}, wrap("login failed", notFound(err, "пользователь не найден"))
 	}
 	return until, nil
 }
@@ -250,7 +250,7 @@ func (s *Auth) SessionCounts(ctx context.Context, now time.Time) (map[int64]int,
 		out[id] = n
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, wrap("session counts", err)
 	}
 	return out, nil
 }
@@ -259,7 +259,7 @@ func (s *Auth) SessionCounts(ctx context.Context, now time.Time) (map[int64]int,
 func (s *Auth) CreateSession(ctx context.Context, se auth.Session) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO session (token_hash, user_id, csrf, created_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6)`,
 		se.TokenHash, se.UserID, se.CSRF, tsArg(se.CreatedAt), tsArg(se.ExpiresAt), se.IP)
-	return err
+	return wrap("create session", err)
 }
 
 // Session returns a session by the hash of its token.
@@ -267,26 +267,26 @@ func (s *Auth) Session(ctx context.Context, tokenHash string) (auth.Session, err
 	var se auth.Session
 	err := s.read.QueryRowContext(ctx, `SELECT token_hash, user_id, csrf, created_at, expires_at, ip FROM session WHERE token_hash = $1`, tokenHash).
 		Scan(&se.TokenHash, &se.UserID, &se.CSRF, timeScan{&se.CreatedAt}, timeScan{&se.ExpiresAt}, &se.IP)
-	return se, notFound(err, "сеанс не найден")
+	return se, wrap("session", notFound(err, "сеанс не найден"))
 }
 
 // ExtendSession moves a session's expiry.
 func (s *Auth) ExtendSession(ctx context.Context, tokenHash string, until time.Time) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE session SET expires_at = $1 WHERE token_hash = $2`, tsArg(until), tokenHash)
-	return err
+	return wrap("extend session", err)
 }
 
 // DeleteSession ends a session.
 func (s *Auth) DeleteSession(ctx context.Context, tokenHash string) error {
 	_, err := s.write.ExecContext(ctx, `DELETE FROM session WHERE token_hash = $1`, tokenHash)
-	return err
+	return wrap("delete session", err)
 }
 
 // DeleteExpiredSessions removes sessions past their expiry.
 func (s *Auth) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM session WHERE expires_at < $1`, tsArg(now))
 	if err != nil {
-		return 0, err
+		return 0, wrap("delete expired sessions", err)
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
@@ -294,8 +294,8 @@ func (s *Auth) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, e
 
 // CreateToken stores a new API token.
 func (s *Auth) CreateToken(ctx context.Context, t *auth.Token) error {
-	return s.write.QueryRowContext(ctx, `INSERT INTO api_token (user_id, name, hash, prefix, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		t.UserID, t.Name, t.Hash, t.Prefix, tsArg(t.CreatedAt), nullTime(t.ExpiresAt)).Scan(&t.ID)
+	return wrap("create token", s.write.QueryRowContext(ctx, `INSERT INTO api_token (user_id, name, hash, prefix, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		t.UserID, t.Name, t.Hash, t.Prefix, tsArg(t.CreatedAt), nullTime(t.ExpiresAt)).Scan(&t.ID))
 }
 
 const tokenCols = `id, user_id, name, hash, prefix, created_at, last_used, revoked, expires_at`
@@ -327,20 +327,20 @@ func (s *Auth) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
 func (s *Auth) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
 	var t auth.Token
 	err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_token WHERE hash = $1`, hash), &t)
-	return t, notFound(err, "токен не найден")
+	return t, wrap("token by hash", notFound(err, "токен не найден"))
 }
 
 // TouchToken records when a token was last used.
 func (s *Auth) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE api_token SET last_used = $1 WHERE id = $2`, tsArg(at), id)
-	return err
+	return wrap("touch token", err)
 }
 
 // RevokeToken revokes one of the user's tokens; userID zero revokes any user's.
 func (s *Auth) RevokeToken(ctx context.Context, userID, id int64) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE api_token SET revoked = TRUE WHERE id = $1 AND ($2 = 0 OR user_id = $2)`, id, userID)
 	if err != nil {
-		return err
+		return wrap("revoke token", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return apperr.New(apperr.NotFound, "токен не найден")
@@ -390,7 +390,7 @@ func (s *Auth) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEn
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("audit log", err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -405,7 +405,7 @@ func (s *Auth) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEn
 		}
 		return e, nil
 	})
-	return out, total, err
+	return out, total, wrap("audit log", err)
 }
 
 // PruneAudit removes audit entries older than before: the retention period

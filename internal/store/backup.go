@@ -48,7 +48,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return err
+		return wrap("backup", err)
 	}
 	return nil
 }
@@ -65,10 +65,10 @@ func (s *Store) Restore(ctx context.Context, path string) error {
 		return apperr.New(apperr.Invalid, "файл резервной копии %s не найден", path)
 	}
 	if s.engine == Postgres {
-		return s.pgRestore(ctx, path)
+		return wrap("restore", s.pgRestore(ctx, path))
 	}
 	if err := checkSQLiteBackup(ctx, path); err != nil {
-		return err
+		return wrap("restore", err)
 	}
 	conn, err := s.write.Conn(ctx)
 	if err != nil {

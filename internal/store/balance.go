@@ -56,14 +56,14 @@ func (s *Balance) MaxChange(ctx context.Context, region string) (float64, bool, 
 	if noRows(err) {
 		return 0, false, nil
 	}
-	return x, err == nil, err
+	return x, err == nil, wrap("max change", err)
 }
 
 // SetMaxChange stores the region's limit.
 func (s *Balance) SetMaxChange(ctx context.Context, region string, share float64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO balance_setting (region_code, max_change, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (region_code) DO UPDATE SET max_change = excluded.max_change, updated_at = excluded.updated_at`, region, share, tsArg(at))
-	return err
+	return wrap("set max change", err)
 }
 
 func (s *Balance) balanceSpecialties(ctx context.Context, _ string, _ time.Time, in *balance.Input) error {
@@ -242,7 +242,7 @@ func (s *Balance) Needs(ctx context.Context, sc auth.Scope, f balance.NeedFilter
 // employer must be an employer of the scope's region, and an employer's
 // scope may write only its own.
 func (s *Balance) SaveNeeds(ctx context.Context, sc auth.Scope, needs []balance.Need) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save needs", s.tx(ctx, func(tx *sql.Tx) error {
 		checked := map[int64]bool{}
 		for i := range needs {
 			n := &needs[i]
@@ -262,7 +262,7 @@ func (s *Balance) SaveNeeds(ctx context.Context, sc auth.Scope, needs []balance.
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // checkOrg checks inside tx that an organisation of one of the kinds is in
@@ -326,7 +326,7 @@ func (s *Balance) EmployersByINN(ctx context.Context, region string, inns []stri
 // SaveCapacities writes capacities and plans of admission in one
 // transaction, replacing those of the same programme.
 func (s *Balance) SaveCapacities(ctx context.Context, sc auth.Scope, cs []balance.Capacity) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save capacities", s.tx(ctx, func(tx *sql.Tx) error {
 		checked := map[int64]bool{}
 		for _, c := range cs {
 			if !checked[c.OrgID] {
@@ -342,15 +342,15 @@ func (s *Balance) SaveCapacities(ctx context.Context, sc auth.Scope, cs []balanc
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // SaveAges writes the age structure of the employed, replacing the rows of
 // the same group, level and band.
 func (s *Balance) SaveAges(ctx context.Context, region string, ages []balance.Age) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save ages", s.tx(ctx, func(tx *sql.Tx) error {
 		return saveAges(ctx, tx, region, ages)
-	})
+	}))
 }
 
 func saveAges(ctx context.Context, tx *sql.Tx, region string, ages []balance.Age) error {
@@ -395,14 +395,15 @@ func (s *Balance) scenarios(ctx context.Context, cond string, a args) ([]balance
 
 // Scenarios lists the region's scenarios, newest first.
 func (s *Balance) Scenarios(ctx context.Context, region string) ([]balance.Scenario, error) {
-	return s.scenarios(ctx, `region_code = $1`, args{region})
+	out, err := s.scenarios(ctx, `region_code = $1`, args{region})
+	return out, wrap("scenarios", err)
 }
 
 // Scenario returns a scenario of the region.
 func (s *Balance) Scenario(ctx context.Context, region string, id int64) (balance.Scenario, error) {
 	list, err := s.scenarios(ctx, `region_code = $1 AND id = $2`, args{region, id})
 	if err != nil {
-		return balance.Scenario{}, err
+		return balance.Scenario{}, wrap("scenario", err)
 	}
 	if len(list) == 0 {
 		return balance.Scenario{}, apperr.New(apperr.NotFound, "сценарий не найден")
@@ -414,7 +415,7 @@ func (s *Balance) Scenario(ctx context.Context, region string, id int64) (balanc
 func (s *Balance) SaveScenario(ctx context.Context, x *balance.Scenario) error {
 	data, err := json.Marshal(scenarioChanges{Admissions: x.Admissions, Needs: x.Needs})
 	if err != nil {
-		return err
+		return wrap("save scenario", err)
 	}
 	if x.ID == 0 {
 		err = s.write.QueryRowContext(ctx, `INSERT INTO balance_scenario (region_code, name, changes, created_by, created_at, updated_at)
@@ -462,5 +463,5 @@ func (l *Loader) Balance(region string, caps []balance.Capacity, needs []balance
 			return fmt.Errorf("store: load need: %w", err)
 		}
 	}
-	return saveAges(l.ctx, l.tx, region, ages)
+	return wrap("load balance", saveAges(l.ctx, l.tx, region, ages))
 }

@@ -40,6 +40,8 @@ const deferAfter = 20000
 // On PostgreSQL the loaded tables are then vacuumed, which sets the visibility
 // map and hint bits at once instead of on the first reads of every page.
 func (s *Store) Load(ctx context.Context, fn func(*Loader) error) error {
+	// An error of fn's own is the caller's and comes back as it is; load and
+	// run name the store's own failures.
 	if err := s.load(ctx, fn); err != nil {
 		return err
 	}
@@ -57,7 +59,7 @@ func (s *db) load(ctx context.Context, fn func(*Loader) error) error {
 		// Index pages of a large load are touched in no order: a bigger page
 		// cache for the writer while it loads saves most of the re-reads.
 		if _, err := s.write.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
-			return err
+			return wrap("load", err)
 		}
 		defer s.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -8000`)
 	}
@@ -110,7 +112,7 @@ func (l *Loader) run(fn func(*Loader) error) error {
 				return fmt.Errorf("store: tally trigger: %w", err)
 			}
 			if _, err := tx.ExecContext(ctx, `DROP TRIGGER learner_tally_insert`); err != nil {
-				return err
+				return wrap("load", err)
 			}
 		} else {
 			// Loads insert and update learners, never delete them: the trigger
@@ -124,7 +126,7 @@ func (l *Loader) run(fn func(*Loader) error) error {
 			return err
 		}
 		if err := l.rebuildIndexes(); err != nil {
-			return err
+			return wrap("load", err)
 		}
 		if insertTrigger != "" {
 			if _, err := tx.ExecContext(ctx, insertTrigger); err != nil {
@@ -140,10 +142,10 @@ func (l *Loader) run(fn func(*Loader) error) error {
 			return fmt.Errorf("store: tally loaded learners: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM bulk_load`); err != nil {
-			return err
+			return wrap("load", err)
 		}
 		if err := l.resetSequences(); err != nil {
-			return err
+			return wrap("load", err)
 		}
 		// Fresh statistics, so that the planner knows the new rows' shape: on
 		// SQLite from a sample of each index, which is enough for the planner;
@@ -159,7 +161,7 @@ func (l *Loader) run(fn func(*Loader) error) error {
 				limit = `PRAGMA analysis_limit = 0`
 			}
 			if _, err := tx.ExecContext(ctx, limit); err != nil {
-				return err
+				return wrap("load", err)
 			}
 			if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
 				return fmt.Errorf("store: analyze: %w", err)
@@ -179,7 +181,7 @@ func (l *Loader) NextID(table string) (int64, error) {
 	}
 	var id int64
 	err := l.tx.QueryRowContext(l.ctx, `SELECT COALESCE(max(id), 0) + 1 FROM `+table).Scan(&id)
-	return id, err
+	return id, wrap("next id", err)
 }
 
 // resetSequences moves PostgreSQL's identity sequences past the ids the load set
@@ -256,20 +258,20 @@ func (l *Loader) insert(table string, cols []string, n int, row func(i int) []an
 
 // Municipalities writes municipalities with their ids set.
 func (l *Loader) Municipalities(ms []classifier.Municipality) error {
-	return l.insert("municipality", []string{"id", "region_code", "name", "kind", "lat", "lon"}, len(ms), func(i int) []any {
+	return wrap("load municipalities", l.insert("municipality", []string{"id", "region_code", "name", "kind", "lat", "lon"}, len(ms), func(i int) []any {
 		m := ms[i]
 		return []any{m.ID, m.RegionCode, m.Name, m.Kind, m.Lat, m.Lon}
-	})
+	}))
 }
 
 // Organisations writes organisations with their ids set.
 func (l *Loader) Organisations(os []org.Organisation) error {
-	return l.insert("organisation", []string{"id", "region_code", "kind", "name", "short_name", "inn", "ogrn", "municipality_id",
+	return wrap("load organisations", l.insert("organisation", []string{"id", "region_code", "kind", "name", "short_name", "inn", "ogrn", "municipality_id",
 		"address", "lat", "lon", "okved", "search_name", "created_at"}, len(os), func(i int) []any {
 		o := os[i]
 		return []any{o.ID, o.RegionCode, o.Kind, o.Name, o.ShortName, o.INN, o.OGRN, o.MunicipalityID,
 			o.Address, o.Lat, o.Lon, o.OKVED, searchKey(o.Name), l.now}
-	})
+	}))
 }
 
 // Learners writes learners with their ids set; Current is kept as the
@@ -282,11 +284,11 @@ func (l *Loader) Organisations(os []org.Organisation) error {
 func (l *Loader) Learners(ls []learner.Learner) error {
 	if l.deferred == nil && l.added >= deferAfter && l.added >= l.before {
 		if err := l.deferIndexes(); err != nil {
-			return err
+			return wrap("load learners", err)
 		}
 	}
 	l.added += int64(len(ls))
-	return l.insert("learner", []string{"id", "region_code", "last_name", "first_name", "middle_name", "sex", "birth_date", "snils",
+	return wrap("load learners", l.insert("learner", []string{"id", "region_code", "last_name", "first_name", "middle_name", "sex", "birth_date", "snils",
 		"status", "org_id", "municipality_id", "grade", "specialty_code", "course", "study_form", "graduation_year", "disability",
 		"current_outcome", "outcome_6m", "outcome_12m", "external_id", "study_group", "search_name", "created_at", "updated_at", "avg_grade", "demo_exam",
 		"status_next", "same_employer_12m"},
@@ -296,7 +298,7 @@ func (l *Loader) Learners(ls []learner.Learner) error {
 				p.Status, p.OrgID, p.MunicipalityID, p.Grade, nullText(p.SpecialtyCode), p.Course, p.Form, p.GraduationYear, p.Disability,
 				p.Current, p.After6, p.After12, nullText(p.ExternalID), p.Group, searchKey(p.LastName, p.FirstName, p.MiddleName), l.now, l.now,
 				p.AvgGrade, p.DemoExam, dateArg(p.StatusNext), p.SameEmployer}
-		})
+		}))
 }
 
 // deferIndexes drops the non-unique indexes of learner and keeps their
@@ -348,21 +350,21 @@ func (l *Loader) rebuildIndexes() error {
 
 // Stages writes route stages with their ids set.
 func (l *Loader) Stages(region string, st []learner.Stage) error {
-	return l.insert("learner_stage", []string{"id", "region_code", "learner_id", "kind", "org_id", "specialty_code", "started_on", "ended_on", "note"},
+	return wrap("load stages", l.insert("learner_stage", []string{"id", "region_code", "learner_id", "kind", "org_id", "specialty_code", "started_on", "ended_on", "note"},
 		len(st), func(i int) []any {
 			s := &st[i]
 			return []any{s.ID, region, s.LearnerID, s.Kind, nullID(s.OrgID), nullText(s.SpecialtyCode), dateArg(s.Start), dateArg(s.End), s.Note}
-		})
+		}))
 }
 
 // Outcomes writes employment outcomes with their ids set.
 func (l *Loader) Outcomes(region string, os []learner.Outcome) error {
-	return l.insert("outcome", []string{"id", "region_code", "learner_id", "status", "employer_id", "employer_name", "started_on", "ended_on",
+	return wrap("load outcomes", l.insert("outcome", []string{"id", "region_code", "learner_id", "status", "employer_id", "employer_name", "started_on", "ended_on",
 		"source", "note", "created_at", "salary", "employer_inn"}, len(os), func(i int) []any {
 		o := &os[i]
 		return []any{o.ID, region, o.LearnerID, o.Status, nullID(o.EmployerID), o.EmployerName, dateArg(o.Start), dateArg(o.End),
 			o.Source, o.Note, l.now, o.Salary, o.EmployerINN}
-	})
+	}))
 }
 
 // FindLearners returns the stored learners of the region that carry any of keys,
@@ -383,7 +385,7 @@ func (l *Loader) FindLearners(region string, keys []learner.Key) (map[learner.Ke
 		// has added; to them a table being filled looks empty, and each lookup
 		// would scan it whole. These lookups are by unique keys: use the index.
 		if _, err := l.tx.ExecContext(l.ctx, `SET LOCAL enable_seqscan = off`); err != nil {
-			return nil, err
+			return nil, wrap("find learners", err)
 		}
 		defer l.tx.ExecContext(l.ctx, `SET LOCAL enable_seqscan = on`)
 	}
@@ -409,7 +411,7 @@ func (l *Loader) FindLearners(region string, keys []learner.Key) (map[learner.Ke
 			ph = append(ph, a.add(s))
 		}
 		if err := find(`l.snils IN (`+strings.Join(ph, ", ")+`)`, a); err != nil {
-			return nil, err
+			return nil, wrap("find learners", err)
 		}
 	}
 	for org, ids := range byOrg {
@@ -423,7 +425,7 @@ func (l *Loader) FindLearners(region string, keys []learner.Key) (map[learner.Ke
 				cond += a.add(id)
 			}
 			if err := find(cond+`)`, a); err != nil {
-				return nil, err
+				return nil, wrap("find learners", err)
 			}
 		}
 	}
@@ -441,7 +443,7 @@ func (l *Loader) UpdateLearners(ls []learner.Learner) error {
 		study_form = $13, graduation_year = $14, disability = $15, external_id = $16, search_name = $17, updated_at = $18,
 		study_group = $19 WHERE id = $20`)
 	if err != nil {
-		return err
+		return wrap("update learners", err)
 	}
 	defer stmt.Close()
 	for i := range ls {
@@ -452,7 +454,7 @@ func (l *Loader) UpdateLearners(ls []learner.Learner) error {
 			return fmt.Errorf("store: update learner %d: %w", p.ID, err)
 		}
 		if err := l.s.updateMilestones(l.ctx, l.tx, p.ID); err != nil {
-			return err
+			return wrap("update learners", err)
 		}
 	}
 	return nil

@@ -23,7 +23,7 @@ func (s *Store) SeedClassifiers(ctx context.Context, b *classifier.Builtin) erro
 	if have == len(b.Specialties) && regions == len(b.Regions) {
 		return nil
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("seed classifiers", s.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range b.Regions {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO region (code, kladr_code, name, federal) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (code) DO UPDATE SET kladr_code = excluded.kladr_code, name = excluded.name, federal = excluded.federal`,
@@ -46,7 +46,7 @@ func (s *Store) SeedClassifiers(ctx context.Context, b *classifier.Builtin) erro
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // Region returns a federal subject by its two-digit code.
@@ -54,7 +54,7 @@ func (s *Classifier) Region(ctx context.Context, code string) (classifier.Region
 	var r classifier.Region
 	err := s.read.QueryRowContext(ctx, `SELECT code, kladr_code, name, federal FROM region WHERE code = $1`, code).
 		Scan(&r.Code, &r.KladrCode, &r.Name, &r.Federal)
-	return r, notFound(err, fmt.Sprintf("регион с кодом «%s» не найден в справочнике", code))
+	return r, wrap("region", notFound(err, fmt.Sprintf("регион с кодом «%s» не найден в справочнике", code)))
 }
 
 // Regions returns every federal subject.
@@ -73,14 +73,14 @@ func (s *Store) CreateMunicipality(ctx context.Context, m *classifier.Municipali
 	if m.Name == "" {
 		return apperr.Field("name", "укажите название муниципального образования")
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create municipality", s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO municipality (region_code, name, kind, lat, lon) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			m.RegionCode, m.Name, m.Kind, m.Lat, m.Lon).Scan(&m.ID)
 		if isUniqueViolation(err) {
 			return apperr.New(apperr.Conflict, "муниципальное образование «%s» уже есть в регионе", m.Name)
 		}
 		return err
-	})
+	}))
 }
 
 // Municipalities returns the municipalities of a region by name.
@@ -104,7 +104,7 @@ func scanSpecialty(sc interface{ Scan(...any) error }, sp *classifier.Specialty)
 func (s *Classifier) Specialty(ctx context.Context, code string) (classifier.Specialty, error) {
 	var sp classifier.Specialty
 	err := scanSpecialty(s.read.QueryRowContext(ctx, `SELECT `+specialtyCols+` FROM specialty WHERE code = $1`, code), &sp)
-	return sp, notFound(err, fmt.Sprintf("специальность с кодом «%s» не найдена в справочнике ОКСО", code))
+	return sp, wrap("specialty", notFound(err, fmt.Sprintf("специальность с кодом «%s» не найдена в справочнике ОКСО", code)))
 }
 
 // Specialties returns the specialties of a level, or all when level is empty.

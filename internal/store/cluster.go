@@ -42,7 +42,7 @@ func clusterScope(sc auth.Scope, a *args) string {
 // transaction. The base and member organisations must be colleges of the
 // region, the anchor ones its employers.
 func (s *Clusters) SaveCluster(ctx context.Context, c *cluster.Cluster) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save cluster", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkClusterOrgs(ctx, tx, c); err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (s *Clusters) SaveCluster(ctx context.Context, c *cluster.Cluster) error {
 			return s.recordEdit(ctx, tx, c.RegionCode, history.Cluster, c.ID, cluster.Changes(before, after))
 		}
 		return writeClusterParts(ctx, tx, c)
-	})
+	}))
 }
 
 // clusterByID reads a cluster of the region with its parts through db.
@@ -168,7 +168,7 @@ func (s *Clusters) Cluster(ctx context.Context, sc auth.Scope, id int64) (cluste
 	var a args
 	list, err := clustersWhere(ctx, s.read, `c.id = `+a.add(id)+` AND `+clusterScope(sc, &a), a)
 	if err != nil {
-		return cluster.Cluster{}, err
+		return cluster.Cluster{}, wrap("cluster", err)
 	}
 	if len(list) == 0 {
 		return cluster.Cluster{}, apperr.New(apperr.NotFound, "кластер не найден")
@@ -186,7 +186,8 @@ func (s *Clusters) Clusters(ctx context.Context, sc auth.Scope, f cluster.Filter
 	if f.Year != 0 {
 		where += ` AND c.year = ` + a.add(f.Year)
 	}
-	return clustersWhere(ctx, s.read, where, a)
+	out, err := clustersWhere(ctx, s.read, where, a)
+	return out, wrap("clusters", err)
 }
 
 func clustersWhere(ctx context.Context, db querier, where string, a args) ([]cluster.Cluster, error) {
@@ -336,7 +337,7 @@ func (s *Clusters) EnteredValues(ctx context.Context, clusterID int64, year int)
 		out[k] = v
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, wrap("entered values", err)
 	}
 	return out, nil
 }

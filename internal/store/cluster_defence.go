@@ -17,7 +17,7 @@ import (
 
 // SaveCriteria stores a set as the next version of its region's year.
 func (s *Clusters) SaveCriteria(ctx context.Context, set *cluster.Criteria) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save criteria", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0) + 1 FROM cluster_criteria WHERE region_code = $1 AND year = $2`,
 			set.RegionCode, set.Year).Scan(&set.Version); err != nil {
 			return err
@@ -34,7 +34,7 @@ func (s *Clusters) SaveCriteria(ctx context.Context, set *cluster.Criteria) erro
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // LatestCriteria returns the newest version of the region's set of a year.
@@ -42,22 +42,23 @@ func (s *Clusters) LatestCriteria(ctx context.Context, region string, year int) 
 	var id int64
 	err := s.read.QueryRowContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC LIMIT 1`, region, year).Scan(&id)
 	if err != nil {
-		return cluster.Criteria{}, notFound(err, "критерии оценки кластеров не утверждены")
+		return cluster.Criteria{}, wrap("latest criteria", notFound(err, "критерии оценки кластеров не утверждены"))
 	}
-	return criteriaByID(ctx, s.read, id)
+	c, err := criteriaByID(ctx, s.read, id)
+	return c, wrap("latest criteria", err)
 }
 
 // CriteriaVersions returns every version of the region's set of a year, newest first.
 func (s *Clusters) CriteriaVersions(ctx context.Context, region string, year int) ([]cluster.Criteria, error) {
 	ids, err := list(ctx, s.read, "criteria versions", `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, args{region, year}, scanID)
 	if err != nil {
-		return nil, err
+		return nil, wrap("criteria versions", err)
 	}
 	var out []cluster.Criteria
 	for _, id := range ids {
 		set, err := criteriaByID(ctx, s.read, id)
 		if err != nil {
-			return nil, err
+			return nil, wrap("criteria versions", err)
 		}
 		out = append(out, set)
 	}
@@ -101,7 +102,8 @@ func (s *Clusters) OpenDefence(ctx context.Context, d *cluster.Defence) error {
 
 // Defence returns a defence of the region with its criteria, commission and assignments.
 func (s *Clusters) Defence(ctx context.Context, region string, id int64) (cluster.Defence, error) {
-	return defenceOf(ctx, s.read, region, id)
+	d, err := defenceOf(ctx, s.read, region, id)
+	return d, wrap("defence", err)
 }
 
 func defenceOf(ctx context.Context, db querier, region string, id int64) (cluster.Defence, error) {
@@ -142,13 +144,13 @@ func defenceOf(ctx context.Context, db querier, region string, id int64) (cluste
 func (s *Clusters) Defences(ctx context.Context, region string) ([]cluster.Defence, error) {
 	ids, err := list(ctx, s.read, "defences", `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, args{region}, scanID)
 	if err != nil {
-		return nil, err
+		return nil, wrap("defences", err)
 	}
 	var out []cluster.Defence
 	for _, id := range ids {
 		d, err := defenceOf(ctx, s.read, region, id)
 		if err != nil {
-			return nil, err
+			return nil, wrap("defences", err)
 		}
 		out = append(out, d)
 	}
@@ -169,7 +171,7 @@ func (s *Clusters) Experts(ctx context.Context, region string) ([]cluster.Expert
 // SetCommission replaces the commission and the assignments of an open
 // defence; the members must be the region's experts and the clusters its own.
 func (s *Clusters) SetCommission(ctx context.Context, region string, id int64, experts []int64, as []cluster.Assignment) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("set commission", s.tx(ctx, func(tx *sql.Tx) error {
 		d, err := defenceOf(ctx, tx, region, id)
 		if err != nil {
 			return err
@@ -227,14 +229,14 @@ func (s *Clusters) SetCommission(ctx context.Context, region string, id int64, e
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // SaveSheet replaces an expert's marks of a cluster after check has passed
 // the sheet with the defence as this transaction reads it, so that a
 // protocol signed a moment before is seen.
 func (s *Clusters) SaveSheet(ctx context.Context, region string, defenceID int64, sh cluster.Sheet, check func(cluster.Defence) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save sheet", s.tx(ctx, func(tx *sql.Tx) error {
 		d, err := defenceOf(ctx, tx, region, defenceID)
 		if err != nil {
 			return err
@@ -253,12 +255,13 @@ func (s *Clusters) SaveSheet(ctx context.Context, region string, defenceID int64
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // Marks lists every mark of a defence.
 func (s *Clusters) Marks(ctx context.Context, defenceID int64) ([]cluster.Mark, error) {
-	return marksOf(ctx, s.read, defenceID)
+	out, err := marksOf(ctx, s.read, defenceID)
+	return out, wrap("marks", err)
 }
 
 func marksOf(ctx context.Context, db querier, defenceID int64) ([]cluster.Mark, error) {
@@ -275,7 +278,7 @@ func marksOf(ctx context.Context, db querier, defenceID int64) ([]cluster.Mark, 
 // SignDefence signs an open defence after check has passed it with the
 // marks this transaction reads.
 func (s *Clusters) SignDefence(ctx context.Context, region string, id int64, chair string, by int64, at time.Time, check func(cluster.Defence, []cluster.Mark) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("sign defence", s.tx(ctx, func(tx *sql.Tx) error {
 		d, err := defenceOf(ctx, tx, region, id)
 		if err != nil {
 			return err
@@ -290,5 +293,5 @@ func (s *Clusters) SignDefence(ctx context.Context, region string, id int64, cha
 		_, err = tx.ExecContext(ctx, `UPDATE cluster_defence SET status = 'signed', chair = $1, signed_at = $2, signed_by = $3 WHERE id = $4 AND status = 'open'`,
 			strings.TrimSpace(chair), tsArg(at), nullID(by), id)
 		return err
-	})
+	}))
 }

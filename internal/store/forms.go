@@ -38,7 +38,7 @@ func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year
 		out[len(out)-1].By[st] += n
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, wrap("employment by specialty", err)
 	}
 	return out, nil
 }
@@ -67,7 +67,7 @@ func (s *Reports) ProfminimumByGrade(ctx context.Context, region string, schoolY
 		out = append(out, g)
 		return nil
 	}); err != nil {
-		return "", nil, err
+		return "", nil, wrap("profminimum by grade", err)
 	}
 	return level, out, nil
 }

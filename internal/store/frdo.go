@@ -23,7 +23,7 @@ func (l *Loader) LearnerByName(region string, orgID int64, last, first, middle s
 		return p, err
 	})
 	if err != nil {
-		return learner.Learner{}, false, err
+		return learner.Learner{}, false, wrap("learner by name", err)
 	}
 	if len(found) != 1 {
 		return learner.Learner{}, false, nil

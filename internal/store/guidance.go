@@ -530,10 +530,10 @@ func rebuildReach(ctx context.Context, tx *sql.Tx, cond string, a args) error {
 // RebuildReach rebuilds the coverage rows of a whole region; loads call it
 // once at their end instead of once per pupil.
 func (s *Store) RebuildReach(ctx context.Context, region string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("rebuild reach", s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		return rebuildReach(ctx, tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a)
-	})
+	}))
 }
 
 // SaveDiagnostic stores a ДДО result of a learner the caller sees.

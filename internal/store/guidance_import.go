@@ -19,10 +19,10 @@ func (l *Loader) SchoolEvent(e guidance.Event) (id int64, created bool, err erro
 		return 0, false, fmt.Errorf("store: find event: %w", err)
 	}
 	if e.ID, err = l.NextID("guidance_event"); err != nil {
-		return 0, false, err
+		return 0, false, wrap("school event", err)
 	}
 	if err := l.Events([]guidance.Event{e}); err != nil {
-		return 0, false, err
+		return 0, false, wrap("school event", err)
 	}
 	return e.ID, true, nil
 }
@@ -32,7 +32,7 @@ func (l *Loader) SchoolEvent(e guidance.Event) (id int64, created bool, err erro
 func (l *Loader) Participate(eventID int64, ids []int64) (int, error) {
 	have, err := participantSet(l.ctx, l.tx, eventID, ids)
 	if err != nil {
-		return 0, err
+		return 0, wrap("participate", err)
 	}
 	var add []guidance.Participation
 	for _, id := range ids {
@@ -45,11 +45,11 @@ func (l *Loader) Participate(eventID int64, ids []int64) (int, error) {
 		return 0, nil
 	}
 	if err := l.Participations(add); err != nil {
-		return 0, err
+		return 0, wrap("participate", err)
 	}
 	touched := make([]int64, len(add))
 	for i, p := range add {
 		touched[i] = p.LearnerID
 	}
-	return len(add), refreshReach(l.ctx, l.tx, touched)
+	return len(add), wrap("participate", refreshReach(l.ctx, l.tx, touched))
 }

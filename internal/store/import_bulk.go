@@ -35,7 +35,7 @@ func (l *Loader) UpdateOrganisations(os []org.Organisation) error {
 		municipality_id = $6, address = $7, lat = $8, lon = $9, okved = $10, search_name = $11
 		WHERE id = $12 AND region_code = $13`)
 	if err != nil {
-		return err
+		return wrap("update organisations", err)
 	}
 	defer stmt.Close()
 	for i := range os {
@@ -72,7 +72,7 @@ func (l *Loader) LearnerOutcomes(learnerIDs []int64) (map[int64][]learner.Outcom
 			out[o.LearnerID] = append(out[o.LearnerID], o)
 			return nil
 		}); err != nil {
-			return nil, err
+			return nil, wrap("learner outcomes", err)
 		}
 	}
 	return out, nil
@@ -89,7 +89,7 @@ func (l *Loader) SaveOutcomes(region string, add, change []learner.Outcome) erro
 		return nil
 	}
 	if err := l.checkEmployers(region, add, change); err != nil {
-		return err
+		return wrap("save outcomes", err)
 	}
 	next := int64(0)
 	for i := range add {
@@ -99,7 +99,7 @@ func (l *Loader) SaveOutcomes(region string, add, change []learner.Outcome) erro
 		if next == 0 {
 			id, err := l.NextID("outcome")
 			if err != nil {
-				return err
+				return wrap("save outcomes", err)
 			}
 			next = id
 			// Ids already set in add may lie past max(id) of the table.
@@ -111,13 +111,13 @@ func (l *Loader) SaveOutcomes(region string, add, change []learner.Outcome) erro
 		next++
 	}
 	if err := l.Outcomes(region, add); err != nil {
-		return err
+		return wrap("save outcomes", err)
 	}
 	if len(change) > 0 {
 		stmt, err := l.tx.PrepareContext(l.ctx, `UPDATE outcome SET status = $1, employer_id = $2, employer_name = $3, started_on = $4,
 			ended_on = $5, source = $6, note = $7, employer_inn = $10 WHERE id = $8 AND region_code = $9`)
 		if err != nil {
-			return err
+			return wrap("save outcomes", err)
 		}
 		defer stmt.Close()
 		for i := range change {

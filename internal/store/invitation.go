@@ -77,7 +77,7 @@ func (s *Youth) ClassMembers(ctx context.Context, sc auth.Scope, c youth.Class) 
 // role is revoked by the new one. The region and organisation are the
 // learner's own.
 func (s *Youth) CreateInvitations(ctx context.Context, sc auth.Scope, in []youth.Invitation) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create invitations", s.tx(ctx, func(tx *sql.Tx) error {
 		for _, v := range in {
 			if err := inScope(ctx, tx, sc, v.LearnerID); err != nil {
 				return err
@@ -102,7 +102,7 @@ func (s *Youth) CreateInvitations(ctx context.Context, sc auth.Scope, in []youth
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // InvitationByCode is the invitation behind a code's hash, with the
@@ -126,7 +126,7 @@ func (s *Youth) InvitationByCode(ctx context.Context, codeHash string) (youth.In
 // RedeemInvitation marks the invitation used and opens the account for its
 // learner, in one transaction.
 func (s *Youth) RedeemInvitation(ctx context.Context, id int64, now time.Time, u *auth.User, hash string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("redeem invitation", s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE invitation SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL`, tsArg(now), id)
 		if err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Youth) RedeemInvitation(ctx context.Context, id int64, now time.Time, u
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE invitation SET user_id = $1 WHERE id = $2`, u.ID, id)
 		return err
-	})
+	}))
 }
 
 // RevokeInvitations revokes the unused invitations of a class the caller sees.

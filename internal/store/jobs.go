@@ -11,8 +11,8 @@ import (
 
 // CreateJob records a new job.
 func (s *Jobs) CreateJob(ctx context.Context, j *jobs.Job) error {
-	return s.write.QueryRowContext(ctx, `INSERT INTO job (kind, title, user_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		j.Kind, j.Title, j.UserID, j.Status, tsArg(j.CreatedAt)).Scan(&j.ID)
+	return wrap("create job", s.write.QueryRowContext(ctx, `INSERT INTO job (kind, title, user_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		j.Kind, j.Title, j.UserID, j.Status, tsArg(j.CreatedAt)).Scan(&j.ID))
 }
 
 // FinishJob records a job's end.
@@ -23,7 +23,7 @@ func (s *Jobs) FinishJob(ctx context.Context, id int64, status jobs.Status, resu
 	}
 	_, err := s.write.ExecContext(ctx, `UPDATE job SET status = $1, result = $2, error = $3, finished_at = $4, done = CASE WHEN total > 0 THEN total ELSE done END WHERE id = $5`,
 		status, res, errMsg, tsArg(at), id)
-	return err
+	return wrap("finish job", err)
 }
 
 // Job returns a job.
@@ -35,14 +35,14 @@ func (s *Jobs) Job(ctx context.Context, id int64) (jobs.Job, error) {
 	if res.Valid {
 		j.Result = json.RawMessage(res.String)
 	}
-	return j, notFound(err, "задание не найдено")
+	return j, wrap("job", notFound(err, "задание не найдено"))
 }
 
 // FailInterrupted marks the jobs that were running when the program stopped.
 func (s *Store) FailInterrupted(ctx context.Context, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE job SET status = $1, error = $2, finished_at = $3 WHERE status = $4`,
 		jobs.Failed, "Задание прервано остановкой программы: запустите его снова.", tsArg(at), jobs.Running)
-	return err
+	return wrap("fail interrupted", err)
 }
 
 // Jobs returns a user's latest jobs, newest first.

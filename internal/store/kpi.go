@@ -63,7 +63,7 @@ func (s *Targets) TargetHistory(ctx context.Context, region, code string) ([]kpi
 // AddTarget records a new target; the name of the user who set it is kept
 // with it, so that the history reads after the user is gone.
 func (s *Targets) AddTarget(ctx context.Context, region string, t *kpi.Target) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("add target", s.tx(ctx, func(tx *sql.Tx) error {
 		if t.SetBy != 0 && t.SetByName == "" {
 			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(NULLIF(name, ''), login) FROM app_user WHERE id = $1`, t.SetBy).Scan(&t.SetByName); err != nil && !noRows(err) {
 				return fmt.Errorf("store: add target: %w", err)
@@ -80,5 +80,5 @@ func (s *Targets) AddTarget(ctx context.Context, region string, t *kpi.Target) e
 			return fmt.Errorf("store: add target: %w", err)
 		}
 		return nil
-	})
+	}))
 }

@@ -75,7 +75,7 @@ func (s *Learners) CreateLearner(ctx context.Context, sc auth.Scope, l *learner.
 		return apperr.New(apperr.Forbidden, "недостаточно прав")
 	}
 	now := tsArg(s.now())
-	return s.learnerTx(ctx, sc, l, func(tx *sql.Tx) error {
+	return wrap("create learner", s.learnerTx(ctx, sc, l, func(tx *sql.Tx) error {
 		if err := checkLearnerRefs(ctx, tx, l); err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (s *Learners) CreateLearner(ctx context.Context, sc auth.Scope, l *learner.
 			return errDuplicate
 		}
 		return err
-	})
+	}))
 }
 
 // errDuplicate marks a learner that collides with a stored one on its key.
@@ -141,7 +141,7 @@ func duplicateLearner(l *learner.Learner) error {
 
 // UpdateLearner stores changes to a learner the caller sees.
 func (s *Learners) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.Learner) error {
-	return s.learnerTx(ctx, sc, l, func(tx *sql.Tx) error {
+	return wrap("update learner", s.learnerTx(ctx, sc, l, func(tx *sql.Tx) error {
 		if err := checkLearnerRefs(ctx, tx, l); err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func (s *Learners) UpdateLearner(ctx context.Context, sc auth.Scope, l *learner.
 			return errLearnerNotFound
 		}
 		return s.updateMilestones(ctx, tx, l.ID)
-	})
+	}))
 }
 
 var errLearnerNotFound = apperr.New(apperr.NotFound, "обучающийся не найден")
@@ -270,7 +270,7 @@ func (s *Learners) Learners(ctx context.Context, sc auth.Scope, f learner.Filter
 		}
 		return l, nil
 	})
-	return out, total, err
+	return out, total, wrap("learners", err)
 }
 
 func keepDigit(r rune) rune {
@@ -297,9 +297,10 @@ func inScope(ctx context.Context, q querier, sc auth.Scope, id int64) error {
 // Stages returns a learner's route in date order.
 func (s *Learners) Stages(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Stage, error) {
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
-		return nil, err
+		return nil, wrap("stages", err)
 	}
-	return stages(ctx, s.read, learnerID)
+	out, err := stages(ctx, s.read, learnerID)
+	return out, wrap("stages", err)
 }
 
 func stages(ctx context.Context, q querier, learnerID int64) ([]learner.Stage, error) {
@@ -318,7 +319,7 @@ func stages(ctx context.Context, q querier, learnerID int64) ([]learner.Stage, e
 
 // AddStage records a stage of the route of a learner in scope.
 func (s *Learners) AddStage(ctx context.Context, sc auth.Scope, st *learner.Stage) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("add stage", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, st.LearnerID); err != nil {
 			return err
 		}
@@ -338,15 +339,16 @@ func (s *Learners) AddStage(ctx context.Context, sc auth.Scope, st *learner.Stag
 			return apperr.Field("specialty_code", "специальность «%s» не найдена в справочнике ОКСО", st.SpecialtyCode)
 		}
 		return err
-	})
+	}))
 }
 
 // Outcomes returns a learner's employment history in date order.
 func (s *Learners) Outcomes(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Outcome, error) {
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
-		return nil, err
+		return nil, wrap("outcomes", err)
 	}
-	return outcomes(ctx, s.read, learnerID)
+	out, err := outcomes(ctx, s.read, learnerID)
+	return out, wrap("outcomes", err)
 }
 
 // Card reads a learner's card in one read-only transaction on the read
@@ -362,7 +364,7 @@ func (s *Learners) Card(ctx context.Context, sc auth.Scope, id int64) (learner.C
 	defer tx.Rollback() // a read: nothing to keep
 	c, err := card(ctx, tx, sc, id)
 	if err != nil {
-		return learner.Card{}, err
+		return learner.Card{}, wrap("card", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return learner.Card{}, fmt.Errorf("store: card: commit: %w", err)
@@ -482,7 +484,7 @@ func (s *Store) RefreshStatuses(ctx context.Context, region string) (int, error)
 			return nil
 		})
 		if err != nil {
-			return n, err
+			return n, wrap("refresh statuses", err)
 		}
 		n += len(ids)
 	}
@@ -505,7 +507,7 @@ func outcomes(ctx context.Context, q querier, learnerID int64) ([]learner.Outcom
 // AddOutcome records an employment outcome of a learner in scope and keeps the
 // learner's current status in step with the latest entry.
 func (s *Learners) AddOutcome(ctx context.Context, sc auth.Scope, o *learner.Outcome) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.addOutcomeTx(ctx, tx, sc, o) })
+	return wrap("add outcome", s.tx(ctx, func(tx *sql.Tx) error { return s.addOutcomeTx(ctx, tx, sc, o) }))
 }
 
 // addOutcomeTx adds an outcome within a transaction.

@@ -51,7 +51,7 @@ func measureEnrolScope(sc auth.Scope, e, p string, a *args) string {
 // CreateProgramme stores a programme; a provider from the registry
 // must be an organisation of the region that can teach.
 func (s *Measures) CreateProgramme(ctx context.Context, sc auth.Scope, p *measures.Programme) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create programme", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := programmeProvider(ctx, tx, p); err != nil {
 			return err
 		}
@@ -64,14 +64,14 @@ func (s *Measures) CreateProgramme(ctx context.Context, sc auth.Scope, p *measur
 			p.RegionCode, p.Name, nullID(p.ProviderID), p.ProviderName, string(p.Customer), p.CustomerName, p.Profession, p.Hours,
 			string(p.Format), p.Price, nullID(p.ManagerID), searchKey(p.Name, p.Profession, p.ProviderName, p.CustomerName),
 			nullID(p.CreatedBy), tsArg(p.CreatedAt), nullID(p.CustomerID)).Scan(&p.ID)
-	})
+	}))
 }
 
 // UpdateProgramme rewrites a programme the scope sees, in one
 // transaction with the record of its changed fields: it reads the programme
 // and its groups, lets check refuse, writes and reads the programme back.
 func (s *Measures) UpdateProgramme(ctx context.Context, sc auth.Scope, p *measures.Programme, check func(old measures.Programme, groups []measures.Group) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("update programme", s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := measureProgramme(ctx, tx, sc, p.ID)
 		if err != nil {
 			return err
@@ -104,7 +104,7 @@ func (s *Measures) UpdateProgramme(ctx context.Context, sc auth.Scope, p *measur
 		}
 		*p = after
 		return s.recordEdit(ctx, tx, before.RegionCode, history.Programme, p.ID, measures.Changes(before, after))
-	})
+	}))
 }
 
 // programmeProvider reads the name of a provider from the registry: an
@@ -214,7 +214,7 @@ func (s *Measures) Programmes(ctx context.Context, sc auth.Scope, f measures.Fil
 	}
 	list, err := measurePrograms(ctx, s.read, `SELECT `+measureProgCols+measureProgFrom+` WHERE `+where+` ORDER BY p.name, p.id LIMIT `+
 		strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), a)
-	return list, total, err
+	return list, total, wrap("programmes", err)
 }
 
 // escapeMeasureLike escapes the wildcards of LIKE in a text searched for.
@@ -224,7 +224,8 @@ func escapeMeasureLike(s string) string {
 
 // Programme returns a programme the scope sees.
 func (s *Measures) Programme(ctx context.Context, sc auth.Scope, id int64) (measures.Programme, error) {
-	return measureProgramme(ctx, s.read, sc, id)
+	p, err := measureProgramme(ctx, s.read, sc, id)
+	return p, wrap("programme", err)
 }
 
 func measureProgramme(ctx context.Context, db querier, sc auth.Scope, id int64) (measures.Programme, error) {
@@ -241,7 +242,7 @@ func measureProgramme(ctx context.Context, db querier, sc auth.Scope, id int64) 
 
 // CreateGroup stores a group of a programme the scope sees.
 func (s *Measures) CreateGroup(ctx context.Context, sc auth.Scope, g *measures.Group) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create group", s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM measure_programme p WHERE p.id = `+a.add(g.ProgrammeID)+` AND `+
@@ -254,7 +255,7 @@ func (s *Measures) CreateGroup(ctx context.Context, sc auth.Scope, g *measures.G
 		return tx.QueryRowContext(ctx, `INSERT INTO measure_group (region_code, programme_id, name, starts_on, ends_on, capacity, manager_id,
 			created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, g.RegionCode, g.ProgrammeID, g.Name,
 			dateArg(g.Start), dateArg(g.End), g.Capacity, nullID(g.ManagerID), nullID(g.CreatedBy), tsArg(g.CreatedAt)).Scan(&g.ID)
-	})
+	}))
 }
 
 const measureGroupCols = `g.id, g.region_code, g.programme_id, p.name, COALESCE(p.provider_id, 0), p.provider_name, p.price, g.name, g.starts_on,
@@ -289,8 +290,9 @@ func scanMeasureGroups(ctx context.Context, db querier, q string, a args) ([]mea
 // Groups returns the groups of a programme the scope sees, newest first.
 func (s *Measures) Groups(ctx context.Context, sc auth.Scope, programmeID int64) ([]measures.Group, error) {
 	var a args
-	return scanMeasureGroups(ctx, s.read, `SELECT `+measureGroupCols+measureGroupFrom+` WHERE g.programme_id = `+a.add(programmeID)+` AND `+
+	out, err := scanMeasureGroups(ctx, s.read, `SELECT `+measureGroupCols+measureGroupFrom+` WHERE g.programme_id = `+a.add(programmeID)+` AND `+
 		measureProgScope(sc, "p", &a)+` ORDER BY g.starts_on DESC, g.id DESC`, a)
+	return out, wrap("groups", err)
 }
 
 func measureGroup(ctx context.Context, db querier, sc auth.Scope, id int64) (measures.Group, error) {
@@ -307,7 +309,8 @@ func measureGroup(ctx context.Context, db querier, sc auth.Scope, id int64) (mea
 
 // Group returns a group the scope sees.
 func (s *Measures) Group(ctx context.Context, sc auth.Scope, id int64) (measures.Group, error) {
-	return measureGroup(ctx, s.read, sc, id)
+	g, err := measureGroup(ctx, s.read, sc, id)
+	return g, wrap("group", err)
 }
 
 // Graduates returns the graduates in scope without work six months
@@ -389,7 +392,7 @@ func (s *Measures) Facts(ctx context.Context, sc auth.Scope, f measures.FigureFi
 	}
 	jobs, err := measureJobs(ctx, s.read, ids)
 	if err != nil {
-		return nil, err
+		return nil, wrap("facts", err)
 	}
 	for id, at := range learners {
 		for _, i := range at {

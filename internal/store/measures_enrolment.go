@@ -20,7 +20,7 @@ import (
 // scope sees is enrolled as that learner; a person already kept under the
 // SNILS is reused.
 func (s *Measures) Enrol(ctx context.Context, sc auth.Scope, e *measures.Enrolment, check func(g measures.Group) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.enrolTx(ctx, tx, sc, e, check) })
+	return wrap("enrol", s.tx(ctx, func(tx *sql.Tx) error { return s.enrolTx(ctx, tx, sc, e, check) }))
 }
 
 // enrolTx is Enrol inside a transaction of the caller's.
@@ -229,9 +229,10 @@ func measureJobs(ctx context.Context, db querier, ids []int64) (map[int64][]meas
 // Enrolments returns the enrolments of a group the scope sees, by name.
 func (s *Measures) Enrolments(ctx context.Context, sc auth.Scope, groupID int64) ([]measures.Enrolment, error) {
 	var a args
-	return measureEnrolments(ctx, s.read, `SELECT `+measureEnrolCols+measureEnrolFrom+` WHERE e.group_id = `+a.add(groupID)+` AND `+
+	out, err := measureEnrolments(ctx, s.read, `SELECT `+measureEnrolCols+measureEnrolFrom+` WHERE e.group_id = `+a.add(groupID)+` AND `+
 		measureProgScope(sc, "p", &a)+` AND `+measureEnrolScope(sc, "e", "p", &a)+
 		` ORDER BY COALESCE(l.last_name, mp.last_name), COALESCE(l.first_name, mp.first_name), e.id`, a)
+	return out, wrap("enrolments", err)
 }
 
 func measureEnrolment(ctx context.Context, db querier, sc auth.Scope, id int64) (measures.Enrolment, error) {
@@ -248,27 +249,28 @@ func measureEnrolment(ctx context.Context, db querier, sc auth.Scope, id int64) 
 
 // Enrolment returns an enrolment the scope sees.
 func (s *Measures) Enrolment(ctx context.Context, sc auth.Scope, id int64) (measures.Enrolment, error) {
-	return measureEnrolment(ctx, s.read, sc, id)
+	e, err := measureEnrolment(ctx, s.read, sc, id)
+	return e, wrap("enrolment", err)
 }
 
 // ChangeEnrolment lets change alter an enrolment the scope sees and writes
 // its status, dates and job, in one transaction; a status changed meanwhile
 // by someone else is a conflict.
 func (s *Measures) ChangeEnrolment(ctx context.Context, sc auth.Scope, id int64, change func(e *measures.Enrolment) error, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.changeEnrolmentTx(ctx, tx, sc, id, change, at) })
+	return wrap("change enrolment", s.tx(ctx, func(tx *sql.Tx) error { return s.changeEnrolmentTx(ctx, tx, sc, id, change, at) }))
 }
 
 // ChangeEnrolments changes several enrolments in one transaction: all of
 // them, or, when change refuses one, none.
 func (s *Measures) ChangeEnrolments(ctx context.Context, sc auth.Scope, ids []int64, change func(e *measures.Enrolment) error, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("change enrolments", s.tx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			if err := s.changeEnrolmentTx(ctx, tx, sc, id, change, at); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 func (s *Measures) changeEnrolmentTx(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64, change func(e *measures.Enrolment) error, at time.Time) error {

@@ -96,7 +96,7 @@ func orgKind(ctx context.Context, db querier, region string, id int64) (org.Kind
 // SaveProgramme creates a programme (ID 0) or rewrites one the caller sees;
 // its organisation must be an education organisation of the region.
 func (s *Mentorship) SaveProgramme(ctx context.Context, sc auth.Scope, p *mentor.Programme) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save programme", s.tx(ctx, func(tx *sql.Tx) error {
 		k, err := orgKind(ctx, tx, p.RegionCode, p.OrgID)
 		if err != nil {
 			return err
@@ -120,12 +120,13 @@ func (s *Mentorship) SaveProgramme(ctx context.Context, sc auth.Scope, p *mentor
 			return apperr.New(apperr.NotFound, "программа наставничества не найдена")
 		}
 		return nil
-	})
+	}))
 }
 
 // Programme returns a programme the caller sees.
 func (s *Mentorship) Programme(ctx context.Context, sc auth.Scope, id int64) (mentor.Programme, error) {
-	return programme(ctx, s.read, sc, id)
+	p, err := programme(ctx, s.read, sc, id)
+	return p, wrap("programme", err)
 }
 
 func programme(ctx context.Context, db querier, sc auth.Scope, id int64) (mentor.Programme, error) {
@@ -166,7 +167,7 @@ func (s *Mentorship) SaveMentor(ctx context.Context, sc auth.Scope, m *mentor.Me
 	if m.ID != 0 {
 		return s.UpdateMentor(ctx, sc, m, func(mentor.Mentor) error { return nil })
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save mentor", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := mentorOrgs(ctx, tx, m); err != nil {
 			return err
 		}
@@ -178,7 +179,7 @@ func (s *Mentorship) SaveMentor(ctx context.Context, sc auth.Scope, m *mentor.Me
 			return apperr.Field("specialty_code", "специальность %s не найдена в справочнике ОКСО", m.SpecialtyCode)
 		}
 		return err
-	})
+	}))
 }
 
 // mentorOrgs checks the organisations of a mentor: an education organisation
@@ -204,7 +205,7 @@ func mentorOrgs(ctx context.Context, tx *sql.Tx, m *mentor.Mentor) error {
 // the record of the changed fields: it reads the mentor with their active
 // pairs, lets check refuse, writes and reads the mentor back.
 func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.Mentor, check func(old mentor.Mentor) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("update mentor", s.tx(ctx, func(tx *sql.Tx) error {
 		before, err := mentorOf(ctx, tx, sc, m.ID)
 		if err != nil {
 			return err
@@ -232,12 +233,13 @@ func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.
 		}
 		*m = after
 		return s.recordEdit(ctx, tx, before.RegionCode, history.Mentor, m.ID, mentor.Changes(before, after))
-	})
+	}))
 }
 
 // Mentor returns a mentor the caller sees, with the active pairs as Load.
 func (s *Mentorship) Mentor(ctx context.Context, sc auth.Scope, id int64) (mentor.Mentor, error) {
-	return mentorOf(ctx, s.read, sc, id)
+	m, err := mentorOf(ctx, s.read, sc, id)
+	return m, wrap("mentor", err)
 }
 
 func mentorOf(ctx context.Context, db querier, sc auth.Scope, id int64) (mentor.Mentor, error) {
@@ -272,7 +274,7 @@ func (s *Mentorship) Mentors(ctx context.Context, sc auth.Scope, f mentor.Mentor
 		}
 		return m, nil
 	})
-	return out, total, err
+	return out, total, wrap("mentors", err)
 }
 
 // MentorLearners returns, for the demo, the region's full-time students and
@@ -285,7 +287,7 @@ func (l *Loader) MentorLearners(region string) ([]learner.Learner, map[int64]int
 		return p, err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, wrap("mentor learners", err)
 	}
 	practice := map[int64]int64{}
 	if err := eachRowOp(l.ctx, l.tx, "practice", `SELECT learner_id, org_id FROM learner_stage WHERE region_code = $1 AND kind = 'practice' AND org_id IS NOT NULL
@@ -297,7 +299,7 @@ func (l *Loader) MentorLearners(region string) ([]learner.Learner, map[int64]int
 		practice[id] = org
 		return nil
 	}); err != nil {
-		return nil, nil, err
+		return nil, nil, wrap("mentor learners", err)
 	}
 	return out, practice, nil
 }
@@ -325,7 +327,7 @@ func (l *Loader) Mentorship(ps []mentor.Programme, ms []mentor.Mentor, pairs []m
 	for _, t := range []string{"mentor_programme", "mentor", "mentor_pair", "mentor_meeting", "mentor_feedback"} {
 		n, err := l.maxID(t)
 		if err != nil {
-			return err
+			return wrap("load mentorship", err)
 		}
 		base[t] = n
 	}
@@ -361,7 +363,7 @@ func (l *Loader) Mentorship(ps []mentor.Programme, ms []mentor.Mentor, pairs []m
 		})
 	}
 	if err != nil {
-		return err
+		return wrap("load mentorship", err)
 	}
 	for _, t := range []string{"mentor_programme", "mentor", "mentor_pair", "mentor_meeting", "mentor_feedback"} {
 		if err := l.resetSequence(t); err != nil {

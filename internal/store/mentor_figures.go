@@ -60,10 +60,10 @@ func (s *Mentorship) Counts(ctx context.Context, sc auth.Scope, year int) (mento
 		sc = auth.SystemScope(sc.RegionCode)
 	}
 	if err := s.coverageCounts(ctx, sc, &c); err != nil {
-		return c, err
+		return c, wrap("counts", err)
 	}
 	if err := s.pairCounts(ctx, sc, &c); err != nil {
-		return c, err
+		return c, wrap("counts", err)
 	}
 	// The year compared: the latest up to year with mentored graduates of a
 	// known status, so that the comparison is never of nobody.
@@ -77,7 +77,7 @@ func (s *Mentorship) Counts(ctx context.Context, sc auth.Scope, year int) (mento
 		year = c.Year
 	}
 	if err := s.mentorStrata(ctx, sc, year, &c); err != nil {
-		return c, err
+		return c, wrap("counts", err)
 	}
 	var a args
 	q := `SELECT CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id) THEN 1 ELSE 0 END, count(*),
@@ -96,7 +96,7 @@ func (s *Mentorship) Counts(ctx context.Context, sc auth.Scope, year int) (mento
 		}
 		return nil
 	}); err != nil {
-		return c, err
+		return c, wrap("counts", err)
 	}
 	return c, nil
 }
@@ -194,5 +194,5 @@ func (s *Store) MentorshipCoverage(ctx context.Context, sc auth.Scope) (mentored
 	if err != nil {
 		err = fmt.Errorf("store: mentorship coverage: %w", err)
 	}
-	return mentored, fullTime, err
+	return mentored, fullTime, wrap("mentorship coverage", err)
 }

@@ -56,7 +56,7 @@ func mentee(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64) (mentor.Me
 // NotFound — and check judges the pair on them, the mentor's load counting
 // the pairs written before it; one refusal writes nothing.
 func (s *Mentorship) CreatePairs(ctx context.Context, sc auth.Scope, ps []mentor.Pair, check func(*mentor.Pair, mentor.Reach) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create pairs", s.tx(ctx, func(tx *sql.Tx) error {
 		for i := range ps {
 			p := &ps[i]
 			var r mentor.Reach
@@ -99,7 +99,7 @@ func (s *Mentorship) CreatePairs(ctx context.Context, sc auth.Scope, ps []mentor
 			p.Mentor = r.Mentor.FullName
 		}
 		return nil
-	})
+	}))
 }
 
 // menteeText is what the pair keeps of the mentee's name: nothing for a
@@ -121,7 +121,8 @@ func prefix(err error, where string) error {
 
 // Pair returns a pair the caller sees.
 func (s *Mentorship) Pair(ctx context.Context, sc auth.Scope, id int64) (mentor.Pair, error) {
-	return pairOf(ctx, s.read, sc, id)
+	p, err := pairOf(ctx, s.read, sc, id)
+	return p, wrap("pair", err)
 }
 
 // Pairs returns a page of the pairs the caller sees and their total, the
@@ -157,12 +158,12 @@ func (s *Mentorship) Pairs(ctx context.Context, sc auth.Scope, f mentor.PairFilt
 		}
 		return p, nil
 	})
-	return out, total, err
+	return out, total, wrap("pairs", err)
 }
 
 // FinishPair ends a pair the caller sees in one transaction through finish.
 func (s *Mentorship) FinishPair(ctx context.Context, sc auth.Scope, id int64, finish func(*mentor.Pair) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("finish pair", s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := pairOf(ctx, tx, sc, id)
 		if err != nil {
 			return err
@@ -173,12 +174,12 @@ func (s *Mentorship) FinishPair(ctx context.Context, sc auth.Scope, id int64, fi
 		_, err = tx.ExecContext(ctx, `UPDATE mentor_pair SET status = $1, end_on = $2, end_reason = $3 WHERE id = $4`,
 			p.Status, dateArg(p.End), p.EndReason, id)
 		return err
-	})
+	}))
 }
 
 // AddMeeting logs a meeting of a pair the caller sees after check has passed it.
 func (s *Mentorship) AddMeeting(ctx context.Context, sc auth.Scope, m *mentor.Meeting, check func(mentor.Pair) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("add meeting", s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := pairOf(ctx, tx, sc, m.PairID)
 		if err != nil {
 			return err
@@ -189,13 +190,13 @@ func (s *Mentorship) AddMeeting(ctx context.Context, sc auth.Scope, m *mentor.Me
 		return tx.QueryRowContext(ctx, `INSERT INTO mentor_meeting (pair_id, held_on, minutes, topic, note, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.PairID, dateArg(m.HeldOn), m.Minutes, m.Topic, m.Note,
 			nullID(sc.UserID), tsArg(s.now())).Scan(&m.ID)
-	})
+	}))
 }
 
 // Meetings lists the meetings of a pair the caller sees, latest first.
 func (s *Mentorship) Meetings(ctx context.Context, sc auth.Scope, pairID int64) ([]mentor.Meeting, error) {
 	if _, err := pairOf(ctx, s.read, sc, pairID); err != nil {
-		return nil, err
+		return nil, wrap("meetings", err)
 	}
 	return list(ctx, s.read, "meetings", `SELECT id, pair_id, held_on, minutes, topic, note FROM mentor_meeting WHERE pair_id = $1 ORDER BY held_on DESC, id DESC`, args{pairID}, func(rows *sql.Rows) (mentor.Meeting, error) {
 		var m mentor.Meeting
@@ -208,19 +209,19 @@ func (s *Mentorship) Meetings(ctx context.Context, sc auth.Scope, pairID int64) 
 
 // AddFeedback records feedback on a pair the caller sees.
 func (s *Mentorship) AddFeedback(ctx context.Context, sc auth.Scope, f *mentor.Feedback) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("add feedback", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := pairOf(ctx, tx, sc, f.PairID); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO mentor_feedback (pair_id, side, rating, comment, created_by, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			f.PairID, f.Side, f.Rating, f.Comment, nullID(sc.UserID), tsArg(f.At)).Scan(&f.ID)
-	})
+	}))
 }
 
 // Feedback lists the feedback on a pair the caller sees, latest first.
 func (s *Mentorship) Feedback(ctx context.Context, sc auth.Scope, pairID int64) ([]mentor.Feedback, error) {
 	if _, err := pairOf(ctx, s.read, sc, pairID); err != nil {
-		return nil, err
+		return nil, wrap("feedback", err)
 	}
 	return list(ctx, s.read, "feedback", `SELECT id, pair_id, side, rating, comment, at FROM mentor_feedback WHERE pair_id = $1 ORDER BY at DESC, id DESC`, args{pairID}, func(rows *sql.Rows) (mentor.Feedback, error) {
 		var f mentor.Feedback

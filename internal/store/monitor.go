@@ -59,7 +59,7 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 			snap.Units[u.ID] = u
 			return nil
 		}); err != nil {
-		return snap, err
+		return snap, wrap("monitor snapshot", err)
 	}
 	if err := run("municipalities", `SELECT id, name FROM municipality WHERE region_code = $1`, args{region}, func(r *sql.Rows) error {
 		var id int64
@@ -70,7 +70,7 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 		snap.Municipalities[id] = name
 		return nil
 	}); err != nil {
-		return snap, err
+		return snap, wrap("monitor snapshot", err)
 	}
 	year := int(guidance.YearOf(now))
 	day := dateArg(learner.Day(now))
@@ -218,7 +218,7 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 			fig(c, set)
 			return nil
 		}); err != nil {
-			return snap, err
+			return snap, wrap("monitor snapshot", err)
 		}
 	}
 	fa := args{region, six - 2, six + 2}
@@ -253,14 +253,14 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 			snap.Funnels[c][f.Year] = f
 			return nil
 		}); err != nil {
-		return snap, err
+		return snap, wrap("monitor snapshot", err)
 	}
 	if len(orgs) > 0 {
 		return snap, nil
 	}
 	var err error
 	snap.Months, err = s.monitorMonths(ctx, region, now)
-	return snap, err
+	return snap, wrap("monitor snapshot", err)
 }
 
 // rowScan scans the columns of a snapshot row after its cell.

@@ -19,7 +19,7 @@ func scanOrg(sc interface{ Scan(...any) error }, o *org.Organisation) error {
 
 // CreateOrganisation stores a new organisation and sets its ID.
 func (s *Orgs) CreateOrganisation(ctx context.Context, o *org.Organisation) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create organisation", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkMunicipality(ctx, tx, o.RegionCode, o.MunicipalityID); err != nil {
 			return err
 		}
@@ -28,12 +28,12 @@ func (s *Orgs) CreateOrganisation(ctx context.Context, o *org.Organisation) erro
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			o.RegionCode, o.Kind, o.Name, o.ShortName, o.INN, o.OGRN, o.MunicipalityID, o.Address, o.Lat, o.Lon, o.OKVED,
 			searchKey(o.Name), tsArg(s.now())).Scan(&o.ID)
-	})
+	}))
 }
 
 // UpdateOrganisation stores changes to an organisation of the same region.
 func (s *Orgs) UpdateOrganisation(ctx context.Context, o *org.Organisation) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("update organisation", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkMunicipality(ctx, tx, o.RegionCode, o.MunicipalityID); err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ func (s *Orgs) UpdateOrganisation(ctx context.Context, o *org.Organisation) erro
 			return apperr.New(apperr.NotFound, "организация не найдена")
 		}
 		return nil
-	})
+	}))
 }
 
 func checkMunicipality(ctx context.Context, tx *sql.Tx, region string, id int64) error {
@@ -68,12 +68,12 @@ func (s *Orgs) Organisation(ctx context.Context, id int64) (org.Organisation, er
 	err := scanOrg(s.read.QueryRowContext(ctx, `SELECT `+orgCols+`
 		FROM organisation o JOIN municipality m ON m.id = o.municipality_id WHERE o.id = $1`, id), &o)
 	if err != nil {
-		return o, notFound(err, "организация не найдена")
+		return o, wrap("organisation", notFound(err, "организация не найдена"))
 	}
 	if o.Kind.Educates() {
 		err = s.read.QueryRowContext(ctx, `SELECT count(*) FROM learner WHERE org_id = $1`, id).Scan(&o.Learners)
 	}
-	return o, err
+	return o, wrap("organisation", err)
 }
 
 var orgSort = map[string]string{
@@ -122,5 +122,5 @@ func (s *Orgs) Organisations(ctx context.Context, f org.Filter) ([]org.Organisat
 		}
 		return o, nil
 	})
-	return out, total, err
+	return out, total, wrap("organisations", err)
 }

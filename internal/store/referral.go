@@ -61,7 +61,8 @@ func offering(ctx context.Context, db querier, sc auth.Scope, id int64) (referra
 
 // Offering returns a service of the region's catalogue.
 func (s *Referrals) Offering(ctx context.Context, sc auth.Scope, id int64) (referral.Offering, error) {
-	return offering(ctx, s.read, sc, id)
+	o, err := offering(ctx, s.read, sc, id)
+	return o, wrap("offering", err)
 }
 
 // Offerings lists the region's catalogue, those that end soonest first.
@@ -94,7 +95,7 @@ func (s *Referrals) Offerings(ctx context.Context, sc auth.Scope, f referral.Fil
 	}
 	q := `SELECT ` + offeringCols + offeringFrom + cond + ` ORDER BY ys.ends_on, ys.name, ys.id LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	list, err := scanOfferings(ctx, s.read, q, a)
-	return list, total, err
+	return list, total, wrap("offerings", err)
 }
 
 // checkOfferingRefs checks, inside tx, that a service's centre, municipality
@@ -129,7 +130,7 @@ func checkOfferingRefs(ctx context.Context, tx *sql.Tx, sc auth.Scope, o *referr
 
 // CreateOffering adds a service to the catalogue.
 func (s *Referrals) CreateOffering(ctx context.Context, sc auth.Scope, o *referral.Offering) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create offering", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkOfferingRefs(ctx, tx, sc, o); err != nil {
 			return err
 		}
@@ -139,13 +140,13 @@ func (s *Referrals) CreateOffering(ctx context.Context, sc auth.Scope, o *referr
 			o.RegionCode, o.CZNID, string(o.Kind), o.Name, o.Audience, o.AgeMin, o.AgeMax, nullID(o.MunicipalityID), o.Provider, o.Places,
 			dateArg(o.Start), dateArg(o.End), nullID(o.GroupID), nullID(o.CreatedBy), tsArg(o.CreatedAt), tsArg(o.UpdatedAt),
 			searchKey(o.Name, o.Provider, o.Audience)).Scan(&o.ID)
-	})
+	}))
 }
 
 // UpdateOffering rewrites a service with o after check has compared it
 // with the stored one.
 func (s *Referrals) UpdateOffering(ctx context.Context, sc auth.Scope, id int64, o *referral.Offering, check func(old referral.Offering) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("update offering", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE youth_service SET places = places WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("store: youth service: %w", err)
 		}
@@ -176,7 +177,7 @@ func (s *Referrals) UpdateOffering(ctx context.Context, sc auth.Scope, id int64,
 			return err
 		}
 		return s.recordEdit(ctx, tx, sc.RegionCode, history.Service, id, referral.Changes(old, after))
-	})
+	}))
 }
 
 // Referrals: a centre sees those it made; the region all of its own.
@@ -260,7 +261,7 @@ func (s *Referrals) Referrals(ctx context.Context, sc auth.Scope, f referral.Ref
 	}
 	list, err := scanReferrals(ctx, s.read, `SELECT `+referralCols+referralFrom+cond+` ORDER BY r.referred_on DESC, r.id DESC LIMIT `+
 		a.add(f.Limit)+` OFFSET `+a.add(f.Offset), a)
-	return list, total, err
+	return list, total, wrap("referrals", err)
 }
 
 func oneReferral(ctx context.Context, db querier, sc auth.Scope, id int64) (referral.Referral, error) {
@@ -277,13 +278,14 @@ func oneReferral(ctx context.Context, db querier, sc auth.Scope, id int64) (refe
 
 // Referral returns a referral the scope sees.
 func (s *Referrals) Referral(ctx context.Context, sc auth.Scope, id int64) (referral.Referral, error) {
-	return oneReferral(ctx, s.read, sc, id)
+	r, err := oneReferral(ctx, s.read, sc, id)
+	return r, wrap("referral", err)
 }
 
 // Refer writes a referral with what it brings: the enrolment of a referral
 // to training, the action of the case it was made in.
 func (s *Referrals) Refer(ctx context.Context, sc auth.Scope, r *referral.Referral, check func(p referral.Person, o *referral.Offering) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("refer", s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		var p referral.Person
 		var status learner.Status
@@ -351,7 +353,7 @@ func (s *Referrals) Refer(ctx context.Context, sc auth.Scope, r *referral.Referr
 		_, err = tx.ExecContext(ctx, `INSERT INTO risk_action (case_id, kind, done_on, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			r.CaseID, string(kind), dateArg(r.On), note, nullID(r.CreatedBy), ts)
 		return err
-	})
+	}))
 }
 
 // actionOf is the kind of case action a referral to a service is.
@@ -389,7 +391,7 @@ func referredVacancy(ctx context.Context, tx *sql.Tx, sc auth.Scope, r *referral
 // ChangeReferral records what came of a referral of the scope's centre; a
 // hire becomes a period of work in the person's history.
 func (s *Referrals) ChangeReferral(ctx context.Context, sc auth.Scope, id int64, change func(r *referral.Referral) error, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("change referral", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE referral SET status = status WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("store: referral: %w", err)
 		}
@@ -413,5 +415,5 @@ func (s *Referrals) ChangeReferral(ctx context.Context, sc auth.Scope, id int64,
 		o := learner.Outcome{LearnerID: r.LearnerID, Status: learner.Employed, Start: learner.Day(r.Result), Source: learner.SourceCZN,
 			EmployerID: r.EmployerID, EmployerName: r.EmployerName, Note: fmt.Sprintf("по направлению центра занятости № %d", r.ID)}
 		return s.addOutcomeTx(ctx, tx, sc, &o)
-	})
+	}))
 }

@@ -18,14 +18,14 @@ func (s *Reports) SaveReport(ctx context.Context, r *report.Report) error {
 	if isUniqueViolation(err) {
 		return apperr.New(apperr.Conflict, "отчёт за %s уже сформирован", r.Period)
 	}
-	return err
+	return wrap("save report", err)
 }
 
 // HasReport reports whether the region has a report of the kind and period.
 func (s *Reports) HasReport(ctx context.Context, region, kind, period string) (bool, error) {
 	var n int
 	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM report WHERE region_code = $1 AND kind = $2 AND period = $3`, region, kind, period).Scan(&n)
-	return n > 0, err
+	return n > 0, wrap("has report", err)
 }
 
 // Reports lists the region's reports, newest first, without their files.
@@ -52,5 +52,5 @@ func (s *Reports) Report(ctx context.Context, region string, id int64) (report.R
 	err := s.read.QueryRowContext(ctx, `SELECT id, region_code, kind, period, content, COALESCE(job_id, 0), created_at FROM report
 		WHERE region_code = $1 AND id = $2`, region, id).Scan(&x.ID, &x.RegionCode, &x.Kind, &x.Period, &x.Content, &x.JobID, timeScan{&x.CreatedAt})
 	x.Size = len(x.Content)
-	return x, notFound(err, "отчёт не найден")
+	return x, wrap("report", notFound(err, "отчёт не найден"))
 }

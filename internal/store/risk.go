@@ -29,15 +29,17 @@ const recordFrom = ` FROM learner l JOIN organisation o ON o.id = l.org_id JOIN 
 // PastGraduates returns the region's graduates up to lastYear, the cohorts a
 // model learns from.
 func (s *Risks) PastGraduates(ctx context.Context, region string, lastYear int) ([]risk.Record, error) {
-	return s.records(ctx, `l.region_code = $1 AND l.status = 'graduate' AND l.graduation_year > 0 AND l.graduation_year <= $2`, args{region, lastYear})
+	out, err := s.records(ctx, `l.region_code = $1 AND l.status = 'graduate' AND l.graduation_year > 0 AND l.graduation_year <= $2`, args{region, lastYear})
+	return out, wrap("past graduates", err)
 }
 
 // ToScore returns the students of the final course (graduating in
 // finalYear) and the graduates of recentYear without work, study or service.
 func (s *Risks) ToScore(ctx context.Context, region string, finalYear, recentYear int) ([]risk.Record, error) {
-	return s.records(ctx, `l.region_code = $1 AND (l.status = 'student' AND l.graduation_year = $2
+	out, err := s.records(ctx, `l.region_code = $1 AND (l.status = 'student' AND l.graduation_year = $2
 		OR l.status = 'graduate' AND l.graduation_year = $3 AND l.current_outcome NOT IN `+positive+`)`,
 		args{region, finalYear, recentYear})
+	return out, wrap("to score", err)
 }
 
 // Record returns the record of a learner the scope sees.
@@ -45,7 +47,7 @@ func (s *Risks) Record(ctx context.Context, sc auth.Scope, id int64) (risk.Recor
 	var a args
 	list, err := s.records(ctx, `l.id = `+a.add(id)+` AND l.status <> 'pupil' AND `+learnerScope(sc, "l", &a), a)
 	if err != nil {
-		return risk.Record{}, err
+		return risk.Record{}, wrap("record", err)
 	}
 	if len(list) == 0 {
 		return risk.Record{}, apperr.New(apperr.NotFound, "обучающийся не найден")
@@ -214,13 +216,13 @@ func (s *Risks) Demand(ctx context.Context, region string) (risk.Demand, error) 
 func (s *Risks) SaveModel(ctx context.Context, m *risk.ModelInfo) error {
 	report, err := json.Marshal(m.Report)
 	if err != nil {
-		return err
+		return wrap("save model", err)
 	}
 	years := make([]string, len(m.Report.TrainYears))
 	for i, y := range m.Report.TrainYears {
 		years[i] = strconv.Itoa(y)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save model", s.tx(ctx, func(tx *sql.Tx) error {
 		if m.Active {
 			if _, err := tx.ExecContext(ctx, `UPDATE risk_model SET active = FALSE WHERE region_code = $1 AND active`, m.RegionCode); err != nil {
 				return err
@@ -230,7 +232,7 @@ func (s *Risks) SaveModel(ctx context.Context, m *risk.ModelInfo) error {
 			report, model, active, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			m.RegionCode, string(m.Kind), strings.Join(years, ","), m.Report.ValidYear, m.Report.TrainRows, m.Report.ValidRows,
 			m.Report.TrainPositives, string(report), string(m.Data), m.Active, nullID(m.CreatedBy), tsArg(m.CreatedAt)).Scan(&m.ID)
-	})
+	}))
 }
 
 const riskModelCols = `rm.id, rm.region_code, rm.kind, rm.report, rm.active, COALESCE(rm.created_by, 0), COALESCE(u.name, ''), rm.created_at`
@@ -278,22 +280,25 @@ func (s *Risks) oneRiskModel(ctx context.Context, cond string, a args) (risk.Mod
 
 // ActiveModel returns the model the region scores with.
 func (s *Risks) ActiveModel(ctx context.Context, region string) (risk.ModelInfo, error) {
-	return s.oneRiskModel(ctx, `rm.region_code = $1 AND rm.active`, args{region})
+	m, err := s.oneRiskModel(ctx, `rm.region_code = $1 AND rm.active`, args{region})
+	return m, wrap("active model", err)
 }
 
 // Model returns a model of the region.
 func (s *Risks) Model(ctx context.Context, region string, id int64) (risk.ModelInfo, error) {
-	return s.oneRiskModel(ctx, `rm.region_code = $1 AND rm.id = $2`, args{region, id})
+	m, err := s.oneRiskModel(ctx, `rm.region_code = $1 AND rm.id = $2`, args{region, id})
+	return m, wrap("model", err)
 }
 
 // Models lists the region's models, newest first, without their parameters.
 func (s *Risks) Models(ctx context.Context, region string, limit int) ([]risk.ModelInfo, error) {
-	return s.riskModels(ctx, false, `rm.region_code = $1 ORDER BY rm.id DESC LIMIT `+strconv.Itoa(limit), args{region})
+	out, err := s.riskModels(ctx, false, `rm.region_code = $1 ORDER BY rm.id DESC LIMIT `+strconv.Itoa(limit), args{region})
+	return out, wrap("models", err)
 }
 
 // SaveScores replaces the region's scores with a run's, in one transaction.
 func (s *Risks) SaveScores(ctx context.Context, region string, modelID int64, scores []risk.Score, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save scores", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM risk_score WHERE region_code = $1`, region); err != nil {
 			return err
 		}
@@ -311,7 +316,7 @@ func (s *Risks) SaveScores(ctx context.Context, region string, modelID int64, sc
 			func(i int) []any {
 				return []any{scores[i].LearnerID, region, modelID, scores[i].Probability, texts[i], ts}
 			})
-	})
+	}))
 }
 
 const riskRowCols = `l.id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, l.org_id, COALESCE(NULLIF(o.short_name, ''), o.name),
@@ -381,7 +386,7 @@ func (s *Risks) RiskOf(ctx context.Context, sc auth.Scope, id int64) (risk.Row, 
 	var a args
 	var x risk.Row
 	err := scanRiskRow(s.read.QueryRowContext(ctx, `SELECT `+riskRowCols+riskRowFrom+` WHERE rs.learner_id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...), &x)
-	return x, notFound(err, "оценка риска не найдена")
+	return x, wrap("risk of", notFound(err, "оценка риска не найдена"))
 }
 
 // Threshold returns the region's threshold, ok false when it has not chosen one.
@@ -391,14 +396,14 @@ func (s *Risks) Threshold(ctx context.Context, region string) (float64, bool, er
 	if noRows(err) {
 		return 0, false, nil
 	}
-	return t, err == nil, err
+	return t, err == nil, wrap("threshold", err)
 }
 
 // SetThreshold stores the region's threshold.
 func (s *Risks) SetThreshold(ctx context.Context, region string, t float64, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO risk_setting (region_code, threshold, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (region_code) DO UPDATE SET threshold = excluded.threshold, updated_at = excluded.updated_at`, region, t, tsArg(at))
-	return err
+	return wrap("set threshold", err)
 }
 
 // Figures counts the scored learners the scope sees, those at risk, and
@@ -484,9 +489,9 @@ func (s *Risks) Figures(ctx context.Context, sc auth.Scope, threshold float64) (
 // Records writes the attendance, debts and social status of learners, as a
 // load; a nil pointer is «not recorded».
 func (l *Loader) Records(rs []risk.StudyRecord) error {
-	return l.insert("learner_record", []string{"learner_id", "attendance", "debts", "social_status", "updated_at"}, len(rs), func(i int) []any {
+	return wrap("load records", l.insert("learner_record", []string{"learner_id", "attendance", "debts", "social_status", "updated_at"}, len(rs), func(i int) []any {
 		return []any{rs[i].LearnerID, nullFloat(rs[i].Attendance), nullFloat(rs[i].Debts), string(rs[i].Social), l.now}
-	})
+	}))
 }
 
 func nullFloat(v float64) any {
@@ -498,7 +503,7 @@ func nullFloat(v float64) any {
 
 // SaveRecord writes a learner's study record, when the scope edits the learner.
 func (s *Risks) SaveRecord(ctx context.Context, sc auth.Scope, r risk.StudyRecord) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save record", s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE l.id = `+a.add(r.LearnerID)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&n); err != nil {
@@ -512,7 +517,7 @@ func (s *Risks) SaveRecord(ctx context.Context, sc auth.Scope, r risk.StudyRecor
 			social_status = excluded.social_status, updated_at = excluded.updated_at`,
 			r.LearnerID, nullFloat(r.Attendance), nullFloat(r.Debts), string(r.Social), tsArg(s.now()))
 		return err
-	})
+	}))
 }
 
 // Risk returns the latest risk scores of the given learners that have one;

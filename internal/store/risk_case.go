@@ -20,7 +20,7 @@ import (
 
 // OpenCase opens a case for a learner the scope sees; a learner has at most one open case.
 func (s *Risks) OpenCase(ctx context.Context, sc auth.Scope, c *risk.Case) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("open case", s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE l.id = `+a.add(c.LearnerID)+` AND l.status <> 'pupil' AND `+
@@ -49,7 +49,7 @@ func (s *Risks) OpenCase(ctx context.Context, sc auth.Scope, c *risk.Case) error
 		// The centre's specialists hear of the new case; the notice names no one.
 		return notifyTx(ctx, tx, c.OpenedAt, youth.Notice{OrgID: c.CZNID, Kind: "case", Text: fmt.Sprintf("Открыт случай № %d", c.ID),
 			Link: fmt.Sprintf("/risk/cases/%d", c.ID)})
-	})
+	}))
 }
 
 const caseCols = `rc.id, rc.region_code, rc.learner_id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name,
@@ -83,7 +83,7 @@ func (s *Risks) Case(ctx context.Context, sc auth.Scope, id int64) (risk.Case, e
 	var a args
 	list, err := s.cases(ctx, `SELECT `+caseCols+caseFrom+` WHERE rc.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a)
 	if err != nil {
-		return risk.Case{}, err
+		return risk.Case{}, wrap("case", err)
 	}
 	if len(list) == 0 {
 		return risk.Case{}, apperr.New(apperr.NotFound, "случай не найден")
@@ -99,7 +99,7 @@ func (s *Risks) Case(ctx context.Context, sc auth.Scope, id int64) (risk.Case, e
 			c.Actions = append(c.Actions, x)
 			return nil
 		})
-	return c, err
+	return c, wrap("case", err)
 }
 
 // Cases returns a page of the cases the scope sees, open ones first, and their total.
@@ -118,14 +118,15 @@ func (s *Risks) Cases(ctx context.Context, sc auth.Scope, f risk.CaseFilter) ([]
 	}
 	list, err := s.cases(ctx, `SELECT `+caseCols+caseFrom+` WHERE `+where+` ORDER BY rc.status DESC, CASE WHEN rc.status = 'open' THEN rc.due_on END, rc.opened_at DESC, rc.id DESC LIMIT `+
 		strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), a)
-	return list, total, err
+	return list, total, wrap("cases", err)
 }
 
 // CasesOf returns a learner's cases, newest first.
 func (s *Risks) CasesOf(ctx context.Context, sc auth.Scope, learnerID int64) ([]risk.Case, error) {
 	var a args
-	return s.cases(ctx, `SELECT `+caseCols+caseFrom+` WHERE rc.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
+	out, err := s.cases(ctx, `SELECT `+caseCols+caseFrom+` WHERE rc.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
 		` ORDER BY rc.id DESC`, a)
+	return out, wrap("cases of", err)
 }
 
 // caseForWork checks, inside tx, that the case exists in the scope, is open
@@ -150,7 +151,7 @@ func caseForWork(ctx context.Context, tx *sql.Tx, sc auth.Scope, id int64) (lear
 
 // AddAction records an action in an open case of the scope's centre.
 func (s *Risks) AddAction(ctx context.Context, sc auth.Scope, x *risk.Action) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("add action", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, _, err := caseForWork(ctx, tx, sc, x.CaseID); err != nil {
 			return err
 		}
@@ -163,14 +164,14 @@ func (s *Risks) AddAction(ctx context.Context, sc auth.Scope, x *risk.Action) er
 		_, err := tx.ExecContext(ctx, `UPDATE risk_case SET due_on = $1 WHERE id = $2 AND NOT EXISTS (
 			SELECT 1 FROM risk_action ra WHERE ra.case_id = $2 AND ra.done_on > $3)`, dateArg(x.NextDue()), x.CaseID, dateArg(x.On))
 		return err
-	})
+	}))
 }
 
 // CloseCase closes an open case of the scope's centre with its outcome; a
 // status it names becomes a period of the person's employment history,
 // recorded as the case's.
 func (s *Risks) CloseCase(ctx context.Context, sc auth.Scope, id int64, c risk.Closing, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("close case", s.tx(ctx, func(tx *sql.Tx) error {
 		learnerID, status, err := caseForWork(ctx, tx, sc, id)
 		if err != nil {
 			return err
@@ -195,5 +196,5 @@ func (s *Risks) CloseCase(ctx context.Context, sc auth.Scope, id int64, c risk.C
 			o.EmployerID, o.EmployerName = c.EmployerID, c.EmployerName
 		}
 		return s.addOutcomeTx(ctx, tx, sc, &o)
-	})
+	}))
 }

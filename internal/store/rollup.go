@@ -21,10 +21,10 @@ func (s *Rollup) TrustedKey(ctx context.Context, region string) (ed25519.PublicK
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, wrap("trusted key", err)
 	}
 	key, err := rollup.ParseKey(k)
-	return key, err == nil, err
+	return key, err == nil, wrap("trusted key", err)
 }
 
 // SetTrustedKey registers (or replaces) a region's public key.
@@ -32,7 +32,7 @@ func (s *Rollup) SetTrustedKey(ctx context.Context, region string, key ed25519.P
 	_, err := s.write.ExecContext(ctx, `INSERT INTO rollup_key (region_code, public_key, added_at) VALUES ($1, $2, $3)
 		ON CONFLICT (region_code) DO UPDATE SET public_key = excluded.public_key, added_at = excluded.added_at`,
 		region, base64.StdEncoding.EncodeToString(key), tsArg(at))
-	return err
+	return wrap("set trusted key", err)
 }
 
 // SaveBundle keeps an imported bundle. A bundle seen before, or one not
@@ -40,9 +40,9 @@ func (s *Rollup) SetTrustedKey(ctx context.Context, region string, key ed25519.P
 func (s *Rollup) SaveBundle(ctx context.Context, b rollup.Bundle, at time.Time, by int64) error {
 	payload, err := json.Marshal(b)
 	if err != nil {
-		return err
+		return wrap("save bundle", err)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save bundle", s.tx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM rollup_bundle WHERE id = $1`, b.ID).Scan(&n); err != nil {
 			return err
@@ -61,7 +61,7 @@ func (s *Rollup) SaveBundle(ctx context.Context, b rollup.Bundle, at time.Time, 
 		_, err := tx.ExecContext(ctx, `INSERT INTO rollup_bundle (id, region_code, version, period, created_at, payload, imported_at, imported_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, b.ID, b.Region, b.Version, b.Period, tsArg(b.CreatedAt), string(payload), tsArg(at), nullID(by))
 		return err
-	})
+	}))
 }
 
 // LatestBundles returns the newest bundle of every region, by region code.
@@ -98,5 +98,5 @@ func (s *Rollup) BundleHistory(ctx context.Context, region string) ([]rollup.Imp
 			out = append(out, x)
 			return nil
 		})
-	return out, err
+	return out, wrap("bundle history", err)
 }

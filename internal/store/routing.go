@@ -27,9 +27,10 @@ const candidateFrom = ` FROM learner l JOIN organisation o ON o.id = l.org_id JO
 // students who graduate in it or the next one and the graduates of those
 // years not yet at work, in study or in service.
 func (s *Routing) Candidates(ctx context.Context, region string, year int) ([]routing.Candidate, error) {
-	return s.candidates(ctx, `l.region_code = $1 AND l.graduation_year IN ($2, $3) AND l.specialty_code IS NOT NULL
+	out, err := s.candidates(ctx, `l.region_code = $1 AND l.graduation_year IN ($2, $3) AND l.specialty_code IS NOT NULL
 		AND (l.status = 'student' OR l.status = 'graduate' AND l.current_outcome NOT IN `+positive+`)`,
 		args{region, year, year + 1})
+	return out, wrap("candidates", err)
 }
 
 // Candidate returns one learner the caller sees as a routing candidate.
@@ -38,10 +39,10 @@ func (s *Routing) Candidate(ctx context.Context, sc auth.Scope, id int64) (routi
 	cond := `l.id = ` + a.add(id) + ` AND ` + learnerScope(sc, "l", &a)
 	list, err := s.candidates(ctx, cond, a)
 	if err != nil {
-		return routing.Candidate{}, err
+		return routing.Candidate{}, wrap("candidate", err)
 	}
 	if len(list) == 0 {
-		return routing.Candidate{}, notFound(sql.ErrNoRows, "обучающийся не найден")
+		return routing.Candidate{}, wrap("candidate", notFound(sql.ErrNoRows, "обучающийся не найден"))
 	}
 	return list[0], nil
 }
@@ -141,7 +142,7 @@ func (s *Routing) candidates(ctx context.Context, cond string, a args) ([]routin
 func (s *Routing) Places(ctx context.Context, region string) ([]routing.Place, int, error) {
 	munis, err := (&Classifier{s.db}).Municipalities(ctx, region)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("places", err)
 	}
 	var out []routing.Place
 	index := map[string]int{}
@@ -222,7 +223,7 @@ func (s *Routing) VisibleLearners(ctx context.Context, sc auth.Scope, ids []int6
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, wrap("visible learners", err)
 		}
 	}
 	return out, nil

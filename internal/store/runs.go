@@ -16,7 +16,7 @@ import (
 
 // StartRun records a new run of the region, refusing when one is running.
 func (s *Routing) StartRun(ctx context.Context, r *routing.Run) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("start run", s.tx(ctx, func(tx *sql.Tx) error {
 		var busy int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM match_run WHERE region_code = $1 AND status = 'running'`, r.RegionCode).Scan(&busy); err != nil {
 			return err
@@ -28,20 +28,20 @@ func (s *Routing) StartRun(ctx context.Context, r *routing.Run) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO match_run (region_code, round, mode, seed, graduation_year, status, job_id, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, r.RegionCode, r.Round, r.Mode, int64(r.Seed), r.GraduationYear, r.Status,
 			nullID(r.JobID), nullID(r.CreatedBy), tsArg(r.CreatedAt)).Scan(&r.ID)
-	})
+	}))
 }
 
 // SetRunJob ties a run to the job that computes it.
 func (s *Routing) SetRunJob(ctx context.Context, runID, jobID int64) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE match_run SET job_id = $1 WHERE id = $2`, jobID, runID)
-	return err
+	return wrap("set run job", err)
 }
 
 // FinishRun writes a run's figures and proposals in one transaction; a
 // failed run keeps its error and no proposals.
 func (s *Routing) FinishRun(ctx context.Context, r *routing.Run, props []routing.Proposal) error {
 	r.FinishedAt = s.now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("finish run", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE match_run SET status = $1, candidates = $2, vacancies = $3, places = $4, edges = $5, matched = $6,
 			first_choice = $7, welfare = $8, optimal_welfare = $9, optimal_matched = $10, blocking = $11, contracts_placed = $12, seconds = $13,
 			error = $14, finished_at = $15, max_matched = $16, holders = $17, unplaced_none = $18, unplaced_wishes = $19, unplaced_taken = $20,
@@ -66,14 +66,14 @@ func (s *Routing) FinishRun(ctx context.Context, r *routing.Run, props []routing
 			}
 		}
 		return nil
-	})
+	}))
 }
 
 // FailInterruptedRuns marks the runs left running by a stopped server as failed.
 func (s *Store) FailInterruptedRuns(ctx context.Context) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE match_run SET status = 'failed', error = 'расчёт прерван остановкой сервера', finished_at = $1
 		WHERE status = 'running'`, tsArg(s.now()))
-	return err
+	return wrap("fail interrupted runs", err)
 }
 
 const runCols = `r.id, r.region_code, r.round, r.mode, r.seed, r.graduation_year, r.status, COALESCE(r.job_id, 0), r.candidates, r.vacancies, r.places,
@@ -98,7 +98,7 @@ func scanRun(row interface{ Scan(...any) error }, r *routing.Run) error {
 func (s *Routing) MatchRun(ctx context.Context, region string, id int64) (routing.Run, error) {
 	var r routing.Run
 	err := scanRun(s.read.QueryRowContext(ctx, `SELECT `+runCols+` FROM match_run r WHERE r.id = $1 AND r.region_code = $2`, id, region), &r)
-	return r, notFound(err, "расчёт распределения не найден")
+	return r, wrap("match run", notFound(err, "расчёт распределения не найден"))
 }
 
 // MatchRuns returns the region's latest runs, newest first.
@@ -113,7 +113,7 @@ func (s *Routing) MatchRuns(ctx context.Context, region string, limit int) ([]ro
 			out = append(out, r)
 			return nil
 		})
-	return out, err
+	return out, wrap("match runs", err)
 }
 
 // Placed returns the learners and the vacancy places already taken by the
@@ -133,7 +133,7 @@ func (s *Routing) Placed(ctx context.Context, region string) (map[int64]bool, ma
 			}
 			return nil
 		})
-	return learners, seats, err
+	return learners, seats, wrap("placed", err)
 }
 
 const proposalCols = `p.id, p.run_id, p.learner_id, l.last_name || ' ' || l.first_name || ' ' || l.middle_name, COALESCE(NULLIF(o.short_name, ''), o.name),
@@ -166,7 +166,7 @@ func (s *Routing) Proposals(ctx context.Context, sc auth.Scope, f routing.Propos
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+proposalFrom+` WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("proposals", err)
 	}
 	q := `SELECT ` + proposalCols + proposalFrom + ` WHERE ` + where + ` ORDER BY p.status = 'unmatched', o.search_name, l.search_name, p.id`
 	if f.Limit > 0 {
@@ -181,14 +181,14 @@ func (s *Routing) Proposals(ctx context.Context, sc auth.Scope, f routing.Propos
 		out = append(out, p)
 		return nil
 	})
-	return out, total, err
+	return out, total, wrap("proposals", err)
 }
 
 // DecideProposal moves a proposal the caller sees: proposed → sent → accepted
 // or declined. An accepted proposal becomes the graduate's employment outcome
 // with the vacancy's employer from that day.
 func (s *Routing) DecideProposal(ctx context.Context, sc auth.Scope, id int64, to routing.ProposalStatus) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("decide proposal", s.tx(ctx, func(tx *sql.Tx) error {
 		var p routing.Proposal
 		var a args
 		err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalCols+proposalFrom+` WHERE p.id = `+a.add(id)+` AND `+learnerScope(sc, "l", &a), a...), &p)
@@ -196,7 +196,7 @@ func (s *Routing) DecideProposal(ctx context.Context, sc auth.Scope, id int64, t
 			return notFound(err, "предложение не найдено")
 		}
 		return s.moveProposal(ctx, tx, sc, p, to)
-	})
+	}))
 }
 
 // noticeProposal tells the graduate and the employer of the vacancy that a
@@ -352,7 +352,7 @@ func (s *Routing) ApplyBulk(ctx context.Context, sc auth.Scope, b routing.Bulk, 
 		n = len(ids)
 		return nil
 	})
-	return n, err
+	return n, wrap("apply bulk", err)
 }
 
 // scanIDs reads a column of ids.

@@ -191,17 +191,17 @@ func (s *Store) Close() error {
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
-	return err
+	return wrap("close", err)
 }
 
 // Ping checks that the database answers; /readyz uses it.
-func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return wrap("ping", s.read.PingContext(ctx)) }
 
 // Migrate applies every pending migration of the engine.
 func (s *Store) Migrate(ctx context.Context) error {
 	dir, err := fs.Sub(migrations, "migrations/"+string(s.engine))
 	if err != nil {
-		return err
+		return wrap("migrate", err)
 	}
 	dialect := goose.DialectSQLite3
 	if s.engine == Postgres {
@@ -238,7 +238,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 func (s *Store) Version(ctx context.Context) (int64, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+string(s.engine))
 	if err != nil {
-		return 0, err
+		return 0, wrap("schema version", err)
 	}
 	dialect := goose.DialectSQLite3
 	if s.engine == Postgres {
@@ -246,9 +246,10 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 	}
 	p, err := goose.NewProvider(dialect, s.write, dir)
 	if err != nil {
-		return 0, err
+		return 0, wrap("schema version", err)
 	}
-	return p.GetDBVersion(ctx)
+	n, err := p.GetDBVersion(ctx)
+	return n, wrap("schema version", err)
 }
 
 // tx runs fn in one write transaction: everything or nothing.
@@ -285,5 +286,5 @@ func (s *Store) Size(ctx context.Context) (int64, error) {
 	}
 	var n int64
 	err := s.read.QueryRowContext(ctx, q).Scan(&n)
-	return n, err
+	return n, wrap("database size", err)
 }

@@ -38,7 +38,7 @@ func (s *Targeted) Teaches(ctx context.Context, orgID int64, specialty string) (
 	var n int
 	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM learner WHERE org_id = $1 AND specialty_code = $2 LIMIT 1) x`,
 		orgID, specialty).Scan(&n)
-	return n > 0, err
+	return n > 0, wrap("teaches", err)
 }
 
 // Taught lists each college's and university's specialties with students
@@ -66,7 +66,7 @@ func (s *Targeted) Taught(ctx context.Context, region string) ([]targeted.Taught
 // employer must be an employer and the organisation a college or university
 // of the region.
 func (s *Targeted) SaveOffer(ctx context.Context, o *targeted.Offer) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save offer", s.tx(ctx, func(tx *sql.Tx) error {
 		kinds := map[int64]org.Kind{}
 		if err := eachRowOp(ctx, tx, "save offer", `SELECT id, kind FROM organisation WHERE id IN ($1, $2) AND region_code = $3`, args{o.EmployerID, o.OrgID, o.RegionCode}, func(rows *sql.Rows) error {
 			var id int64
@@ -124,14 +124,14 @@ func (s *Targeted) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 			return apperr.Field("municipality_id", "муниципальное образование или специальность не найдены в справочниках")
 		}
 		return err
-	})
+	}))
 }
 
 // Offer returns an offer of the region.
 func (s *Targeted) Offer(ctx context.Context, region string, id int64) (targeted.Offer, error) {
 	var o targeted.Offer
 	err := scanOffer(s.read.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE t.id = $1 AND t.region_code = $2`, id, region), &o)
-	return o, notFound(err, "предложение целевого обучения не найдено")
+	return o, wrap("offer", notFound(err, "предложение целевого обучения не найдено"))
 }
 
 // Offers returns a page of the region's offers and their total. Drafts are
@@ -158,7 +158,7 @@ func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFi
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM targeted_offer t WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("offers", err)
 	}
 	// The page's ids first, from the offers alone; then the page's rows with
 	// their names and counts, which are not worth making for offers not shown.
@@ -174,7 +174,7 @@ func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFi
 		}
 		return o, nil
 	})
-	return out, total, err
+	return out, total, wrap("offers", err)
 }
 
 const appCols = `a.id, a.offer_id, a.learner_id, a.status, a.status_reason, a.submitted_at, a.contract_no, a.contract_signed_on, a.study_start,
@@ -206,7 +206,7 @@ func applicationScope(sc auth.Scope, a *args) string {
 
 // CreateApplication stores a new application of a learner the caller sees.
 func (s *Targeted) CreateApplication(ctx context.Context, sc auth.Scope, x *targeted.Application) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create application", s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := scopedLearner(ctx, tx, sc, x.LearnerID); err != nil {
 			return err
 		}
@@ -219,7 +219,7 @@ func (s *Targeted) CreateApplication(ctx context.Context, sc auth.Scope, x *targ
 			return err
 		}
 		return insertSteps(ctx, tx, x.ID, x.History)
-	})
+	}))
 }
 
 func insertSteps(ctx context.Context, tx *sql.Tx, appID int64, steps []targeted.Step) error {
@@ -238,10 +238,10 @@ func (s *Targeted) Application(ctx context.Context, sc auth.Scope, id int64) (ta
 	var a args
 	err := scanApplication(s.read.QueryRowContext(ctx, `SELECT `+appCols+appFrom+` WHERE a.id = `+a.add(id)+` AND `+applicationScope(sc, &a), a...), &x)
 	if err != nil {
-		return x, notFound(err, "заявка не найдена")
+		return x, wrap("application", notFound(err, "заявка не найдена"))
 	}
 	x.History, err = applicationSteps(ctx, s.read, id)
-	return x, err
+	return x, wrap("application", err)
 }
 
 func applicationSteps(ctx context.Context, db querier, id int64) ([]targeted.Step, error) {
@@ -269,7 +269,7 @@ func (s *Targeted) Applications(ctx context.Context, sc auth.Scope, f targeted.A
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+appFrom+` WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("applications", err)
 	}
 	q := `SELECT ` + appCols + appFrom + ` WHERE ` + where + ` ORDER BY a.updated_at DESC, a.id DESC`
 	if f.Limit > 0 {
@@ -282,14 +282,14 @@ func (s *Targeted) Applications(ctx context.Context, sc auth.Scope, f targeted.A
 		}
 		return x, nil
 	})
-	return out, total, err
+	return out, total, wrap("applications", err)
 }
 
 // MoveApplication changes an application the caller may see in one
 // transaction: move gets it with its history and its offer, changes it, and
 // the changed fields and the new steps are written; an error leaves it as it was.
 func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64, move func(*targeted.ApplicationView, targeted.Offer) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("move application", s.tx(ctx, func(tx *sql.Tx) error {
 		var x targeted.ApplicationView
 		var a args
 		err := scanApplication(tx.QueryRowContext(ctx, `SELECT `+appCols+appFrom+` WHERE a.id = `+a.add(id)+` AND `+applicationScope(sc, &a), a...), &x)
@@ -315,7 +315,7 @@ func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64,
 			return err
 		}
 		return insertSteps(ctx, tx, id, ap.History[had:])
-	})
+	}))
 }
 
 // Figures returns the region's offers (but drafts) and the statuses
@@ -327,7 +327,7 @@ func (s *Targeted) Figures(ctx context.Context, region string) ([]targeted.Offer
 		return o, err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, wrap("figures", err)
 	}
 	var apps []targeted.Application
 	if err := eachRowOp(ctx, s.read, "targeted figures", `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, args{region}, func(rows *sql.Rows) error {
@@ -338,7 +338,7 @@ func (s *Targeted) Figures(ctx context.Context, region string) ([]targeted.Offer
 		apps = append(apps, a)
 		return nil
 	}); err != nil {
-		return nil, nil, err
+		return nil, nil, wrap("figures", err)
 	}
 	return offers, apps, nil
 }
@@ -352,5 +352,5 @@ func (s *Targeted) ContractsOfGraduates(ctx context.Context, region string, year
 	if err != nil {
 		err = fmt.Errorf("store: contracts of graduates: %w", err)
 	}
-	return graduates, under, err
+	return graduates, under, wrap("contracts of graduates", err)
 }

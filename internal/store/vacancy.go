@@ -106,7 +106,7 @@ func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.
 		}
 		return v, nil
 	})
-	return out, total, err
+	return out, total, wrap("vacancies", err)
 }
 
 // Links returns the links of a vacancy, surest first; NotFound when there is
@@ -122,12 +122,12 @@ func (s *Vacancies) Links(ctx context.Context, vacancyID string) ([]vacancy.Link
 		out = append(out, l)
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, wrap("links", err)
 	}
 	if len(out) == 0 {
 		var n int
 		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM vacancy WHERE id = $1`, vacancyID).Scan(&n); err != nil {
-			return nil, err
+			return nil, wrap("links", err)
 		}
 		if n == 0 {
 			return nil, errVacancyNotFound
@@ -146,7 +146,7 @@ func (s *Vacancies) UpsertVacancies(ctx context.Context, items []vacancy.Item) (
 		return err
 	})
 	if err != nil {
-		return vacancy.Upserted{}, err
+		return vacancy.Upserted{}, wrap("upsert vacancies", err)
 	}
 	return up, nil
 }
@@ -171,7 +171,7 @@ func (l *Loader) Vacancies(ids []string) (map[string]vacancy.Vacancy, error) {
 			out[v.ID] = v
 			return nil
 		}); err != nil {
-			return nil, err
+			return nil, wrap("load vacancies", err)
 		}
 	}
 	return out, nil
@@ -226,11 +226,11 @@ func (l *Loader) UpsertVacancies(items []vacancy.Item) (vacancy.Upserted, error)
 		order = append(order, v.ID)
 	}
 	if err := l.checkSpecialties(specialties); err != nil {
-		return up, err
+		return up, wrap("upsert vacancies", err)
 	}
 	stored, err := l.Vacancies(order)
 	if err != nil {
-		return up, err
+		return up, wrap("upsert vacancies", err)
 	}
 	var inserts, updates []*vacancy.Item
 	for _, id := range order {
@@ -254,13 +254,13 @@ func (l *Loader) UpsertVacancies(items []vacancy.Item) (vacancy.Upserted, error)
 		up.Updated++
 	}
 	if err := l.insertVacancies(inserts); err != nil {
-		return vacancy.Upserted{}, err
+		return vacancy.Upserted{}, wrap("upsert vacancies", err)
 	}
 	if err := l.updateVacancies(updates); err != nil {
-		return vacancy.Upserted{}, err
+		return vacancy.Upserted{}, wrap("upsert vacancies", err)
 	}
 	if err := l.replaceLinks(append(inserts, updates...), len(inserts)); err != nil {
-		return vacancy.Upserted{}, err
+		return vacancy.Upserted{}, wrap("upsert vacancies", err)
 	}
 	return up, nil
 }

@@ -18,7 +18,7 @@ func (s *Youth) BirthDate(ctx context.Context, sc auth.Scope, learnerID int64) (
 	var a args
 	var b time.Time
 	err := s.read.QueryRowContext(ctx, `SELECT l.birth_date FROM learner l WHERE l.id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a), a...).Scan(timeScan{&b})
-	return b, notFound(err, "обучающийся не найден")
+	return b, wrap("birth date", notFound(err, "обучающийся не найден"))
 }
 
 // Consents is the history of a learner's consents, newest first.
@@ -35,12 +35,12 @@ func (s *Youth) Consents(ctx context.Context, sc auth.Scope, learnerID int64) ([
 		out = append(out, c)
 		return nil
 	})
-	return out, err
+	return out, wrap("consents", err)
 }
 
 // SetConsent records a decision on a consent and tells the learner's accounts.
 func (s *Youth) SetConsent(ctx context.Context, sc auth.Scope, c *youth.Consent) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("set consent", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, c.LearnerID); err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (s *Youth) SetConsent(ctx context.Context, sc auth.Scope, c *youth.Consent)
 			verb = "отозвано"
 		}
 		return notifyTx(ctx, tx, c.At, youth.Notice{LearnerID: c.LearnerID, Kind: "consent", Text: c.Kind.Name() + ": " + verb, Link: "/"})
-	})
+	}))
 }
 
 // responseScope keeps a query on vacancy_response r within the caller's reach.
@@ -89,7 +89,7 @@ func scanResponse(row interface{ Scan(...any) error }, x *youth.Response) error 
 // Respond stores a young person's response to an open vacancy of the region
 // and tells the employer's staff.
 func (s *Youth) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("respond", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, r.LearnerID); err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *Youth) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) e
 		}
 		return notifyTx(ctx, tx, r.CreatedAt, youth.Notice{OrgID: r.EmployerID, Kind: "response",
 			Text: "Новый отклик на вакансию «" + title + "»", Link: fmt.Sprintf("/me/responses/%d", r.ID)})
-	})
+	}))
 }
 
 // Responses lists the responses the caller sees, newest first.
@@ -149,7 +149,7 @@ func (s *Youth) Responses(ctx context.Context, sc auth.Scope, f youth.ResponseFi
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM vacancy_response r WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("responses", err)
 	}
 	q := `SELECT ` + responseCols + responseFrom + ` WHERE ` + where + ` ORDER BY r.updated_at DESC, r.id DESC LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	var out []youth.Response
@@ -166,7 +166,7 @@ func (s *Youth) Responses(ctx context.Context, sc auth.Scope, f youth.ResponseFi
 		err = (&Auth{s.db}).Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "responses.list", From: sc.From,
 			RegionCode: sc.RegionCode, Persons: len(out), Filter: string(f.Status)})
 	}
-	return out, total, err
+	return out, total, wrap("responses", err)
 }
 
 // Response is one response the caller sees; an employer's read is audited.
@@ -175,13 +175,13 @@ func (s *Youth) Response(ctx context.Context, sc auth.Scope, id int64) (youth.Re
 	var x youth.Response
 	err := scanResponse(s.read.QueryRowContext(ctx, `SELECT `+responseCols+responseFrom+` WHERE r.id = `+a.add(id)+` AND `+responseScope(sc, &a), a...), &x)
 	if err != nil {
-		return x, notFound(err, "отклик не найден")
+		return x, wrap("response", notFound(err, "отклик не найден"))
 	}
 	x.Learner = strings.TrimSpace(x.Learner)
 	if sc.Role == auth.Employer {
 		err = (&Auth{s.db}).Audit(ctx, auth.AuditEntry{At: s.now(), UserID: sc.UserID, Role: sc.Role, Action: "response.read", LearnerID: x.LearnerID, From: sc.From})
 	}
-	return x, err
+	return x, wrap("response", err)
 }
 
 // MoveResponse changes a response the caller sees, as fn decides, and tells
@@ -214,7 +214,7 @@ func (s *Youth) MoveResponse(ctx context.Context, sc auth.Scope, id int64, fn fu
 		return notifyTx(ctx, tx, s.now(), youth.Notice{LearnerID: x.LearnerID, Kind: "status", Text: text, Link: "/me/responses"})
 	})
 	x.Learner = strings.TrimSpace(x.Learner)
-	return x, err
+	return x, wrap("move response", err)
 }
 
 // proposalReach keeps a query on match_proposal p (with vacancy v) to the
@@ -244,13 +244,13 @@ func (s *Youth) MyProposals(ctx context.Context, sc auth.Scope, limit int) ([]ro
 		out = append(out, p)
 		return nil
 	})
-	return out, err
+	return out, wrap("my proposals", err)
 }
 
 // AnswerProposal records the graduate's or the employer's answer to a sent
 // proposal; the other side and the proposal's graduate hear of it.
 func (s *Youth) AnswerProposal(ctx context.Context, sc auth.Scope, id int64, to routing.ProposalStatus) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("answer proposal", s.tx(ctx, func(tx *sql.Tx) error {
 		var p routing.Proposal
 		var a args
 		err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalCols+proposalFrom+` WHERE p.id = `+a.add(id)+` AND `+proposalReach(sc, &a), a...), &p)
@@ -285,5 +285,5 @@ func (s *Youth) AnswerProposal(ctx context.Context, sc auth.Scope, id int64, to 
 			return err
 		}
 		return notifyTx(ctx, tx, s.now(), youth.Notice{OrgID: employerID, Kind: "proposal", Text: text, Link: "/me/proposals"})
-	})
+	}))
 }

@@ -18,7 +18,7 @@ import (
 func (s *Youth) Messages(ctx context.Context, sc auth.Scope, limit int) ([]youth.Message, int, error) {
 	var unread int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM inbox_message WHERE user_id = $1 AND read_at IS NULL`, sc.UserID).Scan(&unread); err != nil {
-		return nil, 0, err
+		return nil, 0, wrap("messages", err)
 	}
 	var out []youth.Message
 	err := eachRow(ctx, s.read, `SELECT id, user_id, kind, text, link, created_at, read_at FROM inbox_message WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
@@ -30,18 +30,18 @@ func (s *Youth) Messages(ctx context.Context, sc auth.Scope, limit int) ([]youth
 			out = append(out, m)
 			return nil
 		})
-	return out, unread, err
+	return out, unread, wrap("messages", err)
 }
 
 // ReadMessages marks the caller's inbox read.
 func (s *Youth) ReadMessages(ctx context.Context, sc auth.Scope) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE inbox_message SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL`, tsArg(s.now()), sc.UserID)
-	return err
+	return wrap("read messages", err)
 }
 
 // Notify delivers a notice to everyone it concerns.
 func (s *Youth) Notify(ctx context.Context, n youth.Notice) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return notifyTx(ctx, tx, s.now(), n) })
+	return wrap("notify", s.tx(ctx, func(tx *sql.Tx) error { return notifyTx(ctx, tx, s.now(), n) }))
 }
 
 // notifyTx writes a notice into the inbox of every active account it
@@ -69,19 +69,19 @@ func notifyTx(ctx context.Context, tx *sql.Tx, at time.Time, n youth.Notice) err
 
 // CreateInvite keeps the hash of a parent's invite code for a learner the caller sees.
 func (s *Youth) CreateInvite(ctx context.Context, sc auth.Scope, in youth.Invite) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("create invite", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, in.LearnerID); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO guardian_invite (code_hash, learner_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 			in.CodeHash, in.LearnerID, nullID(in.CreatedBy), tsArg(s.now()), tsArg(in.ExpiresAt))
 		return err
-	})
+	}))
 }
 
 // AcceptInvite uses an invite and opens the parent's account, in one transaction.
 func (s *Youth) AcceptInvite(ctx context.Context, codeHash string, now time.Time, u *auth.User, hash string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("accept invite", s.tx(ctx, func(tx *sql.Tx) error {
 		var used, expires time.Time
 		err := tx.QueryRowContext(ctx, `SELECT i.learner_id, l.region_code, i.expires_at, i.used_at FROM guardian_invite i JOIN learner l ON l.id = i.learner_id
 			WHERE i.code_hash = $1`, codeHash).Scan(&u.LearnerID, &u.RegionCode, timeScan{&expires}, timeScan{&used})
@@ -107,7 +107,7 @@ func (s *Youth) AcceptInvite(ctx context.Context, codeHash string, now time.Time
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE guardian_invite SET used_at = $1, user_id = $2 WHERE code_hash = $3`, tsArg(now), u.ID, codeHash)
 		return err
-	})
+	}))
 }
 
 // Guardians are the parents' accounts of a learner the caller sees.
@@ -124,20 +124,20 @@ func (s *Youth) Guardians(ctx context.Context, sc auth.Scope, learnerID int64) (
 		out = append(out, u)
 		return nil
 	})
-	return out, err
+	return out, wrap("guardians", err)
 }
 
 // SetEmail keeps the address a user gave for notices; empty stops the letters.
 func (s *Youth) SetEmail(ctx context.Context, userID int64, email string) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE app_user SET email = $1 WHERE id = $2`, email, userID)
-	return err
+	return wrap("set email", err)
 }
 
 // Email is the address a user gave for notices.
 func (s *Youth) Email(ctx context.Context, userID int64) (string, error) {
 	var e string
 	err := s.read.QueryRowContext(ctx, `SELECT email FROM app_user WHERE id = $1`, userID).Scan(&e)
-	return e, notFound(err, "пользователь не найден")
+	return e, wrap("email", notFound(err, "пользователь не найден"))
 }
 
 // DueLetters are the letters not sent whose next attempt has come.
@@ -152,7 +152,7 @@ func (s *Mail) DueLetters(ctx context.Context, now time.Time, limit int) ([]mail
 		out = append(out, l)
 		return nil
 	})
-	return out, err
+	return out, wrap("due letters", err)
 }
 
 // LetterSent marks a letter sent.
@@ -161,7 +161,7 @@ func (s *Mail) LetterSent(ctx context.Context, id int64, at time.Time) error {
 	// link goes, so that the database keeps the code's hash only.
 	_, err := s.write.ExecContext(ctx, `UPDATE mail_outbox SET sent_at = $1, error = '',
 		link = CASE WHEN kind = 'invitation' THEN '' ELSE link END WHERE id = $2`, tsArg(at), id)
-	return err
+	return wrap("letter sent", err)
 }
 
 // LetterFailed records a failed attempt; a zero next gives the letter up.
@@ -174,5 +174,5 @@ func (s *Mail) LetterFailed(ctx context.Context, id int64, attempts int, next ti
 		reason = reason[:500]
 	}
 	_, err := s.write.ExecContext(ctx, `UPDATE mail_outbox SET attempts = $1, next_at = $2, error = $3 WHERE id = $4`, attempts, n, reason, id)
-	return err
+	return wrap("letter failed", err)
 }

@@ -41,7 +41,7 @@ func (s *Youth) StudyProgrammes(ctx context.Context, region string, prefixes []s
 		out = append(out, p)
 		return nil
 	})
-	return out, err
+	return out, wrap("study programmes", err)
 }
 
 // Trials are the bookable events from today that suit the caller's grade.
@@ -49,7 +49,7 @@ func (s *Youth) Trials(ctx context.Context, sc auth.Scope, now time.Time, limit 
 	var grade int
 	var a args
 	if err := s.read.QueryRowContext(ctx, `SELECT l.grade FROM learner l WHERE l.id = `+a.add(sc.LearnerID)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&grade); err != nil {
-		return nil, notFound(err, "обучающийся не найден")
+		return nil, wrap("trials", notFound(err, "обучающийся не найден"))
 	}
 	q := `SELECT e.id, e.title, e.held_on, e.place, COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(sp.name, ''),
 		CASE WHEN e.capacity = 0 THEN -1 ELSE e.capacity - (SELECT COALESCE(sum(b.seats), 0) FROM guidance_booking b WHERE b.event_id = e.id)
@@ -67,12 +67,12 @@ func (s *Youth) Trials(ctx context.Context, sc auth.Scope, now time.Time, limit 
 		out = append(out, t)
 		return nil
 	})
-	return out, err
+	return out, wrap("trials", err)
 }
 
 // SignUp books the learner one place on a bookable event of their grade.
 func (s *Youth) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("sign up", s.tx(ctx, func(tx *sql.Tx) error {
 		var grade int
 		var schoolID int64
 		var a args
@@ -116,7 +116,7 @@ func (s *Youth) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now ti
 			return err
 		}
 		return notifyTx(ctx, tx, now, youth.Notice{OrgID: schoolID, Kind: "trial", Text: "Ученик школы записался на профпробу «" + title + "»", Link: link})
-	})
+	}))
 }
 
 // Profile is the profile and the achievements of a learner the caller sees;
@@ -124,14 +124,14 @@ func (s *Youth) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now ti
 func (s *Youth) Profile(ctx context.Context, sc auth.Scope, learnerID int64) (youth.Profile, []youth.Achievement, error) {
 	p := youth.Profile{LearnerID: learnerID}
 	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
-		return p, nil, err
+		return p, nil, wrap("profile", err)
 	}
 	var munis string
 	err := s.read.QueryRowContext(ctx, `SELECT phone, email, wish, municipalities, relocation, min_pay, schedule, about, show_contacts, updated_at
 		FROM learner_profile WHERE learner_id = $1`, learnerID).Scan(&p.Phone, &p.Email, &p.Wish, &munis, &p.Relocation, &p.MinPay, &p.Schedule,
 		&p.About, &p.ShowContacts, timeScan{&p.UpdatedAt})
 	if err != nil && !noRows(err) {
-		return p, nil, err
+		return p, nil, wrap("profile", err)
 	}
 	for _, m := range strings.Split(munis, ",") {
 		if id := atoiID(m); id > 0 {
@@ -148,7 +148,7 @@ func (s *Youth) Profile(ctx context.Context, sc auth.Scope, learnerID int64) (yo
 		out = append(out, a)
 		return nil
 	})
-	return p, out, err
+	return p, out, wrap("profile", err)
 }
 
 func atoiID(s string) int64 {
@@ -164,7 +164,7 @@ func atoiID(s string) int64 {
 
 // SaveProfile writes the learner's profile whole.
 func (s *Youth) SaveProfile(ctx context.Context, sc auth.Scope, p youth.Profile) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("save profile", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, p.LearnerID); err != nil {
 			return err
 		}
@@ -186,25 +186,25 @@ func (s *Youth) SaveProfile(ctx context.Context, sc auth.Scope, p youth.Profile)
 			show_contacts = excluded.show_contacts, updated_at = excluded.updated_at`,
 			p.LearnerID, p.Phone, p.Email, p.Wish, strings.Join(ids, ","), p.Relocation, p.MinPay, p.Schedule, p.About, p.ShowContacts, tsArg(p.UpdatedAt))
 		return err
-	})
+	}))
 }
 
 // AddAchievement adds an achievement of a learner the caller sees.
 func (s *Youth) AddAchievement(ctx context.Context, sc auth.Scope, a *youth.Achievement) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return wrap("add achievement", s.tx(ctx, func(tx *sql.Tx) error {
 		if err := inScope(ctx, tx, sc, a.LearnerID); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO learner_achievement (learner_id, kind, title, year, result, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			a.LearnerID, a.Kind, a.Title, a.Year, a.Result, tsArg(a.CreatedAt)).Scan(&a.ID)
-	})
+	}))
 }
 
 // DeleteAchievement removes an achievement of the caller's own learner.
 func (s *Youth) DeleteAchievement(ctx context.Context, sc auth.Scope, id int64) error {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM learner_achievement WHERE id = $1 AND learner_id = $2`, id, sc.LearnerID)
 	if err != nil {
-		return err
+		return wrap("delete achievement", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return apperr.New(apperr.NotFound, "достижение не найдено")
@@ -235,5 +235,5 @@ func (s *Store) RemindTrials(ctx context.Context, region string, tomorrow time.T
 		n, err = res.RowsAffected()
 		return err
 	})
-	return int(n), err
+	return int(n), wrap("remind trials", err)
 }
