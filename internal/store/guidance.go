@@ -133,7 +133,7 @@ func (s *Guidance) UpdateEvent(ctx context.Context, e *guidance.Event, check fun
 func (s *Guidance) Event(ctx context.Context, region string, id int64) (guidance.Event, error) {
 	var e guidance.Event
 	err := scanEvent(s.read.QueryRowContext(ctx, `SELECT `+eventCols+eventFrom+` WHERE e.id = $1 AND e.region_code = $2`, id, region), &e)
-	return e, notFound(err, "мероприятие не найдено")
+	return e, wrap("event", notFound(err, "мероприятие не найдено"))
 }
 
 // Events returns a page of the region's events, newest first, and their total.
@@ -571,7 +571,7 @@ func (s *Guidance) Diagnostics(ctx context.Context, sc auth.Scope, learnerID int
 		out = append(out, d)
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, wrap("diagnostics", err)
 	}
 	return out, nil
 }

@@ -64,7 +64,7 @@ func (s *Guidance) Coverage(ctx context.Context, sc auth.Scope, year guidance.Sc
 		out = append(out, c)
 		return nil
 	}); err != nil {
-		return nil, guidance.Coverage{}, err
+		return nil, guidance.Coverage{}, wrap("coverage", err)
 	}
 	return out, total, nil
 }
@@ -102,7 +102,7 @@ func (s *Guidance) Trend(ctx context.Context, sc auth.Scope, year guidance.Schoo
 			}
 			return nil
 		}); err != nil {
-			return nil, err
+			return nil, wrap("trend", err)
 		}
 	}
 	return out, nil
