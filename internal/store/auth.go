@@ -111,10 +111,8 @@ func (s *Auth) User(ctx context.Context, id int64) (auth.User, error) {
 func (s *Auth) Users(ctx context.Context) ([]auth.User, error) {
 	return list(ctx, s.read, "users", `SELECT `+userCols+userFrom+` ORDER BY u.login`, nil, func(rows *sql.Rows) (auth.User, error) {
 		var u auth.User
-		if err := scanUser(rows, &u); err != nil {
-			return u, err
-		}
-		return u, nil
+		err := scanUser(rows, &u)
+		return u, err
 	})
 }
 
@@ -314,13 +312,7 @@ func nullTime(t time.Time) any {
 
 // Tokens returns a user's API tokens, newest first.
 func (s *Auth) Tokens(ctx context.Context, userID int64) ([]auth.Token, error) {
-	return list(ctx, s.read, "tokens", `SELECT `+tokenCols+` FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, args{userID}, func(rows *sql.Rows) (auth.Token, error) {
-		var t auth.Token
-		if err := scanToken(rows, &t); err != nil {
-			return t, err
-		}
-		return t, nil
-	})
+	return list(ctx, s.read, "tokens", `SELECT `+tokenCols+` FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, args{userID}, scanner(scanToken))
 }
 
 // TokenByHash returns a token by the hash of its secret.

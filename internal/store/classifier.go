@@ -109,11 +109,5 @@ func (s *Classifier) Specialty(ctx context.Context, code string) (classifier.Spe
 
 // Specialties returns the specialties of a level, or all when level is empty.
 func (s *Classifier) Specialties(ctx context.Context, level string) ([]classifier.Specialty, error) {
-	return list(ctx, s.read, "specialties", `SELECT `+specialtyCols+` FROM specialty WHERE $1 = '' OR level = $1 ORDER BY code`, args{level}, func(rows *sql.Rows) (classifier.Specialty, error) {
-		var sp classifier.Specialty
-		if err := scanSpecialty(rows, &sp); err != nil {
-			return sp, err
-		}
-		return sp, nil
-	})
+	return list(ctx, s.read, "specialties", `SELECT `+specialtyCols+` FROM specialty WHERE $1 = '' OR level = $1 ORDER BY code`, args{level}, scanner(scanSpecialty))
 }

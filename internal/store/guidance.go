@@ -155,22 +155,8 @@ func (s *Guidance) Events(ctx context.Context, region string, f guidance.EventFi
 	if f.BookedBy != 0 {
 		where += ` AND EXISTS (SELECT 1 FROM guidance_booking b WHERE b.event_id = e.id AND b.school_id = ` + a.add(f.BookedBy) + `)`
 	}
-	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM guidance_event e WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, wrap("events", err)
-	}
-	q := `SELECT ` + eventCols + eventFrom + ` WHERE ` + where + ` ORDER BY e.held_on DESC, e.id DESC`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
-	}
-	out, err := list(ctx, s.read, "events", q, a, func(rows *sql.Rows) (guidance.Event, error) {
-		var e guidance.Event
-		if err := scanEvent(rows, &e); err != nil {
-			return e, err
-		}
-		return e, nil
-	})
-	return out, total, wrap("events", err)
+	return page(ctx, s.read, listPage{op: "events", cols: eventCols, from: eventFrom, countFrom: ` FROM guidance_event e`, where: where,
+		order: `e.held_on DESC, e.id DESC`, limit: f.Limit, offset: f.Offset}, a, scanner(scanEvent))
 }
 
 // Book reserves seats of a bookable event for a school of the region; a
@@ -404,13 +390,7 @@ func (s *Guidance) LearnerEvents(ctx context.Context, sc auth.Scope, learnerID i
 	var a args
 	return list(ctx, s.read, "learner events", `SELECT `+eventCols+eventFrom+` JOIN guidance_participation gp ON gp.event_id = e.id
 		JOIN learner l ON l.id = gp.learner_id WHERE gp.learner_id = `+a.add(learnerID)+` AND `+learnerScope(sc, "l", &a)+
-		` ORDER BY e.held_on DESC, e.id DESC`, a, func(rows *sql.Rows) (guidance.Event, error) {
-		var e guidance.Event
-		if err := scanEvent(rows, &e); err != nil {
-			return e, err
-		}
-		return e, nil
-	})
+		` ORDER BY e.held_on DESC, e.id DESC`, a, scanner(scanEvent))
 }
 
 // SetLevel records the профминимум level a school chose for a school year.

@@ -263,13 +263,7 @@ func (s *Learners) Learners(ctx context.Context, sc auth.Scope, f learner.Filter
 	}
 	page += ` WHERE ` + where + ` ORDER BY ` + order + `, l.id LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
 	q := `SELECT ` + learnerCols + learnerFrom + ` JOIN (` + page + `) p ON p.id = l.id ORDER BY ` + order + `, l.id`
-	out, err := list(ctx, s.read, "list learners", q, a, func(rows *sql.Rows) (learner.Learner, error) {
-		var l learner.Learner
-		if err := scanLearner(rows, &l); err != nil {
-			return l, err
-		}
-		return l, nil
-	})
+	out, err := list(ctx, s.read, "list learners", q, a, scanner(scanLearner))
 	return out, total, wrap("learners", err)
 }
 

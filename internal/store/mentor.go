@@ -139,13 +139,7 @@ func programme(ctx context.Context, db querier, sc auth.Scope, id int64) (mentor
 // Programmes lists the programmes the caller sees, newest first.
 func (s *Mentorship) Programmes(ctx context.Context, sc auth.Scope) ([]mentor.Programme, error) {
 	var a args
-	return list(ctx, s.read, "programmes", `SELECT `+programmeCols+programmeFrom+` WHERE `+programmeScope(sc, &a)+` ORDER BY p.year DESC, o.name, p.title`, a, func(rows *sql.Rows) (mentor.Programme, error) {
-		var p mentor.Programme
-		if err := scanProgramme(rows, &p); err != nil {
-			return p, err
-		}
-		return p, nil
-	})
+	return list(ctx, s.read, "programmes", `SELECT `+programmeCols+programmeFrom+` WHERE `+programmeScope(sc, &a)+` ORDER BY p.year DESC, o.name, p.title`, a, scanner(scanProgramme))
 }
 
 const mentorCols = `m.id, m.region_code, m.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(m.employer_id, 0), COALESCE(e.name, ''),
@@ -259,22 +253,8 @@ func (s *Mentorship) Mentors(ctx context.Context, sc auth.Scope, f mentor.Mentor
 	if f.EmployerID != 0 {
 		where += ` AND m.employer_id = ` + a.add(f.EmployerID)
 	}
-	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM mentor m WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: mentors: %w", err)
-	}
-	q := `SELECT ` + mentorCols + mentorFrom + ` WHERE ` + where + ` ORDER BY m.active DESC, m.full_name, m.id`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
-	}
-	out, err := list(ctx, s.read, "mentors", q, a, func(rows *sql.Rows) (mentor.Mentor, error) {
-		var m mentor.Mentor
-		if err := scanMentor(rows, &m); err != nil {
-			return m, err
-		}
-		return m, nil
-	})
-	return out, total, wrap("mentors", err)
+	return page(ctx, s.read, listPage{op: "mentors", cols: mentorCols, from: mentorFrom, countFrom: ` FROM mentor m`, where: where,
+		order: `m.active DESC, m.full_name, m.id`, limit: f.Limit, offset: f.Offset}, a, scanner(scanMentor))
 }
 
 // MentorLearners returns, for the demo, the region's full-time students and

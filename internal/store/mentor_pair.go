@@ -142,23 +142,9 @@ func (s *Mentorship) Pairs(ctx context.Context, sc auth.Scope, f mentor.PairFilt
 	if f.Status != "" {
 		where += ` AND x.status = ` + a.add(f.Status)
 	}
-	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id
-		JOIN mentor m ON m.id = x.mentor_id WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: pairs: %w", err)
-	}
-	q := `SELECT ` + pairCols + pairFrom + ` WHERE ` + where + ` ORDER BY CASE WHEN x.status = 'active' THEN 0 ELSE 1 END, x.start_on DESC, x.id DESC`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
-	}
-	out, err := list(ctx, s.read, "pairs", q, a, func(rows *sql.Rows) (mentor.Pair, error) {
-		var p mentor.Pair
-		if err := scanPair(rows, &p); err != nil {
-			return p, err
-		}
-		return p, nil
-	})
-	return out, total, wrap("pairs", err)
+	return page(ctx, s.read, listPage{op: "pairs", cols: pairCols, from: pairFrom,
+		countFrom: ` FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id`, where: where,
+		order: `CASE WHEN x.status = 'active' THEN 0 ELSE 1 END, x.start_on DESC, x.id DESC`, limit: f.Limit, offset: f.Offset}, a, scanner(scanPair))
 }
 
 // FinishPair ends a pair the caller sees in one transaction through finish.

@@ -72,3 +72,39 @@ func scanID(rows *sql.Rows) (id int64, err error) {
 	err = rows.Scan(&id)
 	return id, err
 }
+
+// scanner makes list's callback of a scan of one row into a T.
+func scanner[T any](scan func(interface{ Scan(...any) error }, *T) error) func(*sql.Rows) (T, error) {
+	return func(rows *sql.Rows) (T, error) {
+		var v T
+		err := scan(rows, &v)
+		return v, err
+	}
+}
+
+// listPage is one page of a list and the count of all it holds: rows of
+// from that match where, counted over countFrom (the same rows without the
+// joins that only name things), read ordered by order, limit of them from
+// offset (all of them for a limit of zero).
+type listPage struct {
+	op, cols, from, countFrom, where, order string
+	limit, offset                           int
+}
+
+// page counts and reads a listPage.
+func page[T any](ctx context.Context, q querier, p listPage, a args, scan func(*sql.Rows) (T, error)) ([]T, int, error) {
+	countFrom := p.countFrom
+	if countFrom == "" {
+		countFrom = p.from
+	}
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT count(*)`+countFrom+` WHERE `+p.where, a...).Scan(&total); err != nil {
+		return nil, 0, wrap(p.op, err)
+	}
+	sq := `SELECT ` + p.cols + p.from + ` WHERE ` + p.where + ` ORDER BY ` + p.order
+	if p.limit > 0 {
+		sq += ` LIMIT ` + a.add(p.limit) + ` OFFSET ` + a.add(p.offset)
+	}
+	out, err := list(ctx, q, p.op, sq, a, scan)
+	return out, total, wrap(p.op, err)
+}

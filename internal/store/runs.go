@@ -164,24 +164,8 @@ func (s *Routing) Proposals(ctx context.Context, sc auth.Scope, f routing.Propos
 	if f.Holders {
 		where += ` AND p.contract_note <> ''`
 	}
-	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+proposalFrom+` WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, wrap("proposals", err)
-	}
-	q := `SELECT ` + proposalCols + proposalFrom + ` WHERE ` + where + ` ORDER BY p.status = 'unmatched', o.search_name, l.search_name, p.id`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
-	}
-	var out []routing.Proposal
-	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
-		var p routing.Proposal
-		if err := scanProposal(r, &p); err != nil {
-			return err
-		}
-		out = append(out, p)
-		return nil
-	})
-	return out, total, wrap("proposals", err)
+	return page(ctx, s.read, listPage{op: "proposals", cols: proposalCols, from: proposalFrom, where: where,
+		order: `p.status = 'unmatched', o.search_name, l.search_name, p.id`, limit: f.Limit, offset: f.Offset}, a, scanner(scanProposal))
 }
 
 // DecideProposal moves a proposal the caller sees: proposed → sent → accepted

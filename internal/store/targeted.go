@@ -167,13 +167,7 @@ func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFi
 		page += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
 	q := `SELECT ` + offerCols + offerFrom + ` JOIN (` + page + `) pg ON pg.id = t.id ORDER BY t.year DESC, t.deadline DESC, t.id DESC`
-	out, err := list(ctx, s.read, "offers", q, a, func(rows *sql.Rows) (targeted.Offer, error) {
-		var o targeted.Offer
-		if err := scanOffer(rows, &o); err != nil {
-			return o, err
-		}
-		return o, nil
-	})
+	out, err := list(ctx, s.read, "offers", q, a, scanner(scanOffer))
 	return out, total, wrap("offers", err)
 }
 
@@ -267,22 +261,8 @@ func (s *Targeted) Applications(ctx context.Context, sc auth.Scope, f targeted.A
 	if f.Status != "" {
 		where += ` AND a.status = ` + a.add(f.Status)
 	}
-	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+appFrom+` WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, wrap("applications", err)
-	}
-	q := `SELECT ` + appCols + appFrom + ` WHERE ` + where + ` ORDER BY a.updated_at DESC, a.id DESC`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
-	}
-	out, err := list(ctx, s.read, "applications", q, a, func(rows *sql.Rows) (targeted.ApplicationView, error) {
-		var x targeted.ApplicationView
-		if err := scanApplication(rows, &x); err != nil {
-			return x, err
-		}
-		return x, nil
-	})
-	return out, total, wrap("applications", err)
+	return page(ctx, s.read, listPage{op: "applications", cols: appCols, from: appFrom, where: where,
+		order: `a.updated_at DESC, a.id DESC`, limit: f.Limit, offset: f.Offset}, a, scanner(scanApplication))
 }
 
 // MoveApplication changes an application the caller may see in one

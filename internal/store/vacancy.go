@@ -89,24 +89,12 @@ func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.
 	if q := searchKey(f.Query); q != "" {
 		where += " AND v.search_text LIKE " + a.add("%"+likeEscape.Replace(q)+"%") + ` ESCAPE '\'`
 	}
-	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM vacancy v WHERE `+where, a...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count vacancies: %w", err)
-	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	q := `SELECT ` + vacancyCols + ` FROM vacancy v WHERE ` + where +
-		` ORDER BY v.created_at IS NULL, v.created_at DESC, v.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
-	out, err := list(ctx, s.read, "list vacancies", q, a, func(rows *sql.Rows) (vacancy.Vacancy, error) {
-		var v vacancy.Vacancy
-		if err := scanVacancy(rows, &v); err != nil {
-			return v, err
-		}
-		return v, nil
-	})
-	return out, total, wrap("vacancies", err)
+	return page(ctx, s.read, listPage{op: "vacancies", cols: vacancyCols, from: ` FROM vacancy v`, where: where,
+		order: `v.created_at IS NULL, v.created_at DESC, v.id`, limit: limit, offset: max(f.Offset, 0)}, a, scanner(scanVacancy))
 }
 
 // Links returns the links of a vacancy, surest first; NotFound when there is
