@@ -51,8 +51,9 @@ type replica struct {
 
 // replicas are the installation's read replicas and their checker.
 type replicas struct {
-	list []*replica
-	next atomic.Uint32 // round robin
+	list   []*replica
+	next   atomic.Uint32 // round robin
+	maxLag atomic.Int64  // ReplicaMaxLag; tests shorten it
 	stop context.CancelFunc
 	done chan struct{}
 }
@@ -68,6 +69,7 @@ func (s *Store) UseReplicas(ctx context.Context, urls []string) error {
 		return errors.New("store: read replicas need PostgreSQL")
 	}
 	rs := &replicas{done: make(chan struct{})}
+	rs.maxLag.Store(int64(ReplicaMaxLag))
 	for _, u := range urls {
 		if EngineOf(u) != Postgres {
 			rs.close()
@@ -270,7 +272,7 @@ func (d *db) checkReplica(ctx context.Context, r *replica, primaryLSN string) {
 		state = "down"
 	case !recovery:
 		state = "primary" // promoted, or not a replica at all: its data may differ
-	case !replayed && lag > ReplicaMaxLag.Seconds():
+	case !replayed && lag > time.Duration(d.replicas.maxLag.Load()).Seconds():
 		state = "behind"
 	}
 	r.ok.Store(state == "ok")
@@ -287,6 +289,6 @@ func (d *db) checkReplica(ctx context.Context, r *replica, primaryLSN string) {
 		d.log.Warn("read replica is not in recovery (not a replica): its reads go to the primary", "replica", r.name)
 	case "behind":
 		d.log.Warn("read replica behind: its reads go to the primary", "replica", r.name,
-			"lag", time.Duration(lag*float64(time.Second)).Round(time.Millisecond), "max", ReplicaMaxLag)
+			"lag", time.Duration(lag*float64(time.Second)).Round(time.Millisecond), "max", time.Duration(d.replicas.maxLag.Load()))
 	}
 }
