@@ -54,8 +54,8 @@ type replicas struct {
 	list   []*replica
 	next   atomic.Uint32 // round robin
 	maxLag atomic.Int64  // ReplicaMaxLag; tests shorten it
-	stop context.CancelFunc
-	done chan struct{}
+	stop   context.CancelFunc
+	done   chan struct{}
 }
 
 // UseReplicas opens the read replicas named by urls (PostgreSQL only),
