@@ -76,6 +76,10 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 		st.Close()
 		return nil, fmt.Errorf("регион установки: %w", err)
 	}
+	if err := st.UseReplicas(ctx, cfg.ReadURLs()); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return st, nil
 }
 

@@ -120,7 +120,7 @@ func newApp(cfg *config.Config, st *store.Store) (*app, error) {
 	}
 	h := server.New(server.Deps{
 		Web: w, API: api.New(api.Deps{Learners: learners, Orgs: orgs, Importer: importer, Guidance: guide, Targeted: offers, Routing: routes, Risk: warn, Balance: workforce, Mentor: pairs, Cluster: clusters, Analytics: stats, KPI: figures, Log: log, Measures: programmes, Referrals: services, Youth: young, Audit: st.Auth, Auth: authSvc, Users: st.Auth, Forms: newForms(st, figures), Now: now}), Auth: authSvc,
-		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
+		OnWrite: func(_ context.Context, sc auth.Scope) { touch(monitor, sc) }, OwnWritesFor: ownWritesFor(cfg), Ping: st.Ping, Log: log, Registry: reg, HSTS: cfg.SecureCookies(),
 		TrustedProxies: cfg.Proxies, MetricsToken: cfg.MetricsToken,
 	})
 	return &app{handler: h, metrics: h.Metrics(), web: w, jobs: runner, monitor: monitor, reports: reports}, nil
@@ -326,4 +326,13 @@ func refreshStatuses(ctx context.Context, st *store.Store, m *analytics.Monitor,
 			log.Info("statuses read again", "learners", n)
 		}
 	}
+}
+
+// ownWritesFor is how long a user's reads stay on the primary after the
+// user wrote: only with read replicas, on which a write shows a moment later.
+func ownWritesFor(cfg *config.Config) time.Duration {
+	if len(cfg.ReadURLs()) == 0 {
+		return 0
+	}
+	return store.OwnWritesFor
 }

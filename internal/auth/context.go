@@ -32,3 +32,18 @@ func SessionFrom(ctx context.Context) (Session, bool) {
 	s, ok := ctx.Value(sessionKey{}).(Session)
 	return s, ok
 }
+
+type ownWritesKey struct{}
+
+// WithOwnWrites marks ctx as a request that writes, or of a user who wrote a
+// moment ago: the store serves its reads from the primary database, never
+// from a replica that may not have replayed the write yet.
+func WithOwnWrites(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ownWritesKey{}, true)
+}
+
+// OwnWrites reports whether ctx was marked by WithOwnWrites.
+func OwnWrites(ctx context.Context) bool {
+	on, _ := ctx.Value(ownWritesKey{}).(bool)
+	return on
+}

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,11 @@ type Config struct {
 	BaseURL     string        // public address, for links and Secure cookies behind TLS
 	SessionTTL  time.Duration // how long a login lasts without activity
 	TimeZone    string        // the region's time zone (IANA name): every time shown is in it
+
+	// DatabaseReadURL names streaming replicas of the PostgreSQL primary,
+	// separated by commas, for the reads that may be a little stale (list
+	// pages, exports, reports, the monitor); ReadURLs splits it.
+	DatabaseReadURL string
 
 	// TrustedProxies is the comma-separated CIDR list of reverse proxies whose
 	// X-Forwarded-For is believed; Proxies is it parsed by Validate.
@@ -130,10 +136,14 @@ func Default() Config {
 }
 
 // EnvName is the environment variable behind a flag: MARSHRUT_ and the flag's
-// name in capitals («log-level» → MARSHRUT_LOG_LEVEL); --db is MARSHRUT_DATABASE_URL.
+// name in capitals («log-level» → MARSHRUT_LOG_LEVEL); --db is MARSHRUT_DATABASE_URL,
+// --db-read MARSHRUT_DATABASE_READ_URL.
 func EnvName(flagName string) string {
-	if flagName == "db" {
+	switch flagName {
+	case "db":
 		return "MARSHRUT_DATABASE_URL"
+	case "db-read":
+		return "MARSHRUT_DATABASE_READ_URL"
 	}
 	return "MARSHRUT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
@@ -141,6 +151,7 @@ func EnvName(flagName string) string {
 // Register adds the flags every subcommand shares.
 func (c *Config) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "база данных: путь к файлу SQLite или postgres://… (MARSHRUT_DATABASE_URL)")
+	fs.StringVar(&c.DatabaseReadURL, "db-read", c.DatabaseReadURL, "реплики PostgreSQL для чтения списков, выгрузок и отчётов: postgres://… через запятую (MARSHRUT_DATABASE_READ_URL)")
 	fs.StringVar(&c.Region, "region", c.Region, "двузначный код региона установки (MARSHRUT_REGION)")
 	fs.IntVar(&c.InviteDays, "invite-days", c.InviteDays, "сколько дней действует напечатанное приглашение (MARSHRUT_INVITE_DAYS)")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "уровень журнала: debug, info, warn, error (MARSHRUT_LOG_LEVEL)")
@@ -178,6 +189,10 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string, getenv func(string) stri
 		return fmt.Errorf("пароль базы данных нельзя передавать флагом --db: командную строку видят все пользователи машины; " +
 			"задайте адрес в MARSHRUT_DATABASE_URL или пароль в PGPASSWORD")
 	}
+	if given["db-read"] && slices.ContainsFunc(c.ReadURLs(), hasPassword) {
+		return fmt.Errorf("пароль реплики нельзя передавать флагом --db-read: командную строку видят все пользователи машины; " +
+			"задайте адреса в MARSHRUT_DATABASE_READ_URL или пароль в PGPASSWORD")
+	}
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		name := EnvName(f.Name)
@@ -202,6 +217,14 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string, getenv func(string) stri
 func (c *Config) Validate() error {
 	if strings.TrimSpace(c.DatabaseURL) == "" {
 		return fmt.Errorf("не задана база данных: укажите --db или MARSHRUT_DATABASE_URL")
+	}
+	for _, u := range c.ReadURLs() {
+		if !isPostgres(u) {
+			return fmt.Errorf("реплика для чтения «%s» (MARSHRUT_DATABASE_READ_URL): нужен адрес postgres://…", u)
+		}
+		if !isPostgres(c.DatabaseURL) {
+			return fmt.Errorf("реплики для чтения (MARSHRUT_DATABASE_READ_URL) работают только с PostgreSQL: MARSHRUT_DATABASE_URL должен быть postgres://…")
+		}
 	}
 	if len(c.Region) != 2 || strings.Trim(c.Region, "0123456789") != "" {
 		return fmt.Errorf("код региона «%s» должен состоять из двух цифр, например 41", c.Region)
@@ -288,6 +311,23 @@ func (c *Config) Validate() error {
 
 // TLS reports whether serve speaks HTTPS itself.
 func (c *Config) TLS() bool { return c.TLSCert != "" }
+
+// ReadURLs are the addresses of the read replicas, DatabaseReadURL split at
+// its commas; none when it is empty.
+func (c *Config) ReadURLs() []string {
+	var out []string
+	for _, u := range strings.Split(c.DatabaseReadURL, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// isPostgres reports whether a database address is PostgreSQL's.
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
 
 // hasPassword reports whether a postgres:// address carries a password.
 // Secrets come only from the environment, never from the command line.

@@ -7,10 +7,12 @@ import (
 	"context"
 	"crypto/subtle"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,6 +34,11 @@ type Deps struct {
 	// OnWrite, when set, hears of every write that succeeded, with the
 	// writer's scope, so that the figures that scope sees count it at once.
 	OnWrite func(ctx context.Context, sc auth.Scope)
+	// OwnWritesFor, when above zero, keeps a user's reads on the primary
+	// database for so long after the user wrote (auth.WithOwnWrites), so that
+	// a read replica that lags does not hide the user's own write; every
+	// request that may write reads from the primary too.
+	OwnWritesFor time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client; from any other address the header is ignored.
 	TrustedProxies []netip.Prefix
@@ -49,6 +56,7 @@ type Server struct {
 	metrics *metrics
 	prom    http.Handler
 	table   []Route
+	wrote   recentWriters
 }
 
 // Route is one line of the table of routes as registered, for tests that
@@ -317,7 +325,7 @@ func New(d Deps) *Server {
 		flag(rw, auth.EventCSRF)
 		s.fail(rw, r, errCrossOrigin)
 	}))
-	s.handler = s.clientAddr(s.number(s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.notices(s.written(s.mux)))))), s.securityEvent))))
+	s.handler = s.clientAddr(s.number(s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.ownWrites(s.notices(s.written(s.mux))))))), s.securityEvent))))
 	return s
 }
 
@@ -369,6 +377,58 @@ func (s *Server) written(next http.Handler) http.Handler {
 			s.d.OnWrite(r.Context(), sc)
 		}
 	})
+}
+
+// ownWrites sends to the primary database the reads of every request that
+// may write and, for Deps.OwnWritesFor after a write succeeded, those of
+// the same user (auth.WithOwnWrites).
+func (s *Server) ownWrites(next http.Handler) http.Handler {
+	if s.d.OwnWritesFor <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _, ok := auth.Caller(r.Context())
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if ok && s.wrote.since(u.ID, s.d.OwnWritesFor) {
+				r = r.WithContext(auth.WithOwnWrites(r.Context()))
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &writeRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r.WithContext(auth.WithOwnWrites(r.Context())))
+		if ok && rec.status < http.StatusBadRequest {
+			s.wrote.mark(u.ID, s.d.OwnWritesFor)
+		}
+	})
+}
+
+// recentWriters remembers, in memory, when each user last wrote.
+type recentWriters struct {
+	mu sync.Mutex
+	at map[int64]time.Time
+}
+
+// mark notes that user wrote now, and forgets the writes older than keep.
+func (rw *recentWriters) mark(user int64, keep time.Duration) {
+	now := time.Now()
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if rw.at == nil {
+		rw.at = map[int64]time.Time{}
+	}
+	if len(rw.at) >= 1024 {
+		maps.DeleteFunc(rw.at, func(_ int64, at time.Time) bool { return now.Sub(at) >= keep })
+	}
+	rw.at[user] = now
+}
+
+// since reports whether user wrote less than d ago.
+func (rw *recentWriters) since(user int64, d time.Duration) bool {
+	rw.mu.Lock()
+	at, ok := rw.at[user]
+	rw.mu.Unlock()
+	return ok && time.Since(at) < d
 }
 
 // writeRecorder keeps the status a handler answered with.

@@ -25,7 +25,7 @@ func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year
 		q += ` AND l.org_id = ` + a.add(orgID)
 	}
 	var out []report.SpecialtyOutcomes
-	if err := eachRowOp(ctx, s.read, "employment by specialty", q+` GROUP BY l.specialty_code, sp.name, l.outcome_6m ORDER BY 1, 3`, a, func(rows *sql.Rows) error {
+	if err := eachRowOp(ctx, s.reader(ctx), "employment by specialty", q+` GROUP BY l.specialty_code, sp.name, l.outcome_6m ORDER BY 1, 3`, a, func(rows *sql.Rows) error {
 		var code, name string
 		var st learner.OutcomeStatus
 		var n int
@@ -47,12 +47,12 @@ func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year
 // with their reach and hours of guidance, as the catalogue's «profminimum».
 func (s *Reports) ProfminimumByGrade(ctx context.Context, region string, schoolYear int, orgID int64) (string, []report.GradeHours, error) {
 	level := "basic"
-	err := s.read.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, schoolYear).Scan(&level)
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, schoolYear).Scan(&level)
 	if err != nil && !noRows(err) {
 		return "", nil, fmt.Errorf("store: profminimum level: %w", err)
 	}
 	var out []report.GradeHours
-	if err := eachRowOp(ctx, s.read, "profminimum by grade", `SELECT l.grade, count(*),
+	if err := eachRowOp(ctx, s.reader(ctx), "profminimum by grade", `SELECT l.grade, count(*),
 			COALESCE(sum(CASE WHEN r.activities > 0 THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(CASE WHEN r.hours >= `+levelHours+` THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(r.hours), 0)
@@ -105,7 +105,7 @@ func (s *Reports) TargetedByEmployer(ctx context.Context, region string, year in
 		p := a.add(orgID)
 		q += ` AND (t.employer_id = ` + p + ` OR t.org_id = ` + p + `)`
 	}
-	return list(ctx, s.read, "targeted by employer", q+` GROUP BY e.name, t.specialty_code, sp.name ORDER BY e.name, t.specialty_code`, a, func(rows *sql.Rows) (report.TargetedRow, error) {
+	return list(ctx, s.reader(ctx), "targeted by employer", q+` GROUP BY e.name, t.specialty_code, sp.name ORDER BY e.name, t.specialty_code`, a, func(rows *sql.Rows) (report.TargetedRow, error) {
 		var r report.TargetedRow
 		if err := rows.Scan(&r.Employer, &r.SpecialtyCode, &r.SpecialtyName, &r.Places, &r.Applications, &r.Contracts,
 			&r.Studying, &r.Graduated, &r.Working, &r.Broken); err != nil {

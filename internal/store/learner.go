@@ -237,9 +237,10 @@ func (s *Learners) Learners(ctx context.Context, sc auth.Scope, f learner.Filter
 			where += " AND l.search_name >= " + a.add(lo) + " AND l.search_name < " + a.add(hi)
 		}
 	}
+	rd := s.reader(ctx) // a list page or an export: a replica may serve it
 	total := -1
 	if !f.ByID {
-		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE `+where, a...).Scan(&total); err != nil {
+		if err := rd.QueryRowContext(ctx, `SELECT count(*) FROM learner l WHERE `+where, a...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("store: count learners: %w", err)
 		}
 	}
@@ -263,7 +264,7 @@ func (s *Learners) Learners(ctx context.Context, sc auth.Scope, f learner.Filter
 	}
 	page += ` WHERE ` + where + ` ORDER BY ` + order + `, l.id LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
 	q := `SELECT ` + learnerCols + learnerFrom + ` JOIN (` + page + `) p ON p.id = l.id ORDER BY ` + order + `, l.id`
-	out, err := list(ctx, s.read, "list learners", q, a, scanner(scanLearner))
+	out, err := list(ctx, rd, "list learners", q, a, scanner(scanLearner))
 	return out, total, wrap("learners", err)
 }
 

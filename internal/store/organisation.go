@@ -96,8 +96,9 @@ func (s *Orgs) Organisations(ctx context.Context, f org.Filter) ([]org.Organisat
 		// An INN or OGRN is matched exactly; anything else by a word in the name.
 		where += " AND (o.inn = " + a.add(q) + " OR o.ogrn = " + a.add(q) + " OR o.search_name LIKE " + a.add("%"+q+"%") + ")"
 	}
+	rd := s.reader(ctx) // a list page or an export: a replica may serve it
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM organisation o WHERE `+where, a...).Scan(&total); err != nil {
+	if err := rd.QueryRowContext(ctx, `SELECT count(*) FROM organisation o WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count organisations: %w", err)
 	}
 	order, ok := orgSort[f.Sort]
@@ -114,7 +115,7 @@ func (s *Orgs) Organisations(ctx context.Context, f org.Filter) ([]org.Organisat
 	q := `SELECT ` + orgCols + `, (SELECT count(*) FROM learner l WHERE l.org_id = o.id)
 		FROM organisation o JOIN municipality m ON m.id = o.municipality_id
 		WHERE ` + where + ` ORDER BY ` + order + `, o.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
-	out, err := list(ctx, s.read, "list organisations", q, a, func(rows *sql.Rows) (org.Organisation, error) {
+	out, err := list(ctx, rd, "list organisations", q, a, func(rows *sql.Rows) (org.Organisation, error) {
 		var o org.Organisation
 		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Kind, &o.Name, &o.ShortName, &o.INN, &o.OGRN, &o.MunicipalityID, &o.Municipality,
 			&o.Address, &o.Lat, &o.Lon, &o.OKVED, &o.Learners); err != nil {

@@ -52,8 +52,11 @@ type db struct {
 	dsn    string // for pg_dump and pg_restore, which connect on their own
 	read   *sql.DB
 	write  *sql.DB
-	log    *slog.Logger
-	now    func() time.Time
+	// replicas serve the reads that may be a little stale (reader,
+	// caughtUp); nil without MARSHRUT_DATABASE_READ_URL (replica.go).
+	replicas *replicas
+	log      *slog.Logger
+	now      func() time.Time
 }
 
 // Store is the database: the installation's own operations (migrations,
@@ -187,7 +190,8 @@ func (s *Store) Engine() Engine { return s.engine }
 
 // Close closes the pools.
 func (s *Store) Close() error {
-	err := s.write.Close()
+	err := s.replicas.close()
+	err = errors.Join(err, s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
