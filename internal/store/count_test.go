@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -160,15 +161,12 @@ func (c *countConn) PrepareContext(ctx context.Context, query string) (driver.St
 }
 
 func (c *countConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	var (
-		tx  driver.Tx
-		err error
-	)
-	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
-		tx, err = b.BeginTx(ctx, opts)
-	} else {
-		tx, err = c.Conn.Begin() //nolint:staticcheck // the driver's own fallback
+	// Both engines' drivers begin with options; the counter needs no other way.
+	b, ok := c.Conn.(driver.ConnBeginTx)
+	if !ok {
+		return nil, fmt.Errorf("count: the driver %T cannot begin with options", c.Conn)
 	}
+	tx, err := b.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
