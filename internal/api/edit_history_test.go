@@ -44,7 +44,7 @@ func TestMeasureProgrammeEditByAPI(t *testing.T) {
 	res = e.get(t, "minobr", path+"/history")
 	h := decodeJSON[historyDTO](t, res)
 	if res.status != http.StatusOK || len(h.Items) != 1 || h.Items[0].Login != "czn-elizovo" || len(h.Items[0].Changes) != 2 ||
-		h.Items[0].Changes[1] != (history.Change{Field: "Стоимость обучения одного человека", Old: "25 000 ₽", New: "30 000 ₽"}) {
+		h.Items[0].Changes[1] != (history.Change{Field: "Стоимость обучения одного человека", Old: "25 000 ₽", New: "30 000 ₽"}) {
 		t.Errorf("history: %d %s", res.status, res.body)
 	}
 	if res := e.get(t, "kpt", path+"/history"); res.status != http.StatusNotFound && res.status != http.StatusForbidden {
@@ -62,7 +62,7 @@ func TestMeasureProgrammeEditByAPI(t *testing.T) {
 		t.Fatalf("enrol: %d %s", res.status, res.body)
 	}
 	res = e.do(t, req{as: "czn-elizovo", method: "PUT", path: path, body: merged(edit, map[string]any{"price": 35000})})
-	if res.status != http.StatusConflict || !strings.Contains(res.err().Message, "30 000") {
+	if res.status != http.StatusConflict || !strings.Contains(res.err().Message, "30 000") {
 		t.Errorf("a new price with people enrolled: %d %s", res.status, res.body)
 	}
 	if h := decodeJSON[historyDTO](t, e.get(t, "czn-elizovo", path+"/history")); len(h.Items) != 1 {

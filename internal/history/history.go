@@ -54,7 +54,8 @@ func Diff(fields ...Change) []Change {
 // Field is a Change from two values of one field, formatted by the caller.
 func Field(name, old, new string) Change { return Change{Field: name, Old: old, New: new} }
 
-// Int reads a number as a Russian page writes it: «5 000».
+// Int reads a number as a Russian page writes it: «5 000», thousands apart
+// by a narrow no-break space.
 func Int(n int) string {
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
@@ -62,7 +63,7 @@ func Int(n int) string {
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune(' ') // a narrow no-break space keeps the number whole
+			b.WriteRune('\u202f') // a narrow no-break space keeps the number whole
 		}
 		b.WriteRune(r)
 	}

@@ -19,7 +19,7 @@ func TestDiffKeepsOnlyWhatChanged(t *testing.T) {
 
 func TestValuesReadAsOnPages(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
-		{Int(5000), "5 000"}, {Int(999), "999"}, {Int(1234567), "1 234 567"}, {Int(-1500), "−1 500"},
+		{Int(5000), "5 000"}, {Int(999), "999"}, {Int(1234567), "1 234 567"}, {Int(-1500), "−1 500"},
 		{Bool(true), "да"}, {Text("  "), "—"}, {Date(time.Time{}), "—"},
 		{Date(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)), "01.03.2027"},
 	} {

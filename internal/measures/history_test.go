@@ -17,7 +17,7 @@ func TestProgrammeChanges(t *testing.T) {
 	want := []history.Change{
 		{Field: "Заказчик", Old: "B2G — государство", New: "B2B — работодатель"},
 		{Field: "Работодатель или орган — заказчик", Old: "—", New: "ООО «Камчатрыбпром»"},
-		{Field: "Стоимость обучения одного человека", Old: "25 000 ₽", New: "30 000 ₽"},
+		{Field: "Стоимость обучения одного человека", Old: "25 000 ₽", New: "30 000 ₽"},
 	}
 	if got := Changes(old, new); !reflect.DeepEqual(got, want) {
 		t.Errorf("Changes = %+v, want %+v", got, want)

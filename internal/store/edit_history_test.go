@@ -80,7 +80,7 @@ func TestProgrammeEditHistory(t *testing.T) {
 		dearer := edit
 		dearer.Price = 35000
 		if err := svc.UpdateProgramme(ctx, centre, &dearer); !apperr.Is(err, apperr.Conflict) ||
-			!strings.Contains(apperr.Text(err), "зачислено 1 человек") || !strings.Contains(apperr.Text(err), "30 000") {
+			!strings.Contains(apperr.Text(err), "зачислено 1 человек") || !strings.Contains(apperr.Text(err), "30 000") {
 			t.Errorf("a new price with people enrolled: %v", err)
 		}
 		if got, _, err := svc.Programme(ctx, centre, p.ID); err != nil || got.Price != 30000 || got.ProviderID != f.college.ID || got.Name != "Повар" {
@@ -96,7 +96,7 @@ func TestProgrammeEditHistory(t *testing.T) {
 		want := []history.Change{
 			{Field: "Обучает", Old: "АНО ДПО «Профи»", New: f.college.Name},
 			{Field: "Объём, часов", Old: "144", New: "160"},
-			{Field: "Стоимость обучения одного человека", Old: "25 000 ₽", New: "30 000 ₽"},
+			{Field: "Стоимость обучения одного человека", Old: "25 000 ₽", New: "30 000 ₽"},
 		}
 		if !reflect.DeepEqual(h[0].Changes, want) || h[0].Login != "czn.elizovo" || h[0].UserID != 7 {
 			t.Errorf("the edit %+v by %q, want %+v by czn.elizovo", h[0].Changes, h[0].Login, want)

@@ -64,7 +64,7 @@ func TestEditHistory(t *testing.T) {
 		}
 		want := []history.Change{
 			{Field: "Мест", Old: "2", New: "4"},
-			{Field: "Поддержка", Old: "стипендия 5 000 ₽ в месяц", New: "стипендия 5 000 ₽ в месяц, жильё"},
+			{Field: "Поддержка", Old: "стипендия 5 000 ₽ в месяц", New: "стипендия 5 000 ₽ в месяц, жильё"},
 		}
 		if !reflect.DeepEqual(h[1].Changes, want) || h[1].Login != "hr.kamgeo" || h[1].UserID != 7 {
 			t.Errorf("first edit %+v by %q, want %+v by hr.kamgeo", h[1].Changes, h[1].Login, want)
@@ -115,7 +115,7 @@ func TestClusterEditHistory(t *testing.T) {
 			got[ch.Field] = ch
 		}
 		if len(got) != 2 || !strings.Contains(got["Специальности"].Old, "22.02.06") || strings.Contains(got["Специальности"].New, "22.02.06") ||
-			!strings.Contains(got["Оборудование"].New, "Сварочный тренажёр, 2 шт., 3 500 000 ₽ (2026)") {
+			!strings.Contains(got["Оборудование"].New, "Сварочный тренажёр, 2 шт., 3 500 000 ₽ (2026)") {
 			t.Errorf("changes %+v", h[0].Changes)
 		}
 		college := auth.Scope{Role: auth.College, RegionCode: "41", OrgID: f.college.ID}

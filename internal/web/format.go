@@ -1,6 +1,7 @@
 package web
 
 import (
+	"marshrut/internal/history"
 	"math"
 	"strconv"
 	"strings"
@@ -9,22 +10,7 @@ import (
 
 // Number writes an integer the Russian way, thousands apart by a narrow
 // no-break space: 36 000.
-func Number(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune('\u202f')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "−" + b.String()
-	}
-	return b.String()
-}
+func Number(n int) string { return history.Int(n) }
 
 // Percent writes a share as «84,6 %».
 func Percent(x float64) string {
