@@ -18,7 +18,7 @@ func TestEventChangesReadAsTheForm(t *testing.T) {
 	want := []history.Change{
 		{Field: "Вид", Old: "Профессиональная проба", New: "Экскурсия на предприятие"},
 		{Field: "Классы", Old: "8–11", New: "6–11"},
-		{Field: "Мест", Old: "без ограничения", New: "1 500"},
+		{Field: "Мест", Old: "без ограничения", New: "1 500"},
 		{Field: "Профессия или специальность", Old: "—", New: "15.02.08 Технология машиностроения"},
 	}
 	if got := Changes(old, new); !reflect.DeepEqual(got, want) {
