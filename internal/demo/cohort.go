@@ -107,7 +107,9 @@ func (g *gen) plan() []cohort {
 			sum += w[i]
 		}
 		for pi, p := range e.spec.programmes {
-			size := float64(e.spec.size) * g.scale * w[pi] / sum
+			// The organisation's students scale with the region and are
+			// shared by its branches.
+			size := float64(e.spec.size) * g.scale / float64(g.branches()) * w[pi] / sum
 			a := admission(p, e.university, size)
 			if g.edu[ei].admit == nil {
 				g.edu[ei].admit = map[string]float64{}

@@ -287,7 +287,7 @@ func (g *gen) organisations() error {
 	}
 
 	// Colleges and universities of the table; a larger region gets branches of them.
-	branches := max(1, int(math.Ceil(g.scale)))
+	branches := g.branches()
 	for _, list := range []struct {
 		specs []orgSpec
 		uni   bool
@@ -377,6 +377,11 @@ const smallRegion = 0.05
 // schoolSpecs are the schools of the table; a region of a few thousand
 // learners or less keeps the largest of each municipality, as many as its
 // pupils fill, and at least one.
+// branches is how many of each college and university a region has: one
+// below the calibrated size, more above it, which share the organisation's
+// students between them.
+func (g *gen) branches() int { return max(1, int(math.Ceil(g.scale))) }
+
 func (g *gen) schoolSpecs() []orgSpec {
 	if g.scale >= smallRegion {
 		return schoolSpecs

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"testing"
 	"time"
@@ -169,5 +170,25 @@ func TestDemoCodesExist(t *testing.T) {
 		if !acts[code] {
 			t.Errorf("ОКВЭД2 %s is not in the classifier", code)
 		}
+	}
+}
+
+// A region larger than the calibrated one is as large as asked, in the same
+// proportions: its colleges' branches share their students instead of each
+// taking the whole organisation's (which grew the students with the square
+// of the size and left no room for pupils).
+func TestLargerRegionKeepsItsProportions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a region larger than the calibrated one")
+	}
+	n := demo.DefaultLearners * 13 / 10
+	_, sum := generate(t, 5, n)
+	if got := sum.Learners(); math.Abs(float64(got-n)) > 0.03*float64(n) {
+		t.Errorf("asked for %d learners, got %d", n, got)
+	}
+	share := float64(sum.Students+sum.Graduates) / float64(sum.Learners())
+	if share < 0.25 || share > 0.40 {
+		t.Errorf("students and graduates are %.1f%% of the region (%d pupils, %d students, %d graduates); the calibrated region has about a third",
+			100*share, sum.Pupils, sum.Students, sum.Graduates)
 	}
 }
