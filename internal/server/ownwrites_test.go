@@ -16,7 +16,7 @@ import (
 func TestOwnWritesStayOnThePrimary(t *testing.T) {
 	s := &Server{d: Deps{OwnWritesFor: 50 * time.Millisecond}}
 	var own bool
-	h := s.ownWrites(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := s.written(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		own = auth.OwnWrites(r.Context())
 		if r.URL.Path == "/fail" {
 			w.WriteHeader(http.StatusBadRequest)

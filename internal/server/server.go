@@ -325,7 +325,7 @@ func New(d Deps) *Server {
 		flag(rw, auth.EventCSRF)
 		s.fail(rw, r, errCrossOrigin)
 	}))
-	s.handler = s.clientAddr(s.number(s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.ownWrites(s.notices(s.written(s.mux))))))), s.securityEvent))))
+	s.handler = s.clientAddr(s.number(s.recover(s.metrics.wrap(s.securityHeaders(s.limitBody(protect.Handler(s.identify(s.written(s.notices(s.mux)))))), s.securityEvent))))
 	return s
 }
 
@@ -360,44 +360,35 @@ func (s *Server) securityEvent(e auth.Event) {
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// written tells Deps.OnWrite of every request that may have written and
-// succeeded (any method but GET and HEAD, answered below 400).
+// written sees to what a request that may write leaves behind: its reads
+// stay on the primary database (auth.WithOwnWrites), and once it succeeded,
+// OnWrite hears of it and, for Deps.OwnWritesFor, the same user's reads stay
+// on the primary too, so that they see what they wrote.
 func (s *Server) written(next http.Handler) http.Handler {
-	if s.d.OnWrite == nil {
+	if s.d.OnWrite == nil && s.d.OwnWritesFor <= 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, sc, ok := auth.Caller(r.Context())
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := &writeRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		if _, sc, ok := auth.Caller(r.Context()); ok && rec.status < http.StatusBadRequest {
-			s.d.OnWrite(r.Context(), sc)
-		}
-	})
-}
-
-// ownWrites sends to the primary database the reads of every request that
-// may write and, for Deps.OwnWritesFor after a write succeeded, those of
-// the same user (auth.WithOwnWrites).
-func (s *Server) ownWrites(next http.Handler) http.Handler {
-	if s.d.OwnWritesFor <= 0 {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, _, ok := auth.Caller(r.Context())
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			if ok && s.wrote.since(u.ID, s.d.OwnWritesFor) {
+			if ok && s.d.OwnWritesFor > 0 && s.wrote.since(u.ID, s.d.OwnWritesFor) {
 				r = r.WithContext(auth.WithOwnWrites(r.Context()))
 			}
 			next.ServeHTTP(w, r)
 			return
 		}
+		if s.d.OwnWritesFor > 0 {
+			r = r.WithContext(auth.WithOwnWrites(r.Context()))
+		}
 		rec := &writeRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r.WithContext(auth.WithOwnWrites(r.Context())))
-		if ok && rec.status < http.StatusBadRequest {
+		next.ServeHTTP(rec, r)
+		if !ok || rec.status >= http.StatusBadRequest {
+			return
+		}
+		if s.d.OnWrite != nil {
+			s.d.OnWrite(r.Context(), sc)
+		}
+		if s.d.OwnWritesFor > 0 {
 			s.wrote.mark(u.ID, s.d.OwnWritesFor)
 		}
 	})
