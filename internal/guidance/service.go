@@ -264,20 +264,19 @@ func (s *Service) Coverage(ctx context.Context, sc auth.Scope, year SchoolYear, 
 	if rep.Rows, rep.Total, err = s.CountCoverage(ctx, sc, year, by); err != nil {
 		return rep, err
 	}
-	if year == s.Year() {
-		rep.Trend, err = s.Trend(ctx, sc)
-		return rep, err
-	}
-	rep.Trend, err = s.trends.get(ctx, coverageKey(sc, year, ""), s.now(), func() ([]MonthPoint, error) {
-		return s.store.Trend(context.WithoutCancel(ctx), sc, year, s.now())
-	})
+	rep.Trend, err = s.trend(ctx, sc, year)
 	return rep, err
 }
 
 // Trend is the current school year's reach and informing by the end of each
 // month among the caller's pupils, from the same count as Coverage's.
 func (s *Service) Trend(ctx context.Context, sc auth.Scope) ([]MonthPoint, error) {
-	year := s.Year()
+	return s.trend(ctx, sc, s.Year())
+}
+
+// trend counts a school year's months, from a count at most two minutes old
+// that no write through this Service has made stale.
+func (s *Service) trend(ctx context.Context, sc auth.Scope, year SchoolYear) ([]MonthPoint, error) {
 	return s.trends.get(ctx, coverageKey(sc, year, ""), s.now(), func() ([]MonthPoint, error) {
 		return s.store.Trend(context.WithoutCancel(ctx), sc, year, s.now())
 	})
