@@ -360,6 +360,8 @@ func (s *Auth) Audit(ctx context.Context, e auth.AuditEntry) error {
 
 // AuditLog returns a page of the audit log, newest first, and the total.
 func (s *Auth) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEntry, int, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var a args
 	where := "1 = 1"
 	if f.UserID != 0 {
@@ -381,14 +383,14 @@ func (s *Auth) AuditLog(ctx context.Context, f auth.AuditFilter) ([]auth.AuditEn
 		where += " AND at < " + a.add(tsArg(f.Until))
 	}
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE `+where, a...).Scan(&total); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, wrap("audit log", err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	out, err := list(ctx, s.read, "audit log", `SELECT id, at, user_id, user_login, role, action, learner_id, ip, region_code, filter, persons FROM audit_log WHERE `+where+
+	out, err := list(ctx, q, "audit log", `SELECT id, at, user_id, user_login, role, action, learner_id, ip, region_code, filter, persons FROM audit_log WHERE `+where+
 		` ORDER BY at DESC, id DESC LIMIT `+a.add(limit)+` OFFSET `+a.add(max(0, f.Offset)), a, func(rows *sql.Rows) (auth.AuditEntry, error) {
 		var e auth.AuditEntry
 		if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.UserID, &e.UserLogin, &e.Role, &e.Action, &e.LearnerID, &e.From,

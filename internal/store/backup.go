@@ -221,11 +221,13 @@ type Checksum struct {
 // on PostgreSQL). Two databases with the same checksums hold the same rows:
 // tests compare them before and after a backup, a restore or a crash.
 func (s *Store) Checksums(ctx context.Context) (map[string]Checksum, error) {
+	rq, end := s.snapshot(ctx, s.read)
+	defer end()
 	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
 	if s.engine == Postgres {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`
 	}
-	tables, err := queryStrings(ctx, s.read, q)
+	tables, err := queryStrings(ctx, rq, q)
 	if err != nil {
 		return nil, fmt.Errorf("store: tables: %w", err)
 	}
@@ -233,9 +235,9 @@ func (s *Store) Checksums(ctx context.Context) (map[string]Checksum, error) {
 	for _, t := range tables {
 		var c Checksum
 		if s.engine == Postgres {
-			err = s.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(md5(string_agg(t::text, E'\n' ORDER BY t::text)), '') FROM "`+t+`" t`).Scan(&c.Rows, &c.Sum)
+			err = rq.QueryRowContext(ctx, `SELECT count(*), COALESCE(md5(string_agg(t::text, E'\n' ORDER BY t::text)), '') FROM "`+t+`" t`).Scan(&c.Rows, &c.Sum)
 		} else {
-			c, err = sqliteChecksum(ctx, s.read, t)
+			c, err = sqliteChecksum(ctx, rq, t)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("store: checksum of %s: %w", t, err)
@@ -246,7 +248,7 @@ func (s *Store) Checksums(ctx context.Context) (map[string]Checksum, error) {
 }
 
 // sqliteChecksum hashes the rows of one SQLite table, sorted as text.
-func sqliteChecksum(ctx context.Context, db *sql.DB, table string) (Checksum, error) {
+func sqliteChecksum(ctx context.Context, db querier, table string) (Checksum, error) {
 	rows, err := db.QueryContext(ctx, `SELECT * FROM "`+table+`"`)
 	if err != nil {
 		return Checksum{}, err
@@ -280,7 +282,7 @@ func sqliteChecksum(ctx context.Context, db *sql.DB, table string) (Checksum, er
 	return Checksum{Rows: int64(len(lines)), Sum: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-func queryStrings(ctx context.Context, db *sql.DB, q string) ([]string, error) {
+func queryStrings(ctx context.Context, db querier, q string) ([]string, error) {
 	return list(ctx, db, "query strings", q, nil, func(rows *sql.Rows) (string, error) {
 		var s string
 		if err := rows.Scan(&s); err != nil {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
 	"marshrut/internal/risk"
+	"marshrut/internal/vacancy"
 )
 
 // scoreForCard gives the fixture's student a risk score and the region a
@@ -156,6 +159,57 @@ func TestLearnerCardStatements(t *testing.T) {
 		me := auth.Scope{Role: auth.Learner, RegionCode: "41", LearnerID: f.student.ID}
 		if own, err := s.Learners.Card(ctx, me, f.student.ID); err != nil || own.Risk != nil || len(own.Outcomes) != 1 {
 			t.Errorf("own card: risk %+v, outcomes %d, %v", own.Risk, len(own.Outcomes), err)
+		}
+	})
+}
+
+// The views that read more than once read in one snapshot: a page of a list
+// and its count, an organisation and its number of learners. Each begins
+// one read-only transaction (REPEATABLE READ on PostgreSQL, so that every
+// statement sees the same moment) and runs all its statements in it.
+func TestViewsReadInOneSnapshot(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := seed(t, s)
+		views := []struct {
+			name string
+			read func() error
+			min  int // statements at least
+		}{
+			{"Vacancies.Vacancies", func() error {
+				_, _, err := s.Vacancies.Vacancies(ctx, vacancy.Filter{RegionCode: "41", Limit: 10})
+				return err
+			}, 2},
+			{"Orgs.Organisation", func() error {
+				_, err := s.Orgs.Organisation(ctx, f.college.ID)
+				return err
+			}, 2},
+			{"Learners.Outcomes", func() error {
+				_, err := s.Learners.Outcomes(ctx, auth.SystemScope("41"), f.student.ID)
+				return err
+			}, 2},
+		}
+		for _, v := range views {
+			c := countStatements(t, s)
+			if err := v.read(); err != nil {
+				t.Fatalf("%s: %v", v.name, err)
+			}
+			got, begins := c.took()
+			if len(begins) != 1 || !begins[0].ReadOnly {
+				t.Errorf("%s began %d transactions (%+v), want one read-only", v.name, len(begins), begins)
+				continue
+			}
+			if want := driver.IsolationLevel(sql.LevelRepeatableRead); s.engine == Postgres && begins[0].Isolation != want {
+				t.Errorf("%s: isolation %v on PostgreSQL, want REPEATABLE READ", v.name, sql.IsolationLevel(begins[0].Isolation))
+			}
+			if len(got) < v.min {
+				t.Errorf("%s ran %d statements, want at least %d", v.name, len(got), v.min)
+			}
+			for _, st := range got {
+				if st.tx == 0 {
+					t.Errorf("%s ran outside its snapshot: %.80s", v.name, st.query)
+				}
+			}
 		}
 	})
 }

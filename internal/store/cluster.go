@@ -279,6 +279,8 @@ func clusterOrgs(ctx context.Context, db querier, cs []cluster.Cluster, index ma
 // however many stages they have); graduates are the year's graduates of the
 // colleges in the programmes.
 func (s *Clusters) Counts(ctx context.Context, c cluster.Cluster, year int) (cluster.Counts, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var n cluster.Counts
 	if len(c.Specialties) == 0 {
 		return n, nil
@@ -296,7 +298,7 @@ func (s *Clusters) Counts(ctx context.Context, c cluster.Cluster, year int) (clu
 	}
 	census := dateArg(time.Date(year, time.October, 1, 0, 0, 0, 0, time.UTC))
 	var a args
-	err := s.read.QueryRowContext(ctx, `SELECT count(DISTINCT st.learner_id), count(DISTINCT ta.learner_id)
+	err := q.QueryRowContext(ctx, `SELECT count(DISTINCT st.learner_id), count(DISTINCT ta.learner_id)
 		FROM learner_stage st JOIN learner l ON l.id = st.learner_id
 		LEFT JOIN (SELECT DISTINCT learner_id FROM targeted_application WHERE status IN `+signedStatuses+`) ta ON ta.learner_id = st.learner_id
 		WHERE l.region_code = `+a.add(c.RegionCode)+` AND st.kind IN ('college', 'university') AND st.org_id IN (`+a.in(c.Colleges())+`)
@@ -314,7 +316,7 @@ func (s *Clusters) Counts(ctx context.Context, c cluster.Cluster, year int) (clu
 		}
 		employers = `o.employer_id IN (` + a.in(ids) + `)`
 	}
-	err = s.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN l.outcome_6m IN `+positive+` THEN 1 ELSE 0 END), 0),
+	err = q.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN l.outcome_6m IN `+positive+` THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM outcome o WHERE o.learner_id = l.id AND o.status = 'employed' AND `+employers+`) THEN 1 ELSE 0 END), 0)
 		FROM learner l WHERE l.region_code = `+a.add(c.RegionCode)+` AND l.status = 'graduate' AND l.graduation_year = `+a.add(year)+`
 		AND l.org_id IN (`+a.in(c.Colleges())+`) AND l.specialty_code IN (`+inText(&a, specs)+`)`, a...).Scan(&n.Graduates, &n.Employed, &n.EmployedAtCluster)

@@ -39,24 +39,28 @@ func (s *Clusters) SaveCriteria(ctx context.Context, set *cluster.Criteria) erro
 
 // LatestCriteria returns the newest version of the region's set of a year.
 func (s *Clusters) LatestCriteria(ctx context.Context, region string, year int) (cluster.Criteria, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var id int64
-	err := s.read.QueryRowContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC LIMIT 1`, region, year).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC LIMIT 1`, region, year).Scan(&id)
 	if err != nil {
 		return cluster.Criteria{}, wrap("latest criteria", notFound(err, "критерии оценки кластеров не утверждены"))
 	}
-	c, err := criteriaByID(ctx, s.read, id)
+	c, err := criteriaByID(ctx, q, id)
 	return c, wrap("latest criteria", err)
 }
 
 // CriteriaVersions returns every version of the region's set of a year, newest first.
 func (s *Clusters) CriteriaVersions(ctx context.Context, region string, year int) ([]cluster.Criteria, error) {
-	ids, err := list(ctx, s.read, "criteria versions", `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, args{region, year}, scanID)
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
+	ids, err := list(ctx, q, "criteria versions", `SELECT id FROM cluster_criteria WHERE region_code = $1 AND year = $2 ORDER BY version DESC`, args{region, year}, scanID)
 	if err != nil {
 		return nil, wrap("criteria versions", err)
 	}
 	var out []cluster.Criteria
 	for _, id := range ids {
-		set, err := criteriaByID(ctx, s.read, id)
+		set, err := criteriaByID(ctx, q, id)
 		if err != nil {
 			return nil, wrap("criteria versions", err)
 		}
@@ -142,13 +146,15 @@ func defenceOf(ctx context.Context, db querier, region string, id int64) (cluste
 
 // Defences lists the region's defences, newest first.
 func (s *Clusters) Defences(ctx context.Context, region string) ([]cluster.Defence, error) {
-	ids, err := list(ctx, s.read, "defences", `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, args{region}, scanID)
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
+	ids, err := list(ctx, q, "defences", `SELECT id FROM cluster_defence WHERE region_code = $1 ORDER BY year DESC`, args{region}, scanID)
 	if err != nil {
 		return nil, wrap("defences", err)
 	}
 	var out []cluster.Defence
 	for _, id := range ids {
-		d, err := defenceOf(ctx, s.read, region, id)
+		d, err := defenceOf(ctx, q, region, id)
 		if err != nil {
 			return nil, wrap("defences", err)
 		}

@@ -46,13 +46,15 @@ func (s *Reports) EmploymentBySpecialty(ctx context.Context, region string, year
 // ProfminimumByGrade counts a school's pupils of grades 6–11 in a school year
 // with their reach and hours of guidance, as the catalogue's «profminimum».
 func (s *Reports) ProfminimumByGrade(ctx context.Context, region string, schoolYear int, orgID int64) (string, []report.GradeHours, error) {
+	q, end := s.snapshot(ctx, s.reader(ctx))
+	defer end()
 	level := "basic"
-	err := s.reader(ctx).QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, schoolYear).Scan(&level)
+	err := q.QueryRowContext(ctx, `SELECT level FROM profminimum_level WHERE org_id = $1 AND school_year = $2`, orgID, schoolYear).Scan(&level)
 	if err != nil && !noRows(err) {
 		return "", nil, fmt.Errorf("store: profminimum level: %w", err)
 	}
 	var out []report.GradeHours
-	if err := eachRowOp(ctx, s.reader(ctx), "profminimum by grade", `SELECT l.grade, count(*),
+	if err := eachRowOp(ctx, q, "profminimum by grade", `SELECT l.grade, count(*),
 			COALESCE(sum(CASE WHEN r.activities > 0 THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(CASE WHEN r.hours >= `+levelHours+` THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(r.hours), 0)

@@ -155,7 +155,7 @@ func (s *Guidance) Events(ctx context.Context, region string, f guidance.EventFi
 	if f.BookedBy != 0 {
 		where += ` AND EXISTS (SELECT 1 FROM guidance_booking b WHERE b.event_id = e.id AND b.school_id = ` + a.add(f.BookedBy) + `)`
 	}
-	return page(ctx, s.read, listPage{op: "events", cols: eventCols, from: eventFrom, countFrom: ` FROM guidance_event e`, where: where,
+	return page(ctx, s.db, s.read, listPage{op: "events", cols: eventCols, from: eventFrom, countFrom: ` FROM guidance_event e`, where: where,
 		order: `e.held_on DESC, e.id DESC`, limit: f.Limit, offset: f.Offset}, a, scanner(scanEvent))
 }
 

@@ -291,10 +291,12 @@ func inScope(ctx context.Context, q querier, sc auth.Scope, id int64) error {
 
 // Stages returns a learner's route in date order.
 func (s *Learners) Stages(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Stage, error) {
-	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
+	if err := inScope(ctx, q, sc, learnerID); err != nil {
 		return nil, wrap("stages", err)
 	}
-	out, err := stages(ctx, s.read, learnerID)
+	out, err := stages(ctx, q, learnerID)
 	return out, wrap("stages", err)
 }
 
@@ -339,30 +341,26 @@ func (s *Learners) AddStage(ctx context.Context, sc auth.Scope, st *learner.Stag
 
 // Outcomes returns a learner's employment history in date order.
 func (s *Learners) Outcomes(ctx context.Context, sc auth.Scope, learnerID int64) ([]learner.Outcome, error) {
-	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
+	if err := inScope(ctx, q, sc, learnerID); err != nil {
 		return nil, wrap("outcomes", err)
 	}
-	out, err := outcomes(ctx, s.read, learnerID)
+	out, err := outcomes(ctx, q, learnerID)
 	return out, wrap("outcomes", err)
 }
 
-// Card reads a learner's card in one read-only transaction on the read
-// pool, so that its parts agree: the learner within the scope with, for a
-// student or graduate the scope may see scored, the latest risk score and
-// the region's threshold (one statement, the only one that checks the
-// scope), then the stages and the outcomes by the learner's id.
+// Card reads a learner's card in one snapshot of the read pool, so that its
+// parts agree: the learner within the scope with, for a student or graduate
+// the scope may see scored, the latest risk score and the region's threshold
+// (one statement, the only one that checks the scope), then the stages and
+// the outcomes by the learner's id.
 func (s *Learners) Card(ctx context.Context, sc auth.Scope, id int64) (learner.Card, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return learner.Card{}, fmt.Errorf("store: card: begin: %w", err)
-	}
-	defer tx.Rollback() // a read: nothing to keep
-	c, err := card(ctx, tx, sc, id)
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
+	c, err := card(ctx, q, sc, id)
 	if err != nil {
 		return learner.Card{}, wrap("card", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return learner.Card{}, fmt.Errorf("store: card: commit: %w", err)
 	}
 	return c, nil
 }

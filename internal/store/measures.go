@@ -194,6 +194,8 @@ func measurePrograms(ctx context.Context, db querier, q string, a args) ([]measu
 // Programmes returns a page of the programmes the scope sees, by
 // name, and their total.
 func (s *Measures) Programmes(ctx context.Context, sc auth.Scope, f measures.Filter) ([]measures.Programme, int, error) {
+	rq, end := s.snapshot(ctx, s.read)
+	defer end()
 	var a args
 	where := measureProgScope(sc, "p", &a)
 	if q := searchKey(f.Query); q != "" {
@@ -209,10 +211,10 @@ func (s *Measures) Programmes(ctx context.Context, sc auth.Scope, f measures.Fil
 		where += ` AND p.provider_id = ` + a.add(f.ProviderID)
 	}
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM measure_programme p WHERE `+where, a...).Scan(&total); err != nil {
+	if err := rq.QueryRowContext(ctx, `SELECT count(*) FROM measure_programme p WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: measure programmes: %w", err)
 	}
-	list, err := measurePrograms(ctx, s.read, `SELECT `+measureProgCols+measureProgFrom+` WHERE `+where+` ORDER BY p.name, p.id LIMIT `+
+	list, err := measurePrograms(ctx, rq, `SELECT `+measureProgCols+measureProgFrom+` WHERE `+where+` ORDER BY p.name, p.id LIMIT `+
 		strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), a)
 	return list, total, wrap("programmes", err)
 }
@@ -343,6 +345,8 @@ func (s *Measures) Graduates(ctx context.Context, sc auth.Scope) ([]measures.Gra
 // Facts returns the enrolments the scope sees as the figures count
 // them, with the jobs of learners from their outcome history.
 func (s *Measures) Facts(ctx context.Context, sc auth.Scope, f measures.FigureFilter) ([]measures.Fact, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var a args
 	where := measureEnrolScope(sc, "e", "p", &a)
 	if f.Year != 0 {
@@ -361,7 +365,7 @@ func (s *Measures) Facts(ctx context.Context, sc auth.Scope, f measures.FigureFi
 	}
 	var out []measures.Fact
 	learners := map[int64][]int{}
-	err := eachRow(ctx, s.read, `SELECT e.id, p.id, p.name, COALESCE(p.provider_id, 0), p.provider_name, p.customer, e.category, p.price,
+	err := eachRow(ctx, q, `SELECT e.id, p.id, p.name, COALESCE(p.provider_id, 0), p.provider_name, p.customer, e.category, p.price,
 		e.status, e.completed_on, e.employed_on, COALESCE(e.learner_id, 0), COALESCE(e.municipality_id, 0)
 		FROM measure_enrolment e JOIN measure_group g ON g.id = e.group_id JOIN measure_programme p ON p.id = g.programme_id
 		WHERE `+where+` ORDER BY e.id`, a, func(r *sql.Rows) error {
@@ -390,7 +394,7 @@ func (s *Measures) Facts(ctx context.Context, sc auth.Scope, f measures.FigureFi
 	for id := range learners {
 		ids = append(ids, id)
 	}
-	jobs, err := measureJobs(ctx, s.read, ids)
+	jobs, err := measureJobs(ctx, q, ids)
 	if err != nil {
 		return nil, wrap("facts", err)
 	}

@@ -253,7 +253,7 @@ func (s *Mentorship) Mentors(ctx context.Context, sc auth.Scope, f mentor.Mentor
 	if f.EmployerID != 0 {
 		where += ` AND m.employer_id = ` + a.add(f.EmployerID)
 	}
-	return page(ctx, s.read, listPage{op: "mentors", cols: mentorCols, from: mentorFrom, countFrom: ` FROM mentor m`, where: where,
+	return page(ctx, s.db, s.read, listPage{op: "mentors", cols: mentorCols, from: mentorFrom, countFrom: ` FROM mentor m`, where: where,
 		order: `m.active DESC, m.full_name, m.id`, limit: f.Limit, offset: f.Offset}, a, scanner(scanMentor))
 }
 

@@ -142,7 +142,7 @@ func (s *Mentorship) Pairs(ctx context.Context, sc auth.Scope, f mentor.PairFilt
 	if f.Status != "" {
 		where += ` AND x.status = ` + a.add(f.Status)
 	}
-	return page(ctx, s.read, listPage{op: "pairs", cols: pairCols, from: pairFrom,
+	return page(ctx, s.db, s.read, listPage{op: "pairs", cols: pairCols, from: pairFrom,
 		countFrom: ` FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id`, where: where,
 		order: `CASE WHEN x.status = 'active' THEN 0 ELSE 1 END, x.start_on DESC, x.id DESC`, limit: f.Limit, offset: f.Offset}, a, scanner(scanPair))
 }
@@ -181,10 +181,12 @@ func (s *Mentorship) AddMeeting(ctx context.Context, sc auth.Scope, m *mentor.Me
 
 // Meetings lists the meetings of a pair the caller sees, latest first.
 func (s *Mentorship) Meetings(ctx context.Context, sc auth.Scope, pairID int64) ([]mentor.Meeting, error) {
-	if _, err := pairOf(ctx, s.read, sc, pairID); err != nil {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
+	if _, err := pairOf(ctx, q, sc, pairID); err != nil {
 		return nil, wrap("meetings", err)
 	}
-	return list(ctx, s.read, "meetings", `SELECT id, pair_id, held_on, minutes, topic, note FROM mentor_meeting WHERE pair_id = $1 ORDER BY held_on DESC, id DESC`, args{pairID}, func(rows *sql.Rows) (mentor.Meeting, error) {
+	return list(ctx, q, "meetings", `SELECT id, pair_id, held_on, minutes, topic, note FROM mentor_meeting WHERE pair_id = $1 ORDER BY held_on DESC, id DESC`, args{pairID}, func(rows *sql.Rows) (mentor.Meeting, error) {
 		var m mentor.Meeting
 		if err := rows.Scan(&m.ID, &m.PairID, timeScan{&m.HeldOn}, &m.Minutes, &m.Topic, &m.Note); err != nil {
 			return m, err
@@ -206,10 +208,12 @@ func (s *Mentorship) AddFeedback(ctx context.Context, sc auth.Scope, f *mentor.F
 
 // Feedback lists the feedback on a pair the caller sees, latest first.
 func (s *Mentorship) Feedback(ctx context.Context, sc auth.Scope, pairID int64) ([]mentor.Feedback, error) {
-	if _, err := pairOf(ctx, s.read, sc, pairID); err != nil {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
+	if _, err := pairOf(ctx, q, sc, pairID); err != nil {
 		return nil, wrap("feedback", err)
 	}
-	return list(ctx, s.read, "feedback", `SELECT id, pair_id, side, rating, comment, at FROM mentor_feedback WHERE pair_id = $1 ORDER BY at DESC, id DESC`, args{pairID}, func(rows *sql.Rows) (mentor.Feedback, error) {
+	return list(ctx, q, "feedback", `SELECT id, pair_id, side, rating, comment, at FROM mentor_feedback WHERE pair_id = $1 ORDER BY at DESC, id DESC`, args{pairID}, func(rows *sql.Rows) (mentor.Feedback, error) {
 		var f mentor.Feedback
 		if err := rows.Scan(&f.ID, &f.PairID, &f.Side, &f.Rating, &f.Comment, timeScan{&f.At}); err != nil {
 			return f, err

@@ -29,65 +29,119 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 	snap := analytics.Snapshot{Region: region, At: now, Year: six, Year12: twelve, RatingYear: analytics.RatingYear(now),
 		Units: map[int64]analytics.Unit{}, Figures: map[analytics.Cell]analytics.Figures{}, Funnels: map[analytics.Cell]map[int]analytics.Funnel{},
 		Municipalities: map[int64]string{}}
-	fig := func(c analytics.Cell, fn func(f *analytics.Figures)) {
-		f := snap.Figures[c]
-		fn(&f)
-		snap.Figures[c] = f
+	// On a replica that has replayed every write committed before now (the
+	// snapshot is kept and served to every user), in one snapshot of the
+	// database, so that the cells' figures agree with one another.
+	q, end := s.snapshot(ctx, s.caughtUp(ctx))
+	defer end()
+	m := monitorRead{ctx: ctx, q: q, region: region, orgs: orgs, snap: &snap}
+	if err := m.units(); err != nil {
+		return snap, wrap("monitor snapshot", err)
 	}
-	// only narrows a query on table alias t to the organisations asked for.
-	only := func(t string, a *args) string {
-		if len(orgs) == 0 {
-			return ""
+	for _, st := range monitorSteps(region, now, six, twelve, snap.RatingYear, m.only) {
+		if err := m.figures(st); err != nil {
+			return snap, wrap("monitor snapshot", err)
 		}
-		return " AND " + t + ".org_id IN (" + a.in(orgs) + ")"
 	}
-	// On a replica that has replayed every write committed before now: the
-	// snapshot is kept and served to every user.
-	rd := s.caughtUp(ctx)
-	run := func(what, q string, a args, fn func(r *sql.Rows) error) error {
-		if err := eachRow(ctx, rd, q, a, fn); err != nil {
-			return fmt.Errorf("store: monitoring, %s: %w", what, err)
-		}
-		return nil
+	if err := m.funnels(six, twelve); err != nil {
+		return snap, wrap("monitor snapshot", err)
 	}
-	ua := args{region}
-	if err := run("organisations", `SELECT o.id, COALESCE(NULLIF(o.short_name, ''), o.name), o.kind, o.municipality_id, m.name
+	end()
+	if len(orgs) > 0 {
+		return snap, nil
+	}
+	var err error
+	snap.Months, err = s.monitorMonths(ctx, region, now)
+	return snap, wrap("monitor snapshot", err)
+}
+
+// monitorRead is one reading of the monitor's snapshot: where it reads, what
+// it counts, and the snapshot it fills.
+type monitorRead struct {
+	ctx    context.Context
+	q      querier
+	region string
+	orgs   []int64 // only these organisations, after a write touched them; all when empty
+	snap   *analytics.Snapshot
+}
+
+func (m *monitorRead) run(what, q string, a args, fn func(r *sql.Rows) error) error {
+	if err := eachRow(m.ctx, m.q, q, a, fn); err != nil {
+		return fmt.Errorf("store: monitoring, %s: %w", what, err)
+	}
+	return nil
+}
+
+// only narrows a query on table alias t to the organisations asked for.
+func (m *monitorRead) only(t string, a *args) string {
+	if len(m.orgs) == 0 {
+		return ""
+	}
+	return " AND " + t + ".org_id IN (" + a.in(m.orgs) + ")"
+}
+
+// units reads the educating organisations and the region's municipalities.
+func (m *monitorRead) units() error {
+	ua := args{m.region}
+	if err := m.run("organisations", `SELECT o.id, COALESCE(NULLIF(o.short_name, ''), o.name), o.kind, o.municipality_id, m.name
 		FROM organisation o JOIN municipality m ON m.id = o.municipality_id
-		WHERE o.region_code = $1 AND o.kind IN ('school', 'college', 'university')`+strings.Replace(only("o", &ua), "o.org_id", "o.id", 1), ua,
+		WHERE o.region_code = $1 AND o.kind IN ('school', 'college', 'university')`+strings.Replace(m.only("o", &ua), "o.org_id", "o.id", 1), ua,
 		func(r *sql.Rows) error {
 			var u analytics.Unit
 			if err := r.Scan(&u.ID, &u.Name, &u.Kind, &u.MunicipalityID, &u.Municipality); err != nil {
 				return err
 			}
-			snap.Units[u.ID] = u
+			m.snap.Units[u.ID] = u
 			return nil
 		}); err != nil {
-		return snap, wrap("monitor snapshot", err)
+		return err
 	}
-	if err := run("municipalities", `SELECT id, name FROM municipality WHERE region_code = $1`, args{region}, func(r *sql.Rows) error {
+	return m.run("municipalities", `SELECT id, name FROM municipality WHERE region_code = $1`, args{m.region}, func(r *sql.Rows) error {
 		var id int64
 		var name string
 		if err := r.Scan(&id, &name); err != nil {
 			return err
 		}
-		snap.Municipalities[id] = name
+		m.snap.Municipalities[id] = name
 		return nil
-	}); err != nil {
-		return snap, wrap("monitor snapshot", err)
-	}
+	})
+}
+
+// monitorStep is one figure of the cells: a grouped query whose rows start
+// with the cell (organisation, municipality) and the setter of its columns.
+type monitorStep struct {
+	what, q string
+	a       args
+	scan    func(r rowScan) (func(f *analytics.Figures), error)
+}
+
+// figures reads one step's rows into the cells.
+func (m *monitorRead) figures(st monitorStep) error {
+	return m.run(st.what, st.q, st.a, func(r *sql.Rows) error {
+		var c analytics.Cell
+		set, err := st.scan(func(dest ...any) error { return r.Scan(append([]any{&c.Org, &c.Municipality}, dest...)...) })
+		if err != nil {
+			return err
+		}
+		f := m.snap.Figures[c]
+		set(&f)
+		m.snap.Figures[c] = f
+		return nil
+	})
+}
+
+// monitorSteps are the figures of the cells, each one grouped query: guidance
+// this school year, employment of the latest cohorts, the national rating's
+// cohort, students, contracts and their ended obligations, mentors, risk.
+func monitorSteps(region string, now time.Time, six, twelve, ratingYear int, only func(t string, a *args) string) []monitorStep {
 	year := int(guidance.YearOf(now))
 	day := dateArg(learner.Day(now))
 	// The rating counts work at any time in the calendar year after graduation, as store.Rating does.
-	ratingFrom, ratingTo := dateArg(time.Date(snap.RatingYear+1, 1, 1, 0, 0, 0, 0, time.UTC)), dateArg(time.Date(snap.RatingYear+1, 12, 31, 0, 0, 0, 0, time.UTC))
-	type step struct {
-		what, q string
-		a       args
-		scan    func(r rowScan) (func(f *analytics.Figures), error)
-	}
-	var steps []step
+	ratingFrom, ratingTo := dateArg(time.Date(ratingYear+1, 1, 1, 0, 0, 0, 0, time.UTC)), dateArg(time.Date(ratingYear+1, 12, 31, 0, 0, 0, 0, time.UTC))
+	var steps []monitorStep
 	add := func(what string, a args, q func(a *args) string, scan func(r rowScan) (func(f *analytics.Figures), error)) {
 		qs := q(&a)
-		steps = append(steps, step{what, qs, a, scan})
+		steps = append(steps, monitorStep{what, qs, a, scan})
 	}
 	add("guidance", args{region, year, day}, func(a *args) string {
 		return `SELECT l.org_id, l.municipality_id, count(*),
@@ -141,7 +195,7 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 		}
 		return func(f *analytics.Figures) { f.Hired, f.SameEmployer = h, same }, nil
 	})
-	add("rating", args{region, snap.RatingYear, ratingFrom, ratingTo}, func(a *args) string {
+	add("rating", args{region, ratingYear, ratingFrom, ratingTo}, func(a *args) string {
 		return `SELECT l.org_id, l.municipality_id, count(*),
 			COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM outcome oc WHERE oc.learner_id = l.id AND oc.status IN ('employed', 'self_employed')
 				AND oc.started_on <= $4 AND (oc.ended_on IS NULL OR oc.ended_on >= $3)) THEN 1 ELSE 0 END), 0)
@@ -210,22 +264,14 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 		}
 		return func(f *analytics.Figures) { f.AtRisk, f.WithCase = n, k }, nil
 	})
-	for _, st := range steps {
-		read := st.scan
-		if err := run(st.what, st.q, st.a, func(r *sql.Rows) error {
-			var c analytics.Cell
-			set, err := read(func(dest ...any) error { return r.Scan(append([]any{&c.Org, &c.Municipality}, dest...)...) })
-			if err != nil {
-				return err
-			}
-			fig(c, set)
-			return nil
-		}); err != nil {
-			return snap, wrap("monitor snapshot", err)
-		}
-	}
-	fa := args{region, six - 2, six + 2}
-	if err := run("funnel", `SELECT l.org_id, l.municipality_id, l.graduation_year, count(*),
+	return steps
+}
+
+// funnels reads the funnel of the last three graduation cohorts and of the
+// two still studying, by cell.
+func (m *monitorRead) funnels(six, twelve int) error {
+	fa := args{m.region, six - 2, six + 2}
+	return m.run("funnel", `SELECT l.org_id, l.municipality_id, l.graduation_year, count(*),
 			COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM learner_stage st WHERE st.learner_id = l.id AND st.kind = 'school') THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM guidance_participation gp WHERE gp.learner_id = l.id) THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM learner_stage st WHERE st.learner_id = l.id AND st.kind = 'practice') THEN 1 ELSE 0 END), 0),
@@ -234,7 +280,7 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 			COALESCE(sum(CASE WHEN l.status = 'graduate' THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(CASE WHEN l.outcome_6m IN `+positive+` THEN 1 ELSE 0 END), 0),
 			COALESCE(sum(CASE WHEN l.outcome_12m IN `+positive+` THEN 1 ELSE 0 END), 0)
-			FROM learner l WHERE l.region_code = $1 AND l.status IN ('student', 'graduate') AND l.graduation_year BETWEEN $2 AND $3`+only("l", &fa)+`
+			FROM learner l WHERE l.region_code = $1 AND l.status IN ('student', 'graduate') AND l.graduation_year BETWEEN $2 AND $3`+m.only("l", &fa)+`
 			GROUP BY l.org_id, l.municipality_id, l.graduation_year`, fa,
 		func(r *sql.Rows) error {
 			var c analytics.Cell
@@ -250,20 +296,12 @@ func (s *Analytics) MonitorSnapshot(ctx context.Context, region string, now time
 			if f.Year > twelve {
 				f.Working12 = 0
 			}
-			if snap.Funnels[c] == nil {
-				snap.Funnels[c] = map[int]analytics.Funnel{}
+			if m.snap.Funnels[c] == nil {
+				m.snap.Funnels[c] = map[int]analytics.Funnel{}
 			}
-			snap.Funnels[c][f.Year] = f
+			m.snap.Funnels[c][f.Year] = f
 			return nil
-		}); err != nil {
-		return snap, wrap("monitor snapshot", err)
-	}
-	if len(orgs) > 0 {
-		return snap, nil
-	}
-	var err error
-	snap.Months, err = s.monitorMonths(ctx, region, now)
-	return snap, wrap("monitor snapshot", err)
+		})
 }
 
 // rowScan scans the columns of a snapshot row after its cell.

@@ -64,14 +64,16 @@ func checkMunicipality(ctx context.Context, tx *sql.Tx, region string, id int64)
 
 // Organisation returns one organisation.
 func (s *Orgs) Organisation(ctx context.Context, id int64) (org.Organisation, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var o org.Organisation
-	err := scanOrg(s.read.QueryRowContext(ctx, `SELECT `+orgCols+`
+	err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgCols+`
 		FROM organisation o JOIN municipality m ON m.id = o.municipality_id WHERE o.id = $1`, id), &o)
 	if err != nil {
 		return o, wrap("organisation", notFound(err, "организация не найдена"))
 	}
 	if o.Kind.Educates() {
-		err = s.read.QueryRowContext(ctx, `SELECT count(*) FROM learner WHERE org_id = $1`, id).Scan(&o.Learners)
+		err = q.QueryRowContext(ctx, `SELECT count(*) FROM learner WHERE org_id = $1`, id).Scan(&o.Learners)
 	}
 	return o, wrap("organisation", err)
 }

@@ -67,6 +67,8 @@ func (s *Referrals) Offering(ctx context.Context, sc auth.Scope, id int64) (refe
 
 // Offerings lists the region's catalogue, those that end soonest first.
 func (s *Referrals) Offerings(ctx context.Context, sc auth.Scope, f referral.Filter) ([]referral.Offering, int, error) {
+	rq, end := s.snapshot(ctx, s.read)
+	defer end()
 	var a args
 	where := []string{"ys.region_code = " + a.add(sc.RegionCode)}
 	if f.Kind != "" {
@@ -90,11 +92,11 @@ func (s *Referrals) Offerings(ctx context.Context, sc auth.Scope, f referral.Fil
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM youth_service ys`+cond, a...).Scan(&total); err != nil {
+	if err := rq.QueryRowContext(ctx, `SELECT count(*) FROM youth_service ys`+cond, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: youth services: %w", err)
 	}
 	q := `SELECT ` + offeringCols + offeringFrom + cond + ` ORDER BY ys.ends_on, ys.name, ys.id LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
-	list, err := scanOfferings(ctx, s.read, q, a)
+	list, err := scanOfferings(ctx, rq, q, a)
 	return list, total, wrap("offerings", err)
 }
 
@@ -234,6 +236,8 @@ func scanReferrals(ctx context.Context, db querier, q string, a args) ([]referra
 
 // Referrals lists the referrals the scope sees, newest first.
 func (s *Referrals) Referrals(ctx context.Context, sc auth.Scope, f referral.RefFilter) ([]referral.Referral, int, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var a args
 	where := []string{referralScope(sc, &a)}
 	if f.OfferingID != 0 {
@@ -256,10 +260,10 @@ func (s *Referrals) Referrals(ctx context.Context, sc auth.Scope, f referral.Ref
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*)`+referralFrom+cond, a...).Scan(&total); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*)`+referralFrom+cond, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: referrals: %w", err)
 	}
-	list, err := scanReferrals(ctx, s.read, `SELECT `+referralCols+referralFrom+cond+` ORDER BY r.referred_on DESC, r.id DESC LIMIT `+
+	list, err := scanReferrals(ctx, q, `SELECT `+referralCols+referralFrom+cond+` ORDER BY r.referred_on DESC, r.id DESC LIMIT `+
 		a.add(f.Limit)+` OFFSET `+a.add(f.Offset), a)
 	return list, total, wrap("referrals", err)
 }

@@ -156,14 +156,16 @@ func (s *Risks) enrichRecords(ctx context.Context, out []risk.Record) error {
 // graduate of the latest full cohort, by specialty group and by municipality
 // (the employer's, for vacancies of the region's organisations).
 func (s *Risks) Demand(ctx context.Context, region string) (risk.Demand, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	d := risk.Demand{BySpecialtyGroup: map[string]float64{}, ByMunicipality: map[int64]float64{}}
 	var year int
-	if err := s.read.QueryRowContext(ctx, `SELECT COALESCE(max(graduation_year), 0) FROM learner WHERE region_code = $1 AND status = 'graduate'`,
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(max(graduation_year), 0) FROM learner WHERE region_code = $1 AND status = 'graduate'`,
 		region).Scan(&year); err != nil {
 		return d, fmt.Errorf("store: risk demand: %w", err)
 	}
 	gradsByGroup, gradsByMuni := map[string]int{}, map[int64]int{}
-	if err := eachRow(ctx, s.read, `SELECT substr(specialty_code, 1, 2), municipality_id, count(*) FROM learner
+	if err := eachRow(ctx, q, `SELECT substr(specialty_code, 1, 2), municipality_id, count(*) FROM learner
 		WHERE region_code = $1 AND graduation_year = $2 AND specialty_code IS NOT NULL GROUP BY substr(specialty_code, 1, 2), municipality_id`,
 		args{region, year}, func(r *sql.Rows) error {
 			var g string
@@ -178,7 +180,7 @@ func (s *Risks) Demand(ctx context.Context, region string) (risk.Demand, error) 
 		}); err != nil {
 		return d, fmt.Errorf("store: risk demand: %w", err)
 	}
-	if err := eachRow(ctx, s.read, `SELECT g, sum(wp) FROM (SELECT DISTINCT k.vacancy_id, substr(k.group_code, 1, 2) AS g, v.work_places AS wp
+	if err := eachRow(ctx, q, `SELECT g, sum(wp) FROM (SELECT DISTINCT k.vacancy_id, substr(k.group_code, 1, 2) AS g, v.work_places AS wp
 		FROM vacancy_link k JOIN vacancy v ON v.id = k.vacancy_id WHERE k.region_code = $1 AND NOT v.closed) x GROUP BY g`,
 		args{region}, func(r *sql.Rows) error {
 			var g string
@@ -193,7 +195,7 @@ func (s *Risks) Demand(ctx context.Context, region string) (risk.Demand, error) 
 		}); err != nil {
 		return d, fmt.Errorf("store: risk demand: %w", err)
 	}
-	if err := eachRow(ctx, s.read, `SELECT o.municipality_id, sum(v.work_places) FROM vacancy v
+	if err := eachRow(ctx, q, `SELECT o.municipality_id, sum(v.work_places) FROM vacancy v
 		JOIN organisation o ON o.inn = v.employer_inn AND o.region_code = v.region_code
 		WHERE v.region_code = $1 AND NOT v.closed AND v.employer_inn <> '' GROUP BY o.municipality_id`,
 		args{region}, func(r *sql.Rows) error {
@@ -340,6 +342,8 @@ func scanRiskRow(r interface{ Scan(...any) error }, x *risk.Row) error {
 
 // Scores returns a page of the scored learners the scope sees and their total.
 func (s *Risks) Scores(ctx context.Context, sc auth.Scope, f risk.Filter) ([]risk.Row, int, error) {
+	rq, end := s.snapshot(ctx, s.read)
+	defer end()
 	var a args
 	where := `rs.region_code = ` + a.add(sc.RegionCode) + ` AND rs.probability >= ` + a.add(f.Threshold) + ` AND ` + learnerScope(sc, "l", &a)
 	if f.OrgID != 0 {
@@ -355,7 +359,7 @@ func (s *Risks) Scores(ctx context.Context, sc auth.Scope, f risk.Filter) ([]ris
 		where += ` AND NOT EXISTS (SELECT 1 FROM risk_case c WHERE c.learner_id = l.id)`
 	}
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM risk_score rs JOIN learner l ON l.id = rs.learner_id WHERE `+where, a...).Scan(&total); err != nil {
+	if err := rq.QueryRowContext(ctx, `SELECT count(*) FROM risk_score rs JOIN learner l ON l.id = rs.learner_id WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: risk scores: %w", err)
 	}
 	order := ` ORDER BY rs.probability DESC, l.id`
@@ -367,7 +371,7 @@ func (s *Risks) Scores(ctx context.Context, sc auth.Scope, f risk.Filter) ([]ris
 	}
 	q := `SELECT ` + riskRowCols + riskRowFrom + ` WHERE ` + where + order + ` LIMIT ` + strconv.Itoa(f.Limit) + ` OFFSET ` + strconv.Itoa(max(0, f.Offset))
 	var out []risk.Row
-	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
+	err := eachRow(ctx, rq, q, a, func(r *sql.Rows) error {
 		var x risk.Row
 		if err := scanRiskRow(r, &x); err != nil {
 			return err
@@ -409,6 +413,8 @@ func (s *Risks) SetThreshold(ctx context.Context, region string, t float64, at t
 // Figures counts the scored learners the scope sees, those at risk, and
 // what became of the at-risk ones with a case and without.
 func (s *Risks) Figures(ctx context.Context, sc auth.Scope, threshold float64) (risk.Figures, error) {
+	rq, end := s.snapshot(ctx, s.read)
+	defer end()
 	f := risk.Figures{Threshold: threshold, ByOutcome: map[risk.CaseOutcome]int{}, ByAction: map[risk.ActionKind]int{}}
 	var a args
 	scope := learnerScope(sc, "l", &a)
@@ -416,7 +422,7 @@ func (s *Risks) Figures(ctx context.Context, sc auth.Scope, threshold float64) (
 	q := `SELECT at_risk, with_case, status, cur, count(*) FROM (SELECT rs.probability >= ` + th + ` AS at_risk,
 		EXISTS (SELECT 1 FROM risk_case c WHERE c.learner_id = l.id) AS with_case, l.status AS status, l.current_outcome AS cur
 		FROM risk_score rs JOIN learner l ON l.id = rs.learner_id WHERE ` + scope + `) x GROUP BY at_risk, with_case, status, cur`
-	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {
+	err := eachRow(ctx, rq, q, a, func(r *sql.Rows) error {
 		var atRisk, withCase bool
 		var status, current string
 		var n int
@@ -450,7 +456,7 @@ func (s *Risks) Figures(ctx context.Context, sc auth.Scope, threshold float64) (
 	}
 	var b args
 	scope = learnerScope(sc, "l", &b)
-	err = eachRow(ctx, s.read, `SELECT rc.status, rc.outcome, count(*) FROM risk_case rc JOIN learner l ON l.id = rc.learner_id WHERE `+scope+
+	err = eachRow(ctx, rq, `SELECT rc.status, rc.outcome, count(*) FROM risk_case rc JOIN learner l ON l.id = rc.learner_id WHERE `+scope+
 		` GROUP BY rc.status, rc.outcome`, b, func(r *sql.Rows) error {
 		var status, outcome string
 		var n int
@@ -470,7 +476,7 @@ func (s *Risks) Figures(ctx context.Context, sc auth.Scope, threshold float64) (
 	}
 	var c args
 	scope = learnerScope(sc, "l", &c)
-	err = eachRow(ctx, s.read, `SELECT ra.kind, count(*) FROM risk_action ra JOIN risk_case rc ON rc.id = ra.case_id JOIN learner l ON l.id = rc.learner_id
+	err = eachRow(ctx, rq, `SELECT ra.kind, count(*) FROM risk_action ra JOIN risk_case rc ON rc.id = ra.case_id JOIN learner l ON l.id = rc.learner_id
 		WHERE `+scope+` GROUP BY ra.kind`, c, func(r *sql.Rows) error {
 		var kind string
 		var n int

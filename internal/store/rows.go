@@ -91,8 +91,11 @@ type listPage struct {
 	limit, offset                           int
 }
 
-// page counts and reads a listPage.
-func page[T any](ctx context.Context, q querier, p listPage, a args, scan func(*sql.Rows) (T, error)) ([]T, int, error) {
+// page counts and reads a listPage from q, in one snapshot so that the
+// count is of the rows the page shows.
+func page[T any](ctx context.Context, d *db, q querier, p listPage, a args, scan func(*sql.Rows) (T, error)) ([]T, int, error) {
+	q, end := d.snapshot(ctx, q)
+	defer end()
 	countFrom := p.countFrom
 	if countFrom == "" {
 		countFrom = p.from
@@ -107,4 +110,37 @@ func page[T any](ctx context.Context, q querier, p listPage, a args, scan func(*
 	}
 	out, err := list(ctx, q, p.op, sq, a, scan)
 	return out, total, wrap(p.op, err)
+}
+
+// snapshot begins a read-only transaction on the pool q reads from (the
+// primary's read pool or a replica), so that the statements of one view see
+// the database as it stood at one moment: a count and the rows it counts, a
+// learner and the history below it. On PostgreSQL it is REPEATABLE READ, one
+// snapshot for every statement; on SQLite a deferred BEGIN on a reading
+// connection, whose snapshot WAL keeps from its first read. end closes it;
+// a read keeps nothing, so it rolls back. Inside a transaction already, the
+// view reads there. A snapshot that cannot begin leaves the view reading from
+// the pool: the failure shows in the view's own statements.
+func (d *db) snapshot(ctx context.Context, q querier) (querier, func()) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.engine == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	var tx *sql.Tx
+	var err error
+	switch p := q.(type) {
+	case *sql.DB:
+		tx, err = p.BeginTx(ctx, opts)
+	case onReplica:
+		tx, err = p.r.db.BeginTx(ctx, opts)
+		if err != nil && p.failed(ctx, err) {
+			tx, err = p.primary.BeginTx(ctx, opts)
+		}
+	default: // a transaction already
+		return q, func() {}
+	}
+	if err != nil {
+		return q, func() {}
+	}
+	return tx, func() { _ = tx.Rollback() }
 }

@@ -164,7 +164,7 @@ func (s *Routing) Proposals(ctx context.Context, sc auth.Scope, f routing.Propos
 	if f.Holders {
 		where += ` AND p.contract_note <> ''`
 	}
-	return page(ctx, s.read, listPage{op: "proposals", cols: proposalCols, from: proposalFrom, where: where,
+	return page(ctx, s.db, s.read, listPage{op: "proposals", cols: proposalCols, from: proposalFrom, where: where,
 		order: `p.status = 'unmatched', o.search_name, l.search_name, p.id`, limit: f.Limit, offset: f.Offset}, a, scanner(scanProposal))
 }
 

@@ -137,6 +137,8 @@ func (s *Targeted) Offer(ctx context.Context, region string, id int64) (targeted
 // Offers returns a page of the region's offers and their total. Drafts are
 // seen by their employer and the region only (f.Drafts).
 func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFilter) ([]targeted.Offer, int, error) {
+	rq, end := s.snapshot(ctx, s.read)
+	defer end()
 	var a args
 	where := `t.region_code = ` + a.add(region)
 	if f.EmployerID != 0 {
@@ -157,7 +159,7 @@ func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFi
 		where += ` AND t.status <> 'draft'`
 	}
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM targeted_offer t WHERE `+where, a...).Scan(&total); err != nil {
+	if err := rq.QueryRowContext(ctx, `SELECT count(*) FROM targeted_offer t WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, wrap("offers", err)
 	}
 	// The page's ids first, from the offers alone; then the page's rows with
@@ -167,7 +169,7 @@ func (s *Targeted) Offers(ctx context.Context, region string, f targeted.OfferFi
 		page += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	}
 	q := `SELECT ` + offerCols + offerFrom + ` JOIN (` + page + `) pg ON pg.id = t.id ORDER BY t.year DESC, t.deadline DESC, t.id DESC`
-	out, err := list(ctx, s.read, "offers", q, a, scanner(scanOffer))
+	out, err := list(ctx, rq, "offers", q, a, scanner(scanOffer))
 	return out, total, wrap("offers", err)
 }
 
@@ -228,13 +230,15 @@ func insertSteps(ctx context.Context, tx *sql.Tx, appID int64, steps []targeted.
 
 // Application returns an application the caller may see, with its history.
 func (s *Targeted) Application(ctx context.Context, sc auth.Scope, id int64) (targeted.ApplicationView, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var x targeted.ApplicationView
 	var a args
-	err := scanApplication(s.read.QueryRowContext(ctx, `SELECT `+appCols+appFrom+` WHERE a.id = `+a.add(id)+` AND `+applicationScope(sc, &a), a...), &x)
+	err := scanApplication(q.QueryRowContext(ctx, `SELECT `+appCols+appFrom+` WHERE a.id = `+a.add(id)+` AND `+applicationScope(sc, &a), a...), &x)
 	if err != nil {
 		return x, wrap("application", notFound(err, "заявка не найдена"))
 	}
-	x.History, err = applicationSteps(ctx, s.read, id)
+	x.History, err = applicationSteps(ctx, q, id)
 	return x, wrap("application", err)
 }
 
@@ -261,7 +265,7 @@ func (s *Targeted) Applications(ctx context.Context, sc auth.Scope, f targeted.A
 	if f.Status != "" {
 		where += ` AND a.status = ` + a.add(f.Status)
 	}
-	return page(ctx, s.read, listPage{op: "applications", cols: appCols, from: appFrom, where: where,
+	return page(ctx, s.db, s.read, listPage{op: "applications", cols: appCols, from: appFrom, where: where,
 		order: `a.updated_at DESC, a.id DESC`, limit: f.Limit, offset: f.Offset}, a, scanner(scanApplication))
 }
 

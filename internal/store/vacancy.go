@@ -93,15 +93,17 @@ func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	return page(ctx, s.read, listPage{op: "vacancies", cols: vacancyCols, from: ` FROM vacancy v`, where: where,
+	return page(ctx, s.db, s.read, listPage{op: "vacancies", cols: vacancyCols, from: ` FROM vacancy v`, where: where,
 		order: `v.created_at IS NULL, v.created_at DESC, v.id`, limit: limit, offset: max(f.Offset, 0)}, a, scanner(scanVacancy))
 }
 
 // Links returns the links of a vacancy, surest first; NotFound when there is
 // no such vacancy.
 func (s *Vacancies) Links(ctx context.Context, vacancyID string) ([]vacancy.Link, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var out []vacancy.Link
-	if err := eachRowOp(ctx, s.read, "vacancy links", `SELECT vacancy_id, COALESCE(specialty_code, ''), group_code, kind, score, reason
+	if err := eachRowOp(ctx, q, "vacancy links", `SELECT vacancy_id, COALESCE(specialty_code, ''), group_code, kind, score, reason
 		FROM vacancy_link WHERE vacancy_id = $1 ORDER BY score DESC, code`, args{vacancyID}, func(rows *sql.Rows) error {
 		var l vacancy.Link
 		if err := rows.Scan(&l.VacancyID, &l.SpecialtyCode, &l.GroupCode, &l.Kind, &l.Score, &l.Reason); err != nil {
@@ -114,7 +116,7 @@ func (s *Vacancies) Links(ctx context.Context, vacancyID string) ([]vacancy.Link
 	}
 	if len(out) == 0 {
 		var n int
-		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM vacancy WHERE id = $1`, vacancyID).Scan(&n); err != nil {
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM vacancy WHERE id = $1`, vacancyID).Scan(&n); err != nil {
 			return nil, wrap("links", err)
 		}
 		if n == 0 {

@@ -139,6 +139,8 @@ func (s *Youth) Respond(ctx context.Context, sc auth.Scope, r *youth.Response) e
 
 // Responses lists the responses the caller sees, newest first.
 func (s *Youth) Responses(ctx context.Context, sc auth.Scope, f youth.ResponseFilter) ([]youth.Response, int, error) {
+	rq, end := s.snapshot(ctx, s.read)
+	defer end()
 	var a args
 	where := responseScope(sc, &a)
 	if f.Status != "" {
@@ -148,12 +150,12 @@ func (s *Youth) Responses(ctx context.Context, sc auth.Scope, f youth.ResponseFi
 		where += ` AND r.vacancy_id = ` + a.add(f.VacancyID)
 	}
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM vacancy_response r WHERE `+where, a...).Scan(&total); err != nil {
+	if err := rq.QueryRowContext(ctx, `SELECT count(*) FROM vacancy_response r WHERE `+where, a...).Scan(&total); err != nil {
 		return nil, 0, wrap("responses", err)
 	}
 	q := `SELECT ` + responseCols + responseFrom + ` WHERE ` + where + ` ORDER BY r.updated_at DESC, r.id DESC LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(f.Offset)
 	var out []youth.Response
-	err := eachRow(ctx, s.read, q, a, func(rows *sql.Rows) error {
+	err := eachRow(ctx, rq, q, a, func(rows *sql.Rows) error {
 		var x youth.Response
 		if err := scanResponse(rows, &x); err != nil {
 			return err

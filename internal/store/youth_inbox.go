@@ -16,12 +16,14 @@ import (
 
 // Messages is the caller's inbox, newest first, and how many are unread.
 func (s *Youth) Messages(ctx context.Context, sc auth.Scope, limit int) ([]youth.Message, int, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	var unread int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM inbox_message WHERE user_id = $1 AND read_at IS NULL`, sc.UserID).Scan(&unread); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM inbox_message WHERE user_id = $1 AND read_at IS NULL`, sc.UserID).Scan(&unread); err != nil {
 		return nil, 0, wrap("messages", err)
 	}
 	var out []youth.Message
-	err := eachRow(ctx, s.read, `SELECT id, user_id, kind, text, link, created_at, read_at FROM inbox_message WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
+	err := eachRow(ctx, q, `SELECT id, user_id, kind, text, link, created_at, read_at FROM inbox_message WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
 		args{sc.UserID, limit}, func(r *sql.Rows) error {
 			var m youth.Message
 			if err := r.Scan(&m.ID, &m.UserID, &m.Kind, &m.Text, &m.Link, timeScan{&m.CreatedAt}, timeScan{&m.ReadAt}); err != nil {

@@ -46,9 +46,11 @@ func (s *Youth) StudyProgrammes(ctx context.Context, region string, prefixes []s
 
 // Trials are the bookable events from today that suit the caller's grade.
 func (s *Youth) Trials(ctx context.Context, sc auth.Scope, now time.Time, limit int) ([]youth.Trial, error) {
+	rq, end := s.snapshot(ctx, s.read)
+	defer end()
 	var grade int
 	var a args
-	if err := s.read.QueryRowContext(ctx, `SELECT l.grade FROM learner l WHERE l.id = `+a.add(sc.LearnerID)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&grade); err != nil {
+	if err := rq.QueryRowContext(ctx, `SELECT l.grade FROM learner l WHERE l.id = `+a.add(sc.LearnerID)+` AND `+learnerScope(sc, "l", &a), a...).Scan(&grade); err != nil {
 		return nil, wrap("trials", notFound(err, "обучающийся не найден"))
 	}
 	q := `SELECT e.id, e.title, e.held_on, e.place, COALESCE(NULLIF(o.short_name, ''), o.name), COALESCE(sp.name, ''),
@@ -59,7 +61,7 @@ func (s *Youth) Trials(ctx context.Context, sc auth.Scope, now time.Time, limit 
 		WHERE e.region_code = $2 AND e.bookable AND e.held_on >= $3 AND e.grade_from <= $4 AND e.grade_to >= $4
 		ORDER BY e.held_on, e.id LIMIT $5`
 	var out []youth.Trial
-	err := eachRow(ctx, s.read, q, args{sc.LearnerID, sc.RegionCode, dateArg(now), grade, limit}, func(r *sql.Rows) error {
+	err := eachRow(ctx, rq, q, args{sc.LearnerID, sc.RegionCode, dateArg(now), grade, limit}, func(r *sql.Rows) error {
 		var t youth.Trial
 		if err := r.Scan(&t.ID, &t.Title, timeScan{&t.HeldOn}, &t.Place, &t.Organiser, &t.Specialty, &t.Free, &t.Signed); err != nil {
 			return err
@@ -122,12 +124,14 @@ func (s *Youth) SignUp(ctx context.Context, sc auth.Scope, eventID int64, now ti
 // Profile is the profile and the achievements of a learner the caller sees;
 // a learner who has kept none has an empty profile.
 func (s *Youth) Profile(ctx context.Context, sc auth.Scope, learnerID int64) (youth.Profile, []youth.Achievement, error) {
+	q, end := s.snapshot(ctx, s.read)
+	defer end()
 	p := youth.Profile{LearnerID: learnerID}
-	if err := inScope(ctx, s.read, sc, learnerID); err != nil {
+	if err := inScope(ctx, q, sc, learnerID); err != nil {
 		return p, nil, wrap("profile", err)
 	}
 	var munis string
-	err := s.read.QueryRowContext(ctx, `SELECT phone, email, wish, municipalities, relocation, min_pay, schedule, about, show_contacts, updated_at
+	err := q.QueryRowContext(ctx, `SELECT phone, email, wish, municipalities, relocation, min_pay, schedule, about, show_contacts, updated_at
 		FROM learner_profile WHERE learner_id = $1`, learnerID).Scan(&p.Phone, &p.Email, &p.Wish, &munis, &p.Relocation, &p.MinPay, &p.Schedule,
 		&p.About, &p.ShowContacts, timeScan{&p.UpdatedAt})
 	if err != nil && !noRows(err) {
@@ -139,7 +143,7 @@ func (s *Youth) Profile(ctx context.Context, sc auth.Scope, learnerID int64) (yo
 		}
 	}
 	var out []youth.Achievement
-	err = eachRow(ctx, s.read, `SELECT id, learner_id, kind, title, year, result, created_at FROM learner_achievement WHERE learner_id = $1
+	err = eachRow(ctx, q, `SELECT id, learner_id, kind, title, year, result, created_at FROM learner_achievement WHERE learner_id = $1
 		ORDER BY year DESC, id DESC`, args{learnerID}, func(r *sql.Rows) error {
 		var a youth.Achievement
 		if err := r.Scan(&a.ID, &a.LearnerID, &a.Kind, &a.Title, &a.Year, &a.Result, timeScan{&a.CreatedAt}); err != nil {

@@ -110,194 +110,260 @@ func (w *Web) Dashboard(rw http.ResponseWriter, r *http.Request) {
 // tasks lists what waits for the caller's role, each with its count and the
 // page where it is done.
 func (w *Web) tasks(ctx context.Context, sc auth.Scope, doc *kpi.Document) ([]task, error) {
-	var out []task
-	item := func(code string) (kpi.Item, bool) {
-		if doc == nil {
-			return kpi.Item{}, false
-		}
-		return doc.Item(code)
-	}
-	unknown := func(note string) {
-		if it, ok := item("employment6"); ok && it.Unknown > 0 {
-			out = append(out, task{Title: "Выпускники " + strconv.Itoa(doc.Year) + " года без сведений о занятости", Count: it.Unknown,
-				Note: note, Link: "/learners?status=graduate&year=" + strconv.Itoa(doc.Year) + "&unknown=6", Urgent: true})
-		}
-	}
-	withoutCase := func(link string) {
-		if it, ok := item("risk_case"); ok && it.Denominator > it.Numerator {
-			out = append(out, task{Title: "В зоне риска — без случая в центре занятости", Count: it.Denominator - it.Numerator,
-				Note: "кто может остаться без работы и кому ещё не помогают", Link: link})
-		}
-	}
+	l := &taskList{doc: doc}
+	var err error
 	switch sc.Role {
 	case auth.Region, auth.Admin:
-		if w.d.Routing != nil {
-			_, n, err := count3(w.d.Routing.Proposals(ctx, sc, routing.ProposalFilter{Status: routing.Proposed, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			if n > 0 {
-				out = append(out, task{Title: "Предложения распределения ждут отправки", Count: n, Link: "/routing", Urgent: true})
-			}
-		}
-		unknown("занятость через 6 месяцев считается по ним как неизвестная")
-		withoutCase("/risk?case=without")
+		err = w.regionTasks(ctx, sc, l)
 	case auth.CZN:
-		if w.d.Risk != nil {
-			_, n, err := count3(w.d.Risk.Cases(ctx, sc, risk.CaseFilter{Status: "open", Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Открытые случаи центра", Count: n, Note: "сначала — у кого срок следующего шага ближе; ведите действия и закрывайте с исходом",
-				Link: "/risk/cases?status=open", Urgent: n > 0})
-			_, late, err := count3(w.d.Risk.Cases(ctx, sc, risk.CaseFilter{DueBefore: w.d.Now(), Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			if late > 0 {
-				out = append(out, task{Title: "Случаи с просроченным шагом", Count: late, Note: "первый контакт — в течение трёх дней после открытия, дальше — шаг не реже раза в месяц",
-					Link: "/risk/cases?status=open&overdue=1", Urgent: true})
-			}
-		}
-		withoutCase("/risk?case=without")
-		if w.d.Referrals != nil {
-			_, n, err := count3(w.d.Referrals.Referrals(ctx, sc, referral.RefFilter{Status: referral.Sent, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Направления ждут итога", Count: n, Note: "отметьте, пришёл ли человек и принят ли на работу", Link: "/referrals?status=sent", Urgent: n > 0})
-		}
-		unknown("узнайте, чем заняты молодые люди ваших муниципальных образований")
+		err = w.centreTasks(ctx, sc, l)
 	case auth.College, auth.University:
-		unknown("срок мониторинга — " + lastDay(doc, 6) + ": внесите сведения в карточках или загрузите файл")
-		withoutCase("/risk?org=" + strconv.FormatInt(sc.OrgID, 10) + "&case=without")
-		if w.d.Targeted != nil {
-			_, n, err := count3(w.d.Targeted.Applications(ctx, sc, targeted.ApplicationFilter{Status: targeted.Submitted, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			if n > 0 {
-				out = append(out, task{Title: "Заявки на целевое обучение ваших студентов на рассмотрении", Count: n, Link: "/targeted/applications?status=submitted"})
-			}
-		}
+		err = w.educatorTasks(ctx, sc, l)
 	case auth.School:
-		if it, ok := item("guidance"); ok && it.Denominator > it.Numerator {
-			out = append(out, task{Title: "Ученики 6–11 классов, не охваченные профориентацией", Count: it.Denominator - it.Numerator,
-				Link: "/guidance/pupils?org=" + strconv.FormatInt(sc.OrgID, 10) + "&not=reached", Urgent: true})
-		}
-		if it, ok := item("informed"); ok && it.Denominator > it.Numerator {
-			out = append(out, task{Title: "Ученики 9–11 классов, не проинформированные о целевом обучении", Count: it.Denominator - it.Numerator,
-				Link: "/guidance/inform"})
-		}
-		if w.d.Guidance != nil {
-			_, n, err := count3(w.d.Guidance.Events(ctx, sc, guidance.EventFilter{Year: w.d.Guidance.Year(), Bookable: true, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Профпробы и мероприятия с записью в этом учебном году", Count: n, Link: "/guidance"})
-		}
+		err = w.schoolTasks(ctx, sc, l)
 	case auth.Employer:
-		if w.d.Youth != nil {
-			_, n, err := count3(w.d.Youth.Responses(ctx, sc, youth.ResponseFilter{Status: youth.Sent, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Новые отклики на ваши вакансии", Count: n, Note: "посмотрите профиль и ответьте: пригласить или отказать с причиной",
-				Link: "/me/responses?status=sent", Urgent: n > 0})
-			props, err := w.d.Youth.Proposals(ctx, sc)
-			if err != nil {
-				return nil, err
-			}
-			waiting := 0
-			for _, p := range props {
-				if p.Status == routing.Sent {
-					waiting++
-				}
-			}
-			out = append(out, task{Title: "Предложения распределения ждут вашего ответа", Count: waiting, Link: "/me/proposals", Urgent: waiting > 0})
-		}
-		if w.d.Targeted != nil {
-			_, offers, err := count3(w.d.Targeted.Offers(ctx, sc, targeted.OfferFilter{EmployerID: sc.OrgID, Drafts: true, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Ваши предложения целевого обучения", Count: offers, Link: "/targeted"})
-			_, apps, err := count3(w.d.Targeted.Applications(ctx, sc, targeted.ApplicationFilter{Status: targeted.Submitted, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Заявки ждут вашего отбора", Count: apps, Link: "/targeted/applications?status=submitted", Urgent: apps > 0})
-		}
-		if w.d.Mentor != nil {
-			_, n, err := count3(w.d.Mentor.Mentors(ctx, sc, mentor.MentorFilter{EmployerID: sc.OrgID, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			_, pairs, err := count3(w.d.Mentor.Pairs(ctx, sc, mentor.PairFilter{Status: mentor.Active, Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Наставники предприятия", Count: n, Note: "действующих пар — " + Number(pairs), Link: "/mentorship/mentors"})
-		}
-		if w.d.Measures != nil {
-			_, n, err := count3(w.d.Measures.Programmes(ctx, sc, activemeasures.Filter{Limit: 1}))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Программы обучения, заказанные предприятием", Count: n, Note: "сколько зачислено и завершило обучение", Link: "/measures"})
-		}
-		if w.d.Balance != nil {
-			needs, err := w.d.Balance.Needs(ctx, sc, balance.NeedFilter{EmployerID: sc.OrgID})
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, task{Title: "Заявленная потребность в кадрах", Count: len(needs), Note: "по ней регион планирует приём в колледжи и вузы", Link: "/balance"})
-		}
+		err = w.employerTasks(ctx, sc, l)
 	case auth.Expert:
-		if w.d.Cluster != nil {
-			defs, err := w.d.Cluster.Defences(ctx, sc)
-			if err != nil {
-				return nil, err
-			}
-			for _, d := range defs {
-				n := 0
-				for _, a := range d.Assignments {
-					if a.UserID == sc.UserID {
-						n++
-					}
-				}
-				if n == 0 {
-					continue
-				}
-				t := task{Title: "Защита кластеров " + strconv.Itoa(d.Year) + " года: кластеры, порученные вам", Count: n,
-					Link: "/clusters/defences/" + strconv.FormatInt(d.ID, 10)}
-				if d.Status == cluster.Open {
-					t.Note, t.Urgent = "оцените каждый по критериям до подписания протокола", true
-				} else {
-					t.Note = "протокол подписан " + Date(d.SignedAt)
-				}
-				out = append(out, t)
-			}
-		}
+		err = w.expertTasks(ctx, sc, l)
 	case auth.Federal:
-		if w.d.Rollup != nil {
-			rows, err := w.d.Rollup.Compare(ctx, sc)
-			if err != nil {
-				return nil, err
-			}
-			stale := 0
-			for _, r := range rows {
-				if r.CreatedAt.Before(w.d.Now().AddDate(0, -1, 0)) {
-					stale++
-				}
-			}
-			out = append(out, task{Title: "Регионы, приславшие сводки", Count: len(rows), Note: "сравнение регионов рядом", Link: "/federal"})
-			if stale > 0 {
-				out = append(out, task{Title: "Сводки старше месяца", Count: stale, Note: "попросите регион прислать новую", Link: "/federal", Urgent: true})
-			}
+		err = w.federalTasks(ctx, sc, l)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l.out, nil
+}
+
+// taskList gathers a role's tasks; the headline measures give some of them.
+type taskList struct {
+	doc *kpi.Document
+	out []task
+}
+
+func (l *taskList) add(t task) { l.out = append(l.out, t) }
+
+// item is a headline measure of the home's document.
+func (l *taskList) item(code string) (kpi.Item, bool) {
+	if l.doc == nil {
+		return kpi.Item{}, false
+	}
+	return l.doc.Item(code)
+}
+
+// unknown adds the graduates of the counted cohort without news of their work.
+func (l *taskList) unknown(note string) {
+	if it, ok := l.item("employment6"); ok && it.Unknown > 0 {
+		l.add(task{Title: "Выпускники " + strconv.Itoa(l.doc.Year) + " года без сведений о занятости", Count: it.Unknown,
+			Note: note, Link: "/learners?status=graduate&year=" + strconv.Itoa(l.doc.Year) + "&unknown=6", Urgent: true})
+	}
+}
+
+// withoutCase adds those at risk whom no employment centre's case helps yet.
+func (l *taskList) withoutCase(link string) {
+	if it, ok := l.item("risk_case"); ok && it.Denominator > it.Numerator {
+		l.add(task{Title: "В зоне риска — без случая в центре занятости", Count: it.Denominator - it.Numerator,
+			Note: "кто может остаться без работы и кому ещё не помогают", Link: link})
+	}
+}
+
+// regionTasks are the tasks of the region: proposals of matching waiting to be sent, graduates
+// without news, those at risk without a case.
+func (w *Web) regionTasks(ctx context.Context, sc auth.Scope, l *taskList) error {
+	if w.d.Routing != nil {
+		_, n, err := count3(w.d.Routing.Proposals(ctx, sc, routing.ProposalFilter{Status: routing.Proposed, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			l.add(task{Title: "Предложения распределения ждут отправки", Count: n, Link: "/routing", Urgent: true})
 		}
 	}
-	return out, nil
+	l.unknown("занятость через 6 месяцев считается по ним как неизвестная")
+	l.withoutCase("/risk?case=without")
+	return nil
+}
+
+// centreTasks are the tasks of an employment centre: the centre's open and overdue cases, those at
+// risk without a case, referrals waiting for their result, youth without news.
+func (w *Web) centreTasks(ctx context.Context, sc auth.Scope, l *taskList) error {
+	if w.d.Risk != nil {
+		_, n, err := count3(w.d.Risk.Cases(ctx, sc, risk.CaseFilter{Status: "open", Limit: 1}))
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Открытые случаи центра", Count: n, Note: "сначала — у кого срок следующего шага ближе; ведите действия и закрывайте с исходом",
+			Link: "/risk/cases?status=open", Urgent: n > 0})
+		_, late, err := count3(w.d.Risk.Cases(ctx, sc, risk.CaseFilter{DueBefore: w.d.Now(), Limit: 1}))
+		if err != nil {
+			return err
+		}
+		if late > 0 {
+			l.add(task{Title: "Случаи с просроченным шагом", Count: late, Note: "первый контакт — в течение трёх дней после открытия, дальше — шаг не реже раза в месяц",
+				Link: "/risk/cases?status=open&overdue=1", Urgent: true})
+		}
+	}
+	l.withoutCase("/risk?case=without")
+	if w.d.Referrals != nil {
+		_, n, err := count3(w.d.Referrals.Referrals(ctx, sc, referral.RefFilter{Status: referral.Sent, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Направления ждут итога", Count: n, Note: "отметьте, пришёл ли человек и принят ли на работу", Link: "/referrals?status=sent", Urgent: n > 0})
+	}
+	l.unknown("узнайте, чем заняты молодые люди ваших муниципальных образований")
+	return nil
+}
+
+// educatorTasks are the tasks of a college or university: graduates without news by the monitoring
+// day, students at risk without a case, applications for targeted education under review.
+func (w *Web) educatorTasks(ctx context.Context, sc auth.Scope, l *taskList) error {
+	l.unknown("срок мониторинга — " + lastDay(l.doc, 6) + ": внесите сведения в карточках или загрузите файл")
+	l.withoutCase("/risk?org=" + strconv.FormatInt(sc.OrgID, 10) + "&case=without")
+	if w.d.Targeted != nil {
+		_, n, err := count3(w.d.Targeted.Applications(ctx, sc, targeted.ApplicationFilter{Status: targeted.Submitted, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			l.add(task{Title: "Заявки на целевое обучение ваших студентов на рассмотрении", Count: n, Link: "/targeted/applications?status=submitted"})
+		}
+	}
+	return nil
+}
+
+// schoolTasks are the tasks of a school: pupils not reached by guidance, seniors not informed on
+// targeted education, the events open for booking.
+func (w *Web) schoolTasks(ctx context.Context, sc auth.Scope, l *taskList) error {
+	if it, ok := l.item("guidance"); ok && it.Denominator > it.Numerator {
+		l.add(task{Title: "Ученики 6–11 классов, не охваченные профориентацией", Count: it.Denominator - it.Numerator,
+			Link: "/guidance/pupils?org=" + strconv.FormatInt(sc.OrgID, 10) + "&not=reached", Urgent: true})
+	}
+	if it, ok := l.item("informed"); ok && it.Denominator > it.Numerator {
+		l.add(task{Title: "Ученики 9–11 классов, не проинформированные о целевом обучении", Count: it.Denominator - it.Numerator,
+			Link: "/guidance/inform"})
+	}
+	if w.d.Guidance != nil {
+		_, n, err := count3(w.d.Guidance.Events(ctx, sc, guidance.EventFilter{Year: w.d.Guidance.Year(), Bookable: true, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Профпробы и мероприятия с записью в этом учебном году", Count: n, Link: "/guidance"})
+	}
+	return nil
+}
+
+// employerTasks are the tasks of an employer: responses to its vacancies, proposals of matching to
+// answer, its offers and applications, mentors, programmes, declared needs.
+func (w *Web) employerTasks(ctx context.Context, sc auth.Scope, l *taskList) error {
+	if w.d.Youth != nil {
+		_, n, err := count3(w.d.Youth.Responses(ctx, sc, youth.ResponseFilter{Status: youth.Sent, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Новые отклики на ваши вакансии", Count: n, Note: "посмотрите профиль и ответьте: пригласить или отказать с причиной",
+			Link: "/me/responses?status=sent", Urgent: n > 0})
+		props, err := w.d.Youth.Proposals(ctx, sc)
+		if err != nil {
+			return err
+		}
+		waiting := 0
+		for _, p := range props {
+			if p.Status == routing.Sent {
+				waiting++
+			}
+		}
+		l.add(task{Title: "Предложения распределения ждут вашего ответа", Count: waiting, Link: "/me/proposals", Urgent: waiting > 0})
+	}
+	if w.d.Targeted != nil {
+		_, offers, err := count3(w.d.Targeted.Offers(ctx, sc, targeted.OfferFilter{EmployerID: sc.OrgID, Drafts: true, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Ваши предложения целевого обучения", Count: offers, Link: "/targeted"})
+		_, apps, err := count3(w.d.Targeted.Applications(ctx, sc, targeted.ApplicationFilter{Status: targeted.Submitted, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Заявки ждут вашего отбора", Count: apps, Link: "/targeted/applications?status=submitted", Urgent: apps > 0})
+	}
+	if w.d.Mentor != nil {
+		_, n, err := count3(w.d.Mentor.Mentors(ctx, sc, mentor.MentorFilter{EmployerID: sc.OrgID, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		_, pairs, err := count3(w.d.Mentor.Pairs(ctx, sc, mentor.PairFilter{Status: mentor.Active, Limit: 1}))
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Наставники предприятия", Count: n, Note: "действующих пар — " + Number(pairs), Link: "/mentorship/mentors"})
+	}
+	if w.d.Measures != nil {
+		_, n, err := count3(w.d.Measures.Programmes(ctx, sc, activemeasures.Filter{Limit: 1}))
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Программы обучения, заказанные предприятием", Count: n, Note: "сколько зачислено и завершило обучение", Link: "/measures"})
+	}
+	if w.d.Balance != nil {
+		needs, err := w.d.Balance.Needs(ctx, sc, balance.NeedFilter{EmployerID: sc.OrgID})
+		if err != nil {
+			return err
+		}
+		l.add(task{Title: "Заявленная потребность в кадрах", Count: len(needs), Note: "по ней регион планирует приём в колледжи и вузы", Link: "/balance"})
+	}
+	return nil
+}
+
+// expertTasks are the tasks of an expert: the defences with clusters assigned to the expert.
+func (w *Web) expertTasks(ctx context.Context, sc auth.Scope, l *taskList) error {
+	if w.d.Cluster != nil {
+		defs, err := w.d.Cluster.Defences(ctx, sc)
+		if err != nil {
+			return err
+		}
+		for _, d := range defs {
+			n := 0
+			for _, a := range d.Assignments {
+				if a.UserID == sc.UserID {
+					n++
+				}
+			}
+			if n == 0 {
+				continue
+			}
+			t := task{Title: "Защита кластеров " + strconv.Itoa(d.Year) + " года: кластеры, порученные вам", Count: n,
+				Link: "/clusters/defences/" + strconv.FormatInt(d.ID, 10)}
+			if d.Status == cluster.Open {
+				t.Note, t.Urgent = "оцените каждый по критериям до подписания протокола", true
+			} else {
+				t.Note = "протокол подписан " + Date(d.SignedAt)
+			}
+			l.add(t)
+		}
+	}
+	return nil
+}
+
+// federalTasks are the tasks of the federal operator: the regions that sent bundles, and those
+// whose bundle is older than a month.
+func (w *Web) federalTasks(ctx context.Context, sc auth.Scope, l *taskList) error {
+	if w.d.Rollup != nil {
+		rows, err := w.d.Rollup.Compare(ctx, sc)
+		if err != nil {
+			return err
+		}
+		stale := 0
+		for _, r := range rows {
+			if r.CreatedAt.Before(w.d.Now().AddDate(0, -1, 0)) {
+				stale++
+			}
+		}
+		l.add(task{Title: "Регионы, приславшие сводки", Count: len(rows), Note: "сравнение регионов рядом", Link: "/federal"})
+		if stale > 0 {
+			l.add(task{Title: "Сводки старше месяца", Count: stale, Note: "попросите регион прислать новую", Link: "/federal", Urgent: true})
+		}
+	}
+	return nil
 }
 
 // count3 keeps the total of a list call.
