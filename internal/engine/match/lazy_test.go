@@ -362,3 +362,137 @@ func TestOptimalCertificate(t *testing.T) {
 		}
 	}
 }
+
+// skipper hands out each graduate's complete list one edge at a time in the
+// order utility down, rank up, after its priority edges, leaving out every
+// edge whose vacancy's bar is above its score: Skipping lists.
+type skipper struct {
+	full    [][]Edge // each graduate's complete list in order, priority first
+	nprio   []int
+	next    []int
+	rank    []int32
+	bar     []int
+	skipped int
+}
+
+func newSkipper(in *Instance, priority func(g, v int) bool) *skipper {
+	s := &skipper{full: make([][]Edge, in.NumGraduates()), nprio: make([]int, in.NumGraduates()), next: make([]int, in.NumGraduates()),
+		bar: make([]int, in.NumVacancies())}
+	for g := range s.full {
+		for _, e := range in.Edges(g) {
+			e.Priority = priority != nil && priority(g, e.Vacancy)
+			if e.Priority {
+				s.nprio[g]++
+			}
+			s.full[g] = append(s.full[g], e)
+		}
+	}
+	return s
+}
+
+func (s *skipper) Rank(v []int32) {
+	s.rank = v
+	for g, list := range s.full {
+		slices.SortFunc(list, func(a, b Edge) int {
+			if a.Priority != b.Priority {
+				if a.Priority {
+					return -1
+				}
+				return 1
+			}
+			if a.Utility != b.Utility {
+				return b.Utility - a.Utility
+			}
+			return int(v[a.Vacancy]) - int(v[b.Vacancy])
+		})
+		s.full[g] = list
+	}
+}
+
+func (s *skipper) Bar(v, bar int) {
+	if bar < s.bar[v] {
+		panic("a bar fell")
+	}
+	s.bar[v] = bar
+}
+
+func (s *skipper) Next(g int, buf []Edge) []Edge {
+	list := s.full[g]
+	if s.next[g] == 0 && s.nprio[g] > 0 {
+		s.next[g] = s.nprio[g]
+		return append(buf, list[:s.nprio[g]]...)
+	}
+	for s.next[g] < len(list) {
+		e := list[s.next[g]]
+		s.next[g]++
+		if e.Score < s.bar[e.Vacancy] {
+			s.skipped++
+			continue
+		}
+		return append(buf, e)
+	}
+	return buf
+}
+
+func (s *skipper) Complete(g int, own Edge, placed bool) Completion {
+	c := Completion{Top: -1}
+	list := s.full[g]
+	for _, e := range list {
+		c.Top = max(c.Top, e.Utility)
+	}
+	for i, e := range list {
+		if placed && e.Vacancy == own.Vacancy {
+			c.Choice = int32(i + 1)
+			break
+		}
+		if !e.Priority && e.Score > s.bar[e.Vacancy] {
+			c.Blocking++
+		}
+	}
+	return c
+}
+
+// TestDeferSkipping: lists that leave out the edges their vacancies would
+// refuse give the result of the complete lists, figure for figure, with and
+// without contracts.
+func TestDeferSkipping(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	skippedAll := 0
+	for i := range 120 {
+		n, m := 10+rng.IntN(200), 3+rng.IntN(50)
+		in := random(t, rng, n, m, rng.IntN(4), 0.05+0.4*rng.Float64(), []int{3, 20, 1001}[i%3])
+		var priority func(g, v int) bool
+		if i%2 == 1 {
+			k := 2 + rng.IntN(6)
+			priority = func(g, v int) bool { return g%7 == 0 && v%k == g%k }
+		}
+		seed := rng.Uint64()
+		whole := deferRun(t, in, ListsOf(in, priority), seed)
+		sk := newSkipper(in, priority)
+		r := deferRun(t, in, sk, seed)
+		skippedAll += sk.skipped
+		if !slices.Equal(r.Assignment, whole.Assignment) || !slices.Equal(r.Choice, whole.Choice) || !slices.Equal(r.Fills, whole.Fills) {
+			t.Fatalf("instance %d: the assignment or the choices differ from the complete lists", i)
+		}
+		if r.Matched != whole.Matched || r.Welfare != whole.Welfare || r.FirstChoice != whole.FirstChoice || r.Blocking != whole.Blocking ||
+			r.Targeted != whole.Targeted {
+			t.Errorf("instance %d: matched %d/%d welfare %d/%d first %d/%d blocking %d/%d contracts %d/%d", i, r.Matched, whole.Matched,
+				r.Welfare, whole.Welfare, r.FirstChoice, whole.FirstChoice, r.Blocking, whole.Blocking, r.Targeted, whole.Targeted)
+		}
+		for g := range r.Reasons {
+			want := whole.Reasons[g]
+			if want == NoPlaces {
+				want = Outranked // a Skipping list's vacancies have places
+			}
+			if r.Reasons[g] != want {
+				t.Errorf("instance %d: graduate %d reason %v, complete lists %v", i, g, r.Reasons[g], whole.Reasons[g])
+			}
+		}
+		if r.Proposals > whole.Proposals {
+			t.Errorf("instance %d: %d edges handed out skipping, %d over the complete lists", i, r.Proposals, whole.Proposals)
+		}
+	}
+	if skippedAll == 0 {
+		t.Error("no edge was ever left out")
+	}
+}
