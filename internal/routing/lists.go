@@ -46,6 +46,10 @@ type lists struct {
 	// it runs out the check stops and the optimum is left unproved.
 	budget int64
 	byINN  map[string][]int32 // places by employer, made when first asked
+	// specs is the specialties each place is linked to exactly, by number
+	// in spec; cspec the number of each candidate's specialty (-1 none).
+	specs [][]int16
+	cspec []int16
 }
 
 // Bar takes a vacancy's bar from deferred acceptance.
@@ -91,6 +95,7 @@ type stream struct {
 	// exact counts, in a stream of a group, the places linked to each of
 	// its specialties exactly (they are counted in the specialty's own).
 	exact map[string]int32
+	byINN map[string][]int32 // positions of the items by employer, made when first asked
 }
 
 // block is the number of a stream's items one bound of bars covers.
@@ -116,7 +121,9 @@ type cursor struct {
 	short bool    // own holds the run
 	own   []int32 // a short run's places by rank
 	base  int16   // the score of the stream's places but for the pay
-	eub   int16   // the most the employer of a place of the stream can score the candidate
+	eub   int16   // the employer's score of the candidate at the stream's places, but for practice, mentor and contract
+	maxb  int16   // the most those add, at the places of the candidate's employers
+	bonus []int32 // the stream's places at those employers, by position
 	group bool    // the stream is of the specialty's group, not of the specialty
 }
 
@@ -134,10 +141,28 @@ type candState struct {
 
 func newLists(pc placesCache, vac []int32, cands []*Candidate) *lists {
 	l := &lists{pc: pc, vac: vac, cands: cands, homes: map[homeKey][]*stream{}, state: make([]candState, len(cands)),
-		mask: make([]uint8, len(pc.list))}
+		mask: make([]uint8, len(pc.list)), specs: make([][]int16, len(pc.list)), cspec: make([]int16, len(cands))}
+	spec := map[string]int16{}
 	for i := range pc.list {
 		for _, link := range pc.list[i].Links {
 			l.mask[i] |= typeMask(link.Code())
+			if link.SpecialtyCode == "" {
+				continue
+			}
+			id, ok := spec[link.SpecialtyCode]
+			if !ok {
+				id = int16(len(spec))
+				spec[link.SpecialtyCode] = id
+			}
+			if !slices.Contains(l.specs[i], id) {
+				l.specs[i] = append(l.specs[i], id)
+			}
+		}
+	}
+	for g, c := range cands {
+		l.cspec[g] = -1
+		if id, ok := spec[c.SpecialtyCode]; ok {
+			l.cspec[g] = id
 		}
 	}
 	open := 0
@@ -277,17 +302,75 @@ func (l *lists) cursorOf(c *Candidate, s *stream, group bool) cursor {
 	// specialty itself in its own streams (an exact link), by the
 	// group in the group's (a place linked exactly is passed by).
 	base := travelPoints[s.travel] + int(s.spec) + levelPoints(s.edu, c.University) + ddoPoints(c, s.mask)
-	return cursor{s: s, base: int16(base), eub: int16(int(s.espec) + employerRest(c)), group: group}
+	cu := cursor{s: s, base: int16(base), eub: int16(int(s.espec) + gradePoints(c) + max(0, min(c.DemoExam, 100))), group: group}
+	if cu.maxb = int16(employerMax(c) - 300 - gradePoints(c) - max(0, min(c.DemoExam, 100))); cu.maxb > 0 {
+		if s.byINN == nil {
+			s.byINN = map[string][]int32{}
+			for j, it := range s.items {
+				if inn := l.pc.list[it.place].EmployerINN; inn != "" {
+					s.byINN[inn] = append(s.byINN[inn], int32(j))
+				}
+			}
+		}
+		for _, list := range [][]string{c.PracticeINNs, c.MentorINNs, {c.ContractINN}} {
+			for _, inn := range list {
+				cu.bonus = append(cu.bonus, s.byINN[inn]...)
+			}
+		}
+		slices.Sort(cu.bonus)
+		cu.bonus = slices.Compact(cu.bonus)
+	}
+	return cu
+}
+
+// bonusAt is what practice, a mentor and a contract with the place's
+// employer add to the employer's score of the candidate.
+func bonusAt(c *Candidate, p *Place) int {
+	b := 0
+	if p.EmployerINN != "" {
+		if slices.Contains(c.PracticeINNs, p.EmployerINN) {
+			b += 200
+		}
+		if slices.Contains(c.MentorINNs, p.EmployerINN) {
+			b += 100
+		}
+		if c.ContractINN == p.EmployerINN {
+			b += 100
+		}
+	}
+	return b
 }
 
 // open tells whether a place may take the candidate of a cursor: its bar
-// is not above the most its employer can score the candidate.
-func (l *lists) open(cu *cursor, it *item) bool { return l.bars[it.v] <= cu.eub }
+// is not above what its employer can score the candidate.
+func (l *lists) open(c *Candidate, cu *cursor, it *item) bool {
+	bar := l.bars[it.v]
+	return bar <= cu.eub || cu.maxb > 0 && bar <= cu.eub+cu.maxb && int(bar) <= int(cu.eub)+bonusAt(c, &l.pc.list[it.place])
+}
 
-// anyOpen tells whether any of a stream's items lo..hi-1 may take a
-// candidate whom an employer scores at most eub; the blocks looked at in
-// full have their bounds renewed.
-func (l *lists) anyOpen(s *stream, lo, hi int32, eub int16) bool {
+// dup tells whether a place of a group's stream is linked to candidate g's
+// specialty exactly: then it is in the specialty's stream, and the group's
+// passes it by.
+func (l *lists) dup(g int, group bool, place int32) bool {
+	return group && l.cspec[g] >= 0 && slices.Contains(l.specs[place], l.cspec[g])
+}
+
+// anyOpen tells whether any of the cursor's stream's items lo..hi-1 may take
+// the candidate: those of its employers one by one, the others by the
+// blocks' bounds; the blocks looked at in full have their bounds renewed.
+func (l *lists) anyOpen(c *Candidate, cu *cursor, lo, hi int32) bool {
+	s, eub := cu.s, cu.eub
+	if len(cu.bonus) > 0 {
+		from, _ := slices.BinarySearch(cu.bonus, lo)
+		for _, j := range cu.bonus[from:] {
+			if j >= hi {
+				break
+			}
+			if l.open(c, cu, &s.items[j]) {
+				return true
+			}
+		}
+	}
 	for i := lo; i < hi; {
 		if i%block == 0 && i+block <= hi {
 			b := i / block
@@ -313,12 +396,6 @@ func (l *lists) anyOpen(s *stream, lo, hi int32, eub int16) bool {
 		i++
 	}
 	return false
-}
-
-// linkedExactly tells whether the place is linked to the specialty itself:
-// then it is in the specialty's streams, and its group's streams pass it by.
-func linkedExactly(p *Place, spec string) bool {
-	return slices.ContainsFunc(p.Links, func(l vacancy.Link) bool { return l.SpecialtyCode == spec })
 }
 
 // head is the graduate's score of the cursor's next place.
@@ -355,7 +432,7 @@ func (cu *cursor) step() bool {
 
 // load starts the first run from cu.i on (the places of one pay points)
 // with a place that may take the candidate; false when there is none.
-func (l *lists) load(cu *cursor, want int) bool {
+func (l *lists) load(c *Candidate, cu *cursor, want int) bool {
 	for {
 		items := cu.s.items[cu.i:]
 		if len(items) == 0 {
@@ -364,7 +441,7 @@ func (l *lists) load(cu *cursor, want int) bool {
 		pts := payPoints(int(items[0].pay), want)
 		// Pay points never rise along a stream: the run ends where they fall.
 		k := sort.Search(len(items), func(j int) bool { return payPoints(int(items[j].pay), want) != pts })
-		if l.anyOpen(cu.s, cu.i, cu.i+int32(k), cu.eub) {
+		if l.anyOpen(c, cu, cu.i, cu.i+int32(k)) {
 			l.run(cu, k)
 			return true
 		}
@@ -374,11 +451,11 @@ func (l *lists) load(cu *cursor, want int) bool {
 
 // settle moves the cursor to its next place that may take the candidate,
 // the current one included; false when the stream has none left.
-func (l *lists) settle(cu *cursor, want int) bool {
-	for !l.open(cu, cu.next()) {
+func (l *lists) settle(c *Candidate, cu *cursor, want int) bool {
+	for !l.open(c, cu, cu.next()) {
 		if !cu.step() {
 			cu.i += cu.k
-			if !l.load(cu, want) {
+			if !l.load(c, cu, want) {
 				return false
 			}
 		}
@@ -425,7 +502,7 @@ func (l *lists) start(g int) {
 	st.want = l.wantOf(c)
 	l.reach(c, func(s *stream, group bool) {
 		cu := l.cursorOf(c, s, group)
-		if l.load(&cu, st.want) && l.settle(&cu, st.want) {
+		if l.load(c, &cu, st.want) && l.settle(c, &cu, st.want) {
 			st.cursors = append(st.cursors, cu)
 		}
 	})
@@ -462,14 +539,14 @@ func (l *lists) down(st *candState, i int) {
 
 // advance moves the top cursor to its next place that may take the
 // candidate (past, when step is false, none), dropping a stream done.
-func (l *lists) advance(st *candState, step bool) {
+func (l *lists) advance(c *Candidate, st *candState, step bool) {
 	cu := &st.cursors[0]
 	ok := true
 	if step && !cu.step() {
 		cu.i += cu.k
-		ok = l.load(cu, st.want)
+		ok = l.load(c, cu, st.want)
 	}
-	if ok = ok && l.settle(cu, st.want); !ok {
+	if ok = ok && l.settle(c, cu, st.want); !ok {
 		last := len(st.cursors) - 1
 		st.cursors[0] = st.cursors[last]
 		st.cursors = st.cursors[:last]
@@ -494,7 +571,7 @@ func (l *lists) Next(g int, buf []match.Edge) []match.Edge {
 				for i := range s.items {
 					it := &s.items[i]
 					p := &l.pc.list[it.place]
-					if p.EmployerINN != c.ContractINN || slices.Contains(st.skip, it.place) || group && linkedExactly(p, c.SpecialtyCode) {
+					if p.EmployerINN != c.ContractINN || slices.Contains(st.skip, it.place) || l.dup(g, group, it.place) {
 						continue
 					}
 					if x, ok := l.rate(c, it); ok {
@@ -514,8 +591,8 @@ func (l *lists) Next(g int, buf []match.Edge) []match.Edge {
 	for len(st.cursors) > 0 {
 		cu := &st.cursors[0]
 		it := cu.next()
-		if !l.open(cu, it) {
-			l.advance(st, false) // its bar rose since: pass it by
+		if !l.open(c, cu, it) {
+			l.advance(c, st, false) // its bar rose since: pass it by
 			continue
 		}
 		u := st.head(cu)
@@ -523,9 +600,8 @@ func (l *lists) Next(g int, buf []match.Edge) []match.Edge {
 			break
 		}
 		group := cu.group
-		l.advance(st, true)
-		p := &l.pc.list[it.place]
-		if group && linkedExactly(p, c.SpecialtyCode) || slices.Contains(st.skip, it.place) {
+		l.advance(c, st, true)
+		if l.dup(g, group, it.place) || slices.Contains(st.skip, it.place) {
 			continue
 		}
 		if x, ok := l.rate(c, it); ok {
@@ -560,11 +636,13 @@ func (l *lists) Complete(g int, own match.Edge, placed bool) match.Completion {
 	ahead := int32(0)
 	want := l.wantOf(c)
 	counts := func(cu *cursor, it *item) bool {
-		return !(cu.group && linkedExactly(&l.pc.list[it.place], c.SpecialtyCode) || slices.Contains(st.skip, it.place))
+		return !(l.dup(g, cu.group, it.place) || slices.Contains(st.skip, it.place))
 	}
+	// The employer's score of the candidate at a place is eub, and the
+	// bonus at the candidate's employers.
 	blocks := func(cu *cursor, it *item) bool {
 		bar := l.bars[it.v]
-		return bar < cu.eub && employerAt(c, &l.pc.list[it.place], it.link) > int(bar)
+		return bar < cu.eub || bar < cu.eub+cu.maxb && int(bar) < int(cu.eub)+bonusAt(c, &l.pc.list[it.place])
 	}
 	l.reach(c, func(s *stream, group bool) {
 		cu := l.cursorOf(c, s, group)
@@ -594,12 +672,19 @@ func (l *lists) Complete(g int, own match.Edge, placed bool) match.Completion {
 				}
 			}
 		default:
+			// The places of the candidate's employers one by one, the
+			// others by the blocks' bounds.
+			for _, j := range cu.bonus {
+				if it := &s.items[j]; blocks(&cu, it) && counts(&cu, it) {
+					out.Blocking++
+				}
+			}
 			for i := 0; i < len(s.items); i++ {
 				if i%block == 0 && s.low[i/block] >= cu.eub {
 					i += block - 1
 					continue
 				}
-				if it := &s.items[i]; blocks(&cu, it) && counts(&cu, it) {
+				if it := &s.items[i]; l.bars[it.v] < cu.eub && counts(&cu, it) && (cu.maxb == 0 || bonusAt(c, &l.pc.list[it.place]) == 0) {
 					out.Blocking++
 				}
 			}
@@ -714,7 +799,7 @@ func (l *lists) head(g int, k int) []match.Edge {
 		taken := 0
 		for i := 0; i < len(s.items) && taken < k; i++ {
 			it := &s.items[i]
-			if group && linkedExactly(&l.pc.list[it.place], c.SpecialtyCode) || slices.Contains(st.skip, it.place) {
+			if l.dup(g, group, it.place) || slices.Contains(st.skip, it.place) {
 				continue
 			}
 			taken++
@@ -757,7 +842,7 @@ func (l *lists) rest(g int, floor int, have map[int32]bool, limit func(v int32) 
 			}
 			p := &l.pc.list[it.place]
 			v := it.v
-			if have[v] || group && linkedExactly(p, c.SpecialtyCode) || slices.Contains(st.skip, it.place) {
+			if have[v] || l.dup(g, group, it.place) || slices.Contains(st.skip, it.place) {
 				continue
 			}
 			if u+employerAt(c, p, it.link) <= limit(v) {
@@ -798,11 +883,6 @@ func employerAt(c *Candidate, p *Place, link *vacancy.Link) int {
 	}
 	return e
 }
-
-// employerRest is the employer's score of the candidate but for the
-// specialty, at most: grades and exam, and practice, mentor and contract
-// wherever the candidate has any.
-func employerRest(c *Candidate) int { return employerMax(c) - 300 }
 
 // employerMax bounds the employer's score of the candidate for any place:
 // the specialty at its most, the candidate's grades and exam, and practice,
