@@ -40,7 +40,8 @@ type lists struct {
 	// (match.Skipping): -1 while it has room, else the least score it takes.
 	// A place whose bar is above the most its employer can score a
 	// candidate is passed by: it would refuse.
-	bars   []int16
+	bars   []int64
+	grank  []int32 // the lottery rank of each candidate
 	scored int64
 	// budget bounds the places the optimal mode's check may look at; when
 	// it runs out the check stops and the optimum is left unproved.
@@ -50,10 +51,22 @@ type lists struct {
 	// in spec; cspec the number of each candidate's specialty (-1 none).
 	specs [][]int16
 	cspec []int16
+	// emp is the employer of each place by number, -1 none; bonus what
+	// practice, a mentor and a contract add at each candidate's employers.
+	emp   []int32
+	bonus [][]bonus
+}
+
+type bonus struct {
+	emp int32
+	pts int32
 }
 
 // Bar takes a vacancy's bar from deferred acceptance.
-func (l *lists) Bar(v, bar int) { l.bars[v] = int16(bar) }
+func (l *lists) Bar(v int, bar int64) { l.bars[v] = bar }
+
+// Lottery takes the candidates' lottery ranks from deferred acceptance.
+func (l *lists) Lottery(g []int32) { l.grank = g }
 
 // Rank takes the lottery's ranks of the vacancies: ties are then handed out
 // in the lottery's order, a place at a time.
@@ -91,11 +104,11 @@ type stream struct {
 	// low bounds from below the bars of each block of the items: bars only
 	// rise, so a bound once true stays true, and a block whose bound is
 	// above what a candidate can score is passed by whole.
-	low []int16
+	low []int64
 	// exact counts, in a stream of a group, the places linked to each of
 	// its specialties exactly (they are counted in the specialty's own).
 	exact map[string]int32
-	byINN map[string][]int32 // positions of the items by employer, made when first asked
+	byEmp map[int32][]int32 // positions of the items by employer, made when first asked
 }
 
 // block is the number of a stream's items one bound of bars covers.
@@ -120,9 +133,11 @@ type cursor struct {
 	pos   int32   // the next place: in own for a short run, else in s.byRank
 	short bool    // own holds the run
 	own   []int32 // a short run's places by rank
+	u     int16   // the score of the current run's places
 	base  int16   // the score of the stream's places but for the pay
 	eub   int16   // the employer's score of the candidate at the stream's places, but for practice, mentor and contract
 	maxb  int16   // the most those add, at the places of the candidate's employers
+	key   int64   // how the employers rank the candidate at the stream's places, those ties aside (match.Key)
 	bonus []int32 // the stream's places at those employers, by position
 	group bool    // the stream is of the specialty's group, not of the specialty
 }
@@ -165,13 +180,47 @@ func newLists(pc placesCache, vac []int32, cands []*Candidate) *lists {
 			l.cspec[g] = id
 		}
 	}
+	emp := map[string]int32{}
+	l.emp = make([]int32, len(pc.list))
+	for i := range pc.list {
+		l.emp[i] = -1
+		if inn := pc.list[i].EmployerINN; inn != "" {
+			id, ok := emp[inn]
+			if !ok {
+				id = int32(len(emp))
+				emp[inn] = id
+			}
+			l.emp[i] = id
+		}
+	}
+	l.bonus = make([][]bonus, len(cands))
+	for g, c := range cands {
+		add := func(inn string, pts int32) {
+			id, ok := emp[inn]
+			if !ok || inn == "" {
+				return
+			}
+			if i := slices.IndexFunc(l.bonus[g], func(b bonus) bool { return b.emp == id }); i >= 0 {
+				l.bonus[g][i].pts += pts
+				return
+			}
+			l.bonus[g] = append(l.bonus[g], bonus{id, pts})
+		}
+		for _, inn := range slices.Compact(slices.Sorted(slices.Values(c.PracticeINNs))) {
+			add(inn, 200)
+		}
+		for _, inn := range slices.Compact(slices.Sorted(slices.Values(c.MentorINNs))) {
+			add(inn, 100)
+		}
+		add(c.ContractINN, 100)
+	}
 	open := 0
 	for _, v := range vac {
 		if v >= 0 {
 			open++
 		}
 	}
-	l.bars = make([]int16, open)
+	l.bars = make([]int64, open)
 	for v := range l.bars {
 		l.bars[v] = -1
 	}
@@ -270,7 +319,7 @@ func (l *lists) streams(k homeKey) []*stream {
 	var ss []*stream
 	for _, s := range byKind {
 		slices.SortFunc(s.items, func(a, b item) int { return cmp.Or(cmp.Compare(b.pay, a.pay), cmp.Compare(a.place, b.place)) })
-		s.low = make([]int16, (len(s.items)+block-1)/block)
+		s.low = make([]int64, (len(s.items)+block-1)/block)
 		for b := range s.low {
 			s.low[b] = -1
 		}
@@ -296,56 +345,67 @@ func (l *lists) reach(c *Candidate, visit func(s *stream, group bool)) {
 	}
 }
 
-// cursorOf is a candidate's cursor on a stream, at its start.
-func (l *lists) cursorOf(c *Candidate, s *stream, group bool) cursor {
+// cursorOf is candidate g's cursor on a stream, at its start.
+func (l *lists) cursorOf(g int, s *stream, group bool) cursor {
+	c := l.cands[g]
 	// The stream's specialty points are the candidate's: by the
 	// specialty itself in its own streams (an exact link), by the
 	// group in the group's (a place linked exactly is passed by).
 	base := travelPoints[s.travel] + int(s.spec) + levelPoints(s.edu, c.University) + ddoPoints(c, s.mask)
-	cu := cursor{s: s, base: int16(base), eub: int16(int(s.espec) + gradePoints(c) + max(0, min(c.DemoExam, 100))), group: group}
-	if cu.maxb = int16(employerMax(c) - 300 - gradePoints(c) - max(0, min(c.DemoExam, 100))); cu.maxb > 0 {
-		if s.byINN == nil {
-			s.byINN = map[string][]int32{}
+	eub := int(s.espec) + gradePoints(c) + max(0, min(c.DemoExam, 100))
+	rank := int32(0)
+	if l.grank != nil {
+		rank = l.grank[g]
+	}
+	cu := cursor{s: s, base: int16(base), eub: int16(eub), key: match.Key(eub, rank), group: group}
+	for _, b := range l.bonus[g] {
+		cu.maxb = max(cu.maxb, int16(b.pts))
+	}
+	if cu.maxb > 0 {
+		if s.byEmp == nil {
+			s.byEmp = map[int32][]int32{}
 			for j, it := range s.items {
-				if inn := l.pc.list[it.place].EmployerINN; inn != "" {
-					s.byINN[inn] = append(s.byINN[inn], int32(j))
+				if e := l.emp[it.place]; e >= 0 {
+					s.byEmp[e] = append(s.byEmp[e], int32(j))
 				}
 			}
 		}
-		for _, list := range [][]string{c.PracticeINNs, c.MentorINNs, {c.ContractINN}} {
-			for _, inn := range list {
-				cu.bonus = append(cu.bonus, s.byINN[inn]...)
-			}
+		for _, b := range l.bonus[g] {
+			cu.bonus = append(cu.bonus, s.byEmp[b.emp]...)
 		}
 		slices.Sort(cu.bonus)
-		cu.bonus = slices.Compact(cu.bonus)
 	}
 	return cu
 }
 
 // bonusAt is what practice, a mentor and a contract with the place's
-// employer add to the employer's score of the candidate.
-func bonusAt(c *Candidate, p *Place) int {
-	b := 0
-	if p.EmployerINN != "" {
-		if slices.Contains(c.PracticeINNs, p.EmployerINN) {
-			b += 200
-		}
-		if slices.Contains(c.MentorINNs, p.EmployerINN) {
-			b += 100
-		}
-		if c.ContractINN == p.EmployerINN {
-			b += 100
+// employer add to the employer's score of candidate g.
+func (l *lists) bonusAt(g int, place int32) int32 {
+	e := l.emp[place]
+	for _, b := range l.bonus[g] {
+		if b.emp == e {
+			return b.pts
 		}
 	}
-	return b
+	return 0
 }
 
-// open tells whether a place may take the candidate of a cursor: its bar
-// is not above what its employer can score the candidate.
-func (l *lists) open(c *Candidate, cu *cursor, it *item) bool {
+// open tells whether a place may take candidate g of a cursor: its bar is
+// not above how its employer ranks the candidate.
+func (l *lists) open(g int, cu *cursor, it *item) bool {
 	bar := l.bars[it.v]
-	return bar <= cu.eub || cu.maxb > 0 && bar <= cu.eub+cu.maxb && int(bar) <= int(cu.eub)+bonusAt(c, &l.pc.list[it.place])
+	return bar <= cu.key || cu.maxb > 0 && bar <= cu.key+int64(cu.maxb)<<32 && bar <= cu.key+int64(l.bonusAt(g, it.place))<<32
+}
+
+// blocks tells whether a place would take candidate g of a cursor over its
+// lowest holder at the final bars: it has room, or that one's score is lower.
+func (l *lists) blocks(g int, cu *cursor, it *item) bool {
+	bar := l.bars[it.v]
+	if bar < 0 {
+		return true
+	}
+	sc := int32(bar >> 32)
+	return sc < int32(cu.eub) || cu.maxb > 0 && sc < int32(cu.eub+cu.maxb) && sc < int32(cu.eub)+l.bonusAt(g, it.place)
 }
 
 // dup tells whether a place of a group's stream is linked to candidate g's
@@ -358,15 +418,15 @@ func (l *lists) dup(g int, group bool, place int32) bool {
 // anyOpen tells whether any of the cursor's stream's items lo..hi-1 may take
 // the candidate: those of its employers one by one, the others by the
 // blocks' bounds; the blocks looked at in full have their bounds renewed.
-func (l *lists) anyOpen(c *Candidate, cu *cursor, lo, hi int32) bool {
-	s, eub := cu.s, cu.eub
+func (l *lists) anyOpen(g int, cu *cursor, lo, hi int32) bool {
+	s, key := cu.s, cu.key
 	if len(cu.bonus) > 0 {
 		from, _ := slices.BinarySearch(cu.bonus, lo)
 		for _, j := range cu.bonus[from:] {
 			if j >= hi {
 				break
 			}
-			if l.open(c, cu, &s.items[j]) {
+			if l.open(g, cu, &s.items[j]) {
 				return true
 			}
 		}
@@ -374,14 +434,14 @@ func (l *lists) anyOpen(c *Candidate, cu *cursor, lo, hi int32) bool {
 	for i := lo; i < hi; {
 		if i%block == 0 && i+block <= hi {
 			b := i / block
-			if s.low[b] > eub {
+			if s.low[b] > key {
 				i += block
 				continue
 			}
-			low := int16(math.MaxInt16)
+			low := int64(math.MaxInt64)
 			for _, it := range s.items[i : i+block] {
 				bar := l.bars[it.v]
-				if bar <= eub {
+				if bar <= key {
 					return true
 				}
 				low = min(low, bar)
@@ -390,7 +450,7 @@ func (l *lists) anyOpen(c *Candidate, cu *cursor, lo, hi int32) bool {
 			i += block
 			continue
 		}
-		if l.bars[s.items[i].v] <= eub {
+		if l.bars[s.items[i].v] <= key {
 			return true
 		}
 		i++
@@ -399,9 +459,7 @@ func (l *lists) anyOpen(c *Candidate, cu *cursor, lo, hi int32) bool {
 }
 
 // head is the graduate's score of the cursor's next place.
-func (st *candState) head(cu *cursor) int {
-	return payPoints(int(cu.next().pay), st.want) + int(cu.base)
-}
+func (st *candState) head(cu *cursor) int { return int(cu.u) }
 
 // next is the cursor's next place.
 func (cu *cursor) next() *item {
@@ -432,7 +490,7 @@ func (cu *cursor) step() bool {
 
 // load starts the first run from cu.i on (the places of one pay points)
 // with a place that may take the candidate; false when there is none.
-func (l *lists) load(c *Candidate, cu *cursor, want int) bool {
+func (l *lists) load(g int, cu *cursor, want int) bool {
 	for {
 		items := cu.s.items[cu.i:]
 		if len(items) == 0 {
@@ -441,7 +499,8 @@ func (l *lists) load(c *Candidate, cu *cursor, want int) bool {
 		pts := payPoints(int(items[0].pay), want)
 		// Pay points never rise along a stream: the run ends where they fall.
 		k := sort.Search(len(items), func(j int) bool { return payPoints(int(items[j].pay), want) != pts })
-		if l.anyOpen(c, cu, cu.i, cu.i+int32(k)) {
+		if l.anyOpen(g, cu, cu.i, cu.i+int32(k)) {
+			cu.u = int16(pts) + cu.base
 			l.run(cu, k)
 			return true
 		}
@@ -451,11 +510,11 @@ func (l *lists) load(c *Candidate, cu *cursor, want int) bool {
 
 // settle moves the cursor to its next place that may take the candidate,
 // the current one included; false when the stream has none left.
-func (l *lists) settle(c *Candidate, cu *cursor, want int) bool {
-	for !l.open(c, cu, cu.next()) {
+func (l *lists) settle(g int, cu *cursor, want int) bool {
+	for !l.open(g, cu, cu.next()) {
 		if !cu.step() {
 			cu.i += cu.k
-			if !l.load(c, cu, want) {
+			if !l.load(g, cu, want) {
 				return false
 			}
 		}
@@ -501,8 +560,8 @@ func (l *lists) start(g int) {
 	st.started = true
 	st.want = l.wantOf(c)
 	l.reach(c, func(s *stream, group bool) {
-		cu := l.cursorOf(c, s, group)
-		if l.load(c, &cu, st.want) && l.settle(c, &cu, st.want) {
+		cu := l.cursorOf(g, s, group)
+		if l.load(g, &cu, st.want) && l.settle(g, &cu, st.want) {
 			st.cursors = append(st.cursors, cu)
 		}
 	})
@@ -539,14 +598,14 @@ func (l *lists) down(st *candState, i int) {
 
 // advance moves the top cursor to its next place that may take the
 // candidate (past, when step is false, none), dropping a stream done.
-func (l *lists) advance(c *Candidate, st *candState, step bool) {
+func (l *lists) advance(g int, st *candState, step bool) {
 	cu := &st.cursors[0]
 	ok := true
 	if step && !cu.step() {
 		cu.i += cu.k
-		ok = l.load(c, cu, st.want)
+		ok = l.load(g, cu, st.want)
 	}
-	if ok = ok && l.settle(c, cu, st.want); !ok {
+	if ok = ok && l.settle(g, cu, st.want); !ok {
 		last := len(st.cursors) - 1
 		st.cursors[0] = st.cursors[last]
 		st.cursors = st.cursors[:last]
@@ -591,8 +650,8 @@ func (l *lists) Next(g int, buf []match.Edge) []match.Edge {
 	for len(st.cursors) > 0 {
 		cu := &st.cursors[0]
 		it := cu.next()
-		if !l.open(c, cu, it) {
-			l.advance(c, st, false) // its bar rose since: pass it by
+		if !l.open(g, cu, it) {
+			l.advance(g, st, false) // its bar rose since: pass it by
 			continue
 		}
 		u := st.head(cu)
@@ -600,7 +659,7 @@ func (l *lists) Next(g int, buf []match.Edge) []match.Edge {
 			break
 		}
 		group := cu.group
-		l.advance(c, st, true)
+		l.advance(g, st, true)
 		if l.dup(g, group, it.place) || slices.Contains(st.skip, it.place) {
 			continue
 		}
@@ -638,14 +697,9 @@ func (l *lists) Complete(g int, own match.Edge, placed bool) match.Completion {
 	counts := func(cu *cursor, it *item) bool {
 		return !(l.dup(g, cu.group, it.place) || slices.Contains(st.skip, it.place))
 	}
-	// The employer's score of the candidate at a place is eub, and the
-	// bonus at the candidate's employers.
-	blocks := func(cu *cursor, it *item) bool {
-		bar := l.bars[it.v]
-		return bar < cu.eub || bar < cu.eub+cu.maxb && int(bar) < int(cu.eub)+bonusAt(c, &l.pc.list[it.place])
-	}
+	blocks := func(cu *cursor, it *item) bool { return l.blocks(g, cu, it) }
 	l.reach(c, func(s *stream, group bool) {
-		cu := l.cursorOf(c, s, group)
+		cu := l.cursorOf(g, s, group)
 		// The first place the candidate may take: the top of the stream.
 		for i := range s.items {
 			if it := &s.items[i]; counts(&cu, it) {
@@ -680,11 +734,12 @@ func (l *lists) Complete(g int, own match.Edge, placed bool) match.Completion {
 				}
 			}
 			for i := 0; i < len(s.items); i++ {
-				if i%block == 0 && s.low[i/block] >= cu.eub {
-					i += block - 1
+				if i%block == 0 && s.low[i/block] >= int64(cu.eub)<<32 {
+					i += block - 1 // every bar of the block of a score not below
 					continue
 				}
-				if it := &s.items[i]; l.bars[it.v] < cu.eub && counts(&cu, it) && (cu.maxb == 0 || bonusAt(c, &l.pc.list[it.place]) == 0) {
+				it := &s.items[i]
+				if bar := l.bars[it.v]; (bar < 0 || int16(bar>>32) < cu.eub) && counts(&cu, it) && l.bonusAt(g, it.place) == 0 {
 					out.Blocking++
 				}
 			}
@@ -795,7 +850,7 @@ func (l *lists) head(g int, k int) []match.Edge {
 	}
 	var best []cand
 	l.reach(c, func(s *stream, group bool) {
-		cu := l.cursorOf(c, s, group)
+		cu := l.cursorOf(g, s, group)
 		taken := 0
 		for i := 0; i < len(s.items) && taken < k; i++ {
 			it := &s.items[i]
@@ -830,7 +885,7 @@ func (l *lists) rest(g int, floor int, have map[int32]bool, limit func(v int32) 
 	want := l.wantOf(c)
 	eMax := employerMax(c)
 	l.reach(c, func(s *stream, group bool) {
-		cu := l.cursorOf(c, s, group)
+		cu := l.cursorOf(g, s, group)
 		for i := range s.items {
 			if l.budget--; l.budget < 0 {
 				return

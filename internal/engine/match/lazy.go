@@ -33,14 +33,14 @@ type Ranked interface {
 
 // Skipping is Lists that may leave out of a group the edges whose vacancy
 // would refuse them at once, so that a graduate whom every place ranks
-// below the ones it holds costs no proposals. Defer tells it each vacancy's
-// bar as it rises: -1 while the vacancy has a free place; once it is full,
-// the score of the graduate it holds lowest, or PriorityBar when that one is
-// placed by a Priority edge. A vacancy refuses an edge (not Priority) whose
-// score is below its bar, now and later (bars never fall), so leaving such
-// an edge out changes nothing: the result is that of the complete lists.
-// An edge of a score equal to the bar must be handed out (the lottery
-// decides it). The lists must hand out only vacancies with places.
+// below the ones it holds costs no proposals. Defer tells it the graduates'
+// lottery ranks (Lottery) before any Next, and each vacancy's bar as it
+// rises: -1 while the vacancy has a free place; once it is full, the Key of
+// the graduate it holds lowest, or PriorityKey when that one is placed by a
+// Priority edge. A vacancy refuses an edge (not Priority) of graduate g
+// whose Key(score, rank of g) is below its bar, now and later (bars never
+// fall), so leaving such an edge out changes nothing: the result is that of
+// the complete lists. The lists must hand out only vacancies with places.
 //
 // The figures over the complete lists that the edges left out would change
 // (the place's position in the list, the first choice, the blocking pairs)
@@ -48,21 +48,26 @@ type Ranked interface {
 // the edge graduate g is placed by (placed false: none).
 type Skipping interface {
 	Lists
-	Bar(v int, bar int)
+	Lottery(graduate []int32)
+	Bar(v int, bar int64)
 	Complete(g int, own Edge, placed bool) Completion
 }
 
-// PriorityBar is the bar of a vacancy whose lowest holder is placed by a
+// Key is how an employer ranks a graduate of the market: by score, then by
+// the lottery (the lower rank first).
+func Key(score int, rank int32) int64 { return int64(score)<<32 | int64(^uint32(rank)) }
+
+// PriorityKey is the bar of a vacancy whose lowest holder is placed by a
 // Priority edge: no other edge displaces it.
-const PriorityBar = MaxScore + 1
+const PriorityKey = int64(MaxScore+1) << 32
 
 // Completion is what a graduate's complete list says of its outcome.
 type Completion struct {
 	Choice int32 // the place's position in the complete list, 1 first; 0 when not placed
 	Top    int   // the highest utility of the complete list, -1 when it is empty
 	// Blocking counts the edges the graduate prefers to its place (every
-	// edge when not placed) whose score is above their vacancy's final
-	// bar; it is not asked for a graduate placed by a Priority edge.
+	// edge when not placed) whose vacancy has a free place or a bar of a
+	// lower score; it is not asked for a graduate placed by a Priority edge.
 	Blocking int64
 }
 
@@ -118,28 +123,22 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 	heaps := make([][]uint64, m)
 	skip, skipping := mk.Lists.(Skipping)
 	var own []genEdge // the edge each graduate holds its place by, when skipping
-	var bars []int32
 	if skipping {
 		own = make([]genEdge, n)
-		bars = make([]int32, m)
+		skip.Lottery(r.GraduateRank)
 		for v, c := range mk.Capacity {
-			bars[v] = -1
 			if c <= 0 {
-				bars[v] = PriorityBar
-				skip.Bar(v, PriorityBar)
+				skip.Bar(v, PriorityKey)
 			}
 		}
 	}
-	// rise tells the lists the bar of vacancy v, full, when it has risen.
+	// rise tells the lists the bar of vacancy v, full.
 	rise := func(v int32, h []uint64) {
-		bar := int32(h[0]>>32) & 0x7FF
+		bar := int64(h[0])
 		if h[0]&(1<<43) != 0 {
-			bar = PriorityBar
+			bar = PriorityKey
 		}
-		if bar != bars[v] {
-			bars[v] = bar
-			skip.Bar(int(v), int(bar))
-		}
+		skip.Bar(int(v), bar)
 	}
 	var buf []Edge
 	// more produces graduate g's next group; false when the list is done.

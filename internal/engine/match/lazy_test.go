@@ -371,13 +371,17 @@ type skipper struct {
 	nprio   []int
 	next    []int
 	rank    []int32
-	bar     []int
+	grank   []int32
+	bar     []int64
 	skipped int
 }
 
 func newSkipper(in *Instance, priority func(g, v int) bool) *skipper {
 	s := &skipper{full: make([][]Edge, in.NumGraduates()), nprio: make([]int, in.NumGraduates()), next: make([]int, in.NumGraduates()),
-		bar: make([]int, in.NumVacancies())}
+		bar: make([]int64, in.NumVacancies())}
+	for v := range s.bar {
+		s.bar[v] = -1
+	}
 	for g := range s.full {
 		for _, e := range in.Edges(g) {
 			e.Priority = priority != nil && priority(g, e.Vacancy)
@@ -409,7 +413,9 @@ func (s *skipper) Rank(v []int32) {
 	}
 }
 
-func (s *skipper) Bar(v, bar int) {
+func (s *skipper) Lottery(g []int32) { s.grank = g }
+
+func (s *skipper) Bar(v int, bar int64) {
 	if bar < s.bar[v] {
 		panic("a bar fell")
 	}
@@ -425,7 +431,7 @@ func (s *skipper) Next(g int, buf []Edge) []Edge {
 	for s.next[g] < len(list) {
 		e := list[s.next[g]]
 		s.next[g]++
-		if e.Score < s.bar[e.Vacancy] {
+		if Key(e.Score, s.grank[g]) < s.bar[e.Vacancy] {
 			s.skipped++
 			continue
 		}
@@ -445,7 +451,7 @@ func (s *skipper) Complete(g int, own Edge, placed bool) Completion {
 			c.Choice = int32(i + 1)
 			break
 		}
-		if !e.Priority && e.Score > s.bar[e.Vacancy] {
+		if bar := s.bar[e.Vacancy]; !e.Priority && (bar < 0 || e.Score > int(bar>>32)) {
 			c.Blocking++
 		}
 	}
