@@ -415,48 +415,6 @@ func (l *lists) dup(g int, group bool, place int32) bool {
 	return group && l.cspec[g] >= 0 && slices.Contains(l.specs[place], l.cspec[g])
 }
 
-// anyOpen tells whether any of the cursor's stream's items lo..hi-1 may take
-// the candidate: those of its employers one by one, the others by the
-// blocks' bounds; the blocks looked at in full have their bounds renewed.
-func (l *lists) anyOpen(g int, cu *cursor, lo, hi int32) bool {
-	s, key := cu.s, cu.key
-	if len(cu.bonus) > 0 {
-		from, _ := slices.BinarySearch(cu.bonus, lo)
-		for _, j := range cu.bonus[from:] {
-			if j >= hi {
-				break
-			}
-			if l.open(g, cu, &s.items[j]) {
-				return true
-			}
-		}
-	}
-	for i := lo; i < hi; {
-		if i%block == 0 && i+block <= hi {
-			b := i / block
-			if s.low[b] > key {
-				i += block
-				continue
-			}
-			low := int64(math.MaxInt64)
-			for _, it := range s.items[i : i+block] {
-				bar := l.bars[it.v]
-				if bar <= key {
-					return true
-				}
-				low = min(low, bar)
-			}
-			s.low[b] = low
-			i += block
-			continue
-		}
-		if l.bars[s.items[i].v] <= key {
-			return true
-		}
-		i++
-	}
-	return false
-}
 
 // head is the graduate's score of the cursor's next place.
 func (st *candState) head(cu *cursor) int { return int(cu.u) }
@@ -491,21 +449,67 @@ func (cu *cursor) step() bool {
 // load starts the first run from cu.i on (the places of one pay points)
 // with a place that may take the candidate; false when there is none.
 func (l *lists) load(g int, cu *cursor, want int) bool {
-	for {
-		items := cu.s.items[cu.i:]
-		if len(items) == 0 {
-			return false
-		}
-		pts := payPoints(int(items[0].pay), want)
-		// Pay points never rise along a stream: the run ends where they fall.
-		k := sort.Search(len(items), func(j int) bool { return payPoints(int(items[j].pay), want) != pts })
-		if l.anyOpen(g, cu, cu.i, cu.i+int32(k)) {
-			cu.u = int16(pts) + cu.base
-			l.run(cu, k)
-			return true
-		}
-		cu.i += int32(k)
+	items := cu.s.items
+	j := l.firstOpen(g, cu, cu.i)
+	if j < 0 {
+		return false
 	}
+	// Pay points never rise along a stream: the run of the first open
+	// place is where they are its, those before it all closed.
+	pts := payPoints(int(items[j].pay), want)
+	lo := cu.i + int32(sort.Search(int(j-cu.i), func(k int) bool { return payPoints(int(items[cu.i+int32(k)].pay), want) <= pts }))
+	hi := j + 1 + int32(sort.Search(len(items)-int(j)-1, func(k int) bool { return payPoints(int(items[j+1+int32(k)].pay), want) < pts }))
+	cu.i = lo
+	cu.u = int16(pts) + cu.base
+	l.run(cu, int(hi-lo))
+	return true
+}
+
+// firstOpen is the position of the first place from lo on that may take
+// candidate g of the cursor, -1 none: those of its employers one by one, the
+// others by the blocks' bounds; the blocks looked at in full have their
+// bounds renewed.
+func (l *lists) firstOpen(g int, cu *cursor, lo int32) int32 {
+	s, key := cu.s, cu.key
+	n := int32(len(s.items))
+	hi := n // the first of the candidate's employers' places open
+	if len(cu.bonus) > 0 {
+		from, _ := slices.BinarySearch(cu.bonus, lo)
+		for _, j := range cu.bonus[from:] {
+			if l.open(g, cu, &s.items[j]) {
+				hi = j
+				break
+			}
+		}
+	}
+	for i := lo; i < hi; {
+		if i%block == 0 && i+block <= n {
+			b := i / block
+			if s.low[b] > key {
+				i += block
+				continue
+			}
+			low := int64(math.MaxInt64)
+			for k, it := range s.items[i : i+block] {
+				bar := l.bars[it.v]
+				if bar <= key {
+					return min(hi, i+int32(k))
+				}
+				low = min(low, bar)
+			}
+			s.low[b] = low
+			i += block
+			continue
+		}
+		if l.bars[s.items[i].v] <= key {
+			return i
+		}
+		i++
+	}
+	if hi == n {
+		return -1
+	}
+	return hi
 }
 
 // settle moves the cursor to its next place that may take the candidate,
@@ -658,15 +662,15 @@ func (l *lists) Next(g int, buf []match.Edge) []match.Edge {
 		if top >= 0 && (u < top || l.vRank != nil) {
 			break
 		}
-		group := cu.group
+		group, eub := cu.group, int32(cu.eub)
 		l.advance(g, st, true)
 		if l.dup(g, group, it.place) || slices.Contains(st.skip, it.place) {
 			continue
 		}
-		if x, ok := l.rate(c, it); ok {
-			top = u
-			buf = append(buf, match.Edge{Vacancy: int(it.v), Utility: x.u, Score: x.e})
-		}
+		// The stream's places are compatible, and its scores add up.
+		l.scored++
+		top = u
+		buf = append(buf, match.Edge{Vacancy: int(it.v), Utility: u, Score: int(eub + l.bonusAt(g, it.place))})
 	}
 	return buf
 }

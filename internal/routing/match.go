@@ -91,7 +91,20 @@ func (l *lists) match(ctx context.Context, capacity []int32, seed uint64, optima
 	n := len(l.cands)
 	step := func(done, total int) { progress(done*n/max(1, total), 3*n) }
 	var err error
-	out.Stable, err = match.Defer(ctx, match.Market{Graduates: n, Capacity: capacity, Lists: l}, match.Options{Seed: seed, Progress: step})
+	// Those every employer ranks high propose first (holders of contracts
+	// before all): they are seldom displaced, and the outcome is the same.
+	order := make([]int32, n)
+	general := make([]int, n)
+	for g, c := range l.cands {
+		order[g] = int32(g)
+		general[g] = gradePoints(c) + max(0, min(c.DemoExam, 100))
+		if c.ContractINN != "" {
+			general[g] += 1000
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(general[b], general[a]) })
+	out.Stable, err = match.Defer(ctx, match.Market{Graduates: n, Capacity: capacity, Lists: l, Order: order},
+		match.Options{Seed: seed, Progress: step})
 	if err != nil {
 		return out, err
 	}

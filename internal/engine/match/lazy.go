@@ -73,10 +73,16 @@ type Completion struct {
 
 // Market is a matching problem whose lists are generated on demand: the
 // number of graduates, the places of each vacancy and the lists.
+//
+// Order, when given, is the order in which the graduates first propose (a
+// permutation of them); the outcome does not depend on it, the work does:
+// graduates whom every employer ranks high, first, are seldom displaced.
+// Without it they propose in the lottery's order.
 type Market struct {
 	Graduates int
 	Capacity  []int32
 	Lists     Lists
+	Order     []int32
 }
 
 // genEdge is an edge a graduate's list has produced, in list order.
@@ -172,8 +178,12 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 	for g, rk := range r.GraduateRank {
 		gByRank[rk] = int32(g)
 	}
+	order := gByRank
+	if mk.Order != nil {
+		order = mk.Order
+	}
 	steps := 0
-	for i, g0 := range gByRank {
+	for i, g0 := range order {
 		if i%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return Result{}, err

@@ -476,6 +476,17 @@ func TestDeferSkipping(t *testing.T) {
 		whole := deferRun(t, in, ListsOf(in, priority), seed)
 		sk := newSkipper(in, priority)
 		r := deferRun(t, in, sk, seed)
+		// In another order of the first proposals: the same.
+		if perm := rng.Perm(n); i%3 == 0 {
+			order := make([]int32, n)
+			for j, g := range perm {
+				order[j] = int32(g)
+			}
+			o, err := Defer(context.Background(), Market{Graduates: n, Capacity: in.capacity, Lists: newSkipper(in, priority), Order: order}, Options{Seed: seed})
+			if err != nil || !slices.Equal(o.Assignment, whole.Assignment) || o.Blocking != whole.Blocking || o.Welfare != whole.Welfare {
+				t.Fatalf("instance %d: in another order the outcome differs (%v)", i, err)
+			}
+		}
 		skippedAll += sk.skipped
 		if !slices.Equal(r.Assignment, whole.Assignment) || !slices.Equal(r.Choice, whole.Choice) || !slices.Equal(r.Fills, whole.Fills) {
 			t.Fatalf("instance %d: the assignment or the choices differ from the complete lists", i)
