@@ -415,7 +415,6 @@ func (l *lists) dup(g int, group bool, place int32) bool {
 	return group && l.cspec[g] >= 0 && slices.Contains(l.specs[place], l.cspec[g])
 }
 
-
 // head is the graduate's score of the cursor's next place.
 func (st *candState) head(cu *cursor) int { return int(cu.u) }
 
