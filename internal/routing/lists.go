@@ -307,14 +307,14 @@ func (l *lists) streams(k homeKey) []*stream {
 		}
 		pay := payOf(p)
 		kind := streamKind{travel: t, edu: p.Education, paid: pay > 0,
-			spec:  int16(specialtyComponent(home, e.link, 200, false, true).Points),
-			espec: int16(specialtyComponent(home, e.link, 300, false, false).Points), limits: p.Limits, mask: l.mask[e.place]}
+			spec:  int16(specialtyComponent(home, *e.link, 200, false, true).Points),
+			espec: int16(specialtyComponent(home, *e.link, 300, false, false).Points), limits: p.Limits, mask: l.mask[e.place]}
 		s := byKind[kind]
 		if s == nil {
 			s = &stream{travel: t, edu: kind.edu, paid: kind.paid, spec: kind.spec, espec: kind.espec, limits: kind.limits, mask: kind.mask}
 			byKind[kind] = s
 		}
-		s.items = append(s.items, item{place: int32(e.place), v: l.vac[e.place], pay: int32(pay), link: &e.link})
+		s.items = append(s.items, item{place: e.place, v: l.vac[e.place], pay: int32(pay), link: e.link})
 	}
 	var ss []*stream
 	for _, s := range byKind {
