@@ -127,11 +127,12 @@ type Figures struct {
 	Proven                                  bool
 }
 
-// Match computes the run in memory as a run does: the stable mode over the
-// complete lists, the most placed and the optimal mode with its proof.
+// Match computes the run in memory as a stable run does: the stable mode
+// over the complete lists, the most placed and, up to CompareLimit
+// candidates, the optimal mode with its proof.
 func (p Prepared) Match(ctx context.Context, seed uint64) (Figures, error) {
 	lx, capacity := openLists(p.pc, p.taken, p.cands)
-	out, err := lx.match(ctx, capacity, seed, true, func(int, int) {})
+	out, err := lx.match(ctx, capacity, seed, false, func(int, int) {})
 	if err != nil {
 		return Figures{}, err
 	}

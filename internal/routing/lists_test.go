@@ -138,7 +138,7 @@ func indexOf(p Pair) int {
 // hand out, group by group, exactly every compatible pair with the scores
 // the recommendations give it, each group strictly above the rest; and a
 // run over them equals the run over the complete lists: the same
-// assignment, welfare, contracts and first choices, no blocking pair, the
+// assignment, positions in the lists, reasons, welfare, contracts and first choices, no blocking pair, the
 // same most placed as the complete compatibility graph, and an optimal mode
 // proved optimal with the welfare of the optimal mode over every pair.
 func TestListsAreCompleteLists(t *testing.T) {
@@ -221,6 +221,9 @@ func TestListsAreCompleteLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		st := out.Stable
+		if !slices.Equal(st.Choice, ref.Choice) || !slices.Equal(st.Reasons, ref.Reasons) {
+			t.Fatalf("region %d: the places' positions in the lists or the reasons differ from the complete lists", i)
+		}
 		if !slices.Equal(st.Assignment, ref.Assignment) || st.Welfare != ref.Welfare || st.Targeted != ref.Targeted ||
 			st.FirstChoice != ref.FirstChoice || st.Blocking != 0 || ref.Blocking != 0 {
 			t.Fatalf("region %d: on demand matched %d welfare %d contracts %d blocking %d; complete lists %d, %d, %d, %d", i,

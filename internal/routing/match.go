@@ -35,15 +35,15 @@ const farReason = "вакансия далеко от дома, а переез�
 // pairs that break the proof and solves again.
 const proofRounds = 16
 
-// checkBudget bounds the optimal mode's check: it may look at this many
-// places per pair the stable run handed out. A region's comparison must not
-// outlast its run many times over; past the budget the optimum is reported
-// as not proved.
-const checkBudget = 40
+// checkBudget bounds the optimal mode's check: it may look at each
+// compatible pair this many times, once a round at most. A region's
+// comparison must not outlast its run many times over; past the budget the
+// optimum is reported as not proved.
+const checkBudget = proofRounds
 
-// startPairs is how many of the pairs a candidate's list handed out the
-// optimal mode starts with: the best ones, where the optimum mostly is; a
-// candidate rejected down a long list would otherwise bring thousands.
+// startPairs is how many pairs of the head of a candidate's list the optimal
+// mode starts with: the best ones, where the optimum mostly is; the others
+// the check adds when the prices say they might raise the welfare.
 const startPairs = 12
 
 // addPerRound is how many of a candidate's pairs that break the proof a
@@ -91,14 +91,25 @@ func (l *lists) match(ctx context.Context, capacity []int32, seed uint64, optima
 	n := len(l.cands)
 	step := func(done, total int) { progress(done*n/max(1, total), 3*n) }
 	var err error
-	out.Stable, err = match.Defer(ctx, match.Market{Graduates: n, Capacity: capacity, Lists: l}, match.Options{Seed: seed, Progress: step})
+	// Those every employer ranks high propose first (holders of contracts
+	// before all): they are seldom displaced, and the outcome is the same.
+	order := make([]int32, n)
+	general := make([]int, n)
+	for g, c := range l.cands {
+		order[g] = int32(g)
+		general[g] = gradePoints(c) + max(0, min(c.DemoExam, 100))
+		if c.ContractINN != "" {
+			general[g] += 1000
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(general[b], general[a]) })
+	out.Stable, err = match.Defer(ctx, match.Market{Graduates: n, Capacity: capacity, Lists: l, Order: order},
+		match.Options{Seed: seed, Progress: step})
 	if err != nil {
 		return out, err
 	}
-	gr := l.graph(capacity)
-	for i, size := range gr.Size {
-		out.Edges += int64(size) * int64(gr.Start[i+1]-gr.Start[i])
-	}
+	var gr match.Graph
+	gr, out.Edges = l.graph(capacity)
 	if out.Most, err = match.MostPlaced(ctx, gr); err != nil {
 		return out, err
 	}
@@ -128,25 +139,37 @@ func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out 
 	n := len(l.cands)
 	target := make([]int32, n) // the vacancy of a contract placement, -1 none
 	// The first pairs: each candidate's contract places, its place in the
-	// stable run and the first startPairs of its list; the other pairs the
-	// stable run handed out wait in later, checked like the rest.
+	// stable run and the first startPairs of its list; the others are
+	// checked against the prices.
 	edges := make([][]match.Edge, n)
-	later := make([][]edge, n)
+	have := make([]map[int32]bool, n)
 	for g := range n {
 		target[g] = -1
 		own := out.Stable.Assignment[g]
-		for i, e := range l.emitted[g] {
-			if e.prio || e.v == own || i < startPairs {
-				edges[g] = append(edges[g], e.engine())
-			} else {
-				later[g] = append(later[g], e)
-			}
-			if e.v == own && e.prio {
-				target[g] = e.v
+		have[g] = map[int32]bool{}
+		add := func(e match.Edge) {
+			if !have[g][int32(e.Vacancy)] {
+				have[g][int32(e.Vacancy)] = true
+				edges[g] = append(edges[g], e)
 			}
 		}
+		for _, e := range l.state[g].prio {
+			add(e)
+			if int32(e.Vacancy) == own {
+				target[g] = own
+			}
+		}
+		for _, e := range l.head(g, startPairs) {
+			add(e)
+		}
+		if own >= 0 && !have[g][own] {
+			c := l.cands[g]
+			pair, _, _ := Compatible(c, &l.pc.list[l.place[own]])
+			pair.Rate(l.pc.median)
+			add(match.Edge{Vacancy: int(own), Utility: pair.Graduate.Total, Score: pair.Employer.Total})
+		}
 	}
-	l.budget = checkBudget * (out.Stable.Proposals + int64(n))
+	l.budget = checkBudget * max(out.Edges, int64(n))
 	vid := make([]string, len(capacity))
 	for v := range vid {
 		vid[v] = strconv.Itoa(v)
@@ -192,36 +215,19 @@ func (l *lists) optimal(ctx context.Context, capacity []int32, seed uint64, out 
 			// The pairs that break the proof, the worst first; a few a
 			// round, so that a candidate rejected down a long list does not
 			// bring all of it at once.
-			type breaking struct {
-				e     match.Edge
-				later bool // handed out by the stable run: kept in later until added
-			}
-			var bad []breaking
-			kept := later[g][:0]
-			for _, e := range later[g] {
-				if int32(e.u)+int32(e.e) > y+res.Price[e.v] {
-					bad = append(bad, breaking{e.engine(), true})
-				} else {
-					kept = append(kept, e)
-				}
-			}
-			later[g] = kept
-			l.rest(g, int(y), func(v int32) int { return int(y + res.Price[v]) }, func(e match.Edge) { bad = append(bad, breaking{e, false}) })
+			var bad []match.Edge
+			l.rest(g, int(y), have[g], func(v int32) int { return int(y + res.Price[v]) }, func(e match.Edge) { bad = append(bad, e) })
 			if len(bad) == 0 {
 				continue
 			}
 			broken += len(bad)
-			excess := func(b breaking) int32 { return int32(b.e.Utility+b.e.Score) - y - res.Price[b.e.Vacancy] }
-			slices.SortFunc(bad, func(a, b breaking) int { return cmp.Compare(excess(b), excess(a)) })
-			for i, b := range bad {
-				switch {
-				case i < addPerRound:
-					edges[g] = append(edges[g], b.e)
-				case b.later:
-					later[g] = append(later[g], edge{v: int32(b.e.Vacancy), u: int16(b.e.Utility), e: int16(b.e.Score)})
-				}
-				// The others rest finds again, scored already, if they still break it.
+			excess := func(e match.Edge) int32 { return int32(e.Utility+e.Score) - y - res.Price[e.Vacancy] }
+			slices.SortFunc(bad, func(a, b match.Edge) int { return cmp.Compare(excess(b), excess(a)) })
+			for _, e := range bad[:min(len(bad), addPerRound)] {
+				have[g][int32(e.Vacancy)] = true
+				edges[g] = append(edges[g], e)
 			}
+			// The others rest finds again, scored already, if they still break it.
 		}
 		if l.budget < 0 {
 			return nil // the check ran out: the best found, not proved
@@ -283,12 +289,18 @@ func (l *lists) unplaced(g int, reason match.Reason) (Unplaced, string) {
 func (l *lists) contractNote(g int, taken map[string]int) string {
 	c := l.cands[g]
 	name := "ИНН " + c.ContractINN
-	var places []*Place
-	for i := range l.pc.list {
-		if p := &l.pc.list[i]; p.EmployerINN == c.ContractINN {
-			places = append(places, p)
-			name = p.EmployerName
+	if l.byINN == nil {
+		l.byINN = map[string][]int32{}
+		for i := range l.pc.list {
+			if inn := l.pc.list[i].EmployerINN; inn != "" {
+				l.byINN[inn] = append(l.byINN[inn], int32(i))
+			}
 		}
+	}
+	var places []*Place
+	for _, i := range l.byINN[c.ContractINN] {
+		places = append(places, &l.pc.list[i])
+		name = l.pc.list[i].EmployerName
 	}
 	if len(places) == 0 {
 		return "у работодателя по целевому договору (" + name + ") нет открытых вакансий в регионе"

@@ -55,8 +55,8 @@ type placesCache struct {
 // entry is a place in an index with the link by which it is there: the
 // link to the specialty itself, or the surest link to the group.
 type entry struct {
-	place int
-	link  vacancy.Link
+	place int32
+	link  *vacancy.Link // in the place's Links
 }
 
 type nearKey struct {
@@ -115,8 +115,9 @@ func indexPlaces(list []Place, median int, munis []classifier.Municipality) plac
 				reach = append(reach, m.ID)
 			}
 		}
-		best := map[string]vacancy.Link{}
-		for _, l := range p.Links {
+		best := map[string]*vacancy.Link{}
+		for j := range p.Links {
+			l := &list[i].Links[j]
 			if l.SpecialtyCode != "" {
 				best[l.SpecialtyCode] = l
 			}
@@ -125,7 +126,7 @@ func indexPlaces(list []Place, median int, munis []classifier.Municipality) plac
 			}
 		}
 		for code, l := range best {
-			e := entry{place: i, link: l}
+			e := entry{place: int32(i), link: l}
 			pc.index[code] = append(pc.index[code], e)
 			for _, m := range reach {
 				pc.near[nearKey{code, m}] = append(pc.near[nearKey{code, m}], e)
@@ -187,14 +188,14 @@ func pairsOf(c *Candidate, pc placesCache, k int, keep func(i int) bool) ([]Pair
 			}
 		}
 		for _, e := range places {
-			if seen[e.place] {
+			if seen[int(e.place)] {
 				continue
 			}
-			seen[e.place] = true
-			if keep != nil && !keep(e.place) {
+			seen[int(e.place)] = true
+			if keep != nil && !keep(int(e.place)) {
 				continue
 			}
-			pair, ok, reason := compatibleVia(c, &pc.list[e.place], e.link)
+			pair, ok, reason := compatibleVia(c, &pc.list[e.place], *e.link)
 			if !ok {
 				why[reason]++
 				continue
@@ -396,13 +397,24 @@ func (s *Service) Start(ctx context.Context, sc auth.Scope, mode Mode, round int
 // most that could be placed at all, and makes the proposals with the reasons.
 func (s *Service) compute(ctx context.Context, r *Run, progress jobs.Progress) ([]Proposal, error) {
 	start := time.Now()
+	// The places are read while the candidates are.
+	type placesRead struct {
+		pc  placesCache
+		err error
+	}
+	read := make(chan placesRead, 1)
+	go func() {
+		pc, err := s.regionPlaces(ctx, r.RegionCode)
+		read <- placesRead{pc, err}
+	}()
 	cands, err := s.store.Candidates(ctx, r.RegionCode, r.GraduationYear)
+	places := <-read
 	if err != nil {
 		return nil, err
 	}
 	MarkMinors(cands, s.now())
-	pc, err := s.regionPlaces(ctx, r.RegionCode)
-	if err != nil {
+	pc := places.pc
+	if err := places.err; err != nil {
 		return nil, err
 	}
 	placedLearners, takenSeats, err := s.store.Placed(ctx, r.RegionCode)

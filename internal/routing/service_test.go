@@ -190,10 +190,11 @@ func TestSecondRunRefused(t *testing.T) {
 	}
 }
 
-// TestDemoRun: on the demo region at its calibrated size a run places as
-// many as deferred acceptance over the complete lists, computed here by
-// scoring every compatible pair, with the same assignment and welfare and
-// no blocking pair; the most placeable is that of the complete graph; every
+// TestDemoRun: on the demo region at its calibrated size a run (its lists
+// made on demand from the streams, places that would refuse passed by)
+// places every learner where deferred acceptance over the complete lists,
+// computed here by scoring every compatible pair, places them, at the same
+// position of their lists, with the same welfare and no blocking pair; the most placeable is that of the complete graph; every
 // holder of a target contract with a compatible open vacancy at the employer
 // is placed there unless all of its places went to other holders, and the
 // others are listed with why; every candidate not placed is counted by why.
@@ -275,6 +276,18 @@ func TestDemoRun(t *testing.T) {
 		}
 		for _, p := range props {
 			byLearner[p.LearnerID] = p
+		}
+	}
+	// The same matching, learner by learner, at the same position of each
+	// one's complete list, as deferred acceptance over every pair scored.
+	for g, id := range want.Learners {
+		p, wantV := byLearner[id], ""
+		if v := w.Assignment[g]; v >= 0 {
+			wantV = want.Vacancy[v]
+		}
+		if p.VacancyID != wantV || p.Choice != int(w.Choice[g]) {
+			t.Errorf("learner %d: run places at %q (position %d), the complete lists at %q (position %d)", id, p.VacancyID, p.Choice,
+				wantV, w.Choice[g])
 		}
 	}
 	// Holders: at the employer, or every compatible place of the employer

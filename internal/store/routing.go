@@ -65,72 +65,70 @@ func (s *Routing) candidates(ctx context.Context, cond string, a args) ([]routin
 		return out, nil
 	}
 	index := make(map[int64]int, len(out))
-	ids := make([]int64, len(out))
 	for i, c := range out {
-		index[c.LearnerID], ids[i] = i, c.LearnerID
+		index[c.LearnerID] = i
 	}
-	// Practice, mentors at enterprises, target contracts and the latest ДДО, a chunk of learners at a time.
-	for start := 0; start < len(ids); start += 500 {
-		var b args
-		in := b.in(ids[start:min(len(ids), start+500)])
-		if err := eachRow(ctx, s.read, `SELECT st.learner_id, o.inn FROM learner_stage st JOIN organisation o ON o.id = st.org_id
-			WHERE st.kind = 'practice' AND o.inn <> '' AND st.learner_id IN (`+in+`)`, b, func(r *sql.Rows) error {
-			var id int64
-			var inn string
-			if err := r.Scan(&id, &inn); err != nil {
-				return err
-			}
-			c := &out[index[id]]
-			if !slices.Contains(c.PracticeINNs, inn) {
-				c.PracticeINNs = append(c.PracticeINNs, inn)
-			}
-			return nil
-		}); err != nil {
-			return nil, err
+	// Practice, mentors at enterprises, target contracts and the latest
+	// ДДО: one query each, over the same learners (a region's run reads
+	// tens of thousands; a query per chunk of them costs a round trip each).
+	of := `(SELECT l.id` + candidateFrom + ` WHERE ` + cond + `)`
+	if err := eachRow(ctx, s.read, `SELECT st.learner_id, o.inn FROM learner_stage st JOIN organisation o ON o.id = st.org_id
+		WHERE st.kind = 'practice' AND o.inn <> '' AND st.learner_id IN `+of+` ORDER BY st.learner_id, st.id`, a, func(r *sql.Rows) error {
+		var id int64
+		var inn string
+		if err := r.Scan(&id, &inn); err != nil {
+			return err
 		}
-		if err := eachRow(ctx, s.read, `SELECT DISTINCT p.learner_id, o.inn FROM mentor_pair p JOIN mentor m ON m.id = p.mentor_id
-			JOIN organisation o ON o.id = m.employer_id WHERE o.inn <> '' AND p.learner_id IN (`+in+`)`, b, func(r *sql.Rows) error {
-			var id int64
-			var inn string
-			if err := r.Scan(&id, &inn); err != nil {
-				return err
-			}
-			c := &out[index[id]]
-			c.MentorINNs = append(c.MentorINNs, inn)
-			return nil
-		}); err != nil {
-			return nil, err
+		c := &out[index[id]]
+		if !slices.Contains(c.PracticeINNs, inn) {
+			c.PracticeINNs = append(c.PracticeINNs, inn)
 		}
-		if err := eachRow(ctx, s.read, `SELECT a.learner_id, e.inn FROM targeted_application a JOIN targeted_offer t ON t.id = a.offer_id
-			JOIN organisation e ON e.id = t.employer_id WHERE a.status IN ('contract_signed', 'studying', 'graduated', 'working_off')
-			AND a.learner_id IN (`+in+`)`, b, func(r *sql.Rows) error {
-			var id int64
-			var inn string
-			if err := r.Scan(&id, &inn); err != nil {
-				return err
-			}
-			out[index[id]].ContractINN = inn
-			return nil
-		}); err != nil {
-			return nil, err
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := eachRow(ctx, s.read, `SELECT DISTINCT p.learner_id, o.inn FROM mentor_pair p JOIN mentor m ON m.id = p.mentor_id
+		JOIN organisation o ON o.id = m.employer_id WHERE o.inn <> '' AND p.learner_id IN `+of+` ORDER BY p.learner_id, o.inn`, a, func(r *sql.Rows) error {
+		var id int64
+		var inn string
+		if err := r.Scan(&id, &inn); err != nil {
+			return err
 		}
-		if err := eachRow(ctx, s.read, `SELECT d.learner_id, d.answers FROM ddo_result d WHERE d.learner_id IN (`+in+`)
-			ORDER BY d.learner_id, d.taken_on, d.id`, b, func(r *sql.Rows) error {
-			var id int64
-			var answers string
-			if err := r.Scan(&id, &answers); err != nil {
-				return err
-			}
-			a, err := ddo.ParseAnswers(answers)
-			if err != nil {
-				return nil // a damaged sheet is left out, not fatal
-			}
-			res := ddo.Score(a)
-			out[index[id]].DDO = &res
-			return nil
-		}); err != nil {
-			return nil, err
+		c := &out[index[id]]
+		c.MentorINNs = append(c.MentorINNs, inn)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := eachRow(ctx, s.read, `SELECT a.learner_id, e.inn FROM targeted_application a JOIN targeted_offer t ON t.id = a.offer_id
+		JOIN organisation e ON e.id = t.employer_id WHERE a.status IN ('contract_signed', 'studying', 'graduated', 'working_off')
+		AND a.learner_id IN `+of+` ORDER BY a.learner_id, a.id`, a, func(r *sql.Rows) error {
+		var id int64
+		var inn string
+		if err := r.Scan(&id, &inn); err != nil {
+			return err
 		}
+		out[index[id]].ContractINN = inn
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := eachRow(ctx, s.read, `SELECT d.learner_id, d.answers FROM ddo_result d WHERE d.learner_id IN `+of+`
+		ORDER BY d.learner_id, d.taken_on, d.id`, a, func(r *sql.Rows) error {
+		var id int64
+		var answers string
+		if err := r.Scan(&id, &answers); err != nil {
+			return err
+		}
+		a, err := ddo.ParseAnswers(answers)
+		if err != nil {
+			return nil // a damaged sheet is left out, not fatal
+		}
+		res := ddo.Score(a)
+		out[index[id]].DDO = &res
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

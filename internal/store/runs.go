@@ -37,6 +37,10 @@ func (s *Routing) SetRunJob(ctx context.Context, runID, jobID int64) error {
 	return wrap("set run job", err)
 }
 
+// proposalBatch is how many proposals one statement writes: 11 parameters
+// each, well within the engines' limits.
+const proposalBatch = 1000
+
 // FinishRun writes a run's figures and proposals in one transaction; a
 // failed run keeps its error and no proposals.
 func (s *Routing) FinishRun(ctx context.Context, r *routing.Run, props []routing.Proposal) error {
@@ -53,16 +57,40 @@ func (s *Routing) FinishRun(ctx context.Context, r *routing.Run, props []routing
 		if len(props) == 0 {
 			return nil
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO match_proposal (run_id, region_code, learner_id, vacancy_id, choice, graduate_score,
-			employer_score, contract, reasons, status, contract_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`)
-		if err != nil {
-			return err
+		if s.engine == SQLite {
+			// In-process: a prepared statement a row is the fastest.
+			stmt, err := tx.PrepareContext(ctx, `INSERT INTO match_proposal (run_id, region_code, learner_id, vacancy_id, choice, graduate_score,
+				employer_score, contract, reasons, status, contract_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			for _, p := range props {
+				if _, err := stmt.ExecContext(ctx, r.ID, r.RegionCode, p.LearnerID, nullText(p.VacancyID), p.Choice, p.GraduateScore, p.EmployerScore,
+					p.Contract, p.Reasons, p.Status, p.ContractNote); err != nil {
+					return fmt.Errorf("store: proposal: %w", err)
+				}
+			}
+			return nil
 		}
-		defer stmt.Close()
-		for _, p := range props {
-			if _, err := stmt.ExecContext(ctx, r.ID, r.RegionCode, p.LearnerID, nullText(p.VacancyID), p.Choice, p.GraduateScore, p.EmployerScore,
-				p.Contract, p.Reasons, p.Status, p.ContractNote); err != nil {
-				return fmt.Errorf("store: proposal: %w", err)
+		// On a server, many rows a statement: a region's run writes tens of
+		// thousands, and a statement a row costs a round trip each.
+		for start := 0; start < len(props); start += proposalBatch {
+			batch := props[start:min(len(props), start+proposalBatch)]
+			var q strings.Builder
+			q.WriteString(`INSERT INTO match_proposal (run_id, region_code, learner_id, vacancy_id, choice, graduate_score,
+			employer_score, contract, reasons, status, contract_note) VALUES `)
+			var a args
+			for i, p := range batch {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString("(" + a.add(r.ID) + ", " + a.add(r.RegionCode) + ", " + a.add(p.LearnerID) + ", " + a.add(nullText(p.VacancyID)) + ", " +
+					a.add(p.Choice) + ", " + a.add(p.GraduateScore) + ", " + a.add(p.EmployerScore) + ", " + a.add(p.Contract) + ", " +
+					a.add(p.Reasons) + ", " + a.add(p.Status) + ", " + a.add(p.ContractNote) + ")")
+			}
+			if _, err := tx.ExecContext(ctx, q.String(), a...); err != nil {
+				return fmt.Errorf("store: proposals: %w", err)
 			}
 		}
 		return nil

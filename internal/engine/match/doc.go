@@ -13,8 +13,11 @@
 // Defer runs the stable mode over lists the caller produces on demand
 // (Lists), so that a graduate's list of every compatible vacancy costs only
 // the part proposed to, with the same result as over the complete lists;
+// lists that know each vacancy's bar (Skipping) pass by the vacancies that
+// would refuse, so a graduate every place ranks low costs no proposals;
 // MostPlaced is the most graduates any matching could place (a maximum flow
-// over groups of graduates alike in what they can take); the optimal mode's
+// over groups of graduates alike in what they can take, through hubs they
+// share); the optimal mode's
 // result carries the dual prices that prove it optimal.
 //
 // The package is pure: no storage, no HTTP. An instance comes from a Builder

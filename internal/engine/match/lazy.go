@@ -31,12 +31,58 @@ type Ranked interface {
 	Rank(vacancy []int32)
 }
 
+// Skipping is Lists that may leave out of a group the edges whose vacancy
+// would refuse them at once, so that a graduate whom every place ranks
+// below the ones it holds costs no proposals. Defer tells it the graduates'
+// lottery ranks (Lottery) before any Next, and each vacancy's bar as it
+// rises: -1 while the vacancy has a free place; once it is full, the Key of
+// the graduate it holds lowest, or PriorityKey when that one is placed by a
+// Priority edge. A vacancy refuses an edge (not Priority) of graduate g
+// whose Key(score, rank of g) is below its bar, now and later (bars never
+// fall), so leaving such an edge out changes nothing: the result is that of
+// the complete lists. The lists must hand out only vacancies with places.
+//
+// The figures over the complete lists that the edges left out would change
+// (the place's position in the list, the first choice, the blocking pairs)
+// Defer asks of Complete after the proposals, with the final bars: own is
+// the edge graduate g is placed by (placed false: none).
+type Skipping interface {
+	Lists
+	Lottery(graduate []int32)
+	Bar(v int, bar int64)
+	Complete(g int, own Edge, placed bool) Completion
+}
+
+// Key is how an employer ranks a graduate of the market: by score, then by
+// the lottery (the lower rank first).
+func Key(score int, rank int32) int64 { return int64(score)<<32 | int64(^uint32(rank)) }
+
+// PriorityKey is the bar of a vacancy whose lowest holder is placed by a
+// Priority edge: no other edge displaces it.
+const PriorityKey = int64(MaxScore+1) << 32
+
+// Completion is what a graduate's complete list says of its outcome.
+type Completion struct {
+	Choice int32 // the place's position in the complete list, 1 first; 0 when not placed
+	Top    int   // the highest utility of the complete list, -1 when it is empty
+	// Blocking counts the edges the graduate prefers to its place (every
+	// edge when not placed) whose vacancy has a free place or a bar of a
+	// lower score; it is not asked for a graduate placed by a Priority edge.
+	Blocking int64
+}
+
 // Market is a matching problem whose lists are generated on demand: the
 // number of graduates, the places of each vacancy and the lists.
+//
+// Order, when given, is the order in which the graduates first propose (a
+// permutation of them); the outcome does not depend on it, the work does:
+// graduates whom every employer ranks high, first, are seldom displaced.
+// Without it they propose in the lottery's order.
 type Market struct {
 	Graduates int
 	Capacity  []int32
 	Lists     Lists
+	Order     []int32
 }
 
 // genEdge is an edge a graduate's list has produced, in list order.
@@ -81,11 +127,35 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 	done := make([]bool, n) // the list has said it has no more
 	next := make([]int32, n)
 	heaps := make([][]uint64, m)
+	skip, skipping := mk.Lists.(Skipping)
+	var own []genEdge // the edge each graduate holds its place by, when skipping
+	if skipping {
+		own = make([]genEdge, n)
+		skip.Lottery(r.GraduateRank)
+		for v, c := range mk.Capacity {
+			if c <= 0 {
+				skip.Bar(v, PriorityKey)
+			}
+		}
+	}
+	// rise tells the lists the bar of vacancy v, full.
+	rise := func(v int32, h []uint64) {
+		bar := int64(h[0])
+		if h[0]&(1<<43) != 0 {
+			bar = PriorityKey
+		}
+		skip.Bar(int(v), bar)
+	}
 	var buf []Edge
 	// more produces graduate g's next group; false when the list is done.
+	// Skipping lists are not kept beyond the group being proposed: the
+	// figures over the complete lists are theirs to give.
 	more := func(g int32) bool {
 		if done[g] {
 			return false
+		}
+		if skipping {
+			lists[g], next[g] = lists[g][:0], 0
 		}
 		buf = mk.Lists.Next(int(g), buf[:0])
 		if len(buf) == 0 {
@@ -108,8 +178,12 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 	for g, rk := range r.GraduateRank {
 		gByRank[rk] = int32(g)
 	}
+	order := gByRank
+	if mk.Order != nil {
+		order = mk.Order
+	}
 	steps := 0
-	for i, g0 := range gByRank {
+	for i, g0 := range order {
 		if i%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return Result{}, err
@@ -140,6 +214,12 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 				h = append(h, hk)
 				siftUp(h, len(h)-1)
 				heaps[v] = h
+				if skipping {
+					own[g] = e
+					if int32(len(h)) == mk.Capacity[v] {
+						rise(v, h)
+					}
+				}
 				break
 			}
 			if len(h) == 0 || hk < h[0] {
@@ -148,6 +228,10 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 			out := h[0]
 			h[0] = hk
 			siftDown(h, 0)
+			if skipping {
+				own[g] = e
+				rise(v, h)
+			}
 			g = gByRank[^uint32(out)]
 		}
 	}
@@ -161,11 +245,56 @@ func Defer(ctx context.Context, mk Market, opts Options) (Result, error) {
 		for _, hk := range h {
 			g := gByRank[^uint32(hk)]
 			r.Assignment[g] = int32(v)
-			r.Choice[g] = next[g]
+			if !skipping {
+				r.Choice[g] = next[g]
+			}
 		}
 	}
-	r.summariseLists(mk, lists, done, more)
+	if skipping {
+		r.summariseSkipping(mk, skip, own)
+	} else {
+		r.summariseLists(mk, lists, done, more)
+	}
 	return r, nil
+}
+
+// summariseSkipping fills the figures of a Defer result over Skipping
+// lists: the places from the edges the graduates hold them by, the rest
+// from the lists' complete view.
+func (r *Result) summariseSkipping(mk Market, lists Skipping, own []genEdge) {
+	n, m := mk.Graduates, len(mk.Capacity)
+	r.Fills = make([]int32, m)
+	r.Reasons = make([]Reason, n)
+	for g, v := range r.Assignment {
+		e := own[g]
+		placed := v >= 0
+		if placed {
+			r.Matched++
+			r.Fills[v]++
+			r.Welfare += int64(e.u) + int64(e.s)
+			if e.prio {
+				r.Targeted++
+			}
+		}
+		c := lists.Complete(g, Edge{Vacancy: int(e.v), Utility: int(e.u), Score: int(e.s), Priority: e.prio}, placed)
+		switch {
+		case !placed && c.Top < 0:
+			r.Reasons[g] = NoEdges
+		case !placed:
+			r.Reasons[g] = Outranked
+		default:
+			r.Choice[g] = c.Choice
+			if int(e.u) == c.Top {
+				r.FirstChoice++
+			}
+		}
+		if !placed || !e.prio {
+			r.Blocking += c.Blocking
+		}
+	}
+	if n > 0 {
+		r.FirstChoiceShare = float64(r.FirstChoice) / float64(n)
+	}
 }
 
 // summariseLists fills the figures of a Defer result from the produced lists.

@@ -362,3 +362,213 @@ func TestOptimalCertificate(t *testing.T) {
 		}
 	}
 }
+
+// skipper hands out each graduate's complete list one edge at a time in the
+// order utility down, rank up, after its priority edges, leaving out every
+// edge whose vacancy's bar is above its score: Skipping lists.
+type skipper struct {
+	full    [][]Edge // each graduate's complete list in order, priority first
+	nprio   []int
+	next    []int
+	rank    []int32
+	grank   []int32
+	bar     []int64
+	skipped int
+}
+
+func newSkipper(in *Instance, priority func(g, v int) bool) *skipper {
+	s := &skipper{full: make([][]Edge, in.NumGraduates()), nprio: make([]int, in.NumGraduates()), next: make([]int, in.NumGraduates()),
+		bar: make([]int64, in.NumVacancies())}
+	for v := range s.bar {
+		s.bar[v] = -1
+	}
+	for g := range s.full {
+		for _, e := range in.Edges(g) {
+			e.Priority = priority != nil && priority(g, e.Vacancy)
+			if e.Priority {
+				s.nprio[g]++
+			}
+			s.full[g] = append(s.full[g], e)
+		}
+	}
+	return s
+}
+
+func (s *skipper) Rank(v []int32) {
+	s.rank = v
+	for g, list := range s.full {
+		slices.SortFunc(list, func(a, b Edge) int {
+			if a.Priority != b.Priority {
+				if a.Priority {
+					return -1
+				}
+				return 1
+			}
+			if a.Utility != b.Utility {
+				return b.Utility - a.Utility
+			}
+			return int(v[a.Vacancy]) - int(v[b.Vacancy])
+		})
+		s.full[g] = list
+	}
+}
+
+func (s *skipper) Lottery(g []int32) { s.grank = g }
+
+func (s *skipper) Bar(v int, bar int64) {
+	if bar < s.bar[v] {
+		panic("a bar fell")
+	}
+	s.bar[v] = bar
+}
+
+func (s *skipper) Next(g int, buf []Edge) []Edge {
+	list := s.full[g]
+	if s.next[g] == 0 && s.nprio[g] > 0 {
+		s.next[g] = s.nprio[g]
+		return append(buf, list[:s.nprio[g]]...)
+	}
+	for s.next[g] < len(list) {
+		e := list[s.next[g]]
+		s.next[g]++
+		if Key(e.Score, s.grank[g]) < s.bar[e.Vacancy] {
+			s.skipped++
+			continue
+		}
+		return append(buf, e)
+	}
+	return buf
+}
+
+func (s *skipper) Complete(g int, own Edge, placed bool) Completion {
+	c := Completion{Top: -1}
+	list := s.full[g]
+	for _, e := range list {
+		c.Top = max(c.Top, e.Utility)
+	}
+	for i, e := range list {
+		if placed && e.Vacancy == own.Vacancy {
+			c.Choice = int32(i + 1)
+			break
+		}
+		if bar := s.bar[e.Vacancy]; !e.Priority && (bar < 0 || e.Score > int(bar>>32)) {
+			c.Blocking++
+		}
+	}
+	return c
+}
+
+// TestDeferSkipping: lists that leave out the edges their vacancies would
+// refuse give the result of the complete lists, figure for figure, with and
+// without contracts.
+func TestDeferSkipping(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	skippedAll := 0
+	for i := range 120 {
+		n, m := 10+rng.IntN(200), 3+rng.IntN(50)
+		in := random(t, rng, n, m, rng.IntN(4), 0.05+0.4*rng.Float64(), []int{3, 20, 1001}[i%3])
+		var priority func(g, v int) bool
+		if i%2 == 1 {
+			k := 2 + rng.IntN(6)
+			priority = func(g, v int) bool { return g%7 == 0 && v%k == g%k }
+		}
+		seed := rng.Uint64()
+		whole := deferRun(t, in, ListsOf(in, priority), seed)
+		sk := newSkipper(in, priority)
+		r := deferRun(t, in, sk, seed)
+		// In another order of the first proposals: the same.
+		if perm := rng.Perm(n); i%3 == 0 {
+			order := make([]int32, n)
+			for j, g := range perm {
+				order[j] = int32(g)
+			}
+			o, err := Defer(context.Background(), Market{Graduates: n, Capacity: in.capacity, Lists: newSkipper(in, priority), Order: order}, Options{Seed: seed})
+			if err != nil || !slices.Equal(o.Assignment, whole.Assignment) || o.Blocking != whole.Blocking || o.Welfare != whole.Welfare {
+				t.Fatalf("instance %d: in another order the outcome differs (%v)", i, err)
+			}
+		}
+		skippedAll += sk.skipped
+		if !slices.Equal(r.Assignment, whole.Assignment) || !slices.Equal(r.Choice, whole.Choice) || !slices.Equal(r.Fills, whole.Fills) {
+			t.Fatalf("instance %d: the assignment or the choices differ from the complete lists", i)
+		}
+		if r.Matched != whole.Matched || r.Welfare != whole.Welfare || r.FirstChoice != whole.FirstChoice || r.Blocking != whole.Blocking ||
+			r.Targeted != whole.Targeted {
+			t.Errorf("instance %d: matched %d/%d welfare %d/%d first %d/%d blocking %d/%d contracts %d/%d", i, r.Matched, whole.Matched,
+				r.Welfare, whole.Welfare, r.FirstChoice, whole.FirstChoice, r.Blocking, whole.Blocking, r.Targeted, whole.Targeted)
+		}
+		for g := range r.Reasons {
+			want := whole.Reasons[g]
+			if want == NoPlaces {
+				want = Outranked // a Skipping list's vacancies have places
+			}
+			if r.Reasons[g] != want {
+				t.Errorf("instance %d: graduate %d reason %v, complete lists %v", i, g, r.Reasons[g], whole.Reasons[g])
+			}
+		}
+		if r.Proposals > whole.Proposals {
+			t.Errorf("instance %d: %d edges handed out skipping, %d over the complete lists", i, r.Proposals, whole.Proposals)
+		}
+	}
+	if skippedAll == 0 {
+		t.Error("no edge was ever left out")
+	}
+}
+
+// TestMostPlacedHubs: groups that reach vacancies through shared hubs
+// (overlapping, a vacancy in several) place as many as the same groups
+// with the union of their hubs' vacancies listed directly.
+func TestMostPlacedHubs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	ctx := context.Background()
+	for i := range 200 {
+		groups, hubs, m := 1+rng.IntN(30), 1+rng.IntN(12), 1+rng.IntN(40)
+		hub := Graph{Start: []int32{0}, HubStart: []int32{0}, Capacity: make([]int32, m)}
+		flat := Graph{Start: []int32{0}, Capacity: hub.Capacity}
+		for v := range hub.Capacity {
+			hub.Capacity[v] = int32(rng.IntN(4))
+		}
+		var reach [][]int32
+		for range hubs {
+			var vs []int32
+			for v := range m {
+				if rng.IntN(4) == 0 {
+					vs = append(vs, int32(v))
+				}
+			}
+			reach = append(reach, vs)
+			hub.HubAdj = append(hub.HubAdj, vs...)
+			hub.HubStart = append(hub.HubStart, int32(len(hub.HubAdj)))
+		}
+		for range groups {
+			size := int32(1 + rng.IntN(5))
+			hub.Size, flat.Size = append(hub.Size, size), append(flat.Size, size)
+			union := map[int32]bool{}
+			for h := range hubs {
+				if rng.IntN(3) == 0 {
+					hub.Adj = append(hub.Adj, int32(h))
+					for _, v := range reach[h] {
+						union[v] = true
+					}
+				}
+			}
+			for v := range int32(m) {
+				if union[v] {
+					flat.Adj = append(flat.Adj, v)
+				}
+			}
+			hub.Start = append(hub.Start, int32(len(hub.Adj)))
+			flat.Start = append(flat.Start, int32(len(flat.Adj)))
+		}
+		a, err := MostPlaced(ctx, hub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := MostPlaced(ctx, flat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a != b {
+			t.Fatalf("graph %d: %d placed through hubs, %d with the vacancies listed", i, a, b)
+		}
+	}
+}

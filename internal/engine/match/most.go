@@ -7,11 +7,19 @@ import "context"
 // vacancy v has Capacity[v] places. Graduates with identical compatibility
 // make one group, so a region's graph stays small however many graduates
 // share a specialty and a municipality.
+//
+// With HubStart set, groups reach vacancies through hubs: Adj lists the
+// hubs of a group, and hub h reaches HubAdj[HubStart[h]:HubStart[h+1]]; a
+// group's vacancies are the union of its hubs'. Groups that share most of
+// their vacancies (the graduates of one specialty in neighbouring
+// municipalities) then share the arcs to them.
 type Graph struct {
 	Size     []int32
 	Start    []int32
 	Adj      []int32
 	Capacity []int32
+	HubStart []int32
+	HubAdj   []int32
 }
 
 // GraphOf is the compatibility graph of an instance, one graduate a group,
@@ -37,22 +45,40 @@ func GraphOf(in *Instance) Graph {
 // bipartite networks it needs about √V phases.
 func MostPlaced(ctx context.Context, gr Graph) (int64, error) {
 	groups, m := len(gr.Size), len(gr.Capacity)
-	src, sink := int32(groups+m), int32(groups+m+1)
-	nodes := groups + m + 2
+	hubs := 0
+	if gr.HubStart != nil {
+		hubs = len(gr.HubStart) - 1
+	}
+	// Nodes: groups, hubs, vacancies, source, sink; vertex of vacancy v is vx+v.
+	vx := int32(groups + hubs)
+	src, sink := vx+int32(m), vx+int32(m)+1
+	nodes := groups + hubs + m + 2
 	// Arcs in CSR by tail; each arc's reverse is rev[a].
 	deg := make([]int32, nodes+1)
 	arcs := 0
+	// The group's arcs lead to vacancies, or to hubs.
+	next := vx
+	if hubs > 0 {
+		next = int32(groups)
+	}
 	for i := range groups {
 		deg[src]++
 		deg[i]++
 		for _, v := range gr.Adj[gr.Start[i]:gr.Start[i+1]] {
 			deg[i]++
-			deg[int32(groups)+v]++
+			deg[next+v]++
 			arcs++
 		}
 	}
-	for v := range m {
-		deg[groups+v]++
+	for h := range hubs {
+		for _, v := range gr.HubAdj[gr.HubStart[h]:gr.HubStart[h+1]] {
+			deg[groups+h]++
+			deg[vx+v]++
+			arcs++
+		}
+	}
+	for v := range int32(m) {
+		deg[vx+v]++
 		deg[sink]++
 	}
 	arcs = 2 * (arcs + groups + m)
@@ -71,14 +97,21 @@ func MostPlaced(ctx context.Context, gr Graph) (int64, error) {
 		to[i], capa[i], rev[i] = b, c, j
 		to[j], capa[j], rev[j] = a, 0, i
 	}
+	var total int32 // the graduates: a hub's arcs never carry more
 	for i := range groups {
 		link(src, int32(i), gr.Size[i])
+		total += gr.Size[i]
 		for _, v := range gr.Adj[gr.Start[i]:gr.Start[i+1]] {
-			link(int32(i), int32(groups)+v, gr.Size[i])
+			link(int32(i), next+v, gr.Size[i])
 		}
 	}
-	for v := range m {
-		link(int32(groups+v), sink, max(0, gr.Capacity[v]))
+	for h := range hubs {
+		for _, v := range gr.HubAdj[gr.HubStart[h]:gr.HubStart[h+1]] {
+			link(int32(groups+h), vx+v, total)
+		}
+	}
+	for v := range int32(m) {
+		link(vx+v, sink, max(0, gr.Capacity[v]))
 	}
 	// push sends x along arc a.
 	push := func(a int32, x int32) {
@@ -86,7 +119,16 @@ func MostPlaced(ctx context.Context, gr Graph) (int64, error) {
 		capa[rev[a]] += x
 	}
 	var flow int64
-	// Greedy start: each group takes what room it finds on its arcs.
+	// sinkArc is a vacancy's arc to the sink: its last.
+	sinkArc := func(v int32) int32 {
+		t := head[v+1] - 1
+		for to[t] != sink {
+			t--
+		}
+		return t
+	}
+	// Greedy start: each group takes what room it finds on its arcs (and
+	// its hubs' arcs).
 	for i := int32(0); i < int32(groups); i++ {
 		left := gr.Size[i]
 		for a := head[i]; a < head[i+1] && left > 0; a++ {
@@ -94,15 +136,27 @@ func MostPlaced(ctx context.Context, gr Graph) (int64, error) {
 			if v == src {
 				continue
 			}
-			t := head[v+1] - 1 // the vacancy's arc to the sink is its last
-			for to[t] != sink {
-				t--
+			if v >= vx {
+				t := sinkArc(v)
+				if x := min(left, capa[a], capa[t]); x > 0 {
+					push(a, x)
+					push(t, x)
+					left -= x
+				}
+				continue
 			}
-			x := min(left, capa[a], capa[t])
-			if x > 0 {
-				push(a, x)
-				push(t, x)
-				left -= x
+			for b := head[v]; b < head[v+1] && left > 0 && capa[a] > 0; b++ {
+				w := to[b]
+				if w < vx {
+					continue // back to a group
+				}
+				t := sinkArc(w)
+				if x := min(left, capa[a], capa[b], capa[t]); x > 0 {
+					push(a, x)
+					push(b, x)
+					push(t, x)
+					left -= x
+				}
 			}
 		}
 		if sent := gr.Size[i] - left; sent > 0 {
