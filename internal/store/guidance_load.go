@@ -63,7 +63,7 @@ func (l *Loader) Diagnostics(region string, ds []guidance.Diagnostic) error {
 // the load wrote.
 func (l *Loader) RebuildReach(region string) error {
 	var a args
-	return wrap("rebuild reach", rebuildReach(l.ctx, l.tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a))
+	return wrap("rebuild reach", l.s.rebuildReach(l.ctx, l.tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a))
 }
 
 // Offers writes offers of targeted education with their ids set.

@@ -204,10 +204,17 @@ func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.
 		if err != nil {
 			return err
 		}
+		var a args
 		if err := check(before); err != nil {
 			return err
 		}
 		if err := mentorOrgs(ctx, tx, m); err != nil {
+			return err
+		}
+		// Whether a mentor is of an enterprise counts in mentor_tally for
+		// the mentees of their active pairs: out before, in after.
+		mentees := `l.id IN (SELECT x.learner_id FROM mentor_pair x WHERE x.mentor_id = ` + a.add(m.ID) + ` AND x.status = 'active')`
+		if err := keepMentored(ctx, tx, mentees, a, -1); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE mentor SET org_id = $1, employer_id = $2, kind = $3, full_name = $4, position = $5,
@@ -217,6 +224,9 @@ func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.
 			return apperr.Field("specialty_code", "специальность %s не найдена в справочнике ОКСО", m.SpecialtyCode)
 		}
 		if err != nil {
+			return err
+		}
+		if err := keepMentored(ctx, tx, mentees, a, 1); err != nil {
 			return err
 		}
 		// Read back in the region: the edit may move the mentor out of the
@@ -322,6 +332,16 @@ func (l *Loader) Mentorship(ps []mentor.Programme, ms []mentor.Mentor, pairs []m
 				return []any{base["mentor"] + m.ID, m.RegionCode, m.OrgID, nullID(m.EmployerID), m.Kind, m.FullName, m.Position, nullText(m.SpecialtyCode), m.Capacity, m.Active, l.now}
 			})
 	}
+	// The mentees' parts in mentor_tally: out before their pairs, in after.
+	var mentees []int64
+	for _, p := range pairs {
+		if p.LearnerID != 0 {
+			mentees = append(mentees, p.LearnerID)
+		}
+	}
+	if err == nil {
+		err = keepMentoredIDs(l.ctx, l.tx, mentees, -1)
+	}
 	if err == nil {
 		err = l.insert("mentor_pair", []string{"id", "region_code", "programme_id", "mentor_id", "learner_id", "mentee_name", "start_on", "planned_end", "end_on",
 			"end_reason", "goals", "status", "created_at"}, len(pairs), func(i int) []any {
@@ -329,6 +349,9 @@ func (l *Loader) Mentorship(ps []mentor.Programme, ms []mentor.Mentor, pairs []m
 			return []any{base["mentor_pair"] + p.ID, p.RegionCode, base["mentor_programme"] + p.ProgrammeID, base["mentor"] + p.MentorID, nullID(p.LearnerID),
 				menteeText(p), dateArg(p.Start), dateArg(p.PlannedEnd), dateArg(p.End), p.EndReason, p.Goals, p.Status, tsArg(p.CreatedAt)}
 		})
+	}
+	if err == nil {
+		err = keepMentoredIDs(l.ctx, l.tx, mentees, 1)
 	}
 	if err == nil {
 		err = l.insert("mentor_meeting", []string{"id", "pair_id", "held_on", "minutes", "topic", "note", "created_at"}, len(meetings), func(i int) []any {
