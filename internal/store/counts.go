@@ -8,11 +8,12 @@ import (
 	"strings"
 )
 
-// The counts kept as people change (migration 00052): learner_grade_tally,
-// guidance_tally and mentor_tally. A figure of a region is a sum of their
+// The counts kept as people change (migrations 00052, 00053):
+// learner_grade_tally, guidance_tally, mentor_tally and targeted_tally. A figure of a region is a sum of their
 // cells; each write that changes a person changes them in its own
 // transaction: the triggers on learner for the learner's own fields, the
-// store where guidance reach and mentorship pairs are written. Each change
+// store where guidance reach, mentorship pairs, offers and applications are
+// written. Each change
 // takes a person's part out of the counts before the write and puts it back
 // after, so that the counts are always the sums of the persons' parts, and a
 // full recount (RecountTallies) can check them and repair a drift.
@@ -66,8 +67,39 @@ var (
 	gradeTally    = tally{"learner_grade_tally", []string{"region_code", "status", "org_id", "municipality_id", "grade", "study_form"}, []string{"n"}}
 	guidanceTally = tally{"guidance_tally", []string{"region_code", "school_year", "org_id", "municipality_id", "grade", "month"},
 		[]string{"reached", "informed", "h40", "h60", "h80", "ticket"}}
-	mentorTally = tally{"mentor_tally", []string{"region_code", "org_id", "municipality_id"}, []string{"mentored", "at_enterprise"}}
+	mentorTally   = tally{"mentor_tally", []string{"region_code", "org_id", "municipality_id"}, []string{"mentored", "at_enterprise"}}
+	targetedTally = tally{"targeted_tally", []string{"region_code", "employer_id", "specialty_code", "year"},
+		[]string{"offers", "places", "applications", "contracts", "fulfilled", "broken"}}
 )
+
+// offerParts is the SQL of the parts in targeted_tally of the offers t that
+// meet cond: a published or closed offer with its places and the
+// applications of its region for it, signed, fulfilled and broken.
+func offerParts(cond string) string {
+	apps := `(SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code`
+	return `SELECT region_code, employer_id, specialty_code, year, count(*) AS offers, sum(places) AS places, sum(applications) AS applications,
+		sum(contracts) AS contracts, sum(fulfilled) AS fulfilled, sum(broken) AS broken
+		FROM (SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places, ` + apps + `) AS applications,
+			` + apps + ` AND a.status IN ` + signedStatuses + `) AS contracts,
+			` + apps + ` AND a.status = 'fulfilled') AS fulfilled, ` + apps + ` AND a.status = 'broken') AS broken
+			FROM targeted_offer t WHERE t.status IN ('published', 'closed') AND ` + cond + `) o
+		GROUP BY region_code, employer_id, specialty_code, year`
+}
+
+// keepOffers takes out of targeted_tally (sign -1) or puts back (+1) the
+// parts of the offers of ids, in chunks.
+func keepOffers(ctx context.Context, tx *sql.Tx, ids []int64, sign int) error {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for start := 0; start < len(ids); start += 500 {
+		var a args
+		if err := targetedTally.addParts(ctx, tx, offerParts(`t.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)`), a, sign); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // addParts adds the rows of parts (the tally's key and count columns, in
 // order), times sign, to the tally.
@@ -179,6 +211,7 @@ func (s *Store) RecountTallies(ctx context.Context) ([]Drift, error) {
 		{gradeTally, gradeParts},
 		{guidanceTally, s.reachParts("true")},
 		{mentorTally, mentorParts + `true GROUP BY l.region_code, l.org_id, l.municipality_id`},
+		{targetedTally, offerParts("true")},
 	} {
 		fresh, kept := map[string]cell{}, map[string]cell{}
 		cols := strings.Join(t.keys, ", ") + ", " + strings.Join(t.counts, ", ")
@@ -253,6 +286,7 @@ func (s *Store) RecountTallies(ctx context.Context) ([]Drift, error) {
 
 // keepMentoredIDs is keepMentored for the learners of ids, in chunks.
 func keepMentoredIDs(ctx context.Context, tx *sql.Tx, ids []int64, sign int) error {
+	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	if len(ids) > 0 && ids[0] == 0 { // a mentee who is not a learner of the region

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"reflect"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"marshrut/internal/guidance"
 	"marshrut/internal/learner"
 	"marshrut/internal/mentor"
+	"marshrut/internal/targeted"
 )
 
 // agreeWithLearners fails the test when the kept counts differ from a full
@@ -28,6 +30,46 @@ func agreeWithLearners(t *testing.T, s *Store, after string, f *fixture, year gu
 	}
 	if len(drift) > 0 {
 		t.Errorf("after %s: the kept counts drifted from the data: %+v", after, drift)
+	}
+	// The targeted-education figures: the kept cells against the offers and
+	// applications themselves, and the graduates under contract.
+	cells, err := s.Targeted.FigureCells(ctx, "41")
+	if err != nil {
+		t.Fatal(err)
+	}
+	offers, err := list(ctx, s.read, "offers", `SELECT t.id, t.employer_id, t.specialty_code, t.year, t.places, t.status
+		FROM targeted_offer t WHERE t.region_code = '41' AND t.status <> 'draft'`, nil, func(rows *sql.Rows) (o targeted.Offer, err error) {
+		err = rows.Scan(&o.ID, &o.EmployerID, &o.SpecialtyCode, &o.Year, &o.Places, &o.Status)
+		return o, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, err := list(ctx, s.read, "applications", `SELECT offer_id, status FROM targeted_application WHERE region_code = '41'`, nil,
+		func(rows *sql.Rows) (a targeted.Application, err error) {
+			err = rows.Scan(&a.OfferID, &a.Status)
+			return a, err
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := targeted.CountCells(cells), targeted.Count(offers, apps); !reflect.DeepEqual(got, want) {
+		t.Errorf("after %s: targeted figures %+v, counted from the offers %+v", after, got, want)
+	}
+	for _, gy := range []int{2025, 2026, 2027, 2028} {
+		g, u, err := s.Targeted.ContractsOfGraduates(ctx, "41", gy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg, wu int
+		if err := s.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM targeted_application a
+			WHERE a.learner_id = l.id AND a.status IN `+signedStatuses+`) THEN 1 ELSE 0 END), 0)
+			FROM learner l WHERE l.region_code = '41' AND l.status = 'graduate' AND l.graduation_year = $1`, gy).Scan(&wg, &wu); err != nil {
+			t.Fatal(err)
+		}
+		if g != wg || u != wu {
+			t.Errorf("after %s: graduates of %d %d, under contract %d; counted from the learners %d, %d", after, gy, g, u, wg, wu)
+		}
 	}
 	scopes := []auth.Scope{
 		auth.SystemScope("41"),
@@ -217,6 +259,46 @@ func TestTalliesFollowWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a pair ended")
+
+		// Targeted education: an offer drafted, published and changed, an
+		// application made and moved to a contract and its end; a graduate.
+		tsvc := targeted.NewService(s.Targeted, func() time.Time { return now })
+		empl := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID, UserID: 7}
+		offer := targeted.Offer{OrgID: f.college.ID, SpecialtyCode: "15.02.08", Places: 2, WorkYears: 3, MunicipalityID: f.muni1.ID,
+			Deadline: time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC), Year: 2027, Status: targeted.Draft}
+		if err := tsvc.SaveOffer(ctx, empl, &offer); err != nil {
+			t.Fatal(err)
+		}
+		check("a draft offer")
+		offer.Status = targeted.Published
+		if err := tsvc.SaveOffer(ctx, empl, &offer); err != nil {
+			t.Fatal(err)
+		}
+		check("an offer published")
+		app := targeted.Application{OfferID: offer.ID, LearnerID: f.student.ID, Status: targeted.Submitted, SubmittedAt: now, UpdatedAt: now}
+		if err := s.Targeted.CreateApplication(ctx, sys, &app); err != nil {
+			t.Fatal(err)
+		}
+		check("an application")
+		for _, to := range []targeted.Status{targeted.ContractSigned, targeted.Fulfilled} {
+			if err := s.Targeted.MoveApplication(ctx, sys, app.ID, func(x *targeted.ApplicationView, _ targeted.Offer) error {
+				x.Status = to
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			check("an application " + string(to))
+		}
+		offer.Places = 5
+		if err := tsvc.SaveOffer(ctx, empl, &offer); err != nil {
+			t.Fatal(err)
+		}
+		check("an offer's places")
+		if _, err := s.write.ExecContext(ctx, `UPDATE learner SET status = 'graduate', graduation_year = 2026 WHERE id = $1`, f.student.ID); err != nil {
+			t.Fatal(err)
+		}
+		check("a student under contract graduated")
+
 		if _, err := s.write.ExecContext(ctx, `DELETE FROM learner WHERE id = $1`, p11.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -248,6 +330,7 @@ func TestRecountRepairsDrift(t *testing.T) {
 			`UPDATE learner_grade_tally SET n = n + 2 WHERE status = 'pupil'`,
 			`UPDATE guidance_tally SET reached = reached - 1, ticket = ticket + 3`,
 			`INSERT INTO mentor_tally VALUES ('41', ` + strconv.FormatInt(f.college.ID, 10) + `, ` + strconv.FormatInt(f.muni1.ID, 10) + `, 5, 1)`,
+			`INSERT INTO targeted_tally VALUES ('41', ` + strconv.FormatInt(f.empl.ID, 10) + `, '15.02.08', 2027, 1, 10, 0, 0, 0, 0)`,
 		} {
 			if _, err := s.write.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
@@ -257,7 +340,7 @@ func TestRecountRepairsDrift(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []Drift{{"learner_grade_tally", 1, 2}, {"guidance_tally", 1, 4}, {"mentor_tally", 1, 6}}
+		want := []Drift{{"learner_grade_tally", 1, 2}, {"guidance_tally", 1, 4}, {"mentor_tally", 1, 6}, {"targeted_tally", 1, 11}}
 		if !reflect.DeepEqual(drift, want) {
 			t.Errorf("drift %+v, want %+v", drift, want)
 		}

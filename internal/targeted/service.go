@@ -272,13 +272,13 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Summary, error) {
 	if sc.Own() || sc.RegionCode == "" {
 		return Summary{}, apperr.New(apperr.Forbidden, "показатели целевого обучения доступны организациям и региону")
 	}
-	offers, apps, err := s.store.Figures(ctx, sc.RegionCode)
+	cells, err := s.store.FigureCells(ctx, sc.RegionCode)
 	if err != nil {
 		return Summary{}, err
 	}
-	f := Summary{Report: Count(offers, apps), Year: s.now().Year(), Employers: map[string]string{}}
-	for _, o := range offers {
-		f.Employers[strconv.FormatInt(o.EmployerID, 10)] = o.EmployerName
+	f := Summary{Report: CountCells(cells), Year: s.now().Year(), Employers: map[string]string{}}
+	for _, c := range cells {
+		f.Employers[strconv.FormatInt(c.EmployerID, 10)] = c.EmployerName
 	}
 	if s.now().Month() < time.July {
 		f.Year--
