@@ -9,7 +9,8 @@ import (
 )
 
 // The counts kept as people change (migrations 00052, 00053):
-// learner_grade_tally, guidance_tally, mentor_tally and targeted_tally. A figure of a region is a sum of their
+// learner_grade_tally, guidance_tally, mentor_tally, targeted_tally and
+// contract_tally. A figure of a region is a sum of their
 // cells; each write that changes a person changes them in its own
 // transaction: the triggers on learner for the learner's own fields, the
 // store where guidance reach, mentorship pairs, offers and applications are
@@ -68,6 +69,7 @@ var (
 	guidanceTally = tally{"guidance_tally", []string{"region_code", "school_year", "org_id", "municipality_id", "grade", "month"},
 		[]string{"reached", "informed", "h40", "h60", "h80", "ticket"}}
 	mentorTally   = tally{"mentor_tally", []string{"region_code", "org_id", "municipality_id"}, []string{"mentored", "at_enterprise"}}
+	contractTally = tally{"contract_tally", []string{"region_code", "status", "graduation_year"}, []string{"n"}}
 	targetedTally = tally{"targeted_tally", []string{"region_code", "employer_id", "specialty_code", "year"},
 		[]string{"offers", "places", "applications", "contracts", "fulfilled", "broken"}}
 )
@@ -84,6 +86,27 @@ func offerParts(cond string) string {
 			` + apps + ` AND a.status = 'fulfilled') AS fulfilled, ` + apps + ` AND a.status = 'broken') AS broken
 			FROM targeted_offer t WHERE t.status IN ('published', 'closed') AND ` + cond + `) o
 		GROUP BY region_code, employer_id, specialty_code, year`
+}
+
+// contractParts is the SQL of the parts in contract_tally of the learners l
+// that meet cond: those with a contract signed.
+const contractParts = `SELECT l.region_code, l.status, l.graduation_year, count(*) AS n FROM learner l
+	WHERE EXISTS (SELECT 1 FROM targeted_application a WHERE a.learner_id = l.id AND a.status IN ` + signedStatuses + `) AND `
+
+// keepContracted takes out of contract_tally (sign -1) or puts back (+1)
+// the parts of the learners of ids, in chunks.
+func keepContracted(ctx context.Context, tx *sql.Tx, ids []int64, sign int) error {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for start := 0; start < len(ids); start += 500 {
+		var a args
+		if err := contractTally.addParts(ctx, tx, contractParts+`l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)
+			GROUP BY l.region_code, l.status, l.graduation_year`, a, sign); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // keepOffers takes out of targeted_tally (sign -1) or puts back (+1) the
@@ -212,6 +235,7 @@ func (s *Store) RecountTallies(ctx context.Context) ([]Drift, error) {
 		{guidanceTally, s.reachParts("true")},
 		{mentorTally, mentorParts + `true GROUP BY l.region_code, l.org_id, l.municipality_id`},
 		{targetedTally, offerParts("true")},
+		{contractTally, contractParts + `true GROUP BY l.region_code, l.status, l.graduation_year`},
 	} {
 		fresh, kept := map[string]cell{}, map[string]cell{}
 		cols := strings.Join(t.keys, ", ") + ", " + strings.Join(t.counts, ", ")

@@ -298,6 +298,10 @@ func TestTalliesFollowWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a student under contract graduated")
+		if _, err := s.write.ExecContext(ctx, `UPDATE learner SET graduation_year = 2025 WHERE id = $1`, f.student.ID); err != nil {
+			t.Fatal(err)
+		}
+		check("a graduate's year corrected")
 
 		if _, err := s.write.ExecContext(ctx, `DELETE FROM learner WHERE id = $1`, p11.ID); err != nil {
 			t.Fatal(err)
@@ -331,6 +335,7 @@ func TestRecountRepairsDrift(t *testing.T) {
 			`UPDATE guidance_tally SET reached = reached - 1, ticket = ticket + 3`,
 			`INSERT INTO mentor_tally VALUES ('41', ` + strconv.FormatInt(f.college.ID, 10) + `, ` + strconv.FormatInt(f.muni1.ID, 10) + `, 5, 1)`,
 			`INSERT INTO targeted_tally VALUES ('41', ` + strconv.FormatInt(f.empl.ID, 10) + `, '15.02.08', 2027, 1, 10, 0, 0, 0, 0)`,
+			`INSERT INTO contract_tally VALUES ('41', 'graduate', 2025, 7)`,
 		} {
 			if _, err := s.write.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
@@ -340,7 +345,7 @@ func TestRecountRepairsDrift(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []Drift{{"learner_grade_tally", 1, 2}, {"guidance_tally", 1, 4}, {"mentor_tally", 1, 6}, {"targeted_tally", 1, 11}}
+		want := []Drift{{"learner_grade_tally", 1, 2}, {"guidance_tally", 1, 4}, {"mentor_tally", 1, 6}, {"targeted_tally", 1, 11}, {"contract_tally", 1, 7}}
 		if !reflect.DeepEqual(drift, want) {
 			t.Errorf("drift %+v, want %+v", drift, want)
 		}

@@ -88,12 +88,16 @@ func (l *Loader) Offers(os []targeted.Offer) error {
 
 // Applications writes applications with their ids set, and their histories.
 func (l *Loader) Applications(region string, as []targeted.Application) error {
-	// The parts of their offers in targeted_tally: out before, in after.
-	offers := make([]int64, len(as))
+	// The parts of their offers in targeted_tally and of their learners in
+	// contract_tally: out before, in after.
+	offers, learners := make([]int64, len(as)), make([]int64, len(as))
 	for i, a := range as {
-		offers[i] = a.OfferID
+		offers[i], learners[i] = a.OfferID, a.LearnerID
 	}
 	if err := keepOffers(l.ctx, l.tx, offers, -1); err != nil {
+		return wrap("load applications", err)
+	}
+	if err := keepContracted(l.ctx, l.tx, learners, -1); err != nil {
 		return wrap("load applications", err)
 	}
 	err := l.insert("targeted_application", []string{"id", "region_code", "offer_id", "learner_id", "status", "status_reason", "submitted_at",
@@ -104,6 +108,9 @@ func (l *Loader) Applications(region string, as []targeted.Application) error {
 	})
 	if err == nil {
 		err = keepOffers(l.ctx, l.tx, offers, 1)
+	}
+	if err == nil {
+		err = keepContracted(l.ctx, l.tx, learners, 1)
 	}
 	if err != nil {
 		return wrap("load applications", err)

@@ -214,8 +214,12 @@ func (s *Targeted) CreateApplication(ctx context.Context, sc auth.Scope, x *targ
 		if _, err := scopedLearner(ctx, tx, sc, x.LearnerID); err != nil {
 			return err
 		}
-		// The offer's part in targeted_tally: out before, in after.
+		// The parts of the offer in targeted_tally and of the learner in
+		// contract_tally: out before, in after.
 		if err := keepOffers(ctx, tx, []int64{x.OfferID}, -1); err != nil {
+			return err
+		}
+		if err := keepContracted(ctx, tx, []int64{x.LearnerID}, -1); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO targeted_application (region_code, offer_id, learner_id, status, status_reason, submitted_at, updated_at)
@@ -227,6 +231,9 @@ func (s *Targeted) CreateApplication(ctx context.Context, sc auth.Scope, x *targ
 			return err
 		}
 		if err := keepOffers(ctx, tx, []int64{x.OfferID}, 1); err != nil {
+			return err
+		}
+		if err := keepContracted(ctx, tx, []int64{x.LearnerID}, 1); err != nil {
 			return err
 		}
 		return insertSteps(ctx, tx, x.ID, x.History)
@@ -308,6 +315,9 @@ func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64,
 		if err := keepOffers(ctx, tx, []int64{x.OfferID}, -1); err != nil {
 			return err
 		}
+		if err := keepContracted(ctx, tx, []int64{x.LearnerID}, -1); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE targeted_application SET status = $1, status_reason = $2, contract_no = $3, contract_signed_on = $4,
 			study_start = $5, graduated_on = $6, obligation_start = $7, obligation_end = $8, updated_at = $9 WHERE id = $10`,
 			ap.Status, ap.StatusReason, ap.ContractNo, dateArg(ap.ContractSignedOn), dateArg(ap.StudyStart), dateArg(ap.GraduatedOn),
@@ -315,6 +325,9 @@ func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64,
 			return err
 		}
 		if err := keepOffers(ctx, tx, []int64{x.OfferID}, 1); err != nil {
+			return err
+		}
+		if err := keepContracted(ctx, tx, []int64{x.LearnerID}, 1); err != nil {
 			return err
 		}
 		return insertSteps(ctx, tx, id, ap.History[had:])
@@ -336,10 +349,9 @@ func (s *Targeted) FigureCells(ctx context.Context, region string) ([]targeted.C
 // ContractsOfGraduates counts the region's graduates of a year and those of
 // them who had a targeted-education contract.
 func (s *Targeted) ContractsOfGraduates(ctx context.Context, region string, year int) (graduates, under int, err error) {
-	// The graduates from learner_tally; those under contract from the signed
-	// applications, far fewer than the graduates.
+	// The graduates from learner_tally, those under contract from contract_tally.
 	err = s.read.QueryRowContext(ctx, `SELECT COALESCE((SELECT sum(t.n) FROM learner_tally t WHERE t.region_code = $1 AND t.status = 'graduate'
-		AND t.graduation_year = $2), 0), (SELECT count(DISTINCT a.learner_id) FROM targeted_application a JOIN learner l ON l.id = a.learner_id
-		WHERE a.region_code = $1 AND a.status IN `+signedStatuses+` AND l.region_code = $1 AND l.status = 'graduate' AND l.graduation_year = $2)`, region, year).Scan(&graduates, &under)
+		AND t.graduation_year = $2), 0), COALESCE((SELECT sum(c.n) FROM contract_tally c WHERE c.region_code = $1 AND c.status = 'graduate'
+		AND c.graduation_year = $2), 0)`, region, year).Scan(&graduates, &under)
 	return graduates, under, wrap("contracts of graduates", err)
 }

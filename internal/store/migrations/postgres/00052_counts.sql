@@ -84,6 +84,7 @@ FROM learner l
 WHERE l.status = 'student' AND l.study_form = 'full_time'
     AND EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id AND x.status = 'active')
 GROUP BY l.region_code, l.org_id, l.municipality_id;
+ANALYZE learner_grade_tally, guidance_tally, mentor_tally;
 
 -- learner_counts_add adds a learner's part, sign +1 or -1, to the three
 -- tallies: the learner's cell, the guidance of a pupil of grades 6–11 and the

@@ -31,7 +31,54 @@ FROM (SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places,
         (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code AND a.status = 'broken') AS broken
     FROM targeted_offer t WHERE t.status IN ('published', 'closed')) o
 GROUP BY region_code, employer_id, specialty_code, year;
+ANALYZE targeted_tally, targeted_application;
+
+
+-- The learners with a contract signed (an application in a signed status or
+-- later), by their region, status and graduation year: the graduates of a
+-- year under contract. The store keeps it where applications are written;
+-- the triggers on learner move a learner's part when the learner's status
+-- or graduation year changes.
+CREATE TABLE contract_tally (
+    region_code     TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    graduation_year INTEGER NOT NULL,
+    n               BIGINT NOT NULL,
+    PRIMARY KEY (region_code, status, graduation_year)
+);
+INSERT INTO contract_tally
+SELECT l.region_code, l.status, l.graduation_year, count(*) FROM learner l
+WHERE EXISTS (SELECT 1 FROM targeted_application a WHERE a.learner_id = l.id AND a.status IN ('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken'))
+GROUP BY l.region_code, l.status, l.graduation_year;
+ANALYZE contract_tally;
+
+-- +goose StatementBegin
+CREATE FUNCTION learner_contract_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM targeted_application a WHERE a.learner_id = OLD.id AND a.status IN ('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken')) THEN
+        UPDATE contract_tally SET n = n - 1 WHERE region_code = OLD.region_code AND status = OLD.status AND graduation_year = OLD.graduation_year;
+        IF TG_OP = 'UPDATE' THEN
+            INSERT INTO contract_tally VALUES (NEW.region_code, NEW.status, NEW.graduation_year, 1)
+            ON CONFLICT (region_code, status, graduation_year) DO UPDATE SET n = contract_tally.n + 1;
+        END IF;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER learner_contract_delete BEFORE DELETE ON learner FOR EACH ROW EXECUTE FUNCTION learner_contract_keep();
+CREATE TRIGGER learner_contract_update AFTER UPDATE OF region_code, status, graduation_year ON learner
+    FOR EACH ROW WHEN ((OLD.region_code, OLD.status, OLD.graduation_year) IS DISTINCT FROM (NEW.region_code, NEW.status, NEW.graduation_year))
+    EXECUTE FUNCTION learner_contract_keep();
 
 -- +goose Down
+DROP TRIGGER learner_contract_update ON learner;
+DROP TRIGGER learner_contract_delete ON learner;
+DROP FUNCTION learner_contract_keep();
+DROP TABLE contract_tally;
 DROP INDEX targeted_application_offer;
 DROP TABLE targeted_tally;

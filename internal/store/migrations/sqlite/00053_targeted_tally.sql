@@ -32,6 +32,44 @@ FROM (SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places,
     FROM targeted_offer t WHERE t.status IN ('published', 'closed')) o
 GROUP BY region_code, employer_id, specialty_code, year;
 
+
+-- The learners with a contract signed (an application in a signed status or
+-- later), by their region, status and graduation year: the graduates of a
+-- year under contract. The store keeps it where applications are written;
+-- the triggers on learner move a learner's part when the learner's status
+-- or graduation year changes.
+CREATE TABLE contract_tally (
+    region_code     TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    graduation_year INTEGER NOT NULL,
+    n               INTEGER NOT NULL,
+    PRIMARY KEY (region_code, status, graduation_year)
+);
+INSERT INTO contract_tally
+SELECT l.region_code, l.status, l.graduation_year, count(*) FROM learner l
+WHERE EXISTS (SELECT 1 FROM targeted_application a WHERE a.learner_id = l.id AND a.status IN ('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken'))
+GROUP BY l.region_code, l.status, l.graduation_year;
+
+-- +goose StatementBegin
+CREATE TRIGGER learner_contract_update AFTER UPDATE OF region_code, status, graduation_year ON learner
+WHEN (OLD.region_code IS NOT NEW.region_code OR OLD.status IS NOT NEW.status OR OLD.graduation_year IS NOT NEW.graduation_year)
+    AND EXISTS (SELECT 1 FROM targeted_application a WHERE a.learner_id = NEW.id AND a.status IN ('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken')) BEGIN
+    UPDATE contract_tally SET n = n - 1 WHERE region_code = OLD.region_code AND status = OLD.status AND graduation_year = OLD.graduation_year;
+    INSERT INTO contract_tally VALUES (NEW.region_code, NEW.status, NEW.graduation_year, 1)
+    ON CONFLICT (region_code, status, graduation_year) DO UPDATE SET n = n + 1;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER learner_contract_delete BEFORE DELETE ON learner
+WHEN EXISTS (SELECT 1 FROM targeted_application a WHERE a.learner_id = OLD.id AND a.status IN ('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken')) BEGIN
+    UPDATE contract_tally SET n = n - 1 WHERE region_code = OLD.region_code AND status = OLD.status AND graduation_year = OLD.graduation_year;
+END;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP TRIGGER learner_contract_delete;
+DROP TRIGGER learner_contract_update;
+DROP TABLE contract_tally;
 DROP INDEX targeted_application_offer;
 DROP TABLE targeted_tally;
