@@ -70,22 +70,26 @@ var (
 		[]string{"reached", "informed", "h40", "h60", "h80", "ticket"}}
 	mentorTally   = tally{"mentor_tally", []string{"region_code", "org_id", "municipality_id"}, []string{"mentored", "at_enterprise"}}
 	contractTally = tally{"contract_tally", []string{"region_code", "status", "graduation_year"}, []string{"n"}}
-	targetedTally = tally{"targeted_tally", []string{"region_code", "employer_id", "specialty_code", "year"},
+	targetedTally = tally{"targeted_tally", []string{"region_code", "dimension", "key"},
 		[]string{"offers", "places", "applications", "contracts", "fulfilled", "broken"}}
 )
 
 // offerParts is the SQL of the parts in targeted_tally of the offers t that
 // meet cond: a published or closed offer with its places and the
-// applications of its region for it, signed, fulfilled and broken.
+// applications of its region for it, signed, fulfilled and broken, under
+// its employer, its specialty and its year.
 func offerParts(cond string) string {
 	apps := `(SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code`
-	return `SELECT region_code, employer_id, specialty_code, year, count(*) AS offers, sum(places) AS places, sum(applications) AS applications,
+	offers := `SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places, ` + apps + `) AS applications,
+		` + apps + ` AND a.status IN ` + signedStatuses + `) AS contracts,
+		` + apps + ` AND a.status = 'fulfilled') AS fulfilled, ` + apps + ` AND a.status = 'broken') AS broken
+		FROM targeted_offer t WHERE t.status IN ('published', 'closed') AND ` + cond
+	return `SELECT region_code, dimension, key, count(*) AS offers, sum(places) AS places, sum(applications) AS applications,
 		sum(contracts) AS contracts, sum(fulfilled) AS fulfilled, sum(broken) AS broken
-		FROM (SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places, ` + apps + `) AS applications,
-			` + apps + ` AND a.status IN ` + signedStatuses + `) AS contracts,
-			` + apps + ` AND a.status = 'fulfilled') AS fulfilled, ` + apps + ` AND a.status = 'broken') AS broken
-			FROM targeted_offer t WHERE t.status IN ('published', 'closed') AND ` + cond + `) o
-		GROUP BY region_code, employer_id, specialty_code, year`
+		FROM (SELECT o.*, 'employer' AS dimension, CAST(o.employer_id AS TEXT) AS key FROM (` + offers + `) o
+			UNION ALL SELECT o.*, 'specialty', o.specialty_code FROM (` + offers + `) o
+			UNION ALL SELECT o.*, 'year', CAST(o.year AS TEXT) FROM (` + offers + `) o) d
+		GROUP BY region_code, dimension, key`
 }
 
 // contractParts is the SQL of the parts in contract_tally of the learners l

@@ -335,11 +335,23 @@ func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64,
 }
 
 // FigureCells returns the region's figures of targeted education by
-// employer, specialty and year of admission, as targeted_tally keeps them.
-func (s *Targeted) FigureCells(ctx context.Context, region string) ([]targeted.Cell, error) {
-	return list(ctx, s.read, "targeted figures", `SELECT t.employer_id, e.name, t.specialty_code, t.year, t.offers, t.places, t.applications,
-		t.contracts, t.fulfilled, t.broken FROM targeted_tally t JOIN organisation e ON e.id = t.employer_id
-		WHERE t.region_code = $1 AND t.offers <> 0`, args{region}, func(rows *sql.Rows) (c targeted.Cell, err error) {
+// employer (with its name), specialty or year of admission, as
+// targeted_tally keeps them.
+func (s *Targeted) FigureCells(ctx context.Context, region, by string) ([]targeted.Cell, error) {
+	var q string
+	switch by {
+	case "employer":
+		q = `SELECT e.id, e.name, '' AS specialty_code, 0 AS year, t.offers, t.places, t.applications, t.contracts, t.fulfilled, t.broken
+			FROM targeted_tally t JOIN organisation e ON e.id = CAST(t.key AS BIGINT)`
+	case "specialty":
+		q = `SELECT 0, '', t.key, 0, t.offers, t.places, t.applications, t.contracts, t.fulfilled, t.broken FROM targeted_tally t`
+	case "year":
+		q = `SELECT 0, '', '', CAST(t.key AS INTEGER), t.offers, t.places, t.applications, t.contracts, t.fulfilled, t.broken FROM targeted_tally t`
+	default:
+		return nil, fmt.Errorf("store: targeted figures by %q", by)
+	}
+	q += ` WHERE t.region_code = $1 AND t.dimension = $2 AND t.offers <> 0`
+	return list(ctx, s.read, "targeted figures", q, args{region, by}, func(rows *sql.Rows) (c targeted.Cell, err error) {
 		err = rows.Scan(&c.EmployerID, &c.EmployerName, &c.SpecialtyCode, &c.Year, &c.Offers, &c.Places, &c.Applications,
 			&c.Contracts, &c.Fulfilled, &c.Broken)
 		return c, err

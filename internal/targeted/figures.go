@@ -109,16 +109,18 @@ type Cell struct {
 
 // CountCells sums the figures of cells in all and grouped as Count groups
 // them: the report Count makes of the offers and applications the cells
-// were counted from.
-func CountCells(cells []Cell) Report {
+// were counted from. The cells of each grouping may be given already summed
+// by its key (byEmployer by employer, …) or as they are kept; the total is
+// the sum of byEmployer.
+func CountCells(byEmployer, bySpecialty, byYear []Cell) Report {
 	var r Report
-	for _, c := range cells {
+	for _, c := range byEmployer {
 		r.Total.sum(c.Figures)
 	}
 	r.Total.finish()
-	r.ByEmployer = groupCells(cells, func(c Cell) int64 { return c.EmployerID }, func(id int64) string { return strconv.FormatInt(id, 10) })
-	r.BySpecialty = groupCells(cells, func(c Cell) string { return c.SpecialtyCode }, func(s string) string { return s })
-	r.ByYear = groupCells(cells, func(c Cell) int { return c.Year }, strconv.Itoa)
+	r.ByEmployer = groupCells(byEmployer, func(c Cell) int64 { return c.EmployerID }, func(id int64) string { return strconv.FormatInt(id, 10) })
+	r.BySpecialty = groupCells(bySpecialty, func(c Cell) string { return c.SpecialtyCode }, func(s string) string { return s })
+	r.ByYear = groupCells(byYear, func(c Cell) int { return c.Year }, strconv.Itoa)
 	return r
 }
 

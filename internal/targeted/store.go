@@ -24,8 +24,9 @@ type Store interface {
 	Applications(ctx context.Context, sc auth.Scope, f ApplicationFilter) ([]ApplicationView, int, error)
 	MoveApplication(ctx context.Context, sc auth.Scope, id int64, move func(*ApplicationView, Offer) error) error
 	// FigureCells returns the kept figures of the region's published and
-	// closed offers by employer, specialty and year of admission.
-	FigureCells(ctx context.Context, region string) ([]Cell, error)
+	// closed offers summed by employer (with the employer's name), specialty
+	// or year of admission, as by says: "employer", "specialty" or "year".
+	FigureCells(ctx context.Context, region, by string) ([]Cell, error)
 	ContractsOfGraduates(ctx context.Context, region string, year int) (graduates, under int, err error)
 	Learner(ctx context.Context, sc auth.Scope, id int64) (learner.Learner, error)
 }

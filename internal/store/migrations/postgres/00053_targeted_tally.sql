@@ -1,36 +1,50 @@
 -- +goose Up
--- The figures of targeted education kept by employer, specialty and year of
--- admission: the published and closed offers, their places, the applications
--- for them, the contracts signed and the obligations fulfilled and broken.
--- The store keeps it where offers and applications are written (an offer's
--- part out before, in after), so that the figures page sums its cells
--- instead of reading every offer and application; store.RecountTallies
--- checks it against the data.
+-- The figures of targeted education kept by employer, by specialty and by
+-- year of admission (dimension 'employer', 'specialty', 'year'; key the
+-- employer's id, the ОКСО code or the year as text): the published and
+-- closed offers, their places, the applications for them, the contracts
+-- signed and the obligations fulfilled and broken. The store keeps it where
+-- offers and applications are written (an offer's part out before, in
+-- after), so that the figures page sums a few thousand rows instead of
+-- reading every offer and application; store.RecountTallies checks it.
 CREATE TABLE targeted_tally (
-    region_code    TEXT NOT NULL,
-    employer_id    BIGINT NOT NULL,
-    specialty_code TEXT NOT NULL,
-    year           INTEGER NOT NULL,
-    offers         BIGINT NOT NULL,
-    places         BIGINT NOT NULL,
-    applications   BIGINT NOT NULL,
-    contracts      BIGINT NOT NULL,
-    fulfilled      BIGINT NOT NULL,
-    broken         BIGINT NOT NULL,
-    PRIMARY KEY (region_code, employer_id, specialty_code, year)
+    region_code  TEXT NOT NULL,
+    dimension    TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    offers       BIGINT NOT NULL,
+    places       BIGINT NOT NULL,
+    applications BIGINT NOT NULL,
+    contracts    BIGINT NOT NULL,
+    fulfilled    BIGINT NOT NULL,
+    broken       BIGINT NOT NULL,
+    PRIMARY KEY (region_code, dimension, key)
 );
 CREATE INDEX targeted_application_offer ON targeted_application (offer_id, status);
 
 INSERT INTO targeted_tally
-SELECT region_code, employer_id, specialty_code, year, count(*), sum(places), sum(applications), sum(contracts), sum(fulfilled), sum(broken)
-FROM (SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places,
+SELECT region_code, dimension, key, count(*), sum(places), sum(applications), sum(contracts), sum(fulfilled), sum(broken)
+FROM (SELECT o.*, 'employer' AS dimension, CAST(o.employer_id AS TEXT) AS key FROM (SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places,
         (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code) AS applications,
         (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code
             AND a.status IN ('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken')) AS contracts,
         (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code AND a.status = 'fulfilled') AS fulfilled,
         (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code AND a.status = 'broken') AS broken
     FROM targeted_offer t WHERE t.status IN ('published', 'closed')) o
-GROUP BY region_code, employer_id, specialty_code, year;
+    UNION ALL SELECT o.*, 'specialty', o.specialty_code FROM (SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places,
+        (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code) AS applications,
+        (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code
+            AND a.status IN ('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken')) AS contracts,
+        (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code AND a.status = 'fulfilled') AS fulfilled,
+        (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code AND a.status = 'broken') AS broken
+    FROM targeted_offer t WHERE t.status IN ('published', 'closed')) o
+    UNION ALL SELECT o.*, 'year', CAST(o.year AS TEXT) FROM (SELECT t.region_code, t.employer_id, t.specialty_code, t.year, t.places,
+        (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code) AS applications,
+        (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code
+            AND a.status IN ('contract_signed', 'studying', 'graduated', 'working_off', 'fulfilled', 'terminated', 'broken')) AS contracts,
+        (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code AND a.status = 'fulfilled') AS fulfilled,
+        (SELECT count(*) FROM targeted_application a WHERE a.offer_id = t.id AND a.region_code = t.region_code AND a.status = 'broken') AS broken
+    FROM targeted_offer t WHERE t.status IN ('published', 'closed')) o) d
+GROUP BY region_code, dimension, key;
 ANALYZE targeted_tally, targeted_application;
 
 
