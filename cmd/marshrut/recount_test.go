@@ -59,3 +59,36 @@ func TestMigrateRecount(t *testing.T) {
 		t.Errorf("after the repair: code %d, out %q, errors %q", code, out, errs)
 	}
 }
+
+// TestKeptCountsAgreeAfterDemo generates a demo region (learners, guidance,
+// targeted education and mentorship through the bulk loader, then the
+// demo's own writes through the services) and checks that the kept counts
+// are what a full recount makes of the data.
+func TestKeptCountsAgreeAfterDemo(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig()
+	cfg.DatabaseURL = filepath.Join(t.TempDir(), "demo.db")
+	cfg.LogLevel = 8 // quiet
+	st, err := openStore(ctx, &cfg, cfg.Logger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := &env{clock: testClock, stdout: io.Discard, stderr: io.Discard}
+	if err := generate(ctx, e, &cfg, st, 3, 3000); err != nil {
+		t.Fatal(err)
+	}
+	if err := demoUsers(ctx, io.Discard, &cfg, st); err != nil {
+		t.Fatal(err)
+	}
+	if err := demoRun(ctx, e, &cfg, st, 3); err != nil {
+		t.Fatal(err)
+	}
+	drift, err := st.RecountTallies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(drift) > 0 {
+		t.Errorf("the kept counts of the demo region drifted from its data: %+v", drift)
+	}
+}
