@@ -8,9 +8,9 @@ import (
 	"strings"
 )
 
-// The counts kept as people change (migrations 00052, 00053):
-// learner_grade_tally, guidance_tally, mentor_tally, targeted_tally and
-// contract_tally. A figure of a region is a sum of their
+// The counts kept as people change (migrations 00052–00054):
+// learner_grade_tally, guidance_tally, mentor_tally, targeted_tally,
+// contract_tally and pair_tally. A figure of a region is a sum of their
 // cells; each write that changes a person changes them in its own
 // transaction: the triggers on learner for the learner's own fields, the
 // store where guidance reach, mentorship pairs, offers and applications are
@@ -69,6 +69,7 @@ var (
 	guidanceTally = tally{"guidance_tally", []string{"region_code", "school_year", "org_id", "municipality_id", "grade", "month"},
 		[]string{"reached", "informed", "h40", "h60", "h80", "ticket"}}
 	mentorTally   = tally{"mentor_tally", []string{"region_code", "org_id", "municipality_id"}, []string{"mentored", "at_enterprise"}}
+	pairTally     = tally{"pair_tally", []string{"region_code", "org_id", "employer_id", "form", "status"}, []string{"pairs", "meetings"}}
 	contractTally = tally{"contract_tally", []string{"region_code", "status", "graduation_year"}, []string{"n"}}
 	targetedTally = tally{"targeted_tally", []string{"region_code", "dimension", "key"},
 		[]string{"offers", "places", "applications", "contracts", "fulfilled", "broken"}}
@@ -90,6 +91,23 @@ func offerParts(cond string) string {
 			UNION ALL SELECT o.*, 'specialty', o.specialty_code FROM (` + offers + `) o
 			UNION ALL SELECT o.*, 'year', CAST(o.year AS TEXT) FROM (` + offers + `) o) d
 		GROUP BY region_code, dimension, key`
+}
+
+// pairParts is the SQL of the parts in pair_tally of the pairs x that meet
+// cond: each pair with its meetings, under its programme's organisation, its
+// mentor's enterprise, its form and its status.
+func pairParts(cond string) string {
+	return `SELECT region_code, org_id, employer_id, form, status, count(*) AS pairs, sum(meetings) AS meetings
+		FROM (SELECT x.region_code, p.org_id, COALESCE(m.employer_id, 0) AS employer_id, p.form, x.status,
+				(SELECT count(*) FROM mentor_meeting mt WHERE mt.pair_id = x.id) AS meetings
+			FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id WHERE ` + cond + `) c
+		GROUP BY region_code, org_id, employer_id, form, status`
+}
+
+// keepPairs takes out of pair_tally (sign -1) or puts back (+1) the parts of
+// the pairs x that meet cond.
+func keepPairs(ctx context.Context, tx *sql.Tx, cond string, a args, sign int) error {
+	return pairTally.addParts(ctx, tx, pairParts(cond), a, sign)
 }
 
 // contractParts is the SQL of the parts in contract_tally of the learners l
@@ -240,6 +258,7 @@ func (s *Store) RecountTallies(ctx context.Context) ([]Drift, error) {
 		{mentorTally, mentorParts + `true GROUP BY l.region_code, l.org_id, l.municipality_id`},
 		{targetedTally, offerParts("true")},
 		{contractTally, contractParts + `true GROUP BY l.region_code, l.status, l.graduation_year`},
+		{pairTally, pairParts("true")},
 	} {
 		fresh, kept := map[string]cell{}, map[string]cell{}
 		cols := strings.Join(t.keys, ", ") + ", " + strings.Join(t.counts, ", ")

@@ -73,6 +73,28 @@ func agreeWithLearners(t *testing.T, s *Store, after string, f *fixture, year gu
 			t.Errorf("after %s: graduates of %d %d, under contract %d; counted from the learners %d, %d", after, gy, g, u, wg, wu)
 		}
 	}
+	// The pairs and meetings by form and status: pair_tally against the pairs.
+	for _, sc := range []auth.Scope{auth.SystemScope("41"), {Role: auth.College, RegionCode: "41", OrgID: f.college.ID},
+		{Role: auth.College, RegionCode: "41", OrgID: f.college2.ID}, {Role: auth.Employer, RegionCode: "41", OrgID: f.empl.ID}} {
+		var kept mentor.Counts
+		if err := s.Mentorship.pairCounts(ctx, sc, &kept); err != nil {
+			t.Fatal(err)
+		}
+		var a args
+		counted, err := list(ctx, s.read, "pairs", s.Mentorship.learnerPairCounts(sc, &a)+` ORDER BY t.form, t.status`, a, func(rows *sql.Rows) (p mentor.PairCount, err error) {
+			err = rows.Scan(&p.Form, &p.Status, &p.Pairs, &p.Meetings)
+			return p, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(kept.Pairs, func(a, b mentor.PairCount) int {
+			return strings.Compare(string(a.Form)+string(a.Status), string(b.Form)+string(b.Status))
+		})
+		if len(kept.Pairs) != len(counted) || len(counted) > 0 && !reflect.DeepEqual(kept.Pairs, counted) {
+			t.Errorf("after %s, %s %d: pairs %+v, counted from the pairs %+v", after, sc.Role, sc.OrgID, kept.Pairs, counted)
+		}
+	}
 	scopes := []auth.Scope{
 		auth.SystemScope("41"),
 		{Role: auth.Region, RegionCode: "41"},
@@ -254,6 +276,16 @@ func TestTalliesFollowWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("a mentee moved")
+		if err := s.Mentorship.AddMeeting(ctx, college, &mentor.Meeting{PairID: ps[1].ID, HeldOn: now, Minutes: 45, Topic: "Знакомство"},
+			func(mentor.Pair) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		check("a meeting")
+		prog.Form = mentor.PupilPupil
+		if err := s.Mentorship.SaveProgramme(ctx, college, &prog); err != nil {
+			t.Fatal(err)
+		}
+		check("a programme's form changed")
 		if err := s.Mentorship.FinishPair(ctx, college, ps[0].ID, func(p *mentor.Pair) error {
 			p.Status, p.End, p.EndReason = mentor.Early, now, "перевод"
 			return nil
@@ -338,6 +370,7 @@ func TestRecountRepairsDrift(t *testing.T) {
 			`INSERT INTO mentor_tally VALUES ('41', ` + strconv.FormatInt(f.college.ID, 10) + `, ` + strconv.FormatInt(f.muni1.ID, 10) + `, 5, 1)`,
 			`INSERT INTO targeted_tally VALUES ('41', 'year', '2027', 1, 10, 0, 0, 0, 0)`,
 			`INSERT INTO contract_tally VALUES ('41', 'graduate', 2025, 7)`,
+			`INSERT INTO pair_tally VALUES ('41', 1, 0, 'pupil_pupil', 'active', 1, 2)`,
 		} {
 			if _, err := s.write.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
@@ -347,7 +380,7 @@ func TestRecountRepairsDrift(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []Drift{{"learner_grade_tally", 1, 2}, {"guidance_tally", 1, 4}, {"mentor_tally", 1, 6}, {"targeted_tally", 1, 11}, {"contract_tally", 1, 7}}
+		want := []Drift{{"learner_grade_tally", 1, 2}, {"guidance_tally", 1, 4}, {"mentor_tally", 1, 6}, {"targeted_tally", 1, 11}, {"contract_tally", 1, 7}, {"pair_tally", 1, 3}}
 		if !reflect.DeepEqual(drift, want) {
 			t.Errorf("drift %+v, want %+v", drift, want)
 		}

@@ -201,11 +201,18 @@ func (s *Mentorship) sumCoverage(ctx context.Context, q string, a args, c *mento
 
 func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
 	var a args
-	q := `SELECT p.form, x.status, count(*), COALESCE(sum(mt.n), 0)
-		FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id
-		LEFT JOIN (SELECT pair_id, count(*) AS n FROM mentor_meeting GROUP BY pair_id) mt ON mt.pair_id = x.id
-		WHERE ` + pairScope(sc, &a) + ` GROUP BY p.form, x.status`
-	return eachRowOp(ctx, s.read, "mentorship pairs", q, a, func(rows *sql.Rows) error {
+	q := `SELECT t.form, t.status, sum(t.pairs), sum(t.meetings) FROM pair_tally t WHERE t.region_code = ` + a.add(sc.RegionCode)
+	switch {
+	case sc.WholeRegion():
+	case educates(sc):
+		q += ` AND t.org_id = ` + a.add(sc.OrgID)
+	case sc.Role == auth.Employer && sc.OrgID != 0:
+		q += ` AND t.employer_id = ` + a.add(sc.OrgID)
+	default:
+		a = nil
+		q = s.learnerPairCounts(sc, &a)
+	}
+	return eachRowOp(ctx, s.read, "mentorship pairs", q+` GROUP BY t.form, t.status HAVING sum(t.pairs) <> 0`, a, func(rows *sql.Rows) error {
 		var p mentor.PairCount
 		if err := rows.Scan(&p.Form, &p.Status, &p.Pairs, &p.Meetings); err != nil {
 			return err
@@ -213,6 +220,15 @@ func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Co
 		c.Pairs = append(c.Pairs, p)
 		return nil
 	})
+}
+
+// learnerPairCounts is the SQL of pairCounts from the pairs themselves, for
+// the scopes pair_tally does not know (a learner's own), as columns of t.
+func (s *Mentorship) learnerPairCounts(sc auth.Scope, a *args) string {
+	return `SELECT t.form, t.status, t.pairs, t.meetings FROM (SELECT p.form, x.status, count(*) AS pairs, COALESCE(sum(mt.n), 0) AS meetings
+		FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id
+		LEFT JOIN (SELECT pair_id, count(*) AS n FROM mentor_meeting GROUP BY pair_id) mt ON mt.pair_id = x.id
+		WHERE ` + pairScope(sc, a) + ` GROUP BY p.form, x.status) t WHERE true`
 }
 
 // MentorshipCoverage counts the full-time students in scope and those of

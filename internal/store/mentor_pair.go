@@ -102,6 +102,9 @@ func (s *Mentorship) CreatePairs(ctx context.Context, sc auth.Scope, ps []mentor
 			if err := keepMentoredIDs(ctx, tx, []int64{p.LearnerID}, 1); err != nil {
 				return err
 			}
+			if err := keepPairs(ctx, tx, `x.id = $1`, args{p.ID}, 1); err != nil {
+				return err
+			}
 			p.Mentor = r.Mentor.FullName
 		}
 		return nil
@@ -163,12 +166,19 @@ func (s *Mentorship) FinishPair(ctx context.Context, sc auth.Scope, id int64, fi
 		if err := finish(&p); err != nil {
 			return err
 		}
-		// The mentee's part in mentor_tally: out before, in after.
+		// The mentee's part in mentor_tally and the pair's in pair_tally:
+		// out before, in after.
 		if err := keepMentoredIDs(ctx, tx, []int64{p.LearnerID}, -1); err != nil {
+			return err
+		}
+		if err := keepPairs(ctx, tx, `x.id = $1`, args{id}, -1); err != nil {
 			return err
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE mentor_pair SET status = $1, end_on = $2, end_reason = $3 WHERE id = $4`,
 			p.Status, dateArg(p.End), p.EndReason, id); err != nil {
+			return err
+		}
+		if err := keepPairs(ctx, tx, `x.id = $1`, args{id}, 1); err != nil {
 			return err
 		}
 		return keepMentoredIDs(ctx, tx, []int64{p.LearnerID}, 1)
@@ -185,9 +195,16 @@ func (s *Mentorship) AddMeeting(ctx context.Context, sc auth.Scope, m *mentor.Me
 		if err := check(p); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO mentor_meeting (pair_id, held_on, minutes, topic, note, created_by, created_at)
+		// The pair's part in pair_tally: out before, in after.
+		if err := keepPairs(ctx, tx, `x.id = $1`, args{m.PairID}, -1); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO mentor_meeting (pair_id, held_on, minutes, topic, note, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.PairID, dateArg(m.HeldOn), m.Minutes, m.Topic, m.Note,
-			nullID(sc.UserID), tsArg(s.now())).Scan(&m.ID)
+			nullID(sc.UserID), tsArg(s.now())).Scan(&m.ID); err != nil {
+			return err
+		}
+		return keepPairs(ctx, tx, `x.id = $1`, args{m.PairID}, 1)
 	}))
 }
 
