@@ -69,7 +69,7 @@ var (
 	guidanceTally = tally{"guidance_tally", []string{"region_code", "school_year", "org_id", "municipality_id", "grade", "month"},
 		[]string{"reached", "informed", "h40", "h60", "h80", "ticket"}}
 	mentorTally   = tally{"mentor_tally", []string{"region_code", "org_id", "municipality_id"}, []string{"mentored", "at_enterprise"}}
-	pairTally     = tally{"pair_tally", []string{"region_code", "org_id", "employer_id", "form", "status"}, []string{"pairs", "meetings"}}
+	pairTally     = tally{"pair_tally", []string{"region_code", "org_id", "form", "status"}, []string{"pairs", "meetings"}}
 	contractTally = tally{"contract_tally", []string{"region_code", "status", "graduation_year"}, []string{"n"}}
 	targetedTally = tally{"targeted_tally", []string{"region_code", "dimension", "key"},
 		[]string{"offers", "places", "applications", "contracts", "fulfilled", "broken"}}
@@ -95,13 +95,12 @@ func offerParts(cond string) string {
 
 // pairParts is the SQL of the parts in pair_tally of the pairs x that meet
 // cond: each pair with its meetings, under its programme's organisation, its
-// mentor's enterprise, its form and its status.
+// form and its status.
 func pairParts(cond string) string {
-	return `SELECT region_code, org_id, employer_id, form, status, count(*) AS pairs, sum(meetings) AS meetings
-		FROM (SELECT x.region_code, p.org_id, COALESCE(m.employer_id, 0) AS employer_id, p.form, x.status,
-				(SELECT count(*) FROM mentor_meeting mt WHERE mt.pair_id = x.id) AS meetings
-			FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id WHERE ` + cond + `) c
-		GROUP BY region_code, org_id, employer_id, form, status`
+	return `SELECT region_code, org_id, form, status, count(*) AS pairs, sum(meetings) AS meetings
+		FROM (SELECT x.region_code, p.org_id, p.form, x.status, (SELECT count(*) FROM mentor_meeting mt WHERE mt.pair_id = x.id) AS meetings
+			FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id WHERE ` + cond + `) c
+		GROUP BY region_code, org_id, form, status`
 }
 
 // keepPairs takes out of pair_tally (sign -1) or puts back (+1) the parts of
@@ -213,6 +212,13 @@ func (s *Store) RecountTallies(ctx context.Context) ([]Drift, error) {
 		return nil, fmt.Errorf("store: recount tallies: %w", err)
 	}
 	defer rtx.Rollback()
+	if s.engine == Postgres {
+		// The recount's plans look costly enough for PostgreSQL to compile
+		// them, which takes longer than running them.
+		if _, err := rtx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
+			return nil, fmt.Errorf("store: recount tallies: %w", err)
+		}
+	}
 	read := func(t tally, q string, into map[string]cell) error {
 		return eachRow(ctx, rtx, q, nil, func(rows *sql.Rows) error {
 			keys := make([]any, len(t.keys))

@@ -222,10 +222,7 @@ func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.
 		if err := keepMentored(ctx, tx, mentees, a, -1); err != nil {
 			return err
 		}
-		// So does it for the mentor's pairs in pair_tally.
-		if err := keepPairs(ctx, tx, `x.mentor_id = $1`, args{m.ID}, -1); err != nil {
-			return err
-		}
+
 		_, err = tx.ExecContext(ctx, `UPDATE mentor SET org_id = $1, employer_id = $2, kind = $3, full_name = $4, position = $5,
 			specialty_code = $6, capacity = $7, active = $8 WHERE id = $9 AND region_code = $10`,
 			m.OrgID, nullID(m.EmployerID), m.Kind, m.FullName, m.Position, nullText(m.SpecialtyCode), m.Capacity, m.Active, m.ID, before.RegionCode)
@@ -238,9 +235,7 @@ func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.
 		if err := keepMentored(ctx, tx, mentees, a, 1); err != nil {
 			return err
 		}
-		if err := keepPairs(ctx, tx, `x.mentor_id = $1`, args{m.ID}, 1); err != nil {
-			return err
-		}
+
 		// Read back in the region: the edit may move the mentor out of the
 		// editor's own reach (an employer's mentor to another college).
 		after, err := mentorOf(ctx, tx, auth.SystemScope(before.RegionCode), m.ID)

@@ -206,11 +206,9 @@ func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Co
 	case sc.WholeRegion():
 	case educates(sc):
 		q += ` AND t.org_id = ` + a.add(sc.OrgID)
-	case sc.Role == auth.Employer && sc.OrgID != 0:
-		q += ` AND t.employer_id = ` + a.add(sc.OrgID)
 	default:
 		a = nil
-		q = s.learnerPairCounts(sc, &a)
+		q = `SELECT t.form, t.status, sum(t.pairs), sum(t.meetings) FROM (` + s.learnerPairCounts(sc, &a) + `) t WHERE true`
 	}
 	return eachRowOp(ctx, s.read, "mentorship pairs", q+` GROUP BY t.form, t.status HAVING sum(t.pairs) <> 0`, a, func(rows *sql.Rows) error {
 		var p mentor.PairCount
@@ -223,12 +221,13 @@ func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Co
 }
 
 // learnerPairCounts is the SQL of pairCounts from the pairs themselves, for
-// the scopes pair_tally does not know (a learner's own), as columns of t.
+// the scopes pair_tally does not know (an employer's, a learner's own):
+// columns form, status, pairs, meetings.
 func (s *Mentorship) learnerPairCounts(sc auth.Scope, a *args) string {
-	return `SELECT t.form, t.status, t.pairs, t.meetings FROM (SELECT p.form, x.status, count(*) AS pairs, COALESCE(sum(mt.n), 0) AS meetings
+	return `SELECT p.form, x.status, count(*) AS pairs, COALESCE(sum(mt.n), 0) AS meetings
 		FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id
 		LEFT JOIN (SELECT pair_id, count(*) AS n FROM mentor_meeting GROUP BY pair_id) mt ON mt.pair_id = x.id
-		WHERE ` + pairScope(sc, a) + ` GROUP BY p.form, x.status) t WHERE true`
+		WHERE ` + pairScope(sc, a) + ` GROUP BY p.form, x.status`
 }
 
 // MentorshipCoverage counts the full-time students in scope and those of
