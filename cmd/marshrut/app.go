@@ -91,6 +91,7 @@ func runVersion(ctx context.Context, e *env, args []string) error {
 func runMigrate(ctx context.Context, e *env, args []string) error {
 	cfg := config.Default()
 	fs := flags("migrate", e, &cfg)
+	recount := fs.Bool("recount", false, "после миграций пересчитать хранимые счётчики (охват профориентацией, наставничество, целевое обучение) с нуля, сверить и исправить расхождения")
 	if err := cfg.Parse(fs, args, e.getenv); err != nil {
 		return err
 	}
@@ -105,5 +106,17 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "схема базы данных (%s) в версии %d\n", st.Engine(), v)
+	if *recount {
+		drift, err := recountTallies(ctx, st, log)
+		if err != nil {
+			return err
+		}
+		if len(drift) == 0 {
+			fmt.Fprintln(e.stdout, "хранимые счётчики совпадают с данными")
+		}
+		for _, d := range drift {
+			fmt.Fprintf(e.stdout, "%s: расходились %d ячеек на %d, исправлено\n", d.Table, d.Cells, d.Off)
+		}
+	}
 	return nil
 }

@@ -163,6 +163,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, st *store.Store, rea
 	// job, so it must have returned before the jobs in flight are waited for.
 	var background sync.WaitGroup
 	background.Go(func() { refreshStatuses(ctx, st, a.monitor, cfg.Region, cfg.Location(), cfg.NowFunc(), log) })
+	background.Go(func() { recountNightly(ctx, st, cfg.Location(), cfg.NowFunc(), log) })
 	background.Go(func() { a.monitor.Snapshot(ctx, cfg.Region) })
 	background.Go(func() { a.reports.Schedule(ctx, cfg.Region, time.Hour, log) })
 	// Notices by e-mail go out when the installation names its SMTP server.
@@ -326,6 +327,44 @@ func refreshStatuses(ctx context.Context, st *store.Store, m *analytics.Monitor,
 			log.Info("statuses read again", "learners", n)
 		}
 	}
+}
+
+// recountNightly counts the kept counts afresh every night at half past
+// three and repairs any drift (recountTallies).
+func recountNightly(ctx context.Context, st *store.Store, loc *time.Location, clock func() time.Time, log *slog.Logger) {
+	for {
+		now := clock().In(loc)
+		next := time.Date(now.Year(), now.Month(), now.Day(), 3, 30, 0, 0, loc)
+		if !next.After(now) {
+			next = next.AddDate(0, 0, 1)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(next.Sub(now)):
+		}
+		if _, err := recountTallies(ctx, st, log); err != nil {
+			log.Warn("recount kept counts", "err", err)
+		}
+	}
+}
+
+// recountTallies counts the kept counts (coverage, mentorship, targeted
+// education) afresh from the data, repairs what drifted and logs it: the
+// tables, the cells and the size of the drift, never a person.
+func recountTallies(ctx context.Context, st *store.Store, log *slog.Logger) ([]store.Drift, error) {
+	start := time.Now()
+	drift, err := st.RecountTallies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range drift {
+		log.Warn("kept counts drifted from the data and were repaired", "table", d.Table, "cells", d.Cells, "off", d.Off)
+	}
+	if len(drift) == 0 {
+		log.Info("kept counts agree with the data", "took", time.Since(start).Round(time.Millisecond))
+	}
+	return drift, nil
 }
 
 // ownWritesFor is how long a user's reads stay on the primary after the

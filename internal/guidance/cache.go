@@ -9,10 +9,11 @@ import (
 	"marshrut/internal/auth"
 )
 
-// coverageTTL is how long a computed coverage stays fresh. Counting a region
-// of a million pupils takes about a second; a dashboard opened by many
-// people at once counts it once. Every write through the Service forgets
-// what was counted, so a school sees its own entry at once.
+// coverageTTL is how long a computed coverage stays fresh. The store sums
+// counts it keeps with every write (tens of milliseconds for a region of a
+// million pupils); a dashboard opened by many people at once sums them once.
+// Every write through the Service forgets what was counted, so a school
+// sees its own entry at once.
 const coverageTTL = 2 * time.Minute
 
 type cacheEntry[T any] struct {

@@ -9,9 +9,10 @@ import (
 	"marshrut/internal/auth"
 )
 
-// FiguresTTL is how long the mentorship counts of a scope are reused: at a
-// region's scale they read every full-time student. Every write through the
-// service forgets them at once.
+// FiguresTTL is how long the mentorship counts of a scope are reused: the
+// coverage is summed from kept counts, but the comparison of employment
+// reads the year's graduates. Every write through the service forgets them
+// at once.
 const FiguresTTL = 2 * time.Minute
 
 // countsCache keeps the counts of each scope and year.

@@ -141,6 +141,14 @@ func (l *Loader) run(fn func(*Loader) error) error {
 			DO UPDATE SET n = learner_tally.n + excluded.n`, firstLearner); err != nil {
 			return fmt.Errorf("store: tally loaded learners: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO learner_grade_tally
+			SELECT region_code, status, org_id, municipality_id, grade, study_form, count(*)
+			FROM learner WHERE id >= $1
+			GROUP BY region_code, status, org_id, municipality_id, grade, study_form
+			ON CONFLICT (region_code, status, org_id, municipality_id, grade, study_form)
+			DO UPDATE SET n = learner_grade_tally.n + excluded.n`, firstLearner); err != nil {
+			return fmt.Errorf("store: tally loaded learners: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM bulk_load`); err != nil {
 			return wrap("load", err)
 		}

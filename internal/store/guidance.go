@@ -120,7 +120,7 @@ func (s *Guidance) UpdateEvent(ctx context.Context, e *guidance.Event, check fun
 		}
 		if before.Participants > 0 && (!after.HeldOn.Equal(before.HeldOn) || after.Hours != before.Hours || after.Ticket != before.Ticket) {
 			var a args
-			if err := rebuildReach(ctx, tx, `learner_id IN (SELECT learner_id FROM guidance_participation WHERE event_id = `+a.add(e.ID)+`)`, a); err != nil {
+			if err := s.rebuildReach(ctx, tx, `learner_id IN (SELECT learner_id FROM guidance_participation WHERE event_id = `+a.add(e.ID)+`)`, a); err != nil {
 				return err
 			}
 		}
@@ -287,7 +287,7 @@ func (s *Guidance) AddParticipants(ctx context.Context, sc auth.Scope, eventID i
 			}
 		}
 		added = len(fresh)
-		return refreshReach(ctx, tx, fresh)
+		return s.refreshReach(ctx, tx, fresh)
 	})
 	return added, wrap("add participants", err)
 }
@@ -307,7 +307,7 @@ func (s *Guidance) RemoveParticipant(ctx context.Context, sc auth.Scope, eventID
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "обучающийся не отмечен на этом мероприятии")
 		}
-		return refreshReach(ctx, tx, []int64{learnerID})
+		return s.refreshReach(ctx, tx, []int64{learnerID})
 	}))
 }
 
@@ -367,7 +367,7 @@ func (s *Guidance) Inform(ctx context.Context, sc auth.Scope, recs []guidance.In
 				return err
 			}
 		}
-		return refreshReach(ctx, tx, ids)
+		return s.refreshReach(ctx, tx, ids)
 	}))
 }
 
@@ -476,19 +476,23 @@ func participantSet(ctx context.Context, tx *sql.Tx, eventID int64, ids []int64)
 
 // refreshReach rebuilds the guidance_reach rows of the learners from their
 // participations and informing.
-func refreshReach(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func (s *db) refreshReach(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	for start := 0; start < len(ids); start += 500 {
 		var a args
 		in := a.in(ids[start:min(len(ids), start+500)])
-		if err := rebuildReach(ctx, tx, `learner_id IN (`+in+`)`, a); err != nil {
+		if err := s.rebuildReach(ctx, tx, `learner_id IN (`+in+`)`, a); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// rebuildReach rebuilds the guidance_reach rows whose learner_id meets cond.
-func rebuildReach(ctx context.Context, tx *sql.Tx, cond string, a args) error {
+// rebuildReach rebuilds the guidance_reach rows whose learner_id meets cond,
+// and their parts in guidance_tally: out before, in after.
+func (s *db) rebuildReach(ctx context.Context, tx *sql.Tx, cond string, a args) error {
+	if err := s.keepReach(ctx, tx, cond, a, -1); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM guidance_reach WHERE `+cond, a...); err != nil {
 		return fmt.Errorf("store: guidance reach: %w", err)
 	}
@@ -504,7 +508,7 @@ func rebuildReach(ctx context.Context, tx *sql.Tx, cond string, a args) error {
 		ON CONFLICT (learner_id, school_year) DO UPDATE SET informed_on = excluded.informed_on`, a...); err != nil {
 		return fmt.Errorf("store: guidance reach: %w", err)
 	}
-	return nil
+	return s.keepReach(ctx, tx, cond, a, 1)
 }
 
 // RebuildReach rebuilds the coverage rows of a whole region; loads call it
@@ -512,7 +516,7 @@ func rebuildReach(ctx context.Context, tx *sql.Tx, cond string, a args) error {
 func (s *Store) RebuildReach(ctx context.Context, region string) error {
 	return wrap("rebuild reach", s.tx(ctx, func(tx *sql.Tx) error {
 		var a args
-		return rebuildReach(ctx, tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a)
+		return s.rebuildReach(ctx, tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a)
 	}))
 }
 

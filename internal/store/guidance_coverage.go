@@ -27,10 +27,85 @@ func coverageScope(sc auth.Scope, a *args) string {
 // levelHours is the SQL of the hours the school's level asks for.
 const levelHours = `CASE pl.level WHEN 'main' THEN 60 WHEN 'advanced' THEN 80 ELSE 40 END`
 
+// coverageTallyScope is coverageScope for the kept counts (learner_grade_tally,
+// guidance_tally), and whether they can count within the scope at all: they
+// know organisations and municipalities of residence, not an employer's
+// people or a learner themself.
+func coverageTallyScope(sc auth.Scope, t string, a *args) (string, bool) {
+	if !sc.SeesPersons() && sc.RegionCode != "" {
+		return t + `.region_code = ` + a.add(sc.RegionCode), true
+	}
+	if !tallied(sc) {
+		return "", false
+	}
+	return tallyScope(sc, t, a), true
+}
+
 // Coverage counts the pupils reached by guidance and informed about targeted
 // education in a school year, by school or by municipality (of the school),
-// and the total over all the caller sees.
+// and the total over all the caller sees: from the kept counts where they
+// count within the scope, from the learners otherwise.
 func (s *Guidance) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
+	var a args
+	if _, ok := coverageTallyScope(sc, "t", &a); ok {
+		return s.tallyCoverage(ctx, sc, year, by)
+	}
+	return s.learnerCoverage(ctx, sc, year, by)
+}
+
+// tallyCoverage is Coverage summed from learner_grade_tally (the pupils) and
+// guidance_tally (their reach in the year), by organisation first.
+func (s *Guidance) tallyCoverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
+	var a args
+	y := a.add(int(year))
+	pupils, _ := coverageTallyScope(sc, "t", &a)
+	reach, _ := coverageTallyScope(sc, "g", &a)
+	// Each table summed by organisation first, the level of профминимум
+	// applied to an organisation's sums, then the names joined: a few
+	// thousand organisations rather than every cell.
+	cells := `SELECT t.org_id, sum(t.n) AS pupils, sum(CASE WHEN t.grade >= 9 THEN t.n ELSE 0 END) AS seniors,
+			0 AS reached, 0 AS informed, 0 AS hours_met, 0 AS ticket
+		FROM learner_grade_tally t WHERE ` + pupils + ` AND t.status = 'pupil' AND t.grade BETWEEN 6 AND 11 GROUP BY t.org_id
+		UNION ALL
+		SELECT r.org_id, 0, 0, r.reached, r.informed, CASE pl.level WHEN 'main' THEN r.h60 WHEN 'advanced' THEN r.h80 ELSE r.h40 END, r.ticket
+		FROM (SELECT g.org_id, sum(g.reached) AS reached, sum(CASE WHEN g.grade >= 9 THEN g.informed ELSE 0 END) AS informed,
+				sum(g.h40) AS h40, sum(g.h60) AS h60, sum(g.h80) AS h80, sum(g.ticket) AS ticket
+			FROM guidance_tally g WHERE g.school_year = ` + y + ` AND ` + reach + ` GROUP BY g.org_id) r
+		LEFT JOIN profminimum_level pl ON pl.org_id = r.org_id AND pl.school_year = ` + y
+	perOrg := `SELECT c.org_id, sum(c.pupils) AS pupils, sum(c.reached) AS reached, sum(c.seniors) AS seniors, sum(c.informed) AS informed,
+		sum(c.hours_met) AS hours_met, sum(c.ticket) AS ticket FROM (` + cells + `) c GROUP BY c.org_id HAVING sum(c.pupils) > 0`
+	sums := `COALESCE(sum(c.pupils), 0), COALESCE(sum(c.reached), 0), COALESCE(sum(c.seniors), 0), COALESCE(sum(c.informed), 0),
+		COALESCE(sum(c.hours_met), 0), COALESCE(sum(c.ticket), 0)`
+	var q string
+	switch by {
+	case "municipality":
+		q = `SELECT o.municipality_id, m.name, ` + sums + ` FROM (` + perOrg + `) c JOIN organisation o ON o.id = c.org_id
+			JOIN municipality m ON m.id = o.municipality_id GROUP BY o.municipality_id, m.name ORDER BY m.name, o.municipality_id`
+	case "":
+		// The total alone, for dashboards.
+		q = `SELECT 0, 'Всего', ` + sums + ` FROM (` + perOrg + `) c`
+	default:
+		q = `SELECT c.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), c.pupils, c.reached, c.seniors, c.informed, c.hours_met, c.ticket
+			FROM (` + perOrg + `) c JOIN organisation o ON o.id = c.org_id ORDER BY COALESCE(NULLIF(o.short_name, ''), o.name), c.org_id`
+	}
+	var out []guidance.Coverage
+	total := guidance.Coverage{Name: "Всего"}
+	if err := eachRowOp(ctx, s.read, "coverage", q, a, func(rows *sql.Rows) error {
+		var c guidance.Coverage
+		if err := rows.Scan(&c.ID, &c.Name, &c.Pupils, &c.Reached, &c.Seniors, &c.Informed, &c.HoursMet, &c.Ticket); err != nil {
+			return err
+		}
+		total.Add(c)
+		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, guidance.Coverage{}, wrap("coverage", err)
+	}
+	return out, total, nil
+}
+
+// learnerCoverage is Coverage counted from the learners of the scope.
+func (s *Guidance) learnerCoverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
 	var a args
 	y := a.add(int(year))
 	key, name, join := `l.org_id`, `COALESCE(NULLIF(o.short_name, ''), o.name)`, `JOIN organisation o ON o.id = l.org_id`
@@ -77,6 +152,35 @@ func (s *Guidance) Trend(ctx context.Context, sc auth.Scope, year guidance.Schoo
 	for i, m := range months {
 		out[i].Month = m
 	}
+	var ta args
+	if scope, ok := coverageTallyScope(sc, "g", &ta); ok {
+		// From guidance_tally, whose cells are months: a month's point counts
+		// the pupils first reached (informed) in it or before.
+		if err := eachRowOp(ctx, s.read, "trend", `SELECT g.month, COALESCE(sum(g.reached), 0), COALESCE(sum(CASE WHEN g.grade >= 9 THEN g.informed ELSE 0 END), 0)
+			FROM guidance_tally g WHERE g.school_year = `+ta.add(int(year))+` AND `+scope+` GROUP BY g.month`, ta, func(rows *sql.Rows) error {
+			var month, reached, informed int
+			if err := rows.Scan(&month, &reached, &informed); err != nil {
+				return err
+			}
+			first := time.Date(month/100, time.Month(month%100), 1, 0, 0, 0, 0, time.UTC)
+			for i, m := range months {
+				if !first.After(m) {
+					out[i].Reached += reached
+					out[i].Informed += informed
+				}
+			}
+			return nil
+		}); err != nil {
+			return nil, wrap("trend", err)
+		}
+		return out, nil
+	}
+	return s.learnerTrend(ctx, sc, year, months, out)
+}
+
+// learnerTrend is Trend counted from the learners of the scope, for the
+// scopes the kept counts do not know.
+func (s *Guidance) learnerTrend(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, months []time.Time, out []guidance.MonthPoint) ([]guidance.MonthPoint, error) {
 	for _, col := range []string{"first_on", "informed_on"} {
 		var a args
 		grade := "6"

@@ -51,5 +51,5 @@ func (l *Loader) Participate(eventID int64, ids []int64) (int, error) {
 	for i, p := range add {
 		touched[i] = p.LearnerID
 	}
-	return len(add), wrap("participate", refreshReach(l.ctx, l.tx, touched))
+	return len(add), wrap("participate", l.s.refreshReach(l.ctx, l.tx, touched))
 }

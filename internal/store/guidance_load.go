@@ -63,28 +63,55 @@ func (l *Loader) Diagnostics(region string, ds []guidance.Diagnostic) error {
 // the load wrote.
 func (l *Loader) RebuildReach(region string) error {
 	var a args
-	return wrap("rebuild reach", rebuildReach(l.ctx, l.tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a))
+	return wrap("rebuild reach", l.s.rebuildReach(l.ctx, l.tx, `learner_id IN (SELECT id FROM learner WHERE region_code = `+a.add(region)+`)`, a))
 }
 
-// Offers writes offers of targeted education with their ids set.
+// Offers writes offers of targeted education with their ids set, and their
+// parts in targeted_tally.
 func (l *Loader) Offers(os []targeted.Offer) error {
-	return wrap("load offers", l.insert("targeted_offer", []string{"id", "region_code", "employer_id", "org_id", "specialty_code", "level", "places", "stipend",
+	err := l.insert("targeted_offer", []string{"id", "region_code", "employer_id", "org_id", "specialty_code", "level", "places", "stipend",
 		"housing", "paid_practice", "support_other", "work_years", "municipality_id", "requirements", "deadline", "year", "status",
 		"created_at", "updated_at"}, len(os), func(i int) []any {
 		o := &os[i]
 		return []any{o.ID, o.RegionCode, o.EmployerID, o.OrgID, o.SpecialtyCode, o.Level, o.Places, o.Support.Stipend, o.Support.Housing,
 			o.Support.PaidPractice, o.Support.Other, o.WorkYears, o.MunicipalityID, o.Requirements, dateArg(o.Deadline), o.Year, o.Status, l.now, l.now}
-	}))
+	})
+	if err != nil {
+		return wrap("load offers", err)
+	}
+	ids := make([]int64, len(os))
+	for i, o := range os {
+		ids[i] = o.ID
+	}
+	return wrap("load offers", keepOffers(l.ctx, l.tx, ids, 1))
 }
 
 // Applications writes applications with their ids set, and their histories.
 func (l *Loader) Applications(region string, as []targeted.Application) error {
+	// The parts of their offers in targeted_tally and of their learners in
+	// contract_tally: out before, in after.
+	offers, learners := make([]int64, len(as)), make([]int64, len(as))
+	for i, a := range as {
+		offers[i], learners[i] = a.OfferID, a.LearnerID
+	}
+	if err := keepOffers(l.ctx, l.tx, offers, -1); err != nil {
+		return wrap("load applications", err)
+	}
+	if err := keepContracted(l.ctx, l.tx, learners, -1); err != nil {
+		return wrap("load applications", err)
+	}
 	err := l.insert("targeted_application", []string{"id", "region_code", "offer_id", "learner_id", "status", "status_reason", "submitted_at",
 		"contract_no", "contract_signed_on", "study_start", "graduated_on", "obligation_start", "obligation_end", "updated_at"}, len(as), func(i int) []any {
 		a := &as[i]
 		return []any{a.ID, region, a.OfferID, a.LearnerID, a.Status, a.StatusReason, tsArg(a.SubmittedAt), a.ContractNo, dateArg(a.ContractSignedOn),
 			dateArg(a.StudyStart), dateArg(a.GraduatedOn), dateArg(a.ObligationStart), dateArg(a.ObligationEnd), tsArg(a.UpdatedAt)}
 	})
+	if err == nil {
+		err = keepOffers(l.ctx, l.tx, offers, 1)
+	}
+	if err == nil {
+		err = keepContracted(l.ctx, l.tx, learners, 1)
+	}
 	if err != nil {
 		return wrap("load applications", err)
 	}

@@ -109,6 +109,11 @@ func (s *Mentorship) SaveProgramme(ctx context.Context, sc auth.Scope, p *mentor
 			return tx.QueryRowContext(ctx, `INSERT INTO mentor_programme (region_code, org_id, form, title, year, created_at)
 				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.RegionCode, p.OrgID, p.Form, p.Title, p.Year, tsArg(p.CreatedAt)).Scan(&p.ID)
 		}
+		// The programme's organisation and form count in pair_tally for its
+		// pairs: out before, in after.
+		if err := keepPairs(ctx, tx, `x.programme_id = $1`, args{p.ID}, -1); err != nil {
+			return err
+		}
 		var a args
 		q := `UPDATE mentor_programme SET org_id = ` + a.add(p.OrgID) + `, form = ` + a.add(p.Form) + `, title = ` + a.add(p.Title) +
 			`, year = ` + a.add(p.Year) + ` WHERE id = ` + a.add(p.ID) + ` AND id IN (SELECT p.id FROM mentor_programme p WHERE ` + programmeScope(sc, &a) + `)`
@@ -119,7 +124,7 @@ func (s *Mentorship) SaveProgramme(ctx context.Context, sc auth.Scope, p *mentor
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "программа наставничества не найдена")
 		}
-		return nil
+		return keepPairs(ctx, tx, `x.programme_id = $1`, args{p.ID}, 1)
 	}))
 }
 
@@ -204,12 +209,20 @@ func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.
 		if err != nil {
 			return err
 		}
+		var a args
 		if err := check(before); err != nil {
 			return err
 		}
 		if err := mentorOrgs(ctx, tx, m); err != nil {
 			return err
 		}
+		// Whether a mentor is of an enterprise counts in mentor_tally for
+		// the mentees of their active pairs: out before, in after.
+		mentees := `l.id IN (SELECT x.learner_id FROM mentor_pair x WHERE x.mentor_id = ` + a.add(m.ID) + ` AND x.status = 'active')`
+		if err := keepMentored(ctx, tx, mentees, a, -1); err != nil {
+			return err
+		}
+
 		_, err = tx.ExecContext(ctx, `UPDATE mentor SET org_id = $1, employer_id = $2, kind = $3, full_name = $4, position = $5,
 			specialty_code = $6, capacity = $7, active = $8 WHERE id = $9 AND region_code = $10`,
 			m.OrgID, nullID(m.EmployerID), m.Kind, m.FullName, m.Position, nullText(m.SpecialtyCode), m.Capacity, m.Active, m.ID, before.RegionCode)
@@ -219,6 +232,10 @@ func (s *Mentorship) UpdateMentor(ctx context.Context, sc auth.Scope, m *mentor.
 		if err != nil {
 			return err
 		}
+		if err := keepMentored(ctx, tx, mentees, a, 1); err != nil {
+			return err
+		}
+
 		// Read back in the region: the edit may move the mentor out of the
 		// editor's own reach (an employer's mentor to another college).
 		after, err := mentorOf(ctx, tx, auth.SystemScope(before.RegionCode), m.ID)
@@ -322,6 +339,16 @@ func (l *Loader) Mentorship(ps []mentor.Programme, ms []mentor.Mentor, pairs []m
 				return []any{base["mentor"] + m.ID, m.RegionCode, m.OrgID, nullID(m.EmployerID), m.Kind, m.FullName, m.Position, nullText(m.SpecialtyCode), m.Capacity, m.Active, l.now}
 			})
 	}
+	// The mentees' parts in mentor_tally: out before their pairs, in after.
+	var mentees []int64
+	for _, p := range pairs {
+		if p.LearnerID != 0 {
+			mentees = append(mentees, p.LearnerID)
+		}
+	}
+	if err == nil {
+		err = keepMentoredIDs(l.ctx, l.tx, mentees, -1)
+	}
 	if err == nil {
 		err = l.insert("mentor_pair", []string{"id", "region_code", "programme_id", "mentor_id", "learner_id", "mentee_name", "start_on", "planned_end", "end_on",
 			"end_reason", "goals", "status", "created_at"}, len(pairs), func(i int) []any {
@@ -329,6 +356,9 @@ func (l *Loader) Mentorship(ps []mentor.Programme, ms []mentor.Mentor, pairs []m
 			return []any{base["mentor_pair"] + p.ID, p.RegionCode, base["mentor_programme"] + p.ProgrammeID, base["mentor"] + p.MentorID, nullID(p.LearnerID),
 				menteeText(p), dateArg(p.Start), dateArg(p.PlannedEnd), dateArg(p.End), p.EndReason, p.Goals, p.Status, tsArg(p.CreatedAt)}
 		})
+	}
+	if err == nil {
+		err = keepMentoredIDs(l.ctx, l.tx, mentees, 1)
 	}
 	if err == nil {
 		err = l.insert("mentor_meeting", []string{"id", "pair_id", "held_on", "minutes", "topic", "note", "created_at"}, len(meetings), func(i int) []any {
@@ -341,6 +371,10 @@ func (l *Loader) Mentorship(ps []mentor.Programme, ms []mentor.Mentor, pairs []m
 			f := fb[i]
 			return []any{base["mentor_feedback"] + int64(i) + 1, base["mentor_pair"] + f.PairID, f.Side, f.Rating, f.Comment, tsArg(f.At)}
 		})
+	}
+	if err == nil {
+		// The loaded pairs, with their meetings, into pair_tally.
+		err = keepPairs(l.ctx, l.tx, `x.id > $1`, args{base["mentor_pair"]}, 1)
 	}
 	if err != nil {
 		return wrap("load mentorship", err)

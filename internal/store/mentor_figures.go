@@ -124,15 +124,46 @@ func (s *Mentorship) mentorStrata(ctx context.Context, sc auth.Scope, year int, 
 	})
 }
 
+// mentorCells is the SQL of the kept counts of mentorship by organisation
+// and municipality of residence within a scope tallied accepts: the
+// full-time students (learner_grade_tally) and those with an active mentor
+// (mentor_tally), as columns org_id, municipality_id, full_time, mentored,
+// at_enterprise.
+func mentorCells(sc auth.Scope, a *args) string {
+	return `SELECT t.org_id, t.municipality_id, t.n AS full_time, 0 AS mentored, 0 AS at_enterprise
+		FROM learner_grade_tally t WHERE ` + tallyScope(sc, "t", a) + ` AND t.status = 'student' AND t.study_form = 'full_time'
+		UNION ALL
+		SELECT t.org_id, t.municipality_id, 0, t.mentored, t.at_enterprise FROM mentor_tally t WHERE ` + tallyScope(sc, "t", a)
+}
+
 func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
 	var a args
-	q := `SELECT l.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), l.municipality_id, mu.name, count(*),
+	q := `SELECT c.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), c.municipality_id, mu.name, sum(c.full_time), sum(c.mentored), sum(c.at_enterprise)
+		FROM (` + mentorCells(sc, &a) + `) c JOIN organisation o ON o.id = c.org_id JOIN municipality mu ON mu.id = c.municipality_id
+		GROUP BY c.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), c.municipality_id, mu.name HAVING sum(c.full_time) > 0`
+	if !tallied(sc) {
+		a = nil
+		q = s.learnerCoverageCounts(sc, &a)
+	}
+	return s.sumCoverage(ctx, q, a, c)
+}
+
+// learnerCoverageCounts is the SQL of coverageCounts from the learners of
+// the scope, for the scopes the kept counts do not know.
+func (s *Mentorship) learnerCoverageCounts(sc auth.Scope, a *args) string {
+	return `SELECT l.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), l.municipality_id, mu.name, count(*),
 		COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x WHERE x.learner_id = l.id AND x.status = 'active') THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x JOIN mentor m ON m.id = x.mentor_id
 			WHERE x.learner_id = l.id AND x.status = 'active' AND m.employer_id IS NOT NULL) THEN 1 ELSE 0 END), 0)
 		FROM learner l JOIN organisation o ON o.id = l.org_id JOIN municipality mu ON mu.id = l.municipality_id
-		WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'student' AND l.study_form = 'full_time'
+		WHERE ` + learnerScope(sc, "l", a) + ` AND l.status = 'student' AND l.study_form = 'full_time'
 		GROUP BY l.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), l.municipality_id, mu.name`
+}
+
+// sumCoverage sums the rows of q (organisation, its name, municipality, its
+// name, full-time students, mentored, at an enterprise) by organisation and
+// by municipality.
+func (s *Mentorship) sumCoverage(ctx context.Context, q string, a args, c *mentor.Counts) error {
 	byOrg, byMuni := map[int64]*mentor.Coverage{}, map[int64]*mentor.Coverage{}
 	var orgs, munis []int64
 	if err := eachRowOp(ctx, s.read, "mentorship coverage", q, a, func(rows *sql.Rows) error {
@@ -170,11 +201,16 @@ func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mento
 
 func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
 	var a args
-	q := `SELECT p.form, x.status, count(*), COALESCE(sum(mt.n), 0)
-		FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id
-		LEFT JOIN (SELECT pair_id, count(*) AS n FROM mentor_meeting GROUP BY pair_id) mt ON mt.pair_id = x.id
-		WHERE ` + pairScope(sc, &a) + ` GROUP BY p.form, x.status`
-	return eachRowOp(ctx, s.read, "mentorship pairs", q, a, func(rows *sql.Rows) error {
+	q := `SELECT t.form, t.status, sum(t.pairs), sum(t.meetings) FROM pair_tally t WHERE t.region_code = ` + a.add(sc.RegionCode)
+	switch {
+	case sc.WholeRegion():
+	case educates(sc):
+		q += ` AND t.org_id = ` + a.add(sc.OrgID)
+	default:
+		a = nil
+		q = `SELECT t.form, t.status, sum(t.pairs), sum(t.meetings) FROM (` + s.learnerPairCounts(sc, &a) + `) t WHERE true`
+	}
+	return eachRowOp(ctx, s.read, "mentorship pairs", q+` GROUP BY t.form, t.status HAVING sum(t.pairs) <> 0`, a, func(rows *sql.Rows) error {
 		var p mentor.PairCount
 		if err := rows.Scan(&p.Form, &p.Status, &p.Pairs, &p.Meetings); err != nil {
 			return err
@@ -184,10 +220,27 @@ func (s *Mentorship) pairCounts(ctx context.Context, sc auth.Scope, c *mentor.Co
 	})
 }
 
+// learnerPairCounts is the SQL of pairCounts from the pairs themselves, for
+// the scopes pair_tally does not know (an employer's, a learner's own):
+// columns form, status, pairs, meetings.
+func (s *Mentorship) learnerPairCounts(sc auth.Scope, a *args) string {
+	return `SELECT p.form, x.status, count(*) AS pairs, COALESCE(sum(mt.n), 0) AS meetings
+		FROM mentor_pair x JOIN mentor_programme p ON p.id = x.programme_id JOIN mentor m ON m.id = x.mentor_id
+		LEFT JOIN (SELECT pair_id, count(*) AS n FROM mentor_meeting GROUP BY pair_id) mt ON mt.pair_id = x.id
+		WHERE ` + pairScope(sc, a) + ` GROUP BY p.form, x.status`
+}
+
 // MentorshipCoverage counts the full-time students in scope and those of
 // them with an active mentor, for the dashboard.
 func (s *Store) MentorshipCoverage(ctx context.Context, sc auth.Scope) (mentored, fullTime int, err error) {
 	var a args
+	if tallied(sc) {
+		err = s.read.QueryRowContext(ctx, `SELECT COALESCE(sum(c.full_time), 0), COALESCE(sum(c.mentored), 0) FROM (`+mentorCells(sc, &a)+`) c`, a...).Scan(&fullTime, &mentored)
+		if err != nil {
+			err = fmt.Errorf("store: mentorship coverage: %w", err)
+		}
+		return mentored, fullTime, err
+	}
 	err = s.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x
 		WHERE x.learner_id = l.id AND x.status = 'active') THEN 1 ELSE 0 END), 0)
 		FROM learner l WHERE `+learnerScope(sc, "l", &a)+` AND l.status = 'student' AND l.study_form = 'full_time'`, a...).Scan(&fullTime, &mentored)

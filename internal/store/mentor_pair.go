@@ -86,6 +86,9 @@ func (s *Mentorship) CreatePairs(ctx context.Context, sc auth.Scope, ps []mentor
 				}
 				return err
 			}
+			if err := keepMentoredIDs(ctx, tx, []int64{p.LearnerID}, -1); err != nil {
+				return err
+			}
 			err = tx.QueryRowContext(ctx, `INSERT INTO mentor_pair (region_code, programme_id, mentor_id, learner_id, mentee_name, start_on, planned_end,
 				goals, status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 				p.RegionCode, p.ProgrammeID, p.MentorID, nullID(p.LearnerID), menteeText(*p), dateArg(p.Start), dateArg(p.PlannedEnd),
@@ -94,6 +97,12 @@ func (s *Mentorship) CreatePairs(ctx context.Context, sc auth.Scope, ps []mentor
 				return apperr.New(apperr.Conflict, "у обучающегося уже есть действующий наставник в этой программе")
 			}
 			if err != nil {
+				return err
+			}
+			if err := keepMentoredIDs(ctx, tx, []int64{p.LearnerID}, 1); err != nil {
+				return err
+			}
+			if err := keepPairs(ctx, tx, `x.id = $1`, args{p.ID}, 1); err != nil {
 				return err
 			}
 			p.Mentor = r.Mentor.FullName
@@ -157,9 +166,22 @@ func (s *Mentorship) FinishPair(ctx context.Context, sc auth.Scope, id int64, fi
 		if err := finish(&p); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE mentor_pair SET status = $1, end_on = $2, end_reason = $3 WHERE id = $4`,
-			p.Status, dateArg(p.End), p.EndReason, id)
-		return err
+		// The mentee's part in mentor_tally and the pair's in pair_tally:
+		// out before, in after.
+		if err := keepMentoredIDs(ctx, tx, []int64{p.LearnerID}, -1); err != nil {
+			return err
+		}
+		if err := keepPairs(ctx, tx, `x.id = $1`, args{id}, -1); err != nil {
+			return err
+		}
+		if _, err = tx.ExecContext(ctx, `UPDATE mentor_pair SET status = $1, end_on = $2, end_reason = $3 WHERE id = $4`,
+			p.Status, dateArg(p.End), p.EndReason, id); err != nil {
+			return err
+		}
+		if err := keepPairs(ctx, tx, `x.id = $1`, args{id}, 1); err != nil {
+			return err
+		}
+		return keepMentoredIDs(ctx, tx, []int64{p.LearnerID}, 1)
 	}))
 }
 
@@ -173,9 +195,16 @@ func (s *Mentorship) AddMeeting(ctx context.Context, sc auth.Scope, m *mentor.Me
 		if err := check(p); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO mentor_meeting (pair_id, held_on, minutes, topic, note, created_by, created_at)
+		// The pair's part in pair_tally: out before, in after.
+		if err := keepPairs(ctx, tx, `x.id = $1`, args{m.PairID}, -1); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO mentor_meeting (pair_id, held_on, minutes, topic, note, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.PairID, dateArg(m.HeldOn), m.Minutes, m.Topic, m.Note,
-			nullID(sc.UserID), tsArg(s.now())).Scan(&m.ID)
+			nullID(sc.UserID), tsArg(s.now())).Scan(&m.ID); err != nil {
+			return err
+		}
+		return keepPairs(ctx, tx, `x.id = $1`, args{m.PairID}, 1)
 	}))
 }
 

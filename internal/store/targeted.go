@@ -99,7 +99,14 @@ func (s *Targeted) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 				o.RegionCode, o.EmployerID, o.OrgID, o.SpecialtyCode, o.Level, o.Places, o.Support.Stipend, o.Support.Housing, o.Support.PaidPractice,
 				o.Support.Other, o.WorkYears, o.MunicipalityID, o.Requirements, dateArg(o.Deadline), o.Year, o.Status, tsArg(now), tsArg(now)).Scan(&o.ID)
+			if err == nil {
+				err = keepOffers(ctx, tx, []int64{o.ID}, 1)
+			}
 		} else {
+			// The offer's part in targeted_tally: out before, in after.
+			if err := keepOffers(ctx, tx, []int64{o.ID}, -1); err != nil {
+				return err
+			}
 			var before targeted.Offer
 			if err := scanOffer(tx.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE t.id = $1 AND t.region_code = $2`, o.ID, o.RegionCode), &before); err != nil {
 				return notFound(err, "предложение не найдено")
@@ -117,6 +124,9 @@ func (s *Targeted) SaveOffer(ctx context.Context, o *targeted.Offer) error {
 				var after targeted.Offer
 				if err = scanOffer(tx.QueryRowContext(ctx, `SELECT `+offerCols+offerFrom+` WHERE t.id = $1`, o.ID), &after); err == nil {
 					err = s.recordEdit(ctx, tx, o.RegionCode, history.Offer, o.ID, targeted.Changes(before, after))
+				}
+				if err == nil {
+					err = keepOffers(ctx, tx, []int64{o.ID}, 1)
 				}
 			}
 		}
@@ -206,12 +216,26 @@ func (s *Targeted) CreateApplication(ctx context.Context, sc auth.Scope, x *targ
 		if _, err := scopedLearner(ctx, tx, sc, x.LearnerID); err != nil {
 			return err
 		}
+		// The parts of the offer in targeted_tally and of the learner in
+		// contract_tally: out before, in after.
+		if err := keepOffers(ctx, tx, []int64{x.OfferID}, -1); err != nil {
+			return err
+		}
+		if err := keepContracted(ctx, tx, []int64{x.LearnerID}, -1); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO targeted_application (region_code, offer_id, learner_id, status, status_reason, submitted_at, updated_at)
 			VALUES ($1, $2, $3, $4, '', $5, $6) RETURNING id`, sc.RegionCode, x.OfferID, x.LearnerID, x.Status, tsArg(x.SubmittedAt), tsArg(x.UpdatedAt)).Scan(&x.ID)
 		if isUniqueViolation(err) {
 			return apperr.New(apperr.Conflict, "заявка на это предложение уже подана")
 		}
 		if err != nil {
+			return err
+		}
+		if err := keepOffers(ctx, tx, []int64{x.OfferID}, 1); err != nil {
+			return err
+		}
+		if err := keepContracted(ctx, tx, []int64{x.LearnerID}, 1); err != nil {
 			return err
 		}
 		return insertSteps(ctx, tx, x.ID, x.History)
@@ -292,49 +316,58 @@ func (s *Targeted) MoveApplication(ctx context.Context, sc auth.Scope, id int64,
 			return err
 		}
 		ap := &x.Application
+		if err := keepOffers(ctx, tx, []int64{x.OfferID}, -1); err != nil {
+			return err
+		}
+		if err := keepContracted(ctx, tx, []int64{x.LearnerID}, -1); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE targeted_application SET status = $1, status_reason = $2, contract_no = $3, contract_signed_on = $4,
 			study_start = $5, graduated_on = $6, obligation_start = $7, obligation_end = $8, updated_at = $9 WHERE id = $10`,
 			ap.Status, ap.StatusReason, ap.ContractNo, dateArg(ap.ContractSignedOn), dateArg(ap.StudyStart), dateArg(ap.GraduatedOn),
 			dateArg(ap.ObligationStart), dateArg(ap.ObligationEnd), tsArg(ap.UpdatedAt), id); err != nil {
 			return err
 		}
+		if err := keepOffers(ctx, tx, []int64{x.OfferID}, 1); err != nil {
+			return err
+		}
+		if err := keepContracted(ctx, tx, []int64{x.LearnerID}, 1); err != nil {
+			return err
+		}
 		return insertSteps(ctx, tx, id, ap.History[had:])
 	}))
 }
 
-// Figures returns the region's offers (but drafts) and the statuses
-// of their applications, from which targeted.Count makes the figures.
-func (s *Targeted) Figures(ctx context.Context, region string) ([]targeted.Offer, []targeted.Application, error) {
-	offers, err := list(ctx, s.read, "targeted figures", `SELECT t.id, t.employer_id, e.name, t.specialty_code, t.year, t.places, t.status
-		FROM targeted_offer t JOIN organisation e ON e.id = t.employer_id WHERE t.region_code = $1 AND t.status <> 'draft'`, args{region}, func(rows *sql.Rows) (o targeted.Offer, err error) {
-		err = rows.Scan(&o.ID, &o.EmployerID, &o.EmployerName, &o.SpecialtyCode, &o.Year, &o.Places, &o.Status)
-		return o, err
+// FigureCells returns the region's figures of targeted education by
+// employer (with its name), specialty or year of admission, as
+// targeted_tally keeps them.
+func (s *Targeted) FigureCells(ctx context.Context, region, by string) ([]targeted.Cell, error) {
+	var q string
+	switch by {
+	case "employer":
+		q = `SELECT e.id, e.name, '' AS specialty_code, 0 AS year, t.offers, t.places, t.applications, t.contracts, t.fulfilled, t.broken
+			FROM targeted_tally t JOIN organisation e ON e.id = CAST(t.key AS BIGINT)`
+	case "specialty":
+		q = `SELECT 0, '', t.key, 0, t.offers, t.places, t.applications, t.contracts, t.fulfilled, t.broken FROM targeted_tally t`
+	case "year":
+		q = `SELECT 0, '', '', CAST(t.key AS INTEGER), t.offers, t.places, t.applications, t.contracts, t.fulfilled, t.broken FROM targeted_tally t`
+	default:
+		return nil, fmt.Errorf("store: targeted figures by %q", by)
+	}
+	q += ` WHERE t.region_code = $1 AND t.dimension = $2 AND t.offers <> 0`
+	return list(ctx, s.read, "targeted figures", q, args{region, by}, func(rows *sql.Rows) (c targeted.Cell, err error) {
+		err = rows.Scan(&c.EmployerID, &c.EmployerName, &c.SpecialtyCode, &c.Year, &c.Offers, &c.Places, &c.Applications,
+			&c.Contracts, &c.Fulfilled, &c.Broken)
+		return c, err
 	})
-	if err != nil {
-		return nil, nil, wrap("figures", err)
-	}
-	var apps []targeted.Application
-	if err := eachRowOp(ctx, s.read, "targeted figures", `SELECT id, offer_id, learner_id, status FROM targeted_application WHERE region_code = $1`, args{region}, func(rows *sql.Rows) error {
-		var a targeted.Application
-		if err := rows.Scan(&a.ID, &a.OfferID, &a.LearnerID, &a.Status); err != nil {
-			return err
-		}
-		apps = append(apps, a)
-		return nil
-	}); err != nil {
-		return nil, nil, wrap("figures", err)
-	}
-	return offers, apps, nil
 }
 
 // ContractsOfGraduates counts the region's graduates of a year and those of
 // them who had a targeted-education contract.
 func (s *Targeted) ContractsOfGraduates(ctx context.Context, region string, year int) (graduates, under int, err error) {
-	err = s.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM targeted_application a
-		WHERE a.learner_id = l.id AND a.status IN `+signedStatuses+`) THEN 1 ELSE 0 END), 0)
-		FROM learner l WHERE l.region_code = $1 AND l.status = 'graduate' AND l.graduation_year = $2`, region, year).Scan(&graduates, &under)
-	if err != nil {
-		err = fmt.Errorf("store: contracts of graduates: %w", err)
-	}
+	// The graduates from learner_tally, those under contract from contract_tally.
+	err = s.read.QueryRowContext(ctx, `SELECT COALESCE((SELECT sum(t.n) FROM learner_tally t WHERE t.region_code = $1 AND t.status = 'graduate'
+		AND t.graduation_year = $2), 0), COALESCE((SELECT sum(c.n) FROM contract_tally c WHERE c.region_code = $1 AND c.status = 'graduate'
+		AND c.graduation_year = $2), 0)`, region, year).Scan(&graduates, &under)
 	return graduates, under, wrap("contracts of graduates", err)
 }

@@ -95,6 +95,68 @@ func group[K cmp.Ordered](offers []Offer, byOffer map[int64][]Application, key f
 	return rows
 }
 
+// Cell is the figures of the published and closed offers of one employer in
+// one specialty and year of admission, as the store keeps them: Offers,
+// Places, Applications, Contracts, Fulfilled and Broken; the shares are
+// left to CountCells.
+type Cell struct {
+	EmployerID    int64
+	EmployerName  string
+	SpecialtyCode string
+	Year          int
+	Figures
+}
+
+// CountCells sums the figures of cells in all and grouped as Count groups
+// them: the report Count makes of the offers and applications the cells
+// were counted from. The cells of each grouping may be given already summed
+// by its key (byEmployer by employer, …) or as they are kept; the total is
+// the sum of byEmployer.
+func CountCells(byEmployer, bySpecialty, byYear []Cell) Report {
+	var r Report
+	for _, c := range byEmployer {
+		r.Total.sum(c.Figures)
+	}
+	r.Total.finish()
+	r.ByEmployer = groupCells(byEmployer, func(c Cell) int64 { return c.EmployerID }, func(id int64) string { return strconv.FormatInt(id, 10) })
+	r.BySpecialty = groupCells(bySpecialty, func(c Cell) string { return c.SpecialtyCode }, func(s string) string { return s })
+	r.ByYear = groupCells(byYear, func(c Cell) int { return c.Year }, strconv.Itoa)
+	return r
+}
+
+// groupCells sums the figures of cells by key, in the order of the keys.
+func groupCells[K cmp.Ordered](cells []Cell, key func(Cell) K, text func(K) string) []Row {
+	sums := make(map[K]*Figures)
+	for _, c := range cells {
+		k := key(c)
+		if sums[k] == nil {
+			sums[k] = &Figures{}
+		}
+		sums[k].sum(c.Figures)
+	}
+	keys := make([]K, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	rows := make([]Row, len(keys))
+	for i, k := range keys {
+		sums[k].finish()
+		rows[i] = Row{Key: text(k), Figures: *sums[k]}
+	}
+	return rows
+}
+
+// sum adds the counts of g (not its shares).
+func (f *Figures) sum(g Figures) {
+	f.Offers += g.Offers
+	f.Places += g.Places
+	f.Applications += g.Applications
+	f.Contracts += g.Contracts
+	f.Fulfilled += g.Fulfilled
+	f.Broken += g.Broken
+}
+
 func (f *Figures) add(o Offer, apps []Application) {
 	f.Offers++
 	f.Places += o.Places

@@ -83,3 +83,46 @@ func TestContractShare(t *testing.T) {
 		}
 	}
 }
+
+// TestCountCells checks that the figures summed from the kept cells are the
+// figures Count makes of the offers and applications they were counted from.
+func TestCountCells(t *testing.T) {
+	offers := []Offer{
+		{ID: 1, EmployerID: 10, SpecialtyCode: "15.02.08", Year: 2025, Places: 4, Status: Closed},
+		{ID: 2, EmployerID: 10, SpecialtyCode: "43.03.01", Year: 2026, Places: 2, Status: Published},
+		{ID: 3, EmployerID: 20, SpecialtyCode: "15.02.08", Year: 2026, Places: 3, Status: Published},
+		{ID: 5, EmployerID: 20, SpecialtyCode: "15.02.08", Year: 2026, Places: 1, Status: Closed},
+	}
+	app := func(offer int64, s Status) Application { return Application{OfferID: offer, Status: s} }
+	apps := []Application{
+		app(1, Fulfilled), app(1, Broken), app(1, WorkingOff), app(1, Terminated), app(1, Declined), app(1, Withdrawn),
+		app(2, Submitted), app(2, Selected), app(2, Studying),
+		app(3, ContractSigned), app(3, Fulfilled), app(3, Fulfilled), app(3, Declined),
+		app(5, Broken),
+	}
+	cells := []Cell{
+		{EmployerID: 20, SpecialtyCode: "15.02.08", Year: 2026, Figures: Figures{Offers: 2, Places: 4, Applications: 5, Contracts: 4, Fulfilled: 2, Broken: 1}},
+		{EmployerID: 10, SpecialtyCode: "15.02.08", Year: 2025, Figures: Figures{Offers: 1, Places: 4, Applications: 6, Contracts: 4, Fulfilled: 1, Broken: 1}},
+		{EmployerID: 10, SpecialtyCode: "43.03.01", Year: 2026, Figures: Figures{Offers: 1, Places: 2, Applications: 3, Contracts: 1}},
+	}
+	want := Count(offers, apps)
+	if got := CountCells(cells, cells, cells); !reflect.DeepEqual(got, want) {
+		t.Errorf("from the cells\n got %+v\nwant %+v", got, want)
+	}
+	// The same cells summed by each key first, as the store sums them.
+	byEmployer := []Cell{
+		{EmployerID: 10, Figures: Figures{Offers: 2, Places: 6, Applications: 9, Contracts: 5, Fulfilled: 1, Broken: 1}},
+		{EmployerID: 20, Figures: Figures{Offers: 2, Places: 4, Applications: 5, Contracts: 4, Fulfilled: 2, Broken: 1}},
+	}
+	bySpecialty := []Cell{
+		{SpecialtyCode: "43.03.01", Figures: Figures{Offers: 1, Places: 2, Applications: 3, Contracts: 1}},
+		{SpecialtyCode: "15.02.08", Figures: Figures{Offers: 3, Places: 8, Applications: 11, Contracts: 8, Fulfilled: 3, Broken: 2}},
+	}
+	byYear := []Cell{
+		{Year: 2025, Figures: Figures{Offers: 1, Places: 4, Applications: 6, Contracts: 4, Fulfilled: 1, Broken: 1}},
+		{Year: 2026, Figures: Figures{Offers: 3, Places: 6, Applications: 8, Contracts: 5, Fulfilled: 2, Broken: 1}},
+	}
+	if got := CountCells(byEmployer, bySpecialty, byYear); !reflect.DeepEqual(got, want) {
+		t.Errorf("from the sums\n got %+v\nwant %+v", got, want)
+	}
+}

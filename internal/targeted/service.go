@@ -272,13 +272,16 @@ func (s *Service) Figures(ctx context.Context, sc auth.Scope) (Summary, error) {
 	if sc.Own() || sc.RegionCode == "" {
 		return Summary{}, apperr.New(apperr.Forbidden, "показатели целевого обучения доступны организациям и региону")
 	}
-	offers, apps, err := s.store.Figures(ctx, sc.RegionCode)
-	if err != nil {
-		return Summary{}, err
+	var groups [3][]Cell
+	var err error
+	for i, by := range []string{"employer", "specialty", "year"} {
+		if groups[i], err = s.store.FigureCells(ctx, sc.RegionCode, by); err != nil {
+			return Summary{}, err
+		}
 	}
-	f := Summary{Report: Count(offers, apps), Year: s.now().Year(), Employers: map[string]string{}}
-	for _, o := range offers {
-		f.Employers[strconv.FormatInt(o.EmployerID, 10)] = o.EmployerName
+	f := Summary{Report: CountCells(groups[0], groups[1], groups[2]), Year: s.now().Year(), Employers: map[string]string{}}
+	for _, c := range groups[0] {
+		f.Employers[strconv.FormatInt(c.EmployerID, 10)] = c.EmployerName
 	}
 	if s.now().Month() < time.July {
 		f.Year--

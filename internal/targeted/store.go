@@ -23,7 +23,10 @@ type Store interface {
 	Application(ctx context.Context, sc auth.Scope, id int64) (ApplicationView, error)
 	Applications(ctx context.Context, sc auth.Scope, f ApplicationFilter) ([]ApplicationView, int, error)
 	MoveApplication(ctx context.Context, sc auth.Scope, id int64, move func(*ApplicationView, Offer) error) error
-	Figures(ctx context.Context, region string) ([]Offer, []Application, error)
+	// FigureCells returns the kept figures of the region's published and
+	// closed offers summed by employer (with the employer's name), specialty
+	// or year of admission, as by says: "employer", "specialty" or "year".
+	FigureCells(ctx context.Context, region, by string) ([]Cell, error)
 	ContractsOfGraduates(ctx context.Context, region string, year int) (graduates, under int, err error)
 	Learner(ctx context.Context, sc auth.Scope, id int64) (learner.Learner, error)
 }

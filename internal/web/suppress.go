@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"marshrut/internal/targeted"
 	"reflect"
 	"strconv"
 	"strings"
@@ -111,7 +112,10 @@ func intOf(v any) (int64, bool) {
 // may not see persons: a count under the threshold reads «менее 5», and a
 // share of a small count or of a small base is not shown.
 var maskedFuncs = template.FuncMap{
-	"number":   maskedNumber,
+	"number": maskedNumber,
+	"figureRows": func(rows []targeted.Row, names map[string]string) template.HTML {
+		return figureRows(rows, names, maskedNumber)
+	},
 	"number64": func(n int64) string { return maskedNumber(int(n)) },
 	"count": func(n int, one, few, many string) string {
 		if small(n) {

@@ -156,8 +156,11 @@ func New(d Deps) (*Web, error) {
 		"kb":       func(n int) int { return (n + 1023) / 1024 },
 		"number64": func(n int64) string { return Number(int(n)) },
 		"decimal":  Decimal,
-		"pp":       PercentPoints,
-		"groups":   ddo.Groups,
+		"figureRows": func(rows []targeted.Row, names map[string]string) template.HTML {
+			return figureRows(rows, names, Number)
+		},
+		"pp":     PercentPoints,
+		"groups": ddo.Groups,
 		"share": func(a, b int) string {
 			if b == 0 {
 				return "—"
