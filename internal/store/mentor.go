@@ -24,6 +24,8 @@ func educates(sc auth.Scope) bool {
 }
 
 // programmeScope keeps a query on mentor_programme p within the caller's reach.
+// An employer's or a learner's reach is found from their side (their
+// mentors, their pairs), not asked of every programme or mentor.
 func programmeScope(sc auth.Scope, a *args) string {
 	region := `p.region_code = ` + a.add(sc.RegionCode)
 	switch {
@@ -32,9 +34,9 @@ func programmeScope(sc auth.Scope, a *args) string {
 	case educates(sc):
 		return region + ` AND p.org_id = ` + a.add(sc.OrgID)
 	case sc.Role == auth.Employer && sc.OrgID != 0:
-		return region + ` AND EXISTS (SELECT 1 FROM mentor sm WHERE sm.org_id = p.org_id AND sm.employer_id = ` + a.add(sc.OrgID) + `)`
+		return region + ` AND p.org_id IN (SELECT sm.org_id FROM mentor sm WHERE sm.employer_id = ` + a.add(sc.OrgID) + `)`
 	case sc.Own():
-		return region + ` AND EXISTS (SELECT 1 FROM mentor_pair sx WHERE sx.programme_id = p.id AND sx.learner_id = ` + a.add(sc.LearnerID) + `)`
+		return region + ` AND p.id IN (SELECT sx.programme_id FROM mentor_pair sx WHERE sx.learner_id = ` + a.add(sc.LearnerID) + `)`
 	}
 	return `1 = 0`
 }
@@ -50,7 +52,7 @@ func mentorScope(sc auth.Scope, a *args) string {
 	case sc.Role == auth.Employer && sc.OrgID != 0:
 		return region + ` AND m.employer_id = ` + a.add(sc.OrgID)
 	case sc.Own():
-		return region + ` AND EXISTS (SELECT 1 FROM mentor_pair sx WHERE sx.mentor_id = m.id AND sx.learner_id = ` + a.add(sc.LearnerID) + `)`
+		return region + ` AND m.id IN (SELECT sx.mentor_id FROM mentor_pair sx WHERE sx.learner_id = ` + a.add(sc.LearnerID) + `)`
 	}
 	return `1 = 0`
 }
