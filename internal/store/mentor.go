@@ -38,7 +38,7 @@ func programmeScope(sc auth.Scope, a *args) string {
 	case sc.Own():
 		return region + ` AND p.id IN (SELECT sx.programme_id FROM mentor_pair sx WHERE sx.learner_id = ` + a.add(sc.LearnerID) + `)`
 	}
-	return `1 = 0`
+	return region + ` AND 1 = 0` // the region's argument is used: PostgreSQL refuses one left over
 }
 
 // mentorScope keeps a query on mentor m within the caller's reach.
@@ -54,7 +54,7 @@ func mentorScope(sc auth.Scope, a *args) string {
 	case sc.Own():
 		return region + ` AND m.id IN (SELECT sx.mentor_id FROM mentor_pair sx WHERE sx.learner_id = ` + a.add(sc.LearnerID) + `)`
 	}
-	return `1 = 0`
+	return region + ` AND 1 = 0` // the region's argument is used: PostgreSQL refuses one left over
 }
 
 // pairScope keeps a query on mentor_pair x with its programme p and mentor m
@@ -71,7 +71,7 @@ func pairScope(sc auth.Scope, a *args) string {
 	case sc.Own():
 		return region + ` AND x.learner_id = ` + a.add(sc.LearnerID)
 	}
-	return `1 = 0`
+	return region + ` AND 1 = 0` // the region's argument is used: PostgreSQL refuses one left over
 }
 
 const programmeCols = `p.id, p.region_code, p.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), p.form, p.title, p.year, p.created_at,

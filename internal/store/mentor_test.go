@@ -219,3 +219,26 @@ func TestMentorship(t *testing.T) {
 		}
 	})
 }
+
+// A role that sees no mentorship (an employment centre) and a centre that
+// serves no municipality get empty lists on both engines, not an error: the
+// scope that keeps nothing still uses the region's argument it was given.
+func TestMentorshipNobodysScope(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		seed(t, s)
+		czn := auth.Scope{Role: auth.CZN, RegionCode: "41", OrgID: 1, UserID: 9}
+		if list, err := s.Mentorship.Programmes(ctx, czn); err != nil || len(list) != 0 {
+			t.Errorf("programmes of a centre: %v, %v", list, err)
+		}
+		if list, _, err := s.Mentorship.Mentors(ctx, czn, mentor.MentorFilter{Limit: 10}); err != nil || len(list) != 0 {
+			t.Errorf("mentors of a centre: %v, %v", list, err)
+		}
+		if list, _, err := s.Mentorship.Pairs(ctx, czn, mentor.PairFilter{Limit: 10}); err != nil || len(list) != 0 {
+			t.Errorf("pairs of a centre: %v, %v", list, err)
+		}
+		if list, _, err := s.Learners.Learners(ctx, czn, learner.Filter{Limit: 10}); err != nil || len(list) != 0 {
+			t.Errorf("learners of a centre without municipalities: %v, %v", list, err)
+		}
+	})
+}

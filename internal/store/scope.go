@@ -41,7 +41,7 @@ func learnerScope(sc auth.Scope, l string, a *args) string {
 		return region + " AND " + l + ".org_id = " + a.add(sc.OrgID)
 	case auth.CZN:
 		if len(sc.Municipalities) == 0 {
-			return "1 = 0"
+			return region + " AND 1 = 0" // the region's argument is used: PostgreSQL refuses one left over
 		}
 		return region + " AND " + l + ".municipality_id IN (" + a.in(sc.Municipalities) + ")"
 	case auth.Employer:
@@ -54,7 +54,7 @@ func learnerScope(sc auth.Scope, l string, a *args) string {
 	case auth.Learner, auth.Guardian:
 		return region + " AND " + l + ".id = " + a.add(sc.LearnerID)
 	}
-	return "1 = 0"
+	return region + " AND 1 = 0"
 }
 
 // inInts returns a placeholder list for integers.
