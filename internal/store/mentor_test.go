@@ -9,7 +9,9 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
+	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
+	"marshrut/internal/youth"
 )
 
 // fixedRisks stands in for the early-warning model.
@@ -220,8 +222,9 @@ func TestMentorship(t *testing.T) {
 	})
 }
 
-// A role that sees no mentorship (an employment centre) and a centre that
-// serves no municipality get empty lists on both engines, not an error: the
+// A role that sees no mentorship, responses or enrolments (an employment
+// centre, an employer) and a centre that serves no municipality get empty
+// lists on both engines, not an error: the
 // scope that keeps nothing still uses the region's argument it was given.
 func TestMentorshipNobodysScope(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
@@ -239,6 +242,16 @@ func TestMentorshipNobodysScope(t *testing.T) {
 		}
 		if list, _, err := s.Learners.Learners(ctx, czn, learner.Filter{Limit: 10}); err != nil || len(list) != 0 {
 			t.Errorf("learners of a centre without municipalities: %v, %v", list, err)
+		}
+		if list, _, err := s.Youth.Responses(ctx, czn, youth.ResponseFilter{Limit: 10}); err != nil || len(list) != 0 {
+			t.Errorf("responses of a centre: %v, %v", list, err)
+		}
+		if list, err := s.Youth.MyProposals(ctx, czn, 10); err != nil || len(list) != 0 {
+			t.Errorf("proposals of a centre: %v, %v", list, err)
+		}
+		employer := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: 1, UserID: 9}
+		if list, err := s.Measures.Facts(ctx, employer, measures.FigureFilter{}); err != nil || len(list) != 0 {
+			t.Errorf("measure facts of an employer: %v, %v", list, err)
 		}
 	})
 }
