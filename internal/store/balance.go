@@ -217,7 +217,7 @@ func needScope(sc auth.Scope, a *args) string {
 	case sc.Role == auth.Employer && sc.OrgID != 0:
 		return region + " AND n.employer_id = " + a.add(sc.OrgID)
 	}
-	return "1 = 0"
+	return region + " AND 1 = 0" // the region's argument is used: PostgreSQL refuses one left over
 }
 
 // Needs lists the declared needs the scope sees.

@@ -27,14 +27,14 @@ func clusterScope(sc auth.Scope, a *args) string {
 		return region
 	case auth.College, auth.University, auth.Employer:
 		if sc.OrgID == 0 {
-			return `1 = 0`
+			return region + ` AND 1 = 0` // the region's argument is used: PostgreSQL refuses one left over
 		}
 		org := a.add(sc.OrgID)
 		return region + ` AND (c.base_org_id = ` + org + ` OR EXISTS (SELECT 1 FROM cluster_org co WHERE co.cluster_id = c.id AND co.org_id = ` + org + `))`
 	case auth.Expert:
 		return region + ` AND EXISTS (SELECT 1 FROM cluster_assignment ca WHERE ca.cluster_id = c.id AND ca.user_id = ` + a.add(sc.UserID) + `)`
 	}
-	return `1 = 0`
+	return region + ` AND 1 = 0`
 }
 
 // SaveCluster creates a cluster (ID 0) or rewrites one of its region with

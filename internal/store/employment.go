@@ -30,14 +30,24 @@ func (s *Analytics) Employment(ctx context.Context, sc auth.Scope, by string, ye
 	}
 	key, name, join := employmentCut(by)
 	var a args
-	q := `SELECT ` + key + `, ` + name + `, l.graduation_year, count(*),
-		sum(CASE WHEN l.outcome_6m IN ` + positive + ` THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_12m IN ` + positive + ` THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_6m IN ` + positive + ` AND l.outcome_12m IN ` + positive + ` THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_6m IN ('', 'unknown') THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_12m IN ('', 'unknown') THEN 1 ELSE 0 END),
-		sum(CASE WHEN l.outcome_6m IN ('', 'unknown') AND l.outcome_12m IN ` + positive + ` THEN 1 ELSE 0 END)
-		FROM learner l ` + join + ` WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'graduate' AND l.graduation_year IN (` + a.inInts(years) + `)
+	// By organisation or municipality, from the tally where the scope
+	// allows, each row weighing n graduates; by specialty, which the tally
+	// does not keep, or for an employer's people, from the learners.
+	from, n, where := "learner l", "1", ""
+	if tallied(sc) && by != "specialty" {
+		// rows emptied by moves count nothing and make no line
+		from, n, where = "learner_tally l", "l.n", tallyScope(sc, "l", &a)+" AND l.n > 0"
+	} else {
+		where = learnerScope(sc, "l", &a)
+	}
+	q := `SELECT ` + key + `, ` + name + `, l.graduation_year, sum(` + n + `),
+		sum(CASE WHEN l.outcome_6m IN ` + positive + ` THEN ` + n + ` ELSE 0 END),
+		sum(CASE WHEN l.outcome_12m IN ` + positive + ` THEN ` + n + ` ELSE 0 END),
+		sum(CASE WHEN l.outcome_6m IN ` + positive + ` AND l.outcome_12m IN ` + positive + ` THEN ` + n + ` ELSE 0 END),
+		sum(CASE WHEN l.outcome_6m IN ('', 'unknown') THEN ` + n + ` ELSE 0 END),
+		sum(CASE WHEN l.outcome_12m IN ('', 'unknown') THEN ` + n + ` ELSE 0 END),
+		sum(CASE WHEN l.outcome_6m IN ('', 'unknown') AND l.outcome_12m IN ` + positive + ` THEN ` + n + ` ELSE 0 END)
+		FROM ` + from + ` ` + join + ` WHERE ` + where + ` AND l.status = 'graduate' AND l.graduation_year IN (` + a.inInts(years) + `)
 		GROUP BY ` + key + `, ` + name + `, l.graduation_year ORDER BY ` + name + `, l.graduation_year`
 	var out []analytics.EmploymentRow
 	err := eachRow(ctx, s.read, q, a, func(r *sql.Rows) error {

@@ -28,7 +28,7 @@ func measureProgScope(sc auth.Scope, p string, a *args) string {
 		// An employer sees the programmes it ordered, not the people in them.
 		return region + " AND " + p + ".customer_id = " + a.add(sc.OrgID)
 	}
-	return "1 = 0"
+	return region + " AND 1 = 0" // the region's argument is used: PostgreSQL refuses one left over
 }
 
 // measureEnrolScope keeps a query on measure_enrolment alias e, joined with its
@@ -45,7 +45,7 @@ func measureEnrolScope(sc auth.Scope, e, p string, a *args) string {
 	case auth.College, auth.University:
 		return region + " AND " + p + ".provider_id = " + a.add(sc.OrgID)
 	}
-	return "1 = 0"
+	return region + " AND 1 = 0"
 }
 
 // CreateProgramme stores a programme; a provider from the registry

@@ -24,6 +24,8 @@ func educates(sc auth.Scope) bool {
 }
 
 // programmeScope keeps a query on mentor_programme p within the caller's reach.
+// An employer's or a learner's reach is found from their side (their
+// mentors, their pairs), not asked of every programme or mentor.
 func programmeScope(sc auth.Scope, a *args) string {
 	region := `p.region_code = ` + a.add(sc.RegionCode)
 	switch {
@@ -32,11 +34,11 @@ func programmeScope(sc auth.Scope, a *args) string {
 	case educates(sc):
 		return region + ` AND p.org_id = ` + a.add(sc.OrgID)
 	case sc.Role == auth.Employer && sc.OrgID != 0:
-		return region + ` AND EXISTS (SELECT 1 FROM mentor sm WHERE sm.org_id = p.org_id AND sm.employer_id = ` + a.add(sc.OrgID) + `)`
+		return region + ` AND p.org_id IN (SELECT sm.org_id FROM mentor sm WHERE sm.employer_id = ` + a.add(sc.OrgID) + `)`
 	case sc.Own():
-		return region + ` AND EXISTS (SELECT 1 FROM mentor_pair sx WHERE sx.programme_id = p.id AND sx.learner_id = ` + a.add(sc.LearnerID) + `)`
+		return region + ` AND p.id IN (SELECT sx.programme_id FROM mentor_pair sx WHERE sx.learner_id = ` + a.add(sc.LearnerID) + `)`
 	}
-	return `1 = 0`
+	return region + ` AND 1 = 0` // the region's argument is used: PostgreSQL refuses one left over
 }
 
 // mentorScope keeps a query on mentor m within the caller's reach.
@@ -50,9 +52,9 @@ func mentorScope(sc auth.Scope, a *args) string {
 	case sc.Role == auth.Employer && sc.OrgID != 0:
 		return region + ` AND m.employer_id = ` + a.add(sc.OrgID)
 	case sc.Own():
-		return region + ` AND EXISTS (SELECT 1 FROM mentor_pair sx WHERE sx.mentor_id = m.id AND sx.learner_id = ` + a.add(sc.LearnerID) + `)`
+		return region + ` AND m.id IN (SELECT sx.mentor_id FROM mentor_pair sx WHERE sx.learner_id = ` + a.add(sc.LearnerID) + `)`
 	}
-	return `1 = 0`
+	return region + ` AND 1 = 0` // the region's argument is used: PostgreSQL refuses one left over
 }
 
 // pairScope keeps a query on mentor_pair x with its programme p and mentor m
@@ -69,7 +71,7 @@ func pairScope(sc auth.Scope, a *args) string {
 	case sc.Own():
 		return region + ` AND x.learner_id = ` + a.add(sc.LearnerID)
 	}
-	return `1 = 0`
+	return region + ` AND 1 = 0` // the region's argument is used: PostgreSQL refuses one left over
 }
 
 const programmeCols = `p.id, p.region_code, p.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), p.form, p.title, p.year, p.created_at,

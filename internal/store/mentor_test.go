@@ -9,7 +9,9 @@ import (
 	"marshrut/internal/apperr"
 	"marshrut/internal/auth"
 	"marshrut/internal/learner"
+	"marshrut/internal/measures"
 	"marshrut/internal/mentor"
+	"marshrut/internal/youth"
 )
 
 // fixedRisks stands in for the early-warning model.
@@ -216,6 +218,40 @@ func TestMentorship(t *testing.T) {
 		if c := fig.Comparison; fig.Year != 2024 || c.Treated != 1 || c.Matched != 1 || c.Peers != 3 || c.Cells != 1 ||
 			c.TreatedShare != 1 || c.PeersShare < 0.33 || c.PeersShare > 0.34 {
 			t.Errorf("year %d, comparison %+v", fig.Year, c)
+		}
+	})
+}
+
+// A role that sees no mentorship, responses or enrolments (an employment
+// centre, an employer) and a centre that serves no municipality get empty
+// lists on both engines, not an error: the
+// scope that keeps nothing still uses the region's argument it was given.
+func TestMentorshipNobodysScope(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		seed(t, s)
+		czn := auth.Scope{Role: auth.CZN, RegionCode: "41", OrgID: 1, UserID: 9}
+		if list, err := s.Mentorship.Programmes(ctx, czn); err != nil || len(list) != 0 {
+			t.Errorf("programmes of a centre: %v, %v", list, err)
+		}
+		if list, _, err := s.Mentorship.Mentors(ctx, czn, mentor.MentorFilter{Limit: 10}); err != nil || len(list) != 0 {
+			t.Errorf("mentors of a centre: %v, %v", list, err)
+		}
+		if list, _, err := s.Mentorship.Pairs(ctx, czn, mentor.PairFilter{Limit: 10}); err != nil || len(list) != 0 {
+			t.Errorf("pairs of a centre: %v, %v", list, err)
+		}
+		if list, _, err := s.Learners.Learners(ctx, czn, learner.Filter{Limit: 10}); err != nil || len(list) != 0 {
+			t.Errorf("learners of a centre without municipalities: %v, %v", list, err)
+		}
+		if list, _, err := s.Youth.Responses(ctx, czn, youth.ResponseFilter{Limit: 10}); err != nil || len(list) != 0 {
+			t.Errorf("responses of a centre: %v, %v", list, err)
+		}
+		if list, err := s.Youth.MyProposals(ctx, czn, 10); err != nil || len(list) != 0 {
+			t.Errorf("proposals of a centre: %v, %v", list, err)
+		}
+		employer := auth.Scope{Role: auth.Employer, RegionCode: "41", OrgID: 1, UserID: 9}
+		if list, err := s.Measures.Facts(ctx, employer, measures.FigureFilter{}); err != nil || len(list) != 0 {
+			t.Errorf("measure facts of an employer: %v, %v", list, err)
 		}
 	})
 }

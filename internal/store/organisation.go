@@ -73,10 +73,16 @@ func (s *Orgs) Organisation(ctx context.Context, id int64) (org.Organisation, er
 		return o, wrap("organisation", notFound(err, "организация не найдена"))
 	}
 	if o.Kind.Educates() {
-		err = q.QueryRowContext(ctx, `SELECT count(*) FROM learner WHERE org_id = $1`, id).Scan(&o.Learners)
+		err = q.QueryRowContext(ctx, `SELECT `+orgLearners+` FROM organisation o WHERE o.id = $1`, id).Scan(&o.Learners)
 	}
 	return o, wrap("organisation", err)
 }
+
+// orgLearners counts the learners of organisation o from the tally, which
+// keeps them by organisation with every write (a learner is always of its
+// organisation's region): a college of thousands is a few rows, not
+// thousands.
+const orgLearners = `(SELECT COALESCE(sum(t.n), 0) FROM learner_tally t WHERE t.region_code = o.region_code AND t.org_id = o.id)`
 
 var orgSort = map[string]string{
 	"name":         "o.search_name",
@@ -114,7 +120,7 @@ func (s *Orgs) Organisations(ctx context.Context, f org.Filter) ([]org.Organisat
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	q := `SELECT ` + orgCols + `, (SELECT count(*) FROM learner l WHERE l.org_id = o.id)
+	q := `SELECT ` + orgCols + `, ` + orgLearners + `
 		FROM organisation o JOIN municipality m ON m.id = o.municipality_id
 		WHERE ` + where + ` ORDER BY ` + order + `, o.id LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
 	out, err := list(ctx, rd, "list organisations", q, a, func(rows *sql.Rows) (org.Organisation, error) {

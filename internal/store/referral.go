@@ -199,7 +199,7 @@ func referralScope(sc auth.Scope, a *args) string {
 	if sc.Role == auth.CZN {
 		cond += " AND r.czn_id = " + a.add(sc.OrgID)
 	} else if !sc.WholeRegion() {
-		return "1 = 0"
+		return cond + " AND 1 = 0" // the region's argument is used: PostgreSQL refuses one left over
 	}
 	return cond + " AND " + learnerScope(sc, "l", a)
 }

@@ -41,18 +41,20 @@ func learnerScope(sc auth.Scope, l string, a *args) string {
 		return region + " AND " + l + ".org_id = " + a.add(sc.OrgID)
 	case auth.CZN:
 		if len(sc.Municipalities) == 0 {
-			return "1 = 0"
+			return region + " AND 1 = 0" // the region's argument is used: PostgreSQL refuses one left over
 		}
 		return region + " AND " + l + ".municipality_id IN (" + a.in(sc.Municipalities) + ")"
 	case auth.Employer:
-		// An employer sees the people who work or had practice with it.
+		// An employer sees the people who work or had practice with it:
+		// found from the employer's side (by the indexes on employer_id and
+		// org_id), not by asking of every learner of the region.
 		org := a.add(sc.OrgID)
-		return region + " AND (EXISTS (SELECT 1 FROM outcome eo WHERE eo.learner_id = " + l + ".id AND eo.employer_id = " + org +
-			") OR EXISTS (SELECT 1 FROM learner_stage es WHERE es.learner_id = " + l + ".id AND es.org_id = " + org + "))"
+		return region + " AND " + l + ".id IN (SELECT eo.learner_id FROM outcome eo WHERE eo.employer_id = " + org +
+			" UNION SELECT es.learner_id FROM learner_stage es WHERE es.org_id = " + org + ")"
 	case auth.Learner, auth.Guardian:
 		return region + " AND " + l + ".id = " + a.add(sc.LearnerID)
 	}
-	return "1 = 0"
+	return region + " AND 1 = 0"
 }
 
 // inInts returns a placeholder list for integers.

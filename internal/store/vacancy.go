@@ -70,7 +70,9 @@ func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.
 		where += " AND v.region_code = " + a.add(f.RegionCode)
 	}
 	if !f.WithClosed {
-		where += " AND NOT v.closed"
+		// closed = false, not NOT closed: an equality the index
+		// vacancy_recent serves the order of the page by.
+		where += " AND v.closed = false"
 	}
 	if f.Source != "" {
 		where += " AND v.source = " + a.add(string(f.Source))
@@ -93,8 +95,15 @@ func (s *Vacancies) Vacancies(ctx context.Context, f vacancy.Filter) ([]vacancy.
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
+	// Newest first, those without a date last: in SQLite a NULL is below
+	// every value and comes last in descending order by itself; PostgreSQL
+	// is told. Either way the index vacancy_recent reads the page in order.
+	order := `v.created_at DESC, v.id`
+	if s.engine == Postgres {
+		order = `v.created_at DESC NULLS LAST, v.id`
+	}
 	return page(ctx, s.db, s.read, listPage{op: "vacancies", cols: vacancyCols, from: ` FROM vacancy v`, where: where,
-		order: `v.created_at IS NULL, v.created_at DESC, v.id`, limit: limit, offset: max(f.Offset, 0)}, a, scanner(scanVacancy))
+		order: order, limit: limit, offset: max(f.Offset, 0)}, a, scanner(scanVacancy))
 }
 
 // Links returns the links of a vacancy, surest first; NotFound when there is

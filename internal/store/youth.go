@@ -70,7 +70,7 @@ func responseScope(sc auth.Scope, a *args) string {
 	case sc.Role == auth.Employer && sc.OrgID != 0:
 		return region + ` AND r.employer_id = ` + a.add(sc.OrgID)
 	}
-	return `1 = 0`
+	return region + ` AND 1 = 0` // the region's argument is used: PostgreSQL refuses one left over
 }
 
 const responseCols = `r.id, r.region_code, r.learner_id, r.vacancy_id, COALESCE(r.employer_id, 0), r.message, r.contact, r.status, r.reason,
@@ -230,7 +230,7 @@ func proposalReach(sc auth.Scope, a *args) string {
 	case sc.Role == auth.Employer && sc.OrgID != 0:
 		return cond + ` AND v.employer_inn <> '' AND v.employer_inn = (SELECT inn FROM organisation WHERE id = ` + a.add(sc.OrgID) + `)`
 	}
-	return `1 = 0`
+	return cond + ` AND 1 = 0`
 }
 
 // MyProposals are the sent and answered proposals that concern the caller, newest first.
