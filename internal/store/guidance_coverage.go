@@ -88,6 +88,12 @@ func (s *Guidance) tallyCoverage(ctx context.Context, sc auth.Scope, year guidan
 		q = `SELECT c.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), c.pupils, c.reached, c.seniors, c.informed, c.hours_met, c.ticket
 			FROM (` + perOrg + `) c JOIN organisation o ON o.id = c.org_id ORDER BY COALESCE(NULLIF(o.short_name, ''), o.name), c.org_id`
 	}
+	return s.coverageRows(ctx, q, a)
+}
+
+// coverageRows reads the rows of a coverage query (id, name, pupils,
+// reached, seniors, informed, hours met, ticket) and their total.
+func (s *Guidance) coverageRows(ctx context.Context, q string, a args) ([]guidance.Coverage, guidance.Coverage, error) {
 	var out []guidance.Coverage
 	total := guidance.Coverage{Name: "Всего"}
 	if err := eachRowOp(ctx, s.read, "coverage", q, a, func(rows *sql.Rows) error {
@@ -128,20 +134,7 @@ func (s *Guidance) learnerCoverage(ctx context.Context, sc auth.Scope, year guid
 		LEFT JOIN guidance_reach r ON r.learner_id = l.id AND r.school_year = ` + y + `
 		LEFT JOIN profminimum_level pl ON pl.org_id = l.org_id AND pl.school_year = ` + y + `
 		WHERE ` + coverageScope(sc, &a) + ` AND l.status = 'pupil' AND l.grade BETWEEN 6 AND 11` + group
-	var out []guidance.Coverage
-	total := guidance.Coverage{Name: "Всего"}
-	if err := eachRowOp(ctx, s.read, "coverage", q, a, func(rows *sql.Rows) error {
-		var c guidance.Coverage
-		if err := rows.Scan(&c.ID, &c.Name, &c.Pupils, &c.Reached, &c.Seniors, &c.Informed, &c.HoursMet, &c.Ticket); err != nil {
-			return err
-		}
-		total.Add(c)
-		out = append(out, c)
-		return nil
-	}); err != nil {
-		return nil, guidance.Coverage{}, wrap("coverage", err)
-	}
-	return out, total, nil
+	return s.coverageRows(ctx, q, a)
 }
 
 // Trend counts, for each month of the school year up to now, the pupils

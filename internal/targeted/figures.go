@@ -82,17 +82,7 @@ func group[K cmp.Ordered](offers []Offer, byOffer map[int64][]Application, key f
 		}
 		sums[k].add(o, byOffer[o.ID])
 	}
-	keys := make([]K, 0, len(sums))
-	for k := range sums {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	rows := make([]Row, len(keys))
-	for i, k := range keys {
-		sums[k].finish()
-		rows[i] = Row{Key: text(k), Figures: *sums[k]}
-	}
-	return rows
+	return rowsOf(sums, text)
 }
 
 // Cell is the figures of the published and closed offers of one employer in
@@ -124,16 +114,8 @@ func CountCells(byEmployer, bySpecialty, byYear []Cell) Report {
 	return r
 }
 
-// groupCells sums the figures of cells by key, in the order of the keys.
-func groupCells[K cmp.Ordered](cells []Cell, key func(Cell) K, text func(K) string) []Row {
-	sums := make(map[K]*Figures)
-	for _, c := range cells {
-		k := key(c)
-		if sums[k] == nil {
-			sums[k] = &Figures{}
-		}
-		sums[k].sum(c.Figures)
-	}
+// rowsOf finishes the sums and gives them as rows in the order of their keys.
+func rowsOf[K cmp.Ordered](sums map[K]*Figures, text func(K) string) []Row {
 	keys := make([]K, 0, len(sums))
 	for k := range sums {
 		keys = append(keys, k)
@@ -145,6 +127,19 @@ func groupCells[K cmp.Ordered](cells []Cell, key func(Cell) K, text func(K) stri
 		rows[i] = Row{Key: text(k), Figures: *sums[k]}
 	}
 	return rows
+}
+
+// groupCells sums the figures of cells by key, in the order of the keys.
+func groupCells[K cmp.Ordered](cells []Cell, key func(Cell) K, text func(K) string) []Row {
+	sums := make(map[K]*Figures)
+	for _, c := range cells {
+		k := key(c)
+		if sums[k] == nil {
+			sums[k] = &Figures{}
+		}
+		sums[k].sum(c.Figures)
+	}
+	return rowsOf(sums, text)
 }
 
 // sum adds the counts of g (not its shares).
