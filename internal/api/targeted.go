@@ -399,16 +399,11 @@ func (a *api) targetedFigures(w http.ResponseWriter, r *http.Request, c caller) 
 		BySpecialty: mapSlice(f.BySpecialty, fromRow), ByYear: mapSlice(f.ByYear, fromRow),
 		GraduationYear: f.Year, Graduates: f.Graduates, UnderContract: f.UnderContract, ContractShare: f.ContractShare}
 	for i, row := range out.ByEmployer {
-		id, err := strconv.ParseInt(row.Key, 10, 64)
-		if err != nil || a.d.Orgs == nil {
-			continue // a row not of a registered employer keeps its key as its name
+		// The figures carry their employers' names; a row not of a
+		// registered employer keeps its key as its name.
+		if name, ok := f.Employers[row.Key]; ok && name != "" {
+			out.ByEmployer[i].Name = name
 		}
-		o, err := a.d.Orgs.Get(r.Context(), id)
-		if err != nil {
-			a.d.Log.Warn("api: employer of a row of figures", "id", id, "err", err) // the row keeps its key as its name
-			continue
-		}
-		out.ByEmployer[i].Name = o.Name
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
