@@ -114,53 +114,63 @@ func keepPairs(ctx context.Context, tx *sql.Tx, cond string, a args, sign int) e
 const contractParts = `SELECT l.region_code, l.status, l.graduation_year, count(*) AS n FROM learner l
 	WHERE EXISTS (SELECT 1 FROM targeted_application a WHERE a.learner_id = l.id AND a.status IN ` + signedStatuses + `) AND `
 
-// keepContracted takes out of contract_tally (sign -1) or puts back (+1)
-// the parts of the learners of ids, in chunks.
-func keepContracted(ctx context.Context, tx *sql.Tx, ids []int64, sign int) error {
+// inChunks calls fn with the distinct ids other than zero, 500 at a time,
+// as the placeholders of an IN list and their arguments.
+func inChunks(ids []int64, fn func(in string, a args) error) error {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	if len(ids) > 0 && ids[0] == 0 { // no row: a mentee who is not a learner of the region
+		ids = ids[1:]
+	}
 	for start := 0; start < len(ids); start += 500 {
 		var a args
-		if err := contractTally.addParts(ctx, tx, contractParts+`l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)
-			GROUP BY l.region_code, l.status, l.graduation_year`, a, sign); err != nil {
+		if err := fn(a.in(ids[start:min(len(ids), start+500)]), a); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// keepContracted takes out of contract_tally (sign -1) or puts back (+1)
+// the parts of the learners of ids.
+func keepContracted(ctx context.Context, tx *sql.Tx, ids []int64, sign int) error {
+	return inChunks(ids, func(in string, a args) error {
+		return contractTally.addParts(ctx, tx, contractParts+`l.id IN (`+in+`) GROUP BY l.region_code, l.status, l.graduation_year`, a, sign)
+	})
+}
+
 // keepOffers takes out of targeted_tally (sign -1) or puts back (+1) the
-// parts of the offers of ids, in chunks.
+// parts of the offers of ids.
 func keepOffers(ctx context.Context, tx *sql.Tx, ids []int64, sign int) error {
-	ids = slices.Clone(ids)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	for start := 0; start < len(ids); start += 500 {
-		var a args
-		if err := targetedTally.addParts(ctx, tx, offerParts(`t.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)`), a, sign); err != nil {
-			return err
-		}
-	}
-	return nil
+	return inChunks(ids, func(in string, a args) error {
+		return targetedTally.addParts(ctx, tx, offerParts(`t.id IN (`+in+`)`), a, sign)
+	})
 }
 
 // addParts adds the rows of parts (the tally's key and count columns, in
 // order), times sign, to the tally.
 func (t tally) addParts(ctx context.Context, tx *sql.Tx, parts string, a args, sign int) error {
-	set := make([]string, len(t.counts))
 	sums := make([]string, len(t.counts))
 	for i, c := range t.counts {
-		set[i] = c + ` = ` + t.table + `.` + c + ` + excluded.` + c
 		sums[i] = fmt.Sprintf("%d * p.%s", sign, c)
 	}
-	q := `INSERT INTO ` + t.table + ` (` + strings.Join(t.keys, ", ") + `, ` + strings.Join(t.counts, ", ") + `)
-		SELECT p.` + strings.Join(t.keys, ", p.") + `, ` + strings.Join(sums, ", ") + ` FROM (` + parts + `) p WHERE true
-		ON CONFLICT (` + strings.Join(t.keys, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
+	q := t.add(`SELECT p.` + strings.Join(t.keys, ", p.") + `, ` + strings.Join(sums, ", ") + ` FROM (` + parts + `) p WHERE true`)
 	if _, err := tx.ExecContext(ctx, q, a...); err != nil {
 		return fmt.Errorf("store: keep %s: %w", t.table, err)
 	}
 	return nil
+}
+
+// add is the statement that adds the rows of source (the tally's key and
+// count columns, in order: a SELECT or VALUES) to the tally's cells.
+func (t tally) add(source string) string {
+	set := make([]string, len(t.counts))
+	for i, c := range t.counts {
+		set[i] = c + ` = ` + t.table + `.` + c + ` + excluded.` + c
+	}
+	return `INSERT INTO ` + t.table + ` (` + strings.Join(t.keys, ", ") + `, ` + strings.Join(t.counts, ", ") + `) ` + source +
+		` ON CONFLICT (` + strings.Join(t.keys, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
 }
 
 // keepReach takes out of guidance_tally (sign -1) or puts back (+1) the
@@ -203,11 +213,7 @@ func (s *Store) RecountTallies(ctx context.Context) ([]Drift, error) {
 	var diffs []diff
 	// One snapshot: a read transaction of SQLite's WAL sees one, and
 	// PostgreSQL's repeatable read does.
-	var opts *sql.TxOptions
-	if s.engine == Postgres {
-		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-	}
-	rtx, err := s.read.BeginTx(ctx, opts)
+	rtx, err := s.read.BeginTx(ctx, s.snapshotOptions())
 	if err != nil {
 		return nil, fmt.Errorf("store: recount tallies: %w", err)
 	}
@@ -318,12 +324,7 @@ func (s *Store) RecountTallies(ctx context.Context) ([]Drift, error) {
 					ph = append(ph, a.add(n))
 					dr.Off += max(n, -n)
 				}
-				set := make([]string, len(d.t.counts))
-				for i, col := range d.t.counts {
-					set[i] = col + ` = ` + d.t.table + `.` + col + ` + excluded.` + col
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO `+d.t.table+` (`+strings.Join(d.t.keys, ", ")+`, `+strings.Join(d.t.counts, ", ")+`)
-					VALUES (`+strings.Join(ph, ", ")+`) ON CONFLICT (`+strings.Join(d.t.keys, ", ")+`) DO UPDATE SET `+strings.Join(set, ", "), a...); err != nil {
+				if _, err := tx.ExecContext(ctx, d.t.add(`VALUES (`+strings.Join(ph, ", ")+`)`), a...); err != nil {
 					return fmt.Errorf("store: repair %s: %w", d.t.table, err)
 				}
 			}
@@ -337,19 +338,9 @@ func (s *Store) RecountTallies(ctx context.Context) ([]Drift, error) {
 	return out, nil
 }
 
-// keepMentoredIDs is keepMentored for the learners of ids, in chunks.
+// keepMentoredIDs is keepMentored for the learners of ids.
 func keepMentoredIDs(ctx context.Context, tx *sql.Tx, ids []int64, sign int) error {
-	ids = slices.Clone(ids)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	if len(ids) > 0 && ids[0] == 0 { // a mentee who is not a learner of the region
-		ids = ids[1:]
-	}
-	for start := 0; start < len(ids); start += 500 {
-		var a args
-		if err := keepMentored(ctx, tx, `l.id IN (`+a.in(ids[start:min(len(ids), start+500)])+`)`, a, sign); err != nil {
-			return err
-		}
-	}
-	return nil
+	return inChunks(ids, func(in string, a args) error {
+		return keepMentored(ctx, tx, `l.id IN (`+in+`)`, a, sign)
+	})
 }

@@ -477,14 +477,9 @@ func participantSet(ctx context.Context, tx *sql.Tx, eventID int64, ids []int64)
 // refreshReach rebuilds the guidance_reach rows of the learners from their
 // participations and informing.
 func (s *db) refreshReach(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	for start := 0; start < len(ids); start += 500 {
-		var a args
-		in := a.in(ids[start:min(len(ids), start+500)])
-		if err := s.rebuildReach(ctx, tx, `learner_id IN (`+in+`)`, a); err != nil {
-			return err
-		}
-	}
-	return nil
+	return inChunks(ids, func(in string, a args) error {
+		return s.rebuildReach(ctx, tx, `learner_id IN (`+in+`)`, a)
+	})
 }
 
 // rebuildReach rebuilds the guidance_reach rows whose learner_id meets cond,

@@ -32,13 +32,19 @@ const levelHours = `CASE pl.level WHEN 'main' THEN 60 WHEN 'advanced' THEN 80 EL
 // know organisations and municipalities of residence, not an employer's
 // people or a learner themself.
 func coverageTallyScope(sc auth.Scope, t string, a *args) (string, bool) {
-	if !sc.SeesPersons() && sc.RegionCode != "" {
+	switch {
+	case !countsKnow(sc):
+		return "", false
+	case !sc.SeesPersons() && sc.RegionCode != "":
 		return t + `.region_code = ` + a.add(sc.RegionCode), true
 	}
-	if !tallied(sc) {
-		return "", false
-	}
 	return tallyScope(sc, t, a), true
+}
+
+// countsKnow reports whether the kept counts can count within sc: a region's
+// figures for those who see no person, or a scope the tallies know.
+func countsKnow(sc auth.Scope) bool {
+	return (!sc.SeesPersons() && sc.RegionCode != "") || tallied(sc)
 }
 
 // Coverage counts the pupils reached by guidance and informed about targeted
@@ -46,8 +52,7 @@ func coverageTallyScope(sc auth.Scope, t string, a *args) (string, bool) {
 // and the total over all the caller sees: from the kept counts where they
 // count within the scope, from the learners otherwise.
 func (s *Guidance) Coverage(ctx context.Context, sc auth.Scope, year guidance.SchoolYear, by string) ([]guidance.Coverage, guidance.Coverage, error) {
-	var a args
-	if _, ok := coverageTallyScope(sc, "t", &a); ok {
+	if countsKnow(sc) {
 		return s.tallyCoverage(ctx, sc, year, by)
 	}
 	return s.learnerCoverage(ctx, sc, year, by)

@@ -195,39 +195,17 @@ var learnerSort = map[string]string{
 // Learners returns a page of the learners in scope that match f, and their total.
 func (s *Learners) Learners(ctx context.Context, sc auth.Scope, f learner.Filter) ([]learner.Learner, int, error) {
 	var a args
-	where := learnerScope(sc, "l", &a)
-	if f.Status != "" {
-		where += " AND l.status = " + a.add(f.Status)
-	}
-	if f.OrgID != 0 {
-		where += " AND l.org_id = " + a.add(f.OrgID)
-	}
-	if f.MunicipalityID != 0 {
-		where += " AND l.municipality_id = " + a.add(f.MunicipalityID)
-	}
+	where := learnerScope(sc, "l", &a) + keptFilter(f, "l", &a)
 	if f.SpecialtyCode != "" {
 		where += " AND l.specialty_code = " + a.add(f.SpecialtyCode)
 	}
 	if f.Grade != 0 {
 		where += " AND l.grade = " + a.add(f.Grade)
 	}
-	if f.GraduationYear != 0 {
-		where += " AND l.graduation_year = " + a.add(f.GraduationYear)
-	}
-	switch f.Unknown {
-	case 3:
+	if f.Unknown == 3 && f.GraduationYear != 0 {
 		// Nothing recorded by three months after graduation (30 September).
-		if f.GraduationYear != 0 {
-			where += " AND l.status = 'graduate' AND NOT EXISTS (SELECT 1 FROM outcome oc WHERE oc.learner_id = l.id AND oc.started_on <= " +
-				a.add(dateArg(learner.GraduationDay(f.GraduationYear).AddDate(0, 3, 0))) + ")"
-		}
-	case 6:
-		where += " AND l.status = 'graduate' AND l.outcome_6m IN ('', 'unknown')"
-	case 12:
-		where += " AND l.status = 'graduate' AND l.outcome_12m IN ('', 'unknown')"
-	}
-	if f.NoWork6 {
-		where += " AND l.status = 'graduate' AND l.outcome_6m NOT IN ('', 'unknown') AND l.outcome_6m NOT IN " + positive
+		where += " AND l.status = 'graduate' AND NOT EXISTS (SELECT 1 FROM outcome oc WHERE oc.learner_id = l.id AND oc.started_on <= " +
+			a.add(dateArg(learner.GraduationDay(f.GraduationYear).AddDate(0, 3, 0))) + ")"
 	}
 	if q := searchKey(f.Query); q != "" {
 		if digits := strings.Map(keepDigit, q); len(digits) == 11 && len(digits) >= len(q)-3 {
@@ -237,7 +215,10 @@ func (s *Learners) Learners(ctx context.Context, sc auth.Scope, f learner.Filter
 			where += " AND l.search_name >= " + a.add(lo) + " AND l.search_name < " + a.add(hi)
 		}
 	}
-	rd := s.reader(ctx) // a list page or an export: a replica may serve it
+	// A list page or an export: a replica may serve it, the count and the
+	// page in one snapshot.
+	rd, end := s.snapshot(ctx, s.reader(ctx))
+	defer end()
 	total := -1
 	if !f.ByID {
 		q, qa := tallyCount(sc, f)
@@ -282,29 +263,37 @@ func tallyCount(sc auth.Scope, f learner.Filter) (string, args) {
 		return "", nil
 	}
 	var a args
-	where := tallyScope(sc, "t", &a)
+	where := tallyScope(sc, "t", &a) + keptFilter(f, "t", &a)
+	return `SELECT COALESCE(sum(t.n), 0) FROM learner_tally t WHERE ` + where, a
+}
+
+// keptFilter is the part of f on what learner_tally keeps as well as the
+// learner (status, organisation, municipality, graduation year, the statuses
+// six and twelve months after), as conditions on table alias t of either.
+func keptFilter(f learner.Filter, t string, a *args) string {
+	var w string
 	if f.Status != "" {
-		where += " AND t.status = " + a.add(f.Status)
+		w += " AND " + t + ".status = " + a.add(f.Status)
 	}
 	if f.OrgID != 0 {
-		where += " AND t.org_id = " + a.add(f.OrgID)
+		w += " AND " + t + ".org_id = " + a.add(f.OrgID)
 	}
 	if f.MunicipalityID != 0 {
-		where += " AND t.municipality_id = " + a.add(f.MunicipalityID)
+		w += " AND " + t + ".municipality_id = " + a.add(f.MunicipalityID)
 	}
 	if f.GraduationYear != 0 {
-		where += " AND t.graduation_year = " + a.add(f.GraduationYear)
+		w += " AND " + t + ".graduation_year = " + a.add(f.GraduationYear)
 	}
 	switch f.Unknown {
 	case 6:
-		where += " AND t.status = 'graduate' AND t.outcome_6m IN ('', 'unknown')"
+		w += " AND " + t + ".status = 'graduate' AND " + t + ".outcome_6m IN ('', 'unknown')"
 	case 12:
-		where += " AND t.status = 'graduate' AND t.outcome_12m IN ('', 'unknown')"
+		w += " AND " + t + ".status = 'graduate' AND " + t + ".outcome_12m IN ('', 'unknown')"
 	}
 	if f.NoWork6 {
-		where += " AND t.status = 'graduate' AND t.outcome_6m NOT IN ('', 'unknown') AND t.outcome_6m NOT IN " + positive
+		w += " AND " + t + ".status = 'graduate' AND " + t + ".outcome_6m NOT IN ('', 'unknown') AND " + t + ".outcome_6m NOT IN " + positive
 	}
-	return `SELECT COALESCE(sum(t.n), 0) FROM learner_tally t WHERE ` + where, a
+	return w
 }
 
 func keepDigit(r rune) rune {

@@ -138,13 +138,13 @@ func mentorCells(sc auth.Scope, a *args) string {
 
 func (s *Mentorship) coverageCounts(ctx context.Context, sc auth.Scope, c *mentor.Counts) error {
 	var a args
+	if !tallied(sc) {
+		q := s.learnerCoverageCounts(sc, &a)
+		return s.sumCoverage(ctx, q, a, c)
+	}
 	q := `SELECT c.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), c.municipality_id, mu.name, sum(c.full_time), sum(c.mentored), sum(c.at_enterprise)
 		FROM (` + mentorCells(sc, &a) + `) c JOIN organisation o ON o.id = c.org_id JOIN municipality mu ON mu.id = c.municipality_id
 		GROUP BY c.org_id, COALESCE(NULLIF(o.short_name, ''), o.name), c.municipality_id, mu.name HAVING sum(c.full_time) > 0`
-	if !tallied(sc) {
-		a = nil
-		q = s.learnerCoverageCounts(sc, &a)
-	}
 	return s.sumCoverage(ctx, q, a, c)
 }
 
@@ -234,18 +234,14 @@ func (s *Mentorship) learnerPairCounts(sc auth.Scope, a *args) string {
 // them with an active mentor, for the dashboard.
 func (s *Store) MentorshipCoverage(ctx context.Context, sc auth.Scope) (mentored, fullTime int, err error) {
 	var a args
+	var q string
 	if tallied(sc) {
-		err = s.read.QueryRowContext(ctx, `SELECT COALESCE(sum(c.full_time), 0), COALESCE(sum(c.mentored), 0) FROM (`+mentorCells(sc, &a)+`) c`, a...).Scan(&fullTime, &mentored)
-		if err != nil {
-			err = fmt.Errorf("store: mentorship coverage: %w", err)
-		}
-		return mentored, fullTime, err
+		q = `SELECT COALESCE(sum(c.full_time), 0), COALESCE(sum(c.mentored), 0) FROM (` + mentorCells(sc, &a) + `) c`
+	} else {
+		q = `SELECT count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x
+			WHERE x.learner_id = l.id AND x.status = 'active') THEN 1 ELSE 0 END), 0)
+			FROM learner l WHERE ` + learnerScope(sc, "l", &a) + ` AND l.status = 'student' AND l.study_form = 'full_time'`
 	}
-	err = s.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM mentor_pair x
-		WHERE x.learner_id = l.id AND x.status = 'active') THEN 1 ELSE 0 END), 0)
-		FROM learner l WHERE `+learnerScope(sc, "l", &a)+` AND l.status = 'student' AND l.study_form = 'full_time'`, a...).Scan(&fullTime, &mentored)
-	if err != nil {
-		err = fmt.Errorf("store: mentorship coverage: %w", err)
-	}
+	err = s.read.QueryRowContext(ctx, q, a...).Scan(&fullTime, &mentored)
 	return mentored, fullTime, wrap("mentorship coverage", err)
 }

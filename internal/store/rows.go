@@ -122,10 +122,7 @@ func page[T any](ctx context.Context, d *db, q querier, p listPage, a args, scan
 // view reads there. A snapshot that cannot begin leaves the view reading from
 // the pool: the failure shows in the view's own statements.
 func (d *db) snapshot(ctx context.Context, q querier) (querier, func()) {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if d.engine == Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
+	opts := d.snapshotOptions()
 	var tx *sql.Tx
 	var err error
 	switch p := q.(type) {
@@ -143,4 +140,15 @@ func (d *db) snapshot(ctx context.Context, q querier) (querier, func()) {
 		return q, func() {}
 	}
 	return tx, func() { _ = tx.Rollback() }
+}
+
+// snapshotOptions are a read-only transaction's, with one snapshot for all
+// its statements: REPEATABLE READ on PostgreSQL; SQLite's WAL gives a read
+// transaction one by itself.
+func (d *db) snapshotOptions() *sql.TxOptions {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.engine == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return opts
 }

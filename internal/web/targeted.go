@@ -380,9 +380,9 @@ type targetedFiguresPage struct {
 func figureRows(rows []targeted.Row, names map[string]string, number func(int) string) template.HTML {
 	var b strings.Builder
 	b.Grow(len(rows) * 256)
-	td := func(s string) {
+	td := func(s string) { // text, as the template's actions write it: escaped
 		b.WriteString(`<td class="num">`)
-		b.WriteString(s)
+		b.WriteString(template.HTMLEscapeString(s))
 		b.WriteString(`</td>`)
 	}
 	for _, r := range rows {
